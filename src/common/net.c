@@ -1,0 +1,281 @@
+/* common/net.c — sockets with deadlines: connect over IPv4/IPv6, wait, read and write.
+ * Owns: every blocking socket wait in the client, bounded by a deadline and a cancel descriptor.
+ * Must not: know any protocol, or touch the screen. */
+#include "common/net.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(net-error-quark, net_error)
+
+struct NetStream {
+        int fd;
+};
+
+gint64 net_deadline_in_ms(gint64 ms)
+{
+        return g_get_monotonic_time() + ms * 1000;
+}
+
+static int remaining_ms(gint64 deadline)
+{
+        if (deadline == NET_NO_DEADLINE)
+                return -1;
+        gint64 left = deadline - g_get_monotonic_time();
+        if (left <= 0)
+                return 0;
+        /* round up so that we never wake just before the deadline and spin */
+        gint64 ms = (left + 999) / 1000;
+        return ms > G_MAXINT ? G_MAXINT : (int)ms;
+}
+
+gboolean net_wait(int fd, short events, gint64 deadline, int cancel_fd, GError **error)
+{
+        for (;;) {
+                struct pollfd pfd[2] = {
+                        { .fd = fd, .events = events },
+                        { .fd = cancel_fd, .events = POLLIN },
+                };
+                int timeout = remaining_ms(deadline);
+                int n = poll(pfd, cancel_fd >= 0 ? 2 : 1, timeout);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Waiting on the network failed: %s"),
+                                    g_strerror(errno));
+                        return FALSE;
+                }
+                if (cancel_fd >= 0 && (pfd[1].revents & POLLIN)) {
+                        g_set_error_literal(error, NET_ERROR, NET_ERROR_CANCELLED, _("Cancelled."));
+                        return FALSE;
+                }
+                if (pfd[0].revents)
+                        return TRUE;
+                if (n == 0 && remaining_ms(deadline) == 0) {
+                        g_set_error_literal(error, NET_ERROR, NET_ERROR_TIMEOUT,
+                                            _("The network did not answer in time."));
+                        return FALSE;
+                }
+        }
+}
+
+static gboolean set_nonblocking(int fd, gboolean on)
+{
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0)
+                return FALSE;
+        flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+        return fcntl(fd, F_SETFL, flags) == 0;
+}
+
+int net_connect_addr(const struct sockaddr *addr, socklen_t addrlen, gint64 deadline, int cancel_fd,
+                     GError **error)
+{
+        int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+                g_set_error(error, NET_ERROR, NET_ERROR_CONNECT, _("Cannot create a socket: %s"),
+                            g_strerror(errno));
+                return -1;
+        }
+        if (connect(fd, addr, addrlen) < 0 && errno != EINPROGRESS) {
+                int saved = errno;
+                g_autofree char *where = net_address_to_string(addr);
+                g_set_error(error, NET_ERROR, NET_ERROR_CONNECT, _("Cannot connect to %s port %u: %s"),
+                            where, net_address_port(addr), g_strerror(saved));
+                close(fd);
+                return -1;
+        }
+        if (!net_wait(fd, POLLOUT, deadline, cancel_fd, error)) {
+                if (error && *error && (*error)->code == NET_ERROR_TIMEOUT) {
+                        g_autofree char *where = net_address_to_string(addr);
+                        g_clear_error(error);
+                        g_set_error(error, NET_ERROR, NET_ERROR_TIMEOUT,
+                                    _("Connecting to %s port %u timed out."), where, net_address_port(addr));
+                }
+                close(fd);
+                return -1;
+        }
+        int soerr = 0;
+        socklen_t len = sizeof soerr;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr != 0) {
+                g_autofree char *where = net_address_to_string(addr);
+                g_set_error(error, NET_ERROR, NET_ERROR_CONNECT, _("Cannot connect to %s port %u: %s"),
+                            where, net_address_port(addr), g_strerror(soerr ? soerr : errno));
+                close(fd);
+                return -1;
+        }
+        if (!set_nonblocking(fd, FALSE)) {
+                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Cannot configure a socket: %s"),
+                            g_strerror(errno));
+                close(fd);
+                return -1;
+        }
+        return fd;
+}
+
+int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 deadline, int cancel_fd,
+                    GError **error)
+{
+        struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                                  .ai_flags = AI_ADDRCONFIG };
+        struct addrinfo *res = NULL;
+        char service[8];
+        g_snprintf(service, sizeof service, "%u", port);
+        int rc = getaddrinfo(host, service, &hints, &res);
+        if (rc == EAI_NONAME || rc == EAI_FAIL) {
+                /* AI_ADDRCONFIG hides ::1 and 127.0.0.1 on hosts with only loopback: retry without */
+                hints.ai_flags = 0;
+                rc = getaddrinfo(host, service, &hints, &res);
+        }
+        if (rc != 0) {
+                g_set_error(error, NET_ERROR, NET_ERROR_RESOLVE, _("Cannot resolve host “%s”: %s"), host,
+                            gai_strerror(rc));
+                return -1;
+        }
+        g_autoptr(GError) last = NULL;
+        int fd = -1;
+        for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+                g_clear_error(&last);
+                fd = net_connect_addr(ai->ai_addr, ai->ai_addrlen, deadline, cancel_fd, &last);
+                if (fd < 0 && last && (last->code == NET_ERROR_CANCELLED || last->code == NET_ERROR_TIMEOUT))
+                        break;
+        }
+        freeaddrinfo(res);
+        if (fd < 0) {
+                g_propagate_error(error, g_steal_pointer(&last));
+                return -1;
+        }
+        if (nodelay) {
+                int one = 1;
+                (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+        return fd;
+}
+
+static gboolean get_name(int fd, gboolean peer, struct sockaddr_storage *ss, socklen_t *len, GError **error)
+{
+        *len = sizeof *ss;
+        int rc = peer ? getpeername(fd, (struct sockaddr *)ss, len) : getsockname(fd, (struct sockaddr *)ss, len);
+        if (rc < 0) {
+                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Cannot read a socket address: %s"),
+                            g_strerror(errno));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean net_peer_address(int fd, struct sockaddr_storage *ss, socklen_t *len, GError **error)
+{
+        return get_name(fd, TRUE, ss, len, error);
+}
+
+gboolean net_local_address(int fd, struct sockaddr_storage *ss, socklen_t *len, GError **error)
+{
+        return get_name(fd, FALSE, ss, len, error);
+}
+
+char *net_address_to_string(const struct sockaddr *sa)
+{
+        char buf[INET6_ADDRSTRLEN] = "?";
+        if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+        else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+        return g_strdup(buf);
+}
+
+guint16 net_address_port(const struct sockaddr *sa)
+{
+        if (sa->sa_family == AF_INET)
+                return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+        if (sa->sa_family == AF_INET6)
+                return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+        return 0;
+}
+
+void net_address_set_port(struct sockaddr *sa, guint16 port)
+{
+        if (sa->sa_family == AF_INET)
+                ((struct sockaddr_in *)sa)->sin_port = htons(port);
+        else if (sa->sa_family == AF_INET6)
+                ((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
+NetStream *net_stream_new(int fd)
+{
+        NetStream *stream = g_new0(NetStream, 1);
+        stream->fd = fd;
+        return stream;
+}
+
+void net_stream_free(NetStream *stream)
+{
+        if (!stream)
+                return;
+        if (stream->fd >= 0)
+                close(stream->fd);
+        g_free(stream);
+}
+
+int net_stream_fd(NetStream *stream)
+{
+        return stream->fd;
+}
+
+gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline, int cancel_fd,
+                       GError **error)
+{
+        for (;;) {
+                if (!net_wait(stream->fd, POLLIN, deadline, cancel_fd, error))
+                        return -1;
+                ssize_t n = recv(stream->fd, buf, len, MSG_DONTWAIT);
+                if (n >= 0)
+                        return n;
+                if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+                        continue;
+                g_set_error(error, NET_ERROR, errno == ECONNRESET ? NET_ERROR_CLOSED : NET_ERROR_IO,
+                            _("Reading from the network failed: %s"), g_strerror(errno));
+                return -1;
+        }
+}
+
+gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gint64 deadline,
+                              int cancel_fd, GError **error)
+{
+        const char *p = buf;
+        while (len > 0) {
+                ssize_t n = send(stream->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (n > 0) {
+                        p += n;
+                        len -= (gsize)n;
+                        continue;
+                }
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+                        if (!net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error))
+                                return FALSE;
+                        continue;
+                }
+                g_set_error(error, NET_ERROR, errno == EPIPE || errno == ECONNRESET ? NET_ERROR_CLOSED : NET_ERROR_IO,
+                            _("Writing to the network failed: %s"), g_strerror(errno));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean net_stream_shutdown_write(NetStream *stream, GError **error)
+{
+        if (shutdown(stream->fd, SHUT_WR) < 0 && errno != ENOTCONN) {
+                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Closing the connection failed: %s"),
+                            g_strerror(errno));
+                return FALSE;
+        }
+        return TRUE;
+}

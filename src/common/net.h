@@ -1,0 +1,57 @@
+/* common/net.h — sockets with deadlines: connect over IPv4/IPv6, wait, read and write.
+ * Owns: every blocking socket wait in the client, each bounded by an absolute deadline and
+ * interruptible by a cancel descriptor. Must not: know any protocol, or touch the screen. */
+#pragma once
+#include <glib.h>
+#include <sys/socket.h>
+
+#define NET_ERROR (net_error_quark())
+GQuark net_error_quark(void);
+
+typedef enum {
+        NET_ERROR_RESOLVE,   /* host name did not resolve */
+        NET_ERROR_CONNECT,   /* every address refused or was unreachable */
+        NET_ERROR_TIMEOUT,   /* the deadline passed */
+        NET_ERROR_CANCELLED, /* the cancel descriptor became readable */
+        NET_ERROR_CLOSED,    /* the peer closed the connection */
+        NET_ERROR_IO,        /* any other socket error */
+} NetError;
+
+/* Deadlines are absolute, in g_get_monotonic_time() microseconds. NET_NO_DEADLINE waits forever. */
+#define NET_NO_DEADLINE G_MAXINT64
+gint64 net_deadline_in_ms(gint64 ms);
+
+/* Waits until fd is ready for `events` (POLLIN/POLLOUT), the deadline passes or cancel_fd (-1 for
+ * none) becomes readable. Returns TRUE when ready. */
+gboolean net_wait(int fd, short events, gint64 deadline, int cancel_fd, GError **error);
+
+/* Resolves host (name, IPv4 or IPv6 literal) and connects to each address in turn until one
+ * answers; TCP_NODELAY is set when nodelay is TRUE. Returns a connected blocking socket or -1. */
+int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 deadline, int cancel_fd,
+                    GError **error);
+
+/* Connects to an explicit address (used for data connections). */
+int net_connect_addr(const struct sockaddr *addr, socklen_t addrlen, gint64 deadline, int cancel_fd,
+                     GError **error);
+
+/* The peer and local addresses of a connected socket, and their numeric text form. */
+gboolean net_peer_address(int fd, struct sockaddr_storage *ss, socklen_t *len, GError **error);
+gboolean net_local_address(int fd, struct sockaddr_storage *ss, socklen_t *len, GError **error);
+char *net_address_to_string(const struct sockaddr *sa); /* transfer full; "1.2.3.4" or "::1" */
+guint16 net_address_port(const struct sockaddr *sa);
+void net_address_set_port(struct sockaddr *sa, guint16 port);
+
+/* A byte stream over a socket. The TLS layer (FTPS) will sit behind the same calls. */
+typedef struct NetStream NetStream;
+NetStream *net_stream_new(int fd); /* takes ownership of fd */
+void net_stream_free(NetStream *stream);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NetStream, net_stream_free)
+int net_stream_fd(NetStream *stream);
+/* Reads up to len bytes; returns the count, 0 at end of stream, -1 on error (deadline, cancel). */
+gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline, int cancel_fd,
+                       GError **error);
+/* Writes all of buf in as few write() calls as the kernel allows. */
+gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gint64 deadline,
+                              int cancel_fd, GError **error);
+/* Half-closes the sending side (end of an upload). */
+gboolean net_stream_shutdown_write(NetStream *stream, GError **error);

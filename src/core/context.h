@@ -1,0 +1,82 @@
+/* core/context.h — the state every command shares, and the front end's side of the contract.
+ * Owns: settings the user toggles (prompt, passive, type), the connection's identity, the
+ * scanner and audit log, the exit status. Must not: print or read the terminal itself; it asks
+ * the front end (line mode or the TUI) through CoreFrontend. */
+#pragma once
+#include <glib.h>
+#include "ftp/session.h"
+#include "scan/client.h"
+#include "scan/audit.h"
+
+typedef struct CoreWorker CoreWorker;
+
+typedef enum {
+        CORE_MSG_INFO,    /* "226 Transfer complete", "Uploaded x (12 KiB)" */
+        CORE_MSG_WARNING, /* a skipped hostile name, a file the user declined */
+        CORE_MSG_ERROR,   /* a failed command */
+        CORE_MSG_OUTPUT,  /* command output proper: `ls` lines, `pwd`, `status`, `help` */
+} CoreMsgKind;
+
+typedef enum {
+        CORE_ANSWER_YES,
+        CORE_ANSWER_NO,
+        CORE_ANSWER_ALL,  /* yes to this and every later question of the same command */
+        CORE_ANSWER_QUIT, /* no to this and stop the command */
+} CoreAnswer;
+
+/* Implemented by line mode and by the TUI. `message` and `progress` may be called from any
+ * thread (the front end serialises); `ask` and `prompt` only from the thread running a command. */
+typedef struct {
+        void (*message)(CoreMsgKind kind, const char *text, gpointer data);
+        void (*progress)(const char *name, guint64 done, gint64 total, gpointer data);
+        CoreAnswer (*ask)(const char *question, gpointer data);               /* yes/no/all/quit */
+        char *(*prompt)(const char *label, gboolean secret, gpointer data);  /* NULL: cancelled */
+        gpointer data;
+} CoreFrontend;
+
+/* Exit status, as documented in --help and the README. */
+enum {
+        CORE_EXIT_OK = 0,       /* everything asked was done */
+        CORE_EXIT_REFUSED = 1,  /* the scanner refused (INFECTED or no verdict) at least one file */
+        CORE_EXIT_FAILURE = 2,  /* any other failure */
+};
+
+typedef struct {
+        CoreFrontend fe;
+        CoreWorker *worker;       /* owns the FtpSession on its own thread */
+
+        /* connection identity, for `status` and messages */
+        char *host;
+        guint16 port;
+        char *user;
+
+        /* settings the user toggles */
+        gboolean prompt;          /* ask per file in mput/mget and before overwriting */
+        gboolean passive;
+        FtpType type;
+        gboolean trust_pasv_address;
+        FtpTimeouts timeouts;
+
+        /* scanning: no option turns it off */
+        char *scanner_address;    /* "unix:/path" or "tcp:host:port" */
+        ScanClient *scanner;
+        ScanAudit *audit;
+        char *last_verdict;       /* e.g. "OK report.pdf", "INFECTED Eicar-Signature x.com" */
+        char *tmpdir;             /* where large snapshots are spooled (NULL: default) */
+
+        /* outcome of everything run so far */
+        gboolean any_refused;     /* a file was refused by the scanner */
+        gboolean any_failed;      /* anything else failed */
+} CoreContext;
+
+CoreContext *core_context_new(const CoreFrontend *fe);
+void core_context_free(CoreContext *ctx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
+
+/* Helpers for the front end contract. printf-style; text goes through the front end. */
+void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
+/* Records a failure for the exit status and shows the error. */
+void core_fail(CoreContext *ctx, const GError *error);
+/* Records a refusal (INFECTED/ERROR verdict) for the exit status. */
+void core_refused(CoreContext *ctx);
+int core_exit_status(const CoreContext *ctx);

@@ -1,0 +1,24 @@
+/* ftp/parse.h — parsers for the payload of single replies: 227, 229, 257, 213, FEAT.
+ * Owns: strict, bounded parsing of server-supplied numbers and paths. Must not: do I/O. */
+#pragma once
+#include <glib.h>
+#include "ftp/reply.h"
+
+#define FTP_PARSE_ERROR (ftp_parse_error_quark())
+GQuark ftp_parse_error_quark(void);
+enum { FTP_PARSE_ERROR_BAD_REPLY };
+
+/* 227 "Entering Passive Mode (h1,h2,h3,h4,p1,p2)" in any of its real-world forms (no parentheses,
+ * "=h,h,…", spaces, trailing dot). Also accepts a 229 form. Octets > 255 or port 0 are errors. */
+gboolean ftp_parse_pasv(const char *text, guint8 addr[4], guint16 *port, GError **error);
+/* 229 "(|||port|)" with any delimiter in 33..126; also accepts the 227 form (port only). */
+gboolean ftp_parse_epsv(const char *text, guint16 *port, GError **error);
+/* 257 "path" with "" meaning one quote. NULL (unknown) if unterminated or holds control chars. */
+char *ftp_parse_pwd(const char *text); /* transfer full */
+/* 213 size: decimal, no sign, no overflow. */
+gboolean ftp_parse_size(const char *text, gint64 *size);
+/* 213 YYYYMMDDHHMMSS[.sss] in UTC → unix time; rejects month 13 and the 19100 year bug. */
+gboolean ftp_parse_mdtm(const char *text, gint64 *unix_time);
+/* 211 FEAT reply → set of upper-cased feature keywords, e.g. "MLSD", "EPSV", "UTF8", "AUTH"
+ * mapped to their argument ("TLS"), "REST" → "STREAM". Keys upper-case; values may be "". */
+GHashTable *ftp_parse_feat(const FtpReply *reply); /* transfer full: char* → char* */

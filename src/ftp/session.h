@@ -1,0 +1,108 @@
+/* ftp/session.h — one FTP control connection and its data connections: the protocol engine.
+ * Owns: the login state table, every command/reply exchange (through the one reply reader), 421 and
+ * EOF handling, EPSV/PASV/EPRT/PORT, TYPE caching, transfers with ASCII conversion, timeouts.
+ * Must not: touch the screen, print, prompt, or decide policy about local files.
+ *
+ * Calls block the calling thread (the FTP worker) but every wait is bounded by a deadline and
+ * ends early when the cancel descriptor becomes readable. One session is used by one thread. */
+#pragma once
+#include <glib.h>
+#include "ftp/reply.h"
+#include "ftp/listing.h"
+
+#define FTP_ERROR (ftp_error_quark())
+GQuark ftp_error_quark(void);
+typedef enum {
+        FTP_ERROR_NOT_CONNECTED, /* a command before `open` */
+        FTP_ERROR_CONNECT,       /* could not reach the server */
+        FTP_ERROR_TIMEOUT,       /* a reply, connect or transfer deadline passed */
+        FTP_ERROR_CLOSED,        /* 421 or the server dropped the connection: session is gone */
+        FTP_ERROR_PROTOCOL,      /* a reply we cannot make sense of; session resynchronised or closed */
+        FTP_ERROR_LOGIN,         /* 530 or a refused USER/PASS/ACCT */
+        FTP_ERROR_REFUSED,       /* the server answered 4xx/5xx to a command */
+        FTP_ERROR_DATA,          /* the data connection failed (PASV/PORT, connect, accept, cut) */
+        FTP_ERROR_CANCELLED,     /* the cancel descriptor fired (ABOR sent where needed) */
+        FTP_ERROR_LOCAL,         /* reading or writing the local file failed */
+        FTP_ERROR_BAD_ARGUMENT,  /* CR, LF or NUL in an argument: nothing was sent */
+} FtpErrorCode;
+
+typedef enum { FTP_TYPE_BINARY, FTP_TYPE_ASCII } FtpType;
+
+typedef struct {
+        int connect_ms;  /* control and data connect/accept */
+        int reply_ms;    /* one complete reply */
+        int data_ms;     /* data connection idle (no byte moved) */
+} FtpTimeouts;
+
+/* Progress of a transfer: bytes moved so far and the total (-1 unknown). Called from the worker
+ * thread at most every 64 KiB or 100 ms. */
+typedef void (*FtpProgressFunc)(guint64 done, gint64 total, gpointer user_data);
+
+typedef struct FtpSession FtpSession;
+
+FtpSession *ftp_session_new(void);
+void ftp_session_free(FtpSession *session); /* closes without QUIT */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FtpSession, ftp_session_free)
+
+void ftp_session_set_timeouts(FtpSession *session, const FtpTimeouts *timeouts);
+void ftp_session_set_cancel_fd(FtpSession *session, int cancel_fd); /* -1: none */
+void ftp_session_set_passive(FtpSession *session, gboolean passive);
+gboolean ftp_session_get_passive(FtpSession *session);
+/* Use the address inside a 227 reply instead of the control peer's (off by default). */
+void ftp_session_set_trust_pasv_address(FtpSession *session, gboolean trust);
+void ftp_session_set_type(FtpSession *session, FtpType type); /* sent lazily, cached */
+FtpType ftp_session_get_type(FtpSession *session);
+/* Optional log of the conversation ("--> CMD", "<-- reply"; PASS masked). */
+void ftp_session_set_trace(FtpSession *session, void (*trace)(const char *line, gpointer), gpointer data);
+
+/* Connects and reads the greeting (120 then 220 handled; 421 at greeting reported). */
+gboolean ftp_session_connect(FtpSession *session, const char *host, guint16 port, GError **error);
+/* USER/PASS (ACCT when asked), then FEAT, OPTS UTF8 ON when offered, PWD. */
+gboolean ftp_session_login(FtpSession *session, const char *user, const char *password,
+                           const char *account, GError **error);
+gboolean ftp_session_is_connected(FtpSession *session);
+gboolean ftp_session_is_logged_in(FtpSession *session);
+const char *ftp_session_host(FtpSession *session);
+guint16 ftp_session_port(FtpSession *session);
+const char *ftp_session_user(FtpSession *session);
+const char *ftp_session_cwd(FtpSession *session); /* last known, from PWD; NULL if unknown */
+gboolean ftp_session_has_feature(FtpSession *session, const char *feature); /* "MLSD", "EPSV", … */
+/* QUIT (short deadline) and close. Safe when not connected. */
+void ftp_session_quit(FtpSession *session);
+/* NOOP, for keep-alive. */
+gboolean ftp_session_noop(FtpSession *session, GError **error);
+
+/* Directory commands. */
+char *ftp_session_pwd(FtpSession *session, GError **error); /* transfer full */
+gboolean ftp_session_cwd_to(FtpSession *session, const char *path, GError **error);
+gboolean ftp_session_cdup(FtpSession *session, GError **error);
+gboolean ftp_session_mkdir(FtpSession *session, const char *path, GError **error);
+gboolean ftp_session_rmdir(FtpSession *session, const char *path, GError **error);
+gboolean ftp_session_delete(FtpSession *session, const char *path, GError **error);
+gboolean ftp_session_rename(FtpSession *session, const char *from, const char *to, GError **error);
+/* SIZE (sends TYPE I first when needed) and MDTM; FALSE with FTP_ERROR_REFUSED when unknown. */
+gboolean ftp_session_size(FtpSession *session, const char *path, gint64 *size, GError **error);
+gboolean ftp_session_mdtm(FtpSession *session, const char *path, gint64 *unix_time, GError **error);
+
+/* Listings: MLSD when offered, else LIST (parsed). path may be NULL for the current directory. */
+GPtrArray *ftp_session_list(FtpSession *session, const char *path, GError **error); /* FtpEntry*, transfer full */
+/* The raw LIST text, for `ls` output as the server formats it. */
+char *ftp_session_list_raw(FtpSession *session, const char *path, GError **error); /* transfer full */
+GPtrArray *ftp_session_nlst(FtpSession *session, const char *path, GError **error); /* char*, transfer full */
+
+/* Downloads `remote` into local_fd (written from its current position), starting at `offset`
+ * (REST) when > 0. In ASCII type CRLF becomes LF. Done only when both the data EOF and the final
+ * 2xx arrived; a cut transfer is an FTP_ERROR_DATA error with the bytes written so far kept. */
+gboolean ftp_session_retr(FtpSession *session, const char *remote, int local_fd, gint64 offset,
+                          gint64 expected_size, FtpProgressFunc progress, gpointer progress_data,
+                          guint64 *bytes_written, GError **error);
+/* Uploads `size` bytes read with pread() from local_fd starting at 0 (a snapshot: the file
+ * position is not used). In ASCII type LF becomes CRLF. */
+gboolean ftp_session_stor(FtpSession *session, const char *remote, int local_fd, gint64 size,
+                          FtpProgressFunc progress, gpointer progress_data, GError **error);
+
+/* Sends one raw command (user's `quote`) and returns its reply. */
+FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);
+
+/* TRUE if s holds CR, LF or NUL: such an argument is refused before anything is sent. */
+gboolean ftp_string_has_ctrl(const char *s);

@@ -1,0 +1,22 @@
+/* scan/audit.h — the audit log: one JSON line per verdict and per upload.
+ * Owns: the log file (append-only, created 0600 in the XDG state directory by default) and the
+ * record format. Must not: decide anything; it records. */
+#pragma once
+#include <glib.h>
+#include "scan/client.h"
+#include "scan/snapshot.h"
+
+typedef struct ScanAudit ScanAudit;
+/* path NULL: $XDG_STATE_HOME/clamftp/audit.jsonl */
+ScanAudit *scan_audit_open(const char *path, GError **error);
+void scan_audit_close(ScanAudit *audit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanAudit, scan_audit_close)
+const char *scan_audit_path(ScanAudit *audit);
+/* {"time":…,"event":"verdict","path":…,"size":…,"sha256":…,"verdict":"OK|INFECTED|ERROR",
+ *  "signature":…,"reason":…,"scanner":…} */
+void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
+                        const char *scanner);
+/* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,
+ *  "server":…,"remote":…,"result":"done|failed","error":…} */
+void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                       const char *server, const char *remote_path, gboolean ok, const char *error);

@@ -1,0 +1,29 @@
+/* scan/pipeline.h — the scanner thread: snapshots and scans upload candidates ahead of the upload.
+ * Owns: the thread, the order of results, and the bound on snapshots held at once.
+ * Must not: upload, prompt or print. While file k uploads, file k+1 is already being scanned. */
+#pragma once
+#include <glib.h>
+#include "scan/client.h"
+#include "scan/snapshot.h"
+#include "scan/audit.h"
+
+typedef struct {
+        char *path;
+        ScanSnapshot *snapshot; /* NULL when the snapshot could not be taken (see error) */
+        ScanVerdict *verdict;   /* never NULL: ERROR when the snapshot failed */
+        GError *error;          /* snapshot failure, or NULL */
+} ScanResult;
+void scan_result_free(ScanResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanResult, scan_result_free)
+
+typedef struct ScanPipeline ScanPipeline;
+/* lookahead: how many scanned results may wait for the consumer (bounds memory). audit may be NULL. */
+ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead);
+void scan_pipeline_submit(ScanPipeline *pipeline, const char *path); /* in upload order */
+void scan_pipeline_close(ScanPipeline *pipeline);                    /* no more submissions */
+/* Blocks for the next result in submission order; NULL once closed and drained. transfer full */
+ScanResult *scan_pipeline_next(ScanPipeline *pipeline);
+/* Stops scanning what was not scanned yet; _next() then drains to NULL. */
+void scan_pipeline_cancel(ScanPipeline *pipeline);
+void scan_pipeline_free(ScanPipeline *pipeline); /* cancels, joins the thread */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanPipeline, scan_pipeline_free)

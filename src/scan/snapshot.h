@@ -1,0 +1,23 @@
+/* scan/snapshot.h — the private, immutable copy of a file that is scanned and then uploaded.
+ * Owns: taking the snapshot (sealed memfd up to a size limit, an unlinked temporary file beyond),
+ * its size and SHA-256. Must not: re-open the user's path after the snapshot is taken.
+ * This is the upload guarantee of DESIGN.md: the bytes uploaded are the bytes scanned. */
+#pragma once
+#include <glib.h>
+
+#define SCAN_SNAPSHOT_MEMFD_LIMIT (64 * 1024 * 1024)
+
+typedef struct {
+        int fd;            /* read with pread(); never written after sealing */
+        gint64 size;
+        char sha256[65];   /* hex */
+        char *path;        /* the user's path, for messages and the audit log */
+        gboolean sealed;   /* a sealed memfd (no writes possible) */
+} ScanSnapshot;
+
+/* Copies path (opened O_NOFOLLOW relative to the current directory, or absolute) into a private
+ * snapshot. Fails on anything but a regular file. tmpdir: where large snapshots are spooled
+ * (NULL: g_get_tmp_dir()). */
+ScanSnapshot *scan_snapshot_take(const char *path, const char *tmpdir, GError **error);
+void scan_snapshot_free(ScanSnapshot *snapshot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanSnapshot, scan_snapshot_free)
