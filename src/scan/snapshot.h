@@ -15,9 +15,9 @@ typedef struct {
         gboolean sealed;   /* a sealed memfd (no writes possible) */
 } ScanSnapshot;
 
-/* Copies path (opened O_NOFOLLOW relative to the current directory, or absolute) into a private
- * snapshot. Fails on anything but a regular file. tmpdir: where large snapshots are spooled
- * (NULL: g_get_tmp_dir()). */
+/* Copies path (relative to the current directory, or absolute; a symlink the user named is
+ * followed) into a private snapshot. Fails on anything but a regular file (checked with fstat on
+ * the opened descriptor). tmpdir: where large snapshots are spooled (NULL: g_get_tmp_dir()). */
 ScanSnapshot *scan_snapshot_take(const char *path, const char *tmpdir, GError **error);
 void scan_snapshot_free(ScanSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanSnapshot, scan_snapshot_free)
