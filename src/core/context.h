@@ -49,6 +49,9 @@ typedef struct {
         char *host;
         guint16 port;
         char *user;
+        gboolean connected;       /* a control connection is open (FALSE after close or FTP_ERROR_CLOSED) */
+        gboolean verbose;         /* show the protocol conversation */
+        gboolean quit_requested;  /* `quit`: the front end stops reading commands */
 
         /* settings the user toggles */
         gboolean prompt;          /* ask per file in mput/mget and before overwriting */
@@ -69,14 +72,29 @@ typedef struct {
         gboolean any_failed;      /* anything else failed */
 } CoreContext;
 
+/* Defaults: prompt on, passive on, binary, the default scanner address (not yet connected to:
+ * the scanner is contacted per file). Creates the worker thread. fe is copied. */
 CoreContext *core_context_new(const CoreFrontend *fe);
 void core_context_free(CoreContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
 
+/* Debian clamd's socket: the scanner used unless the user configures another. */
+#define CORE_DEFAULT_SCANNER "unix:/run/clamav/clamd.ctl"
+/* Replaces the scanner client ("unix:/path", "tcp:host:port"); timeout_ms 0 keeps the default. */
+gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int timeout_ms, GError **error);
+/* Opens the audit log (path NULL: the XDG state directory). */
+gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error);
+/* Forgets the connection's identity (after `close`, or when the server dropped us). */
+void core_context_set_disconnected(CoreContext *ctx);
+/* Records the scanner's last answer for `status` (e.g. "OK report.pdf"). */
+void core_context_set_last_verdict(CoreContext *ctx, const char *text);
+
 /* Helpers for the front end contract. printf-style; text goes through the front end. */
 void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
-/* Records a failure for the exit status and shows the error. */
+/* Records a failure for the exit status and shows the error; an FTP_ERROR_CLOSED error also
+ * marks the connection as gone. */
 void core_fail(CoreContext *ctx, const GError *error);
 /* Records a refusal (INFECTED/ERROR verdict) for the exit status. */
 void core_refused(CoreContext *ctx);
+/* CORE_EXIT_FAILURE if anything failed, else CORE_EXIT_REFUSED if a file was refused, else OK. */
 int core_exit_status(const CoreContext *ctx);

@@ -1,0 +1,119 @@
+/* core/context.c — the state every command shares, and the helpers that report through the
+ * front end. Owns: defaults, the scanner client and audit log, the exit status.
+ * Must not: print or read the terminal; every message goes through ctx->fe. */
+#include "common/i18n.h"
+#include "core/context.h"
+#include "core/worker.h"
+#include <stdarg.h>
+
+#define DEFAULT_CONNECT_MS 15000
+#define DEFAULT_REPLY_MS   60000
+#define DEFAULT_DATA_MS    120000
+
+CoreContext *core_context_new(const CoreFrontend *fe)
+{
+        CoreContext *ctx = g_new0(CoreContext, 1);
+
+        if (fe)
+                ctx->fe = *fe;
+        ctx->worker = core_worker_new();
+        ctx->prompt = TRUE;
+        ctx->passive = TRUE;
+        ctx->type = FTP_TYPE_BINARY;
+        ctx->timeouts.connect_ms = DEFAULT_CONNECT_MS;
+        ctx->timeouts.reply_ms = DEFAULT_REPLY_MS;
+        ctx->timeouts.data_ms = DEFAULT_DATA_MS;
+        ctx->scanner_address = g_strdup(CORE_DEFAULT_SCANNER);
+        return ctx;
+}
+
+void core_context_free(CoreContext *ctx)
+{
+        if (!ctx)
+                return;
+        /* The worker goes first: it may still report through the front end while it quits. */
+        g_clear_pointer(&ctx->worker, core_worker_free);
+        g_clear_pointer(&ctx->scanner, scan_client_free);
+        g_clear_pointer(&ctx->audit, scan_audit_close);
+        g_free(ctx->host);
+        g_free(ctx->user);
+        g_free(ctx->scanner_address);
+        g_free(ctx->last_verdict);
+        g_free(ctx->tmpdir);
+        g_free(ctx);
+}
+
+gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int timeout_ms, GError **error)
+{
+        g_return_val_if_fail(address != NULL, FALSE);
+
+        ScanClient *client = scan_client_new(address, error);
+        if (!client)
+                return FALSE;
+        if (timeout_ms > 0)
+                scan_client_set_timeout_ms(client, timeout_ms);
+        g_clear_pointer(&ctx->scanner, scan_client_free);
+        ctx->scanner = client;
+        g_free(ctx->scanner_address);
+        ctx->scanner_address = g_strdup(scan_client_address(client));
+        return TRUE;
+}
+
+gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error)
+{
+        ScanAudit *audit = scan_audit_open(path, error);
+        if (!audit)
+                return FALSE;
+        g_clear_pointer(&ctx->audit, scan_audit_close);
+        ctx->audit = audit;
+        return TRUE;
+}
+
+void core_context_set_disconnected(CoreContext *ctx)
+{
+        ctx->connected = FALSE;
+        g_clear_pointer(&ctx->host, g_free);
+        g_clear_pointer(&ctx->user, g_free);
+        ctx->port = 0;
+}
+
+void core_context_set_last_verdict(CoreContext *ctx, const char *text)
+{
+        g_free(ctx->last_verdict);
+        ctx->last_verdict = g_strdup(text);
+}
+
+void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...)
+{
+        if (!ctx->fe.message)
+                return;
+        va_list ap;
+        va_start(ap, format);
+        g_autofree char *text = g_strdup_vprintf(format, ap);
+        va_end(ap);
+        ctx->fe.message(kind, text, ctx->fe.data);
+}
+
+void core_fail(CoreContext *ctx, const GError *error)
+{
+        ctx->any_failed = TRUE;
+        if (error && error->domain == FTP_ERROR && error->code == FTP_ERROR_CLOSED)
+                core_context_set_disconnected(ctx);
+        if (!ctx->fe.message)
+                return;
+        ctx->fe.message(CORE_MSG_ERROR, error ? error->message : _("The command failed."), ctx->fe.data);
+}
+
+void core_refused(CoreContext *ctx)
+{
+        ctx->any_refused = TRUE;
+}
+
+int core_exit_status(const CoreContext *ctx)
+{
+        if (ctx->any_failed)
+                return CORE_EXIT_FAILURE;
+        if (ctx->any_refused)
+                return CORE_EXIT_REFUSED;
+        return CORE_EXIT_OK;
+}
