@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# tests/bench/ftp-throughput.sh — upload throughput of clamftp (every file scanned by clamd) beside
+# lftp and curl (no scanning), against one private vsftpd on loopback, in one run.
+# Owns: its temporary directory (sample files, the server's root, logs), the vsftpd and clamd it
+# starts and the FTP account it creates for vsftpd (removed again at exit). Not part of make check.
+# See tests/bench/README for what it measures and how to read the table.
+set -euo pipefail
+
+usage() {
+        cat <<'EOF'
+Usage: tests/bench/ftp-throughput.sh [options]
+  --files N          number of small files for the mput test (default 1000)
+  --file-size SIZE   size of each small file (default 4K)
+  --size SIZE        size of the large file for the put test (default 1G)
+  --small-only       only the many-small-files test
+  --large-only       only the large-file test
+  --clients LIST     comma-separated, in run order (default lftp,curl,clamftp)
+  --clamftp PATH     the clamftp binary (default: build/src/clamftp, else build-demo/src/clamftp)
+  --keep             keep the temporary directory (files, logs, server root) for inspection
+SIZE takes a K, M or G suffix (powers of 1024). A quick run: --files 200 --size 64M
+EOF
+}
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export top_srcdir=$top
+
+nfiles=1000
+file_size=4K
+large_size=1G
+do_small=1
+do_large=1
+clients=lftp,curl,clamftp
+clamftp_bin=
+keep=0
+while [ $# -gt 0 ]; do
+        case $1 in
+        --files) nfiles=$2; shift 2 ;;
+        --file-size) file_size=$2; shift 2 ;;
+        --size) large_size=$2; shift 2 ;;
+        --small-only) do_large=0; shift ;;
+        --large-only) do_small=0; shift ;;
+        --clients) clients=$2; shift 2 ;;
+        --clamftp) clamftp_bin=$2; shift 2 ;;
+        --keep) keep=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "ftp-throughput: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+        esac
+done
+
+die() { echo "ftp-throughput: $*" >&2; exit 1; }
+
+# to_bytes 4K → 4096 (K, M, G: powers of 1024)
+to_bytes() {
+        local v=$1 n mult=1
+        case $v in
+        *[kK]) n=${v%?}; mult=1024 ;;
+        *[mM]) n=${v%?}; mult=$((1024 * 1024)) ;;
+        *[gG]) n=${v%?}; mult=$((1024 * 1024 * 1024)) ;;
+        *) n=$v ;;
+        esac
+        [[ $n =~ ^[0-9]+$ ]] || die "not a size: '$v' (use e.g. 4096, 4K, 64M, 1G)"
+        echo $((n * mult))
+}
+# human 4096 → "4 KiB"
+human() {
+        awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1;
+                while (b >= 1024 && i < 4 && b % 1024 == 0) { b /= 1024; i++ }
+                printf "%g %s", b, u[i] }'
+}
+
+[[ $nfiles =~ ^[1-9][0-9]*$ ]] || die "--files needs a positive number"
+small_bytes=$(to_bytes "$file_size")
+large_bytes=$(to_bytes "$large_size")
+[ "$small_bytes" -gt 0 ] && [ "$large_bytes" -gt 0 ] || die "sizes must be positive"
+[ $do_small -eq 1 ] || [ $do_large -eq 1 ] || die "--small-only and --large-only exclude each other"
+
+IFS=, read -r -a client_list <<<"$clients"
+for c in "${client_list[@]}"; do
+        case $c in lftp|curl|clamftp) ;; *) die "unknown client '$c' (lftp, curl, clamftp)" ;; esac
+done
+want() { [[ ,$clients, == *,$1,* ]]; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root: vsftpd needs a local account, which this script creates"
+[ -x /usr/sbin/vsftpd ] || die "vsftpd is not installed (run tools/install-deps)"
+if want lftp; then command -v lftp >/dev/null || die "lftp is not installed (run tools/install-deps)"; fi
+if want curl; then command -v curl >/dev/null || die "curl is not installed (run tools/install-deps)"; fi
+if want clamftp; then
+        if [ -z "$clamftp_bin" ]; then
+                for b in "$top/build/src/clamftp" "$top/build-demo/src/clamftp"; do
+                        [ -x "$b" ] && { clamftp_bin=$b; break; }
+                done
+        fi
+        [ -n "$clamftp_bin" ] && [ -x "$clamftp_bin" ] ||
+                die "no clamftp binary (build it with tools/check, or pass --clamftp PATH, or --clients lftp,curl)"
+fi
+
+# shellcheck source=../lib/tap.sh
+. "$top/tests/lib/tap.sh"     # free_port, wait_until
+# shellcheck source=../lib/clamd.sh
+. "$top/tests/lib/clamd.sh"   # clamd_ping, clamd_stop
+
+# ---------------------------------------------------------------- clean-up of everything started
+work=
+vsftpd_pid=
+bench_user=clamftpbench
+created_user=0
+cleanup() {
+        local rc=$?
+        trap - EXIT INT TERM
+        if [ -n "$vsftpd_pid" ]; then
+                kill "$vsftpd_pid" 2>/dev/null || true
+                wait "$vsftpd_pid" 2>/dev/null || true
+        fi
+        clamd_stop >/dev/null 2>&1 || true
+        if [ $created_user -eq 1 ]; then
+                # userdel refuses while a vsftpd session process of the account is still ending
+                wait_until 5 userdel "$bench_user" || echo "ftp-throughput: could not remove the account $bench_user" >&2
+        fi
+        if [ -n "$work" ] && [ -d "$work" ]; then
+                if [ $keep -eq 1 ]; then
+                        echo "ftp-throughput: kept $work"
+                else
+                        rm -rf "$work"
+                fi
+        fi
+        exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-bench.XXXXXX")
+chmod 0755 "$work"
+mkdir -p "$work/small" "$work/large" "$work/srv" "$work/empty" "$work/logs" "$work/clamd" "$work/state"
+
+need=$((do_large * large_bytes * 2 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
+avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
+[ "$avail" -gt "$need" ] || die "not enough space in $work: need $(human $need), have $(human $avail)"
+
+# ---------------------------------------------------------------- sample files
+echo "== generating files in $work"
+if [ $do_small -eq 1 ]; then
+        /usr/bin/python3 - "$work/small" "$nfiles" "$small_bytes" <<'PY'
+import os, sys
+d, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+width = len(str(n))
+for i in range(1, n + 1):
+    # unique random content per file, so no scan cache or dedup helps anyone
+    with open(os.path.join(d, "f%0*d.dat" % (width, i)), "wb") as f:
+        f.write(os.urandom(size))
+PY
+        echo "   $nfiles files of $(human "$small_bytes") (random content each)"
+fi
+if [ $do_large -eq 1 ]; then
+        head -c "$large_bytes" /dev/urandom >"$work/large/big.bin"
+        echo "   one file of $(human "$large_bytes") (random content)"
+fi
+
+# ---------------------------------------------------------------- vsftpd on loopback
+# A local account for vsftpd (it has no virtual users without a PAM database); removed at exit.
+bench_pass=$(openssl rand -hex 12)
+if ! id "$bench_user" >/dev/null 2>&1; then
+        useradd --no-create-home --home-dir "$work/srv" --shell /bin/bash "$bench_user" ||
+                die "could not create the account $bench_user"
+        created_user=1
+fi
+echo "$bench_user:$bench_pass" | chpasswd
+chown "$bench_user:" "$work/srv"
+
+ftp_port=$(free_port)
+pasv_lo=$(( 20000 + RANDOM % 20000 ))
+cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=127.0.0.1
+listen_port=$ftp_port
+background=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=YES
+local_umask=022
+local_root=$work/srv
+chroot_local_user=YES
+allow_writeable_chroot=YES
+secure_chroot_dir=$work/empty
+seccomp_sandbox=NO
+pam_service_name=vsftpd
+pasv_enable=YES
+pasv_min_port=$pasv_lo
+pasv_max_port=$((pasv_lo + 200))
+port_enable=YES
+connect_from_port_20=NO
+use_sendfile=YES
+xferlog_enable=NO
+dirmessage_enable=NO
+max_clients=0
+max_per_ip=0
+ssl_enable=NO
+vsftpd_log_file=$work/logs/vsftpd.log
+EOF
+/usr/sbin/vsftpd "$work/vsftpd.conf" >"$work/logs/vsftpd.out" 2>&1 </dev/null &
+vsftpd_pid=$!
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$ftp_port") 2>/dev/null; }
+if ! wait_until 10 port_open || ! kill -0 "$vsftpd_pid" 2>/dev/null; then
+        cat "$work/logs/vsftpd.out" >&2
+        die "vsftpd did not start on 127.0.0.1:$ftp_port"
+fi
+echo "== vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null) on 127.0.0.1:$ftp_port (pid $vsftpd_pid), root $work/srv"
+
+# ---------------------------------------------------------------- clamd (for clamftp only)
+# Like tests/lib/clamd.sh's clamd_start, but with the size limits raised to the large file: clamd
+# keeps the first value of an option, so CLAMD_EXTRA_CONF cannot raise the defaults there.
+bench_clamd_start() {
+        local dir=$1 limit_mib=$(( large_bytes / 1048576 + 64 ))
+        [ $limit_mib -ge 64 ] || limit_mib=64
+        [ $limit_mib -le 4000 ] || die "--size too large for clamd's limits (at most ~3.9G)"
+        local bin
+        bin=$(clamd_binary) || die "clamd is not installed (package clamav-daemon)"
+        mkdir -p "$dir/tmp"
+        chmod 0700 "$dir/tmp"
+        cat >"$dir/clamd.conf" <<EOF
+Foreground yes
+LocalSocket $dir/clamd.sock
+LocalSocketMode 600
+DatabaseDirectory $top/data/signatures
+TemporaryDirectory $dir/tmp
+LogFile $dir/clamd.log
+LogTime yes
+PidFile $dir/clamd.pid
+Bytecode no
+MaxThreads 4
+AlertExceedsMax yes
+AlertEncrypted yes
+AlertEncryptedArchive yes
+AlertEncryptedDoc yes
+MaxFileSize ${limit_mib}M
+MaxScanSize ${limit_mib}M
+StreamMaxLength ${limit_mib}M
+EOF
+        "$bin" -c "$dir/clamd.conf" >"$dir/clamd.out" 2>&1 </dev/null &
+        CLAMD_PID=$!
+        CLAMD_SOCKET=$dir/clamd.sock
+        if ! wait_until 20 clamd_ping "$CLAMD_SOCKET"; then
+                cat "$dir/clamd.out" "$dir/clamd.log" >&2 2>/dev/null || true
+                die "clamd did not answer PING on $CLAMD_SOCKET"
+        fi
+}
+if want clamftp; then
+        bench_clamd_start "$work/clamd"
+        echo "== clamd $(clamd --version 2>/dev/null | cut -d/ -f1 | sed 's/ClamAV //') on unix:$CLAMD_SOCKET (pid $CLAMD_PID), test signatures, heuristic alerts on"
+fi
+
+# ---------------------------------------------------------------- the clients
+url=ftp://127.0.0.1:$ftp_port
+# run_client CLIENT TEST REMOTE_DIR: uploads the test's files into REMOTE_DIR (created by the
+# client), from the test's local directory. Output goes to the log; status is the client's.
+run_client() {
+        local client=$1 test=$2 rdir=$3 src=$work/$2
+        case $client:$test in
+        lftp:small)
+                lftp -c "set ftp:ssl-allow no; set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30;
+                        open -u $bench_user,$bench_pass $url; mkdir $rdir; cd $rdir; lcd $src; mput *" ;;
+        lftp:large)
+                lftp -c "set ftp:ssl-allow no; set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30;
+                        open -u $bench_user,$bench_pass $url; mkdir $rdir; cd $rdir; lcd $src; put big.bin" ;;
+        curl:small)
+                # one invocation, one connection: a brace glob over every file name, URL ending in /
+                local names
+                names=$(cd "$src" && ls | paste -sd, -)
+                (cd "$src" && curl -sS --fail --ftp-create-dirs --connect-timeout 10 \
+                        -u "$bench_user:$bench_pass" -T "{$names}" "$url/$rdir/") ;;
+        curl:large)
+                (cd "$src" && curl -sS --fail --ftp-create-dirs --connect-timeout 10 \
+                        -u "$bench_user:$bench_pass" -T big.bin "$url/$rdir/") ;;
+        clamftp:small)
+                (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
+                        -c "mkdir $rdir; cd $rdir; mput *" "ftp://$bench_user:$bench_pass@127.0.0.1:$ftp_port/") ;;
+        clamftp:large)
+                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$work "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
+                        -c "mkdir $rdir; cd $rdir; put big.bin" "ftp://$bench_user:$bench_pass@127.0.0.1:$ftp_port/") ;;
+        esac
+}
+
+# verify TEST REMOTE_DIR: the server holds exactly the local files, byte for byte
+verify() {
+        local test=$1 dir=$work/srv/$2 src=$work/$1
+        [ -d "$dir" ] || { echo "nothing arrived (no $2 on the server)"; return 1; }
+        local want got
+        want=$(ls "$src" | wc -l)
+        got=$(ls "$dir" | wc -l)
+        [ "$want" -eq "$got" ] || { echo "$got of $want files arrived"; return 1; }
+        if [ "$test" = small ]; then
+                (cd "$src" && sha256sum -- *) >"$work/logs/want.sha256"
+                (cd "$dir" && sha256sum -c --quiet "$work/logs/want.sha256") >/dev/null 2>&1 ||
+                        { echo "contents differ"; return 1; }
+        else
+                cmp -s "$src/big.bin" "$dir/big.bin" || { echo "big.bin differs"; return 1; }
+        fi
+}
+
+# results[test:client] = "seconds" or "failed: reason"
+declare -A results
+now_ns() { date +%s%N; }
+measure() {
+        local test=$1 client=$2 rdir=$2-$1 log=$work/logs/$2-$1.log t0 t1 rc=0
+        sync
+        t0=$(now_ns)
+        run_client "$client" "$test" "$rdir" >"$log" 2>&1 </dev/null || rc=$?
+        t1=$(now_ns)
+        local secs
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        local why=
+        if [ $rc -ne 0 ]; then
+                why="exit status $rc"
+        elif ! why=$(verify "$test" "$rdir"); then
+                :
+        else
+                why=
+        fi
+        if [ -n "$why" ]; then
+                results[$test:$client]="failed: $why"
+                echo "   $client: FAILED after ${secs}s ($why); last lines of its output:"
+                tail -n 5 "$log" | sed 's/^/      /'
+        else
+                results[$test:$client]=$secs
+                echo "   $client: ${secs}s"
+        fi
+        rm -rf "${work:?}/srv/$rdir"
+}
+
+tests=()
+[ $do_small -eq 1 ] && tests+=(small)
+[ $do_large -eq 1 ] && tests+=(large)
+for t in "${tests[@]}"; do
+        if [ "$t" = small ]; then
+                echo "== mput of $nfiles files of $(human "$small_bytes")"
+        else
+                echo "== put of one file of $(human "$large_bytes")"
+        fi
+        for c in "${client_list[@]}"; do
+                measure "$t" "$c"
+        done
+done
+
+# ---------------------------------------------------------------- the table
+echo
+echo "clamftp scans every file through clamd before it uploads it; lftp and curl do not scan."
+echo "Wall time of the whole client run (connect, login, transfers, quit). Ratio: clamftp's speed"
+echo "divided by the other client's (1.00x = as fast; above 1 = clamftp faster)."
+echo
+printf '%-24s %-8s %10s %10s %10s %12s %12s\n' test client "wall s" "files/s" "MiB/s" "clamftp/lftp" "clamftp/curl"
+for t in "${tests[@]}"; do
+        if [ "$t" = small ]; then
+                label="mput $nfiles x $(human "$small_bytes")"
+                n=$nfiles
+                bytes=$((nfiles * small_bytes))
+        else
+                label="put 1 x $(human "$large_bytes")"
+                n=1
+                bytes=$large_bytes
+        fi
+        for c in "${client_list[@]}"; do
+                r=${results[$t:$c]}
+                if [[ $r == failed* ]]; then
+                        printf '%-24s %-8s %10s\n' "$label" "$c" "$r"
+                        label=
+                        continue
+                fi
+                ratio_l=- ratio_c=-
+                if [ "$c" = clamftp ]; then
+                        for o in lftp curl; do
+                                other=${results[$t:$o]:-}
+                                [ -n "$other" ] && [[ $other != failed* ]] || continue
+                                v=$(awk -v a="$r" -v b="$other" 'BEGIN { printf "%.2fx", (a > 0) ? b / a : 0 }')
+                                if [ $o = lftp ]; then ratio_l=$v; else ratio_c=$v; fi
+                        done
+                fi
+                awk -v l="$label" -v c="$c" -v s="$r" -v n="$n" -v b="$bytes" -v rl="$ratio_l" -v rc="$ratio_c" \
+                        'BEGIN { printf "%-24s %-8s %10.3f %10.1f %10.1f %12s %12s\n", l, c, s, n / s, b / 1048576 / s, rl, rc }'
+                label=
+        done
+done
+echo
+echo "curl: one invocation per test; the many files as one brace glob -T '{f1,f2,…}' to a URL ending"
+echo "in '/', so curl reuses one control connection. lftp: 'mput *' / 'put', one connection,"
+echo "ftp:ssl-allow no. Server: vsftpd with use_sendfile, plain FTP, passive mode, 127.0.0.1."
+
+status=0
+for t in "${tests[@]}"; do
+        for c in "${client_list[@]}"; do
+                [[ ${results[$t:$c]} == failed* ]] && status=1
+        done
+done
+exit $status
