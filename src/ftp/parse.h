@@ -9,7 +9,8 @@ GQuark ftp_parse_error_quark(void);
 enum { FTP_PARSE_ERROR_BAD_REPLY };
 
 /* 227 "Entering Passive Mode (h1,h2,h3,h4,p1,p2)" in any of its real-world forms (no parentheses,
- * "=h,h,…", spaces, trailing dot). Also accepts a 229 form. Octets > 255 or port 0 are errors. */
+ * "=h,h,…", spaces, trailing dot). Also accepts a 229 form (then addr is 0.0.0.0: use the control
+ * peer's). Octets > 255 or port 0 are errors. */
 gboolean ftp_parse_pasv(const char *text, guint8 addr[4], guint16 *port, GError **error);
 /* 229 "(|||port|)" with any delimiter in 33..126; also accepts the 227 form (port only). */
 gboolean ftp_parse_epsv(const char *text, guint16 *port, GError **error);
@@ -20,5 +21,6 @@ gboolean ftp_parse_size(const char *text, gint64 *size);
 /* 213 YYYYMMDDHHMMSS[.sss] in UTC → unix time; rejects month 13 and the 19100 year bug. */
 gboolean ftp_parse_mdtm(const char *text, gint64 *unix_time);
 /* 211 FEAT reply → set of upper-cased feature keywords, e.g. "MLSD", "EPSV", "UTF8", "AUTH"
- * mapped to their argument ("TLS"), "REST" → "STREAM". Keys upper-case; values may be "". */
+ * mapped to their argument ("TLS"), "REST" → "STREAM". Keys upper-case; values may be "". A keyword
+ * listed twice keeps both arguments joined by ';' (vsftpd: "AUTH SSL", "AUTH TLS" → "SSL;TLS"). */
 GHashTable *ftp_parse_feat(const FtpReply *reply); /* transfer full: char* → char* */
