@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+# tests/hostile/ftpd.py — a scripted FTP server that misbehaves on purpose, one scenario per run.
+# Owns: the scenarios a real server cannot be made to play (hostile names, a lying PASV, 421 in
+# the middle, an endless greeting, a stalled transfer). Must not: listen beyond 127.0.0.1, run
+# longer than its own deadline, or touch files outside the directory it is given.
+#
+# usage: ftpd.py SCENARIO WORKDIR     (writes WORKDIR/port when listening, logs to WORKDIR/log)
+#   names-list   LIST and NLST offer hostile names beside good ones (no MLSD)
+#   names-mlsd   FEAT offers MLSD; MLSD offers the hostile names, `a/b` among them
+#   names-nlst   LIST is refused (502); only NLST offers the names
+#   plain        three good files, nothing hostile (for the symlink case)
+#   pasv-third   EPSV refused; PASV points at 10.255.255.1 (the data listener is on 127.0.0.1)
+#   421-cwd      CWD answers 421 and the server closes the connection
+#   421-retr     RETR sends 150, part of the data, then 421 and closes both connections
+#   endless-greeting   220- continuation lines forever, never the final 220
+#   stall        RETR sends 150 and 64 KiB, then nothing (the connections stay open)
+import os
+import socket
+import sys
+import time
+
+SCENARIO = sys.argv[1]
+WORK = sys.argv[2]
+DEADLINE = time.monotonic() + 60  # the server never outlives this
+
+GOOD = {
+    "good1.txt": b"first good file\n",
+    "good two.txt": b"second good file, with a space in its name\n",
+    "good3.bin": bytes(range(256)) * 16,
+}
+ESC_NAME = "\x1b[2J\x1b]0;pwned\x07esc.txt"
+HOSTILE = ["../x", "../../x2", "/etc/clamftp-hostile-x", "..\\x", "C:\\x", ".", "..", "",
+           ESC_NAME]
+BIG = bytes((i * 7) & 0xFF for i in range(1 << 20))
+
+
+def log(msg):
+    with open(os.path.join(WORK, "log"), "a", encoding="utf-8", errors="backslashreplace") as f:
+        f.write(msg + "\n")
+
+
+def names():
+    if SCENARIO.startswith("names-"):
+        extra = HOSTILE + (["a/b"] if SCENARIO == "names-mlsd" else [])
+        return list(GOOD) + extra
+    return list(GOOD)
+
+
+def content(name):
+    if name in GOOD:
+        return GOOD[name]
+    if name == "big.bin":
+        return BIG
+    return b"HOSTILE CONTENT for " + name.encode("utf-8", "surrogateescape") + b"\n"
+
+
+class Session:
+    def __init__(self, conn, peer):
+        self.c = conn
+        self.peer = peer
+        self.buf = b""
+        self.pasv = None
+        self.rest = 0
+
+    def send(self, text):
+        log("<-- " + text)
+        self.c.sendall(text.encode("utf-8", "surrogateescape") + b"\r\n")
+
+    def readline(self):
+        while b"\n" not in self.buf:
+            self.c.settimeout(max(0.1, DEADLINE - time.monotonic()))
+            chunk = self.c.recv(4096)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.rstrip(b"\r").decode("utf-8", "surrogateescape")
+
+    def open_pasv(self):
+        if self.pasv:
+            self.pasv.close()
+        self.pasv = socket.socket()
+        self.pasv.bind(("127.0.0.1", 0))
+        self.pasv.listen(1)
+        return self.pasv.getsockname()[1]
+
+    def data_conn(self):
+        if not self.pasv:
+            self.send("425 Use PASV or EPSV first.")
+            return None
+        self.pasv.settimeout(10)
+        try:
+            d, addr = self.pasv.accept()
+        except OSError:
+            self.send("425 No data connection.")
+            return None
+        log("data connection from %s:%d" % addr)
+        self.pasv.close()
+        self.pasv = None
+        return d
+
+    def listing(self, kind):
+        lines = []
+        for n in names():
+            data = content(n)
+            if kind == "NLST":
+                lines.append(n)
+            elif kind == "MLSD":
+                lines.append("type=file;size=%d;modify=20240101000000;perm=r; %s" % (len(data), n))
+            else:
+                lines.append("-rw-r--r--    1 ftp      ftp      %8d Jan 01  2024 %s" % (len(data), n))
+        return ("\r\n".join(lines) + "\r\n").encode("utf-8", "surrogateescape")
+
+    def transfer(self, payload, reply="226 Transfer complete."):
+        self.send("150 Here comes the data.")
+        d = self.data_conn()
+        if d is None:
+            return
+        try:
+            d.sendall(payload)
+        finally:
+            d.close()
+        self.send(reply)
+
+    def run(self):
+        if SCENARIO == "endless-greeting":
+            i = 0
+            while time.monotonic() < DEADLINE:
+                try:
+                    self.c.sendall(b"220-welcome, line %d of a greeting that never ends\r\n" % i)
+                except OSError:
+                    log("client closed during the endless greeting after %d lines" % i)
+                    return
+                i += 1
+                time.sleep(0.005)
+            return
+        self.send("220 hostile test server ready")
+        while True:
+            line = self.readline()
+            if line is None:
+                log("client closed")
+                return
+            log("--> " + ("PASS ***" if line.upper().startswith("PASS") else line))
+            verb, _, arg = line.partition(" ")
+            verb = verb.upper()
+            if not self.handle(verb, arg):
+                return
+
+    def handle(self, verb, arg):
+        if verb == "USER":
+            self.send("331 Password please.")
+        elif verb == "PASS":
+            self.send("230 Logged in.")
+        elif verb == "SYST":
+            self.send("215 UNIX Type: L8")
+        elif verb == "FEAT":
+            feats = ["EPSV", "PASV", "SIZE", "REST STREAM", "UTF8"]
+            if SCENARIO == "names-mlsd":
+                feats.append("MLSD")
+            if SCENARIO == "pasv-third":
+                feats.remove("EPSV")
+            self.send("211-Features:")
+            for f in feats:
+                self.send(" " + f)
+            self.send("211 End")
+        elif verb == "OPTS":
+            self.send("200 OK.")
+        elif verb == "PWD":
+            self.send('257 "/" is the current directory')
+        elif verb == "CWD":
+            if SCENARIO == "421-cwd":
+                self.send("421 Service not available, closing control connection.")
+                return False
+            self.send("250 OK.")
+        elif verb == "CDUP":
+            self.send("250 OK.")
+        elif verb == "TYPE":
+            self.send("200 Type set.")
+        elif verb == "MODE" or verb == "STRU":
+            self.send("200 OK.")
+        elif verb == "NOOP":
+            self.send("200 NOOP ok.")
+        elif verb == "EPSV":
+            if SCENARIO == "pasv-third":
+                self.send("500 EPSV not understood.")
+            else:
+                self.send("229 Entering Extended Passive Mode (|||%d|)" % self.open_pasv())
+        elif verb == "PASV":
+            port = self.open_pasv()
+            host = "10,255,255,1" if SCENARIO == "pasv-third" else "127,0,0,1"
+            self.send("227 Entering Passive Mode (%s,%d,%d)." % (host, port >> 8, port & 0xFF))
+        elif verb in ("EPRT", "PORT"):
+            self.send("500 Active mode is not offered by this test server.")
+        elif verb == "SIZE":
+            if arg in names() or arg == "big.bin":
+                self.send("213 %d" % len(content(arg)))
+            else:
+                self.send("550 No such file.")
+        elif verb == "MDTM":
+            self.send("213 20240101000000")
+        elif verb == "REST":
+            self.rest = int(arg) if arg.isdigit() else 0
+            self.send("350 Restarting at %d." % self.rest)
+        elif verb == "LIST":
+            if SCENARIO == "names-nlst":
+                self.send("502 LIST not implemented.")
+            else:
+                self.transfer(self.listing("LIST"))
+        elif verb == "NLST":
+            self.transfer(self.listing("NLST"))
+        elif verb == "MLSD":
+            if SCENARIO != "names-mlsd":
+                self.send("500 MLSD not understood.")
+            else:
+                self.transfer(self.listing("MLSD"))
+        elif verb == "RETR":
+            log("RETR of %r" % arg)
+            data = content(arg)[self.rest:]
+            self.rest = 0
+            if SCENARIO == "421-retr":
+                self.send("150 Here comes the data.")
+                d = self.data_conn()
+                if d:
+                    d.sendall(BIG[:65536])
+                self.send("421 Timeout, closing control connection.")
+                if d:
+                    d.close()
+                return False
+            if SCENARIO == "stall":
+                self.send("150 Here comes the data.")
+                d = self.data_conn()
+                if d:
+                    d.sendall(BIG[:65536])
+                    log("stalling")
+                    # hold both connections open, moving nothing, until the client gives up
+                    self.c.settimeout(max(0.1, DEADLINE - time.monotonic()))
+                    try:
+                        while self.c.recv(4096):
+                            pass
+                    except OSError:
+                        pass
+                    log("client gave up on the stalled transfer")
+                    d.close()
+                return False
+            self.transfer(data)
+        elif verb == "ABOR":
+            self.send("226 Abort successful.")
+        elif verb == "QUIT":
+            self.send("221 Goodbye.")
+            return False
+        else:
+            self.send("502 Command not implemented.")
+        return True
+
+
+def main():
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    with open(os.path.join(WORK, "port.tmp"), "w") as f:
+        f.write("%d\n" % srv.getsockname()[1])
+    os.rename(os.path.join(WORK, "port.tmp"), os.path.join(WORK, "port"))
+    while time.monotonic() < DEADLINE:
+        srv.settimeout(max(0.1, DEADLINE - time.monotonic()))
+        try:
+            conn, peer = srv.accept()
+        except OSError:
+            break
+        log("control connection from %s:%d" % peer)
+        try:
+            Session(conn, peer).run()
+        except OSError as e:
+            log("session ended: %s" % e)
+        finally:
+            conn.close()
+
+
+main()

@@ -1,0 +1,151 @@
+#!/bin/bash
+# tests/hostile/hostile.sh — clamftp against a server that misbehaves on purpose (tests/hostile/ftpd.py).
+# Pins: hostile names from LIST/MLSD/NLST are skipped with an escaped warning and nothing is written
+# outside the target directory; a planted symlink is not followed; the PASV address is ignored;
+# 421, an endless greeting and a stalled transfer end with a clear error, exit 2, and no hang.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/clamftp.sh"
+
+[ -x /usr/bin/python3 ] || tap_skip_all "/usr/bin/python3 is missing"
+r=$(clamftp_ready mget get ls) || tap_skip_all "$r"
+
+DIR=$(mktemp -d)
+SRV_PID=
+stop_server() {
+        [ -n "$SRV_PID" ] || return 0
+        kill "$SRV_PID" 2>/dev/null
+        wait "$SRV_PID" 2>/dev/null
+        SRV_PID=
+}
+trap 'stop_server; rm -rf "$DIR"; rm -f /etc/clamftp-hostile-x' EXIT
+
+# short timeouts so that every failure case ends quickly
+CF_CONNECT_TIMEOUT=3 CF_REPLY_TIMEOUT=3 CF_DATA_TIMEOUT=2
+clamftp_env "$DIR"
+CF_SCANNER=unix:$DIR/no-scanner.sock   # nothing is uploaded here
+CF_DEADLINE=30
+FTP_USER=anonymous
+FTP_PASS=test@example.org
+
+# start_server SCENARIO: a fresh server in its own directory; sets FTP_PORT and SRV_DIR.
+start_server() {
+        stop_server
+        SRV_DIR=$DIR/srv-$1
+        mkdir -p "$SRV_DIR"
+        timeout 60 /usr/bin/python3 "$top_srcdir/tests/hostile/ftpd.py" "$1" "$SRV_DIR" \
+                >"$SRV_DIR/out" 2>&1 &
+        SRV_PID=$!
+        if ! wait_until 10 test -s "$SRV_DIR/port"; then
+                echo "Bail out! the hostile server ($1) did not start: $(cat "$SRV_DIR/out")"
+                exit 1
+        fi
+        FTP_PORT=$(cat "$SRV_DIR/port")
+}
+
+# Runs a session and measures it; CF_SECONDS is the wall time.
+timed_session() {
+        local t0 t1
+        t0=$(date +%s%N)
+        cf_session "$@"
+        t1=$(date +%s%N)
+        CF_SECONDS=$(( (t1 - t0) / 1000000000 ))
+}
+
+no_raw_escape() { ! printf '%s' "$CF_ALL" | grep -q $'\x1b'; }
+escaped_esc_shown() { printf '%s' "$CF_ALL" | grep -Eq '\\x1[bB]|\\033|\\e\[|\^\[|\\u001[bB]'; }
+# exactly the good files, with their content, and nothing else in dest
+dest_holds_only_good() {
+        local dest=$1
+        [ "$(cd "$dest" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' '|')" = "./good two.txt|./good1.txt|./good3.bin|" ] || return 1
+        [ "$(cat "$dest/good1.txt")" = "first good file" ]
+}
+nothing_outside() {
+        local base=$1
+        [ ! -e /etc/clamftp-hostile-x ] || return 1
+        # everything under base except dest/ must be what we created
+        [ "$(cd "$base" && find . -mindepth 1 -not -path './deep/dest*' | LC_ALL=C sort | tr '\n' '|')" = "./deep|" ]
+}
+
+for scenario in names-list names-mlsd names-nlst; do
+        start_server "$scenario"
+        base=$DIR/w-$scenario
+        mkdir -p "$base/deep/dest"
+        cd "$base/deep/dest" || exit 1
+        timed_session "mget *" 
+        cf_expect "$scenario: mget * ends without hanging (exit $CF_RC)" [ "$CF_RC" -ne 124 ]
+        cf_expect "$scenario: the good files are fetched, and only they" dest_holds_only_good "$base/deep/dest"
+        cf_expect "$scenario: nothing is written outside the target directory" nothing_outside "$base"
+        cf_expect "$scenario: a warning names the skipped ../x" cf_says '\.\./x'
+        cf_expect "$scenario: a warning names the skipped C:\\x" cf_says 'C:\\x'
+        cf_expect "$scenario: no raw ESC byte reaches the terminal" no_raw_escape
+        cf_expect "$scenario: the ESC name is shown escaped" escaped_esc_shown
+        if [ "$scenario" = names-mlsd ]; then
+                cf_expect "$scenario: the MLSD name a/b is skipped with a warning" cf_says 'a/b'
+        fi
+        # the same with an explicit destination directory
+        base2=$DIR/w2-$scenario
+        mkdir -p "$base2/deep/dest"
+        cd "$base2" || exit 1
+        timed_session "mget * $base2/deep/dest"
+        cf_expect "$scenario: mget * DIR fetches the good files into DIR only" dest_holds_only_good "$base2/deep/dest"
+        cf_expect "$scenario: mget * DIR writes nothing outside DIR" nothing_outside "$base2"
+done
+
+# A symlink planted in the destination is not followed (neither the final name nor the .part).
+start_server plain
+base=$DIR/w-symlink
+mkdir -p "$base/dest"
+printf 'outside, untouched\n' >"$base/outside1"
+printf 'outside, untouched\n' >"$base/outside2"
+ln -s "$base/outside1" "$base/dest/good1.txt"
+ln -s "$base/outside2" "$base/dest/good3.bin.part"
+cd "$base/dest" || exit 1
+timed_session "get good1.txt; get good3.bin" y y
+cf_expect "symlink: the target of a planted dest/good1.txt symlink is unchanged" \
+        [ "$(cat "$base/outside1")" = "outside, untouched" ]
+cf_expect "symlink: the target of a planted dest/good3.bin.part symlink is unchanged" \
+        [ "$(cat "$base/outside2")" = "outside, untouched" ]
+cf_expect "symlink: no hang (exit $CF_RC)" [ "$CF_RC" -ne 124 ]
+
+# PASV naming a third host: the data connection goes to the control peer.
+start_server pasv-third
+cd "$DIR" || exit 1
+timed_session "ls"
+cf_expect "pasv-third: ls succeeds (exit 0)" cf_rc_is 0
+cf_expect "pasv-third: the listing arrives through the control peer's address" cf_stdout_has 'good1\.txt'
+cf_expect "pasv-third: the data connection came from 127.0.0.1" grep -q 'data connection from 127.0.0.1' "$SRV_DIR/log"
+
+# 421 in the middle of a session.
+start_server 421-cwd
+timed_session "cd somewhere; pwd; ls"
+cf_expect "421 on CWD: exit status 2" cf_rc_is 2
+cf_expect "421 on CWD: the message says the server closed the session" cf_says '421|clos'
+cf_expect "421 on CWD: ends within 10 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 10 ]
+
+start_server 421-retr
+mkdir -p "$DIR/w-421" && cd "$DIR/w-421" || exit 1
+timed_session "get good1.txt; pwd"
+cf_expect "421 during RETR: exit status 2" cf_rc_is 2
+cf_expect "421 during RETR: the message says the server closed the session" cf_says '421|clos'
+cf_expect "421 during RETR: the complete name is not created" [ ! -e "$DIR/w-421/good1.txt" ]
+cf_expect "421 during RETR: ends within 10 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 10 ]
+
+# An endless multi-line greeting ends with an error within the reply deadline (3 s here).
+start_server endless-greeting
+cd "$DIR" || exit 1
+timed_session "pwd"
+cf_expect "endless greeting: exit status 2" cf_rc_is 2
+cf_expect "endless greeting: ends within the reply deadline, not the test's (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 12 ]
+cf_expect "endless greeting: the error says what happened" cf_says 'time|greeting|too (long|many)|reply'
+
+# A transfer that stalls: the data timeout (2 s here) fires.
+start_server stall
+mkdir -p "$DIR/w-stall" && cd "$DIR/w-stall" || exit 1
+timed_session "get big.bin"
+cf_expect "stall: exit status 2" cf_rc_is 2
+cf_expect "stall: ends by the data timeout (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 12 ]
+cf_expect "stall: the error mentions the timeout" cf_says 'time'
+cf_expect "stall: the complete name big.bin is not created" [ ! -e "$DIR/w-stall/big.bin" ]
+
+stop_server
+tap_done

@@ -1,0 +1,255 @@
+# tests/lib/ftpd.sh — private FTP servers for the test suites (sourced, not run): vsftpd with a
+# real test account, and pyftpdlib with a virtual user.
+# Owns: their config, ports, logs and roots inside a test's own directory; stopping them by pid.
+# Must not: touch the system's vsftpd, its config or any port it did not pick itself.
+#
+#   vsftpd_available        exit 0 when vsftpd can run here (installed, and we are root); else
+#                           prints the reason on stdout (use: r=$(vsftpd_available) || tap_skip_all "$r")
+#   vsftpd_start DIR [LINE…] starts vsftpd on 127.0.0.1 and a free port; its root is DIR/root
+#                           (created, owned by the test account); extra vsftpd.conf lines may
+#                           follow (e.g. local_max_rate=200000). Waits until the port answers
+#                           220. Exports FTP_PORT FTP_ROOT FTP_USER FTP_PASS VSFTPD_PID
+#                           FTP_XFERLOG FTP_URL (ftp://user:pass@127.0.0.1:port/).
+#   vsftpd_stop             stops it by pid.
+#   pyftpd_start DIR        the same with /usr/bin/python3 -m pyftpdlib (offers MLSD); exports
+#                           FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL.
+#   pyftpd_stop
+#   ftp_banner_ok PORT      exit 0 when 127.0.0.1:PORT sends a 220 greeting.
+
+FTPD_TEST_USER=clamftp-test
+FTPD_TEST_PASS=clamftp-test-Pw1
+
+ftp_banner_ok() {
+        /usr/bin/python3 - "$1" <<'PY'
+import socket, sys
+try:
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+    s.settimeout(2)
+    data = b""
+    while b"\n" not in data:
+        chunk = s.recv(512)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    sys.exit(0 if data.startswith(b"220") else 1)
+except OSError:
+    sys.exit(1)
+PY
+}
+
+vsftpd_available() {
+        [ -x /usr/sbin/vsftpd ] || { echo "vsftpd is not installed (package vsftpd)"; return 1; }
+        [ "$(id -u)" -eq 0 ] || { echo "vsftpd needs root here (a real local account and chroot)"; return 1; }
+        [ -r /etc/pam.d/vsftpd ] || { echo "no PAM service vsftpd (/etc/pam.d/vsftpd)"; return 1; }
+        return 0
+}
+
+# Creates the test account when missing (under a lock: suites run in parallel).
+ftpd_ensure_account() {
+        (
+                flock 9
+                if ! getent passwd "$FTPD_TEST_USER" >/dev/null; then
+                        useradd --no-create-home --home-dir / --shell /bin/bash \
+                                "$FTPD_TEST_USER" || exit 1
+                fi
+                # vsftpd changes into the home directory before local_root: it must exist
+                [ -d "$(getent passwd "$FTPD_TEST_USER" | cut -d: -f6)" ] ||
+                        usermod --home / "$FTPD_TEST_USER" || exit 1
+                echo "$FTPD_TEST_USER:$FTPD_TEST_PASS" | chpasswd || exit 1
+        ) 9>/tmp/clamftp-test-account.lock
+}
+
+# Two distinct free ports for a passive range: picked at random in a high range, checked free.
+ftpd_pasv_range() {
+        /usr/bin/python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    lo = random.randrange(20000, 59000, 8)
+    ok = True
+    for p in range(lo, lo + 8):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+        except OSError:
+            ok = False
+        s.close()
+        if not ok:
+            break
+    if ok:
+        print(lo, lo + 7)
+        break
+PY
+}
+
+vsftpd_start() {
+        local dir=$1
+        shift
+        vsftpd_available >/dev/null || { vsftpd_available >&2; return 1; }
+        ftpd_ensure_account || { echo "could not create the account $FTPD_TEST_USER" >&2; return 1; }
+        mkdir -p "$dir/root" "$dir/vsftpd-empty" || return 1
+        dir=$(cd "$dir" && pwd)
+        # the account must reach its root (chroot) and write in it
+        local d=$dir
+        while [ "$d" != / ]; do
+                chmod o+x "$d" 2>/dev/null
+                d=$(dirname "$d")
+        done
+        chown "$FTPD_TEST_USER:" "$dir/root"
+        chmod 0755 "$dir/root" "$dir/vsftpd-empty"
+        local range lo hi try
+        for try in 1 2 3 4 5; do
+                FTP_PORT=$(free_port)
+                range=$(ftpd_pasv_range)
+                lo=${range% *}
+                hi=${range#* }
+                {
+                        echo "listen=YES"
+                        echo "listen_ipv6=NO"
+                        echo "listen_address=127.0.0.1"
+                        echo "listen_port=$FTP_PORT"
+                        echo "background=NO"
+                        echo "seccomp_sandbox=NO"
+                        echo "anonymous_enable=NO"
+                        echo "local_enable=YES"
+                        echo "write_enable=YES"
+                        echo "local_umask=022"
+                        echo "chroot_local_user=YES"
+                        echo "allow_writeable_chroot=YES"
+                        echo "secure_chroot_dir=$dir/vsftpd-empty"
+                        echo "local_root=$dir/root"
+                        echo "pasv_enable=YES"
+                        echo "pasv_min_port=$lo"
+                        echo "pasv_max_port=$hi"
+                        echo "port_enable=YES"
+                        echo "connect_from_port_20=NO"
+                        echo "ascii_upload_enable=YES"
+                        echo "ascii_download_enable=YES"
+                        echo "xferlog_enable=YES"
+                        echo "xferlog_std_format=YES"
+                        echo "xferlog_file=$dir/xferlog"
+                        echo "vsftpd_log_file=$dir/vsftpd.log"
+                        echo "userlist_enable=NO"
+                        echo "pam_service_name=vsftpd"
+                        echo "ssl_enable=NO"
+                        echo "use_localtime=NO"
+                        echo "hide_ids=NO"
+                        echo "max_per_ip=0"
+                        echo "max_clients=0"
+                        local line
+                        for line in "$@"; do
+                                echo "$line"
+                        done
+                } >"$dir/vsftpd.conf"
+                /usr/sbin/vsftpd "$dir/vsftpd.conf" >"$dir/vsftpd.out" 2>&1 </dev/null &
+                VSFTPD_PID=$!
+                local end=$(( $(date +%s) + 10 ))
+                while ! ftp_banner_ok "$FTP_PORT"; do
+                        kill -0 "$VSFTPD_PID" 2>/dev/null || break
+                        [ "$(date +%s)" -lt "$end" ] || break
+                        sleep 0.02
+                done
+                if kill -0 "$VSFTPD_PID" 2>/dev/null && ftp_banner_ok "$FTP_PORT"; then
+                        FTP_ROOT=$dir/root
+                        FTP_USER=$FTPD_TEST_USER
+                        FTP_PASS=$FTPD_TEST_PASS
+                        FTP_XFERLOG=$dir/xferlog
+                        FTP_URL="ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/"
+                        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS VSFTPD_PID FTP_XFERLOG FTP_URL
+                        return 0
+                fi
+                # a port taken in between makes vsftpd exit silently: try other ports
+                kill "$VSFTPD_PID" 2>/dev/null
+                wait "$VSFTPD_PID" 2>/dev/null
+                VSFTPD_PID=
+        done
+        echo "vsftpd did not start; its output follows" >&2
+        cat "$dir/vsftpd.out" >&2 2>/dev/null
+        return 1
+}
+
+ftpd_kill() {
+        local pid=$1
+        [ -n "$pid" ] || return 0
+        kill "$pid" 2>/dev/null
+        local i=0
+        while kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do
+                sleep 0.02
+                i=$((i + 1))
+        done
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        return 0
+}
+
+# vsftpd forks one process per session; those die when their control connection closes, and
+# the listener (VSFTPD_PID) is ours to stop. Session children still alive are found through
+# their parent pid (never by name).
+vsftpd_stop() {
+        [ -n "${VSFTPD_PID:-}" ] || return 0
+        local kids
+        kids=$(ps -o pid= --ppid "$VSFTPD_PID" 2>/dev/null)
+        ftpd_kill "$VSFTPD_PID"
+        local k
+        for k in $kids; do
+                # children of the session process (the privileged/unprivileged pair)
+                local gk
+                for gk in $(ps -o pid= --ppid "$k" 2>/dev/null); do kill "$gk" 2>/dev/null; done
+                kill "$k" 2>/dev/null
+        done
+        VSFTPD_PID=
+}
+
+pyftpd_start() {
+        local dir=$1
+        mkdir -p "$dir/root" || return 1
+        dir=$(cd "$dir" && pwd)
+        local try
+        for try in 1 2 3 4 5; do
+                FTP_PORT=$(free_port)
+                local range lo hi
+                range=$(ftpd_pasv_range)
+                lo=${range% *}
+                hi=${range#* }
+                /usr/bin/python3 - "$FTP_PORT" "$dir/root" "$lo" "$hi" >"$dir/pyftpd.out" 2>&1 </dev/null <<'PY' &
+import sys
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler
+from pyftpdlib.servers import FTPServer
+port, root, lo, hi = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+auth = DummyAuthorizer()
+auth.add_user("clamftp-test", "clamftp-test-Pw1", root, perm="elradfmwMT")
+FTPHandler.authorizer = auth
+FTPHandler.passive_ports = range(lo, hi + 1)
+FTPHandler.permit_foreign_addresses = False
+server = FTPServer(("127.0.0.1", port), FTPHandler)
+server.serve_forever()
+PY
+                PYFTPD_PID=$!
+                local end=$(( $(date +%s) + 10 ))
+                while ! ftp_banner_ok "$FTP_PORT"; do
+                        kill -0 "$PYFTPD_PID" 2>/dev/null || break
+                        [ "$(date +%s)" -lt "$end" ] || break
+                        sleep 0.02
+                done
+                if kill -0 "$PYFTPD_PID" 2>/dev/null && ftp_banner_ok "$FTP_PORT"; then
+                        FTP_ROOT=$dir/root
+                        FTP_USER=$FTPD_TEST_USER
+                        FTP_PASS=$FTPD_TEST_PASS
+                        FTP_URL="ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/"
+                        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL
+                        return 0
+                fi
+                ftpd_kill "$PYFTPD_PID"
+                PYFTPD_PID=
+        done
+        echo "pyftpdlib did not start; its output follows" >&2
+        cat "$dir/pyftpd.out" >&2 2>/dev/null
+        return 1
+}
+
+pyftpd_stop() {
+        [ -n "${PYFTPD_PID:-}" ] || return 0
+        ftpd_kill "$PYFTPD_PID"
+        PYFTPD_PID=
+}
