@@ -1,0 +1,26 @@
+/* ftp/data.h — the sockets of FTP data connections: passive connect, active listen and accept,
+ * and the PORT/EPRT argument forms.
+ * Owns: which address a data connection may use (the control peer's, never a stranger's).
+ * Must not: send FTP commands or read replies (session-data.c does), or touch local files. */
+#pragma once
+#include <glib.h>
+#include <sys/socket.h>
+
+/* Connects to `port` on the control connection's peer address (`ctrl_fd`'s peer), or on
+ * `pasv_addr` (IPv4, from a 227) when it is not NULL. Returns a connected socket or -1. */
+int ftp_data_connect(int ctrl_fd, const guint8 *pasv_addr, guint16 port, gint64 deadline, int cancel_fd,
+                     GError **error);
+
+/* Listens on the control connection's local address, on an ephemeral port. `bound` receives the
+ * listening address (for EPRT/PORT). Returns the listening socket or -1. */
+int ftp_data_listen(int ctrl_fd, struct sockaddr_storage *bound, GError **error);
+
+/* Accepts one connection on `listen_fd` whose source IP equals the control connection's peer IP;
+ * connections from any other address are closed and the wait goes on until the deadline.
+ * `rejected` (may be NULL) counts the connections refused. Returns the data socket or -1. */
+int ftp_data_accept(int listen_fd, int ctrl_fd, gint64 deadline, int cancel_fd, guint *rejected,
+                    GError **error);
+
+/* "|1|127.0.0.1|4711|" (EPRT, RFC 2428) and "127,0,0,1,18,103" (PORT, IPv4 only: NULL otherwise). */
+char *ftp_data_eprt_arg(const struct sockaddr *sa); /* transfer full */
+char *ftp_data_port_arg(const struct sockaddr *sa); /* transfer full */

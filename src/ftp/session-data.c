@@ -1,0 +1,518 @@
+/* ftp/session-data.c — everything a session does over a data connection: EPSV/PASV/EPRT/PORT,
+ * RETR (with REST), STOR, MLSD/LIST/NLST, TYPE A conversion, progress, ABOR on cancel.
+ * Owns: the order "data connection → command → 1xx → data until EOF → final 2xx", each step under
+ * its deadline. Must not: decide where local files go (it is handed descriptors), print or prompt. */
+#include "config.h"
+#include "ftp/session-private.h"
+#include "ftp/data.h"
+#include "ftp/ascii.h"
+#include "ftp/parse.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define DATA_BUF (256 * 1024)             /* one read or write on a data connection */
+#define LISTING_MAX (64 * 1024 * 1024)    /* a listing larger than this is refused, not buffered */
+#define PROGRESS_US (100 * 1000)          /* progress callbacks at most every 100 ms ... */
+#define PROGRESS_BYTES (64 * 1024)        /* ... and every 64 KiB */
+#define ABOR_MS 3000                      /* how long the answers to ABOR may take */
+
+/* ---- opening the data connection ---- */
+
+typedef struct {
+        NetStream *stream; /* the connected data socket */
+        int listen_fd;     /* active mode, until the server connects; -1 otherwise */
+} DataConn;
+
+static void data_close(DataConn *dc)
+{
+        g_clear_pointer(&dc->stream, net_stream_free);
+        if (dc->listen_fd >= 0)
+                close(dc->listen_fd);
+        dc->listen_fd = -1;
+}
+
+static gboolean try_passive(FtpSession *s, const char *verb, DataConn *dc, GError **error)
+{
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, verb, NULL, error);
+        if (!reply)
+                return FALSE;
+        guint8 addr[4];
+        guint16 port = 0;
+        gboolean have_addr = FALSE, ok = FALSE;
+        g_autoptr(GError) perr = NULL;
+        /* either reply may answer either command (NAT64 gateways answer PASV with 229) */
+        if (reply->code == 229)
+                ok = ftp_parse_epsv(reply->text, &port, &perr);
+        else if (reply->code == 227)
+                ok = have_addr = ftp_parse_pasv(reply->text, addr, &port, &perr);
+        else {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
+                            _("The server refused passive mode (%d %s); try `passive` to switch to active mode."),
+                            reply->code, reply->text);
+                return FALSE;
+        }
+        if (!ok) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, _("Bad passive reply from the server (%d %s)."),
+                            reply->code, reply->text);
+                return FALSE;
+        }
+        const guint8 *use = have_addr && s->trust_pasv_address ? addr : NULL;
+        if (have_addr && !use)
+                ftp_session_trace(s, "(the address in the %d reply is ignored: connecting to the control peer)",
+                                  reply->code);
+        int fd = ftp_data_connect(net_stream_fd(s->ctrl), use, port, net_deadline_in_ms(s->timeouts.connect_ms),
+                                  s->cancel_fd, error);
+        if (fd < 0)
+                return FALSE;
+        dc->stream = net_stream_new(fd);
+        return TRUE;
+}
+
+/* A failure that leaves the session usable (refusal, bad reply, unreachable port) allows a fallback. */
+static gboolean may_fall_back(FtpSession *s, const GError *err)
+{
+        return s->ctrl && err->domain == FTP_ERROR && err->code != FTP_ERROR_CANCELLED &&
+               err->code != FTP_ERROR_BAD_ARGUMENT;
+}
+
+static gboolean open_passive(FtpSession *s, DataConn *dc, GError **error)
+{
+        if (!s->epsv_failed) {
+                g_autoptr(GError) err = NULL;
+                if (try_passive(s, "EPSV", dc, &err))
+                        return TRUE;
+                if (!may_fall_back(s, err)) {
+                        g_propagate_error(error, g_steal_pointer(&err));
+                        return FALSE;
+                }
+                ftp_session_trace(s, "(EPSV failed: %s; using PASV from now on)", err->message);
+                s->epsv_failed = TRUE;
+        }
+        return try_passive(s, "PASV", dc, error);
+}
+
+static gboolean open_active(FtpSession *s, DataConn *dc, GError **error)
+{
+        struct sockaddr_storage bound;
+        dc->listen_fd = ftp_data_listen(net_stream_fd(s->ctrl), &bound, error);
+        if (dc->listen_fd < 0)
+                return FALSE;
+        if (!s->eprt_failed) {
+                g_autofree char *arg = ftp_data_eprt_arg((struct sockaddr *)&bound);
+                g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "EPRT", arg, error);
+                if (!reply)
+                        return FALSE;
+                if (ftp_reply_class(reply) == 2)
+                        return TRUE;
+                ftp_session_trace(s, "(EPRT refused: using PORT from now on)");
+                s->eprt_failed = TRUE;
+        }
+        g_autofree char *arg = ftp_data_port_arg((struct sockaddr *)&bound);
+        if (!arg) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_DATA,
+                                    _("The server refused EPRT, and PORT cannot express an IPv6 address; try passive mode."));
+                return FALSE;
+        }
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "PORT", arg, error);
+        if (!reply)
+                return FALSE;
+        if (ftp_reply_class(reply) == 2)
+                return TRUE;
+        g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
+                    _("The server refused active mode (%d %s); try `passive` to switch to passive mode."),
+                    reply->code, reply->text);
+        return FALSE;
+}
+
+static gboolean accept_active(FtpSession *s, DataConn *dc, GError **error)
+{
+        if (dc->stream)
+                return TRUE;
+        guint rejected = 0;
+        int fd = ftp_data_accept(dc->listen_fd, net_stream_fd(s->ctrl), net_deadline_in_ms(s->timeouts.connect_ms),
+                                 s->cancel_fd, &rejected, error);
+        if (rejected)
+                ftp_session_trace(s, "(refused %u data connection(s) from another address)", rejected);
+        close(dc->listen_fd);
+        dc->listen_fd = -1;
+        if (fd < 0)
+                return FALSE;
+        dc->stream = net_stream_new(fd);
+        return TRUE;
+}
+
+/* ---- ABOR: the data socket closes first, then the control connection is brought back in step ---- */
+
+static void abort_transfer(FtpSession *s, DataConn *dc)
+{
+        data_close(dc);
+        if (!s->ctrl || !ftp_session_send(s, "ABOR", NULL, NULL))
+                return;
+        gint64 deadline = net_deadline_in_ms(MIN(ABOR_MS, s->timeouts.reply_ms));
+        for (int i = 0; i < 4 && s->ctrl; i++) {
+                g_autoptr(GError) err = NULL;
+                FtpReply *reply = ftp_reply_read(s->parser, s->ctrl, deadline, -1, &err);
+                if (!reply) {
+                        /* silence is accepted; a late reply is discarded before the next command */
+                        if (!g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_TIMEOUT) &&
+                            !g_error_matches(err, NET_ERROR, NET_ERROR_TIMEOUT))
+                                ftp_session_drop(s);
+                        return;
+                }
+                int code = reply->code;
+                ftp_session_trace(s, "<-- %d %s", code, reply->text ? reply->text : "");
+                ftp_reply_free(reply);
+                if (code == 225 || code == 226)
+                        return;
+                if (code / 100 == 1 || code == 426 || code == 450 || code == 451)
+                        continue;
+                break;
+        }
+        ftp_session_trace(s, "(no sane answer to ABOR: closing the session)");
+        ftp_session_drop(s);
+}
+
+/* ---- one transfer, whatever its direction ---- */
+
+typedef gboolean (*PumpFunc)(FtpSession *s, NetStream *data, gpointer ctx, GError **error);
+
+typedef struct {
+        const char *verb;
+        const char *arg;
+        gint64 rest;      /* REST offset, 0 for none */
+        const char *what; /* for messages: "Download of “x”" */
+        PumpFunc pump;
+        gpointer ctx;
+} Transfer;
+
+static FtpReply *refused(GError **error, const char *what, FtpReply *reply)
+{
+        ftp_session_set_refused(error, what, reply);
+        ftp_reply_free(reply);
+        return NULL;
+}
+
+/* Returns the final reply (any code) once both the data EOF and that reply arrived. */
+static FtpReply *run_transfer(FtpSession *s, const Transfer *t, GError **error)
+{
+        if (!s->ctrl) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return NULL;
+        }
+        DataConn dc = { NULL, -1 };
+        if (!(s->passive ? open_passive(s, &dc, error) : open_active(s, &dc, error))) {
+                data_close(&dc);
+                return NULL;
+        }
+        if (t->rest > 0) {
+                g_autofree char *offset = g_strdup_printf("%" G_GINT64_FORMAT, t->rest);
+                FtpReply *reply = ftp_session_exchange_final(s, "REST", offset, error);
+                if (!reply || reply->code != 350) {
+                        data_close(&dc);
+                        return reply ? refused(error, t->what, reply) : NULL;
+                }
+                ftp_reply_free(reply);
+        }
+        FtpReply *reply = ftp_session_exchange(s, t->verb, t->arg, error);
+        if (!reply || ftp_reply_class(reply) != 1) {
+                data_close(&dc);
+                if (reply && ftp_reply_class(reply) == 2)
+                        return reply; /* done without data (some servers, for empty results) */
+                return reply ? refused(error, t->what, reply) : NULL;
+        }
+        g_clear_pointer(&reply, ftp_reply_free);
+        g_autoptr(GError) err = NULL;
+        if (!accept_active(s, &dc, &err) || !t->pump(s, dc.stream, t->ctx, &err)) {
+                gboolean server_side = g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA);
+                if (server_side) {
+                        /* the server cut the data connection: its final reply says why */
+                        data_close(&dc);
+                        g_autoptr(FtpReply) final = ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms),
+                                                                           s->cancel_fd, NULL);
+                        if (final)
+                                g_prefix_error(&err, "%d %s: ", final->code, final->text ? final->text : "");
+                } else {
+                        abort_transfer(s, &dc);
+                }
+                g_propagate_error(error, g_steal_pointer(&err));
+                return NULL;
+        }
+        data_close(&dc); /* for an upload, this is the end of the file */
+        return ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, error);
+}
+
+/* ---- the pumps ---- */
+
+typedef struct {
+        FtpProgressFunc func;
+        gpointer data;
+        gint64 total;
+        gint64 last_us;
+        guint64 last_done;
+} Progress;
+
+static void progress_report(Progress *p, guint64 done, gboolean force)
+{
+        if (!p->func)
+                return;
+        gint64 now = g_get_monotonic_time();
+        if (!force && (now - p->last_us < PROGRESS_US || done - p->last_done < PROGRESS_BYTES))
+                return;
+        p->last_us = now;
+        p->last_done = done;
+        p->func(done, p->total, p->data);
+}
+
+/* A failed data read or write: cancel and idle timeout keep their code, anything else is the
+ * server's side failing (FTP_ERROR_DATA), so its final reply is read instead of sending ABOR. */
+static void data_io_error(FtpSession *s, GError *net, GError **error)
+{
+        g_autoptr(GError) owned = net;
+        if (g_error_matches(net, NET_ERROR, NET_ERROR_CANCELLED)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled."));
+                return;
+        }
+        if (g_error_matches(net, NET_ERROR, NET_ERROR_TIMEOUT)) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_TIMEOUT,
+                            _("The data connection was idle for %d s: transfer aborted."), s->timeouts.data_ms / 1000);
+                return;
+        }
+        g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, _("The data connection failed: %s"), net->message);
+}
+
+static gboolean write_local(int fd, const char *buf, gsize len, GError **error)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, buf, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("Writing the local file failed: %s"),
+                                    g_strerror(n < 0 ? errno : ENOSPC));
+                        return FALSE;
+                }
+                buf += n;
+                len -= (gsize)n;
+        }
+        return TRUE;
+}
+
+typedef struct {
+        int fd;              /* local file (download) or -1 (listing into `text`) */
+        GString *text;       /* listing body */
+        gboolean ascii;
+        FtpAsciiDecoder dec;
+        guint64 received;    /* raw bytes from the server */
+        guint64 written;     /* bytes written to fd after conversion */
+        guint64 base;        /* REST offset, for progress */
+        Progress progress;
+} Download;
+
+static gboolean sink(Download *d, const char *buf, gsize len, GError **error)
+{
+        if (d->text) {
+                if (d->text->len + len > LISTING_MAX) {
+                        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("The listing is larger than %d MiB: refused."),
+                                    LISTING_MAX / (1024 * 1024));
+                        return FALSE;
+                }
+                g_string_append_len(d->text, buf, len);
+                return TRUE;
+        }
+        if (!write_local(d->fd, buf, len, error))
+                return FALSE;
+        d->written += len;
+        return TRUE;
+}
+
+static gboolean pump_download(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+{
+        Download *d = ctx;
+        g_autofree char *buf = g_malloc(DATA_BUF);
+        g_autofree char *conv = d->ascii ? g_malloc(DATA_BUF + 1) : NULL;
+        for (;;) {
+                GError *net = NULL;
+                gssize n = net_stream_read(data, buf, DATA_BUF, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
+                                           &net);
+                if (n < 0) {
+                        data_io_error(s, net, error);
+                        return FALSE;
+                }
+                if (n == 0) {
+                        gsize m = d->ascii ? ftp_ascii_decode_finish(&d->dec, conv) : 0;
+                        progress_report(&d->progress, d->base + d->received, TRUE);
+                        return sink(d, conv, m, error);
+                }
+                d->received += (guint64)n;
+                gboolean ok = d->ascii ? sink(d, conv, ftp_ascii_decode(&d->dec, buf, (gsize)n, conv), error)
+                                       : sink(d, buf, (gsize)n, error);
+                if (!ok)
+                        return FALSE;
+                progress_report(&d->progress, d->base + d->received, FALSE);
+        }
+}
+
+typedef struct {
+        int fd;
+        gint64 size;
+        gboolean ascii;
+        FtpAsciiEncoder enc;
+        Progress progress;
+} Upload;
+
+static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+{
+        Upload *u = ctx;
+        g_autofree char *buf = g_malloc(DATA_BUF);
+        g_autofree char *conv = u->ascii ? g_malloc(2 * DATA_BUF) : NULL;
+        gint64 off = 0;
+        while (off < u->size) {
+                ssize_t n = pread(u->fd, buf, (size_t)MIN((gint64)DATA_BUF, u->size - off), off);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("Reading the local file failed: %s"),
+                                    n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
+                        return FALSE;
+                }
+                const char *out = buf;
+                gsize len = (gsize)n;
+                if (u->ascii) {
+                        len = ftp_ascii_encode(&u->enc, buf, (gsize)n, conv);
+                        out = conv;
+                }
+                GError *net = NULL;
+                if (!net_stream_write_all(data, out, len, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd, &net)) {
+                        data_io_error(s, net, error);
+                        return FALSE;
+                }
+                off += n;
+                progress_report(&u->progress, (guint64)off, FALSE);
+        }
+        progress_report(&u->progress, (guint64)off, TRUE);
+        return TRUE;
+}
+
+/* ---- the public transfers ---- */
+
+gboolean ftp_session_retr(FtpSession *s, const char *remote, int local_fd, gint64 offset, gint64 expected_size,
+                          FtpProgressFunc progress, gpointer progress_data, guint64 *bytes_written,
+                          GError **error)
+{
+        if (bytes_written)
+                *bytes_written = 0;
+        if (ftp_string_has_ctrl(remote))
+                return ftp_session_send(s, "RETR", remote, error); /* refuses: nothing is sent */
+        if (offset > 0 && s->type == FTP_TYPE_ASCII) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                                    _("A download can only be resumed in binary mode: use `binary` first."));
+                return FALSE;
+        }
+        if (!ftp_session_ensure_type(s, s->type, error))
+                return FALSE;
+        Download d = { .fd = local_fd, .ascii = s->type == FTP_TYPE_ASCII, .base = offset > 0 ? offset : 0,
+                       .progress = { progress, progress_data, expected_size, 0, 0 } };
+        g_autofree char *what = g_strdup_printf(_("Download of “%s”"), remote);
+        Transfer t = { "RETR", remote, offset, what, pump_download, &d };
+        g_autoptr(GError) err = NULL;
+        g_autoptr(FtpReply) final = run_transfer(s, &t, &err);
+        if (bytes_written)
+                *bytes_written = d.written;
+        if (!final) {
+                if (g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA))
+                        g_prefix_error(&err, _("The download of “%s” was cut after %" G_GUINT64_FORMAT " bytes: "),
+                                       remote, d.received);
+                g_propagate_error(error, g_steal_pointer(&err));
+                return FALSE;
+        }
+        if (ftp_reply_class(final) != 2) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
+                            _("The download of “%s” was cut after %" G_GUINT64_FORMAT " bytes (%d %s)."), remote,
+                            d.received, final->code, final->text ? final->text : "");
+                return FALSE;
+        }
+        if (expected_size >= 0 && !d.ascii && d.base + d.received < (guint64)expected_size) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
+                            _("The download of “%s” ended after %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " bytes."),
+                            remote, d.base + d.received, expected_size);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
+                          gpointer progress_data, GError **error)
+{
+        if (ftp_string_has_ctrl(remote))
+                return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
+        if (!ftp_session_ensure_type(s, s->type, error))
+                return FALSE;
+        Upload u = { .fd = local_fd, .size = size, .ascii = s->type == FTP_TYPE_ASCII,
+                     .progress = { progress, progress_data, size, 0, 0 } };
+        g_autofree char *what = g_strdup_printf(_("Upload of “%s”"), remote);
+        Transfer t = { "STOR", remote, 0, what, pump_upload, &u };
+        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
+        if (!final)
+                return FALSE;
+        if (ftp_reply_class(final) != 2) {
+                ftp_session_set_refused(error, what, final);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+/* Runs a listing command and returns its body with CRLF turned into LF. */
+static GString *fetch_listing(FtpSession *s, const char *verb, const char *path, GError **error)
+{
+        if (ftp_string_has_ctrl(path)) {
+                ftp_session_send(s, verb, path, error); /* refuses: nothing is sent */
+                return NULL;
+        }
+        g_autoptr(GString) body = g_string_new(NULL);
+        Download d = { .fd = -1, .text = body };
+        g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
+        Transfer t = { verb, path, 0, what, pump_download, &d };
+        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
+        if (!final)
+                return NULL;
+        if (ftp_reply_class(final) != 2) {
+                ftp_session_set_refused(error, what, final);
+                return NULL;
+        }
+        g_autofree char *lf = g_malloc(body->len + 1);
+        FtpAsciiDecoder dec = { 0 };
+        gsize n = ftp_ascii_decode(&dec, body->str, body->len, lf);
+        n += ftp_ascii_decode_finish(&dec, lf + n);
+        return g_string_new_len(lf, (gssize)n);
+}
+
+GPtrArray *ftp_session_list(FtpSession *s, const char *path, GError **error)
+{
+        gboolean mlsd = ftp_session_has_feature(s, "MLSD");
+        g_autoptr(GString) text = fetch_listing(s, mlsd ? "MLSD" : "LIST", path, error);
+        if (!text)
+                return NULL;
+        gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+        return ftp_listing_parse(text->str, text->len, mlsd ? FTP_LISTING_MLSD : FTP_LISTING_LIST, now);
+}
+
+char *ftp_session_list_raw(FtpSession *s, const char *path, GError **error)
+{
+        GString *text = fetch_listing(s, "LIST", path, error);
+        return text ? g_string_free(text, FALSE) : NULL;
+}
+
+GPtrArray *ftp_session_nlst(FtpSession *s, const char *path, GError **error)
+{
+        g_autoptr(GString) text = fetch_listing(s, "NLST", path, error);
+        if (!text)
+                return NULL;
+        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+        g_auto(GStrv) lines = g_strsplit(text->str, "\n", -1);
+        for (char **l = lines; *l; l++)
+                if (**l)
+                        g_ptr_array_add(names, g_strdup(*l));
+        return names;
+}

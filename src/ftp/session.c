@@ -1,0 +1,643 @@
+/* ftp/session.c — one FTP control connection: connect, greeting, login table, the one
+ * command/reply exchange and the commands that need no data connection.
+ * Owns: 421/EOF/timeout handling for every state, resynchronisation after stray replies, TYPE
+ * caching, the session's settings. Must not: open data connections (session-data.c does), print,
+ * prompt or touch local files. */
+#include "config.h"
+#include "ftp/session-private.h"
+#include "ftp/parse.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <string.h>
+
+G_DEFINE_QUARK(ftp-error-quark, ftp_error)
+
+#define QUIT_MS 2000          /* QUIT is a courtesy: never wait long for its answer */
+#define MAX_PRELIMINARY 3     /* 1xx replies tolerated before a simple command's final reply */
+#define MAX_RESYNC_REPLIES 8  /* stray replies read while waiting for NOOP's 200 */
+
+static const FtpTimeouts default_timeouts = { .connect_ms = 15000, .reply_ms = 30000, .data_ms = 60000 };
+
+FtpSession *ftp_session_new(void)
+{
+        FtpSession *s = g_new0(FtpSession, 1);
+        s->timeouts = default_timeouts;
+        s->cancel_fd = -1;
+        s->passive = TRUE;
+        s->type = FTP_TYPE_BINARY;
+        s->sent_type = -1;
+        return s;
+}
+
+void ftp_session_drop(FtpSession *s)
+{
+        g_clear_pointer(&s->ctrl, net_stream_free);
+        g_clear_pointer(&s->parser, ftp_reply_parser_free);
+        g_clear_pointer(&s->features, g_hash_table_unref);
+        g_clear_pointer(&s->cwd, g_free);
+        s->logged_in = FALSE;
+        s->preauthenticated = FALSE;
+        s->epsv_failed = FALSE;
+        s->eprt_failed = FALSE;
+        s->sent_type = -1;
+}
+
+void ftp_session_free(FtpSession *s)
+{
+        if (!s)
+                return;
+        ftp_session_drop(s);
+        g_free(s->host);
+        g_free(s->user);
+        g_free(s);
+}
+
+void ftp_session_set_timeouts(FtpSession *s, const FtpTimeouts *t)
+{
+        s->timeouts.connect_ms = t->connect_ms > 0 ? t->connect_ms : default_timeouts.connect_ms;
+        s->timeouts.reply_ms = t->reply_ms > 0 ? t->reply_ms : default_timeouts.reply_ms;
+        s->timeouts.data_ms = t->data_ms > 0 ? t->data_ms : default_timeouts.data_ms;
+}
+
+void ftp_session_set_cancel_fd(FtpSession *s, int cancel_fd) { s->cancel_fd = cancel_fd; }
+void ftp_session_set_passive(FtpSession *s, gboolean passive) { s->passive = passive; }
+gboolean ftp_session_get_passive(FtpSession *s) { return s->passive; }
+void ftp_session_set_trust_pasv_address(FtpSession *s, gboolean trust) { s->trust_pasv_address = trust; }
+void ftp_session_set_type(FtpSession *s, FtpType type) { s->type = type; }
+FtpType ftp_session_get_type(FtpSession *s) { return s->type; }
+gboolean ftp_session_is_connected(FtpSession *s) { return s->ctrl != NULL; }
+gboolean ftp_session_is_logged_in(FtpSession *s) { return s->ctrl != NULL && s->logged_in; }
+const char *ftp_session_host(FtpSession *s) { return s->host; }
+guint16 ftp_session_port(FtpSession *s) { return s->port; }
+const char *ftp_session_user(FtpSession *s) { return s->user; }
+const char *ftp_session_cwd(FtpSession *s) { return s->cwd; }
+
+void ftp_session_set_trace(FtpSession *s, void (*trace)(const char *line, gpointer), gpointer data)
+{
+        s->trace = trace;
+        s->trace_data = data;
+}
+
+void ftp_session_trace(FtpSession *s, const char *fmt, ...)
+{
+        if (!s->trace)
+                return;
+        va_list ap;
+        va_start(ap, fmt);
+        g_autofree char *line = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        s->trace(line, s->trace_data);
+}
+
+gboolean ftp_session_has_feature(FtpSession *s, const char *feature)
+{
+        if (!s->features || !feature)
+                return FALSE;
+        g_autofree char *key = g_ascii_strup(feature, -1);
+        return g_hash_table_contains(s->features, key);
+}
+
+gboolean ftp_string_has_ctrl(const char *s)
+{
+        return s && strpbrk(s, "\r\n") != NULL;
+}
+
+/* Always FALSE: CR, LF (or NUL) in an argument could smuggle a second command onto the wire. */
+static gboolean refuse_ctrl(GError **error)
+{
+        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                            _("A name or argument holds a line break (CR or LF): nothing was sent."));
+        return FALSE;
+}
+
+void ftp_session_set_refused(GError **error, const char *what, const FtpReply *reply)
+{
+        g_set_error(error, FTP_ERROR, FTP_ERROR_REFUSED, _("%s: the server answered %d %s"), what, reply->code,
+                    reply->text ? reply->text : "");
+}
+
+/* ---- the control connection: one writer, one reader, one place for 421/EOF/timeouts ---- */
+
+static void closed_error(FtpSession *s, GError **error, int code, const char *why)
+{
+        ftp_session_drop(s);
+        g_set_error(error, FTP_ERROR, code, _("%s The connection to %s is closed: use `open` to reconnect."), why,
+                    s->host ? s->host : "?");
+}
+
+/* Turns a failed reply read into the session's error; every failure but cancel closes the session. */
+static void reply_failure(FtpSession *s, GError *err, GError **error)
+{
+        g_autoptr(GError) owned = err;
+        g_autofree char *why = NULL;
+        if (err->domain == NET_ERROR && err->code == NET_ERROR_CANCELLED) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled."));
+                return;
+        }
+        if ((err->domain == FTP_REPLY_ERROR && err->code == FTP_REPLY_ERROR_TIMEOUT) ||
+            (err->domain == NET_ERROR && err->code == NET_ERROR_TIMEOUT)) {
+                why = g_strdup_printf(_("The server did not answer within %d s."), s->timeouts.reply_ms / 1000);
+                closed_error(s, error, FTP_ERROR_TIMEOUT, why);
+                return;
+        }
+        if ((err->domain == FTP_REPLY_ERROR && err->code == FTP_REPLY_ERROR_CLOSED) || err->domain == NET_ERROR) {
+                why = g_strdup_printf(_("The server closed the connection (%s)."), err->message);
+                closed_error(s, error, FTP_ERROR_CLOSED, why);
+                return;
+        }
+        why = g_strdup_printf(_("The server's reply was too large, too slow or malformed (%s)."), err->message);
+        closed_error(s, error, FTP_ERROR_PROTOCOL, why);
+}
+
+FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, GError **error)
+{
+        if (!s->ctrl) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return NULL;
+        }
+        GError *err = NULL;
+        FtpReply *reply = ftp_reply_read(s->parser, s->ctrl, deadline, cancel_fd, &err);
+        if (!reply) {
+                reply_failure(s, err, error);
+                return NULL;
+        }
+        for (guint i = 0; i < reply->lines->len; i++)
+                ftp_session_trace(s, "<-- %s", (const char *)g_ptr_array_index(reply->lines, i));
+        if (reply->code == 421) {
+                g_autofree char *why = g_strdup_printf(_("The server closed the connection (421 %s)."),
+                                                       reply->text ? reply->text : "");
+                ftp_reply_free(reply);
+                closed_error(s, error, FTP_ERROR_CLOSED, why);
+                return NULL;
+        }
+        return reply;
+}
+
+static FtpReply *read_reply(FtpSession *s, GError **error)
+{
+        return ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, error);
+}
+
+gboolean ftp_session_send(FtpSession *s, const char *verb, const char *arg, GError **error)
+{
+        if (!s->ctrl) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return FALSE;
+        }
+        if (ftp_string_has_ctrl(verb) || ftp_string_has_ctrl(arg))
+                return refuse_ctrl(error);
+        g_autoptr(GString) line = g_string_new(verb);
+        if (arg) {
+                g_string_append_c(line, ' ');
+                for (const char *p = arg; *p; p++) {
+                        if ((guchar)*p == 0xff) /* Telnet IAC must be doubled */
+                                g_string_append_c(line, *p);
+                        g_string_append_c(line, *p);
+                }
+        }
+        gboolean secret = g_ascii_strcasecmp(verb, "PASS") == 0 || g_ascii_strcasecmp(verb, "ACCT") == 0;
+        ftp_session_trace(s, "--> %s%s", secret ? verb : line->str, secret ? " ****" : "");
+        g_string_append(line, "\r\n");
+        GError *err = NULL;
+        if (!net_stream_write_all(s->ctrl, line->str, line->len, net_deadline_in_ms(s->timeouts.reply_ms), -1,
+                                  &err)) {
+                reply_failure(s, err, error);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean reply_waiting(FtpSession *s)
+{
+        if (ftp_reply_parser_pending(s->parser) > 0)
+                return TRUE;
+        return net_wait(net_stream_fd(s->ctrl), POLLIN, g_get_monotonic_time(), -1, NULL);
+}
+
+/* NOOP, then discard everything up to its 200: the next command gets its own reply again. */
+static gboolean resync(FtpSession *s, GError **error)
+{
+        if (!ftp_session_send(s, "NOOP", NULL, error))
+                return FALSE;
+        for (int i = 0; i < MAX_RESYNC_REPLIES; i++) {
+                g_autoptr(FtpReply) reply = read_reply(s, error);
+                if (!reply)
+                        return FALSE;
+                if (reply->code == 200)
+                        return TRUE;
+                ftp_session_trace(s, "(discarded reply %d while resynchronising)", reply->code);
+        }
+        closed_error(s, error, FTP_ERROR_PROTOCOL, _("The server keeps sending replies nobody asked for."));
+        return FALSE;
+}
+
+/* A reply nobody asked for (a late 226 after ABOR, a stray 2xx) must never answer the next command. */
+static gboolean discard_unsolicited(FtpSession *s, GError **error)
+{
+        for (int round = 0; round < MAX_RESYNC_REPLIES && reply_waiting(s); round++) {
+                g_autoptr(FtpReply) stray = read_reply(s, error);
+                if (!stray)
+                        return FALSE;
+                ftp_session_trace(s, "(discarded unsolicited reply %d)", stray->code);
+                if (!resync(s, error))
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg, GError **error)
+{
+        if (!s->ctrl) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return NULL;
+        }
+        if (ftp_string_has_ctrl(verb) || ftp_string_has_ctrl(arg)) {
+                refuse_ctrl(error);
+                return NULL;
+        }
+        if (!discard_unsolicited(s, error))
+                return NULL;
+        if (!ftp_session_send(s, verb, arg, error))
+                return NULL;
+        return read_reply(s, error);
+}
+
+FtpReply *ftp_session_exchange_final(FtpSession *s, const char *verb, const char *arg, GError **error)
+{
+        FtpReply *reply = ftp_session_exchange(s, verb, arg, error);
+        for (int i = 0; reply && ftp_reply_class(reply) == 1; i++) {
+                ftp_reply_free(reply);
+                if (i == MAX_PRELIMINARY) {
+                        closed_error(s, error, FTP_ERROR_PROTOCOL, _("The server sent preliminary replies without end."));
+                        return NULL;
+                }
+                reply = read_reply(s, error);
+        }
+        return reply;
+}
+
+gboolean ftp_session_ensure_type(FtpSession *s, FtpType type, GError **error)
+{
+        if (s->sent_type == (int)type)
+                return TRUE;
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "TYPE", type == FTP_TYPE_ASCII ? "A" : "I", error);
+        if (!reply)
+                return FALSE;
+        if (ftp_reply_class(reply) != 2) {
+                ftp_session_set_refused(error, type == FTP_TYPE_ASCII ? _("ASCII mode") : _("Binary mode"), reply);
+                return FALSE;
+        }
+        s->sent_type = type;
+        return TRUE;
+}
+
+/* ---- connect and login: a table of states, each sends one command and judges one reply ---- */
+
+typedef enum {
+        FTP_STATE_WAIT_GREETING,
+        FTP_STATE_USER,
+        FTP_STATE_PASS,
+        FTP_STATE_ACCT,
+        FTP_STATE_FEAT,
+        FTP_STATE_OPTS_UTF8,
+        FTP_STATE_PWD,
+        FTP_STATE_READY,
+        FTP_STATE_FAILED,
+} FtpState;
+
+typedef struct {
+        const char *user;
+        const char *password;
+        const char *account;
+        int greetings; /* 120 replies seen */
+} LoginCtx;
+
+typedef struct {
+        FtpState state;
+        const char *verb; /* NULL: only read a reply */
+        const char *(*arg)(const LoginCtx *ctx);
+        FtpState (*on_reply)(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error);
+} FtpStep;
+
+static const char *arg_user(const LoginCtx *ctx) { return ctx->user; }
+static const char *arg_password(const LoginCtx *ctx) { return ctx->password ? ctx->password : ""; }
+static const char *arg_account(const LoginCtx *ctx) { return ctx->account; }
+static const char *arg_utf8(const LoginCtx *ctx) { return "UTF8 ON"; }
+
+static FtpState on_greeting(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (reply->code == 120 && ++ctx->greetings <= MAX_PRELIMINARY)
+                return FTP_STATE_WAIT_GREETING; /* "ready in N minutes": wait for the 220 */
+        if (reply->code == 220)
+                return FTP_STATE_READY;
+        if (reply->code == 230) {
+                s->preauthenticated = TRUE;
+                s->logged_in = TRUE;
+                return FTP_STATE_READY;
+        }
+        g_autofree char *why = g_strdup_printf(_("The server refused the session (%d %s)."), reply->code,
+                                               reply->text ? reply->text : "");
+        closed_error(s, error, FTP_ERROR_CONNECT, why);
+        return FTP_STATE_FAILED;
+}
+
+static FtpState login_refused(FtpSession *s, const LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (reply->code == 500 && reply->text && g_str_has_prefix(reply->text, "OOPS")) {
+                /* vsftpd's fatal configuration error: it hangs up right after */
+                g_autofree char *why = g_strdup_printf(_("The server failed while logging in (500 %s)."), reply->text);
+                closed_error(s, error, FTP_ERROR_LOGIN, why);
+                return FTP_STATE_FAILED;
+        }
+        g_set_error(error, FTP_ERROR, FTP_ERROR_LOGIN,
+                    _("Login as “%s” was refused (%d %s): check the user name and password."), ctx->user,
+                    reply->code, reply->text ? reply->text : "");
+        return FTP_STATE_FAILED;
+}
+
+static FtpState ask_account(const LoginCtx *ctx, GError **error)
+{
+        if (ctx->account)
+                return FTP_STATE_ACCT;
+        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_LOGIN,
+                            _("The server asks for an account (ACCT) to log in: give one with the login."));
+        return FTP_STATE_FAILED;
+}
+
+static FtpState logged_in(FtpSession *s)
+{
+        s->logged_in = TRUE;
+        return FTP_STATE_FEAT;
+}
+
+static FtpState on_user(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (reply->code == 230 || reply->code == 202)
+                return logged_in(s);
+        if (reply->code == 331)
+                return FTP_STATE_PASS;
+        if (reply->code == 332)
+                return ask_account(ctx, error);
+        return login_refused(s, ctx, reply, error);
+}
+
+static FtpState on_pass(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (reply->code == 230 || reply->code == 202)
+                return logged_in(s);
+        if (reply->code == 332)
+                return ask_account(ctx, error);
+        return login_refused(s, ctx, reply, error);
+}
+
+static FtpState on_acct(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (ftp_reply_class(reply) == 2)
+                return logged_in(s);
+        return login_refused(s, ctx, reply, error);
+}
+
+static FtpState on_feat(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        g_clear_pointer(&s->features, g_hash_table_unref);
+        s->features = reply->code == 211 ? ftp_parse_feat(reply)
+                                         : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        return ftp_session_has_feature(s, "UTF8") ? FTP_STATE_OPTS_UTF8 : FTP_STATE_PWD;
+}
+
+static FtpState on_opts(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        return FTP_STATE_PWD; /* a refusal only means names stay in the server's charset */
+}
+
+static FtpState on_pwd(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        g_clear_pointer(&s->cwd, g_free);
+        if (reply->code == 257)
+                s->cwd = ftp_parse_pwd(reply->text);
+        return FTP_STATE_READY;
+}
+
+/* Indexed by state: the row for a state is the command it sends and the handler of its reply. */
+static const FtpStep login_steps[] = {
+        [FTP_STATE_WAIT_GREETING] = { FTP_STATE_WAIT_GREETING, NULL, NULL, on_greeting },
+        [FTP_STATE_USER] = { FTP_STATE_USER, "USER", arg_user, on_user },
+        [FTP_STATE_PASS] = { FTP_STATE_PASS, "PASS", arg_password, on_pass },
+        [FTP_STATE_ACCT] = { FTP_STATE_ACCT, "ACCT", arg_account, on_acct },
+        [FTP_STATE_FEAT] = { FTP_STATE_FEAT, "FEAT", NULL, on_feat },
+        [FTP_STATE_OPTS_UTF8] = { FTP_STATE_OPTS_UTF8, "OPTS", arg_utf8, on_opts },
+        [FTP_STATE_PWD] = { FTP_STATE_PWD, "PWD", NULL, on_pwd },
+};
+
+static gboolean run_steps(FtpSession *s, LoginCtx *ctx, FtpState state, GError **error)
+{
+        while (state != FTP_STATE_READY) {
+                const FtpStep *step = &login_steps[state];
+                g_autoptr(FtpReply) reply = NULL;
+                if (step->verb)
+                        reply = ftp_session_exchange_final(s, step->verb, step->arg ? step->arg(ctx) : NULL, error);
+                else
+                        reply = read_reply(s, error);
+                if (!reply)
+                        return FALSE;
+                state = step->on_reply(s, ctx, reply, error);
+                if (state == FTP_STATE_FAILED)
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+static void connect_failure(GError *net, GError **error)
+{
+        g_autoptr(GError) owned = net;
+        int code = FTP_ERROR_CONNECT;
+        if (net->domain == NET_ERROR && net->code == NET_ERROR_TIMEOUT)
+                code = FTP_ERROR_TIMEOUT;
+        else if (net->domain == NET_ERROR && net->code == NET_ERROR_CANCELLED)
+                code = FTP_ERROR_CANCELLED;
+        g_set_error_literal(error, FTP_ERROR, code, net->message);
+}
+
+gboolean ftp_session_connect(FtpSession *s, const char *host, guint16 port, GError **error)
+{
+        ftp_session_drop(s);
+        g_free(s->host);
+        s->host = g_strdup(host);
+        s->port = port ? port : 21;
+        GError *net = NULL;
+        int fd = net_connect_tcp(host, s->port, TRUE, net_deadline_in_ms(s->timeouts.connect_ms), s->cancel_fd,
+                                 &net);
+        if (fd < 0) {
+                connect_failure(net, error);
+                return FALSE;
+        }
+        s->ctrl = net_stream_new(fd);
+        s->parser = ftp_reply_parser_new();
+        ftp_session_trace(s, "(connected to %s port %u)", host, s->port);
+        LoginCtx ctx = { 0 };
+        return run_steps(s, &ctx, FTP_STATE_WAIT_GREETING, error);
+}
+
+gboolean ftp_session_login(FtpSession *s, const char *user, const char *password, const char *account,
+                           GError **error)
+{
+        if (!s->ctrl) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return FALSE;
+        }
+        if (ftp_string_has_ctrl(user) || ftp_string_has_ctrl(password) || ftp_string_has_ctrl(account)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                                    _("The user name, password or account holds a line break: nothing was sent."));
+                return FALSE;
+        }
+        g_free(s->user);
+        s->user = g_strdup(user ? user : "anonymous");
+        LoginCtx ctx = { .user = s->user, .password = password, .account = account };
+        return run_steps(s, &ctx, s->preauthenticated ? FTP_STATE_FEAT : FTP_STATE_USER, error);
+}
+
+void ftp_session_quit(FtpSession *s)
+{
+        if (!s->ctrl)
+                return;
+        if (ftp_session_send(s, "QUIT", NULL, NULL)) {
+                g_autoptr(FtpReply) reply = ftp_session_read_reply(s, net_deadline_in_ms(QUIT_MS), -1, NULL);
+        }
+        ftp_session_drop(s);
+}
+
+/* ---- simple commands: one exchange, a 2xx (or the code named) means done ---- */
+
+static gboolean simple(FtpSession *s, const char *verb, const char *arg, int want, const char *what,
+                       GError **error)
+{
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, verb, arg, error);
+        if (!reply)
+                return FALSE;
+        if (want ? reply->code != want : ftp_reply_class(reply) != 2) {
+                ftp_session_set_refused(error, what, reply);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ftp_session_noop(FtpSession *s, GError **error)
+{
+        return simple(s, "NOOP", NULL, 0, _("Keep-alive (NOOP)"), error);
+}
+
+char *ftp_session_pwd(FtpSession *s, GError **error)
+{
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "PWD", NULL, error);
+        if (!reply)
+                return NULL;
+        if (reply->code != 257) {
+                ftp_session_set_refused(error, _("Asking for the current directory"), reply);
+                return NULL;
+        }
+        char *path = ftp_parse_pwd(reply->text);
+        if (!path) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_PROTOCOL,
+                            _("The server's answer to PWD holds no usable directory name (%s)."), reply->text);
+                return NULL;
+        }
+        g_free(s->cwd);
+        s->cwd = g_strdup(path);
+        return path;
+}
+
+/* After CWD/CDUP the known directory is refreshed; an unknown one is not an error. */
+static void refresh_cwd(FtpSession *s)
+{
+        g_autoptr(GError) ignored = NULL;
+        g_autofree char *path = ftp_session_pwd(s, &ignored);
+        if (!path)
+                g_clear_pointer(&s->cwd, g_free);
+}
+
+gboolean ftp_session_cwd_to(FtpSession *s, const char *path, GError **error)
+{
+        g_autofree char *what = g_strdup_printf(_("Changing directory to “%s”"), path);
+        if (!simple(s, "CWD", path, 0, what, error))
+                return FALSE;
+        refresh_cwd(s);
+        return TRUE;
+}
+
+gboolean ftp_session_cdup(FtpSession *s, GError **error)
+{
+        if (!simple(s, "CDUP", NULL, 0, _("Changing to the parent directory"), error))
+                return FALSE;
+        refresh_cwd(s);
+        return TRUE;
+}
+
+gboolean ftp_session_mkdir(FtpSession *s, const char *path, GError **error)
+{
+        g_autofree char *what = g_strdup_printf(_("Creating directory “%s”"), path);
+        return simple(s, "MKD", path, 0, what, error);
+}
+
+gboolean ftp_session_rmdir(FtpSession *s, const char *path, GError **error)
+{
+        g_autofree char *what = g_strdup_printf(_("Removing directory “%s”"), path);
+        return simple(s, "RMD", path, 0, what, error);
+}
+
+gboolean ftp_session_delete(FtpSession *s, const char *path, GError **error)
+{
+        g_autofree char *what = g_strdup_printf(_("Deleting “%s”"), path);
+        return simple(s, "DELE", path, 0, what, error);
+}
+
+gboolean ftp_session_rename(FtpSession *s, const char *from, const char *to, GError **error)
+{
+        if (ftp_string_has_ctrl(to)) /* refuse before RNFR, so that nothing at all is sent */
+                return refuse_ctrl(error);
+        g_autofree char *what = g_strdup_printf(_("Renaming “%s” to “%s”"), from, to);
+        if (!simple(s, "RNFR", from, 350, what, error))
+                return FALSE;
+        return simple(s, "RNTO", to, 0, what, error);
+}
+
+gboolean ftp_session_size(FtpSession *s, const char *path, gint64 *size, GError **error)
+{
+        if (ftp_string_has_ctrl(path))
+                return refuse_ctrl(error);
+        if (!ftp_session_ensure_type(s, FTP_TYPE_BINARY, error)) /* servers refuse SIZE in ASCII mode */
+                return FALSE;
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "SIZE", path, error);
+        if (!reply)
+                return FALSE;
+        g_autofree char *what = g_strdup_printf(_("Size of “%s”"), path);
+        if (reply->code != 213 || !ftp_parse_size(reply->text, size)) {
+                ftp_session_set_refused(error, what, reply);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean ftp_session_mdtm(FtpSession *s, const char *path, gint64 *unix_time, GError **error)
+{
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "MDTM", path, error);
+        if (!reply)
+                return FALSE;
+        g_autofree char *what = g_strdup_printf(_("Modification time of “%s”"), path);
+        if (reply->code != 213 || !ftp_parse_mdtm(reply->text, unix_time)) {
+                ftp_session_set_refused(error, what, reply);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+FtpReply *ftp_session_command(FtpSession *s, const char *command, GError **error)
+{
+        if (!command || !*command) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT, _("No command given."));
+                return NULL;
+        }
+        return ftp_session_exchange_final(s, command, NULL, error);
+}
