@@ -24,6 +24,8 @@ CoreContext *core_context_new(const CoreFrontend *fe)
         ctx->timeouts.reply_ms = DEFAULT_REPLY_MS;
         ctx->timeouts.data_ms = DEFAULT_DATA_MS;
         ctx->scanner_address = g_strdup(CORE_DEFAULT_SCANNER);
+        /* Parsing the default address cannot fail; the scanner is contacted per file. */
+        ctx->scanner = scan_client_new(ctx->scanner_address, NULL);
         return ctx;
 }
 
@@ -97,7 +99,8 @@ void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...)
 void core_fail(CoreContext *ctx, const GError *error)
 {
         ctx->any_failed = TRUE;
-        if (error && error->domain == FTP_ERROR && error->code == FTP_ERROR_CLOSED)
+        if (error && error->domain == FTP_ERROR &&
+            (error->code == FTP_ERROR_CLOSED || error->code == FTP_ERROR_NOT_CONNECTED))
                 core_context_set_disconnected(ctx);
         if (!ctx->fe.message)
                 return;

@@ -72,8 +72,8 @@ typedef struct {
         gboolean any_failed;      /* anything else failed */
 } CoreContext;
 
-/* Defaults: prompt on, passive on, binary, the default scanner address (not yet connected to:
- * the scanner is contacted per file). Creates the worker thread. fe is copied. */
+/* Defaults: prompt on, passive on, binary, a scanner client for CORE_DEFAULT_SCANNER (it is
+ * contacted per file, not here). Creates the worker thread. fe is copied. */
 CoreContext *core_context_new(const CoreFrontend *fe);
 void core_context_free(CoreContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
@@ -91,8 +91,8 @@ void core_context_set_last_verdict(CoreContext *ctx, const char *text);
 
 /* Helpers for the front end contract. printf-style; text goes through the front end. */
 void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);
-/* Records a failure for the exit status and shows the error; an FTP_ERROR_CLOSED error also
- * marks the connection as gone. */
+/* Records a failure for the exit status and shows the error; an FTP_ERROR_CLOSED (or
+ * _NOT_CONNECTED) error also marks the connection as gone. */
 void core_fail(CoreContext *ctx, const GError *error);
 /* Records a refusal (INFECTED/ERROR verdict) for the exit status. */
 void core_refused(CoreContext *ctx);

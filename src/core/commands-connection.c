@@ -1,0 +1,219 @@
+/* core/commands-connection.c — open, user, close, quit, quote: the connection's life.
+ * Owns: the login dialogue (netrc first, then the front end's prompts).
+ * Must not: print or read the terminal directly; passwords are never kept in the context. */
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/commands.h"
+#include "core/netrc.h"
+#include "core/safename.h"
+#include "core/worker.h"
+#include <string.h>
+
+typedef struct {
+        const char *host;
+        guint16 port;
+        const char *user;
+        const char *password;
+        const char *account;
+        const char *command;
+        FtpReply *reply;
+} ConnJob;
+
+static gboolean connect_job(FtpSession *session, gpointer data, GError **error)
+{
+        ConnJob *job = data;
+        if (ftp_session_is_connected(session))
+                ftp_session_quit(session); /* a connection the server already dropped */
+        return ftp_session_connect(session, job->host, job->port, error);
+}
+
+static gboolean login_job(FtpSession *session, gpointer data, GError **error)
+{
+        ConnJob *job = data;
+        return ftp_session_login(session, job->user, job->password, job->account, error);
+}
+
+static gboolean quit_job(FtpSession *session, gpointer data, GError **error)
+{
+        ftp_session_quit(session);
+        return TRUE;
+}
+
+static gboolean command_job(FtpSession *session, gpointer data, GError **error)
+{
+        ConnJob *job = data;
+        job->reply = ftp_session_command(session, job->command, error);
+        return job->reply != NULL;
+}
+
+static void wipe(char *secret)
+{
+        if (secret)
+                memset(secret, 0, strlen(secret));
+        g_free(secret);
+}
+typedef char *Secret;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC(Secret, wipe, NULL)
+
+static gboolean cancelled(GError **error)
+{
+        g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
+                            _("Login cancelled: use `user <name>` to log in."));
+        return FALSE;
+}
+
+static char *ask(CoreContext *ctx, const char *label, gboolean secret)
+{
+        if (!ctx->fe.prompt)
+                return NULL;
+        return ctx->fe.prompt(label, secret, ctx->fe.data);
+}
+
+/* The netrc entry for this host (and user, when given), or NULL. Warns about a refused password. */
+static CoreNetrc *netrc_for(CoreContext *ctx, const char *host, const char *user,
+                            const CoreNetrcEntry **entry)
+{
+        g_autoptr(GError) error = NULL;
+        CoreNetrc *netrc = core_netrc_load(NULL, &error);
+        *entry = NULL;
+        if (!netrc) {
+                core_say(ctx, CORE_MSG_WARNING, _("~/.netrc ignored: %s"), error->message);
+                return NULL;
+        }
+        *entry = core_netrc_find(netrc, host, user);
+        if (*entry && (*entry)->password_refused)
+                core_say(ctx, CORE_MSG_WARNING,
+                         _("The password in ~/.netrc is not used: the file is readable by others "
+                           "(chmod 600 ~/.netrc)."));
+        return netrc;
+}
+
+static gboolean login(CoreContext *ctx, const char *user, const char *password, GError **error)
+{
+        const CoreNetrcEntry *entry = NULL;
+        g_autoptr(CoreNetrc) netrc = password ? NULL : netrc_for(ctx, ctx->host, user, &entry);
+        g_auto(Secret) typed_user = NULL;
+        g_auto(Secret) typed_password = NULL;
+        if (!user && entry && entry->login)
+                user = entry->login;
+        if (!user) {
+                typed_user = ask(ctx, _("Username:"), FALSE);
+                if (!typed_user || !*typed_user)
+                        return cancelled(error);
+                user = typed_user;
+        }
+        if (!password && entry && entry->password && entry->login && g_str_equal(entry->login, user))
+                password = entry->password;
+        if (!password) {
+                typed_password = ask(ctx, _("Password:"), TRUE);
+                if (!typed_password)
+                        return cancelled(error);
+                password = typed_password;
+        }
+        ConnJob job = { .user = user, .password = password, .account = entry ? entry->account : NULL };
+        g_clear_pointer(&ctx->user, g_free);
+        if (!core_worker_run(ctx->worker, login_job, &job, error))
+                return FALSE;
+        ctx->user = g_strdup(user);
+        g_autofree char *shown = core_name_escape(user);
+        core_say(ctx, CORE_MSG_INFO, _("Logged in as %s."), shown);
+        return TRUE;
+}
+
+gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const char *user,
+                      const char *password, GError **error)
+{
+        if (!core_apply_settings(ctx, error))
+                return FALSE;
+        ConnJob job = { .host = host, .port = port };
+        if (!core_worker_run(ctx->worker, connect_job, &job, error))
+                return FALSE;
+        core_context_set_disconnected(ctx);
+        ctx->connected = TRUE;
+        ctx->host = g_strdup(host);
+        ctx->port = port;
+        g_autofree char *shown = core_name_escape(host);
+        core_say(ctx, CORE_MSG_INFO, _("Connected to %s."), shown);
+        return login(ctx, user, password, error);
+}
+
+static gboolean parse_port(const char *text, guint16 *port, GError **error)
+{
+        guint64 value = 0;
+        if (g_ascii_string_to_unsigned(text, 10, 1, 65535, &value, NULL)) {
+                *port = (guint16)value;
+                return TRUE;
+        }
+        g_autofree char *shown = core_name_escape(text);
+        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                    _("\"%s\" is not a port number (1 to 65535). Usage: open <host> [port]"), shown);
+        return FALSE;
+}
+
+CORE_CMD_HANDLER(core_cmd_open)
+{
+        if (ctx->connected) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
+                            _("Already connected to %s: use `close` first."), ctx->host);
+                return FALSE;
+        }
+        guint16 port = 21;
+        if (argc > 2 && !parse_port(argv[2], &port, error))
+                return FALSE;
+        return core_connect(ctx, argv[1], port, NULL, NULL, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_user)
+{
+        return login(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+}
+
+static void disconnect(CoreContext *ctx)
+{
+        g_autofree char *host = g_strdup(ctx->host);
+        core_worker_run(ctx->worker, quit_job, NULL, NULL); /* QUIT cannot fail: it closes */
+        core_context_set_disconnected(ctx);
+        core_say(ctx, CORE_MSG_INFO, _("Connection to %s closed."), host ? host : "");
+}
+
+CORE_CMD_HANDLER(core_cmd_close)
+{
+        disconnect(ctx);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_quit)
+{
+        if (ctx->connected)
+                disconnect(ctx);
+        ctx->quit_requested = TRUE;
+        return TRUE;
+}
+
+static void show_reply(CoreContext *ctx, const FtpReply *reply, CoreMsgKind kind)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        for (guint i = 0; i < reply->lines->len; i++) {
+                g_autofree char *line = core_name_escape(reply->lines->pdata[i]);
+                g_string_append_printf(out, "%s%s", i ? "\n" : "", line);
+        }
+        core_say(ctx, kind, "%s", out->str);
+}
+
+CORE_CMD_HANDLER(core_cmd_quote)
+{
+        g_autofree char *command = g_strjoinv(" ", argv + 1);
+        ConnJob job = { .command = command };
+        if (!core_worker_run(ctx->worker, command_job, &job, error))
+                return FALSE;
+        g_autoptr(FtpReply) reply = job.reply;
+        if (reply->code < 400) {
+                show_reply(ctx, reply, CORE_MSG_OUTPUT);
+                return TRUE;
+        }
+        g_autofree char *text = ftp_reply_joined_text(reply);
+        g_autofree char *shown = core_name_escape(text);
+        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED, _("The server refused it: %d %s"),
+                    reply->code, shown);
+        return FALSE;
+}

@@ -1,0 +1,269 @@
+/* core/commands-remote.c — commands about files on the server: ls, cd, cdup, pwd, mkdir, rmdir,
+ * delete, rename, size, and the transfers (put, mput, get, mget, handed to core/transfer).
+ * Must not: touch the FtpSession outside a worker job, or print directly (ctx->fe does). */
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/commands.h"
+#include "core/safename.h"
+#include "core/transfer.h"
+#include "core/worker.h"
+
+/* What a job needs and what it brings back. Lives on the caller's stack: core_worker_run blocks. */
+typedef struct {
+        const char *path;
+        const char *path2;
+        char *text;       /* out */
+        GPtrArray *list;  /* out, FtpEntry* */
+        gint64 size;      /* out */
+} RemoteJob;
+
+static void remote_job_clear(RemoteJob *job)
+{
+        g_clear_pointer(&job->text, g_free);
+        g_clear_pointer(&job->list, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RemoteJob, remote_job_clear)
+
+static gboolean run(CoreContext *ctx, CoreWorkerFunc func, RemoteJob *job, GError **error)
+{
+        return core_worker_run(ctx->worker, func, job, error);
+}
+
+static gboolean cd_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        if (!ftp_session_cwd_to(session, job->path, error))
+                return FALSE;
+        job->text = ftp_session_pwd(session, NULL); /* only for the message */
+        return TRUE;
+}
+
+static gboolean cdup_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        if (!ftp_session_cdup(session, error))
+                return FALSE;
+        job->text = ftp_session_pwd(session, NULL);
+        return TRUE;
+}
+
+static gboolean pwd_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        job->text = ftp_session_pwd(session, error);
+        return job->text != NULL;
+}
+
+static gboolean list_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        job->list = ftp_session_list(session, job->path, error);
+        return job->list != NULL;
+}
+
+static gboolean mkdir_job(FtpSession *session, gpointer data, GError **error)
+{
+        return ftp_session_mkdir(session, ((RemoteJob *)data)->path, error);
+}
+
+static gboolean rmdir_job(FtpSession *session, gpointer data, GError **error)
+{
+        return ftp_session_rmdir(session, ((RemoteJob *)data)->path, error);
+}
+
+static gboolean delete_job(FtpSession *session, gpointer data, GError **error)
+{
+        return ftp_session_delete(session, ((RemoteJob *)data)->path, error);
+}
+
+static gboolean rename_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        return ftp_session_rename(session, job->path, job->path2, error);
+}
+
+static gboolean size_job(FtpSession *session, gpointer data, GError **error)
+{
+        RemoteJob *job = data;
+        return ftp_session_size(session, job->path, &job->size, error);
+}
+
+static void say_remote_dir(CoreContext *ctx, const char *dir)
+{
+        if (!dir)
+                return;
+        g_autofree char *shown = core_name_escape(dir);
+        core_say(ctx, CORE_MSG_INFO, _("Remote directory now %s"), shown);
+}
+
+gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error)
+{
+        g_auto(RemoteJob) job = { .path = path };
+        if (!run(ctx, cd_job, &job, error))
+                return FALSE;
+        say_remote_dir(ctx, job.text);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_cd)
+{
+        return core_remote_cd(ctx, argv[1], error);
+}
+
+CORE_CMD_HANDLER(core_cmd_cdup)
+{
+        g_auto(RemoteJob) job = { 0 };
+        if (!run(ctx, cdup_job, &job, error))
+                return FALSE;
+        say_remote_dir(ctx, job.text);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_pwd)
+{
+        g_auto(RemoteJob) job = { 0 };
+        if (!run(ctx, pwd_job, &job, error))
+                return FALSE;
+        g_autofree char *shown = core_name_escape(job.text);
+        core_say(ctx, CORE_MSG_OUTPUT, _("Remote directory: %s"), shown);
+        return TRUE;
+}
+
+static char type_letter(FtpEntryType type)
+{
+        switch (type) {
+        case FTP_ENTRY_DIR:
+                return 'd';
+        case FTP_ENTRY_LINK:
+                return 'l';
+        case FTP_ENTRY_FILE:
+                return '-';
+        case FTP_ENTRY_OTHER:
+        default:
+                return '?';
+        }
+}
+
+char *core_format_entry(const FtpEntry *entry)
+{
+        g_autofree char *size = entry->size >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT, entry->size)
+                                                 : g_strdup("-");
+        g_autofree char *date = NULL;
+        g_autoptr(GDateTime) when = entry->mtime >= 0 ? g_date_time_new_from_unix_utc(entry->mtime) : NULL;
+        date = when ? g_date_time_format(when, "%Y-%m-%d %H:%M") : g_strdup("-");
+        g_autofree char *name = core_name_escape(entry->name);
+        g_autoptr(GString) line = g_string_new(NULL);
+        g_string_append_printf(line, "%c%-9s %12s %16s %s", type_letter(entry->type),
+                               entry->perms ? entry->perms : "?????????", size, date, name);
+        if (entry->type == FTP_ENTRY_LINK && entry->link_target) {
+                g_autofree char *target = core_name_escape(entry->link_target);
+                g_string_append_printf(line, " -> %s", target);
+        }
+        return g_string_free(g_steal_pointer(&line), FALSE);
+}
+
+CORE_CMD_HANDLER(core_cmd_ls)
+{
+        g_auto(RemoteJob) job = { .path = argc > 1 ? argv[1] : NULL };
+        if (!run(ctx, list_job, &job, error))
+                return FALSE;
+        if (job.list->len == 0)
+                return TRUE;
+        g_autoptr(GString) out = g_string_new(NULL);
+        for (guint i = 0; i < job.list->len; i++) {
+                g_autofree char *line = core_format_entry(job.list->pdata[i]);
+                g_string_append_printf(out, "%s%s", i ? "\n" : "", line);
+        }
+        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
+        return TRUE;
+}
+
+/* A command with one or two paths and no answer beyond success. */
+static gboolean simple(CoreContext *ctx, CoreWorkerFunc func, const char *path, const char *path2,
+                       GError **error)
+{
+        RemoteJob job = { .path = path, .path2 = path2 };
+        return run(ctx, func, &job, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_mkdir)
+{
+        if (!simple(ctx, mkdir_job, argv[1], NULL, error))
+                return FALSE;
+        g_autofree char *shown = core_name_escape(argv[1]);
+        core_say(ctx, CORE_MSG_INFO, _("Created directory %s"), shown);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_rmdir)
+{
+        if (!simple(ctx, rmdir_job, argv[1], NULL, error))
+                return FALSE;
+        g_autofree char *shown = core_name_escape(argv[1]);
+        core_say(ctx, CORE_MSG_INFO, _("Removed directory %s"), shown);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_delete)
+{
+        if (!simple(ctx, delete_job, argv[1], NULL, error))
+                return FALSE;
+        g_autofree char *shown = core_name_escape(argv[1]);
+        core_say(ctx, CORE_MSG_INFO, _("Deleted %s"), shown);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_rename)
+{
+        if (!simple(ctx, rename_job, argv[1], argv[2], error))
+                return FALSE;
+        g_autofree char *from = core_name_escape(argv[1]);
+        g_autofree char *to = core_name_escape(argv[2]);
+        core_say(ctx, CORE_MSG_INFO, _("Renamed %s to %s"), from, to);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_size)
+{
+        g_auto(RemoteJob) job = { .path = argv[1] };
+        if (!run(ctx, size_job, &job, error))
+                return FALSE;
+        g_autofree char *shown = core_name_escape(argv[1]);
+        core_say(ctx, CORE_MSG_OUTPUT, _("%s: %" G_GINT64_FORMAT " bytes"), shown, job.size);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_put)
+{
+        return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_mput)
+{
+        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, argc, argv);
+        if (paths->len == 0) {
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
+                                    _("No local file matches: nothing was uploaded."));
+                return FALSE;
+        }
+        return core_transfer_mput(ctx, paths, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_get)
+{
+        return core_transfer_get(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_mget)
+{
+        int n_names = argc - 1;
+        const char *dest = NULL;
+        if (n_names >= 2 && g_file_test(argv[argc - 1], G_FILE_TEST_IS_DIR)) {
+                dest = argv[argc - 1];
+                n_names--;
+        }
+        g_autoptr(GPtrArray) names = g_ptr_array_new();
+        for (int i = 1; i <= n_names; i++)
+                g_ptr_array_add(names, argv[i]);
+        return core_transfer_mget(ctx, names, dest, error);
+}

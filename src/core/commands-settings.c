@@ -1,0 +1,170 @@
+/* core/commands-settings.c — the commands that change or show settings: ascii, binary, prompt,
+ * passive, verbose, status, help.
+ * Must not: print directly (ctx->fe shows everything) or keep state outside the context. */
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/commands.h"
+#include "core/worker.h"
+
+static void trace_line(const char *line, gpointer data)
+{
+        CoreContext *ctx = data;
+        core_say(ctx, CORE_MSG_INFO, "%s", line);
+}
+
+static gboolean apply_job(FtpSession *session, gpointer data, GError **error)
+{
+        CoreContext *ctx = data;
+        ftp_session_set_passive(session, ctx->passive);
+        ftp_session_set_type(session, ctx->type);
+        ftp_session_set_trust_pasv_address(session, ctx->trust_pasv_address);
+        ftp_session_set_timeouts(session, &ctx->timeouts);
+        if (ctx->verbose)
+                ftp_session_set_trace(session, trace_line, ctx);
+        else
+                ftp_session_set_trace(session, NULL, NULL);
+        return TRUE;
+}
+
+gboolean core_apply_settings(CoreContext *ctx, GError **error)
+{
+        return core_worker_run(ctx->worker, apply_job, ctx, error);
+}
+
+/* A toggle: no argument flips it, on/off sets it. */
+static gboolean toggle(gboolean *setting, int argc, char **argv, const char *usage, GError **error)
+{
+        if (argc < 2) {
+                *setting = !*setting;
+                return TRUE;
+        }
+        if (core_cmd_parse_switch(argv[1], setting))
+                return TRUE;
+        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, _("Usage: %s"), usage);
+        return FALSE;
+}
+
+static const char *on_off(gboolean value)
+{
+        return value ? _("on") : _("off");
+}
+
+static gboolean set_type(CoreContext *ctx, FtpType type, GError **error)
+{
+        ctx->type = type;
+        if (!core_apply_settings(ctx, error))
+                return FALSE;
+        core_say(ctx, CORE_MSG_INFO, type == FTP_TYPE_ASCII
+                 ? _("Transfer type: ascii (text: line ends are converted).")
+                 : _("Transfer type: binary (files are sent byte for byte)."));
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_ascii)
+{
+        return set_type(ctx, FTP_TYPE_ASCII, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_binary)
+{
+        return set_type(ctx, FTP_TYPE_BINARY, error);
+}
+
+CORE_CMD_HANDLER(core_cmd_prompt)
+{
+        if (!toggle(&ctx->prompt, argc, argv, "prompt [on|off]", error))
+                return FALSE;
+        core_say(ctx, CORE_MSG_INFO, _("Interactive mode %s."), on_off(ctx->prompt));
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_passive)
+{
+        if (!toggle(&ctx->passive, argc, argv, "passive [on|off]", error))
+                return FALSE;
+        if (!core_apply_settings(ctx, error))
+                return FALSE;
+        core_say(ctx, CORE_MSG_INFO, _("Passive mode %s."), on_off(ctx->passive));
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_verbose)
+{
+        if (!toggle(&ctx->verbose, argc, argv, "verbose [on|off]", error))
+                return FALSE;
+        if (!core_apply_settings(ctx, error))
+                return FALSE;
+        core_say(ctx, CORE_MSG_INFO, _("Verbose mode %s."), on_off(ctx->verbose));
+        return TRUE;
+}
+
+static gboolean cwd_job(FtpSession *session, gpointer data, GError **error)
+{
+        char **out = data;
+        *out = g_strdup(ftp_session_cwd(session));
+        return TRUE;
+}
+
+static void status_connection(CoreContext *ctx, GString *out)
+{
+        if (!ctx->connected) {
+                g_string_append_printf(out, "%s\n", _("Not connected."));
+                return;
+        }
+        g_string_append_printf(out, _("Connected to %s, port %u.\n"), ctx->host, ctx->port);
+        if (ctx->user)
+                g_string_append_printf(out, _("Logged in as %s.\n"), ctx->user);
+        else
+                g_string_append_printf(out, "%s\n", _("Not logged in: use `user <name>`."));
+        g_autofree char *cwd = NULL;
+        if (core_worker_run(ctx->worker, cwd_job, &cwd, NULL) && cwd)
+                g_string_append_printf(out, _("Remote directory: %s\n"), cwd);
+        g_string_append_printf(out, _("Security: %s\n"), _("plain FTP: the password was sent in clear"));
+}
+
+CORE_CMD_HANDLER(core_cmd_status)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        status_connection(ctx, out);
+        g_string_append_printf(out, _("Transfer type: %s\n"),
+                               ctx->type == FTP_TYPE_ASCII ? "ascii" : "binary");
+        g_string_append_printf(out, _("Mode: %s\n"), ctx->passive ? _("passive") : _("active"));
+        g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
+        g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
+        g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,
+                               ctx->last_verdict ? ctx->last_verdict : _("none yet"));
+        g_string_append_printf(out, _("Audit log: %s"),
+                               ctx->audit ? scan_audit_path(ctx->audit) : _("not open"));
+        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
+        return TRUE;
+}
+
+static void help_one(CoreContext *ctx, const CoreCmd *cmd)
+{
+        g_autoptr(GString) out = g_string_new(NULL);
+        g_string_append_printf(out, _("Usage: %s\n"), cmd->usage);
+        g_string_append_printf(out, "%s\n%s", _(cmd->summary), _(cmd->help));
+        if (cmd->aliases[0]) {
+                g_autofree char *aliases = g_strjoinv(", ", (char **)cmd->aliases);
+                g_string_append_printf(out, _("\nAlso: %s"), aliases);
+        }
+        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
+}
+
+CORE_CMD_HANDLER(core_cmd_help)
+{
+        if (argc > 1) {
+                const CoreCmd *cmd = core_cmd_lookup(argv[1], error);
+                if (!cmd)
+                        return FALSE;
+                help_one(ctx, cmd);
+                return TRUE;
+        }
+        gsize n = 0;
+        const CoreCmd *table = core_cmd_table(&n);
+        g_autoptr(GString) out = g_string_new(_("Commands (`help <command>` for details):"));
+        for (gsize i = 0; i < n; i++)
+                g_string_append_printf(out, "\n  %-8s %s", table[i].name, _(table[i].summary));
+        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
+        return TRUE;
+}

@@ -1,0 +1,59 @@
+/* core/commands.h — private to src/core: the command handlers the table in cmd.c points to,
+ * and the small helpers they share. Must not: be included outside src/core (the TUI uses cmd.h). */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+#include "ftp/session.h"
+
+#define CORE_CMD_HANDLER(fn) gboolean fn(CoreContext *ctx, int argc, char **argv, GError **error)
+
+/* commands-connection.c */
+CORE_CMD_HANDLER(core_cmd_open);
+CORE_CMD_HANDLER(core_cmd_close);
+CORE_CMD_HANDLER(core_cmd_quit);
+CORE_CMD_HANDLER(core_cmd_user);
+CORE_CMD_HANDLER(core_cmd_quote);
+
+/* commands-remote.c */
+CORE_CMD_HANDLER(core_cmd_ls);
+CORE_CMD_HANDLER(core_cmd_cd);
+CORE_CMD_HANDLER(core_cmd_cdup);
+CORE_CMD_HANDLER(core_cmd_pwd);
+CORE_CMD_HANDLER(core_cmd_mkdir);
+CORE_CMD_HANDLER(core_cmd_rmdir);
+CORE_CMD_HANDLER(core_cmd_delete);
+CORE_CMD_HANDLER(core_cmd_rename);
+CORE_CMD_HANDLER(core_cmd_size);
+CORE_CMD_HANDLER(core_cmd_put);
+CORE_CMD_HANDLER(core_cmd_mput);
+CORE_CMD_HANDLER(core_cmd_get);
+CORE_CMD_HANDLER(core_cmd_mget);
+
+/* commands-local.c */
+CORE_CMD_HANDLER(core_cmd_lcd);
+CORE_CMD_HANDLER(core_cmd_lpwd);
+CORE_CMD_HANDLER(core_cmd_lls);
+CORE_CMD_HANDLER(core_cmd_scan);
+
+/* commands-settings.c */
+CORE_CMD_HANDLER(core_cmd_ascii);
+CORE_CMD_HANDLER(core_cmd_binary);
+CORE_CMD_HANDLER(core_cmd_prompt);
+CORE_CMD_HANDLER(core_cmd_passive);
+CORE_CMD_HANDLER(core_cmd_verbose);
+CORE_CMD_HANDLER(core_cmd_status);
+CORE_CMD_HANDLER(core_cmd_help);
+
+/* Connects, applies the context's settings and logs in (netrc, then the front end's prompts for
+ * whatever is missing). user/password may be NULL. Used by `open` and by a URL on the command line. */
+gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const char *user,
+                      const char *password, GError **error);
+/* Pushes prompt-independent settings (passive, type, timeouts, trace) to the session. */
+gboolean core_apply_settings(CoreContext *ctx, GError **error);
+/* Runs `cd path` on the server (for the URL's path). */
+gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error);
+/* Expands argv[1..] with core_glob_expand_local (a plain name stays as it is, even when missing;
+ * a pattern that matches nothing is a warning). char*, transfer full */
+GPtrArray *core_expand_local_args(CoreContext *ctx, int argc, char **argv);
+/* Formats one listing entry the way `ls` prints it (name escaped). transfer full */
+char *core_format_entry(const FtpEntry *entry);
