@@ -12,6 +12,8 @@ ScanAudit *scan_audit_open(const char *path, GError **error);
 void scan_audit_close(ScanAudit *audit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanAudit, scan_audit_close)
 const char *scan_audit_path(ScanAudit *audit);
+/* FALSE with the first write failure since the last call (records are written from any thread). */
+gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 /* {"time":…,"event":"verdict","path":…,"size":…,"sha256":…,"verdict":"OK|INFECTED|ERROR",
  *  "signature":…,"reason":…,"scanner":…} */
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,

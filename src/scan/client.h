@@ -39,6 +39,7 @@ ScanVerdict *scan_verdict_parse(const char *reply);
 typedef struct ScanClient ScanClient;
 /* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket). */
 ScanClient *scan_client_new(const char *address, GError **error);
+ScanClient *scan_client_copy(ScanClient *client); /* same address and timeout, no cancel fd */
 void scan_client_free(ScanClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanClient, scan_client_free)
 const char *scan_client_address(ScanClient *client); /* as given, normalised */

@@ -19,5 +19,8 @@ typedef struct {
  * followed) into a private snapshot. Fails on anything but a regular file (checked with fstat on
  * the opened descriptor). tmpdir: where large snapshots are spooled (NULL: g_get_tmp_dir()). */
 ScanSnapshot *scan_snapshot_take(const char *path, const char *tmpdir, GError **error);
+/* The same with another memfd limit (files larger than memfd_limit are spooled to tmpdir). */
+ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir, gint64 memfd_limit,
+                                            GError **error);
 void scan_snapshot_free(ScanSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanSnapshot, scan_snapshot_free)

@@ -2,7 +2,7 @@
 # tests/bench/ftp-throughput.sh — upload throughput of clamftp (every file scanned by clamd) beside
 # lftp and curl (no scanning), against one private vsftpd on loopback, in one run.
 # Owns: its temporary directory (sample files, the server's root, logs), the vsftpd and clamd it
-# starts and the FTP account it creates for vsftpd (removed again at exit). Not part of make check.
+# starts (through tests/lib/ftpd.sh and clamd.sh helpers). Not part of make check.
 # See tests/bench/README for what it measures and how to read the table.
 set -euo pipefail
 
@@ -80,7 +80,7 @@ for c in "${client_list[@]}"; do
 done
 want() { [[ ,$clients, == *,$1,* ]]; }
 
-[ "$(id -u)" -eq 0 ] || die "run as root: vsftpd needs a local account, which this script creates"
+[ "$(id -u)" -eq 0 ] || die "run as root: vsftpd needs a local account (tests/lib/ftpd.sh creates clamftp-test)"
 [ -x /usr/sbin/vsftpd ] || die "vsftpd is not installed (run tools/install-deps)"
 if want lftp; then command -v lftp >/dev/null || die "lftp is not installed (run tools/install-deps)"; fi
 if want curl; then command -v curl >/dev/null || die "curl is not installed (run tools/install-deps)"; fi
@@ -98,24 +98,16 @@ fi
 . "$top/tests/lib/tap.sh"     # free_port, wait_until
 # shellcheck source=../lib/clamd.sh
 . "$top/tests/lib/clamd.sh"   # clamd_ping, clamd_stop
+# shellcheck source=../lib/ftpd.sh
+. "$top/tests/lib/ftpd.sh"    # vsftpd_start, vsftpd_stop, the test account
 
 # ---------------------------------------------------------------- clean-up of everything started
 work=
-vsftpd_pid=
-bench_user=clamftpbench
-created_user=0
 cleanup() {
         local rc=$?
         trap - EXIT INT TERM
-        if [ -n "$vsftpd_pid" ]; then
-                kill "$vsftpd_pid" 2>/dev/null || true
-                wait "$vsftpd_pid" 2>/dev/null || true
-        fi
+        vsftpd_stop >/dev/null 2>&1 || true
         clamd_stop >/dev/null 2>&1 || true
-        if [ $created_user -eq 1 ]; then
-                # userdel refuses while a vsftpd session process of the account is still ending
-                wait_until 5 userdel "$bench_user" || echo "ftp-throughput: could not remove the account $bench_user" >&2
-        fi
         if [ -n "$work" ] && [ -d "$work" ]; then
                 if [ $keep -eq 1 ]; then
                         echo "ftp-throughput: kept $work"
@@ -131,7 +123,7 @@ trap 'exit 143' TERM
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-bench.XXXXXX")
 chmod 0755 "$work"
-mkdir -p "$work/small" "$work/large" "$work/srv" "$work/empty" "$work/logs" "$work/clamd" "$work/state"
+mkdir -p "$work/small" "$work/large" "$work/logs" "$work/clamd" "$work/state"
 
 need=$((do_large * large_bytes * 2 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
 avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
@@ -157,55 +149,10 @@ if [ $do_large -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------- vsftpd on loopback
-# A local account for vsftpd (it has no virtual users without a PAM database); removed at exit.
-bench_pass=$(openssl rand -hex 12)
-if ! id "$bench_user" >/dev/null 2>&1; then
-        useradd --no-create-home --home-dir "$work/srv" --shell /bin/bash "$bench_user" ||
-                die "could not create the account $bench_user"
-        created_user=1
-fi
-echo "$bench_user:$bench_pass" | chpasswd
-chown "$bench_user:" "$work/srv"
-
-ftp_port=$(free_port)
-pasv_lo=$(( 20000 + RANDOM % 20000 ))
-cat >"$work/vsftpd.conf" <<EOF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$ftp_port
-background=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=YES
-local_umask=022
-local_root=$work/srv
-chroot_local_user=YES
-allow_writeable_chroot=YES
-secure_chroot_dir=$work/empty
-seccomp_sandbox=NO
-pam_service_name=vsftpd
-pasv_enable=YES
-pasv_min_port=$pasv_lo
-pasv_max_port=$((pasv_lo + 200))
-port_enable=YES
-connect_from_port_20=NO
-use_sendfile=YES
-xferlog_enable=NO
-dirmessage_enable=NO
-max_clients=0
-max_per_ip=0
-ssl_enable=NO
-vsftpd_log_file=$work/logs/vsftpd.log
-EOF
-/usr/sbin/vsftpd "$work/vsftpd.conf" >"$work/logs/vsftpd.out" 2>&1 </dev/null &
-vsftpd_pid=$!
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$ftp_port") 2>/dev/null; }
-if ! wait_until 10 port_open || ! kill -0 "$vsftpd_pid" 2>/dev/null; then
-        cat "$work/logs/vsftpd.out" >&2
-        die "vsftpd did not start on 127.0.0.1:$ftp_port"
-fi
-echo "== vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null) on 127.0.0.1:$ftp_port (pid $vsftpd_pid), root $work/srv"
+# tests/lib/ftpd.sh: the suites' vsftpd and test account; here with sendfile and no transfer log.
+vsftpd_start "$work/ftp" "use_sendfile=YES" "xferlog_enable=NO" || die "vsftpd did not start"
+srv=$FTP_ROOT
+echo "== vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null) on 127.0.0.1:$FTP_PORT (pid $VSFTPD_PID), root $srv"
 
 # ---------------------------------------------------------------- clamd (for clamftp only)
 # Like tests/lib/clamd.sh's clamd_start, but with the size limits raised to the large file: clamd
@@ -251,7 +198,8 @@ if want clamftp; then
 fi
 
 # ---------------------------------------------------------------- the clients
-url=ftp://127.0.0.1:$ftp_port
+url=ftp://127.0.0.1:$FTP_PORT
+u=$FTP_USER p=$FTP_PASS
 # run_client CLIENT TEST REMOTE_DIR: uploads the test's files into REMOTE_DIR (created by the
 # client), from the test's local directory. Output goes to the log; status is the client's.
 run_client() {
@@ -259,31 +207,31 @@ run_client() {
         case $client:$test in
         lftp:small)
                 lftp -c "set ftp:ssl-allow no; set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30;
-                        open -u $bench_user,$bench_pass $url; mkdir $rdir; cd $rdir; lcd $src; mput *" ;;
+                        open -u $u,$p $url; mkdir $rdir; cd $rdir; lcd $src; mput *" ;;
         lftp:large)
                 lftp -c "set ftp:ssl-allow no; set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30;
-                        open -u $bench_user,$bench_pass $url; mkdir $rdir; cd $rdir; lcd $src; put big.bin" ;;
+                        open -u $u,$p $url; mkdir $rdir; cd $rdir; lcd $src; put big.bin" ;;
         curl:small)
                 # one invocation, one connection: a brace glob over every file name, URL ending in /
                 local names
                 names=$(cd "$src" && ls | paste -sd, -)
                 (cd "$src" && curl -sS --fail --ftp-create-dirs --connect-timeout 10 \
-                        -u "$bench_user:$bench_pass" -T "{$names}" "$url/$rdir/") ;;
+                        -u "$u:$p" -T "{$names}" "$url/$rdir/") ;;
         curl:large)
                 (cd "$src" && curl -sS --fail --ftp-create-dirs --connect-timeout 10 \
-                        -u "$bench_user:$bench_pass" -T big.bin "$url/$rdir/") ;;
+                        -u "$u:$p" -T big.bin "$url/$rdir/") ;;
         clamftp:small)
                 (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
-                        -c "mkdir $rdir; cd $rdir; mput *" "ftp://$bench_user:$bench_pass@127.0.0.1:$ftp_port/") ;;
+                        -c "mkdir $rdir; cd $rdir; mput *" "$FTP_URL") ;;
         clamftp:large)
                 (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$work "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
-                        -c "mkdir $rdir; cd $rdir; put big.bin" "ftp://$bench_user:$bench_pass@127.0.0.1:$ftp_port/") ;;
+                        -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
         esac
 }
 
 # verify TEST REMOTE_DIR: the server holds exactly the local files, byte for byte
 verify() {
-        local test=$1 dir=$work/srv/$2 src=$work/$1
+        local test=$1 dir=$srv/$2 src=$work/$1
         [ -d "$dir" ] || { echo "nothing arrived (no $2 on the server)"; return 1; }
         local want got
         want=$(ls "$src" | wc -l)
@@ -325,7 +273,7 @@ measure() {
                 results[$test:$client]=$secs
                 echo "   $client: ${secs}s"
         fi
-        rm -rf "${work:?}/srv/$rdir"
+        rm -rf "${srv:?}/$rdir"
 }
 
 tests=()

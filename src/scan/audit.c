@@ -1,0 +1,185 @@
+/* scan/audit.c — the audit log: one JSON line per verdict and per upload.
+ * Owns: the log file (append-only, created 0600, in $XDG_STATE_HOME/clamftp by default), JSON
+ * escaping and the record format; one record is one write() under a mutex.
+ * Must not: decide anything, print, or read the user's files. */
+#include "config.h"
+#include "scan/audit.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ScanAudit {
+        GMutex lock;
+        int fd;
+        char *path;
+        GError *error; /* the first failed write, for scan_audit_take_error() */
+};
+
+ScanAudit *scan_audit_open(const char *path, GError **error)
+{
+        g_autofree char *file = path ? g_strdup(path)
+                                     : g_build_filename(g_get_user_state_dir(), "clamftp", "audit.jsonl", NULL);
+        g_autofree char *dir = g_path_get_dirname(file);
+        if (g_mkdir_with_parents(dir, 0700) < 0) {
+                g_autofree char *shown = g_filename_display_name(dir);
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                            _("Cannot create the audit log directory “%s”: %s"), shown, g_strerror(errno));
+                return NULL;
+        }
+        int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0) {
+                g_autofree char *shown = g_filename_display_name(file);
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                            _("Cannot open the audit log “%s”: %s"), shown, g_strerror(errno));
+                return NULL;
+        }
+        ScanAudit *audit = g_new0(ScanAudit, 1);
+        g_mutex_init(&audit->lock);
+        audit->fd = fd;
+        audit->path = g_steal_pointer(&file);
+        return audit;
+}
+
+void scan_audit_close(ScanAudit *audit)
+{
+        if (!audit)
+                return;
+        if (audit->fd >= 0)
+                close(audit->fd);
+        g_clear_error(&audit->error);
+        g_mutex_clear(&audit->lock);
+        g_free(audit->path);
+        g_free(audit);
+}
+
+const char *scan_audit_path(ScanAudit *audit)
+{
+        return audit->path;
+}
+
+gboolean scan_audit_take_error(ScanAudit *audit, GError **error)
+{
+        g_mutex_lock(&audit->lock);
+        GError *failed = g_steal_pointer(&audit->error);
+        g_mutex_unlock(&audit->lock);
+        if (!failed)
+                return TRUE;
+        g_propagate_error(error, failed);
+        return FALSE;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+static void json_string(GString *out, const char *text)
+{
+        if (!text) {
+                g_string_append(out, "null");
+                return;
+        }
+        g_autofree char *valid = g_utf8_make_valid(text, -1); /* file names are bytes; JSON is UTF-8 */
+        g_string_append_c(out, '"');
+        for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
+                switch (*p) {
+                case '"':  g_string_append(out, "\\\""); break;
+                case '\\': g_string_append(out, "\\\\"); break;
+                case '\n': g_string_append(out, "\\n"); break;
+                case '\r': g_string_append(out, "\\r"); break;
+                case '\t': g_string_append(out, "\\t"); break;
+                case '\b': g_string_append(out, "\\b"); break;
+                case '\f': g_string_append(out, "\\f"); break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                g_string_append_printf(out, "\\u%04x", *p);
+                        else
+                                g_string_append_c(out, (char)*p);
+                }
+        }
+        g_string_append_c(out, '"');
+}
+
+static void field_string(GString *out, const char *key, const char *value)
+{
+        g_string_append_printf(out, ",\"%s\":", key);
+        json_string(out, value);
+}
+
+static GString *record_start(const char *event)
+{
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
+        GString *out = g_string_new("{\"time\":");
+        g_string_append_printf(out, "\"%s.%03dZ\"", stamp, g_date_time_get_microsecond(now) / 1000);
+        field_string(out, "event", event);
+        return out;
+}
+
+static void snapshot_fields(GString *out, const ScanSnapshot *snapshot)
+{
+        g_autofree char *absolute = snapshot && snapshot->path ? g_canonicalize_filename(snapshot->path, NULL)
+                                                               : NULL;
+        field_string(out, "path", absolute);
+        if (snapshot)
+                g_string_append_printf(out, ",\"size\":%" G_GINT64_FORMAT, snapshot->size);
+        else
+                g_string_append(out, ",\"size\":null");
+        field_string(out, "sha256", snapshot ? snapshot->sha256 : NULL);
+}
+
+static void record_write(ScanAudit *audit, GString *record)
+{
+        g_string_append(record, "}\n");
+        g_mutex_lock(&audit->lock);
+        const char *p = record->str;
+        gsize left = record->len;
+        while (left > 0) {
+                ssize_t n = write(audit->fd, p, left);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        if (!audit->error) {
+                                g_autofree char *shown = g_filename_display_name(audit->path);
+                                g_set_error(&audit->error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                                            _("Writing the audit log “%s” failed: %s"), shown,
+                                            n < 0 ? g_strerror(errno) : _("nothing was written"));
+                        }
+                        break;
+                }
+                p += n;
+                left -= (gsize)n;
+        }
+        g_mutex_unlock(&audit->lock);
+}
+
+void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
+                        const char *scanner)
+{
+        if (!audit)
+                return;
+        g_autoptr(GString) record = record_start("verdict");
+        snapshot_fields(record, snapshot);
+        field_string(record, "verdict", scan_verdict_kind_name(verdict->kind));
+        field_string(record, "signature", verdict->signature);
+        field_string(record, "reason", verdict->reason);
+        field_string(record, "scanner", scanner);
+        record_write(audit, record);
+}
+
+void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                       const char *server, const char *remote_path, gboolean ok, const char *error)
+{
+        if (!audit)
+                return;
+        g_autoptr(GString) record = record_start("upload");
+        snapshot_fields(record, snapshot);
+        field_string(record, "verdict", "OK");
+        field_string(record, "scanner", scanner);
+        field_string(record, "server", server);
+        field_string(record, "remote", remote_path);
+        field_string(record, "result", ok ? "done" : "failed");
+        field_string(record, "error", ok ? NULL : error);
+        record_write(audit, record);
+}

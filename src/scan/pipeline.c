@@ -1,0 +1,163 @@
+/* scan/pipeline.c — the scanner thread: snapshots and scans upload candidates ahead of the upload.
+ * Owns: the thread, the queue of paths, the queue of finished results (at most `lookahead`), the
+ * order of results, and cancelling an exchange in flight (an eventfd given to its own client).
+ * Must not: upload, prompt or print. */
+#include "config.h"
+#include "scan/pipeline.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+struct ScanPipeline {
+        ScanClient *client; /* our own copy, with our cancel fd */
+        ScanAudit *audit;   /* borrowed; may be NULL */
+        char *tmpdir;
+        guint lookahead;
+        int cancel_fd;      /* eventfd: readable once cancelled */
+        GThread *thread;
+
+        GMutex lock;        /* guards everything below */
+        GCond changed;
+        GQueue paths;       /* char *, waiting to be scanned */
+        GQueue results;     /* ScanResult *, waiting for the consumer */
+        gboolean closed;
+        gboolean cancelled;
+        gboolean finished;  /* the thread will produce nothing more */
+};
+
+void scan_result_free(ScanResult *result)
+{
+        if (!result)
+                return;
+        g_free(result->path);
+        scan_snapshot_free(result->snapshot);
+        scan_verdict_free(result->verdict);
+        g_clear_error(&result->error);
+        g_free(result);
+}
+
+static ScanResult *scan_one(ScanPipeline *pipeline, char *path)
+{
+        ScanResult *result = g_new0(ScanResult, 1);
+        result->path = path;
+        result->snapshot = scan_snapshot_take(path, pipeline->tmpdir, &result->error);
+        if (!result->snapshot) {
+                result->verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, result->error->message);
+                return result;
+        }
+        result->verdict = scan_client_scan_fd(pipeline->client, result->snapshot->fd, result->snapshot->size);
+        scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict,
+                           scan_client_address(pipeline->client));
+        return result;
+}
+
+/* Waits for a path to scan and room for its result; NULL when the thread should end. */
+static char *take_path(ScanPipeline *pipeline)
+{
+        guint room = MAX(pipeline->lookahead, 1);
+        g_mutex_lock(&pipeline->lock);
+        while (!pipeline->cancelled && (pipeline->results.length >= room ||
+                                        (g_queue_is_empty(&pipeline->paths) && !pipeline->closed)))
+                g_cond_wait(&pipeline->changed, &pipeline->lock);
+        char *path = pipeline->cancelled ? NULL : g_queue_pop_head(&pipeline->paths);
+        g_mutex_unlock(&pipeline->lock);
+        return path;
+}
+
+static gpointer scanner_thread(gpointer data)
+{
+        ScanPipeline *pipeline = data;
+        char *path;
+        while ((path = take_path(pipeline))) {
+                ScanResult *result = scan_one(pipeline, path);
+                g_mutex_lock(&pipeline->lock);
+                g_queue_push_tail(&pipeline->results, result);
+                g_cond_broadcast(&pipeline->changed);
+                g_mutex_unlock(&pipeline->lock);
+        }
+        g_mutex_lock(&pipeline->lock);
+        pipeline->finished = TRUE;
+        g_cond_broadcast(&pipeline->changed);
+        g_mutex_unlock(&pipeline->lock);
+        return NULL;
+}
+
+ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead)
+{
+        ScanPipeline *pipeline = g_new0(ScanPipeline, 1);
+        pipeline->client = scan_client_copy(client);
+        pipeline->audit = audit;
+        pipeline->tmpdir = g_strdup(tmpdir);
+        pipeline->lookahead = lookahead;
+        /* without an eventfd a cancel cannot interrupt an exchange; it still stops between files */
+        pipeline->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        scan_client_set_cancel_fd(pipeline->client, pipeline->cancel_fd);
+        g_mutex_init(&pipeline->lock);
+        g_cond_init(&pipeline->changed);
+        g_queue_init(&pipeline->paths);
+        g_queue_init(&pipeline->results);
+        pipeline->thread = g_thread_new("clamftp-scan", scanner_thread, pipeline);
+        return pipeline;
+}
+
+void scan_pipeline_submit(ScanPipeline *pipeline, const char *path)
+{
+        g_mutex_lock(&pipeline->lock);
+        if (!pipeline->closed && !pipeline->cancelled) {
+                g_queue_push_tail(&pipeline->paths, g_strdup(path));
+                g_cond_broadcast(&pipeline->changed);
+        }
+        g_mutex_unlock(&pipeline->lock);
+}
+
+void scan_pipeline_close(ScanPipeline *pipeline)
+{
+        g_mutex_lock(&pipeline->lock);
+        pipeline->closed = TRUE;
+        g_cond_broadcast(&pipeline->changed);
+        g_mutex_unlock(&pipeline->lock);
+}
+
+ScanResult *scan_pipeline_next(ScanPipeline *pipeline)
+{
+        g_mutex_lock(&pipeline->lock);
+        while (g_queue_is_empty(&pipeline->results) && !pipeline->finished)
+                g_cond_wait(&pipeline->changed, &pipeline->lock);
+        ScanResult *result = g_queue_pop_head(&pipeline->results);
+        g_cond_broadcast(&pipeline->changed); /* room for one more result */
+        g_mutex_unlock(&pipeline->lock);
+        return result;
+}
+
+void scan_pipeline_cancel(ScanPipeline *pipeline)
+{
+        g_mutex_lock(&pipeline->lock);
+        pipeline->cancelled = TRUE;
+        pipeline->closed = TRUE;
+        g_queue_clear_full(&pipeline->paths, g_free);
+        g_cond_broadcast(&pipeline->changed);
+        g_mutex_unlock(&pipeline->lock);
+        if (pipeline->cancel_fd >= 0) {
+                guint64 one = 1;
+                while (write(pipeline->cancel_fd, &one, sizeof one) < 0 && errno == EINTR)
+                        ;
+        }
+}
+
+void scan_pipeline_free(ScanPipeline *pipeline)
+{
+        if (!pipeline)
+                return;
+        scan_pipeline_cancel(pipeline);
+        g_thread_join(pipeline->thread);
+        g_queue_clear_full(&pipeline->results, (GDestroyNotify)scan_result_free);
+        g_mutex_clear(&pipeline->lock);
+        g_cond_clear(&pipeline->changed);
+        if (pipeline->cancel_fd >= 0)
+                close(pipeline->cancel_fd);
+        scan_client_free(pipeline->client);
+        g_free(pipeline->tmpdir);
+        g_free(pipeline);
+}
