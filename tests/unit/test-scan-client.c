@@ -2,7 +2,7 @@
  * way a scanner can fail (through an in-process fake). Must not: need a real clamd. */
 #include "config.h"
 #include "scan/client.h"
-#include "test-scan-fake.h"
+#include "scan-fake.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* tests/unit/test-scan-fake.c — a fake clamd-protocol scanner for the scan unit tests.
  * Owns: the fake's thread, socket and temp dir. Must not: be linked into anything but tests. */
 #include "config.h"
-#include "test-scan-fake.h"
+#include "scan-fake.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,0 +1,31 @@
+/* tests/unit/scan-fake.h — a fake clamd-protocol scanner for the scan unit tests.
+ * Owns: a GLib thread serving a unix socket in a private temp dir, one connection at a time,
+ * with a chosen misbehaviour. Must not: be linked into anything but tests. */
+#pragma once
+#include <glib.h>
+
+typedef enum {
+        FAKE_REPLY,        /* reads the whole INSTREAM, then sends `reply` (exact bytes) and closes */
+        FAKE_BY_CONTENT,   /* reads the whole INSTREAM, FOUND "Fake.Bad" if it holds "BAD", else OK */
+        FAKE_CLOSE,        /* reads the whole INSTREAM, closes without a reply */
+        FAKE_SILENT,       /* reads the whole INSTREAM, never answers (until the fake stops) */
+        FAKE_EARLY_ERROR,  /* after the first chunk header: size-limit ERROR, then closes */
+} FakeMode;
+
+typedef struct FakeScanner FakeScanner;
+
+/* reply/reply_len: for FAKE_REPLY (may lack the NUL on purpose). PING and VERSION always answer. */
+FakeScanner *fake_scanner_new(FakeMode mode, const char *reply, gsize reply_len);
+void fake_scanner_free(FakeScanner *fake);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FakeScanner, fake_scanner_free)
+const char *fake_scanner_address(FakeScanner *fake); /* unix:/tmp/…/fake.sock */
+/* The last stream received, reassembled from its chunks (transfer full). */
+GBytes *fake_scanner_received(FakeScanner *fake);
+guint fake_scanner_scans(FakeScanner *fake);
+/* Makes the fake slow: each scan waits this long before it answers. */
+void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms);
+
+/* The 68-byte EICAR test file, built at run time (transfer full). */
+GBytes *test_eicar(void);
+/* Writes contents to dir/name and returns the path (transfer full). */
+char *test_write_file(const char *dir, const char *name, const void *data, gsize len);
