@@ -113,13 +113,13 @@ cleanup() {
         vsftpd_stop >/dev/null 2>&1 || true
         clamd_stop >/dev/null 2>&1 || true
         if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ $keep -eq 1 ]; then
+                if [ "$keep" -eq 1 ]; then
                         echo "ftp-throughput: kept $work"
                 else
                         rm -rf "$work"
                 fi
         fi
-        exit $rc
+        exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
