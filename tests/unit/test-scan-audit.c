@@ -1,0 +1,270 @@
+/* tests/unit/test-scan-audit.c — the audit log: each record is one line of strict JSON with the
+ * documented fields, the file is private and append-only, and threads never interleave records.
+ * Must not: write outside the test's own directories (GTest isolates the XDG dirs). */
+#include "config.h"
+#include "scan/audit.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- a strict checker for the flat JSON objects the log holds ----------------------------- */
+/* Accepts exactly: { "key": value, … } with string (RFC 8259 escapes), integer or null values.
+ * Returns key → value (strings unescaped, numbers as text, null as NULL), or NULL if not valid. */
+
+static gboolean parse_string(const char **p, GString *out)
+{
+        if (**p != '"')
+                return FALSE;
+        for ((*p)++; **p != '"'; (*p)++) {
+                unsigned char c = (unsigned char)**p;
+                if (c < 0x20)
+                        return FALSE; /* raw control characters (including NUL) are not JSON */
+                if (c != '\\') {
+                        g_string_append_c(out, (char)c);
+                        continue;
+                }
+                (*p)++;
+                switch (**p) {
+                case '"': g_string_append_c(out, '"'); break;
+                case '\\': g_string_append_c(out, '\\'); break;
+                case '/': g_string_append_c(out, '/'); break;
+                case 'b': g_string_append_c(out, '\b'); break;
+                case 'f': g_string_append_c(out, '\f'); break;
+                case 'n': g_string_append_c(out, '\n'); break;
+                case 'r': g_string_append_c(out, '\r'); break;
+                case 't': g_string_append_c(out, '\t'); break;
+                case 'u': {
+                        char hex[5] = { 0 };
+                        for (int i = 0; i < 4; i++) {
+                                (*p)++;
+                                if (!g_ascii_isxdigit(**p))
+                                        return FALSE;
+                                hex[i] = **p;
+                        }
+                        g_string_append_unichar(out, (gunichar)strtoul(hex, NULL, 16));
+                        break;
+                }
+                default:
+                        return FALSE;
+                }
+        }
+        (*p)++;
+        return g_utf8_validate(out->str, out->len, NULL);
+}
+
+static GHashTable *parse_record(const char *line)
+{
+        g_autoptr(GHashTable) fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        const char *p = line;
+        if (*p++ != '{')
+                return NULL;
+        for (;;) {
+                g_autoptr(GString) key = g_string_new(NULL);
+                if (!parse_string(&p, key) || *p++ != ':')
+                        return NULL;
+                if (g_hash_table_contains(fields, key->str))
+                        return NULL;
+                char *value = NULL;
+                if (*p == '"') {
+                        GString *s = g_string_new(NULL);
+                        if (!parse_string(&p, s)) {
+                                g_string_free(s, TRUE);
+                                return NULL;
+                        }
+                        value = g_string_free(s, FALSE);
+                } else if (g_str_has_prefix(p, "null")) {
+                        p += 4;
+                } else {
+                        const char *start = p;
+                        if (*p == '-')
+                                p++;
+                        if (!g_ascii_isdigit(*p) || (*p == '0' && g_ascii_isdigit(p[1])))
+                                return NULL;
+                        while (g_ascii_isdigit(*p))
+                                p++;
+                        value = g_strndup(start, p - start);
+                }
+                g_hash_table_insert(fields, g_strdup(key->str), value);
+                if (*p == '}')
+                        return *++p == '\0' ? g_steal_pointer(&fields) : NULL;
+                if (*p++ != ',')
+                        return NULL;
+        }
+}
+
+static char **read_lines(const char *path)
+{
+        g_autofree char *text = NULL;
+        gsize len;
+        g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+        g_assert_cmpuint(strlen(text), ==, len); /* no NUL bytes */
+        g_assert_true(len == 0 || text[len - 1] == '\n');
+        if (len)
+                text[len - 1] = '\0';
+        return len ? g_strsplit(text, "\n", -1) : g_new0(char *, 1);
+}
+
+/* ---- fixtures ---------------------------------------------------------------------------- */
+
+static ScanSnapshot *fake_snapshot(const char *path, gint64 size)
+{
+        ScanSnapshot *s = g_new0(ScanSnapshot, 1);
+        s->fd = -1;
+        s->size = size;
+        s->path = g_strdup(path);
+        g_strlcpy(s->sha256, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", sizeof s->sha256);
+        return s;
+}
+
+static char *temp_log(void)
+{
+        return g_build_filename(g_get_user_state_dir(), "explicit", "audit.jsonl", NULL);
+}
+
+static void test_default_path_in_state_dir(void)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(ScanAudit) audit = scan_audit_open(NULL, &error);
+        g_assert_no_error(error);
+        g_autofree char *want = g_build_filename(g_get_user_state_dir(), "clamftp", "audit.jsonl", NULL);
+        g_assert_cmpstr(scan_audit_path(audit), ==, want);
+        struct stat st;
+        g_assert_cmpint(g_stat(want, &st), ==, 0);
+        g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+}
+
+static void test_records_are_strict_json(void)
+{
+        g_autofree char *path = temp_log();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        g_assert_nonnull(audit);
+        const char *hostile = "/tmp/a \"quoted\" \\ back\nnew\tline\001ctl\x7f del é \xff bad";
+        g_autoptr(ScanSnapshot) s = fake_snapshot(hostile, 68);
+        g_autoptr(ScanVerdict) found = scan_verdict_new(SCAN_VERDICT_INFECTED, "Sig \"x\" FOUND", NULL);
+        g_autoptr(ScanVerdict) ok = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
+        scan_audit_verdict(audit, s, found, "unix:/run/x.sock");
+        scan_audit_verdict(audit, s, ok, "unix:/run/x.sock");
+        scan_audit_upload(audit, s, "unix:/run/x.sock", "ftp://127.0.0.1:2121", "/up/a\"b", TRUE, NULL);
+        scan_audit_upload(audit, s, "unix:/run/x.sock", "ftp://127.0.0.1:2121", "/up/c", FALSE, "552 quota");
+        scan_audit_verdict(audit, NULL, ok, NULL);
+        g_assert_true(scan_audit_take_error(audit, NULL));
+
+        g_auto(GStrv) lines = read_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, 5);
+        g_autoptr(GRegex) iso = g_regex_new("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$", 0, 0, NULL);
+        for (guint i = 0; lines[i]; i++) {
+                g_test_message("line %u: %s", i, lines[i]);
+                g_autoptr(GHashTable) r = parse_record(lines[i]);
+                g_assert_nonnull(r);
+                g_assert_true(g_regex_match(iso, g_hash_table_lookup(r, "time"), 0, NULL));
+        }
+        g_autoptr(GHashTable) v = parse_record(lines[0]);
+        g_assert_cmpstr(g_hash_table_lookup(v, "event"), ==, "verdict");
+        g_assert_cmpstr(g_hash_table_lookup(v, "verdict"), ==, "INFECTED");
+        g_assert_cmpstr(g_hash_table_lookup(v, "signature"), ==, "Sig \"x\" FOUND");
+        g_assert_cmpstr(g_hash_table_lookup(v, "size"), ==, "68");
+        g_assert_cmpstr(g_hash_table_lookup(v, "sha256"), ==, s->sha256);
+        g_assert_cmpstr(g_hash_table_lookup(v, "scanner"), ==, "unix:/run/x.sock");
+        g_assert_true(g_str_has_prefix(g_hash_table_lookup(v, "path"), "/tmp/a \"quoted\" \\ back\nnew\tline\001ctl"));
+        g_assert_true(g_hash_table_contains(v, "reason"));
+        g_assert_null(g_hash_table_lookup(v, "reason"));
+
+        g_autoptr(GHashTable) up = parse_record(lines[2]);
+        g_assert_cmpstr(g_hash_table_lookup(up, "event"), ==, "upload");
+        g_assert_cmpstr(g_hash_table_lookup(up, "verdict"), ==, "OK");
+        g_assert_cmpstr(g_hash_table_lookup(up, "server"), ==, "ftp://127.0.0.1:2121");
+        g_assert_cmpstr(g_hash_table_lookup(up, "remote"), ==, "/up/a\"b");
+        g_assert_cmpstr(g_hash_table_lookup(up, "result"), ==, "done");
+        g_assert_null(g_hash_table_lookup(up, "error"));
+        g_autoptr(GHashTable) failed = parse_record(lines[3]);
+        g_assert_cmpstr(g_hash_table_lookup(failed, "result"), ==, "failed");
+        g_assert_cmpstr(g_hash_table_lookup(failed, "error"), ==, "552 quota");
+}
+
+static void test_relative_path_is_recorded_absolute(void)
+{
+        g_autofree char *path = temp_log();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        g_autoptr(ScanSnapshot) s = fake_snapshot("sub/file.txt", 1);
+        g_autoptr(ScanVerdict) ok = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
+        scan_audit_verdict(audit, s, ok, "tcp:[::1]:3310");
+        g_auto(GStrv) lines = read_lines(path);
+        g_autoptr(GHashTable) r = parse_record(lines[0]);
+        g_autofree char *want = g_build_filename(g_get_current_dir(), "sub", "file.txt", NULL);
+        g_assert_cmpstr(g_hash_table_lookup(r, "path"), ==, want);
+}
+
+static void test_checker_rejects_bad_json(void)
+{
+        static const char *bad[] = { "", "{}x", "{\"a\":1", "{\"a\":\"x\ny\"}", "{\"a\":01}", "{\"a\":\"\\q\"}",
+                                     "{\"a\":1,\"a\":2}", "{a:1}", "{\"a\":nul}" };
+        for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+                g_autoptr(GHashTable) r = parse_record(bad[i]);
+                g_assert_null(r);
+        }
+}
+
+static void test_appends_and_keeps_old_records(void)
+{
+        g_autofree char *path = temp_log();
+        g_autoptr(ScanVerdict) ok = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
+        g_autoptr(ScanSnapshot) s = fake_snapshot("/a", 1);
+        for (int round = 0; round < 2; round++) {
+                g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+                scan_audit_verdict(audit, s, ok, "unix:/x");
+        }
+        g_auto(GStrv) lines = read_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, 2);
+        struct stat st;
+        g_assert_cmpint(g_stat(path, &st), ==, 0);
+        g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+}
+
+static gpointer writer(gpointer data)
+{
+        ScanAudit *audit = data;
+        g_autoptr(ScanVerdict) v = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, "a reason long enough to matter");
+        g_autoptr(ScanSnapshot) s = fake_snapshot("/some/long/path/to/a/file/that/is/uploaded.bin", 123456);
+        for (int i = 0; i < 300; i++)
+                scan_audit_verdict(audit, s, v, "unix:/run/clamav/clamd.ctl");
+        return NULL;
+}
+
+static void test_threads_never_interleave(void)
+{
+        g_autofree char *path = temp_log();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        GThread *threads[4];
+        for (int i = 0; i < 4; i++)
+                threads[i] = g_thread_new("writer", writer, audit);
+        for (int i = 0; i < 4; i++)
+                g_thread_join(threads[i]);
+        g_auto(GStrv) lines = read_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, 1200);
+        for (guint i = 0; lines[i]; i++) {
+                g_autoptr(GHashTable) r = parse_record(lines[i]);
+                g_assert_nonnull(r);
+        }
+}
+
+static void test_unopenable_log_is_error(void)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(ScanAudit) audit = scan_audit_open("/proc/clamftp-no/audit.jsonl", &error);
+        g_assert_null(audit);
+        g_assert_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL);
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+        g_test_add_func("/scan/audit/default-path-is-in-xdg-state-dir", test_default_path_in_state_dir);
+        g_test_add_func("/scan/audit/records-are-strict-json-lines", test_records_are_strict_json);
+        g_test_add_func("/scan/audit/relative-path-is-recorded-absolute", test_relative_path_is_recorded_absolute);
+        g_test_add_func("/scan/audit/json-checker-rejects-bad-json", test_checker_rejects_bad_json);
+        g_test_add_func("/scan/audit/reopen-appends-file-stays-0600", test_appends_and_keeps_old_records);
+        g_test_add_func("/scan/audit/threads-never-interleave-records", test_threads_never_interleave);
+        g_test_add_func("/scan/audit/unopenable-log-is-error", test_unopenable_log_is_error);
+        return g_test_run();
+}
