@@ -312,6 +312,56 @@ static void test_joined_text_strips_prefixes(void)
         g_assert_cmpint(ftp_reply_class(reply), ==, 2);
 }
 
+/* ---- property: how the bytes are cut never changes what is parsed ---- */
+
+static char *describe(Outcome *o)
+{
+        GString *s = g_string_new(NULL);
+        for (guint i = 0; i < o->replies->len; i++) {
+                FtpReply *r = g_ptr_array_index(o->replies, i);
+                g_autofree char *joined = ftp_reply_joined_text(r);
+                g_string_append_printf(s, "[%d/%u/%d/%s/%s]", r->code, r->lines->len, r->mismatched_terminator,
+                                       r->text, joined);
+        }
+        g_string_append_printf(s, " end=%d err=%d", o->end, o->error ? o->error->code : -1);
+        if (o->end == FTP_PARSE_TENTATIVE) {
+                g_autoptr(FtpReply) t = ftp_reply_parser_accept_tentative(o->parser);
+                g_string_append_printf(s, " tentative=%d/%s", t ? t->code : -1, t ? t->text : "");
+        }
+        return g_string_free(s, FALSE);
+}
+
+static void test_chunking_never_changes_result(void)
+{
+        static const struct { const char *bytes; gsize len; } frags[] = {
+                { "220 ", 4 }, { "220-", 4 }, { "230 ", 4 }, { "150 ", 4 }, { "2", 1 }, { "x", 1 }, { " ", 1 },
+                { "\r", 1 }, { "\n", 1 }, { "\r\n", 2 }, { "\r\n", 2 }, { "\r\n220 ", 6 }, { "\xff\xff", 2 },
+                { "\xff\xfb\x01", 3 }, { "\xff", 1 }, { "text", 4 }, { "\0", 1 },
+        };
+        for (int round = 0; round < 300; round++) {
+                g_autoptr(GString) in = g_string_new(NULL);
+                int n = g_test_rand_int_range(1, 40);
+                for (int i = 0; i < n; i++) {
+                        int f = g_test_rand_int_range(0, G_N_ELEMENTS(frags));
+                        if (frags[f].len == 1 && frags[f].bytes[0] == '\0' && g_test_rand_int_range(0, 4))
+                                continue; /* NUL ends everything: keep it rare */
+                        g_string_append_len(in, frags[f].bytes, frags[f].len);
+                }
+                Outcome whole = { 0 }, cut = { 0 };
+                feed_case(in->str, in->len, 0, 0, &whole);
+                feed_case(in->str, in->len, 0, g_test_rand_int_range(1, 8), &cut);
+                g_autofree char *a = describe(&whole);
+                g_autofree char *b = describe(&cut);
+                if (strcmp(a, b) != 0) {
+                        g_autofree char *shown = g_strescape(in->str, NULL);
+                        g_test_message("input \"%s\"", shown);
+                }
+                g_assert_cmpstr(a, ==, b);
+                outcome_clear(&whole);
+                outcome_clear(&cut);
+        }
+}
+
 /* ---- the reader over a socketpair ---- */
 
 typedef struct {
@@ -532,6 +582,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/reply/endless-multiline-hits-byte-cap", test_endless_multiline_hits_byte_cap);
         g_test_add_func("/ftp/reply/pending-counts-bytes-after-reply", test_pending_counts_bytes_after_reply);
         g_test_add_func("/ftp/reply/joined-text-strips-prefixes", test_joined_text_strips_prefixes);
+        g_test_add_func("/ftp/reply/chunking-never-changes-result", test_chunking_never_changes_result);
         g_test_add_func("/ftp/reply/read/assembles-split-reply", test_reader_assembles_split_reply);
         g_test_add_func("/ftp/reply/read/leftover-returned-without-reading",
                         test_reader_returns_leftover_without_reading);
