@@ -1,6 +1,10 @@
-/* clamftp.c — main() of the client: locale set-up, then line mode or the full-screen UI.
+/* clamftp.c — main() of the client: locale set-up, options, then line mode (the full-screen UI
+ * will start here when stdin and stdout are terminals and --line is not given).
  * Must not: hold logic of its own; everything lives in src/core and src/ui. */
 #include "common/i18n.h"
+#include "core/context.h"
+#include "core/linemode.h"
+#include "core/options.h"
 #include <locale.h>
 #include <stdio.h>
 
@@ -10,8 +14,18 @@ int main(int argc, char **argv)
         bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
         bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
         textdomain(GETTEXT_PACKAGE);
-        (void)argc;
-        (void)argv;
-        fprintf(stderr, "%s\n", _("clamftp: not built yet"));
-        return 2;
+
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = core_options_parse(argc, argv, &error);
+        if (!opts) {
+                fprintf(stderr, _("clamftp: error: %s\n"), error->message);
+                fprintf(stderr, "%s\n", _("Try `clamftp --help`."));
+                return CORE_EXIT_FAILURE;
+        }
+        if (opts->version) {
+                printf("clamftp %s\n", PACKAGE_VERSION);
+                return CORE_EXIT_OK;
+        }
+        /* Until the full-screen UI exists, a terminal gets interactive line mode too. */
+        return core_linemode_main(opts);
 }

@@ -163,8 +163,13 @@ CORE_CMD_HANDLER(core_cmd_help)
         gsize n = 0;
         const CoreCmd *table = core_cmd_table(&n);
         g_autoptr(GString) out = g_string_new(_("Commands (`help <command>` for details):"));
-        for (gsize i = 0; i < n; i++)
+        for (gsize i = 0; i < n; i++) {
                 g_string_append_printf(out, "\n  %-8s %s", table[i].name, _(table[i].summary));
+                if (!table[i].aliases[0])
+                        continue;
+                g_autofree char *aliases = g_strjoinv(", ", (char **)table[i].aliases);
+                g_string_append_printf(out, _(" (also: %s)"), aliases);
+        }
         core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
         return TRUE;
 }

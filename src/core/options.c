@@ -1,0 +1,308 @@
+/* core/options.c — the command line, the config file and the ftp:// URL.
+ * Owns: option names and their help (with the exit statuses), config keys, precedence (command
+ * line over config file over defaults). Must not: print, or offer any way to skip scanning. */
+#include "common/i18n.h"
+#include "core/options.h"
+#include "core/commands.h"
+#include <string.h>
+
+G_DEFINE_QUARK(core-options-error-quark, core_options_error)
+
+#define ANONYMOUS_PASSWORD "clamftp@"
+
+void core_url_free(CoreUrl *url)
+{
+        if (!url)
+                return;
+        g_free(url->host);
+        g_free(url->user);
+        if (url->password)
+                memset(url->password, 0, strlen(url->password));
+        g_free(url->password);
+        g_free(url->path);
+        g_free(url);
+}
+
+static gboolean bad_url(const char *text, const char *why, GError **error)
+{
+        g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE,
+                    _("Cannot open \"%s\": %s (expected ftp://[user[:password]@]host[:port][/path])."),
+                    text, why);
+        return FALSE;
+}
+
+/* RFC 1738: the path is relative to the login directory; a leading "%2F" makes it absolute. */
+static char *url_dir(const char *path)
+{
+        if (!path || !*path)
+                return NULL;
+        const char *dir = path[0] == '/' ? path + 1 : path;
+        if (!*dir)
+                return NULL;
+        return g_strdup(dir);
+}
+
+static gboolean is_anonymous(const char *user)
+{
+        return user && (g_str_equal(user, "anonymous") || g_str_equal(user, "ftp"));
+}
+
+CoreUrl *core_url_parse(const char *text, GError **error)
+{
+        g_autofree char *full = strstr(text, "://") ? g_strdup(text) : g_strconcat("ftp://", text, NULL);
+        g_autoptr(GError) uri_error = NULL;
+        g_autoptr(GUri) uri = g_uri_parse(full, G_URI_FLAGS_HAS_PASSWORD, &uri_error);
+        if (!uri) {
+                bad_url(text, uri_error->message, error);
+                return NULL;
+        }
+        if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "ftp") != 0) {
+                bad_url(text, _("only ftp:// is supported"), error);
+                return NULL;
+        }
+        const char *host = g_uri_get_host(uri);
+        if (!host || !*host) {
+                bad_url(text, _("there is no host name"), error);
+                return NULL;
+        }
+        int port = g_uri_get_port(uri);
+        if (port == 0 || port > 65535) {
+                bad_url(text, _("the port must be 1 to 65535"), error);
+                return NULL;
+        }
+        const char *user = g_uri_get_user(uri);
+        const char *password = g_uri_get_password(uri);
+        if ((user && ftp_string_has_ctrl(user)) || (password && ftp_string_has_ctrl(password)) ||
+            ftp_string_has_ctrl(g_uri_get_path(uri))) {
+                bad_url(text, _("it holds a carriage return, line feed or NUL"), error);
+                return NULL;
+        }
+        CoreUrl *url = g_new0(CoreUrl, 1);
+        url->host = g_strdup(host);
+        url->port = port > 0 ? (guint16)port : 21;
+        url->user = user && *user ? g_strdup(user) : NULL;
+        url->password = g_strdup(password);
+        if (!url->password && is_anonymous(url->user))
+                url->password = g_strdup(ANONYMOUS_PASSWORD);
+        url->path = url_dir(g_uri_get_path(uri));
+        return url;
+}
+
+void core_options_free(CoreOptions *opts)
+{
+        if (!opts)
+                return;
+        g_free(opts->commands);
+        g_free(opts->batch_file);
+        g_free(opts->scanner);
+        g_free(opts->config_file);
+        g_free(opts->audit_log);
+        core_url_free(opts->url);
+        g_free(opts);
+}
+
+static gboolean config_error(const char *path, const GError *cause, GError **error)
+{
+        g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG, _("Config file %s: %s"), path,
+                    cause->message);
+        return FALSE;
+}
+
+/* An optional integer number of seconds, as milliseconds in *ms (left alone when absent). */
+static gboolean read_seconds(GKeyFile *kf, const char *group, const char *key, int *ms,
+                             const char *path, GError **error)
+{
+        if (!g_key_file_has_key(kf, group, key, NULL))
+                return TRUE;
+        g_autoptr(GError) local = NULL;
+        int seconds = g_key_file_get_integer(kf, group, key, &local);
+        if (local)
+                return config_error(path, local, error);
+        if (seconds <= 0 || seconds > 24 * 3600) {
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
+                            _("Config file %s: [%s] %s must be a number of seconds from 1 to 86400."),
+                            path, group, key);
+                return FALSE;
+        }
+        *ms = seconds * 1000;
+        return TRUE;
+}
+
+static gboolean read_string(GKeyFile *kf, const char *group, const char *key, char **value)
+{
+        g_autofree char *text = g_key_file_get_string(kf, group, key, NULL);
+        if (!text)
+                return FALSE;
+        g_strstrip(text);
+        if (!*text)
+                return FALSE;
+        g_free(*value);
+        *value = g_steal_pointer(&text);
+        return TRUE;
+}
+
+static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, gboolean *scanner_set,
+                            gboolean *audit_set, GError **error)
+{
+        if (!opts->scanner)
+                *scanner_set = read_string(kf, "scanner", "address", &opts->scanner);
+        if (!opts->audit_log)
+                *audit_set = read_string(kf, "audit", "path", &opts->audit_log);
+        if (!read_seconds(kf, "scanner", "timeout", &opts->scanner_timeout_ms, path, error) ||
+            !read_seconds(kf, "ftp", "connect-timeout", &opts->timeouts.connect_ms, path, error) ||
+            !read_seconds(kf, "ftp", "reply-timeout", &opts->timeouts.reply_ms, path, error) ||
+            !read_seconds(kf, "ftp", "data-timeout", &opts->timeouts.data_ms, path, error))
+                return FALSE;
+        if (g_key_file_has_key(kf, "ftp", "passive", NULL)) {
+                g_autoptr(GError) local = NULL;
+                gboolean passive = g_key_file_get_boolean(kf, "ftp", "passive", &local);
+                if (local)
+                        return config_error(path, local, error);
+                opts->passive = passive;
+        }
+        return TRUE;
+}
+
+gboolean core_options_load_config(CoreOptions *opts, const char *path, gboolean must_exist,
+                                  GError **error)
+{
+        g_autoptr(GKeyFile) kf = g_key_file_new();
+        g_autoptr(GError) local = NULL;
+        if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+                if (!must_exist && g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+                        return TRUE;
+                return config_error(path, local, error);
+        }
+        gboolean scanner_set = FALSE, audit_set = FALSE;
+        return read_config(opts, kf, path, &scanner_set, &audit_set, error);
+}
+
+static const char *description(void)
+{
+        return _("Every file clamftp uploads is first scanned by a clamd-protocol scanner (clamd or\n"
+                 "clamav-agent) and uploaded only when the verdict is OK. Scanning cannot be turned off.\n"
+                 "\n"
+                 "Commands run from -c, from -b FILE, or from standard input when it is not a terminal;\n"
+                 "on a terminal clamftp shows the ftp> prompt. Type `help` for the commands.\n"
+                 "\n"
+                 "Scanner: --scanner, else [scanner] address in the config file, else\n"
+                 "  unix:/run/clamav/clamd.ctl (Debian's clamd socket).\n"
+                 "Config file: $XDG_CONFIG_HOME/clamftp/clamftp.conf (~/.config/clamftp/clamftp.conf).\n"
+                 "Logins: ~/.netrc (its passwords are used only when no one else can read it).\n"
+                 "\n"
+                 "Exit status:\n"
+                 "  0  everything asked was done\n"
+                 "  1  the scanner refused a file (infected, or no verdict), nothing else failed\n"
+                 "  2  any other failure (a command, a connection, a login, a bad option)\n");
+}
+
+static GOptionContext *option_context(CoreOptions *opts)
+{
+        const GOptionEntry entries[] = {
+                { "line", 0, 0, G_OPTION_ARG_NONE, &opts->line,
+                  N_("Use line mode even on a terminal"), NULL },
+                { "commands", 'c', 0, G_OPTION_ARG_STRING, &opts->commands,
+                  N_("Run these commands (separated by ;) and exit"), N_("CMDS") },
+                { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &opts->batch_file,
+                  N_("Run the commands in FILE (one per line) and exit"), N_("FILE") },
+                { "scanner", 0, 0, G_OPTION_ARG_STRING, &opts->scanner,
+                  N_("The scanner: unix:/path or tcp:host:port"), N_("ADDRESS") },
+                { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config_file,
+                  N_("Read this config file instead of the default one"), N_("FILE") },
+                { "audit-log", 0, 0, G_OPTION_ARG_FILENAME, &opts->audit_log,
+                  N_("Write the audit log (JSON lines) to FILE"), N_("FILE") },
+                { "active", 0, 0, G_OPTION_ARG_NONE, &opts->active,
+                  N_("Use active mode (the server connects back) instead of passive"), NULL },
+                { "no-prompt", 'n', 0, G_OPTION_ARG_NONE, &opts->no_prompt,
+                  N_("Do not ask per file in mput/mget or before overwriting"), NULL },
+                { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
+                  N_("Show the version and exit"), NULL },
+                { NULL }
+        };
+        GOptionContext *context = g_option_context_new(_("[ftp://[user[:password]@]host[:port][/path]]"));
+        g_option_context_set_summary(context, _("A secure FTP client that scans every upload for viruses."));
+        g_option_context_set_description(context, description());
+        g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+        g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+        return context;
+}
+
+static gboolean usage_error(const char *message, GError **error)
+{
+        g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE, "%s", message);
+        return FALSE;
+}
+
+static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
+{
+        guint n = g_strv_length(rest);
+        if (n > 2)
+                return usage_error(_("Only one URL may be given (see --help)."), error);
+        if (opts->commands && opts->batch_file)
+                return usage_error(_("Give either -c or -b, not both."), error);
+        if (n == 2) {
+                opts->url = core_url_parse(rest[1], error);
+                if (!opts->url)
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+static char *default_config_path(void)
+{
+        return g_build_filename(g_get_user_config_dir(), "clamftp", "clamftp.conf", NULL);
+}
+
+CoreOptions *core_options_parse(int argc, char **argv, GError **error)
+{
+        g_autoptr(CoreOptions) opts = g_new0(CoreOptions, 1);
+        opts->passive = TRUE;
+        g_autoptr(GOptionContext) context = option_context(opts);
+        g_auto(GStrv) args = g_new0(char *, argc + 1);
+        for (int i = 0; i < argc; i++)
+                args[i] = g_strdup(argv[i]);
+        if (!args[0])
+                args[0] = g_strdup("clamftp");
+        g_autoptr(GError) local = NULL;
+        if (!g_option_context_parse_strv(context, &args, &local)) {
+                usage_error(local->message, error);
+                return NULL;
+        }
+        if (!check_arguments(opts, args, error))
+                return NULL;
+        if (opts->version)
+                return g_steal_pointer(&opts);
+        g_autofree char *config = opts->config_file ? g_strdup(opts->config_file) : default_config_path();
+        if (!core_options_load_config(opts, config, opts->config_file != NULL, error))
+                return NULL;
+        return g_steal_pointer(&opts);
+}
+
+gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **error)
+{
+        const char *scanner = opts->scanner ? opts->scanner : CORE_DEFAULT_SCANNER;
+        if (!core_context_set_scanner(ctx, scanner, opts->scanner_timeout_ms, error))
+                return FALSE;
+        if (!core_context_open_audit(ctx, opts->audit_log, error))
+                return FALSE;
+        ctx->passive = opts->passive && !opts->active;
+        if (opts->no_prompt)
+                ctx->prompt = FALSE;
+        if (opts->timeouts.connect_ms > 0)
+                ctx->timeouts.connect_ms = opts->timeouts.connect_ms;
+        if (opts->timeouts.reply_ms > 0)
+                ctx->timeouts.reply_ms = opts->timeouts.reply_ms;
+        if (opts->timeouts.data_ms > 0)
+                ctx->timeouts.data_ms = opts->timeouts.data_ms;
+        return core_apply_settings(ctx, error);
+}
+
+gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError **error)
+{
+        const CoreUrl *url = opts->url;
+        if (!url)
+                return TRUE;
+        if (!core_connect(ctx, url->host, url->port, url->user, url->password, error))
+                return FALSE;
+        return !url->path || core_remote_cd(ctx, url->path, error);
+}

@@ -1,0 +1,60 @@
+/* core/options.h — what the user asked for on the command line and in the config file, and the
+ * ftp:// URL that opens a connection at once.
+ * Owns: GOptionContext, the config file (GKeyFile), URL parsing, applying all of it to a context.
+ * Must not: print (main() shows --help, --version and errors), or turn scanning off. */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+
+#define CORE_OPTIONS_ERROR (core_options_error_quark())
+GQuark core_options_error_quark(void);
+typedef enum {
+        CORE_OPTIONS_ERROR_USAGE,  /* an unknown option, a bad value, a bad URL */
+        CORE_OPTIONS_ERROR_CONFIG, /* the config file does not parse or holds a bad value */
+} CoreOptionsErrorCode;
+
+typedef struct {
+        char *host;
+        guint16 port;       /* 21 unless given */
+        char *user;         /* NULL: netrc or the prompt */
+        char *password;     /* NULL: netrc or the prompt; "" given for anonymous without one */
+        char *path;         /* where to cd after login (decoded), NULL for none */
+} CoreUrl;
+
+/* "ftp://[user[:password]@]host[:port][/path]" or a bare "host[:port]". A path "/dir" is relative
+ * to the login directory (RFC 1738); "/%2Fdir" is absolute. */
+CoreUrl *core_url_parse(const char *text, GError **error);
+void core_url_free(CoreUrl *url);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreUrl, core_url_free)
+
+typedef struct {
+        /* command line */
+        gboolean line;          /* --line: line mode even on a terminal */
+        char *commands;         /* -c 'cmd; cmd' */
+        char *batch_file;       /* -b FILE */
+        char *scanner;          /* --scanner, else [scanner] address, else CORE_DEFAULT_SCANNER */
+        char *config_file;      /* --config, else $XDG_CONFIG_HOME/clamftp/clamftp.conf */
+        char *audit_log;        /* --audit-log, else [audit] path, else the XDG state directory */
+        gboolean active;        /* --active */
+        gboolean no_prompt;     /* -n, --no-prompt */
+        gboolean version;       /* --version */
+        CoreUrl *url;           /* the optional argument */
+
+        /* config file (command-line options win) */
+        int scanner_timeout_ms; /* 0: the client's default */
+        gboolean passive;       /* [ftp] passive, default TRUE */
+        FtpTimeouts timeouts;   /* 0: the context's default */
+} CoreOptions;
+
+/* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */
+CoreOptions *core_options_parse(int argc, char **argv, GError **error);
+/* Reads a config file into opts; a missing default file is not an error, a missing --config is. */
+gboolean core_options_load_config(CoreOptions *opts, const char *path, gboolean must_exist,
+                                  GError **error);
+void core_options_free(CoreOptions *opts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreOptions, core_options_free)
+
+/* Sets the context's scanner, audit log, mode, prompting and timeouts from opts. */
+gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **error);
+/* Opens the URL (connect, login, cd), when there is one. */
+gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError **error);
