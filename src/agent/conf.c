@@ -1,0 +1,291 @@
+/* agent/conf.c — clamav-agent's settings: defaults, the clamav-agent.conf parser, overrides.
+ * Owns: the table of setting names (clamd.conf's where they exist) and their value types.
+ * Must not: open sockets, load signatures, or print; errors go back as GError. */
+#include "config.h"
+#include "agent/conf.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+G_DEFINE_QUARK(agent-error-quark, agent_error)
+
+typedef enum { T_STRING, T_BOOL, T_UINT, T_SIZE, T_MODE, T_ALERT_ENCRYPTED } SettingType;
+
+typedef struct {
+        const char *name;
+        SettingType type;
+        gsize offset;
+} Setting;
+
+#define S(name, type, field) { name, type, offsetof(AgentConf, field) }
+static const Setting settings[] = {
+        S("LocalSocket", T_STRING, local_socket),
+        S("LocalSocketMode", T_MODE, local_socket_mode),
+        S("TCPSocket", T_UINT, tcp_port),
+        S("TCPAddr", T_STRING, tcp_addr),
+        S("DatabaseDirectory", T_STRING, database_directory),
+        S("TemporaryDirectory", T_STRING, temporary_directory),
+        S("MaxThreads", T_UINT, max_threads),
+        S("MaxQueue", T_UINT, max_queue),
+        S("MaxConnections", T_UINT, max_connections),
+        S("StreamMaxLength", T_SIZE, stream_max_length),
+        S("StreamMemoryMax", T_SIZE, stream_memory_max),
+        S("ReadTimeout", T_UINT, read_timeout),
+        S("CommandReadTimeout", T_UINT, command_read_timeout),
+        S("SendBufTimeout", T_UINT, send_timeout_ms),
+        S("RequestTimeout", T_UINT, request_timeout),
+        S("IdleTimeout", T_UINT, idle_timeout),
+        S("ShutdownTimeout", T_UINT, shutdown_timeout),
+        S("MaxFileSize", T_SIZE, max_file_size),
+        S("MaxScanSize", T_SIZE, max_scan_size),
+        S("MaxRecursion", T_UINT, max_recursion),
+        S("MaxFiles", T_UINT, max_files),
+        S("MaxScanTime", T_UINT, max_scan_time),
+        S("AlertExceedsMax", T_BOOL, alert_exceeds_max),
+        S("AlertEncrypted", T_ALERT_ENCRYPTED, alert_encrypted_archive),
+        S("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
+        S("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
+        S("Bytecode", T_BOOL, bytecode),
+        S("LogFile", T_STRING, log_file),
+        S("LogSyslog", T_BOOL, log_syslog),
+        S("LogVerbose", T_BOOL, log_verbose),
+        S("PidFile", T_STRING, pid_file),
+        S("Foreground", T_BOOL, foreground),
+};
+#undef S
+
+AgentConf *agent_conf_new(void)
+{
+        AgentConf *conf = g_new0(AgentConf, 1);
+        conf->local_socket = g_strdup("/run/clamav-agent/clamav-agent.sock");
+        conf->local_socket_mode = 0660;
+        conf->tcp_addr = g_strdup("127.0.0.1");
+        conf->database_directory = g_strdup("/var/lib/clamav");
+        conf->temporary_directory = g_strdup(g_get_tmp_dir());
+        conf->max_threads = 10;
+        conf->max_queue = 100;
+        conf->stream_max_length = 100 * 1024 * 1024;
+        conf->stream_memory_max = 4 * 1024 * 1024;
+        conf->read_timeout = 120;
+        conf->command_read_timeout = 30;
+        conf->send_timeout_ms = 5000;
+        conf->request_timeout = 600;
+        conf->idle_timeout = 30;
+        conf->shutdown_timeout = 30;
+        conf->max_file_size = 100 * 1024 * 1024;
+        conf->max_scan_size = 400 * 1024 * 1024;
+        conf->max_recursion = 17;
+        conf->max_files = 10000;
+        conf->max_scan_time = 120000;
+        conf->alert_exceeds_max = TRUE;
+        conf->alert_encrypted_archive = TRUE;
+        conf->alert_encrypted_doc = TRUE;
+        conf->bytecode = TRUE;
+        return conf;
+}
+
+void agent_conf_free(AgentConf *conf)
+{
+        if (!conf)
+                return;
+        g_free(conf->local_socket);
+        g_free(conf->tcp_addr);
+        g_free(conf->database_directory);
+        g_free(conf->temporary_directory);
+        g_free(conf->log_file);
+        g_free(conf->pid_file);
+        g_free(conf);
+}
+
+gboolean agent_conf_parse_size(const char *text, guint64 *out)
+{
+        char *end = NULL;
+        errno = 0;
+        if (!text || !g_ascii_isdigit(*text))
+                return FALSE;
+        guint64 v = g_ascii_strtoull(text, &end, 10);
+        if (errno)
+                return FALSE;
+        guint64 mult = 1;
+        switch (g_ascii_toupper(*end)) {
+        case '\0': break;
+        case 'K': mult = 1024; end++; break;
+        case 'M': mult = 1024 * 1024; end++; break;
+        case 'G': mult = 1024 * 1024 * 1024; end++; break;
+        default: return FALSE;
+        }
+        if (*end != '\0' || v > G_MAXUINT64 / mult)
+                return FALSE;
+        *out = v * mult;
+        return TRUE;
+}
+
+static gboolean parse_bool(const char *text, gboolean *out)
+{
+        static const char *const yes[] = { "yes", "true", "on", "1" };
+        static const char *const no[] = { "no", "false", "off", "0" };
+        for (gsize i = 0; i < G_N_ELEMENTS(yes); i++) {
+                if (g_ascii_strcasecmp(text, yes[i]) == 0) {
+                        *out = TRUE;
+                        return TRUE;
+                }
+                if (g_ascii_strcasecmp(text, no[i]) == 0) {
+                        *out = FALSE;
+                        return TRUE;
+                }
+        }
+        return FALSE;
+}
+
+static gboolean parse_uint(const char *text, guint base, guint *out)
+{
+        guint64 v = 0;
+        if (!g_ascii_string_to_unsigned(text, base, 0, G_MAXUINT, &v, NULL))
+                return FALSE;
+        *out = (guint)v;
+        return TRUE;
+}
+
+static gboolean apply(AgentConf *conf, const Setting *s, const char *value)
+{
+        void *field = (char *)conf + s->offset;
+        switch (s->type) {
+        case T_STRING:
+                g_free(*(char **)field);
+                *(char **)field = g_strdup(value);
+                return TRUE;
+        case T_BOOL:
+                return parse_bool(value, field);
+        case T_ALERT_ENCRYPTED: {
+                gboolean b;
+                if (!parse_bool(value, &b))
+                        return FALSE;
+                conf->alert_encrypted_archive = conf->alert_encrypted_doc = b;
+                return TRUE;
+        }
+        case T_UINT:
+                return parse_uint(value, 10, field);
+        case T_MODE:
+                return parse_uint(value, 8, field) && *(guint *)field <= 0777;
+        case T_SIZE:
+                return agent_conf_parse_size(value, field);
+        }
+        return FALSE;
+}
+
+gboolean agent_conf_set(AgentConf *conf, const char *name, const char *value, GError **error)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(settings); i++) {
+                if (g_ascii_strcasecmp(settings[i].name, name) != 0)
+                        continue;
+                if (apply(conf, &settings[i], value))
+                        return TRUE;
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("“%s” is not a valid value for %s"), value, settings[i].name);
+                return FALSE;
+        }
+        g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                    _("unknown setting “%s” (see clamav-agent.conf(5) for the names)"), name);
+        return FALSE;
+}
+
+static gboolean load_line(AgentConf *conf, char *line, GError **error)
+{
+        g_strstrip(line);
+        if (*line == '\0' || *line == '#')
+                return TRUE;
+        char *value = line;
+        while (*value && !g_ascii_isspace(*value))
+                value++;
+        if (*value)
+                *value++ = '\0';
+        g_strstrip(value);
+        gsize vlen = strlen(value);
+        if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+                value[vlen - 1] = '\0';
+                value++;
+        }
+        if (*value == '\0') {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("setting %s has no value"), line);
+                return FALSE;
+        }
+        return agent_conf_set(conf, line, value, error);
+}
+
+gboolean agent_conf_load_file(AgentConf *conf, const char *path, GError **error)
+{
+        g_autofree char *text = NULL;
+        g_autoptr(GError) local = NULL;
+        if (!g_file_get_contents(path, &text, NULL, &local)) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("cannot read the configuration file: %s"), local->message);
+                return FALSE;
+        }
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+        for (guint i = 0; lines[i]; i++) {
+                if (load_line(conf, lines[i], &local))
+                        continue;
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG, _("%s line %u: %s"), path,
+                            i + 1, local->message);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean agent_conf_set_tcp(AgentConf *conf, const char *spec, GError **error)
+{
+        const char *colon = strrchr(spec, ':');
+        const char *port_text = colon ? colon + 1 : spec;
+        guint port = 0;
+        if (!parse_uint(port_text, 10, &port) || port == 0 || port > 65535) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("“%s” is not a TCP port; use PORT or ADDRESS:PORT"), spec);
+                return FALSE;
+        }
+        conf->tcp_port = port;
+        if (!colon)
+                return TRUE;
+        g_autofree char *addr = g_strndup(spec, colon - spec);
+        if (addr[0] == '[' && addr[strlen(addr) - 1] == ']') {
+                addr[strlen(addr) - 1] = '\0';
+                memmove(addr, addr + 1, strlen(addr));
+        }
+        g_free(conf->tcp_addr);
+        conf->tcp_addr = g_steal_pointer(&addr);
+        return TRUE;
+}
+
+gboolean agent_conf_validate(AgentConf *conf, GError **error)
+{
+        gboolean has_unix = conf->local_socket && *conf->local_socket;
+        if (!has_unix && conf->tcp_port == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("no listener configured: set LocalSocket or TCPSocket"));
+                return FALSE;
+        }
+        if (conf->tcp_port > 65535) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("TCPSocket %u is not a port number (1–65535)"), conf->tcp_port);
+                return FALSE;
+        }
+        if (conf->max_threads == 0 || conf->max_threads > 1024) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("MaxThreads must be between 1 and 1024"));
+                return FALSE;
+        }
+        if (conf->read_timeout == 0 || conf->command_read_timeout == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("ReadTimeout and CommandReadTimeout must be at least 1 second"));
+                return FALSE;
+        }
+        if (conf->max_connections == 0)
+                conf->max_connections = conf->max_threads + conf->max_queue;
+        if (conf->send_timeout_ms == 0)
+                conf->send_timeout_ms = 500;
+        if (conf->request_timeout < conf->read_timeout)
+                conf->request_timeout = conf->read_timeout;
+        return TRUE;
+}

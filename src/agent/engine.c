@@ -1,0 +1,240 @@
+/* agent/engine.c — one compiled libclamav engine, shared by every scanning thread, refcounted.
+ * Owns: cl_init, cl_load/cl_engine_compile, the scan options (heuristic alerts on by default) and
+ * limits, and the mapping of cl_error_t to OK/FOUND/ERROR. Must not: touch sockets or replies,
+ * report OK for anything libclamav did not scan (non-regular descriptors are refused). */
+#include "config.h"
+#include "agent/engine.h"
+#include "common/i18n.h"
+
+#include <clamav.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct AgentEngine {
+        gint refcount;
+        struct cl_engine *cl;
+        struct cl_scan_options options;
+        guint signatures;
+        gint64 loaded_at;
+};
+
+void agent_scan_result_clear(AgentScanResult *result)
+{
+        g_clear_pointer(&result->signature, g_free);
+        g_clear_pointer(&result->reason, g_free);
+}
+
+gboolean agent_engine_global_init(GError **error)
+{
+        cl_error_t rc = cl_init(CL_INIT_DEFAULT);
+        if (rc == CL_SUCCESS)
+                return TRUE;
+        g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE, _("libclamav failed to initialise: %s"),
+                    cl_strerror(rc));
+        return FALSE;
+}
+
+static void options_from_conf(struct cl_scan_options *o, const AgentConf *conf)
+{
+        memset(o, 0, sizeof(*o));
+        /* clamd's defaults: every parser on, heuristic alerts on. */
+        o->general = CL_SCAN_GENERAL_HEURISTICS;
+        o->parse = ~0u;
+        if (conf->alert_exceeds_max)
+                o->heuristic |= CL_SCAN_HEURISTIC_EXCEEDS_MAX;
+        if (conf->alert_encrypted_archive)
+                o->heuristic |= CL_SCAN_HEURISTIC_ENCRYPTED_ARCHIVE;
+        if (conf->alert_encrypted_doc)
+                o->heuristic |= CL_SCAN_HEURISTIC_ENCRYPTED_DOC;
+}
+
+static gboolean set_limits(struct cl_engine *cl, const AgentConf *conf, GError **error)
+{
+        struct { enum cl_engine_field f; long long v; const char *name; } limits[] = {
+                { CL_ENGINE_MAX_FILESIZE, (long long)conf->max_file_size, "MaxFileSize" },
+                { CL_ENGINE_MAX_SCANSIZE, (long long)conf->max_scan_size, "MaxScanSize" },
+                { CL_ENGINE_MAX_RECURSION, conf->max_recursion, "MaxRecursion" },
+                { CL_ENGINE_MAX_FILES, conf->max_files, "MaxFiles" },
+                { CL_ENGINE_MAX_SCANTIME, conf->max_scan_time, "MaxScanTime" },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {
+                cl_error_t rc = cl_engine_set_num(cl, limits[i].f, limits[i].v);
+                if (rc == CL_SUCCESS)
+                        continue;
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("libclamav refused %s = %lld: %s"), limits[i].name, limits[i].v,
+                            cl_strerror(rc));
+                return FALSE;
+        }
+        if (conf->temporary_directory) {
+                cl_error_t rc = cl_engine_set_str(cl, CL_ENGINE_TMPDIR, conf->temporary_directory);
+                if (rc != CL_SUCCESS) {
+                        g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                                    _("libclamav refused TemporaryDirectory %s: %s"),
+                                    conf->temporary_directory, cl_strerror(rc));
+                        return FALSE;
+                }
+        }
+        return TRUE;
+}
+
+static gboolean check_directory(const char *dir, GError **error)
+{
+        GStatBuf st;
+        if (g_stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("the signature directory %s does not exist; run freshclam to "
+                              "download the signatures, or start with --db <dir> (for a test run, "
+                              "the project's data/signatures)"), dir);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
+{
+        const char *dir = conf->database_directory;
+        unsigned int dbopts = CL_DB_STDOPT;
+        if (!conf->bytecode)
+                dbopts &= ~CL_DB_BYTECODE;
+        if (!check_directory(dir, error) || !set_limits(engine->cl, conf, error))
+                return FALSE;
+        cl_error_t rc = cl_load(dir, engine->cl, &engine->signatures, dbopts);
+        if (rc != CL_SUCCESS) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("cannot load the signatures in %s: %s; check the files there (run "
+                              "freshclam to replace damaged ones)"), dir, cl_strerror(rc));
+                return FALSE;
+        }
+        if (engine->signatures == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("no signatures in %s; run freshclam to download them, or start with "
+                              "--db <dir> (for a test run, the project's data/signatures)"), dir);
+                return FALSE;
+        }
+        rc = cl_engine_compile(engine->cl);
+        if (rc != CL_SUCCESS) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("the signatures in %s do not compile: %s"), dir, cl_strerror(rc));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+AgentEngine *agent_engine_new(const AgentConf *conf, GError **error)
+{
+        AgentEngine *engine = g_new0(AgentEngine, 1);
+        engine->refcount = 1;
+        engine->cl = cl_engine_new();
+        if (!engine->cl) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("libclamav could not create an engine (out of memory?)"));
+                agent_engine_unref(engine);
+                return NULL;
+        }
+        options_from_conf(&engine->options, conf);
+        if (!load(engine, conf, error)) {
+                agent_engine_unref(engine);
+                return NULL;
+        }
+        engine->loaded_at = g_get_real_time();
+        return engine;
+}
+
+AgentEngine *agent_engine_ref(AgentEngine *engine)
+{
+        g_atomic_int_inc(&engine->refcount);
+        return engine;
+}
+
+void agent_engine_unref(AgentEngine *engine)
+{
+        if (!engine || !g_atomic_int_dec_and_test(&engine->refcount))
+                return;
+        if (engine->cl)
+                cl_engine_free(engine->cl);
+        g_free(engine);
+}
+
+guint agent_engine_signatures(const AgentEngine *engine)
+{
+        return engine->signatures;
+}
+
+gint64 agent_engine_loaded_at(const AgentEngine *engine)
+{
+        return engine->loaded_at;
+}
+
+char *agent_engine_version(const AgentEngine *engine)
+{
+        int err = 0;
+        long long ver = cl_engine_get_num(engine->cl, CL_ENGINE_DB_VERSION, &err);
+        if (err != CL_SUCCESS || ver <= 0)
+                return g_strdup_printf("ClamAV %s", cl_retver());
+        time_t t = (time_t)cl_engine_get_num(engine->cl, CL_ENGINE_DB_TIME, NULL);
+        char date[64] = "";
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+                strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+        return g_strdup_printf("ClamAV %s/%lld/%s", cl_retver(), ver, date);
+}
+
+static void result_from(AgentScanResult *out, cl_error_t rc, const char *virname,
+                        unsigned long scanned)
+{
+        memset(out, 0, sizeof(*out));
+        out->scanned = (guint64)scanned * CL_COUNT_PRECISION;
+        if (rc == CL_CLEAN) {
+                out->verdict = AGENT_VERDICT_OK;
+        } else if (rc == CL_VIRUS) {
+                out->verdict = AGENT_VERDICT_FOUND;
+                out->signature = g_strdup(virname ? virname : "Unknown.Signature");
+        } else {
+                /* CL_ETIMEOUT, CL_EMAXSIZE, CL_EMEM, … : the scan did not finish. */
+                out->verdict = AGENT_VERDICT_ERROR;
+                out->reason = g_strdup(cl_strerror(rc));
+        }
+}
+
+void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanResult *out)
+{
+        struct stat st;
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+                memset(out, 0, sizeof(*out));
+                out->verdict = AGENT_VERDICT_ERROR;
+                out->reason = g_strdup("Not a regular file");
+                return;
+        }
+        const char *virname = NULL;
+        unsigned long scanned = 0;
+        struct cl_scan_options options = engine->options;
+        cl_error_t rc = cl_scandesc_callback(fd, name, &virname, &scanned, engine->cl, &options,
+                                             NULL);
+        result_from(out, rc, virname, scanned);
+}
+
+void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, const char *name,
+                              AgentScanResult *out)
+{
+        if (len == 0) { /* nothing to scan: clamd answers OK for an empty stream too */
+                memset(out, 0, sizeof(*out));
+                out->verdict = AGENT_VERDICT_OK;
+                return;
+        }
+        cl_fmap_t *map = cl_fmap_open_memory(data, len);
+        if (!map) {
+                memset(out, 0, sizeof(*out));
+                out->verdict = AGENT_VERDICT_ERROR;
+                out->reason = g_strdup("Can't map the stream in memory");
+                return;
+        }
+        const char *virname = NULL;
+        unsigned long scanned = 0;
+        struct cl_scan_options options = engine->options;
+        cl_error_t rc = cl_scanmap_callback(map, name, &virname, &scanned, engine->cl, &options,
+                                            NULL);
+        result_from(out, rc, virname, scanned);
+        cl_fmap_close(map);
+}

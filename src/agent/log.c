@@ -1,0 +1,102 @@
+/* agent/log.c — clamav-agent's log lines: stderr, LogFile, syslog; one mutex, one line at a time.
+ * Owns: the log destinations (the only mutable state here, behind the mutex).
+ * Must not: block on anything but the log file; never exit the process. */
+#include "config.h"
+#include "agent/log.h"
+#include "common/i18n.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <stdio.h>
+#include <syslog.h>
+
+static GMutex log_lock;
+static FILE *log_file;
+static gboolean log_stderr = TRUE;
+static gboolean log_syslog;
+static gboolean log_verbose;
+
+gboolean agent_log_open(const AgentConf *conf, GError **error)
+{
+        g_mutex_lock(&log_lock);
+        log_verbose = conf->log_verbose;
+        if (conf->log_file && *conf->log_file && !log_file) {
+                log_file = fopen(conf->log_file, "ae");
+                if (!log_file) {
+                        int e = errno;
+                        g_mutex_unlock(&log_lock);
+                        g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                                    _("cannot open LogFile %s: %s"), conf->log_file,
+                                    g_strerror(e));
+                        return FALSE;
+                }
+                setvbuf(log_file, NULL, _IOLBF, 0);
+        }
+        if (conf->log_syslog && !log_syslog) {
+                openlog("clamav-agent", LOG_PID, LOG_DAEMON);
+                log_syslog = TRUE;
+        }
+        g_mutex_unlock(&log_lock);
+        return TRUE;
+}
+
+void agent_log_detach_stderr(void)
+{
+        g_mutex_lock(&log_lock);
+        log_stderr = FALSE;
+        g_mutex_unlock(&log_lock);
+}
+
+void agent_log_close(void)
+{
+        g_mutex_lock(&log_lock);
+        if (log_file)
+                fclose(log_file);
+        log_file = NULL;
+        if (log_syslog)
+                closelog();
+        log_syslog = FALSE;
+        g_mutex_unlock(&log_lock);
+}
+
+static const char *level_name(AgentLogLevel level)
+{
+        switch (level) {
+        case AGENT_LOG_ERROR: return "ERROR: ";
+        case AGENT_LOG_WARNING: return "WARNING: ";
+        default: return "";
+        }
+}
+
+static int level_priority(AgentLogLevel level)
+{
+        switch (level) {
+        case AGENT_LOG_ERROR: return LOG_ERR;
+        case AGENT_LOG_WARNING: return LOG_WARNING;
+        case AGENT_LOG_INFO: return LOG_INFO;
+        default: return LOG_DEBUG;
+        }
+}
+
+void agent_log(AgentLogLevel level, const char *format, ...)
+{
+        if (level == AGENT_LOG_DEBUG && !log_verbose)
+                return;
+        va_list ap;
+        va_start(ap, format);
+        g_autofree char *msg = g_strdup_vprintf(format, ap);
+        va_end(ap);
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
+        if (stamp && strlen(stamp) > 23)
+                stamp[23] = '\0'; /* milliseconds */
+        g_mutex_lock(&log_lock);
+        if (log_stderr)
+                fprintf(stderr, "%s clamav-agent: %s%s\n", stamp, level_name(level), msg);
+        if (log_file)
+                fprintf(log_file, "%s %s%s\n", stamp, level_name(level), msg);
+        if (log_syslog)
+                syslog(level_priority(level), "%s%s", level_name(level), msg);
+        g_mutex_unlock(&log_lock);
+}

@@ -1,0 +1,622 @@
+/* agent/session.c — one client connection: read a command within CommandReadTimeout, run it,
+ * reply; INSTREAM data within ReadTimeout per read and RequestTimeout in all; descriptors passed
+ * over the unix socket; IDSESSION. Owns: the connection's buffers (bounded) and descriptors.
+ * Must not: accept, create threads, or scan except through agent_server_scan(). */
+#include "config.h"
+#include "agent/session.h"
+#include "agent/log.h"
+#include "agent/protocol.h"
+#include "agent/spool.h"
+#include "common/i18n.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FDS 4
+#define CHUNK_BUF (64 * 1024)
+#define FILDES_WAIT_MS 1000
+#define MAX_SCAN_DEPTH 64
+
+typedef enum { RD_OK, RD_EOF, RD_TIMEOUT, RD_ERROR, RD_STOP } ReadStatus;
+
+typedef struct {
+        AgentServer *server;
+        const AgentConf *conf;
+        int fd;
+        gboolean is_unix;
+        gboolean privileged; /* SO_PEERCRED uid is root or ours */
+        char *peer;
+        char buf[AGENT_COMMAND_MAX + 1];
+        gsize len;
+        int fds[MAX_FDS];
+        guint nfds;
+        gboolean in_session;
+        guint id;
+        char term;
+} Conn;
+
+typedef struct {
+        guint found;
+        guint errors;
+        gboolean stop_at_first;
+        gboolean broken; /* a reply could not be sent */
+} WalkState;
+
+static gint64 deadline_in(guint seconds)
+{
+        return g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+}
+
+/* ---- receiving ---- */
+
+static void take_fds(Conn *c, struct msghdr *msg)
+{
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+                if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                        continue;
+                gsize n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                int *fds = (int *)CMSG_DATA(cm);
+                for (gsize i = 0; i < n; i++) {
+                        if (c->nfds < MAX_FDS)
+                                c->fds[c->nfds++] = fds[i];
+                        else
+                                close(fds[i]); /* more than we will ever use */
+                }
+        }
+}
+
+/* Waits (until deadline, or the stop eventfd when stoppable) and receives up to cap bytes. */
+static ReadStatus conn_recv(Conn *c, void *dst, gsize cap, gsize *got, gint64 deadline,
+                            gboolean stoppable)
+{
+        *got = 0;
+        for (;;) {
+                gint64 left = deadline - g_get_monotonic_time();
+                if (left <= 0)
+                        return RD_TIMEOUT;
+                struct pollfd pfd[2] = { { c->fd, POLLIN, 0 },
+                                         { agent_server_stop_fd(c->server), POLLIN, 0 } };
+                int n = poll(pfd, stoppable ? 2 : 1, (int)MIN(left / 1000 + 1, G_MAXINT));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return RD_ERROR;
+                if (stoppable && pfd[1].revents)
+                        return RD_STOP;
+                if (n == 0)
+                        continue;
+                char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+                struct iovec iov = { dst, cap };
+                struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+                if (c->is_unix) {
+                        msg.msg_control = cbuf;
+                        msg.msg_controllen = sizeof(cbuf);
+                }
+                ssize_t r = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+                if (r < 0 && (errno == EINTR || errno == EAGAIN))
+                        continue;
+                if (r < 0)
+                        return RD_ERROR;
+                if (c->is_unix)
+                        take_fds(c, &msg);
+                *got = (gsize)r;
+                return r == 0 ? RD_EOF : RD_OK;
+        }
+}
+
+static void consume(Conn *c, gsize n)
+{
+        memmove(c->buf, c->buf + n, c->len - n);
+        c->len -= n;
+}
+
+/* Reads exactly len bytes: first what is buffered, then from the socket. */
+static ReadStatus conn_read_exact(Conn *c, void *dst, gsize len, gint64 total_deadline)
+{
+        guint8 *p = dst;
+        gsize from_buf = MIN(len, c->len);
+        memcpy(p, c->buf, from_buf);
+        consume(c, from_buf);
+        p += from_buf;
+        len -= from_buf;
+        while (len > 0) {
+                gint64 deadline = MIN(deadline_in(c->conf->read_timeout), total_deadline);
+                gsize got = 0;
+                ReadStatus rs = conn_recv(c, p, len, &got, deadline, FALSE);
+                if (rs != RD_OK)
+                        return rs;
+                p += got;
+                len -= got;
+        }
+        return RD_OK;
+}
+
+static void skip_fildes_padding(Conn *c)
+{
+        gsize n = 0;
+        while (n < c->len && c->buf[n] == '\0')
+                n++;
+        consume(c, n);
+}
+
+static ReadStatus conn_read_frame(Conn *c, AgentFrame *frame, AgentFrameStatus *status,
+                                  guint timeout)
+{
+        gint64 deadline = deadline_in(timeout);
+        gboolean packet_end = FALSE;
+        for (;;) {
+                if (c->in_session)
+                        skip_fildes_padding(c);
+                *status = agent_protocol_frame(c->buf, c->len, c->in_session, packet_end, frame);
+                if (*status != AGENT_FRAME_INCOMPLETE)
+                        return RD_OK;
+                if (c->len >= AGENT_COMMAND_MAX) {
+                        *status = AGENT_FRAME_TOO_LONG;
+                        return RD_OK;
+                }
+                gsize got = 0;
+                ReadStatus rs = conn_recv(c, c->buf + c->len, AGENT_COMMAND_MAX - c->len, &got,
+                                          deadline, TRUE);
+                if (rs != RD_OK)
+                        return rs;
+                c->len += got;
+                packet_end = TRUE;
+        }
+}
+
+/* ---- replying ---- */
+
+static gboolean send_all(Conn *c, const char *data, gsize len)
+{
+        gint64 deadline = g_get_monotonic_time() + (gint64)c->conf->send_timeout_ms * 1000;
+        while (len > 0) {
+                ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+                if (n > 0) {
+                        data += n;
+                        len -= (gsize)n;
+                        continue;
+                }
+                if (n < 0 && errno != EAGAIN && errno != EINTR)
+                        return FALSE;
+                gint64 left = deadline - g_get_monotonic_time();
+                if (left <= 0)
+                        return FALSE; /* the client does not read its replies */
+                struct pollfd pfd = { c->fd, POLLOUT, 0 };
+                if (poll(&pfd, 1, (int)(left / 1000 + 1)) < 0 && errno != EINTR)
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+static gboolean reply(Conn *c, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static gboolean reply(Conn *c, const char *format, ...)
+{
+        va_list ap;
+        va_start(ap, format);
+        g_autofree char *body = g_strdup_vprintf(format, ap);
+        va_end(ap);
+        g_autofree char *line = c->in_session
+                                        ? g_strdup_printf("%u: %s%c", c->id, body, c->term)
+                                        : g_strdup_printf("%s%c", body, c->term);
+        gsize len = strlen(line) + (c->term == '\0' ? 1 : 0);
+        if (send_all(c, line, len))
+                return TRUE;
+        agent_log(AGENT_LOG_DEBUG, "%s: reply not delivered, closing", c->peer);
+        return FALSE;
+}
+
+static gboolean reply_result(Conn *c, const char *name, const AgentScanResult *r)
+{
+        switch (r->verdict) {
+        case AGENT_VERDICT_OK:
+                return reply(c, "%s: OK", name);
+        case AGENT_VERDICT_FOUND:
+                return reply(c, "%s: %s FOUND", name, r->signature);
+        default:
+                return reply(c, "%s: %s ERROR", name, r->reason);
+        }
+}
+
+static void log_scan(Conn *c, const char *what, guint64 bytes, gint64 start,
+                     const AgentScanResult *r)
+{
+        double ms = (g_get_monotonic_time() - start) / 1000.0;
+        const char *verdict = r->verdict == AGENT_VERDICT_OK      ? "OK"
+                              : r->verdict == AGENT_VERDICT_FOUND ? "FOUND"
+                                                                  : "ERROR";
+        agent_log(AGENT_LOG_INFO, "scan %s peer=%s bytes=%" G_GUINT64_FORMAT " time=%.2fms %s%s%s",
+                  what, c->peer, bytes, ms, verdict,
+                  r->signature ? " signature=" : (r->reason ? " reason=" : ""),
+                  r->signature ? r->signature : (r->reason ? r->reason : ""));
+}
+
+/* Scans with the current engine on a pool thread; FALSE when the queue is full. */
+static gboolean scan(Conn *c, int fd, const void *data, gsize len, const char *name,
+                     AgentScanResult *out)
+{
+        g_autoptr(AgentEngine) engine = agent_server_engine(c->server);
+        return agent_server_scan(c->server, engine, fd, data, len, name, out);
+}
+
+/* ---- INSTREAM ---- */
+
+static gboolean instream_receive(Conn *c, AgentSpool *spool, gint64 start)
+{
+        guint64 quota = c->conf->stream_max_length;
+        gint64 total = deadline_in(c->conf->request_timeout);
+        g_autofree guint8 *chunk = g_malloc(CHUNK_BUF);
+        for (;;) {
+                guint32 be = 0;
+                ReadStatus rs = conn_read_exact(c, &be, sizeof(be), total);
+                if (rs == RD_TIMEOUT) {
+                        send_all(c, AGENT_REPLY_TIMEOUT "\n", strlen(AGENT_REPLY_TIMEOUT) + 1);
+                        agent_log(AGENT_LOG_INFO, "instream %s: read timed out", c->peer);
+                        return FALSE;
+                }
+                if (rs != RD_OK) {
+                        agent_log(AGENT_LOG_INFO, "instream %s: aborted by the client after %"
+                                  G_GUINT64_FORMAT " bytes", c->peer, agent_spool_size(spool));
+                        return FALSE;
+                }
+                guint32 n = ntohl(be);
+                if (n == 0)
+                        return TRUE;
+                if (n > quota) {
+                        reply(c, AGENT_REPLY_SIZE_LIMIT);
+                        agent_log(AGENT_LOG_INFO, "instream %s: StreamMaxLength exceeded", c->peer);
+                        return FALSE;
+                }
+                quota -= n;
+                while (n > 0) {
+                        gsize part = MIN(n, CHUNK_BUF);
+                        rs = conn_read_exact(c, chunk, part, total);
+                        if (rs == RD_TIMEOUT) {
+                                send_all(c, AGENT_REPLY_TIMEOUT "\n",
+                                         strlen(AGENT_REPLY_TIMEOUT) + 1);
+                                return FALSE;
+                        }
+                        if (rs != RD_OK) {
+                                agent_log(AGENT_LOG_INFO, "instream %s: aborted mid-chunk",
+                                          c->peer);
+                                return FALSE;
+                        }
+                        g_autoptr(GError) error = NULL;
+                        if (!agent_spool_append(spool, chunk, part, &error)) {
+                                reply(c, "%s ERROR", error->message);
+                                agent_log(AGENT_LOG_ERROR, "instream %s: %s", c->peer,
+                                          error->message);
+                                return FALSE;
+                        }
+                        n -= part;
+                }
+        }
+        (void)start;
+}
+
+static gboolean handle_instream(Conn *c)
+{
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(AgentSpool) spool = agent_spool_new(c->conf->stream_memory_max,
+                                                      agent_server_spool_dir(c->server));
+        if (!instream_receive(c, spool, start))
+                return FALSE;
+        AgentScanResult r = { 0 };
+        int fd = agent_spool_fd(spool);
+        gsize len = (gsize)agent_spool_size(spool);
+        if (!scan(c, fd, agent_spool_data(spool), len, "stream", &r)) {
+                agent_log(AGENT_LOG_WARNING, "instream %s: refused, scan queue full", c->peer);
+                return reply(c, AGENT_REPLY_QUEUE_FULL);
+        }
+        g_autofree char *what = g_strdup_printf("instream%s", fd >= 0 ? "(spooled)" : "");
+        log_scan(c, what, len, start, &r);
+        gboolean ok = reply_result(c, "stream", &r);
+        agent_scan_result_clear(&r);
+        return ok;
+}
+
+/* ---- FILDES ---- */
+
+static void wait_for_fd(Conn *c)
+{
+        gint64 deadline = g_get_monotonic_time() + FILDES_WAIT_MS * 1000;
+        while (c->nfds == 0 && c->len < AGENT_COMMAND_MAX) {
+                gsize got = 0;
+                if (conn_recv(c, c->buf + c->len, AGENT_COMMAND_MAX - c->len, &got, deadline,
+                              TRUE) != RD_OK)
+                        return;
+                c->len += got;
+                if (c->nfds == 0)
+                        return; /* data arrived without a descriptor */
+        }
+}
+
+static int take_fd(Conn *c)
+{
+        int fd = c->fds[0];
+        c->nfds--;
+        memmove(c->fds, c->fds + 1, c->nfds * sizeof(int));
+        return fd;
+}
+
+static gboolean handle_fildes(Conn *c)
+{
+        if (c->is_unix && c->nfds == 0)
+                wait_for_fd(c);
+        if (!c->is_unix || c->nfds == 0)
+                return reply(c, AGENT_REPLY_NO_FD) && c->in_session;
+        gint64 start = g_get_monotonic_time();
+        int fd = take_fd(c);
+        if (c->len > 0 && c->buf[0] == '\0')
+                consume(c, 1); /* the byte that carried the descriptor */
+        g_autofree char *name = g_strdup_printf("fd[%d]", fd);
+        AgentScanResult r = { 0 };
+        struct stat st;
+        gboolean queued = scan(c, fd, NULL, 0, name, &r);
+        guint64 size = fstat(fd, &st) == 0 ? (guint64)st.st_size : 0;
+        close(fd);
+        if (!queued)
+                return reply(c, AGENT_REPLY_QUEUE_FULL);
+        log_scan(c, "fildes", size, start, &r);
+        gboolean ok = reply_result(c, name, &r);
+        agent_scan_result_clear(&r);
+        return ok;
+}
+
+/* ---- SCAN / CONTSCAN / MULTISCAN of a path ---- */
+
+static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w);
+
+static void scan_file(Conn *c, const char *path, WalkState *w)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+        if (fd < 0) {
+                w->errors++;
+                w->broken |= !reply(c, "%s: Access denied. ERROR", path);
+                return;
+        }
+        gint64 start = g_get_monotonic_time();
+        AgentScanResult r = { 0 };
+        struct stat st;
+        guint64 size = fstat(fd, &st) == 0 ? (guint64)st.st_size : 0;
+        gboolean queued = scan(c, fd, NULL, 0, path, &r);
+        close(fd);
+        if (!queued) {
+                w->errors++;
+                w->broken |= !reply(c, "%s: %s", path, AGENT_REPLY_QUEUE_FULL);
+                return;
+        }
+        log_scan(c, "path", size, start, &r);
+        if (r.verdict == AGENT_VERDICT_FOUND)
+                w->found++;
+        if (r.verdict == AGENT_VERDICT_ERROR)
+                w->errors++;
+        if (r.verdict != AGENT_VERDICT_OK)
+                w->broken |= !reply_result(c, path, &r);
+        agent_scan_result_clear(&r);
+}
+
+static void scan_dir(Conn *c, const char *path, guint depth, WalkState *w)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDir) dir = g_dir_open(path, 0, &error);
+        if (!dir) {
+                w->errors++;
+                w->broken |= !reply(c, "%s: Can't open directory. ERROR", path);
+                return;
+        }
+        const char *name;
+        while ((name = g_dir_read_name(dir)) && !w->broken) {
+                if (w->stop_at_first && w->found)
+                        return;
+                g_autofree char *child = g_build_filename(path, name, NULL);
+                walk(c, child, FALSE, depth + 1, w);
+        }
+}
+
+static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w)
+{
+        struct stat st;
+        int rc = top ? stat(path, &st) : lstat(path, &st);
+        if (rc != 0) {
+                int e = errno;
+                w->errors++;
+                w->broken |= !reply(c, "%s: File path check failure: %s. ERROR", path,
+                                    g_strerror(e));
+                return;
+        }
+        if (S_ISDIR(st.st_mode) && depth < MAX_SCAN_DEPTH) {
+                scan_dir(c, path, depth, w);
+                return;
+        }
+        if (S_ISREG(st.st_mode)) {
+                scan_file(c, path, w);
+                return;
+        }
+        if (top) { /* a device, pipe or socket named directly: one clear refusal */
+                w->errors++;
+                w->broken |= !reply(c, "%s: Not supported file type. ERROR", path);
+        }
+}
+
+static gboolean handle_path(Conn *c, AgentCommandKind kind, const char *path)
+{
+        if (!c->is_unix)
+                return reply(c, AGENT_REPLY_UNAVAILABLE) && c->in_session;
+        WalkState w = { .stop_at_first = kind == AGENT_CMD_SCAN };
+        walk(c, path, TRUE, 0, &w);
+        if (w.broken)
+                return FALSE;
+        if (w.found == 0 && w.errors == 0)
+                return reply(c, "%s: OK", path);
+        return TRUE;
+}
+
+/* ---- dispatch ---- */
+
+static gboolean handle_admin(Conn *c, AgentCommandKind kind)
+{
+        if (!c->is_unix || !c->privileged) {
+                agent_log(AGENT_LOG_WARNING, _("%s refused to %s (TCP or unprivileged uid)"),
+                          agent_protocol_command_name(kind), c->peer);
+                return reply(c, AGENT_REPLY_UNAVAILABLE) && FALSE;
+        }
+        if (kind == AGENT_CMD_RELOAD) {
+                reply(c, "RELOADING");
+                agent_server_request_reload(c->server);
+                return FALSE;
+        }
+        agent_log(AGENT_LOG_INFO, _("SHUTDOWN requested by %s"), c->peer);
+        agent_server_request_stop(c->server);
+        return FALSE;
+}
+
+static gboolean handle_stats(Conn *c)
+{
+        g_autofree char *stats = agent_server_stats(c->server);
+        return reply(c, "%sEND", stats);
+}
+
+static gboolean handle_version(Conn *c, gboolean commands)
+{
+        g_autoptr(AgentEngine) engine = agent_server_engine(c->server);
+        g_autofree char *version = agent_engine_version(engine);
+        if (!commands)
+                return reply(c, "%s", version);
+        g_autofree char *text = agent_protocol_versioncommands(version);
+        return reply(c, "%s", text);
+}
+
+/* Runs one command; returns TRUE when the connection stays open for another (IDSESSION). */
+static gboolean dispatch(Conn *c, AgentCommandKind kind, const char *arg)
+{
+        if (c->in_session && kind != AGENT_CMD_UNKNOWN && !agent_protocol_allowed_in_session(kind))
+                return reply(c, AGENT_REPLY_SESSION_INVALID) && FALSE;
+        switch (kind) {
+        case AGENT_CMD_PING:
+                return reply(c, "PONG") && c->in_session;
+        case AGENT_CMD_VERSION:
+        case AGENT_CMD_VERSIONCOMMANDS:
+                return handle_version(c, kind == AGENT_CMD_VERSIONCOMMANDS) && c->in_session;
+        case AGENT_CMD_STATS:
+                return handle_stats(c) && c->in_session;
+        case AGENT_CMD_INSTREAM:
+                return handle_instream(c) && c->in_session;
+        case AGENT_CMD_FILDES:
+                return handle_fildes(c) && c->in_session;
+        case AGENT_CMD_SCAN:
+        case AGENT_CMD_CONTSCAN:
+        case AGENT_CMD_MULTISCAN:
+        case AGENT_CMD_ALLMATCHSCAN:
+                return handle_path(c, kind, arg) && c->in_session;
+        case AGENT_CMD_IDSESSION:
+                c->in_session = TRUE;
+                c->id = 0;
+                return TRUE;
+        case AGENT_CMD_END:
+                if (!c->in_session)
+                        return reply(c, AGENT_REPLY_UNKNOWN) && FALSE;
+                return FALSE;
+        case AGENT_CMD_RELOAD:
+        case AGENT_CMD_SHUTDOWN:
+        case AGENT_CMD_QUIT:
+                return handle_admin(c, kind);
+        case AGENT_CMD_DETSTATS:
+        case AGENT_CMD_DETSTATSCLEAR:
+                return FALSE; /* removed in clamd: the connection just closes */
+        case AGENT_CMD_UNKNOWN:
+        default:
+                return reply(c, AGENT_REPLY_UNKNOWN) && FALSE;
+        }
+}
+
+static gboolean serve_one(Conn *c, gboolean first)
+{
+        AgentFrame frame = { 0 };
+        AgentFrameStatus status;
+        guint timeout = first ? c->conf->command_read_timeout : c->conf->read_timeout;
+        ReadStatus rs = conn_read_frame(c, &frame, &status, timeout);
+        if (rs == RD_TIMEOUT) {
+                send_all(c, AGENT_REPLY_TIMEOUT "\n", strlen(AGENT_REPLY_TIMEOUT) + 1);
+                return FALSE;
+        }
+        if (rs != RD_OK)
+                return FALSE;
+        if (status == AGENT_FRAME_TOO_LONG) {
+                c->term = c->buf[0] == 'z' ? '\0' : '\n';
+                reply(c, AGENT_REPLY_TOO_LONG);
+                return FALSE;
+        }
+        if (status == AGENT_FRAME_OLD_IN_SESSION) {
+                c->term = '\n';
+                c->id++;
+                reply(c, AGENT_REPLY_SESSION_OLD);
+                return FALSE;
+        }
+        consume(c, frame.consumed);
+        c->term = frame.term;
+        const char *arg = NULL;
+        AgentCommandKind kind = agent_protocol_parse(frame.text, frame.prefix != 0, &arg);
+        if (c->in_session)
+                c->id++;
+        agent_log(AGENT_LOG_DEBUG, "%s: command %s", c->peer, agent_protocol_command_name(kind));
+        gboolean more = dispatch(c, kind, arg);
+        agent_frame_clear(&frame);
+        return more;
+}
+
+static void describe_peer(Conn *c)
+{
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        if (c->is_unix) {
+                c->peer = g_strdup("local");
+                if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+                        c->privileged = cred.uid == 0 || cred.uid == getuid();
+                return;
+        }
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        char host[64] = "?";
+        guint port = 0;
+        if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0) {
+                if (ss.ss_family == AF_INET) {
+                        struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+                        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+                        port = ntohs(in->sin_port);
+                } else if (ss.ss_family == AF_INET6) {
+                        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+                        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+                        port = ntohs(in6->sin6_port);
+                }
+        }
+        c->peer = g_strdup_printf("%s@%u", host, port);
+}
+
+void agent_session_run(AgentServer *server, int fd, gboolean is_unix)
+{
+        Conn *c = g_new0(Conn, 1);
+        c->server = server;
+        c->conf = agent_server_conf(server);
+        c->fd = fd;
+        c->is_unix = is_unix;
+        describe_peer(c);
+        gboolean first = TRUE;
+        while (serve_one(c, first))
+                first = FALSE;
+        if (c->len > 0 && !c->in_session)
+                agent_log(AGENT_LOG_DEBUG, "%s: %zu bytes after the last command ignored", c->peer,
+                          c->len);
+        for (guint i = 0; i < c->nfds; i++)
+                close(c->fds[i]);
+        close(c->fd);
+        g_free(c->peer);
+        g_free(c);
+}
