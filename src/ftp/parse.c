@@ -53,7 +53,7 @@ static void set_bad_reply(GError **error, const char *what, const char *text)
 {
         g_autofree char *shown = g_strescape(text, "\"");
         g_set_error(error, FTP_PARSE_ERROR, FTP_PARSE_ERROR_BAD_REPLY,
-                    _("The server's %s reply is not usable (“%s”); try the other passive mode with `passive`."),
+                    _("The server's %s reply is not usable (“%s”); try active mode with `passive`."),
                     what, shown);
 }
 

@@ -191,7 +191,7 @@ static gboolean take_line(FtpReplyParser *parser, char *line, GError **error)
         if (reply->lines->len >= FTP_REPLY_MAX_LINES) {
                 g_free(line);
                 g_autofree char *msg = g_strdup_printf(
-                        _("The server's reply ran over %d lines; the connection was closed to stay in sync."),
+                        _("The server's reply ran over %d lines; replies can no longer be matched to commands, so reconnect with `open`."),
                         FTP_REPLY_MAX_LINES);
                 return fail(parser, error, FTP_REPLY_ERROR_TOO_LARGE, msg);
         }
@@ -218,7 +218,7 @@ static gboolean append_data(FtpReplyParser *parser, char c, GError **error)
 {
         if (parser->line->len >= FTP_REPLY_MAX_LINE) {
                 g_autofree char *msg = g_strdup_printf(
-                        _("The server sent a reply line longer than %d bytes; the connection was closed to stay in sync."),
+                        _("The server sent a reply line longer than %d bytes; replies can no longer be matched to commands, so reconnect with `open`."),
                         FTP_REPLY_MAX_LINE);
                 return fail(parser, error, FTP_REPLY_ERROR_LINE_TOO_LONG, msg);
         }
@@ -231,7 +231,7 @@ static gboolean data_byte(FtpReplyParser *parser, guchar c, GError **error)
 {
         if (c == '\0')
                 return fail(parser, error, FTP_REPLY_ERROR_MALFORMED,
-                            _("The server sent a NUL byte inside a reply; the connection was closed to stay in sync."));
+                            _("The server sent a NUL byte inside a reply; replies can no longer be matched to commands, so reconnect with `open`."));
         if (c == '\n')
                 return end_line(parser, error);
         if (parser->cr_pending) {
@@ -273,7 +273,7 @@ static gboolean feed(FtpReplyParser *parser, const guchar *buf, gsize len, GErro
         for (gsize i = 0; i < len; i++) {
                 if (parser->raw_bytes >= FTP_REPLY_MAX_BYTES) {
                         g_autofree char *msg = g_strdup_printf(
-                                _("The server's reply ran over %d KiB; the connection was closed to stay in sync."),
+                                _("The server's reply ran over %d KiB; replies can no longer be matched to commands, so reconnect with `open`."),
                                 FTP_REPLY_MAX_BYTES / 1024);
                         return fail(parser, error, FTP_REPLY_ERROR_TOO_LARGE, msg);
                 }
@@ -300,7 +300,7 @@ gboolean ftp_reply_parser_push(FtpReplyParser *parser, const char *buf, gsize le
         /* a reply waits to be taken: keep the bytes, within the bound of one more reply */
         if (parser->unscanned->len + len > FTP_REPLY_MAX_BYTES + FTP_REPLY_MAX_LINE) {
                 g_autofree char *msg = g_strdup_printf(
-                        _("The server sent over %d KiB ahead of the replies read; the connection was closed to stay in sync."),
+                        _("The server sent over %d KiB ahead of the replies read; replies can no longer be matched to commands, so reconnect with `open`."),
                         FTP_REPLY_MAX_BYTES / 1024);
                 return fail(parser, error, FTP_REPLY_ERROR_TOO_LARGE, msg);
         }
