@@ -1,22 +1,39 @@
 /* core/transfer.h — uploads through the scanner, downloads into safe local files.
  * Owns: put/mput (snapshot → scan → upload the same snapshot, audit), get/mget (.part files,
  * resume, hostile-name checks, openat with O_NOFOLLOW), remote parent creation, recursion.
- * Must not: parse command lines or print directly (messages go through ctx->fe). */
+ * Must not: parse command lines or print directly (messages go through ctx->fe).
+ *
+ * Every function returns FALSE when something asked was not done. With an error set, nothing was
+ * reported yet (the caller shows it with core_fail). Without one, every problem was already shown
+ * and recorded here (core_refused for scanner refusals, core_fail per failed file), so that one
+ * bad file does not hide the fate of the others. */
 #pragma once
 #include <glib.h>
 #include "core/context.h"
 
+#define CORE_TRANSFER_ERROR (core_transfer_error_quark())
+GQuark core_transfer_error_quark(void);
+typedef enum {
+        CORE_TRANSFER_ERROR_NO_SCANNER,  /* no scanner configured: nothing may be uploaded */
+        CORE_TRANSFER_ERROR_INCOMPLETE,  /* fewer bytes arrived than the server announced */
+        CORE_TRANSFER_ERROR_NO_MATCH,    /* a remote pattern matched nothing */
+        CORE_TRANSFER_ERROR_BAD_PATH,    /* a path that cannot name a local or remote file */
+} CoreTransferErrorCode;
+
 /* put <local> [remote]: a relative local path keeps its directories on the server (created as
- * needed); an absolute one is sent under its base name; an explicit remote path is used as given
- * (its parents created). Returns FALSE when the file was not uploaded (error set, or refused). */
+ * needed); an absolute one (or one with "..") is sent under its base name; an explicit remote
+ * path is used as given (its parents created). Returns FALSE when the file was not uploaded. */
 gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error);
-/* mput: paths already expanded, in order; asks per file while ctx->prompt is on. Scans run ahead
- * of uploads. Returns FALSE if any file was not uploaded. */
+/* mput: paths already expanded, in order; asks per file while ctx->prompt is on (before any
+ * scan). Scans run ahead of uploads. Returns FALSE if any file was not uploaded. */
 gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error);
 /* get <remote> [local]: local NULL → base name in the current directory; an existing directory →
- * inside it; otherwise the new full path. Resumes a `.part` left by an earlier cut transfer. */
+ * inside it; otherwise the new full path. Resumes a `.part` left by an earlier cut transfer
+ * (binary type, SIZE known, part smaller). An existing file is replaced only after a yes while
+ * ctx->prompt is on. */
 gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *local, GError **error);
-/* mget: names or patterns (matched against the server's listing), directories fetched
- * recursively, into local_dir (NULL: current directory). */
+/* mget: names or patterns (matched against the server's listing of the pattern's directory),
+ * directories fetched recursively (depth 32, symlinks not followed), into local_dir (NULL:
+ * current directory; it must exist). Unsafe server names are skipped with a warning. */
 gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const char *local_dir,
                             GError **error);

@@ -1,0 +1,468 @@
+/* core/download.c — get and mget: server files into `<name>.part` under a directory descriptor,
+ * renamed when complete; resume of a cut transfer; hostile names skipped; recursion.
+ * Owns: where a download lands, the overwrite question, the resume decision, the mget walk.
+ * Must not: use a server-supplied name before core_name_is_safe() accepted it, follow a local or
+ * remote symlink, or print directly (ctx->fe does). */
+#include "core/transfer.h"
+#include "core/transfer-private.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/i18n.h"
+#include "core/glob.h"
+#include "core/safename.h"
+#include "core/worker.h"
+
+#define MGET_MAX_DEPTH 32
+
+typedef enum {
+        FETCH_DONE,
+        FETCH_SKIPPED, /* the user said no: not a failure */
+        FETCH_FAILED,  /* error set; the next file may work */
+        FETCH_FATAL,   /* error set; cancelled or the connection is gone */
+} FetchOutcome;
+
+/* ---- jobs run on the worker ---- */
+
+typedef struct {
+        CoreContext *ctx;
+        const char *path;
+        gint64 size;       /* out */
+        GPtrArray *list;   /* out, FtpEntry* */
+} QueryJob;
+
+static gboolean size_job(FtpSession *session, gpointer data, GError **error)
+{
+        QueryJob *job = data;
+        return ftp_session_size(session, job->path, &job->size, error);
+}
+
+static gboolean list_job(FtpSession *session, gpointer data, GError **error)
+{
+        QueryJob *job = data;
+        job->list = ftp_session_list(session, job->path, error);
+        return job->list != NULL;
+}
+
+typedef struct {
+        CoreContext *ctx;
+        const char *remote;
+        int fd;
+        gint64 offset;
+        gint64 expected;   /* -1 unknown */
+        guint64 written;   /* out */
+        CoreProgress progress;
+} RetrJob;
+
+static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
+{
+        RetrJob *job = data;
+        ftp_session_set_type(session, job->ctx->type);
+        return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
+                                core_transfer_progress, &job->progress, &job->written, error);
+}
+
+/* ---- one file ---- */
+
+/* The remote size: SIZE in binary type (a refusal only means "unknown"). */
+static gboolean remote_size(CoreContext *ctx, const char *remote, gint64 *size, GError **error)
+{
+        *size = -1;
+        if (ctx->type != FTP_TYPE_BINARY)
+                return TRUE;
+        QueryJob job = { .ctx = ctx, .path = remote, .size = -1 };
+        GError *failure = NULL;
+        if (core_worker_run(ctx->worker, size_job, &job, &failure)) {
+                *size = job.size;
+                return TRUE;
+        }
+        if (!core_transfer_error_is_fatal(failure)) {
+                g_error_free(failure);
+                return TRUE;
+        }
+        g_propagate_error(error, failure);
+        return FALSE;
+}
+
+/* Asks before replacing what is at `name`; refuses what is not a file. */
+static FetchOutcome check_existing(CoreContext *ctx, CoreAsker *asker, int dirfd, const char *name,
+                                   GError **error)
+{
+        g_autofree char *shown = core_name_escape(name);
+        switch (core_local_kind(dirfd, name, NULL)) {
+        case CORE_LOCAL_MISSING:
+                return FETCH_DONE;
+        case CORE_LOCAL_DIRECTORY:
+        case CORE_LOCAL_OTHER:
+                g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
+                            _("%s exists locally and is not a regular file: not replaced."), shown);
+                return FETCH_FAILED;
+        case CORE_LOCAL_REGULAR:
+        case CORE_LOCAL_SYMLINK: /* replaced by the final rename, never written through */
+                break;
+        }
+        g_autofree char *question = g_strdup_printf(_("%s exists. Overwrite it?"), shown);
+        if (core_asker_confirm(ctx, asker, question))
+                return FETCH_DONE;
+        core_say(ctx, CORE_MSG_WARNING, _("%s was not overwritten."), shown);
+        return FETCH_SKIPPED;
+}
+
+static FetchOutcome failed(GError *failure, GError **error)
+{
+        gboolean fatal = core_transfer_error_is_fatal(failure);
+        g_propagate_error(error, failure);
+        return fatal ? FETCH_FATAL : FETCH_FAILED;
+}
+
+/* RETR into the open `.part`, then checks the size and renames it into place. */
+static FetchOutcome retrieve(CoreContext *ctx, const char *remote, int dirfd, const char *name,
+                             RetrJob *job, GError **error)
+{
+        g_autofree char *shown = core_name_escape(remote);
+        GError *failure = NULL;
+        gboolean ok = core_worker_run(ctx->worker, retr_job, job, &failure);
+        if (close(job->fd) != 0 && ok) {
+                ok = FALSE;
+                g_set_error(&failure, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO,
+                            _("Writing %s.part failed: %s."), name, g_strerror(errno));
+        }
+        gint64 total = job->offset + (gint64)job->written;
+        if (ok && ctx->type == FTP_TYPE_BINARY && job->expected >= 0 && total != job->expected) {
+                ok = FALSE;
+                g_set_error(&failure, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_INCOMPLETE,
+                            _("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes arrived"),
+                            total, job->expected);
+        }
+        if (!ok) {
+                if (total == 0)
+                        core_local_part_remove(dirfd, name);
+                else if (ctx->type == FTP_TYPE_BINARY)
+                        core_say(ctx, CORE_MSG_WARNING,
+                                 _("The partial download is kept as %s.part; get it again to resume."),
+                                 job->progress.name);
+                g_prefix_error(&failure, _("Downloading %s failed: "), shown);
+                return failed(failure, error);
+        }
+        if (!core_local_part_finish(dirfd, name, error))
+                return FETCH_FAILED;
+        g_autofree char *size = g_format_size((guint64)total);
+        if (job->offset > 0) {
+                g_autofree char *from = g_format_size((guint64)job->offset);
+                core_say(ctx, CORE_MSG_INFO, _("Downloaded %s (%s, resumed after %s)."),
+                         job->progress.name, size, from);
+        } else {
+                core_say(ctx, CORE_MSG_INFO, _("Downloaded %s (%s)."), job->progress.name, size);
+        }
+        return FETCH_DONE;
+}
+
+/* Downloads `remote` to `name` under dirfd. listed_size: from a listing (no SIZE), or -1. */
+static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const char *remote, int dirfd,
+                               const char *name, gint64 listed_size, GError **error)
+{
+        FetchOutcome existing = check_existing(ctx, asker, dirfd, name, error);
+        if (existing != FETCH_DONE)
+                return existing;
+        gint64 size = listed_size;
+        if (size < 0) {
+                GError *failure = NULL;
+                if (!remote_size(ctx, remote, &size, &failure))
+                        return failed(failure, error);
+        }
+        g_autofree char *part = core_local_part_name(name);
+        gint64 part_size = -1;
+        gboolean resume = ctx->type == FTP_TYPE_BINARY && size >= 0 &&
+                          core_local_kind(dirfd, part, &part_size) == CORE_LOCAL_REGULAR &&
+                          part_size > 0 && part_size < size;
+        g_autofree char *display = core_name_escape(name);
+        RetrJob job = { .ctx = ctx, .remote = remote, .expected = size,
+                        .progress = { .ctx = ctx, .name = display } };
+        job.fd = core_local_part_open(dirfd, name, resume, &job.offset, error);
+        if (job.fd < 0)
+                return FETCH_FAILED;
+        return retrieve(ctx, remote, dirfd, name, &job, error);
+}
+
+/* ---- get ---- */
+
+typedef struct {
+        int dirfd;
+        char *name;
+} Destination;
+
+static void destination_clear(Destination *dest)
+{
+        if (dest->dirfd >= 0)
+                close(dest->dirfd);
+        dest->dirfd = -1;
+        g_clear_pointer(&dest->name, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Destination, destination_clear)
+
+static gboolean bad_path(GError **error, const char *format, const char *path)
+{
+        g_autofree char *shown = core_name_escape(path);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH, format, shown);
+#pragma GCC diagnostic pop
+        return FALSE;
+}
+
+/* local NULL: the remote base name here; an existing directory: inside it; else the full path. */
+static gboolean resolve_destination(const char *remote, const char *local, Destination *dest,
+                                    GError **error)
+{
+        g_autofree char *base = core_remote_basename(remote);
+        gboolean into_dir = local == NULL || g_file_test(local, G_FILE_TEST_IS_DIR);
+        if (into_dir) {
+                if (!core_name_is_safe(base))
+                        return bad_path(error, _("%s cannot name a local file; give one: get <remote> <local>."),
+                                        remote);
+                dest->dirfd = core_local_dir_open(local != NULL ? local : ".", error);
+                dest->name = g_steal_pointer(&base);
+                return dest->dirfd >= 0;
+        }
+        if (g_str_has_suffix(local, "/"))
+                return bad_path(error, _("The local directory %s does not exist."), local);
+        g_autofree char *dir = g_path_get_dirname(local);
+        g_autofree char *name = g_path_get_basename(local);
+        if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+                return bad_path(error, _("%s cannot name a local file."), local);
+        dest->dirfd = core_local_dir_open(dir, error);
+        dest->name = g_steal_pointer(&name);
+        return dest->dirfd >= 0;
+}
+
+gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *local, GError **error)
+{
+        g_return_val_if_fail(ctx != NULL && remote != NULL, FALSE);
+        g_auto(Destination) dest = { .dirfd = -1 };
+        if (!resolve_destination(remote, local, &dest, error))
+                return FALSE;
+        CoreAsker asker = { 0 };
+        FetchOutcome outcome = fetch_file(ctx, &asker, remote, dest.dirfd, dest.name, -1, error);
+        return outcome == FETCH_DONE || outcome == FETCH_SKIPPED; /* a "no" is not a failure */
+}
+
+/* ---- mget ---- */
+
+typedef struct {
+        CoreContext *ctx;
+        CoreAsker asker;
+        GHashTable *listings;  /* remote directory ("" = current) → GPtrArray of FtpEntry */
+        GHashTable *visited;   /* remote directories already walked */
+        guint done;
+        guint skipped;
+        guint failed;
+        gboolean stop;         /* cancelled or disconnected: nothing more can work */
+} Mget;
+
+static void mget_clear(Mget *m)
+{
+        g_clear_pointer(&m->listings, g_hash_table_unref);
+        g_clear_pointer(&m->visited, g_hash_table_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Mget, mget_clear)
+
+/* Shows and records one failure; takes the error. */
+static void mget_failure(Mget *m, GError *error)
+{
+        if (core_transfer_error_is_fatal(error))
+                m->stop = TRUE;
+        core_fail(m->ctx, error);
+        g_error_free(error);
+        m->failed++;
+}
+
+static void mget_skip(Mget *m, const char *format, const char *name)
+{
+        g_autofree char *shown = core_name_escape(name);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
+        g_autofree char *text = g_strdup_printf(format, shown);
+#pragma GCC diagnostic pop
+        core_say(m->ctx, CORE_MSG_WARNING, "%s", text);
+        m->skipped++;
+}
+
+static GPtrArray *list_remote(CoreContext *ctx, const char *dir, GError **error) /* transfer full */
+{
+        QueryJob job = { .ctx = ctx, .path = dir };
+        if (!core_worker_run(ctx->worker, list_job, &job, error))
+                return NULL;
+        return job.list;
+}
+
+/* The listing of a pattern's directory, fetched once per command. Borrowed. */
+static GPtrArray *cached_listing(Mget *m, const char *dir, GError **error)
+{
+        const char *key = dir != NULL ? dir : "";
+        GPtrArray *list = g_hash_table_lookup(m->listings, key);
+        if (list != NULL)
+                return list;
+        list = list_remote(m->ctx, dir, error);
+        if (list != NULL)
+                g_hash_table_insert(m->listings, g_strdup(key), list);
+        return list;
+}
+
+static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int dirfd, guint depth,
+                        gboolean top);
+
+/* A remote directory into the local subdirectory `name` (created; a symlink there is refused). */
+static void fetch_dir(Mget *m, const char *remote, const char *name, int dirfd, guint depth)
+{
+        if (depth >= MGET_MAX_DEPTH) {
+                mget_skip(m, _("%s is nested too deeply (32 levels): not downloaded."), remote);
+                return;
+        }
+        if (!g_hash_table_add(m->visited, g_strdup(remote)))
+                return; /* reached twice: a loop on the server */
+        GError *error = NULL;
+        int subfd = core_local_subdir_open(dirfd, name, TRUE, &error);
+        if (subfd < 0) {
+                mget_failure(m, error);
+                return;
+        }
+        g_autoptr(GPtrArray) entries = list_remote(m->ctx, remote, &error);
+        if (entries == NULL)
+                mget_failure(m, error);
+        for (guint i = 0; entries != NULL && i < entries->len && !m->stop; i++)
+                fetch_entry(m, remote, g_ptr_array_index(entries, i), subfd, depth + 1, FALSE);
+        close(subfd);
+}
+
+static void fetch_one_file(Mget *m, const char *remote, const FtpEntry *entry, int dirfd, gboolean top)
+{
+        if (top) {
+                g_autofree char *shown = core_name_escape(remote);
+                g_autofree char *question = g_strdup_printf(_("Download %s?"), shown);
+                if (!core_asker_confirm(m->ctx, &m->asker, question)) {
+                        m->stop = m->asker.quit;
+                        return;
+                }
+        }
+        gint64 size = entry->type == FTP_ENTRY_FILE ? entry->size : -1; /* a link's size is its own */
+        GError *error = NULL;
+        switch (fetch_file(m->ctx, &m->asker, remote, dirfd, entry->name, size, &error)) {
+        case FETCH_DONE:
+                m->done++;
+                break;
+        case FETCH_SKIPPED:
+                m->stop = m->asker.quit;
+                break;
+        case FETCH_FAILED:
+        case FETCH_FATAL:
+                mget_failure(m, error);
+                break;
+        }
+}
+
+static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int dirfd, guint depth,
+                        gboolean top)
+{
+        if (m->stop)
+                return;
+        if (!core_name_is_safe(entry->name)) {
+                mget_skip(m, _("Skipped %s: the server sent a name that is not safe as a local file name."),
+                          entry->name);
+                return;
+        }
+        g_autofree char *remote = core_remote_join(rdir, entry->name);
+        switch (entry->type) {
+        case FTP_ENTRY_DIR:
+                fetch_dir(m, remote, entry->name, dirfd, depth);
+                return;
+        case FTP_ENTRY_LINK:
+                if (!top) {
+                        mget_skip(m, _("Skipped %s: symbolic links are not followed."), remote);
+                        return;
+                }
+                /* named by the user: fetched as a file */
+                fetch_one_file(m, remote, entry, dirfd, top);
+                return;
+        case FTP_ENTRY_FILE:
+                fetch_one_file(m, remote, entry, dirfd, top);
+                return;
+        case FTP_ENTRY_OTHER:
+        default:
+                mget_skip(m, _("Skipped %s: not a file or a directory."), remote);
+                return;
+        }
+}
+
+static void mget_pattern(Mget *m, const char *pattern, int dirfd)
+{
+        const char *slash = strrchr(pattern, '/');
+        g_autofree char *rdir = slash == NULL ? NULL
+                                : slash == pattern ? g_strdup("/")
+                                : g_strndup(pattern, (gsize)(slash - pattern));
+        const char *base = slash != NULL ? slash + 1 : pattern;
+        if (base[0] == '\0') { /* "dir/": the directory itself */
+                FtpEntry dir = { .type = FTP_ENTRY_DIR, .size = -1, .mtime = -1 };
+                g_autofree char *name = core_remote_basename(pattern);
+                g_autofree char *parent = slash == pattern ? NULL : g_path_get_dirname(pattern);
+                dir.name = name;
+                fetch_entry(m, parent != NULL && strcmp(parent, ".") != 0 ? parent : NULL, &dir,
+                            dirfd, 0, TRUE);
+                return;
+        }
+        if (rdir != NULL && core_glob_has_magic(rdir)) {
+                mget_failure(m, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
+                                            _("Wildcards work only in the last part of a remote path (%s)."),
+                                            pattern));
+                return;
+        }
+        GError *error = NULL;
+        GPtrArray *entries = cached_listing(m, rdir, &error);
+        if (entries == NULL) {
+                mget_failure(m, error);
+                return;
+        }
+        gboolean magic = core_glob_has_magic(base);
+        g_autofree char *plain = magic ? NULL : core_glob_unescape(base);
+        guint matched = 0;
+        for (guint i = 0; i < entries->len && !m->stop; i++) {
+                const FtpEntry *entry = g_ptr_array_index(entries, i);
+                if (magic ? !core_glob_match(base, entry->name) : strcmp(entry->name, plain) != 0)
+                        continue;
+                matched++;
+                fetch_entry(m, rdir, entry, dirfd, 0, TRUE);
+        }
+        if (matched > 0 || m->stop)
+                return;
+        if (!magic) { /* not in the listing (some servers hide files): try it as a file */
+                FtpEntry file = { .name = plain, .type = FTP_ENTRY_FILE, .size = -1, .mtime = -1 };
+                fetch_entry(m, rdir, &file, dirfd, 0, TRUE);
+                return;
+        }
+        g_autofree char *shown = core_name_escape(pattern);
+        mget_failure(m, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
+                                    _("No remote file matches %s."), shown));
+}
+
+gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const char *local_dir,
+                            GError **error)
+{
+        g_return_val_if_fail(ctx != NULL && remote_patterns != NULL, FALSE);
+        int dirfd = core_local_dir_open(local_dir != NULL ? local_dir : ".", error);
+        if (dirfd < 0)
+                return FALSE;
+        g_auto(Mget) m = {
+                .ctx = ctx,
+                .listings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify)g_ptr_array_unref),
+                .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+        };
+        for (guint i = 0; i < remote_patterns->len && !m.stop; i++)
+                mget_pattern(&m, g_ptr_array_index(remote_patterns, i), dirfd);
+        close(dirfd);
+        if (m.done + m.failed + m.skipped > 1)
+                core_say(ctx, CORE_MSG_INFO, _("%u files downloaded, %u skipped, %u failed."),
+                         m.done, m.skipped, m.failed);
+        return m.failed == 0;
+}

@@ -1,0 +1,70 @@
+/* core/transfer.c — what uploads and downloads share: progress, remote path helpers, the
+ * questions asked per file, and which errors end a whole command.
+ * Must not: transfer anything itself (upload.c and download.c do) or print directly. */
+#include "core/transfer.h"
+#include "core/transfer-private.h"
+
+#include <string.h>
+
+#include "common/i18n.h"
+
+G_DEFINE_QUARK(core-transfer-error-quark, core_transfer_error)
+
+void core_transfer_progress(guint64 done, gint64 total, gpointer data)
+{
+        CoreProgress *progress = data;
+        CoreContext *ctx = progress->ctx;
+        if (ctx->fe.progress != NULL)
+                ctx->fe.progress(progress->name, done, total, ctx->fe.data);
+}
+
+char *core_remote_join(const char *dir, const char *name)
+{
+        if (dir == NULL || dir[0] == '\0')
+                return g_strdup(name);
+        if (g_str_has_suffix(dir, "/"))
+                return g_strconcat(dir, name, NULL);
+        return g_strconcat(dir, "/", name, NULL);
+}
+
+char *core_remote_basename(const char *path)
+{
+        gsize len = strlen(path);
+        while (len > 1 && path[len - 1] == '/')
+                len--;
+        const char *start = path;
+        for (gsize i = 0; i < len; i++) {
+                if (path[i] == '/' && i + 1 < len)
+                        start = path + i + 1;
+        }
+        return g_strndup(start, len - (gsize)(start - path));
+}
+
+gboolean core_transfer_error_is_fatal(const GError *error)
+{
+        if (error == NULL || error->domain != FTP_ERROR)
+                return FALSE;
+        return error->code == FTP_ERROR_CANCELLED || error->code == FTP_ERROR_CLOSED ||
+               error->code == FTP_ERROR_NOT_CONNECTED;
+}
+
+gboolean core_asker_confirm(CoreContext *ctx, CoreAsker *asker, const char *question)
+{
+        if (asker->quit)
+                return FALSE;
+        if (asker->all || !ctx->prompt || ctx->fe.ask == NULL)
+                return TRUE;
+        switch (ctx->fe.ask(question, ctx->fe.data)) {
+        case CORE_ANSWER_YES:
+                return TRUE;
+        case CORE_ANSWER_ALL:
+                asker->all = TRUE;
+                return TRUE;
+        case CORE_ANSWER_QUIT:
+                asker->quit = TRUE;
+                return FALSE;
+        case CORE_ANSWER_NO:
+        default:
+                return FALSE;
+        }
+}

@@ -1,0 +1,283 @@
+/* core/upload.c — put and mput: snapshot → verdict → upload of that same snapshot, or nothing.
+ * Owns: the remote name of a local path, remote parent creation, the per-file questions of mput,
+ * the verdict messages, last_verdict and the upload audit record.
+ * Must not: upload anything without an OK verdict for the very descriptor being sent, re-open
+ * the user's path after the snapshot, or print directly (ctx->fe does). */
+#include "core/transfer.h"
+#include "core/transfer-private.h"
+
+#include <string.h>
+
+#include "common/i18n.h"
+#include "core/safename.h"
+#include "core/worker.h"
+#include "scan/pipeline.h"
+#include "scan/snapshot.h"
+
+#define MPUT_LOOKAHEAD 4
+
+typedef enum {
+        UPLOAD_DONE,
+        UPLOAD_REFUSED, /* the scanner said INFECTED or gave no verdict: reported, nothing sent */
+        UPLOAD_FAILED,  /* error set: this file failed, the next may work */
+        UPLOAD_FATAL,   /* error set: cancelled or the connection is gone; stop the command */
+} UploadOutcome;
+
+/* State of one put/mput command. */
+typedef struct {
+        CoreContext *ctx;
+        GHashTable *made_dirs; /* remote directories already created (or found) by this command */
+        char *server;          /* "host:port", for the audit log */
+} Upload;
+
+static void upload_init(Upload *up, CoreContext *ctx)
+{
+        up->ctx = ctx;
+        up->made_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        up->server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
+}
+
+static void upload_clear(Upload *up)
+{
+        g_clear_pointer(&up->made_dirs, g_hash_table_unref);
+        g_clear_pointer(&up->server, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Upload, upload_clear)
+
+/* The remote name of a local path: relative paths keep their directories ("./" dropped); an
+ * absolute path, or one that climbs with "..", is sent under its base name. transfer full */
+static char *remote_name_for(const char *local)
+{
+        g_autofree char *base = g_path_get_basename(local);
+        if (g_path_is_absolute(local))
+                return g_steal_pointer(&base);
+        g_auto(GStrv) parts = g_strsplit(local, "/", -1);
+        g_autoptr(GPtrArray) kept = g_ptr_array_new();
+        for (char **p = parts; *p != NULL; p++) {
+                if (strcmp(*p, "..") == 0)
+                        return g_steal_pointer(&base);
+                if ((*p)[0] != '\0' && strcmp(*p, ".") != 0)
+                        g_ptr_array_add(kept, *p);
+        }
+        if (kept->len == 0)
+                return g_steal_pointer(&base);
+        g_ptr_array_add(kept, NULL);
+        return g_strjoinv("/", (char **)kept->pdata);
+}
+
+/* One upload, run on the worker thread. */
+typedef struct {
+        Upload *up;
+        const ScanSnapshot *snapshot;
+        const char *remote;
+        CoreProgress progress;
+} StorJob;
+
+/* MKD each missing parent of `remote` once per command. A refused MKD is fine: the directory
+ * usually exists already, and STOR reports it if not. */
+static gboolean make_parents(FtpSession *session, const char *remote, GHashTable *made, GError **error)
+{
+        const char *last = strrchr(remote, '/');
+        if (last == NULL || last == remote)
+                return TRUE;
+        for (const char *p = remote + 1; p <= last; p++) {
+                if (*p != '/' || p[-1] == '/')
+                        continue;
+                g_autofree char *dir = g_strndup(remote, (gsize)(p - remote));
+                if (g_hash_table_contains(made, dir))
+                        continue;
+                g_autoptr(GError) mkd_error = NULL;
+                if (!ftp_session_mkdir(session, dir, &mkd_error) &&
+                    !g_error_matches(mkd_error, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                        g_propagate_error(error, g_steal_pointer(&mkd_error));
+                        return FALSE;
+                }
+                g_hash_table_add(made, g_steal_pointer(&dir));
+        }
+        return TRUE;
+}
+
+static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
+{
+        StorJob *job = data;
+        ftp_session_set_type(session, job->up->ctx->type);
+        if (!make_parents(session, job->remote, job->up->made_dirs, error))
+                return FALSE;
+        return ftp_session_stor(session, job->remote, job->snapshot->fd, job->snapshot->size,
+                                core_transfer_progress, &job->progress, error);
+}
+
+static void remember_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
+{
+        g_autofree char *text = NULL;
+        if (verdict->kind == SCAN_VERDICT_INFECTED)
+                text = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
+        else if (verdict->kind == SCAN_VERDICT_ERROR)
+                text = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
+        else
+                text = g_strdup_printf("OK %s", shown);
+        core_context_set_last_verdict(ctx, text);
+}
+
+/* Says why a file was refused and records the refusal. */
+static void report_refusal(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
+{
+        if (verdict->kind == SCAN_VERDICT_INFECTED) {
+                g_autofree char *signature = core_name_escape(verdict->signature);
+                core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): not uploaded."), shown, signature);
+        } else {
+                g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason
+                                                                           : _("no reason given"));
+                core_say(ctx, CORE_MSG_ERROR,
+                         _("%s was not uploaded: the scanner gave no verdict (%s)."), shown, reason);
+        }
+        core_refused(ctx);
+}
+
+/* Uploads a snapshot the scanner judged, if and only if the verdict is OK. */
+static UploadOutcome upload_scanned(Upload *up, const char *local, const ScanSnapshot *snapshot,
+                                    const ScanVerdict *verdict, const char *remote, GError **error)
+{
+        CoreContext *ctx = up->ctx;
+        g_autofree char *shown = core_name_escape(local);
+        remember_verdict(ctx, verdict, shown);
+        if (verdict->kind != SCAN_VERDICT_OK) {
+                report_refusal(ctx, verdict, shown);
+                return UPLOAD_REFUSED;
+        }
+        StorJob job = { .up = up, .snapshot = snapshot, .remote = remote,
+                        .progress = { .ctx = ctx, .name = shown } };
+        GError *failure = NULL;
+        gboolean ok = core_worker_run(ctx->worker, stor_job, &job, &failure);
+        if (ctx->audit != NULL)
+                scan_audit_upload(ctx->audit, snapshot, ctx->scanner_address, up->server, remote, ok,
+                                  failure ? failure->message : NULL);
+        if (!ok) {
+                g_autofree char *remote_shown = core_name_escape(remote);
+                g_prefix_error(&failure, _("Uploading %s to %s failed: "), shown, remote_shown);
+                gboolean fatal = core_transfer_error_is_fatal(failure);
+                g_propagate_error(error, failure);
+                return fatal ? UPLOAD_FATAL : UPLOAD_FAILED;
+        }
+        g_autofree char *remote_shown = core_name_escape(remote);
+        g_autofree char *size = g_format_size((guint64)snapshot->size);
+        core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), shown, remote_shown, size);
+        return UPLOAD_DONE;
+}
+
+static void warn_audit_failure(CoreContext *ctx)
+{
+        g_autoptr(GError) error = NULL;
+        if (ctx->audit != NULL && !scan_audit_take_error(ctx->audit, &error))
+                core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), error->message);
+}
+
+static gboolean check_scanner(CoreContext *ctx, GError **error)
+{
+        if (ctx->scanner != NULL)
+                return TRUE;
+        g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
+                            _("No scanner is configured, so nothing can be uploaded; "
+                              "set one with --scanner unix:/path or tcp:host:port."));
+        return FALSE;
+}
+
+gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error)
+{
+        g_return_val_if_fail(ctx != NULL && local != NULL, FALSE);
+        if (!check_scanner(ctx, error))
+                return FALSE;
+        g_autofree char *target = remote != NULL ? g_strdup(remote) : remote_name_for(local);
+        g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
+        if (snapshot == NULL)
+                return FALSE;
+        g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        if (ctx->audit != NULL)
+                scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
+        g_auto(Upload) up = { 0 };
+        upload_init(&up, ctx);
+        UploadOutcome outcome = upload_scanned(&up, local, snapshot, verdict, target, error);
+        warn_audit_failure(ctx);
+        return outcome == UPLOAD_DONE;
+}
+
+/* The files the user agrees to send, asked before any scan starts. */
+static GPtrArray *choose_files(CoreContext *ctx, GPtrArray *paths)
+{
+        GPtrArray *chosen = g_ptr_array_new();
+        CoreAsker asker = { 0 };
+        for (guint i = 0; i < paths->len && !asker.quit; i++) {
+                const char *path = g_ptr_array_index(paths, i);
+                g_autofree char *shown = core_name_escape(path);
+                g_autofree char *question = g_strdup_printf(_("Upload %s?"), shown);
+                if (core_asker_confirm(ctx, &asker, question))
+                        g_ptr_array_add(chosen, (gpointer)path);
+        }
+        return chosen;
+}
+
+typedef struct {
+        guint sent;
+        guint refused;
+        guint failed;
+        gboolean stop;
+} MputTally;
+
+static void mput_one(Upload *up, ScanResult *result, MputTally *tally, ScanPipeline *pipeline)
+{
+        CoreContext *ctx = up->ctx;
+        if (tally->stop)
+                return; /* draining after a fatal error */
+        if (result->snapshot == NULL) {
+                core_fail(ctx, result->error);
+                tally->failed++;
+                return;
+        }
+        g_autofree char *remote = remote_name_for(result->path);
+        g_autoptr(GError) error = NULL;
+        switch (upload_scanned(up, result->path, result->snapshot, result->verdict, remote, &error)) {
+        case UPLOAD_DONE:
+                tally->sent++;
+                return;
+        case UPLOAD_REFUSED:
+                tally->refused++;
+                return;
+        case UPLOAD_FATAL:
+                tally->stop = TRUE;
+                scan_pipeline_cancel(pipeline);
+                /* fall through */
+        case UPLOAD_FAILED:
+                core_fail(ctx, error);
+                tally->failed++;
+                return;
+        }
+}
+
+gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error)
+{
+        g_return_val_if_fail(ctx != NULL && local_paths != NULL, FALSE);
+        if (!check_scanner(ctx, error))
+                return FALSE;
+        g_autoptr(GPtrArray) chosen = choose_files(ctx, local_paths);
+        if (chosen->len == 0)
+                return TRUE; /* the user declined every file */
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir,
+                                                             MPUT_LOOKAHEAD);
+        for (guint i = 0; i < chosen->len; i++)
+                scan_pipeline_submit(pipeline, g_ptr_array_index(chosen, i));
+        scan_pipeline_close(pipeline);
+
+        g_auto(Upload) up = { 0 };
+        upload_init(&up, ctx);
+        MputTally tally = { 0 };
+        ScanResult *result;
+        while ((result = scan_pipeline_next(pipeline)) != NULL) {
+                mput_one(&up, result, &tally, pipeline);
+                scan_result_free(result);
+        }
+        warn_audit_failure(ctx);
+        if (chosen->len > 1)
+                core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded (%u refused by the scanner, %u failed)."),
+                         tally.sent, chosen->len, tally.refused, tally.failed);
+        return tally.sent == chosen->len;
+}
