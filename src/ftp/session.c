@@ -405,6 +405,9 @@ static FtpState on_feat(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GEr
         g_clear_pointer(&s->features, g_hash_table_unref);
         s->features = reply->code == 211 ? ftp_parse_feat(reply)
                                          : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        /* RFC 3659: the MLST feature line announces MLSD as well */
+        if (g_hash_table_contains(s->features, "MLST") && !g_hash_table_contains(s->features, "MLSD"))
+                g_hash_table_insert(s->features, g_strdup("MLSD"), g_strdup(""));
         return ftp_session_has_feature(s, "UTF8") ? FTP_STATE_OPTS_UTF8 : FTP_STATE_PWD;
 }
 

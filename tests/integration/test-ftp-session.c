@@ -1,0 +1,787 @@
+/* tests/integration/test-ftp-session.c — the FTP session engine against real servers (pyftpdlib
+ * with MLSD, vsftpd without) and against scripted servers that misbehave on purpose.
+ * Must not: leave servers running or files outside its private temp dirs. */
+#include "config.h"
+#include "ftp/session.h"
+#include "ftp/ascii.h"
+#include "ftpd-fixture.h"
+#include "scripted-ftpd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+static const FtpTimeouts test_timeouts = { .connect_ms = 5000, .reply_ms = 5000, .data_ms = 5000 };
+
+/* ---- helpers ---- */
+
+static void collect_trace(const char *line, gpointer data)
+{
+        g_ptr_array_add(data, g_strdup(line));
+}
+
+static guint trace_count(GPtrArray *trace, const char *prefix)
+{
+        guint n = 0;
+        for (guint i = 0; i < trace->len; i++)
+                n += g_str_has_prefix(g_ptr_array_index(trace, i), prefix);
+        return n;
+}
+
+static FtpSession *session_new(GPtrArray *trace)
+{
+        FtpSession *s = ftp_session_new();
+        ftp_session_set_timeouts(s, &test_timeouts);
+        if (trace)
+                ftp_session_set_trace(s, collect_trace, trace);
+        return s;
+}
+
+static FtpSession *login(const Ftpd *f, GPtrArray *trace)
+{
+        FtpSession *s = session_new(trace);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", f->port, &error));
+        g_assert_no_error(error);
+        g_assert_true(ftp_session_login(s, f->user, f->password, NULL, &error));
+        g_assert_no_error(error);
+        return s;
+}
+
+#define SKIP_IF_DOWN(f)                            \
+        do {                                       \
+                if ((f)->skip_reason) {            \
+                        g_test_skip((f)->skip_reason); \
+                        return;                    \
+                }                                  \
+        } while (0)
+
+/* A private temporary file holding `len` bytes (or empty), opened read-write. */
+static int temp_fd(const char *data, gsize len)
+{
+        char path[] = "/tmp/clamftp-session-file-XXXXXX";
+        int fd = mkstemp(path);
+        g_assert_cmpint(fd, >=, 0);
+        unlink(path);
+        if (len)
+                g_assert_cmpint(write(fd, data, len), ==, (gssize)len);
+        return fd;
+}
+
+static GBytes *fd_contents(int fd)
+{
+        off_t end = lseek(fd, 0, SEEK_END);
+        g_assert_cmpint(end, >=, 0);
+        char *buf = g_malloc(end + 1);
+        g_assert_cmpint(pread(fd, buf, end, 0), ==, end);
+        return g_bytes_new_take(buf, end);
+}
+
+static void assert_bytes_equal(GBytes *got, const char *want, gsize want_len)
+{
+        g_assert_nonnull(got);
+        gsize len = 0;
+        const char *data = g_bytes_get_data(got, &len);
+        g_assert_cmpmem(data, len, want, want_len);
+}
+
+static char *random_bytes(gsize len)
+{
+        char *buf = g_malloc(len);
+        GRand *rand = g_rand_new_with_seed(4711);
+        for (gsize i = 0; i < len; i++)
+                buf[i] = (char)g_rand_int_range(rand, 0, 256);
+        g_rand_free(rand);
+        memcpy(buf, "\r\n\xff\xff\r", 5); /* bytes a text or Telnet layer would touch */
+        return buf;
+}
+
+typedef struct {
+        guint calls;
+        guint64 last_done;
+} ProgressSeen;
+
+static void on_progress(guint64 done, gint64 total, gpointer data)
+{
+        ProgressSeen *seen = data;
+        seen->calls++;
+        seen->last_done = done;
+}
+
+/* ---- against real servers ---- */
+
+static void test_login_good(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = login(f, NULL);
+        g_assert_true(ftp_session_is_logged_in(s));
+        g_assert_cmpstr(ftp_session_cwd(s), ==, "/");
+        g_assert_cmpint(ftp_session_has_feature(s, "MLSD"), ==, f->has_mlsd);
+        g_assert_true(ftp_session_noop(s, NULL));
+        ftp_session_quit(s);
+        g_assert_false(ftp_session_is_connected(s));
+}
+
+static void test_login_bad_password(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = session_new(NULL);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", f->port, &error));
+        g_assert_false(ftp_session_login(s, f->user, "wrong password", NULL, &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_LOGIN);
+        g_assert_nonnull(strstr(error->message, "530"));
+        g_assert_nonnull(strstr(error->message, f->user));
+        g_assert_false(ftp_session_is_logged_in(s));
+}
+
+static void test_directories(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = login(f, NULL);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_mkdir(s, "dirs", &error));
+        g_assert_true(ftp_session_cwd_to(s, "dirs", &error));
+        g_assert_cmpstr(ftp_session_cwd(s), ==, "/dirs");
+        g_assert_true(ftp_session_mkdir(s, "sub dir", &error));
+        g_assert_true(ftp_session_rmdir(s, "sub dir", &error));
+        g_assert_true(ftp_session_cdup(s, &error));
+        g_autofree char *pwd = ftp_session_pwd(s, &error);
+        g_assert_cmpstr(pwd, ==, "/");
+        ftpd_put_file(f, "dirs/old.txt", "x", 1);
+        g_assert_true(ftp_session_rename(s, "dirs/old.txt", "dirs/new.txt", &error));
+        g_autoptr(GBytes) moved = ftpd_get_file(f, "dirs/new.txt");
+        assert_bytes_equal(moved, "x", 1);
+        g_assert_true(ftp_session_delete(s, "dirs/new.txt", &error));
+        g_autoptr(GBytes) gone = ftpd_get_file(f, "dirs/new.txt");
+        g_assert_null(gone);
+        g_assert_true(ftp_session_rmdir(s, "dirs", &error));
+        g_assert_no_error(error);
+        g_assert_false(ftp_session_cwd_to(s, "no-such-dir", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_REFUSED);
+        g_assert_true(ftp_session_is_connected(s));
+}
+
+static gboolean has_entry(GPtrArray *entries, const char *name, FtpEntryType type, gint64 size)
+{
+        for (guint i = 0; i < entries->len; i++) {
+                const FtpEntry *e = g_ptr_array_index(entries, i);
+                if (g_strcmp0(e->name, name) == 0 && e->type == type && (size < 0 || e->size == size))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+static void test_listings(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = login(f, trace);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_mkdir(s, "ls", &error));
+        g_assert_true(ftp_session_mkdir(s, "ls/sub", &error));
+        ftpd_put_file(f, "ls/one file.txt", "hello", 5);
+
+        g_autoptr(GPtrArray) entries = ftp_session_list(s, "ls", &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(entries->len, ==, 2);
+        g_assert_true(has_entry(entries, "one file.txt", FTP_ENTRY_FILE, 5));
+        g_assert_true(has_entry(entries, "sub", FTP_ENTRY_DIR, -1));
+        g_assert_cmpuint(trace_count(trace, f->has_mlsd ? "--> MLSD" : "--> LIST"), ==, 1);
+
+        g_assert_true(ftp_session_cwd_to(s, "ls", &error));
+        g_autoptr(GPtrArray) here = ftp_session_list(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_true(has_entry(here, "one file.txt", FTP_ENTRY_FILE, 5));
+
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(names->len, ==, 2);
+        g_assert_true(g_ptr_array_find_with_equal_func(names, "one file.txt", g_str_equal, NULL));
+        g_assert_true(g_ptr_array_find_with_equal_func(names, "sub", g_str_equal, NULL));
+
+        g_autofree char *raw = ftp_session_list_raw(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(strstr(raw, "one file.txt"));
+        g_assert_null(strchr(raw, '\r'));
+}
+
+static void test_size_mdtm(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = login(f, trace);
+        g_autofree char *content = random_bytes(1234);
+        ftpd_put_file(f, "sized.bin", content, 1234);
+        g_autoptr(GError) error = NULL;
+        ftp_session_set_type(s, FTP_TYPE_ASCII);
+        gint64 size = -1, mtime = -1;
+        g_assert_true(ftp_session_size(s, "sized.bin", &size, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(size, ==, 1234);
+        g_assert_cmpuint(trace_count(trace, "--> TYPE I"), ==, 1); /* SIZE is asked in binary mode */
+        g_assert_true(ftp_session_mdtm(s, "sized.bin", &mtime, &error));
+        g_assert_no_error(error);
+        gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+        g_assert_cmpint(ABS(now - mtime), <, 24 * 3600);
+        g_assert_false(ftp_session_size(s, "missing.bin", &size, &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_REFUSED);
+}
+
+static void stor_retr(const Ftpd *f, gboolean passive)
+{
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = login(f, trace);
+        ftp_session_set_passive(s, passive);
+        const gsize len = 3 * 1024 * 1024 + 17;
+        g_autofree char *content = random_bytes(len);
+        const char *name = passive ? "passive.bin" : "active.bin";
+        g_autoptr(GError) error = NULL;
+
+        int up = temp_fd(content, len);
+        ProgressSeen seen = { 0 };
+        g_assert_true(ftp_session_stor(s, name, up, (gint64)len, on_progress, &seen, &error));
+        g_assert_no_error(error);
+        close(up);
+        g_assert_cmpuint(seen.last_done, ==, len);
+        g_autoptr(GBytes) on_server = ftpd_get_file(f, name);
+        assert_bytes_equal(on_server, content, len);
+
+        int down = temp_fd(NULL, 0);
+        guint64 written = 0;
+        g_assert_true(ftp_session_retr(s, name, down, 0, (gint64)len, NULL, NULL, &written, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(written, ==, len);
+        g_autoptr(GBytes) got = fd_contents(down);
+        close(down);
+        assert_bytes_equal(got, content, len);
+
+        g_assert_cmpuint(trace_count(trace, "--> TYPE"), ==, 1); /* cached across transfers */
+        g_assert_cmpuint(trace_count(trace, passive ? "--> EPSV" : "--> EPRT"), ==, 2);
+}
+
+static void test_stor_retr_passive(gconstpointer data)
+{
+        SKIP_IF_DOWN((const Ftpd *)data);
+        stor_retr(data, TRUE);
+}
+
+static void test_stor_retr_active(gconstpointer data)
+{
+        SKIP_IF_DOWN((const Ftpd *)data);
+        stor_retr(data, FALSE);
+}
+
+static void test_retr_resume(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = login(f, NULL);
+        const gsize len = 300000, offset = 100000;
+        g_autofree char *content = random_bytes(len);
+        ftpd_put_file(f, "resume.bin", content, len);
+        int down = temp_fd(content, offset); /* the part a cut transfer left behind */
+        guint64 written = 0;
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_retr(s, "resume.bin", down, offset, len, NULL, NULL, &written, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(written, ==, len - offset);
+        g_autoptr(GBytes) got = fd_contents(down);
+        close(down);
+        assert_bytes_equal(got, content, len);
+}
+
+static void test_ascii(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = login(f, NULL);
+        g_autoptr(GError) error = NULL;
+        ftp_session_set_type(s, FTP_TYPE_ASCII);
+
+        static const char text[] = "one\ntwo\r\nthree\n";
+        int up = temp_fd(text, strlen(text));
+        g_assert_true(ftp_session_stor(s, "up.txt", up, strlen(text), NULL, NULL, &error));
+        g_assert_no_error(error);
+        close(up);
+        /* on the wire it was "one\r\ntwo\r\nthree\r\n"; pyftpdlib stores its native LF form */
+        g_autoptr(GBytes) stored = ftpd_get_file(f, "up.txt");
+        const char *want = f->converts_ascii ? "one\ntwo\nthree\n" : "one\r\ntwo\r\nthree\r\n";
+        assert_bytes_equal(stored, want, strlen(want));
+
+        static const char crlf[] = "x\r\ny\r\n";
+        ftpd_put_file(f, "down.txt", crlf, strlen(crlf));
+        int down = temp_fd(NULL, 0);
+        g_assert_true(ftp_session_retr(s, "down.txt", down, 0, -1, NULL, NULL, NULL, &error));
+        g_assert_no_error(error);
+        g_autoptr(GBytes) got = fd_contents(down);
+        close(down);
+        /* vsftpd sends the stored CRLF as is, pyftpdlib normalises line ends first: LF either way */
+        assert_bytes_equal(got, "x\ny\n", 4);
+
+        ftp_session_set_type(s, FTP_TYPE_BINARY);
+        int raw = temp_fd(NULL, 0);
+        g_assert_true(ftp_session_retr(s, "down.txt", raw, 0, -1, NULL, NULL, NULL, &error));
+        g_autoptr(GBytes) bytes = fd_contents(raw);
+        close(raw);
+        assert_bytes_equal(bytes, crlf, strlen(crlf));
+}
+
+static void test_ctrl_refused(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = login(f, trace);
+        ftpd_put_file(f, "keep.txt", "k", 1);
+        guint sent = trace_count(trace, "-->");
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_session_cwd_to(s, "x\r\nDELE keep.txt", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT);
+        g_clear_error(&error);
+        g_assert_false(ftp_session_rename(s, "keep.txt", "y\nDELE keep.txt", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT);
+        g_clear_error(&error);
+        int fd = temp_fd(NULL, 0);
+        g_assert_false(ftp_session_retr(s, "keep.txt\r\nQUIT", fd, 0, -1, NULL, NULL, NULL, &error));
+        close(fd);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT);
+        g_assert_cmpuint(trace_count(trace, "-->"), ==, sent); /* nothing at all was sent */
+        g_assert_true(ftp_session_noop(s, NULL));
+        g_autoptr(GBytes) kept = ftpd_get_file(f, "keep.txt");
+        assert_bytes_equal(kept, "k", 1);
+}
+
+/* ---- against scripted servers ---- */
+
+static FtpSession *scripted_session(ScriptedFtpd *server, GError **error)
+{
+        FtpSession *s = session_new(NULL);
+        if (ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), error))
+                ftp_session_login(s, "u", "p", NULL, error);
+        return s;
+}
+
+static void assert_script_ok(ScriptedFtpd *server)
+{
+        g_autofree char *failure = scripted_ftpd_finish(server);
+        g_assert_cmpstr(failure, ==, NULL);
+}
+
+static void script_greeting_120(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_send(c, "120 ready in a moment\r\n"))
+                return;
+        scripted_login(c, "");
+}
+
+static void test_greeting_120_then_220(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_greeting_120, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        g_assert_true(ftp_session_is_logged_in(s));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void script_send_and_close(ScriptedConn *c, gpointer data)
+{
+        scripted_send(c, data);
+}
+
+static void test_greeting_421(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_send_and_close, "421 Too many connections from your IP\r\n");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CLOSED);
+        g_assert_nonnull(strstr(error->message, "Too many connections"));
+        g_assert_false(ftp_session_is_connected(s));
+        assert_script_ok(server);
+}
+
+static void test_greeting_500_oops(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_send_and_close,
+                                                   "500 OOPS: vsftpd: refusing to run with writable root\r\n");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CONNECT);
+        g_assert_nonnull(strstr(error->message, "OOPS: vsftpd: refusing"));
+        g_assert_false(ftp_session_is_connected(s));
+        assert_script_ok(server);
+}
+
+static void script_preauth(ScriptedConn *c, gpointer data)
+{
+        if (scripted_send(c, "230 already logged in\r\n") && scripted_expect(c, "FEAT") &&
+            scripted_send(c, "211-Features:\r\n UTF8\r\n211 End\r\n") && scripted_expect(c, "OPTS UTF8 ON") &&
+            scripted_send(c, "200 ok\r\n") && scripted_expect(c, "PWD"))
+                scripted_send(c, "257 \"/home\"\r\n");
+}
+
+static void test_greeting_230_preauthenticated(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_preauth, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        g_assert_true(ftp_session_is_logged_in(s));
+        g_assert_cmpstr(ftp_session_cwd(s), ==, "/home");
+        assert_script_ok(server);
+}
+
+static void script_421_in_session(ScriptedConn *c, gpointer data)
+{
+        if (scripted_login(c, "") && scripted_expect(c, "CWD somewhere"))
+                scripted_send(c, "421 Idle timeout, closing control connection\r\n");
+}
+
+static void test_421_mid_session(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_421_in_session, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        g_assert_false(ftp_session_cwd_to(s, "somewhere", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CLOSED);
+        g_assert_nonnull(strstr(error->message, "421 Idle timeout"));
+        g_assert_nonnull(strstr(error->message, "`open`"));
+        g_assert_false(ftp_session_is_connected(s));
+        g_clear_error(&error);
+        g_assert_false(ftp_session_noop(s, &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED);
+        assert_script_ok(server);
+}
+
+static void script_endless_greeting(ScriptedConn *c, gpointer data)
+{
+        gint64 give_up = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        gulong pause_us = GPOINTER_TO_UINT(data);
+        while (g_get_monotonic_time() < give_up && scripted_send(c, "220-still greeting you\r\n"))
+                if (pause_us)
+                        g_usleep(pause_us); /* a slow drip, on purpose */
+}
+
+static void test_endless_greeting_hits_cap(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_endless_greeting, GUINT_TO_POINTER(0));
+        g_autoptr(GError) error = NULL;
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_PROTOCOL);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 4 * G_USEC_PER_SEC);
+        g_assert_false(ftp_session_is_connected(s));
+        assert_script_ok(server);
+}
+
+static void test_endless_greeting_hits_deadline(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_endless_greeting, GUINT_TO_POINTER(50 * 1000));
+        g_autoptr(FtpSession) s = ftp_session_new();
+        FtpTimeouts quick = { .connect_ms = 2000, .reply_ms = 600, .data_ms = 2000 };
+        ftp_session_set_timeouts(s, &quick);
+        g_autoptr(GError) error = NULL;
+        gint64 start = g_get_monotonic_time();
+        g_assert_false(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_TIMEOUT);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+        g_assert_false(ftp_session_is_connected(s));
+        assert_script_ok(server);
+}
+
+/* Serves one NLST on an accepted data connection. */
+static gboolean serve_nlst(ScriptedConn *c, int listen_fd, const char *body)
+{
+        if (!scripted_expect(c, "NLST") || !scripted_send(c, "150 here it comes\r\n"))
+                return FALSE;
+        int fd = scripted_data_accept(listen_fd);
+        if (fd < 0) {
+                scripted_fail(c, "the client did not open the data connection on the control peer");
+                return FALSE;
+        }
+        scripted_data_send(fd, body, strlen(body));
+        close(fd);
+        return scripted_send(c, "226 done\r\n");
+}
+
+static void script_pasv_elsewhere(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode (10,9,8,7,%u,%u).\r\n", port >> 8, port & 0xff);
+        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, "502 no EPSV here\r\n") &&
+            scripted_expect(c, "PASV") && scripted_send(c, pasv) && serve_nlst(c, listen_fd, "a\r\nb\r\n") &&
+            scripted_expect(c, "PASV") && scripted_send(c, pasv)) /* EPSV's failure is remembered */
+                serve_nlst(c, listen_fd, "c\r\n");
+        close(listen_fd);
+}
+
+static void test_pasv_address_ignored(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_pasv_elsewhere, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_autoptr(GPtrArray) first = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(first->len, ==, 2);
+        g_assert_cmpstr(g_ptr_array_index(first, 1), ==, "b");
+        g_autoptr(GPtrArray) second = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(second->len, ==, 1);
+        assert_script_ok(server);
+}
+
+static void script_active_foreign(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_login(c, ""))
+                return;
+        g_autofree char *eprt = scripted_read_line(c);
+        guint port = 0;
+        if (!eprt || sscanf(eprt, "EPRT |1|127.0.0.1|%u|", &port) != 1) {
+                scripted_fail(c, "expected EPRT on 127.0.0.1, got “%s”", eprt ? eprt : "(nothing)");
+                return;
+        }
+        if (!scripted_send(c, "200 ok\r\n") || !scripted_expect(c, "NLST"))
+                return;
+        int foreign = scripted_data_connect("127.0.0.2", (guint16)port);
+        scripted_send(c, "150 opening\r\n");
+        char byte;
+        if (foreign < 0 || recv(foreign, &byte, 1, 0) != 0) /* the client must hang up on a stranger */
+                scripted_fail(c, "the connection from 127.0.0.2 was not closed by the client");
+        if (foreign >= 0)
+                close(foreign);
+        int fd = scripted_data_connect("127.0.0.1", (guint16)port);
+        scripted_data_send(fd, "mine\r\n", 6);
+        close(fd);
+        scripted_send(c, "226 done\r\n");
+}
+
+static void test_active_rejects_foreign_peer(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_active_foreign, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        ftp_session_set_passive(s, FALSE);
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(names->len, ==, 1);
+        g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "mine");
+        assert_script_ok(server);
+}
+
+static void script_stray_reply(ScriptedConn *c, gpointer data)
+{
+        if (scripted_send(c, "220 hi\r\n") && scripted_expect(c, "USER") && scripted_send(c, "230 in\r\n") &&
+            scripted_expect(c, "FEAT") && scripted_send(c, "500 no\r\n") && scripted_expect(c, "PWD") &&
+            scripted_send(c, "257 \"/\"\r\n226 a stray reply nobody asked for\r\n") && scripted_expect(c, "NOOP") &&
+            scripted_send(c, "200 in step again\r\n") && scripted_expect(c, "PWD"))
+                scripted_send(c, "257 \"/right\"\r\n");
+}
+
+static void test_stray_reply_resynchronises(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_stray_reply, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        g_autofree char *pwd = ftp_session_pwd(s, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(pwd, ==, "/right");
+        assert_script_ok(server);
+}
+
+static void script_ctrl_chars(ScriptedConn *c, gpointer data)
+{
+        if (scripted_login(c, "") && scripted_expect(c, "NOOP")) /* the refused CWD never reached us */
+                scripted_send(c, "200 ok\r\n");
+}
+
+static void test_ctrl_chars_send_nothing(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_ctrl_chars, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_false(ftp_session_cwd_to(s, "a\r\nDELE x", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT);
+        g_clear_error(&error);
+        g_assert_null(ftp_session_command(s, "NOOP\r\nDELE x", &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT);
+        g_assert_true(ftp_session_noop(s, NULL));
+        assert_script_ok(server);
+}
+
+typedef struct {
+        const char *body;   /* what the data connection carries before it closes */
+        const char *final;  /* the reply after it */
+} CutScript;
+
+static void script_cut_download(ScriptedConn *c, gpointer data)
+{
+        const CutScript *cut = data;
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *epsv = g_strdup_printf("229 Entering Extended Passive Mode (|||%u|)\r\n", port);
+        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
+            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR big") &&
+            scripted_send(c, "150 sending\r\n")) {
+                int fd = scripted_data_accept(listen_fd);
+                scripted_data_send(fd, cut->body, strlen(cut->body));
+                close(fd);
+                scripted_send(c, cut->final);
+        }
+        close(listen_fd);
+}
+
+static void run_cut_download(const CutScript *cut, gint64 expected_size)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_cut_download, (gpointer)cut);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        int fd = temp_fd(NULL, 0);
+        guint64 written = 0;
+        g_assert_false(ftp_session_retr(s, "big", fd, 0, expected_size, NULL, NULL, &written, &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_DATA);
+        g_assert_cmpuint(written, ==, strlen(cut->body));
+        g_autoptr(GBytes) kept = fd_contents(fd);
+        close(fd);
+        assert_bytes_equal(kept, cut->body, strlen(cut->body));
+        assert_script_ok(server);
+}
+
+static void test_cut_download_error_reply(void)
+{
+        static const CutScript cut = { "first part", "426 Connection closed; transfer aborted.\r\n" };
+        run_cut_download(&cut, -1);
+}
+
+static void test_cut_download_short_of_size(void)
+{
+        static const CutScript cut = { "only this", "226 Transfer complete.\r\n" };
+        run_cut_download(&cut, 5000);
+}
+
+static void script_abort(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
+        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
+            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR endless") &&
+            scripted_send(c, "150 sending\r\n")) {
+                int fd = scripted_data_accept(listen_fd);
+                g_autofree char *chunk = g_malloc0(64 * 1024);
+                gint64 give_up = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+                while (fd >= 0 && g_get_monotonic_time() < give_up && scripted_data_send(fd, chunk, 64 * 1024))
+                        ; /* until the client closes the data connection */
+                if (fd >= 0)
+                        close(fd);
+                if (scripted_expect(c, "ABOR") && scripted_send(c, "426 aborted\r\n226 ABOR ok\r\n") &&
+                    scripted_expect(c, "PWD"))
+                        scripted_send(c, "257 \"/still\"\r\n");
+        }
+        close(listen_fd);
+}
+
+static void cancel_on_progress(guint64 done, gint64 total, gpointer data)
+{
+        guint64 one = 1;
+        g_assert_cmpint(write(GPOINTER_TO_INT(data), &one, sizeof one), ==, sizeof one);
+}
+
+static void test_cancel_sends_abor(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_abort, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        int cancel = eventfd(0, EFD_CLOEXEC);
+        ftp_session_set_cancel_fd(s, cancel);
+        int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        g_assert_false(ftp_session_retr(s, "endless", fd, 0, -1, cancel_on_progress, GINT_TO_POINTER(cancel), NULL,
+                                        &error));
+        close(fd);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CANCELLED);
+        g_clear_error(&error);
+        close(cancel);
+        ftp_session_set_cancel_fd(s, -1);
+        g_assert_true(ftp_session_is_connected(s));
+        g_autofree char *pwd = ftp_session_pwd(s, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(pwd, ==, "/still");
+        assert_script_ok(server);
+}
+
+/* ---- TYPE A conversion, pure ---- */
+
+static void test_ascii_cr_at_buffer_boundary(void)
+{
+        FtpAsciiDecoder dec = { 0 };
+        char out[16];
+        gsize n = ftp_ascii_decode(&dec, "ab\r", 3, out);
+        n += ftp_ascii_decode(&dec, "\ncd\r", 4, out + n);
+        n += ftp_ascii_decode(&dec, "x\r", 2, out + n);
+        n += ftp_ascii_decode_finish(&dec, out + n);
+        g_assert_cmpmem(out, n, "ab\ncd\rx\r", 8);
+
+        FtpAsciiEncoder enc = { 0 };
+        char wire[16];
+        gsize m = ftp_ascii_encode(&enc, "a\r", 2, wire);
+        m += ftp_ascii_encode(&enc, "\nb\n", 3, wire + m);
+        g_assert_cmpmem(wire, m, "a\r\nb\r\n", 6);
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/ftp/ascii/cr-at-buffer-boundary", test_ascii_cr_at_buffer_boundary);
+        g_test_add_func("/ftp/session/scripted/greeting-120-then-220", test_greeting_120_then_220);
+        g_test_add_func("/ftp/session/scripted/greeting-421-reported", test_greeting_421);
+        g_test_add_func("/ftp/session/scripted/greeting-500-oops-reported", test_greeting_500_oops);
+        g_test_add_func("/ftp/session/scripted/greeting-230-preauthenticated", test_greeting_230_preauthenticated);
+        g_test_add_func("/ftp/session/scripted/421-mid-session-closes", test_421_mid_session);
+        g_test_add_func("/ftp/session/scripted/endless-greeting-hits-cap", test_endless_greeting_hits_cap);
+        g_test_add_func("/ftp/session/scripted/dripping-greeting-hits-deadline", test_endless_greeting_hits_deadline);
+        g_test_add_func("/ftp/session/scripted/pasv-address-ignored", test_pasv_address_ignored);
+        g_test_add_func("/ftp/session/scripted/active-rejects-foreign-peer", test_active_rejects_foreign_peer);
+        g_test_add_func("/ftp/session/scripted/stray-reply-resynchronises", test_stray_reply_resynchronises);
+        g_test_add_func("/ftp/session/scripted/ctrl-chars-send-nothing", test_ctrl_chars_send_nothing);
+        g_test_add_func("/ftp/session/scripted/cut-download-error-reply", test_cut_download_error_reply);
+        g_test_add_func("/ftp/session/scripted/cut-download-short-of-size", test_cut_download_short_of_size);
+        g_test_add_func("/ftp/session/scripted/cancel-sends-abor", test_cancel_sends_abor);
+
+        Ftpd *servers[] = { ftpd_start(FTPD_PYFTPDLIB), ftpd_start(FTPD_VSFTPD) };
+        static const struct {
+                const char *name;
+                GTestDataFunc func;
+        } cases[] = {
+                { "login-good", test_login_good },
+                { "login-bad-password-says-why", test_login_bad_password },
+                { "directories", test_directories },
+                { "listings-mlsd-or-list-and-nlst", test_listings },
+                { "size-in-binary-and-mdtm", test_size_mdtm },
+                { "stor-retr-binary-passive", test_stor_retr_passive },
+                { "stor-retr-binary-active", test_stor_retr_active },
+                { "retr-resumes-at-offset", test_retr_resume },
+                { "ascii-converts-line-ends", test_ascii },
+                { "ctrl-chars-refused", test_ctrl_refused },
+        };
+        for (guint i = 0; i < G_N_ELEMENTS(servers); i++)
+                for (guint j = 0; j < G_N_ELEMENTS(cases); j++) {
+                        g_autofree char *path = g_strdup_printf("/ftp/session/%s/%s", servers[i]->name, cases[j].name);
+                        g_test_add_data_func(path, servers[i], cases[j].func);
+                }
+        int rc = g_test_run();
+        for (guint i = 0; i < G_N_ELEMENTS(servers); i++)
+                ftpd_stop(servers[i]);
+        return rc;
+}
