@@ -1,0 +1,239 @@
+/* tests/unit/test-core-options.c — ftp:// URLs, command-line options, the config file and their
+ * precedence. Must not: read the user's real config (XDG_CONFIG_HOME points at a temporary dir). */
+#include "core/options.h"
+#include <glib/gstdio.h>
+
+typedef struct {
+        const char *text;
+        const char *host;   /* NULL: the URL is refused */
+        guint16 port;
+        const char *user;
+        const char *password;
+        const char *path;
+} UrlCase;
+
+static const UrlCase url_cases[] = {
+        { "ftp://ftp.example.org", "ftp.example.org", 21, NULL, NULL, NULL },
+        { "ftp://ftp.example.org/", "ftp.example.org", 21, NULL, NULL, NULL },
+        { "ftp://bob@host:2121/pub/dir", "host", 2121, "bob", NULL, "pub/dir" },
+        { "ftp://bob:s%40cret@host/", "host", 21, "bob", "s@cret", NULL },
+        { "ftp://b%20b:p@host/a%20b", "host", 21, "b b", "p", "a b" },
+        { "ftp://host/%2Fetc", "host", 21, NULL, NULL, "/etc" },
+        { "ftp://anonymous@host/", "host", 21, "anonymous", "clamftp@", NULL },
+        { "ftp://anonymous:me%40x@host", "host", 21, "anonymous", "me@x", NULL },
+        { "ftp://[::1]:2121/", "::1", 2121, NULL, NULL, NULL },
+        { "FTP://host", "host", 21, NULL, NULL, NULL },
+        { "host.example:2121", "host.example", 2121, NULL, NULL, NULL },
+        { "127.0.0.1", "127.0.0.1", 21, NULL, NULL, NULL },
+        { "http://host/", NULL, 0, NULL, NULL, NULL },
+        { "ftps://host/", NULL, 0, NULL, NULL, NULL },
+        { "ftp://", NULL, 0, NULL, NULL, NULL },
+        { "ftp://host:0/", NULL, 0, NULL, NULL, NULL },
+        { "ftp://host:70000/", NULL, 0, NULL, NULL, NULL },
+        { "ftp://u%0d%0aDELE%20x:p@host/", NULL, 0, NULL, NULL, NULL },
+        { "ftp://host/a%0ab", NULL, 0, NULL, NULL, NULL },
+};
+
+static void test_url_table(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(url_cases); i++) {
+                const UrlCase *c = &url_cases[i];
+                g_test_message("url %s", c->text);
+                g_autoptr(GError) error = NULL;
+                g_autoptr(CoreUrl) url = core_url_parse(c->text, &error);
+                if (!c->host) {
+                        g_assert_null(url);
+                        g_assert_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE);
+                        continue;
+                }
+                g_assert_no_error(error);
+                g_assert_cmpstr(url->host, ==, c->host);
+                g_assert_cmpuint(url->port, ==, c->port);
+                g_assert_cmpstr(url->user, ==, c->user);
+                g_assert_cmpstr(url->password, ==, c->password);
+                g_assert_cmpstr(url->path, ==, c->path);
+        }
+}
+
+typedef struct {
+        char *dir;
+} Fixture;
+
+static void fixture_set_up(Fixture *f, gconstpointer data)
+{
+        f->dir = g_dir_make_tmp("options-XXXXXX", NULL);
+        g_assert_nonnull(f->dir);
+        g_autofree char *conf_dir = g_build_filename(f->dir, "clamftp", NULL);
+        g_assert_cmpint(g_mkdir(conf_dir, 0700), ==, 0);
+        g_setenv("XDG_CONFIG_HOME", f->dir, TRUE);
+}
+
+static void fixture_tear_down(Fixture *f, gconstpointer data)
+{
+        g_autofree char *conf = g_build_filename(f->dir, "clamftp", "clamftp.conf", NULL);
+        g_autofree char *conf_dir = g_build_filename(f->dir, "clamftp", NULL);
+        g_autofree char *other = g_build_filename(f->dir, "other.conf", NULL);
+        g_unlink(conf);
+        g_unlink(other);
+        g_rmdir(conf_dir);
+        g_rmdir(f->dir);
+        g_free(f->dir);
+}
+
+static void write_default_config(Fixture *f, const char *text)
+{
+        g_autofree char *conf = g_build_filename(f->dir, "clamftp", "clamftp.conf", NULL);
+        g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+}
+
+static CoreOptions *parse(const char *const *args, GError **error)
+{
+        return core_options_parse((int)g_strv_length((char **)args), (char **)args, error);
+}
+
+/* g_get_user_config_dir() is cached by GLib: these tests pass the file with --config instead,
+ * and check the default path only through a subprocess-free rule (missing default is fine). */
+static void test_defaults(Fixture *f, gconstpointer data)
+{
+        const char *args[] = { "clamftp", NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(args, &error);
+        g_assert_no_error(error);
+        g_assert_true(opts->passive);
+        g_assert_false(opts->active);
+        g_assert_false(opts->no_prompt);
+        g_assert_null(opts->commands);
+        g_assert_null(opts->url);
+}
+
+static void test_command_line(Fixture *f, gconstpointer data)
+{
+        const char *args[] = { "clamftp", "--line", "-c", "pwd; ls", "--scanner", "tcp:127.0.0.1:3310",
+                               "--audit-log", "/tmp/a.jsonl", "--active", "-n",
+                               "ftp://bob@example.org:2121/pub", NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(args, &error);
+        g_assert_no_error(error);
+        g_assert_true(opts->line);
+        g_assert_cmpstr(opts->commands, ==, "pwd; ls");
+        g_assert_cmpstr(opts->scanner, ==, "tcp:127.0.0.1:3310");
+        g_assert_cmpstr(opts->audit_log, ==, "/tmp/a.jsonl");
+        g_assert_true(opts->active);
+        g_assert_true(opts->no_prompt);
+        g_assert_nonnull(opts->url);
+        g_assert_cmpstr(opts->url->host, ==, "example.org");
+        g_assert_cmpuint(opts->url->port, ==, 2121);
+        g_assert_cmpstr(opts->url->path, ==, "pub");
+}
+
+typedef struct {
+        const char *name;
+        const char *args[6];
+} BadArgsCase;
+
+static const BadArgsCase bad_args[] = {
+        { "c-and-b", { "clamftp", "-c", "pwd", "-b", "file", NULL } },
+        { "two-urls", { "clamftp", "ftp://a", "ftp://b", NULL } },
+        { "bad-url", { "clamftp", "http://a/", NULL } },
+        { "unknown-option", { "clamftp", "--no-scan", NULL } },
+        { "missing-config", { "clamftp", "--config", "/nonexistent/clamftp.conf", NULL } },
+};
+
+static void test_bad_arguments(Fixture *f, gconstpointer data)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(bad_args); i++) {
+                g_test_message("case %s", bad_args[i].name);
+                g_autoptr(GError) error = NULL;
+                g_autoptr(CoreOptions) opts = parse(bad_args[i].args, &error);
+                g_assert_null(opts);
+                g_assert_nonnull(error);
+                g_assert_true(error->domain == CORE_OPTIONS_ERROR);
+        }
+}
+
+static char *other_config(Fixture *f, const char *text)
+{
+        char *path = g_build_filename(f->dir, "other.conf", NULL);
+        g_assert_true(g_file_set_contents(path, text, -1, NULL));
+        return path;
+}
+
+static void test_config_file(Fixture *f, gconstpointer data)
+{
+        g_autofree char *path = other_config(f,
+                "[scanner]\naddress=tcp:10.0.0.1:3310\ntimeout=30\n"
+                "[ftp]\npassive=false\nconnect-timeout=5\nreply-timeout=10\ndata-timeout=20\n"
+                "[audit]\npath=/var/tmp/audit.jsonl\n");
+        const char *args[] = { "clamftp", "--config", path, NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(args, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(opts->scanner, ==, "tcp:10.0.0.1:3310");
+        g_assert_cmpint(opts->scanner_timeout_ms, ==, 30000);
+        g_assert_false(opts->passive);
+        g_assert_cmpint(opts->timeouts.connect_ms, ==, 5000);
+        g_assert_cmpint(opts->timeouts.reply_ms, ==, 10000);
+        g_assert_cmpint(opts->timeouts.data_ms, ==, 20000);
+        g_assert_cmpstr(opts->audit_log, ==, "/var/tmp/audit.jsonl");
+}
+
+static void test_command_line_beats_config(Fixture *f, gconstpointer data)
+{
+        g_autofree char *path = other_config(f, "[scanner]\naddress=tcp:10.0.0.1:3310\n[audit]\npath=/x\n");
+        const char *args[] = { "clamftp", "--config", path, "--scanner", "unix:/run/mine.sock",
+                               "--audit-log", "/y", NULL };
+        g_autoptr(CoreOptions) opts = parse(args, NULL);
+        g_assert_nonnull(opts);
+        g_assert_cmpstr(opts->scanner, ==, "unix:/run/mine.sock");
+        g_assert_cmpstr(opts->audit_log, ==, "/y");
+}
+
+static void test_bad_config_values(Fixture *f, gconstpointer data)
+{
+        static const char *const texts[] = {
+                "[ftp]\nreply-timeout=soon\n",
+                "[ftp]\nconnect-timeout=0\n",
+                "[ftp]\npassive=perhaps\n",
+                "[scanner]\ntimeout=-5\n",
+                "not a key file\n",
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+                g_test_message("config %s", texts[i]);
+                g_autofree char *path = other_config(f, texts[i]);
+                const char *args[] = { "clamftp", "--config", path, NULL };
+                g_autoptr(GError) error = NULL;
+                g_autoptr(CoreOptions) opts = parse(args, &error);
+                g_assert_null(opts);
+                g_assert_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG);
+        }
+}
+
+static void test_default_config_optional(Fixture *f, gconstpointer data)
+{
+        g_autoptr(CoreOptions) opts = g_new0(CoreOptions, 1);
+        g_autofree char *missing = g_build_filename(f->dir, "nothing.conf", NULL);
+        g_assert_true(core_options_load_config(opts, missing, FALSE, NULL));
+        g_autoptr(GError) error = NULL;
+        g_assert_false(core_options_load_config(opts, missing, TRUE, &error));
+        g_assert_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG);
+        write_default_config(f, "[scanner]\naddress=unix:/tmp/x.sock\n");
+        g_autofree char *conf = g_build_filename(f->dir, "clamftp", "clamftp.conf", NULL);
+        g_assert_true(core_options_load_config(opts, conf, FALSE, NULL));
+        g_assert_cmpstr(opts->scanner, ==, "unix:/tmp/x.sock");
+}
+
+#define ADD_F(path, fn) g_test_add(path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/core/options/url-parsing", test_url_table);
+        ADD_F("/core/options/defaults", test_defaults);
+        ADD_F("/core/options/command-line", test_command_line);
+        ADD_F("/core/options/bad-arguments-are-errors", test_bad_arguments);
+        ADD_F("/core/options/config-file-keys", test_config_file);
+        ADD_F("/core/options/command-line-beats-config", test_command_line_beats_config);
+        ADD_F("/core/options/bad-config-values-are-errors", test_bad_config_values);
+        ADD_F("/core/options/default-config-is-optional", test_default_config_optional);
+        return g_test_run();
+}
