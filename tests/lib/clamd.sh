@@ -13,7 +13,8 @@
 #                         Optional, set before calling:
 #                           CLAMD_TCP_PORT=N   also listen on 127.0.0.1:N; exports
 #                                              CLAMD_TCP_ADDRESS=tcp:127.0.0.1:N
-#                           CLAMD_EXTRA_CONF   extra clamd.conf lines (e.g. "StreamMaxLength 1M")
+#                           CLAMD_EXTRA_CONF   clamd.conf lines that come first and so override the
+#                                              defaults below (e.g. "StreamMaxLength 1M")
 #   clamd_stop            stops the clamd started by clamd_start (by pid), waits until it is gone
 #   clamd_ping SOCKET     exit 0 when the clamd-protocol daemon at SOCKET answers PONG
 #
@@ -65,6 +66,8 @@ clamd_start() {
         # No "User" line: clamd then keeps the identity it was started with (root in CI, the
         # developer otherwise), so the socket and temp dir in $dir stay reachable for the test.
         {
+                # first: clamd keeps the first value of an option, so these override the defaults
+                [ -z "${CLAMD_EXTRA_CONF:-}" ] || printf '%s\n' "$CLAMD_EXTRA_CONF"
                 echo "Foreground yes"
                 echo "LocalSocket $dir/clamd.sock"
                 echo "LocalSocketMode 600"
@@ -86,7 +89,6 @@ clamd_start() {
                         echo "TCPSocket $CLAMD_TCP_PORT"
                         echo "TCPAddr 127.0.0.1"
                 fi
-                [ -z "${CLAMD_EXTRA_CONF:-}" ] || printf '%s\n' "$CLAMD_EXTRA_CONF"
         } >"$dir/clamd.conf"
         "$bin" -c "$dir/clamd.conf" >"$dir/clamd.out" 2>&1 </dev/null &
         CLAMD_PID=$!
