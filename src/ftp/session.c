@@ -143,13 +143,19 @@ static void reply_failure(FtpSession *s, GError *err, GError **error)
                 closed_error(s, error, FTP_ERROR_TIMEOUT, why);
                 return;
         }
-        if ((err->domain == FTP_REPLY_ERROR && err->code == FTP_REPLY_ERROR_CLOSED) || err->domain == NET_ERROR) {
-                why = g_strdup_printf(_("The server closed the connection (%s)."), err->message);
+        if (g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_CLOSED) ||
+            g_error_matches(err, NET_ERROR, NET_ERROR_CLOSED)) {
+                closed_error(s, error, FTP_ERROR_CLOSED, _("The server closed the connection."));
+                return;
+        }
+        if (err->domain == NET_ERROR) {
+                why = g_strdup_printf(_("The connection failed (%s)."), err->message);
                 closed_error(s, error, FTP_ERROR_CLOSED, why);
                 return;
         }
-        why = g_strdup_printf(_("The server's reply was too large, too slow or malformed (%s)."), err->message);
-        closed_error(s, error, FTP_ERROR_PROTOCOL, why);
+        /* too large, too long, malformed: the reader's message already says to reconnect */
+        ftp_session_drop(s);
+        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_PROTOCOL, err->message);
 }
 
 FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, GError **error)

@@ -387,9 +387,15 @@ static void test_greeting_120_then_220(void)
 {
         ScriptedFtpd *server = scripted_ftpd_start(script_greeting_120, NULL);
         g_autoptr(GError) error = NULL;
-        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = session_new(trace);
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_true(ftp_session_login(s, "u", "secret-pw", NULL, &error));
         g_assert_no_error(error);
         g_assert_true(ftp_session_is_logged_in(s));
+        g_assert_cmpuint(trace_count(trace, "--> PASS ****"), ==, 1);
+        for (guint i = 0; i < trace->len; i++)
+                g_assert_null(strstr(g_ptr_array_index(trace, i), "secret-pw"));
         ftp_session_free(g_steal_pointer(&s));
         assert_script_ok(server);
 }
@@ -539,6 +545,84 @@ static void test_pasv_address_ignored(void)
         g_autoptr(GPtrArray) second = ftp_session_nlst(s, NULL, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(second->len, ==, 1);
+        assert_script_ok(server);
+}
+
+static void script_epsv_port_refused(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *dead = g_strdup_printf("229 (|||%u|)\r\n", GPOINTER_TO_UINT(data));
+        g_autofree char *pasv = g_strdup_printf("229 Entering Extended Passive Mode (!!!%u!)\r\n", port);
+        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, dead) &&
+            scripted_expect(c, "PASV") && scripted_send(c, pasv))
+                serve_nlst(c, listen_fd, "z\r\n");
+        close(listen_fd);
+}
+
+static void test_epsv_unreachable_falls_back_to_pasv(void)
+{
+        guint16 dead_port = ftpd_free_port(); /* nobody listens there */
+        ScriptedFtpd *server = scripted_ftpd_start(script_epsv_port_refused, GUINT_TO_POINTER(dead_port));
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(names->len, ==, 1);
+        g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "z");
+        assert_script_ok(server);
+}
+
+static void script_227_to_epsv(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode 127,0,0,1,%u,%u\r\n", port >> 8, port & 0xff);
+        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, pasv))
+                serve_nlst(c, listen_fd, "y\r\n");
+        close(listen_fd);
+}
+
+static void test_227_accepted_for_epsv(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_227_to_epsv, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(names->len, ==, 1);
+        assert_script_ok(server);
+}
+
+static void script_421_during_retr(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
+        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
+            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR f") &&
+            scripted_send(c, "150 sending\r\n")) {
+                int fd = scripted_data_accept(listen_fd);
+                scripted_data_send(fd, "abc", 3);
+                close(fd);
+                scripted_send(c, "421 Service shutting down\r\n");
+        }
+        close(listen_fd);
+}
+
+static void test_421_during_retr(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_421_during_retr, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        int fd = temp_fd(NULL, 0);
+        guint64 written = 0;
+        g_assert_false(ftp_session_retr(s, "f", fd, 0, -1, NULL, NULL, &written, &error));
+        close(fd);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CLOSED);
+        g_assert_nonnull(strstr(error->message, "421 Service shutting down"));
+        g_assert_cmpuint(written, ==, 3);
+        g_assert_false(ftp_session_is_connected(s));
         assert_script_ok(server);
 }
 
@@ -752,6 +836,10 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/session/scripted/endless-greeting-hits-cap", test_endless_greeting_hits_cap);
         g_test_add_func("/ftp/session/scripted/dripping-greeting-hits-deadline", test_endless_greeting_hits_deadline);
         g_test_add_func("/ftp/session/scripted/pasv-address-ignored", test_pasv_address_ignored);
+        g_test_add_func("/ftp/session/scripted/epsv-unreachable-falls-back-to-pasv",
+                        test_epsv_unreachable_falls_back_to_pasv);
+        g_test_add_func("/ftp/session/scripted/227-accepted-for-epsv", test_227_accepted_for_epsv);
+        g_test_add_func("/ftp/session/scripted/421-during-retr-closes", test_421_during_retr);
         g_test_add_func("/ftp/session/scripted/active-rejects-foreign-peer", test_active_rejects_foreign_peer);
         g_test_add_func("/ftp/session/scripted/stray-reply-resynchronises", test_stray_reply_resynchronises);
         g_test_add_func("/ftp/session/scripted/ctrl-chars-send-nothing", test_ctrl_chars_send_nothing);
