@@ -117,9 +117,11 @@ static ScanSnapshot *fake_snapshot(const char *path, gint64 size)
         return s;
 }
 
+/* A log path of this test's own (an explicit path, in a directory that does not exist yet). */
 static char *temp_log(void)
 {
-        return g_build_filename(g_get_user_state_dir(), "explicit", "audit.jsonl", NULL);
+        g_autofree char *name = g_strdelimit(g_strdup(g_test_get_path()), "/", '_');
+        return g_build_filename(g_get_user_state_dir(), name, "audit.jsonl", NULL);
 }
 
 static void test_default_path_in_state_dir(void)
@@ -191,7 +193,8 @@ static void test_relative_path_is_recorded_absolute(void)
         scan_audit_verdict(audit, s, ok, "tcp:[::1]:3310");
         g_auto(GStrv) lines = read_lines(path);
         g_autoptr(GHashTable) r = parse_record(lines[0]);
-        g_autofree char *want = g_build_filename(g_get_current_dir(), "sub", "file.txt", NULL);
+        g_autofree char *cwd = g_get_current_dir();
+        g_autofree char *want = g_build_filename(cwd, "sub", "file.txt", NULL);
         g_assert_cmpstr(g_hash_table_lookup(r, "path"), ==, want);
 }
 
@@ -256,9 +259,28 @@ static void test_unopenable_log_is_error(void)
         g_assert_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL);
 }
 
+static void remove_tree(const char *path)
+{
+        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir))) {
+                g_autofree char *child = g_build_filename(path, name, NULL);
+                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+                        remove_tree(child);
+                else
+                        g_unlink(child);
+        }
+        g_rmdir(path);
+}
+
 int main(int argc, char **argv)
 {
-        g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+        g_test_init(&argc, &argv, NULL);
+        /* a private state dir, set before GLib first reads it (G_TEST_OPTION_ISOLATE_DIRS would do
+         * it per test, but GLib keeps every replaced dir string alive, which leak checkers report) */
+        g_autofree char *state = g_dir_make_tmp("clamftp-audit-XXXXXX", NULL);
+        g_assert_nonnull(state);
+        g_setenv("XDG_STATE_HOME", state, TRUE);
         g_test_add_func("/scan/audit/default-path-is-in-xdg-state-dir", test_default_path_in_state_dir);
         g_test_add_func("/scan/audit/records-are-strict-json-lines", test_records_are_strict_json);
         g_test_add_func("/scan/audit/relative-path-is-recorded-absolute", test_relative_path_is_recorded_absolute);
@@ -266,5 +288,7 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/audit/reopen-appends-file-stays-0600", test_appends_and_keeps_old_records);
         g_test_add_func("/scan/audit/threads-never-interleave-records", test_threads_never_interleave);
         g_test_add_func("/scan/audit/unopenable-log-is-error", test_unopenable_log_is_error);
-        return g_test_run();
+        int rc = g_test_run();
+        remove_tree(state);
+        return rc;
 }
