@@ -43,6 +43,7 @@ void ftp_session_drop(FtpSession *s)
         s->epsv_failed = FALSE;
         s->eprt_failed = FALSE;
         s->sent_type = -1;
+        s->owed_replies = 0;
 }
 
 void ftp_session_free(FtpSession *s)
@@ -134,6 +135,7 @@ static void reply_failure(FtpSession *s, GError *err, GError **error)
         g_autoptr(GError) owned = err;
         g_autofree char *why = NULL;
         if (err->domain == NET_ERROR && err->code == NET_ERROR_CANCELLED) {
+                s->owed_replies++; /* the server will still answer: that reply must not answer the next command */
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled."));
                 return;
         }
@@ -240,6 +242,23 @@ static gboolean resync(FtpSession *s, GError **error)
         return FALSE;
 }
 
+/* Reads the replies that cancelled waits left behind (a 1xx is followed by one more). */
+static gboolean settle_owed(FtpSession *s, GError **error)
+{
+        while (s->owed_replies > 0) {
+                guint owed = s->owed_replies;
+                g_autoptr(FtpReply) late = read_reply(s, error);
+                if (!late) {
+                        s->owed_replies = MIN(s->owed_replies, owed); /* a cancel here owes nothing new */
+                        return FALSE;
+                }
+                ftp_session_trace(s, "(discarded the late reply %d to a cancelled command)", late->code);
+                if (ftp_reply_class(late) != 1)
+                        s->owed_replies--;
+        }
+        return TRUE;
+}
+
 /* A reply nobody asked for (a late 226 after ABOR, a stray 2xx) must never answer the next command. */
 static gboolean discard_unsolicited(FtpSession *s, GError **error)
 {
@@ -264,7 +283,7 @@ FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg,
                 refuse_ctrl(error);
                 return NULL;
         }
-        if (!discard_unsolicited(s, error))
+        if (!settle_owed(s, error) || !discard_unsolicited(s, error))
                 return NULL;
         if (!ftp_session_send(s, verb, arg, error))
                 return NULL;

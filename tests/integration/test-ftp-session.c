@@ -360,6 +360,39 @@ static void test_ctrl_refused(gconstpointer data)
         assert_bytes_equal(kept, "k", 1);
 }
 
+static void cancel_at_end(guint64 done, gint64 total, gpointer data)
+{
+        guint64 one = 1;
+        if ((gint64)done == total)
+                g_assert_cmpint(write(GPOINTER_TO_INT(data), &one, sizeof one), ==, sizeof one);
+}
+
+/* Cancelled while the final 226 is on its way: that late reply must not answer the next command. */
+static void test_cancel_before_final_reply(gconstpointer data)
+{
+        const Ftpd *f = data;
+        SKIP_IF_DOWN(f);
+        g_autoptr(FtpSession) s = login(f, NULL);
+        int cancel = eventfd(0, EFD_CLOEXEC);
+        ftp_session_set_cancel_fd(s, cancel);
+        const gsize len = 200000;
+        g_autofree char *content = random_bytes(len);
+        int up = temp_fd(content, len);
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_session_stor(s, "late.bin", up, len, cancel_at_end, GINT_TO_POINTER(cancel), &error));
+        close(up);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CANCELLED);
+        g_clear_error(&error);
+        guint64 count;
+        g_assert_cmpint(read(cancel, &count, sizeof count), ==, sizeof count); /* the worker resets it */
+        g_autofree char *pwd = ftp_session_pwd(s, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(pwd, ==, "/");
+        g_autoptr(GBytes) stored = ftpd_get_file(f, "late.bin");
+        assert_bytes_equal(stored, content, len);
+        close(cancel);
+}
+
 /* ---- against scripted servers ---- */
 
 static FtpSession *scripted_session(ScriptedFtpd *server, GError **error)
@@ -862,6 +895,7 @@ int main(int argc, char **argv)
                 { "retr-resumes-at-offset", test_retr_resume },
                 { "ascii-converts-line-ends", test_ascii },
                 { "ctrl-chars-refused", test_ctrl_refused },
+                { "cancel-before-final-reply-stays-in-step", test_cancel_before_final_reply },
         };
         for (guint i = 0; i < G_N_ELEMENTS(servers); i++)
                 for (guint j = 0; j < G_N_ELEMENTS(cases); j++) {
