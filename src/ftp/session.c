@@ -506,7 +506,10 @@ gboolean ftp_session_connect(FtpSession *s, const char *host, guint16 port, GErr
         s->parser = ftp_reply_parser_new();
         ftp_session_trace(s, "(connected to %s port %u)", host, s->port);
         LoginCtx ctx = { 0 };
-        return run_steps(s, &ctx, FTP_STATE_WAIT_GREETING, error);
+        if (run_steps(s, &ctx, FTP_STATE_WAIT_GREETING, error))
+                return TRUE;
+        ftp_session_drop(s); /* no half-open session after a cancelled or refused greeting */
+        return FALSE;
 }
 
 gboolean ftp_session_login(FtpSession *s, const char *user, const char *password, const char *account,
