@@ -370,11 +370,12 @@ static gboolean send_bytes(ScanClient *client, NetStream *stream, const void *bu
 /* Reads one reply up to its terminator: '\0' for z-commands. clamd ends a few replies with '\n'
  * whatever the prefix (COMMAND READ TIMED OUT): those end the reply too, and *newline says so.
  * Returns the reply without its terminator; NULL with an error when none arrives complete. */
-static char *read_reply(ScanClient *client, NetStream *stream, gboolean *newline, GError **error)
+static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
+                        GError **error)
 {
         char buf[REPLY_MAX];
         gsize used = 0;
-        gint64 deadline = next_deadline(client);
+        gint64 deadline = next_deadline(client) + extra_ms * 1000;
         *newline = FALSE;
         while (used < sizeof buf) {
                 g_autoptr(GError) net = NULL;
@@ -413,7 +414,7 @@ static char *exchange(ScanClient *client, const char *command, GError **error)
         if (!send_bytes(client, stream, command, strlen(command) + 1, _("sending a command"), error))
                 return NULL;
         gboolean newline;
-        return read_reply(client, stream, &newline, error);
+        return read_reply(client, stream, 0, &newline, error);
 }
 
 gboolean scan_client_ping(ScanClient *client, GError **error)
@@ -507,7 +508,9 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
         if (sent == SEND_FAILED)
                 return verdict_error(NULL, error->message);
         gboolean newline = FALSE;
-        g_autofree char *reply = read_reply(client, stream, &newline, &error);
+        /* the scan itself takes time after the last byte: allow 2 MiB/s even for a huge database */
+        gint64 scan_ms = size / (2 * 1024 * 1024) * 1000;
+        g_autofree char *reply = read_reply(client, stream, scan_ms, &newline, &error);
         if (!reply)
                 return verdict_error(NULL, error->message);
         ScanVerdict *verdict = scan_verdict_parse(reply);

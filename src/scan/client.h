@@ -43,7 +43,9 @@ ScanClient *scan_client_copy(ScanClient *client); /* same address and timeout, n
 void scan_client_free(ScanClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanClient, scan_client_free)
 const char *scan_client_address(ScanClient *client); /* as given, normalised */
-void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms); /* each wait; default 60 s */
+/* Bounds each wait (connect, each write, the reply); default 60 s. The wait for a verdict also
+ * allows the scan 1 s per 2 MiB of the file, so a slow scan of a large file is not cut short. */
+void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms);
 void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
 
 gboolean scan_client_ping(ScanClient *client, GError **error);
