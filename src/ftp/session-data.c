@@ -240,7 +240,7 @@ static FtpReply *run_transfer(FtpSession *s, const Transfer *t, GError **error)
                 return NULL;
         }
         data_close(&dc); /* for an upload, this is the end of the file */
-        return ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, error);
+        return ftp_session_read_next(s, error);
 }
 
 /* ---- the pumps ---- */

@@ -1,5 +1,5 @@
-/* ftp/session-private.h — the inside of FtpSession, shared by session.c (control connection,
- * login, simple commands) and session-data.c (everything that opens a data connection).
+/* ftp/session-private.h — the inside of FtpSession, shared by session.c (the exchange, simple
+ * commands), session-login.c (connect and login) and session-data.c (data connections).
  * Must not: be included outside src/ftp. */
 #pragma once
 #include "ftp/session.h"
@@ -39,6 +39,10 @@ FtpReply *ftp_session_exchange_final(FtpSession *session, const char *verb, cons
 gboolean ftp_session_send(FtpSession *session, const char *verb, const char *arg, GError **error);
 /* Reads one reply until `deadline`; same failure handling as _exchange. */
 FtpReply *ftp_session_read_reply(FtpSession *session, gint64 deadline, int cancel_fd, GError **error);
+/* ftp_session_read_reply under the reply deadline and the cancel descriptor. */
+FtpReply *ftp_session_read_next(FtpSession *session, GError **error);
+/* Closes the session and sets `code` with "<why> The connection to HOST is closed: use `open`…". */
+void ftp_session_fail_closed(FtpSession *session, GError **error, int code, const char *why);
 /* Closes the control connection and forgets the login (no QUIT). */
 void ftp_session_drop(FtpSession *session);
 /* Sends TYPE when the server's current type differs. */

@@ -1,5 +1,5 @@
-/* ftp/session.c — one FTP control connection: connect, greeting, login table, the one
- * command/reply exchange and the commands that need no data connection.
+/* ftp/session.c — one FTP control connection: the one command/reply exchange and the commands
+ * that need no data connection (connect and login live in session-login.c).
  * Owns: 421/EOF/timeout handling for every state, resynchronisation after stray replies, TYPE
  * caching, the session's settings. Must not: open data connections (session-data.c does), print,
  * prompt or touch local files. */
@@ -122,7 +122,7 @@ void ftp_session_set_refused(GError **error, const char *what, const FtpReply *r
 
 /* ---- the control connection: one writer, one reader, one place for 421/EOF/timeouts ---- */
 
-static void closed_error(FtpSession *s, GError **error, int code, const char *why)
+void ftp_session_fail_closed(FtpSession *s, GError **error, int code, const char *why)
 {
         ftp_session_drop(s);
         g_set_error(error, FTP_ERROR, code, _("%s The connection to %s is closed: use `open` to reconnect."), why,
@@ -142,17 +142,17 @@ static void reply_failure(FtpSession *s, GError *err, GError **error)
         if ((err->domain == FTP_REPLY_ERROR && err->code == FTP_REPLY_ERROR_TIMEOUT) ||
             (err->domain == NET_ERROR && err->code == NET_ERROR_TIMEOUT)) {
                 why = g_strdup_printf(_("The server did not answer within %d s."), s->timeouts.reply_ms / 1000);
-                closed_error(s, error, FTP_ERROR_TIMEOUT, why);
+                ftp_session_fail_closed(s, error, FTP_ERROR_TIMEOUT, why);
                 return;
         }
         if (g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_CLOSED) ||
             g_error_matches(err, NET_ERROR, NET_ERROR_CLOSED)) {
-                closed_error(s, error, FTP_ERROR_CLOSED, _("The server closed the connection."));
+                ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, _("The server closed the connection."));
                 return;
         }
         if (err->domain == NET_ERROR) {
                 why = g_strdup_printf(_("The connection failed (%s)."), err->message);
-                closed_error(s, error, FTP_ERROR_CLOSED, why);
+                ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, why);
                 return;
         }
         /* too large, too long, malformed: the reader's message already says to reconnect */
@@ -178,13 +178,13 @@ FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, 
                 g_autofree char *why = g_strdup_printf(_("The server closed the connection (421 %s)."),
                                                        reply->text ? reply->text : "");
                 ftp_reply_free(reply);
-                closed_error(s, error, FTP_ERROR_CLOSED, why);
+                ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, why);
                 return NULL;
         }
         return reply;
 }
 
-static FtpReply *read_reply(FtpSession *s, GError **error)
+FtpReply *ftp_session_read_next(FtpSession *s, GError **error)
 {
         return ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, error);
 }
@@ -231,14 +231,14 @@ static gboolean resync(FtpSession *s, GError **error)
         if (!ftp_session_send(s, "NOOP", NULL, error))
                 return FALSE;
         for (int i = 0; i < MAX_RESYNC_REPLIES; i++) {
-                g_autoptr(FtpReply) reply = read_reply(s, error);
+                g_autoptr(FtpReply) reply = ftp_session_read_next(s, error);
                 if (!reply)
                         return FALSE;
                 if (reply->code == 200)
                         return TRUE;
                 ftp_session_trace(s, "(discarded reply %d while resynchronising)", reply->code);
         }
-        closed_error(s, error, FTP_ERROR_PROTOCOL, _("The server keeps sending replies nobody asked for."));
+        ftp_session_fail_closed(s, error, FTP_ERROR_PROTOCOL, _("The server keeps sending replies nobody asked for."));
         return FALSE;
 }
 
@@ -247,7 +247,7 @@ static gboolean settle_owed(FtpSession *s, GError **error)
 {
         while (s->owed_replies > 0) {
                 guint owed = s->owed_replies;
-                g_autoptr(FtpReply) late = read_reply(s, error);
+                g_autoptr(FtpReply) late = ftp_session_read_next(s, error);
                 if (!late) {
                         s->owed_replies = MIN(s->owed_replies, owed); /* a cancel here owes nothing new */
                         return FALSE;
@@ -263,7 +263,7 @@ static gboolean settle_owed(FtpSession *s, GError **error)
 static gboolean discard_unsolicited(FtpSession *s, GError **error)
 {
         for (int round = 0; round < MAX_RESYNC_REPLIES && reply_waiting(s); round++) {
-                g_autoptr(FtpReply) stray = read_reply(s, error);
+                g_autoptr(FtpReply) stray = ftp_session_read_next(s, error);
                 if (!stray)
                         return FALSE;
                 ftp_session_trace(s, "(discarded unsolicited reply %d)", stray->code);
@@ -287,7 +287,7 @@ FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg,
                 return NULL;
         if (!ftp_session_send(s, verb, arg, error))
                 return NULL;
-        return read_reply(s, error);
+        return ftp_session_read_next(s, error);
 }
 
 FtpReply *ftp_session_exchange_final(FtpSession *s, const char *verb, const char *arg, GError **error)
@@ -296,10 +296,10 @@ FtpReply *ftp_session_exchange_final(FtpSession *s, const char *verb, const char
         for (int i = 0; reply && ftp_reply_class(reply) == 1; i++) {
                 ftp_reply_free(reply);
                 if (i == MAX_PRELIMINARY) {
-                        closed_error(s, error, FTP_ERROR_PROTOCOL, _("The server sent preliminary replies without end."));
+                        ftp_session_fail_closed(s, error, FTP_ERROR_PROTOCOL, _("The server sent preliminary replies without end."));
                         return NULL;
                 }
-                reply = read_reply(s, error);
+                reply = ftp_session_read_next(s, error);
         }
         return reply;
 }
@@ -317,217 +317,6 @@ gboolean ftp_session_ensure_type(FtpSession *s, FtpType type, GError **error)
         }
         s->sent_type = type;
         return TRUE;
-}
-
-/* ---- connect and login: a table of states, each sends one command and judges one reply ---- */
-
-typedef enum {
-        FTP_STATE_WAIT_GREETING,
-        FTP_STATE_USER,
-        FTP_STATE_PASS,
-        FTP_STATE_ACCT,
-        FTP_STATE_FEAT,
-        FTP_STATE_OPTS_UTF8,
-        FTP_STATE_PWD,
-        FTP_STATE_READY,
-        FTP_STATE_FAILED,
-} FtpState;
-
-typedef struct {
-        const char *user;
-        const char *password;
-        const char *account;
-        int greetings; /* 120 replies seen */
-} LoginCtx;
-
-typedef struct {
-        FtpState state;
-        const char *verb; /* NULL: only read a reply */
-        const char *(*arg)(const LoginCtx *ctx);
-        FtpState (*on_reply)(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error);
-} FtpStep;
-
-static const char *arg_user(const LoginCtx *ctx) { return ctx->user; }
-static const char *arg_password(const LoginCtx *ctx) { return ctx->password ? ctx->password : ""; }
-static const char *arg_account(const LoginCtx *ctx) { return ctx->account; }
-static const char *arg_utf8(const LoginCtx *ctx) { return "UTF8 ON"; }
-
-static FtpState on_greeting(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        if (reply->code == 120 && ++ctx->greetings <= MAX_PRELIMINARY)
-                return FTP_STATE_WAIT_GREETING; /* "ready in N minutes": wait for the 220 */
-        if (reply->code == 220)
-                return FTP_STATE_READY;
-        if (reply->code == 230) {
-                s->preauthenticated = TRUE;
-                s->logged_in = TRUE;
-                return FTP_STATE_READY;
-        }
-        g_autofree char *why = g_strdup_printf(_("The server refused the session (%d %s)."), reply->code,
-                                               reply->text ? reply->text : "");
-        closed_error(s, error, FTP_ERROR_CONNECT, why);
-        return FTP_STATE_FAILED;
-}
-
-static FtpState login_refused(FtpSession *s, const LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        if (reply->code == 500 && reply->text && g_str_has_prefix(reply->text, "OOPS")) {
-                /* vsftpd's fatal configuration error: it hangs up right after */
-                g_autofree char *why = g_strdup_printf(_("The server failed while logging in (500 %s)."), reply->text);
-                closed_error(s, error, FTP_ERROR_LOGIN, why);
-                return FTP_STATE_FAILED;
-        }
-        g_set_error(error, FTP_ERROR, FTP_ERROR_LOGIN,
-                    _("Login as “%s” was refused (%d %s): check the user name and password."), ctx->user,
-                    reply->code, reply->text ? reply->text : "");
-        return FTP_STATE_FAILED;
-}
-
-static FtpState ask_account(const LoginCtx *ctx, GError **error)
-{
-        if (ctx->account)
-                return FTP_STATE_ACCT;
-        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_LOGIN,
-                            _("The server asks for an account (ACCT) to log in: give one with the login."));
-        return FTP_STATE_FAILED;
-}
-
-static FtpState logged_in(FtpSession *s)
-{
-        s->logged_in = TRUE;
-        return FTP_STATE_FEAT;
-}
-
-static FtpState on_user(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        if (reply->code == 230 || reply->code == 202)
-                return logged_in(s);
-        if (reply->code == 331)
-                return FTP_STATE_PASS;
-        if (reply->code == 332)
-                return ask_account(ctx, error);
-        return login_refused(s, ctx, reply, error);
-}
-
-static FtpState on_pass(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        if (reply->code == 230 || reply->code == 202)
-                return logged_in(s);
-        if (reply->code == 332)
-                return ask_account(ctx, error);
-        return login_refused(s, ctx, reply, error);
-}
-
-static FtpState on_acct(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        if (ftp_reply_class(reply) == 2)
-                return logged_in(s);
-        return login_refused(s, ctx, reply, error);
-}
-
-static FtpState on_feat(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        g_clear_pointer(&s->features, g_hash_table_unref);
-        s->features = reply->code == 211 ? ftp_parse_feat(reply)
-                                         : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        /* RFC 3659: the MLST feature line announces MLSD as well */
-        if (g_hash_table_contains(s->features, "MLST") && !g_hash_table_contains(s->features, "MLSD"))
-                g_hash_table_insert(s->features, g_strdup("MLSD"), g_strdup(""));
-        return ftp_session_has_feature(s, "UTF8") ? FTP_STATE_OPTS_UTF8 : FTP_STATE_PWD;
-}
-
-static FtpState on_opts(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        return FTP_STATE_PWD; /* a refusal only means names stay in the server's charset */
-}
-
-static FtpState on_pwd(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
-{
-        g_clear_pointer(&s->cwd, g_free);
-        if (reply->code == 257)
-                s->cwd = ftp_parse_pwd(reply->text);
-        return FTP_STATE_READY;
-}
-
-/* Indexed by state: the row for a state is the command it sends and the handler of its reply. */
-static const FtpStep login_steps[] = {
-        [FTP_STATE_WAIT_GREETING] = { FTP_STATE_WAIT_GREETING, NULL, NULL, on_greeting },
-        [FTP_STATE_USER] = { FTP_STATE_USER, "USER", arg_user, on_user },
-        [FTP_STATE_PASS] = { FTP_STATE_PASS, "PASS", arg_password, on_pass },
-        [FTP_STATE_ACCT] = { FTP_STATE_ACCT, "ACCT", arg_account, on_acct },
-        [FTP_STATE_FEAT] = { FTP_STATE_FEAT, "FEAT", NULL, on_feat },
-        [FTP_STATE_OPTS_UTF8] = { FTP_STATE_OPTS_UTF8, "OPTS", arg_utf8, on_opts },
-        [FTP_STATE_PWD] = { FTP_STATE_PWD, "PWD", NULL, on_pwd },
-};
-
-static gboolean run_steps(FtpSession *s, LoginCtx *ctx, FtpState state, GError **error)
-{
-        while (state != FTP_STATE_READY) {
-                const FtpStep *step = &login_steps[state];
-                g_autoptr(FtpReply) reply = NULL;
-                if (step->verb)
-                        reply = ftp_session_exchange_final(s, step->verb, step->arg ? step->arg(ctx) : NULL, error);
-                else
-                        reply = read_reply(s, error);
-                if (!reply)
-                        return FALSE;
-                state = step->on_reply(s, ctx, reply, error);
-                if (state == FTP_STATE_FAILED)
-                        return FALSE;
-        }
-        return TRUE;
-}
-
-static void connect_failure(GError *net, GError **error)
-{
-        g_autoptr(GError) owned = net;
-        int code = FTP_ERROR_CONNECT;
-        if (net->domain == NET_ERROR && net->code == NET_ERROR_TIMEOUT)
-                code = FTP_ERROR_TIMEOUT;
-        else if (net->domain == NET_ERROR && net->code == NET_ERROR_CANCELLED)
-                code = FTP_ERROR_CANCELLED;
-        g_set_error_literal(error, FTP_ERROR, code, net->message);
-}
-
-gboolean ftp_session_connect(FtpSession *s, const char *host, guint16 port, GError **error)
-{
-        ftp_session_drop(s);
-        g_free(s->host);
-        s->host = g_strdup(host);
-        s->port = port ? port : 21;
-        GError *net = NULL;
-        int fd = net_connect_tcp(host, s->port, TRUE, net_deadline_in_ms(s->timeouts.connect_ms), s->cancel_fd,
-                                 &net);
-        if (fd < 0) {
-                connect_failure(net, error);
-                return FALSE;
-        }
-        s->ctrl = net_stream_new(fd);
-        s->parser = ftp_reply_parser_new();
-        ftp_session_trace(s, "(connected to %s port %u)", host, s->port);
-        LoginCtx ctx = { 0 };
-        if (run_steps(s, &ctx, FTP_STATE_WAIT_GREETING, error))
-                return TRUE;
-        ftp_session_drop(s); /* no half-open session after a cancelled or refused greeting */
-        return FALSE;
-}
-
-gboolean ftp_session_login(FtpSession *s, const char *user, const char *password, const char *account,
-                           GError **error)
-{
-        if (!s->ctrl) {
-                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
-                return FALSE;
-        }
-        if (ftp_string_has_ctrl(user) || ftp_string_has_ctrl(password) || ftp_string_has_ctrl(account)) {
-                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
-                                    _("The user name, password or account holds a line break: nothing was sent."));
-                return FALSE;
-        }
-        g_free(s->user);
-        s->user = g_strdup(user ? user : "anonymous");
-        LoginCtx ctx = { .user = s->user, .password = password, .account = account };
-        return run_steps(s, &ctx, s->preauthenticated ? FTP_STATE_FEAT : FTP_STATE_USER, error);
 }
 
 void ftp_session_quit(FtpSession *s)
