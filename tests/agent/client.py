@@ -1,0 +1,378 @@
+#!/usr/bin/python3
+"""tests/agent/client.py - a clamd-protocol client that misbehaves on purpose, for the agent suites.
+
+Owns: one function per bad-input case; each sends its input, checks the reply, and main() then
+checks that the agent still answers PING on a new connection. Must not: start or stop the agent.
+Usage: client.py CASE UNIX_SOCKET [TCP_PORT|-] [ARG...]   exit 0 = case passed.
+"""
+import os, socket, struct, subprocess, sys, threading, time
+
+SOCK = None
+TCP = None
+ARGS = []
+
+
+def eicar():
+    top = os.environ["top_srcdir"]
+    return subprocess.run(["bash", "-c", '. "$0/tests/lib/clamd.sh"; eicar', top],
+                          check=True, capture_output=True).stdout
+
+
+def conn(tcp=False, timeout=10):
+    if tcp:
+        s = socket.create_connection(("127.0.0.1", TCP), timeout=timeout)
+    else:
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(timeout)
+        s.connect(SOCK)
+    return s
+
+
+def read_all(s, limit=1 << 20):
+    out = b""
+    try:
+        while len(out) < limit:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    except ConnectionResetError:
+        pass
+    return out
+
+
+def query(data, tcp=False, timeout=10):
+    s = conn(tcp, timeout)
+    try:
+        s.sendall(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    out = read_all(s)
+    s.close()
+    return out
+
+
+def chunk(b):
+    return struct.pack(">I", len(b)) + b
+
+
+def expect(got, want, what=""):
+    if got != want:
+        raise AssertionError("%s: expected %r, got %r" % (what, want, got))
+
+
+def timed(fn):
+    t = time.monotonic()
+    r = fn()
+    return r, time.monotonic() - t
+
+
+def ping_ok():
+    expect(query(b"zPING\0", timeout=5), b"PONG\0", "next client PING")
+
+
+# ---- cases ----
+def unknown():
+    expect(query(b"zFOO\0"), b"UNKNOWN COMMAND\0")
+
+def trailing():
+    for cmd in (b"zPING x\0", b"zping\0", b"zSCAN\0", b"zSCAN \0"):
+        expect(query(cmd), b"UNKNOWN COMMAND\0", cmd)
+
+def oldstyle_instream():
+    expect(query(b"INSTREAM\n"), b"UNKNOWN COMMAND\n")
+
+def garbage():
+    for data in (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", bytes(range(0x80, 0x100)) * 4):
+        r, t = timed(lambda: query(data))
+        expect(r, b"UNKNOWN COMMAND\n", data[:8])
+        assert t < 2, "garbage took %.1fs" % t
+
+def no_terminator():
+    # CommandReadTimeout is 2 s in this suite
+    r, t = timed(lambda: query(b"zPIN"))
+    expect(r, b"COMMAND READ TIMED OUT\n")
+    assert 1.5 < t < 6, "timeout after %.1fs" % t
+
+def silent():
+    r, t = timed(lambda: query(b""))
+    expect(r, b"COMMAND READ TIMED OUT\n")
+    assert 1.5 < t < 6, "timeout after %.1fs" % t
+
+def too_long():
+    r, t = timed(lambda: query(b"z" + b"A" * 5000))
+    expect(r, b"COMMAND TOO LONG. ERROR\0")
+    assert t < 2
+
+def chunk_over_max():
+    # StreamMaxLength is 1M in this suite; the reply comes before any payload
+    r, t = timed(lambda: query(b"zINSTREAM\0" + struct.pack(">I", 2 << 20)))
+    expect(r, b"INSTREAM size limit exceeded. ERROR\0")
+    assert t < 2
+
+def chunk_ffffffff():
+    expect(query(b"zINSTREAM\0" + struct.pack(">I", 0xFFFFFFFF)),
+           b"INSTREAM size limit exceeded. ERROR\0")
+
+def cumulative_over_max():
+    data = b"zINSTREAM\0" + chunk(b"a" * 600000) + chunk(b"b" * 600000) + chunk(b"")
+    expect(query(data), b"INSTREAM size limit exceeded. ERROR\0")
+
+def exactly_max():
+    data = os.urandom(1 << 20)
+    expect(query(b"zINSTREAM\0" + chunk(data[:1000]) + chunk(data[1000:]) + chunk(b"")),
+           b"stream: OK\0")
+
+def empty_stream():
+    expect(query(b"zINSTREAM\0" + chunk(b"")), b"stream: OK\0")
+
+def one_byte_chunks():
+    e = eicar()
+    s = conn()
+    s.sendall(b"zINSTREAM\0")
+    for c in e:
+        s.sendall(chunk(bytes([c])))
+    hdr = struct.pack(">I", 0)
+    s.sendall(hdr[:2]); time.sleep(0.05); s.sendall(hdr[2:])
+    r = read_all(s)
+    assert r.startswith(b"stream: ") and r.endswith(b" FOUND\0"), r
+
+def cut_mid_chunk():
+    s = conn()
+    s.sendall(b"zINSTREAM\0" + struct.pack(">I", 1000) + b"x" * 10)
+    s.shutdown(socket.SHUT_WR)
+    expect(read_all(s), b"", "no verdict for a cut stream")
+
+def no_chunks():
+    s = conn()
+    s.sendall(b"zINSTREAM\0")
+    s.shutdown(socket.SHUT_WR)
+    expect(read_all(s), b"", "no verdict without chunks")
+
+def stall_mid_stream():
+    # ReadTimeout is 2 s in this suite
+    s = conn()
+    s.sendall(b"zINSTREAM\0" + chunk(b"abc") + struct.pack(">I", 100) + b"x")
+    r, t = timed(lambda: read_all(s))
+    expect(r, b"COMMAND READ TIMED OUT\n")
+    assert t < 6, "stall detected after %.1fs" % t
+
+def many_zero_chunks():
+    expect(query(b"zINSTREAM\0" + chunk(b"hello") + struct.pack(">I", 0) * 5000),
+           b"stream: OK\0")
+
+def fildes_tcp():
+    r, t = timed(lambda: query(b"zFILDES\0", tcp=True))
+    expect(r, b"FILDES: didn't receive file descriptor. ERROR\0")
+    assert t < 2
+
+def fildes_none():
+    r, t = timed(lambda: query(b"zFILDES\0"))
+    expect(r, b"FILDES: didn't receive file descriptor. ERROR\0")
+    assert t < 3
+
+def send_fd(fd):
+    s = conn()
+    s.sendall(b"zFILDES\0")
+    socket.send_fds(s, [b"\0"], [fd])
+    r = read_all(s)
+    s.close()
+    return r
+
+def fildes_dir():
+    fd = os.open("/", os.O_RDONLY)
+    r = send_fd(fd)
+    os.close(fd)
+    assert r.startswith(b"fd[") and r.endswith(b"]: Not a regular file ERROR\0"), r
+
+def fildes_pipe():
+    rfd, wfd = os.pipe()
+    os.write(wfd, eicar())
+    os.close(wfd)
+    r = send_fd(rfd)
+    os.close(rfd)
+    assert r.endswith(b"]: Not a regular file ERROR\0"), r
+
+def fildes_file():
+    path = ARGS[0]
+    with open(path, "wb") as f:
+        f.write(b"clean " + os.urandom(32) + eicar())
+    fd = os.open(path, os.O_RDONLY)
+    r = send_fd(fd)
+    os.close(fd)
+    assert r.startswith(b"fd[") and r.endswith(b" FOUND\0"), r
+
+def session_many():
+    n = 5000
+    s = conn()
+    got = []
+    def reader():
+        got.append(read_all(s, limit=1 << 24))
+    t = threading.Thread(target=reader); t.start()
+    s.sendall(b"zIDSESSION\0" + b"zPING\0" * n + b"zEND\0")
+    t.join(30)
+    replies = got[0].split(b"\0")[:-1]
+    expect(len(replies), n, "replies")
+    expect(replies[0], b"1: PONG"); expect(replies[-1], b"%d: PONG" % n)
+
+def session_mixed():
+    e = eicar()
+    r = query(b"zIDSESSION\0zPING\0zINSTREAM\0" + chunk(e) + chunk(b"") +
+              b"zINSTREAM\0" + chunk(b"clean") + chunk(b"") + b"zEND\0")
+    parts = sorted(r.split(b"\0")[:-1])
+    expect(parts[0], b"1: PONG")
+    assert parts[1].startswith(b"2: stream: ") and parts[1].endswith(b" FOUND"), parts
+    expect(parts[2], b"3: stream: OK")
+
+def session_invalid():
+    for cmd in (b"zSHUTDOWN\0", b"zRELOAD\0", b"zIDSESSION\0", b"zCONTSCAN /tmp\0"):
+        expect(query(b"zIDSESSION\0zPING\0" + cmd),
+               b"1: PONG\0" + b"2: Command invalid inside IDSESSION. ERROR\0", cmd)
+
+def session_oldstyle():
+    r, t = timed(lambda: query(b"zIDSESSION\0PING\n"))
+    expect(r, b"1: Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR\n")
+    assert t < 2
+
+def end_without_session():
+    expect(query(b"zEND\0"), b"UNKNOWN COMMAND\0")
+
+def shutdown_tcp():
+    expect(query(b"zSHUTDOWN\0", tcp=True), b"COMMAND UNAVAILABLE\0")
+    expect(query(b"zRELOAD\0", tcp=True), b"COMMAND UNAVAILABLE\0")
+
+def shutdown_unprivileged():
+    expect(query(b"zSHUTDOWN\0"), b"COMMAND UNAVAILABLE\0")
+
+def scan_tcp():
+    expect(query(b"zSCAN /etc/hostname\0", tcp=True), b"COMMAND UNAVAILABLE\0")
+
+def scan_missing():
+    expect(query(b"zSCAN /nonexistent/x\0"),
+           b"/nonexistent/x: File path check failure: No such file or directory. ERROR\0")
+
+def scan_devnull():
+    expect(query(b"zSCAN /dev/null\0"), b"/dev/null: Not supported file type. ERROR\0")
+
+def two_commands():
+    expect(query(b"zPING\0zPING\0"), b"PONG\0")
+
+def data_after_end():
+    expect(query(b"zINSTREAM\0" + chunk(b"x") + chunk(b"") + b"garbage\xff" * 10),
+           b"stream: OK\0")
+
+def crlf():
+    expect(query(b"nPING\r\n"), b"PONG\n")
+
+def max_connections():
+    # ARG: MaxConnections; that many idle clients, the next is refused at once
+    held = [conn() for _ in range(int(ARGS[0]))]
+    time.sleep(0.2)
+    r, t = timed(lambda: query(b"zPING\0"))
+    for h in held:
+        h.close()
+    expect(r, b"MAX CONNECTIONS REACHED. ERROR\n")
+    assert t < 2, "refusal took %.1fs" % t
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if query(b"zPING\0") == b"PONG\0":
+            return
+        time.sleep(0.05)
+    raise AssertionError("connections were not released")
+
+def never_reads():
+    s = conn()
+    s.setblocking(False)
+    data = b"zIDSESSION\0" + b"zVERSIONCOMMANDS\0" * 200000
+    sent, start = 0, time.monotonic()
+    while sent < len(data) and time.monotonic() - start < 20:
+        try:
+            sent += s.send(data[sent:sent + 65536])
+        except BlockingIOError:
+            time.sleep(0.01)
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    # the agent must have given up on us (SendBufTimeout) rather than block
+    assert sent < len(data), "agent kept reading although nobody read its replies"
+    s.close()
+
+def ping_while_busy():
+    # MaxThreads 1: a long scan occupies the only thread; PING must not wait for it
+    path = ARGS[0]
+    result = []
+    def long_scan():
+        fd = os.open(path, os.O_RDONLY)
+        result.append(send_fd(fd))
+        os.close(fd)
+    t = threading.Thread(target=long_scan); t.start()
+    time.sleep(0.3)
+    r, dt = timed(lambda: query(b"zPING\0"))
+    t.join(60)
+    expect(r, b"PONG\0")
+    assert dt < 0.5, "PING took %.2fs while the scan ran" % dt
+    assert result and result[0].endswith(b": OK\0"), result
+
+def reload_under_load():
+    # 50 scans in flight while RELOAD swaps the engine: every one gets its right verdict
+    e = eicar()
+    results = [None] * 50
+    def one(i):
+        body = os.urandom(64) + (e if i % 2 else b"clean")
+        s = conn(timeout=30)
+        s.sendall(b"zINSTREAM\0" + chunk(body[:40]))
+        time.sleep(0.2)
+        s.sendall(chunk(body[40:]) + chunk(b""))
+        results[i] = read_all(s)
+        s.close()
+    ts = [threading.Thread(target=one, args=(i,)) for i in range(50)]
+    for t in ts: t.start()
+    time.sleep(0.1)
+    expect(query(b"zRELOAD\0"), b"RELOADING\0", "RELOAD")
+    for t in ts: t.join(60)
+    for i, r in enumerate(results):
+        want = b" FOUND\0" if i % 2 else b"stream: OK\0"
+        assert r is not None and r.endswith(want), "scan %d: %r" % (i, r)
+
+def reload_cmd():
+    expect(query(b"zRELOAD\0"), b"RELOADING\0")
+
+def eicar_found():
+    r = query(b"zINSTREAM\0" + chunk(os.urandom(16) + eicar()) + chunk(b""))
+    assert r.startswith(b"stream: ") and r.endswith(b" FOUND\0"), r
+
+def stream_file():
+    # ARG: file, expected kind (OK|FOUND|ERROR|NOTOK)
+    path, want = ARGS[0], ARGS[1]
+    data = open(path, "rb").read()
+    body = b"".join(chunk(data[i:i + 65536]) for i in range(0, len(data), 65536))
+    r = query(b"zINSTREAM\0" + body + chunk(b""), timeout=60)
+    print("# reply:", r)
+    if want == "NOTOK":
+        assert r and r != b"stream: OK\0", r
+    else:
+        assert r.endswith((" %s\0" % want).encode()) or r.endswith((": %s\0" % want).encode()), r
+
+def stats():
+    r = query(b"zSTATS\0")
+    assert r.startswith(b"POOLS: 1\n") and r.endswith(b"END\0"), r
+    if ARGS:
+        assert ARGS[0].encode() in r, r
+
+
+def main():
+    global SOCK, TCP, ARGS
+    case, SOCK = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 3 and sys.argv[3] != "-":
+        TCP = int(sys.argv[3])
+    ARGS = sys.argv[4:]
+    try:
+        globals()[case]()
+        if case not in ("shutdown_unprivileged",):
+            ping_ok()
+    except Exception as ex:  # noqa: BLE001 - report every failure the same way
+        print("%s: %s: %s" % (case, type(ex).__name__, ex))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
