@@ -14,7 +14,8 @@ Usage: tests/bench/ftp-throughput.sh [options]
   --size SIZE        size of the large file for the put test (default 1G)
   --small-only       only the many-small-files test
   --large-only       only the large-file test
-  --clients LIST     comma-separated, in run order (default lftp,curl,clamftp)
+  --clients LIST     comma-separated, in run order (default lftp,curl,clamftp,clamdscan);
+                     clamdscan is a reference: the same files scanned by clamd (INSTREAM), no upload
   --clamftp PATH     the clamftp binary (default: build/src/clamftp, else build-demo/src/clamftp)
   --runs N           run each client N times per test (interleaved) and report the best time
   --keep             keep the temporary directory (files, logs, server root) for inspection
@@ -30,7 +31,7 @@ file_size=4K
 large_size=1G
 do_small=1
 do_large=1
-clients=lftp,curl,clamftp
+clients=lftp,curl,clamftp,clamdscan
 clamftp_bin=
 runs=1
 keep=0
@@ -83,7 +84,7 @@ fi
 
 IFS=, read -r -a client_list <<<"$clients"
 for c in "${client_list[@]}"; do
-        case $c in lftp|curl|clamftp) ;; *) die "unknown client '$c' (lftp, curl, clamftp)" ;; esac
+        case $c in lftp|curl|clamftp|clamdscan) ;; *) die "unknown client '$c' (lftp, curl, clamftp, clamdscan)" ;; esac
 done
 want() { [[ ,$clients, == *,$1,* ]]; }
 
@@ -174,6 +175,7 @@ bench_clamd_start() {
         bin=$(clamd_binary) || die "clamd is not installed (package clamav-daemon)"
         mkdir -p "$dir/tmp"
         chmod 0700 "$dir/tmp"
+        echo "LocalSocket $dir/clamd.sock" >"$dir/client.conf"
         cat >"$dir/clamd.conf" <<EOF
 Foreground yes
 LocalSocket $dir/clamd.sock
@@ -201,7 +203,7 @@ EOF
                 die "clamd did not answer PING on $CLAMD_SOCKET"
         fi
 }
-if want clamftp; then
+if want clamftp || want clamdscan; then
         bench_clamd_start "$work/clamd"
         echo "== clamd $(clamd --version 2>/dev/null | cut -d/ -f1 | sed 's/ClamAV //') on unix:$CLAMD_SOCKET (pid $CLAMD_PID), test signatures, heuristic alerts on"
 fi
@@ -235,6 +237,10 @@ run_client() {
         clamftp:large)
                 (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
                         -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
+        clamdscan:small)
+                (cd "$src" && clamdscan -c "$work/clamd/client.conf" --stream --no-summary -- *) ;;
+        clamdscan:large)
+                clamdscan -c "$work/clamd/client.conf" --stream --no-summary "$src/big.bin" ;;
         esac
 }
 
@@ -269,6 +275,8 @@ measure() {
         local why=
         if [ $rc -ne 0 ]; then
                 why="exit status $rc"
+        elif [ "$client" = clamdscan ]; then
+                why=   # scans only: nothing to find on the server
         elif ! why=$(verify "$test" "$rdir"); then
                 :
         else
@@ -312,7 +320,7 @@ echo "clamftp scans every file through clamd before it uploads it; lftp and curl
 echo "Wall time of the whole client run (connect, login, transfers, quit; best of $runs). Ratio: clamftp's speed"
 echo "divided by the other client's (1.00x = as fast; above 1 = clamftp faster)."
 echo
-printf '%-24s %-8s %10s %10s %10s %12s %12s\n' test client "wall s" "files/s" "MiB/s" "clamftp/lftp" "clamftp/curl"
+printf '%-24s %-9s %10s %10s %10s %12s %12s\n' test client "wall s" "files/s" "MiB/s" "clamftp/lftp" "clamftp/curl"
 for t in "${tests[@]}"; do
         if [ "$t" = small ]; then
                 label="mput $nfiles x $(human "$small_bytes")"
@@ -326,7 +334,7 @@ for t in "${tests[@]}"; do
         for c in "${client_list[@]}"; do
                 r=${results[$t:$c]}
                 if [[ $r == failed* ]]; then
-                        printf '%-24s %-8s %10s\n' "$label" "$c" "$r"
+                        printf '%-24s %-9s %10s\n' "$label" "$c" "$r"
                         label=
                         continue
                 fi
@@ -340,11 +348,12 @@ for t in "${tests[@]}"; do
                         done
                 fi
                 awk -v l="$label" -v c="$c" -v s="$r" -v n="$n" -v b="$bytes" -v rl="$ratio_l" -v rc="$ratio_c" \
-                        'BEGIN { printf "%-24s %-8s %10.3f %10.1f %10.1f %12s %12s\n", l, c, s, n / s, b / 1048576 / s, rl, rc }'
+                        'BEGIN { printf "%-24s %-9s %10.3f %10.1f %10.1f %12s %12s\n", l, c, s, n / s, b / 1048576 / s, rl, rc }'
                 label=
         done
 done
 echo
+want clamdscan && echo "clamdscan: a reference, not a client: clamdscan --stream on the same files (clamd's scan alone, no upload)."
 echo "curl: one invocation per test; the many files as one brace glob -T '{f1,f2,…}' to a URL ending"
 echo "in '/', so curl reuses one control connection. lftp: 'mput *' / 'put', one connection,"
 echo "ftp:ssl-allow no. Server: vsftpd with use_sendfile, plain FTP, passive mode, 127.0.0.1."
