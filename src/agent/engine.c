@@ -181,8 +181,18 @@ char *agent_engine_version(const AgentEngine *engine)
         return g_strdup_printf("ClamAV %s/%lld/%s", cl_retver(), ver, date);
 }
 
+/* libclamav 1.4 reports CL_VIRUS without a name when the whole file is over MaxFileSize and
+ * the exceeds-max alert is on: name it, so the reply says why. */
+static const char *unnamed_alert(const AgentEngine *engine, guint64 size)
+{
+        long long max = cl_engine_get_num(engine->cl, CL_ENGINE_MAX_FILESIZE, NULL);
+        if (max > 0 && size > (guint64)max)
+                return "Heuristics.Limits.Exceeded.MaxFileSize";
+        return "Heuristics.Limits.Exceeded";
+}
+
 static void result_from(AgentScanResult *out, cl_error_t rc, const char *virname,
-                        unsigned long scanned)
+                        unsigned long scanned, const AgentEngine *engine, guint64 size)
 {
         memset(out, 0, sizeof(*out));
         out->scanned = (guint64)scanned * CL_COUNT_PRECISION;
@@ -190,7 +200,7 @@ static void result_from(AgentScanResult *out, cl_error_t rc, const char *virname
                 out->verdict = AGENT_VERDICT_OK;
         } else if (rc == CL_VIRUS) {
                 out->verdict = AGENT_VERDICT_FOUND;
-                out->signature = g_strdup(virname ? virname : "Unknown.Signature");
+                out->signature = g_strdup(virname ? virname : unnamed_alert(engine, size));
         } else {
                 /* CL_ETIMEOUT, CL_EMAXSIZE, CL_EMEM, … : the scan did not finish. */
                 out->verdict = AGENT_VERDICT_ERROR;
@@ -212,7 +222,7 @@ void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentSc
         struct cl_scan_options options = engine->options;
         cl_error_t rc = cl_scandesc_callback(fd, name, &virname, &scanned, engine->cl, &options,
                                              NULL);
-        result_from(out, rc, virname, scanned);
+        result_from(out, rc, virname, scanned, engine, (guint64)st.st_size);
 }
 
 void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, const char *name,
@@ -235,6 +245,6 @@ void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, 
         struct cl_scan_options options = engine->options;
         cl_error_t rc = cl_scanmap_callback(map, name, &virname, &scanned, engine->cl, &options,
                                             NULL);
-        result_from(out, rc, virname, scanned);
+        result_from(out, rc, virname, scanned, engine, len);
         cl_fmap_close(map);
 }
