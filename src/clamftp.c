@@ -1,10 +1,11 @@
-/* clamftp.c — main() of the client: locale set-up, options, then line mode (the full-screen UI
- * will start here when stdin and stdout are terminals and --line is not given).
+/* clamftp.c — main() of the client: locale set-up, options, then the full-screen UI when stdin
+ * and stdout are terminals and none of --line, -c, -b is given; line mode otherwise.
  * Must not: hold logic of its own; everything lives in src/core and src/ui. */
 #include "common/i18n.h"
 #include "core/context.h"
 #include "core/linemode.h"
 #include "core/options.h"
+#include "ui/ui.h"
 #include <locale.h>
 #include <stdio.h>
 
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
                 printf("clamftp %s\n", PACKAGE_VERSION);
                 return CORE_EXIT_OK;
         }
-        /* Until the full-screen UI exists, a terminal gets interactive line mode too. */
+        if (ui_wanted(opts))
+                return ui_main(opts);
         return core_linemode_main(opts);
 }

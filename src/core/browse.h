@@ -1,0 +1,11 @@
+/* core/browse.h — what a file manager needs from the server beyond the line-mode commands: the
+ * current remote directory as entries, for the TUI's right pane.
+ * Owns: listing through the worker thread. Must not: print, prompt, or call curses. */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+
+/* Lists the server's current directory (MLSD when offered, else parsed LIST) on the worker
+ * thread. *entries: FtpEntry*, transfer full; *cwd: the directory's path (transfer full; "?"
+ * when the server never said). FALSE with error when not connected or the listing failed. */
+gboolean core_browse_list(CoreContext *ctx, GPtrArray **entries, char **cwd, GError **error);

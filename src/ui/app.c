@@ -1,0 +1,471 @@
+/* ui/app.c — the UI thread: the event loop (keys and the bridge's events), what a key means in
+ * each mode (panes, command line, dialog, help), and ui_main().
+ * Owns: the UiApp state and its life. Must not: do network or scanner work (the command thread
+ * does), or call curses except through ui/display. */
+#include "ui/app.h"
+#include "ui/actions.h"
+#include "ui/display.h"
+#include "ui/ui.h"
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/worker.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MESSAGES_MAX 200
+
+G_DEFINE_QUARK(clamftp-ui-error-quark, ui_error)
+
+static void message_free(gpointer data)
+{
+        UiMessage *msg = data;
+        g_free(msg->text);
+        g_free(msg);
+}
+
+static void add_message(UiApp *app, CoreMsgKind kind, const char *text)
+{
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+        for (char **line = lines; *line; line++) {
+                UiMessage *msg = g_new0(UiMessage, 1);
+                msg->kind = kind;
+                msg->text = g_strdup(*line);
+                g_ptr_array_add(app->messages, msg);
+        }
+        while (app->messages->len > MESSAGES_MAX)
+                g_ptr_array_remove_index(app->messages, 0);
+}
+
+void ui_app_say(UiApp *app, CoreMsgKind kind, const char *format, ...)
+{
+        va_list ap;
+        va_start(ap, format);
+        g_autofree char *text = g_strdup_vprintf(format, ap);
+        va_end(ap);
+        add_message(app, kind, text);
+}
+
+UiPane *ui_app_active_pane(UiApp *app)
+{
+        return app->panes[app->active];
+}
+
+UiPane *ui_app_other_pane(UiApp *app)
+{
+        return app->panes[app->active == UI_PANE_LOCAL ? UI_PANE_REMOTE : UI_PANE_LOCAL];
+}
+
+void ui_app_reload_local(UiApp *app)
+{
+        UiPane *pane = app->panes[UI_PANE_LOCAL];
+        g_autofree char *dir = pane->path ? g_strdup(pane->path) : g_get_current_dir();
+        g_autoptr(GError) error = NULL;
+        if (!ui_pane_load_local(pane, dir, &error))
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+}
+
+gboolean ui_app_dump_screen(UiApp *app, const char *path, GError **error)
+{
+        int x, y;
+        ui_screen_draw(app, &x, &y);
+        g_autofree char *dump = ui_canvas_dump(app->canvas);
+        return g_file_set_contents(path, dump, -1, error);
+}
+
+/* One command: a TUI action when one takes these arguments, else the core command. */
+static void run_argv(UiApp *app, char **argv)
+{
+        int n_args = (int)g_strv_length(argv) - 1;
+        const UiAction *action = ui_action_find(argv[0], n_args);
+        if (!action) {
+                ui_commander_run_argv(app->commander, argv);
+                return;
+        }
+        g_autoptr(GError) error = NULL;
+        if (!action->func(app, n_args + 1, argv, &error) && error)
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+}
+
+void ui_app_run_line(UiApp *app, const char *line)
+{
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) commands = core_cmd_split_commands(line, &error);
+        if (!commands) {
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+                return;
+        }
+        for (char **cmd = commands; *cmd && app->running; cmd++) {
+                g_auto(GStrv) argv = core_cmd_split(*cmd, -1, &error);
+                if (!argv) {
+                        ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+                        return;
+                }
+                if (argv[0])
+                        run_argv(app, argv);
+        }
+}
+
+/* ---- keys ---------------------------------------------------------------------------- */
+
+static void close_dialog(UiApp *app)
+{
+        app->dialog_active = FALSE;
+        g_clear_pointer(&app->dialog_label, g_free);
+        ui_cmdline_clear(&app->dialog_field);
+}
+
+static void key_dialog(UiApp *app, UiKey key)
+{
+        if (app->dialog_question) {
+                static const struct { UiKey key; CoreAnswer answer; } answers[] = {
+                        { 'y', CORE_ANSWER_YES }, { 'n', CORE_ANSWER_NO }, { 'a', CORE_ANSWER_ALL },
+                        { 'q', CORE_ANSWER_QUIT }, { UI_KEY_ESCAPE, CORE_ANSWER_QUIT },
+                        { 'Y', CORE_ANSWER_YES }, { 'N', CORE_ANSWER_NO },
+                };
+                for (gsize i = 0; i < G_N_ELEMENTS(answers); i++) {
+                        if (answers[i].key == key) {
+                                ui_bridge_answer(app->bridge, NULL, answers[i].answer);
+                                close_dialog(app);
+                                return;
+                        }
+                }
+                return;
+        }
+        if (key == UI_KEY_ENTER) {
+                ui_bridge_answer(app->bridge, app->dialog_field.text->str, CORE_ANSWER_YES);
+                close_dialog(app);
+        } else if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c')) {
+                ui_bridge_answer(app->bridge, NULL, CORE_ANSWER_QUIT);
+                close_dialog(app);
+        } else if (key != UI_KEY_UP && key != UI_KEY_DOWN) {
+                ui_cmdline_key(&app->dialog_field, key);
+        }
+}
+
+static void key_cmdline(UiApp *app, UiKey key)
+{
+        if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c') ||
+            (key == UI_KEY_BACKSPACE && app->cmdline.text->len == 0)) {
+                app->cmdline_active = FALSE;
+                return;
+        }
+        if (key != UI_KEY_ENTER) {
+                ui_cmdline_key(&app->cmdline, key);
+                return;
+        }
+        g_autofree char *line = g_strdup(app->cmdline.text->str);
+        app->cmdline_active = FALSE;
+        ui_cmdline_history_add(app->history, line);
+        ui_app_run_line(app, line);
+}
+
+static void key_help(UiApp *app, UiKey key)
+{
+        switch (key) {
+        case UI_KEY_UP: app->help_top--; break;
+        case UI_KEY_DOWN: app->help_top++; break;
+        case UI_KEY_PPAGE: app->help_top -= app->height - 2; break;
+        case UI_KEY_NPAGE: case ' ': app->help_top += app->height - 2; break;
+        case UI_KEY_ESCAPE: case 'q': case UI_KEY_F(1): case UI_KEY_F(10): case UI_KEY_ENTER:
+                app->help_active = FALSE;
+                break;
+        default: break;
+        }
+}
+
+static void key_panes(UiApp *app, UiKey key)
+{
+        if (app->esc_pending) {
+                app->esc_pending = FALSE;
+                UiKey fkey = ui_keymap_esc_digit(key);
+                if (fkey != UI_KEY_NONE)
+                        key = fkey;
+        }
+        if (key == UI_KEY_ESCAPE) {
+                app->esc_pending = TRUE;
+                return;
+        }
+        const char *command = ui_keymap_lookup(key);
+        if (command)
+                ui_app_run_line(app, command);
+}
+
+static void handle_key(UiApp *app, UiKey key)
+{
+        if (key == UI_KEY_RESIZE || key == UI_KEY_NONE)
+                return;
+        if (app->dialog_active)
+                key_dialog(app, key);
+        else if (app->help_active)
+                key_help(app, key);
+        else if (app->cmdline_active)
+                key_cmdline(app, key);
+        else
+                key_panes(app, key);
+}
+
+/* ---- events from the other threads ---------------------------------------------------- */
+
+static void set_str(char **slot, const char *value)
+{
+        g_free(*slot);
+        *slot = g_strdup(value);
+}
+
+static void apply_remote(UiApp *app, UiJobResult *result)
+{
+        UiPane *pane = app->panes[UI_PANE_REMOTE];
+        if (!result->connected) {
+                ui_pane_set_placeholder(pane, _("Not connected: type :open <host> [port]"));
+                return;
+        }
+        if (result->remote_listed)
+                ui_pane_set_remote(pane, result->remote_cwd, result->remote_entries);
+        if (result->focus_remote)
+                ui_pane_focus_name(pane, result->focus_remote);
+}
+
+static void apply_result(UiApp *app, UiJobResult *result)
+{
+        ui_commander_job_taken(app->commander);
+        ui_bridge_progress_clear(app->bridge);
+        app->connected = result->connected;
+        set_str(&app->host, result->host);
+        set_str(&app->user, result->user);
+        app->port = result->port;
+        set_str(&app->last_verdict, result->last_verdict);
+        UiPane *local = app->panes[UI_PANE_LOCAL];
+        for (guint i = 0; i < result->refusals->len; i++) {
+                UiRefusal *refusal = g_ptr_array_index(result->refusals, i);
+                ui_pane_mark_refused(local, refusal->path, refusal->reason);
+        }
+        g_autoptr(GError) error = NULL;
+        if (!ui_pane_load_local(local, result->local_cwd, &error))
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+        if (result->focus_local)
+                ui_pane_focus_name(local, result->focus_local);
+        apply_remote(app, result);
+        if (result->quit)
+                app->running = FALSE;
+}
+
+static void open_dialog(UiApp *app)
+{
+        const UiRequest *request = ui_bridge_request(app->bridge);
+        if (!request)
+                return;
+        app->dialog_active = TRUE;
+        app->dialog_question = request->is_question;
+        app->dialog_secret = request->secret;
+        set_str(&app->dialog_label, request->label);
+        ui_cmdline_clear(&app->dialog_field);
+        ui_cmdline_init(&app->dialog_field, NULL);
+        app->cmdline_active = FALSE;
+}
+
+static void take_events(UiApp *app)
+{
+        UiEvent *event;
+        while ((event = ui_bridge_take(app->bridge)) != NULL) {
+                switch (event->type) {
+                case UI_EVENT_MESSAGE:
+                        add_message(app, event->kind, event->text);
+                        break;
+                case UI_EVENT_REQUEST:
+                        open_dialog(app);
+                        break;
+                case UI_EVENT_JOB_DONE:
+                        apply_result(app, event->payload);
+                        ui_job_result_free(event->payload);
+                        break;
+                case UI_EVENT_PROGRESS:
+                default:
+                        break;
+                }
+                ui_event_free(event);
+        }
+}
+
+/* ---- the loop --------------------------------------------------------------------------- */
+
+static void resize_canvas(UiApp *app, int width, int height)
+{
+        if (app->canvas && app->width == width && app->height == height)
+                return;
+        app->width = width;
+        app->height = height;
+        g_clear_pointer(&app->canvas, ui_canvas_free);
+        app->canvas = ui_canvas_new(width, height);
+}
+
+static void wait_readable(int fd_a, int fd_b)
+{
+        struct pollfd fds[2] = { { .fd = fd_a, .events = POLLIN }, { .fd = fd_b, .events = POLLIN } };
+        while (poll(fds, fd_b >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
+                return; /* a signal (SIGWINCH): curses reports the resize as a key */
+}
+
+static void run_terminal(UiApp *app)
+{
+        while (app->running) {
+                take_events(app);
+                int width, height;
+                ui_display_size(&width, &height);
+                resize_canvas(app, width, height);
+                int x, y;
+                ui_screen_draw(app, &x, &y);
+                ui_display_show(app->canvas, x, y);
+                UiKey key;
+                gboolean any = FALSE;
+                while (app->running && ui_display_read_key(&key)) {
+                        handle_key(app, key);
+                        any = TRUE;
+                }
+                if (!any && app->running)
+                        wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO);
+        }
+}
+
+/* Headless: the next scripted key is given only when nothing is running or a dialog waits,
+ * so a script's screens do not depend on timing. */
+static void run_script(UiApp *app, GArray *keys)
+{
+        guint next = 0;
+        while (app->running) {
+                take_events(app);
+                gboolean ready = app->dialog_active || ui_commander_pending(app->commander) == 0;
+                if (!ready) {
+                        wait_readable(ui_bridge_fd(app->bridge), -1);
+                        continue;
+                }
+                if (next >= keys->len)
+                        break;
+                handle_key(app, g_array_index(keys, UiKey, next++));
+        }
+}
+
+static GArray *load_script(const char *path, GError **error)
+{
+        g_autofree char *text = NULL;
+        if (!g_file_get_contents(path, &text, NULL, error))
+                return NULL;
+        GArray *keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+        for (char **line = lines; *line; line++) {
+                if ((*line)[0] == '#' || (*line)[0] == '\0')
+                        continue;
+                if (!ui_keys_parse(*line, keys, error)) {
+                        g_array_unref(keys);
+                        return NULL;
+                }
+        }
+        return keys;
+}
+
+static UiApp *app_new(void)
+{
+        UiApp *app = g_new0(UiApp, 1);
+        app->bridge = ui_bridge_new();
+        app->ctx = core_context_new(ui_bridge_frontend(app->bridge));
+        app->panes[UI_PANE_LOCAL] = ui_pane_new(FALSE);
+        app->panes[UI_PANE_REMOTE] = ui_pane_new(TRUE);
+        ui_pane_set_placeholder(app->panes[UI_PANE_REMOTE], _("Not connected: type :open <host> [port]"));
+        app->messages = g_ptr_array_new_with_free_func(message_free);
+        app->history = g_ptr_array_new_with_free_func(g_free);
+        ui_cmdline_init(&app->cmdline, app->history);
+        ui_cmdline_init(&app->dialog_field, NULL);
+        app->running = TRUE;
+        return app;
+}
+
+static void app_free(UiApp *app)
+{
+        ui_bridge_shutdown(app->bridge);        /* a waiting question is answered "quit" */
+        core_worker_cancel(app->ctx->worker);   /* a running transfer stops */
+        ui_commander_free(app->commander);
+        core_context_free(app->ctx);
+        ui_bridge_free(app->bridge);
+        ui_pane_free(app->panes[0]);
+        ui_pane_free(app->panes[1]);
+        g_ptr_array_unref(app->messages);
+        g_ptr_array_unref(app->history);
+        ui_cmdline_clear(&app->cmdline);
+        ui_cmdline_clear(&app->dialog_field);
+        g_free(app->dialog_label);
+        g_free(app->host);
+        g_free(app->user);
+        g_free(app->last_verdict);
+        ui_canvas_free(app->canvas);
+        g_free(app);
+}
+
+static int headless_size(const char *name, int fallback)
+{
+        const char *value = g_getenv(name);
+        int n = value ? atoi(value) : 0;
+        return n > 0 ? n : fallback;
+}
+
+gboolean ui_wanted(const CoreOptions *opts)
+{
+        if (opts->line || opts->commands || opts->batch_file)
+                return FALSE;
+        if (g_getenv("CLAMFTP_NO_DISPLAY"))
+                return TRUE;
+        return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+static void open_url_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        g_autoptr(GError) error = NULL;
+        if (!core_options_open_url(data, ctx, &error))
+                core_fail(ctx, error);
+}
+
+static int finish(UiApp *app)
+{
+        int status = core_exit_status(app->ctx);
+        app_free(app);
+        return status;
+}
+
+int ui_main(const CoreOptions *opts)
+{
+        UiApp *app = app_new();
+        app->headless = g_getenv("CLAMFTP_NO_DISPLAY") != NULL;
+        g_autoptr(GError) error = NULL;
+        if (!core_options_apply(opts, app->ctx, &error)) {
+                fprintf(stderr, _("clamftp: error: %s\n"), error->message);
+                app_free(app);
+                return CORE_EXIT_FAILURE;
+        }
+        app->commander = ui_commander_new(app->ctx, app->bridge);
+        ui_app_reload_local(app);
+        if (opts->url)
+                ui_commander_run_func(app->commander, open_url_job, (gpointer)opts, NULL, TRUE);
+        if (app->headless) {
+                const char *script = g_getenv("CLAMFTP_SCRIPT");
+                g_autoptr(GArray) keys = script ? load_script(script, &error)
+                                                : g_array_new(FALSE, FALSE, sizeof(UiKey));
+                if (!keys) {
+                        fprintf(stderr, _("clamftp: error: %s\n"), error->message);
+                        app_free(app);
+                        return CORE_EXIT_FAILURE;
+                }
+                resize_canvas(app, headless_size("COLUMNS", 80), headless_size("LINES", 24));
+                run_script(app, keys);
+                return finish(app);
+        }
+        if (!ui_display_open(ui_display_colour_wanted(), &error)) {
+                fprintf(stderr, _("clamftp: error: %s\n"), error->message);
+                app_free(app);
+                return CORE_EXIT_FAILURE;
+        }
+        run_terminal(app);
+        ui_display_close();
+        return finish(app);
+}

@@ -1,0 +1,220 @@
+/* ui/bridge.c — the TUI's CoreFrontend: events to the UI thread, blocking questions back.
+ * Must not: call curses or touch the screen model. */
+#include "ui/bridge.h"
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+struct UiBridge {
+        CoreFrontend fe;
+        GAsyncQueue *events;
+        int wake_fd;
+
+        GMutex lock;            /* guards everything below */
+        GCond answered_cond;
+        char *progress_name;
+        guint64 progress_done;
+        gint64 progress_total;
+        gboolean progress_posted;  /* a PROGRESS event is queued and not yet taken */
+        UiRequest *request;        /* the pending one, or NULL */
+        gboolean answered;
+        char *answer_text;
+        CoreAnswer answer;
+        gboolean shut;
+};
+
+void ui_event_free(UiEvent *event)
+{
+        if (!event)
+                return;
+        g_free(event->text);
+        g_free(event);
+}
+
+static void wake(UiBridge *bridge)
+{
+        uint64_t one = 1;
+        while (write(bridge->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
+                ;
+}
+
+void ui_bridge_post(UiBridge *bridge, UiEvent *event)
+{
+        g_async_queue_push(bridge->events, event);
+        wake(bridge);
+}
+
+static void post_simple(UiBridge *bridge, UiEventType type, CoreMsgKind kind, const char *text)
+{
+        UiEvent *event = g_new0(UiEvent, 1);
+        event->type = type;
+        event->kind = kind;
+        event->text = g_strdup(text);
+        ui_bridge_post(bridge, event);
+}
+
+static void fe_message(CoreMsgKind kind, const char *text, gpointer data)
+{
+        post_simple(data, UI_EVENT_MESSAGE, kind, text);
+}
+
+static void fe_progress(const char *name, guint64 done, gint64 total, gpointer data)
+{
+        UiBridge *bridge = data;
+        g_mutex_lock(&bridge->lock);
+        g_free(bridge->progress_name);
+        bridge->progress_name = g_strdup(name);
+        bridge->progress_done = done;
+        bridge->progress_total = total;
+        gboolean post = !bridge->progress_posted;
+        bridge->progress_posted = TRUE;
+        g_mutex_unlock(&bridge->lock);
+        if (post) /* one queued event at a time: a fast transfer cannot flood the queue */
+                post_simple(bridge, UI_EVENT_PROGRESS, CORE_MSG_INFO, NULL);
+}
+
+/* Posts a request and blocks until the UI thread answers it. Returns with the lock held. */
+static void wait_answer(UiBridge *bridge, UiRequest *request)
+{
+        g_mutex_lock(&bridge->lock);
+        if (bridge->shut)
+                return;
+        bridge->request = request;
+        bridge->answered = FALSE;
+        g_mutex_unlock(&bridge->lock);
+        post_simple(bridge, UI_EVENT_REQUEST, CORE_MSG_INFO, NULL);
+        g_mutex_lock(&bridge->lock);
+        while (!bridge->answered && !bridge->shut)
+                g_cond_wait(&bridge->answered_cond, &bridge->lock);
+        bridge->request = NULL;
+}
+
+static CoreAnswer fe_ask(const char *question, gpointer data)
+{
+        UiBridge *bridge = data;
+        UiRequest request = { .is_question = TRUE, .label = (char *)question };
+        wait_answer(bridge, &request);
+        CoreAnswer answer = bridge->answered && !bridge->shut ? bridge->answer : CORE_ANSWER_QUIT;
+        g_mutex_unlock(&bridge->lock);
+        return answer;
+}
+
+static char *fe_prompt(const char *label, gboolean secret, gpointer data)
+{
+        UiBridge *bridge = data;
+        UiRequest request = { .label = (char *)label, .secret = secret };
+        wait_answer(bridge, &request);
+        char *text = bridge->answered && !bridge->shut ? g_steal_pointer(&bridge->answer_text) : NULL;
+        g_mutex_unlock(&bridge->lock);
+        return text;
+}
+
+UiBridge *ui_bridge_new(void)
+{
+        UiBridge *bridge = g_new0(UiBridge, 1);
+        bridge->events = g_async_queue_new_full((GDestroyNotify)ui_event_free);
+        bridge->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        g_mutex_init(&bridge->lock);
+        g_cond_init(&bridge->answered_cond);
+        bridge->fe.message = fe_message;
+        bridge->fe.progress = fe_progress;
+        bridge->fe.ask = fe_ask;
+        bridge->fe.prompt = fe_prompt;
+        bridge->fe.data = bridge;
+        return bridge;
+}
+
+void ui_bridge_free(UiBridge *bridge)
+{
+        if (!bridge)
+                return;
+        g_async_queue_unref(bridge->events);
+        if (bridge->wake_fd >= 0)
+                close(bridge->wake_fd);
+        g_mutex_clear(&bridge->lock);
+        g_cond_clear(&bridge->answered_cond);
+        g_free(bridge->progress_name);
+        g_free(bridge->answer_text);
+        g_free(bridge);
+}
+
+const CoreFrontend *ui_bridge_frontend(UiBridge *bridge)
+{
+        return &bridge->fe;
+}
+
+int ui_bridge_fd(UiBridge *bridge)
+{
+        return bridge->wake_fd;
+}
+
+UiEvent *ui_bridge_take(UiBridge *bridge)
+{
+        UiEvent *event = g_async_queue_try_pop(bridge->events);
+        if (event) {
+                if (event->type == UI_EVENT_PROGRESS) {
+                        g_mutex_lock(&bridge->lock);
+                        bridge->progress_posted = FALSE;
+                        g_mutex_unlock(&bridge->lock);
+                }
+                return event;
+        }
+        uint64_t count;
+        while (read(bridge->wake_fd, &count, sizeof count) < 0 && errno == EINTR)
+                ;
+        /* an event pushed between the pop and the read must not be left without a wake-up */
+        if (g_async_queue_length(bridge->events) > 0)
+                wake(bridge);
+        return NULL;
+}
+
+gboolean ui_bridge_progress(UiBridge *bridge, char **name, guint64 *done, gint64 *total)
+{
+        g_mutex_lock(&bridge->lock);
+        gboolean have = bridge->progress_name != NULL;
+        if (have) {
+                *name = g_strdup(bridge->progress_name);
+                *done = bridge->progress_done;
+                *total = bridge->progress_total;
+        }
+        g_mutex_unlock(&bridge->lock);
+        return have;
+}
+
+void ui_bridge_progress_clear(UiBridge *bridge)
+{
+        g_mutex_lock(&bridge->lock);
+        g_clear_pointer(&bridge->progress_name, g_free);
+        g_mutex_unlock(&bridge->lock);
+}
+
+const UiRequest *ui_bridge_request(UiBridge *bridge)
+{
+        g_mutex_lock(&bridge->lock);
+        const UiRequest *request = bridge->answered ? NULL : bridge->request;
+        g_mutex_unlock(&bridge->lock);
+        return request;
+}
+
+void ui_bridge_answer(UiBridge *bridge, const char *text, CoreAnswer answer)
+{
+        g_mutex_lock(&bridge->lock);
+        if (bridge->request && !bridge->answered) {
+                g_free(bridge->answer_text);
+                bridge->answer_text = g_strdup(text);
+                bridge->answer = answer;
+                bridge->answered = TRUE;
+                g_cond_broadcast(&bridge->answered_cond);
+        }
+        g_mutex_unlock(&bridge->lock);
+}
+
+void ui_bridge_shutdown(UiBridge *bridge)
+{
+        g_mutex_lock(&bridge->lock);
+        bridge->shut = TRUE;
+        g_cond_broadcast(&bridge->answered_cond);
+        g_mutex_unlock(&bridge->lock);
+}

@@ -1,0 +1,37 @@
+/* ui/columns.h — how a pane's row is laid out: which columns fit in a width, and one entry's
+ * row as text of exactly that width.
+ * Owns: column widths, the size and date formats, the mark column. Must not: call curses or
+ * read directories. */
+#pragma once
+#include <glib.h>
+
+typedef struct {
+        int mark;   /* 1: '*' selected, '!' refused by the scanner */
+        int name;   /* the rest, at least UI_COLUMNS_MIN_NAME */
+        int size;   /* 0: hidden */
+        int date;   /* 0, 10 (date) or 16 (date and time) */
+        int perms;  /* 0 or 10 */
+} UiColumns;
+
+#define UI_COLUMNS_MIN_NAME 8
+
+/* The columns for a pane `width` columns wide (one blank separates shown columns). */
+UiColumns ui_columns_layout(int width);
+
+typedef struct {
+        const char *name;   /* UTF-8 (already escaped for display) */
+        gboolean is_dir;
+        gboolean is_parent; /* ".." */
+        gint64 size;        /* -1 unknown */
+        gint64 mtime;       /* unix time, -1 unknown */
+        const char *perms;  /* NULL unknown */
+        gboolean selected;
+        gboolean infected;
+} UiRow;
+
+/* One row, exactly the layout's total width in columns. transfer full */
+char *ui_columns_format(const UiColumns *cols, const UiRow *row);
+/* Total width of a layout. */
+int ui_columns_width(const UiColumns *cols);
+/* "12345", "123.4K", "12.0M" in at most 7 columns. transfer full */
+char *ui_columns_size(gint64 size);

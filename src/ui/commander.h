@@ -1,0 +1,57 @@
+/* ui/commander.h — the command thread: runs core commands and the TUI's file operations one at a
+ * time, so the UI thread never waits on the network or the scanner.
+ * Owns: the job queue, running a job with the shared CoreContext, and the snapshot of state that
+ * each finished job sends back (local directory, remote listing, connection, refusals).
+ * Must not: call curses or touch the screen model; it talks to the UI thread only through the
+ * bridge (ui/bridge.h). */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+#include "ui/bridge.h"
+
+typedef struct {
+        char *path;    /* local file, absolute */
+        char *reason;  /* signature name, or why there was no verdict */
+} UiRefusal;
+
+/* What the UI thread learns when a job ends. */
+typedef struct {
+        guint job_id;
+        char *local_cwd;
+        gboolean connected;
+        char *host;
+        guint16 port;
+        char *user;
+        char *last_verdict;
+        gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
+        char *remote_cwd;
+        GPtrArray *remote_entries;  /* FtpEntry* */
+        GPtrArray *refusals;        /* UiRefusal*: files the scanner refused in this job */
+        gboolean quit;              /* `quit` ran */
+        char *focus_remote;         /* a name to put the remote cursor on, or NULL */
+        char *focus_local;
+} UiJobResult;
+void ui_job_result_free(UiJobResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiJobResult, ui_job_result_free)
+void ui_job_result_add_refusal(UiJobResult *result, const char *path, const char *reason);
+
+/* A TUI operation run on the command thread. Report problems through ctx (core_fail/core_say). */
+typedef void (*UiJobFunc)(CoreContext *ctx, gpointer data, UiJobResult *result);
+
+typedef struct UiCommander UiCommander;
+
+UiCommander *ui_commander_new(CoreContext *ctx, UiBridge *bridge);
+/* Stops after the running job (cancel it first with core_worker_cancel) and joins. */
+void ui_commander_free(UiCommander *commander);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiCommander, ui_commander_free)
+
+/* Queues a core command (argv copied). Returns the job id. */
+guint ui_commander_run_argv(UiCommander *commander, char **argv);
+/* Queues a TUI operation; data is freed with free_data after it ran. relist: list the remote
+ * directory afterwards. */
+guint ui_commander_run_func(UiCommander *commander, UiJobFunc func, gpointer data,
+                            GDestroyNotify free_data, gboolean relist);
+/* Jobs queued or running. */
+guint ui_commander_pending(UiCommander *commander);
+/* Called by the UI thread when it took a job's JOB_DONE event. */
+void ui_commander_job_taken(UiCommander *commander);

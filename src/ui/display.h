@@ -1,0 +1,18 @@
+/* ui/display.h — the terminal: puts a canvas on the screen and reads keys.
+ * Owns: every curses call of clamftp (init, colours or monochrome, drawing, key translation).
+ * Must not: be called from any thread but the UI thread, or know panes and commands. */
+#pragma once
+#include <glib.h>
+#include "ui/canvas.h"
+#include "ui/keys.h"
+
+/* Starts curses on the terminal (stdin/stdout). colour: FALSE gives the monochrome look. */
+gboolean ui_display_open(gboolean colour, GError **error);
+void ui_display_close(void);
+void ui_display_size(int *width, int *height);
+/* Draws the canvas; cursor at (x, y), hidden when x < 0. */
+void ui_display_show(const UiCanvas *canvas, int x, int y);
+/* The next key without waiting; FALSE when none is buffered. */
+gboolean ui_display_read_key(UiKey *key);
+/* TRUE when the terminal can show colours and the user did not set NO_COLOR. */
+gboolean ui_display_colour_wanted(void);

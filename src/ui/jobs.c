@@ -1,0 +1,342 @@
+/* ui/jobs.c — the file operations of the panes (F5 copy, F6 rename, F7 mkdir, F8 delete, entering
+ * directories): the UI thread captures what is selected, the command thread does the work
+ * through the core (uploads always through core_transfer_put: snapshot, scan, then upload).
+ * Must not: call curses from a job, or touch the panes from the command thread (results travel
+ * back in UiJobResult). */
+#include "ui/app.h"
+#include "ui/ui.h"
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/safename.h"
+#include "core/transfer.h"
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+        gboolean remote;      /* the operation is on the remote pane */
+        char *dir;            /* the pane's directory (local: absolute) */
+        GPtrArray *names;     /* char*: entries of dir */
+        GPtrArray *dirs;      /* char*: the subset of names that are directories */
+        char *focus;          /* a name to show under the cursor afterwards */
+} PaneJob;
+
+static void pane_job_free(gpointer data)
+{
+        PaneJob *job = data;
+        g_free(job->dir);
+        g_ptr_array_unref(job->names);
+        g_ptr_array_unref(job->dirs);
+        g_free(job->focus);
+        g_free(job);
+}
+
+static void set_str(char **slot, const char *value)
+{
+        g_free(*slot);
+        *slot = g_strdup(value);
+}
+
+static gboolean is_dir_in(PaneJob *job, const char *name)
+{
+        for (guint i = 0; i < job->dirs->len; i++) {
+                if (strcmp(g_ptr_array_index(job->dirs, i), name) == 0)
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+/* What the active pane's operation acts on; NULL (with error) when there is nothing. */
+static PaneJob *capture(UiApp *app, gboolean need_targets, GError **error)
+{
+        UiPane *pane = ui_app_active_pane(app);
+        if (pane->remote && !app->connected) {
+                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE,
+                                    _("Not connected: use `:open <host> [port]` first."));
+                return NULL;
+        }
+        PaneJob *job = g_new0(PaneJob, 1);
+        job->remote = pane->remote;
+        job->dir = g_strdup(pane->path);
+        job->names = ui_pane_targets(pane);
+        job->dirs = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < pane->entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (entry->is_dir && !entry->is_parent)
+                        g_ptr_array_add(job->dirs, g_strdup(entry->name));
+        }
+        if (need_targets && job->names->len == 0) {
+                pane_job_free(job);
+                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE, _("Nothing to act on here."));
+                return NULL;
+        }
+        return job;
+}
+
+static char *local_path(PaneJob *job, const char *name)
+{
+        return g_build_filename(job->dir, name, NULL);
+}
+
+static gboolean stops_command(const GError *error)
+{
+        return error && error->domain == FTP_ERROR &&
+               (error->code == FTP_ERROR_CANCELLED || error->code == FTP_ERROR_CLOSED ||
+                error->code == FTP_ERROR_NOT_CONNECTED);
+}
+
+/* Records what the scanner said about `path` in this put, for the mark in the local pane. */
+static void note_verdict(CoreContext *ctx, const char *before, const char *path, UiJobResult *result)
+{
+        const char *verdict = ctx->last_verdict;
+        if (!verdict || g_strcmp0(before, verdict) == 0)
+                return;
+        if (g_str_has_prefix(verdict, "INFECTED ")) {
+                const char *sig = verdict + strlen("INFECTED ");
+                g_autofree char *name = g_strndup(sig, strcspn(sig, " "));
+                ui_job_result_add_refusal(result, path, name);
+        } else if (g_str_has_prefix(verdict, "ERROR ")) {
+                ui_job_result_add_refusal(result, path, _("no verdict from the scanner"));
+        } else {
+                ui_job_result_add_refusal(result, path, NULL); /* clean now: the mark goes */
+        }
+}
+
+static void upload_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        for (guint i = 0; i < job->names->len; i++) {
+                const char *name = g_ptr_array_index(job->names, i);
+                g_autofree char *shown = core_name_escape(name);
+                if (is_dir_in(job, name)) {
+                        core_say(ctx, CORE_MSG_WARNING, _("%s is a directory: not uploaded."), shown);
+                        continue;
+                }
+                g_autofree char *path = local_path(job, name);
+                g_autofree char *before = g_strdup(ctx->last_verdict);
+                g_autoptr(GError) error = NULL;
+                gboolean ok = core_transfer_put(ctx, path, NULL, &error);
+                if (error)
+                        core_fail(ctx, error);
+                note_verdict(ctx, before, path, result);
+                if (ok)
+                        set_str(&result->focus_remote, name);
+                if (stops_command(error))
+                        return;
+        }
+}
+
+/* A remote name given to mget must match only itself. transfer full */
+static char *glob_escape(const char *name)
+{
+        GString *out = g_string_new(NULL);
+        for (const char *p = name; *p; p++) {
+                if (strchr("*?[]\\", *p))
+                        g_string_append_c(out, '\\');
+                g_string_append_c(out, *p);
+        }
+        return g_string_free(out, FALSE);
+}
+
+static void download_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        for (guint i = 0; i < job->names->len; i++) {
+                const char *name = g_ptr_array_index(job->names, i);
+                g_autoptr(GError) error = NULL;
+                if (is_dir_in(job, name)) {
+                        g_autoptr(GPtrArray) patterns = g_ptr_array_new_with_free_func(g_free);
+                        g_ptr_array_add(patterns, glob_escape(name));
+                        core_transfer_mget(ctx, patterns, job->focus, &error);
+                } else {
+                        core_transfer_get(ctx, name, job->focus, &error);
+                }
+                if (error)
+                        core_fail(ctx, error);
+                if (stops_command(error))
+                        return;
+                set_str(&result->focus_local, name);
+        }
+}
+
+gboolean ui_jobs_copy(UiApp *app, GError **error)
+{
+        UiPane *other = ui_app_other_pane(app);
+        if (!app->connected) {
+                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE,
+                                    _("Not connected: use `:open <host> [port]` first."));
+                return FALSE;
+        }
+        PaneJob *job = capture(app, TRUE, error);
+        if (!job)
+                return FALSE;
+        if (job->remote) {
+                job->focus = g_strdup(other->path); /* the local directory to download into */
+                ui_commander_run_func(app->commander, download_job, job, pane_job_free, FALSE);
+        } else {
+                ui_commander_run_func(app->commander, upload_job, job, pane_job_free, TRUE);
+        }
+        return TRUE;
+}
+
+static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const char *b)
+{
+        const char *argv[] = { cmd, a, b, NULL };
+        return core_cmd_run_argv(ctx, (char **)argv, NULL);
+}
+
+/* "<what> <name>: <reason>", e.g. "Cannot delete x: Permission denied". */
+static void local_fail(CoreContext *ctx, const char *what, const char *name)
+{
+        int saved = errno;
+        g_autofree char *shown = core_name_escape(name);
+        g_autoptr(GError) error = g_error_new(UI_ERROR, UI_ERROR_LOCAL, "%s %s: %s", what, shown,
+                                              g_strerror(saved));
+        core_fail(ctx, error);
+}
+
+static char *ask_name(CoreContext *ctx, const char *label)
+{
+        g_autofree char *name = ctx->fe.prompt(label, FALSE, ctx->fe.data);
+        if (!name || !*g_strstrip(name))
+                return NULL;
+        return g_steal_pointer(&name);
+}
+
+static void mkdir_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        g_autofree char *name = ask_name(ctx, _("New directory:"));
+        if (!name)
+                return;
+        if (job->remote) {
+                if (run_core(ctx, "mkdir", name, NULL))
+                        set_str(&result->focus_remote, name);
+                return;
+        }
+        g_autofree char *path = local_path(job, name);
+        if (g_mkdir(path, 0755) != 0) {
+                local_fail(ctx, _("Cannot make the directory"), name);
+                return;
+        }
+        set_str(&result->focus_local, name);
+}
+
+gboolean ui_jobs_mkdir(UiApp *app, GError **error)
+{
+        PaneJob *job = capture(app, FALSE, error);
+        if (!job)
+                return FALSE;
+        ui_commander_run_func(app->commander, mkdir_job, job, pane_job_free, job->remote);
+        return TRUE;
+}
+
+static void delete_one(CoreContext *ctx, PaneJob *job, const char *name)
+{
+        gboolean dir = is_dir_in(job, name);
+        if (job->remote) {
+                run_core(ctx, dir ? "rmdir" : "delete", name, NULL);
+                return;
+        }
+        g_autofree char *path = local_path(job, name);
+        if ((dir ? g_rmdir(path) : g_unlink(path)) != 0)
+                local_fail(ctx, _("Cannot delete"), name);
+}
+
+static void delete_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        g_autofree char *first = core_name_escape(g_ptr_array_index(job->names, 0));
+        g_autofree char *question = job->names->len == 1
+                ? g_strdup_printf(_("Delete %s?"), first)
+                : g_strdup_printf(_("Delete %u entries?"), job->names->len);
+        CoreAnswer answer = ctx->fe.ask(question, ctx->fe.data);
+        if (answer != CORE_ANSWER_YES && answer != CORE_ANSWER_ALL)
+                return;
+        for (guint i = 0; i < job->names->len; i++)
+                delete_one(ctx, job, g_ptr_array_index(job->names, i));
+}
+
+gboolean ui_jobs_delete(UiApp *app, GError **error)
+{
+        PaneJob *job = capture(app, TRUE, error);
+        if (!job)
+                return FALSE;
+        ui_commander_run_func(app->commander, delete_job, job, pane_job_free, job->remote);
+        return TRUE;
+}
+
+static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        const char *old = g_ptr_array_index(job->names, 0);
+        g_autofree char *shown = core_name_escape(old);
+        g_autofree char *label = g_strdup_printf(_("Rename %s to:"), shown);
+        g_autofree char *name = ask_name(ctx, label);
+        if (!name)
+                return;
+        if (job->remote) {
+                if (run_core(ctx, "rename", old, name))
+                        set_str(&result->focus_remote, name);
+                return;
+        }
+        g_autofree char *from = local_path(job, old);
+        g_autofree char *to = local_path(job, name);
+        if (g_rename(from, to) != 0) {
+                local_fail(ctx, _("Cannot rename"), old);
+                return;
+        }
+        set_str(&result->focus_local, name);
+}
+
+gboolean ui_jobs_rename(UiApp *app, GError **error)
+{
+        PaneJob *job = capture(app, TRUE, error);
+        if (!job)
+                return FALSE;
+        ui_commander_run_func(app->commander, rename_job, job, pane_job_free, job->remote);
+        return TRUE;
+}
+
+static void enter_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        const char *name = g_ptr_array_index(job->names, 0);
+        if (!job->remote) {
+                g_autofree char *path = strcmp(name, "..") == 0 ? g_path_get_dirname(job->dir)
+                                                                : local_path(job, name);
+                if (run_core(ctx, "lcd", path, NULL))
+                        result->focus_local = g_steal_pointer(&job->focus);
+                return;
+        }
+        gboolean ok = strcmp(name, "..") == 0 ? run_core(ctx, "cdup", NULL, NULL)
+                                              : run_core(ctx, "cd", name, NULL);
+        if (ok)
+                result->focus_remote = g_steal_pointer(&job->focus);
+}
+
+gboolean ui_jobs_enter(UiApp *app, const char *name, GError **error)
+{
+        UiPane *pane = ui_app_active_pane(app);
+        if (!pane->path)
+                return TRUE;
+        PaneJob *job = capture(app, FALSE, error);
+        if (!job)
+                return FALSE;
+        g_ptr_array_set_size(job->names, 0);
+        g_ptr_array_add(job->names, g_strdup(name));
+        if (strcmp(name, "..") == 0 && strcmp(pane->path, "/") != 0)
+                job->focus = g_path_get_basename(pane->path); /* land on where we came from */
+        ui_commander_run_func(app->commander, enter_job, job, pane_job_free, job->remote);
+        return TRUE;
+}
+
+static void refresh_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+}
+
+void ui_jobs_refresh(UiApp *app)
+{
+        ui_app_reload_local(app);
+        ui_commander_run_func(app->commander, refresh_job, NULL, NULL, TRUE);
+}

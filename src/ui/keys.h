@@ -1,0 +1,27 @@
+/* ui/keys.h — keys as the interface sees them: Unicode characters and named special keys, their
+ * names ("<F5>", "<Tab>", "<C-r>") for the key map, help and test scripts.
+ * Owns: UiKey codes and key names. Must not: call curses (ui/display translates its codes). */
+#pragma once
+#include <glib.h>
+
+typedef int UiKey; /* a Unicode character, or one of the codes below */
+
+enum {
+        UI_KEY_NONE = 0,
+        UI_KEY_SPECIAL = 0x110000,
+        UI_KEY_UP, UI_KEY_DOWN, UI_KEY_LEFT, UI_KEY_RIGHT,
+        UI_KEY_PPAGE, UI_KEY_NPAGE, UI_KEY_HOME, UI_KEY_END,
+        UI_KEY_INSERT, UI_KEY_DELETE, UI_KEY_BACKSPACE, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_BTAB,
+        UI_KEY_ESCAPE, UI_KEY_RESIZE,
+        UI_KEY_F0 = UI_KEY_SPECIAL + 0x100, /* UI_KEY_F(n) = UI_KEY_F0 + n, n = 1..12 */
+};
+#define UI_KEY_F(n) (UI_KEY_F0 + (n))
+#define UI_KEY_CTRL(c) ((c) & 0x1f)
+
+/* "<F5>", "<Tab>", "<C-r>", "a", "<Space>", "<lt>" → the key; UI_KEY_NONE if unknown. */
+UiKey ui_key_from_name(const char *name);
+/* The key's name as ui_key_from_name reads it. transfer full */
+char *ui_key_name(UiKey key);
+/* Reads a sequence of keys written as text with <Name> for special ones ("abc<Enter><F5>").
+ * Returns FALSE with error on an unknown <name>. */
+gboolean ui_keys_parse(const char *text, GArray *keys, GError **error);

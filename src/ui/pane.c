@@ -1,0 +1,309 @@
+/* ui/pane.c — one file pane: entries, cursor, selection, marks, drawing.
+ * Must not: talk to the server or call curses. */
+#include "ui/pane.h"
+#include "ui/columns.h"
+#include "ui/ui.h"
+#include "common/i18n.h"
+#include "core/safename.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void entry_free(gpointer data)
+{
+        UiEntry *entry = data;
+        g_free(entry->name);
+        g_free(entry->shown);
+        g_free(entry->perms);
+        g_free(entry);
+}
+
+static UiEntry *entry_new(const char *name)
+{
+        UiEntry *entry = g_new0(UiEntry, 1);
+        entry->name = g_strdup(name);
+        entry->shown = core_name_escape(name);
+        entry->size = -1;
+        entry->mtime = -1;
+        return entry;
+}
+
+UiPane *ui_pane_new(gboolean remote)
+{
+        UiPane *pane = g_new0(UiPane, 1);
+        pane->remote = remote;
+        pane->entries = g_ptr_array_new_with_free_func(entry_free);
+        pane->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        pane->rows = 1;
+        return pane;
+}
+
+void ui_pane_free(UiPane *pane)
+{
+        if (!pane)
+                return;
+        g_ptr_array_unref(pane->entries);
+        g_hash_table_unref(pane->refused);
+        g_free(pane->path);
+        g_free(pane->placeholder);
+        g_free(pane);
+}
+
+static int compare_entries(gconstpointer a, gconstpointer b)
+{
+        const UiEntry *x = *(UiEntry *const *)a;
+        const UiEntry *y = *(UiEntry *const *)b;
+        if (x->is_parent != y->is_parent)
+                return x->is_parent ? -1 : 1;
+        if (x->is_dir != y->is_dir)
+                return x->is_dir ? -1 : 1;
+        return strcmp(x->name, y->name);
+}
+
+/* Replaces the entries, keeping the cursor on the same name when the directory is the same. */
+static void replace_entries(UiPane *pane, const char *path, GPtrArray *entries)
+{
+        gboolean same_dir = pane->path && path && strcmp(pane->path, path) == 0;
+        UiEntry *current = ui_pane_current(pane);
+        g_autofree char *keep = same_dir && current ? g_strdup(current->name) : NULL;
+        g_autoptr(GHashTable) selected = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; same_dir && i < pane->entries->len; i++) {
+                UiEntry *old = g_ptr_array_index(pane->entries, i);
+                if (old->selected)
+                        g_hash_table_add(selected, old->name);
+        }
+        g_ptr_array_sort(entries, compare_entries);
+        for (guint i = 0; i < entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(entries, i);
+                entry->selected = g_hash_table_contains(selected, entry->name);
+        }
+        g_hash_table_remove_all(selected); /* its keys belong to the old entries */
+        g_ptr_array_unref(pane->entries);
+        pane->entries = g_ptr_array_ref(entries);
+        if (!same_dir) {
+                g_free(pane->path);
+                pane->path = g_strdup(path);
+                pane->cursor = 0;
+                pane->top = 0;
+        }
+        if (!keep || !ui_pane_focus_name(pane, keep))
+                ui_pane_move(pane, 0);
+}
+
+static UiEntry *parent_entry(void)
+{
+        UiEntry *entry = entry_new("..");
+        entry->is_dir = TRUE;
+        entry->is_parent = TRUE;
+        return entry;
+}
+
+static char *perms_text(mode_t mode)
+{
+        char text[11];
+        text[0] = S_ISDIR(mode) ? 'd' : S_ISLNK(mode) ? 'l' : '-';
+        static const char rwx[] = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++)
+                text[1 + i] = (mode & (1u << (8 - i))) ? rwx[i] : '-';
+        text[10] = '\0';
+        return g_strdup(text + 1);
+}
+
+gboolean ui_pane_load_local(UiPane *pane, const char *dir, GError **error)
+{
+        g_autoptr(GDir) handle = g_dir_open(dir, 0, error);
+        if (!handle)
+                return FALSE;
+        g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(entry_free);
+        if (strcmp(dir, "/") != 0)
+                g_ptr_array_add(entries, parent_entry());
+        const char *name;
+        while ((name = g_dir_read_name(handle)) != NULL) {
+                g_autofree char *full = g_build_filename(dir, name, NULL);
+                struct stat st;
+                if (lstat(full, &st) != 0)
+                        continue;
+                UiEntry *entry = entry_new(name);
+                entry->is_dir = S_ISDIR(st.st_mode);
+                if (S_ISLNK(st.st_mode)) {
+                        struct stat target;
+                        entry->is_dir = stat(full, &target) == 0 && S_ISDIR(target.st_mode);
+                }
+                entry->size = st.st_size;
+                entry->mtime = st.st_mtime;
+                entry->perms = perms_text(st.st_mode);
+                g_ptr_array_add(entries, entry);
+        }
+        g_clear_pointer(&pane->placeholder, g_free);
+        replace_entries(pane, dir, entries);
+        return TRUE;
+}
+
+void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries)
+{
+        g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(entry_free);
+        if (!cwd || strcmp(cwd, "/") != 0)
+                g_ptr_array_add(entries, parent_entry());
+        for (guint i = 0; ftp_entries && i < ftp_entries->len; i++) {
+                const FtpEntry *ftp = g_ptr_array_index(ftp_entries, i);
+                if (!ftp->name || !strcmp(ftp->name, ".") || !strcmp(ftp->name, ".."))
+                        continue;
+                UiEntry *entry = entry_new(ftp->name);
+                entry->is_dir = ftp->type == FTP_ENTRY_DIR;
+                entry->size = ftp->size;
+                entry->mtime = ftp->mtime;
+                entry->perms = g_strdup(ftp->perms);
+                g_ptr_array_add(entries, entry);
+        }
+        g_clear_pointer(&pane->placeholder, g_free);
+        replace_entries(pane, cwd ? cwd : "?", entries);
+}
+
+void ui_pane_set_placeholder(UiPane *pane, const char *text)
+{
+        g_ptr_array_set_size(pane->entries, 0);
+        g_clear_pointer(&pane->path, g_free);
+        g_free(pane->placeholder);
+        pane->placeholder = g_strdup(text);
+        pane->cursor = pane->top = 0;
+}
+
+UiEntry *ui_pane_current(UiPane *pane)
+{
+        if (pane->cursor < 0 || (guint)pane->cursor >= pane->entries->len)
+                return NULL;
+        return g_ptr_array_index(pane->entries, pane->cursor);
+}
+
+void ui_pane_move_to(UiPane *pane, int index)
+{
+        int last = (int)pane->entries->len - 1;
+        pane->cursor = CLAMP(index, 0, MAX(last, 0));
+        if (pane->cursor < pane->top)
+                pane->top = pane->cursor;
+        if (pane->cursor >= pane->top + pane->rows)
+                pane->top = pane->cursor - pane->rows + 1;
+        pane->top = MAX(pane->top, 0);
+}
+
+void ui_pane_move(UiPane *pane, int delta)
+{
+        ui_pane_move_to(pane, pane->cursor + delta);
+}
+
+gboolean ui_pane_focus_name(UiPane *pane, const char *name)
+{
+        for (guint i = 0; i < pane->entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (strcmp(entry->name, name) == 0) {
+                        ui_pane_move_to(pane, (int)i);
+                        return TRUE;
+                }
+        }
+        return FALSE;
+}
+
+void ui_pane_toggle_select(UiPane *pane)
+{
+        UiEntry *entry = ui_pane_current(pane);
+        if (entry && !entry->is_parent)
+                entry->selected = !entry->selected;
+        ui_pane_move(pane, 1);
+}
+
+void ui_pane_invert_selection(UiPane *pane)
+{
+        for (guint i = 0; i < pane->entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (!entry->is_parent)
+                        entry->selected = !entry->selected;
+        }
+}
+
+GPtrArray *ui_pane_targets(UiPane *pane)
+{
+        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < pane->entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (entry->selected)
+                        g_ptr_array_add(names, g_strdup(entry->name));
+        }
+        UiEntry *current = ui_pane_current(pane);
+        if (names->len == 0 && current && !current->is_parent)
+                g_ptr_array_add(names, g_strdup(current->name));
+        return names;
+}
+
+char *ui_pane_path_of(UiPane *pane, const char *name)
+{
+        if (!pane->path)
+                return g_strdup(name);
+        if (g_str_has_suffix(pane->path, "/"))
+                return g_strconcat(pane->path, name, NULL);
+        return g_strconcat(pane->path, "/", name, NULL);
+}
+
+void ui_pane_mark_refused(UiPane *pane, const char *full_path, const char *reason)
+{
+        if (reason)
+                g_hash_table_replace(pane->refused, g_strdup(full_path), g_strdup(reason));
+        else
+                g_hash_table_remove(pane->refused, full_path);
+}
+
+const char *ui_pane_refusal(UiPane *pane, const UiEntry *entry)
+{
+        if (!entry || entry->is_parent || g_hash_table_size(pane->refused) == 0)
+                return NULL;
+        g_autofree char *full = ui_pane_path_of(pane, entry->name);
+        return g_hash_table_lookup(pane->refused, full);
+}
+
+static UiAttr row_attr(UiPane *pane, const UiEntry *entry, gboolean is_cursor, gboolean active)
+{
+        if (is_cursor && active)
+                return UI_ATTR_CURSOR;
+        if (ui_pane_refusal(pane, entry))
+                return UI_ATTR_INFECTED;
+        if (entry->selected)
+                return UI_ATTR_SELECTED;
+        return entry->is_dir ? UI_ATTR_DIRECTORY : UI_ATTR_NORMAL;
+}
+
+static void draw_header(UiPane *pane, UiCanvas *canvas, int x, int y, int width, gboolean active)
+{
+        g_autofree char *path = core_name_escape(pane->path ? pane->path : "");
+        const char *label = pane->remote ? _("Remote") : _("Local");
+        g_autofree char *text = g_strdup_printf("%s%s: %s", active ? ">" : " ", label, path);
+        g_autofree char *fitted = ui_text_fit_middle(text, width);
+        ui_canvas_text(canvas, x, y, width, fitted, active ? UI_ATTR_CURSOR : UI_ATTR_HEADER);
+}
+
+void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int height,
+                  gboolean active)
+{
+        draw_header(pane, canvas, x, y, width, active);
+        pane->rows = MAX(height - 1, 1);
+        ui_pane_move(pane, 0);
+        for (int r = 1; r < height; r++)
+                ui_canvas_fill(canvas, x, y + r, width, UI_ATTR_NORMAL);
+        if (pane->placeholder) {
+                ui_canvas_text(canvas, x + 1, y + 1, width - 1, pane->placeholder, UI_ATTR_NORMAL);
+                return;
+        }
+        UiColumns cols = ui_columns_layout(width);
+        for (int r = 0; r < pane->rows; r++) {
+                int index = pane->top + r;
+                if ((guint)index >= pane->entries->len)
+                        break;
+                UiEntry *entry = g_ptr_array_index(pane->entries, index);
+                UiRow row = { .name = entry->shown, .is_dir = entry->is_dir,
+                              .is_parent = entry->is_parent, .size = entry->size,
+                              .mtime = entry->mtime, .perms = entry->perms,
+                              .selected = entry->selected,
+                              .infected = ui_pane_refusal(pane, entry) != NULL };
+                g_autofree char *text = ui_columns_format(&cols, &row);
+                UiAttr attr = row_attr(pane, entry, index == pane->cursor, active);
+                ui_canvas_text(canvas, x, y + 1 + r, width, text, attr);
+        }
+}

@@ -1,0 +1,62 @@
+/* ui/pane.h — one file pane (local or remote): its directory, entries, cursor and selection.
+ * Owns: sorting (".." first, then directories, then files), cursor movement, selection,
+ * marks of files the scanner refused, drawing a pane into the canvas.
+ * Must not: talk to the server (the command thread lists remote directories) or call curses. */
+#pragma once
+#include <glib.h>
+#include "ui/canvas.h"
+#include "ftp/listing.h"
+
+typedef struct {
+        char *name;         /* exactly as the file system or server gave it */
+        char *shown;        /* escaped for the terminal */
+        gboolean is_dir;
+        gboolean is_parent;
+        gint64 size;
+        gint64 mtime;
+        char *perms;
+        gboolean selected;
+} UiEntry;
+
+typedef struct {
+        gboolean remote;
+        char *path;           /* NULL: nothing to show (remote pane before `open`) */
+        char *placeholder;    /* what the pane says when it has no path */
+        GPtrArray *entries;   /* UiEntry* */
+        int cursor;
+        int top;
+        int rows;             /* rows visible at the last draw (for paging) */
+        GHashTable *refused;  /* full path → signature or reason, for local files */
+} UiPane;
+
+UiPane *ui_pane_new(gboolean remote);
+void ui_pane_free(UiPane *pane);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiPane, ui_pane_free)
+
+/* Reads a local directory (lstat, no symlink followed). Keeps the cursor on the same name when
+ * the path did not change. */
+gboolean ui_pane_load_local(UiPane *pane, const char *dir, GError **error);
+/* Shows a remote listing (FtpEntry*, not taken) of `cwd`. */
+void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries);
+/* Empties the pane, showing `text` instead. */
+void ui_pane_set_placeholder(UiPane *pane, const char *text);
+
+UiEntry *ui_pane_current(UiPane *pane); /* NULL when empty */
+void ui_pane_move(UiPane *pane, int delta);
+void ui_pane_move_to(UiPane *pane, int index);
+gboolean ui_pane_focus_name(UiPane *pane, const char *name);
+/* Insert/Space: toggles the entry under the cursor (never ".."), then moves down. */
+void ui_pane_toggle_select(UiPane *pane);
+void ui_pane_invert_selection(UiPane *pane);
+/* The names to act on: the selection, else the entry under the cursor (never ".."). */
+GPtrArray *ui_pane_targets(UiPane *pane); /* char*, transfer full */
+/* The full path of a name in this pane's directory. transfer full */
+char *ui_pane_path_of(UiPane *pane, const char *name);
+
+/* Marks a local file the scanner refused; NULL reason clears it. */
+void ui_pane_mark_refused(UiPane *pane, const char *full_path, const char *reason);
+/* The refusal recorded for an entry of this pane, or NULL. */
+const char *ui_pane_refusal(UiPane *pane, const UiEntry *entry);
+
+void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int height,
+                  gboolean active);

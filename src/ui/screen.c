@@ -1,0 +1,212 @@
+/* ui/screen.c — the layout of the whole screen: two panes, the status bar, the message area,
+ * the command line, the function-key bar, and the dialog and help overlays, drawn into the
+ * canvas. Must not: call curses (ui/display puts the canvas on the terminal) or change state
+ * other than the panes' scroll positions. */
+#include "ui/app.h"
+#include "ui/actions.h"
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/safename.h"
+
+#define MIN_WIDTH 80
+#define MIN_HEIGHT 24
+#define MESSAGE_ROWS 2
+
+static void draw_too_small(UiApp *app)
+{
+        UiCanvas *c = app->canvas;
+        g_autofree char *text = g_strdup_printf(_("clamftp needs a terminal of at least %dx%d (this one is %dx%d)."),
+                                                MIN_WIDTH, MIN_HEIGHT, app->width, app->height);
+        g_autofree char *fitted = ui_text_fit(text, c->width);
+        int width = ui_text_width(fitted);
+        ui_canvas_text(c, MAX((c->width - width) / 2, 0), c->height / 2, width, fitted, UI_ATTR_ERROR);
+}
+
+static char *progress_text(UiApp *app)
+{
+        g_autofree char *name = NULL;
+        guint64 done = 0;
+        gint64 total = -1;
+        if (!ui_bridge_progress(app->bridge, &name, &done, &total))
+                return ui_commander_pending(app->commander) > 0 ? g_strdup(_("working…")) : NULL;
+        g_autofree char *done_text = g_format_size(done);
+        if (total <= 0)
+                return g_strdup_printf("%s %s", name, done_text);
+        return g_strdup_printf("%s %d%% (%s)", name, (int)(done * 100 / (guint64)total), done_text);
+}
+
+static char *status_text(UiApp *app)
+{
+        UiPane *pane = ui_app_active_pane(app);
+        UiEntry *entry = ui_pane_current(pane);
+        const char *refusal = ui_pane_refusal(pane, entry);
+        if (refusal) {
+                g_autofree char *reason = core_name_escape(refusal);
+                return g_strdup_printf(_(" REFUSED by the scanner: %s (%s)"), reason, entry->shown);
+        }
+        g_autofree char *conn = app->connected
+                ? g_strdup_printf(_("%s@%s:%u"), app->user ? app->user : "?", app->host ? app->host : "?", app->port)
+                : g_strdup(_("not connected"));
+        g_autofree char *progress = progress_text(app);
+        const char *scanner = app->ctx->scanner_address ? app->ctx->scanner_address : _("none");
+        return g_strdup_printf(" %s | %s %s | %s", conn, _("scanner"), scanner,
+                               progress ? progress : _("idle"));
+}
+
+static void draw_messages(UiApp *app, int y)
+{
+        guint n = app->messages->len;
+        for (int r = 0; r < MESSAGE_ROWS; r++) {
+                int index = (int)n - MESSAGE_ROWS + r;
+                if (index < 0) {
+                        ui_canvas_fill(app->canvas, 0, y + r, app->width, UI_ATTR_NORMAL);
+                        continue;
+                }
+                UiMessage *msg = g_ptr_array_index(app->messages, index);
+                UiAttr attr = msg->kind == CORE_MSG_ERROR ? UI_ATTR_ERROR : UI_ATTR_NORMAL;
+                g_autofree char *fitted = ui_text_fit(msg->text, app->width);
+                ui_canvas_text(app->canvas, 0, y + r, app->width, fitted, attr);
+        }
+}
+
+static void draw_fkeys(UiApp *app, int y)
+{
+        /* TRANSLATORS: function-key bar labels; keep them short (about 6 columns) */
+        const char *labels[10] = { N_("Help"), "", "", "", N_("Copy"), N_("RenMov"),
+                                   N_("Mkdir"), N_("Delete"), "", N_("Quit") };
+        int slot = app->width / 10;
+        for (int i = 0; i < 10; i++) {
+                int x = i * slot;
+                int width = i == 9 ? app->width - x : slot;
+                g_autofree char *num = g_strdup_printf("%d", i + 1);
+                int used = ui_canvas_text(app->canvas, x, y, width, num, UI_ATTR_FKEY_NUM);
+                const char *label = labels[i][0] ? _(labels[i]) : "";
+                ui_canvas_text(app->canvas, x + used, y, width - used, label, UI_ATTR_FKEY_LABEL);
+        }
+}
+
+static void draw_cmdline(UiApp *app, int y, int *cx, int *cy)
+{
+        if (!app->cmdline_active) {
+                ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_NORMAL);
+                return;
+        }
+        ui_canvas_text(app->canvas, 0, y, 1, ":", UI_ATTR_NORMAL);
+        int column = ui_cmdline_cursor_column(&app->cmdline);
+        int shift = MAX(column - (app->width - 3), 0); /* keep the cursor in view */
+        g_autofree char *text = g_strdup(app->cmdline.text->str);
+        const char *start = text;
+        for (int skipped = 0; skipped < shift && *start;) {
+                skipped += ui_char_width(g_utf8_get_char(start));
+                start = g_utf8_next_char(start);
+        }
+        ui_canvas_text(app->canvas, 1, y, app->width - 1, start, UI_ATTR_NORMAL);
+        *cx = 1 + column - shift;
+        *cy = y;
+}
+
+static void draw_box(UiCanvas *c, int x, int y, int width, int height)
+{
+        for (int r = 0; r < height; r++) {
+                gboolean edge = r == 0 || r == height - 1;
+                ui_canvas_fill(c, x, y + r, width, UI_ATTR_DIALOG);
+                ui_canvas_text(c, x, y + r, 1, edge ? "+" : "|", UI_ATTR_DIALOG);
+                ui_canvas_text(c, x + width - 1, y + r, 1, edge ? "+" : "|", UI_ATTR_DIALOG);
+                if (edge) {
+                        for (int i = 1; i < width - 1; i++)
+                                ui_canvas_text(c, x + i, y + r, 1, "-", UI_ATTR_DIALOG);
+                }
+        }
+}
+
+static void draw_dialog(UiApp *app, int *cx, int *cy)
+{
+        int width = MIN(app->width - 4, 64);
+        int x = (app->width - width) / 2;
+        int y = app->height / 2 - 3;
+        draw_box(app->canvas, x, y, width, 6);
+        g_autofree char *label = ui_text_fit(app->dialog_label, width - 4);
+        ui_canvas_text(app->canvas, x + 2, y + 1, width - 4, label, UI_ATTR_DIALOG);
+        const char *hint = app->dialog_question ? _("[y]es  [n]o  [a]ll  [q]uit")
+                                                : _("Enter: OK   Esc: cancel");
+        ui_canvas_text(app->canvas, x + 2, y + 4, width - 4, hint, UI_ATTR_DIALOG);
+        if (app->dialog_question)
+                return;
+        GString *shown = g_string_new(NULL);
+        if (app->dialog_secret)
+                for (glong i = g_utf8_strlen(app->dialog_field.text->str, -1); i > 0; i--)
+                        g_string_append_c(shown, '*');
+        else
+                g_string_assign(shown, app->dialog_field.text->str);
+        g_autofree char *text = g_string_free(shown, FALSE);
+        g_autofree char *fitted = ui_text_fit(text, width - 5);
+        ui_canvas_text(app->canvas, x + 2, y + 2, width - 4, fitted, UI_ATTR_CURSOR);
+        *cx = x + 2 + MIN(ui_text_width(fitted), width - 5);
+        *cy = y + 2;
+}
+
+GPtrArray *ui_screen_help_lines(void)
+{
+        GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(lines, g_strdup(_("Keys (Esc then a digit works as that F-key; Esc/q closes this help):")));
+        gsize n = 0;
+        const UiBinding *keys = ui_keymap(&n);
+        for (gsize i = 0; i < n; i++) {
+                g_autofree char *name = ui_key_name(keys[i].key);
+                g_ptr_array_add(lines, g_strdup_printf("  %-12s :%s", name, keys[i].command));
+        }
+        g_ptr_array_add(lines, g_strdup(_("Commands of the panes:")));
+        const UiAction *actions = ui_action_table(&n);
+        for (gsize i = 0; i < n; i++)
+                g_ptr_array_add(lines, g_strdup_printf("  :%-20s %s", actions[i].usage, _(actions[i].summary)));
+        g_ptr_array_add(lines, g_strdup(_("Commands of line mode (the same words after :):")));
+        const CoreCmd *cmds = core_cmd_table(&n);
+        for (gsize i = 0; i < n; i++)
+                g_ptr_array_add(lines, g_strdup_printf("  :%-20s %s", cmds[i].usage, _(cmds[i].summary)));
+        return lines;
+}
+
+static void draw_help(UiApp *app)
+{
+        g_autoptr(GPtrArray) lines = ui_screen_help_lines();
+        int rows = app->height - 1;
+        app->help_top = CLAMP(app->help_top, 0, MAX((int)lines->len - rows, 0));
+        for (int r = 0; r < rows; r++) {
+                int index = app->help_top + r;
+                const char *line = index < (int)lines->len ? g_ptr_array_index(lines, index) : "";
+                g_autofree char *fitted = ui_text_fit(line, app->width);
+                ui_canvas_text(app->canvas, 0, r, app->width, fitted, UI_ATTR_NORMAL);
+        }
+        ui_canvas_text(app->canvas, 0, rows, app->width, _(" Help: Up/Down/PgUp/PgDn scroll, Esc or q closes"),
+                       UI_ATTR_STATUS);
+}
+
+void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
+{
+        *cursor_x = *cursor_y = -1;
+        ui_canvas_clear(app->canvas);
+        if (app->width < MIN_WIDTH || app->height < MIN_HEIGHT) {
+                draw_too_small(app);
+                return;
+        }
+        if (app->help_active) {
+                draw_help(app);
+                return;
+        }
+        int h = app->height;
+        int pane_height = h - 3 - MESSAGE_ROWS;
+        int left = app->width / 2;
+        ui_pane_draw(app->panes[0], app->canvas, 0, 0, left - 1, pane_height, app->active == UI_PANE_LOCAL);
+        for (int r = 0; r < pane_height; r++)
+                ui_canvas_text(app->canvas, left - 1, r, 1, "|", UI_ATTR_NORMAL);
+        ui_pane_draw(app->panes[1], app->canvas, left, 0, app->width - left, pane_height,
+                     app->active == UI_PANE_REMOTE);
+        g_autofree char *status = status_text(app);
+        g_autofree char *fitted = ui_text_fit(status, app->width);
+        ui_canvas_text(app->canvas, 0, pane_height, app->width, fitted, UI_ATTR_STATUS);
+        draw_messages(app, pane_height + 1);
+        draw_cmdline(app, h - 2, cursor_x, cursor_y);
+        draw_fkeys(app, h - 1);
+        if (app->dialog_active)
+                draw_dialog(app, cursor_x, cursor_y);
+}
