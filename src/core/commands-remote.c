@@ -29,12 +29,19 @@ static gboolean run(CoreContext *ctx, CoreWorkerFunc func, RemoteJob *job, GErro
         return core_worker_run(ctx->worker, func, job, error);
 }
 
+/* The directory the session learnt with its own PWD, else asks (only for the message). */
+static char *current_dir(FtpSession *session)
+{
+        const char *known = ftp_session_cwd(session);
+        return known ? g_strdup(known) : ftp_session_pwd(session, NULL);
+}
+
 static gboolean cd_job(FtpSession *session, gpointer data, GError **error)
 {
         RemoteJob *job = data;
         if (!ftp_session_cwd_to(session, job->path, error))
                 return FALSE;
-        job->text = ftp_session_pwd(session, NULL); /* only for the message */
+        job->text = current_dir(session);
         return TRUE;
 }
 
@@ -43,7 +50,7 @@ static gboolean cdup_job(FtpSession *session, gpointer data, GError **error)
         RemoteJob *job = data;
         if (!ftp_session_cdup(session, error))
                 return FALSE;
-        job->text = ftp_session_pwd(session, NULL);
+        job->text = current_dir(session);
         return TRUE;
 }
 
