@@ -4,6 +4,7 @@
  * report OK for anything libclamav did not scan (non-regular descriptors are refused). */
 #include "config.h"
 #include "agent/engine.h"
+#include "agent/log.h"
 #include "common/i18n.h"
 
 #include <clamav.h>
@@ -25,8 +26,19 @@ void agent_scan_result_clear(AgentScanResult *result)
         g_clear_pointer(&result->reason, g_free);
 }
 
+static void on_libclamav_message(enum cl_msg severity, const char *fullmsg, const char *msg,
+                                 void *context)
+{
+        g_autofree char *text = g_strchomp(g_strdup(msg ? msg : fullmsg));
+        if (severity == CL_MSG_ERROR)
+                agent_log(AGENT_LOG_WARNING, "libclamav: %s", text);
+        else
+                agent_log(AGENT_LOG_DEBUG, "libclamav: %s", text);
+}
+
 gboolean agent_engine_global_init(GError **error)
 {
+        cl_set_clcb_msg(on_libclamav_message);
         cl_error_t rc = cl_init(CL_INIT_DEFAULT);
         if (rc == CL_SUCCESS)
                 return TRUE;
@@ -92,6 +104,22 @@ static gboolean check_directory(const char *dir, GError **error)
         return TRUE;
 }
 
+static gboolean has_database_files(const char *dir)
+{
+        static const char *const exts[] = {
+                ".cvd", ".cld", ".cud", ".hdb", ".hsb", ".hdu", ".hsu", ".mdb", ".msb", ".mdu",
+                ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".idb", ".cdb", ".cbc", ".pdb", ".gdb",
+                ".wdb", ".ftm", ".crb", ".yar", ".yara", ".imp", ".fp", ".sfp", ".db",
+        };
+        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+        const char *name;
+        while (d && (name = g_dir_read_name(d)))
+                for (gsize i = 0; i < G_N_ELEMENTS(exts); i++)
+                        if (g_str_has_suffix(name, exts[i]))
+                                return TRUE;
+        return FALSE;
+}
+
 static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
 {
         const char *dir = conf->database_directory;
@@ -100,6 +128,12 @@ static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
                 dbopts &= ~CL_DB_BYTECODE;
         if (!check_directory(dir, error) || !set_limits(engine->cl, conf, error))
                 return FALSE;
+        if (!has_database_files(dir)) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("no signatures in %s; run freshclam to download them, or start with "
+                              "--db <dir> (for a test run, the project's data/signatures)"), dir);
+                return FALSE;
+        }
         cl_error_t rc = cl_load(dir, engine->cl, &engine->signatures, dbopts);
         if (rc != CL_SUCCESS) {
                 g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
