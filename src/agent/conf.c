@@ -258,8 +258,22 @@ gboolean agent_conf_set_tcp(AgentConf *conf, const char *spec, GError **error)
         return TRUE;
 }
 
+/* A daemon changes to / when it detaches, and reloads later: keep every path absolute. */
+static void make_absolute(char **path)
+{
+        if (!*path || !**path || g_path_is_absolute(*path))
+                return;
+        char *abs = g_canonicalize_filename(*path, NULL);
+        g_free(*path);
+        *path = abs;
+}
+
 gboolean agent_conf_validate(AgentConf *conf, GError **error)
 {
+        char **paths[] = { &conf->local_socket, &conf->database_directory,
+                           &conf->temporary_directory, &conf->log_file, &conf->pid_file };
+        for (gsize i = 0; i < G_N_ELEMENTS(paths); i++)
+                make_absolute(paths[i]);
         gboolean has_unix = conf->local_socket && *conf->local_socket;
         if (!has_unix && conf->tcp_port == 0) {
                 g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
