@@ -330,9 +330,34 @@ static void run_terminal(UiApp *app)
         }
 }
 
-/* Headless: the next scripted key is given only when nothing is running or a dialog waits,
- * so a script's screens do not depend on timing. */
-static void run_script(UiApp *app, GArray *keys)
+/* A headless key script: keys, and screen dumps between them. */
+typedef struct {
+        GArray *keys;       /* UiKey; a negative value -n is the dump to dumps[n - 1] */
+        GPtrArray *dumps;   /* char*: files */
+} UiScript;
+
+static void script_free(UiScript *script)
+{
+        g_array_unref(script->keys);
+        g_ptr_array_unref(script->dumps);
+        g_free(script);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiScript, script_free)
+
+static void script_step(UiApp *app, UiScript *script, UiKey key)
+{
+        if (key >= 0) {
+                handle_key(app, key);
+                return;
+        }
+        g_autoptr(GError) error = NULL;
+        if (!ui_app_dump_screen(app, g_ptr_array_index(script->dumps, -key - 1), &error))
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+}
+
+/* Headless: the next scripted step runs only when nothing is running or a dialog waits, so a
+ * script's screens do not depend on timing. */
+static void run_script(UiApp *app, UiScript *script)
 {
         guint next = 0;
         while (app->running) {
@@ -342,28 +367,36 @@ static void run_script(UiApp *app, GArray *keys)
                         wait_readable(ui_bridge_fd(app->bridge), -1);
                         continue;
                 }
-                if (next >= keys->len)
+                if (next >= script->keys->len)
                         break;
-                handle_key(app, g_array_index(keys, UiKey, next++));
+                script_step(app, script, g_array_index(script->keys, UiKey, next++));
         }
 }
 
-static GArray *load_script(const char *path, GError **error)
+/* Lines of keys ("<F5>", ":open host<Enter>"); "@dump FILE" writes the screen at that point;
+ * "#" starts a comment line. */
+static UiScript *script_load(const char *path, GError **error)
 {
         g_autofree char *text = NULL;
         if (!g_file_get_contents(path, &text, NULL, error))
                 return NULL;
-        GArray *keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
+        g_autoptr(UiScript) script = g_new0(UiScript, 1);
+        script->keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
+        script->dumps = g_ptr_array_new_with_free_func(g_free);
         g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
         for (char **line = lines; *line; line++) {
                 if ((*line)[0] == '#' || (*line)[0] == '\0')
                         continue;
-                if (!ui_keys_parse(*line, keys, error)) {
-                        g_array_unref(keys);
-                        return NULL;
+                if (g_str_has_prefix(*line, "@dump ")) {
+                        g_ptr_array_add(script->dumps, g_strdup(*line + strlen("@dump ")));
+                        UiKey step = -(UiKey)script->dumps->len;
+                        g_array_append_val(script->keys, step);
+                        continue;
                 }
+                if (!ui_keys_parse(*line, script->keys, error))
+                        return NULL;
         }
-        return keys;
+        return g_steal_pointer(&script);
 }
 
 static UiApp *app_new(void)
@@ -449,15 +482,19 @@ int ui_main(const CoreOptions *opts)
                 ui_commander_run_func(app->commander, open_url_job, (gpointer)opts, NULL, TRUE);
         if (app->headless) {
                 const char *script = g_getenv("CLAMFTP_SCRIPT");
-                g_autoptr(GArray) keys = script ? load_script(script, &error)
-                                                : g_array_new(FALSE, FALSE, sizeof(UiKey));
-                if (!keys) {
+                if (!script) {
+                        fprintf(stderr, "%s\n", _("clamftp: error: CLAMFTP_NO_DISPLAY needs a key script in CLAMFTP_SCRIPT."));
+                        app_free(app);
+                        return CORE_EXIT_FAILURE;
+                }
+                g_autoptr(UiScript) steps = script_load(script, &error);
+                if (!steps) {
                         fprintf(stderr, _("clamftp: error: %s\n"), error->message);
                         app_free(app);
                         return CORE_EXIT_FAILURE;
                 }
                 resize_canvas(app, headless_size("COLUMNS", 80), headless_size("LINES", 24));
-                run_script(app, keys);
+                run_script(app, steps);
                 return finish(app);
         }
         if (!ui_display_open(ui_display_colour_wanted(), &error)) {

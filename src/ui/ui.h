@@ -18,5 +18,6 @@ typedef enum {
 gboolean ui_wanted(const CoreOptions *opts);
 /* Runs the interface until the user quits. Returns the exit status (CORE_EXIT_*).
  * Headless test mode (no terminal needed): CLAMFTP_NO_DISPLAY=1, keys from the file named by
- * CLAMFTP_SCRIPT, screen size from COLUMNS/LINES (default 80x24). */
+ * CLAMFTP_SCRIPT (lines of keys such as ":open host<Enter>" or "<F5>", and "@dump FILE" to write
+ * the screen as text), screen size from COLUMNS/LINES (default 80x24). */
 int ui_main(const CoreOptions *opts);
