@@ -200,8 +200,30 @@ static void show_reply(CoreContext *ctx, const FtpReply *reply, CoreMsgKind kind
         core_say(ctx, kind, "%s", out->str);
 }
 
+/* Commands that open a data connection or change its set-up: their replies would leave the
+ * session waiting for data that no one reads. */
+static gboolean is_data_command(const char *verb)
+{
+        static const char *const verbs[] = {
+                "RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD", "PASV", "EPSV", "PORT", "EPRT",
+                "REST", "AUTH", "PBSZ", "PROT", "REIN",
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(verbs); i++) {
+                if (g_ascii_strcasecmp(verb, verbs[i]) == 0)
+                        return TRUE;
+        }
+        return FALSE;
+}
+
 CORE_CMD_HANDLER(core_cmd_quote)
 {
+        if (is_data_command(argv[1])) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                            _("`quote %s` is not allowed: it needs a data connection or changes the "
+                              "session's set-up. Use ls, get, put, passive or the other commands."),
+                            argv[1]);
+                return FALSE;
+        }
         g_autofree char *command = g_strjoinv(" ", argv + 1);
         ConnJob job = { .command = command };
         if (!core_worker_run(ctx->worker, command_job, &job, error))
