@@ -84,6 +84,21 @@ wait_until 20 sh -c "[ \$(grep -c 'reload: ' '$AGENT_LOG') -gt $n ]"
 tap_check "SIGHUP reloads: a signature added to the directory is used" \
         agent_client stream_file "$AGENT_SOCKET" - "$dir/marked.bin" "Clamftp.Test.Marked.UNOFFICIAL FOUND"
 
+# a full scan queue: an immediate ERROR, never a wait
+head -c $((80 * 1024 * 1024)) /dev/urandom >"$dir/busy2.bin"
+mkdir -p "$dir/q"
+save_sock=$AGENT_SOCKET save_pid=$AGENT_PID save_log=$AGENT_LOG
+AGENT_TCP_PORT=
+if agent_start "$dir/q" "MaxThreads 1" "MaxQueue 1" "MaxConnections 10"; then
+        tap_check "full scan queue: MAX QUEUE REACHED ERROR at once; running and queued scans finish" \
+                agent_client queue_full "$AGENT_SOCKET" - "$dir/busy2.bin"
+        agent_stop
+else
+        tap_not_ok "agent for the queue test starts"
+fi
+rm -f "$dir/busy2.bin"
+AGENT_SOCKET=$save_sock AGENT_PID=$save_pid AGENT_LOG=$save_log
+
 # SHUTDOWN from root on the unix socket: the agent stops, removing socket and pid file
 /usr/bin/python3 -c "
 import socket; s = socket.socket(socket.AF_UNIX); s.connect('$AGENT_SOCKET'); s.sendall(b'zSHUTDOWN\0'); s.recv(16)"

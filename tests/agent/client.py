@@ -312,6 +312,35 @@ def ping_while_busy():
     assert dt < 0.5, "PING took %.2fs while the scan ran" % dt
     assert result and result[0].endswith(b": OK\0"), result
 
+def poll_stats(needle, limit=20):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if needle in query(b"zSTATS\0"):
+            return
+        time.sleep(0.02)
+    raise AssertionError("STATS never showed %r" % needle)
+
+def queue_full():
+    # MaxThreads 1, MaxQueue 1: one scan runs, one waits, the next is refused at once
+    big = ARGS[0]
+    res = {}
+    def scan_big():
+        fd = os.open(big, os.O_RDONLY)
+        res["a"] = send_fd(fd)
+        os.close(fd)
+    def scan_small():
+        res["b"] = query(b"zINSTREAM\0" + chunk(os.urandom(100)) + chunk(b""), timeout=60)
+    ta = threading.Thread(target=scan_big); ta.start()
+    poll_stats(b"live 1  idle 0")
+    tb = threading.Thread(target=scan_small); tb.start()
+    poll_stats(b"QUEUE: 1 items")
+    r, t = timed(lambda: query(b"zINSTREAM\0" + chunk(b"third") + chunk(b"")))
+    ta.join(60); tb.join(60)
+    expect(r, b"MAX QUEUE REACHED, try again later. ERROR\0", "third scan")
+    assert t < 1, "refusal took %.2fs" % t
+    assert res.get("a", b"").endswith(b": OK\0"), res
+    expect(res.get("b"), b"stream: OK\0", "queued scan")
+
 def reload_under_load():
     # 50 scans in flight while RELOAD swaps the engine: every one gets its right verdict
     e = eicar()
