@@ -246,7 +246,7 @@ const CoreFrontend *core_linemode_frontend(CoreLineMode *lm)
 /* One line of input: `;`-separated commands, or a `#` comment. */
 static void run_line(CoreContext *ctx, const char *line, gsize len)
 {
-        if (memchr(line, '\0', len)) {
+        if (memchr(line, '\0', len) || strchr(line, '\r')) {
                 core_cmd_run_line(ctx, line, (gssize)len, NULL); /* refused, with the reason */
                 return;
         }
