@@ -24,11 +24,12 @@ static void draw_too_small(UiApp *app)
 
 static char *progress_text(UiApp *app)
 {
-        g_autofree char *name = NULL;
+        g_autofree char *path = NULL;
         guint64 done = 0;
         gint64 total = -1;
-        if (!ui_bridge_progress(app->bridge, &name, &done, &total))
+        if (!ui_bridge_progress(app->bridge, &path, &done, &total))
                 return ui_commander_pending(app->commander) > 0 ? g_strdup(_("working…")) : NULL;
+        g_autofree char *name = g_path_get_basename(path);
         g_autofree char *done_text = g_format_size(done);
         if (total <= 0)
                 return g_strdup_printf("%s %s", name, done_text);
@@ -49,8 +50,8 @@ static char *status_text(UiApp *app)
                 : g_strdup(_("not connected"));
         g_autofree char *progress = progress_text(app);
         const char *scanner = app->ctx->scanner_address ? app->ctx->scanner_address : _("none");
-        return g_strdup_printf(" %s | %s %s | %s", conn, _("scanner"), scanner,
-                               progress ? progress : _("idle"));
+        return g_strdup_printf(" %s | %s | %s %s", conn, progress ? progress : _("idle"),
+                               _("scanner"), scanner);
 }
 
 static void draw_messages(UiApp *app, int y)

@@ -122,7 +122,7 @@ else
         { echo "--- want"; printf '%s\n' "$want"; echo "--- got"; printf '%s\n' "$got"; } | tap_diag
 fi
 expect start "F-key bar" -E '^1Help +2 +3 +4 +5Copy +6RenMov +7Mkdir +8Delete +9 +10Quit$'
-expect start "status bar says not connected and names the scanner" -F "not connected | scanner $CLAMD_ADDRESS"
+expect start "status bar says not connected and names the scanner" '-E' '^ not connected \| idle \| scanner unix:/' 
 
 expect user "open asks for the user name in a dialog" -F "Username:"
 expect password "the password dialog shows stars" -F "****************"
