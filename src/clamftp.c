@@ -7,6 +7,7 @@
 #include "core/options.h"
 #include "ui/ui.h"
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 int main(int argc, char **argv)
@@ -15,6 +16,9 @@ int main(int argc, char **argv)
         bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
         bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
         textdomain(GETTEXT_PACKAGE);
+        /* A peer that closes a socket mid-write (sendfile, TLS, the scanner) must be an error the
+         * code sees, never a silent death. */
+        signal(SIGPIPE, SIG_IGN);
 
         g_autoptr(GError) error = NULL;
         g_autoptr(CoreOptions) opts = core_options_parse(argc, argv, &error);
