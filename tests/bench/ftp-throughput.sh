@@ -18,6 +18,9 @@ Usage: tests/bench/ftp-throughput.sh [options]
                      clamdscan is a reference: the same files scanned by clamd (INSTREAM), no upload
   --clamftp PATH     the clamftp binary (default: build/src/clamftp, else build-demo/src/clamftp)
   --runs N           run each client N times per test (interleaved) and report the best time
+  --scan-tmp DIR     where clamd keeps its temporary copy of each stream and clamftp spools
+                     large snapshots (default: inside the temporary directory; try /dev/shm to
+                     take those two extra disk writes of the large file out of the measurement)
   --keep             keep the temporary directory (files, logs, server root) for inspection
 SIZE takes a K, M or G suffix (powers of 1024). A quick run: --files 200 --size 64M
 EOF
@@ -34,6 +37,7 @@ do_large=1
 clients=lftp,curl,clamftp,clamdscan
 clamftp_bin=
 runs=1
+scan_tmp=
 keep=0
 while [ $# -gt 0 ]; do
         case $1 in
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
         --clients) clients=$2; shift 2 ;;
         --clamftp) clamftp_bin=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
+        --scan-tmp) scan_tmp=$2; shift 2 ;;
         --keep) keep=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "ftp-throughput: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -117,6 +122,9 @@ cleanup() {
         vsftpd_stop >/dev/null 2>&1 || true
         clamd_stop >/dev/null 2>&1 || true
         if [ -n "$work" ] && [ -d "$work" ]; then
+                if [ -L "$work/scan-tmp" ] && [ "$keep" -ne 1 ]; then
+                        rm -rf "$(readlink "$work/scan-tmp")"
+                fi
                 if [ "$keep" -eq 1 ]; then
                         echo "ftp-throughput: kept $work"
                 else
@@ -132,6 +140,14 @@ trap 'exit 143' TERM
 work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-bench.XXXXXX")
 chmod 0755 "$work"
 mkdir -p "$work/small" "$work/large" "$work/logs" "$work/clamd" "$work/state"
+if [ -n "$scan_tmp" ]; then
+        [ -d "$scan_tmp" ] || die "--scan-tmp: no directory $scan_tmp"
+        scan_tmp=$(mktemp -d "$scan_tmp/clamftp-bench-scan.XXXXXX")
+        ln -s "$scan_tmp" "$work/scan-tmp"   # removed with $work: see cleanup
+else
+        scan_tmp=$work/scan-tmp
+        mkdir -p "$scan_tmp"
+fi
 
 need=$((do_large * large_bytes * 2 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
 avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
@@ -173,15 +189,15 @@ bench_clamd_start() {
         [ $limit_mib -ge 64 ] || limit_mib=64
         local bin
         bin=$(clamd_binary) || die "clamd is not installed (package clamav-daemon)"
-        mkdir -p "$dir/tmp"
-        chmod 0700 "$dir/tmp"
+        mkdir -p "$scan_tmp/clamd"
+        chmod 0700 "$scan_tmp/clamd"
         echo "LocalSocket $dir/clamd.sock" >"$dir/client.conf"
         cat >"$dir/clamd.conf" <<EOF
 Foreground yes
 LocalSocket $dir/clamd.sock
 LocalSocketMode 600
 DatabaseDirectory $top/data/signatures
-TemporaryDirectory $dir/tmp
+TemporaryDirectory $scan_tmp/clamd
 LogFile $dir/clamd.log
 LogTime yes
 PidFile $dir/clamd.pid
@@ -235,7 +251,7 @@ run_client() {
                 (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
                         -c "mkdir $rdir; cd $rdir; mput *" "$FTP_URL") ;;
         clamftp:large)
-                (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
+                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$scan_tmp "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
                         -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
         clamdscan:small)
                 (cd "$src" && clamdscan -c "$work/clamd/client.conf" --stream --no-summary -- *) ;;
@@ -354,6 +370,7 @@ for t in "${tests[@]}"; do
 done
 echo
 want clamdscan && echo "clamdscan: a reference, not a client: clamdscan --stream on the same files (clamd's scan alone, no upload)."
+echo "Scanner temporary files (clamd's stream copies, clamftp's large snapshots): $(stat -f -c %T "$scan_tmp") ($scan_tmp)."
 echo "curl: one invocation per test; the many files as one brace glob -T '{f1,f2,…}' to a URL ending"
 echo "in '/', so curl reuses one control connection. lftp: 'mput *' / 'put', one connection,"
 echo "ftp:ssl-allow no. Server: vsftpd with use_sendfile, plain FTP, passive mode, 127.0.0.1."
