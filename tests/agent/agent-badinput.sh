@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/agent/agent-badinput.sh — clamav-agent against clients that misbehave: each case checks
 # the exact reply and that the agent still answers the next client.
-. "$top_srcdir/tests/agent/lib.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 [ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
 
 dir=$(mktemp -d)

@@ -2,7 +2,7 @@
 # tests/agent/agent-interop.sh — Debian's clamdscan (--stream, --fdpass, and its default CONTSCAN)
 # gets the same answers from clamav-agent as from a real clamd loaded with the same signatures;
 # and the four cases where clamd would say OK for what it never scanned are never OK here.
-. "$top_srcdir/tests/agent/lib.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 [ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
 command -v clamdscan >/dev/null || tap_skip_all "clamdscan is not installed (package clamdscan)"
 clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"

@@ -2,7 +2,7 @@
 # tests/agent/agent-lifecycle.sh — clamav-agent's life: refusing to start without usable
 # signatures, socket mode, PING while every scanning thread is busy, RELOAD under 50 scans in
 # flight, a corrupt database on RELOAD (old engine kept), SIGHUP, archive bombs, SHUTDOWN/SIGTERM.
-. "$top_srcdir/tests/agent/lib.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 [ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
 
 dir=$(mktemp -d)

@@ -1,0 +1,103 @@
+#!/bin/bash
+# tests/integration/test-scan-agent.sh — clamftp's own scanner client against clamav-agent, end to
+# end, over the unix socket and over TCP: `clamftp --scanner ADDRESS -c 'scan FILE'` gives OK
+# (exit 0) for a clean file, INFECTED with the signature name (exit 1) for EICAR, EICAR in a zip,
+# EICAR inside a stream large enough to be spooled to disk, and an encrypted zip (the agent never
+# says OK for what it could not scan); with the agent stopped the scan is refused with the reason.
+. "$top_srcdir/tests/lib/agent.sh"
+. "$top_srcdir/tests/lib/clamftp.sh"
+
+agent_available || tap_skip_all "src/clamav-agent is not built"
+command -v zip >/dev/null || tap_skip_all "zip is not installed"
+r=$(clamftp_ready scan) || tap_skip_all "$r"
+
+dir=$(mktemp -d)
+trap 'agent_stop; cd /; rm -rf "$dir"' EXIT
+clamftp_env "$dir"
+CF_DEADLINE=30
+mkdir -p "$dir/files"
+cd "$dir/files" || exit 1
+
+# samples, each with its own content (libclamav caches verdicts)
+head -c 3000 /dev/urandom | base64 >clean.txt
+eicar >eicar.com
+mkdir z && cp eicar.com z/readme.com && zip -q -r eicar.zip z && rm -rf z
+{ eicar; head -c 4000 /dev/zero | tr '\0' A; } >plain.txt
+zip -q -P secret encrypted.zip plain.txt
+# over StreamMemoryMax (1M below): the agent spools these to an unlinked file before scanning
+head -c $((3 * 1024 * 1024)) /dev/urandom >big-clean.bin
+{ head -c $((2 * 1024 * 1024)) /dev/urandom; eicar; head -c 1000 /dev/urandom; } >big-eicar.bin
+SIG='Clamftp\.Test\.EICAR\.[A-Z]+(\.UNOFFICIAL)?'
+
+AGENT_TCP_PORT=$(free_port)
+agent_start "$dir/agent" "StreamMemoryMax 1M" >"$dir/agent-start.err" 2>&1 || {
+        echo "Bail out! clamav-agent did not start: $(tail -n 5 "$dir/agent-start.err" | tr '\n' ' ')"
+        exit 1
+}
+
+# scan_cases TRANSPORT: every sample through the scanner at $CF_SCANNER
+scan_cases() {
+        local t=$1
+        cf_run -c 'scan clean.txt'
+        cf_expect "$t: scan clean.txt: exit 0" cf_rc_is 0
+        cf_expect "$t: scan clean.txt: OK" cf_stdout_has '^clean\.txt: OK'
+
+        cf_run -c 'scan eicar.com'
+        cf_expect "$t: scan eicar.com: exit 1" cf_rc_is 1
+        cf_expect "$t: scan eicar.com: INFECTED with the signature name" \
+                cf_says "eicar\.com: INFECTED \($SIG\)"
+
+        cf_run -c 'scan eicar.zip'
+        cf_expect "$t: scan of EICAR in a zip: exit 1" cf_rc_is 1
+        cf_expect "$t: scan of EICAR in a zip: INFECTED with the signature name" \
+                cf_says "eicar\.zip: INFECTED \($SIG\)"
+
+        cf_run -c 'scan encrypted.zip'
+        cf_expect "$t: scan of an encrypted zip: exit 1" cf_rc_is 1
+        cf_expect "$t: scan of an encrypted zip: INFECTED Heuristics.Encrypted, never OK" \
+                cf_says 'encrypted\.zip: INFECTED \(Heuristics\.Encrypted\.'
+
+        cf_run -c 'scan big-clean.bin'
+        cf_expect "$t: scan of a 3 MiB clean file (spooled by the agent): OK, exit 0" \
+                eval 'cf_rc_is 0 && cf_stdout_has "^big-clean\.bin: OK"'
+        cf_run -c 'scan big-eicar.bin'
+        cf_expect "$t: scan of EICAR 2 MiB into a file (spooled): INFECTED, exit 1" \
+                eval 'cf_rc_is 1 && cf_says "big-eicar\.bin: INFECTED \($SIG\)"'
+
+        cf_run -c 'scan clean.txt eicar.com'
+        cf_expect "$t: scan of a clean and an infected file: exit 1, the clean one still OK" \
+                eval 'cf_rc_is 1 && cf_stdout_has "^clean\.txt: OK" && cf_says "eicar\.com: INFECTED"'
+}
+
+CF_SCANNER=$AGENT_ADDRESS
+before=$(grep -cE 'scan instream(\(spooled\))? peer=local ' "$AGENT_LOG")
+scan_cases unix
+after=$(grep -cE 'scan instream(\(spooled\))? peer=local ' "$AGENT_LOG")
+# 8 files in 7 runs: each one reached the agent and was logged with its verdict
+if [ $((after - before)) -eq 8 ]; then
+        tap_ok "unix: the agent logged one scan per file (8)"
+else
+        tap_not_ok "unix: the agent logged $((after - before)) scans, expected 8"
+        tail -n 12 "$AGENT_LOG" | tap_diag
+fi
+
+CF_SCANNER=$AGENT_TCP_ADDRESS
+scan_cases tcp
+if grep -q 'scan instream peer=127\.0\.0\.1@[0-9]* .* FOUND signature=Clamftp\.Test\.EICAR' \
+        "$AGENT_LOG"; then
+        tap_ok "tcp: the agent logged the scans with the TCP peer"
+else
+        tap_not_ok "tcp: the agent logged the scans with the TCP peer"
+        tail -n 12 "$AGENT_LOG" | tap_diag
+fi
+
+# the agent stopped: no verdict, so the file is refused with the reason (exit 1)
+agent_stop
+for CF_SCANNER in "$AGENT_ADDRESS" "$AGENT_TCP_ADDRESS"; do
+        t=${CF_SCANNER%%:*}
+        cf_run -c 'scan clean.txt'
+        cf_expect "$t: agent stopped: exit 1" cf_rc_is 1
+        cf_expect "$t: agent stopped: clean.txt refused with the reason (not reachable)" \
+                eval 'cf_says "clean\.txt: ERROR .*not reachable" && ! cf_stdout_has "clean\.txt: OK"'
+done
+tap_done
