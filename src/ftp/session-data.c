@@ -276,7 +276,8 @@ static void data_io_error(FtpSession *s, GError *net, GError **error)
         }
         if (g_error_matches(net, NET_ERROR, NET_ERROR_TIMEOUT)) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_TIMEOUT,
-                            _("The data connection was idle for %d s: transfer aborted."), s->timeouts.data_ms / 1000);
+                            _("Timed out: the data connection was idle for %d s; transfer aborted."),
+                            (s->timeouts.data_ms + 999) / 1000);
                 return;
         }
         g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, _("The data connection failed: %s"), net->message);

@@ -141,7 +141,8 @@ static void reply_failure(FtpSession *s, GError *err, GError **error)
         }
         if ((err->domain == FTP_REPLY_ERROR && err->code == FTP_REPLY_ERROR_TIMEOUT) ||
             (err->domain == NET_ERROR && err->code == NET_ERROR_TIMEOUT)) {
-                why = g_strdup_printf(_("The server did not answer within %d s."), s->timeouts.reply_ms / 1000);
+                why = g_strdup_printf(_("Timed out: the server sent no complete reply within %d s."),
+                                      (s->timeouts.reply_ms + 999) / 1000);
                 ftp_session_fail_closed(s, error, FTP_ERROR_TIMEOUT, why);
                 return;
         }
