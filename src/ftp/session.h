@@ -4,7 +4,10 @@
  * Must not: touch the screen, print, prompt, or decide policy about local files.
  *
  * Calls block the calling thread (the FTP worker) but every wait is bounded by a deadline and
- * ends early when the cancel descriptor becomes readable. One session is used by one thread. */
+ * ends early when the cancel descriptor becomes readable. One session is used by one thread.
+ * A cancel leaves the session usable: a cancelled transfer closes its data connection and sends
+ * ABOR; a reply a cancelled wait left unread is read before the next command is sent. 421, EOF,
+ * a reply timeout or an oversized reply close the session (FTP_ERROR_CLOSED/TIMEOUT/PROTOCOL). */
 #pragma once
 #include <glib.h>
 #include "ftp/reply.h"
@@ -66,7 +69,8 @@ const char *ftp_session_host(FtpSession *session);
 guint16 ftp_session_port(FtpSession *session);
 const char *ftp_session_user(FtpSession *session);
 const char *ftp_session_cwd(FtpSession *session); /* last known, from PWD; NULL if unknown */
-gboolean ftp_session_has_feature(FtpSession *session, const char *feature); /* "MLSD", "EPSV", … */
+/* "MLSD", "EPSV", … from FEAT (MLST implies MLSD, RFC 3659). */
+gboolean ftp_session_has_feature(FtpSession *session, const char *feature);
 /* QUIT (short deadline) and close. Safe when not connected. */
 void ftp_session_quit(FtpSession *session);
 /* NOOP, for keep-alive. */
