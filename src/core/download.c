@@ -39,10 +39,43 @@ static gboolean size_job(FtpSession *session, gpointer data, GError **error)
         return ftp_session_size(session, job->path, &job->size, error);
 }
 
+/* NLST names as entries of unknown type (fetched as files). Some servers answer NLST of "dir"
+ * with "dir/name": that prefix is removed; any other '/' is left for the safety check. */
+static GPtrArray *nlst_entries(FtpSession *session, const char *dir, GError **error)
+{
+        g_autoptr(GPtrArray) names = ftp_session_nlst(session, dir, error);
+        if (names == NULL)
+                return NULL;
+        g_autofree char *prefix = dir != NULL ? g_strconcat(dir, "/", NULL) : NULL;
+        GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)ftp_entry_free);
+        for (guint i = 0; i < names->len; i++) {
+                const char *name = g_ptr_array_index(names, i);
+                if (prefix != NULL && g_str_has_prefix(name, prefix) && name[strlen(prefix)] != '\0')
+                        name += strlen(prefix);
+                FtpEntry *entry = ftp_entry_new();
+                entry->name = g_strdup(name);
+                entry->type = FTP_ENTRY_FILE;
+                entry->size = -1;
+                entry->mtime = -1;
+                g_ptr_array_add(entries, entry);
+        }
+        return entries;
+}
+
+/* The parsed listing (MLSD or LIST); NLST names when the server refuses both. */
 static gboolean list_job(FtpSession *session, gpointer data, GError **error)
 {
         QueryJob *job = data;
-        job->list = ftp_session_list(session, job->path, error);
+        GError *failure = NULL;
+        job->list = ftp_session_list(session, job->path, &failure);
+        if (job->list != NULL)
+                return TRUE;
+        if (!g_error_matches(failure, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                g_propagate_error(error, failure);
+                return FALSE;
+        }
+        g_error_free(failure);
+        job->list = nlst_entries(session, job->path, error);
         return job->list != NULL;
 }
 
