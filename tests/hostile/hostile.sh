@@ -71,12 +71,14 @@ for scenario in names-list names-mlsd names-nlst; do
         base=$DIR/w-$scenario
         mkdir -p "$base/deep/dest"
         cd "$base/deep/dest" || exit 1
-        timed_session "mget *" 
-        cf_expect "$scenario: mget * ends without hanging (exit $CF_RC)" [ "$CF_RC" -ne 124 ]
+        timed_session "prompt off; mget .* *"
+        cf_expect "$scenario: mget .* * ends without hanging (exit $CF_RC)" [ "$CF_RC" -ne 124 ]
         cf_expect "$scenario: the good files are fetched, and only they" dest_holds_only_good "$base/deep/dest"
         cf_expect "$scenario: nothing is written outside the target directory" nothing_outside "$base"
         cf_expect "$scenario: a warning names the skipped ../x" cf_says '\.\./x'
-        cf_expect "$scenario: a warning names the skipped C:\\x" cf_says 'C:\\x'
+        cf_expect "$scenario: a warning names the skipped ..\\x" cf_says '\.\.\\\\?x'
+        cf_expect "$scenario: a warning names the skipped C:\\x" cf_says 'C:\\\\?x'
+        cf_expect "$scenario: a warning names the skipped /etc/clamftp-hostile-x" cf_says '/etc/clamftp-hostile-x'
         cf_expect "$scenario: no raw ESC byte reaches the terminal" no_raw_escape
         cf_expect "$scenario: the ESC name is shown escaped" escaped_esc_shown
         if [ "$scenario" = names-mlsd ]; then
@@ -86,9 +88,9 @@ for scenario in names-list names-mlsd names-nlst; do
         base2=$DIR/w2-$scenario
         mkdir -p "$base2/deep/dest"
         cd "$base2" || exit 1
-        timed_session "mget * $base2/deep/dest"
-        cf_expect "$scenario: mget * DIR fetches the good files into DIR only" dest_holds_only_good "$base2/deep/dest"
-        cf_expect "$scenario: mget * DIR writes nothing outside DIR" nothing_outside "$base2"
+        timed_session "prompt off; mget .* * $base2/deep/dest"
+        cf_expect "$scenario: mget .* * DIR fetches the good files into DIR only" dest_holds_only_good "$base2/deep/dest"
+        cf_expect "$scenario: mget .* * DIR writes nothing outside DIR" nothing_outside "$base2"
 done
 
 # A symlink planted in the destination is not followed (neither the final name nor the .part).
@@ -136,7 +138,7 @@ cd "$DIR" || exit 1
 timed_session "pwd"
 cf_expect "endless greeting: exit status 2" cf_rc_is 2
 cf_expect "endless greeting: ends within the reply deadline, not the test's (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 12 ]
-cf_expect "endless greeting: the error says what happened" cf_says 'time|greeting|too (long|many)|reply'
+cf_expect "endless greeting: the error says what happened" cf_says 'time|within|greeting|too (long|many)|reply|answer'
 
 # A transfer that stalls: the data timeout (2 s here) fires.
 start_server stall
@@ -144,7 +146,7 @@ mkdir -p "$DIR/w-stall" && cd "$DIR/w-stall" || exit 1
 timed_session "get big.bin"
 cf_expect "stall: exit status 2" cf_rc_is 2
 cf_expect "stall: ends by the data timeout (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 12 ]
-cf_expect "stall: the error mentions the timeout" cf_says 'time'
+cf_expect "stall: the error says the transfer stalled" cf_says 'time|idle|stall'
 cf_expect "stall: the complete name big.bin is not created" [ ! -e "$DIR/w-stall/big.bin" ]
 
 stop_server

@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
-ALL_COMMANDS="open quit bye close user put mput get mget delete rename mkdir rmdir ls cd cdup pwd
+ALL_COMMANDS="open quit close user put mput get mget delete rename mkdir rmdir ls cd cdup pwd
 lcd lpwd lls ascii binary prompt passive status help verbose"
 cf_suite_begin open pwd
 CF_DEADLINE=20
@@ -28,8 +28,8 @@ cf_expect "open + prompts: asks Password:" cf_says 'password:'
 cf_expect "open + prompts: pwd prints \"/\"" cf_stdout_has '(^|[ "])/("|$| )'
 cf_expect "open + prompts: the password never appears in the output" eval '! cf_says "$FTP_PASS"'
 
-cf_session "verbose; pwd"
-cf_expect "verbose: the conversation shows USER and PWD" cf_says 'USER .*clamftp-test'
+cf_session "verbose; user $FTP_USER $FTP_PASS; pwd"
+cf_expect "verbose: the conversation shows USER and PWD" eval 'cf_says "USER .*clamftp-test" && cf_says "--> PWD|PWD"'
 cf_expect "verbose: the conversation shows the 257 reply" cf_says '257'
 cf_expect "verbose: PASS is masked" eval '! cf_says "$FTP_PASS"'
 
@@ -171,6 +171,8 @@ for c in put mget status; do
         CF_INPUT= cf_run -c "help $c"
         cf_expect "help $c: exit 0 and mentions $c" eval 'cf_rc_is 0 && cf_stdout_has "$c"'
 done
+CF_INPUT= cf_run -c "help bye"
+cf_expect "help bye: exit 0 (bye is quit)" eval 'cf_rc_is 0 && cf_stdout_has "quit|bye"'
 CF_INPUT= cf_run -c "help put"
 put_help=$CF_OUT
 CF_INPUT= cf_run -c "help get"

@@ -16,7 +16,8 @@
 #                            password as the first stdin lines, then one line per ANSWER.
 #   cf_show                  prints the last run (command, status, output) as TAP diagnostics
 #   sha_of FILE              prints the SHA-256 of FILE
-#   cf_expect DESC COND…     ok when `COND…` succeeds; else not ok with the last run shown
+#   cf_expect DESC COND…     ok when `COND…` succeeds; else not ok with the last run shown. With
+#                            CF_TODO="reason" set, the result is a TAP TODO (a known gap).
 
 CF_DEADLINE=${CF_DEADLINE:-30}
 CF_MODE=${CF_MODE:-passive}
@@ -126,6 +127,17 @@ cf_show() {
 cf_expect() {
         local desc=$1
         shift
+        if [ -n "${CF_TODO:-}" ]; then
+                # a known gap of the client: reported (TAP TODO: XFAIL, or XPASS once fixed)
+                TAP_N=$((TAP_N + 1))
+                if "$@"; then
+                        echo "ok $TAP_N - $desc # TODO $CF_TODO"
+                else
+                        echo "not ok $TAP_N - $desc # TODO $CF_TODO"
+                        cf_show
+                fi
+                return 0
+        fi
         if "$@"; then
                 tap_ok "$desc"
         else
@@ -141,6 +153,8 @@ cf_stdout_has() { printf '%s\n' "$CF_OUT" | grep -Eq -- "$1"; }
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 same_file() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
 
+# CF_VSFTPD_CONF=(line …): extra vsftpd.conf lines for cf_suite_begin.
+CF_VSFTPD_CONF=()
 # cf_suite_begin CMD…: the usual start of a suite against vsftpd and clamd: skips (with the
 # reason) when vsftpd, clamd or the client's commands are missing; else starts clamd and vsftpd
 # in a private directory (CF_DIR, removed at exit), prepares the private HOME and sets
@@ -157,7 +171,7 @@ cf_suite_begin() {
                 echo "Bail out! clamd did not start: $(tail -n 5 "$CF_DIR/clamd-start.err" | tr '\n' ' ')"
                 exit 1
         }
-        vsftpd_start "$CF_DIR/ftp" >"$CF_DIR/vsftpd-start.err" 2>&1 || {
+        vsftpd_start "$CF_DIR/ftp" "${CF_VSFTPD_CONF[@]}" >"$CF_DIR/vsftpd-start.err" 2>&1 || {
                 echo "Bail out! vsftpd did not start: $(tail -n 5 "$CF_DIR/vsftpd-start.err" | tr '\n' ' ')"
                 exit 1
         }
