@@ -128,6 +128,7 @@ static gboolean read_seconds(GKeyFile *kf, const char *group, const char *key, i
         return TRUE;
 }
 
+/* A non-empty string value into *value; FALSE when absent or blank. */
 static gboolean read_string(GKeyFile *kf, const char *group, const char *key, char **value)
 {
         g_autofree char *text = g_key_file_get_string(kf, group, key, NULL);
@@ -141,13 +142,13 @@ static gboolean read_string(GKeyFile *kf, const char *group, const char *key, ch
         return TRUE;
 }
 
-static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, gboolean *scanner_set,
-                            gboolean *audit_set, GError **error)
+/* Values already set (from the command line) are kept. */
+static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, GError **error)
 {
         if (!opts->scanner)
-                *scanner_set = read_string(kf, "scanner", "address", &opts->scanner);
+                read_string(kf, "scanner", "address", &opts->scanner);
         if (!opts->audit_log)
-                *audit_set = read_string(kf, "audit", "path", &opts->audit_log);
+                read_string(kf, "audit", "path", &opts->audit_log);
         if (!read_seconds(kf, "scanner", "timeout", &opts->scanner_timeout_ms, path, error) ||
             !read_seconds(kf, "ftp", "connect-timeout", &opts->timeouts.connect_ms, path, error) ||
             !read_seconds(kf, "ftp", "reply-timeout", &opts->timeouts.reply_ms, path, error) ||
@@ -173,8 +174,7 @@ gboolean core_options_load_config(CoreOptions *opts, const char *path, gboolean 
                         return TRUE;
                 return config_error(path, local, error);
         }
-        gboolean scanner_set = FALSE, audit_set = FALSE;
-        return read_config(opts, kf, path, &scanner_set, &audit_set, error);
+        return read_config(opts, kf, path, error);
 }
 
 static const char *description(void)
