@@ -62,6 +62,42 @@ CF_INPUT="$FTP_PASS
 " cf_run -c "pwd" "ftp://$FTP_USER@127.0.0.1:$FTP_PORT/"
 cf_expect "URL without a password: asks for it and opens (exit 0)" cf_rc_is 0
 
+# --- commands from stdin (the ftp> prompt) and from a batch file (-b)
+CF_INPUT="open 127.0.0.1 $FTP_PORT
+$FTP_USER
+$FTP_PASS
+mkdir from-stdin
+pwd
+" cf_run
+cf_expect "stdin line mode: exit 0" cf_rc_is 0
+cf_expect "stdin line mode: the commands ran" [ -d "$FTP_ROOT/from-stdin" ]
+if command -v script >/dev/null; then
+        # on a terminal, --line keeps line mode and shows the prompt
+        prompt_out=$(printf 'lpwd\nquit\n' | timeout 10 script -qec "$(clamftp_bin) --line --scanner $CF_SCANNER" /dev/null 2>&1)
+        cf_expect "--line on a terminal: shows the ftp> prompt" eval 'printf "%s" "$prompt_out" | grep -q "ftp> "'
+else
+        tap_skip "--line on a terminal: shows the ftp> prompt" "script(1) is not installed"
+fi
+printf 'open 127.0.0.1 %s\nmkdir from-batch\ncd from-batch\npwd\n' "$FTP_PORT" >"$CF_DIR/batch.txt"
+CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -b "$CF_DIR/batch.txt"
+cf_expect "-b FILE: exit 0" cf_rc_is 0
+cf_expect "-b FILE: the batch's commands ran" eval '[ -d "$FTP_ROOT/from-batch" ] && cf_stdout_has /from-batch'
+printf 'open 127.0.0.1 %s\ncd no-such-dir\nmkdir after-failure\n' "$FTP_PORT" >"$CF_DIR/batch2.txt"
+CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -b "$CF_DIR/batch2.txt"
+cf_expect "-b FILE with a failing command: exit 2" cf_rc_is 2
+CF_INPUT= cf_run -b "$CF_DIR/no-such-batch.txt"
+cf_expect "-b with a missing file: exit 2" cf_rc_is 2
+
+# --- CR, LF and NUL in what the user types are refused before anything is sent
+cf_session "verbose; mkdir $(printf 'evil\rDELE x')"
+cf_expect "CR in an argument: refused (exit 2)" cf_rc_is 2
+cf_expect "CR in an argument: no MKD reaches the server" eval '! cf_says "MKD evil"'
+cf_expect "CR in an argument: no directory is created" [ -z "$(find "$FTP_ROOT" -name 'evil*')" ]
+
 # --- quit, bye, close, user
 cf_session "verbose; quit; mkdir after-quit"
 cf_expect "quit: exit 0" cf_rc_is 0
