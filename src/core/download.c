@@ -356,15 +356,17 @@ static void fetch_dir(Mget *m, const char *remote, const char *name, int dirfd, 
         if (!g_hash_table_add(m->visited, g_strdup(remote)))
                 return; /* reached twice: a loop on the server */
         GError *error = NULL;
+        g_autoptr(GPtrArray) entries = list_remote(m->ctx, remote, &error);
+        if (entries == NULL) { /* listed first: no empty local directory for what we cannot read */
+                mget_failure(m, error);
+                return;
+        }
         int subfd = core_local_subdir_open(dirfd, name, TRUE, &error);
         if (subfd < 0) {
                 mget_failure(m, error);
                 return;
         }
-        g_autoptr(GPtrArray) entries = list_remote(m->ctx, remote, &error);
-        if (entries == NULL)
-                mget_failure(m, error);
-        for (guint i = 0; entries != NULL && i < entries->len && !m->stop; i++)
+        for (guint i = 0; i < entries->len && !m->stop; i++)
                 fetch_entry(m, remote, g_ptr_array_index(entries, i), subfd, depth + 1, FALSE);
         close(subfd);
 }
