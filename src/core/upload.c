@@ -182,12 +182,23 @@ static gboolean check_scanner(CoreContext *ctx, GError **error)
         return FALSE;
 }
 
+/* An explicit remote path is used as given; one ending in '/' names a directory. transfer full */
+static char *put_target(const char *local, const char *remote)
+{
+        if (remote == NULL)
+                return remote_name_for(local);
+        if (!g_str_has_suffix(remote, "/"))
+                return g_strdup(remote);
+        g_autofree char *base = g_path_get_basename(local);
+        return g_strconcat(remote, base, NULL);
+}
+
 gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error)
 {
         g_return_val_if_fail(ctx != NULL && local != NULL, FALSE);
         if (!check_scanner(ctx, error))
                 return FALSE;
-        g_autofree char *target = remote != NULL ? g_strdup(remote) : remote_name_for(local);
+        g_autofree char *target = put_target(local, remote);
         g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
         if (snapshot == NULL)
                 return FALSE;
