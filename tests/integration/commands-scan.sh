@@ -22,7 +22,8 @@ trap 'stop_proxy; cf_suite_end' EXIT
 
 cd "$CF_LOCAL" || exit 1
 eicar >eicar.com
-(cd "$CF_LOCAL" && mkdir -p z && cp eicar.com z/readme.com && zip -q -r eicar.zip z && rm -rf z)
+(cd "$CF_LOCAL" && mkdir -p z && cp eicar.com z/readme.com && zip -q -r eicar.zip z &&
+        tar -czf eicar.tar.gz z && rm -rf z)
 head -c 1048576 /dev/urandom >clean.bin
 printf 'just text\n' >clean.txt
 SIG='Clamftp\.Test\.EICAR'
@@ -40,6 +41,10 @@ for CF_MODE in $CF_MODES; do
         cf_expect "$CF_MODE: put zipped EICAR: exit status 1" cf_rc_is 1
         cf_expect "$CF_MODE: put zipped EICAR: the signature name is shown" cf_says "$SIG"
         cf_expect "$CF_MODE: put zipped EICAR: nothing reaches the server" nothing_named eicar.zip
+
+        cf_session "cd $R; put eicar.tar.gz"
+        cf_expect "$CF_MODE: put EICAR in a tar.gz: exit status 1, signature shown, nothing uploaded" \
+                eval 'cf_rc_is 1 && cf_says "$SIG" && nothing_named eicar.tar.gz'
 
         cf_session "prompt; cd $R; mput clean.txt eicar.com eicar.zip clean.bin"
         cf_expect "$CF_MODE: mput with EICAR among clean files: exit status 1" cf_rc_is 1
@@ -129,6 +134,25 @@ for CF_MODE in $CF_MODES; do
         fi
         stop_proxy
 done
+
+# a scanner that accepts the file and never answers: refused when the scanner timeout passes
+P=$CF_DIR/proxy-silent
+mkdir -p "$P"
+timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
+        "$P/proxy.sock" "$CLAMD_SOCKET" "$P" >"$P/out" 2>&1 &
+PROXY_PID=$!
+wait_until 10 test -e "$P/ready" || { echo "Bail out! the scan delay proxy did not start"; exit 1; }
+printf '[scanner]\ntimeout=2\n' >>"$CF_CONF"
+CF_MODE=passive
+t0=$(date +%s)
+CF_SCANNER=unix:$P/proxy.sock cf_session "put clean.txt silent-scanner.txt"
+took=$(( $(date +%s) - t0 ))
+clamftp_write_conf
+touch "$P/release"
+stop_proxy
+cf_expect "scanner that never answers: put exits 1" cf_rc_is 1
+cf_expect "scanner that never answers: nothing reaches the server" [ ! -e "$FTP_ROOT/silent-scanner.txt" ]
+cf_expect "scanner that never answers: refused by the scanner timeout (2 s; took ${took}s)" [ "$took" -le 12 ]
 
 # the scanner stopped: nothing is uploaded, exit 1
 clamd_stop

@@ -43,8 +43,7 @@ clamftp_env() {
         export CF_HOME CF_CONF CF_AUDIT
 }
 
-# The config file with the timeouts the suite chose (seconds). Written in both spellings of the
-# keys seen in the design (data/clamftp.conf is the reference once it exists).
+# The config file with the timeouts the suite chose (seconds); the [ftp] keys of data/clamftp.conf.
 clamftp_write_conf() {
         {
                 echo "[ftp]"
