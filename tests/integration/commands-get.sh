@@ -86,6 +86,17 @@ for CF_MODE in $CF_MODES; do
                 eval 'cf_rc_is 0 && tree_same "$L/rec/dest/tree"'
         cf_expect "$CF_MODE: no .part file is left anywhere" no_part_left "$L"
 
+        # a planted directory symlink in the destination is not followed by a recursive mget
+        mkdir -p "$L/planted" "$L/outside-dir"
+        ln -s "$L/outside-dir" "$L/planted/tree"
+        cd "$L/planted" || exit 1
+        cf_session "prompt; cd g; mget tree"
+        cf_expect "$CF_MODE: mget DIRECTORY over a planted symlink: nothing written through it" \
+                [ -z "$(ls -A "$L/outside-dir")" ]
+        cf_expect "$CF_MODE: mget DIRECTORY over a planted symlink: the symlink is left as it was" \
+                [ -L "$L/planted/tree" ]
+        cf_expect "$CF_MODE: mget DIRECTORY over a planted symlink: reported (exit 2)" cf_rc_is 2
+
         # an existing local file and the prompt on
         cd "$L/cwd" || exit 1
         printf 'keep me\n' >keep.txt
