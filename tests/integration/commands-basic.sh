@@ -179,11 +179,11 @@ CF_INPUT= cf_run -c "lcd $CF_DIR/no-such-dir"
 cf_expect "lcd into a missing directory: exit 2" cf_rc_is 2
 
 # --- status, prompt, passive, ascii/binary
-cf_session "status"
+cf_session "cd urldir; status"
 cf_expect "status: exit 0" cf_rc_is 0
 cf_expect "status names the server" cf_stdout_has "127\.0\.0\.1"
 cf_expect "status names the user" cf_stdout_has "$FTP_USER"
-cf_expect "status names the directory" cf_stdout_has '/'
+cf_expect "status names the directory" cf_stdout_has '/urldir'
 cf_expect "status names the transfer type (binary)" eval 'printf "%s" "$CF_OUT" | grep -iq binary'
 cf_expect "status names the mode (passive)" eval 'printf "%s" "$CF_OUT" | grep -iq passive'
 cf_expect "status names the scanner" cf_stdout_has "$CLAMD_SOCKET"
@@ -193,7 +193,13 @@ cf_expect "status after passive: the mode is active" eval 'printf "%s" "$CF_OUT"
 cf_expect "status after prompt: prompting is off" eval 'printf "%s" "$CF_OUT" | grep -Eiq "prompt.*(off|no|false)"'
 printf 'clean\n' >"$CF_LOCAL/for-status.txt"
 cf_session "put for-status.txt; status"
-cf_expect "status shows the scanner's last answer" eval 'printf "%s" "$CF_OUT" | grep -Eq "OK"'
+cf_expect "status shows the scanner's last answer (OK and the file)" \
+        eval 'printf "%s" "$CF_OUT" | grep -F "$CLAMD_SOCKET" | grep -q "OK.*for-status.txt"'
+eicar >"$CF_LOCAL/eicar-status.com"
+cf_session "put eicar-status.com; status"
+cf_expect "status after a refusal shows the signature as the last answer" \
+        eval 'printf "%s" "$CF_OUT" | grep -F "$CLAMD_SOCKET" | grep -q "Clamftp.Test.EICAR"'
+cf_expect "status after a refusal: the file is not on the server" [ ! -e "$FTP_ROOT/eicar-status.com" ]
 
 # --- help
 CF_INPUT= cf_run -c "help"
