@@ -161,7 +161,7 @@ char *core_format_entry(const FtpEntry *entry)
         g_autofree char *name = core_name_escape(entry->name);
         g_autoptr(GString) line = g_string_new(NULL);
         g_string_append_printf(line, "%c%-9s %12s %16s %s", type_letter(entry->type),
-                               entry->perms ? entry->perms : "?????????", size, date, name);
+                               entry->perms ? entry->perms : "", size, date, name);
         if (entry->type == FTP_ENTRY_LINK && entry->link_target) {
                 g_autofree char *target = core_name_escape(entry->link_target);
                 g_string_append_printf(line, " -> %s", target);
