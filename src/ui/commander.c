@@ -176,11 +176,12 @@ UiCommander *ui_commander_new(CoreContext *ctx, UiBridge *bridge)
 
 static guint push(UiCommander *commander, UiJob *job)
 {
-        job->id = ++commander->next_id;
+        /* once pushed, the job belongs to the command thread, which may free it at once */
+        guint id = job->id = ++commander->next_id;
         if (!job->stop)
                 g_atomic_int_inc(&commander->pending);
         g_async_queue_push(commander->jobs, job);
-        return job->id;
+        return id;
 }
 
 void ui_commander_free(UiCommander *commander)
