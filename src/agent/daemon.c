@@ -121,8 +121,10 @@ static int serve(AgentConf *conf, GError **error)
         g_autofree char *pid_file = g_strdup(conf->pid_file);
         gboolean foreground = conf->foreground;
         AgentEngine *engine = agent_engine_new(conf, error);
-        if (!engine)
+        if (!engine) {
+                agent_conf_free(conf); /* the server would have taken it */
                 return 1;
+        }
         agent_log(AGENT_LOG_INFO, _("%u signatures loaded from %s"),
                   agent_engine_signatures(engine), conf->database_directory);
         g_autoptr(AgentServer) server = agent_server_new(conf, engine, error);
