@@ -4,7 +4,7 @@
 # gains CR on the server in ascii and loses it on the way back.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
 # vsftpd converts too when ascii_*_enable=YES (it strips the CR the client adds on upload), which

@@ -5,7 +5,7 @@
 # status, verbose, help.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
 ALL_COMMANDS="open quit close user put mput get mget delete rename mkdir rmdir ls cd cdup pwd
@@ -186,7 +186,7 @@ cf_expect "status names the user" cf_stdout_has "$FTP_USER"
 cf_expect "status names the directory" cf_stdout_has '/urldir'
 cf_expect "status names the transfer type (binary)" eval 'printf "%s" "$CF_OUT" | grep -iq binary'
 cf_expect "status names the mode (passive)" eval 'printf "%s" "$CF_OUT" | grep -iq passive'
-cf_expect "status names the scanner" cf_stdout_has "$CLAMD_SOCKET"
+cf_expect "status names the scanner" cf_stdout_has "$CF_SCANNER_SOCKET"
 cf_session "ascii; passive; prompt; status"
 cf_expect "status after ascii: the type is ascii" eval 'printf "%s" "$CF_OUT" | grep -iq ascii'
 cf_expect "status after passive: the mode is active" eval 'printf "%s" "$CF_OUT" | grep -iq active'
@@ -194,11 +194,11 @@ cf_expect "status after prompt: prompting is off" eval 'printf "%s" "$CF_OUT" | 
 printf 'clean\n' >"$CF_LOCAL/for-status.txt"
 cf_session "put for-status.txt; status"
 cf_expect "status shows the scanner's last answer (OK and the file)" \
-        eval 'printf "%s" "$CF_OUT" | grep -F "$CLAMD_SOCKET" | grep -q "OK.*for-status.txt"'
+        eval 'printf "%s" "$CF_OUT" | grep -F "$CF_SCANNER_SOCKET" | grep -q "OK.*for-status.txt"'
 eicar >"$CF_LOCAL/eicar-status.com"
 cf_session "put eicar-status.com; status"
 cf_expect "status after a refusal shows the signature as the last answer" \
-        eval 'printf "%s" "$CF_OUT" | grep -F "$CLAMD_SOCKET" | grep -q "Clamftp.Test.EICAR"'
+        eval 'printf "%s" "$CF_OUT" | grep -F "$CF_SCANNER_SOCKET" | grep -q "Clamftp.Test.EICAR"'
 cf_expect "status after a refusal: the file is not on the server" [ ! -e "$FTP_ROOT/eicar-status.com" ]
 
 # --- help

@@ -4,19 +4,18 @@
 # (recursion through MLSD types), get and put with the scanner.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
         tap_skip_all "pyftpdlib is not installed for /usr/bin/python3 (package python3-pyftpdlib)"
-clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"
+r=$(cf_scanner_available) || tap_skip_all "$r"
 r=$(clamftp_ready open ls mget get put) || tap_skip_all "$r"
 CF_DIR=$(mktemp -d)
-trap 'cd /; pyftpd_stop; clamd_stop; rm -rf "$CF_DIR"' EXIT
-clamd_start "$CF_DIR/clamd" >"$CF_DIR/clamd.err" 2>&1 || { echo "Bail out! clamd did not start"; exit 1; }
+trap 'cd /; pyftpd_stop; cf_scanner_stop; rm -rf "$CF_DIR"' EXIT
+cf_scanner_start "$CF_DIR/scanner" >"$CF_DIR/scanner.err" 2>&1 || { echo "Bail out! the scanner ($CF_SCANNER_KIND) did not start"; exit 1; }
 pyftpd_start "$CF_DIR/ftp" >"$CF_DIR/pyftpd.err" 2>&1 || { echo "Bail out! pyftpdlib did not start: $(cat "$CF_DIR/pyftpd.err")"; exit 1; }
 clamftp_env "$CF_DIR"
-CF_SCANNER=$CLAMD_ADDRESS
 CF_DEADLINE=30
 
 S=$FTP_ROOT/m
@@ -44,7 +43,7 @@ for CF_MODE in $CF_MODES; do
         cf_session "cd m; get three.bin"
         cf_expect "$CF_MODE: get: byte-identical" eval 'cf_rc_is 0 && same_file "$S/three.bin" three.bin'
         cf_session "cd m; put $CF_DIR/up.txt up-$CF_MODE.txt"
-        cf_expect "$CF_MODE: put (scanned by clamd): byte-identical on the server" \
+        cf_expect "$CF_MODE: put (scanned): byte-identical on the server" \
                 eval 'cf_rc_is 0 && same_file "$CF_DIR/up.txt" "$S/up-$CF_MODE.txt"'
 done
 

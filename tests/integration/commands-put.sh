@@ -5,7 +5,7 @@
 # y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
 cf_suite_begin open put mput

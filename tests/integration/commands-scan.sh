@@ -1,11 +1,12 @@
 #!/bin/bash
-# tests/integration/commands-scan.sh — scanning before upload, with a real clamd and a real vsftpd:
+# tests/integration/commands-scan.sh — scanning before upload, with a real scanner (clamav-agent, or
+# clamd with CF_SCANNER_KIND=clamd: commands-scan-clamd.sh) and a real vsftpd:
 # EICAR refused (plain and zipped) with the signature shown and nothing on the server, exit 1; a
 # clean file uploaded byte for byte; the audit log's verdict and upload records; a file changed
 # on disk while the scan runs (the server gets the scanned bytes); the scanner stopped: refused.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
 command -v zip >/dev/null || tap_skip_all "zip is not installed"
@@ -99,13 +100,13 @@ PY
 }
 tap_check "audit log: EICAR gives an INFECTED verdict record with the signature and no upload record" audit_infected
 
-# the file changes on disk while the scan runs: a proxy holds clamd's verdict until the test has
+# the file changes on disk while the scan runs: a proxy holds the scanner's verdict until the test has
 # rewritten the file (with EICAR); the server must get exactly the scanned (clean) bytes
 for CF_MODE in $CF_MODES; do
         P=$CF_DIR/proxy-$CF_MODE
         mkdir -p "$P"
         timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
-                "$P/proxy.sock" "$CLAMD_SOCKET" "$P" >"$P/out" 2>&1 &
+                "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" >"$P/out" 2>&1 &
         PROXY_PID=$!
         wait_until 10 test -e "$P/ready" || { echo "Bail out! the scan delay proxy did not start"; exit 1; }
         head -c 200000 /dev/urandom >changing.bin
@@ -139,7 +140,7 @@ done
 P=$CF_DIR/proxy-silent
 mkdir -p "$P"
 timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
-        "$P/proxy.sock" "$CLAMD_SOCKET" "$P" >"$P/out" 2>&1 &
+        "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" >"$P/out" 2>&1 &
 PROXY_PID=$!
 wait_until 10 test -e "$P/ready" || { echo "Bail out! the scan delay proxy did not start"; exit 1; }
 printf '[scanner]\ntimeout=2\n' >>"$CF_CONF"
@@ -155,7 +156,7 @@ cf_expect "scanner that never answers: nothing reaches the server" [ ! -e "$FTP_
 cf_expect "scanner that never answers: refused by the scanner timeout (2 s; took ${took}s)" [ "$took" -le 12 ]
 
 # the scanner stopped: nothing is uploaded, exit 1
-clamd_stop
+cf_scanner_stop
 for CF_MODE in $CF_MODES; do
         cf_session "put clean.txt stopped-$CF_MODE.txt"
         cf_expect "$CF_MODE: scanner stopped: put exits 1" cf_rc_is 1

@@ -1,7 +1,7 @@
 # tests/lib/clamftp.sh — running the client from the shell suites (sourced, not run).
 # Owns: a private HOME/XDG tree per suite, the client's config for tests (short timeouts), and
 # one way to run a line-mode session with a hard deadline, capturing output and exit status.
-# Must not: start servers (tests/lib/ftpd.sh, tests/lib/clamd.sh do) or touch the real HOME.
+# Must not: start servers itself (tests/lib/ftpd.sh, agent.sh and clamd.sh do) or touch the real HOME.
 #
 #   clamftp_env DIR          makes DIR/home (HOME, XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_CACHE_HOME)
 #                            and the config DIR/home/.config/clamftp/clamftp.conf; exports CF_HOME,
@@ -154,20 +154,47 @@ same_file() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
 
 # CF_VSFTPD_CONF=(line …): extra vsftpd.conf lines for cf_suite_begin.
 CF_VSFTPD_CONF=()
-# cf_suite_begin CMD…: the usual start of a suite against vsftpd and clamd: skips (with the
-# reason) when vsftpd, clamd or the client's commands are missing; else starts clamd and vsftpd
-# in a private directory (CF_DIR, removed at exit), prepares the private HOME and sets
-# CF_SCANNER. Needs tests/lib/ftpd.sh and tests/lib/clamd.sh sourced first.
+# cf_scanner_start DIR: starts the suites' scanner in DIR: clamav-agent by default, Debian's
+# clamd when CF_SCANNER_KIND=clamd (the interop peer). Exports CF_SCANNER (its address) and
+# CF_SCANNER_SOCKET (its unix socket). cf_scanner_stop stops it. Needs tests/lib/agent.sh.
+CF_SCANNER_KIND=${CF_SCANNER_KIND:-agent}
+cf_scanner_available() {
+        case $CF_SCANNER_KIND in
+        clamd) clamd_available || { echo "clamd is not installed (package clamav-daemon)"; return 1; } ;;
+        *) agent_available || { echo "clamav-agent is not built ($AGENT_BIN)"; return 1; } ;;
+        esac
+}
+cf_scanner_start() {
+        case $CF_SCANNER_KIND in
+        clamd)
+                clamd_start "$1" || return 1
+                CF_SCANNER=$CLAMD_ADDRESS CF_SCANNER_SOCKET=$CLAMD_SOCKET ;;
+        *)
+                agent_start "$1" || return 1
+                CF_SCANNER=$AGENT_ADDRESS CF_SCANNER_SOCKET=$AGENT_SOCKET ;;
+        esac
+}
+cf_scanner_stop() {
+        case $CF_SCANNER_KIND in
+        clamd) clamd_stop ;;
+        *) agent_stop ;;
+        esac
+}
+
+# cf_suite_begin CMD…: the usual start of a suite against vsftpd and the scanner: skips (with
+# the reason) when vsftpd, the scanner or the client's commands are missing; else starts the
+# scanner and vsftpd in a private directory (CF_DIR, removed at exit), prepares the private HOME
+# and sets CF_SCANNER. Needs tests/lib/ftpd.sh and tests/lib/agent.sh sourced first.
 cf_suite_begin() {
         local r
         r=$(vsftpd_available) || tap_skip_all "$r"
-        clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"
+        r=$(cf_scanner_available) || tap_skip_all "$r"
         r=$(clamftp_ready "$@") || tap_skip_all "$r"
         CF_DIR=$(mktemp -d)
         chmod 0755 "$CF_DIR"
         trap cf_suite_end EXIT
-        clamd_start "$CF_DIR/clamd" >"$CF_DIR/clamd-start.err" 2>&1 || {
-                echo "Bail out! clamd did not start: $(tail -n 5 "$CF_DIR/clamd-start.err" | tr '\n' ' ')"
+        cf_scanner_start "$CF_DIR/scanner" >"$CF_DIR/scanner-start.err" 2>&1 || {
+                echo "Bail out! the scanner ($CF_SCANNER_KIND) did not start: $(tail -n 5 "$CF_DIR/scanner-start.err" | tr '\n' ' ')"
                 exit 1
         }
         vsftpd_start "$CF_DIR/ftp" "${CF_VSFTPD_CONF[@]}" >"$CF_DIR/vsftpd-start.err" 2>&1 || {
@@ -175,7 +202,6 @@ cf_suite_begin() {
                 exit 1
         }
         clamftp_env "$CF_DIR"
-        CF_SCANNER=$CLAMD_ADDRESS
         CF_LOCAL=$CF_DIR/local
         mkdir -p "$CF_LOCAL"
         cd "$CF_LOCAL" || exit 1
@@ -184,7 +210,7 @@ cf_suite_begin() {
 cf_suite_end() {
         cd /
         vsftpd_stop
-        clamd_stop
+        cf_scanner_stop
         [ -n "${CF_DIR:-}" ] && rm -rf "$CF_DIR"
 }
 
