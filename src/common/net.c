@@ -2,7 +2,11 @@
  * Owns: every blocking socket wait in the client, bounded by a deadline and a cancel descriptor.
  * Must not: know any protocol, or touch the screen. */
 #include "common/net.h"
+#include "common/tls.h"
 #include "common/i18n.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +22,7 @@ G_DEFINE_QUARK(net-error-quark, net_error)
 
 struct NetStream {
         int fd;
+        SSL *ssl; /* NULL while the stream is plain */
 };
 
 gint64 net_deadline_in_ms(gint64 ms)
@@ -220,6 +225,8 @@ void net_stream_free(NetStream *stream)
 {
         if (!stream)
                 return;
+        if (stream->ssl)
+                SSL_free(stream->ssl);
         if (stream->fd >= 0)
                 close(stream->fd);
         g_free(stream);
@@ -230,9 +237,16 @@ int net_stream_fd(NetStream *stream)
         return stream->fd;
 }
 
+static gssize tls_read(NetStream *stream, void *buf, gsize len, gint64 deadline, int cancel_fd,
+                       GError **error);
+static gboolean tls_write_all(NetStream *stream, const char *p, gsize len, gint64 deadline, int cancel_fd,
+                              GError **error);
+
 gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline, int cancel_fd,
                        GError **error)
 {
+        if (stream->ssl)
+                return tls_read(stream, buf, len, deadline, cancel_fd, error);
         for (;;) {
                 if (!net_wait(stream->fd, POLLIN, deadline, cancel_fd, error))
                         return -1;
@@ -251,6 +265,8 @@ gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gin
                               int cancel_fd, GError **error)
 {
         const char *p = buf;
+        if (stream->ssl)
+                return tls_write_all(stream, p, len, deadline, cancel_fd, error);
         while (len > 0) {
                 ssize_t n = send(stream->fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
                 if (n > 0) {
@@ -272,10 +288,163 @@ gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gin
 
 gboolean net_stream_shutdown_write(NetStream *stream, GError **error)
 {
+        if (stream->ssl && !net_stream_close_notify(stream, net_deadline_in_ms(5000), error))
+                return FALSE;
         if (shutdown(stream->fd, SHUT_WR) < 0 && errno != ENOTCONN) {
                 g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Closing the connection failed: %s"),
                             g_strerror(errno));
                 return FALSE;
         }
         return TRUE;
+}
+
+/* ---- TLS: OpenSSL on the non-blocking socket, every WANT_READ/WANT_WRITE waited for in poll() ---- */
+
+/* After an SSL call failed with `rc`: TRUE when it should be retried (after waiting), else FALSE
+ * with the error set. */
+static gboolean tls_retry(NetStream *stream, int rc, gint64 deadline, int cancel_fd, const char *what,
+                          GError **error)
+{
+        int e = SSL_get_error(stream->ssl, rc);
+        if (e == SSL_ERROR_WANT_READ)
+                return net_wait(stream->fd, POLLIN, deadline, cancel_fd, error);
+        if (e == SSL_ERROR_WANT_WRITE)
+                return net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error);
+        unsigned long err = ERR_peek_error();
+        if (e == SSL_ERROR_SSL && ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+                ERR_clear_error();
+                g_set_error(error, NET_ERROR, NET_ERROR_TRUNCATED,
+                            _("%s: the server closed the connection without ending TLS (no close_notify)."), what);
+                return FALSE;
+        }
+        if (e == SSL_ERROR_SYSCALL && errno != 0 && !err) {
+                int code = errno == EPIPE || errno == ECONNRESET ? NET_ERROR_CLOSED : NET_ERROR_IO;
+                g_set_error(error, NET_ERROR, code, "%s: %s", what, g_strerror(errno));
+                return FALSE;
+        }
+        if (e == SSL_ERROR_ZERO_RETURN) {
+                g_set_error(error, NET_ERROR, NET_ERROR_CLOSED, _("%s: the server ended TLS."), what);
+                return FALSE;
+        }
+        char buf[256] = "";
+        if (err)
+                ERR_error_string_n(err, buf, sizeof buf);
+        ERR_clear_error();
+        g_set_error(error, NET_ERROR, NET_ERROR_TLS, "%s: %s", what, *buf ? buf : _("the connection was cut"));
+        return FALSE;
+}
+
+static gssize tls_read(NetStream *stream, void *buf, gsize len, gint64 deadline, int cancel_fd, GError **error)
+{
+        for (;;) {
+                ERR_clear_error();
+                errno = 0;
+                int n = SSL_read(stream->ssl, buf, (int)MIN(len, (gsize)G_MAXINT));
+                if (n > 0)
+                        return n;
+                if (SSL_get_error(stream->ssl, n) == SSL_ERROR_ZERO_RETURN)
+                        return 0; /* close_notify: a clean end */
+                if (!tls_retry(stream, n, deadline, cancel_fd, _("Reading from the network failed"), error))
+                        return -1;
+        }
+}
+
+static gboolean tls_write_all(NetStream *stream, const char *p, gsize len, gint64 deadline, int cancel_fd,
+                              GError **error)
+{
+        while (len > 0) {
+                ERR_clear_error();
+                errno = 0;
+                int n = SSL_write(stream->ssl, p, (int)MIN(len, (gsize)G_MAXINT));
+                if (n > 0) {
+                        p += n;
+                        len -= (gsize)n;
+                        continue;
+                }
+                if (!tls_retry(stream, n, deadline, cancel_fd, _("Writing to the network failed"), error))
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean net_stream_start_tls(NetStream *stream, TlsContext *ctx, const char *host, gboolean control,
+                              gint64 deadline, int cancel_fd, GError **error)
+{
+        if (!set_nonblocking(stream->fd, TRUE)) {
+                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Cannot configure a socket: %s"), g_strerror(errno));
+                return FALSE;
+        }
+        SSL *ssl = tls_ssl_new(ctx, stream->fd, host, control, error);
+        if (!ssl)
+                return FALSE;
+        stream->ssl = ssl;
+        for (;;) {
+                ERR_clear_error();
+                errno = 0;
+                int rc = SSL_connect(ssl);
+                if (rc == 1)
+                        return TRUE;
+                g_autoptr(GError) local = NULL;
+                if (tls_retry(stream, rc, deadline, cancel_fd, _("The TLS handshake failed"), &local))
+                        continue;
+                SSL_free(ssl);
+                stream->ssl = NULL;
+                if (g_error_matches(local, NET_ERROR, NET_ERROR_TIMEOUT)) {
+                        g_set_error_literal(error, NET_ERROR, NET_ERROR_TIMEOUT,
+                                            _("The TLS handshake did not finish in time: is this port speaking TLS?"));
+                        return FALSE;
+                }
+                if (local->domain == NET_ERROR && (local->code == NET_ERROR_TRUNCATED || local->code == NET_ERROR_CLOSED))
+                        local->code = NET_ERROR_TLS;
+                g_propagate_error(error, g_steal_pointer(&local));
+                return FALSE;
+        }
+}
+
+gboolean net_stream_is_tls(NetStream *stream)
+{
+        return stream->ssl != NULL;
+}
+
+TlsPeerInfo *net_stream_peer_info(NetStream *stream)
+{
+        return stream->ssl ? tls_ssl_peer_info(stream->ssl) : NULL;
+}
+
+gboolean net_stream_wait_readable(NetStream *stream, gint64 deadline, int cancel_fd, GError **error)
+{
+        if (!stream->ssl)
+                return net_wait(stream->fd, POLLIN, deadline, cancel_fd, error);
+        /* a readable socket may carry only TLS records without data (TLS 1.3 tickets): peek */
+        for (;;) {
+                char c;
+                ERR_clear_error();
+                int n = SSL_peek(stream->ssl, &c, 1);
+                if (n > 0)
+                        return TRUE;
+                int e = SSL_get_error(stream->ssl, n);
+                if (e == SSL_ERROR_WANT_READ && net_wait(stream->fd, POLLIN, deadline, cancel_fd, error))
+                        continue;
+                if (e == SSL_ERROR_WANT_WRITE && net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error))
+                        continue;
+                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+                        return FALSE;
+                ERR_clear_error();
+                return TRUE; /* the end or an error: the next read reports it */
+        }
+}
+
+gboolean net_stream_close_notify(NetStream *stream, gint64 deadline, GError **error)
+{
+        if (!stream->ssl)
+                return TRUE;
+        for (;;) {
+                ERR_clear_error();
+                errno = 0;
+                int rc = SSL_shutdown(stream->ssl);
+                if (rc >= 0)
+                        return TRUE; /* sent; the peer's own close_notify is not waited for */
+                if (!tls_retry(stream, rc, deadline, -1, _("Ending TLS failed"), error))
+                        return FALSE;
+        }
 }

@@ -15,6 +15,8 @@ typedef enum {
         NET_ERROR_CANCELLED, /* the cancel descriptor became readable */
         NET_ERROR_CLOSED,    /* the peer closed the connection */
         NET_ERROR_IO,        /* any other socket error */
+        NET_ERROR_TLS,       /* a TLS handshake or record failed (alert, bad record, no common version) */
+        NET_ERROR_TRUNCATED, /* TLS: the peer closed without close_notify (a download may be cut) */
 } NetError;
 
 /* Deadlines are absolute, in g_get_monotonic_time() microseconds. NET_NO_DEADLINE waits forever. */
@@ -41,8 +43,10 @@ char *net_address_to_string(const struct sockaddr *sa); /* transfer full; "1.2.3
 guint16 net_address_port(const struct sockaddr *sa);
 void net_address_set_port(struct sockaddr *sa, guint16 port);
 
-/* A byte stream over a socket. The TLS layer (FTPS) will sit behind the same calls. */
+/* A byte stream over a socket, plain or TLS (net_stream_start_tls): the same calls either way. */
 typedef struct NetStream NetStream;
+typedef struct TlsContext TlsContext;
+typedef struct TlsPeerInfo TlsPeerInfo;
 NetStream *net_stream_new(int fd); /* takes ownership of fd */
 void net_stream_free(NetStream *stream);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NetStream, net_stream_free)
@@ -53,5 +57,19 @@ gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline,
 /* Writes all of buf in as few write() calls as the kernel allows. */
 gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gint64 deadline,
                               int cancel_fd, GError **error);
-/* Half-closes the sending side (end of an upload). */
+/* Half-closes the sending side (end of an upload); with TLS, sends close_notify first. */
 gboolean net_stream_shutdown_write(NetStream *stream, GError **error);
+
+/* TLS client handshake on the stream, bounded like every other wait. `host` is the control
+ * connection's host name (SNI and the name check); a `control` stream feeds ctx's session cache,
+ * a data stream resumes the stored control session. Afterwards every read and write is TLS. */
+gboolean net_stream_start_tls(NetStream *stream, TlsContext *ctx, const char *host, gboolean control,
+                              gint64 deadline, int cancel_fd, GError **error);
+gboolean net_stream_is_tls(NetStream *stream);
+/* What the handshake showed (certificate, verification, version, cipher, resumption); NULL when
+ * the stream is plain. */
+TlsPeerInfo *net_stream_peer_info(NetStream *stream); /* transfer full */
+/* Waits until a read would not block: TRUE at once when TLS already holds decrypted bytes. */
+gboolean net_stream_wait_readable(NetStream *stream, gint64 deadline, int cancel_fd, GError **error);
+/* Sends close_notify (TLS; nothing for a plain stream), waiting at most until deadline. */
+gboolean net_stream_close_notify(NetStream *stream, gint64 deadline, GError **error);

@@ -1,0 +1,261 @@
+/* common/tls.c — the client side of TLS (OpenSSL): context, control-session cache, peer info.
+ * Owns: SSL_CTX set-up (system roots, TLS 1.2 minimum), the new-session callback that keeps only
+ * the control connection's sessions (TLS 1.3 tickets arrive after the handshake), SNI and the
+ * host-name check. Must not: judge an unverified certificate, touch FTP, or print. */
+#include "config.h"
+#include "common/tls.h"
+#include "common/net.h"
+#include "common/i18n.h"
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <string.h>
+
+struct TlsContext {
+        SSL_CTX *ctx;
+        SSL_SESSION *control_session; /* latest session issued on a control connection */
+};
+
+/* ex_data on each SSL: the TlsContext when the SSL is a control connection, NULL otherwise. */
+static int control_index = -1;
+
+static gpointer init_index(gpointer unused)
+{
+        control_index = SSL_get_ex_new_index(0, "clamftp control connection", NULL, NULL, NULL);
+        return NULL;
+}
+
+/* Called by OpenSSL for every new session (after the handshake for TLS 1.2, on each
+ * NewSessionTicket for TLS 1.3). Returning 1 keeps the reference OpenSSL handed over. */
+static int on_new_session(SSL *ssl, SSL_SESSION *session)
+{
+        TlsContext *ctx = SSL_get_ex_data(ssl, control_index);
+        if (!ctx || !SSL_SESSION_is_resumable(session))
+                return 0; /* a data connection's ticket is never reused (ProFTPD checks) */
+        if (ctx->control_session)
+                SSL_SESSION_free(ctx->control_session);
+        ctx->control_session = session;
+        return 1;
+}
+
+static void set_ssl_error(GError **error, int code, const char *what)
+{
+        unsigned long e = ERR_get_error();
+        char buf[256] = "";
+        if (e)
+                ERR_error_string_n(e, buf, sizeof buf);
+        ERR_clear_error();
+        g_set_error(error, NET_ERROR, code, "%s%s%s", what, *buf ? ": " : "", buf);
+}
+
+TlsContext *tls_context_new(int max_version, GError **error)
+{
+        static GOnce once = G_ONCE_INIT;
+        g_once(&once, init_index, NULL);
+        SSL_CTX *ssl_ctx = SSL_CTX_new(TLS_client_method());
+        if (!ssl_ctx) {
+                set_ssl_error(error, NET_ERROR_TLS, _("Cannot set up TLS"));
+                return NULL;
+        }
+        SSL_CTX_set_min_proto_version(ssl_ctx, TLS1_2_VERSION);
+        if (max_version == 12)
+                SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_2_VERSION);
+        else if (max_version == 13)
+                SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_3_VERSION);
+        if (SSL_CTX_set_default_verify_paths(ssl_ctx) != 1)
+                ERR_clear_error(); /* no system roots: every certificate then needs a fingerprint */
+        /* the chain is checked and the result kept; whether to go on is decided after the handshake */
+        SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_NONE, NULL);
+        SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+        SSL_CTX_set_session_cache_mode(ssl_ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+        SSL_CTX_sess_set_new_cb(ssl_ctx, on_new_session);
+        TlsContext *ctx = g_new0(TlsContext, 1);
+        ctx->ctx = ssl_ctx;
+        return ctx;
+}
+
+void tls_context_forget_session(TlsContext *ctx)
+{
+        if (ctx->control_session)
+                SSL_SESSION_free(ctx->control_session);
+        ctx->control_session = NULL;
+}
+
+gboolean tls_context_has_session(TlsContext *ctx)
+{
+        return ctx->control_session != NULL;
+}
+
+void tls_context_free(TlsContext *ctx)
+{
+        if (!ctx)
+                return;
+        tls_context_forget_session(ctx);
+        SSL_CTX_free(ctx->ctx);
+        g_free(ctx);
+}
+
+/* A data connection resumes a copy: when a resumed TLS 1.3 connection receives its own tickets,
+ * OpenSSL marks the session it resumed "not resumable", and the next data connection would then
+ * make a full handshake that the server refuses. */
+static void resume_copy(SSL *ssl, SSL_SESSION *control)
+{
+        SSL_SESSION *copy = SSL_SESSION_dup(control);
+        SSL_set_session(ssl, copy ? copy : control);
+        if (copy)
+                SSL_SESSION_free(copy);
+}
+
+static gboolean is_ip_literal(const char *host)
+{
+        guint8 buf[16];
+        return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+TlsSsl *tls_ssl_new(TlsContext *ctx, int fd, const char *host, gboolean control, GError **error)
+{
+        SSL *ssl = SSL_new(ctx->ctx);
+        if (!ssl || SSL_set_fd(ssl, fd) != 1) {
+                SSL_free(ssl);
+                set_ssl_error(error, NET_ERROR_TLS, _("Cannot set up TLS"));
+                return NULL;
+        }
+        /* the control host name, also on data connections (never the PASV address) */
+        if (is_ip_literal(host)) {
+                X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host);
+        } else {
+                SSL_set_tlsext_host_name(ssl, host);
+                SSL_set1_host(ssl, host);
+        }
+        if (control)
+                SSL_set_ex_data(ssl, control_index, ctx);
+        else if (ctx->control_session)
+                resume_copy(ssl, ctx->control_session);
+        SSL_set_connect_state(ssl);
+        return ssl;
+}
+
+static char *name_text(const X509_NAME *name)
+{
+        BIO *bio = BIO_new(BIO_s_mem());
+        X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+        char *data = NULL;
+        long len = BIO_get_mem_data(bio, &data);
+        char *text = g_strndup(data, (gsize)len);
+        BIO_free(bio);
+        return text;
+}
+
+static char *time_text(const ASN1_TIME *t)
+{
+        BIO *bio = BIO_new(BIO_s_mem());
+        ASN1_TIME_print(bio, t);
+        char *data = NULL;
+        long len = BIO_get_mem_data(bio, &data);
+        char *text = g_strndup(data, (gsize)len);
+        BIO_free(bio);
+        return text;
+}
+
+static char *fingerprint(X509 *cert)
+{
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (X509_digest(cert, EVP_sha256(), md, &len) != 1)
+                return g_strdup("?");
+        GString *out = g_string_new(NULL);
+        for (unsigned int i = 0; i < len; i++)
+                g_string_append_printf(out, "%s%02X", i ? ":" : "", md[i]);
+        return g_string_free(out, FALSE);
+}
+
+TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl)
+{
+        TlsPeerInfo *info = g_new0(TlsPeerInfo, 1);
+        info->version = g_strdup(SSL_get_version(ssl));
+        info->cipher = g_strdup(SSL_get_cipher_name(ssl));
+        info->resumed = SSL_session_reused(ssl) == 1;
+        X509 *cert = SSL_get1_peer_certificate(ssl);
+        if (!cert) {
+                info->verify_error = g_strdup(_("the server sent no certificate"));
+                return info;
+        }
+        info->subject = name_text(X509_get_subject_name(cert));
+        info->issuer = name_text(X509_get_issuer_name(cert));
+        info->not_before = time_text(X509_get0_notBefore(cert));
+        info->not_after = time_text(X509_get0_notAfter(cert));
+        info->sha256 = fingerprint(cert);
+        long result = SSL_get_verify_result(ssl);
+        info->verified = result == X509_V_OK;
+        if (!info->verified)
+                info->verify_error = g_strdup(X509_verify_cert_error_string(result));
+        X509_free(cert);
+        return info;
+}
+
+TlsPeerInfo *tls_peer_info_copy(const TlsPeerInfo *in)
+{
+        if (!in)
+                return NULL;
+        TlsPeerInfo *out = g_new0(TlsPeerInfo, 1);
+        *out = *in;
+        out->subject = g_strdup(in->subject);
+        out->issuer = g_strdup(in->issuer);
+        out->not_before = g_strdup(in->not_before);
+        out->not_after = g_strdup(in->not_after);
+        out->sha256 = g_strdup(in->sha256);
+        out->verify_error = g_strdup(in->verify_error);
+        out->version = g_strdup(in->version);
+        out->cipher = g_strdup(in->cipher);
+        return out;
+}
+
+void tls_peer_info_free(TlsPeerInfo *info)
+{
+        if (!info)
+                return;
+        g_free(info->subject);
+        g_free(info->issuer);
+        g_free(info->not_before);
+        g_free(info->not_after);
+        g_free(info->sha256);
+        g_free(info->verify_error);
+        g_free(info->version);
+        g_free(info->cipher);
+        g_free(info);
+}
+
+char *tls_peer_info_describe(const TlsPeerInfo *info)
+{
+        return g_strdup_printf(_("  subject:  %s\n  issuer:   %s\n  valid:    %s to %s\n  SHA-256:  %s"),
+                               info->subject ? info->subject : "?", info->issuer ? info->issuer : "?",
+                               info->not_before ? info->not_before : "?", info->not_after ? info->not_after : "?",
+                               info->sha256 ? info->sha256 : "?");
+}
+
+char *tls_fingerprint_normalise(const char *text)
+{
+        if (!text)
+                return NULL;
+        const char *p = text;
+        if (g_ascii_strncasecmp(p, "sha256:", 7) == 0 || g_ascii_strncasecmp(p, "sha256=", 7) == 0)
+                p += 7;
+        GString *hex = g_string_new(NULL);
+        for (; *p; p++) {
+                if (g_ascii_isxdigit(*p))
+                        g_string_append_c(hex, g_ascii_toupper(*p));
+                else if (*p != ':' && *p != ' ' && *p != '-')
+                        break;
+        }
+        if (*p || hex->len != 64) {
+                g_string_free(hex, TRUE);
+                return NULL;
+        }
+        GString *out = g_string_new(NULL);
+        for (gsize i = 0; i < 64; i += 2)
+                g_string_append_printf(out, "%s%c%c", i ? ":" : "", hex->str[i], hex->str[i + 1]);
+        g_string_free(hex, TRUE);
+        return g_string_free(out, FALSE);
+}
