@@ -1,17 +1,27 @@
 /* core/commands-connection.c — open, user, close, quit, quote: the connection's life.
- * Owns: the login dialogue (netrc first, then the front end's prompts).
+ * Owns: the login dialogue (netrc first, then the front end's prompts), the TLS set-up of a
+ * connection (policy, implicit TLS on port 990, fingerprints allowed from the trust file and
+ * --trust-fingerprint, the decision on a certificate that does not verify).
  * Must not: print or read the terminal directly; passwords are never kept in the context. */
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/netrc.h"
 #include "core/safename.h"
+#include "core/trust.h"
 #include "core/worker.h"
 #include <string.h>
 
 typedef struct {
         const char *host;
         guint16 port;
+        gboolean implicit_tls;
+        FtpTlsPolicy tls_policy;
+        int tls_max_version;
+        const char *allow[2];      /* fingerprints accepted although they do not verify */
+        TlsPeerInfo *refused_cert; /* out: the certificate of an FTP_ERROR_CERTIFICATE */
+        gboolean pinned;           /* out: accepted by a fingerprint, not the system's roots */
+        char *security;            /* out: ftp_session_security_summary() */
         const char *user;
         const char *password;
         const char *account;
@@ -24,7 +34,40 @@ static gboolean connect_job(FtpSession *session, gpointer data, GError **error)
         ConnJob *job = data;
         if (ftp_session_is_connected(session))
                 ftp_session_quit(session); /* a connection the server already dropped */
-        return ftp_session_connect(session, job->host, job->port, error);
+        ftp_session_set_tls(session, job->tls_policy, job->implicit_tls);
+        ftp_session_set_tls_max_version(session, job->tls_max_version);
+        ftp_session_allow_fingerprint(session, NULL);
+        for (gsize i = 0; i < G_N_ELEMENTS(job->allow); i++) {
+                if (job->allow[i])
+                        ftp_session_allow_fingerprint(session, job->allow[i]);
+        }
+        GError *local = NULL;
+        if (!ftp_session_connect(session, job->host, job->port, &local)) {
+                if (g_error_matches(local, FTP_ERROR, FTP_ERROR_CERTIFICATE))
+                        job->refused_cert = tls_peer_info_copy(ftp_session_peer_certificate(session));
+                g_propagate_error(error, local);
+                return FALSE;
+        }
+        const TlsPeerInfo *peer = ftp_session_peer_certificate(session);
+        job->pinned = ftp_session_is_tls(session) && peer && !peer->verified;
+        job->security = ftp_session_security_summary(session);
+        return TRUE;
+}
+
+static gboolean security_job(FtpSession *session, gpointer data, GError **error)
+{
+        char **out = data;
+        *out = ftp_session_is_connected(session) ? ftp_session_security_summary(session) : NULL;
+        return TRUE;
+}
+
+/* Refreshes ctx->security (what `status` and the status bar show). */
+void core_connection_refresh_security(CoreContext *ctx)
+{
+        char *summary = NULL;
+        core_worker_run(ctx->worker, security_job, &summary, NULL);
+        g_free(ctx->security);
+        ctx->security = summary;
 }
 
 static gboolean login_job(FtpSession *session, gpointer data, GError **error)
@@ -117,24 +160,73 @@ static gboolean login(CoreContext *ctx, const char *user, const char *password, 
         ctx->user = g_strdup(user);
         g_autofree char *shown = core_name_escape(user);
         core_say(ctx, CORE_MSG_INFO, _("Logged in as %s."), shown);
+        core_connection_refresh_security(ctx);
+        if (ctx->security && g_str_has_prefix(ctx->security, "plain"))
+                core_say(ctx, CORE_MSG_WARNING, _("Not encrypted: %s."), ctx->security);
         return TRUE;
+}
+
+static void forget_job(ConnJob *job)
+{
+        g_clear_pointer(&job->refused_cert, tls_peer_info_free);
+        g_clear_pointer(&job->security, g_free);
+}
+
+/* Connects; a certificate that does not verify goes to core_trust_decide, and once more with its
+ * fingerprint allowed when the user trusts it. */
+static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, GError **error)
+{
+        g_autofree char *stored = core_trust_lookup(job->host, job->port);
+        g_autofree char *given = tls_fingerprint_normalise(ctx->trust_fingerprint);
+        job->allow[0] = stored;
+        job->allow[1] = given;
+        g_autoptr(GError) local = NULL;
+        if (core_worker_run(ctx->worker, connect_job, job, &local)) {
+                if (job->pinned && given && g_strcmp0(stored, given) != 0 &&
+                    !core_trust_store(job->host, job->port, given, error))
+                        return FALSE;
+                return TRUE;
+        }
+        if (!job->refused_cert) {
+                g_propagate_error(error, g_steal_pointer(&local));
+                return FALSE;
+        }
+        g_autoptr(TlsPeerInfo) cert = g_steal_pointer(&job->refused_cert);
+        if (!core_trust_decide(ctx, job->host, job->port, cert, ctx->ask_certificates, error))
+                return FALSE;
+        job->allow[0] = cert->sha256;
+        job->allow[1] = NULL;
+        return core_worker_run(ctx->worker, connect_job, job, error);
+}
+
+gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboolean implicit_tls,
+                          const char *user, const char *password, GError **error)
+{
+        if (!core_apply_settings(ctx, error))
+                return FALSE;
+        ConnJob job = { .host = host, .port = port, .implicit_tls = implicit_tls || port == 990,
+                        .tls_policy = ctx->tls_policy, .tls_max_version = ctx->tls_max_version };
+        gboolean ok = connect_trusting(ctx, &job, error);
+        if (!ok) {
+                forget_job(&job);
+                return FALSE;
+        }
+        core_context_set_disconnected(ctx);
+        ctx->connected = TRUE;
+        ctx->host = g_strdup(host);
+        ctx->port = port;
+        ctx->security = g_steal_pointer(&job.security);
+        forget_job(&job);
+        g_autofree char *shown = core_name_escape(host);
+        g_autofree char *how = core_name_escape(ctx->security ? ctx->security : "");
+        core_say(ctx, CORE_MSG_INFO, _("Connected to %s (%s)."), shown, how);
+        return login(ctx, user, password, error);
 }
 
 gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const char *user,
                       const char *password, GError **error)
 {
-        if (!core_apply_settings(ctx, error))
-                return FALSE;
-        ConnJob job = { .host = host, .port = port };
-        if (!core_worker_run(ctx->worker, connect_job, &job, error))
-                return FALSE;
-        core_context_set_disconnected(ctx);
-        ctx->connected = TRUE;
-        ctx->host = g_strdup(host);
-        ctx->port = port;
-        g_autofree char *shown = core_name_escape(host);
-        core_say(ctx, CORE_MSG_INFO, _("Connected to %s."), shown);
-        return login(ctx, user, password, error);
+        return core_connect_tls(ctx, host, port, FALSE, user, password, error);
 }
 
 static gboolean parse_port(const char *text, guint16 *port, GError **error)

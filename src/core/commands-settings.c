@@ -119,7 +119,8 @@ static void status_connection(CoreContext *ctx, GString *out)
         g_autofree char *cwd = NULL;
         if (core_worker_run(ctx->worker, cwd_job, &cwd, NULL) && cwd)
                 g_string_append_printf(out, _("Remote directory: %s\n"), cwd);
-        g_string_append_printf(out, _("Security: %s\n"), _("plain FTP: the password was sent in clear"));
+        core_connection_refresh_security(ctx);
+        g_string_append_printf(out, _("Security: %s\n"), ctx->security ? ctx->security : _("unknown"));
 }
 
 CORE_CMD_HANDLER(core_cmd_status)
@@ -129,6 +130,8 @@ CORE_CMD_HANDLER(core_cmd_status)
         g_string_append_printf(out, _("Transfer type: %s\n"),
                                ctx->type == FTP_TYPE_ASCII ? "ascii" : "binary");
         g_string_append_printf(out, _("Mode: %s\n"), ctx->passive ? _("passive") : _("active"));
+        g_string_append_printf(out, _("TLS policy: %s\n"), ctx->tls_policy == FTP_TLS_REQUIRE ? "require"
+                                                           : ctx->tls_policy == FTP_TLS_OFF ? "off" : "auto");
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,

@@ -48,6 +48,13 @@ CORE_CMD_HANDLER(core_cmd_help);
  * whatever is missing). user/password may be NULL. Used by `open` and by a URL on the command line. */
 gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const char *user,
                       const char *password, GError **error);
+/* The same with TLS from the first byte when implicit_tls (ftps://; port 990 always is). Under
+ * ctx->tls_policy; a certificate that does not verify is accepted only by a fingerprint from the
+ * trust file or --trust-fingerprint, or (ctx->ask_certificates) by the user's answer. */
+gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboolean implicit_tls,
+                          const char *user, const char *password, GError **error);
+/* Re-reads the session's security summary into ctx->security. */
+void core_connection_refresh_security(CoreContext *ctx);
 /* Pushes prompt-independent settings (passive, type, timeouts, trace) to the session. */
 gboolean core_apply_settings(CoreContext *ctx, GError **error);
 /* Runs `cd path` on the server (for the URL's path). */

@@ -42,6 +42,8 @@ void core_context_free(CoreContext *ctx)
         g_free(ctx->scanner_address);
         g_free(ctx->last_verdict);
         g_free(ctx->tmpdir);
+        g_free(ctx->trust_fingerprint);
+        g_free(ctx->security);
         g_free(ctx);
 }
 
@@ -76,6 +78,7 @@ void core_context_set_disconnected(CoreContext *ctx)
         ctx->connected = FALSE;
         g_clear_pointer(&ctx->host, g_free);
         g_clear_pointer(&ctx->user, g_free);
+        g_clear_pointer(&ctx->security, g_free);
         ctx->port = 0;
 }
 

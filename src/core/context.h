@@ -60,6 +60,15 @@ typedef struct {
         gboolean trust_pasv_address;
         FtpTimeouts timeouts;
 
+        /* TLS (FTPS) */
+        FtpTlsPolicy tls_policy;  /* --tls / [ftp] tls: auto (default), require, off */
+        int tls_max_version;      /* [ftp] tls-max-version: 0 newest, 12 or 13 */
+        char *trust_fingerprint;  /* --trust-fingerprint: accept a certificate with this SHA-256 */
+        gboolean ask_certificates;/* the TUI sets it: a certificate that does not verify is shown and
+                                     asked about once (core_trust_decide); line mode refuses it */
+        char *security;           /* for `status` and the status bar: TLS version, cipher and
+                                     certificate, or "plain FTP: the password was sent in clear" */
+
         /* scanning: no option turns it off */
         char *scanner_address;    /* "unix:/path" or "tcp:host:port" */
         ScanClient *scanner;

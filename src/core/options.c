@@ -26,7 +26,7 @@ void core_url_free(CoreUrl *url)
 static gboolean bad_url(const char *text, const char *why, GError **error)
 {
         g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE,
-                    _("Cannot open \"%s\": %s (expected ftp://[user[:password]@]host[:port][/path])."),
+                    _("Cannot open \"%s\": %s (expected ftp:// or ftps://[user[:password]@]host[:port][/path])."),
                     text, why);
         return FALSE;
 }
@@ -56,8 +56,9 @@ CoreUrl *core_url_parse(const char *text, GError **error)
                 bad_url(text, uri_error->message, error);
                 return NULL;
         }
-        if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "ftp") != 0) {
-                bad_url(text, _("only ftp:// is supported"), error);
+        gboolean implicit_tls = g_ascii_strcasecmp(g_uri_get_scheme(uri), "ftps") == 0;
+        if (!implicit_tls && g_ascii_strcasecmp(g_uri_get_scheme(uri), "ftp") != 0) {
+                bad_url(text, _("only ftp:// and ftps:// are supported"), error);
                 return NULL;
         }
         const char *host = g_uri_get_host(uri);
@@ -79,7 +80,8 @@ CoreUrl *core_url_parse(const char *text, GError **error)
         }
         CoreUrl *url = g_new0(CoreUrl, 1);
         url->host = g_strdup(host);
-        url->port = port > 0 ? (guint16)port : 21;
+        url->port = port > 0 ? (guint16)port : implicit_tls ? 990 : 21;
+        url->implicit_tls = implicit_tls;
         url->user = user && *user ? g_strdup(user) : NULL;
         url->password = g_strdup(password);
         if (!url->password && is_anonymous(url->user))
@@ -97,6 +99,8 @@ void core_options_free(CoreOptions *opts)
         g_free(opts->scanner);
         g_free(opts->config_file);
         g_free(opts->audit_log);
+        g_free(opts->tls);
+        g_free(opts->trust_fingerprint);
         core_url_free(opts->url);
         g_free(opts);
 }
@@ -142,6 +146,17 @@ static gboolean read_string(GKeyFile *kf, const char *group, const char *key, ch
         return TRUE;
 }
 
+static gboolean parse_tls_version(const char *text, int *version)
+{
+        if (g_str_equal(text, "1.2"))
+                *version = 12;
+        else if (g_str_equal(text, "1.3"))
+                *version = 13;
+        else
+                return FALSE;
+        return TRUE;
+}
+
 /* Values already set (from the command line) are kept. */
 static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, GError **error)
 {
@@ -154,6 +169,14 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
             !read_seconds(kf, "ftp", "reply-timeout", &opts->timeouts.reply_ms, path, error) ||
             !read_seconds(kf, "ftp", "data-timeout", &opts->timeouts.data_ms, path, error))
                 return FALSE;
+        if (!opts->tls)
+                read_string(kf, "ftp", "tls", &opts->tls);
+        g_autofree char *max = NULL;
+        if (read_string(kf, "ftp", "tls-max-version", &max) && !parse_tls_version(max, &opts->tls_max_version)) {
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
+                            _("Config file %s: [ftp] tls-max-version must be 1.2 or 1.3."), path);
+                return FALSE;
+        }
         if (g_key_file_has_key(kf, "ftp", "passive", NULL)) {
                 g_autoptr(GError) local = NULL;
                 gboolean passive = g_key_file_get_boolean(kf, "ftp", "passive", &local);
@@ -190,6 +213,13 @@ static const char *description(void)
                  "Config file: $XDG_CONFIG_HOME/clamftp/clamftp.conf (~/.config/clamftp/clamftp.conf).\n"
                  "Logins: ~/.netrc (its passwords are used only when no one else can read it).\n"
                  "\n"
+                 "TLS (FTPS): --tls=auto (default) encrypts whenever the server accepts AUTH TLS;\n"
+                 "  --tls=require refuses to send the user name and password without TLS; --tls=off\n"
+                 "  never asks ([ftp] tls in the config file). ftps:// URLs and port 990 use implicit\n"
+                 "  TLS. A certificate that does not verify is refused unless its SHA-256 fingerprint\n"
+                 "  is given with --trust-fingerprint; the choice is remembered in\n"
+                 "  $XDG_DATA_HOME/clamftp/trusted-certs, and a changed certificate is refused.\n"
+                 "\n"
                  "Exit status:\n"
                  "  0  everything asked was done\n"
                  "  1  the scanner refused a file (infected, or no verdict), nothing else failed\n"
@@ -215,6 +245,10 @@ static GOptionContext *option_context(CoreOptions *opts)
                   N_("Use active mode (the server connects back) instead of passive"), NULL },
                 { "no-prompt", 'n', 0, G_OPTION_ARG_NONE, &opts->no_prompt,
                   N_("Do not ask per file in mput/mget or before overwriting"), NULL },
+                { "tls", 0, 0, G_OPTION_ARG_STRING, &opts->tls,
+                  N_("When to use TLS: auto (whenever offered), require, off"), N_("MODE") },
+                { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &opts->trust_fingerprint,
+                  N_("Accept the server certificate with this SHA-256 fingerprint (and remember it)"), N_("SHA256") },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
                   N_("Show the version and exit"), NULL },
                 { NULL }
@@ -233,6 +267,27 @@ static gboolean usage_error(const char *message, GError **error)
         return FALSE;
 }
 
+static gboolean tls_fingerprint_normalise_check(const char *text)
+{
+        g_autofree char *normal = tls_fingerprint_normalise(text);
+        return normal != NULL;
+}
+
+/* "auto", "require", "off" (also "on"/"yes" for require, "no" for off). */
+static gboolean parse_tls_policy(const char *text, FtpTlsPolicy *policy)
+{
+        if (!text || g_ascii_strcasecmp(text, "auto") == 0)
+                *policy = FTP_TLS_AUTO;
+        else if (g_ascii_strcasecmp(text, "require") == 0 || g_ascii_strcasecmp(text, "required") == 0 ||
+                 g_ascii_strcasecmp(text, "on") == 0 || g_ascii_strcasecmp(text, "yes") == 0)
+                *policy = FTP_TLS_REQUIRE;
+        else if (g_ascii_strcasecmp(text, "off") == 0 || g_ascii_strcasecmp(text, "no") == 0)
+                *policy = FTP_TLS_OFF;
+        else
+                return FALSE;
+        return TRUE;
+}
+
 static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
 {
         guint n = g_strv_length(rest);
@@ -240,6 +295,9 @@ static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
                 return usage_error(_("Only one URL may be given (see --help)."), error);
         if (opts->commands && opts->batch_file)
                 return usage_error(_("Give either -c or -b, not both."), error);
+        if (opts->trust_fingerprint && !tls_fingerprint_normalise_check(opts->trust_fingerprint))
+                return usage_error(_("--trust-fingerprint wants a SHA-256 fingerprint: 64 hex digits, "
+                                     "with or without colons."), error);
         if (n == 2) {
                 opts->url = core_url_parse(rest[1], error);
                 if (!opts->url)
@@ -275,6 +333,11 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         g_autofree char *config = opts->config_file ? g_strdup(opts->config_file) : default_config_path();
         if (!core_options_load_config(opts, config, opts->config_file != NULL, error))
                 return NULL;
+        FtpTlsPolicy policy;
+        if (!parse_tls_policy(opts->tls, &policy)) {
+                usage_error(_("--tls (or [ftp] tls) must be auto, require or off."), error);
+                return NULL;
+        }
         return g_steal_pointer(&opts);
 }
 
@@ -294,6 +357,11 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
                 ctx->timeouts.reply_ms = opts->timeouts.reply_ms;
         if (opts->timeouts.data_ms > 0)
                 ctx->timeouts.data_ms = opts->timeouts.data_ms;
+        if (!parse_tls_policy(opts->tls, &ctx->tls_policy))
+                return usage_error(_("--tls (or [ftp] tls) must be auto, require or off."), error);
+        ctx->tls_max_version = opts->tls_max_version;
+        g_free(ctx->trust_fingerprint);
+        ctx->trust_fingerprint = g_strdup(opts->trust_fingerprint);
         return core_apply_settings(ctx, error);
 }
 
@@ -302,7 +370,7 @@ gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError
         const CoreUrl *url = opts->url;
         if (!url)
                 return TRUE;
-        if (!core_connect(ctx, url->host, url->port, url->user, url->password, error))
+        if (!core_connect_tls(ctx, url->host, url->port, url->implicit_tls, url->user, url->password, error))
                 return FALSE;
         return !url->path || core_remote_cd(ctx, url->path, error);
 }

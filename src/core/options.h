@@ -19,9 +19,10 @@ typedef struct {
         char *user;         /* NULL: netrc or the prompt */
         char *password;     /* NULL: netrc or the prompt; "" given for anonymous without one */
         char *path;         /* where to cd after login (decoded), NULL for none */
+        gboolean implicit_tls; /* ftps://: TLS before the greeting (port 990 unless given) */
 } CoreUrl;
 
-/* "ftp://[user[:password]@]host[:port][/path]" or a bare "host[:port]". A path "/dir" is relative
+/* "ftp://[user[:password]@]host[:port][/path]" (or ftps:// for implicit TLS) or a bare "host[:port]". A path "/dir" is relative
  * to the login directory (RFC 1738); "/%2Fdir" is absolute. */
 CoreUrl *core_url_parse(const char *text, GError **error);
 void core_url_free(CoreUrl *url);
@@ -38,6 +39,9 @@ typedef struct {
         gboolean active;        /* --active */
         gboolean no_prompt;     /* -n, --no-prompt */
         gboolean version;       /* --version */
+        char *tls;              /* --tls=auto|require|off, else [ftp] tls */
+        char *trust_fingerprint;/* --trust-fingerprint SHA256 */
+        int tls_max_version;    /* [ftp] tls-max-version = 1.2 | 1.3 (0: newest) */
         CoreUrl *url;           /* the optional argument */
 
         /* config file (command-line options win) */

@@ -353,7 +353,7 @@ static gboolean grace_wait(NetStream *stream, gint64 deadline, int cancel_fd, gb
         gint64 grace = net_deadline_in_ms(FTP_REPLY_GRACE_MS);
         *cut_short = deadline < grace;
         g_autoptr(GError) local = NULL;
-        if (net_wait(net_stream_fd(stream), POLLIN, MIN(grace, deadline), cancel_fd, &local))
+        if (net_stream_wait_readable(stream, MIN(grace, deadline), cancel_fd, &local))
                 return TRUE;
         if (!g_error_matches(local, NET_ERROR, NET_ERROR_TIMEOUT))
                 g_propagate_error(error, g_steal_pointer(&local));

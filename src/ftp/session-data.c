@@ -10,6 +10,7 @@
 #include "common/i18n.h"
 
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #define DATA_BUF (256 * 1024)             /* one read or write on a data connection */
@@ -23,6 +24,7 @@
 typedef struct {
         NetStream *stream; /* the connected data socket */
         int listen_fd;     /* active mode, until the server connects; -1 otherwise */
+        int tls;           /* -1 plain, 0 TLS not resumed (or failed), 1 TLS resumed */
 } DataConn;
 
 static void data_close(DataConn *dc)
@@ -143,6 +145,71 @@ static gboolean accept_active(FtpSession *s, DataConn *dc, GError **error)
         return TRUE;
 }
 
+/* PROT P: the TLS handshake on the data connection, after the 1xx (what servers expect and what
+ * avoids the Nagle/delayed-ACK stall), resuming the control session. */
+static gboolean secure_data(FtpSession *s, DataConn *dc, GError **error)
+{
+        if (!s->prot_private)
+                return TRUE;
+        dc->tls = 0;
+        g_autoptr(GError) net = NULL;
+        if (!tls_context_has_session(s->tls))
+                ftp_session_trace(s, "(no control TLS session to resume yet: the server may refuse the data connection)");
+        if (!net_stream_start_tls(dc->stream, s->tls, s->host, FALSE, net_deadline_in_ms(s->timeouts.connect_ms),
+                                  s->cancel_fd, &net)) {
+                int code = g_error_matches(net, NET_ERROR, NET_ERROR_CANCELLED) ? FTP_ERROR_CANCELLED
+                           : g_error_matches(net, NET_ERROR, NET_ERROR_TIMEOUT) ? FTP_ERROR_TIMEOUT : FTP_ERROR_DATA;
+                g_set_error(error, FTP_ERROR, code, _("TLS on the data connection failed: %s"), net->message);
+                return FALSE;
+        }
+        g_autoptr(TlsPeerInfo) info = net_stream_peer_info(dc->stream);
+        dc->tls = info->resumed ? 1 : 0;
+        if (!info->resumed)
+                ftp_session_trace(s, "(the data connection did not resume the control TLS session: %s)",
+                                  "the server may refuse it");
+        return info->resumed || ftp_session_check_peer(s, info, FALSE, error);
+}
+
+/* A 425/450/522 after a data connection that did not resume TLS: worth one reconnect and retry. */
+static void note_refusal(FtpSession *s, const DataConn *dc, const FtpReply *final)
+{
+        if (!final || dc->tls != 0)
+                return;
+        if (final->code == 425 || final->code == 450 || final->code == 522) {
+                s->data_not_resumed = TRUE;
+                ftp_session_trace(s, "(the server refused a data connection that did not resume TLS)");
+        }
+}
+
+/* The end of a TLS upload: close_notify (vsftpd's strict_ssl_read_eof wants it), then read until
+ * the server closes. Closing with unread bytes (TLS 1.3 tickets) would send a reset that can
+ * destroy the upload's last bytes before the server read them. */
+static void end_tls_upload(FtpSession *s, NetStream *data)
+{
+        g_autoptr(GError) err = NULL;
+        if (!net_stream_shutdown_write(data, &err)) {
+                ftp_session_trace(s, "(close_notify not sent: %s)", err->message);
+                return;
+        }
+        gint64 deadline = net_deadline_in_ms(s->timeouts.reply_ms);
+        char buf[4096];
+        while (net_stream_read(data, buf, sizeof buf, deadline, s->cancel_fd, &err) > 0)
+                ;
+}
+
+/* The size a 150 reply announces: "… (1234 bytes)"; -1 when it names none. */
+static gint64 announced_size(const FtpReply *reply)
+{
+        const char *open = reply->text ? strrchr(reply->text, '(') : NULL;
+        if (!open)
+                return -1;
+        char *end = NULL;
+        guint64 n = g_ascii_strtoull(open + 1, &end, 10);
+        if (end == open + 1 || !g_str_has_prefix(end, " bytes)") || n > G_MAXINT64)
+                return -1;
+        return (gint64)n;
+}
+
 /* ---- ABOR: the data socket closes first, then the control connection is brought back in step ---- */
 
 static void abort_transfer(FtpSession *s, DataConn *dc)
@@ -185,6 +252,8 @@ typedef struct {
         const char *what; /* for messages: "Download of “x”" */
         PumpFunc pump;
         gpointer ctx;
+        gboolean upload;  /* end with close_notify (TLS) and a half-close */
+        gint64 announced; /* out: the size the 1xx reply named, -1 none */
 } Transfer;
 
 static FtpReply *refused(GError **error, const char *what, FtpReply *reply)
@@ -195,13 +264,15 @@ static FtpReply *refused(GError **error, const char *what, FtpReply *reply)
 }
 
 /* Returns the final reply (any code) once both the data EOF and that reply arrived. */
-static FtpReply *run_transfer(FtpSession *s, const Transfer *t, GError **error)
+static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
 {
+        s->data_not_resumed = FALSE;
+        t->announced = -1;
         if (!s->ctrl) {
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
                 return NULL;
         }
-        DataConn dc = { NULL, -1 };
+        DataConn dc = { NULL, -1, -1 };
         if (!(s->passive ? open_passive(s, &dc, error) : open_active(s, &dc, error))) {
                 data_close(&dc);
                 return NULL;
@@ -222,15 +293,17 @@ static FtpReply *run_transfer(FtpSession *s, const Transfer *t, GError **error)
                         return reply; /* done without data (some servers, for empty results) */
                 return reply ? refused(error, t->what, reply) : NULL;
         }
+        t->announced = announced_size(reply);
         g_clear_pointer(&reply, ftp_reply_free);
         g_autoptr(GError) err = NULL;
-        if (!accept_active(s, &dc, &err) || !t->pump(s, dc.stream, t->ctx, &err)) {
+        if (!accept_active(s, &dc, &err) || !secure_data(s, &dc, &err) || !t->pump(s, dc.stream, t->ctx, &err)) {
                 gboolean server_side = g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA);
                 if (server_side) {
                         /* the server cut the data connection: its final reply says why */
                         data_close(&dc);
                         g_autoptr(FtpReply) final = ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms),
                                                                            s->cancel_fd, NULL);
+                        note_refusal(s, &dc, final);
                         if (final)
                                 g_prefix_error(&err, "%d %s: ", final->code, final->text ? final->text : "");
                 } else {
@@ -239,8 +312,12 @@ static FtpReply *run_transfer(FtpSession *s, const Transfer *t, GError **error)
                 g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;
         }
+        if (t->upload && dc.tls >= 0)
+                end_tls_upload(s, dc.stream);
         data_close(&dc); /* for an upload, this is the end of the file */
-        return ftp_session_read_next(s, error);
+        FtpReply *final = ftp_session_read_next(s, error);
+        note_refusal(s, &dc, final);
+        return final;
 }
 
 /* ---- the pumps ---- */
@@ -308,6 +385,7 @@ typedef struct {
         guint64 received;    /* raw bytes from the server */
         guint64 written;     /* bytes written to fd after conversion */
         guint64 base;        /* REST offset, for progress */
+        gboolean unclean;    /* TLS ended without close_notify */
         Progress progress;
 } Download;
 
@@ -337,6 +415,11 @@ static gboolean pump_download(FtpSession *s, NetStream *data, gpointer ctx, GErr
                 GError *net = NULL;
                 gssize n = net_stream_read(data, buf, DATA_BUF, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
                                            &net);
+                if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_TRUNCATED)) {
+                        g_clear_error(&net); /* judged with the final reply and the size (retr) */
+                        d->unclean = TRUE;
+                        n = 0;
+                }
                 if (n < 0) {
                         data_io_error(s, net, error);
                         return FALSE;
@@ -398,29 +481,62 @@ static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError
 
 /* ---- the public transfers ---- */
 
-gboolean ftp_session_retr(FtpSession *s, const char *remote, int local_fd, gint64 offset, gint64 expected_size,
-                          FtpProgressFunc progress, gpointer progress_data, guint64 *bytes_written,
-                          GError **error)
+/* After a refusal of a data connection that did not resume TLS (vsftpd then drops the session):
+ * a fresh control connection, the same login and directory, so the transfer can run once more. */
+static gboolean reconnect(FtpSession *s, GError **error)
 {
-        if (bytes_written)
-                *bytes_written = 0;
-        if (ftp_string_has_ctrl(remote))
-                return ftp_session_send(s, "RETR", remote, error); /* refuses: nothing is sent */
-        if (offset > 0 && s->type == FTP_TYPE_ASCII) {
-                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
-                                    _("A download can only be resumed in binary mode: use `binary` first."));
+        g_autofree char *cwd = g_strdup(s->cwd);
+        g_autofree char *host = g_strdup(s->host);
+        g_autofree char *user = g_strdup(s->user);
+        ftp_session_trace(s, "(reconnecting to retry once with a fresh TLS session)");
+        if (!ftp_session_connect(s, host, s->port, error) || !ftp_session_login(s, user, s->password, s->account, error))
+                return FALSE;
+        return !cwd || ftp_session_cwd_to(s, cwd, error);
+}
+
+/* TRUE when the failure in *err is worth one reconnect (the error is then cleared). */
+static gboolean retry_worth(FtpSession *s, GError **err)
+{
+        if (!s->data_not_resumed || !s->password)
+                return FALSE;
+        g_autoptr(GError) again = NULL;
+        if (!reconnect(s, &again)) {
+                g_prefix_error(err, _("(reconnecting failed too: %s) "), again->message);
                 return FALSE;
         }
+        g_clear_error(err);
+        return TRUE;
+}
+
+/* A TLS download that ended without close_notify is whole only when the size is known to match. */
+static gboolean check_unclean_end(FtpSession *s, const Download *d, const char *remote, gint64 expected,
+                                  GError **error)
+{
+        if (!d->unclean || d->ascii)
+                return TRUE;
+        if (expected >= 0 && d->base + d->received == (guint64)expected) {
+                ftp_session_trace(s, "(TLS ended without close_notify, but the size matches)");
+                return TRUE;
+        }
+        g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
+                    _("The download of “%s” may be cut: the server ended TLS without close_notify after %"
+                      G_GUINT64_FORMAT " bytes and the size is unknown or different."),
+                    remote, d->base + d->received);
+        return FALSE;
+}
+
+static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint64 offset, gint64 expected_size,
+                          FtpProgressFunc progress, gpointer progress_data, guint64 *bytes_written, GError **error)
+{
         if (!ftp_session_ensure_type(s, s->type, error))
                 return FALSE;
         Download d = { .fd = local_fd, .ascii = s->type == FTP_TYPE_ASCII, .base = offset > 0 ? offset : 0,
                        .progress = { progress, progress_data, expected_size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Download of “%s”"), remote);
-        Transfer t = { "RETR", remote, offset, what, pump_download, &d };
+        Transfer t = { "RETR", remote, offset, what, pump_download, &d, FALSE, -1 };
         g_autoptr(GError) err = NULL;
         g_autoptr(FtpReply) final = run_transfer(s, &t, &err);
-        if (bytes_written)
-                *bytes_written = d.written;
+        *bytes_written = d.written;
         if (!final) {
                 if (g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA))
                         g_prefix_error(&err, _("The download of “%s” was cut after %" G_GUINT64_FORMAT " bytes: "),
@@ -440,20 +556,45 @@ gboolean ftp_session_retr(FtpSession *s, const char *remote, int local_fd, gint6
                             remote, d.base + d.received, expected_size);
                 return FALSE;
         }
-        return TRUE;
+        gint64 known = expected_size >= 0 ? expected_size
+                       : t.announced >= 0 ? (gint64)d.base + t.announced : -1;
+        return check_unclean_end(s, &d, remote, known, error);
 }
 
-gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
+gboolean ftp_session_retr(FtpSession *s, const char *remote, int local_fd, gint64 offset, gint64 expected_size,
+                          FtpProgressFunc progress, gpointer progress_data, guint64 *bytes_written,
+                          GError **error)
+{
+        guint64 written = 0;
+        if (bytes_written)
+                *bytes_written = 0;
+        if (ftp_string_has_ctrl(remote))
+                return ftp_session_send(s, "RETR", remote, error); /* refuses: nothing is sent */
+        if (offset > 0 && s->type == FTP_TYPE_ASCII) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                                    _("A download can only be resumed in binary mode: use `binary` first."));
+                return FALSE;
+        }
+        g_autoptr(GError) err = NULL;
+        gboolean ok = retr_once(s, remote, local_fd, offset, expected_size, progress, progress_data, &written, &err);
+        if (!ok && written == 0 && retry_worth(s, &err))
+                ok = retr_once(s, remote, local_fd, offset, expected_size, progress, progress_data, &written, &err);
+        if (bytes_written)
+                *bytes_written = written;
+        if (!ok)
+                g_propagate_error(error, g_steal_pointer(&err));
+        return ok;
+}
+
+static gboolean stor_once(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
                           gpointer progress_data, GError **error)
 {
-        if (ftp_string_has_ctrl(remote))
-                return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
         if (!ftp_session_ensure_type(s, s->type, error))
                 return FALSE;
         Upload u = { .fd = local_fd, .size = size, .ascii = s->type == FTP_TYPE_ASCII,
                      .progress = { progress, progress_data, size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Upload of “%s”"), remote);
-        Transfer t = { "STOR", remote, 0, what, pump_upload, &u };
+        Transfer t = { "STOR", remote, 0, what, pump_upload, &u, TRUE, -1 };
         g_autoptr(FtpReply) final = run_transfer(s, &t, error);
         if (!final)
                 return FALSE;
@@ -462,6 +603,20 @@ gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint6
                 return FALSE;
         }
         return TRUE;
+}
+
+gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
+                          gpointer progress_data, GError **error)
+{
+        if (ftp_string_has_ctrl(remote))
+                return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
+        g_autoptr(GError) err = NULL;
+        gboolean ok = stor_once(s, remote, local_fd, size, progress, progress_data, &err);
+        if (!ok && retry_worth(s, &err))
+                ok = stor_once(s, remote, local_fd, size, progress, progress_data, &err);
+        if (!ok)
+                g_propagate_error(error, g_steal_pointer(&err));
+        return ok;
 }
 
 /* Runs a listing command and returns its body with CRLF turned into LF. */
@@ -474,7 +629,7 @@ static GString *fetch_listing(FtpSession *s, const char *verb, const char *path,
         g_autoptr(GString) body = g_string_new(NULL);
         Download d = { .fd = -1, .text = body };
         g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
-        Transfer t = { verb, path, 0, what, pump_download, &d };
+        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1 };
         g_autoptr(FtpReply) final = run_transfer(s, &t, error);
         if (!final)
                 return NULL;

@@ -1,11 +1,15 @@
 /* ftp/session-login.c — connect, greeting and login as a table of states: each state sends one
- * command and judges one complete reply (120 then 220, 230 at greeting, USER, PASS, ACCT when
- * asked, FEAT, OPTS UTF8 ON when offered, PWD). Must not: read or write the socket itself (the
- * exchange in session.c does, with its 421/EOF/timeout handling), print or prompt. */
+ * command and judges one complete reply (implicit TLS before the greeting, 120 then 220, 230 at
+ * greeting, AUTH TLS, USER, PASS, ACCT when asked, PBSZ 0 and PROT P over TLS, FEAT, OPTS UTF8 ON
+ * when offered, PWD). Owns the TLS policy at login: no USER on a plain connection under REQUIRE,
+ * no byte accepted in clear after 234. Must not: read or write the socket itself (the exchange in
+ * session.c does, with its 421/EOF/timeout handling), print or prompt. */
 #include "config.h"
 #include "ftp/session-private.h"
 #include "ftp/parse.h"
 #include "common/i18n.h"
+
+#include <poll.h>
 
 #define MAX_GREETINGS 3 /* "120 ready in N minutes" replies tolerated before the 220 */
 
@@ -13,9 +17,12 @@
 
 typedef enum {
         FTP_STATE_WAIT_GREETING,
+        FTP_STATE_AUTH_TLS,
         FTP_STATE_USER,
         FTP_STATE_PASS,
         FTP_STATE_ACCT,
+        FTP_STATE_PBSZ,
+        FTP_STATE_PROT,
         FTP_STATE_FEAT,
         FTP_STATE_OPTS_UTF8,
         FTP_STATE_PWD,
@@ -41,22 +48,70 @@ static const char *arg_user(const LoginCtx *ctx) { return ctx->user; }
 static const char *arg_password(const LoginCtx *ctx) { return ctx->password ? ctx->password : ""; }
 static const char *arg_account(const LoginCtx *ctx) { return ctx->account; }
 static const char *arg_utf8(const LoginCtx *ctx) { return "UTF8 ON"; }
+static const char *arg_tls(const LoginCtx *ctx) { return "TLS"; }
+static const char *arg_zero(const LoginCtx *ctx) { return "0"; }
+static const char *arg_private(const LoginCtx *ctx) { return "P"; }
+
+/* After the greeting: AUTH TLS unless TLS is off or already on (implicit). */
+static FtpState after_greeting(FtpSession *s)
+{
+        if (s->tls_policy == FTP_TLS_OFF || net_stream_is_tls(s->ctrl))
+                return FTP_STATE_READY;
+        return FTP_STATE_AUTH_TLS;
+}
 
 static FtpState on_greeting(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
 {
         if (reply->code == 120 && ++ctx->greetings <= MAX_GREETINGS)
                 return FTP_STATE_WAIT_GREETING; /* "ready in N minutes": wait for the 220 */
         if (reply->code == 220)
-                return FTP_STATE_READY;
+                return after_greeting(s);
         if (reply->code == 230) {
+                /* pre-authenticated: TLS is still asked for and still required (CVE-2021-22946) */
                 s->preauthenticated = TRUE;
                 s->logged_in = TRUE;
-                return FTP_STATE_READY;
+                return after_greeting(s);
         }
         g_autofree char *why = g_strdup_printf(_("The server refused the session (%d %s)."), reply->code,
                                                reply->text ? reply->text : "");
         ftp_session_fail_closed(s, error, FTP_ERROR_CONNECT, why);
         return FTP_STATE_FAILED;
+}
+
+static FtpState tls_refused(FtpSession *s, const FtpReply *reply, GError **error)
+{
+        if (s->tls_policy != FTP_TLS_REQUIRE) {
+                ftp_session_trace(s, "(the server does not offer TLS: going on in plain FTP)");
+                return FTP_STATE_READY;
+        }
+        g_autofree char *why = g_strdup_printf(
+                _("TLS is required, but the server refused AUTH TLS (%d %s): nothing else was sent."), reply->code,
+                reply->text ? reply->text : "");
+        ftp_session_fail_closed(s, error, FTP_ERROR_TLS, why);
+        return FTP_STATE_FAILED;
+}
+
+/* Bytes that came with or right after the 234 were sent in clear: an injection (CVE-2021-22947). */
+static gboolean clear_bytes_follow(FtpSession *s)
+{
+        if (ftp_reply_parser_pending(s->parser) > 0)
+                return TRUE;
+        return net_wait(net_stream_fd(s->ctrl), POLLIN, g_get_monotonic_time(), -1, NULL);
+}
+
+static FtpState on_auth(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        if (reply->code != 234)
+                return tls_refused(s, reply, error);
+        if (clear_bytes_follow(s)) {
+                ftp_session_fail_closed(s, error, FTP_ERROR_TLS,
+                                        _("The server sent unencrypted bytes right after accepting TLS (234): "
+                                          "someone may be tampering with the connection."));
+                return FTP_STATE_FAILED;
+        }
+        if (!ftp_session_start_tls(s, error))
+                return FTP_STATE_FAILED;
+        return FTP_STATE_READY;
 }
 
 static FtpState login_refused(FtpSession *s, const LoginCtx *ctx, const FtpReply *reply, GError **error)
@@ -82,9 +137,36 @@ static FtpState ask_account(const LoginCtx *ctx, GError **error)
         return FTP_STATE_FAILED;
 }
 
+/* Once logged in: protect the data connections when the control connection is TLS. */
+static FtpState after_login(FtpSession *s)
+{
+        return net_stream_is_tls(s->ctrl) ? FTP_STATE_PBSZ : FTP_STATE_FEAT;
+}
+
 static FtpState logged_in(FtpSession *s)
 {
         s->logged_in = TRUE;
+        return after_login(s);
+}
+
+static FtpState on_pbsz(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        return FTP_STATE_PROT; /* PROT P decides; PBSZ 0 is only its required prelude */
+}
+
+static FtpState on_prot(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GError **error)
+{
+        s->prot_private = ftp_reply_class(reply) == 2;
+        if (s->prot_private)
+                return FTP_STATE_FEAT;
+        if (s->tls_policy == FTP_TLS_REQUIRE) {
+                g_autofree char *why = g_strdup_printf(
+                        _("TLS is required, but the server refused to encrypt data connections (PROT P: %d %s)."),
+                        reply->code, reply->text ? reply->text : "");
+                ftp_session_fail_closed(s, error, FTP_ERROR_TLS, why);
+                return FTP_STATE_FAILED;
+        }
+        ftp_session_trace(s, "(the server refused PROT P: data connections stay in clear)");
         return FTP_STATE_FEAT;
 }
 
@@ -142,9 +224,12 @@ static FtpState on_pwd(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GErr
 /* Indexed by state: the row for a state is the command it sends and the handler of its reply. */
 static const FtpStep login_steps[] = {
         [FTP_STATE_WAIT_GREETING] = { FTP_STATE_WAIT_GREETING, NULL, NULL, on_greeting },
+        [FTP_STATE_AUTH_TLS] = { FTP_STATE_AUTH_TLS, "AUTH", arg_tls, on_auth },
         [FTP_STATE_USER] = { FTP_STATE_USER, "USER", arg_user, on_user },
         [FTP_STATE_PASS] = { FTP_STATE_PASS, "PASS", arg_password, on_pass },
         [FTP_STATE_ACCT] = { FTP_STATE_ACCT, "ACCT", arg_account, on_acct },
+        [FTP_STATE_PBSZ] = { FTP_STATE_PBSZ, "PBSZ", arg_zero, on_pbsz },
+        [FTP_STATE_PROT] = { FTP_STATE_PROT, "PROT", arg_private, on_prot },
         [FTP_STATE_FEAT] = { FTP_STATE_FEAT, "FEAT", NULL, on_feat },
         [FTP_STATE_OPTS_UTF8] = { FTP_STATE_OPTS_UTF8, "OPTS", arg_utf8, on_opts },
         [FTP_STATE_PWD] = { FTP_STATE_PWD, "PWD", NULL, on_pwd },
@@ -182,8 +267,11 @@ static void connect_failure(GError *net, GError **error)
 gboolean ftp_session_connect(FtpSession *s, const char *host, guint16 port, GError **error)
 {
         ftp_session_drop(s);
-        g_free(s->host);
-        s->host = g_strdup(host);
+        g_clear_pointer(&s->peer, tls_peer_info_free);
+        if (s->host != host) {
+                g_free(s->host);
+                s->host = g_strdup(host);
+        }
         s->port = port ? port : 21;
         GError *net = NULL;
         int fd = net_connect_tcp(host, s->port, TRUE, net_deadline_in_ms(s->timeouts.connect_ms), s->cancel_fd,
@@ -195,6 +283,8 @@ gboolean ftp_session_connect(FtpSession *s, const char *host, guint16 port, GErr
         s->ctrl = net_stream_new(fd);
         s->parser = ftp_reply_parser_new();
         ftp_session_trace(s, "(connected to %s port %u)", host, s->port);
+        if (s->tls_implicit && !ftp_session_start_tls(s, error))
+                return FALSE;
         LoginCtx ctx = { 0 };
         if (run_steps(s, &ctx, FTP_STATE_WAIT_GREETING, error))
                 return TRUE;
@@ -214,8 +304,24 @@ gboolean ftp_session_login(FtpSession *s, const char *user, const char *password
                                     _("The user name, password or account holds a line break: nothing was sent."));
                 return FALSE;
         }
-        g_free(s->user);
-        s->user = g_strdup(user ? user : "anonymous");
-        LoginCtx ctx = { .user = s->user, .password = password, .account = account };
-        return run_steps(s, &ctx, s->preauthenticated ? FTP_STATE_FEAT : FTP_STATE_USER, error);
+        if ((s->tls_policy == FTP_TLS_REQUIRE || s->tls_implicit) && !net_stream_is_tls(s->ctrl)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_TLS,
+                                    _("TLS is required, but the connection is not encrypted: the user name and "
+                                      "password were not sent."));
+                return FALSE;
+        }
+        if (user != s->user) {
+                g_free(s->user);
+                s->user = g_strdup(user ? user : "anonymous");
+        }
+        if (password != s->password) {
+                ftp_session_wipe_secret(&s->password);
+                s->password = g_strdup(password);
+        }
+        if (account != s->account) {
+                ftp_session_wipe_secret(&s->account);
+                s->account = g_strdup(account);
+        }
+        LoginCtx ctx = { .user = s->user, .password = s->password, .account = s->account };
+        return run_steps(s, &ctx, s->preauthenticated ? after_login(s) : FTP_STATE_USER, error);
 }

@@ -26,7 +26,27 @@ struct FtpSession {
         int sent_type;             /* what the server was last told: -1 unknown, else FtpType */
         void (*trace)(const char *line, gpointer data);
         gpointer trace_data;
+
+        /* TLS */
+        FtpTlsPolicy tls_policy;
+        gboolean tls_implicit;
+        int tls_max_version;       /* 0, 12 or 13 */
+        TlsContext *tls;           /* made at connect when TLS may be used; holds the control session */
+        gboolean prot_private;     /* PROT P accepted: data connections are TLS */
+        TlsPeerInfo *peer;         /* the control certificate of the last handshake */
+        gboolean peer_pinned;      /* accepted by an allowed fingerprint, not by the system's roots */
+        GPtrArray *fingerprints;   /* allowed "AB:CD:…" for certificates that do not verify */
+        char *password;            /* kept to reconnect after a "not resumed" refusal; wiped */
+        char *account;
+        gboolean data_not_resumed; /* the last transfer failed because TLS was not resumed */
 };
+
+/* TLS handshake on the control connection, then the certificate check (system roots, else an
+ * allowed fingerprint). On failure the session is closed. */
+gboolean ftp_session_start_tls(FtpSession *session, GError **error);
+/* The certificate check for a finished handshake; `control` FALSE: a data connection that was not
+ * resumed must show the control connection's certificate (or one that verifies). */
+gboolean ftp_session_check_peer(FtpSession *session, TlsPeerInfo *info, gboolean control, GError **error);
 
 /* The one command/reply exchange. Refuses CR/LF/NUL in `arg` (nothing sent), discards and
  * resynchronises after unsolicited replies, writes "VERB arg\r\n" in one write, reads one reply
@@ -45,6 +65,8 @@ FtpReply *ftp_session_read_next(FtpSession *session, GError **error);
 void ftp_session_fail_closed(FtpSession *session, GError **error, int code, const char *why);
 /* Closes the control connection and forgets the login (no QUIT). */
 void ftp_session_drop(FtpSession *session);
+/* Overwrites and frees a secret (password, account). */
+void ftp_session_wipe_secret(char **secret);
 /* Sends TYPE when the server's current type differs. */
 gboolean ftp_session_ensure_type(FtpSession *session, FtpType type, GError **error);
 /* FTP_ERROR_REFUSED from a reply: "<what> was refused: 550 No such file." */

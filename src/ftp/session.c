@@ -35,6 +35,9 @@ FtpSession *ftp_session_new(void)
 void ftp_session_drop(FtpSession *s)
 {
         g_clear_pointer(&s->ctrl, net_stream_free);
+        if (s->tls)
+                tls_context_forget_session(s->tls);
+        s->prot_private = FALSE;
         g_clear_pointer(&s->parser, ftp_reply_parser_free);
         g_clear_pointer(&s->features, g_hash_table_unref);
         g_clear_pointer(&s->cwd, g_free);
@@ -46,6 +49,13 @@ void ftp_session_drop(FtpSession *s)
         s->owed_replies = 0;
 }
 
+void ftp_session_wipe_secret(char **secret)
+{
+        if (*secret)
+                memset(*secret, 0, strlen(*secret));
+        g_clear_pointer(secret, g_free);
+}
+
 void ftp_session_free(FtpSession *s)
 {
         if (!s)
@@ -53,6 +63,12 @@ void ftp_session_free(FtpSession *s)
         ftp_session_drop(s);
         g_free(s->host);
         g_free(s->user);
+        ftp_session_wipe_secret(&s->password);
+        ftp_session_wipe_secret(&s->account);
+        tls_context_free(s->tls);
+        tls_peer_info_free(s->peer);
+        if (s->fingerprints)
+                g_ptr_array_unref(s->fingerprints);
         g_free(s);
 }
 
@@ -223,7 +239,7 @@ static gboolean reply_waiting(FtpSession *s)
 {
         if (ftp_reply_parser_pending(s->parser) > 0)
                 return TRUE;
-        return net_wait(net_stream_fd(s->ctrl), POLLIN, g_get_monotonic_time(), -1, NULL);
+        return net_stream_wait_readable(s->ctrl, g_get_monotonic_time(), -1, NULL);
 }
 
 /* NOOP, then discard everything up to its 200: the next command gets its own reply again. */
@@ -327,6 +343,8 @@ void ftp_session_quit(FtpSession *s)
         if (ftp_session_send(s, "QUIT", NULL, NULL)) {
                 g_autoptr(FtpReply) reply = ftp_session_read_reply(s, net_deadline_in_ms(QUIT_MS), -1, NULL);
         }
+        if (s->ctrl)
+                net_stream_close_notify(s->ctrl, net_deadline_in_ms(QUIT_MS), NULL);
         ftp_session_drop(s);
 }
 

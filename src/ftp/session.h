@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "ftp/reply.h"
 #include "ftp/listing.h"
+#include "common/tls.h"
 
 #define FTP_ERROR (ftp_error_quark())
 GQuark ftp_error_quark(void);
@@ -27,7 +28,16 @@ typedef enum {
         FTP_ERROR_CANCELLED,     /* the cancel descriptor fired (ABOR sent where needed) */
         FTP_ERROR_LOCAL,         /* reading or writing the local file failed */
         FTP_ERROR_BAD_ARGUMENT,  /* CR, LF or NUL in an argument: nothing was sent */
+        FTP_ERROR_TLS,           /* TLS required but not offered, bytes in clear after 234, a failed
+                                    handshake, a data connection the server refused to resume */
+        FTP_ERROR_CERTIFICATE,   /* the certificate does not verify and its fingerprint is not allowed:
+                                    ftp_session_peer_certificate() describes it; nothing was sent */
 } FtpErrorCode;
+
+/* When to use TLS (explicit FTPS: AUTH TLS right after the greeting, then PBSZ 0 and PROT P after
+ * login). AUTO uses it whenever AUTH TLS succeeds and goes on in plain FTP when the server refuses;
+ * REQUIRE refuses to send USER on a connection that is not encrypted; OFF never sends AUTH. */
+typedef enum { FTP_TLS_AUTO, FTP_TLS_REQUIRE, FTP_TLS_OFF } FtpTlsPolicy;
 
 typedef enum { FTP_TYPE_BINARY, FTP_TYPE_ASCII } FtpType;
 
@@ -55,12 +65,31 @@ gboolean ftp_session_get_passive(FtpSession *session);
 void ftp_session_set_trust_pasv_address(FtpSession *session, gboolean trust);
 void ftp_session_set_type(FtpSession *session, FtpType type); /* sent lazily, cached */
 FtpType ftp_session_get_type(FtpSession *session);
+/* TLS policy (default AUTO). implicit: TLS starts before the greeting (ftps://, port 990); it
+ * implies REQUIRE. max_version: 0 for the newest, 12 or 13 to cap it (tests, broken servers). */
+void ftp_session_set_tls(FtpSession *session, FtpTlsPolicy policy, gboolean implicit);
+void ftp_session_set_tls_max_version(FtpSession *session, int max_version);
+/* A certificate that does not verify is still accepted when its SHA-256 fingerprint ("AB:CD:…",
+ * any case or separators) was allowed here. NULL forgets every allowed fingerprint. */
+void ftp_session_allow_fingerprint(FtpSession *session, const char *sha256);
+gboolean ftp_session_is_tls(FtpSession *session);             /* the control connection is encrypted */
+gboolean ftp_session_data_protected(FtpSession *session);     /* PROT P accepted */
+/* The control connection's certificate from the last handshake (also after FTP_ERROR_CERTIFICATE);
+ * NULL when there was none. Owned by the session. */
+const TlsPeerInfo *ftp_session_peer_certificate(FtpSession *session);
+/* One line for `status` and the status bar: "TLS 1.3 (cipher), certificate CN=… (verified)" or
+ * "plain FTP: the password was sent in clear". */
+char *ftp_session_security_summary(FtpSession *session); /* transfer full */
+
 /* Optional log of the conversation ("--> CMD", "<-- reply"; PASS masked). */
 void ftp_session_set_trace(FtpSession *session, void (*trace)(const char *line, gpointer), gpointer data);
 
 /* Connects and reads the greeting (120 then 220 handled; 421 at greeting reported). */
 gboolean ftp_session_connect(FtpSession *session, const char *host, guint16 port, GError **error);
-/* USER/PASS (ACCT when asked), then FEAT, OPTS UTF8 ON when offered, PWD. */
+/* USER/PASS (ACCT when asked), PBSZ 0 and PROT P over TLS, then FEAT, OPTS UTF8 ON when offered,
+ * PWD. Under FTP_TLS_REQUIRE nothing is sent on a plain connection (FTP_ERROR_TLS). The
+ * credentials are kept (wiped on free) to reconnect once when a server refuses a data connection
+ * that did not resume the TLS session (425/450/522). */
 gboolean ftp_session_login(FtpSession *session, const char *user, const char *password,
                            const char *account, GError **error);
 gboolean ftp_session_is_connected(FtpSession *session);

@@ -151,10 +151,26 @@ gboolean scripted_expect(ScriptedConn *c, const char *prefix)
         return FALSE;
 }
 
+/* The USER line, after refusing an AUTH TLS that comes first (a client whose TLS policy is auto). */
+static gboolean expect_user(ScriptedConn *c)
+{
+        g_autofree char *line = scripted_read_line(c);
+        if (line && g_str_has_prefix(line, "AUTH ")) {
+                g_clear_pointer(&line, g_free);
+                if (!scripted_send(c, "502 TLS is not offered here\r\n"))
+                        return FALSE;
+                line = scripted_read_line(c);
+        }
+        if (line && g_str_has_prefix(line, "USER "))
+                return TRUE;
+        scripted_fail(c, "expected “USER …”, got “%s”", line ? line : "(nothing)");
+        return FALSE;
+}
+
 gboolean scripted_login(ScriptedConn *c, const char *features)
 {
         g_autofree char *feat = g_strdup_printf("211-Features:\r\n%s211 End\r\n", features);
-        return scripted_send(c, "220 scripted server\r\n") && scripted_expect(c, "USER ") &&
+        return scripted_send(c, "220 scripted server\r\n") && expect_user(c) &&
                scripted_send(c, "331 password please\r\n") && scripted_expect(c, "PASS ") &&
                scripted_send(c, "230 logged in\r\n") && scripted_expect(c, "FEAT") && scripted_send(c, feat) &&
                scripted_expect(c, "PWD") && scripted_send(c, "257 \"/\" is the current directory\r\n");

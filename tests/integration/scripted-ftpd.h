@@ -20,7 +20,8 @@ gboolean scripted_send(ScriptedConn *conn, const char *text);
 char *scripted_read_line(ScriptedConn *conn); /* transfer full */
 /* Reads one line and records a failure unless it starts with `prefix`. */
 gboolean scripted_expect(ScriptedConn *conn, const char *prefix);
-/* 220, USER → 331, PASS → 230, FEAT → (features lines, may be ""), PWD → 257 "/". */
+/* 220, (AUTH → 502 when the client asks,) USER → 331, PASS → 230, FEAT → (features lines, may
+ * be ""), PWD → 257 "/". */
 gboolean scripted_login(ScriptedConn *conn, const char *features);
 void scripted_fail(ScriptedConn *conn, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

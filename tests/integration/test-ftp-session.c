@@ -35,6 +35,7 @@ static FtpSession *session_new(GPtrArray *trace)
 {
         FtpSession *s = ftp_session_new();
         ftp_session_set_timeouts(s, &test_timeouts);
+        ftp_session_set_tls(s, FTP_TLS_OFF, FALSE); /* plain FTP here; TLS has its own tests */
         if (trace)
                 ftp_session_set_trace(s, collect_trace, trace);
         return s;

@@ -14,17 +14,32 @@
 #   pyftpd_start DIR        the same with /usr/bin/python3 -m pyftpdlib (offers MLSD); exports
 #                           FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL.
 #   pyftpd_stop
-#   ftp_banner_ok PORT      exit 0 when 127.0.0.1:PORT sends a 220 greeting.
+#   ftp_banner_ok PORT [tls] exit 0 when 127.0.0.1:PORT sends a 220 greeting (after a TLS
+#                           handshake with "tls": implicit FTPS).
+#   tls_test_cert DIR NAME [DAYS]  writes a self-signed test certificate DIR/NAME.pem and its key
+#                           DIR/NAME.key (CN "clamftp test server", names 127.0.0.1 and localhost);
+#                           DAYS < 0 makes one that has already expired.
+#   tls_fingerprint PEM     prints its SHA-256 fingerprint as AB:CD:…
+#   vsftpd_start_tls DIR PEM KEY [LINE…]  vsftpd_start with TLS forced for logins and data and
+#                           session reuse required (ssl_enable, force_local_logins_ssl,
+#                           force_local_data_ssl, require_ssl_reuse=YES), the FTP conversation
+#                           logged to $FTP_PROTOLOG; "implicit_ssl=YES" among the lines for
+#                           implicit FTPS.
 
 FTPD_TEST_USER=clamftp-test
 FTPD_TEST_PASS=clamftp-test-Pw1
 
 ftp_banner_ok() {
-        /usr/bin/python3 - "$1" <<'PY'
-import socket, sys
+        /usr/bin/python3 - "$1" "${2:-}" <<'PY'
+import socket, ssl, sys
 try:
     s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
     s.settimeout(2)
+    if sys.argv[2] == "tls":
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s)
     data = b""
     while b"\n" not in data:
         chunk = s.recv(512)
@@ -144,12 +159,12 @@ vsftpd_start() {
                 /usr/sbin/vsftpd "$dir/vsftpd.conf" >"$dir/vsftpd.out" 2>&1 </dev/null &
                 VSFTPD_PID=$!
                 local end=$(( $(date +%s) + 10 ))
-                while ! ftp_banner_ok "$FTP_PORT"; do
+                while ! ftp_banner_ok "$FTP_PORT" "${VSFTPD_BANNER_TLS:-}"; do
                         kill -0 "$VSFTPD_PID" 2>/dev/null || break
                         [ "$(date +%s)" -lt "$end" ] || break
                         sleep 0.02
                 done
-                if kill -0 "$VSFTPD_PID" 2>/dev/null && ftp_banner_ok "$FTP_PORT"; then
+                if kill -0 "$VSFTPD_PID" 2>/dev/null && ftp_banner_ok "$FTP_PORT" "${VSFTPD_BANNER_TLS:-}"; then
                         FTP_ROOT=$dir/root
                         FTP_USER=$FTPD_TEST_USER
                         FTP_PASS=$FTPD_TEST_PASS
@@ -252,4 +267,40 @@ pyftpd_stop() {
         [ -n "${PYFTPD_PID:-}" ] || return 0
         ftpd_kill "$PYFTPD_PID"
         PYFTPD_PID=
+}
+
+tls_test_cert() {
+        local dir=$1 name=$2 days=${3:-2}
+        local dates=(-days "$days")
+        if [ "$days" -lt 0 ]; then
+                # a certificate whose validity ended yesterday
+                dates=(-not_before "$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)" -not_after "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)")
+                openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr.pem" \
+                        -subj "/CN=clamftp test server/O=clamftp tests" -days 1 >/dev/null 2>&1 || return 1
+                openssl x509 -in "$dir/$name.csr.pem" -signkey "$dir/$name.key" -out "$dir/$name.pem" \
+                        "${dates[@]}" >/dev/null 2>&1 || return 1
+                chmod 0644 "$dir/$name.pem" "$dir/$name.key"
+                return 0
+        fi
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.pem" \
+                -subj "/CN=clamftp test server/O=clamftp tests" "${dates[@]}" \
+                -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || return 1
+        chmod 0644 "$dir/$name.pem" "$dir/$name.key"
+}
+
+tls_fingerprint() {
+        openssl x509 -in "$1" -noout -fingerprint -sha256 | cut -d= -f2
+}
+
+vsftpd_start_tls() {
+        local dir=$1 pem=$2 key=$3
+        shift 3
+        local implicit=
+        case " $* " in *" implicit_ssl=YES "*) implicit=tls ;; esac
+        mkdir -p "$dir"
+        FTP_PROTOLOG=$(cd "$dir" && pwd)/vsftpd.log
+        export FTP_PROTOLOG
+        VSFTPD_BANNER_TLS=$implicit vsftpd_start "$dir" ssl_enable=YES force_local_logins_ssl=YES \
+                force_local_data_ssl=YES require_ssl_reuse=YES "rsa_cert_file=$pem" \
+                "rsa_private_key_file=$key" ssl_ciphers=HIGH log_ftp_protocol=YES xferlog_std_format=NO "$@"
 }

@@ -26,7 +26,8 @@ static const UrlCase url_cases[] = {
         { "host.example:2121", "host.example", 2121, NULL, NULL, NULL },
         { "127.0.0.1", "127.0.0.1", 21, NULL, NULL, NULL },
         { "http://host/", NULL, 0, NULL, NULL, NULL },
-        { "ftps://host/", NULL, 0, NULL, NULL, NULL },
+        { "ftps://host/", "host", 990, NULL, NULL, NULL },          /* implicit TLS */
+        { "ftps://bob@host:2121/d", "host", 2121, "bob", NULL, "d" },
         { "ftp://", NULL, 0, NULL, NULL, NULL },
         { "ftp://host:0/", NULL, 0, NULL, NULL, NULL },
         { "ftp://host:70000/", NULL, 0, NULL, NULL, NULL },
