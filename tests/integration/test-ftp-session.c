@@ -839,6 +839,161 @@ static void test_cancel_sends_abor(void)
         assert_script_ok(server);
 }
 
+/* ---- TLS policy against scripted servers (no TLS server needed: each case ends before TLS) ---- */
+
+/* The greeting (`data`), then AUTH TLS answered by `reply`; records a failure if USER or PASS
+ * arrives afterwards. */
+typedef struct {
+        const char *greeting;
+        const char *auth_reply;
+} AuthScript;
+
+static void script_auth_then_watch(ScriptedConn *c, gpointer data)
+{
+        const AuthScript *a = data;
+        if (!scripted_send(c, a->greeting) || !scripted_expect(c, "AUTH TLS") || !scripted_send(c, a->auth_reply))
+                return;
+        g_autofree char *next = scripted_read_line(c);
+        if (next && (g_str_has_prefix(next, "USER") || g_str_has_prefix(next, "PASS")))
+                scripted_fail(c, "the client sent “%s” on a plain connection", next);
+}
+
+static FtpSession *tls_session(FtpTlsPolicy policy)
+{
+        FtpSession *s = session_new(NULL);
+        ftp_session_set_tls(s, policy, FALSE);
+        return s;
+}
+
+static void run_require_refused(const AuthScript *a)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_auth_then_watch, (gpointer)a);
+        g_autoptr(FtpSession) s = tls_session(FTP_TLS_REQUIRE);
+        g_autoptr(GError) error = NULL;
+        if (ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error))
+                ftp_session_login(s, "u", "secret", NULL, &error);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_TLS);
+        g_assert_nonnull(strstr(error->message, "TLS is required"));
+        g_assert_false(ftp_session_is_logged_in(s));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void test_require_auth_refused(void)
+{
+        static const AuthScript a = { "220 plain only\r\n", "534 Policy forbids TLS\r\n" };
+        run_require_refused(&a);
+}
+
+static void test_require_auth_not_understood(void)
+{
+        static const AuthScript a = { "220 old server\r\n", "500 AUTH not understood\r\n" };
+        run_require_refused(&a);
+}
+
+static void test_require_preauthenticated_still_needs_tls(void)
+{
+        static const AuthScript a = { "230 already logged in\r\n", "502 no TLS here\r\n" };
+        run_require_refused(&a);
+}
+
+static void script_auto_falls_back(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_send(c, "220 plain only\r\n") || !scripted_expect(c, "AUTH TLS") ||
+            !scripted_send(c, "502 not here\r\n") || !scripted_expect(c, "USER u") ||
+            !scripted_send(c, "331 pw\r\n") || !scripted_expect(c, "PASS ") || !scripted_send(c, "230 ok\r\n") ||
+            !scripted_expect(c, "FEAT") || !scripted_send(c, "211 End\r\n") || !scripted_expect(c, "PWD"))
+                return;
+        scripted_send(c, "257 \"/\"\r\n");
+}
+
+static void test_auto_goes_on_in_plain_when_refused(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_auto_falls_back, NULL);
+        g_autoptr(FtpSession) s = tls_session(FTP_TLS_AUTO);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_true(ftp_session_login(s, "u", "p", NULL, &error));
+        g_assert_no_error(error);
+        g_assert_false(ftp_session_is_tls(s));
+        g_autofree char *summary = ftp_session_security_summary(s);
+        g_assert_nonnull(strstr(summary, "password was sent in clear"));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void script_off_never_asks(ScriptedConn *c, gpointer data)
+{
+        scripted_login(c, "");
+}
+
+static void test_off_never_sends_auth(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_off_never_asks, NULL);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = session_new(trace);
+        ftp_session_set_tls(s, FTP_TLS_OFF, FALSE);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_true(ftp_session_login(s, "u", "p", NULL, &error));
+        g_assert_cmpuint(trace_count(trace, "--> AUTH"), ==, 0);
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void script_pipelined_after_234(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_send(c, "220 hello\r\n") || !scripted_expect(c, "AUTH TLS"))
+                return;
+        /* an injected "login" in clear, in the same segment as the 234 (CVE-2021-22947) */
+        if (!scripted_send(c, "234 go ahead\r\n230 fake login\r\n"))
+                return;
+        g_autofree char *next = scripted_read_line(c);
+        if (next)
+                scripted_fail(c, "the client went on after bytes pipelined behind 234: “%s”", next);
+}
+
+static void test_bytes_after_234_abort(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_pipelined_after_234, NULL);
+        g_autoptr(FtpSession) s = tls_session(FTP_TLS_AUTO);
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_TLS);
+        g_assert_nonnull(strstr(error->message, "unencrypted bytes"));
+        g_assert_false(ftp_session_is_connected(s));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void script_plain_greeting(ScriptedConn *c, gpointer data)
+{
+        scripted_send(c, "220 plain FTP here\r\n");
+        g_autofree char *rest = scripted_read_line(c); /* the ClientHello, unread; wait for the hang-up */
+}
+
+static void test_implicit_tls_to_plain_port_fails_fast(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_plain_greeting, NULL);
+        g_autoptr(FtpSession) s = session_new(NULL);
+        ftp_session_set_tls(s, FTP_TLS_REQUIRE, TRUE);
+        g_autoptr(GError) error = NULL;
+        gint64 start = g_get_monotonic_time();
+        g_assert_false(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_TLS);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+static void test_login_refused_without_tls_under_require(void)
+{
+        g_autoptr(FtpSession) s = tls_session(FTP_TLS_REQUIRE);
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_session_login(s, "u", "p", NULL, &error));
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED);
+}
+
 /* ---- TYPE A conversion, pure ---- */
 
 static void test_ascii_cr_at_buffer_boundary(void)
@@ -862,6 +1017,15 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/ftp/ascii/cr-at-buffer-boundary", test_ascii_cr_at_buffer_boundary);
+        g_test_add_func("/ftp/session/tls/require-refused-auth-sends-no-user", test_require_auth_refused);
+        g_test_add_func("/ftp/session/tls/require-auth-not-understood-sends-no-user", test_require_auth_not_understood);
+        g_test_add_func("/ftp/session/tls/require-230-at-greeting-still-needs-tls",
+                        test_require_preauthenticated_still_needs_tls);
+        g_test_add_func("/ftp/session/tls/auto-goes-on-in-plain-when-refused", test_auto_goes_on_in_plain_when_refused);
+        g_test_add_func("/ftp/session/tls/off-never-sends-auth", test_off_never_sends_auth);
+        g_test_add_func("/ftp/session/tls/bytes-pipelined-after-234-abort", test_bytes_after_234_abort);
+        g_test_add_func("/ftp/session/tls/implicit-to-plain-port-fails-fast", test_implicit_tls_to_plain_port_fails_fast);
+        g_test_add_func("/ftp/session/tls/login-before-connect-refused", test_login_refused_without_tls_under_require);
         g_test_add_func("/ftp/session/scripted/greeting-120-then-220", test_greeting_120_then_220);
         g_test_add_func("/ftp/session/scripted/greeting-421-reported", test_greeting_421);
         g_test_add_func("/ftp/session/scripted/greeting-500-oops-reported", test_greeting_500_oops);
