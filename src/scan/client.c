@@ -1,7 +1,11 @@
 /* scan/client.c — a client of the clamd protocol (clamd itself or clamav-agent).
- * Owns: address parsing, connecting with a deadline, INSTREAM framing, PING/VERSION, and turning
- * a reply into a verdict. Must not: decide what to upload, print, or touch the screen.
- * Fails closed: anything other than a complete, well-formed "stream: OK" is never OK. */
+ * Owns: address parsing, connecting with a deadline, FILDES (descriptor passing, the probe that
+ * decides whether FILDES may be trusted) and INSTREAM framing, PING/VERSION, and turning a reply
+ * into a verdict. Must not: decide what to upload, print, touch the screen, or use the file
+ * offset of the descriptor it scans.
+ * Fails closed: anything other than a complete, well-formed "stream: OK" / "fd[N]: OK" for the
+ * whole file is never OK; a failed FILDES never turns into an INSTREAM retry unless the scanner
+ * said it cannot take a descriptor. */
 #include "config.h"
 #include "scan/client.h"
 #include "common/i18n.h"
@@ -12,24 +16,50 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK(scan-error-quark, scan_error)
 
-#define CHUNK_SIZE (64 * 1024)
+/* INSTREAM chunks: clamd's StreamMaxLength is a cumulative quota, not a chunk limit, so any chunk
+ * up to what is left of it is taken; 1 MiB keeps the syscalls per GiB in the thousands. */
+#define CHUNK_SIZE (1024 * 1024)
+/* While sends never block, an early reply (size limit, write error) is looked for this often;
+ * a send that would block looks for it at once. */
+#define REPLY_CHECK_BYTES (8 * CHUNK_SIZE)
+/* The FILDES probe: over any MaxFileSize libclamav allows (it caps the limit below 2 GiB). */
+#define PROBE_SIZE (G_GINT64_CONSTANT(4) << 30)
 #define REPLY_MAX 4096
 #define DEFAULT_TIMEOUT_MS 60000
+#define INSTREAM_PREFIX "instream:"
 
 typedef enum { ADDRESS_UNIX, ADDRESS_TCP } AddressKind;
 
+typedef enum {
+        FILDES_UNTESTED,    /* the probe has not run yet */
+        FILDES_TRUSTED,     /* the scanner flags a file it cannot scan whole */
+        FILDES_UNTRUSTED,   /* it answered OK (or an error) for a file over its limits */
+        FILDES_UNSUPPORTED, /* it does not take descriptors */
+} FildesState;
+
+/* What a client and its copies learnt about the scanner's FILDES; shared across threads. */
+typedef struct {
+        gint refs;
+        gint state; /* FildesState, atomic */
+} FildesInfo;
+
 struct ScanClient {
-        char *address; /* normalised: unix:/path or tcp:host:port */
+        char *address; /* normalised: unix:/path, instream:unix:/path or tcp:host:port */
         AddressKind kind;
         char *path;    /* unix */
         char *host;    /* tcp */
         guint16 port;
+        gboolean instream_only; /* "instream:" given */
+        FildesInfo *fildes;
         int timeout_ms;
         int cancel_fd;
 };
@@ -98,7 +128,31 @@ static char *error_reason(const char *words)
         return g_strdup_printf(_("The scanner reported an error: %s"), words);
 }
 
-ScanVerdict *scan_verdict_parse(const char *reply)
+typedef enum { NAME_STREAM, NAME_FD } ReplyName;
+
+/* The reply's words after its name ("stream: " or "fd[N]: "), or NULL when it has no such name. */
+static const char *reply_body(const char *line, ReplyName name)
+{
+        if (name == NAME_STREAM)
+                return g_str_has_prefix(line, "stream: ") ? line + strlen("stream: ") : NULL;
+        if (!g_str_has_prefix(line, "fd["))
+                return NULL;
+        const char *digits = line + strlen("fd[");
+        const char *p = digits;
+        while (g_ascii_isdigit(*p) && p - digits < 10)
+                p++;
+        if (p == digits || !g_str_has_prefix(p, "]: "))
+                return NULL;
+        return p + strlen("]: ");
+}
+
+static ScanVerdict *verdict_not_understood(const char *reply, const char *line)
+{
+        g_autofree char *reason = g_strdup_printf(_("The scanner's reply could not be understood: “%s”."), line);
+        return verdict_error(reply, reason);
+}
+
+static ScanVerdict *parse_reply(const char *reply, ReplyName name)
 {
         if (!reply)
                 return verdict_error(NULL, _("The scanner sent no reply."));
@@ -108,7 +162,7 @@ ScanVerdict *scan_verdict_parse(const char *reply)
         if (strcmp(line, "COMMAND READ TIMED OUT") == 0)
                 return verdict_error(reply, _("The scanner timed out waiting for the file's data."));
 
-        const char *body = g_str_has_prefix(line, "stream: ") ? line + strlen("stream: ") : NULL;
+        const char *body = reply_body(line, name);
         if (g_str_has_suffix(line, "ERROR") && (!body || g_str_has_suffix(body, " ERROR") ||
                                                  strcmp(body, "ERROR") == 0)) {
                 const char *words = body ? body : line;
@@ -117,11 +171,8 @@ ScanVerdict *scan_verdict_parse(const char *reply)
                 g_autofree char *reason = error_reason(trimmed);
                 return verdict_error(reply, reason);
         }
-        if (!body) {
-                g_autofree char *reason = g_strdup_printf(
-                        _("The scanner's reply could not be understood: “%s”."), line);
-                return verdict_error(reply, reason);
-        }
+        if (!body)
+                return verdict_not_understood(reply, line);
         if (strcmp(body, "OK") == 0) {
                 ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
                 verdict->reply = g_strdup(line);
@@ -136,9 +187,17 @@ ScanVerdict *scan_verdict_parse(const char *reply)
                         return verdict;
                 }
         }
-        g_autofree char *reason = g_strdup_printf(_("The scanner's reply could not be understood: “%s”."),
-                                                  line);
-        return verdict_error(reply, reason);
+        return verdict_not_understood(reply, line);
+}
+
+ScanVerdict *scan_verdict_parse(const char *reply)
+{
+        return parse_reply(reply, NAME_STREAM);
+}
+
+ScanVerdict *scan_verdict_parse_fildes(const char *reply)
+{
+        return parse_reply(reply, NAME_FD);
 }
 
 /* ---- addresses --------------------------------------------------------------------------- */
@@ -191,24 +250,52 @@ static gboolean parse_unix(ScanClient *client, const char *path)
         return TRUE;
 }
 
+static FildesInfo *fildes_info_new(void)
+{
+        FildesInfo *info = g_new0(FildesInfo, 1);
+        info->refs = 1;
+        info->state = FILDES_UNTESTED;
+        return info;
+}
+
+static void fildes_info_unref(FildesInfo *info)
+{
+        if (info && g_atomic_int_dec_and_test(&info->refs))
+                g_free(info);
+}
+
+static gboolean parse_address(ScanClient *client, const char *address)
+{
+        if (!address)
+                return FALSE;
+        if (g_str_has_prefix(address, "unix:"))
+                return parse_unix(client, address + strlen("unix:"));
+        if (g_str_has_prefix(address, "tcp:"))
+                return parse_tcp(client, address + strlen("tcp:"));
+        if (g_path_is_absolute(address))
+                return parse_unix(client, address);
+        return FALSE;
+}
+
 ScanClient *scan_client_new(const char *address, GError **error)
 {
         g_autoptr(ScanClient) client = g_new0(ScanClient, 1);
         client->timeout_ms = DEFAULT_TIMEOUT_MS;
         client->cancel_fd = -1;
-        gboolean ok = FALSE;
-        if (address && g_str_has_prefix(address, "unix:"))
-                ok = parse_unix(client, address + strlen("unix:"));
-        else if (address && g_str_has_prefix(address, "tcp:"))
-                ok = parse_tcp(client, address + strlen("tcp:"));
-        else if (address && g_path_is_absolute(address))
-                ok = parse_unix(client, address);
-        if (!ok) {
+        client->fildes = fildes_info_new();
+        gboolean instream = address && g_str_has_prefix(address, INSTREAM_PREFIX);
+        if (!parse_address(client, instream ? address + strlen(INSTREAM_PREFIX) : address)) {
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS,
                             _("“%s” is not a scanner address; use unix:/path/to/socket, "
                               "tcp:host:port or tcp:[IPv6]:port."),
                             address ? address : "");
                 return NULL;
+        }
+        if (instream && client->kind == ADDRESS_UNIX) { /* TCP always streams: nothing to say */
+                client->instream_only = TRUE;
+                char *plain = client->address;
+                client->address = g_strconcat(INSTREAM_PREFIX, plain, NULL);
+                g_free(plain);
         }
         return g_steal_pointer(&client);
 }
@@ -221,6 +308,9 @@ ScanClient *scan_client_copy(ScanClient *client)
         copy->path = g_strdup(client->path);
         copy->host = g_strdup(client->host);
         copy->port = client->port;
+        copy->instream_only = client->instream_only;
+        copy->fildes = client->fildes;
+        g_atomic_int_inc(&copy->fildes->refs);
         copy->timeout_ms = client->timeout_ms;
         copy->cancel_fd = -1;
         return copy;
@@ -233,6 +323,7 @@ void scan_client_free(ScanClient *client)
         g_free(client->address);
         g_free(client->path);
         g_free(client->host);
+        fildes_info_unref(client->fildes);
         g_free(client);
 }
 
@@ -450,54 +541,142 @@ char *scan_client_version(ScanClient *client, GError **error)
 
 /* clamd answers a size-limit violation (and write errors) before reading the rest, then closes:
  * when something is readable, stop sending and read that reply. */
-static gboolean reply_waiting(NetStream *stream)
+static gboolean reply_waiting(int sock)
 {
-        struct pollfd pfd = { .fd = net_stream_fd(stream), .events = POLLIN };
+        struct pollfd pfd = { .fd = sock, .events = POLLIN };
         return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
 }
 
 typedef enum { SEND_DONE, SEND_STOPPED, SEND_FAILED } SendResult;
 
+static void set_cancelled(GError **error)
+{
+        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
+}
+
+/* The socket is full: waits for room, or stops for the scanner's early reply. */
+static SendResult wait_for_room(ScanClient *client, int sock, gint64 deadline, GError **error)
+{
+        g_autoptr(GError) net = NULL;
+        if (!net_wait(sock, POLLOUT | POLLIN, deadline, client->cancel_fd, &net)) {
+                set_net_error(client, error, net, _("sending the file"));
+                return SEND_FAILED;
+        }
+        return reply_waiting(sock) ? SEND_STOPPED : SEND_DONE;
+}
+
+static void iov_advance(struct iovec **iov, int *count, gsize n)
+{
+        while (*count > 0 && n >= (*iov)->iov_len) {
+                n -= (*iov)->iov_len;
+                (*iov)++;
+                (*count)--;
+        }
+        if (*count > 0) {
+                (*iov)->iov_base = (guint8 *)(*iov)->iov_base + n;
+                (*iov)->iov_len -= n;
+        }
+}
+
+/* Sends one chunk, its 4-byte length and its data, in one sendmsg() when the socket takes it.
+ * Each wait for room is bounded by the timeout. */
+static SendResult send_chunk(ScanClient *client, int sock, const guint8 *data, gsize len, GError **error)
+{
+        guint32 header = htonl((guint32)len);
+        struct iovec parts[2] = { { &header, sizeof header }, { (void *)data, len } };
+        struct iovec *iov = parts;
+        int count = len > 0 ? 2 : 1;
+        while (count > 0) {
+                struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)count };
+                ssize_t n = sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (n >= 0) {
+                        iov_advance(&iov, &count, (gsize)n);
+                        continue;
+                }
+                if (errno == EINTR)
+                        continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        SendResult waited = wait_for_room(client, sock, next_deadline(client), error);
+                        if (waited != SEND_DONE)
+                                return waited;
+                        continue;
+                }
+                if (errno == EPIPE || errno == ECONNRESET)
+                        return SEND_STOPPED; /* closed on us: its reply may be waiting */
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
+                            _("The connection to the scanner at %s failed while %s: %s"), client->address,
+                            _("sending the file"), g_strerror(errno));
+                return SEND_FAILED;
+        }
+        return SEND_DONE;
+}
+
+/* Reads up to `want` bytes at offset; -1 with an error when that fails or the file ends early. */
+static ssize_t read_at(int fd, guint8 *buf, gsize want, gint64 offset, GError **error)
+{
+        ssize_t n;
+        do
+                n = pread(fd, buf, want, offset);
+        while (n < 0 && errno == EINTR);
+        if (n > 0)
+                return n;
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                    _("Reading the file to scan failed at byte %" G_GINT64_FORMAT ": %s"), offset,
+                    n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
+        return -1;
+}
+
+/* Sends `size` bytes of fd in chunks, then the zero-length chunk. SEND_STOPPED: the scanner
+ * answered (or closed) before the end; its reply is to be read. */
 static SendResult send_chunks(ScanClient *client, NetStream *stream, int fd, gint64 size, GError **error)
 {
-        g_autofree guint8 *buf = g_malloc(4 + CHUNK_SIZE);
+        g_autofree guint8 *buf = g_malloc(CHUNK_SIZE);
+        int sock = net_stream_fd(stream);
         gint64 offset = 0;
+        gint64 next_check = REPLY_CHECK_BYTES;
         for (;;) {
-                if (reply_waiting(stream))
-                        return SEND_STOPPED;
-                gsize want = (gsize)MIN((gint64)CHUNK_SIZE, size - offset);
-                ssize_t n = 0;
-                if (want > 0) {
-                        n = pread(fd, buf + 4, want, offset);
-                        if (n < 0 && errno == EINTR)
-                                continue;
-                        if (n <= 0) {
-                                g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
-                                            _("Reading the file to scan failed at byte %" G_GINT64_FORMAT ": %s"),
-                                            offset, n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
+                if (offset >= next_check) {
+                        next_check = offset + REPLY_CHECK_BYTES;
+                        if (cancelled(client->cancel_fd)) {
+                                set_cancelled(error);
                                 return SEND_FAILED;
                         }
+                        if (reply_waiting(sock))
+                                return SEND_STOPPED;
                 }
-                guint32 len = htonl((guint32)n);
-                memcpy(buf, &len, 4);
-                g_autoptr(GError) local = NULL;
-                if (!send_bytes(client, stream, buf, 4 + (gsize)n, _("sending the file"), &local)) {
-                        if (local->code == SCAN_ERROR_PROTOCOL)
-                                return SEND_STOPPED; /* closed on us: its reply may be waiting */
-                        g_propagate_error(error, g_steal_pointer(&local));
+                gsize want = (gsize)MIN((gint64)CHUNK_SIZE, size - offset);
+                ssize_t n = want > 0 ? read_at(fd, buf, want, offset, error) : 0;
+                if (n < 0)
                         return SEND_FAILED;
-                }
-                if (n == 0)
-                        return SEND_DONE;
+                SendResult sent = send_chunk(client, sock, buf, (gsize)n, error);
+                if (sent != SEND_DONE || n == 0)
+                        return sent;
                 offset += n;
         }
 }
 
-ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
+/* The scan itself takes time after the last byte: allow 2 MiB/s even for a huge database. */
+static gint64 scan_allowance_ms(gint64 size)
+{
+        return size / (2 * 1024 * 1024) * 1000;
+}
+
+/* An OK counts only for the whole file, in a reply terminated as the protocol requires. */
+static ScanVerdict *ok_only_if_whole(ScanVerdict *verdict, const char *reply, gboolean whole,
+                                     gboolean newline)
+{
+        if (verdict->kind != SCAN_VERDICT_OK || (whole && !newline))
+                return verdict;
+        scan_verdict_free(verdict);
+        if (!whole) /* a verdict on part of the file is no verdict on the file */
+                return verdict_error(reply, _("The scanner answered before it received the whole file."));
+        /* INSTREAM and FILDES are z-commands: their verdict ends with NUL */
+        return verdict_error(reply, _("The scanner's reply was not terminated as the protocol requires."));
+}
+
+static ScanVerdict *scan_instream(ScanClient *client, int fd, gint64 size)
 {
         g_autoptr(GError) error = NULL;
-        if (size < 0 || fd < 0)
-                return verdict_error(NULL, _("There is no file to scan."));
         g_autoptr(NetStream) stream = connect_scanner(client, &error);
         if (!stream)
                 return verdict_error(NULL, error->message);
@@ -508,18 +687,190 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
         if (sent == SEND_FAILED)
                 return verdict_error(NULL, error->message);
         gboolean newline = FALSE;
-        /* the scan itself takes time after the last byte: allow 2 MiB/s even for a huge database */
-        gint64 scan_ms = size / (2 * 1024 * 1024) * 1000;
-        g_autofree char *reply = read_reply(client, stream, scan_ms, &newline, &error);
+        g_autofree char *reply = read_reply(client, stream, scan_allowance_ms(size), &newline, &error);
         if (!reply)
                 return verdict_error(NULL, error->message);
-        ScanVerdict *verdict = scan_verdict_parse(reply);
-        if (verdict->kind != SCAN_VERDICT_OK)
-                return verdict;
-        scan_verdict_free(verdict);
-        if (sent == SEND_STOPPED) /* a verdict on part of the file is no verdict on the file */
-                return verdict_error(reply, _("The scanner answered before it received the whole file."));
-        if (newline) /* INSTREAM is a z-command: its verdict ends with NUL */
-                return verdict_error(reply, _("The scanner's reply was not terminated as the protocol requires."));
-        return scan_verdict_parse(reply);
+        return ok_only_if_whole(scan_verdict_parse(reply), reply, sent == SEND_DONE, newline);
+}
+
+/* ---- FILDES ------------------------------------------------------------------------------ */
+
+/* A new read-only open file description of fd for the scanner: it cannot write to the snapshot,
+ * and the offset it moves is its own. -1 without /proc: then fd itself goes, which is still safe
+ * because nothing here or in the upload uses fd's offset (pread only). */
+static int reopen_read_only(int fd)
+{
+        char path[64];
+        g_snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        int ro = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (ro < 0)
+                return -1;
+        struct stat a, b;
+        if (fstat(fd, &a) < 0 || fstat(ro, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+                close(ro);
+                return -1;
+        }
+        return ro;
+}
+
+/* Sends the one data byte that carries fd in SCM_RIGHTS (clamd needs at least one).
+ * SEND_STOPPED: the scanner closed first; its reply may be waiting. */
+static SendResult send_descriptor(ScanClient *client, int sock, int fd, GError **error)
+{
+        char byte = '\0';
+        struct iovec iov = { &byte, 1 };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        memset(&control, 0, sizeof control);
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof control.buf };
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+        gint64 deadline = next_deadline(client);
+        for (;;) {
+                if (sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
+                        return SEND_DONE;
+                if (errno == EINTR)
+                        continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                        g_autoptr(GError) net = NULL;
+                        if (net_wait(sock, POLLOUT, deadline, client->cancel_fd, &net))
+                                continue;
+                        set_net_error(client, error, net, _("passing the file"));
+                        return SEND_FAILED;
+                }
+                if (errno == EPIPE || errno == ECONNRESET)
+                        return SEND_STOPPED;
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
+                            _("The connection to the scanner at %s failed while %s: %s"), client->address,
+                            _("passing the file"), g_strerror(errno));
+                return SEND_FAILED;
+        }
+}
+
+/* Sends zFILDES with a read-only descriptor of fd and reads the reply; NULL with an error when
+ * none arrives. *delivered: the descriptor was sent (a reply can also come without it, when the
+ * scanner answered the command and closed first: UNKNOWN COMMAND). */
+static char *fildes_exchange(ScanClient *client, int fd, gint64 allowance_ms, gboolean *newline,
+                             gboolean *delivered, GError **error)
+{
+        *delivered = FALSE;
+        g_autoptr(NetStream) stream = connect_scanner(client, error);
+        if (!stream)
+                return NULL;
+        static const char command[] = "zFILDES";
+        if (!send_bytes(client, stream, command, sizeof command, _("sending a command"), error))
+                return NULL;
+        int ro = reopen_read_only(fd);
+        SendResult passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, error);
+        if (ro >= 0)
+                close(ro); /* the message in flight holds its own reference */
+        if (passed == SEND_FAILED)
+                return NULL;
+        *delivered = passed == SEND_DONE;
+        return read_reply(client, stream, allowance_ms, newline, error);
+}
+
+/* The scanner's way of saying it does not take descriptors: only these make INSTREAM a fallback. */
+static gboolean says_no_fildes(const char *reply)
+{
+        return strcmp(reply, "UNKNOWN COMMAND") == 0 ||
+               (g_str_has_prefix(reply, "FILDES: didn't receive file descriptor") &&
+                g_str_has_suffix(reply, "ERROR"));
+}
+
+static void fildes_learn(ScanClient *client, FildesState state)
+{
+        g_atomic_int_set(&client->fildes->state, state);
+}
+
+/* Passes a sparse PROBE_SIZE memfd: a scanner that answers OK for it would answer OK for any file
+ * over its MaxFileSize without scanning it. Returns what was learnt, or FILDES_UNTESTED with
+ * *failure set when the scanner could not be asked (unreachable, timed out, cancelled). */
+static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
+{
+        int probe = memfd_create("clamftp-fildes-probe", MFD_CLOEXEC);
+        if (probe < 0 || ftruncate(probe, PROBE_SIZE) < 0) {
+                if (probe >= 0)
+                        close(probe);
+                return FILDES_UNTESTED; /* cannot ask now: stream this file, ask again next time */
+        }
+        g_autoptr(GError) error = NULL;
+        gboolean newline = FALSE, delivered = FALSE;
+        g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &error);
+        close(probe);
+        if (!reply) {
+                *failure = verdict_error(NULL, error->message);
+                return FILDES_UNTESTED;
+        }
+        if (says_no_fildes(reply))
+                return FILDES_UNSUPPORTED;
+        g_autoptr(ScanVerdict) verdict = scan_verdict_parse_fildes(reply);
+        return verdict->kind == SCAN_VERDICT_INFECTED && delivered ? FILDES_TRUSTED : FILDES_UNTRUSTED;
+}
+
+/* FILDES scans the whole file: only for a regular file of exactly `size` bytes. */
+static gboolean fildes_fits(ScanClient *client, int fd, gint64 size)
+{
+        if (client->kind != ADDRESS_UNIX || client->instream_only)
+                return FALSE;
+        FildesState state = g_atomic_int_get(&client->fildes->state);
+        if (state == FILDES_UNTRUSTED || state == FILDES_UNSUPPORTED)
+                return FALSE;
+        struct stat st;
+        return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+}
+
+/* Whether this scan may use FILDES, probing first when nobody has; *failure: the probe's error. */
+static gboolean fildes_trusted(ScanClient *client, ScanVerdict **failure)
+{
+        FildesState state = g_atomic_int_get(&client->fildes->state);
+        if (state == FILDES_UNTESTED) {
+                state = probe_fildes(client, failure);
+                if (state != FILDES_UNTESTED)
+                        fildes_learn(client, state);
+        }
+        return state == FILDES_TRUSTED;
+}
+
+/* NULL when the scanner says it cannot take the descriptor after all (then INSTREAM). */
+static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
+{
+        g_autoptr(GError) error = NULL;
+        gboolean newline = FALSE, delivered = FALSE;
+        g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,
+                                                 &error);
+        if (!reply)
+                return verdict_error(NULL, error->message);
+        if (says_no_fildes(reply)) {
+                fildes_learn(client, FILDES_UNSUPPORTED);
+                return NULL;
+        }
+        return ok_only_if_whole(scan_verdict_parse_fildes(reply), reply, delivered, newline);
+}
+
+gboolean scan_client_uses_fildes(ScanClient *client)
+{
+        FildesState state = g_atomic_int_get(&client->fildes->state);
+        return client->kind == ADDRESS_UNIX && !client->instream_only &&
+               (state == FILDES_UNTESTED || state == FILDES_TRUSTED);
+}
+
+ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
+{
+        if (size < 0 || fd < 0)
+                return verdict_error(NULL, _("There is no file to scan."));
+        if (fildes_fits(client, fd, size)) {
+                ScanVerdict *verdict = NULL;
+                if (fildes_trusted(client, &verdict))
+                        verdict = scan_fildes(client, fd, size);
+                if (verdict)
+                        return verdict;
+        }
+        return scan_instream(client, fd, size);
 }

@@ -1,7 +1,8 @@
 /* scan/client.h — a client of the clamd protocol (clamd itself or clamav-agent).
- * Owns: the scanner address, INSTREAM framing, PING/VERSION, reply parsing into a verdict, and
+ * Owns: the scanner address, FILDES and INSTREAM, PING/VERSION, reply parsing into a verdict, and
  * the timeouts of every exchange. Must not: decide what to upload, print, or touch the screen.
- * Fails closed: anything other than a well-formed "stream: OK" is never SCAN_VERDICT_OK. */
+ * Fails closed: anything other than a well-formed "stream: OK" / "fd[N]: OK" for the whole file
+ * is never SCAN_VERDICT_OK. */
 #pragma once
 #include <glib.h>
 
@@ -35,11 +36,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanVerdict, scan_verdict_free)
 const char *scan_verdict_kind_name(ScanVerdictKind kind); /* "OK", "INFECTED", "ERROR" */
 /* Parses one clamd reply line (without terminator) for a stream scan. Never returns NULL. */
 ScanVerdict *scan_verdict_parse(const char *reply);
+/* The same for a FILDES scan, whose replies are named "fd[N]: " (N: the scanner's descriptor). */
+ScanVerdict *scan_verdict_parse_fildes(const char *reply);
 
 typedef struct ScanClient ScanClient;
-/* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket). */
+/* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket);
+ * "instream:unix:/path" (or "instream:/path") streams every file over the unix socket instead of
+ * passing its descriptor.
+ *
+ * How a file reaches the scanner: over a unix socket, by FILDES (the snapshot's descriptor, opened
+ * again read-only, in SCM_RIGHTS: nothing is copied and the scanner reads the very bytes that will
+ * be uploaded); over TCP, or with "instream:", by INSTREAM. Before its first FILDES scan a client
+ * makes sure the scanner flags a file it cannot scan whole: clamd skips a file over MaxFileSize and
+ * answers OK unless AlertExceedsMax is on, where INSTREAM at least meets StreamMaxLength's ERROR.
+ * So it passes a sparse 4 GiB memfd (over any limit libclamav allows) once: a detection
+ * (Heuristics.Limits.Exceeded…) lets FILDES be used; OK, or an ERROR in the scanner's words,
+ * keeps this client on INSTREAM. "UNKNOWN COMMAND" or "didn't receive file descriptor" to a FILDES
+ * does the same. Copies of a client share what was learnt. */
 ScanClient *scan_client_new(const char *address, GError **error);
-ScanClient *scan_client_copy(ScanClient *client); /* same address and timeout, no cancel fd */
+/* Same address, timeout and what was learnt about FILDES (shared); no cancel fd. */
+ScanClient *scan_client_copy(ScanClient *client);
 void scan_client_free(ScanClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanClient, scan_client_free)
 const char *scan_client_address(ScanClient *client); /* as given, normalised */
@@ -50,6 +66,12 @@ void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
 
 gboolean scan_client_ping(ScanClient *client, GError **error);
 char *scan_client_version(ScanClient *client, GError **error); /* transfer full */
-/* Streams `size` bytes of fd (pread from 0) with INSTREAM and returns the verdict. Never NULL:
- * every failure becomes a SCAN_VERDICT_ERROR with the reason. */
+/* Scans `size` bytes of fd from offset 0 and returns the verdict. Never NULL: every failure
+ * becomes a SCAN_VERDICT_ERROR with the reason. FILDES is used only for a regular file of exactly
+ * `size` bytes (the scanner then reads the whole file); otherwise INSTREAM sends `size` bytes read
+ * with pread. fd's file offset is never used, and the scanner gets its own open file description,
+ * so whoever reads fd next must use pread (or read from an explicit offset) as the upload does. */
 ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size);
+/* TRUE when the next scan of a regular file would pass its descriptor (FILDES): a unix address
+ * not given as "instream:", and a scanner not (yet) found to lack FILDES or to skip large files. */
+gboolean scan_client_uses_fildes(ScanClient *client);

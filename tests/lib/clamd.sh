@@ -15,6 +15,10 @@
 #                                              CLAMD_TCP_ADDRESS=tcp:127.0.0.1:N
 #                           CLAMD_EXTRA_CONF   clamd.conf lines that come first and so override the
 #                                              defaults below (e.g. "StreamMaxLength 1M")
+#                           CLAMD_USER=NAME    (as root) clamd drops to this user, as a system
+#                                              clamd does: its socket goes in DIR/run, which with
+#                                              DIR/clamd-tmp and the log belongs to NAME; DIR is made
+#                                              searchable (0711); its parents must be too
 #   clamd_stop            stops the clamd started by clamd_start (by pid), waits until it is gone
 #   clamd_ping SOCKET     exit 0 when the clamd-protocol daemon at SOCKET answers PONG
 #
@@ -63,13 +67,22 @@ clamd_start() {
         mkdir -p "$dir/clamd-tmp" || return 1
         dir=$(cd "$dir" && pwd)
         chmod 0700 "$dir/clamd-tmp"
-        # No "User" line: clamd then keeps the identity it was started with (root in CI, the
-        # developer otherwise), so the socket and temp dir in $dir stay reachable for the test.
+        # Without CLAMD_USER no "User" line: clamd then keeps the identity it was started with (root
+        # in CI, the developer otherwise), so the socket and temp dir in $dir stay reachable.
+        # With it, clamd binds its socket after dropping to that user: DIR/run is the user's.
+        local sockdir=$dir
+        if [ -n "${CLAMD_USER:-}" ]; then
+                sockdir=$dir/run
+                mkdir -p "$sockdir" && touch "$dir/clamd.log" &&
+                        chown "$CLAMD_USER" "$sockdir" "$dir/clamd-tmp" "$dir/clamd.log" &&
+                        chmod 0711 "$dir" || return 1
+        fi
         {
                 # first: clamd keeps the first value of an option, so these override the defaults
                 [ -z "${CLAMD_EXTRA_CONF:-}" ] || printf '%s\n' "$CLAMD_EXTRA_CONF"
                 echo "Foreground yes"
-                echo "LocalSocket $dir/clamd.sock"
+                [ -z "${CLAMD_USER:-}" ] || echo "User $CLAMD_USER"
+                echo "LocalSocket $sockdir/clamd.sock"
                 echo "LocalSocketMode 600"
                 echo "DatabaseDirectory $sigs"
                 echo "TemporaryDirectory $dir/clamd-tmp"
@@ -92,7 +105,7 @@ clamd_start() {
         } >"$dir/clamd.conf"
         "$bin" -c "$dir/clamd.conf" >"$dir/clamd.out" 2>&1 </dev/null &
         CLAMD_PID=$!
-        CLAMD_SOCKET=$dir/clamd.sock
+        CLAMD_SOCKET=$sockdir/clamd.sock
         CLAMD_ADDRESS=unix:$CLAMD_SOCKET
         CLAMD_LOG=$dir/clamd.log
         export CLAMD_PID CLAMD_SOCKET CLAMD_ADDRESS CLAMD_LOG

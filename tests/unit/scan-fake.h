@@ -12,16 +12,36 @@ typedef enum {
         FAKE_EARLY_ERROR,  /* after the first chunk header: size-limit ERROR, then closes */
 } FakeMode;
 
+/* How the fake answers zFILDES. A file over FAKE_MAX_FILE_SIZE is never read: like clamd, the fake
+ * flags it (Heuristics.Limits.Exceeded.MaxFileSize, AlertExceedsMax on) or, with
+ * FAKE_FILDES_SKIPS_LARGE, answers OK without reading it (AlertExceedsMax off). */
+typedef enum {
+        FAKE_FILDES_UNKNOWN,     /* "UNKNOWN COMMAND" (a scanner without FILDES); the default */
+        FAKE_FILDES_SCAN,        /* reads the passed file with read() and answers as `mode` says, named fd[N] */
+        FAKE_FILDES_SKIPS_LARGE, /* the same, but OK for a file over FAKE_MAX_FILE_SIZE */
+        FAKE_FILDES_NO_FD,       /* "FILDES: didn't receive file descriptor. ERROR" (a relay that drops it) */
+} FakeFildes;
+#define FAKE_MAX_FILE_SIZE (64 * 1024 * 1024)
+
 typedef struct FakeScanner FakeScanner;
 
-/* reply/reply_len: for FAKE_REPLY (may lack the NUL on purpose). PING and VERSION always answer. */
+/* reply/reply_len: for FAKE_REPLY (may lack the NUL on purpose), sent for INSTREAM and FILDES alike.
+ * PING and VERSION always answer. */
 FakeScanner *fake_scanner_new(FakeMode mode, const char *reply, gsize reply_len);
 void fake_scanner_free(FakeScanner *fake);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FakeScanner, fake_scanner_free)
 const char *fake_scanner_address(FakeScanner *fake); /* unix:/tmp/…/fake.sock */
-/* The last stream received, reassembled from its chunks (transfer full). */
+/* The last stream received, reassembled from its chunks, or the last passed file's content as
+ * read (transfer full). */
 GBytes *fake_scanner_received(FakeScanner *fake);
-guint fake_scanner_scans(FakeScanner *fake);
+guint fake_scanner_scans(FakeScanner *fake);     /* files read and answered (stream or FILDES) */
+void fake_scanner_set_fildes(FakeScanner *fake, FakeFildes fildes);
+guint fake_scanner_fildes(FakeScanner *fake);    /* zFILDES commands received */
+guint fake_scanner_streams(FakeScanner *fake);   /* zINSTREAM commands received */
+gsize fake_scanner_largest_chunk(FakeScanner *fake); /* of the INSTREAM chunks received */
+/* Of the last passed descriptor: whether it was open for writing, and its size. */
+gboolean fake_scanner_fd_writable(FakeScanner *fake);
+gint64 fake_scanner_fd_size(FakeScanner *fake);
 /* Makes the fake slow: each scan waits this long before it answers. */
 void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms);
 

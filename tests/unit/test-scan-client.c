@@ -2,6 +2,7 @@
  * way a scanner can fail (through an in-process fake). Must not: need a real clamd. */
 #include "config.h"
 #include "scan/client.h"
+#include "scan/snapshot.h"
 #include "scan-fake.h"
 
 #include <errno.h>
@@ -72,6 +73,49 @@ static void test_parse_table(void)
         }
 }
 
+static const ParseCase fildes_parse_cases[] = {
+        { "fd[5]: OK", SCAN_VERDICT_OK, NULL, NULL },
+        { "fd[1234567890]: OK", SCAN_VERDICT_OK, NULL, NULL },
+        { "fd[12]: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL },
+        { "fd[3]: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxFileSize", NULL },
+        { "fd[5]: Not a regular file ERROR", SCAN_VERDICT_ERROR, NULL, "Not a regular file" },
+        { "FILDES: didn't receive file descriptor. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor" },
+        { "fd[5]: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason" },
+        { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out" },
+        { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND" },
+        { "stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[x]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[-1]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[12345678901]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5]:OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5] OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd5: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5]: OK ", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { " fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5]: ok", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5]: OK\nfd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "fd[5]: FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "1: fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+        { "", SCAN_VERDICT_ERROR, NULL, "empty" },
+};
+
+static void test_parse_fildes_table(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(fildes_parse_cases); i++) {
+                const ParseCase *c = &fildes_parse_cases[i];
+                g_autoptr(ScanVerdict) v = scan_verdict_parse_fildes(c->reply);
+                g_test_message("FILDES reply %zu: \"%s\" -> %s", i, c->reply, scan_verdict_kind_name(v->kind));
+                g_assert_cmpint(v->kind, ==, c->kind);
+                g_assert_cmpstr(v->signature, ==, c->signature);
+                if (c->kind == SCAN_VERDICT_ERROR)
+                        g_assert_nonnull(strstr(v->reason, c->reason_has));
+                else
+                        g_assert_null(v->reason);
+        }
+}
+
 static void test_parse_null(void)
 {
         g_autoptr(ScanVerdict) v = scan_verdict_parse(NULL);
@@ -105,6 +149,13 @@ static const AddressCase address_cases[] = {
         { "tcp:[::1]3310", NULL },
         { "tcp:[]:3310", NULL },
         { "http://localhost:3310", NULL },
+        { "instream:unix:/run/clamav/clamd.ctl", "instream:unix:/run/clamav/clamd.ctl" },
+        { "instream:/run/clamav/clamd.ctl", "instream:unix:/run/clamav/clamd.ctl" },
+        { "instream:tcp:127.0.0.1:3310", "tcp:127.0.0.1:3310" },
+        { "instream:", NULL },
+        { "instream:clamd.sock", NULL },
+        { "instream:instream:/run/clamav/clamd.ctl", NULL },
+        { "INSTREAM:/run/clamav/clamd.ctl", NULL },
 };
 
 static void test_address_table(void)
@@ -184,12 +235,15 @@ static void test_streams_every_byte(Fixture *f, gconstpointer data)
 {
         static const char reply[] = "stream: OK";
         g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_REPLY, reply, sizeof reply);
-        g_autoptr(GBytes) content = pattern_bytes(300 * 1024 + 17); /* several chunks, a short last one */
+        g_autoptr(GBytes) content = pattern_bytes(3 * 1024 * 1024 + 17); /* several chunks, a short last one */
         g_autoptr(ScanVerdict) v = scan_with(f, fake, g_bytes_get_data(content, NULL), g_bytes_get_size(content), 0);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
         g_autoptr(GBytes) received = fake_scanner_received(fake);
         g_assert_nonnull(received);
         g_assert_true(g_bytes_equal(received, content));
+        /* large chunks (few syscalls), but none beyond 1 MiB */
+        g_assert_cmpuint(fake_scanner_largest_chunk(fake), ==, 1024 * 1024);
 }
 
 static void test_empty_file(Fixture *f, gconstpointer data)
@@ -367,12 +421,245 @@ static void test_bad_fd_is_error(Fixture *f, gconstpointer data)
         g_assert_nonnull(strstr(w->reason, "shorter"));
 }
 
+/* ---- FILDES against the fake --------------------------------------------------------------- */
+
+static ScanClient *client_for(FakeScanner *fake, int timeout_ms)
+{
+        g_autoptr(GError) error = NULL;
+        ScanClient *client = scan_client_new(fake_scanner_address(fake), &error);
+        g_assert_no_error(error);
+        if (timeout_ms)
+                scan_client_set_timeout_ms(client, timeout_ms);
+        return client;
+}
+
+static ScanSnapshot *snapshot_of(Fixture *f, GBytes *content, gint64 memfd_limit)
+{
+        g_autofree char *path = test_write_file(f->dir, "snap", g_bytes_get_data(content, NULL),
+                                                g_bytes_get_size(content));
+        g_autoptr(GError) error = NULL;
+        ScanSnapshot *snapshot = scan_snapshot_take_with_limit(path, f->dir, memfd_limit, &error);
+        g_assert_no_error(error);
+        return snapshot;
+}
+
+/* A sealed memfd and a spooled (writable) snapshot: the scanner gets a read-only descriptor of
+ * the same bytes, and reading it moves no offset of ours. */
+static void test_fildes_passes_snapshot_read_only(Fixture *f, gconstpointer data)
+{
+        static const gint64 limits[] = { SCAN_SNAPSHOT_MEMFD_LIMIT, 0 };
+        gboolean have_proc = g_file_test("/proc/self/fd", G_FILE_TEST_IS_DIR);
+        if (!have_proc)
+                g_test_message("no /proc/self/fd: the descriptor cannot be opened again read-only; "
+                               "only the content and the verdict are checked");
+        for (gsize i = 0; i < G_N_ELEMENTS(limits); i++) {
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+                fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+                g_autoptr(ScanClient) client = client_for(fake, 0);
+                g_autoptr(GBytes) content = pattern_bytes(3 * 1024 * 1024 + 5);
+                g_autoptr(ScanSnapshot) snapshot = snapshot_of(f, content, limits[i]);
+                g_assert_cmpint(snapshot->sealed, ==, limits[i] > 0);
+                g_assert_true(scan_client_uses_fildes(client));
+                /* the copy left the offset at the end; whatever it is, the scanner must not move it */
+                g_assert_cmpint(lseek(snapshot->fd, 0, SEEK_SET), ==, 0);
+                g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, snapshot->fd, snapshot->size);
+                g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+                g_assert_true(g_str_has_prefix(v->reply, "fd["));
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 2); /* the probe, then the file */
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
+                g_autoptr(GBytes) received = fake_scanner_received(fake);
+                g_assert_true(g_bytes_equal(received, content));
+                g_assert_cmpint(fake_scanner_fd_size(fake), ==, snapshot->size);
+                if (have_proc) {
+                        g_assert_false(fake_scanner_fd_writable(fake));
+                        g_assert_cmpint(lseek(snapshot->fd, 0, SEEK_CUR), ==, 0);
+                }
+                g_assert_true(scan_client_uses_fildes(client));
+        }
+}
+
+static void test_fildes_found_names_signature(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        g_autoptr(ScanVerdict) v = scan_with(f, fake, "a BAD file", 10, 0);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpstr(v->signature, ==, "Fake.Bad");
+        g_assert_true(g_str_has_prefix(v->reply, "fd["));
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
+}
+
+typedef struct {
+        const char *reply;
+        gsize len;
+        ScanVerdictKind kind;
+        const char *reason_has; /* ERROR */
+} FildesCase;
+
+#define REPLY(text) text, sizeof text /* with its NUL */
+#define RAW(text) text, sizeof text - 1 /* exactly these bytes */
+
+/* Whatever the scanner answers to FILDES, only an exact "fd[N]: OK" is OK, and no failure turns
+ * into an INSTREAM retry. */
+static const FildesCase fildes_cases[] = {
+        { REPLY("fd[9]: OK"), SCAN_VERDICT_OK, NULL },
+        { REPLY("fd[9]: Fake.Sig FOUND"), SCAN_VERDICT_INFECTED, NULL },
+        { REPLY("fd[9]: Can't allocate memory ERROR"), SCAN_VERDICT_ERROR, "Can't allocate memory" },
+        { REPLY("fd[9]: Not a regular file ERROR"), SCAN_VERDICT_ERROR, "Not a regular file" },
+        { REPLY("HELLO THERE"), SCAN_VERDICT_ERROR, "could not be understood" },
+        { REPLY("stream: OK"), SCAN_VERDICT_ERROR, "could not be understood" },
+        { REPLY("fd[9]: OK trailing"), SCAN_VERDICT_ERROR, "could not be understood" },
+        { RAW("fd[9]: OK"), SCAN_VERDICT_ERROR, "middle of its reply" },
+        { RAW("fd[9]: OK\n"), SCAN_VERDICT_ERROR, "terminated" },
+        { RAW("COMMAND READ TIMED OUT\n"), SCAN_VERDICT_ERROR, "timed out" },
+        { RAW(""), SCAN_VERDICT_ERROR, "without a verdict" },
+};
+
+static void test_fildes_replies(Fixture *f, gconstpointer data)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(fildes_cases); i++) {
+                const FildesCase *c = &fildes_cases[i];
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_REPLY, c->reply, c->len);
+                fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+                g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
+                g_test_message("FILDES reply %zu -> %s (%s)", i, scan_verdict_kind_name(v->kind),
+                               v->reason ? v->reason : "");
+                g_assert_cmpint(v->kind, ==, c->kind);
+                if (c->reason_has)
+                        g_assert_nonnull(strstr(v->reason, c->reason_has));
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 2);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
+        }
+}
+
+static void test_fildes_silent_times_out(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_SILENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 200);
+        gint64 elapsed_ms = (g_get_monotonic_time() - start) / 1000;
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_nonnull(strstr(v->reason, "did not answer"));
+        g_assert_cmpint(elapsed_ms, >=, 190);
+        g_assert_cmpint(elapsed_ms, <, 3000);
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
+}
+
+/* A scanner without FILDES (or a relay that drops descriptors) gets the file by INSTREAM, and
+ * this client (and its copies) never tries FILDES again. */
+static void test_fildes_unsupported_falls_back(Fixture *f, gconstpointer data)
+{
+        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD };
+        for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+                fake_scanner_set_fildes(fake, kinds[i]);
+                g_autoptr(ScanClient) client = client_for(fake, 0);
+                g_autoptr(ScanClient) copy = scan_client_copy(client);
+                gint64 size;
+                int fd = open_file(f, "BAD", 3, &size);
+                g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, fd, size);
+                g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
+                g_assert_true(g_str_has_prefix(v->reply, "stream: "));
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 1);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
+                g_assert_false(scan_client_uses_fildes(client));
+                g_assert_false(scan_client_uses_fildes(copy));
+                g_autoptr(ScanVerdict) w = scan_client_scan_fd(copy, fd, size);
+                close(fd);
+                g_assert_cmpint(w->kind, ==, SCAN_VERDICT_INFECTED);
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 1);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 2);
+        }
+}
+
+/* The scanner took descriptors, then is replaced by one that does not: the scan itself falls back. */
+static void test_fildes_lost_falls_back(Fixture *f, gconstpointer data)
+{
+        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD };
+        for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+                fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+                g_autoptr(ScanClient) client = client_for(fake, 0);
+                gint64 size;
+                int fd = open_file(f, "fine", 4, &size);
+                g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, fd, size);
+                g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 2);
+                fake_scanner_set_fildes(fake, kinds[i]);
+                g_autoptr(ScanVerdict) w = scan_client_scan_fd(client, fd, size);
+                close(fd);
+                g_assert_cmpint(w->kind, ==, SCAN_VERDICT_OK);
+                g_assert_true(g_str_has_prefix(w->reply, "stream: "));
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 3);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
+                g_assert_false(scan_client_uses_fildes(client));
+        }
+}
+
+/* clamd without AlertExceedsMax answers OK for a file over MaxFileSize it never read: FILDES
+ * would let such a file through where INSTREAM meets StreamMaxLength, so the client streams. */
+static void test_fildes_scanner_skipping_large_files_gets_streams(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SKIPS_LARGE);
+        g_autoptr(ScanClient) client = client_for(fake, 0);
+        gint64 size;
+        int fd = open_file(f, "BAD", 3, &size);
+        g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, fd, size);
+        g_autoptr(ScanVerdict) w = scan_client_scan_fd(client, fd, size);
+        close(fd);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_true(g_str_has_prefix(v->reply, "stream: "));
+        g_assert_cmpint(w->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 1); /* the probe only, once */
+        g_assert_cmpint(fake_scanner_fd_size(fake), >, (gint64)G_MAXINT32);
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 2);
+        g_assert_false(scan_client_uses_fildes(client));
+}
+
+static void test_fildes_instream_address(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        g_autofree char *address = g_strconcat("instream:", fake_scanner_address(fake), NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(ScanClient) client = scan_client_new(address, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(scan_client_address(client), ==, address);
+        g_assert_false(scan_client_uses_fildes(client));
+        gint64 size;
+        int fd = open_file(f, "fine", 4, &size);
+        g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, fd, size);
+        close(fd);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 0);
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
+}
+
+/* FILDES scans the whole file: a scan of fewer bytes than the file holds streams exactly those. */
+static void test_fildes_only_for_the_whole_file(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        g_autoptr(ScanClient) client = client_for(fake, 0);
+        gint64 size;
+        int fd = open_file(f, "fine, then BAD", 14, &size);
+        g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, fd, 4);
+        close(fd);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 0);
+        g_autoptr(GBytes) received = fake_scanner_received(fake);
+        g_assert_cmpmem(g_bytes_get_data(received, NULL), g_bytes_get_size(received), "fine", 4);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/scan/verdict/replies-map-to-verdicts", test_parse_table);
+        g_test_add_func("/scan/verdict/fildes-replies-map-to-verdicts", test_parse_fildes_table);
         g_test_add_func("/scan/verdict/no-reply-is-error", test_parse_null);
         g_test_add_func("/scan/client/addresses-parse-or-are-refused", test_address_table);
         ADD("/scan/client/streams-every-byte-in-chunks", test_streams_every_byte);
@@ -391,5 +678,15 @@ int main(int argc, char **argv)
         ADD("/scan/client/cancel-stops-the-wait", test_cancel_stops_the_wait);
         ADD("/scan/client/ping-and-version", test_ping_and_version);
         ADD("/scan/client/unreadable-file-is-error", test_bad_fd_is_error);
+        ADD("/scan/client/fildes/passes-the-snapshot-read-only", test_fildes_passes_snapshot_read_only);
+        ADD("/scan/client/fildes/found-names-the-signature", test_fildes_found_names_signature);
+        ADD("/scan/client/fildes/only-an-exact-ok-is-ok-and-failures-stay-errors", test_fildes_replies);
+        ADD("/scan/client/fildes/silent-scanner-times-out", test_fildes_silent_times_out);
+        ADD("/scan/client/fildes/unsupported-falls-back-to-instream-once", test_fildes_unsupported_falls_back);
+        ADD("/scan/client/fildes/lost-support-falls-back-to-instream", test_fildes_lost_falls_back);
+        ADD("/scan/client/fildes/scanner-skipping-large-files-gets-streams",
+            test_fildes_scanner_skipping_large_files_gets_streams);
+        ADD("/scan/client/fildes/instream-address-never-passes-descriptors", test_fildes_instream_address);
+        ADD("/scan/client/fildes/part-of-a-file-is-streamed", test_fildes_only_for_the_whole_file);
         return g_test_run();
 }

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -26,6 +27,12 @@ struct FakeScanner {
         GBytes *received;
         guint scans;
         guint delay_ms;
+        FakeFildes fildes;
+        guint fildes_count;
+        guint stream_count;
+        gsize largest_chunk;
+        gboolean fd_writable;
+        gint64 fd_size;
 };
 
 /* Reads exactly len bytes; FALSE on EOF, error or stop. */
@@ -96,6 +103,9 @@ static GByteArray *read_stream(FakeScanner *fake, int fd)
                         return data;
                 if (len > 16 * 1024 * 1024)
                         break;
+                g_mutex_lock(&fake->lock);
+                fake->largest_chunk = MAX(fake->largest_chunk, len);
+                g_mutex_unlock(&fake->lock);
                 guint old = data->len;
                 g_byte_array_set_size(data, old + len);
                 if (!read_exact(fake, fd, data->data + old, len))
@@ -105,7 +115,8 @@ static GByteArray *read_stream(FakeScanner *fake, int fd)
         return NULL;
 }
 
-static void answer_stream(FakeScanner *fake, int fd, GByteArray *data)
+/* Answers a scan of data; name: "stream" or "fd[N]". */
+static void answer(FakeScanner *fake, int fd, GByteArray *data, const char *name)
 {
         g_mutex_lock(&fake->lock);
         g_clear_pointer(&fake->received, g_bytes_unref);
@@ -121,10 +132,12 @@ static void answer_stream(FakeScanner *fake, int fd, GByteArray *data)
         case FAKE_REPLY:
                 send_all(fd, g_bytes_get_data(fake->reply, NULL), g_bytes_get_size(fake->reply));
                 break;
-        case FAKE_BY_CONTENT:
-                send_text(fd, g_strstr_len((char *)data->data, data->len, "BAD") ? "stream: Fake.Bad FOUND"
-                                                                                   : "stream: OK");
+        case FAKE_BY_CONTENT: {
+                gboolean bad = g_strstr_len((char *)data->data, data->len, "BAD") != NULL;
+                g_autofree char *text = g_strdup_printf(bad ? "%s: Fake.Bad FOUND" : "%s: OK", name);
+                send_text(fd, text);
                 break;
+        }
         case FAKE_SILENT: {
                 struct pollfd pfd = { .fd = fake->stop[0], .events = POLLIN };
                 (void)poll(&pfd, 1, -1);
@@ -133,6 +146,88 @@ static void answer_stream(FakeScanner *fake, int fd, GByteArray *data)
         default:
                 break;
         }
+}
+
+/* Receives the byte that carries a descriptor (SCM_RIGHTS); -1 when none came. */
+static int receive_descriptor(FakeScanner *fake, int fd)
+{
+        struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = fake->stop[0], .events = POLLIN } };
+        while (poll(pfd, 2, -1) < 0 && errno == EINTR)
+                ;
+        if (pfd[1].revents || !pfd[0].revents)
+                return -1;
+        char byte;
+        struct iovec iov = { &byte, 1 };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof control.buf };
+        if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != 1)
+                return -1;
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+            cm->cmsg_len != CMSG_LEN(sizeof(int)))
+                return -1;
+        int passed;
+        memcpy(&passed, CMSG_DATA(cm), sizeof passed);
+        return passed;
+}
+
+/* Reads the passed file as a careless scanner would: read() from its current offset to EOF. */
+static GByteArray *read_passed(int passed)
+{
+        GByteArray *data = g_byte_array_new();
+        guint8 buf[64 * 1024];
+        ssize_t n;
+        while ((n = read(passed, buf, sizeof buf)) > 0)
+                g_byte_array_append(data, buf, (guint)n);
+        return data;
+}
+
+static void scan_passed(FakeScanner *fake, int fd, int passed, FakeFildes fildes)
+{
+        g_autofree char *name = g_strdup_printf("fd[%d]", passed);
+        struct stat st;
+        gboolean regular = fstat(passed, &st) == 0 && S_ISREG(st.st_mode);
+        g_mutex_lock(&fake->lock);
+        fake->fd_writable = (fcntl(passed, F_GETFL) & O_ACCMODE) != O_RDONLY;
+        fake->fd_size = regular ? (gint64)st.st_size : -1;
+        g_mutex_unlock(&fake->lock);
+        g_autofree char *text = NULL;
+        if (!regular)
+                text = g_strdup_printf("%s: Not a regular file ERROR", name);
+        else if (st.st_size > FAKE_MAX_FILE_SIZE && fildes == FAKE_FILDES_SKIPS_LARGE)
+                text = g_strdup_printf("%s: OK", name);
+        else if (st.st_size > FAKE_MAX_FILE_SIZE)
+                text = g_strdup_printf("%s: Heuristics.Limits.Exceeded.MaxFileSize FOUND", name);
+        if (text) {
+                send_text(fd, text);
+                return;
+        }
+        GByteArray *data = read_passed(passed);
+        answer(fake, fd, data, name);
+        g_byte_array_unref(data);
+}
+
+static void serve_fildes(FakeScanner *fake, int fd)
+{
+        g_mutex_lock(&fake->lock);
+        fake->fildes_count++;
+        FakeFildes fildes = fake->fildes;
+        g_mutex_unlock(&fake->lock);
+        if (fildes == FAKE_FILDES_UNKNOWN) {
+                send_text(fd, "UNKNOWN COMMAND");
+                return;
+        }
+        int passed = receive_descriptor(fake, fd);
+        if (fildes == FAKE_FILDES_NO_FD || passed < 0)
+                send_text(fd, "FILDES: didn't receive file descriptor. ERROR");
+        else
+                scan_passed(fake, fd, passed, fildes);
+        if (passed >= 0)
+                close(passed);
 }
 
 static void serve(FakeScanner *fake, int fd)
@@ -148,13 +243,20 @@ static void serve(FakeScanner *fake, int fd)
                 send_text(fd, "ClamAV 1.4.6/fake");
                 return;
         }
+        if (strcmp(cmd, "zFILDES") == 0) {
+                serve_fildes(fake, fd);
+                return;
+        }
         if (strcmp(cmd, "zINSTREAM") != 0) {
                 send_text(fd, "UNKNOWN COMMAND");
                 return;
         }
+        g_mutex_lock(&fake->lock);
+        fake->stream_count++;
+        g_mutex_unlock(&fake->lock);
         GByteArray *data = read_stream(fake, fd);
         if (data) {
-                answer_stream(fake, fd, data);
+                answer(fake, fd, data, "stream");
                 g_byte_array_unref(data);
         }
 }
@@ -247,6 +349,27 @@ void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms)
         fake->delay_ms = delay_ms;
         g_mutex_unlock(&fake->lock);
 }
+
+void fake_scanner_set_fildes(FakeScanner *fake, FakeFildes fildes)
+{
+        g_mutex_lock(&fake->lock);
+        fake->fildes = fildes;
+        g_mutex_unlock(&fake->lock);
+}
+
+#define GETTER(type, name, field)                  \
+        type name(FakeScanner *fake)               \
+        {                                          \
+                g_mutex_lock(&fake->lock);         \
+                type value = fake->field;          \
+                g_mutex_unlock(&fake->lock);       \
+                return value;                      \
+        }
+GETTER(guint, fake_scanner_fildes, fildes_count)
+GETTER(guint, fake_scanner_streams, stream_count)
+GETTER(gsize, fake_scanner_largest_chunk, largest_chunk)
+GETTER(gboolean, fake_scanner_fd_writable, fd_writable)
+GETTER(gint64, fake_scanner_fd_size, fd_size)
 
 GBytes *test_eicar(void)
 {
