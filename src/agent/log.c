@@ -10,6 +10,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <time.h>
 
 static GMutex log_lock;
 static FILE *log_file;
@@ -19,6 +20,7 @@ static gboolean log_verbose;
 
 gboolean agent_log_open(const AgentConf *conf, GError **error)
 {
+        tzset(); /* once: the time zone of every later localtime_r */
         g_mutex_lock(&log_lock);
         log_verbose = conf->log_verbose;
         if (conf->log_file && *conf->log_file && !log_file) {
@@ -87,10 +89,16 @@ void agent_log(AgentLogLevel level, const char *format, ...)
         va_start(ap, format);
         g_autofree char *msg = g_strdup_vprintf(format, ap);
         va_end(ap);
-        g_autoptr(GDateTime) now = g_date_time_new_now_local();
-        g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
-        if (stamp && strlen(stamp) > 23)
-                stamp[23] = '\0'; /* milliseconds */
+        /* localtime_r, not GDateTime: the latter looks /etc/localtime up again on every call,
+         * three system calls per scan logged. */
+        struct timespec ts;
+        struct tm tm;
+        char stamp[40] = "";
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (localtime_r(&ts.tv_sec, &tm)) {
+                gsize n = strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+                g_snprintf(stamp + n, sizeof(stamp) - n, ".%03ld", ts.tv_nsec / 1000000);
+        }
         g_mutex_lock(&log_lock);
         if (log_stderr)
                 fprintf(stderr, "%s clamav-agent: %s%s\n", stamp, level_name(level), msg);

@@ -1,7 +1,16 @@
-/* agent/server.c — clamav-agent's daemon: listeners, accept, connection cap, scanning pool with a
- * bounded queue, the current engine (swapped atomically on reload), signals and the orderly stop.
+/* agent/server.c — clamav-agent's daemon: listeners, accept, connection cap, the connection
+ * threads, the scan slots (MaxThreads scans at once, MaxQueue waiting, the rest refused
+ * at once), the current engine (swapped atomically on reload), signals and the orderly stop.
  * Owns: all daemon-wide threads and sockets. Must not: parse commands or write replies beyond
- * the one-line refusal of a connection over the cap. */
+ * the one-line refusal of a connection over the cap.
+ *
+ * Threads: leader and followers. One thread (the leader) waits on the listeners; when it accepts
+ * a connection it hands the lead to an idle thread (a follower, or a new thread when none is
+ * idle) and serves the connection itself, and comes back to follow when it closes. A follower
+ * idle for IdleTimeout exits. A scan runs on the thread of the connection that asked for it,
+ * once it holds one of MaxThreads slots. So one thread accepts, reads, scans and answers: the
+ * former accept loop, a new thread per connection and a separate scanning pool cost three thread
+ * hand-offs per request, more than libclamav needs to scan 4 KiB. */
 #include "config.h"
 #include "agent/server.h"
 #include "agent/log.h"
@@ -16,6 +25,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -31,81 +41,66 @@ struct AgentServer {
         int tcp_fd;
         char *unix_path;      /* the socket we created, removed on stop */
         int stop_fd;          /* eventfd: readable once stopping */
-        GMainLoop *loop;
-        GThreadPool *pool;
+        GMainLoop *loop;      /* signals only */
 
-        GMutex lock;          /* guards engine, last_reload_error, active */
-        GCond idle;           /* signalled when active drops */
+        GMutex lock;          /* guards everything below */
+        GCond idle;           /* signalled when threads drops */
+        GCond slot_free;      /* signalled when a scan gives its slot back */
+        GCond follow;         /* followers wait here for the lead */
+        gboolean stopping;
+        gboolean has_leader;
+        guint threads;        /* connection threads alive */
+        guint followers;      /* threads waiting for the lead */
         AgentEngine *engine;
         char *last_reload_error;
         guint active;         /* open connections */
+        guint busy;           /* scans running (slots taken, at most MaxThreads) */
+        guint queued;         /* scans waiting for a slot (at most MaxQueue) */
         gint reloading;       /* atomic */
-        gint busy;            /* atomic: scans running */
-        gint queued;          /* atomic: scans waiting */
         guint64 scans;
         guint64 refused;
 };
 
-typedef struct {
-        AgentEngine *engine;
-        int fd;
-        const void *data;
-        gsize len;
-        const char *name;
-        AgentScanResult *out;
-        GMutex lock;
-        GCond cond;
-        gboolean done;
-} ScanJob;
-
-typedef struct {
-        AgentServer *server;
-        int fd;
-        gboolean is_unix;
-} ConnStart;
-
-static void scan_worker(gpointer data, gpointer user_data)
+/* Takes a scan slot: at once when fewer than MaxThreads scans run, else after waiting in the
+ * queue; FALSE (nothing to wait for) when MaxQueue scans already wait. */
+static gboolean slot_take(AgentServer *server)
 {
-        ScanJob *job = data;
-        AgentServer *server = user_data;
-        g_atomic_int_dec_and_test(&server->queued);
-        g_atomic_int_inc(&server->busy);
-        if (job->fd >= 0)
-                agent_engine_scan_fd(job->engine, job->fd, job->name, job->out);
-        else
-                agent_engine_scan_memory(job->engine, job->data, job->len, job->name, job->out);
-        g_atomic_int_dec_and_test(&server->busy);
-        g_mutex_lock(&job->lock);
-        job->done = TRUE;
-        g_cond_signal(&job->cond);
-        g_mutex_unlock(&job->lock);
+        const AgentConf *c = server->conf;
+        g_mutex_lock(&server->lock);
+        if (server->busy >= c->max_threads) {
+                if (server->queued >= c->max_queue) {
+                        g_mutex_unlock(&server->lock);
+                        return FALSE;
+                }
+                server->queued++;
+                while (server->busy >= c->max_threads)
+                        g_cond_wait(&server->slot_free, &server->lock);
+                server->queued--;
+        }
+        server->busy++;
+        g_mutex_unlock(&server->lock);
+        return TRUE;
+}
+
+static void slot_give_back(AgentServer *server)
+{
+        g_mutex_lock(&server->lock);
+        server->busy--;
+        server->scans++;
+        g_cond_signal(&server->slot_free);
+        g_mutex_unlock(&server->lock);
 }
 
 gboolean agent_server_scan(AgentServer *server, AgentEngine *engine, int fd, const void *data,
                            gsize len, const char *name, AgentScanResult *out)
 {
-        if ((guint)g_atomic_int_get(&server->queued) >= MAX(server->conf->max_queue, 1))
+        if (!slot_take(server))
                 return FALSE;
-        ScanJob job = { .engine = engine, .fd = fd, .data = data, .len = len, .name = name,
-                        .out = out };
-        g_mutex_init(&job.lock);
-        g_cond_init(&job.cond);
-        g_atomic_int_inc(&server->queued);
-        if (!g_thread_pool_push(server->pool, &job, NULL)) {
-                g_atomic_int_dec_and_test(&server->queued);
-                g_mutex_clear(&job.lock);
-                g_cond_clear(&job.cond);
-                return FALSE;
-        }
-        g_mutex_lock(&job.lock);
-        while (!job.done)
-                g_cond_wait(&job.cond, &job.lock);
-        g_mutex_unlock(&job.lock);
-        g_mutex_clear(&job.lock);
-        g_cond_clear(&job.cond);
-        g_mutex_lock(&server->lock);
-        server->scans++;
-        g_mutex_unlock(&server->lock);
+        if (fd >= 0)
+                agent_engine_scan_fd(engine, fd, name, out);
+        else
+                agent_engine_scan_memory(engine, data, len, name, out);
+        slot_give_back(server);
         return TRUE;
 }
 
@@ -197,6 +192,10 @@ void agent_server_request_stop(AgentServer *server)
         guint64 one = 1;
         if (write(server->stop_fd, &one, sizeof(one)) != sizeof(one))
                 agent_log(AGENT_LOG_WARNING, _("cannot signal the stop: %s"), g_strerror(errno));
+        g_mutex_lock(&server->lock);
+        server->stopping = TRUE;
+        g_cond_broadcast(&server->follow);
+        g_mutex_unlock(&server->lock);
         g_main_context_invoke(NULL, quit_loop, server);
 }
 
@@ -223,23 +222,20 @@ char *agent_server_stats(AgentServer *server)
                 agent_engine_loaded_at(server->engine) / G_USEC_PER_SEC);
         g_autofree char *when = g_date_time_format(loaded, "%Y-%m-%d %H:%M:%S");
         g_autofree char *reload_err = g_strdup(server->last_reload_error);
-        guint active = server->active;
+        guint active = server->active, busy = server->busy, queued = server->queued;
         guint64 scans = server->scans, refused = server->refused;
         g_mutex_unlock(&server->lock);
         const AgentConf *c = server->conf;
-        guint busy = (guint)g_atomic_int_get(&server->busy);
-        guint live = g_thread_pool_get_num_threads(server->pool);
         return g_strdup_printf(
                 "POOLS: 1\n\nSTATE: VALID PRIMARY\n"
                 "THREADS: live %u  idle %u max %u idle-timeout %u\n"
-                "QUEUE: %d items\n"
+                "QUEUE: %u items\n"
                 "CONNECTIONS: %u max %u refused %" G_GUINT64_FORMAT "\n"
                 "SCANS: %" G_GUINT64_FORMAT "\n"
                 "ENGINE: %u signatures loaded %s%s%s\n\n"
                 "MEMSTATS: heap N/A mmap N/A used N/A free N/A releasable N/A pools 1 "
                 "pools_used N/A pools_total N/A\n",
-                live, live > busy ? live - busy : 0, c->max_threads, c->idle_timeout,
-                g_atomic_int_get(&server->queued), active, c->max_connections, refused, scans,
+                busy, c->max_threads - busy, c->max_threads, c->idle_timeout, queued, active, c->max_connections, refused, scans,
                 sigs, when ? when : "?", reload_err ? "; last reload failed: " : "",
                 reload_err ? reload_err : "");
 }
@@ -293,7 +289,7 @@ static int listen_unix(const char *path, guint mode, GError **error)
                 g_unlink(path); /* a stale socket left by a crash */
         }
         g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         mode_t old = umask(0177);
         gboolean ok = fd >= 0 && bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
         umask(old);
@@ -319,7 +315,7 @@ static int listen_tcp(const char *addr, guint port, GError **error)
                             _("TCPAddr %s does not resolve: %s"), addr, gai_strerror(rc));
                 return -1;
         }
-        int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         int one = 1;
         gboolean ok = fd >= 0 &&
                       setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
@@ -361,6 +357,8 @@ AgentServer *agent_server_new(AgentConf *conf, AgentEngine *engine, GError **err
         server->unix_fd = server->tcp_fd = -1;
         g_mutex_init(&server->lock);
         g_cond_init(&server->idle);
+        g_cond_init(&server->slot_free);
+        g_cond_init(&server->follow);
         server->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (server->stop_fd < 0) {
                 int e = errno;
@@ -374,30 +372,36 @@ AgentServer *agent_server_new(AgentConf *conf, AgentEngine *engine, GError **err
         return g_steal_pointer(&server);
 }
 
+/* New clients can no longer reach the unix socket by its path. */
+static void unlink_socket(AgentServer *server)
+{
+        if (server->unix_path)
+                g_unlink(server->unix_path);
+        g_clear_pointer(&server->unix_path, g_free);
+}
+
+/* Only once no thread can be polling them. */
 static void close_listeners(AgentServer *server)
 {
+        unlink_socket(server);
         if (server->unix_fd >= 0)
                 close(server->unix_fd);
         if (server->tcp_fd >= 0)
                 close(server->tcp_fd);
         server->unix_fd = server->tcp_fd = -1;
-        if (server->unix_path)
-                g_unlink(server->unix_path);
-        g_clear_pointer(&server->unix_path, g_free);
 }
 
 void agent_server_free(AgentServer *server)
 {
         if (!server)
                 return;
-        close_listeners(server);
+        unlink_socket(server);
         g_mutex_lock(&server->lock);
-        guint left = server->active;
+        guint left = server->threads;
         g_mutex_unlock(&server->lock);
         if (left)
                 return; /* threads still use it; the process is about to exit */
-        if (server->pool)
-                g_thread_pool_free(server->pool, TRUE, TRUE);
+        close_listeners(server);
         if (server->spool_dir)
                 g_rmdir(server->spool_dir);
         g_free(server->spool_dir);
@@ -410,23 +414,12 @@ void agent_server_free(AgentServer *server)
         g_free(server->last_reload_error);
         g_mutex_clear(&server->lock);
         g_cond_clear(&server->idle);
+        g_cond_clear(&server->slot_free);
+        g_cond_clear(&server->follow);
         g_free(server);
 }
 
-/* ---- accept ---- */
-
-static gpointer conn_thread(gpointer data)
-{
-        ConnStart *start = data;
-        AgentServer *server = start->server;
-        agent_session_run(server, start->fd, start->is_unix);
-        g_free(start);
-        g_mutex_lock(&server->lock);
-        server->active--;
-        g_cond_broadcast(&server->idle);
-        g_mutex_unlock(&server->lock);
-        return NULL;
-}
+/* ---- connection threads: leader and followers ---- */
 
 static void refuse(AgentServer *server, int fd, const char *why)
 {
@@ -440,49 +433,131 @@ static void refuse(AgentServer *server, int fd, const char *why)
         agent_log(AGENT_LOG_WARNING, _("connection refused: %s"), why);
 }
 
-static void accept_one(AgentServer *server, int lfd)
+/* The leader's wait: the next connection on either listener, or -1 once stopping. */
+static int accept_next(AgentServer *server, gboolean *is_unix)
 {
-        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-        if (fd < 0) {
-                if (errno != EAGAIN && errno != EINTR)
+        for (;;) {
+                struct pollfd p[3] = { { server->stop_fd, POLLIN, 0 },
+                                       { server->unix_fd, POLLIN, 0 },
+                                       { server->tcp_fd, POLLIN, 0 } };
+                if (poll(p, 3, -1) < 0 && errno != EINTR) {
+                        agent_log(AGENT_LOG_ERROR, _("poll on the listeners failed: %s"),
+                                  g_strerror(errno));
+                        return -1;
+                }
+                if (p[0].revents)
+                        return -1;
+                for (int i = 1; i < 3; i++) {
+                        if (!(p[i].revents & POLLIN))
+                                continue;
+                        int fd = accept4(p[i].fd, NULL, NULL, SOCK_CLOEXEC);
+                        if (fd >= 0) {
+                                *is_unix = i == 1;
+                                return fd;
+                        }
+                        if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+                                continue;
                         agent_log(AGENT_LOG_WARNING, _("accept failed: %s"), g_strerror(errno));
-                return;
+                        /* out of descriptors or memory: let scans finish before trying again */
+                        poll(p, 1, 100);
+                }
         }
-        g_mutex_lock(&server->lock);
-        gboolean full = server->active >= server->conf->max_connections;
-        if (!full)
-                server->active++;
-        g_mutex_unlock(&server->lock);
-        if (full) {
-                refuse(server, fd, _("MaxConnections reached"));
-                return;
-        }
-        ConnStart *start = g_new0(ConnStart, 1);
-        *start = (ConnStart){ server, fd, lfd == server->unix_fd };
-        g_autoptr(GError) error = NULL;
-        GThread *t = g_thread_try_new("agent-conn", conn_thread, start, &error);
+}
+
+static gpointer conn_thread(gpointer data);
+
+/* Starts a thread counted in server->threads beforehand; undoes the count when it fails. */
+static gboolean start_thread(AgentServer *server, GError **error)
+{
+        GThread *t = g_thread_try_new("agent-conn", conn_thread, server, error);
         if (t) {
                 g_thread_unref(t);
-                return;
+                return TRUE;
         }
-        g_free(start);
         g_mutex_lock(&server->lock);
-        server->active--;
+        server->threads--;
+        g_cond_broadcast(&server->idle);
         g_mutex_unlock(&server->lock);
-        refuse(server, fd, error->message);
+        return FALSE;
 }
 
-static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
+/* Waits for the lead (a follower gives up after IdleTimeout), then for a connection; hands the
+ * lead on before returning it. FALSE: the thread should exit (stopping, or idle too long). */
+static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix)
 {
-        accept_one(data, fd);
-        return G_SOURCE_CONTINUE;
+        gint64 idle_end = g_get_monotonic_time() +
+                          (gint64)server->conf->idle_timeout * G_USEC_PER_SEC;
+        g_mutex_lock(&server->lock);
+        while (server->has_leader && !server->stopping) {
+                server->followers++;
+                gboolean woken = g_cond_wait_until(&server->follow, &server->lock, idle_end);
+                server->followers--;
+                if (!woken && server->has_leader) {
+                        g_mutex_unlock(&server->lock);
+                        return FALSE;
+                }
+        }
+        if (server->stopping) {
+                g_mutex_unlock(&server->lock);
+                return FALSE;
+        }
+        server->has_leader = TRUE;
+        g_mutex_unlock(&server->lock);
+        for (;;) {
+                int cfd = accept_next(server, is_unix);
+                g_mutex_lock(&server->lock);
+                if (cfd < 0) {
+                        server->has_leader = FALSE;
+                        g_cond_broadcast(&server->follow);
+                        g_mutex_unlock(&server->lock);
+                        return FALSE;
+                }
+                if (server->active >= server->conf->max_connections) {
+                        g_mutex_unlock(&server->lock);
+                        refuse(server, cfd, _("MaxConnections reached"));
+                        continue;
+                }
+                server->active++;
+                server->has_leader = FALSE;
+                gboolean spawn = server->followers == 0;
+                if (spawn)
+                        server->threads++;
+                else
+                        g_cond_signal(&server->follow);
+                g_mutex_unlock(&server->lock);
+                g_autoptr(GError) error = NULL;
+                if (spawn && !start_thread(server, &error))
+                        agent_log(AGENT_LOG_WARNING, _("no thread to wait for the next connection "
+                                                       "(%s); one takes over when a connection "
+                                                       "closes"), error->message);
+                *fd = cfd;
+                return TRUE;
+        }
 }
 
-static void wait_for_connections(AgentServer *server)
+static gpointer conn_thread(gpointer data)
+{
+        AgentServer *server = data;
+        int fd = -1;
+        gboolean is_unix = FALSE;
+        while (lead(server, &fd, &is_unix)) {
+                agent_session_run(server, fd, is_unix);
+                g_mutex_lock(&server->lock);
+                server->active--;
+                g_mutex_unlock(&server->lock);
+        }
+        g_mutex_lock(&server->lock);
+        server->threads--;
+        g_cond_broadcast(&server->idle);
+        g_mutex_unlock(&server->lock);
+        return NULL;
+}
+
+static void wait_for_threads(AgentServer *server)
 {
         gint64 end = g_get_monotonic_time() + (gint64)server->conf->shutdown_timeout * G_USEC_PER_SEC;
         g_mutex_lock(&server->lock);
-        while (server->active > 0 && g_cond_wait_until(&server->idle, &server->lock, end))
+        while (server->threads > 0 && g_cond_wait_until(&server->idle, &server->lock, end))
                 ;
         guint left = server->active;
         g_mutex_unlock(&server->lock);
@@ -494,20 +569,14 @@ static void wait_for_connections(AgentServer *server)
 gboolean agent_server_run(AgentServer *server, GError **error)
 {
         signal(SIGPIPE, SIG_IGN);
-        server->pool = g_thread_pool_new(scan_worker, server, (gint)server->conf->max_threads,
-                                         FALSE, error);
-        if (!server->pool)
-                return FALSE;
-        g_thread_pool_set_max_idle_time(server->conf->idle_timeout * 1000);
         server->loop = g_main_loop_new(NULL, FALSE);
-        guint sources[5] = { 0 };
+        server->threads = 1;
+        if (!start_thread(server, error))
+                return FALSE;
+        guint sources[3] = { 0 };
         sources[0] = g_unix_signal_add(SIGTERM, on_stop_signal, server);
         sources[1] = g_unix_signal_add(SIGINT, on_stop_signal, server);
         sources[2] = g_unix_signal_add(SIGHUP, on_hup, server);
-        if (server->unix_fd >= 0)
-                sources[3] = g_unix_fd_add(server->unix_fd, G_IO_IN, on_accept, server);
-        if (server->tcp_fd >= 0)
-                sources[4] = g_unix_fd_add(server->tcp_fd, G_IO_IN, on_accept, server);
         agent_log(AGENT_LOG_INFO, _("ready: %u signatures, socket %s, TCP %s, %u threads, queue %u"),
                   agent_engine_signatures(server->engine),
                   server->unix_path ? server->unix_path : "off",
@@ -517,8 +586,8 @@ gboolean agent_server_run(AgentServer *server, GError **error)
         for (gsize i = 0; i < G_N_ELEMENTS(sources); i++)
                 if (sources[i])
                         g_source_remove(sources[i]);
-        close_listeners(server);
+        unlink_socket(server);
         agent_log(AGENT_LOG_INFO, _("stopping: no new connections; waiting for requests in flight"));
-        wait_for_connections(server);
+        wait_for_threads(server);
         return TRUE;
 }

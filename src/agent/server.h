@@ -1,5 +1,5 @@
 /* agent/server.h — clamav-agent's daemon: listeners, accepting, the connection cap, the scanning
- * thread pool with its bounded queue, the current engine and its reload, the orderly stop.
+ * connection threads, the scan slots with their bounded queue, the current engine and its reload, the orderly stop.
  * Owns: every thread and socket of the daemon except what one connection does (session.c).
  * Must not: parse commands or write replies (session.c and protocol.c do). */
 #pragma once
@@ -23,8 +23,9 @@ const AgentConf *agent_server_conf(AgentServer *server);
 const char *agent_server_spool_dir(AgentServer *server);
 int agent_server_stop_fd(AgentServer *server); /* readable once the server is stopping */
 AgentEngine *agent_server_engine(AgentServer *server); /* transfer full (a reference) */
-/* Runs one scan on a pool thread and waits for it: data/len when fd < 0. FALSE when the queue
- * is full (nothing was scanned). */
+/* Runs one scan on the calling thread once it holds one of MaxThreads scan slots (waiting in
+ * the queue of MaxQueue for one): data/len when fd < 0. FALSE when the queue is full (nothing
+ * was scanned). */
 gboolean agent_server_scan(AgentServer *server, AgentEngine *engine, int fd, const void *data,
                            gsize len, const char *name, AgentScanResult *out);
 void agent_server_request_reload(AgentServer *server);

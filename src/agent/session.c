@@ -73,42 +73,48 @@ static void take_fds(Conn *c, struct msghdr *msg)
         }
 }
 
-/* Waits (until deadline, or the stop eventfd when stoppable) and receives up to cap bytes. */
+/* Receives what is there without waiting: RD_OK/RD_EOF, RD_TIMEOUT meaning "nothing yet". */
+static ReadStatus recv_now(Conn *c, void *dst, gsize cap, gsize *got)
+{
+        char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
+        struct iovec iov = { dst, cap };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+        if (c->is_unix) {
+                msg.msg_control = cbuf;
+                msg.msg_controllen = sizeof(cbuf);
+        }
+        ssize_t r;
+        do
+                r = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+                return errno == EAGAIN || errno == EWOULDBLOCK ? RD_TIMEOUT : RD_ERROR;
+        if (c->is_unix)
+                take_fds(c, &msg);
+        *got = (gsize)r;
+        return r == 0 ? RD_EOF : RD_OK;
+}
+
+/* Receives up to cap bytes: at once when some are there (no poll for a client that already
+ * sent), else waits until deadline, or until the stop eventfd fires when stoppable. */
 static ReadStatus conn_recv(Conn *c, void *dst, gsize cap, gsize *got, gint64 deadline,
                             gboolean stoppable)
 {
         *got = 0;
         for (;;) {
+                ReadStatus rs = recv_now(c, dst, cap, got);
+                if (rs != RD_TIMEOUT)
+                        return rs;
                 gint64 left = deadline - g_get_monotonic_time();
                 if (left <= 0)
                         return RD_TIMEOUT;
                 struct pollfd pfd[2] = { { c->fd, POLLIN, 0 },
                                          { agent_server_stop_fd(c->server), POLLIN, 0 } };
                 int n = poll(pfd, stoppable ? 2 : 1, (int)MIN(left / 1000 + 1, G_MAXINT));
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
+                if (n < 0 && errno != EINTR)
                         return RD_ERROR;
-                if (stoppable && pfd[1].revents)
+                if (n > 0 && stoppable && pfd[1].revents)
                         return RD_STOP;
-                if (n == 0)
-                        continue;
-                char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
-                struct iovec iov = { dst, cap };
-                struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-                if (c->is_unix) {
-                        msg.msg_control = cbuf;
-                        msg.msg_controllen = sizeof(cbuf);
-                }
-                ssize_t r = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
-                if (r < 0 && (errno == EINTR || errno == EAGAIN))
-                        continue;
-                if (r < 0)
-                        return RD_ERROR;
-                if (c->is_unix)
-                        take_fds(c, &msg);
-                *got = (gsize)r;
-                return r == 0 ? RD_EOF : RD_OK;
         }
 }
 
@@ -315,9 +321,8 @@ static gboolean handle_instream(Conn *c)
                 agent_log(AGENT_LOG_WARNING, "instream %s: refused, scan queue full", c->peer);
                 return reply(c, AGENT_REPLY_QUEUE_FULL);
         }
-        g_autofree char *what = g_strdup_printf("instream%s", fd >= 0 ? "(spooled)" : "");
-        log_scan(c, what, len, start, &r);
-        gboolean ok = reply_result(c, "stream", &r);
+        gboolean ok = reply_result(c, "stream", &r); /* the client first, then the log */
+        log_scan(c, fd >= 0 ? "instream(spooled)" : "instream", len, start, &r);
         agent_scan_result_clear(&r);
         return ok;
 }
@@ -364,8 +369,8 @@ static gboolean handle_fildes(Conn *c)
         close(fd);
         if (!queued)
                 return reply(c, AGENT_REPLY_QUEUE_FULL);
-        log_scan(c, "fildes", size, start, &r);
         gboolean ok = reply_result(c, name, &r);
+        log_scan(c, "fildes", size, start, &r);
         agent_scan_result_clear(&r);
         return ok;
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/integration/test-scan-agent.sh — clamftp's own scanner client against clamav-agent, end to
-# end, over the unix socket and over TCP: `clamftp --scanner ADDRESS -c 'scan FILE'` gives OK
-# (exit 0) for a clean file, INFECTED with the signature name (exit 1) for EICAR, EICAR in a zip,
-# EICAR inside a stream large enough to be spooled to disk, and an encrypted zip (the agent never
+# end, over the unix socket (FILDES, after clamftp's probe that the agent flags a file over its
+# limits) and over TCP (INSTREAM): `clamftp --scanner ADDRESS -c 'scan FILE'` gives OK (exit 0) for
+# a clean file, INFECTED with the signature name (exit 1) for EICAR, EICAR in a zip, EICAR 2 MiB
+# into a file (over TCP: a stream the agent spools to disk), and an encrypted zip (the agent never
 # says OK for what it could not scan); with the agent stopped the scan is refused with the reason.
 . "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
@@ -24,7 +25,7 @@ eicar >eicar.com
 mkdir z && cp eicar.com z/readme.com && zip -q -r eicar.zip z && rm -rf z
 { eicar; head -c 4000 /dev/zero | tr '\0' A; } >plain.txt
 zip -q -P secret encrypted.zip plain.txt
-# over StreamMemoryMax (1M below): the agent spools these to an unlinked file before scanning
+# over StreamMemoryMax (1M below): as INSTREAM the agent spools them to an unlinked file
 head -c $((3 * 1024 * 1024)) /dev/urandom >big-clean.bin
 { head -c $((2 * 1024 * 1024)) /dev/urandom; eicar; head -c 1000 /dev/urandom; } >big-eicar.bin
 SIG='Clamftp\.Test\.EICAR\.[A-Z]+(\.UNOFFICIAL)?'
@@ -58,10 +59,10 @@ scan_cases() {
                 cf_says 'encrypted\.zip: INFECTED \(Heuristics\.Encrypted\.'
 
         cf_run -c 'scan big-clean.bin'
-        cf_expect "$t: scan of a 3 MiB clean file (spooled by the agent): OK, exit 0" \
+        cf_expect "$t: scan of a 3 MiB clean file: OK, exit 0" \
                 eval 'cf_rc_is 0 && cf_stdout_has "^big-clean\.bin: OK"'
         cf_run -c 'scan big-eicar.bin'
-        cf_expect "$t: scan of EICAR 2 MiB into a file (spooled): INFECTED, exit 1" \
+        cf_expect "$t: scan of EICAR 2 MiB into a file: INFECTED, exit 1" \
                 eval 'cf_rc_is 1 && cf_says "big-eicar\.bin: INFECTED \($SIG\)"'
 
         cf_run -c 'scan clean.txt eicar.com'
@@ -69,21 +70,38 @@ scan_cases() {
                 eval 'cf_rc_is 1 && cf_stdout_has "^clean\.txt: OK" && cf_says "eicar\.com: INFECTED"'
 }
 
+# scans of the files (not clamftp's FILDES probe, a sparse 4 GiB file) over the unix socket
+file_scans() {
+        grep -E 'scan (instream(\(spooled\))?|fildes) peer=local ' "$AGENT_LOG" |
+                grep -vc ' bytes=4294967296 '
+}
 CF_SCANNER=$AGENT_ADDRESS
-before=$(grep -cE 'scan instream(\(spooled\))? peer=local ' "$AGENT_LOG")
+before=$(file_scans)
 scan_cases unix
-after=$(grep -cE 'scan instream(\(spooled\))? peer=local ' "$AGENT_LOG")
-# 8 files in 7 runs: each one reached the agent and was logged with its verdict
-if [ $((after - before)) -eq 8 ]; then
+# 8 files in 7 runs: each one reached the agent and was logged with its verdict (the agent
+# answers first and logs then, so the last line may come a moment after clamftp exits)
+logged() { [ $(( $(file_scans) - before )) -eq 8 ]; }
+if wait_until 5 logged; then
         tap_ok "unix: the agent logged one scan per file (8)"
 else
-        tap_not_ok "unix: the agent logged $((after - before)) scans, expected 8"
+        tap_not_ok "unix: the agent logged $(( $(file_scans) - before )) scans, expected 8"
         tail -n 12 "$AGENT_LOG" | tap_diag
+fi
+# clamftp trusts FILDES only from a scanner that flags a file over its limits: its probe (a sparse
+# 4 GiB descriptor) must get the MaxFileSize alert, never OK
+if grep -q 'scan fildes peer=local bytes=4294967296 .*FOUND signature=Heuristics\.Limits\.Exceeded\.MaxFileSize' \
+        "$AGENT_LOG"; then
+        tap_ok "unix: clamftp's FILDES probe (4 GiB) is flagged MaxFileSize, so FILDES is used"
+        tap_check "unix: the files went by FILDES (the agent read clamftp's snapshot descriptor)" \
+                grep -qE 'scan fildes peer=local bytes=[0-9]+ .*FOUND signature=Clamftp\.Test\.EICAR' "$AGENT_LOG"
+else
+        tap_skip "unix: clamftp's FILDES probe flagged MaxFileSize" "this clamftp does not probe FILDES"
+        tap_skip "unix: the files went by FILDES" "this clamftp sends INSTREAM only"
 fi
 
 CF_SCANNER=$AGENT_TCP_ADDRESS
 scan_cases tcp
-if grep -q 'scan instream peer=127\.0\.0\.1@[0-9]* .* FOUND signature=Clamftp\.Test\.EICAR' \
+if wait_until 5 grep -q 'scan instream peer=127\.0\.0\.1@[0-9]* .* FOUND signature=Clamftp\.Test\.EICAR' \
         "$AGENT_LOG"; then
         tap_ok "tcp: the agent logged the scans with the TCP peer"
 else
