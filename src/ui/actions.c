@@ -5,12 +5,18 @@
 #include "ui/app.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
+#include "ui/queueview.h"
+#include "core/cmd.h"
 #include "core/worker.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define ACTION(fn) static gboolean fn(UiApp *app, int argc, char **argv, GError **error)
 
-ACTION(act_copy) { return ui_jobs_copy(app, error); }
+ACTION(act_copy) { return ui_transfers_copy(app, FALSE, error); }
+ACTION(act_move) { return ui_transfers_copy(app, TRUE, error); }
+ACTION(act_transfer) { return ui_transfers_typed(app, argc, argv, error); }
+ACTION(act_scan) { return ui_jobs_scan(app, error); }
 ACTION(act_rename) { return ui_jobs_rename(app, error); }
 ACTION(act_mkdir) { return ui_jobs_mkdir(app, error); }
 ACTION(act_delete) { return ui_jobs_delete(app, error); }
@@ -81,17 +87,99 @@ ACTION(act_command_line)
         return TRUE;
 }
 
+/* cancel: the running transfer (or command); cancel N: job N of the queue; cancel all. */
 ACTION(act_cancel)
 {
-        core_worker_cancel(app->ctx->worker);
+        CoreWorker *worker = app->ctx->worker;
+        if (argc > 1 && strcmp(argv[1], "all") == 0) {
+                core_queue_cancel_all(app->queue, worker);
+                ui_app_say(app, CORE_MSG_INFO, "%s", _("Cancelling every transfer not finished…"));
+                return TRUE;
+        }
+        if (argc > 1) {
+                char *end = NULL;
+                guint64 id = g_ascii_strtoull(argv[1], &end, 10);
+                if (!end || *end || id == 0 || id > G_MAXUINT ||
+                    !core_queue_cancel(app->queue, (guint)id, worker)) {
+                        g_set_error(error, UI_ERROR, UI_ERROR_USAGE,
+                                    _("No unfinished job %s in the queue (see F9)."), argv[1]);
+                        return FALSE;
+                }
+                ui_app_say(app, CORE_MSG_INFO, _("Cancelling job %s…"), argv[1]);
+                return TRUE;
+        }
+        guint active = core_queue_active(app->queue);
+        if (!active || !core_queue_cancel(app->queue, active, worker))
+                core_worker_cancel(worker); /* a command outside the queue (ls, a stalled cd) */
         ui_app_say(app, CORE_MSG_INFO, "%s", _("Cancelling the running transfer…"));
+        return TRUE;
+}
+
+ACTION(act_queue)
+{
+        app->queue_view = !app->queue_view;
+        return TRUE;
+}
+
+ACTION(act_queue_clear)
+{
+        core_queue_remove_finished(app->queue);
+        return TRUE;
+}
+
+ACTION(act_messages)
+{
+        app->log_view = TRUE;
+        app->log_top = G_MAXINT;
+        return TRUE;
+}
+
+ACTION(act_filter)
+{
+        UiPane *pane = ui_app_active_pane(app);
+        if (argc > 1) {
+                ui_pane_set_filter(pane, argv[1]);
+                return TRUE;
+        }
+        app->filter_active = TRUE;
+        g_free(app->filter_before);
+        app->filter_before = g_strdup(pane->filter);
+        ui_cmdline_clear(&app->filter_line);
+        ui_cmdline_init(&app->filter_line, NULL); /* typing starts a new filter; Esc restores */
+        return TRUE;
+}
+
+ACTION(act_sort)
+{
+        UiPane *pane = ui_app_active_pane(app);
+        UiSortKey key = (pane->sort + 1) % (UI_SORT_TIME + 1);
+        if (argc > 1 && !ui_sort_key_parse(argv[1], &key)) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Sort by name, size or time, not %s."), argv[1]);
+                return FALSE;
+        }
+        ui_pane_set_sort(pane, key);
+        return TRUE;
+}
+
+/* Dot files are shown or hidden in both panes at once. */
+ACTION(act_dotfiles)
+{
+        gboolean show = app->panes[0]->hide_dotfiles;
+        if (argc > 1 && !core_cmd_parse_switch(argv[1], &show)) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Use on or off, not %s."), argv[1]);
+                return FALSE;
+        }
+        ui_pane_set_hide_dotfiles(app->panes[0], !show);
+        ui_pane_set_hide_dotfiles(app->panes[1], !show);
         return TRUE;
 }
 
 ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
 
+#define MANY G_MAXINT
+
 static const UiAction actions[] = {
-        { "cancel", 0, 0, "cancel", N_("cancel the running transfer"), act_cancel },
+        { "cancel", 0, 1, "cancel [job|all]", N_("cancel the running transfer, a job of the queue, or all"), act_cancel },
         { "command-line", 0, 1, "command-line [text]", N_("open the : command line"), act_command_line },
         { "copy", 0, 0, "copy", N_("copy the selection to the other pane (upload through the scanner, or download)"), act_copy },
         { "cursor-down", 0, 0, "cursor-down", N_("move down"), act_down },
@@ -99,27 +187,43 @@ static const UiAction actions[] = {
         { "cursor-home", 0, 0, "cursor-home", N_("go to the first entry"), act_home },
         { "cursor-up", 0, 0, "cursor-up", N_("move up"), act_up },
         { "delete", 0, 0, "delete", N_("delete the selection (asks first)"), act_delete },
+        { "dotfiles", 0, 1, "dotfiles [on|off]", N_("show or hide names starting with a dot, in both panes"), act_dotfiles },
         { "dump-screen", 1, 1, "dump-screen <file>", N_("write the screen as text to a file"), act_dump_screen },
         { "enter", 0, 0, "enter", N_("enter the directory under the cursor"), act_enter },
+        { "filter", 0, 1, "filter [text]", N_("show only names containing the text (or matching * ? [...]); empty: all"), act_filter },
+        { "get", 1, 2, "get <remote-file> [local]", N_("download a file, as a job of the queue"), act_transfer },
         { "help", 0, 0, "help", N_("show keys and commands"), act_help },
         { "invert", 0, 0, "invert", N_("invert the selection"), act_invert },
+        { "messages", 0, 0, "messages", N_("show older messages (the message log)"), act_messages },
+        { "mget", 1, MANY, "mget <name|pattern>... [local-directory]", N_("download names and patterns, one job per file"), act_transfer },
         { "mkdir", 0, 0, "mkdir", N_("make a directory in the active pane"), act_mkdir },
+        { "move", 0, 0, "move", N_("copy the selection to the other pane, then delete each file that arrived"), act_move },
+        { "mput", 1, MANY, "mput <file|pattern>...", N_("scan and upload files and patterns, one job per file"), act_transfer },
         { "page-down", 0, 0, "page-down", N_("move one page down"), act_page_down },
         { "page-up", 0, 0, "page-up", N_("move one page up"), act_page_up },
         { "parent", 0, 0, "parent", N_("go to the parent directory"), act_parent },
+        { "put", 1, 2, "put <local-file> [remote-path]", N_("scan and upload a file, as a job of the queue"), act_transfer },
+        { "queue", 0, 0, "queue", N_("show or hide the transfer queue"), act_queue },
+        { "queue-clear", 0, 0, "queue-clear", N_("remove finished jobs from the queue"), act_queue_clear },
         { "quit", 0, 0, "quit", N_("leave clamftp"), act_quit },
         { "refresh", 0, 0, "refresh", N_("read both panes again"), act_refresh },
         { "rename", 0, 0, "rename", N_("rename the entry under the cursor"), act_rename },
+        { "scan", 0, 0, "scan", N_("scan the selected local files (or the one under the cursor) without uploading"), act_scan },
         { "select", 0, 0, "select", N_("select or unselect the entry, then move down"), act_select },
+        { "sort", 0, 1, "sort [name|size|time]", N_("sort the active pane (no word: the next order)"), act_sort },
         { "switch-pane", 0, 0, "switch-pane", N_("make the other pane active"), act_switch },
 };
 
 static const UiBinding bindings[] = {
         { UI_KEY_F(1), "help" },
+        { UI_KEY_F(2), "scan" },
+        { UI_KEY_F(3), "messages" },
         { UI_KEY_F(5), "copy" },
         { UI_KEY_F(6), "rename" },
+        { UI_KEY_SHIFT_F(6), "move" },
         { UI_KEY_F(7), "mkdir" },
         { UI_KEY_F(8), "delete" },
+        { UI_KEY_F(9), "queue" },
         { UI_KEY_F(10), "quit" },
         { UI_KEY_TAB, "switch-pane" },
         { UI_KEY_UP, "cursor-up" },
@@ -135,6 +239,9 @@ static const UiBinding bindings[] = {
         { ' ', "select" },
         { '*', "invert" },
         { ':', "command-line" },
+        { '/', "filter" },
+        { 's', "sort" },
+        { '.', "dotfiles" },
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
 };

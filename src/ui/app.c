@@ -1,10 +1,12 @@
-/* ui/app.c — the UI thread: the event loop (keys and the bridge's events), what a key means in
- * each mode (panes, command line, dialog, help), and ui_main().
- * Owns: the UiApp state and its life. Must not: do network or scanner work (the command thread
- * does), or call curses except through ui/display. */
+/* ui/app.c — the UI thread: the event loop (keys and the bridge's events), running typed lines,
+ * and ui_main(). What a key means in each mode is in modes.c.
+ * Owns: the UiApp state and its life, the history file's load and save. Must not: do network or
+ * scanner work (the command thread does), or call curses except through ui/display. */
 #include "ui/app.h"
 #include "ui/actions.h"
 #include "ui/display.h"
+#include "ui/history.h"
+#include "ui/queueview.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
@@ -16,7 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MESSAGES_MAX 200
+#define MESSAGES_MAX 1000 /* the scroll-back of the message log */
+#define BUSY_REFRESH_MS 250 /* how often rates and ETAs are redrawn while a transfer runs */
 
 G_DEFINE_QUARK(clamftp-ui-error-quark, ui_error)
 
@@ -76,11 +79,22 @@ gboolean ui_app_dump_screen(UiApp *app, const char *path, GError **error)
         return g_file_set_contents(path, dump, -1, error);
 }
 
+/* The TUI action a typed name means: by its own name, or by the core command the name (an
+ * alias or a unique prefix: `send`, `mg`) stands for. */
+static const UiAction *find_action(const char *name, int n_args)
+{
+        const UiAction *action = ui_action_find(name, n_args);
+        if (action)
+                return action;
+        const CoreCmd *cmd = core_cmd_lookup(name, NULL);
+        return cmd ? ui_action_find(cmd->name, n_args) : NULL;
+}
+
 /* One command: a TUI action when one takes these arguments, else the core command. */
 static void run_argv(UiApp *app, char **argv)
 {
         int n_args = (int)g_strv_length(argv) - 1;
-        const UiAction *action = ui_action_find(argv[0], n_args);
+        const UiAction *action = find_action(argv[0], n_args);
         if (!action) {
                 ui_commander_run_argv(app->commander, argv);
                 return;
@@ -107,105 +121,6 @@ void ui_app_run_line(UiApp *app, const char *line)
                 if (argv[0])
                         run_argv(app, argv);
         }
-}
-
-/* ---- keys ---------------------------------------------------------------------------- */
-
-static void close_dialog(UiApp *app)
-{
-        app->dialog_active = FALSE;
-        g_clear_pointer(&app->dialog_label, g_free);
-        ui_cmdline_clear(&app->dialog_field);
-}
-
-static void key_dialog(UiApp *app, UiKey key)
-{
-        if (app->dialog_question) {
-                static const struct { UiKey key; CoreAnswer answer; } answers[] = {
-                        { 'y', CORE_ANSWER_YES }, { 'n', CORE_ANSWER_NO }, { 'a', CORE_ANSWER_ALL },
-                        { 'q', CORE_ANSWER_QUIT }, { UI_KEY_ESCAPE, CORE_ANSWER_QUIT },
-                        { 'Y', CORE_ANSWER_YES }, { 'N', CORE_ANSWER_NO },
-                };
-                for (gsize i = 0; i < G_N_ELEMENTS(answers); i++) {
-                        if (answers[i].key == key) {
-                                ui_bridge_answer(app->bridge, NULL, answers[i].answer);
-                                close_dialog(app);
-                                return;
-                        }
-                }
-                return;
-        }
-        if (key == UI_KEY_ENTER) {
-                ui_bridge_answer(app->bridge, app->dialog_field.text->str, CORE_ANSWER_YES);
-                close_dialog(app);
-        } else if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c')) {
-                ui_bridge_answer(app->bridge, NULL, CORE_ANSWER_QUIT);
-                close_dialog(app);
-        } else if (key != UI_KEY_UP && key != UI_KEY_DOWN) {
-                ui_cmdline_key(&app->dialog_field, key);
-        }
-}
-
-static void key_cmdline(UiApp *app, UiKey key)
-{
-        if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c') ||
-            (key == UI_KEY_BACKSPACE && app->cmdline.text->len == 0)) {
-                app->cmdline_active = FALSE;
-                return;
-        }
-        if (key != UI_KEY_ENTER) {
-                ui_cmdline_key(&app->cmdline, key);
-                return;
-        }
-        g_autofree char *line = g_strdup(app->cmdline.text->str);
-        app->cmdline_active = FALSE;
-        ui_cmdline_history_add(app->history, line);
-        ui_app_run_line(app, line);
-}
-
-static void key_help(UiApp *app, UiKey key)
-{
-        switch (key) {
-        case UI_KEY_UP: app->help_top--; break;
-        case UI_KEY_DOWN: app->help_top++; break;
-        case UI_KEY_PPAGE: app->help_top -= app->height - 2; break;
-        case UI_KEY_NPAGE: case ' ': app->help_top += app->height - 2; break;
-        case UI_KEY_ESCAPE: case 'q': case UI_KEY_F(1): case UI_KEY_F(10): case UI_KEY_ENTER:
-                app->help_active = FALSE;
-                break;
-        default: break;
-        }
-}
-
-static void key_panes(UiApp *app, UiKey key)
-{
-        if (app->esc_pending) {
-                app->esc_pending = FALSE;
-                UiKey fkey = ui_keymap_esc_digit(key);
-                if (fkey != UI_KEY_NONE)
-                        key = fkey;
-        }
-        if (key == UI_KEY_ESCAPE) {
-                app->esc_pending = TRUE;
-                return;
-        }
-        const char *command = ui_keymap_lookup(key);
-        if (command)
-                ui_app_run_line(app, command);
-}
-
-static void handle_key(UiApp *app, UiKey key)
-{
-        if (key == UI_KEY_RESIZE || key == UI_KEY_NONE)
-                return;
-        if (app->dialog_active)
-                key_dialog(app, key);
-        else if (app->help_active)
-                key_help(app, key);
-        else if (app->cmdline_active)
-                key_cmdline(app, key);
-        else
-                key_panes(app, key);
 }
 
 /* ---- events from the other threads ---------------------------------------------------- */
@@ -253,20 +168,6 @@ static void apply_result(UiApp *app, UiJobResult *result)
                 app->running = FALSE;
 }
 
-static void open_dialog(UiApp *app)
-{
-        const UiRequest *request = ui_bridge_request(app->bridge);
-        if (!request)
-                return;
-        app->dialog_active = TRUE;
-        app->dialog_question = request->is_question;
-        app->dialog_secret = request->secret;
-        set_str(&app->dialog_label, request->label);
-        ui_cmdline_clear(&app->dialog_field);
-        ui_cmdline_init(&app->dialog_field, NULL);
-        app->cmdline_active = FALSE;
-}
-
 static void take_events(UiApp *app)
 {
         UiEvent *event;
@@ -276,7 +177,7 @@ static void take_events(UiApp *app)
                         add_message(app, event->kind, event->text);
                         break;
                 case UI_EVENT_REQUEST:
-                        open_dialog(app);
+                        ui_app_open_dialog(app);
                         break;
                 case UI_EVENT_JOB_DONE:
                         apply_result(app, event->payload);
@@ -302,15 +203,27 @@ static void resize_canvas(UiApp *app, int width, int height)
         app->canvas = ui_canvas_new(width, height);
 }
 
-static void wait_readable(int fd_a, int fd_b)
+static void wait_readable(int fd_a, int fd_b, int timeout_ms)
 {
         struct pollfd fds[2] = { { .fd = fd_a, .events = POLLIN }, { .fd = fd_b, .events = POLLIN } };
-        while (poll(fds, fd_b >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
+        while (poll(fds, fd_b >= 0 ? 2 : 1, timeout_ms) < 0 && errno == EINTR)
                 return; /* a signal (SIGWINCH): curses reports the resize as a key */
+}
+
+/* CLAMFTP_KEY_LOG: one line per screen update that answered keys: how many keys, and the
+ * microseconds from reading the first of them to the screen written. */
+static void log_key_cost(UiApp *app, int keys, gint64 since)
+{
+        if (!app->key_log || keys == 0)
+                return;
+        fprintf(app->key_log, "%d %" G_GINT64_FORMAT "\n", keys, g_get_monotonic_time() - since);
+        fflush(app->key_log);
 }
 
 static void run_terminal(UiApp *app)
 {
+        int keys = 0;
+        gint64 first_key = 0;
         while (app->running) {
                 take_events(app);
                 int width, height;
@@ -319,14 +232,17 @@ static void run_terminal(UiApp *app)
                 int x, y;
                 ui_screen_draw(app, &x, &y);
                 ui_display_show(app->canvas, x, y);
+                log_key_cost(app, keys, first_key);
+                keys = 0;
                 UiKey key;
-                gboolean any = FALSE;
                 while (app->running && ui_display_read_key(&key)) {
-                        handle_key(app, key);
-                        any = TRUE;
+                        if (keys++ == 0)
+                                first_key = g_get_monotonic_time();
+                        ui_app_handle_key(app, key);
                 }
-                if (!any && app->running)
-                        wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO);
+                if (keys == 0 && app->running)
+                        wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO,
+                                      ui_queue_busy(app->queue) ? BUSY_REFRESH_MS : -1);
         }
 }
 
@@ -347,7 +263,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiScript, script_free)
 static void script_step(UiApp *app, UiScript *script, UiKey key)
 {
         if (key >= 0) {
-                handle_key(app, key);
+                ui_app_handle_key(app, key);
                 return;
         }
         g_autoptr(GError) error = NULL;
@@ -364,7 +280,7 @@ static void run_script(UiApp *app, UiScript *script)
                 take_events(app);
                 gboolean ready = app->dialog_active || ui_commander_pending(app->commander) == 0;
                 if (!ready) {
-                        wait_readable(ui_bridge_fd(app->bridge), -1);
+                        wait_readable(ui_bridge_fd(app->bridge), -1, -1);
                         continue;
                 }
                 if (next >= script->keys->len)
@@ -407,19 +323,40 @@ static UiApp *app_new(void)
         app->panes[UI_PANE_LOCAL] = ui_pane_new(FALSE);
         app->panes[UI_PANE_REMOTE] = ui_pane_new(TRUE);
         ui_pane_set_placeholder(app->panes[UI_PANE_REMOTE], _("Not connected: type :open <host> [port]"));
+        app->queue = core_queue_new();
+        core_queue_set_notify(app->queue, ui_bridge_queue_changed, app->bridge);
         app->messages = g_ptr_array_new_with_free_func(message_free);
         app->history = g_ptr_array_new_with_free_func(g_free);
         ui_cmdline_init(&app->cmdline, app->history);
         ui_cmdline_init(&app->dialog_field, NULL);
+        ui_cmdline_init(&app->filter_line, NULL);
         app->running = TRUE;
         return app;
+}
+
+static void load_history(UiApp *app)
+{
+        app->history_path = ui_history_path();
+        g_autoptr(GError) error = NULL;
+        if (!ui_history_load(app->history, app->history_path, &error))
+                ui_app_say(app, CORE_MSG_WARNING, _("The command history could not be read: %s"), error->message);
+}
+
+static void save_history(UiApp *app)
+{
+        g_autoptr(GError) error = NULL;
+        if (app->history_path && !ui_history_save(app->history, app->history_path, &error))
+                g_printerr(_("clamftp: the command history could not be written: %s\n"), error->message);
 }
 
 static void app_free(UiApp *app)
 {
         ui_bridge_shutdown(app->bridge);        /* a waiting question is answered "quit" */
+        core_queue_cancel_all(app->queue, NULL); /* no job starts any more */
         core_worker_cancel(app->ctx->worker);   /* a running transfer stops */
         ui_commander_free(app->commander);
+        core_queue_set_notify(app->queue, NULL, NULL);
+        core_queue_free(app->queue);
         core_context_free(app->ctx);
         ui_bridge_free(app->bridge);
         ui_pane_free(app->panes[0]);
@@ -427,8 +364,12 @@ static void app_free(UiApp *app)
         g_ptr_array_unref(app->messages);
         g_ptr_array_unref(app->history);
         ui_cmdline_clear(&app->cmdline);
-        ui_cmdline_clear(&app->dialog_field);
-        g_free(app->dialog_label);
+        ui_app_close_dialog(app);
+        ui_cmdline_clear(&app->filter_line);
+        g_free(app->filter_before);
+        g_free(app->history_path);
+        if (app->key_log)
+                fclose(app->key_log);
         g_free(app->host);
         g_free(app->user);
         g_free(app->last_verdict);
@@ -461,6 +402,7 @@ static void open_url_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 
 static int finish(UiApp *app)
 {
+        save_history(app);
         int status = core_exit_status(app->ctx);
         app_free(app);
         return status;
@@ -477,6 +419,10 @@ int ui_main(const CoreOptions *opts)
                 return CORE_EXIT_FAILURE;
         }
         app->commander = ui_commander_new(app->ctx, app->bridge);
+        load_history(app);
+        const char *key_log = g_getenv("CLAMFTP_KEY_LOG");
+        if (key_log && *key_log)
+                app->key_log = fopen(key_log, "a");
         ui_app_reload_local(app);
         if (opts->url)
                 ui_commander_run_func(app->commander, open_url_job, (gpointer)opts, NULL, TRUE);

@@ -1,10 +1,12 @@
 /* ui/app.h — private to src/ui: the state of the running interface, shared by the event loop
- * (app.c), the actions (actions.c), the file operations sent to the command thread (jobs.c)
- * and the screen layout (screen.c).
+ * (app.c, keys in modes.c), the actions (actions.c), the file operations sent to the command
+ * thread (jobs.c, transfers.c) and the screen layout (screen.c, queueview.c).
  * Must not: be used by other threads; every field belongs to the UI thread. */
 #pragma once
 #include <glib.h>
+#include <stdio.h>
 #include "core/context.h"
+#include "core/queue.h"
 #include "ui/bridge.h"
 #include "ui/canvas.h"
 #include "ui/cmdline.h"
@@ -27,16 +29,30 @@ typedef struct UiApp {
         UiPaneSide active;
         gboolean running;
 
+        CoreQueue *queue;          /* every transfer asked for, as jobs */
+        gboolean queue_view;       /* the queue view is open */
+        int queue_cursor;          /* its selected row */
+        int queue_top;
+
         GPtrArray *messages;       /* UiMessage*, newest last, bounded */
-        GPtrArray *history;        /* command-line history */
+        gboolean log_view;         /* the message log (scroll-back) is open */
+        int log_top;               /* its first row; G_MAXINT: the end */
+        GPtrArray *history;        /* command-line history, kept in history_path */
+        char *history_path;
         UiCmdline cmdline;
         gboolean cmdline_active;
 
-        gboolean dialog_active;    /* answering a question or prompt of the command thread */
+        gboolean filter_active;    /* typing a quick filter after `/` */
+        UiCmdline filter_line;
+        char *filter_before;       /* the filter Esc goes back to */
+
+        gboolean dialog_active;    /* answering a question, choice or prompt of the command thread */
         gboolean dialog_question;
         gboolean dialog_secret;
         char *dialog_label;
         UiCmdline dialog_field;
+        UiChoice *dialog_choices;  /* a choice's answers (copies), or NULL */
+        guint dialog_n_choices;
 
         gboolean help_active;
         int help_top;
@@ -54,6 +70,7 @@ typedef struct UiApp {
         UiCanvas *canvas;
         gboolean headless;
         gboolean color;
+        FILE *key_log;             /* CLAMFTP_KEY_LOG: microseconds from reading keys to the screen shown */
 } UiApp;
 
 /* app.c */
@@ -72,8 +89,18 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y);
 /* The help text (keys and commands), one line per element. transfer full */
 GPtrArray *ui_screen_help_lines(void);
 
+/* modes.c: what a key does in each mode (dialog, help, log, queue view, command line, quick
+ * filter, panes). */
+void ui_app_handle_key(UiApp *app, UiKey key);
+void ui_app_open_dialog(UiApp *app);
+void ui_app_close_dialog(UiApp *app);
+
+/* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
+gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);
+gboolean ui_transfers_typed(UiApp *app, int argc, char **argv, GError **error);
+
 /* jobs.c: file operations on the active pane, run on the command thread. */
-gboolean ui_jobs_copy(UiApp *app, GError **error);
+gboolean ui_jobs_scan(UiApp *app, GError **error);
 gboolean ui_jobs_mkdir(UiApp *app, GError **error);
 gboolean ui_jobs_delete(UiApp *app, GError **error);
 gboolean ui_jobs_rename(UiApp *app, GError **error);

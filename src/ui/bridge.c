@@ -18,10 +18,12 @@ struct UiBridge {
         guint64 progress_done;
         gint64 progress_total;
         gboolean progress_posted;  /* a PROGRESS event is queued and not yet taken */
+        gint64 progress_post_time; /* when the last one was posted (monotonic µs) */
         UiRequest *request;        /* the pending one, or NULL */
         gboolean answered;
         char *answer_text;
         CoreAnswer answer;
+        int choice;
         gboolean shut;
 };
 
@@ -60,6 +62,21 @@ static void fe_message(CoreMsgKind kind, const char *text, gpointer data)
         post_simple(data, UI_EVENT_MESSAGE, kind, text);
 }
 
+/* With the lock held: TRUE when a PROGRESS event should be posted now. One queued event at a
+ * time, and bytes-only changes at most every UI_BRIDGE_PROGRESS_MS: a fast transfer can neither
+ * flood the queue nor keep the UI thread redrawing. */
+static gboolean progress_due(UiBridge *bridge, gboolean bytes_only)
+{
+        if (bridge->progress_posted)
+                return FALSE;
+        gint64 now = g_get_monotonic_time();
+        if (bytes_only && now - bridge->progress_post_time < UI_BRIDGE_PROGRESS_MS * 1000)
+                return FALSE;
+        bridge->progress_posted = TRUE;
+        bridge->progress_post_time = now;
+        return TRUE;
+}
+
 static void fe_progress(const char *name, guint64 done, gint64 total, gpointer data)
 {
         UiBridge *bridge = data;
@@ -68,10 +85,19 @@ static void fe_progress(const char *name, guint64 done, gint64 total, gpointer d
         bridge->progress_name = g_strdup(name);
         bridge->progress_done = done;
         bridge->progress_total = total;
-        gboolean post = !bridge->progress_posted;
-        bridge->progress_posted = TRUE;
+        gboolean post = progress_due(bridge, TRUE);
         g_mutex_unlock(&bridge->lock);
-        if (post) /* one queued event at a time: a fast transfer cannot flood the queue */
+        if (post)
+                post_simple(bridge, UI_EVENT_PROGRESS, CORE_MSG_INFO, NULL);
+}
+
+void ui_bridge_queue_changed(gboolean progress_only, gpointer data)
+{
+        UiBridge *bridge = data;
+        g_mutex_lock(&bridge->lock);
+        gboolean post = progress_due(bridge, progress_only);
+        g_mutex_unlock(&bridge->lock);
+        if (post)
                 post_simple(bridge, UI_EVENT_PROGRESS, CORE_MSG_INFO, NULL);
 }
 
@@ -101,14 +127,32 @@ static CoreAnswer fe_ask(const char *question, gpointer data)
         return answer;
 }
 
-static char *fe_prompt(const char *label, gboolean secret, gpointer data)
+static char *ask_text(UiBridge *bridge, const char *label, gboolean secret, const char *initial)
 {
-        UiBridge *bridge = data;
-        UiRequest request = { .label = (char *)label, .secret = secret };
+        UiRequest request = { .label = (char *)label, .secret = secret, .initial = initial };
         wait_answer(bridge, &request);
         char *text = bridge->answered && !bridge->shut ? g_steal_pointer(&bridge->answer_text) : NULL;
         g_mutex_unlock(&bridge->lock);
         return text;
+}
+
+static char *fe_prompt(const char *label, gboolean secret, gpointer data)
+{
+        return ask_text(data, label, secret, NULL);
+}
+
+char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial)
+{
+        return ask_text(bridge, label, FALSE, initial);
+}
+
+int ui_bridge_choose(UiBridge *bridge, const char *label, const UiChoice *choices, guint n_choices)
+{
+        UiRequest request = { .label = (char *)label, .choices = choices, .n_choices = n_choices };
+        wait_answer(bridge, &request);
+        int choice = bridge->answered && !bridge->shut ? bridge->choice : -1;
+        g_mutex_unlock(&bridge->lock);
+        return choice;
 }
 
 UiBridge *ui_bridge_new(void)
@@ -205,6 +249,17 @@ void ui_bridge_answer(UiBridge *bridge, const char *text, CoreAnswer answer)
                 g_free(bridge->answer_text);
                 bridge->answer_text = g_strdup(text);
                 bridge->answer = answer;
+                bridge->answered = TRUE;
+                g_cond_broadcast(&bridge->answered_cond);
+        }
+        g_mutex_unlock(&bridge->lock);
+}
+
+void ui_bridge_answer_choice(UiBridge *bridge, int index)
+{
+        g_mutex_lock(&bridge->lock);
+        if (bridge->request && !bridge->answered) {
+                bridge->choice = index;
                 bridge->answered = TRUE;
                 g_cond_broadcast(&bridge->answered_cond);
         }

@@ -1,10 +1,12 @@
 /* ui/bridge.h — how the other threads reach the UI thread: the TUI's CoreFrontend.
- * Owns: the event queue and its wake-up eventfd; messages and progress posted from any thread;
- * questions and prompts that block the command thread until the UI thread answers.
+ * Owns: the event queue and its wake-up eventfd; messages, progress and queue changes posted
+ * from any thread (progress at most every UI_BRIDGE_PROGRESS_MS); questions, choices and prompts
+ * that block the command thread until the UI thread answers.
  * Must not: call curses or touch the screen model (the UI thread does, when it takes events). */
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "ui/keys.h"
 
 typedef enum {
         UI_EVENT_MESSAGE,   /* kind, text */
@@ -22,12 +24,24 @@ typedef struct {
 void ui_event_free(UiEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiEvent, ui_event_free)
 
+/* One answer of a choice: its key and what it does ("overwrite all"). */
+typedef struct {
+        UiKey key;
+        const char *label;
+} UiChoice;
+
 /* What a blocked command thread asks. */
 typedef struct {
-        gboolean is_question;  /* yes/no/all/quit; else a line of text */
+        gboolean is_question;  /* yes/no/all/quit; else a line of text (or a choice) */
         char *label;
         gboolean secret;       /* for prompts: do not show what is typed */
+        const char *initial;   /* for prompts: the text to start from, or NULL */
+        const UiChoice *choices; /* a choice: one of these keys (Esc cancels) */
+        guint n_choices;
 } UiRequest;
+
+/* Redraws for bytes moved are limited to one per this many milliseconds. */
+#define UI_BRIDGE_PROGRESS_MS 50
 
 typedef struct UiBridge UiBridge;
 
@@ -49,5 +63,14 @@ void ui_bridge_progress_clear(UiBridge *bridge);
 const UiRequest *ui_bridge_request(UiBridge *bridge);
 /* Answers the pending request: text (NULL = cancelled) for prompts, answer for questions. */
 void ui_bridge_answer(UiBridge *bridge, const char *text, CoreAnswer answer);
+/* Answers a pending choice with the index chosen (-1: cancelled). */
+void ui_bridge_answer_choice(UiBridge *bridge, int index);
+/* From the command thread: asks and waits. Returns the index of the choice taken, -1 when
+ * cancelled or quitting. */
+int ui_bridge_choose(UiBridge *bridge, const char *label, const UiChoice *choices, guint n_choices);
+/* From the command thread: a prompt that starts from `initial`. NULL: cancelled. transfer full */
+char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial);
+/* A CoreQueueNotify (data: the bridge): wakes the UI thread to redraw the queue. */
+void ui_bridge_queue_changed(gboolean progress_only, gpointer bridge);
 /* From now on every request is answered "cancelled" at once (quitting). */
 void ui_bridge_shutdown(UiBridge *bridge);

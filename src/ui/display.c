@@ -108,7 +108,7 @@ void ui_display_show(const UiCanvas *canvas, int x, int y)
 
 static UiKey translate(int code)
 {
-        if (code >= KEY_F(1) && code <= KEY_F(12))
+        if (code >= KEY_F(1) && code <= KEY_F(24))
                 return UI_KEY_F(code - KEY_F0);
         switch (code) {
         case KEY_UP: return UI_KEY_UP;

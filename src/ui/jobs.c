@@ -1,6 +1,6 @@
-/* ui/jobs.c — the file operations of the panes (F5 copy, F6 rename, F7 mkdir, F8 delete, entering
- * directories): the UI thread captures what is selected, the command thread does the work
- * through the core (uploads always through core_transfer_put: snapshot, scan, then upload).
+/* ui/jobs.c — the file operations of the panes other than transfers (F2 scan, F6 rename, F7
+ * mkdir, F8 delete, entering directories; F5 is in transfers.c): the UI thread captures what is
+ * selected, the command thread does the work through the core.
  * Must not: call curses from a job, or touch the panes from the command thread (results travel
  * back in UiJobResult). */
 #include "ui/app.h"
@@ -8,7 +8,6 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/safename.h"
-#include "core/transfer.h"
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -76,107 +75,6 @@ static PaneJob *capture(UiApp *app, gboolean need_targets, GError **error)
 static char *local_path(PaneJob *job, const char *name)
 {
         return g_build_filename(job->dir, name, NULL);
-}
-
-static gboolean stops_command(const GError *error)
-{
-        return error && error->domain == FTP_ERROR &&
-               (error->code == FTP_ERROR_CANCELLED || error->code == FTP_ERROR_CLOSED ||
-                error->code == FTP_ERROR_NOT_CONNECTED);
-}
-
-/* Records what the scanner said about `path` in this put, for the mark in the local pane. */
-static void note_verdict(CoreContext *ctx, const char *before, const char *path, UiJobResult *result)
-{
-        const char *verdict = ctx->last_verdict;
-        if (!verdict || g_strcmp0(before, verdict) == 0)
-                return;
-        if (g_str_has_prefix(verdict, "INFECTED ")) {
-                const char *sig = verdict + strlen("INFECTED ");
-                g_autofree char *name = g_strndup(sig, strcspn(sig, " "));
-                ui_job_result_add_refusal(result, path, name);
-        } else if (g_str_has_prefix(verdict, "ERROR ")) {
-                ui_job_result_add_refusal(result, path, _("no verdict from the scanner"));
-        } else {
-                ui_job_result_add_refusal(result, path, NULL); /* clean now: the mark goes */
-        }
-}
-
-static void upload_job(CoreContext *ctx, gpointer data, UiJobResult *result)
-{
-        PaneJob *job = data;
-        for (guint i = 0; i < job->names->len; i++) {
-                const char *name = g_ptr_array_index(job->names, i);
-                g_autofree char *shown = core_name_escape(name);
-                if (is_dir_in(job, name)) {
-                        core_say(ctx, CORE_MSG_WARNING, _("%s is a directory: not uploaded."), shown);
-                        continue;
-                }
-                g_autofree char *path = local_path(job, name);
-                g_autofree char *before = g_strdup(ctx->last_verdict);
-                g_autoptr(GError) error = NULL;
-                gboolean ok = core_transfer_put(ctx, path, NULL, &error);
-                if (error)
-                        core_fail(ctx, error);
-                note_verdict(ctx, before, path, result);
-                if (ok)
-                        set_str(&result->focus_remote, name);
-                if (stops_command(error))
-                        return;
-        }
-}
-
-/* A remote name given to mget must match only itself. transfer full */
-static char *glob_escape(const char *name)
-{
-        GString *out = g_string_new(NULL);
-        for (const char *p = name; *p; p++) {
-                if (strchr("*?[]\\", *p))
-                        g_string_append_c(out, '\\');
-                g_string_append_c(out, *p);
-        }
-        return g_string_free(out, FALSE);
-}
-
-static void download_job(CoreContext *ctx, gpointer data, UiJobResult *result)
-{
-        PaneJob *job = data;
-        for (guint i = 0; i < job->names->len; i++) {
-                const char *name = g_ptr_array_index(job->names, i);
-                g_autoptr(GError) error = NULL;
-                if (is_dir_in(job, name)) {
-                        g_autoptr(GPtrArray) patterns = g_ptr_array_new_with_free_func(g_free);
-                        g_ptr_array_add(patterns, glob_escape(name));
-                        core_transfer_mget(ctx, patterns, job->focus, &error);
-                } else {
-                        core_transfer_get(ctx, name, job->focus, &error);
-                }
-                if (error)
-                        core_fail(ctx, error);
-                if (stops_command(error))
-                        return;
-                set_str(&result->focus_local, name);
-        }
-}
-
-gboolean ui_jobs_copy(UiApp *app, GError **error)
-{
-        UiPane *other = ui_app_other_pane(app);
-        if (!app->connected) {
-                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE,
-                                    _("Not connected: use `:open <host> [port]` first."));
-                return FALSE;
-        }
-        PaneJob *job = capture(app, TRUE, error);
-        if (!job)
-                return FALSE;
-        if (job->remote) {
-                job->focus = g_strdup(other->path); /* the local directory to download into */
-                ui_commander_run_func(app->commander, download_job, job, pane_job_free, FALSE);
-        } else {
-                ui_commander_run_func(app->commander, upload_job, job, pane_job_free, TRUE);
-        }
-        return TRUE;
 }
 
 static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const char *b)
@@ -339,4 +237,53 @@ void ui_jobs_refresh(UiApp *app)
 {
         ui_app_reload_local(app);
         ui_commander_run_func(app->commander, refresh_job, NULL, NULL, TRUE);
+}
+
+/* What `scan` said of one file ("OK x", "INFECTED <signature> x", "ERROR <reason>"), as a mark. */
+static void note_scan(const char *verdict, const char *path, UiJobResult *result)
+{
+        if (g_str_has_prefix(verdict, "INFECTED ")) {
+                const char *sig = verdict + strlen("INFECTED ");
+                g_autofree char *name = g_strndup(sig, strcspn(sig, " "));
+                ui_job_result_add_refusal(result, path, name);
+        } else if (g_str_has_prefix(verdict, "ERROR")) {
+                ui_job_result_add_refusal(result, path, _("no verdict from the scanner"));
+        } else {
+                ui_job_result_add_refusal(result, path, NULL);
+        }
+}
+
+static void scan_job(CoreContext *ctx, gpointer data, UiJobResult *result)
+{
+        PaneJob *job = data;
+        for (guint i = 0; i < job->names->len; i++) {
+                const char *name = g_ptr_array_index(job->names, i);
+                g_autofree char *shown = core_name_escape(name);
+                if (is_dir_in(job, name)) {
+                        core_say(ctx, CORE_MSG_WARNING, _("%s is a directory: not scanned."), shown);
+                        continue;
+                }
+                g_autofree char *path = local_path(job, name);
+                g_autofree char *before = g_strdup(ctx->last_verdict);
+                core_context_set_last_verdict(ctx, NULL);
+                run_core(ctx, "scan", path, NULL);
+                if (ctx->last_verdict)
+                        note_scan(ctx->last_verdict, path, result);
+                else /* no snapshot, no verdict: `status` keeps the last one */
+                        core_context_set_last_verdict(ctx, before);
+        }
+}
+
+gboolean ui_jobs_scan(UiApp *app, GError **error)
+{
+        if (ui_app_active_pane(app)->remote) {
+                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE,
+                                    _("Scanning works on local files: switch to the local pane (Tab), or type :scan <file>."));
+                return FALSE;
+        }
+        PaneJob *job = capture(app, TRUE, error);
+        if (!job)
+                return FALSE;
+        ui_commander_run_func(app->commander, scan_job, job, pane_job_free, FALSE);
+        return TRUE;
 }

@@ -25,7 +25,11 @@ UiKey ui_key_from_name(const char *name)
         }
         if ((name[0] == 'F' || name[0] == 'f') && g_ascii_isdigit(name[1])) {
                 int n = atoi(name + 1);
-                return n >= 1 && n <= 12 ? UI_KEY_F(n) : UI_KEY_NONE;
+                return n >= 1 && n <= 24 ? UI_KEY_F(n) : UI_KEY_NONE;
+        }
+        if (g_ascii_strncasecmp(name, "S-F", 3) == 0 && g_ascii_isdigit(name[3])) {
+                int n = atoi(name + 3);
+                return n >= 1 && n <= 12 ? UI_KEY_SHIFT_F(n) : UI_KEY_NONE;
         }
         if (g_ascii_strncasecmp(name, "C-", 2) == 0 && g_ascii_isalpha(name[2]) && !name[3])
                 return UI_KEY_CTRL(g_ascii_tolower(name[2]));
@@ -40,6 +44,8 @@ char *ui_key_name(UiKey key)
         }
         if (key > UI_KEY_F0 && key <= UI_KEY_F(12))
                 return g_strdup_printf("<F%d>", key - UI_KEY_F0);
+        if (key > UI_KEY_F(12) && key <= UI_KEY_F(24))
+                return g_strdup_printf("<S-F%d>", key - UI_KEY_F(12));
         if (key > 0 && key < 0x20)
                 return g_strdup_printf("<C-%c>", key + 'a' - 1);
         if (key > 0 && key < UI_KEY_SPECIAL) {

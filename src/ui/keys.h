@@ -13,12 +13,14 @@ enum {
         UI_KEY_PPAGE, UI_KEY_NPAGE, UI_KEY_HOME, UI_KEY_END,
         UI_KEY_INSERT, UI_KEY_DELETE, UI_KEY_BACKSPACE, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_BTAB,
         UI_KEY_ESCAPE, UI_KEY_RESIZE,
-        UI_KEY_F0 = UI_KEY_SPECIAL + 0x100, /* UI_KEY_F(n) = UI_KEY_F0 + n, n = 1..12 */
+        UI_KEY_F0 = UI_KEY_SPECIAL + 0x100, /* UI_KEY_F(n) = UI_KEY_F0 + n, n = 1..24 */
 };
 #define UI_KEY_F(n) (UI_KEY_F0 + (n))
+/* Shift+F1..F12, as curses reports them (F13..F24); named "<S-F6>". */
+#define UI_KEY_SHIFT_F(n) UI_KEY_F(12 + (n))
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
 
-/* "<F5>", "<Tab>", "<C-r>", "a", "<Space>", "<lt>" → the key; UI_KEY_NONE if unknown. */
+/* "<F5>", "<S-F6>", "<Tab>", "<C-r>", "a", "<Space>", "<lt>" → the key; UI_KEY_NONE if unknown. */
 UiKey ui_key_from_name(const char *name);
 /* The key's name as ui_key_from_name reads it. transfer full */
 char *ui_key_name(UiKey key);

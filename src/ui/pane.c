@@ -4,6 +4,7 @@
 #include "ui/columns.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
+#include "core/glob.h"
 #include "core/safename.h"
 #include <errno.h>
 #include <string.h>
@@ -32,7 +33,8 @@ UiPane *ui_pane_new(gboolean remote)
 {
         UiPane *pane = g_new0(UiPane, 1);
         pane->remote = remote;
-        pane->entries = g_ptr_array_new_with_free_func(entry_free);
+        pane->all = g_ptr_array_new_with_free_func(entry_free);
+        pane->entries = g_ptr_array_new();
         pane->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         pane->rows = 1;
         return pane;
@@ -43,21 +45,108 @@ void ui_pane_free(UiPane *pane)
         if (!pane)
                 return;
         g_ptr_array_unref(pane->entries);
+        g_ptr_array_unref(pane->all);
         g_hash_table_unref(pane->refused);
         g_free(pane->path);
         g_free(pane->placeholder);
+        g_free(pane->filter);
         g_free(pane);
 }
 
-static int compare_entries(gconstpointer a, gconstpointer b)
+const char *ui_sort_key_name(UiSortKey key)
+{
+        static const char *const names[] = { "name", "size", "time" };
+        return key <= UI_SORT_TIME ? names[key] : "name";
+}
+
+gboolean ui_sort_key_parse(const char *word, UiSortKey *key)
+{
+        for (UiSortKey k = UI_SORT_NAME; k <= UI_SORT_TIME; k++) {
+                if (g_strcmp0(word, ui_sort_key_name(k)) == 0) {
+                        *key = k;
+                        return TRUE;
+                }
+        }
+        return FALSE;
+}
+
+static int compare_numbers(gint64 a, gint64 b)
+{
+        return a < b ? 1 : a > b ? -1 : 0; /* larger (newer) first */
+}
+
+static int compare_entries(gconstpointer a, gconstpointer b, gpointer data)
 {
         const UiEntry *x = *(UiEntry *const *)a;
         const UiEntry *y = *(UiEntry *const *)b;
+        UiSortKey key = *(const UiSortKey *)data;
         if (x->is_parent != y->is_parent)
                 return x->is_parent ? -1 : 1;
         if (x->is_dir != y->is_dir)
                 return x->is_dir ? -1 : 1;
-        return strcmp(x->name, y->name);
+        int order = key == UI_SORT_SIZE ? compare_numbers(x->size, y->size)
+                  : key == UI_SORT_TIME ? compare_numbers(x->mtime, y->mtime) : 0;
+        return order ? order : strcmp(x->name, y->name);
+}
+
+gboolean ui_pane_filter_matches(const char *filter, const char *name)
+{
+        if (!filter || !*filter)
+                return TRUE;
+        if (core_glob_has_magic(filter))
+                return core_glob_match(filter, name);
+        g_autofree char *want = g_utf8_casefold(filter, -1);
+        g_autofree char *have = g_utf8_casefold(name, -1);
+        return strstr(have, want) != NULL;
+}
+
+static gboolean shown(const UiPane *pane, const UiEntry *entry)
+{
+        if (entry->is_parent)
+                return TRUE;
+        if (pane->hide_dotfiles && entry->name[0] == '.')
+                return FALSE;
+        return ui_pane_filter_matches(pane->filter, entry->name);
+}
+
+/* Rebuilds the shown entries from all of them; the cursor stays on `keep` when it is shown. */
+static void refilter(UiPane *pane, const char *keep)
+{
+        g_ptr_array_sort_with_data(pane->all, compare_entries, &pane->sort);
+        g_ptr_array_set_size(pane->entries, 0);
+        for (guint i = 0; i < pane->all->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->all, i);
+                if (shown(pane, entry))
+                        g_ptr_array_add(pane->entries, entry);
+        }
+        if (!keep || !ui_pane_focus_name(pane, keep))
+                ui_pane_move(pane, 0);
+}
+
+static void refilter_here(UiPane *pane)
+{
+        UiEntry *current = ui_pane_current(pane);
+        g_autofree char *keep = current ? g_strdup(current->name) : NULL;
+        refilter(pane, keep);
+}
+
+void ui_pane_set_sort(UiPane *pane, UiSortKey key)
+{
+        pane->sort = key;
+        refilter_here(pane);
+}
+
+void ui_pane_set_hide_dotfiles(UiPane *pane, gboolean hide)
+{
+        pane->hide_dotfiles = hide;
+        refilter_here(pane);
+}
+
+void ui_pane_set_filter(UiPane *pane, const char *filter)
+{
+        g_free(pane->filter);
+        pane->filter = filter && *filter ? g_strdup(filter) : NULL;
+        refilter_here(pane);
 }
 
 /* Replaces the entries, keeping the cursor on the same name when the directory is the same. */
@@ -67,27 +156,27 @@ static void replace_entries(UiPane *pane, const char *path, GPtrArray *entries)
         UiEntry *current = ui_pane_current(pane);
         g_autofree char *keep = same_dir && current ? g_strdup(current->name) : NULL;
         g_autoptr(GHashTable) selected = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint i = 0; same_dir && i < pane->entries->len; i++) {
-                UiEntry *old = g_ptr_array_index(pane->entries, i);
+        for (guint i = 0; same_dir && i < pane->all->len; i++) {
+                UiEntry *old = g_ptr_array_index(pane->all, i);
                 if (old->selected)
                         g_hash_table_add(selected, old->name);
         }
-        g_ptr_array_sort(entries, compare_entries);
         for (guint i = 0; i < entries->len; i++) {
                 UiEntry *entry = g_ptr_array_index(entries, i);
                 entry->selected = g_hash_table_contains(selected, entry->name);
         }
         g_hash_table_remove_all(selected); /* its keys belong to the old entries */
-        g_ptr_array_unref(pane->entries);
-        pane->entries = g_ptr_array_ref(entries);
+        g_ptr_array_set_size(pane->entries, 0);
+        g_ptr_array_unref(pane->all);
+        pane->all = g_ptr_array_ref(entries);
         if (!same_dir) {
                 g_free(pane->path);
                 pane->path = g_strdup(path);
                 pane->cursor = 0;
                 pane->top = 0;
+                g_clear_pointer(&pane->filter, g_free); /* a filter belongs to one directory */
         }
-        if (!keep || !ui_pane_focus_name(pane, keep))
-                ui_pane_move(pane, 0);
+        refilter(pane, keep);
 }
 
 static UiEntry *parent_entry(void)
@@ -162,6 +251,7 @@ void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries)
 void ui_pane_set_placeholder(UiPane *pane, const char *text)
 {
         g_ptr_array_set_size(pane->entries, 0);
+        g_ptr_array_set_size(pane->all, 0);
         g_clear_pointer(&pane->path, g_free);
         g_free(pane->placeholder);
         pane->placeholder = g_strdup(text);
@@ -183,12 +273,24 @@ void ui_pane_move_to(UiPane *pane, int index)
                 pane->top = pane->cursor;
         if (pane->cursor >= pane->top + pane->rows)
                 pane->top = pane->cursor - pane->rows + 1;
-        pane->top = MAX(pane->top, 0);
+        /* no blank rows below the last entry while earlier ones are scrolled away (rows may have
+         * grown since the last move: the first draw, a resize) */
+        pane->top = CLAMP(pane->top, 0, MAX((int)pane->entries->len - pane->rows, 0));
 }
 
 void ui_pane_move(UiPane *pane, int delta)
 {
         ui_pane_move_to(pane, pane->cursor + delta);
+}
+
+UiEntry *ui_pane_entry(UiPane *pane, const char *name)
+{
+        for (guint i = 0; i < pane->all->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->all, i);
+                if (strcmp(entry->name, name) == 0)
+                        return entry;
+        }
+        return NULL;
 }
 
 gboolean ui_pane_focus_name(UiPane *pane, const char *name)
@@ -218,6 +320,12 @@ void ui_pane_invert_selection(UiPane *pane)
                 if (!entry->is_parent)
                         entry->selected = !entry->selected;
         }
+}
+
+void ui_pane_clear_selection(UiPane *pane)
+{
+        for (guint i = 0; i < pane->all->len; i++)
+                ((UiEntry *)g_ptr_array_index(pane->all, i))->selected = FALSE;
 }
 
 GPtrArray *ui_pane_targets(UiPane *pane)
@@ -270,13 +378,38 @@ static UiAttr row_attr(UiPane *pane, const UiEntry *entry, gboolean is_cursor, g
         return entry->is_dir ? UI_ATTR_DIRECTORY : UI_ATTR_NORMAL;
 }
 
+/* " [size /txt -.]": what the view does beyond the defaults (sorted by name, all names). */
+static char *view_tags(UiPane *pane)
+{
+        GString *tags = g_string_new(NULL);
+        if (pane->sort != UI_SORT_NAME)
+                g_string_append_printf(tags, " %s", ui_sort_key_name(pane->sort));
+        if (pane->filter) {
+                g_autofree char *filter = core_name_escape(pane->filter);
+                g_string_append_printf(tags, " /%s", filter);
+        }
+        if (pane->hide_dotfiles)
+                g_string_append(tags, " -.");
+        if (tags->len == 0)
+                return g_string_free(tags, FALSE);
+        g_string_overwrite(tags, 0, "[");
+        g_string_append_c(tags, ']');
+        g_string_prepend_c(tags, ' ');
+        return g_string_free(tags, FALSE);
+}
+
 static void draw_header(UiPane *pane, UiCanvas *canvas, int x, int y, int width, gboolean active)
 {
         g_autofree char *path = core_name_escape(pane->path ? pane->path : "");
         const char *label = pane->remote ? _("Remote") : _("Local");
+        g_autofree char *tags = view_tags(pane);
+        int tags_width = MIN(ui_text_width(tags), width / 2);
         g_autofree char *text = g_strdup_printf("%s%s: %s", active ? ">" : " ", label, path);
-        g_autofree char *fitted = ui_text_fit_middle(text, width);
-        ui_canvas_text(canvas, x, y, width, fitted, active ? UI_ATTR_CURSOR : UI_ATTR_HEADER);
+        g_autofree char *fitted = ui_text_fit_middle(text, width - tags_width);
+        UiAttr attr = active ? UI_ATTR_CURSOR : UI_ATTR_HEADER;
+        ui_canvas_text(canvas, x, y, width - tags_width, fitted, attr);
+        g_autofree char *tags_fitted = ui_text_fit(tags, tags_width);
+        ui_canvas_text(canvas, x + width - tags_width, y, tags_width, tags_fitted, attr);
 }
 
 void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int height,

@@ -1,6 +1,7 @@
 /* ui/pane.h — one file pane (local or remote): its directory, entries, cursor and selection.
- * Owns: sorting (".." first, then directories, then files), cursor movement, selection,
- * marks of files the scanner refused, drawing a pane into the canvas.
+ * Owns: sorting (".." first, then directories, then files, each by name, size or time), hiding
+ * dot files, the quick filter, cursor movement, selection, marks of files the scanner refused,
+ * drawing a pane into the canvas.
  * Must not: talk to the server (the command thread lists remote directories) or call curses. */
 #pragma once
 #include <glib.h>
@@ -18,11 +19,24 @@ typedef struct {
         gboolean selected;
 } UiEntry;
 
+typedef enum {
+        UI_SORT_NAME,
+        UI_SORT_SIZE,         /* largest first */
+        UI_SORT_TIME,         /* newest first */
+} UiSortKey;
+/* "name", "size", "time" (command words, not translated). */
+const char *ui_sort_key_name(UiSortKey key);
+gboolean ui_sort_key_parse(const char *word, UiSortKey *key);
+
 typedef struct {
         gboolean remote;
         char *path;           /* NULL: nothing to show (remote pane before `open`) */
         char *placeholder;    /* what the pane says when it has no path */
-        GPtrArray *entries;   /* UiEntry* */
+        GPtrArray *all;       /* UiEntry*: everything the directory holds (owns them) */
+        GPtrArray *entries;   /* UiEntry*: those shown, in order (borrowed from all) */
+        UiSortKey sort;
+        gboolean hide_dotfiles;
+        char *filter;         /* shown names contain this (or match it, with * ? [), or NULL */
         int cursor;
         int top;
         int rows;             /* rows visible at the last draw (for paging) */
@@ -41,14 +55,23 @@ void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries);
 /* Empties the pane, showing `text` instead. */
 void ui_pane_set_placeholder(UiPane *pane, const char *text);
 
+/* Sorting, dot files and the quick filter; each keeps the cursor on the same name if shown. */
+void ui_pane_set_sort(UiPane *pane, UiSortKey key);
+void ui_pane_set_hide_dotfiles(UiPane *pane, gboolean hide);
+void ui_pane_set_filter(UiPane *pane, const char *filter); /* NULL or "": none */
+/* TRUE when `name` passes the filter (case-insensitive substring, or a glob with * ? [). */
+gboolean ui_pane_filter_matches(const char *filter, const char *name);
+
 UiEntry *ui_pane_current(UiPane *pane); /* NULL when empty */
+UiEntry *ui_pane_entry(UiPane *pane, const char *name); /* by name, shown or not */
 void ui_pane_move(UiPane *pane, int delta);
 void ui_pane_move_to(UiPane *pane, int index);
 gboolean ui_pane_focus_name(UiPane *pane, const char *name);
 /* Insert/Space: toggles the entry under the cursor (never ".."), then moves down. */
 void ui_pane_toggle_select(UiPane *pane);
 void ui_pane_invert_selection(UiPane *pane);
-/* The names to act on: the selection, else the entry under the cursor (never ".."). */
+void ui_pane_clear_selection(UiPane *pane);
+/* The names to act on: the shown selection, else the entry under the cursor (never ".."). */
 GPtrArray *ui_pane_targets(UiPane *pane); /* char*, transfer full */
 /* The full path of a name in this pane's directory. transfer full */
 char *ui_pane_path_of(UiPane *pane, const char *name);

@@ -1,9 +1,10 @@
-/* ui/screen.c — the layout of the whole screen: two panes, the status bar, the message area,
- * the command line, the function-key bar, and the dialog and help overlays, drawn into the
- * canvas. Must not: call curses (ui/display puts the canvas on the terminal) or change state
- * other than the panes' scroll positions. */
+/* ui/screen.c — the layout of the whole screen: two panes (or the queue view over them), the
+ * status bar, the message area, the command line (or the quick filter), the function-key bar,
+ * and the dialog, help and message-log overlays, drawn into the canvas. Must not: call curses
+ * (ui/display puts the canvas on the terminal) or change state other than scroll positions. */
 #include "ui/app.h"
 #include "ui/actions.h"
+#include "ui/queueview.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/safename.h"
@@ -24,6 +25,9 @@ static void draw_too_small(UiApp *app)
 
 static char *progress_text(UiApp *app)
 {
+        char *summary = ui_queue_summary(app->queue);
+        if (summary)
+                return summary;
         g_autofree char *path = NULL;
         guint64 done = 0;
         gint64 total = -1;
@@ -73,8 +77,8 @@ static void draw_messages(UiApp *app, int y)
 static void draw_fkeys(UiApp *app, int y)
 {
         /* TRANSLATORS: function-key bar labels; keep them short (about 6 columns) */
-        const char *labels[10] = { N_("Help"), "", "", "", N_("Copy"), N_("RenMov"),
-                                   N_("Mkdir"), N_("Delete"), "", N_("Quit") };
+        const char *labels[10] = { N_("Help"), N_("Scan"), N_("Log"), "", N_("Copy"), N_("Rename"),
+                                   N_("Mkdir"), N_("Delete"), N_("Queue"), N_("Quit") };
         int slot = app->width / 10;
         for (int i = 0; i < 10; i++) {
                 int x = i * slot;
@@ -88,14 +92,15 @@ static void draw_fkeys(UiApp *app, int y)
 
 static void draw_cmdline(UiApp *app, int y, int *cx, int *cy)
 {
-        if (!app->cmdline_active) {
+        UiCmdline *line = app->cmdline_active ? &app->cmdline : app->filter_active ? &app->filter_line : NULL;
+        if (!line) {
                 ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_NORMAL);
                 return;
         }
-        ui_canvas_text(app->canvas, 0, y, 1, ":", UI_ATTR_NORMAL);
-        int column = ui_cmdline_cursor_column(&app->cmdline);
+        ui_canvas_text(app->canvas, 0, y, 1, line == &app->cmdline ? ":" : "/", UI_ATTR_NORMAL);
+        int column = ui_cmdline_cursor_column(line);
         int shift = MAX(column - (app->width - 3), 0); /* keep the cursor in view */
-        g_autofree char *text = g_strdup(app->cmdline.text->str);
+        g_autofree char *text = g_strdup(line->text->str);
         const char *start = text;
         for (int skipped = 0; skipped < shift && *start;) {
                 skipped += ui_char_width(g_utf8_get_char(start));
@@ -120,30 +125,76 @@ static void draw_box(UiCanvas *c, int x, int y, int width, int height)
         }
 }
 
+/* Words of `text` in lines of at most `width` columns. char*, transfer full */
+static GPtrArray *wrap(const char *text, int width)
+{
+        GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+        g_auto(GStrv) words = g_strsplit(text, " ", -1);
+        GString *line = g_string_new(NULL);
+        for (char **word = words; *word; word++) {
+                if (line->len && ui_text_width(line->str) + 1 + ui_text_width(*word) > width) {
+                        g_ptr_array_add(lines, g_strdup(line->str));
+                        g_string_truncate(line, 0);
+                }
+                g_string_append_printf(line, "%s%s", line->len ? " " : "", *word);
+        }
+        if (line->len)
+                g_ptr_array_add(lines, g_strdup(line->str));
+        g_string_free(line, TRUE);
+        return lines;
+}
+
+/* "o overwrite  O overwrite all  …  Esc cancel" */
+static char *choices_text(UiApp *app)
+{
+        GString *text = g_string_new(NULL);
+        for (guint i = 0; i < app->dialog_n_choices; i++) {
+                g_autofree char *key = ui_key_name(app->dialog_choices[i].key);
+                g_string_append_printf(text, "%s:%s  ", key, app->dialog_choices[i].label);
+        }
+        g_string_append(text, _("Esc:cancel"));
+        return g_string_free(text, FALSE);
+}
+
+static char *field_text(UiApp *app)
+{
+        if (!app->dialog_secret)
+                return g_strdup(app->dialog_field.text->str);
+        GString *stars = g_string_new(NULL);
+        for (glong i = g_utf8_strlen(app->dialog_field.text->str, -1); i > 0; i--)
+                g_string_append_c(stars, '*');
+        return g_string_free(stars, FALSE);
+}
+
 static void draw_dialog(UiApp *app, int *cx, int *cy)
 {
-        int width = MIN(app->width - 4, 64);
+        int width = MIN(app->width - 4, 72);
         int x = (app->width - width) / 2;
-        int y = app->height / 2 - 3;
-        draw_box(app->canvas, x, y, width, 6);
-        g_autofree char *label = ui_text_fit(app->dialog_label, width - 4);
-        ui_canvas_text(app->canvas, x + 2, y + 1, width - 4, label, UI_ATTR_DIALOG);
-        const char *hint = app->dialog_question ? _("[y]es  [n]o  [a]ll  [q]uit")
-                                                : _("Enter: OK   Esc: cancel");
-        ui_canvas_text(app->canvas, x + 2, y + 4, width - 4, hint, UI_ATTR_DIALOG);
-        if (app->dialog_question)
-                return;
-        GString *shown = g_string_new(NULL);
-        if (app->dialog_secret)
-                for (glong i = g_utf8_strlen(app->dialog_field.text->str, -1); i > 0; i--)
-                        g_string_append_c(shown, '*');
-        else
-                g_string_assign(shown, app->dialog_field.text->str);
-        g_autofree char *text = g_string_free(shown, FALSE);
-        g_autofree char *fitted = ui_text_fit(text, width - 5);
-        ui_canvas_text(app->canvas, x + 2, y + 2, width - 4, fitted, UI_ATTR_CURSOR);
-        *cx = x + 2 + MIN(ui_text_width(fitted), width - 5);
-        *cy = y + 2;
+        g_autoptr(GPtrArray) label = wrap(app->dialog_label, width - 4);
+        g_autofree char *hint = app->dialog_question ? g_strdup(_("[y]es  [n]o  [a]ll  [q]uit"))
+                              : app->dialog_choices ? choices_text(app)
+                              : g_strdup(_("Enter: OK   Esc: cancel"));
+        g_autoptr(GPtrArray) hints = wrap(hint, width - 4);
+        gboolean field = !app->dialog_question && !app->dialog_choices;
+        int height = (int)label->len + (int)hints->len + (field ? 4 : 3);
+        int y = MAX(app->height / 2 - height / 2 - 1, 0);
+        draw_box(app->canvas, x, y, width, height);
+        int row = y + 1;
+        for (guint i = 0; i < label->len; i++, row++) {
+                g_autofree char *fitted = ui_text_fit(g_ptr_array_index(label, i), width - 4);
+                ui_canvas_text(app->canvas, x + 2, row, width - 4, fitted, UI_ATTR_DIALOG);
+        }
+        if (field) {
+                g_autofree char *text = field_text(app);
+                int column = ui_cmdline_cursor_column(&app->dialog_field);
+                g_autofree char *fitted = ui_text_fit(text, width - 5);
+                ui_canvas_text(app->canvas, x + 2, row, width - 4, fitted, UI_ATTR_CURSOR);
+                *cx = x + 2 + MIN(app->dialog_secret ? ui_text_width(fitted) : column, width - 5);
+                *cy = row++;
+        }
+        row++;
+        for (guint i = 0; i < hints->len; i++, row++)
+                ui_canvas_text(app->canvas, x + 2, row, width - 4, g_ptr_array_index(hints, i), UI_ATTR_DIALOG);
 }
 
 GPtrArray *ui_screen_help_lines(void)
@@ -156,6 +207,10 @@ GPtrArray *ui_screen_help_lines(void)
                 g_autofree char *name = ui_key_name(keys[i].key);
                 g_ptr_array_add(lines, g_strdup_printf("  %-12s :%s", name, keys[i].command));
         }
+        g_ptr_array_add(lines, g_strdup(_("In the queue view (F9): Up/Down move, Del or c cancels the job, x clears finished jobs, Esc/q/F9 closes.")));
+        g_ptr_array_add(lines, g_strdup(_("After /: type to filter the active pane, Enter keeps the filter, Esc restores the one before.")));
+        g_ptr_array_add(lines, g_strdup(_("On the command line: Tab completes, Up/Down browse the history (kept across runs), Ctrl-A/E/B/F/K/U/W edit.")));
+        g_ptr_array_add(lines, g_strdup(_("A destination that exists: o overwrite, O overwrite all, r resume, R resume all, n rename, s skip, S skip all, Esc cancel the rest.")));
         g_ptr_array_add(lines, g_strdup(_("Commands of the panes:")));
         const UiAction *actions = ui_action_table(&n);
         for (gsize i = 0; i < n; i++)
@@ -182,6 +237,23 @@ static void draw_help(UiApp *app)
                        UI_ATTR_STATUS);
 }
 
+/* The message log: every message kept (newest last), opened at the end. */
+static void draw_log(UiApp *app)
+{
+        int rows = app->height - 1;
+        int n = (int)app->messages->len;
+        app->log_top = CLAMP(app->log_top, 0, MAX(n - rows, 0));
+        for (int r = 0; r < rows && app->log_top + r < n; r++) {
+                UiMessage *msg = g_ptr_array_index(app->messages, app->log_top + r);
+                UiAttr attr = msg->kind == CORE_MSG_ERROR ? UI_ATTR_ERROR : UI_ATTR_NORMAL;
+                g_autofree char *fitted = ui_text_fit(msg->text, app->width);
+                ui_canvas_text(app->canvas, 0, r, app->width, fitted, attr);
+        }
+        g_autofree char *footer = g_strdup_printf(_(" Messages %d-%d of %d: Up/Down/PgUp/PgDn/Home/End scroll, Esc or F3 closes"),
+                                                  n ? app->log_top + 1 : 0, MIN(app->log_top + rows, n), n);
+        ui_canvas_text(app->canvas, 0, rows, app->width, footer, UI_ATTR_STATUS);
+}
+
 void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
 {
         *cursor_x = *cursor_y = -1;
@@ -194,6 +266,10 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                 draw_help(app);
                 return;
         }
+        if (app->log_view) {
+                draw_log(app);
+                return;
+        }
         int h = app->height;
         int pane_height = h - 3 - MESSAGE_ROWS;
         int left = app->width / 2;
@@ -202,6 +278,8 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                 ui_canvas_text(app->canvas, left - 1, r, 1, "|", UI_ATTR_NORMAL);
         ui_pane_draw(app->panes[1], app->canvas, left, 0, app->width - left, pane_height,
                      app->active == UI_PANE_REMOTE);
+        if (app->queue_view)
+                ui_queue_draw(app, 0, pane_height);
         g_autofree char *status = status_text(app);
         g_autofree char *fitted = ui_text_fit(status, app->width);
         ui_canvas_text(app->canvas, 0, pane_height, app->width, fitted, UI_ATTR_STATUS);

@@ -121,7 +121,7 @@ else
         tap_not_ok "first screen: local pane layout at 80x24"
         { echo "--- want"; printf '%s\n' "$want"; echo "--- got"; printf '%s\n' "$got"; } | tap_diag
 fi
-expect start "F-key bar" -E '^1Help +2 +3 +4 +5Copy +6RenMov +7Mkdir +8Delete +9 +10Quit$'
+expect start "F-key bar" -E '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
 expect start "status bar says not connected and names the scanner" '-E' '^ not connected \| idle \| scanner unix:/' 
 
 expect user "open asks for the user name in a dialog" -F "Username:"

@@ -60,7 +60,7 @@ tmux -L "$sock" -f /dev/null new-session -d -s cf -x 100 -y 30 \
         tap_skip_all "tmux cannot start a session here"
 
 check_screen "the panes come up on a terminal" 10 '^>Local: .*work'
-check_screen "the F-key bar is on the last line" 5 '^1Help +2 +3 +4 +5Copy'
+check_screen "the F-key bar is on the last line" 5 '^1Help +2Scan +3Log +4 +5Copy'
 
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
 check_screen ":open asks for the user name in a dialog" 10 'Username:'
@@ -114,7 +114,7 @@ cmp -s "$work/large.bin" "$FTP_ROOT/large.bin" && tap_ok "the large file is on t
         tap_not_ok "the large file is on the server byte for byte"
 
 tmux -L "$sock" resize-window -t cf -x 80 -y 24
-check_screen "at 80x24 the screen is redrawn with the F-key bar at the bottom" 10 '^1Help +2 +3 +4 +5Copy +6RenMov +7Mkdir +8Delete +9 +10Quit$'
+check_screen "at 80x24 the screen is redrawn with the F-key bar at the bottom" 10 '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
 if [ "$(screen | wc -l)" -eq 24 ] && screen | sed -n 24p | grep -q '^1Help'; then
         tap_ok "the F-key bar is on row 24"
 else

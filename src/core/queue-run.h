@@ -1,0 +1,37 @@
+/* core/queue-run.h — runs the transfer queue's jobs (core/queue.h) on the thread that runs
+ * commands: uploads with the scanner working ahead, single puts and downloads through
+ * core/transfer.h. Each job's state, bytes and outcome land in the queue.
+ * Owns: the order of scan and upload within a batch, which errors end a batch, the per-job
+ * progress relay. Must not: ask the user about conflicts (the caller settled them first), call
+ * curses, or upload a byte the scanner did not judge clean. */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+#include "core/queue.h"
+
+/* Uploads the jobs `ids` (guint) in order. Each local file is snapshotted and scanned — the next
+ * one while the current one is sent — and exactly that snapshot is uploaded, only on an OK
+ * verdict, with an audit record. A job's remote path is relative to the server's current
+ * directory (or absolute); missing parent directories are made. A cancelled job is skipped and
+ * the batch goes on; a lost connection ends it. Returns how many jobs were done. */
+guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids);
+
+/* One job through core_transfer_put (its remote NULL: put's own naming). FALSE unless done. */
+gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id);
+
+typedef enum {
+        CORE_QUEUE_REPLACE_ASK,        /* the core asks before replacing a local file */
+        CORE_QUEUE_REPLACE_OVERWRITE,  /* the user already chose to replace it */
+        CORE_QUEUE_REPLACE_RESUME,     /* go on from the end of the local file (it becomes the .part) */
+} CoreQueueReplace;
+
+/* One download job: core_transfer_get of its remote path into its local path (an existing
+ * directory, or the new file's path); with `tree`, core_transfer_mget of its remote name or
+ * pattern into its local directory (directories recursively). FALSE unless done. */
+gboolean core_queue_run_download(CoreContext *ctx, CoreQueue *queue, guint id, gboolean tree,
+                                 CoreQueueReplace replace);
+
+/* The remote path `put` and `mput` give a local path: a relative path keeps its directories
+ * ("./" dropped); an absolute one, or one climbing with "..", is sent under its base name.
+ * transfer full */
+char *core_queue_remote_name_for(const char *local);

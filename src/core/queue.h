@@ -1,0 +1,113 @@
+/* core/queue.h — the transfer queue as a model: every upload and download the user asked for is
+ * a job with an id and a state, its bytes, a smoothed rate and an ETA. The command thread and the
+ * FTP worker update it; the TUI's queue view and status bar read copies of it.
+ * Owns: job ids, states and the transitions between them, progress samples (a 10-sample window),
+ * cancel requests, and which job holds the worker. Thread-safe.
+ * Must not: transfer, print, prompt or call curses (core/queue-run.c runs the jobs). */
+#pragma once
+#include <glib.h>
+#include "core/worker.h"
+
+typedef enum {
+        CORE_JOB_UPLOAD,
+        CORE_JOB_DOWNLOAD,
+} CoreJobKind;
+
+/* waiting → scanning (uploads) → transferring → one of the final states. A final state never
+ * changes again; cancelled, failed and skipped may also follow waiting or scanning directly. */
+typedef enum {
+        CORE_JOB_WAITING,
+        CORE_JOB_SCANNING,
+        CORE_JOB_TRANSFERRING,  /* uploading or downloading, by kind */
+        CORE_JOB_DONE,
+        CORE_JOB_INFECTED,      /* detail: the signature */
+        CORE_JOB_REFUSED,       /* the scanner gave no verdict; detail: why */
+        CORE_JOB_FAILED,        /* detail: the reason */
+        CORE_JOB_CANCELLED,
+        CORE_JOB_SKIPPED,       /* the user said no (a conflict, a per-file question) */
+} CoreJobState;
+
+/* A copy of one job, for a reader. */
+typedef struct {
+        guint id;
+        CoreJobKind kind;
+        CoreJobState state;
+        char *name;             /* as shown (escaped) */
+        char *local;            /* local path, or directory for a pattern */
+        char *remote;           /* remote path or pattern */
+        char *current;          /* the file being moved now (a directory's or pattern's job), or NULL */
+        guint64 done;           /* bytes */
+        gint64 total;           /* -1 unknown */
+        double rate;            /* bytes/s: smoothed while running, the average once finished; 0 unknown */
+        gint64 eta;             /* seconds left, -1 unknown */
+        char *detail;
+        gboolean cancel_requested;
+} CoreJob;
+void core_job_free(CoreJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreJob, core_job_free)
+gboolean core_job_state_is_final(CoreJobState state);
+/* "waiting", "scanning", "uploading", "downloading", "done", "INFECTED", … (translated). */
+const char *core_job_state_label(CoreJobState state, CoreJobKind kind);
+
+typedef struct CoreQueue CoreQueue;
+/* Called after every change, outside the queue's lock, from the thread that made it.
+ * progress_only: only bytes moved (callers may draw such changes less often). */
+typedef void (*CoreQueueNotify)(gboolean progress_only, gpointer data);
+
+CoreQueue *core_queue_new(void);
+void core_queue_free(CoreQueue *queue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreQueue, core_queue_free)
+void core_queue_set_notify(CoreQueue *queue, CoreQueueNotify notify, gpointer data);
+
+/* A new waiting job. Returns its id (> 0, increasing). */
+guint core_queue_add(CoreQueue *queue, CoreJobKind kind, const char *name, const char *local,
+                     const char *remote);
+/* Moves a job to `state` (detail: signature or reason, may be NULL). FALSE when the job is
+ * unknown or already final (nothing changes). Entering a final state fixes the average rate. */
+gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, const char *detail);
+/* Changes where a job not yet started reads or writes (a rename chosen in a conflict); NULL
+ * keeps a value. FALSE once the job has started or finished. */
+gboolean core_queue_set_target(CoreQueue *queue, guint id, const char *name, const char *local,
+                               const char *remote);
+/* Bytes moved so far; a waiting or scanning job becomes transferring. Ignored once final. */
+void core_queue_progress(CoreQueue *queue, guint id, guint64 done, gint64 total);
+/* The same at a given monotonic time (µs), for tests. */
+void core_queue_progress_at(CoreQueue *queue, guint id, guint64 done, gint64 total, gint64 now);
+/* Progress of one file of a job (a directory's or a pattern's job moves several): `current`
+ * names it; when it changes, the rate window starts again. */
+void core_queue_progress_file(CoreQueue *queue, guint id, const char *current, guint64 done,
+                              gint64 total);
+
+/* The job takes the worker: a cancel of it from now on interrupts the worker. FALSE when the
+ * job was cancelled meanwhile (it is then marked cancelled). */
+gboolean core_queue_begin(CoreQueue *queue, guint id);
+/* The job no longer holds the worker. */
+void core_queue_end(CoreQueue *queue, guint id);
+guint core_queue_active(CoreQueue *queue); /* 0: none */
+
+/* Cancels one job: a job not yet running is marked cancelled at once; the job holding the
+ * worker has its transfer interrupted (core_worker_cancel; worker may be NULL in tests) and is
+ * marked cancelled by whoever runs it. FALSE when the job is unknown or final. */
+gboolean core_queue_cancel(CoreQueue *queue, guint id, CoreWorker *worker);
+/* Cancels every job that is not final. */
+void core_queue_cancel_all(CoreQueue *queue, CoreWorker *worker);
+gboolean core_queue_cancel_requested(CoreQueue *queue, guint id);
+
+/* Copies of every job, oldest first, with rate and ETA as of now. CoreJob*, transfer full */
+GPtrArray *core_queue_snapshot(CoreQueue *queue);
+GPtrArray *core_queue_snapshot_at(CoreQueue *queue, gint64 now);
+/* A copy of one job (NULL: unknown). transfer full */
+CoreJob *core_queue_get(CoreQueue *queue, guint id);
+CoreJob *core_queue_get_at(CoreQueue *queue, guint id, gint64 now);
+/* Forgets finished jobs; returns how many. */
+guint core_queue_remove_finished(CoreQueue *queue);
+
+typedef struct {
+        guint waiting;    /* waiting or scanning */
+        guint running;    /* transferring */
+        guint done;
+        guint refused;    /* infected or refused */
+        guint failed;
+        guint cancelled;  /* cancelled or skipped */
+} CoreQueueCounts;
+void core_queue_counts(CoreQueue *queue, CoreQueueCounts *counts);
