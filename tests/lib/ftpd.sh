@@ -25,6 +25,15 @@
 #                           force_local_data_ssl, require_ssl_reuse=YES), the FTP conversation
 #                           logged to $FTP_PROTOLOG; "implicit_ssl=YES" among the lines for
 #                           implicit FTPS.
+#   FTPD_UNPACKED           where tools/install-deps unpacks ProFTPD and Pure-FTPd (they conflict with
+#                           vsftpd as packages): $CLAMFTP_TEST_CACHE or /var/cache/clamftp-test, /root.
+#   proftpd_available / pureftpd_available   like vsftpd_available (reason on stdout).
+#   proftpd_start_tls DIR PEM KEY   ProFTPD with mod_tls, TLSRequired on (session reuse required by
+#                           default), root DIR/root; exports FTP_PORT FTP_ROOT FTP_USER FTP_PASS
+#                           PROFTPD_PID. proftpd_stop.
+#   pureftpd_start_tls DIR PEM KEY  Pure-FTPd with -Y 3 (TLS required for control and data), a
+#                           virtual user (puredb) mapped to the test account, root DIR/root;
+#                           exports the same and PUREFTPD_PID. pureftpd_stop.
 
 FTPD_TEST_USER=clamftp-test
 FTPD_TEST_PASS=clamftp-test-Pw1
@@ -303,4 +312,160 @@ vsftpd_start_tls() {
         VSFTPD_BANNER_TLS=$implicit vsftpd_start "$dir" ssl_enable=YES force_local_logins_ssl=YES \
                 force_local_data_ssl=YES require_ssl_reuse=YES "rsa_cert_file=$pem" \
                 "rsa_private_key_file=$key" ssl_ciphers=HIGH log_ftp_protocol=YES xferlog_std_format=NO "$@"
+}
+
+FTPD_UNPACKED=${CLAMFTP_TEST_CACHE:-/var/cache/clamftp-test}/root
+
+proftpd_available() {
+        [ -x "$FTPD_UNPACKED/usr/sbin/proftpd" ] || { echo "ProFTPD is not unpacked in $FTPD_UNPACKED (run tools/install-deps)"; return 1; }
+        [ -e "$FTPD_UNPACKED/usr/lib/proftpd/mod_tls.so" ] || { echo "mod_tls is not unpacked (proftpd-mod-crypto)"; return 1; }
+        [ "$(id -u)" -eq 0 ] || { echo "ProFTPD needs root here (a real local account and chroot)"; return 1; }
+        if ldd "$FTPD_UNPACKED/usr/sbin/proftpd" | grep -q "not found"; then
+                echo "ProFTPD's libraries are missing: $(ldd "$FTPD_UNPACKED/usr/sbin/proftpd" | grep "not found" | tr -s ' \t\n' ' ')"
+                return 1
+        fi
+        return 0
+}
+
+pureftpd_available() {
+        [ -x "$FTPD_UNPACKED/usr/sbin/pure-ftpd" ] || { echo "Pure-FTPd is not unpacked in $FTPD_UNPACKED (run tools/install-deps)"; return 1; }
+        [ "$(id -u)" -eq 0 ] || { echo "Pure-FTPd needs root here (chroot)"; return 1; }
+        return 0
+}
+
+# ftpd_private_root DIR: DIR/root owned by the test account, reachable through every parent.
+ftpd_private_root() {
+        ftpd_ensure_account || return 1
+        mkdir -p "$1/root" || return 1
+        local d
+        d=$(cd "$1" && pwd)
+        while [ "$d" != / ]; do
+                chmod o+x "$d" 2>/dev/null
+                d=$(dirname "$d")
+        done
+        chown "$FTPD_TEST_USER:" "$1/root"
+}
+
+# ftpd_wait_up PID PORT: polls until the port greets (TRUE) or the server died / 10 s passed.
+ftpd_wait_up() {
+        local end=$(( $(date +%s) + 10 ))
+        while ! ftp_banner_ok "$2"; do
+                kill -0 "$1" 2>/dev/null || return 1
+                [ "$(date +%s)" -lt "$end" ] || return 1
+                sleep 0.02
+        done
+}
+
+ftpd_export() {
+        FTP_ROOT=$1/root
+        FTP_USER=$FTPD_TEST_USER
+        FTP_PASS=$FTPD_TEST_PASS
+        FTP_URL="ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/"
+        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS FTP_URL
+}
+
+proftpd_start_tls() {
+        local dir=$1 pem=$2 key=$3 try range
+        ftpd_private_root "$dir" || return 1
+        dir=$(cd "$dir" && pwd)
+        for try in 1 2 3 4 5; do
+                FTP_PORT=$(free_port)
+                range=$(ftpd_pasv_range)
+                cat >"$dir/proftpd.conf" <<CONF
+ServerType standalone
+DefaultServer on
+ServerName "clamftp test"
+Port $FTP_PORT
+DefaultAddress 127.0.0.1
+UseIPv6 off
+ModulePath $FTPD_UNPACKED/usr/lib/proftpd
+ModuleControlsACLs insmod,rmmod allow user root
+LoadModule mod_tls.c
+ScoreboardFile $dir/scoreboard
+PidFile $dir/proftpd.pid
+DelayTable none
+WtmpLog off
+RequireValidShell off
+DefaultRoot $dir/root
+AllowOverwrite on
+PassivePorts ${range% *} ${range#* }
+User nobody
+Group nogroup
+SystemLog $dir/proftpd.log
+TransferLog $dir/xferlog
+<IfModule mod_auth_pam.c>
+AuthPAM off
+</IfModule>
+<IfModule mod_tls.c>
+TLSEngine on
+TLSRequired on
+TLSRSACertificateFile $pem
+TLSRSACertificateKeyFile $key
+TLSVerifyClient off
+TLSProtocol TLSv1.2 TLSv1.3
+TLSLog $dir/tls.log
+</IfModule>
+CONF
+                "$FTPD_UNPACKED/usr/sbin/proftpd" -n -c "$dir/proftpd.conf" >"$dir/proftpd.out" 2>&1 </dev/null &
+                PROFTPD_PID=$!
+                if ftpd_wait_up "$PROFTPD_PID" "$FTP_PORT"; then
+                        ftpd_export "$dir"
+                        export PROFTPD_PID
+                        return 0
+                fi
+                ftpd_kill "$PROFTPD_PID"
+                PROFTPD_PID=
+        done
+        echo "ProFTPD did not start; its output follows" >&2
+        cat "$dir/proftpd.out" >&2 2>/dev/null
+        return 1
+}
+
+# ProFTPD forks one process per session: those children are found through their parent pid.
+proftpd_stop() {
+        [ -n "${PROFTPD_PID:-}" ] || return 0
+        local kids k
+        kids=$(ps -o pid= --ppid "$PROFTPD_PID" 2>/dev/null)
+        ftpd_kill "$PROFTPD_PID"
+        for k in $kids; do kill "$k" 2>/dev/null; done
+        PROFTPD_PID=
+}
+
+pureftpd_start_tls() {
+        local dir=$1 pem=$2 key=$3 try range
+        ftpd_private_root "$dir" || return 1
+        dir=$(cd "$dir" && pwd)
+        cat "$key" "$pem" >"$dir/pure-ftpd.pem" && chmod 0600 "$dir/pure-ftpd.pem" || return 1
+        rm -f "$dir/pureftpd.passwd" "$dir/pureftpd.pdb"
+        printf '%s\n%s\n' "$FTPD_TEST_PASS" "$FTPD_TEST_PASS" |
+                "$FTPD_UNPACKED/usr/bin/pure-pw" useradd "$FTPD_TEST_USER" -u "$FTPD_TEST_USER" -d "$dir/root" \
+                        -f "$dir/pureftpd.passwd" >/dev/null || return 1
+        "$FTPD_UNPACKED/usr/bin/pure-pw" mkdb "$dir/pureftpd.pdb" -f "$dir/pureftpd.passwd" || return 1
+        for try in 1 2 3 4 5; do
+                FTP_PORT=$(free_port)
+                range=$(ftpd_pasv_range)
+                "$FTPD_UNPACKED/usr/sbin/pure-ftpd" -S "127.0.0.1,$FTP_PORT" -Y 3 -2 "$dir/pure-ftpd.pem" \
+                        -l "puredb:$dir/pureftpd.pdb" -E -H -p "${range% *}:${range#* }" \
+                        >"$dir/pure-ftpd.out" 2>&1 </dev/null &
+                PUREFTPD_PID=$!
+                if ftpd_wait_up "$PUREFTPD_PID" "$FTP_PORT"; then
+                        ftpd_export "$dir"
+                        export PUREFTPD_PID
+                        return 0
+                fi
+                ftpd_kill "$PUREFTPD_PID"
+                PUREFTPD_PID=
+        done
+        echo "Pure-FTPd did not start; its output follows" >&2
+        cat "$dir/pure-ftpd.out" >&2 2>/dev/null
+        return 1
+}
+
+pureftpd_stop() {
+        [ -n "${PUREFTPD_PID:-}" ] || return 0
+        local kids k
+        kids=$(ps -o pid= --ppid "$PUREFTPD_PID" 2>/dev/null)
+        ftpd_kill "$PUREFTPD_PID"
+        for k in $kids; do kill "$k" 2>/dev/null; done
+        PUREFTPD_PID=
 }
