@@ -119,8 +119,15 @@ static void refilter(UiPane *pane, const char *keep)
                 if (shown(pane, entry))
                         g_ptr_array_add(pane->entries, entry);
         }
-        if (!keep || !ui_pane_focus_name(pane, keep))
-                ui_pane_move(pane, 0);
+        gboolean keep_parent = keep && strcmp(keep, "..") == 0;
+        if (keep && !(pane->filter && keep_parent) && ui_pane_focus_name(pane, keep))
+                return;
+        ui_pane_move(pane, 0);
+        UiEntry *first = ui_pane_current(pane);
+        if (pane->filter && first && first->is_parent)
+                ui_pane_move_to(pane, 1); /* the first name that matches, not ".." */
+        else if (keep_parent)
+                ui_pane_focus_name(pane, keep);
 }
 
 static void refilter_here(UiPane *pane)

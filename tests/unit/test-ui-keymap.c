@@ -28,11 +28,16 @@ static void test_every_key_names_a_command(void)
 static void test_fkeys_are_the_documented_commands(void)
 {
         static const struct { int f; const char *command; } expected[] = {
-                { 1, "help" }, { 5, "copy" }, { 6, "rename" }, { 7, "mkdir" }, { 8, "delete" },
-                { 10, "quit" },
+                { 1, "help" }, { 2, "scan" }, { 3, "messages" }, { 5, "copy" }, { 6, "rename" },
+                { 7, "mkdir" }, { 8, "delete" }, { 9, "queue" }, { 10, "quit" },
         };
         for (gsize i = 0; i < G_N_ELEMENTS(expected); i++)
                 g_assert_cmpstr(ui_keymap_lookup(UI_KEY_F(expected[i].f)), ==, expected[i].command);
+        g_assert_cmpstr(ui_keymap_lookup(UI_KEY_SHIFT_F(6)), ==, "move");
+        g_assert_cmpstr(ui_keymap_lookup('/'), ==, "filter");
+        g_assert_cmpstr(ui_keymap_lookup('s'), ==, "sort");
+        g_assert_cmpstr(ui_keymap_lookup('.'), ==, "dotfiles");
+        g_assert_cmpstr(ui_keymap_lookup(UI_KEY_CTRL('c')), ==, "cancel");
         g_assert_cmpstr(ui_keymap_lookup(UI_KEY_TAB), ==, "switch-pane");
         g_assert_cmpstr(ui_keymap_lookup(UI_KEY_INSERT), ==, "select");
         g_assert_cmpstr(ui_keymap_lookup(' '), ==, "select");
@@ -51,6 +56,12 @@ static void test_actions_with_arguments_fall_back_to_core(void)
         g_assert_null(ui_action_find("delete", 1));
         g_assert_null(ui_action_find("help", 1));
         g_assert_null(ui_action_find("dump-screen", 0));
+        /* typed transfers become queue jobs; without arguments the core says how to use them */
+        g_assert_nonnull(ui_action_find("put", 1));
+        g_assert_nonnull(ui_action_find("mget", 5));
+        g_assert_null(ui_action_find("put", 0));
+        g_assert_null(ui_action_find("get", 3));
+        g_assert_nonnull(ui_action_find("cancel", 1)); /* cancel 3: job 3 of the queue */
 }
 
 static void test_action_names_are_unique_and_documented(void)
@@ -94,9 +105,9 @@ static void test_key_names_round_trip(void)
 static void test_script_text_parses(void)
 {
         g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
-        g_assert_true(ui_keys_parse(":open é<Enter><F5><C-r><lt><Tab>", keys, NULL));
+        g_assert_true(ui_keys_parse(":open é<Enter><F5><C-r><lt><Tab><S-F6>", keys, NULL));
         UiKey expected[] = { ':', 'o', 'p', 'e', 'n', ' ', 0xe9, UI_KEY_ENTER, UI_KEY_F(5),
-                             UI_KEY_CTRL('r'), '<', UI_KEY_TAB };
+                             UI_KEY_CTRL('r'), '<', UI_KEY_TAB, UI_KEY_F(18) };
         g_assert_cmpuint(keys->len, ==, G_N_ELEMENTS(expected));
         for (gsize i = 0; i < G_N_ELEMENTS(expected); i++)
                 g_assert_cmpint(g_array_index(keys, UiKey, i), ==, expected[i]);
