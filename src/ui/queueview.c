@@ -167,7 +167,9 @@ void ui_queue_draw(UiApp *app, int y, int height)
 static guint selected_id(UiApp *app)
 {
         g_autoptr(GPtrArray) jobs = core_queue_snapshot(app->queue);
-        if (app->queue_cursor < 0 || app->queue_cursor >= (int)jobs->len)
+        /* keys may arrive faster than draws: End then c must act on the last row */
+        app->queue_cursor = CLAMP(app->queue_cursor, 0, MAX((int)jobs->len - 1, 0));
+        if (app->queue_cursor >= (int)jobs->len)
                 return 0;
         return ((CoreJob *)g_ptr_array_index(jobs, app->queue_cursor))->id;
 }
