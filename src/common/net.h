@@ -43,7 +43,8 @@ char *net_address_to_string(const struct sockaddr *sa); /* transfer full; "1.2.3
 guint16 net_address_port(const struct sockaddr *sa);
 void net_address_set_port(struct sockaddr *sa, guint16 port);
 
-/* A byte stream over a socket, plain or TLS (net_stream_start_tls): the same calls either way. */
+/* A byte stream over a socket, plain or TLS (net_stream_start_tls): the same calls either way.
+ * OpenSSL writes with write(): a process using TLS streams ignores SIGPIPE (clamftp's main does). */
 typedef struct NetStream NetStream;
 typedef struct TlsContext TlsContext;
 typedef struct TlsPeerInfo TlsPeerInfo;

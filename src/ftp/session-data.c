@@ -491,7 +491,9 @@ static gboolean reconnect(FtpSession *s, GError **error)
         ftp_session_trace(s, "(reconnecting to retry once with a fresh TLS session)");
         if (!ftp_session_connect(s, host, s->port, error) || !ftp_session_login(s, user, s->password, s->account, error))
                 return FALSE;
-        return !cwd || ftp_session_cwd_to(s, cwd, error);
+        if (!cwd || g_strcmp0(cwd, s->cwd) == 0)
+                return TRUE; /* the login put us back where we were */
+        return ftp_session_cwd_to(s, cwd, error);
 }
 
 /* TRUE when the failure in *err is worth one reconnect (the error is then cleared). */
@@ -619,6 +621,22 @@ gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint6
         return ok;
 }
 
+static gboolean listing_once(FtpSession *s, const char *verb, const char *path, GString *body, GError **error)
+{
+        g_string_truncate(body, 0);
+        Download d = { .fd = -1, .text = body };
+        g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
+        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1 };
+        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
+        if (!final)
+                return FALSE;
+        if (ftp_reply_class(final) != 2) {
+                ftp_session_set_refused(error, what, final);
+                return FALSE;
+        }
+        return TRUE;
+}
+
 /* Runs a listing command and returns its body with CRLF turned into LF. */
 static GString *fetch_listing(FtpSession *s, const char *verb, const char *path, GError **error)
 {
@@ -627,14 +645,12 @@ static GString *fetch_listing(FtpSession *s, const char *verb, const char *path,
                 return NULL;
         }
         g_autoptr(GString) body = g_string_new(NULL);
-        Download d = { .fd = -1, .text = body };
-        g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
-        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1 };
-        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
-        if (!final)
-                return NULL;
-        if (ftp_reply_class(final) != 2) {
-                ftp_session_set_refused(error, what, final);
+        g_autoptr(GError) err = NULL;
+        gboolean ok = listing_once(s, verb, path, body, &err);
+        if (!ok && retry_worth(s, &err))
+                ok = listing_once(s, verb, path, body, &err);
+        if (!ok) {
+                g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;
         }
         g_autofree char *lf = g_malloc(body->len + 1);

@@ -1,11 +1,15 @@
 /* tests/integration/scripted-ftpd.c — a misbehaving FTP server for the engine's tests: a GLib
- * thread on a loopback port that runs one C function (the script) against one client.
- * Must not: block without a deadline; every read and accept ends within a few seconds. */
+ * thread on a loopback port that runs one C function (the script) against one client, in plain
+ * FTP or over TLS (a certificate made in memory, sessions resumed or refused on purpose).
+ * Must not: block without a deadline; every read, accept and handshake ends within a few seconds. */
 #include "config.h"
 #include "scripted-ftpd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -17,6 +21,8 @@
 
 struct ScriptedConn {
         int fd;
+        int listen_fd;  /* the server's listener, for a client that connects again */
+        SSL *ssl;       /* after scripted_start_tls: every read and send is TLS */
         GString *in;    /* bytes received, not yet returned as lines */
         char *failure;  /* first failed expectation */
 };
@@ -64,11 +70,14 @@ void scripted_fail(ScriptedConn *c, const char *fmt, ...)
 static gpointer run(gpointer data)
 {
         ScriptedFtpd *server = data;
-        ScriptedConn conn = { .fd = accept_within(server->listen_fd, 10 * SCRIPT_WAIT_MS), .in = g_string_new(NULL) };
+        ScriptedConn conn = { .fd = accept_within(server->listen_fd, 10 * SCRIPT_WAIT_MS),
+                              .listen_fd = server->listen_fd, .in = g_string_new(NULL) };
         if (conn.fd < 0)
                 scripted_fail(&conn, "the client never connected");
         else
                 server->script(&conn, server->data);
+        if (conn.ssl)
+                SSL_free(conn.ssl);
         if (conn.fd >= 0)
                 close(conn.fd);
         g_string_free(conn.in, TRUE);
@@ -114,9 +123,46 @@ gboolean scripted_data_send(int fd, const char *data, gsize len)
         return TRUE;
 }
 
+static gboolean ssl_send(SSL *ssl, const char *data, gsize len)
+{
+        while (len > 0) {
+                int n = SSL_write(ssl, data, (int)MIN(len, (gsize)G_MAXINT));
+                if (n <= 0) {
+                        ERR_clear_error();
+                        return FALSE;
+                }
+                data += n;
+                len -= (gsize)n;
+        }
+        return TRUE;
+}
+
 gboolean scripted_send(ScriptedConn *c, const char *text)
 {
+        if (c->ssl)
+                return ssl_send(c->ssl, text, strlen(text));
         return scripted_data_send(c->fd, text, strlen(text));
+}
+
+/* Some bytes from the control connection (plain or TLS) before the deadline; <= 0 otherwise. */
+static gssize receive_some(ScriptedConn *c, char *buf, gsize len, gint64 deadline)
+{
+        if (!c->ssl || SSL_pending(c->ssl) == 0) {
+                int left = (int)((deadline - g_get_monotonic_time()) / 1000);
+                struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+                if (left <= 0 || poll(&pfd, 1, left) != 1)
+                        return -1;
+        }
+        if (!c->ssl)
+                return recv(c->fd, buf, len, 0);
+        int n = SSL_read(c->ssl, buf, (int)len);
+        if (n <= 0) {
+                int e = SSL_get_error(c->ssl, n);
+                ERR_clear_error();
+                if (e == SSL_ERROR_WANT_READ)
+                        return receive_some(c, buf, len, deadline); /* a record without data (a ticket) */
+        }
+        return n;
 }
 
 char *scripted_read_line(ScriptedConn *c)
@@ -130,12 +176,8 @@ char *scripted_read_line(ScriptedConn *c)
                         g_string_erase(c->in, 0, (gssize)n + 1);
                         return line;
                 }
-                int left = (int)((deadline - g_get_monotonic_time()) / 1000);
-                struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-                if (left <= 0 || poll(&pfd, 1, left) != 1)
-                        return NULL;
                 char buf[4096];
-                ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+                gssize n = receive_some(c, buf, sizeof buf, deadline);
                 if (n <= 0)
                         return NULL;
                 g_string_append_len(c->in, buf, n);
@@ -199,4 +241,178 @@ int scripted_data_connect(const char *from_ip, guint16 port)
                 return -1;
         }
         return fd;
+}
+
+/* ---- TLS ---- */
+
+struct ScriptedTls {
+        SSL_CTX *ctx;       /* resumes the sessions it issued */
+        SSL_CTX *fresh_ctx; /* same certificate, other caches and ticket keys: resumes nothing */
+        char *fingerprint;
+};
+
+static X509 *self_signed(EVP_PKEY *key, const char *common_name, int days_from, int days_to)
+{
+        X509 *cert = X509_new();
+        X509_set_version(cert, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), g_random_int_range(1, G_MAXINT32));
+        X509_gmtime_adj(X509_getm_notBefore(cert), (long)days_from * 86400);
+        X509_gmtime_adj(X509_getm_notAfter(cert), (long)days_to * 86400);
+        X509_NAME *name = X509_get_subject_name(cert);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
+        X509_set_issuer_name(cert, name);
+        X509_set_pubkey(cert, key);
+        X509V3_CTX v3;
+        X509V3_set_ctx_nodb(&v3);
+        X509V3_set_ctx(&v3, cert, cert, NULL, NULL, 0);
+        X509_EXTENSION *san = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, "IP:127.0.0.1");
+        X509_add_ext(cert, san, -1);
+        X509_EXTENSION_free(san);
+        X509_sign(cert, key, EVP_sha256());
+        return cert;
+}
+
+static SSL_CTX *server_ctx(X509 *cert, EVP_PKEY *key)
+{
+        SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+        g_assert_nonnull(ctx);
+        g_assert_cmpint(SSL_CTX_use_certificate(ctx, cert), ==, 1);
+        g_assert_cmpint(SSL_CTX_use_PrivateKey(ctx, key), ==, 1);
+        SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+        SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"scripted-ftpd", 13);
+        return ctx;
+}
+
+ScriptedTls *scripted_tls_new(const char *common_name)
+{
+        EVP_PKEY *key = EVP_EC_gen("P-256");
+        g_assert_nonnull(key);
+        X509 *cert = self_signed(key, common_name, -1, 2);
+        ScriptedTls *tls = g_new0(ScriptedTls, 1);
+        tls->ctx = server_ctx(cert, key);
+        tls->fresh_ctx = server_ctx(cert, key);
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        g_assert_cmpint(X509_digest(cert, EVP_sha256(), md, &len), ==, 1);
+        GString *hex = g_string_new(NULL);
+        for (unsigned int i = 0; i < len; i++)
+                g_string_append_printf(hex, "%s%02X", i ? ":" : "", md[i]);
+        tls->fingerprint = g_string_free(hex, FALSE);
+        X509_free(cert);
+        EVP_PKEY_free(key);
+        return tls;
+}
+
+void scripted_tls_free(ScriptedTls *tls)
+{
+        if (!tls)
+                return;
+        SSL_CTX_free(tls->ctx);
+        SSL_CTX_free(tls->fresh_ctx);
+        g_free(tls->fingerprint);
+        g_free(tls);
+}
+
+const char *scripted_tls_fingerprint(const ScriptedTls *tls)
+{
+        return tls->fingerprint;
+}
+
+/* A server-side handshake on a blocking socket whose reads and writes give up after a few seconds. */
+static SSL *accept_tls(SSL_CTX *ctx, int fd)
+{
+        struct timeval tv = { .tv_sec = SCRIPT_WAIT_MS / 1000 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        SSL *ssl = SSL_new(ctx);
+        SSL_set_fd(ssl, fd);
+        if (SSL_accept(ssl) == 1)
+                return ssl;
+        ERR_clear_error();
+        SSL_free(ssl);
+        return NULL;
+}
+
+gboolean scripted_start_tls(ScriptedConn *c, ScriptedTls *tls)
+{
+        if (c->in->len > 0) {
+                scripted_fail(c, "the client sent “%.*s” before the TLS handshake", (int)c->in->len, c->in->str);
+                return FALSE;
+        }
+        c->ssl = accept_tls(tls->ctx, c->fd);
+        if (!c->ssl)
+                scripted_fail(c, "the TLS handshake on the control connection failed");
+        return c->ssl != NULL;
+}
+
+gboolean scripted_login_tls(ScriptedConn *c, ScriptedTls *tls)
+{
+        return scripted_send(c, "220 scripted TLS server\r\n") && scripted_expect(c, "AUTH TLS") &&
+               scripted_send(c, "234 go ahead\r\n") && scripted_start_tls(c, tls) && scripted_expect(c, "USER ") &&
+               scripted_send(c, "331 password please\r\n") && scripted_expect(c, "PASS ") &&
+               scripted_send(c, "230 logged in\r\n") && scripted_expect(c, "PBSZ 0") &&
+               scripted_send(c, "200 PBSZ=0\r\n") && scripted_expect(c, "PROT P") &&
+               scripted_send(c, "200 PROT now Private\r\n") && scripted_expect(c, "FEAT") &&
+               scripted_send(c, "211-Features:\r\n EPSV\r\n211 End\r\n") && scripted_expect(c, "PWD") &&
+               scripted_send(c, "257 \"/\" is the current directory\r\n");
+}
+
+gboolean scripted_accept_next(ScriptedConn *c)
+{
+        g_clear_pointer(&c->ssl, SSL_free);
+        close(c->fd);
+        g_string_truncate(c->in, 0);
+        c->fd = accept_within(c->listen_fd, SCRIPT_WAIT_MS);
+        if (c->fd < 0)
+                scripted_fail(c, "the client did not connect again");
+        return c->fd >= 0;
+}
+
+struct ScriptedTlsData {
+        int fd;
+        SSL *ssl;
+};
+
+ScriptedTlsData *scripted_data_tls_accept(ScriptedTls *tls, int fd, gboolean resumable)
+{
+        SSL *ssl = accept_tls(resumable ? tls->ctx : tls->fresh_ctx, fd);
+        if (!ssl) {
+                close(fd);
+                return NULL;
+        }
+        ScriptedTlsData *d = g_new0(ScriptedTlsData, 1);
+        d->fd = fd;
+        d->ssl = ssl;
+        return d;
+}
+
+gboolean scripted_data_tls_resumed(const ScriptedTlsData *d)
+{
+        return SSL_session_reused(d->ssl) == 1;
+}
+
+gboolean scripted_data_tls_send(ScriptedTlsData *d, const char *data, gsize len)
+{
+        return ssl_send(d->ssl, data, len);
+}
+
+GBytes *scripted_data_tls_receive(ScriptedTlsData *d, gboolean *close_notify)
+{
+        GByteArray *got = g_byte_array_new();
+        char buf[16384];
+        int n;
+        while ((n = SSL_read(d->ssl, buf, sizeof buf)) > 0)
+                g_byte_array_append(got, (const guint8 *)buf, (guint)n);
+        *close_notify = SSL_get_error(d->ssl, n) == SSL_ERROR_ZERO_RETURN;
+        ERR_clear_error();
+        return g_byte_array_free_to_bytes(got);
+}
+
+void scripted_data_tls_close(ScriptedTlsData *d)
+{
+        if (!d)
+                return;
+        SSL_free(d->ssl);
+        close(d->fd);
+        g_free(d);
 }

@@ -1,6 +1,7 @@
 /* tests/integration/scripted-ftpd.h — a misbehaving FTP server for the engine's tests: a GLib
- * thread on a loopback port that runs one C function (the script) against one client.
- * Must not: block without a deadline; every read and accept ends within a few seconds. */
+ * thread on a loopback port that runs one C function (the script) against one client, in plain
+ * FTP or over TLS.
+ * Must not: block without a deadline; every read, accept and handshake ends within a few seconds. */
 #pragma once
 #include <glib.h>
 
@@ -31,3 +32,29 @@ int scripted_data_listen(guint16 *port);
 int scripted_data_accept(int listen_fd);
 int scripted_data_connect(const char *from_ip, guint16 port);
 gboolean scripted_data_send(int fd, const char *data, gsize len);
+
+/* TLS: a self-signed certificate (EC P-256, CN `common_name`, IP 127.0.0.1) made in memory, with
+ * a server context that resumes the sessions it issued (TLS 1.2 and 1.3 tickets), and a second
+ * one with the same certificate that resumes nothing (a server that lost the session). */
+typedef struct ScriptedTls ScriptedTls;
+ScriptedTls *scripted_tls_new(const char *common_name);
+void scripted_tls_free(ScriptedTls *tls);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScriptedTls, scripted_tls_free)
+const char *scripted_tls_fingerprint(const ScriptedTls *tls); /* "AB:CD:…", SHA-256 */
+/* The control handshake (after sending 234): from then on every read and send is TLS. */
+gboolean scripted_start_tls(ScriptedConn *conn, ScriptedTls *tls);
+/* 220, AUTH TLS → 234 and the handshake, USER → 331, PASS → 230, PBSZ 0, PROT P, FEAT (EPSV),
+ * PWD → 257 "/". */
+gboolean scripted_login_tls(ScriptedConn *conn, ScriptedTls *tls);
+/* Closes this control connection and accepts the client's next one (a reconnect). */
+gboolean scripted_accept_next(ScriptedConn *conn);
+
+/* A TLS data connection on an accepted fd (taken over): the handshake with the resuming context,
+ * or with the one that resumes nothing; NULL when the handshake failed. */
+typedef struct ScriptedTlsData ScriptedTlsData;
+ScriptedTlsData *scripted_data_tls_accept(ScriptedTls *tls, int fd, gboolean resumable);
+gboolean scripted_data_tls_resumed(const ScriptedTlsData *data);
+gboolean scripted_data_tls_send(ScriptedTlsData *data, const char *bytes, gsize len);
+/* Everything until the client ends; *close_notify says whether it ended TLS properly. */
+GBytes *scripted_data_tls_receive(ScriptedTlsData *data, gboolean *close_notify); /* transfer full */
+void scripted_data_tls_close(ScriptedTlsData *data); /* without close_notify, as a dying server */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -994,6 +995,195 @@ static void test_login_refused_without_tls_under_require(void)
         g_assert_error(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED);
 }
 
+/* ---- TLS data connections against a scripted TLS server ---- */
+
+/* What a TLS script saw, for the test to judge after the client is done. */
+typedef struct {
+        ScriptedTls *tls;          /* the control certificate */
+        ScriptedTls *other;        /* case 21: the data connection shows this one instead */
+        gboolean listing;          /* the refused and retried command is LIST, not STOR */
+        GBytes *stored;            /* the bytes of the upload the server accepted */
+        guint served;              /* transfers served (with 226) */
+        gboolean close_notify;     /* the accepted upload ended with close_notify */
+        guint64 impostor_received; /* bytes the client sent over a data connection with another certificate */
+} TlsScript;
+
+/* (TYPE I,) EPSV, `command`, 150: returns the accepted data fd (or -1, with the failure recorded). */
+static int open_data(ScriptedConn *c, gboolean binary, const char *command)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *epsv = g_strdup_printf("229 Entering Extended Passive Mode (|||%u|)\r\n", port);
+        int fd = -1;
+        if ((!binary || (scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n"))) &&
+            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, command) &&
+            scripted_send(c, "150 Here it comes.\r\n")) {
+                fd = scripted_data_accept(listen_fd);
+                if (fd < 0)
+                        scripted_fail(c, "the client did not open the data connection");
+        }
+        close(listen_fd);
+        return fd;
+}
+
+/* The retried command over a data connection that must resume the control session: an upload is
+ * kept, a listing sent; then 226. */
+static void serve_resumed(ScriptedConn *c, TlsScript *t)
+{
+        int fd = open_data(c, !t->listing, t->listing ? "LIST" : "STOR up.bin");
+        ScriptedTlsData *d = fd >= 0 ? scripted_data_tls_accept(t->tls, fd, TRUE) : NULL;
+        if (fd >= 0 && !d)
+                scripted_fail(c, "the data TLS handshake failed");
+        if (!d)
+                return;
+        if (!scripted_data_tls_resumed(d)) {
+                scripted_fail(c, "the data connection after the reconnect did not resume the control session");
+                scripted_send(c, "522 SSL connection failed; session reuse required\r\n");
+                scripted_data_tls_close(d);
+                return;
+        }
+        if (t->listing) {
+                static const char listing[] = "-rw-r--r--    1 1000     1000         5 Jan 01 12:00 kept.txt\r\n";
+                scripted_data_tls_send(d, listing, strlen(listing));
+        } else {
+                t->stored = scripted_data_tls_receive(d, &t->close_notify);
+        }
+        scripted_data_tls_close(d);
+        t->served++;
+        scripted_send(c, "226 Transfer complete.\r\n");
+}
+
+/* vsftpd's require_ssl_reuse: the first data connection cannot resume (the server lost the
+ * session), so it is refused with 522 and the whole session dropped; after the client connects
+ * again, the data connection resumes and the transfer is served. */
+static void script_refuse_unresumed_once(ScriptedConn *c, gpointer data)
+{
+        TlsScript *t = data;
+        if (!scripted_login_tls(c, t->tls))
+                return;
+        int fd = open_data(c, !t->listing, t->listing ? "LIST" : "STOR up.bin");
+        if (fd < 0)
+                return;
+        ScriptedTlsData *d = scripted_data_tls_accept(t->tls, fd, FALSE);
+        if (d && scripted_data_tls_resumed(d))
+                scripted_fail(c, "the data connection resumed a session the server never issued");
+        scripted_send(c, "522 SSL connection failed; session reuse required: see require_ssl_reuse option in "
+                         "vsftpd.conf man page\r\n");
+        scripted_data_tls_close(d);
+        if (!scripted_accept_next(c) || !scripted_login_tls(c, t->tls))
+                return; /* no CWD: the login lands in the directory the session was in */
+        serve_resumed(c, t);
+}
+
+static FtpSession *tls_scripted_session(ScriptedFtpd *server, const TlsScript *t, int max_version,
+                                        GPtrArray *trace, GError **error)
+{
+        FtpSession *s = session_new(trace);
+        ftp_session_set_tls(s, FTP_TLS_REQUIRE, FALSE);
+        ftp_session_set_tls_max_version(s, max_version);
+        ftp_session_allow_fingerprint(s, scripted_tls_fingerprint(t->tls));
+        if (ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), error))
+                ftp_session_login(s, "u", "p", NULL, error);
+        return s;
+}
+
+static void assert_reconnected_once(GPtrArray *trace, const char *command)
+{
+        g_assert_cmpuint(trace_count(trace, "(reconnecting to retry once"), ==, 1);
+        g_assert_cmpuint(trace_count(trace, "--> AUTH TLS"), ==, 2);
+        g_assert_cmpuint(trace_count(trace, command), ==, 2);
+}
+
+static void test_unresumed_refusal_reconnects_once(gconstpointer data)
+{
+        int max_version = GPOINTER_TO_INT(data);
+        TlsScript t = { .tls = scripted_tls_new("scripted control") };
+        ScriptedFtpd *server = scripted_ftpd_start(script_refuse_unresumed_once, &t);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = tls_scripted_session(server, &t, max_version, trace, &error);
+        g_assert_no_error(error);
+        g_autofree char *bytes = random_bytes(300 * 1024);
+        int fd = temp_fd(bytes, 300 * 1024);
+        gboolean ok = ftp_session_stor(s, "up.bin", fd, 300 * 1024, NULL, NULL, &error);
+        close(fd);
+        g_assert_no_error(error);
+        g_assert_true(ok);
+        assert_reconnected_once(trace, "--> STOR up.bin");
+        g_assert_true(ftp_session_data_protected(s));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+        g_assert_cmpuint(t.served, ==, 1); /* the file arrived once */
+        assert_bytes_equal(t.stored, bytes, 300 * 1024);
+        g_assert_true(t.close_notify);
+        g_bytes_unref(t.stored);
+        scripted_tls_free(t.tls);
+}
+
+static void test_unresumed_listing_reconnects_once(void)
+{
+        TlsScript t = { .tls = scripted_tls_new("scripted control"), .listing = TRUE };
+        ScriptedFtpd *server = scripted_ftpd_start(script_refuse_unresumed_once, &t);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = tls_scripted_session(server, &t, 13, trace, &error);
+        g_assert_no_error(error);
+        g_autofree char *raw = ftp_session_list_raw(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(strstr(raw, "kept.txt"));
+        assert_reconnected_once(trace, "--> LIST");
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+        g_assert_cmpuint(t.served, ==, 1);
+        scripted_tls_free(t.tls);
+}
+
+/* Case 21: the data connection does not resume and shows a certificate other than the one the
+ * user accepted for the control connection (someone else answered on the passive port). */
+static void script_impostor_on_data(ScriptedConn *c, gpointer data)
+{
+        TlsScript *t = data;
+        if (!scripted_login_tls(c, t->tls))
+                return;
+        int fd = open_data(c, TRUE, "STOR secret.bin");
+        ScriptedTlsData *d = fd >= 0 ? scripted_data_tls_accept(t->other, fd, FALSE) : NULL;
+        if (d) {
+                gboolean close_notify = FALSE;
+                g_autoptr(GBytes) got = scripted_data_tls_receive(d, &close_notify);
+                t->impostor_received = g_bytes_get_size(got);
+                scripted_data_tls_close(d);
+        }
+        if (scripted_expect(c, "ABOR") && scripted_send(c, "426 Failure writing network stream.\r\n226 ABOR ok\r\n") &&
+            scripted_expect(c, "NOOP"))
+                scripted_send(c, "200 NOOP ok.\r\n");
+}
+
+static void test_data_certificate_must_match_control(gconstpointer data)
+{
+        int max_version = GPOINTER_TO_INT(data);
+        TlsScript t = { .tls = scripted_tls_new("scripted control"), .other = scripted_tls_new("impostor") };
+        ScriptedFtpd *server = scripted_ftpd_start(script_impostor_on_data, &t);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = tls_scripted_session(server, &t, max_version, trace, &error);
+        g_assert_no_error(error);
+        int fd = temp_fd("not for the impostor", 20);
+        g_assert_false(ftp_session_stor(s, "secret.bin", fd, 20, NULL, NULL, &error));
+        close(fd);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CERTIFICATE);
+        g_assert_nonnull(strstr(error->message, "showed another certificate"));
+        g_assert_nonnull(strstr(error->message, scripted_tls_fingerprint(t.other)));
+        g_assert_cmpuint(trace_count(trace, "(reconnecting"), ==, 0);
+        g_clear_error(&error);
+        g_assert_true(ftp_session_noop(s, &error)); /* ABOR brought the session back in step */
+        g_assert_no_error(error);
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+        g_assert_cmpuint(t.impostor_received, ==, 0);
+        scripted_tls_free(t.tls);
+        scripted_tls_free(t.other);
+}
+
 /* ---- TYPE A conversion, pure ---- */
 
 static void test_ascii_cr_at_buffer_boundary(void)
@@ -1016,6 +1206,7 @@ static void test_ascii_cr_at_buffer_boundary(void)
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
+        signal(SIGPIPE, SIG_IGN); /* as clamftp does: a TLS write to a closed socket is an error, not a signal */
         g_test_add_func("/ftp/ascii/cr-at-buffer-boundary", test_ascii_cr_at_buffer_boundary);
         g_test_add_func("/ftp/session/tls/require-refused-auth-sends-no-user", test_require_auth_refused);
         g_test_add_func("/ftp/session/tls/require-auth-not-understood-sends-no-user", test_require_auth_not_understood);
@@ -1026,6 +1217,16 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/session/tls/bytes-pipelined-after-234-abort", test_bytes_after_234_abort);
         g_test_add_func("/ftp/session/tls/implicit-to-plain-port-fails-fast", test_implicit_tls_to_plain_port_fails_fast);
         g_test_add_func("/ftp/session/tls/login-before-connect-refused", test_login_refused_without_tls_under_require);
+        g_test_add_data_func("/ftp/session/tls/tls1.3/unresumed-data-refused-reconnects-once", GINT_TO_POINTER(13),
+                             test_unresumed_refusal_reconnects_once);
+        g_test_add_data_func("/ftp/session/tls/tls1.2/unresumed-data-refused-reconnects-once", GINT_TO_POINTER(12),
+                             test_unresumed_refusal_reconnects_once);
+        g_test_add_func("/ftp/session/tls/tls1.3/unresumed-listing-refused-reconnects-once",
+                        test_unresumed_listing_reconnects_once);
+        g_test_add_data_func("/ftp/session/tls/tls1.3/data-certificate-must-match-control", GINT_TO_POINTER(13),
+                             test_data_certificate_must_match_control);
+        g_test_add_data_func("/ftp/session/tls/tls1.2/data-certificate-must-match-control", GINT_TO_POINTER(12),
+                             test_data_certificate_must_match_control);
         g_test_add_func("/ftp/session/scripted/greeting-120-then-220", test_greeting_120_then_220);
         g_test_add_func("/ftp/session/scripted/greeting-421-reported", test_greeting_421);
         g_test_add_func("/ftp/session/scripted/greeting-500-oops-reported", test_greeting_500_oops);
