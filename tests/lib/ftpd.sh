@@ -17,8 +17,12 @@
 #   ftp_banner_ok PORT [tls] exit 0 when 127.0.0.1:PORT sends a 220 greeting (after a TLS
 #                           handshake with "tls": implicit FTPS).
 #   tls_test_cert DIR NAME [DAYS]  writes a self-signed test certificate DIR/NAME.pem and its key
-#                           DIR/NAME.key (CN "clamftp test server", names 127.0.0.1 and localhost);
-#                           DAYS < 0 makes one that has already expired.
+#                           DIR/NAME.key (CN "clamftp test server", names 127.0.0.1 and localhost).
+#   tls_test_ca DIR         a private test CA: DIR/ca.pem (trust it with SSL_CERT_FILE) and its key.
+#   tls_test_ca_sign DIR NAME SAN [NOT_BEFORE NOT_AFTER]  DIR/NAME.pem + .key signed by that CA,
+#                           CN "clamftp NAME", subjectAltName SAN (e.g. IP:127.0.0.1); the dates
+#                           (YYYYMMDDHHMMSSZ, UTC) default to yesterday and tomorrow, and may lie in
+#                           the past for an expired certificate.
 #   tls_fingerprint PEM     prints its SHA-256 fingerprint as AB:CD:…
 #   vsftpd_start_tls DIR PEM KEY [LINE…]  vsftpd_start with TLS forced for logins and data and
 #                           session reuse required (ssl_enable, force_local_logins_ssl,
@@ -280,20 +284,43 @@ pyftpd_stop() {
 
 tls_test_cert() {
         local dir=$1 name=$2 days=${3:-2}
-        local dates=(-days "$days")
-        if [ "$days" -lt 0 ]; then
-                # a certificate whose validity ended yesterday
-                dates=(-not_before "$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)" -not_after "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)")
-                openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr.pem" \
-                        -subj "/CN=clamftp test server/O=clamftp tests" -days 1 >/dev/null 2>&1 || return 1
-                openssl x509 -in "$dir/$name.csr.pem" -signkey "$dir/$name.key" -out "$dir/$name.pem" \
-                        "${dates[@]}" >/dev/null 2>&1 || return 1
-                chmod 0644 "$dir/$name.pem" "$dir/$name.key"
-                return 0
-        fi
         openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.pem" \
-                -subj "/CN=clamftp test server/O=clamftp tests" "${dates[@]}" \
+                -subj "/CN=clamftp test server/O=clamftp tests" -days "$days" \
                 -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1 || return 1
+        chmod 0644 "$dir/$name.pem" "$dir/$name.key"
+}
+
+tls_test_ca() {
+        local dir=$1
+        mkdir -p "$dir/ca-db" || return 1
+        : >"$dir/ca-db/index.txt"
+        echo 1000 >"$dir/ca-db/serial"
+        cat >"$dir/ca.cnf" <<CNF
+[ca]
+default_ca = test_ca
+[test_ca]
+database = $dir/ca-db/index.txt
+serial = $dir/ca-db/serial
+new_certs_dir = $dir/ca-db
+default_md = sha256
+policy = any_name
+unique_subject = no
+[any_name]
+commonName = supplied
+CNF
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/ca.key" -out "$dir/ca.pem" -days 2 \
+                -subj "/CN=clamftp test CA" >/dev/null 2>&1 && chmod 0644 "$dir/ca.pem"
+}
+
+tls_test_ca_sign() {
+        local dir=$1 name=$2 san=$3
+        local from=${4:-$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)} to=${5:-$(date -u -d '+1 day' +%Y%m%d%H%M%SZ)}
+        openssl req -newkey rsa:2048 -nodes -keyout "$dir/$name.key" -out "$dir/$name.csr" \
+                -subj "/CN=clamftp $name" >/dev/null 2>&1 || return 1
+        printf 'subjectAltName=%s\n' "$san" >"$dir/$name.ext"
+        openssl ca -batch -config "$dir/ca.cnf" -cert "$dir/ca.pem" -keyfile "$dir/ca.key" -notext \
+                -in "$dir/$name.csr" -out "$dir/$name.pem" -startdate "$from" -enddate "$to" \
+                -extfile "$dir/$name.ext" >/dev/null 2>&1 || return 1
         chmod 0644 "$dir/$name.pem" "$dir/$name.key"
 }
 
