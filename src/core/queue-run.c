@@ -292,12 +292,20 @@ static GArray *submit_all(UploadRun *run, GArray *ids)
         return submitted;
 }
 
+/* The queue's stop hook: non-blocking (a flag and an eventfd write). */
+static void stop_scans(gpointer pipeline)
+{
+        scan_pipeline_cancel(pipeline);
+}
+
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
 {
         if (!check_scanner(ctx, queue, ids))
                 return 0;
         UploadRun run = { .ctx = ctx, .queue = queue };
         run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, UPLOAD_LOOKAHEAD);
+        /* cancelling everything (or quitting) also ends a scan in flight */
+        core_queue_set_stop_hook(queue, stop_scans, run.pipeline);
         run.made_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
@@ -318,6 +326,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), audit_error->message);
         if (submitted->len > 1)
                 core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded."), run.done, submitted->len);
+        core_queue_set_stop_hook(queue, NULL, NULL);
         scan_pipeline_free(run.pipeline);
         g_hash_table_unref(run.made_dirs);
         g_free(run.server);

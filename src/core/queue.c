@@ -33,6 +33,8 @@ struct CoreQueue {
         guint active;          /* the job holding the worker, 0: none */
         CoreQueueNotify notify;
         gpointer notify_data;
+        CoreQueueStopHook stop_hook;
+        gpointer stop_data;
 };
 
 static void job_clear(CoreJob *job)
@@ -323,7 +325,17 @@ void core_queue_cancel_all(CoreQueue *queue, CoreWorker *worker)
         gboolean any = FALSE;
         for (guint i = 0; i < queue->order->len; i++)
                 any |= cancel_locked(queue, g_ptr_array_index(queue->order, i), worker);
+        if (queue->stop_hook)
+                queue->stop_hook(queue->stop_data);
         unlock_and_notify(queue, any, FALSE);
+}
+
+void core_queue_set_stop_hook(CoreQueue *queue, CoreQueueStopHook hook, gpointer data)
+{
+        g_mutex_lock(&queue->lock);
+        queue->stop_hook = hook;
+        queue->stop_data = data;
+        g_mutex_unlock(&queue->lock);
 }
 
 gboolean core_queue_cancel_requested(CoreQueue *queue, guint id)

@@ -89,8 +89,13 @@ guint core_queue_active(CoreQueue *queue); /* 0: none */
  * worker has its transfer interrupted (core_worker_cancel; worker may be NULL in tests) and is
  * marked cancelled by whoever runs it. FALSE when the job is unknown or final. */
 gboolean core_queue_cancel(CoreQueue *queue, guint id, CoreWorker *worker);
-/* Cancels every job that is not final. */
+/* Cancels every job that is not final, and calls the stop hook. */
 void core_queue_cancel_all(CoreQueue *queue, CoreWorker *worker);
+/* While a runner waits on work the worker cannot interrupt (a scan in flight), it sets a hook
+ * that core_queue_cancel_all calls with the queue's lock held: it must not block or call the
+ * queue. NULL removes it. */
+typedef void (*CoreQueueStopHook)(gpointer data);
+void core_queue_set_stop_hook(CoreQueue *queue, CoreQueueStopHook hook, gpointer data);
 gboolean core_queue_cancel_requested(CoreQueue *queue, guint id);
 
 /* Copies of every job, oldest first, with rate and ETA as of now. CoreJob*, transfer full */

@@ -78,35 +78,52 @@ char *ui_queue_row_text(const CoreJob *job, int width)
         return ui_text_fit(text, width);
 }
 
-char *ui_queue_summary(CoreQueue *queue)
+/* "big.bin 43% 1.20 MB/s 0:00:03" */
+static char *running_text(const CoreJob *job)
 {
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
-        const CoreJob *running = NULL;
-        guint waiting = 0;
-        for (guint i = 0; i < jobs->len; i++) {
-                const CoreJob *job = g_ptr_array_index(jobs, i);
-                if (job->state == CORE_JOB_TRANSFERRING && !running)
-                        running = job;
-                else if (job->state == CORE_JOB_WAITING || job->state == CORE_JOB_SCANNING)
-                        waiting++;
-        }
-        g_autofree char *more = waiting ? g_strdup_printf(ngettext("%u waiting", "%u waiting", waiting), waiting)
-                                        : NULL;
-        if (!running)
-                return g_steal_pointer(&more);
-        g_autofree char *state = ui_queue_state_text(running);
-        g_autofree char *rate = ui_queue_rate_text(running->rate);
-        g_autofree char *eta = ui_queue_eta_text(running->eta);
+        g_autofree char *state = ui_queue_state_text(job);
+        g_autofree char *rate = ui_queue_rate_text(job->rate);
+        g_autofree char *eta = ui_queue_eta_text(job->eta);
         const char *pc = strchr(state, ' ');
-        GString *text = g_string_new(running->name);
+        GString *text = g_string_new(job->name);
         if (pc)
                 g_string_append(text, pc);
         if (*rate)
                 g_string_append_printf(text, " %s", rate);
         if (*eta)
                 g_string_append_printf(text, " %s", eta);
-        if (more)
-                g_string_append_printf(text, ", %s", more);
+        return g_string_free(text, FALSE);
+}
+
+char *ui_queue_summary(CoreQueue *queue)
+{
+        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
+        const CoreJob *running = NULL, *scanning = NULL;
+        guint waiting = 0;
+        for (guint i = 0; i < jobs->len; i++) {
+                const CoreJob *job = g_ptr_array_index(jobs, i);
+                if (job->state == CORE_JOB_TRANSFERRING && !running)
+                        running = job;
+                else if (job->state == CORE_JOB_SCANNING && !scanning)
+                        scanning = job;
+                else if (job->state == CORE_JOB_WAITING || job->state == CORE_JOB_SCANNING)
+                        waiting++;
+        }
+        GString *text = g_string_new(NULL);
+        if (running) {
+                g_autofree char *part = running_text(running);
+                g_string_append(text, part);
+        }
+        if (scanning)
+                g_string_append_printf(text, "%s%s %s", text->len ? ", " : "", _("scanning"), scanning->name);
+        if (waiting) {
+                g_autofree char *more = g_strdup_printf(ngettext("%u waiting", "%u waiting", waiting), waiting);
+                g_string_append_printf(text, "%s%s", text->len ? ", " : "", more);
+        }
+        if (text->len == 0) {
+                g_string_free(text, TRUE);
+                return NULL;
+        }
         return g_string_free(text, FALSE);
 }
 

@@ -4,7 +4,8 @@
 # and clamd, then the files on both sides compared byte for byte.
 # Covers: three files and EICAR selected and F5'd in one go (the queue view lists three done and
 # one INFECTED with its signature), the conflict dialog (rename, skip; resume of a download;
-# overwrite all), Shift-F6 moves both ways, `:mget` with a pattern (one job per file), F6 in
+# overwrite all), Shift-F6 moves both ways, `:mget` with a pattern (one job per file), typed
+# `:put` and `:get` as jobs, F6 in
 # both panes, sort, dot files, the quick filter, F2 scan, Tab completion, the message log, and
 # the command history kept across two runs.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -42,6 +43,7 @@ echo one >"$srv/one.txt"
 echo two >"$srv/two.txt"
 echo log >"$srv/x.log"
 echo "move me down" >"$srv/gone.txt"
+head -c 5000 /dev/urandom >"$srv/extra.dat"
 cp "$work/b.txt" "$dir/b.orig"
 touch -d '2024-05-01 12:00' "$work"/* "$srv"/*
 touch -d '2030-06-01 12:00' "$work/virus.com"   # the newest, whatever arrives today
@@ -104,6 +106,10 @@ s.
 @dump $s/complete-remote
 <Esc><F3><Home>
 @dump $s/log
+<Esc>:put docs/note.txt<Enter>
+:get extra.dat<Enter>
+<F9>
+@dump $s/typed-queue
 <Esc>:status<Enter>
 <F10>
 SCRIPT
@@ -216,6 +222,12 @@ expect scanned "F2 scans the file under the cursor and marks it" -E '^!virus\.co
 expect scanned "F2 says what the scanner found" -F "INFECTED (Clamftp.Test.EICAR"
 expect scanned "the quick filter shows what it matches" -E '^>Local: .*\[/virus\]'
 [ ! -e "$srv/virus.com" ] && tap_ok "F2 uploads nothing" || tap_not_ok "F2 uploads nothing"
+
+# typed transfers are queue jobs too
+same ":put docs/note.txt keeps its directory on the server" "$work/docs/note.txt" "$srv/docs/note.txt"
+same ":get extra.dat downloads into the local directory" "$srv/extra.dat" "$work/extra.dat"
+expect typed-queue "the typed put is a job of the queue" -E -e '-> done +note\.txt'
+expect typed-queue "the typed get is a job of the queue" -E -e '<- done +extra\.dat'
 
 # completion, log
 expect complete-local "Tab completes a local directory" -E '^:lcd docs/$'

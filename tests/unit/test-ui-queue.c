@@ -245,6 +245,27 @@ static void test_readers_hear_of_every_change(void)
         g_assert_cmpint(seen.progress_only, ==, 1);
 }
 
+static void count_stop(gpointer data)
+{
+        (*(int *)data)++;
+}
+
+static void test_cancel_all_stops_work_in_flight(void)
+{
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        int stops = 0;
+        guint id = add_upload(queue, "big.bin");
+        core_queue_set_state(queue, id, CORE_JOB_SCANNING, NULL);
+        core_queue_set_stop_hook(queue, count_stop, &stops);
+        core_queue_cancel(queue, id, NULL); /* one job: the scan may finish, the job is skipped */
+        g_assert_cmpint(stops, ==, 0);
+        core_queue_cancel_all(queue, NULL);
+        g_assert_cmpint(stops, ==, 1);
+        core_queue_set_stop_hook(queue, NULL, NULL);
+        core_queue_cancel_all(queue, NULL);
+        g_assert_cmpint(stops, ==, 1);
+}
+
 static void test_state_labels(void)
 {
         g_assert_cmpstr(core_job_state_label(CORE_JOB_TRANSFERRING, CORE_JOB_UPLOAD), ==, "uploading");
@@ -272,6 +293,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/queue/a-new-file-of-a-job-starts-its-window-again", test_a_new_file_of_a_job_starts_its_window_again);
         g_test_add_func("/ui/queue/counts-and-removing-finished-jobs", test_counts_and_removing_finished_jobs);
         g_test_add_func("/ui/queue/readers-hear-of-every-change", test_readers_hear_of_every_change);
+        g_test_add_func("/ui/queue/cancel-all-stops-work-in-flight", test_cancel_all_stops_work_in_flight);
         g_test_add_func("/ui/queue/state-labels", test_state_labels);
         return g_test_run();
 }
