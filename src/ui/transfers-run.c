@@ -57,6 +57,10 @@ static gboolean upload_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJob
         if (action == UI_CONFLICT_RENAME) {
                 g_autofree char *shown = core_name_escape(new_name);
                 core_queue_set_target(batch->queue, bj->id, shown, NULL, new_name);
+                /* taken from now on: the next rename proposes another name */
+                UiRemoteInfo *info = g_new0(UiRemoteInfo, 1);
+                *info = (UiRemoteInfo){ .size = bj->size, .mtime = bj->mtime };
+                g_hash_table_replace(batch->remote, g_strdup(new_name), info);
         }
         return settle(batch->queue, bj->id, action);
 }

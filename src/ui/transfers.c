@@ -9,11 +9,6 @@
 #include "core/safename.h"
 #include <string.h>
 
-static void remote_info_free(gpointer data)
-{
-        g_free(data);
-}
-
 UiBatch *ui_batch_new(UiBatchKind kind, gboolean upload, CoreQueue *queue, UiBridge *bridge)
 {
         UiBatch *batch = g_new0(UiBatch, 1);
@@ -56,7 +51,7 @@ char *ui_glob_escape(const char *name)
 /* The remote pane's entries by name, for the conflict question of uploads. */
 static GHashTable *remote_names(UiPane *remote)
 {
-        GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, remote_info_free);
+        GHashTable *names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         for (guint i = 0; i < remote->all->len; i++) {
                 UiEntry *entry = g_ptr_array_index(remote->all, i);
                 if (entry->is_parent)
