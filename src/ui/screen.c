@@ -203,9 +203,14 @@ GPtrArray *ui_screen_help_lines(void)
         g_ptr_array_add(lines, g_strdup(_("Keys (Esc then a digit works as that F-key; Esc/q closes this help):")));
         gsize n = 0;
         const UiBinding *keys = ui_keymap(&n);
+        g_autofree char *previous = NULL;
         for (gsize i = 0; i < n; i++) {
                 g_autofree char *name = ui_key_name(keys[i].key);
-                g_ptr_array_add(lines, g_strdup_printf("  %-12s :%s", name, keys[i].command));
+                g_autofree char *line = g_strdup_printf("  %-12s :%s", name, keys[i].command);
+                if (g_strcmp0(line, previous) != 0) /* two codes of one key (Backspace) */
+                        g_ptr_array_add(lines, g_strdup(line));
+                g_free(previous);
+                previous = g_steal_pointer(&line);
         }
         g_ptr_array_add(lines, g_strdup(_("In the queue view (F9): Up/Down move, Del or c cancels the job, x clears finished jobs, Esc/q/F9 closes.")));
         g_ptr_array_add(lines, g_strdup(_("After /: type to filter the active pane, Enter keeps the filter, Esc restores the one before.")));
