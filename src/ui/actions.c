@@ -87,6 +87,17 @@ ACTION(act_command_line)
         return TRUE;
 }
 
+static guint first_scanning(CoreQueue *queue)
+{
+        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
+        for (guint i = 0; i < jobs->len; i++) {
+                const CoreJob *job = g_ptr_array_index(jobs, i);
+                if (job->state == CORE_JOB_SCANNING)
+                        return job->id;
+        }
+        return 0;
+}
+
 /* cancel: the running transfer (or command); cancel N: job N of the queue; cancel all. */
 ACTION(act_cancel)
 {
@@ -108,8 +119,10 @@ ACTION(act_cancel)
                 ui_app_say(app, CORE_MSG_INFO, _("Cancelling job %s…"), argv[1]);
                 return TRUE;
         }
-        guint active = core_queue_active(app->queue);
-        if (!active || !core_queue_cancel(app->queue, active, worker))
+        guint id = core_queue_active(app->queue);
+        if (!id)
+                id = first_scanning(app->queue); /* skipped once its scan ends */
+        if (!id || !core_queue_cancel(app->queue, id, worker))
                 core_worker_cancel(worker); /* a command outside the queue (ls, a stalled cd) */
         ui_app_say(app, CORE_MSG_INFO, "%s", _("Cancelling the running transfer…"));
         return TRUE;
