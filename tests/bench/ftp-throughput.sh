@@ -15,8 +15,11 @@ Usage: tests/bench/ftp-throughput.sh [options]
   --small-only       only the many-small-files test
   --large-only       only the large-file test
   --clients LIST     comma-separated, in run order (default lftp,curl,clamftp,clamdscan);
-                     clamdscan is a reference: the same files scanned by clamd (INSTREAM), no upload
+                     clamdscan is a reference: the same files scanned by clamd (--fdpass, as
+                     clamftp passes its snapshots over the unix socket), no upload
   --clamftp PATH     the clamftp binary (default: build/src/clamftp, else build-demo/src/clamftp)
+  --baseline PATH    also run this other clamftp binary (e.g. a build of an older commit) as client
+                     "baseline", right after clamftp, so two builds are compared in one run
   --runs N           run each client N times per test (interleaved) and report the best time
   --scan-tmp DIR     where clamd keeps its temporary copy of each stream and clamftp spools
                      large snapshots (default: inside the temporary directory; try /dev/shm to
@@ -36,6 +39,7 @@ do_small=1
 do_large=1
 clients=lftp,curl,clamftp,clamdscan
 clamftp_bin=
+baseline_bin=
 runs=1
 scan_tmp=
 keep=0
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
         --large-only) do_small=0; shift ;;
         --clients) clients=$2; shift 2 ;;
         --clamftp) clamftp_bin=$2; shift 2 ;;
+        --baseline) baseline_bin=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --scan-tmp) scan_tmp=$2; shift 2 ;;
         --keep) keep=1; shift ;;
@@ -87,9 +92,16 @@ if [ $do_large -eq 1 ] && [ $((large_bytes / 1048576 + 64)) -gt 2000 ]; then
 fi
 [ $do_small -eq 1 ] || [ $do_large -eq 1 ] || die "--small-only and --large-only exclude each other"
 
+if [ -n "$baseline_bin" ]; then
+        [ -x "$baseline_bin" ] || die "--baseline: $baseline_bin is not an executable"
+        [[ ,$clients, == *,clamftp,* ]] || die "--baseline needs clamftp among --clients"
+        [[ ,$clients, == *,baseline,* ]] ||
+                clients=$(sed 's/\(^\|,\)clamftp\(,\|$\)/\1clamftp,baseline\2/' <<<"$clients")
+fi
 IFS=, read -r -a client_list <<<"$clients"
 for c in "${client_list[@]}"; do
-        case $c in lftp|curl|clamftp|clamdscan) ;; *) die "unknown client '$c' (lftp, curl, clamftp, clamdscan)" ;; esac
+        case $c in lftp|curl|clamftp|clamdscan) ;; baseline) [ -n "$baseline_bin" ] || die "client 'baseline' needs --baseline PATH" ;;
+        *) die "unknown client '$c' (lftp, curl, clamftp, clamdscan)" ;; esac
 done
 want() { [[ ,$clients, == *,$1,* ]]; }
 
@@ -191,7 +203,9 @@ bench_clamd_start() {
         bin=$(clamd_binary) || die "clamd is not installed (package clamav-daemon)"
         mkdir -p "$scan_tmp/clamd"
         chmod 0700 "$scan_tmp/clamd"
-        echo "LocalSocket $dir/clamd.sock" >"$dir/client.conf"
+        # clamdscan reads StreamMaxLength from its own config too (100M when unset) and cuts a
+        # --stream there without a word: give it the same limit, should --stream be used again
+        printf 'LocalSocket %s\nStreamMaxLength %sM\n' "$dir/clamd.sock" "$limit_mib" >"$dir/client.conf"
         cat >"$dir/clamd.conf" <<EOF
 Foreground yes
 LocalSocket $dir/clamd.sock
@@ -247,16 +261,20 @@ run_client() {
         curl:large)
                 (cd "$src" && curl -sS --fail --ftp-create-dirs --connect-timeout 10 \
                         -u "$u:$p" -T big.bin "$url/$rdir/") ;;
-        clamftp:small)
-                (cd "$src" && XDG_STATE_HOME=$work/state "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
+        clamftp:small|baseline:small)
+                local bin=$clamftp_bin
+                [ "$client" = clamftp ] || bin=$baseline_bin
+                (cd "$src" && XDG_STATE_HOME=$work/state "$bin" --scanner "unix:$CLAMD_SOCKET" -n \
                         -c "mkdir $rdir; cd $rdir; mput *" "$FTP_URL") ;;
-        clamftp:large)
-                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$scan_tmp "$clamftp_bin" --scanner "unix:$CLAMD_SOCKET" -n \
+        clamftp:large|baseline:large)
+                local bin=$clamftp_bin
+                [ "$client" = clamftp ] || bin=$baseline_bin
+                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$scan_tmp "$bin" --scanner "unix:$CLAMD_SOCKET" -n \
                         -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
         clamdscan:small)
-                (cd "$src" && clamdscan -c "$work/clamd/client.conf" --stream --no-summary -- *) ;;
+                (cd "$src" && clamdscan -c "$work/clamd/client.conf" --fdpass --no-summary -- *) ;;
         clamdscan:large)
-                clamdscan -c "$work/clamd/client.conf" --stream --no-summary "$src/big.bin" ;;
+                clamdscan -c "$work/clamd/client.conf" --fdpass --no-summary "$src/big.bin" ;;
         esac
 }
 
@@ -280,8 +298,22 @@ verify() {
 # results[test:client] = "seconds" or "failed: reason"
 declare -A results
 now_ns() { date +%s%N; }
+# refresh TEST: new random bytes at the start of every file of the test, before every client run,
+# so that no scan is answered from clamd's cache of an earlier run or client (the cache is keyed
+# by the MD5 of the whole file; a cached 1 GiB file costs ~1 s to hash, a real scan ~15 s here)
+refresh() {
+        /usr/bin/python3 - "$work/$1" <<'PY'
+import os, sys
+d = sys.argv[1]
+for name in os.listdir(d):
+    with open(os.path.join(d, name), "r+b") as f:
+        f.write(os.urandom(16))
+PY
+}
+
 measure() {
         local test=$1 client=$2 rdir=$2-$1 log=$work/logs/$2-$1.log t0 t1 rc=0
+        refresh "$test"
         sync
         t0=$(now_ns)
         run_client "$client" "$test" "$rdir" >"$log" 2>&1 </dev/null || rc=$?
@@ -355,7 +387,7 @@ for t in "${tests[@]}"; do
                         continue
                 fi
                 ratio_l=- ratio_c=-
-                if [ "$c" = clamftp ]; then
+                if [ "$c" = clamftp ] || [ "$c" = baseline ]; then
                         for o in lftp curl; do
                                 other=${results[$t:$o]:-}
                                 [ -n "$other" ] && [[ $other != failed* ]] || continue
@@ -369,7 +401,7 @@ for t in "${tests[@]}"; do
         done
 done
 echo
-want clamdscan && echo "clamdscan: a reference, not a client: clamdscan --stream on the same files (clamd's scan alone, no upload)."
+want clamdscan && echo "clamdscan: a reference, not a client: clamdscan --fdpass on the same files (clamd's scan alone, no upload)."
 echo "Scanner temporary files (clamd's stream copies, clamftp's large snapshots): $(stat -f -c %T "$scan_tmp") ($scan_tmp)."
 echo "curl: one invocation per test; the many files as one brace glob -T '{f1,f2,…}' to a URL ending"
 echo "in '/', so curl reuses one control connection. lftp: 'mput *' / 'put', one connection,"
