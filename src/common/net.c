@@ -16,13 +16,15 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK(net-error-quark, net_error)
 
 struct NetStream {
         int fd;
-        SSL *ssl; /* NULL while the stream is plain */
+        SSL *ssl;         /* NULL while the stream is plain */
+        gboolean nonblocking; /* O_NONBLOCK set (sendfile() has no MSG_DONTWAIT) */
 };
 
 gint64 net_deadline_in_ms(gint64 ms)
@@ -284,6 +286,48 @@ gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gin
                 return FALSE;
         }
         return TRUE;
+}
+
+static void set_write_error(GError **error, int err, const char *what)
+{
+        g_set_error(error, NET_ERROR, err == EPIPE || err == ECONNRESET ? NET_ERROR_CLOSED : NET_ERROR_IO,
+                    "%s: %s", what, g_strerror(err));
+}
+
+gssize net_stream_sendfile(NetStream *stream, int in_fd, gint64 *offset, gsize count, gint64 deadline,
+                           int cancel_fd, GError **error)
+{
+        if (stream->ssl) {
+                g_set_error_literal(error, NET_ERROR, NET_ERROR_UNSUPPORTED, _("sendfile() cannot write TLS."));
+                return -1;
+        }
+        if (!stream->nonblocking) {
+                if (!set_nonblocking(stream->fd, TRUE)) {
+                        set_write_error(error, errno, _("Cannot configure a socket"));
+                        return -1;
+                }
+                stream->nonblocking = TRUE;
+        }
+        for (;;) {
+                /* waiting first also notices a cancel while the socket never blocks (loopback) */
+                if (!net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error))
+                        return -1;
+                off_t off = (off_t)*offset;
+                ssize_t n = sendfile(stream->fd, in_fd, &off, count);
+                if (n >= 0) {
+                        *offset = off;
+                        return n;
+                }
+                if (errno == EAGAIN || errno == EINTR)
+                        continue;
+                if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
+                        g_set_error(error, NET_ERROR, NET_ERROR_UNSUPPORTED, _("sendfile() cannot send this file: %s"),
+                                    g_strerror(errno));
+                        return -1;
+                }
+                set_write_error(error, errno, _("Writing to the network failed"));
+                return -1;
+        }
 }
 
 gboolean net_stream_shutdown_write(NetStream *stream, GError **error)

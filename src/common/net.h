@@ -17,6 +17,7 @@ typedef enum {
         NET_ERROR_IO,        /* any other socket error */
         NET_ERROR_TLS,       /* a TLS handshake or record failed (alert, bad record, no common version) */
         NET_ERROR_TRUNCATED, /* TLS: the peer closed without close_notify (a download may be cut) */
+        NET_ERROR_UNSUPPORTED, /* sendfile() cannot send this file or stream: copy through a buffer */
 } NetError;
 
 /* Deadlines are absolute, in g_get_monotonic_time() microseconds. NET_NO_DEADLINE waits forever. */
@@ -58,6 +59,13 @@ gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline,
 /* Writes all of buf in as few write() calls as the kernel allows. */
 gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gint64 deadline,
                               int cancel_fd, GError **error);
+/* Plain streams only: sends up to `count` bytes of in_fd, from *offset on, with sendfile() (the
+ * kernel moves the pages; no copy through a buffer), and advances *offset. Each wait for the socket
+ * is bounded by the deadline and the cancel descriptor like every write. Returns the bytes sent
+ * (> 0), 0 when in_fd ends before *offset + 1, or -1: NET_ERROR_UNSUPPORTED for a TLS stream or a
+ * file sendfile() cannot read (the caller copies instead; nothing was sent), else the usual codes. */
+gssize net_stream_sendfile(NetStream *stream, int in_fd, gint64 *offset, gsize count, gint64 deadline,
+                           int cancel_fd, GError **error);
 /* Half-closes the sending side (end of an upload); with TLS, sends close_notify first. */
 gboolean net_stream_shutdown_write(NetStream *stream, GError **error);
 

@@ -1,5 +1,6 @@
 /* ftp/session-data.c — everything a session does over a data connection: EPSV/PASV/EPRT/PORT,
- * RETR (with REST), STOR, MLSD/LIST/NLST, TYPE A conversion, progress, ABOR on cancel.
+ * RETR (with REST), STOR (sendfile() for plain binary uploads), MLSD/LIST/NLST, TYPE A conversion,
+ * progress, ABOR on cancel.
  * Owns: the order "data connection → command → 1xx → data until EOF → final 2xx", each step under
  * its deadline. Must not: decide where local files go (it is handed descriptors), print or prompt. */
 #include "config.h"
@@ -10,10 +11,12 @@
 #include "common/i18n.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #define DATA_BUF (256 * 1024)             /* one read or write on a data connection */
+#define SENDFILE_CHUNK (4 * 1024 * 1024)  /* one sendfile() of a plain upload */
 #define LISTING_MAX (64 * 1024 * 1024)    /* a listing larger than this is refused, not buffered */
 #define PROGRESS_US (100 * 1000)          /* progress callbacks at most every 100 ms ... */
 #define PROGRESS_BYTES (64 * 1024)        /* ... and every 64 KiB */
@@ -443,22 +446,56 @@ typedef struct {
         gint64 size;
         gboolean ascii;
         FtpAsciiEncoder enc;
+        gint64 sent;         /* bytes of the file sent so far (before any conversion) */
         Progress progress;
 } Upload;
 
-static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+static void file_too_short(GError **error, int err)
 {
-        Upload *u = ctx;
+        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("Reading the local file failed: %s"),
+                    err ? g_strerror(err) : _("it is shorter than expected"));
+}
+
+/* A plain binary upload: the kernel sends the snapshot's pages (sendfile), in chunks so that
+ * progress is reported and the idle deadline and cancel are checked between them. FALSE with
+ * *copy set when sendfile() cannot send this file: the copying pump goes on from u->sent. */
+static gboolean send_file(FtpSession *s, NetStream *data, Upload *u, gboolean *copy, GError **error)
+{
+        while (u->sent < u->size) {
+                GError *net = NULL;
+                gsize chunk = (gsize)MIN((gint64)SENDFILE_CHUNK, u->size - u->sent);
+                gssize n = net_stream_sendfile(data, u->fd, &u->sent, chunk, net_deadline_in_ms(s->timeouts.data_ms),
+                                               s->cancel_fd, &net);
+                if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_UNSUPPORTED)) {
+                        ftp_session_trace(s, "(%s: copying instead)", net->message);
+                        g_error_free(net);
+                        *copy = TRUE;
+                        return FALSE;
+                }
+                if (n < 0) {
+                        data_io_error(s, net, error);
+                        return FALSE;
+                }
+                if (n == 0) {
+                        file_too_short(error, 0);
+                        return FALSE;
+                }
+                progress_report(&u->progress, (guint64)u->sent, FALSE);
+        }
+        return TRUE;
+}
+
+/* Reads with pread() and writes through the stream: TLS, TYPE A conversion, or no sendfile(). */
+static gboolean copy_file(FtpSession *s, NetStream *data, Upload *u, GError **error)
+{
         g_autofree char *buf = g_malloc(DATA_BUF);
         g_autofree char *conv = u->ascii ? g_malloc(2 * DATA_BUF) : NULL;
-        gint64 off = 0;
-        while (off < u->size) {
-                ssize_t n = pread(u->fd, buf, (size_t)MIN((gint64)DATA_BUF, u->size - off), off);
+        while (u->sent < u->size) {
+                ssize_t n = pread(u->fd, buf, (size_t)MIN((gint64)DATA_BUF, u->size - u->sent), u->sent);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n <= 0) {
-                        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("Reading the local file failed: %s"),
-                                    n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
+                        file_too_short(error, n < 0 ? errno : 0);
                         return FALSE;
                 }
                 const char *out = buf;
@@ -472,10 +509,23 @@ static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError
                         data_io_error(s, net, error);
                         return FALSE;
                 }
-                off += n;
-                progress_report(&u->progress, (guint64)off, FALSE);
+                u->sent += n;
+                progress_report(&u->progress, (guint64)u->sent, FALSE);
         }
-        progress_report(&u->progress, (guint64)off, TRUE);
+        return TRUE;
+}
+
+static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+{
+        Upload *u = ctx;
+        u->sent = 0;
+        (void)posix_fadvise(u->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        gboolean copy = u->ascii || net_stream_is_tls(data);
+        if (!copy && !send_file(s, data, u, &copy, error) && !copy)
+                return FALSE;
+        if (copy && !copy_file(s, data, u, error))
+                return FALSE;
+        progress_report(&u->progress, (guint64)u->sent, TRUE);
         return TRUE;
 }
 

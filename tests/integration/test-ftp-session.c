@@ -840,6 +840,68 @@ static void test_cancel_sends_abor(void)
         assert_script_ok(server);
 }
 
+/* A plain upload the server stops reading after the 150 (its receive buffer fills): the client
+ * must still notice a cancel or its idle deadline while the kernel sends the file (sendfile),
+ * send ABOR, and stay in step. */
+static void script_stalled_upload(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
+        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
+            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "STOR stalled.bin") &&
+            scripted_send(c, "150 Ok to send data.\r\n")) {
+                int fd = scripted_data_accept(listen_fd); /* and never read from */
+                if (scripted_expect(c, "ABOR") && scripted_send(c, "426 aborted\r\n226 ABOR ok\r\n") &&
+                    scripted_expect(c, "PWD"))
+                        scripted_send(c, "257 \"/still\"\r\n");
+                if (fd >= 0)
+                        close(fd);
+        }
+        close(listen_fd);
+}
+
+static void cancel_once(guint64 done, gint64 total, gpointer data)
+{
+        guint64 one = 1;
+        g_assert_cmpint(write(GPOINTER_TO_INT(data), &one, sizeof one), ==, sizeof one);
+}
+
+/* data: TRUE to cancel from the first progress report, FALSE to wait for the idle deadline. */
+static void test_stalled_upload_ends(gconstpointer data)
+{
+        gboolean cancel = GPOINTER_TO_INT(data);
+        ScriptedFtpd *server = scripted_ftpd_start(script_stalled_upload, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        FtpTimeouts short_idle = test_timeouts;
+        short_idle.data_ms = 300;
+        ftp_session_set_timeouts(s, &short_idle);
+        int cancel_fd = eventfd(0, EFD_CLOEXEC);
+        ftp_session_set_cancel_fd(s, cancel_fd);
+        int fd = temp_fd(NULL, 0);
+        const gint64 size = 256 * 1024 * 1024; /* sparse: far more than the socket buffers hold */
+        g_assert_cmpint(ftruncate(fd, size), ==, 0);
+        gint64 start = g_get_monotonic_time();
+        g_assert_false(ftp_session_stor(s, "stalled.bin", fd, size, cancel ? cancel_once : NULL,
+                                        GINT_TO_POINTER(cancel_fd), &error));
+        close(fd);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+        if (cancel)
+                g_assert_error(error, FTP_ERROR, FTP_ERROR_CANCELLED);
+        else
+                g_assert_error(error, FTP_ERROR, FTP_ERROR_TIMEOUT);
+        g_clear_error(&error);
+        ftp_session_set_cancel_fd(s, -1);
+        close(cancel_fd);
+        g_autofree char *pwd = ftp_session_pwd(s, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(pwd, ==, "/still");
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
 /* ---- TLS policy against scripted servers (no TLS server needed: each case ends before TLS) ---- */
 
 /* The greeting (`data`), then AUTH TLS answered by `reply`; records a failure if USER or PASS
@@ -1245,6 +1307,10 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/session/scripted/cut-download-error-reply", test_cut_download_error_reply);
         g_test_add_func("/ftp/session/scripted/cut-download-short-of-size", test_cut_download_short_of_size);
         g_test_add_func("/ftp/session/scripted/cancel-sends-abor", test_cancel_sends_abor);
+        g_test_add_data_func("/ftp/session/scripted/stalled-upload-cancel-sends-abor", GINT_TO_POINTER(TRUE),
+                             test_stalled_upload_ends);
+        g_test_add_data_func("/ftp/session/scripted/stalled-upload-idle-deadline-sends-abor", GINT_TO_POINTER(FALSE),
+                             test_stalled_upload_ends);
 
         Ftpd *servers[] = { ftpd_start(FTPD_PYFTPDLIB), ftpd_start(FTPD_VSFTPD) };
         static const struct {
