@@ -160,11 +160,15 @@ int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 dea
                 g_propagate_error(error, g_steal_pointer(&last));
                 return -1;
         }
-        if (nodelay) {
-                int one = 1;
-                (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        }
+        if (nodelay)
+                net_set_nodelay(fd);
         return fd;
+}
+
+void net_set_nodelay(int fd)
+{
+        int one = 1;
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 static gboolean get_name(int fd, gboolean peer, struct sockaddr_storage *ss, socklen_t *len, GError **error)
@@ -426,8 +430,11 @@ gboolean net_stream_start_tls(NetStream *stream, TlsContext *ctx, const char *ho
                 ERR_clear_error();
                 errno = 0;
                 int rc = SSL_connect(ssl);
-                if (rc == 1)
+                if (rc == 1) {
+                        if (control)
+                                tls_context_note_handshake(ctx, ssl);
                         return TRUE;
+                }
                 g_autoptr(GError) local = NULL;
                 if (tls_retry(stream, rc, deadline, cancel_fd, _("The TLS handshake failed"), &local))
                         continue;

@@ -33,6 +33,9 @@ gboolean net_wait(int fd, short events, gint64 deadline, int cancel_fd, GError *
 int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 deadline, int cancel_fd,
                     GError **error);
 
+/* Sends small writes at once (TCP_NODELAY) instead of holding them until the last one is acked. */
+void net_set_nodelay(int fd);
+
 /* Connects to an explicit address (used for data connections). */
 int net_connect_addr(const struct sockaddr *addr, socklen_t addrlen, gint64 deadline, int cancel_fd,
                      GError **error);

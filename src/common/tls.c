@@ -1,7 +1,7 @@
 /* common/tls.c — the client side of TLS (OpenSSL): context, control-session cache, peer info.
  * Owns: SSL_CTX set-up (system roots, TLS 1.2 minimum), the new-session callback that keeps only
  * the control connection's sessions (TLS 1.3 tickets arrive after the handshake), SNI and the
- * host-name check. Must not: judge an unverified certificate, touch FTP, or print. */
+ * host-name check, data connections offering the control connection's key-exchange group first. Must not: judge an unverified certificate, touch FTP, or print. */
 #include "config.h"
 #include "common/tls.h"
 #include "common/net.h"
@@ -16,6 +16,7 @@
 struct TlsContext {
         SSL_CTX *ctx;
         SSL_SESSION *control_session; /* latest session issued on a control connection */
+        int control_group;            /* the key-exchange group the control connection used (NID), 0 */
 };
 
 /* ex_data on each SSL: the TlsContext when the SSL is a control connection, NULL otherwise. */
@@ -81,6 +82,32 @@ void tls_context_forget_session(TlsContext *ctx)
         if (ctx->control_session)
                 SSL_SESSION_free(ctx->control_session);
         ctx->control_session = NULL;
+        ctx->control_group = 0;
+}
+
+void tls_context_note_handshake(TlsContext *ctx, TlsSsl *ssl)
+{
+        int nid = SSL_get_negotiated_group(ssl);
+        if (nid > 0 && !(nid & TLSEXT_nid_unknown))
+                ctx->control_group = nid;
+}
+
+/* TLS 1.3 sends a key share for the first group the client lists only: a server that wants
+ * another group (vsftpd: P-256) answers with a HelloRetryRequest, one round trip and one key
+ * more on every data connection. The group the control connection settled on goes first. */
+static void prefer_control_group(TlsContext *ctx, SSL *ssl)
+{
+        if (!ctx->control_group)
+                return;
+        static const int defaults[] = { NID_X25519, NID_X9_62_prime256v1, NID_X448, NID_secp521r1, NID_secp384r1 };
+        int groups[G_N_ELEMENTS(defaults) + 1];
+        size_t n = 0;
+        groups[n++] = ctx->control_group;
+        for (size_t i = 0; i < G_N_ELEMENTS(defaults); i++)
+                if (defaults[i] != ctx->control_group)
+                        groups[n++] = defaults[i];
+        if (SSL_set1_groups(ssl, groups, n) != 1)
+                ERR_clear_error(); /* the defaults stay: only a round trip is lost */
 }
 
 gboolean tls_context_has_session(TlsContext *ctx)
@@ -129,10 +156,13 @@ TlsSsl *tls_ssl_new(TlsContext *ctx, int fd, const char *host, gboolean control,
                 SSL_set_tlsext_host_name(ssl, host);
                 SSL_set1_host(ssl, host);
         }
-        if (control)
+        if (control) {
                 SSL_set_ex_data(ssl, control_index, ctx);
-        else if (ctx->control_session)
-                resume_copy(ssl, ctx->control_session);
+        } else {
+                prefer_control_group(ctx, ssl);
+                if (ctx->control_session)
+                        resume_copy(ssl, ctx->control_session);
+        }
         SSL_set_connect_state(ssl);
         return ssl;
 }

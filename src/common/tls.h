@@ -46,4 +46,7 @@ char *tls_fingerprint_normalise(const char *text); /* transfer full */
  * connection's SSL feeds the session cache; a data connection's resumes the stored session. */
 typedef struct ssl_st TlsSsl;
 TlsSsl *tls_ssl_new(TlsContext *ctx, int fd, const char *host, gboolean control, GError **error);
+/* After a control handshake: remembers the key-exchange group the server chose, so that data
+ * connections offer it first (no HelloRetryRequest round trip per data connection). */
+void tls_context_note_handshake(TlsContext *ctx, TlsSsl *ssl);
 TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl); /* transfer full; after the handshake */

@@ -149,12 +149,15 @@ static gboolean accept_active(FtpSession *s, DataConn *dc, GError **error)
 }
 
 /* PROT P: the TLS handshake on the data connection, after the 1xx (what servers expect and what
- * avoids the Nagle/delayed-ACK stall), resuming the control session. */
+ * avoids the Nagle/delayed-ACK stall), resuming the control session. TCP_NODELAY: a TLS transfer
+ * ends in small writes (Finished, the last record, close_notify) that Nagle would hold back until
+ * the server's delayed ACK, up to 200 ms per file on loopback. */
 static gboolean secure_data(FtpSession *s, DataConn *dc, GError **error)
 {
         if (!s->prot_private)
                 return TRUE;
         dc->tls = 0;
+        net_set_nodelay(net_stream_fd(dc->stream));
         g_autoptr(GError) net = NULL;
         if (!tls_context_has_session(s->tls))
                 ftp_session_trace(s, "(no control TLS session to resume yet: the server may refuse the data connection)");
@@ -184,20 +187,16 @@ static void note_refusal(FtpSession *s, const DataConn *dc, const FtpReply *fina
         }
 }
 
-/* The end of a TLS upload: close_notify (vsftpd's strict_ssl_read_eof wants it), then read until
- * the server closes. Closing with unread bytes (TLS 1.3 tickets) would send a reset that can
- * destroy the upload's last bytes before the server read them. */
+/* The end of a TLS upload: close_notify (vsftpd's strict_ssl_read_eof wants it), then a
+ * half-close. The caller keeps the data connection open until the final reply: closing it with
+ * unread bytes (TLS 1.3 tickets) sends a reset that can destroy the upload's last bytes before the
+ * server read them, and waiting for the server's own close instead costs a delayed ACK (up to
+ * 200 ms a file) whenever the server's Nagle holds its close_notify behind a ticket not yet acked. */
 static void end_tls_upload(FtpSession *s, NetStream *data)
 {
         g_autoptr(GError) err = NULL;
-        if (!net_stream_shutdown_write(data, &err)) {
+        if (!net_stream_shutdown_write(data, &err))
                 ftp_session_trace(s, "(close_notify not sent: %s)", err->message);
-                return;
-        }
-        gint64 deadline = net_deadline_in_ms(s->timeouts.reply_ms);
-        char buf[4096];
-        while (net_stream_read(data, buf, sizeof buf, deadline, s->cancel_fd, &err) > 0)
-                ;
 }
 
 /* The size a 150 reply announces: "… (1234 bytes)"; -1 when it names none. */
@@ -316,9 +315,11 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 return NULL;
         }
         if (t->upload && dc.tls >= 0)
-                end_tls_upload(s, dc.stream);
-        data_close(&dc); /* for an upload, this is the end of the file */
+                end_tls_upload(s, dc.stream); /* the end of the file; closed after the final reply */
+        else
+                data_close(&dc); /* for a plain upload, this is the end of the file */
         FtpReply *final = ftp_session_read_next(s, error);
+        data_close(&dc);
         note_refusal(s, &dc, final);
         return final;
 }

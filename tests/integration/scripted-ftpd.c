@@ -251,6 +251,15 @@ struct ScriptedTls {
         char *fingerprint;
 };
 
+/* Counts the ClientHello messages of a handshake (two: the server asked for another key share). */
+static void count_client_hellos(int write_p, int version, int content_type, const void *buf, size_t len,
+                                SSL *ssl, void *arg)
+{
+        guint *count = arg;
+        if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 && ((const guint8 *)buf)[0] == SSL3_MT_CLIENT_HELLO)
+                (*count)++;
+}
+
 static X509 *self_signed(EVP_PKEY *key, const char *common_name, int days_from, int days_to)
 {
         X509 *cert = X509_new();
@@ -303,6 +312,12 @@ ScriptedTls *scripted_tls_new(const char *common_name)
         return tls;
 }
 
+void scripted_tls_set_groups(ScriptedTls *tls, const char *groups)
+{
+        g_assert_cmpint(SSL_CTX_set1_groups_list(tls->ctx, groups), ==, 1);
+        g_assert_cmpint(SSL_CTX_set1_groups_list(tls->fresh_ctx, groups), ==, 1);
+}
+
 void scripted_tls_free(ScriptedTls *tls)
 {
         if (!tls)
@@ -319,13 +334,17 @@ const char *scripted_tls_fingerprint(const ScriptedTls *tls)
 }
 
 /* A server-side handshake on a blocking socket whose reads and writes give up after a few seconds. */
-static SSL *accept_tls(SSL_CTX *ctx, int fd)
+static SSL *accept_tls(SSL_CTX *ctx, int fd, guint *client_hellos)
 {
         struct timeval tv = { .tv_sec = SCRIPT_WAIT_MS / 1000 };
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
         SSL *ssl = SSL_new(ctx);
         SSL_set_fd(ssl, fd);
+        if (client_hellos) {
+                SSL_set_msg_callback(ssl, count_client_hellos);
+                SSL_set_msg_callback_arg(ssl, client_hellos);
+        }
         if (SSL_accept(ssl) == 1)
                 return ssl;
         ERR_clear_error();
@@ -339,7 +358,7 @@ gboolean scripted_start_tls(ScriptedConn *c, ScriptedTls *tls)
                 scripted_fail(c, "the client sent “%.*s” before the TLS handshake", (int)c->in->len, c->in->str);
                 return FALSE;
         }
-        c->ssl = accept_tls(tls->ctx, c->fd);
+        c->ssl = accept_tls(tls->ctx, c->fd, NULL);
         if (!c->ssl)
                 scripted_fail(c, "the TLS handshake on the control connection failed");
         return c->ssl != NULL;
@@ -371,19 +390,25 @@ gboolean scripted_accept_next(ScriptedConn *c)
 struct ScriptedTlsData {
         int fd;
         SSL *ssl;
+        guint client_hellos;
 };
 
 ScriptedTlsData *scripted_data_tls_accept(ScriptedTls *tls, int fd, gboolean resumable)
 {
-        SSL *ssl = accept_tls(resumable ? tls->ctx : tls->fresh_ctx, fd);
-        if (!ssl) {
-                close(fd);
-                return NULL;
-        }
         ScriptedTlsData *d = g_new0(ScriptedTlsData, 1);
         d->fd = fd;
-        d->ssl = ssl;
+        d->ssl = accept_tls(resumable ? tls->ctx : tls->fresh_ctx, fd, &d->client_hellos);
+        if (!d->ssl) {
+                close(fd);
+                g_free(d);
+                return NULL;
+        }
         return d;
+}
+
+guint scripted_data_tls_client_hellos(const ScriptedTlsData *d)
+{
+        return d->client_hellos;
 }
 
 gboolean scripted_data_tls_resumed(const ScriptedTlsData *d)

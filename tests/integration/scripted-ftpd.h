@@ -41,6 +41,8 @@ ScriptedTls *scripted_tls_new(const char *common_name);
 void scripted_tls_free(ScriptedTls *tls);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScriptedTls, scripted_tls_free)
 const char *scripted_tls_fingerprint(const ScriptedTls *tls); /* "AB:CD:…", SHA-256 */
+/* The key-exchange groups the server accepts, e.g. "P-256" (as vsftpd). */
+void scripted_tls_set_groups(ScriptedTls *tls, const char *groups);
 /* The control handshake (after sending 234): from then on every read and send is TLS. */
 gboolean scripted_start_tls(ScriptedConn *conn, ScriptedTls *tls);
 /* 220, AUTH TLS → 234 and the handshake, USER → 331, PASS → 230, PBSZ 0, PROT P, FEAT (EPSV),
@@ -54,6 +56,8 @@ gboolean scripted_accept_next(ScriptedConn *conn);
 typedef struct ScriptedTlsData ScriptedTlsData;
 ScriptedTlsData *scripted_data_tls_accept(ScriptedTls *tls, int fd, gboolean resumable);
 gboolean scripted_data_tls_resumed(const ScriptedTlsData *data);
+/* ClientHello messages in the handshake: 2 when the server had to ask for another key share. */
+guint scripted_data_tls_client_hellos(const ScriptedTlsData *data);
 gboolean scripted_data_tls_send(ScriptedTlsData *data, const char *bytes, gsize len);
 /* Everything until the client ends; *close_notify says whether it ended TLS properly. */
 GBytes *scripted_data_tls_receive(ScriptedTlsData *data, gboolean *close_notify); /* transfer full */

@@ -1066,6 +1066,7 @@ typedef struct {
         gboolean listing;          /* the refused and retried command is LIST, not STOR */
         GBytes *stored;            /* the bytes of the upload the server accepted */
         guint served;              /* transfers served (with 226) */
+        guint client_hellos;       /* in the data handshake: 2 means a HelloRetryRequest */
         gboolean close_notify;     /* the accepted upload ended with close_notify */
         guint64 impostor_received; /* bytes the client sent over a data connection with another certificate */
 } TlsScript;
@@ -1200,6 +1201,54 @@ static void test_unresumed_listing_reconnects_once(void)
         scripted_tls_free(t.tls);
 }
 
+/* A server that wants P-256 (vsftpd) and sends 226 before it closes the data connection, which
+ * it does only after the client's next command: the upload must not wait for that close, and the
+ * data connection must offer the control connection's group at once (no HelloRetryRequest). */
+static void script_226_before_data_close(ScriptedConn *c, gpointer data)
+{
+        TlsScript *t = data;
+        if (!scripted_login_tls(c, t->tls))
+                return;
+        int fd = open_data(c, TRUE, "STOR up.bin");
+        ScriptedTlsData *d = fd >= 0 ? scripted_data_tls_accept(t->tls, fd, TRUE) : NULL;
+        if (!d) {
+                scripted_fail(c, "the data TLS handshake failed");
+                return;
+        }
+        t->client_hellos = scripted_data_tls_client_hellos(d);
+        t->stored = scripted_data_tls_receive(d, &t->close_notify);
+        t->served++;
+        if (scripted_send(c, "226 Transfer complete.\r\n") && scripted_expect(c, "NOOP"))
+                scripted_send(c, "200 NOOP ok.\r\n");
+        scripted_data_tls_close(d);
+}
+
+static void test_upload_does_not_wait_for_server_close(gconstpointer data)
+{
+        int max_version = GPOINTER_TO_INT(data);
+        TlsScript t = { .tls = scripted_tls_new("scripted control") };
+        scripted_tls_set_groups(t.tls, "P-256");
+        ScriptedFtpd *server = scripted_ftpd_start(script_226_before_data_close, &t);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = tls_scripted_session(server, &t, max_version, NULL, &error);
+        g_assert_no_error(error);
+        int fd = temp_fd("small file", 10);
+        gint64 start = g_get_monotonic_time();
+        g_assert_true(ftp_session_stor(s, "up.bin", fd, 10, NULL, NULL, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+        close(fd);
+        g_assert_true(ftp_session_noop(s, &error));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+        assert_bytes_equal(t.stored, "small file", 10);
+        g_assert_true(t.close_notify);
+        if (max_version == 13)
+                g_assert_cmpuint(t.client_hellos, ==, 1);
+        g_bytes_unref(t.stored);
+        scripted_tls_free(t.tls);
+}
+
 /* Case 21: the data connection does not resume and shows a certificate other than the one the
  * user accepted for the control connection (someone else answered on the passive port). */
 static void script_impostor_on_data(ScriptedConn *c, gpointer data)
@@ -1285,6 +1334,10 @@ int main(int argc, char **argv)
                              test_unresumed_refusal_reconnects_once);
         g_test_add_func("/ftp/session/tls/tls1.3/unresumed-listing-refused-reconnects-once",
                         test_unresumed_listing_reconnects_once);
+        g_test_add_data_func("/ftp/session/tls/tls1.3/upload-ends-at-226-and-offers-control-group", GINT_TO_POINTER(13),
+                             test_upload_does_not_wait_for_server_close);
+        g_test_add_data_func("/ftp/session/tls/tls1.2/upload-ends-at-226-and-offers-control-group", GINT_TO_POINTER(12),
+                             test_upload_does_not_wait_for_server_close);
         g_test_add_data_func("/ftp/session/tls/tls1.3/data-certificate-must-match-control", GINT_TO_POINTER(13),
                              test_data_certificate_must_match_control);
         g_test_add_data_func("/ftp/session/tls/tls1.2/data-certificate-must-match-control", GINT_TO_POINTER(12),
