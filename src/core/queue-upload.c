@@ -11,6 +11,7 @@
 #include "common/i18n.h"
 #include "core/safename.h"
 #include "core/transfer.h"
+#include "core/transfer-private.h"
 #include "core/worker.h"
 #include "scan/pipeline.h"
 
@@ -48,34 +49,11 @@ static void stor_progress(guint64 done, gint64 total, gpointer data)
         core_queue_progress(job->run->queue, job->id, done, total);
 }
 
-/* MKD each missing parent of `remote` once per batch; a refused MKD usually means it exists. */
-static gboolean make_parents(FtpSession *session, const char *remote, GHashTable *made, GError **error)
-{
-        const char *last = strrchr(remote, '/');
-        if (!last || last == remote)
-                return TRUE;
-        for (const char *p = remote + 1; p <= last; p++) {
-                if (*p != '/' || p[-1] == '/')
-                        continue;
-                g_autofree char *dir = g_strndup(remote, (gsize)(p - remote));
-                if (g_hash_table_contains(made, dir))
-                        continue;
-                g_autoptr(GError) mkd_error = NULL;
-                if (!ftp_session_mkdir(session, dir, &mkd_error) &&
-                    !g_error_matches(mkd_error, FTP_ERROR, FTP_ERROR_REFUSED)) {
-                        g_propagate_error(error, g_steal_pointer(&mkd_error));
-                        return FALSE;
-                }
-                g_hash_table_add(made, g_steal_pointer(&dir));
-        }
-        return TRUE;
-}
-
 static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
 {
         StorJob *job = data;
         ftp_session_set_type(session, job->run->ctx->type);
-        if (!make_parents(session, job->remote, job->run->made_dirs, error))
+        if (!core_remote_make_parents(session, job->remote, job->run->made_dirs, error))
                 return FALSE;
         return ftp_session_stor(session, job->remote, job->snapshot->fd, job->snapshot->size,
                                 stor_progress, job, error);

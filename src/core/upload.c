@@ -73,9 +73,7 @@ typedef struct {
         CoreProgress progress;
 } StorJob;
 
-/* MKD each missing parent of `remote` once per command. A refused MKD is fine: the directory
- * usually exists already, and STOR reports it if not. */
-static gboolean make_parents(FtpSession *session, const char *remote, GHashTable *made, GError **error)
+gboolean core_remote_make_parents(FtpSession *session, const char *remote, GHashTable *made, GError **error)
 {
         const char *last = strrchr(remote, '/');
         if (last == NULL || last == remote)
@@ -101,7 +99,7 @@ static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
 {
         StorJob *job = data;
         ftp_session_set_type(session, job->up->ctx->type);
-        if (!make_parents(session, job->remote, job->up->made_dirs, error))
+        if (!core_remote_make_parents(session, job->remote, job->up->made_dirs, error))
                 return FALSE;
         return ftp_session_stor(session, job->remote, job->snapshot->fd, job->snapshot->size,
                                 core_transfer_progress, &job->progress, error);
