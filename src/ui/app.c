@@ -181,7 +181,6 @@ static void take_events(UiApp *app)
                         break;
                 case UI_EVENT_JOB_DONE:
                         apply_result(app, event->payload);
-                        ui_job_result_free(event->payload);
                         break;
                 case UI_EVENT_PROGRESS:
                 default:

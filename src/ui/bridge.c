@@ -32,6 +32,8 @@ void ui_event_free(UiEvent *event)
         if (!event)
                 return;
         g_free(event->text);
+        if (event->payload && event->free_payload)
+                event->free_payload(event->payload);
         g_free(event);
 }
 

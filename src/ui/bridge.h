@@ -12,7 +12,7 @@ typedef enum {
         UI_EVENT_MESSAGE,   /* kind, text */
         UI_EVENT_PROGRESS,  /* the latest progress is in ui_bridge_progress() */
         UI_EVENT_REQUEST,   /* a question or prompt waits: answer with ui_bridge_answer() */
-        UI_EVENT_JOB_DONE,  /* payload: a UiJobResult (ui/commander.h), freed by the taker */
+        UI_EVENT_JOB_DONE,  /* payload: a UiJobResult (ui/commander.h) */
 } UiEventType;
 
 typedef struct {
@@ -20,6 +20,7 @@ typedef struct {
         CoreMsgKind kind;
         char *text;
         gpointer payload;
+        GDestroyNotify free_payload; /* frees payload with the event (also one never taken) */
 } UiEvent;
 void ui_event_free(UiEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiEvent, ui_event_free)

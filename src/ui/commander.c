@@ -160,6 +160,7 @@ static gpointer commander_thread(gpointer data)
                 UiEvent *event = g_new0(UiEvent, 1);
                 event->type = UI_EVENT_JOB_DONE;
                 event->payload = result;
+                event->free_payload = (GDestroyNotify)ui_job_result_free;
                 ui_bridge_post(commander->bridge, event);
         }
 }
