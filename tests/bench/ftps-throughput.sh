@@ -64,23 +64,9 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "ftps-throughput: $*" >&2; exit 1; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"   # to_bytes, human, verify, refresh
 
-to_bytes() {
-        local v=$1 n mult=1
-        case $v in
-        *[kK]) n=${v%?}; mult=1024 ;;
-        *[mM]) n=${v%?}; mult=$((1024 * 1024)) ;;
-        *[gG]) n=${v%?}; mult=$((1024 * 1024 * 1024)) ;;
-        *) n=$v ;;
-        esac
-        [[ $n =~ ^[0-9]+$ ]] || die "not a size: '$v' (use e.g. 4096, 4K, 64M, 1G)"
-        echo $((n * mult))
-}
-human() {
-        awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1;
-                while (b >= 1024 && i < 4 && b % 1024 == 0) { b /= 1024; i++ }
-                printf "%g %s", b, u[i] }'
-}
 
 [[ $nfiles =~ ^[1-9][0-9]*$ ]] || die "--files needs a positive number"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive number"
@@ -228,33 +214,7 @@ run_client() {
         esac
 }
 
-# verify TEST REMOTE_DIR: the server holds exactly the local files, byte for byte
-verify() {
-        local test=$1 dir=$srv/$2 src=$work/$1
-        [ -d "$dir" ] || { echo "nothing arrived (no $2 on the server)"; return 1; }
-        local want got
-        want=$(ls "$src" | wc -l)
-        got=$(ls "$dir" | wc -l)
-        [ "$want" -eq "$got" ] || { echo "$got of $want files arrived"; return 1; }
-        if [ "$test" = small ]; then
-                (cd "$src" && sha256sum -- *) >"$work/logs/want.sha256"
-                (cd "$dir" && sha256sum -c --quiet "$work/logs/want.sha256") >/dev/null 2>&1 ||
-                        { echo "contents differ"; return 1; }
-        else
-                cmp -s "$src/big.bin" "$dir/big.bin" || { echo "big.bin differs"; return 1; }
-        fi
-}
 
-# new random bytes at the start of every file before each run: no scan is answered from a cache
-refresh() {
-        /usr/bin/python3 - "$work/$1" <<'PY'
-import os, sys
-d = sys.argv[1]
-for name in os.listdir(d):
-    with open(os.path.join(d, name), "r+b") as f:
-        f.write(os.urandom(16))
-PY
-}
 
 declare -A results
 measure() {

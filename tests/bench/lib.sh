@@ -1,0 +1,53 @@
+# tests/bench/lib.sh — helpers the throughput benchmarks share (sourced, not run).
+# Owns: size parsing and printing, checking what reached the server, fresh file contents.
+# Needs from the caller: die(), $work (the run's directory: $work/small, $work/large, $work/logs)
+# and $srv (the server's root). Must not: start or stop anything.
+
+# to_bytes 4K → 4096 (K, M, G: powers of 1024)
+to_bytes() {
+        local v=$1 n mult=1
+        case $v in
+        *[kK]) n=${v%?}; mult=1024 ;;
+        *[mM]) n=${v%?}; mult=$((1024 * 1024)) ;;
+        *[gG]) n=${v%?}; mult=$((1024 * 1024 * 1024)) ;;
+        *) n=$v ;;
+        esac
+        [[ $n =~ ^[0-9]+$ ]] || die "not a size: '$v' (use e.g. 4096, 4K, 64M, 1G)"
+        echo $((n * mult))
+}
+# human 4096 → "4 KiB"
+human() {
+        awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1;
+                while (b >= 1024 && i < 4 && b % 1024 == 0) { b /= 1024; i++ }
+                printf "%g %s", b, u[i] }'
+}
+
+# verify TEST REMOTE_DIR: the server holds exactly the local files, byte for byte
+verify() {
+        local test=$1 dir=$srv/$2 src=$work/$1
+        [ -d "$dir" ] || { echo "nothing arrived (no $2 on the server)"; return 1; }
+        local want got
+        want=$(ls "$src" | wc -l)
+        got=$(ls "$dir" | wc -l)
+        [ "$want" -eq "$got" ] || { echo "$got of $want files arrived"; return 1; }
+        if [ "$test" = small ]; then
+                (cd "$src" && sha256sum -- *) >"$work/logs/want.sha256"
+                (cd "$dir" && sha256sum -c --quiet "$work/logs/want.sha256") >/dev/null 2>&1 ||
+                        { echo "contents differ"; return 1; }
+        else
+                cmp -s "$src/big.bin" "$dir/big.bin" || { echo "big.bin differs"; return 1; }
+        fi
+}
+
+# refresh TEST: new random bytes at the start of every file of the test, before every client run,
+# so that no scan is answered from clamd's cache of an earlier run or client (the cache is keyed
+# by the MD5 of the whole file; a cached 1 GiB file costs ~1 s to hash, a real scan ~15 s here)
+refresh() {
+        /usr/bin/python3 - "$work/$1" <<'PY'
+import os, sys
+d = sys.argv[1]
+for name in os.listdir(d):
+    with open(os.path.join(d, name), "r+b") as f:
+        f.write(os.urandom(16))
+PY
+}
