@@ -12,6 +12,7 @@
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
 
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
         tap_skip_all "pyftpdlib is not installed for /usr/bin/python3 (package python3-pyftpdlib)"
@@ -121,27 +122,6 @@ CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script1 COLUMNS=100 LINES=30 \
 rc=$?
 cd /
 
-show() { [ -f "$s/$1" ] && tap_diag <"$s/$1"; }
-expect() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
-expect_not() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && ! grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
 same() {
         local desc=$1
         if cmp -s "$2" "$3"; then tap_ok "$desc"; else tap_not_ok "$desc"; ls -l "$2" "$3" 2>&1 | tap_diag; fi

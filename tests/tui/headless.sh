@@ -10,6 +10,7 @@
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
 
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
         tap_skip_all "pyftpdlib is not installed for /usr/bin/python3 (package python3-pyftpdlib)"
@@ -72,28 +73,6 @@ CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script COLUMNS=80 LINES=24 \
 rc=$?
 cd /
 
-show() { [ -f "$s/$1" ] && tap_diag <"$s/$1"; }
-# expect SCREEN DESCRIPTION grep-args…: ok when the screen has a line matching
-expect() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
-expect_not() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && ! grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
 
 if [ "$rc" -eq 1 ]; then
         tap_ok "quits on Esc 0 (F10) with status 1: a file was refused"

@@ -16,6 +16,7 @@
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
 
 command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
 reason=$(vsftpd_available) || tap_skip_all "$reason"
@@ -55,21 +56,6 @@ echo two >"$FTP_ROOT/two.txt"
 echo log >"$FTP_ROOT/x.log"
 chown -R "$FTP_USER" "$FTP_ROOT" 2>/dev/null
 
-screen() { tmux -L "$sock" capture-pane -p -t cf 2>/dev/null; }
-wait_screen() {
-        local limit=$1 pattern=$2
-        if wait_until "$limit" eval 'screen | grep -qE -- "$pattern"'; then
-                return 0
-        fi
-        screen | tap_diag
-        return 1
-}
-check_screen() {
-        local desc=$1 limit=$2 pattern=$3
-        if wait_screen "$limit" "$pattern"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
-}
-keys() { tmux -L "$sock" send-keys -t cf "$@"; }
-text() { tmux -L "$sock" send-keys -t cf -l "$1"; }
 same() { if cmp -s "$2" "$3"; then tap_ok "$1"; else tap_not_ok "$1"; ls -l "$2" "$3" 2>&1 | tap_diag; fi; }
 
 keylog=$dir/keys.log

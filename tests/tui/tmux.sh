@@ -9,6 +9,7 @@
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
 
 command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
 reason=$(vsftpd_available) || tap_skip_all "$reason"
@@ -38,22 +39,6 @@ echo note >"$work/docs/note.txt"
 echo hello >"$FTP_ROOT/hello.txt"
 chown -R "$FTP_USER" "$FTP_ROOT" 2>/dev/null
 
-screen() { tmux -L "$sock" capture-pane -p -t cf 2>/dev/null; }
-# waits until the screen matches (grep -E); prints the screen as TAP diagnostics when it never does
-wait_screen() {
-        local limit=$1 pattern=$2
-        if wait_until "$limit" eval 'screen | grep -qE -- "$pattern"'; then
-                return 0
-        fi
-        screen | tap_diag
-        return 1
-}
-check_screen() {
-        local desc=$1 limit=$2 pattern=$3
-        if wait_screen "$limit" "$pattern"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
-}
-keys() { tmux -L "$sock" send-keys -t cf "$@"; }
-text() { tmux -L "$sock" send-keys -t cf -l "$1"; }
 
 tmux -L "$sock" -f /dev/null new-session -d -s cf -x 100 -y 30 \
         "cd '$work' && env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG=C.UTF-8 TZ=UTC '$(clamftp_bin)' --scanner '$CLAMD_ADDRESS' --audit-log '$CF_AUDIT'; echo CLAMFTP-EXIT=\$?; sleep 600" ||
