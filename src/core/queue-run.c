@@ -1,6 +1,6 @@
 /* core/queue-run.c — runs single jobs of the transfer queue through core/transfer.h (a put, a
- * get, an mget of a directory or pattern) with their progress relayed to the job; the remote
- * name rule of put. Batches of uploads are in queue-upload.c.
+ * get, an mget of a directory or pattern) with their progress relayed to the job. Batches of
+ * uploads are in queue-upload.c.
  * Must not: ask about conflicts, or print directly (ctx->fe does). */
 #include "core/queue-run.h"
 #include "core/queue-run-private.h"
@@ -15,25 +15,6 @@
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
-
-char *core_queue_remote_name_for(const char *local)
-{
-        g_autofree char *base = g_path_get_basename(local);
-        if (g_path_is_absolute(local))
-                return g_steal_pointer(&base);
-        g_auto(GStrv) parts = g_strsplit(local, "/", -1);
-        g_autoptr(GPtrArray) kept = g_ptr_array_new();
-        for (char **p = parts; *p; p++) {
-                if (strcmp(*p, "..") == 0)
-                        return g_steal_pointer(&base);
-                if ((*p)[0] != '\0' && strcmp(*p, ".") != 0)
-                        g_ptr_array_add(kept, *p);
-        }
-        if (kept->len == 0)
-                return g_steal_pointer(&base);
-        g_ptr_array_add(kept, NULL);
-        return g_strjoinv("/", (char **)kept->pdata);
-}
 
 /* ---- progress of core/transfer.h calls: ctx->fe relayed to the job ---------------------- */
 

@@ -31,7 +31,3 @@ typedef enum {
 gboolean core_queue_run_download(CoreContext *ctx, CoreQueue *queue, guint id, gboolean tree,
                                  CoreQueueReplace replace);
 
-/* The remote path `put` and `mput` give a local path: a relative path keeps its directories
- * ("./" dropped); an absolute one, or one climbing with "..", is sent under its base name.
- * transfer full */
-char *core_queue_remote_name_for(const char *local);

@@ -24,6 +24,9 @@ typedef enum {
  * needed); an absolute one (or one with "..") is sent under its base name; an explicit remote
  * path is used as given (its parents created). Returns FALSE when the file was not uploaded. */
 gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error);
+/* The remote name `put` gives a local path: relative paths keep their directories ("./" dropped);
+ * an absolute path, or one that climbs with "..", is sent under its base name. transfer full */
+char *core_transfer_remote_name_for(const char *local);
 /* mput: paths already expanded, in order; asks per file while ctx->prompt is on (before any
  * scan). Scans run ahead of uploads. Returns FALSE if any file was not uploaded. */
 gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error);

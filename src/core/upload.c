@@ -44,9 +44,7 @@ static void upload_clear(Upload *up)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Upload, upload_clear)
 
-/* The remote name of a local path: relative paths keep their directories ("./" dropped); an
- * absolute path, or one that climbs with "..", is sent under its base name. transfer full */
-static char *remote_name_for(const char *local)
+char *core_transfer_remote_name_for(const char *local)
 {
         g_autofree char *base = g_path_get_basename(local);
         if (g_path_is_absolute(local))
@@ -184,7 +182,7 @@ static gboolean check_scanner(CoreContext *ctx, GError **error)
 static char *put_target(const char *local, const char *remote)
 {
         if (remote == NULL)
-                return remote_name_for(local);
+                return core_transfer_remote_name_for(local);
         if (!g_str_has_suffix(remote, "/"))
                 return g_strdup(remote);
         g_autofree char *base = g_path_get_basename(local);
@@ -242,7 +240,7 @@ static void mput_one(Upload *up, ScanResult *result, MputTally *tally, ScanPipel
                 tally->failed++;
                 return;
         }
-        g_autofree char *remote = remote_name_for(result->path);
+        g_autofree char *remote = core_transfer_remote_name_for(result->path);
         g_autoptr(GError) error = NULL;
         switch (upload_scanned(up, result->path, result->snapshot, result->verdict, remote, &error)) {
         case UPLOAD_DONE:

@@ -71,7 +71,7 @@ static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
         for (guint i = 0; i < paths->len; i++) {
                 const char *path = paths->pdata[i];
                 g_autofree char *shown = core_name_escape(path);
-                g_autofree char *remote = core_queue_remote_name_for(path);
+                g_autofree char *remote = core_transfer_remote_name_for(path);
                 guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
                 ui_batch_add(batch, id, FALSE, -1, -1);
                 if (!confirm(ctx, &asker, _("Upload %s?"), shown))
