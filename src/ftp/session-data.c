@@ -639,6 +639,20 @@ gboolean ftp_session_retr(FtpSession *s, const char *remote, int local_fd, gint6
         return ok;
 }
 
+/* run_transfer for callers that need nothing but success: a final reply other than 2xx is a
+ * refusal in the words of `t->what`. */
+static gboolean run_transfer_ok(FtpSession *s, Transfer *t, GError **error)
+{
+        g_autoptr(FtpReply) final = run_transfer(s, t, error);
+        if (!final)
+                return FALSE;
+        if (ftp_reply_class(final) != 2) {
+                ftp_session_set_refused(error, t->what, final);
+                return FALSE;
+        }
+        return TRUE;
+}
+
 static gboolean stor_once(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
                           gpointer progress_data, GError **error)
 {
@@ -648,14 +662,7 @@ static gboolean stor_once(FtpSession *s, const char *remote, int local_fd, gint6
                      .progress = { progress, progress_data, size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Upload of “%s”"), remote);
         Transfer t = { "STOR", remote, 0, what, pump_upload, &u, TRUE, -1 };
-        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
-        if (!final)
-                return FALSE;
-        if (ftp_reply_class(final) != 2) {
-                ftp_session_set_refused(error, what, final);
-                return FALSE;
-        }
-        return TRUE;
+        return run_transfer_ok(s, &t, error);
 }
 
 gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
@@ -678,14 +685,7 @@ static gboolean listing_once(FtpSession *s, const char *verb, const char *path, 
         Download d = { .fd = -1, .text = body };
         g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
         Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1 };
-        g_autoptr(FtpReply) final = run_transfer(s, &t, error);
-        if (!final)
-                return FALSE;
-        if (ftp_reply_class(final) != 2) {
-                ftp_session_set_refused(error, what, final);
-                return FALSE;
-        }
-        return TRUE;
+        return run_transfer_ok(s, &t, error);
 }
 
 /* Runs a listing command and returns its body with CRLF turned into LF. */
