@@ -10,6 +10,7 @@
 #include "scan/client.h"
 #include "scan/pipeline.h"
 #include "scan/snapshot.h"
+#include "../unit/tree-remove.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -522,20 +523,6 @@ static void fail_because(gconstpointer why)
         g_test_fail();
 }
 
-static void remove_tree(const char *path)
-{
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
-
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -546,7 +533,7 @@ int main(int argc, char **argv)
         if (!clamd_start(&why, &skip)) {
                 g_test_add_data_func("/scan/clamd/start", why, skip ? skip_because : fail_because);
                 int rc = g_test_run();
-                remove_tree(work_dir);
+                test_tree_remove(work_dir);
                 return rc;
         }
         signal(SIGABRT, on_abort);
@@ -571,6 +558,6 @@ int main(int argc, char **argv)
         clamd_stop();
         for (gsize i = 0; i < G_N_ELEMENTS(other_pids); i++)
                 stop_pid(&other_pids[i]);
-        remove_tree(work_dir);
+        test_tree_remove(work_dir);
         return rc;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/glob.h"
+#include "tree-remove.h"
 
 typedef struct {
         const char *pattern;
@@ -97,24 +98,10 @@ static void tree_setup(Tree *t, gconstpointer data)
         g_assert_cmpint(symlink("..", "folder/x/loop"), ==, 0); /* must not be walked by ** */
 }
 
-static void remove_tree(const char *path)
-{
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
-
 static void tree_teardown(Tree *t, gconstpointer data)
 {
         g_assert_cmpint(chdir(t->old_cwd), ==, 0);
-        remove_tree(t->root);
+        test_tree_remove(t->root);
         g_free(t->root);
         g_free(t->old_cwd);
 }

@@ -3,6 +3,7 @@
  * Must not: write outside the test's own directories (GTest isolates the XDG dirs). */
 #include "config.h"
 #include "scan/audit.h"
+#include "tree-remove.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -259,20 +260,6 @@ static void test_unopenable_log_is_error(void)
         g_assert_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL);
 }
 
-static void remove_tree(const char *path)
-{
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
-
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -289,6 +276,6 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/audit/threads-never-interleave-records", test_threads_never_interleave);
         g_test_add_func("/scan/audit/unopenable-log-is-error", test_unopenable_log_is_error);
         int rc = g_test_run();
-        remove_tree(state);
+        test_tree_remove(state);
         return rc;
 }

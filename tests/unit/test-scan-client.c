@@ -4,6 +4,7 @@
 #include "scan/client.h"
 #include "scan/snapshot.h"
 #include "scan-fake.h"
+#include "tree-remove.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -189,13 +190,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-        g_autoptr(GDir) dir = g_dir_open(f->dir, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-                g_autofree char *path = g_build_filename(f->dir, name, NULL);
-                g_unlink(path);
-        }
-        g_rmdir(f->dir);
+        test_tree_remove(f->dir);
         g_free(f->dir);
 }
 

@@ -5,6 +5,7 @@
 #include "scan/snapshot.h"
 #include "scan/client.h"
 #include "scan-fake.h"
+#include "tree-remove.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,23 +27,9 @@ static void fixture_setup(Fixture *f, gconstpointer data)
         g_assert_cmpint(g_mkdir(f->spool, 0700), ==, 0);
 }
 
-static void remove_tree(const char *path)
-{
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
-
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-        remove_tree(f->dir);
+        test_tree_remove(f->dir);
         g_free(f->spool);
         g_free(f->dir);
 }

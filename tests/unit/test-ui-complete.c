@@ -6,6 +6,7 @@
 #include "ui/conflict.h"
 #include "ui/history.h"
 #include "ui/queueview.h"
+#include "tree-remove.h"
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
@@ -38,23 +39,9 @@ static void fixture_set_up(Fixture *f, gconstpointer data)
         g_ptr_array_add(f->remote, g_strdup("index.html"));
 }
 
-static void remove_tree(const char *path)
-{
-        g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir)) != NULL) {
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                if (g_file_test(child, G_FILE_TEST_IS_DIR))
-                        remove_tree(child);
-                else
-                        g_unlink(child);
-        }
-        g_rmdir(path);
-}
-
 static void fixture_tear_down(Fixture *f, gconstpointer data)
 {
-        remove_tree(f->dir);
+        test_tree_remove(f->dir);
         g_free(f->dir);
         g_ptr_array_unref(f->remote);
 }
