@@ -92,6 +92,12 @@ static const CoreCmd commands[] = {
           N_("Connects to the host (port 21 unless given) and logs in: a matching ~/.netrc entry is "
              "used, otherwise you are asked for a username and password."),
           core_cmd_open },
+        { "parallel", { NULL }, 0, 1, 0, "parallel [N]",
+          N_("Show or set how many connections a batch of transfers may use."),
+          N_("mput, mget and the full-screen copy spread their files over up to N connections to the "
+             "same server, each logged in like the first (1 turns it off). Every file is still "
+             "scanned before it is sent. Without an argument, shows the current number."),
+          core_cmd_parallel },
         { "passive", { "pasv", NULL }, 0, 1, CORE_CMD_TOGGLE, "passive [on|off]",
           N_("Toggle passive mode (the default) and active mode."),
           N_("Passive mode: clamftp connects to the server for each transfer (EPSV, then PASV). "
@@ -125,6 +131,11 @@ static const CoreCmd commands[] = {
           N_("Rename or move a file on the server."),
           N_("Renames a remote file or directory (RNFR, RNTO)."),
           core_cmd_rename },
+        { "reput", { NULL }, 1, 2, NEEDS | LOCAL, "reput <local-file> [remote-path]",
+          N_("Resume an interrupted upload."),
+          N_("Like `put`, but when the server already holds the first part of the file, only the "
+             "rest is sent (REST and STOR, or APPE). The whole file is scanned first, as always."),
+          core_cmd_reput },
         { "rmdir", { NULL }, 1, 1, NEEDS | REMOTE, "rmdir <remote-directory>",
           N_("Remove an empty directory on the server."),
           N_("Removes one remote directory (RMD); the server refuses one that is not empty."),

@@ -245,6 +245,12 @@ CORE_CMD_HANDLER(core_cmd_put)
         return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
 }
 
+CORE_CMD_HANDLER(core_cmd_reput)
+{
+        /* resuming is not implemented yet: the whole file is sent */
+        return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+}
+
 CORE_CMD_HANDLER(core_cmd_mput)
 {
         g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, argc, argv);

@@ -88,6 +88,13 @@ CORE_CMD_HANDLER(core_cmd_passive)
         return TRUE;
 }
 
+CORE_CMD_HANDLER(core_cmd_parallel)
+{
+        /* only the main connection is used so far */
+        core_say(ctx, CORE_MSG_INFO, _("Transfers use %u connection(s)."), ctx->parallel);
+        return TRUE;
+}
+
 CORE_CMD_HANDLER(core_cmd_verbose)
 {
         if (!toggle(&ctx->verbose, argc, argv, "verbose [on|off]", error))

@@ -58,6 +58,7 @@ typedef struct {
         gboolean passive;
         FtpType type;
         gboolean trust_pasv_address;
+        guint parallel;           /* connections a batch of transfers may use (1: only the main one) */
         FtpTimeouts timeouts;
 
         /* TLS (FTPS) */
