@@ -5,16 +5,19 @@
 #
 #   vsftpd_available        exit 0 when vsftpd can run here (installed, and we are root); else
 #                           prints the reason on stdout (use: r=$(vsftpd_available) || tap_skip_all "$r")
-#   vsftpd_start DIR [LINE…] starts vsftpd on 127.0.0.1 and a free port; its root is DIR/root
+#   FTPD_HOST               the loopback address the servers listen on: 127.0.0.1 (default) or ::1
+#                           (vsftpd only). ftpd_ipv6_available says whether ::1 works here.
+#   vsftpd_start DIR [LINE…] starts vsftpd on $FTPD_HOST and a free port; its root is DIR/root
 #                           (created, owned by the test account); extra vsftpd.conf lines may
 #                           follow (e.g. local_max_rate=200000). Waits until the port answers
 #                           220. Exports FTP_PORT FTP_ROOT FTP_USER FTP_PASS VSFTPD_PID
-#                           FTP_XFERLOG FTP_URL (ftp://user:pass@127.0.0.1:port/).
+#                           FTP_XFERLOG FTP_HOST FTP_URL (ftp://user:pass@127.0.0.1:port/, the
+#                           address in brackets for ::1).
 #   vsftpd_stop             stops it by pid.
 #   pyftpd_start DIR        the same with /usr/bin/python3 -m pyftpdlib (offers MLSD); exports
 #                           FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL.
 #   pyftpd_stop
-#   ftp_banner_ok PORT [tls] exit 0 when 127.0.0.1:PORT sends a 220 greeting (after a TLS
+#   ftp_banner_ok PORT [tls] exit 0 when $FTPD_HOST:PORT sends a 220 greeting (after a TLS
 #                           handshake with "tls": implicit FTPS).
 #   tls_test_cert DIR NAME [DAYS]  writes a self-signed test certificate DIR/NAME.pem and its key
 #                           DIR/NAME.key (CN "clamftp test server", names 127.0.0.1 and localhost).
@@ -43,10 +46,10 @@ FTPD_TEST_USER=clamftp-test
 FTPD_TEST_PASS=clamftp-test-Pw1
 
 ftp_banner_ok() {
-        /usr/bin/python3 - "$1" "${2:-}" <<'PY'
+        /usr/bin/python3 - "$1" "${2:-}" "${FTPD_HOST:-127.0.0.1}" <<'PY'
 import socket, ssl, sys
 try:
-    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+    s = socket.create_connection((sys.argv[3], int(sys.argv[1])), timeout=2)
     s.settimeout(2)
     if sys.argv[2] == "tls":
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -64,6 +67,17 @@ try:
 except OSError:
     sys.exit(1)
 PY
+}
+
+# exit 0 when a server can listen on ::1 here; else prints the reason (IPv6 off in a container).
+ftpd_ipv6_available() {
+        /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.bind(("::1", 0))
+s.listen(1)
+c = socket.create_connection(("::1", s.getsockname()[1]), timeout=2)
+' 2>/dev/null || { echo "IPv6 loopback (::1) is not available on this machine"; return 1; }
 }
 
 vsftpd_available() {
@@ -132,9 +146,16 @@ vsftpd_start() {
                 lo=${range% *}
                 hi=${range#* }
                 {
-                        echo "listen=YES"
-                        echo "listen_ipv6=NO"
-                        echo "listen_address=127.0.0.1"
+                        case ${FTPD_HOST:-127.0.0.1} in
+                        *:*)
+                                echo "listen=NO"
+                                echo "listen_ipv6=YES"
+                                echo "listen_address6=$FTPD_HOST" ;;
+                        *)
+                                echo "listen=YES"
+                                echo "listen_ipv6=NO"
+                                echo "listen_address=${FTPD_HOST:-127.0.0.1}" ;;
+                        esac
                         echo "listen_port=$FTP_PORT"
                         echo "background=NO"
                         echo "seccomp_sandbox=NO"
@@ -182,8 +203,12 @@ vsftpd_start() {
                         FTP_USER=$FTPD_TEST_USER
                         FTP_PASS=$FTPD_TEST_PASS
                         FTP_XFERLOG=$dir/xferlog
-                        FTP_URL="ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/"
-                        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS VSFTPD_PID FTP_XFERLOG FTP_URL
+                        FTP_HOST=${FTPD_HOST:-127.0.0.1}
+                        case $FTP_HOST in
+                        *:*) FTP_URL="ftp://$FTP_USER:$FTP_PASS@[$FTP_HOST]:$FTP_PORT/" ;;
+                        *) FTP_URL="ftp://$FTP_USER:$FTP_PASS@$FTP_HOST:$FTP_PORT/" ;;
+                        esac
+                        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS VSFTPD_PID FTP_XFERLOG FTP_HOST FTP_URL
                         return 0
                 fi
                 # a port taken in between makes vsftpd exit silently: try other ports
