@@ -247,8 +247,7 @@ CORE_CMD_HANDLER(core_cmd_put)
 
 CORE_CMD_HANDLER(core_cmd_reput)
 {
-        /* resuming is not implemented yet: the whole file is sent */
-        return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+        return core_transfer_reput(ctx, argv[1], argc > 2 ? argv[2] : NULL, NULL, error);
 }
 
 CORE_CMD_HANDLER(core_cmd_mput)

@@ -18,6 +18,7 @@ typedef enum {
         CORE_TRANSFER_ERROR_INCOMPLETE,  /* fewer bytes arrived than the server announced */
         CORE_TRANSFER_ERROR_NO_MATCH,    /* a remote pattern matched nothing */
         CORE_TRANSFER_ERROR_BAD_PATH,    /* a path that cannot name a local or remote file */
+        CORE_TRANSFER_ERROR_CANNOT_RESUME, /* reput: the server's file is larger, its size unknown, or ASCII type */
 } CoreTransferErrorCode;
 
 /* put <local> [remote]: a relative local path keeps its directories on the server (created as
@@ -40,3 +41,18 @@ gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *loc
  * current directory; it must exist). Unsafe server names are skipped with a warning. */
 gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const char *local_dir,
                             GError **error);
+
+/* What a resumed upload did. */
+typedef struct {
+        gint64 offset;      /* the server's size before: the first byte sent */
+        gboolean complete;  /* the server's file was already whole: nothing was sent */
+        gboolean appended;  /* the server refused REST before STOR: APPE was used */
+} CoreResumeResult;
+/* reput <local> [remote]: the whole file is snapshotted and scanned (never only its rest), then
+ * the server's file (named as put names it) is measured with SIZE: smaller → only the rest is
+ * sent from that offset (REST+STOR, APPE when REST is refused) and SIZE must then equal the
+ * file's size; equal → already complete, nothing sent; larger or unknown → refused
+ * (CORE_TRANSFER_ERROR_CANNOT_RESUME: the user may overwrite with put). Binary type only. The
+ * audit log records the upload with its offset. result may be NULL. */
+gboolean core_transfer_reput(CoreContext *ctx, const char *local, const char *remote, CoreResumeResult *result,
+                             GError **error);

@@ -256,6 +256,7 @@ typedef struct {
         gpointer ctx;
         gboolean upload;  /* end with close_notify (TLS) and a half-close */
         gint64 announced; /* out: the size the 1xx reply named, -1 none */
+        gboolean rest_refused; /* out: the server answered REST with something other than 350 */
 } Transfer;
 
 static FtpReply *refused(GError **error, const char *what, FtpReply *reply)
@@ -284,6 +285,7 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 FtpReply *reply = ftp_session_exchange_final(s, "REST", offset, error);
                 if (!reply || reply->code != 350) {
                         data_close(&dc);
+                        t->rest_refused = reply != NULL;
                         return reply ? refused(error, t->what, reply) : NULL;
                 }
                 ftp_reply_free(reply);
@@ -445,6 +447,7 @@ static gboolean pump_download(FtpSession *s, NetStream *data, gpointer ctx, GErr
 typedef struct {
         int fd;
         gint64 size;
+        gint64 start;        /* the first byte to send (a resumed upload) */
         gboolean ascii;
         FtpAsciiEncoder enc;
         gint64 sent;         /* bytes of the file sent so far (before any conversion) */
@@ -519,8 +522,8 @@ static gboolean copy_file(FtpSession *s, NetStream *data, Upload *u, GError **er
 static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
 {
         Upload *u = ctx;
-        u->sent = 0;
-        (void)posix_fadvise(u->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        u->sent = u->start;
+        (void)posix_fadvise(u->fd, u->start, 0, POSIX_FADV_SEQUENTIAL);
         gboolean copy = u->ascii || net_stream_is_tls(data);
         if (!copy && !send_file(s, data, u, &copy, error) && !copy)
                 return FALSE;
@@ -586,7 +589,7 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         Download d = { .fd = local_fd, .ascii = s->type == FTP_TYPE_ASCII, .base = offset > 0 ? offset : 0,
                        .progress = { progress, progress_data, expected_size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Download of “%s”"), remote);
-        Transfer t = { "RETR", remote, offset, what, pump_download, &d, FALSE, -1 };
+        Transfer t = { "RETR", remote, offset, what, pump_download, &d, FALSE, -1, FALSE };
         g_autoptr(GError) err = NULL;
         g_autoptr(FtpReply) final = run_transfer(s, &t, &err);
         *bytes_written = d.written;
@@ -653,16 +656,36 @@ static gboolean run_transfer_ok(FtpSession *s, Transfer *t, GError **error)
         return TRUE;
 }
 
-static gboolean stor_once(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
-                          gpointer progress_data, GError **error)
+static gboolean stor_once(FtpSession *s, const char *verb, const char *remote, int local_fd, gint64 offset,
+                          gint64 size, FtpProgressFunc progress, gpointer progress_data, gboolean *rest_refused,
+                          GError **error)
 {
         if (!ftp_session_ensure_type(s, s->type, error))
                 return FALSE;
-        Upload u = { .fd = local_fd, .size = size, .ascii = s->type == FTP_TYPE_ASCII,
+        Upload u = { .fd = local_fd, .size = size, .start = offset, .ascii = s->type == FTP_TYPE_ASCII,
                      .progress = { progress, progress_data, size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Upload of “%s”"), remote);
-        Transfer t = { "STOR", remote, 0, what, pump_upload, &u, TRUE, -1 };
-        return run_transfer_ok(s, &t, error);
+        /* APPE carries its offset implicitly (the server's size); REST names it for STOR */
+        Transfer t = { verb, remote, strcmp(verb, "STOR") == 0 ? offset : 0, what, pump_upload, &u, TRUE, -1,
+                       FALSE };
+        gboolean ok = run_transfer_ok(s, &t, error);
+        if (rest_refused)
+                *rest_refused = t.rest_refused;
+        return ok;
+}
+
+/* One upload with its single reconnect-and-retry when the data connection was refused. */
+static gboolean stor_with_retry(FtpSession *s, const char *verb, const char *remote, int local_fd, gint64 offset,
+                                gint64 size, FtpProgressFunc progress, gpointer progress_data,
+                                gboolean *rest_refused, GError **error)
+{
+        g_autoptr(GError) err = NULL;
+        gboolean ok = stor_once(s, verb, remote, local_fd, offset, size, progress, progress_data, rest_refused, &err);
+        if (!ok && retry_worth(s, &err))
+                ok = stor_once(s, verb, remote, local_fd, offset, size, progress, progress_data, rest_refused, &err);
+        if (!ok)
+                g_propagate_error(error, g_steal_pointer(&err));
+        return ok;
 }
 
 gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint64 size, FtpProgressFunc progress,
@@ -670,13 +693,42 @@ gboolean ftp_session_stor(FtpSession *s, const char *remote, int local_fd, gint6
 {
         if (ftp_string_has_ctrl(remote))
                 return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
+        return stor_with_retry(s, "STOR", remote, local_fd, 0, size, progress, progress_data, NULL, error);
+}
+
+gboolean ftp_session_stor_from(FtpSession *s, const char *remote, int local_fd, gint64 offset, gint64 size,
+                               FtpProgressFunc progress, gpointer progress_data, gboolean *appended,
+                               GError **error)
+{
+        if (appended)
+                *appended = FALSE;
+        if (ftp_string_has_ctrl(remote))
+                return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
+        if (offset < 0 || offset > size) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                            _("Cannot resume the upload of “%s” at byte %" G_GINT64_FORMAT ": the file has %"
+                              G_GINT64_FORMAT " bytes."), remote, offset, size);
+                return FALSE;
+        }
+        if (offset > 0 && s->type == FTP_TYPE_ASCII) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
+                                    _("An upload can only be resumed in binary mode: use `binary` first."));
+                return FALSE;
+        }
+        if (offset == 0)
+                return ftp_session_stor(s, remote, local_fd, size, progress, progress_data, error);
+        gboolean rest_refused = FALSE;
         g_autoptr(GError) err = NULL;
-        gboolean ok = stor_once(s, remote, local_fd, size, progress, progress_data, &err);
-        if (!ok && retry_worth(s, &err))
-                ok = stor_once(s, remote, local_fd, size, progress, progress_data, &err);
-        if (!ok)
+        if (stor_with_retry(s, "STOR", remote, local_fd, offset, size, progress, progress_data, &rest_refused, &err))
+                return TRUE;
+        if (!rest_refused || !s->ctrl) {
                 g_propagate_error(error, g_steal_pointer(&err));
-        return ok;
+                return FALSE;
+        }
+        ftp_session_trace(s, "(REST before STOR refused: appending with APPE instead)");
+        if (appended)
+                *appended = TRUE;
+        return stor_with_retry(s, "APPE", remote, local_fd, offset, size, progress, progress_data, NULL, error);
 }
 
 static gboolean listing_once(FtpSession *s, const char *verb, const char *path, GString *body, GError **error)
@@ -684,7 +736,7 @@ static gboolean listing_once(FtpSession *s, const char *verb, const char *path, 
         g_string_truncate(body, 0);
         Download d = { .fd = -1, .text = body };
         g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
-        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1 };
+        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1, FALSE };
         return run_transfer_ok(s, &t, error);
 }
 

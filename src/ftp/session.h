@@ -133,6 +133,14 @@ gboolean ftp_session_retr(FtpSession *session, const char *remote, int local_fd,
  * position is not used). In ASCII type LF becomes CRLF. */
 gboolean ftp_session_stor(FtpSession *session, const char *remote, int local_fd, gint64 size,
                           FtpProgressFunc progress, gpointer progress_data, GError **error);
+/* Resumes an upload: sends bytes offset .. size - 1 of local_fd (pread(), as ftp_session_stor)
+ * with REST offset then STOR; when the server refuses REST, with APPE (which appends at the
+ * server's own end of the file: the caller checks with SIZE that it is `offset`). Binary type
+ * only (FTP_ERROR_BAD_ARGUMENT in ASCII). Progress counts from offset up to size. *appended
+ * (may be NULL) tells whether APPE was used. An offset of 0 is a plain ftp_session_stor. */
+gboolean ftp_session_stor_from(FtpSession *session, const char *remote, int local_fd, gint64 offset,
+                               gint64 size, FtpProgressFunc progress, gpointer progress_data,
+                               gboolean *appended, GError **error);
 
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);

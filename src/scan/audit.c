@@ -171,6 +171,13 @@ void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const Sc
 void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                        const char *server, const char *remote_path, gboolean ok, const char *error)
 {
+        scan_audit_upload_from(audit, snapshot, scanner, server, remote_path, 0, ok, error);
+}
+
+void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                            const char *server, const char *remote_path, gint64 offset, gboolean ok,
+                            const char *error)
+{
         if (!audit)
                 return;
         g_autoptr(GString) record = record_start("upload");
@@ -179,6 +186,8 @@ void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const cha
         field_string(record, "scanner", scanner);
         field_string(record, "server", server);
         field_string(record, "remote", remote_path);
+        if (offset > 0)
+                g_string_append_printf(record, ",\"offset\":%" G_GINT64_FORMAT, offset);
         field_string(record, "result", ok ? "done" : "failed");
         field_string(record, "error", ok ? NULL : error);
         record_write(audit, record);

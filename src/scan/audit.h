@@ -22,3 +22,8 @@ void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const Sc
  *  "server":…,"remote":…,"result":"done|failed","error":…} */
 void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                        const char *server, const char *remote_path, gboolean ok, const char *error);
+/* The same for a resumed upload that sent only bytes offset .. size - 1 (the snapshot, scanned
+ * whole, is the whole file): the record gains "offset":N when offset > 0. */
+void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                            const char *server, const char *remote_path, gint64 offset, gboolean ok,
+                            const char *error);

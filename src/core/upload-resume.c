@@ -1,0 +1,198 @@
+/* core/upload-resume.c — reput and the TUI's "resume" of an upload: the whole file is
+ * snapshotted and scanned, then only the bytes the server lacks are sent (REST+STOR, or APPE),
+ * and the server's size is checked afterwards.
+ * Must not: skip scanning the part already on the server (the verdict covers the whole file),
+ * upload anything but the snapshot that got an OK verdict, or print directly (ctx->fe does). */
+#include "core/transfer.h"
+#include "core/transfer-private.h"
+
+#include "common/i18n.h"
+#include "core/safename.h"
+#include "core/worker.h"
+#include "scan/snapshot.h"
+
+/* The worker's part: SIZE, the rest of the snapshot, SIZE again. */
+typedef struct {
+        CoreContext *ctx;
+        const ScanSnapshot *snapshot;
+        const char *remote;
+        const char *shown_remote;
+        CoreProgress progress;
+        CoreResumeResult *result;
+        gboolean sent;       /* out: bytes went to the server (the audit records the attempt) */
+} ResumeJob;
+
+static gboolean remote_size(FtpSession *session, const ResumeJob *job, gint64 *size, GError **error)
+{
+        g_autoptr(GError) err = NULL;
+        if (ftp_session_size(session, job->remote, size, &err))
+                return TRUE;
+        if (!g_error_matches(err, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                g_propagate_error(error, g_steal_pointer(&err));
+                return FALSE;
+        }
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_CANNOT_RESUME,
+                    _("Cannot resume %s: the server does not tell its size (%s). Use put to send the whole file."),
+                    job->shown_remote, err->message);
+        return FALSE;
+}
+
+/* Where to resume from: the server's size when it is a prefix length of the snapshot. */
+static gboolean resume_offset(FtpSession *session, ResumeJob *job, gint64 *offset, GError **error)
+{
+        if (!remote_size(session, job, offset, error))
+                return FALSE;
+        gint64 size = job->snapshot->size;
+        if (*offset <= size)
+                return TRUE;
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_CANNOT_RESUME,
+                    _("Cannot resume %s: the server's file (%" G_GINT64_FORMAT " bytes) is larger than the local "
+                      "one (%" G_GINT64_FORMAT " bytes). Use put to overwrite it."),
+                    job->shown_remote, *offset, size);
+        return FALSE;
+}
+
+static gboolean check_final_size(FtpSession *session, ResumeJob *job, GError **error)
+{
+        gint64 after = -1;
+        if (!remote_size(session, job, &after, error))
+                return FALSE;
+        if (after == job->snapshot->size)
+                return TRUE;
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_INCOMPLETE,
+                    _("The resumed upload of %s ended with %" G_GINT64_FORMAT " bytes on the server instead of %"
+                      G_GINT64_FORMAT "."),
+                    job->shown_remote, after, job->snapshot->size);
+        return FALSE;
+}
+
+static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
+{
+        ResumeJob *job = data;
+        ftp_session_set_type(session, FTP_TYPE_BINARY);
+        gint64 offset = 0;
+        if (!resume_offset(session, job, &offset, error))
+                return FALSE;
+        job->result->offset = offset;
+        if (offset == job->snapshot->size) {
+                job->result->complete = TRUE;
+                return TRUE;
+        }
+        job->sent = TRUE;
+        if (!ftp_session_stor_from(session, job->remote, job->snapshot->fd, offset, job->snapshot->size,
+                                   core_transfer_progress, &job->progress, &job->result->appended, error))
+                return FALSE;
+        return check_final_size(session, job, error);
+}
+
+/* An explicit remote path is used as given; one ending in '/' names a directory (as put). */
+static char *resume_target(const char *local, const char *remote)
+{
+        if (remote == NULL)
+                return core_transfer_remote_name_for(local);
+        if (!g_str_has_suffix(remote, "/"))
+                return g_strdup(remote);
+        g_autofree char *base = g_path_get_basename(local);
+        return g_strconcat(remote, base, NULL);
+}
+
+/* The verdict for `status` and the TUI ("INFECTED <signature> <file>"), and the refusal said. */
+static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
+{
+        g_autofree char *last = NULL;
+        if (verdict->kind == SCAN_VERDICT_OK) {
+                last = g_strdup_printf("OK %s", shown);
+                core_context_set_last_verdict(ctx, last);
+                return TRUE;
+        }
+        if (verdict->kind == SCAN_VERDICT_INFECTED) {
+                g_autofree char *signature = core_name_escape(verdict->signature);
+                last = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
+                core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): nothing resumed, the server's file is left as it was."),
+                         shown, signature);
+        } else {
+                g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason : _("no reason given"));
+                last = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
+                core_say(ctx, CORE_MSG_ERROR, _("%s was not resumed: the scanner gave no verdict (%s)."), shown, reason);
+        }
+        core_context_set_last_verdict(ctx, last);
+        core_refused(ctx);
+        return FALSE;
+}
+
+static void say_resumed(CoreContext *ctx, const ResumeJob *job, const char *shown)
+{
+        const CoreResumeResult *r = job->result;
+        g_autofree char *total = g_format_size((guint64)job->snapshot->size);
+        if (r->complete) {
+                core_say(ctx, CORE_MSG_INFO, _("%s is already complete on the server as %s (%s): nothing sent."),
+                         shown, job->shown_remote, total);
+                return;
+        }
+        g_autofree char *rest = g_format_size((guint64)(job->snapshot->size - r->offset));
+        core_say(ctx, CORE_MSG_INFO,
+                 _("Resumed %s as %s from byte %" G_GINT64_FORMAT " with %s: sent %s, now %s (scanned clean)."), shown,
+                 job->shown_remote, r->offset, r->appended ? "APPE" : "REST", rest, total);
+}
+
+static void audit_resume(CoreContext *ctx, const ResumeJob *job, gboolean ok, const GError *failure)
+{
+        if (ctx->audit == NULL || !job->sent)
+                return;
+        g_autofree char *server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
+        scan_audit_upload_from(ctx->audit, job->snapshot, ctx->scanner_address, server, job->remote,
+                               job->result->offset, ok, failure ? failure->message : NULL);
+        g_autoptr(GError) error = NULL;
+        if (!scan_audit_take_error(ctx->audit, &error))
+                core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), error->message);
+}
+
+static gboolean check_resumable(CoreContext *ctx, GError **error)
+{
+        if (ctx->scanner == NULL) {
+                g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
+                                    _("No scanner is configured, so nothing can be uploaded; "
+                                      "set one with --scanner unix:/path or tcp:host:port."));
+                return FALSE;
+        }
+        if (ctx->type != FTP_TYPE_BINARY) {
+                g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_CANNOT_RESUME,
+                                    _("An upload can only be resumed in binary mode: use `binary` first."));
+                return FALSE;
+        }
+        return TRUE;
+}
+
+gboolean core_transfer_reput(CoreContext *ctx, const char *local, const char *remote, CoreResumeResult *result,
+                             GError **error)
+{
+        g_return_val_if_fail(ctx != NULL && local != NULL, FALSE);
+        CoreResumeResult unused = { 0 };
+        if (result == NULL)
+                result = &unused;
+        *result = (CoreResumeResult){ 0 };
+        if (!check_resumable(ctx, error))
+                return FALSE;
+        g_autofree char *target = resume_target(local, remote);
+        g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
+        if (snapshot == NULL)
+                return FALSE;
+        g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        if (ctx->audit != NULL)
+                scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
+        g_autofree char *shown = core_name_escape(local);
+        if (!verdict_allows(ctx, verdict, shown))
+                return FALSE;
+        g_autofree char *shown_remote = core_name_escape(target);
+        ResumeJob job = { .ctx = ctx, .snapshot = snapshot, .remote = target, .shown_remote = shown_remote,
+                          .progress = { .ctx = ctx, .name = shown }, .result = result };
+        GError *failure = NULL;
+        gboolean ok = core_worker_run(ctx->worker, resume_job, &job, &failure);
+        audit_resume(ctx, &job, ok, failure);
+        if (!ok) {
+                g_propagate_error(error, failure);
+                return FALSE;
+        }
+        say_resumed(ctx, &job, shown);
+        return TRUE;
+}
