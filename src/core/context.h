@@ -32,6 +32,14 @@ typedef struct {
         CoreAnswer (*ask)(const char *question, gpointer data);               /* yes/no/all/quit */
         char *(*prompt)(const char *label, gboolean secret, gpointer data);  /* NULL: cancelled */
         gpointer data;
+        /* Optional (NULL: `ask` gets the certificate as text). From the thread running a command:
+         * shows a certificate of `server` ("host:port") that does not verify. With `stored` NULL it
+         * asks whether to trust it (TRUE: trust; the default and Esc refuse); with `stored` (the
+         * fingerprint trusted before) it is a warning that the certificate changed, and it returns
+         * FALSE once the user has seen it. It has its own data because relays replace `data`. */
+        gboolean (*certificate)(const char *server, const TlsPeerInfo *cert, const char *stored,
+                                gpointer certificate_data);
+        gpointer certificate_data;
 } CoreFrontend;
 
 /* Exit status, as documented in --help and the README. */

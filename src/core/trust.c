@@ -103,6 +103,8 @@ static gboolean refuse_changed(const char *key, const char *stored, const TlsPee
 
 static gboolean ask_user(CoreContext *ctx, const char *key, const TlsPeerInfo *cert)
 {
+        if (ctx->fe.certificate)
+                return ctx->fe.certificate(key, cert, NULL, ctx->fe.certificate_data);
         g_autofree char *details = tls_peer_info_describe(cert);
         g_autofree char *question = g_strdup_printf(
                 _("The certificate of %s does not verify (%s):\n%s\nTrust this certificate for %s from now on?"), key,
@@ -120,8 +122,11 @@ gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, con
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED, _("The server at %s showed no certificate."), key);
                 return FALSE;
         }
-        if (stored && !g_str_equal(stored, cert->sha256))
+        if (stored && !g_str_equal(stored, cert->sha256)) {
+                if (may_ask && ctx->fe.certificate) /* the warning; there is nothing to accept */
+                        ctx->fe.certificate(key, cert, stored, ctx->fe.certificate_data);
                 return refuse_changed(key, stored, cert, error);
+        }
         if (!may_ask || !ctx->fe.ask) {
                 g_autofree char *details = tls_peer_info_describe(cert);
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,

@@ -16,7 +16,9 @@ gboolean core_trust_store(const char *host, guint16 port, const char *sha256, GE
 
 /* Decides on a certificate that did not verify. Refused (FALSE, error set) when a different
  * fingerprint is stored for host:port (a loud warning), or when `may_ask` is FALSE (line mode: the
- * error says how to accept it with --trust-fingerprint). With `may_ask`, the front end's `ask`
- * shows subject, issuer, validity and fingerprint once; yes stores the choice and returns TRUE. */
+ * error says how to accept it with --trust-fingerprint). With `may_ask`, the front end's `certificate`
+ * (or else `ask`) shows subject, issuer, validity and fingerprint once; yes stores the choice and
+ * returns TRUE. A changed certificate is also shown through `certificate` (with `may_ask`), as a
+ * warning with both fingerprints and nothing to accept. */
 gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
                            gboolean may_ask, GError **error);

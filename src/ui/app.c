@@ -151,6 +151,7 @@ static void apply_result(UiApp *app, UiJobResult *result)
         app->connected = result->connected;
         set_str(&app->host, result->host);
         set_str(&app->user, result->user);
+        set_str(&app->security, result->security);
         app->port = result->port;
         set_str(&app->last_verdict, result->last_verdict);
         UiPane *local = app->panes[UI_PANE_LOCAL];
@@ -371,6 +372,7 @@ static void app_free(UiApp *app)
                 fclose(app->key_log);
         g_free(app->host);
         g_free(app->user);
+        g_free(app->security);
         g_free(app->last_verdict);
         ui_canvas_free(app->canvas);
         g_free(app);
@@ -417,6 +419,7 @@ int ui_main(const CoreOptions *opts)
                 app_free(app);
                 return CORE_EXIT_FAILURE;
         }
+        app->ctx->ask_certificates = TRUE; /* a certificate that does not verify: the dialog asks */
         app->commander = ui_commander_new(app->ctx, app->bridge);
         load_history(app);
         const char *key_log = g_getenv("CLAMFTP_KEY_LOG");

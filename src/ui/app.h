@@ -9,6 +9,7 @@
 #include "core/queue.h"
 #include "ui/bridge.h"
 #include "ui/canvas.h"
+#include "ui/certdialog.h"
 #include "ui/cmdline.h"
 #include "ui/commander.h"
 #include "ui/keys.h"
@@ -53,6 +54,7 @@ typedef struct UiApp {
         UiCmdline dialog_field;
         UiChoice *dialog_choices;  /* a choice's answers (copies), or NULL */
         guint dialog_n_choices;
+        UiCertDialog *cert_dialog; /* a certificate to trust or refuse (or a warning), or NULL */
 
         gboolean help_active;
         int help_top;
@@ -63,6 +65,7 @@ typedef struct UiApp {
         char *host;
         guint16 port;
         char *user;
+        char *security;            /* the core's security summary (TLS or plain FTP), or NULL */
         char *last_verdict;
 
         int width;

@@ -129,6 +129,16 @@ static CoreAnswer fe_ask(const char *question, gpointer data)
         return answer;
 }
 
+static gboolean fe_certificate(const char *server, const TlsPeerInfo *cert, const char *stored, gpointer data)
+{
+        UiBridge *bridge = data;
+        UiRequest request = { .label = (char *)server, .cert = cert, .cert_server = server, .cert_stored = stored };
+        wait_answer(bridge, &request);
+        gboolean trust = bridge->answered && !bridge->shut && !stored && bridge->answer == CORE_ANSWER_YES;
+        g_mutex_unlock(&bridge->lock);
+        return trust;
+}
+
 static char *ask_text(UiBridge *bridge, const char *label, gboolean secret, const char *initial)
 {
         UiRequest request = { .label = (char *)label, .secret = secret, .initial = initial };
@@ -169,6 +179,8 @@ UiBridge *ui_bridge_new(void)
         bridge->fe.ask = fe_ask;
         bridge->fe.prompt = fe_prompt;
         bridge->fe.data = bridge;
+        bridge->fe.certificate = fe_certificate;
+        bridge->fe.certificate_data = bridge;
         return bridge;
 }
 

@@ -47,6 +47,18 @@ void ui_canvas_fill(UiCanvas *canvas, int x, int y, int width, UiAttr attr)
         }
 }
 
+void ui_canvas_box(UiCanvas *canvas, int x, int y, int width, int height, UiAttr attr)
+{
+        for (int r = 0; r < height; r++) {
+                gboolean edge = r == 0 || r == height - 1;
+                ui_canvas_fill(canvas, x, y + r, width, attr);
+                ui_canvas_text(canvas, x, y + r, 1, edge ? "+" : "|", attr);
+                ui_canvas_text(canvas, x + width - 1, y + r, 1, edge ? "+" : "|", attr);
+                for (int i = 1; edge && i < width - 1; i++)
+                        ui_canvas_text(canvas, x + i, y + r, 1, "-", attr);
+        }
+}
+
 int ui_char_width(gunichar ch)
 {
         if (ch < 0x20 || ch == 0x7f)
@@ -188,4 +200,21 @@ char *ui_text_fit_middle(const char *text, int width)
         gsize keep = prefix_fitting(text, head_width);
         g_autofree char *head = g_strndup(text, keep);
         return g_strconcat(head, ELLIPSIS, suffix, NULL);
+}
+
+GPtrArray *ui_text_wrap(const char *text, int width)
+{
+        GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+        g_auto(GStrv) words = g_strsplit(text, " ", -1);
+        g_autoptr(GString) line = g_string_new(NULL);
+        for (char **word = words; *word; word++) {
+                if (line->len && ui_text_width(line->str) + 1 + ui_text_width(*word) > width) {
+                        g_ptr_array_add(lines, g_strdup(line->str));
+                        g_string_truncate(line, 0);
+                }
+                g_string_append_printf(line, "%s%s", line->len ? " " : "", *word);
+        }
+        if (line->len)
+                g_ptr_array_add(lines, g_strdup(line->str));
+        return lines;
 }

@@ -17,6 +17,7 @@ typedef enum {
         UI_ATTR_FKEY_NUM,   /* the digits of the function-key bar */
         UI_ATTR_FKEY_LABEL, /* its labels */
         UI_ATTR_DIALOG,
+        UI_ATTR_WARNING,    /* what the user must not miss: plain FTP, a changed certificate */
         UI_ATTR_COUNT,
 } UiAttr;
 
@@ -43,6 +44,8 @@ void ui_canvas_fill(UiCanvas *canvas, int x, int y, int width, UiAttr attr);
  * edge becomes a blank); the rest of the width is padded with blanks. Returns the columns used
  * by the text itself. */
 int ui_canvas_text(UiCanvas *canvas, int x, int y, int width, const char *text, UiAttr attr);
+/* A box of blanks in attr with a frame of + - | (dialogs). */
+void ui_canvas_box(UiCanvas *canvas, int x, int y, int width, int height, UiAttr attr);
 /* Row y as UTF-8, trailing blanks removed. transfer full */
 char *ui_canvas_row_text(const UiCanvas *canvas, int y);
 /* The whole screen, one line per row. transfer full */
@@ -56,5 +59,8 @@ int ui_text_width(const char *text);
 /* The text shortened to at most `width` columns: unchanged when it fits, else cut with "…" as
  * the last column. transfer full */
 char *ui_text_fit(const char *text, int width);
+/* Words of `text` in lines of at most `width` columns (a word longer than that stays whole on
+ * its own line; the caller fits it). char*, transfer full */
+GPtrArray *ui_text_wrap(const char *text, int width);
 /* The same, cutting in the middle ("long…name.txt") so that an extension stays visible. */
 char *ui_text_fit_middle(const char *text, int width);

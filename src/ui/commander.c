@@ -56,6 +56,7 @@ void ui_job_result_free(UiJobResult *result)
         g_free(result->local_cwd);
         g_free(result->host);
         g_free(result->user);
+        g_free(result->security);
         g_free(result->last_verdict);
         g_free(result->remote_cwd);
         if (result->remote_entries)
@@ -133,6 +134,7 @@ static void fill_state(CoreContext *ctx, UiJobResult *result)
         result->host = g_strdup(ctx->host);
         result->port = ctx->port;
         result->user = g_strdup(ctx->user);
+        result->security = ctx->connected ? g_strdup(ctx->security) : NULL;
         result->last_verdict = g_strdup(ctx->last_verdict);
         result->quit = ctx->quit_requested;
 }

@@ -22,6 +22,7 @@ typedef struct {
         char *host;
         guint16 port;
         char *user;
+        char *security;             /* ctx->security: TLS summary or plain FTP, for the status bar */
         char *last_verdict;
         gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
         char *remote_cwd;

@@ -29,6 +29,7 @@ static void set_mono(void)
         attrs[UI_ATTR_FKEY_NUM] = A_NORMAL;
         attrs[UI_ATTR_FKEY_LABEL] = A_REVERSE;
         attrs[UI_ATTR_DIALOG] = A_REVERSE;
+        attrs[UI_ATTR_WARNING] = A_BOLD | A_REVERSE;
 }
 
 static void pair(UiAttr attr, short fg, short bg, attr_t extra)
@@ -50,6 +51,7 @@ static void set_colour(void)
         pair(UI_ATTR_ERROR, COLOR_RED, -1, A_BOLD);
         pair(UI_ATTR_FKEY_LABEL, COLOR_BLACK, COLOR_CYAN, A_NORMAL);
         pair(UI_ATTR_DIALOG, COLOR_WHITE, COLOR_BLUE, A_NORMAL);
+        pair(UI_ATTR_WARNING, COLOR_WHITE, COLOR_RED, A_BOLD);
 }
 
 gboolean ui_display_open(gboolean colour, GError **error)

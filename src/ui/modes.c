@@ -21,6 +21,7 @@ void ui_app_close_dialog(UiApp *app)
                 g_free((char *)app->dialog_choices[i].label);
         g_clear_pointer(&app->dialog_choices, g_free);
         app->dialog_n_choices = 0;
+        g_clear_pointer(&app->cert_dialog, ui_cert_dialog_free);
 }
 
 void ui_app_open_dialog(UiApp *app)
@@ -33,6 +34,8 @@ void ui_app_open_dialog(UiApp *app)
         app->dialog_question = request->is_question;
         app->dialog_secret = request->secret;
         app->dialog_label = g_strdup(request->label);
+        if (request->cert)
+                app->cert_dialog = ui_cert_dialog_new(request->cert_server, request->cert, request->cert_stored);
         ui_cmdline_init(&app->dialog_field, NULL);
         if (request->initial)
                 ui_cmdline_set(&app->dialog_field, request->initial);
@@ -77,8 +80,21 @@ static void key_choice(UiApp *app, UiKey key)
         ui_app_close_dialog(app);
 }
 
+static void key_certificate(UiApp *app, UiKey key)
+{
+        UiCertAnswer answer = ui_cert_dialog_key(app->cert_dialog, key);
+        if (answer == UI_CERT_PENDING)
+                return;
+        ui_bridge_answer(app->bridge, NULL, answer == UI_CERT_TRUST ? CORE_ANSWER_YES : CORE_ANSWER_NO);
+        ui_app_close_dialog(app);
+}
+
 static void key_dialog(UiApp *app, UiKey key)
 {
+        if (app->cert_dialog) {
+                key_certificate(app, key);
+                return;
+        }
         if (app->dialog_question) {
                 key_question(app, key);
                 return;

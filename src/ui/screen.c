@@ -5,6 +5,7 @@
 #include "ui/app.h"
 #include "ui/actions.h"
 #include "ui/queueview.h"
+#include "ui/statusbar.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/safename.h"
@@ -40,22 +41,29 @@ static char *progress_text(UiApp *app)
         return g_strdup_printf("%s %d%% (%s)", name, (int)(done * 100 / (guint64)total), done_text);
 }
 
-static char *status_text(UiApp *app)
+static void draw_status(UiApp *app, int y)
 {
         UiPane *pane = ui_app_active_pane(app);
         UiEntry *entry = ui_pane_current(pane);
         const char *refusal = ui_pane_refusal(pane, entry);
         if (refusal) {
                 g_autofree char *reason = core_name_escape(refusal);
-                return g_strdup_printf(_(" REFUSED by the scanner: %s (%s)"), reason, entry->shown);
+                g_autofree char *text = g_strdup_printf(_(" REFUSED by the scanner: %s (%s)"), reason, entry->shown);
+                g_autofree char *fitted = ui_text_fit(text, app->width);
+                ui_canvas_text(app->canvas, 0, y, app->width, fitted, UI_ATTR_STATUS);
+                return;
         }
-        g_autofree char *conn = app->connected
-                ? g_strdup_printf(_("%s@%s:%u"), app->user ? app->user : "?", app->host ? app->host : "?", app->port)
-                : g_strdup(_("not connected"));
         g_autofree char *progress = progress_text(app);
-        const char *scanner = app->ctx->scanner_address ? app->ctx->scanner_address : _("none");
-        return g_strdup_printf(" %s | %s | %s %s", conn, progress ? progress : _("idle"),
-                               _("scanner"), scanner);
+        UiStatusInfo info = { .connected = app->connected, .user = app->user, .host = app->host,
+                              .port = app->port, .security = app->security, .progress = progress,
+                              .scanner = app->ctx->scanner_address };
+        g_autoptr(GPtrArray) parts = ui_status_bar_layout(&info, app->width);
+        ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_STATUS);
+        int x = 0;
+        for (guint i = 0; i < parts->len && x < app->width; i++) {
+                const UiStatusPart *part = g_ptr_array_index(parts, i);
+                x += ui_canvas_text(app->canvas, x, y, app->width - x, part->text, part->attr);
+        }
 }
 
 static void draw_messages(UiApp *app, int y)
@@ -111,39 +119,6 @@ static void draw_cmdline(UiApp *app, int y, int *cx, int *cy)
         *cy = y;
 }
 
-static void draw_box(UiCanvas *c, int x, int y, int width, int height)
-{
-        for (int r = 0; r < height; r++) {
-                gboolean edge = r == 0 || r == height - 1;
-                ui_canvas_fill(c, x, y + r, width, UI_ATTR_DIALOG);
-                ui_canvas_text(c, x, y + r, 1, edge ? "+" : "|", UI_ATTR_DIALOG);
-                ui_canvas_text(c, x + width - 1, y + r, 1, edge ? "+" : "|", UI_ATTR_DIALOG);
-                if (edge) {
-                        for (int i = 1; i < width - 1; i++)
-                                ui_canvas_text(c, x + i, y + r, 1, "-", UI_ATTR_DIALOG);
-                }
-        }
-}
-
-/* Words of `text` in lines of at most `width` columns. char*, transfer full */
-static GPtrArray *wrap(const char *text, int width)
-{
-        GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
-        g_auto(GStrv) words = g_strsplit(text, " ", -1);
-        GString *line = g_string_new(NULL);
-        for (char **word = words; *word; word++) {
-                if (line->len && ui_text_width(line->str) + 1 + ui_text_width(*word) > width) {
-                        g_ptr_array_add(lines, g_strdup(line->str));
-                        g_string_truncate(line, 0);
-                }
-                g_string_append_printf(line, "%s%s", line->len ? " " : "", *word);
-        }
-        if (line->len)
-                g_ptr_array_add(lines, g_strdup(line->str));
-        g_string_free(line, TRUE);
-        return lines;
-}
-
 /* "o overwrite  O overwrite all  …  Esc cancel" */
 static char *choices_text(UiApp *app)
 {
@@ -170,15 +145,15 @@ static void draw_dialog(UiApp *app, int *cx, int *cy)
 {
         int width = MIN(app->width - 4, 72);
         int x = (app->width - width) / 2;
-        g_autoptr(GPtrArray) label = wrap(app->dialog_label, width - 4);
+        g_autoptr(GPtrArray) label = ui_text_wrap(app->dialog_label, width - 4);
         g_autofree char *hint = app->dialog_question ? g_strdup(_("[y]es  [n]o  [a]ll  [q]uit"))
                               : app->dialog_choices ? choices_text(app)
                               : g_strdup(_("Enter: OK   Esc: cancel"));
-        g_autoptr(GPtrArray) hints = wrap(hint, width - 4);
+        g_autoptr(GPtrArray) hints = ui_text_wrap(hint, width - 4);
         gboolean field = !app->dialog_question && !app->dialog_choices;
         int height = (int)label->len + (int)hints->len + (field ? 4 : 3);
         int y = MAX(app->height / 2 - height / 2 - 1, 0);
-        draw_box(app->canvas, x, y, width, height);
+        ui_canvas_box(app->canvas, x, y, width, height, UI_ATTR_DIALOG);
         int row = y + 1;
         for (guint i = 0; i < label->len; i++, row++) {
                 g_autofree char *fitted = ui_text_fit(g_ptr_array_index(label, i), width - 4);
@@ -285,12 +260,12 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                      app->active == UI_PANE_REMOTE);
         if (app->queue_view)
                 ui_queue_draw(app, 0, pane_height);
-        g_autofree char *status = status_text(app);
-        g_autofree char *fitted = ui_text_fit(status, app->width);
-        ui_canvas_text(app->canvas, 0, pane_height, app->width, fitted, UI_ATTR_STATUS);
+        draw_status(app, pane_height);
         draw_messages(app, pane_height + 1);
         draw_cmdline(app, h - 2, cursor_x, cursor_y);
         draw_fkeys(app, h - 1);
-        if (app->dialog_active)
+        if (app->dialog_active && app->cert_dialog)
+                ui_cert_dialog_draw(app->cert_dialog, app->canvas);
+        else if (app->dialog_active)
                 draw_dialog(app, cursor_x, cursor_y);
 }
