@@ -102,7 +102,17 @@ static void finish_refused_put(CoreContext *ctx, CoreQueue *queue, guint id)
         core_queue_set_state(queue, id, CORE_JOB_INFECTED, name);
 }
 
-gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id)
+/* The detail of a resumed upload that is done: where it went on from. transfer full */
+static char *resumed_detail(const CoreResumeResult *r)
+{
+        if (r->complete)
+                return g_strdup(_("already complete on the server"));
+        g_autofree char *from = g_format_size((guint64)r->offset);
+        return g_strdup_printf(_("resumed from %s (byte %" G_GINT64_FORMAT ")"), from, r->offset);
+}
+
+/* One put or reput of a job, its progress relayed to the job. */
+static gboolean run_upload(CoreContext *ctx, CoreQueue *queue, guint id, gboolean resume)
 {
         g_autoptr(CoreJob) job = core_queue_get(queue, id);
         if (!job || !core_queue_begin(queue, id))
@@ -111,16 +121,30 @@ gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id)
         Relay relay = { 0 };
         relay_install(ctx, &relay, queue, id);
         g_autoptr(GError) error = NULL;
-        gboolean ok = core_transfer_put(ctx, job->local, job->remote, &error);
+        CoreResumeResult resumed = { 0 };
+        gboolean ok = resume ? core_transfer_reput(ctx, job->local, job->remote, &resumed, &error)
+                             : core_transfer_put(ctx, job->local, job->remote, &error);
         relay_remove(ctx, &relay);
         core_queue_end(queue, id);
-        if (ok)
-                core_queue_set_state(queue, id, CORE_JOB_DONE, NULL);
-        else if (error)
+        if (ok) {
+                g_autofree char *detail = resume ? resumed_detail(&resumed) : NULL;
+                core_queue_set_state(queue, id, CORE_JOB_DONE, detail);
+        } else if (error) {
                 core_queue_finish_failed(ctx, queue, id, error);
-        else
+        } else {
                 finish_refused_put(ctx, queue, id);
+        }
         return ok;
+}
+
+gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id)
+{
+        return run_upload(ctx, queue, id, FALSE);
+}
+
+gboolean core_queue_run_reput(CoreContext *ctx, CoreQueue *queue, guint id)
+{
+        return run_upload(ctx, queue, id, TRUE);
 }
 
 /* ---- downloads ----------------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include "ui/display.h"
 #include "ui/history.h"
 #include "ui/queueview.h"
+#include "ui/transfers.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
@@ -181,7 +182,10 @@ static void take_events(UiApp *app)
                         ui_app_open_dialog(app);
                         break;
                 case UI_EVENT_JOB_DONE:
-                        apply_result(app, event->payload);
+                        if (((UiJobResult *)event->payload)->partial)
+                                apply_remote(app, event->payload); /* a listing while a batch runs */
+                        else
+                                apply_result(app, event->payload);
                         break;
                 case UI_EVENT_PROGRESS:
                 default:
@@ -189,6 +193,7 @@ static void take_events(UiApp *app)
                 }
                 ui_event_free(event);
         }
+        ui_transfers_tick(app);
 }
 
 /* ---- the loop --------------------------------------------------------------------------- */

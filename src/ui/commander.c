@@ -61,7 +61,8 @@ void ui_job_result_free(UiJobResult *result)
         g_free(result->remote_cwd);
         if (result->remote_entries)
                 g_ptr_array_unref(result->remote_entries);
-        g_ptr_array_unref(result->refusals);
+        if (result->refusals)
+                g_ptr_array_unref(result->refusals);
         g_free(result->focus_remote);
         g_free(result->focus_local);
         g_free(result);

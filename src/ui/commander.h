@@ -30,6 +30,8 @@ typedef struct {
         GPtrArray *refusals;        /* UiRefusal*: files the scanner refused in this job */
         gboolean quit;              /* `quit` ran */
         char *focus_remote;         /* a name to put the remote cursor on, or NULL */
+        gboolean partial;           /* not the end of a job: only a fresh remote listing while a
+                                       batch runs (ui/transfers-refresh.c) */
         char *focus_local;
 } UiJobResult;
 void ui_job_result_free(UiJobResult *result);

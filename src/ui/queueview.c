@@ -54,6 +54,8 @@ static char *row_tail(const CoreJob *job)
                 return g_strdup("");
         g_autofree char *bytes = job->total >= 0 && !core_job_state_is_final(job->state)
                 ? g_strdup_printf("%s/%s", done, total) : g_strdup(done);
+        if (job->state == CORE_JOB_DONE && job->detail) /* a resumed upload: where it went on from */
+                return g_strdup_printf("%15s %s", bytes, job->detail);
         return g_strdup_printf("%15s %11s %8s", bytes, rate, eta);
 }
 

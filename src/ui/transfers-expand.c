@@ -1,40 +1,21 @@
 /* ui/transfers-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
  * the local and remote directories of that moment): local patterns expanded as line mode does,
- * remote patterns matched against a fresh listing, and line mode's per-file question while
- * `prompt` is on. A remote pattern in another directory stays one job run by the core's mget.
+ * remote patterns matched against a fresh listing; and every directory job (F5 or mget on a
+ * directory, either side) replaced by one job per file below it, so that each file has its own
+ * progress, conflict question and outcome. A remote pattern in another directory stays one job
+ * run by the core's mget.
  * Must not: call curses or touch the panes; runs on the command thread. */
 #include "ui/transfers.h"
 #include "common/i18n.h"
 #include "core/browse.h"
+#include "core/browse-tree.h"
 #include "core/glob.h"
-#include "core/queue-run.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include <string.h>
+#include <sys/stat.h>
 
-/* Line mode's per-file question: yes, no, all (yes from now on), quit (no from now on). */
-typedef struct {
-        gboolean all;
-        gboolean quit;
-} Asker;
-
-static gboolean confirm(CoreContext *ctx, Asker *asker, const char *format, const char *shown)
-{
-        if (asker->quit)
-                return FALSE;
-        if (asker->all || !ctx->prompt || !ctx->fe.ask)
-                return TRUE;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
-        g_autofree char *question = g_strdup_printf(format, shown);
-#pragma GCC diagnostic pop
-        switch (ctx->fe.ask(question, ctx->fe.data)) {
-        case CORE_ANSWER_YES: return TRUE;
-        case CORE_ANSWER_ALL: asker->all = TRUE; return TRUE;
-        case CORE_ANSWER_QUIT: asker->quit = TRUE; return FALSE;
-        default: return FALSE;
-        }
-}
+#define LOCAL_TREE_MAX_DEPTH 32
 
 /* ---- mput ---------------------------------------------------------------------------- */
 
@@ -58,8 +39,37 @@ static GPtrArray *expand_local(CoreContext *ctx, char **args)
         return paths;
 }
 
+/* A typed put shows the file's base name, an mput the path as typed or matched. */
+static void add_local(UiBatch *batch, const char *path, const char *remote)
+{
+        struct stat st;
+        gboolean ok = stat(path, &st) == 0;
+        gboolean dir = ok && S_ISDIR(st.st_mode);
+        g_autofree char *base = g_path_get_basename(path);
+        g_autofree char *escaped = core_name_escape(batch->kind == UI_BATCH_PUT ? base : path);
+        g_autofree char *shown = dir ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
+        guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
+        ui_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
+}
+
+/* put's naming: an explicit remote path ending in '/' names a directory. transfer full */
+static char *put_target(const char *local, const char *remote)
+{
+        if (!remote)
+                return core_transfer_remote_name_for(local);
+        if (!g_str_has_suffix(remote, "/"))
+                return g_strdup(remote);
+        g_autofree char *base = g_path_get_basename(local);
+        return g_strconcat(remote, base, NULL);
+}
+
 static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
 {
+        if (batch->kind == UI_BATCH_PUT) {
+                g_autofree char *remote = put_target(batch->args[0], batch->args[1]);
+                add_local(batch, batch->args[0], remote);
+                return TRUE;
+        }
         g_autoptr(GPtrArray) paths = expand_local(ctx, batch->args);
         if (paths->len == 0) {
                 g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
@@ -67,31 +77,22 @@ static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
                 core_fail(ctx, error);
                 return FALSE;
         }
-        Asker asker = { 0 };
         for (guint i = 0; i < paths->len; i++) {
-                const char *path = paths->pdata[i];
-                g_autofree char *shown = core_name_escape(path);
-                g_autofree char *remote = core_transfer_remote_name_for(path);
-                guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
-                ui_batch_add(batch, id, FALSE, -1, -1);
-                if (!confirm(ctx, &asker, _("Upload %s?"), shown))
-                        core_queue_set_state(batch->queue, id, CORE_JOB_SKIPPED, NULL);
+                g_autofree char *remote = core_transfer_remote_name_for(paths->pdata[i]);
+                add_local(batch, paths->pdata[i], remote);
         }
         return TRUE;
 }
 
-/* ---- mget ---------------------------------------------------------------------------- */
+/* ---- get and mget -------------------------------------------------------------------- */
 
-static void add_remote(CoreContext *ctx, UiBatch *batch, Asker *asker, const FtpEntry *entry)
+static void add_remote(UiBatch *batch, const FtpEntry *entry, const char *remote)
 {
         gboolean tree = entry->type == FTP_ENTRY_DIR;
-        g_autofree char *escaped = core_name_escape(entry->name);
+        g_autofree char *escaped = core_name_escape(remote);
         g_autofree char *shown = tree ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
-        g_autofree char *remote = tree ? ui_glob_escape(entry->name) : g_strdup(entry->name);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, remote);
         ui_batch_add(batch, id, tree, entry->type == FTP_ENTRY_FILE ? entry->size : -1, entry->mtime);
-        if (!confirm(ctx, asker, _("Download %s?"), shown))
-                core_queue_set_state(batch->queue, id, CORE_JOB_SKIPPED, NULL);
 }
 
 /* A pattern elsewhere (or a listing that failed) is one job for the core's mget. */
@@ -99,7 +100,7 @@ static void add_pattern(UiBatch *batch, const char *pattern)
 {
         g_autofree char *shown = core_name_escape(pattern);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, pattern);
-        ui_batch_add(batch, id, TRUE, -1, -1);
+        ui_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
 }
 
 static int compare_names(gconstpointer a, gconstpointer b)
@@ -107,8 +108,7 @@ static int compare_names(gconstpointer a, gconstpointer b)
         return g_strcmp0((*(FtpEntry *const *)a)->name, (*(FtpEntry *const *)b)->name);
 }
 
-static void match_pattern(CoreContext *ctx, UiBatch *batch, Asker *asker, GPtrArray *entries,
-                          const char *pattern)
+static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, const char *pattern)
 {
         gboolean magic = core_glob_has_magic(pattern);
         g_autofree char *plain = magic ? NULL : core_glob_unescape(pattern);
@@ -119,14 +119,14 @@ static void match_pattern(CoreContext *ctx, UiBatch *batch, Asker *asker, GPtrAr
                         continue;
                 if (magic ? !core_glob_match(pattern, entry->name) : strcmp(entry->name, plain) != 0)
                         continue;
-                add_remote(ctx, batch, asker, entry);
+                add_remote(batch, entry, entry->name);
                 matched++;
         }
         if (matched > 0)
                 return;
         if (!magic) { /* not listed (some servers hide files): try it as a file */
                 FtpEntry file = { .name = plain, .type = FTP_ENTRY_FILE, .size = -1, .mtime = -1 };
-                add_remote(ctx, batch, asker, &file);
+                add_remote(batch, &file, plain);
                 return;
         }
         g_autofree char *shown = core_name_escape(pattern);
@@ -145,17 +145,130 @@ static gboolean expand_mget(CoreContext *ctx, UiBatch *batch)
                 return FALSE;
         }
         g_ptr_array_sort(entries, compare_names); /* the jobs in the order the pane shows */
-        Asker asker = { 0 };
-        for (char **arg = batch->args; *arg && !asker.quit; arg++) {
+        for (char **arg = batch->args; *arg; arg++) {
                 if (strchr(*arg, '/'))
                         add_pattern(batch, *arg);
                 else
-                        match_pattern(ctx, batch, &asker, entries, *arg);
+                        match_pattern(ctx, batch, entries, *arg);
         }
         return batch->jobs->len > 0;
 }
 
+/* get <remote> [local]: its size and kind from a listing of its directory. */
+static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
+{
+        const char *remote = batch->args[0];
+        const UiRemoteInfo *info = ui_batch_remote_info(ctx, batch, remote);
+        FtpEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? FTP_ENTRY_DIR : FTP_ENTRY_FILE,
+                           .size = info ? info->size : -1, .mtime = info ? info->mtime : -1 };
+        g_free(batch->local_dir);
+        batch->local_dir = g_strdup(batch->args[1]);
+        add_remote(batch, &entry, remote);
+        return TRUE;
+}
+
 gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch)
 {
-        return batch->kind == UI_BATCH_MPUT ? expand_mput(ctx, batch) : expand_mget(ctx, batch);
+        switch (batch->kind) {
+        case UI_BATCH_PUT:
+        case UI_BATCH_MPUT:
+                return expand_mput(ctx, batch);
+        case UI_BATCH_GET:
+                return expand_get(ctx, batch);
+        case UI_BATCH_MGET:
+                return expand_mget(ctx, batch);
+        default:
+                return TRUE;
+        }
+}
+
+/* ---- directories, one job per file --------------------------------------------------- */
+
+static void add_file_job(UiBatch *batch, const UiBatchJob *dir, CoreJobKind kind, const char *local,
+                         const char *remote, gint64 size, gint64 mtime)
+{
+        g_autofree char *shown = core_name_escape(remote);
+        guint id = core_queue_add(batch->queue, kind, shown, local, remote);
+        ui_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
+}
+
+static int compare_strings(gconstpointer a, gconstpointer b)
+{
+        return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Regular files below a local directory, depth-first in name order; symlinks are not followed. */
+static void walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const char *path,
+                       const char *remote, int depth)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDir) d = g_dir_open(path, 0, &error);
+        if (!d) {
+                core_say(ctx, CORE_MSG_ERROR, "%s", error->message);
+                return;
+        }
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+        const char *name;
+        while ((name = g_dir_read_name(d)) != NULL)
+                g_ptr_array_add(names, g_strdup(name));
+        g_ptr_array_sort(names, compare_strings);
+        for (guint i = 0; i < names->len; i++) {
+                const char *n = g_ptr_array_index(names, i);
+                g_autofree char *child = g_build_filename(path, n, NULL);
+                g_autofree char *child_remote = g_strconcat(remote, "/", n, NULL);
+                struct stat st;
+                if (lstat(child, &st) != 0)
+                        continue;
+                if (S_ISDIR(st.st_mode) && depth < LOCAL_TREE_MAX_DEPTH)
+                        walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                else if (S_ISREG(st.st_mode))
+                        add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime);
+        }
+}
+
+/* The local file a downloaded tree file becomes: under the job's local directory (NULL: the
+ * current one), the directory's own name, then the path inside it. transfer full */
+static char *tree_local_path(const CoreJob *job, const char *rel)
+{
+        g_autofree char *base = g_path_get_basename(job->remote);
+        return g_build_filename(job->local ? job->local : ".", base, rel, NULL);
+}
+
+static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const CoreJob *job)
+{
+        guint unsafe = 0;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) files = core_browse_tree(ctx, job->remote, &unsafe, &error);
+        if (!files) {
+                core_fail(ctx, error);
+                return;
+        }
+        if (unsafe > 0)
+                core_say(ctx, CORE_MSG_WARNING, ngettext("%u name in %s cannot be a local file name: skipped.",
+                                                         "%u names in %s cannot be local file names: skipped.", unsafe),
+                         unsafe, job->name);
+        for (guint i = 0; i < files->len; i++) {
+                const CoreTreeFile *f = g_ptr_array_index(files, i);
+                g_autofree char *local = tree_local_path(job, f->path);
+                g_autofree char *remote = g_strconcat(job->remote, "/", f->path, NULL);
+                add_file_job(batch, dir, CORE_JOB_DOWNLOAD, local, remote, f->size, f->mtime);
+        }
+}
+
+void ui_batch_expand_trees(CoreContext *ctx, UiBatch *batch)
+{
+        guint n = batch->jobs->len; /* the jobs added here are files, never expanded again */
+        for (guint i = 0; i < n; i++) {
+                UiBatchJob dir = g_array_index(batch->jobs, UiBatchJob, i);
+                if (!dir.tree)
+                        continue;
+                g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir.id);
+                if (!job || core_job_state_is_final(job->state))
+                        continue;
+                core_queue_set_state(batch->queue, dir.id, CORE_JOB_TRANSFERRING, NULL);
+                if (batch->upload)
+                        walk_local(ctx, batch, &dir, job->local, job->remote, 0);
+                else
+                        walk_remote(ctx, batch, &dir, job);
+        }
 }

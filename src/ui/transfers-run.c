@@ -1,7 +1,9 @@
-/* ui/transfers-run.c — a batch of queue jobs on the command thread: the conflict question for
- * each destination that exists, then the runs (core/queue-run.h: uploads with the scanner ahead,
- * downloads one by one), then what the panes need (refusal marks, the cursor's new place), and
- * for a move the deletion of each source that arrived.
+/* ui/transfers-run.c — a batch of queue jobs on the command thread: directories expanded into
+ * their files, the conflict question for each destination that exists (uploads: on the server,
+ * found in the pane or by listing the directory), then the runs (core/queue-run.h: uploads with
+ * the scanner ahead, a resumed upload on its own, downloads one by one), then what the panes
+ * need (refusal marks, the cursor's new place), each directory job's outcome, and for a move the
+ * deletion of each source that arrived.
  * Must not: call curses or touch the panes (results go back in UiJobResult). */
 #include "ui/conflict.h"
 #include "ui/transfers.h"
@@ -10,14 +12,23 @@
 #include "core/glob.h"
 #include "core/queue-run.h"
 #include "core/safename.h"
+#include <fcntl.h>
+#include <unistd.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+typedef struct {
+        UiBatch *batch;
+        const char *dir; /* the remote directory the new name goes into ("" : the current) */
+} RemoteDir;
+
 static gboolean remote_taken(const char *name, gpointer data)
 {
-        return g_hash_table_contains(data, name);
+        RemoteDir *rd = data;
+        g_autofree char *path = *rd->dir ? g_strconcat(rd->dir, "/", name, NULL) : g_strdup(name);
+        return g_hash_table_contains(rd->batch->remote, path);
 }
 
 static gboolean local_taken(const char *name, gpointer data)
@@ -39,29 +50,42 @@ static gboolean settle(CoreQueue *queue, guint id, UiConflictAction action)
 
 /* ---- uploads ------------------------------------------------------------------------- */
 
-static gboolean upload_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj,
-                              UiConflictMemory *memory)
+/* The remote path a rename chooses: the new name in the same directory. transfer full */
+static char *remote_sibling(const char *dir, const char *name)
+{
+        return *dir ? g_strconcat(dir, "/", name, NULL) : g_strdup(name);
+}
+
+static gboolean upload_wanted(CoreContext *ctx, UiBatch *batch, UiBatchJob *bj, UiConflictMemory *memory)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
-        const UiRemoteInfo *there = batch->remote ? g_hash_table_lookup(batch->remote, job->remote) : NULL;
-        if (!there || !ctx->prompt)
+        if (!ctx->prompt)
                 return TRUE;
-        g_autofree char *suggestion = ui_conflict_free_name(job->remote, remote_taken, batch->remote);
+        const UiRemoteInfo *there = ui_batch_remote_info(ctx, batch, job->remote);
+        if (!there || there->is_dir)
+                return TRUE; /* nothing to replace (STOR says why a directory cannot be) */
+        const char *slash = strrchr(job->remote, '/');
+        g_autofree char *dir = slash ? g_strndup(job->remote, (gsize)(slash - job->remote)) : g_strdup("");
+        g_autofree char *base = g_path_get_basename(job->remote);
+        RemoteDir rd = { batch, dir };
+        g_autofree char *suggestion = ui_conflict_free_name(base, remote_taken, &rd);
         UiConflict conflict = { .upload = TRUE, .name = job->name, .src_size = bj->size,
                                 .src_mtime = bj->mtime, .dst_size = there->size,
-                                .dst_mtime = there->mtime, .suggestion = suggestion };
+                                .dst_mtime = there->mtime, .suggestion = suggestion,
+                                .can_resume = ctx->type == FTP_TYPE_BINARY && there->size >= 0 &&
+                                              bj->size > there->size };
         g_autofree char *new_name = NULL;
         UiConflictAction action = ui_conflict_ask(batch->bridge, memory, &conflict, &new_name);
         if (action == UI_CONFLICT_RENAME) {
-                g_autofree char *shown = core_name_escape(new_name);
-                core_queue_set_target(batch->queue, bj->id, shown, NULL, new_name);
+                g_autofree char *target = remote_sibling(dir, new_name);
+                g_autofree char *shown = core_name_escape(target);
+                core_queue_set_target(batch->queue, bj->id, shown, NULL, target);
                 /* taken from now on: the next rename proposes another name */
-                UiRemoteInfo *info = g_new0(UiRemoteInfo, 1);
-                *info = (UiRemoteInfo){ .size = bj->size, .mtime = bj->mtime };
-                g_hash_table_replace(batch->remote, g_strdup(new_name), info);
+                ui_batch_remote_taken(batch, target, bj->size, bj->mtime);
         }
+        bj->resume = action == UI_CONFLICT_RESUME;
         return settle(batch->queue, bj->id, action);
 }
 
@@ -105,26 +129,49 @@ static void note_upload(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, 
         }
 }
 
+static void flush_uploads(CoreContext *ctx, UiBatch *batch, GArray *ids)
+{
+        if (ids->len > 0)
+                core_queue_run_uploads(ctx, batch->queue, ids);
+        g_array_set_size(ids, 0);
+}
+
+/* In the batch's order: the uploads between two resumed ones go as one run (the scanner works
+ * ahead), each resumed one on its own. */
 static void run_uploads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
 {
-        if (batch->kind == UI_BATCH_PUT) {
-                core_queue_run_put(ctx, batch->queue, g_array_index(batch->jobs, UiBatchJob, 0).id);
-        } else {
-                UiConflictMemory memory = { 0 };
-                g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
-                for (guint i = 0; i < batch->jobs->len; i++) {
-                        UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
-                        if (upload_wanted(ctx, batch, bj, &memory))
-                                g_array_append_val(ids, bj->id);
+        UiConflictMemory memory = { 0 };
+        g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                if (bj->tree || !upload_wanted(ctx, batch, bj, &memory))
+                        continue;
+                if (!bj->resume) {
+                        g_array_append_val(ids, bj->id);
+                        continue;
                 }
-                if (ids->len > 0)
-                        core_queue_run_uploads(ctx, batch->queue, ids);
+                flush_uploads(ctx, batch, ids);
+                core_queue_run_reput(ctx, batch->queue, bj->id);
         }
-        for (guint i = 0; i < batch->jobs->len; i++)
-                note_upload(ctx, batch, &g_array_index(batch->jobs, UiBatchJob, i), result);
+        flush_uploads(ctx, batch, ids);
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                if (!bj->tree)
+                        note_upload(ctx, batch, bj, result);
+        }
 }
 
 /* ---- downloads ----------------------------------------------------------------------- */
+
+/* Where a download job writes: into its local directory (NULL: the current one) under the
+ * remote base name, or the local path itself when it names no directory. transfer full */
+static char *download_target(const CoreJob *job)
+{
+        if (job->local && !g_file_test(job->local, G_FILE_TEST_IS_DIR))
+                return g_strdup(job->local);
+        g_autofree char *base = g_path_get_basename(job->remote);
+        return g_build_filename(job->local ? job->local : ".", base, NULL);
+}
 
 /* How to treat an existing local file; FALSE when the job is not to run. */
 static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj,
@@ -134,14 +181,15 @@ static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJ
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
-        if (bj->tree || batch->kind == UI_BATCH_GET || !ctx->prompt)
+        if (bj->pattern || !ctx->prompt)
                 return TRUE; /* no question, or the core's own per file */
-        const char *dir = job->local ? job->local : ".";
-        g_autofree char *path = g_build_filename(dir, job->remote, NULL);
+        g_autofree char *path = download_target(job);
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *base = g_path_get_basename(path);
         struct stat st;
         if (lstat(path, &st) != 0)
                 return TRUE;
-        g_autofree char *suggestion = ui_conflict_free_name(job->remote, local_taken, (gpointer)dir);
+        g_autofree char *suggestion = ui_conflict_free_name(base, local_taken, dir);
         UiConflict conflict = { .upload = FALSE, .name = job->name, .src_size = bj->size,
                                 .src_mtime = bj->mtime, .dst_size = st.st_size, .dst_mtime = st.st_mtime,
                                 .can_resume = S_ISREG(st.st_mode) && ctx->type == FTP_TYPE_BINARY &&
@@ -160,17 +208,54 @@ static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJ
         return settle(batch->queue, bj->id, action);
 }
 
+/* The directories between a downloaded tree's base and its file, made without following a
+ * symlink planted on the way. */
+static gboolean make_local_parents(CoreContext *ctx, const char *base, const char *target)
+{
+        g_autofree char *parent = g_path_get_dirname(target);
+        if (!g_str_has_prefix(parent, base))
+                return TRUE;
+        g_autoptr(GError) error = NULL;
+        int fd = core_local_dir_open(base, &error);
+        g_auto(GStrv) parts = g_strsplit(parent + strlen(base), "/", -1);
+        for (char **p = parts; fd >= 0 && *p; p++) {
+                if (!**p)
+                        continue;
+                int sub = core_local_subdir_open(fd, *p, TRUE, &error);
+                close(fd);
+                fd = sub;
+        }
+        if (fd < 0) {
+                core_fail(ctx, error);
+                return FALSE;
+        }
+        close(fd);
+        return TRUE;
+}
+
+static gboolean prepare_tree_file(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj)
+{
+        if (!bj->parent)
+                return TRUE;
+        g_autoptr(CoreJob) dir = core_queue_get(batch->queue, bj->parent);
+        g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
+        if (!dir || !job || make_local_parents(ctx, dir->local ? dir->local : ".", job->local))
+                return TRUE;
+        core_queue_set_state(batch->queue, bj->id, CORE_JOB_FAILED, _("its local directory cannot be made"));
+        return FALSE;
+}
+
 static void note_download(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, UiJobResult *result)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
-        if (!job || job->state != CORE_JOB_DONE)
+        if (!job || job->state != CORE_JOB_DONE || bj->parent)
                 return;
         g_free(result->focus_local);
         if (job->local && !g_file_test(job->local, G_FILE_TEST_IS_DIR))
                 result->focus_local = g_path_get_basename(job->local); /* renamed */
         else
-                result->focus_local = bj->tree ? core_glob_unescape(job->remote)
-                                               : g_path_get_basename(job->remote);
+                result->focus_local = bj->pattern ? core_glob_unescape(job->remote)
+                                                  : g_path_get_basename(job->remote);
         if (batch->kind != UI_BATCH_MOVE)
                 return;
         const char *argv[] = { "delete", job->remote, NULL };
@@ -183,20 +268,60 @@ static void run_downloads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
         for (guint i = 0; i < batch->jobs->len; i++) {
                 UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
                 CoreQueueReplace replace;
-                if (!download_wanted(ctx, batch, bj, &memory, &replace))
+                if (bj->tree || !download_wanted(ctx, batch, bj, &memory, &replace) ||
+                    !prepare_tree_file(ctx, batch, bj))
                         continue;
-                core_queue_run_download(ctx, batch->queue, bj->id, bj->tree, replace);
+                core_queue_run_download(ctx, batch->queue, bj->id, bj->pattern, replace);
                 note_download(ctx, batch, bj, result);
+        }
+}
+
+/* ---- directory jobs ------------------------------------------------------------------- */
+
+/* A directory's job ends with its files: done when every one arrived, else how many did not. */
+static void finish_tree(UiBatch *batch, const UiBatchJob *dir, UiJobResult *result)
+{
+        guint files = 0, done = 0, refused = 0, cancelled = 0;
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                g_autoptr(CoreJob) job = bj->parent == dir->id ? core_queue_get(batch->queue, bj->id) : NULL;
+                if (!job)
+                        continue;
+                files++;
+                done += job->state == CORE_JOB_DONE;
+                refused += job->state == CORE_JOB_INFECTED || job->state == CORE_JOB_REFUSED;
+                cancelled += job->state == CORE_JOB_CANCELLED || job->state == CORE_JOB_SKIPPED;
+        }
+        g_autofree char *detail = g_strdup_printf(ngettext("%u of %u file", "%u of %u files", files), done, files);
+        if (done == files) {
+                core_queue_set_state(batch->queue, dir->id, CORE_JOB_DONE, detail);
+        } else if (cancelled == files - done && refused == 0) {
+                core_queue_set_state(batch->queue, dir->id, CORE_JOB_CANCELLED, NULL);
+        } else {
+                g_autofree char *why = g_strdup_printf(_("%s arrived, %u refused by the scanner"), detail, refused);
+                core_queue_set_state(batch->queue, dir->id, CORE_JOB_FAILED, why);
+        }
+        g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir->id);
+        char **focus = batch->upload ? &result->focus_remote : &result->focus_local;
+        if (job && job->remote && done > 0) {
+                g_free(*focus);
+                *focus = g_path_get_basename(job->remote);
         }
 }
 
 void ui_batch_run(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         UiBatch *batch = data;
-        if ((batch->kind == UI_BATCH_MPUT || batch->kind == UI_BATCH_MGET) && !ui_batch_expand(ctx, batch))
+        if (!ui_batch_expand(ctx, batch))
                 return;
+        ui_batch_expand_trees(ctx, batch);
         if (batch->upload)
                 run_uploads(ctx, batch, result);
         else
                 run_downloads(ctx, batch, result);
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                if (bj->tree)
+                        finish_tree(batch, bj, result);
+        }
 }

@@ -26,15 +26,18 @@ void ui_batch_free(gpointer data)
         g_array_unref(batch->jobs);
         if (batch->remote)
                 g_hash_table_unref(batch->remote);
+        if (batch->listed)
+                g_hash_table_unref(batch->listed);
         g_strfreev(batch->args);
         g_free(batch->local_dir);
         g_free(batch);
 }
 
-void ui_batch_add(UiBatch *batch, guint id, gboolean tree, gint64 size, gint64 mtime)
+UiBatchJob *ui_batch_add(UiBatch *batch, guint id, gboolean tree, gint64 size, gint64 mtime)
 {
         UiBatchJob job = { .id = id, .tree = tree, .size = size, .mtime = mtime };
         g_array_append_val(batch->jobs, job);
+        return &g_array_index(batch->jobs, UiBatchJob, batch->jobs->len - 1);
 }
 
 char *ui_glob_escape(const char *name)
@@ -72,8 +75,8 @@ static gboolean check_connected(UiApp *app, GError **error)
         return FALSE;
 }
 
-/* One job per selected entry of the active pane; directories are fetched whole when going
- * down, and are not uploaded (nor moved) — said once each. */
+/* One job per selected entry of the active pane; a directory is copied whole, either way (its
+ * files become jobs of their own when the batch runs), but not moved — said once each. */
 static void add_entries(UiApp *app, UiBatch *batch, gboolean move)
 {
         UiPane *pane = ui_app_active_pane(app);
@@ -83,10 +86,9 @@ static void add_entries(UiApp *app, UiBatch *batch, gboolean move)
                 UiEntry *entry = ui_pane_entry(pane, g_ptr_array_index(names, i));
                 if (!entry)
                         continue;
-                if (entry->is_dir && (batch->upload || move)) {
-                        ui_app_say(app, CORE_MSG_WARNING, batch->upload
-                                   ? _("%s is a directory: not uploaded (use :mput with a pattern).")
-                                   : _("%s is a directory: not moved (copy it with F5)."), entry->shown);
+                if (entry->is_dir && move) {
+                        ui_app_say(app, CORE_MSG_WARNING, _("%s is a directory: not moved (copy it with F5)."),
+                                   entry->shown);
                         continue;
                 }
                 g_autofree char *shown = entry->is_dir ? g_strconcat(entry->shown, "/", NULL)
@@ -96,9 +98,7 @@ static void add_entries(UiApp *app, UiBatch *batch, gboolean move)
                         g_autofree char *local = ui_pane_path_of(pane, entry->name);
                         id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, local, entry->name);
                 } else {
-                        g_autofree char *remote = entry->is_dir ? ui_glob_escape(entry->name)
-                                                                : g_strdup(entry->name);
-                        id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, other->path, remote);
+                        id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, other->path, entry->name);
                 }
                 ui_batch_add(batch, id, entry->is_dir, entry->size, entry->mtime);
         }
@@ -122,8 +122,11 @@ gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error)
                 g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE, _("Nothing to copy here."));
                 return FALSE;
         }
-        if (batch->upload)
+        if (batch->upload) {
                 batch->remote = remote_names(other);
+                batch->listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+                g_hash_table_add(batch->listed, g_strdup("")); /* the pane shows the current directory */
+        }
         ui_pane_clear_selection(pane);
         ui_commander_run_func(app->commander, ui_batch_run, batch, ui_batch_free, batch->upload);
         return TRUE;
@@ -131,23 +134,14 @@ gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error)
 
 /* ---- typed commands -------------------------------------------------------------------- */
 
-static UiBatch *typed_put(UiApp *app, int argc, char **argv)
+/* put and get: the job is made when the batch runs (transfers-expand.c), where the server is
+ * asked what exists. args: the source and the optional destination. */
+static UiBatch *typed_one(UiApp *app, UiBatchKind kind, int argc, char **argv)
 {
-        UiBatch *batch = ui_batch_new(UI_BATCH_PUT, TRUE, app->queue, app->bridge);
-        g_autofree char *base = g_path_get_basename(argv[1]);
-        g_autofree char *shown = core_name_escape(base);
-        guint id = core_queue_add(app->queue, CORE_JOB_UPLOAD, shown, argv[1], argc > 2 ? argv[2] : NULL);
-        ui_batch_add(batch, id, FALSE, -1, -1);
-        return batch;
-}
-
-static UiBatch *typed_get(UiApp *app, int argc, char **argv)
-{
-        UiBatch *batch = ui_batch_new(UI_BATCH_GET, FALSE, app->queue, app->bridge);
-        g_autofree char *base = g_path_get_basename(argv[1]);
-        g_autofree char *shown = core_name_escape(base);
-        guint id = core_queue_add(app->queue, CORE_JOB_DOWNLOAD, shown, argc > 2 ? argv[2] : NULL, argv[1]);
-        ui_batch_add(batch, id, FALSE, -1, -1);
+        UiBatch *batch = ui_batch_new(kind, kind == UI_BATCH_PUT, app->queue, app->bridge);
+        batch->args = g_new0(char *, 3);
+        batch->args[0] = g_strdup(argv[1]);
+        batch->args[1] = argc > 2 ? g_strdup(argv[2]) : NULL;
         return batch;
 }
 
@@ -179,9 +173,9 @@ gboolean ui_transfers_typed(UiApp *app, int argc, char **argv, GError **error)
                 return FALSE;
         UiBatch *batch;
         if (strcmp(argv[0], "put") == 0)
-                batch = typed_put(app, argc, argv);
+                batch = typed_one(app, UI_BATCH_PUT, argc, argv);
         else if (strcmp(argv[0], "get") == 0)
-                batch = typed_get(app, argc, argv);
+                batch = typed_one(app, UI_BATCH_GET, argc, argv);
         else if (strcmp(argv[0], "mget") == 0)
                 batch = typed_mget(app, argc, argv);
         else

@@ -137,8 +137,9 @@ fi
 # three files and EICAR in one go
 expect selected "Insert selects four files" -cE '^\*(a|b|c)\.txt|^\*eicar'
 expect conflict "a destination that exists asks what to do" -F "b.txt exists on the server (4 bytes"
-expect conflict "the dialog offers overwrite, rename, skip and the same for all" -E 'o:overwrite +O:overwrite all +n:rename +s:skip +S:skip all'
-expect_not conflict "an upload offers no resume" -F "r:resume"
+expect conflict "the dialog offers overwrite, rename, skip and the same for all" -E 'o:overwrite +O:overwrite all +r:resume +R:resume all +n:rename'
+expect conflict "the dialog offers skip and skip all" -E 's:skip +S:skip all'
+expect conflict "an upload onto a smaller file on the server offers resume" -F "r:resume"
 expect rename "rename proposes a free name" -F "b (1).txt"
 same "a.txt is on the server byte for byte" "$work/a.txt" "$srv/a.txt"
 same "c.txt is on the server byte for byte" "$work/c2.txt" "$srv/c.txt" # renamed below
@@ -172,7 +173,7 @@ expect rename-remote-prompt "F6 asks for the new name" -F "Rename x.log to:"
 [ -f "$srv/y.log" ] && [ ! -e "$srv/x.log" ] && tap_ok "F6 renamed the remote file" || tap_not_ok "F6 renamed the remote file"
 
 # mget with a pattern
-expect mget-question "mget asks per file while prompt is on" -F "Download a.txt?"
+expect mget-question "mget asks only about the files that exist here (the conflict dialog)" -F "a.txt exists here"
 expect mget-conflict "a file that exists here is a conflict with resume not offered for equal names" -F "exists here"
 for f in one.txt two.txt; do
         same "mget *.txt fetched $f" "$srv/$f" "$work/$f"

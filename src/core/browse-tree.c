@@ -1,0 +1,134 @@
+/* core/browse-tree.c — listings of any remote directory for the TUI's transfers: one directory
+ * (to learn what exists before an upload), or a whole tree as its regular files (to download a
+ * directory file by file, each with its own conflict question).
+ * Must not: print, prompt, call curses, or let a server-supplied name climb out of its tree
+ * (unsafe names are skipped and counted). */
+#include "core/browse-tree.h"
+#include "common/i18n.h"
+#include "core/safename.h"
+#include "core/transfer-private.h"
+#include "core/worker.h"
+
+#define TREE_MAX_DEPTH 32
+
+void core_tree_file_free(gpointer data)
+{
+        CoreTreeFile *file = data;
+        g_free(file->path);
+        g_free(file);
+}
+
+typedef struct {
+        const char *path;
+        GPtrArray *entries; /* out */
+} PathJob;
+
+static gboolean list_path_job(FtpSession *session, gpointer data, GError **error)
+{
+        PathJob *job = data;
+        job->entries = ftp_session_list(session, job->path, error);
+        return job->entries != NULL;
+}
+
+GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **error)
+{
+        PathJob job = { .path = path && *path ? path : NULL };
+        if (!core_worker_run(ctx->worker, list_path_job, &job, error))
+                return NULL;
+        return job.entries;
+}
+
+typedef struct {
+        GPtrArray *files;  /* CoreTreeFile* */
+        guint unsafe;
+} TreeWalk;
+
+static gboolean walk(CoreContext *ctx, const char *root, const char *rel, int depth, TreeWalk *tw,
+                     GError **error)
+{
+        g_autofree char *dir = rel ? core_remote_join(root, rel) : g_strdup(root);
+        g_autoptr(GPtrArray) entries = core_browse_list_path(ctx, dir, error);
+        if (!entries)
+                return FALSE;
+        for (guint i = 0; i < entries->len; i++) {
+                const FtpEntry *e = g_ptr_array_index(entries, i);
+                if (!e->name || !g_strcmp0(e->name, ".") || !g_strcmp0(e->name, ".."))
+                        continue;
+                if (!core_name_is_safe(e->name)) {
+                        tw->unsafe++;
+                        continue;
+                }
+                g_autofree char *path = rel ? core_remote_join(rel, e->name) : g_strdup(e->name);
+                if (e->type == FTP_ENTRY_DIR && depth < TREE_MAX_DEPTH) {
+                        if (!walk(ctx, root, path, depth + 1, tw, error))
+                                return FALSE;
+                } else if (e->type == FTP_ENTRY_FILE) {
+                        CoreTreeFile *file = g_new0(CoreTreeFile, 1);
+                        *file = (CoreTreeFile){ g_steal_pointer(&path), e->size, e->mtime };
+                        g_ptr_array_add(tw->files, file);
+                }
+        }
+        return TRUE;
+}
+
+static int compare_paths(gconstpointer a, gconstpointer b)
+{
+        return g_strcmp0((*(CoreTreeFile *const *)a)->path, (*(CoreTreeFile *const *)b)->path);
+}
+
+GPtrArray *core_browse_tree(CoreContext *ctx, const char *remote_dir, guint *unsafe, GError **error)
+{
+        TreeWalk tw = { g_ptr_array_new_with_free_func(core_tree_file_free), 0 };
+        if (!walk(ctx, remote_dir, NULL, 0, &tw, error)) {
+                g_ptr_array_unref(tw.files);
+                return NULL;
+        }
+        g_ptr_array_sort(tw.files, compare_paths);
+        if (unsafe)
+                *unsafe = tw.unsafe;
+        return tw.files;
+}
+
+typedef struct {
+        CoreBrowseDone done;
+        gpointer data;
+        GPtrArray *entries;
+        char *cwd;
+} AsyncList;
+
+static gboolean async_list_job(FtpSession *session, gpointer data, GError **error)
+{
+        AsyncList *job = data;
+        if (!ftp_session_is_logged_in(session)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected."));
+                return FALSE;
+        }
+        job->cwd = ftp_session_pwd(session, NULL);
+        job->entries = ftp_session_list(session, NULL, error);
+        return job->entries != NULL;
+}
+
+static void async_list_done(guint job_id, gboolean ok, const GError *error, gpointer data)
+{
+        AsyncList *job = data;
+        (void)job_id;
+        (void)error;
+        job->done(ok ? g_steal_pointer(&job->entries) : NULL, ok ? g_steal_pointer(&job->cwd) : NULL, job->data);
+}
+
+static void async_list_free(gpointer data)
+{
+        AsyncList *job = data;
+        if (job->entries)
+                g_ptr_array_unref(job->entries);
+        g_free(job->cwd);
+        g_free(job);
+}
+
+void core_browse_list_async(CoreContext *ctx, CoreBrowseDone done, gpointer data)
+{
+        AsyncList *job = g_new0(AsyncList, 1);
+        job->done = done;
+        job->data = data;
+        core_worker_submit(ctx->worker, async_list_job, job, async_list_free, async_list_done);
+}

@@ -1,0 +1,28 @@
+/* core/browse-tree.h — listings of any remote directory, and of a remote tree as its files, for
+ * the TUI's transfers (what exists before an upload; a directory downloaded file by file).
+ * Must not: print, prompt, or call curses. */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+
+/* One regular file of a remote tree. */
+typedef struct {
+        char *path;    /* relative to the tree's root, "sub/name" */
+        gint64 size;   /* -1 unknown */
+        gint64 mtime;  /* -1 unknown */
+} CoreTreeFile;
+void core_tree_file_free(gpointer file);
+
+/* Lists `path` (NULL or "": the current directory) on the worker thread. FtpEntry*, transfer
+ * full; NULL with error when the listing failed (a missing directory, too). */
+GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **error);
+/* Every regular file below remote_dir (depth 32; symbolic links and names unsafe as local path
+ * components are left out, the latter counted in *unsafe), sorted by path. CoreTreeFile*,
+ * transfer full; NULL with error when a listing failed. */
+GPtrArray *core_browse_tree(CoreContext *ctx, const char *remote_dir, guint *unsafe, GError **error);
+
+/* The current directory listed on the worker thread without waiting for it (queued behind the
+ * worker's running job): done(entries FtpEntry* transfer full or NULL, cwd transfer full or
+ * NULL, data) is called on the worker thread. For a pane that refreshes while a batch runs. */
+typedef void (*CoreBrowseDone)(GPtrArray *entries, char *cwd, gpointer data);
+void core_browse_list_async(CoreContext *ctx, CoreBrowseDone done, gpointer data);

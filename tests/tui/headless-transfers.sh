@@ -1,0 +1,132 @@
+#!/bin/bash
+# tests/tui/headless-transfers.sh — the full-screen transfers without a terminal (CLAMFTP_NO_DISPLAY
+# key script, screens dumped as text) against a private vsftpd and the real clamav-agent.
+# Covers: the conflict dialog's "resume" of an upload (only the rest is sent: vsftpd's xferlog
+# counts it; the queue view says where it resumed), F5 on a local directory tree (every file
+# scanned, remote directories made, an EICAR file inside refused and absent from the server),
+# F5 on a remote directory tree (downloaded file by file), typed :get, :mget and :mput asking
+# with the conflict dialog (overwrite, skip) instead of a yes/no question, all as queue jobs.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/ftpd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
+. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
+
+cf_suite_begin open reput put get mput mget
+export TZ=UTC LC_ALL=C.UTF-8
+work=$CF_LOCAL
+srv=$FTP_ROOT
+
+head -c 500000 /dev/urandom >"$work/big.bin"
+head -c 200000 "$work/big.bin" >"$srv/big.bin"
+mkdir -p "$work/tree/sub/deeper"
+echo alpha >"$work/tree/a.txt"
+head -c 3000 /dev/urandom >"$work/tree/sub/b.bin"
+echo gamma >"$work/tree/sub/deeper/c.txt"
+eicar >"$work/tree/sub/eicar.com"
+mkdir -p "$srv/rdir/deep"
+echo x >"$srv/rdir/x.txt"
+head -c 4000 /dev/urandom >"$srv/rdir/deep/y.bin"
+echo "server copy" >"$srv/exists.txt"
+echo "local copy" >"$work/exists.txt"
+echo "m1 server" >"$srv/m1.txt"
+echo "m2 server" >"$srv/m2.txt"
+echo "m1 local" >"$work/m1.txt"
+cp "$work/m1.txt" "$CF_DIR/m1.orig"
+ftp_own
+touch -d '2024-05-01 12:00' "$work"/* "$srv"/*
+
+s=$CF_DIR/screens
+mkdir -p "$s"
+cat >"$CF_DIR/script" <<SCRIPT
+:open 127.0.0.1 $FTP_PORT<Enter>
+$FTP_USER<Enter>
+$FTP_PASS<Enter>
+/big.bin<Enter><F5>
+@dump $s/resume-question
+r
+@dump $s/resumed
+<F9><End>
+@dump $s/resumed-queue
+<Esc>/tree<Enter><F5>
+@dump $s/tree-up
+<F9><End>
+@dump $s/tree-queue
+<Esc>/<Enter><Tab>/rdir<Enter><F5>
+@dump $s/tree-down
+/<Enter><Tab>:get exists.txt<Enter>
+@dump $s/get-conflict
+o
+@dump $s/got
+:mget m*.txt<Enter>
+@dump $s/mget-conflict
+s
+@dump $s/mget-done
+:mput tree/a.txt big.bin<Enter>
+@dump $s/mput-conflict
+S
+@dump $s/mput-done
+<F9><End>
+@dump $s/final-queue
+<Esc><F10>
+SCRIPT
+
+cd "$work" || exit 1
+CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$CF_DIR/script COLUMNS=110 LINES=40 \
+        timeout -k 5 60 "$(clamftp_bin)" --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" \
+        >"$CF_DIR/out" 2>&1
+rc=$?
+cd /
+
+same() { if cmp -s "$2" "$3"; then tap_ok "$1"; else tap_not_ok "$1"; ls -l "$2" "$3" 2>&1 | tap_diag; fi; }
+stor_bytes() { awk -v n="$1" '$12 == "i" && $9 ~ ("/" n "$") { b = $8 } END { print b + 0 }' "$FTP_XFERLOG"; }
+
+if [ "$rc" -eq 1 ]; then
+        tap_ok "the run ends on F10 with status 1 (the EICAR file was refused)"
+else
+        tap_not_ok "the run ends on F10 with status 1 (got $rc)"
+        tap_diag <"$CF_DIR/out"
+fi
+
+# resume of an upload
+expect resume-question "an upload onto a smaller server file asks, offering resume" -F "r:resume"
+expect resume-question "the question names both sizes" -E "big\.bin exists on the server \(200\.0.kB"
+same "resume: the server's big.bin is the local one byte for byte" "$work/big.bin" "$srv/big.bin"
+sent=$(stor_bytes big.bin)
+[ "$sent" -eq 300000 ] && tap_ok "resume: only the rest went over the wire (xferlog: $sent bytes)" ||
+        { tap_not_ok "resume: only the rest went over the wire (xferlog: $sent bytes)"; tap_diag <"$FTP_XFERLOG"; }
+expect resumed-queue "the queue view says where the upload resumed" -E "big\.bin.*resumed from 200\.0.kB"
+grep -q '"remote":"big.bin","offset":200000,"result":"done"' "$CF_AUDIT" &&
+        tap_ok "the audit log records the resumed upload with its offset" ||
+        tap_not_ok "the audit log records the resumed upload with its offset"
+
+# F5 on a local directory
+same "F5 on a local directory: tree/a.txt arrived" "$work/tree/a.txt" "$srv/tree/a.txt"
+same "F5 on a local directory: tree/sub/b.bin arrived" "$work/tree/sub/b.bin" "$srv/tree/sub/b.bin"
+same "F5 on a local directory: tree/sub/deeper/c.txt arrived (directories made)" \
+        "$work/tree/sub/deeper/c.txt" "$srv/tree/sub/deeper/c.txt"
+[ ! -e "$srv/tree/sub/eicar.com" ] && tap_ok "F5 on a local directory: the EICAR file inside did not arrive" ||
+        tap_not_ok "F5 on a local directory: the EICAR file inside did not arrive"
+expect tree-queue "the queue lists each file of the directory" -E -e '-> done +tree/sub/deeper/c\.txt'
+expect tree-queue "the EICAR file inside is INFECTED with its signature" -E 'INFECTED +tree/sub/eicar\.com +.*EICAR'
+expect tree-queue "the directory's own job says how many files arrived" -E -e '-> failed +tree/ .*3 of 4 files'
+expect tree-up "the remote pane shows the new directory" -E '\| tree/'
+
+# F5 on a remote directory
+same "F5 on a remote directory: rdir/x.txt downloaded" "$srv/rdir/x.txt" "$work/rdir/x.txt"
+same "F5 on a remote directory: rdir/deep/y.bin downloaded" "$srv/rdir/deep/y.bin" "$work/rdir/deep/y.bin"
+
+# typed commands through the dialog
+expect get-conflict ":get of a file that exists here asks with the conflict dialog" -F "exists.txt exists here"
+expect_not get-conflict ":get asks no yes/no question" -F "Replace"
+same ":get, overwrite: the server's copy is here" "$srv/exists.txt" "$work/exists.txt"
+expect mget-conflict ":mget asks about the file that exists here with the dialog" -F "m1.txt exists here"
+same ":mget, skip: m1.txt is left alone" "$CF_DIR/m1.orig" "$work/m1.txt"
+same ":mget: m2.txt downloaded" "$srv/m2.txt" "$work/m2.txt"
+expect mput-conflict ":mput asks when the file exists on the server" -F "tree/a.txt exists on the server"
+expect final-queue ":mput, skip all: both are listed as skipped" -E -e '-> skipped +big\.bin'
+expect final-queue "the typed get is a job of the queue" -E -e '<- done +exists\.txt'
+expect final-queue "the skipped mget file is listed" -E -e '<- skipped +m1\.txt'
+
+tap_done
