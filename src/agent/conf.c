@@ -30,8 +30,11 @@ static const Setting settings[] = {
         S("MaxThreads", T_UINT, max_threads),
         S("MaxQueue", T_UINT, max_queue),
         S("MaxConnections", T_UINT, max_connections),
+        S("MaxConnectionsPerClient", T_UINT, max_connections_per_client),
         S("StreamMaxLength", T_SIZE, stream_max_length),
         S("StreamMemoryMax", T_SIZE, stream_memory_max),
+        S("StreamMinRate", T_SIZE, stream_min_rate),
+        S("StreamRateWindow", T_UINT, stream_rate_window),
         S("ReadTimeout", T_UINT, read_timeout),
         S("CommandReadTimeout", T_UINT, command_read_timeout),
         S("SendBufTimeout", T_UINT, send_timeout_ms),
@@ -48,6 +51,7 @@ static const Setting settings[] = {
         S("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
         S("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
         S("Bytecode", T_BOOL, bytecode),
+        S("HugePages", T_BOOL, huge_pages),
         S("LogFile", T_STRING, log_file),
         S("LogSyslog", T_BOOL, log_syslog),
         S("LogVerbose", T_BOOL, log_verbose),
@@ -68,6 +72,8 @@ AgentConf *agent_conf_new(void)
         conf->max_queue = 100;
         conf->stream_max_length = 100 * 1024 * 1024;
         conf->stream_memory_max = 4 * 1024 * 1024;
+        conf->stream_min_rate = 4 * 1024;
+        conf->stream_rate_window = 20;
         conf->read_timeout = 120;
         conf->command_read_timeout = 30;
         conf->send_timeout_ms = 5000;
@@ -83,6 +89,7 @@ AgentConf *agent_conf_new(void)
         conf->alert_encrypted_archive = TRUE;
         conf->alert_encrypted_doc = TRUE;
         conf->bytecode = TRUE;
+        conf->huge_pages = TRUE;
         return conf;
 }
 
@@ -297,6 +304,14 @@ gboolean agent_conf_validate(AgentConf *conf, GError **error)
         }
         if (conf->max_connections == 0)
                 conf->max_connections = conf->max_threads + conf->max_queue;
+        if (conf->max_connections_per_client == 0) /* one client leaves room for the others */
+                conf->max_connections_per_client = MAX(1, (conf->max_connections + 1) / 2);
+        if (conf->stream_min_rate > 0 && conf->stream_rate_window == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("StreamRateWindow must be at least 1 second (or set StreamMinRate 0 "
+                              "to turn the rule off)"));
+                return FALSE;
+        }
         if (conf->send_timeout_ms == 0)
                 conf->send_timeout_ms = 500;
         if (conf->request_timeout < conf->read_timeout)

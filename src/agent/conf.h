@@ -24,8 +24,11 @@ typedef struct {
         guint max_threads;         /* MaxThreads: scanning threads */
         guint max_queue;           /* MaxQueue: scans waiting for a thread */
         guint max_connections;     /* MaxConnections: open connections (default threads + queue) */
+        guint max_connections_per_client; /* MaxConnectionsPerClient (uid or IP; default half) */
         guint64 stream_max_length; /* StreamMaxLength, bytes */
         guint64 stream_memory_max; /* StreamMemoryMax: streams up to this are scanned in memory */
+        guint64 stream_min_rate;   /* StreamMinRate, bytes/s over StreamRateWindow; 0 = off */
+        guint stream_rate_window;  /* StreamRateWindow, s */
         guint read_timeout;        /* ReadTimeout, s */
         guint command_read_timeout;/* CommandReadTimeout, s */
         guint send_timeout_ms;     /* SendBufTimeout, ms */
@@ -41,6 +44,7 @@ typedef struct {
         gboolean alert_encrypted_archive; /* AlertEncryptedArchive (AlertEncrypted sets both) */
         gboolean alert_encrypted_doc;     /* AlertEncryptedDoc */
         gboolean bytecode;                /* Bytecode */
+        gboolean huge_pages;              /* HugePages: the compiled engine on 2 MiB pages */
         char *log_file;            /* LogFile */
         gboolean log_syslog;       /* LogSyslog */
         gboolean log_verbose;      /* LogVerbose */

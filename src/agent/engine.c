@@ -4,6 +4,7 @@
  * report OK for anything libclamav did not scan (non-regular descriptors are refused). */
 #include "config.h"
 #include "agent/engine.h"
+#include "agent/hugepages.h"
 #include "agent/log.h"
 #include "common/i18n.h"
 
@@ -26,14 +27,27 @@ void agent_scan_result_clear(AgentScanResult *result)
         g_clear_pointer(&result->reason, g_free);
 }
 
+/* The scan running on this thread: libclamav reports some failures only as an error message and
+ * still returns CL_CLEAN (e.g. "Can't create temporary directory for scan" when
+ * TemporaryDirectory was removed: an archive is then not extracted, and its members not
+ * scanned). Such a scan is not OK. */
+typedef struct {
+        char *first_error;
+} ScanWatch;
+
+static __thread ScanWatch *current_scan;
+
 static void on_libclamav_message(enum cl_msg severity, const char *fullmsg, const char *msg,
                                  void *context)
 {
         g_autofree char *text = g_strchomp(g_strdup(msg ? msg : fullmsg));
-        if (severity == CL_MSG_ERROR)
-                agent_log(AGENT_LOG_WARNING, "libclamav: %s", text);
-        else
+        if (severity != CL_MSG_ERROR) {
                 agent_log(AGENT_LOG_DEBUG, "libclamav: %s", text);
+                return;
+        }
+        agent_log(AGENT_LOG_WARNING, "libclamav: %s", text);
+        if (current_scan && !current_scan->first_error)
+                current_scan->first_error = g_strdup(text);
 }
 
 gboolean agent_engine_global_init(GError **error)
@@ -156,6 +170,24 @@ static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
         return TRUE;
 }
 
+/* Thread stacks (8 MiB) stay below this; libclamav's pools for a large set are far above it. */
+#define HUGE_PAGES_MIN_MAPPING (16u * 1024 * 1024)
+
+static void use_huge_pages(void)
+{
+        gint64 start = g_get_monotonic_time();
+        AgentHugePages hp;
+        agent_hugepages_apply(HUGE_PAGES_MIN_MAPPING, &hp);
+        double ms = (g_get_monotonic_time() - start) / 1000.0;
+        if (hp.advised == 0 && hp.error)
+                agent_log(AGENT_LOG_INFO, _("huge pages not available (%s); the engine stays on "
+                                            "normal pages"), g_strerror(hp.error));
+        else
+                agent_log(AGENT_LOG_INFO, _("huge pages: %" G_GUINT64_FORMAT " MiB of engine memory "
+                                            "marked, %" G_GUINT64_FORMAT " MiB collapsed in %.0f ms"),
+                          hp.advised >> 20, hp.collapsed >> 20, ms);
+}
+
 AgentEngine *agent_engine_new(const AgentConf *conf, GError **error)
 {
         AgentEngine *engine = g_new0(AgentEngine, 1);
@@ -172,6 +204,8 @@ AgentEngine *agent_engine_new(const AgentConf *conf, GError **error)
                 agent_engine_unref(engine);
                 return NULL;
         }
+        if (conf->huge_pages)
+                use_huge_pages();
         engine->loaded_at = g_get_real_time();
         return engine;
 }
@@ -226,11 +260,19 @@ static const char *unnamed_alert(const AgentEngine *engine, guint64 size)
 }
 
 static void result_from(AgentScanResult *out, cl_error_t rc, const char *virname,
-                        unsigned long scanned, const AgentEngine *engine, guint64 size)
+                        unsigned long scanned, const AgentEngine *engine, guint64 size,
+                        ScanWatch *watch)
 {
         memset(out, 0, sizeof(*out));
         out->scanned = (guint64)scanned * CL_COUNT_PRECISION;
-        if (rc == CL_CLEAN) {
+        g_autofree char *error = g_steal_pointer(&watch->first_error);
+        if (rc == CL_CLEAN && error) {
+                out->verdict = AGENT_VERDICT_ERROR;
+                gsize n = strlen(g_strchomp(error));
+                if (n > 0 && error[n - 1] == '.')
+                        error[n - 1] = '\0'; /* the reply adds " ERROR" */
+                out->reason = g_strdup(error);
+        } else if (rc == CL_CLEAN) {
                 out->verdict = AGENT_VERDICT_OK;
         } else if (rc == CL_VIRUS) {
                 out->verdict = AGENT_VERDICT_FOUND;
@@ -254,9 +296,12 @@ void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentSc
         const char *virname = NULL;
         unsigned long scanned = 0;
         struct cl_scan_options options = engine->options;
+        ScanWatch watch = { NULL };
+        current_scan = &watch;
         cl_error_t rc = cl_scandesc_callback(fd, name, &virname, &scanned, engine->cl, &options,
                                              NULL);
-        result_from(out, rc, virname, scanned, engine, (guint64)st.st_size);
+        current_scan = NULL;
+        result_from(out, rc, virname, scanned, engine, (guint64)st.st_size, &watch);
 }
 
 void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, const char *name,
@@ -277,8 +322,11 @@ void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, 
         const char *virname = NULL;
         unsigned long scanned = 0;
         struct cl_scan_options options = engine->options;
+        ScanWatch watch = { NULL };
+        current_scan = &watch;
         cl_error_t rc = cl_scanmap_callback(map, name, &virname, &scanned, engine->cl, &options,
                                             NULL);
-        result_from(out, rc, virname, scanned, engine, len);
+        current_scan = NULL;
+        result_from(out, rc, virname, scanned, engine, len, &watch);
         cl_fmap_close(map);
 }

@@ -71,4 +71,6 @@ char *agent_protocol_versioncommands(const char *version);
 #define AGENT_REPLY_SESSION_INVALID "Command invalid inside IDSESSION. ERROR"
 #define AGENT_REPLY_SESSION_OLD "Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR"
 #define AGENT_REPLY_MAX_CONNECTIONS "MAX CONNECTIONS REACHED. ERROR"
+#define AGENT_REPLY_MAX_CLIENT_CONNECTIONS "MAX CONNECTIONS PER CLIENT REACHED. ERROR"
+#define AGENT_REPLY_TOO_SLOW "INSTREAM data arrived too slowly (under StreamMinRate). ERROR"
 #define AGENT_REPLY_QUEUE_FULL "MAX QUEUE REACHED, try again later. ERROR"

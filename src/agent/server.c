@@ -13,6 +13,7 @@
  * hand-offs per request, more than libclamav needs to scan 4 KiB. */
 #include "config.h"
 #include "agent/server.h"
+#include "agent/clients.h"
 #include "agent/log.h"
 #include "agent/protocol.h"
 #include "agent/session.h"
@@ -54,6 +55,7 @@ struct AgentServer {
         AgentEngine *engine;
         char *last_reload_error;
         guint active;         /* open connections */
+        AgentClients *clients; /* open connections per client (MaxConnectionsPerClient) */
         guint busy;           /* scans running (slots taken, at most MaxThreads) */
         guint queued;         /* scans waiting for a slot (at most MaxQueue) */
         gint reloading;       /* atomic */
@@ -359,6 +361,7 @@ AgentServer *agent_server_new(AgentConf *conf, AgentEngine *engine, GError **err
         g_cond_init(&server->idle);
         g_cond_init(&server->slot_free);
         g_cond_init(&server->follow);
+        server->clients = agent_clients_new(conf->max_connections_per_client);
         server->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         if (server->stop_fd < 0) {
                 int e = errno;
@@ -411,6 +414,7 @@ void agent_server_free(AgentServer *server)
                 g_main_loop_unref(server->loop);
         agent_engine_unref(server->engine);
         agent_conf_free(server->conf);
+        agent_clients_free(server->clients);
         g_free(server->last_reload_error);
         g_mutex_clear(&server->lock);
         g_cond_clear(&server->idle);
@@ -421,10 +425,12 @@ void agent_server_free(AgentServer *server)
 
 /* ---- connection threads: leader and followers ---- */
 
-static void refuse(AgentServer *server, int fd, const char *why)
+/* reply: one of the AGENT_REPLY_MAX_* lines. Sent newline-terminated: no command was read yet,
+ * and every clamd client takes a newline as the end of a line. */
+static void refuse(AgentServer *server, int fd, const char *reply, const char *why)
 {
-        static const char reply[] = AGENT_REPLY_MAX_CONNECTIONS "\n";
-        if (send(fd, reply, sizeof(reply) - 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+        g_autofree char *line = g_strconcat(reply, "\n", NULL);
+        if (send(fd, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
                 agent_log(AGENT_LOG_DEBUG, "refusal not sent: %s", g_strerror(errno));
         close(fd);
         g_mutex_lock(&server->lock);
@@ -483,7 +489,29 @@ static gboolean start_thread(AgentServer *server, GError **error)
 
 /* Waits for the lead (a follower gives up after IdleTimeout), then for a connection; hands the
  * lead on before returning it. FALSE: the thread should exit (stopping, or idle too long). */
-static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix)
+/* Counts an accepted connection against MaxConnections and MaxConnectionsPerClient, or refuses
+ * it. Called with the lock held; returns with it held. */
+static gboolean admit(AgentServer *server, int fd, const char *key)
+{
+        if (server->active >= server->conf->max_connections) {
+                g_mutex_unlock(&server->lock);
+                refuse(server, fd, AGENT_REPLY_MAX_CONNECTIONS, _("MaxConnections reached"));
+                g_mutex_lock(&server->lock);
+                return FALSE;
+        }
+        if (!agent_clients_enter(server->clients, key)) {
+                g_mutex_unlock(&server->lock);
+                g_autofree char *why = g_strdup_printf(_("MaxConnectionsPerClient reached by %s"),
+                                                       key);
+                refuse(server, fd, AGENT_REPLY_MAX_CLIENT_CONNECTIONS, why);
+                g_mutex_lock(&server->lock);
+                return FALSE;
+        }
+        server->active++;
+        return TRUE;
+}
+
+static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix, char **key)
 {
         gint64 idle_end = g_get_monotonic_time() +
                           (gint64)server->conf->idle_timeout * G_USEC_PER_SEC;
@@ -505,6 +533,7 @@ static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix)
         g_mutex_unlock(&server->lock);
         for (;;) {
                 int cfd = accept_next(server, is_unix);
+                g_autofree char *client = cfd >= 0 ? agent_clients_key(cfd, *is_unix) : NULL;
                 g_mutex_lock(&server->lock);
                 if (cfd < 0) {
                         server->has_leader = FALSE;
@@ -512,12 +541,10 @@ static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix)
                         g_mutex_unlock(&server->lock);
                         return FALSE;
                 }
-                if (server->active >= server->conf->max_connections) {
+                if (!admit(server, cfd, client)) {
                         g_mutex_unlock(&server->lock);
-                        refuse(server, cfd, _("MaxConnections reached"));
                         continue;
                 }
-                server->active++;
                 server->has_leader = FALSE;
                 gboolean spawn = server->followers == 0;
                 if (spawn)
@@ -531,6 +558,7 @@ static gboolean lead(AgentServer *server, int *fd, gboolean *is_unix)
                                                        "(%s); one takes over when a connection "
                                                        "closes"), error->message);
                 *fd = cfd;
+                *key = g_steal_pointer(&client);
                 return TRUE;
         }
 }
@@ -540,11 +568,14 @@ static gpointer conn_thread(gpointer data)
         AgentServer *server = data;
         int fd = -1;
         gboolean is_unix = FALSE;
-        while (lead(server, &fd, &is_unix)) {
+        char *key = NULL;
+        while (lead(server, &fd, &is_unix, &key)) {
                 agent_session_run(server, fd, is_unix);
                 g_mutex_lock(&server->lock);
                 server->active--;
+                agent_clients_leave(server->clients, key);
                 g_mutex_unlock(&server->lock);
+                g_clear_pointer(&key, g_free);
         }
         g_mutex_lock(&server->lock);
         server->threads--;

@@ -25,7 +25,17 @@
 #define FILDES_WAIT_MS 1000
 #define MAX_SCAN_DEPTH 64
 
-typedef enum { RD_OK, RD_EOF, RD_TIMEOUT, RD_ERROR, RD_STOP } ReadStatus;
+typedef enum { RD_OK, RD_EOF, RD_TIMEOUT, RD_ERROR, RD_STOP, RD_TOO_SLOW } ReadStatus;
+
+/* StreamMinRate: a stream must bring at least min_bytes in every window of StreamRateWindow
+ * seconds, so a sender trickling a byte now and then cannot hold a connection (and a scan
+ * slot's worth of memory) for RequestTimeout. */
+typedef struct {
+        guint64 min_bytes;   /* 0: no rule */
+        gint64 window_us;
+        gint64 window_end;
+        guint64 bytes;       /* received since the window began */
+} RateGuard;
 
 typedef struct {
         AgentServer *server;
@@ -124,8 +134,28 @@ static void consume(Conn *c, gsize n)
         c->len -= n;
 }
 
-/* Reads exactly len bytes: first what is buffered, then from the socket. */
-static ReadStatus conn_read_exact(Conn *c, void *dst, gsize len, gint64 total_deadline)
+static void rate_start(RateGuard *g, const AgentConf *conf)
+{
+        g->min_bytes = conf->stream_min_rate * conf->stream_rate_window;
+        g->window_us = (gint64)conf->stream_rate_window * G_USEC_PER_SEC;
+        g->window_end = g_get_monotonic_time() + g->window_us;
+        g->bytes = 0;
+}
+
+/* At the end of a window: TRUE when it brought enough, and a new window begins. */
+static gboolean rate_window_passed(RateGuard *g)
+{
+        if (g->bytes < g->min_bytes)
+                return FALSE;
+        g->window_end = g_get_monotonic_time() + g->window_us;
+        g->bytes = 0;
+        return TRUE;
+}
+
+/* Reads exactly len bytes: first what is buffered, then from the socket; rate, when not NULL,
+ * holds the sender to StreamMinRate. */
+static ReadStatus conn_read_exact(Conn *c, void *dst, gsize len, gint64 total_deadline,
+                                  RateGuard *rate)
 {
         guint8 *p = dst;
         gsize from_buf = MIN(len, c->len);
@@ -133,12 +163,26 @@ static ReadStatus conn_read_exact(Conn *c, void *dst, gsize len, gint64 total_de
         consume(c, from_buf);
         p += from_buf;
         len -= from_buf;
+        if (rate)
+                rate->bytes += from_buf;
+        gint64 read_deadline = deadline_in(c->conf->read_timeout);
         while (len > 0) {
-                gint64 deadline = MIN(deadline_in(c->conf->read_timeout), total_deadline);
+                gboolean rated = rate && rate->min_bytes > 0;
+                if (rated && g_get_monotonic_time() >= rate->window_end &&
+                    !rate_window_passed(rate))
+                        return RD_TOO_SLOW;
+                gint64 deadline = MIN(read_deadline, total_deadline);
+                gboolean window_first = rated && rate->window_end < deadline;
                 gsize got = 0;
-                ReadStatus rs = conn_recv(c, p, len, &got, deadline, FALSE);
+                ReadStatus rs = conn_recv(c, p, len, &got, window_first ? rate->window_end
+                                                                        : deadline, FALSE);
+                if (rs == RD_TIMEOUT && window_first)
+                        continue; /* the window ended first: judge it above */
                 if (rs != RD_OK)
                         return rs;
+                if (rate)
+                        rate->bytes += got;
+                read_deadline = deadline_in(c->conf->read_timeout);
                 p += got;
                 len -= got;
         }
@@ -254,22 +298,41 @@ static gboolean scan(Conn *c, int fd, const void *data, gsize len, const char *n
 
 /* ---- INSTREAM ---- */
 
+/* A read of stream data that ended early: the reply, if any, and the log line. */
+static void instream_failed(Conn *c, ReadStatus rs, const AgentSpool *spool)
+{
+        guint64 got = agent_spool_size(spool);
+        switch (rs) {
+        case RD_TIMEOUT:
+                send_all(c, AGENT_REPLY_TIMEOUT "\n", strlen(AGENT_REPLY_TIMEOUT) + 1);
+                agent_log(AGENT_LOG_INFO, "instream %s: read timed out after %" G_GUINT64_FORMAT
+                          " bytes", c->peer, got);
+                return;
+        case RD_TOO_SLOW:
+                reply(c, AGENT_REPLY_TOO_SLOW);
+                agent_log(AGENT_LOG_WARNING, _("instream %s: cut after %" G_GUINT64_FORMAT " bytes, "
+                                               "slower than StreamMinRate %" G_GUINT64_FORMAT
+                                               " bytes/s over %u s"),
+                          c->peer, got, c->conf->stream_min_rate, c->conf->stream_rate_window);
+                return;
+        default:
+                agent_log(AGENT_LOG_INFO, "instream %s: aborted by the client after %"
+                          G_GUINT64_FORMAT " bytes", c->peer, got);
+        }
+}
+
 static gboolean instream_receive(Conn *c, AgentSpool *spool, gint64 start)
 {
         guint64 quota = c->conf->stream_max_length;
         gint64 total = deadline_in(c->conf->request_timeout);
+        RateGuard rate;
+        rate_start(&rate, c->conf);
         g_autofree guint8 *chunk = g_malloc(CHUNK_BUF);
         for (;;) {
                 guint32 be = 0;
-                ReadStatus rs = conn_read_exact(c, &be, sizeof(be), total);
-                if (rs == RD_TIMEOUT) {
-                        send_all(c, AGENT_REPLY_TIMEOUT "\n", strlen(AGENT_REPLY_TIMEOUT) + 1);
-                        agent_log(AGENT_LOG_INFO, "instream %s: read timed out", c->peer);
-                        return FALSE;
-                }
+                ReadStatus rs = conn_read_exact(c, &be, sizeof(be), total, &rate);
                 if (rs != RD_OK) {
-                        agent_log(AGENT_LOG_INFO, "instream %s: aborted by the client after %"
-                                  G_GUINT64_FORMAT " bytes", c->peer, agent_spool_size(spool));
+                        instream_failed(c, rs, spool);
                         return FALSE;
                 }
                 guint32 n = ntohl(be);
@@ -283,15 +346,9 @@ static gboolean instream_receive(Conn *c, AgentSpool *spool, gint64 start)
                 quota -= n;
                 while (n > 0) {
                         gsize part = MIN(n, CHUNK_BUF);
-                        rs = conn_read_exact(c, chunk, part, total);
-                        if (rs == RD_TIMEOUT) {
-                                send_all(c, AGENT_REPLY_TIMEOUT "\n",
-                                         strlen(AGENT_REPLY_TIMEOUT) + 1);
-                                return FALSE;
-                        }
+                        rs = conn_read_exact(c, chunk, part, total, &rate);
                         if (rs != RD_OK) {
-                                agent_log(AGENT_LOG_INFO, "instream %s: aborted mid-chunk",
-                                          c->peer);
+                                instream_failed(c, rs, spool);
                                 return FALSE;
                         }
                         g_autoptr(GError) error = NULL;

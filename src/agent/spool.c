@@ -41,17 +41,27 @@ void agent_spool_free(AgentSpool *spool)
         g_free(spool);
 }
 
-static int open_unlinked(const char *dir, GError **error)
+static int try_open_unlinked(const char *dir)
 {
         int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-        if (fd >= 0)
+        if (fd >= 0 || errno == ENOENT)
                 return fd;
         g_autofree char *tmpl = g_build_filename(dir, "stream.XXXXXX", NULL);
         fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600);
-        if (fd >= 0) {
+        if (fd >= 0)
                 g_unlink(tmpl);
+        return fd;
+}
+
+static int open_unlinked(const char *dir, GError **error)
+{
+        int fd = try_open_unlinked(dir);
+        /* the private directory was removed under the running agent (a /tmp cleaner, an
+         * administrator): make it again, inside a TemporaryDirectory that must still exist */
+        if (fd < 0 && errno == ENOENT && g_mkdir(dir, 0700) == 0)
+                fd = try_open_unlinked(dir);
+        if (fd >= 0)
                 return fd;
-        }
         int e = errno;
         g_set_error(error, AGENT_ERROR, AGENT_ERROR_IO,
                     _("Can't create temporary file in %s: %s"), dir, g_strerror(e));

@@ -90,8 +90,19 @@ CORE_CMD_HANDLER(core_cmd_passive)
 
 CORE_CMD_HANDLER(core_cmd_parallel)
 {
-        /* only the main connection is used so far */
-        core_say(ctx, CORE_MSG_INFO, _("Transfers use %u connection(s)."), ctx->parallel);
+        if (argc > 1) {
+                guint64 n = 0;
+                if (!g_ascii_string_to_unsigned(argv[1], 10, 1, CORE_PARALLEL_MAX, &n, NULL)) {
+                        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                                    _("Usage: parallel [N] (N: connections from 1 to %d)"), CORE_PARALLEL_MAX);
+                        return FALSE;
+                }
+                ctx->parallel = (guint)n;
+        }
+        core_say(ctx, CORE_MSG_INFO,
+                 ngettext("Batches of transfers use up to %u connection.",
+                          "Batches of transfers use up to %u connections.", ctx->parallel),
+                 ctx->parallel);
         return TRUE;
 }
 
@@ -139,6 +150,7 @@ CORE_CMD_HANDLER(core_cmd_status)
         g_string_append_printf(out, _("Mode: %s\n"), ctx->passive ? _("passive") : _("active"));
         g_string_append_printf(out, _("TLS policy: %s\n"), ctx->tls_policy == FTP_TLS_REQUIRE ? "require"
                                                            : ctx->tls_policy == FTP_TLS_OFF ? "off" : "auto");
+        g_string_append_printf(out, _("Parallel connections: up to %u\n"), ctx->parallel);
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,

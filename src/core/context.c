@@ -19,7 +19,7 @@ CoreContext *core_context_new(const CoreFrontend *fe)
         ctx->worker = core_worker_new();
         ctx->prompt = TRUE;
         ctx->passive = TRUE;
-        ctx->parallel = 1;
+        ctx->parallel = CORE_PARALLEL_DEFAULT;
         ctx->type = FTP_TYPE_BINARY;
         ctx->timeouts.connect_ms = DEFAULT_CONNECT_MS;
         ctx->timeouts.reply_ms = DEFAULT_REPLY_MS;

@@ -66,7 +66,8 @@ typedef struct {
         gboolean passive;
         FtpType type;
         gboolean trust_pasv_address;
-        guint parallel;           /* connections a batch of transfers may use (1: only the main one) */
+        guint parallel;           /* connections a batch of transfers may use (1: only the main one),
+                                     CORE_PARALLEL_DEFAULT unless set, at most CORE_PARALLEL_MAX */
         FtpTimeouts timeouts;
 
         /* TLS (FTPS) */
@@ -95,6 +96,10 @@ typedef struct {
 CoreContext *core_context_new(const CoreFrontend *fe);
 void core_context_free(CoreContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
+
+/* Connections a batch of transfers may use (`parallel`, --parallel, [transfer] parallel). */
+#define CORE_PARALLEL_DEFAULT 4
+#define CORE_PARALLEL_MAX 16
 
 /* Debian clamd's socket: the scanner used unless the user configures another. */
 #define CORE_DEFAULT_SCANNER "unix:/run/clamav/clamd.ctl"

@@ -157,6 +157,31 @@ static gboolean parse_tls_version(const char *text, int *version)
         return TRUE;
 }
 
+static gboolean bad_parallel(const char *path, GError **error)
+{
+        if (path)
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
+                            _("Config file %s: [transfer] parallel must be a number of connections from 1 to %d."),
+                            path, CORE_PARALLEL_MAX);
+        else
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE,
+                            _("--parallel must be a number of connections from 1 to %d."), CORE_PARALLEL_MAX);
+        return FALSE;
+}
+
+/* [transfer] parallel, unless --parallel was given. */
+static gboolean read_parallel(GKeyFile *kf, CoreOptions *opts, const char *path, GError **error)
+{
+        if (opts->parallel >= 0 || !g_key_file_has_key(kf, "transfer", "parallel", NULL))
+                return TRUE;
+        g_autoptr(GError) local = NULL;
+        int n = g_key_file_get_integer(kf, "transfer", "parallel", &local);
+        if (local || n < 1 || n > CORE_PARALLEL_MAX)
+                return bad_parallel(path, error);
+        opts->parallel = n;
+        return TRUE;
+}
+
 /* Values already set (from the command line) are kept. */
 static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, GError **error)
 {
@@ -177,6 +202,8 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
                             _("Config file %s: [ftp] tls-max-version must be 1.2 or 1.3."), path);
                 return FALSE;
         }
+        if (!read_parallel(kf, opts, path, error))
+                return FALSE;
         if (g_key_file_has_key(kf, "ftp", "passive", NULL)) {
                 g_autoptr(GError) local = NULL;
                 gboolean passive = g_key_file_get_boolean(kf, "ftp", "passive", &local);
@@ -250,6 +277,9 @@ static GOptionContext *option_context(CoreOptions *opts)
                   N_("When to use TLS: auto (whenever offered), require, off"), N_("MODE") },
                 { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &opts->trust_fingerprint,
                   N_("Accept the server certificate with this SHA-256 fingerprint (and remember it)"), N_("SHA256") },
+                { "parallel", 0, 0, G_OPTION_ARG_INT, &opts->parallel,
+                  N_("Spread mput and the full-screen upload batches over up to N connections (1-16, default 4)"),
+                  N_("N") },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
                   N_("Show the version and exit"), NULL },
                 { NULL }
@@ -296,6 +326,8 @@ static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
                 return usage_error(_("Only one URL may be given (see --help)."), error);
         if (opts->commands && opts->batch_file)
                 return usage_error(_("Give either -c or -b, not both."), error);
+        if (opts->parallel == 0 || opts->parallel > CORE_PARALLEL_MAX || opts->parallel < -1)
+                return bad_parallel(NULL, error);
         if (opts->trust_fingerprint && !tls_fingerprint_normalise_check(opts->trust_fingerprint))
                 return usage_error(_("--trust-fingerprint wants a SHA-256 fingerprint: 64 hex digits, "
                                      "with or without colons."), error);
@@ -316,6 +348,7 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
 {
         g_autoptr(CoreOptions) opts = g_new0(CoreOptions, 1);
         opts->passive = TRUE;
+        opts->parallel = -1;
         g_autoptr(GOptionContext) context = option_context(opts);
         g_auto(GStrv) args = g_new0(char *, argc + 1);
         for (int i = 0; i < argc; i++)
@@ -350,6 +383,8 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
         if (!core_context_open_audit(ctx, opts->audit_log, error))
                 return FALSE;
         ctx->passive = opts->passive && !opts->active;
+        if (opts->parallel > 0)
+                ctx->parallel = (guint)opts->parallel;
         if (opts->no_prompt)
                 ctx->prompt = FALSE;
         if (opts->timeouts.connect_ms > 0)

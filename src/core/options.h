@@ -48,6 +48,7 @@ typedef struct {
         int scanner_timeout_ms; /* 0: the client's default */
         gboolean passive;       /* [ftp] passive, default TRUE */
         FtpTimeouts timeouts;   /* 0: the context's default */
+        int parallel;           /* --parallel N, else [transfer] parallel; -1: the default */
 } CoreOptions;
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */

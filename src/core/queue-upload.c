@@ -1,6 +1,7 @@
 /* core/queue-upload.c — a batch of uploads from the transfer queue with the scanner working
- * ahead (scan/pipeline.h: while job k is sent, job k+1 is scanned); each job's state, bytes and
- * verdict land in the queue, each upload and verdict in the audit log.
+ * ahead (scan/pipeline.h: while job k is sent, job k+1 is scanned) and the clean files spread over
+ * up to ctx->parallel connections (core/spread.h); each job's state, bytes and verdict land in the
+ * queue, each upload and verdict in the audit log (from the command thread).
  * Must not: upload anything but the snapshot that got an OK verdict, re-open the user's path
  * after the snapshot, ask about conflicts, or print directly (ctx->fe does). */
 #include "core/queue-run.h"
@@ -12,12 +13,9 @@
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
+#include "core/spread.h"
 #include "core/worker.h"
 #include "scan/pipeline.h"
-
-/* One file ahead: the file after the one being sent is the one being scanned, so the queue's
- * "scanning" is exact, and at most two snapshots are held at once. */
-#define UPLOAD_LOOKAHEAD 1
 
 /* After these no later upload of the batch can work (a cancel ends only its own job). */
 static gboolean ends_batch(const GError *error)
@@ -30,33 +28,53 @@ typedef struct {
         CoreContext *ctx;
         CoreQueue *queue;
         ScanPipeline *pipeline;
-        GHashTable *made_dirs;  /* remote directories made (or found) in this batch */
+        CoreSpread *spread;     /* the connections, and the remote directories made by the batch */
         char *server;           /* "host:port", for the audit log */
         guint done;
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
 } UploadRun;
 
+/* One clean file on its way to a connection. */
 typedef struct {
         UploadRun *run;
         guint id;
-        const ScanSnapshot *snapshot;
-        const char *remote;
+        CoreJob *job;           /* a copy: name and remote path */
+        ScanResult *result;     /* owns the snapshot that got the OK */
+        gboolean began;         /* it took its connection (not cancelled while it waited) */
 } StorJob;
+
+static void stor_job_free(gpointer data)
+{
+        StorJob *stor = data;
+        core_job_free(stor->job);
+        scan_result_free(stor->result);
+        g_free(stor);
+}
 
 static void stor_progress(guint64 done, gint64 total, gpointer data)
 {
-        StorJob *job = data;
-        core_queue_progress(job->run->queue, job->id, done, total);
+        StorJob *stor = data;
+        core_queue_progress(stor->run->queue, stor->id, done, total);
 }
 
-static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
+/* On the connection's worker: a cancel of this job from now on reaches this worker alone. */
+static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data, GError **error)
 {
-        StorJob *job = data;
-        ftp_session_set_type(session, job->run->ctx->type);
-        if (!core_remote_make_parents(session, job->remote, job->run->made_dirs, error))
+        StorJob *stor = data;
+        UploadRun *run = stor->run;
+        if (!core_queue_begin_on(run->queue, stor->id, worker)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled before it started."));
                 return FALSE;
-        return ftp_session_stor(session, job->remote, job->snapshot->fd, job->snapshot->size,
-                                stor_progress, job, error);
+        }
+        stor->began = TRUE;
+        core_queue_set_state(run->queue, stor->id, CORE_JOB_TRANSFERRING, NULL);
+        ftp_session_set_type(session, run->ctx->type);
+        const ScanSnapshot *snapshot = stor->result->snapshot;
+        gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
+                      ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size,
+                                       stor_progress, stor, error);
+        core_queue_end(run->queue, stor->id);
+        return ok;
 }
 
 /* The verdict for `status` (with the path), the refusal message (with the job's name), and the
@@ -95,54 +113,66 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
         return FALSE;
 }
 
-static void send_clean(UploadRun *run, guint id, const CoreJob *job, const ScanSnapshot *snapshot,
-                       guint next_id)
+/* A job's end, on the command thread: the audit record, the message and the job's state. */
+static void stor_done(gboolean ok, const GError *error, gpointer data)
 {
+        StorJob *stor = data;
+        UploadRun *run = stor->run;
         CoreContext *ctx = run->ctx;
-        if (!core_queue_begin(run->queue, id))
-                return; /* cancelled while it was scanned */
-        core_queue_set_state(run->queue, id, CORE_JOB_TRANSFERRING, NULL);
-        if (next_id)
-                core_queue_set_state(run->queue, next_id, CORE_JOB_SCANNING, NULL);
-        StorJob stor = { .run = run, .id = id, .snapshot = snapshot, .remote = job->remote };
-        GError *failure = NULL;
-        gboolean ok = core_worker_run(ctx->worker, stor_job, &stor, &failure);
-        core_queue_end(run->queue, id);
+        if (!stor->began) {
+                core_queue_set_state(run->queue, stor->id, CORE_JOB_CANCELLED, NULL);
+                return; /* cancelled while it waited: nothing was sent */
+        }
+        const ScanSnapshot *snapshot = stor->result->snapshot;
+        const CoreJob *job = stor->job;
         if (ctx->audit)
                 scan_audit_upload(ctx->audit, snapshot, ctx->scanner_address, run->server, job->remote,
-                                  ok, failure ? failure->message : NULL);
+                                  ok, error ? error->message : NULL);
         g_autofree char *remote_shown = core_name_escape(job->remote);
         if (ok) {
                 g_autofree char *size = g_format_size((guint64)snapshot->size);
                 core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
                          remote_shown, size);
-                core_queue_set_state(run->queue, id, CORE_JOB_DONE, NULL);
+                core_queue_set_state(run->queue, stor->id, CORE_JOB_DONE, NULL);
                 run->done++;
                 return;
         }
+        g_autoptr(GError) failure = g_error_copy(error);
         g_prefix_error(&failure, _("Uploading %s to %s failed: "), job->name, remote_shown);
-        if (ends_batch(failure)) {
+        if (ends_batch(failure) && !run->stop) {
                 run->stop = g_error_copy(failure);
                 scan_pipeline_cancel(run->pipeline);
+                core_spread_cancel(run->spread);
         }
-        core_queue_finish_failed(ctx, run->queue, id, failure);
-        g_error_free(failure);
+        core_queue_finish_failed(ctx, run->queue, stor->id, failure);
 }
 
-static void upload_one(UploadRun *run, guint id, ScanResult *result, guint next_id)
+static void send_clean(UploadRun *run, guint id, CoreJob *job, ScanResult *result)
 {
+        StorJob *stor = g_new0(StorJob, 1);
+        stor->run = run;
+        stor->id = id;
+        stor->job = job;
+        stor->result = result;
+        core_spread_submit(run->spread, stor_job, stor, stor_job_free, stor_done);
+}
+
+/* Takes result: a refused or unreadable file ends here, a clean one goes to a connection. */
+static void upload_one(UploadRun *run, guint id, ScanResult *result)
+{
+        g_autoptr(ScanResult) owned = result;
         g_autoptr(CoreJob) job = core_queue_get(run->queue, id);
         if (!job || job->cancel_requested || core_job_state_is_final(job->state)) {
                 core_queue_set_state(run->queue, id, CORE_JOB_CANCELLED, NULL);
                 return;
         }
-        if (!result->snapshot) {
-                core_queue_set_state(run->queue, id, CORE_JOB_FAILED, result->error->message);
-                core_fail(run->ctx, result->error);
+        if (!owned->snapshot) {
+                core_queue_set_state(run->queue, id, CORE_JOB_FAILED, owned->error->message);
+                core_fail(run->ctx, owned->error);
                 return;
         }
-        if (judge(run, id, result->verdict, job->name, result->path))
-                send_clean(run, id, job, result->snapshot, next_id);
+        if (judge(run, id, owned->verdict, job->name, owned->path))
+                send_clean(run, id, g_steal_pointer(&job), g_steal_pointer(&owned));
 }
 
 static gboolean check_scanner(CoreContext *ctx, CoreQueue *queue, GArray *ids)
@@ -174,43 +204,53 @@ static GArray *submit_all(UploadRun *run, GArray *ids)
         return submitted;
 }
 
-/* The queue's stop hook: non-blocking (a flag and an eventfd write). */
-static void stop_scans(gpointer pipeline)
+/* The queue's stop hook: non-blocking (flags and eventfd writes). */
+static void stop_batch(gpointer data)
 {
-        scan_pipeline_cancel(pipeline);
+        UploadRun *run = data;
+        scan_pipeline_cancel(run->pipeline);
+        core_spread_cancel(run->spread);
+}
+
+static void run_batch(UploadRun *run, GArray *submitted)
+{
+        for (guint i = 0; i < submitted->len; i++) {
+                guint id = g_array_index(submitted, guint, i);
+                core_queue_set_state(run->queue, id, CORE_JOB_SCANNING, NULL);
+                ScanResult *result = run->stop ? NULL : scan_pipeline_next(run->pipeline);
+                if (!result) {
+                        core_queue_set_state(run->queue, id, CORE_JOB_FAILED,
+                                             run->stop ? run->stop->message : _("not scanned"));
+                        continue;
+                }
+                upload_one(run, id, result);
+        }
+        core_spread_wait(run->spread);
 }
 
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
 {
         if (!check_scanner(ctx, queue, ids))
                 return 0;
+        guint connections = CLAMP(ctx->parallel, 1, MAX(ids->len, 1));
         UploadRun run = { .ctx = ctx, .queue = queue };
-        run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, UPLOAD_LOOKAHEAD);
-        /* cancelling everything (or quitting) also ends a scan in flight */
-        core_queue_set_stop_hook(queue, stop_scans, run.pipeline);
-        run.made_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        /* one scanned file ahead per connection: the queue's "scanning" stays close to the truth
+         * and the batch holds at most two snapshots per connection */
+        run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, connections);
+        run.spread = core_spread_new(ctx, connections);
+        /* cancelling everything (or quitting) also ends a scan in flight and the other connections */
+        core_queue_set_stop_hook(queue, stop_batch, &run);
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
-        for (guint i = 0; i < submitted->len; i++) {
-                guint id = g_array_index(submitted, guint, i);
-                guint next_id = i + 1 < submitted->len ? g_array_index(submitted, guint, i + 1) : 0;
-                core_queue_set_state(queue, id, CORE_JOB_SCANNING, NULL);
-                g_autoptr(ScanResult) result = run.stop ? NULL : scan_pipeline_next(run.pipeline);
-                if (!result) {
-                        core_queue_set_state(queue, id, CORE_JOB_FAILED,
-                                             run.stop ? run.stop->message : _("not scanned"));
-                        continue;
-                }
-                upload_one(&run, id, result, next_id);
-        }
+        run_batch(&run, submitted);
         g_autoptr(GError) audit_error = NULL;
         if (ctx->audit && !scan_audit_take_error(ctx->audit, &audit_error))
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), audit_error->message);
         if (submitted->len > 1)
                 core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded."), run.done, submitted->len);
         core_queue_set_stop_hook(queue, NULL, NULL);
+        core_spread_free(run.spread);
         scan_pipeline_free(run.pipeline);
-        g_hash_table_unref(run.made_dirs);
         g_free(run.server);
         g_clear_error(&run.stop);
         return run.done;

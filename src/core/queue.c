@@ -23,6 +23,7 @@ typedef struct {
         gint64 started;        /* first progress (monotonic µs), 0: none yet */
         guint64 start_bytes;   /* bytes at the first progress (a resumed download starts above 0) */
         gint64 last_progress;
+        CoreWorker *runner;    /* the connection running it (core_queue_begin_on), or NULL */
 } Entry;
 
 struct CoreQueue {
@@ -267,13 +268,20 @@ void core_queue_progress_file(CoreQueue *queue, guint id, const char *current, g
 
 gboolean core_queue_begin(CoreQueue *queue, guint id)
 {
+        return core_queue_begin_on(queue, id, NULL);
+}
+
+gboolean core_queue_begin_on(CoreQueue *queue, guint id, CoreWorker *worker)
+{
         g_mutex_lock(&queue->lock);
         Entry *entry = lookup(queue, id);
         gboolean go = entry && !entry->job.cancel_requested && !core_job_state_is_final(entry->job.state);
-        if (go)
+        if (go) {
                 queue->active = id;
-        else if (entry && !core_job_state_is_final(entry->job.state))
+                entry->runner = worker;
+        } else if (entry && !core_job_state_is_final(entry->job.state)) {
                 enter_state(entry, CORE_JOB_CANCELLED, NULL);
+        }
         unlock_and_notify(queue, entry && !go, FALSE);
         return go;
 }
@@ -281,6 +289,9 @@ gboolean core_queue_begin(CoreQueue *queue, guint id)
 void core_queue_end(CoreQueue *queue, guint id)
 {
         g_mutex_lock(&queue->lock);
+        Entry *ended = lookup(queue, id);
+        if (ended)
+                ended->runner = NULL;
         if (queue->active == id)
                 queue->active = 0;
         g_mutex_unlock(&queue->lock);
@@ -301,7 +312,9 @@ static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker
         if (core_job_state_is_final(entry->job.state))
                 return FALSE;
         entry->job.cancel_requested = TRUE;
-        if (queue->active == entry->job.id) {
+        if (entry->runner) {
+                core_worker_cancel_job(entry->runner);
+        } else if (queue->active == entry->job.id) {
                 if (worker)
                         core_worker_cancel(worker);
         } else {

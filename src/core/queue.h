@@ -81,6 +81,9 @@ void core_queue_progress_file(CoreQueue *queue, guint id, const char *current, g
 /* The job takes the worker: a cancel of it from now on interrupts the worker. FALSE when the
  * job was cancelled meanwhile (it is then marked cancelled). */
 gboolean core_queue_begin(CoreQueue *queue, guint id);
+/* The same for a job run on `worker`, one of a batch's connections (core/spread.h): until
+ * core_queue_end, a cancel of this job interrupts that worker. */
+gboolean core_queue_begin_on(CoreQueue *queue, guint id, CoreWorker *worker);
 /* The job no longer holds the worker. */
 void core_queue_end(CoreQueue *queue, guint id);
 guint core_queue_active(CoreQueue *queue); /* 0: none */

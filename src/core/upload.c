@@ -10,10 +10,12 @@
 
 #include "common/i18n.h"
 #include "core/safename.h"
+#include "core/spread.h"
 #include "core/worker.h"
 #include "scan/pipeline.h"
 #include "scan/snapshot.h"
 
+/* Scanned files waiting for a connection, beyond one per connection. */
 #define MPUT_LOOKAHEAD 4
 
 typedef enum {
@@ -27,6 +29,7 @@ typedef enum {
 typedef struct {
         CoreContext *ctx;
         GHashTable *made_dirs; /* remote directories already created (or found) by this command */
+        CoreSpread *spread;    /* mput: the connections (and their shared made_dirs), else NULL */
         char *server;          /* "host:port", for the audit log */
 } Upload;
 
@@ -63,14 +66,6 @@ char *core_transfer_remote_name_for(const char *local)
         return g_strjoinv("/", (char **)kept->pdata);
 }
 
-/* One upload, run on the worker thread. */
-typedef struct {
-        Upload *up;
-        const ScanSnapshot *snapshot;
-        const char *remote;
-        CoreProgress progress;
-} StorJob;
-
 gboolean core_remote_make_parents(FtpSession *session, const char *remote, GHashTable *made, GError **error)
 {
         const char *last = strrchr(remote, '/');
@@ -93,14 +88,31 @@ gboolean core_remote_make_parents(FtpSession *session, const char *remote, GHash
         return TRUE;
 }
 
+/* On a worker: the parents of `remote`, then the snapshot's bytes. */
+static gboolean stor(FtpSession *session, Upload *up, const ScanSnapshot *snapshot, const char *remote,
+                     CoreProgress *progress, GError **error)
+{
+        ftp_session_set_type(session, up->ctx->type);
+        gboolean made = up->spread ? core_spread_make_parents(up->spread, session, remote, error)
+                                   : core_remote_make_parents(session, remote, up->made_dirs, error);
+        if (!made)
+                return FALSE;
+        return ftp_session_stor(session, remote, snapshot->fd, snapshot->size, core_transfer_progress,
+                                progress, error);
+}
+
+/* One put, run on the main worker thread. */
+typedef struct {
+        Upload *up;
+        const ScanSnapshot *snapshot;
+        const char *remote;
+        CoreProgress progress;
+} StorJob;
+
 static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
 {
         StorJob *job = data;
-        ftp_session_set_type(session, job->up->ctx->type);
-        if (!core_remote_make_parents(session, job->remote, job->up->made_dirs, error))
-                return FALSE;
-        return ftp_session_stor(session, job->remote, job->snapshot->fd, job->snapshot->size,
-                                core_transfer_progress, &job->progress, error);
+        return stor(session, job->up, job->snapshot, job->remote, &job->progress, error);
 }
 
 static void remember_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
@@ -130,35 +142,51 @@ static void report_refusal(CoreContext *ctx, const ScanVerdict *verdict, const c
         core_refused(ctx);
 }
 
+/* Records the verdict for `status` and reports a refusal. TRUE when the file may be sent. */
+static gboolean judge(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
+{
+        remember_verdict(ctx, verdict, shown);
+        if (verdict->kind == SCAN_VERDICT_OK)
+                return TRUE;
+        report_refusal(ctx, verdict, shown);
+        return FALSE;
+}
+
+/* After an upload ended (on the command thread): the audit record and the message. failure is
+ * consumed. */
+static UploadOutcome upload_ended(Upload *up, const ScanSnapshot *snapshot, const char *shown,
+                                  const char *remote, gboolean ok, GError *failure, GError **error)
+{
+        CoreContext *ctx = up->ctx;
+        if (ctx->audit != NULL)
+                scan_audit_upload(ctx->audit, snapshot, ctx->scanner_address, up->server, remote, ok,
+                                  failure ? failure->message : NULL);
+        g_autofree char *remote_shown = core_name_escape(remote);
+        if (!ok) {
+                g_prefix_error(&failure, _("Uploading %s to %s failed: "), shown, remote_shown);
+                gboolean fatal = core_transfer_error_is_fatal(failure);
+                g_propagate_error(error, failure);
+                return fatal ? UPLOAD_FATAL : UPLOAD_FAILED;
+        }
+        g_clear_error(&failure);
+        g_autofree char *size = g_format_size((guint64)snapshot->size);
+        core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), shown, remote_shown, size);
+        return UPLOAD_DONE;
+}
+
 /* Uploads a snapshot the scanner judged, if and only if the verdict is OK. */
 static UploadOutcome upload_scanned(Upload *up, const char *local, const ScanSnapshot *snapshot,
                                     const ScanVerdict *verdict, const char *remote, GError **error)
 {
         CoreContext *ctx = up->ctx;
         g_autofree char *shown = core_name_escape(local);
-        remember_verdict(ctx, verdict, shown);
-        if (verdict->kind != SCAN_VERDICT_OK) {
-                report_refusal(ctx, verdict, shown);
+        if (!judge(ctx, verdict, shown))
                 return UPLOAD_REFUSED;
-        }
         StorJob job = { .up = up, .snapshot = snapshot, .remote = remote,
                         .progress = { .ctx = ctx, .name = shown } };
         GError *failure = NULL;
         gboolean ok = core_worker_run(ctx->worker, stor_job, &job, &failure);
-        if (ctx->audit != NULL)
-                scan_audit_upload(ctx->audit, snapshot, ctx->scanner_address, up->server, remote, ok,
-                                  failure ? failure->message : NULL);
-        if (!ok) {
-                g_autofree char *remote_shown = core_name_escape(remote);
-                g_prefix_error(&failure, _("Uploading %s to %s failed: "), shown, remote_shown);
-                gboolean fatal = core_transfer_error_is_fatal(failure);
-                g_propagate_error(error, failure);
-                return fatal ? UPLOAD_FATAL : UPLOAD_FAILED;
-        }
-        g_autofree char *remote_shown = core_name_escape(remote);
-        g_autofree char *size = g_format_size((guint64)snapshot->size);
-        core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), shown, remote_shown, size);
-        return UPLOAD_DONE;
+        return upload_ended(up, snapshot, shown, remote, ok, failure, error);
 }
 
 static void warn_audit_failure(CoreContext *ctx)
@@ -228,21 +256,52 @@ typedef struct {
         guint refused;
         guint failed;
         gboolean stop;
+        ScanPipeline *pipeline;
 } MputTally;
 
-static void mput_one(Upload *up, ScanResult *result, MputTally *tally, ScanPipeline *pipeline)
+/* One clean file of mput on its way to one of the connections. */
+typedef struct {
+        Upload *up;
+        MputTally *tally;
+        ScanResult *result;    /* owns the snapshot that got the OK */
+        char *remote;
+        char *shown;
+        CoreProgress progress;
+} MputJob;
+
+static void mput_job_free(gpointer data)
 {
-        CoreContext *ctx = up->ctx;
+        MputJob *job = data;
+        scan_result_free(job->result);
+        g_free(job->remote);
+        g_free(job->shown);
+        g_free(job);
+}
+
+static gboolean mput_stor(FtpSession *session, CoreWorker *worker, gpointer data, GError **error)
+{
+        MputJob *job = data;
+        return stor(session, job->up, job->result->snapshot, job->remote, &job->progress, error);
+}
+
+/* Stops the rest of the command: nothing more is scanned or sent. */
+static void mput_stop(Upload *up, MputTally *tally)
+{
         if (tally->stop)
-                return; /* draining after a fatal error */
-        if (result->snapshot == NULL) {
-                core_fail(ctx, result->error);
-                tally->failed++;
                 return;
-        }
-        g_autofree char *remote = core_transfer_remote_name_for(result->path);
-        g_autoptr(GError) error = NULL;
-        switch (upload_scanned(up, result->path, result->snapshot, result->verdict, remote, &error)) {
+        tally->stop = TRUE;
+        scan_pipeline_cancel(tally->pipeline);
+        core_spread_cancel(up->spread);
+}
+
+/* A job's end, on the command thread. */
+static void mput_done(gboolean ok, const GError *error, gpointer data)
+{
+        MputJob *job = data;
+        MputTally *tally = job->tally;
+        GError *failure = error ? g_error_copy(error) : NULL;
+        g_autoptr(GError) reported = NULL;
+        switch (upload_ended(job->up, job->result->snapshot, job->shown, job->remote, ok, failure, &reported)) {
         case UPLOAD_DONE:
                 tally->sent++;
                 return;
@@ -250,14 +309,40 @@ static void mput_one(Upload *up, ScanResult *result, MputTally *tally, ScanPipel
                 tally->refused++;
                 return;
         case UPLOAD_FATAL:
-                tally->stop = TRUE;
-                scan_pipeline_cancel(pipeline);
+                mput_stop(job->up, tally);
                 /* fall through */
         case UPLOAD_FAILED:
-                core_fail(ctx, error);
+                core_fail(job->up->ctx, reported);
                 tally->failed++;
                 return;
         }
+}
+
+/* Takes result: a refused or unreadable file is reported here, a clean one goes to a connection. */
+static void mput_one(Upload *up, ScanResult *result, MputTally *tally)
+{
+        g_autoptr(ScanResult) owned = result;
+        CoreContext *ctx = up->ctx;
+        if (tally->stop)
+                return; /* draining after a fatal error */
+        if (owned->snapshot == NULL) {
+                core_fail(ctx, owned->error);
+                tally->failed++;
+                return;
+        }
+        g_autofree char *shown = core_name_escape(owned->path);
+        if (!judge(ctx, owned->verdict, shown)) {
+                tally->refused++;
+                return;
+        }
+        MputJob *job = g_new0(MputJob, 1);
+        job->up = up;
+        job->tally = tally;
+        job->remote = core_transfer_remote_name_for(owned->path);
+        job->result = g_steal_pointer(&owned);
+        job->shown = g_steal_pointer(&shown);
+        job->progress = (CoreProgress){ .ctx = ctx, .name = job->shown };
+        core_spread_submit(up->spread, mput_stor, job, mput_job_free, mput_done);
 }
 
 gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error)
@@ -268,20 +353,22 @@ gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **e
         g_autoptr(GPtrArray) chosen = choose_files(ctx, local_paths);
         if (chosen->len == 0)
                 return TRUE; /* the user declined every file */
+        guint connections = MIN(MAX(ctx->parallel, 1), chosen->len);
         g_autoptr(ScanPipeline) pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir,
-                                                             MPUT_LOOKAHEAD);
+                                                             MPUT_LOOKAHEAD + connections);
         for (guint i = 0; i < chosen->len; i++)
                 scan_pipeline_submit(pipeline, g_ptr_array_index(chosen, i));
         scan_pipeline_close(pipeline);
 
         g_auto(Upload) up = { 0 };
         upload_init(&up, ctx);
-        MputTally tally = { 0 };
+        g_autoptr(CoreSpread) spread = core_spread_new(ctx, connections);
+        up.spread = spread;
+        MputTally tally = { .pipeline = pipeline };
         ScanResult *result;
-        while ((result = scan_pipeline_next(pipeline)) != NULL) {
-                mput_one(&up, result, &tally, pipeline);
-                scan_result_free(result);
-        }
+        while ((result = scan_pipeline_next(pipeline)) != NULL)
+                mput_one(&up, result, &tally);
+        core_spread_wait(spread);
         warn_audit_failure(ctx);
         if (chosen->len > 1)
                 core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded (%u refused by the scanner, %u failed)."),

@@ -47,6 +47,8 @@ struct CoreWorker {
         gint next_id;          /* atomic */
         guint generation;      /* atomic: bumped by every cancel */
         guint keepalive_s;     /* atomic */
+        GMutex followers_lock;
+        GPtrArray *followers;  /* CoreWorker*: cancelled with this one (not owned) */
 };
 
 static void job_free(Job *job)
@@ -166,6 +168,8 @@ CoreWorker *core_worker_new(void)
         worker->session = ftp_session_new();
         ftp_session_set_cancel_fd(worker->session, worker->cancel_fd);
         worker->keepalive_s = DEFAULT_KEEPALIVE_S;
+        g_mutex_init(&worker->followers_lock);
+        worker->followers = g_ptr_array_new();
         worker->thread = g_thread_new("ftp-worker", worker_main, worker);
         return worker;
 }
@@ -198,6 +202,8 @@ void core_worker_free(CoreWorker *worker)
         g_async_queue_unref(worker->queue);
         ftp_session_free(worker->session);
         close(worker->cancel_fd);
+        g_ptr_array_unref(worker->followers);
+        g_mutex_clear(&worker->followers_lock);
         g_free(worker);
 }
 
@@ -245,6 +251,15 @@ guint core_worker_submit(CoreWorker *worker, CoreWorkerFunc func, gpointer data,
 
 void core_worker_cancel(CoreWorker *worker)
 {
+        core_worker_cancel_job(worker);
+        g_mutex_lock(&worker->followers_lock);
+        for (guint i = 0; i < worker->followers->len; i++)
+                core_worker_cancel(g_ptr_array_index(worker->followers, i));
+        g_mutex_unlock(&worker->followers_lock);
+}
+
+void core_worker_cancel_job(CoreWorker *worker)
+{
         g_return_if_fail(worker != NULL);
         /* Bump the generation first: a job queued before this call is dropped unrun, even if the
          * worker drains the eventfd just before looking at it. */
@@ -252,6 +267,22 @@ void core_worker_cancel(CoreWorker *worker)
         uint64_t one = 1;
         /* The only possible failure is EAGAIN (counter full): a cancel is pending anyway. */
         (void)!write(worker->cancel_fd, &one, sizeof one);
+}
+
+void core_worker_link_cancel(CoreWorker *leader, CoreWorker *follower)
+{
+        g_return_if_fail(leader != NULL && follower != NULL && leader != follower);
+        g_mutex_lock(&leader->followers_lock);
+        g_ptr_array_add(leader->followers, follower);
+        g_mutex_unlock(&leader->followers_lock);
+}
+
+void core_worker_unlink_cancel(CoreWorker *leader, CoreWorker *follower)
+{
+        g_return_if_fail(leader != NULL);
+        g_mutex_lock(&leader->followers_lock);
+        g_ptr_array_remove(leader->followers, follower);
+        g_mutex_unlock(&leader->followers_lock);
 }
 
 void core_worker_set_keepalive(CoreWorker *worker, guint seconds)

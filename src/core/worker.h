@@ -23,5 +23,11 @@ guint core_worker_submit(CoreWorker *worker, CoreWorkerFunc func, gpointer data,
 /* Interrupts the running job (its waits end with FTP_ERROR_CANCELLED; transfers send ABOR) and
  * drops queued ones. Safe from any thread. */
 void core_worker_cancel(CoreWorker *worker);
+/* The same, but only this worker's job: linked followers go on. */
+void core_worker_cancel_job(CoreWorker *worker);
+/* While linked, a cancel of `leader` also cancels `follower` (a batch's extra connections follow
+ * the main one, so that Ctrl-C and cancel-all reach them). Unlink before freeing either. */
+void core_worker_link_cancel(CoreWorker *leader, CoreWorker *follower);
+void core_worker_unlink_cancel(CoreWorker *leader, CoreWorker *follower);
 /* Seconds of idleness before a keep-alive NOOP (0: never). Default 60. */
 void core_worker_set_keepalive(CoreWorker *worker, guint seconds);

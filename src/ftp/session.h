@@ -142,6 +142,23 @@ gboolean ftp_session_stor_from(FtpSession *session, const char *remote, int loca
                                gint64 size, FtpProgressFunc progress, gpointer progress_data,
                                gboolean *appended, GError **error);
 
+/* How this session logged in, for another session to log in the same way (an extra connection of
+ * a batch): host, port, TLS policy (REQUIRE when this one is encrypted), implicit TLS, maximum
+ * version, the fingerprint its certificate was accepted by (none for a verified one), user,
+ * password and account, passive, trust of the PASV address, timeouts, type, trace and current
+ * directory. Call it on the session's own thread. NULL when not logged in. The secrets are wiped
+ * by _free. transfer full */
+typedef struct FtpSessionProfile FtpSessionProfile;
+FtpSessionProfile *ftp_session_profile(FtpSession *session);
+void ftp_session_profile_free(FtpSessionProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FtpSessionProfile, ftp_session_profile_free)
+const char *ftp_session_profile_host(const FtpSessionProfile *profile);
+/* Connects, logs in and changes to the profile's directory. A certificate that does not verify
+ * is accepted only when it is the one the profile's session accepted. On failure the session is
+ * closed (the error says why: a 421 "too many connections" greeting is FTP_ERROR_CONNECT or
+ * FTP_ERROR_CLOSED, a refused login FTP_ERROR_LOGIN). */
+gboolean ftp_session_open_like(FtpSession *session, const FtpSessionProfile *profile, GError **error);
+
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);
 

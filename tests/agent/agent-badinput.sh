@@ -9,6 +9,7 @@ trap 'agent_stop; rm -rf "$dir"' EXIT
 AGENT_TCP_PORT=$(free_port)
 agent_start "$dir" "CommandReadTimeout 2" "ReadTimeout 2" "StreamMaxLength 1M" \
         "StreamMemoryMax 256K" "MaxThreads 2" "MaxQueue 2" "MaxConnections 6" \
+        "MaxConnectionsPerClient 6" \
         "SendBufTimeout 500" || tap_skip_all "the agent did not start (see above)"
 
 run() { # run DESCRIPTION CASE [ARGS…]

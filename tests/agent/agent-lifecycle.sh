@@ -41,7 +41,7 @@ mkdir -p "$dir/db" "$dir/a"
 cp "$sigs"/*.hdb "$sigs"/*.ndb "$dir/db/"
 AGENT_DB=$dir/db
 AGENT_TCP_PORT=$(free_port)
-agent_start "$dir/a" "MaxThreads 1" "MaxQueue 60" || { tap_not_ok "agent starts"; tap_done; exit 1; }
+agent_start "$dir/a" "MaxThreads 1" "MaxQueue 60" "MaxConnectionsPerClient 61" || { tap_not_ok "agent starts"; tap_done; exit 1; }
 
 mode=$(stat -c %a "$AGENT_SOCKET")
 [ "$mode" = 660 ] && tap_ok "unix socket mode 0660" || tap_not_ok "unix socket mode is $mode"

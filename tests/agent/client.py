@@ -5,7 +5,7 @@ Owns: one function per bad-input case; each sends its input, checks the reply, a
 checks that the agent still answers PING on a new connection. Must not: start or stop the agent.
 Usage: client.py CASE UNIX_SOCKET [TCP_PORT|-] [ARG...]   exit 0 = case passed.
 """
-import os, socket, struct, subprocess, sys, threading, time
+import fnmatch, os, select, socket, struct, subprocess, sys, threading, time
 
 SOCK = None
 TCP = None
@@ -264,21 +264,84 @@ def data_after_end():
 def crlf():
     expect(query(b"nPING\r\n"), b"PONG\n")
 
+def hold(tcp=False, source=None):
+    """A connection the agent has accepted and still counts: an IDSESSION with one PING answered."""
+    if tcp and source:
+        s = socket.create_connection(("127.0.0.1", TCP), timeout=10, source_address=(source, 0))
+    else:
+        s = conn(tcp)
+    s.sendall(b"zIDSESSION\0zPING\0")
+    r = s.recv(64)
+    if r != b"1: PONG\0":
+        raise AssertionError("held connection: expected b'1: PONG\\0', got %r" % r)
+    return s
+
+def wait_served(tcp=False, source=None, limit=5):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            hold(tcp, source).close()
+            return
+        except AssertionError:
+            time.sleep(0.05)
+    raise AssertionError("connections were not released")
+
+def refused(want, tcp=False):
+    r, t = timed(lambda: query(b"zPING\0", tcp))
+    expect(r, want)
+    assert t < 2, "refusal took %.1fs" % t
+
 def max_connections():
     # ARG: MaxConnections; that many idle clients, the next is refused at once
-    held = [conn() for _ in range(int(ARGS[0]))]
-    time.sleep(0.2)
-    r, t = timed(lambda: query(b"zPING\0"))
+    held = [hold() for _ in range(int(ARGS[0]))]
+    refused(b"MAX CONNECTIONS REACHED. ERROR\n")
     for h in held:
         h.close()
-    expect(r, b"MAX CONNECTIONS REACHED. ERROR\n")
-    assert t < 2, "refusal took %.1fs" % t
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if query(b"zPING\0") == b"PONG\0":
-            return
-        time.sleep(0.05)
-    raise AssertionError("connections were not released")
+    wait_served()
+
+def per_client_cap():
+    # ARGS: MaxConnectionsPerClient, unix|tcp. That many connections from this client are held;
+    # its next is refused at once; (tcp) another address is still served; one closed frees a place.
+    cap, tcp = int(ARGS[0]), ARGS[1] == "tcp"
+    held = [hold(tcp) for _ in range(cap)]
+    refused(b"MAX CONNECTIONS PER CLIENT REACHED. ERROR\n", tcp)
+    if tcp:
+        hold(True, "127.0.0.2").close()
+    held.pop().close()
+    wait_served(tcp)
+    for h in held:
+        h.close()
+
+def slow_stream():
+    # ARGS: StreamMinRate (bytes/s), StreamRateWindow (s). 10 bytes/s is cut after one window.
+    rate, window = int(ARGS[0]), int(ARGS[1])
+    assert rate * window > 10 * window * 2, "pick a rate well above 10 bytes/s"
+    s = conn(timeout=5)
+    s.sendall(b"zINSTREAM\0" + struct.pack(">I", 1 << 20))
+    start, reply = time.monotonic(), b""
+    while time.monotonic() - start < 4 * window + 5:
+        try:
+            s.sendall(b"x")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        r, _, _ = select.select([s], [], [], 0.1)
+        if r:
+            reply = read_all(s)
+            break
+    took = time.monotonic() - start
+    s.close()
+    expect(reply, b"INSTREAM data arrived too slowly (under StreamMinRate). ERROR\0")
+    assert window - 0.5 <= took <= 2 * window + 2, "cut after %.1fs (window %ds)" % (took, window)
+
+def paused_stream():
+    # ARG: StreamRateWindow. Enough data, then a pause longer than the window, then the rest: OK.
+    window = int(ARGS[0])
+    s = conn(timeout=4 * window + 10)
+    s.sendall(b"zINSTREAM\0" + chunk(os.urandom(65536)))
+    time.sleep(window * 1.5)  # the behaviour under test: a pause across a window boundary
+    s.sendall(chunk(os.urandom(65536)) + chunk(b""))
+    expect(read_all(s), b"stream: OK\0")
+    s.close()
 
 def never_reads():
     s = conn()
@@ -370,7 +433,7 @@ def eicar_found():
     assert r.startswith(b"stream: ") and r.endswith(b" FOUND\0"), r
 
 def stream_file():
-    # ARG: file, expected kind (OK|FOUND|ERROR|NOTOK)
+    # ARG: file, expected kind (OK|FOUND|ERROR|NOTOK, or the reply's text with * wildcards)
     path, want = ARGS[0], ARGS[1]
     data = open(path, "rb").read()
     body = b"".join(chunk(data[i:i + 65536]) for i in range(0, len(data), 65536))
@@ -378,6 +441,8 @@ def stream_file():
     print("# reply:", r)
     if want == "NOTOK":
         assert r and r != b"stream: OK\0", r
+    elif "*" in want:
+        assert fnmatch.fnmatchcase(r.decode(errors="replace"), "stream: %s\0" % want), r
     else:
         assert r.endswith((" %s\0" % want).encode()) or r.endswith((": %s\0" % want).encode()), r
 

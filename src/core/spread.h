@@ -1,0 +1,54 @@
+/* core/spread.h — runs the transfer jobs of one batch (mput, the TUI's upload batches) on up to N
+ * connections to the same server: the main worker plus extra workers opened lazily, each logged
+ * in like the main one (ftp_session_open_like), and closed (QUIT) when the batch ends.
+ * Owns: which connection runs which job, opening and closing the extra connections, the retry of a
+ * job whose extra connection died, the "server accepted only N connections" warning, the batch's
+ * table of remote directories made. Must not: print except that one warning (through ctx), touch
+ * the context's tallies or connection state (the caller does, from each job's end), or upload
+ * anything itself. */
+#pragma once
+#include <glib.h>
+#include "core/context.h"
+#include "core/worker.h"
+
+typedef struct CoreSpread CoreSpread;
+
+/* A job, on the worker thread of the connection that runs it (`worker`: that connection's, for a
+ * cancel that must reach this job alone). FALSE with error on failure. */
+typedef gboolean (*CoreSpreadFunc)(FtpSession *session, CoreWorker *worker, gpointer data, GError **error);
+/* A job's end, on the thread that calls core_spread_submit/_wait (the command thread). A failure
+ * on an extra connection never says FTP_ERROR_CLOSED (the main connection is not gone): a job
+ * whose extra connection died is run once more on another, and fails as FTP_ERROR_DATA after. */
+typedef void (*CoreSpreadDone)(gboolean ok, const GError *error, gpointer data);
+
+/* Opens an extra connection, on its worker thread (tests replace the FTP login). */
+typedef gboolean (*CoreSpreadOpen)(FtpSession *session, gpointer open_data, GError **error);
+
+/* Up to `connections` (1: the main worker alone). Takes the main session's login profile at once
+ * (the main worker must be idle). ctx: the main worker and where the warning goes. */
+CoreSpread *core_spread_new(CoreContext *ctx, guint connections);
+/* The same with another way to open extra connections (open_data is not owned). */
+CoreSpread *core_spread_new_full(CoreContext *ctx, guint connections, CoreSpreadOpen open,
+                                 gpointer open_data);
+/* Waits for every job's end (core_spread_wait), then closes the extra connections. */
+void core_spread_free(CoreSpread *spread);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreSpread, core_spread_free)
+
+/* Queues a job and starts it on a free connection, opening another one when none is free. Blocks,
+ * delivering other jobs' ends, while `connections` jobs are already unfinished (so a batch holds
+ * at most that many snapshots here). `done` then free_data run once, on this thread. */
+void core_spread_submit(CoreSpread *spread, CoreSpreadFunc func, gpointer data,
+                        GDestroyNotify free_data, CoreSpreadDone done);
+/* Delivers ends until every submitted job has ended. */
+void core_spread_wait(CoreSpread *spread);
+/* Interrupts every running job and ends the queued ones with FTP_ERROR_CANCELLED; jobs submitted
+ * later end the same way. Safe from any thread, does not block (a queue's stop hook). */
+void core_spread_cancel(CoreSpread *spread);
+
+/* On a job's worker: core_remote_make_parents with the batch's table, one connection at a time
+ * (so two connections never race to make the same directory). */
+gboolean core_spread_make_parents(CoreSpread *spread, FtpSession *session, const char *remote,
+                                  GError **error);
+
+/* Connections used so far (main included), for tests and messages. */
+guint core_spread_connections(CoreSpread *spread);

@@ -1,0 +1,193 @@
+#!/bin/bash
+# tests/integration/commands-parallel.sh — mput spread over several connections (`parallel`,
+# --parallel) against a real vsftpd and the real clamav-agent: 60 files in nested directories
+# arrive byte for byte over more than one login, in passive and active mode; an EICAR file among
+# them never reaches the server (exit 1); the audit log holds a verdict per file and an upload
+# record per upload; `parallel 1` logs in once; a server allowing 2 connections per address still
+# gets every file, with a warning; explicit TLS with require_ssl_reuse and a pinned self-signed
+# certificate; an extra connection killed mid-batch loses no file and never reports one uploaded
+# that is not on the server byte for byte.
+. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/ftpd.sh"
+. "$top_srcdir/tests/lib/clamd.sh"
+. "$top_srcdir/tests/lib/agent.sh"
+. "$top_srcdir/tests/lib/clamftp.sh"
+
+command -v openssl >/dev/null || tap_skip_all "openssl is not installed (package openssl)"
+CF_VSFTPD_CONF=(log_ftp_protocol=YES xferlog_std_format=NO)
+cf_suite_begin open mput parallel status
+CF_DEADLINE=40
+CERTS=$CF_DIR/certs
+mkdir -p "$CERTS" && chmod 0755 "$CERTS"
+tls_test_cert "$CERTS" server >/dev/null 2>&1 || tap_skip_all "openssl could not make a test certificate"
+FP=$(tls_fingerprint "$CERTS/server.pem")
+
+# ---- local files: 60 of 1-40 KiB in three directories, and EICAR beside them ----
+cd "$CF_LOCAL" || exit 1
+for d in a b c; do
+        mkdir -p tree/$d
+        for i in $(seq 1 20); do
+                head -c $(( (RANDOM % 40 + 1) * 1024 + RANDOM % 1000 )) /dev/urandom >tree/$d/f$i.bin
+        done
+done
+eicar >eicar.com
+NFILES=60
+
+LOG() { echo "$CF_DIR/ftp/vsftpd.log"; }
+log_size() { stat -c %s "$(LOG)" 2>/dev/null || echo 0; }
+# logins_since OFFSET: how many sessions logged in after OFFSET bytes of the server's log
+logins_since() { tail -c +"$(( $1 + 1 ))" "$(LOG)" 2>/dev/null | grep -c 'OK LOGIN'; }
+# every file of tree/ is on the server below $1, byte for byte
+tree_arrived() {
+        local f
+        for f in tree/*/*.bin; do same_file "$f" "$FTP_ROOT/$1/$f" || { echo "missing or different: $f"; return 1; }; done
+}
+# audit_complete: one verdict per file (60 OK, EICAR INFECTED with its signature) and one upload
+# record per clean file, each with the SHA-256 of the local file and result done
+audit_complete() {
+        /usr/bin/python3 - "$CF_AUDIT" "$CF_LOCAL" <<'PY'
+import glob, hashlib, json, os, sys
+audit, local = sys.argv[1], sys.argv[2]
+recs = [json.loads(l) for l in open(audit) if l.strip()]
+files = {os.path.relpath(p, local): hashlib.sha256(open(p, "rb").read()).hexdigest()
+         for p in glob.glob(os.path.join(local, "tree/*/*.bin"))}
+errs = []
+v = [r for r in recs if r.get("event") == "verdict"]
+u = [r for r in recs if r.get("event") == "upload"]
+ok = [r for r in v if r.get("verdict") == "OK"]
+inf = [r for r in v if r.get("verdict") == "INFECTED"]
+if len(ok) != len(files): errs.append("OK verdicts: %d, expected %d" % (len(ok), len(files)))
+if len(inf) != 1 or "EICAR" not in str(inf[0].get("signature", "")).upper(): errs.append("INFECTED records: %r" % inf)
+if len(u) != len(files): errs.append("upload records: %d, expected %d" % (len(u), len(files)))
+for r in u:
+    name = next((n for n in files if str(r.get("remote", "")).endswith(n)), None)
+    if name is None: errs.append("upload of an unknown file: %r" % r); continue
+    if r.get("sha256") != files[name]: errs.append("%s: sha256 %s" % (name, r.get("sha256")))
+    if r.get("result") != "done": errs.append("%s: result %r" % (name, r.get("result")))
+if any("eicar" in str(r.get("remote", "")) for r in u): errs.append("EICAR has an upload record")
+if errs:
+    print("\n".join(errs[:10])); sys.exit(1)
+PY
+}
+ps_session_pids() { ps -o pid= --ppid "$VSFTPD_PID" 2>/dev/null | tr -d ' '; }
+
+# ---- passive and active: 60 files and EICAR over 4 connections ----
+for CF_MODE in $CF_MODES; do
+        R=$CF_MODE
+        mkdir -p "$FTP_ROOT/$R" && ftp_own
+        rm -f "$CF_AUDIT"
+        before=$(log_size)
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n -c "open 127.0.0.1 $FTP_PORT; parallel 4; cd $R; mput tree/**/*.bin eicar.com"
+        cf_expect "$CF_MODE: mput of $NFILES files and EICAR with parallel 4: exit 1 (a file refused)" cf_rc_is 1
+        cf_expect "$CF_MODE: every clean file arrived byte for byte, in its nested directory" tree_arrived "$R"
+        cf_expect "$CF_MODE: EICAR is not on the server" [ ! -e "$FTP_ROOT/$R/eicar.com" ]
+        cf_expect "$CF_MODE: EICAR reported infected" cf_says "eicar.com is infected"
+        n=$(logins_since "$before")
+        cf_expect "$CF_MODE: the server saw more than one login ($n)" [ "$n" -gt 1 ]
+        cf_expect "$CF_MODE: the summary counts $NFILES uploaded, 1 refused, 0 failed" \
+                cf_says "$NFILES of $((NFILES + 1)) files uploaded \(1 refused by the scanner, 0 failed\)"
+        tap_check "$CF_MODE: audit log: a verdict per file and an upload record per upload, with SHA-256" audit_complete
+done
+CF_MODE=passive
+
+# ---- parallel 1 and the setting itself ----
+mkdir -p "$FTP_ROOT/one" && ftp_own
+before=$(log_size)
+CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --parallel 1 -c "open 127.0.0.1 $FTP_PORT; status; cd one; mput tree/**/*.bin"
+cf_expect "--parallel 1: exit 0, every file arrived" eval 'cf_rc_is 0 && tree_arrived one'
+cf_expect "--parallel 1: status shows it" cf_stdout_has "Parallel connections: up to 1"
+n=$(logins_since "$before")
+cf_expect "--parallel 1: one login ($n)" [ "$n" -eq 1 ]
+cf_run -c "parallel 0"
+cf_expect "parallel 0 is refused with the range (exit 2)" eval 'cf_rc_is 2 && cf_says "from 1 to 16"'
+cf_run --parallel 17 -c "status"
+cf_expect "--parallel 17 is refused (exit 2)" eval 'cf_rc_is 2 && cf_says "from 1 to 16"'
+printf '[transfer]\nparallel=6\n' >>"$CF_CONF"
+cf_run -c "status"
+cf_expect "[transfer] parallel = 6 in the config file shows in status" cf_stdout_has "Parallel connections: up to 6"
+clamftp_write_conf
+
+# ---- a server that allows 2 connections per address ----
+vsftpd_stop
+CF_VSFTPD_CONF=(log_ftp_protocol=YES xferlog_std_format=NO max_per_ip=2)
+vsftpd_start "$CF_DIR/ftp" "${CF_VSFTPD_CONF[@]}" >/dev/null 2>&1 || { echo "Bail out! vsftpd (max_per_ip=2) did not start"; exit 1; }
+mkdir -p "$FTP_ROOT/limited" && ftp_own
+CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --parallel 4 -c "open 127.0.0.1 $FTP_PORT; cd limited; mput tree/**/*.bin"
+cf_expect "max_per_ip=2: exit 0 and every file arrived" eval 'cf_rc_is 0 && tree_arrived limited'
+cf_expect "max_per_ip=2: one warning that the server accepted only 2 connections" \
+        eval '[ "$(printf "%s\n" "$CF_ALL" | grep -c "accepted only 2 connections")" -eq 1 ]'
+
+# ---- explicit TLS, require_ssl_reuse, a self-signed certificate pinned by its fingerprint ----
+vsftpd_stop
+vsftpd_start_tls "$CF_DIR/ftp" "$CERTS/server.pem" "$CERTS/server.key" >/dev/null 2>&1 ||
+        { echo "Bail out! vsftpd (TLS) did not start"; exit 1; }
+for CF_MODE in $CF_MODES; do
+        R=tls-$CF_MODE
+        mkdir -p "$FTP_ROOT/$R" && ftp_own
+        before=$(log_size)
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --parallel 4 --tls=require --trust-fingerprint "$FP" -c "open 127.0.0.1 $FTP_PORT; cd $R; mput tree/**/*.bin"
+        cf_expect "TLS $CF_MODE: exit 0, every file arrived byte for byte" eval 'cf_rc_is 0 && tree_arrived $R'
+        n=$(logins_since "$before")
+        cf_expect "TLS $CF_MODE: more than one login, each accepting the pinned certificate ($n)" [ "$n" -gt 1 ]
+done
+CF_MODE=passive
+
+# ---- an extra connection killed mid-batch: no file lost, none claimed that is not there ----
+vsftpd_stop
+vsftpd_start "$CF_DIR/ftp" log_ftp_protocol=YES xferlog_std_format=NO local_max_rate=400000 >/dev/null 2>&1 ||
+        { echo "Bail out! vsftpd (local_max_rate) did not start"; exit 1; }
+mkdir -p big "$FTP_ROOT/killed" && ftp_own
+before=$(log_size)
+for i in $(seq 1 16); do head -c 300000 /dev/urandom >big/k$i.bin; done
+OUT=$CF_DIR/killed.out
+(
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --parallel 4 -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
+        printf '%s\n' "$CF_ALL" >"$OUT"
+        echo "$CF_RC" >"$OUT.rc"
+) &
+RUN=$!
+all_logged_in() { [ "$(logins_since "$before")" -ge 4 ]; }
+if wait_until 15 all_logged_in; then
+        victim=$(ps_session_pids | sort -n | tail -n 1)
+        for k in $(ps -o pid= --ppid "$victim" 2>/dev/null); do kill -9 "$k" 2>/dev/null; done
+        kill -9 "$victim" 2>/dev/null
+        tap_ok "an extra connection's server process ($victim) was killed mid-batch"
+else
+        tap_not_ok "the batch never used 4 connections: nothing to kill"
+fi
+wait "$RUN"
+tap_check "killed connection: the run ended by itself (exit $(cat "$OUT.rc" 2>/dev/null))" \
+        eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 0 ] || [ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
+claimed_but_missing() {
+        local f bad=0
+        for f in big/*.bin; do
+                if grep -q "Uploaded $f as" "$OUT" && ! same_file "$f" "$FTP_ROOT/killed/$f"; then
+                        echo "reported uploaded but not there: $f"; bad=1
+                fi
+        done
+        return $bad
+}
+lost_silently() {
+        local f bad=0
+        for f in big/*.bin; do
+                if ! same_file "$f" "$FTP_ROOT/killed/$f" && ! grep -q "Uploading $f to .* failed" "$OUT"; then
+                        echo "neither on the server nor reported failed: $f"; bad=1
+                fi
+        done
+        return $bad
+}
+grep -Ei "lost|failed|warning" "$OUT" | head -n 5 | tap_diag
+tap_check "killed connection: no file reported uploaded that is not on the server byte for byte" claimed_but_missing
+tap_check "killed connection: every file is on the server complete or reported failed" lost_silently
+
+tap_done
