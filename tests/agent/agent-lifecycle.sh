@@ -138,4 +138,45 @@ else
         tap_not_ok "SIGTERM stops the agent"
 fi
 AGENT_PID=
+
+# HugePages: a set large enough for libclamav's pools to pass 16 MiB goes on 2 MiB pages, and
+# scans the same; HugePages no leaves it on normal pages
+huge_kb() { sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$AGENT_PID/smaps_rollup"; }
+if [ ! -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
+        tap_skip "HugePages" "this kernel has no transparent huge pages"
+else
+        mkdir -p "$dir/hp-db"
+        cp "$sigs"/*.hdb "$sigs"/*.ndb "$dir/hp-db/"
+        /usr/bin/python3 -c "
+import random, sys
+r = random.Random(7)
+sys.stdout.writelines('%032x:%d:Clamftp.Test.Hp.%d\n' % (r.getrandbits(128), r.randint(100, 10**7), i)
+                      for i in range(300000))" >"$dir/hp-db/many.hdb"
+        head -c 4096 /dev/urandom >"$dir/random.bin"
+        eicar >"$dir/eicar.txt"
+        AGENT_DB=$dir/hp-db
+        if agent_start "$dir/hp"; then
+                kb=$(huge_kb)
+                [ "${kb:-0}" -gt 0 ] && grep -q "huge pages: .* MiB collapsed" "$AGENT_LOG" &&
+                        tap_ok "HugePages yes: the engine is on huge pages ($kb kB)" ||
+                        tap_not_ok "HugePages yes: AnonHugePages ${kb:-?} kB"
+                tap_check "on huge pages EICAR is found" \
+                        agent_client stream_file "$AGENT_SOCKET" - "$dir/eicar.txt" FOUND
+                tap_check "on huge pages random data is OK" \
+                        agent_client stream_file "$AGENT_SOCKET" - "$dir/random.bin" OK
+                agent_stop
+        else
+                tap_not_ok "the agent starts with 300,000 signatures"
+        fi
+        if grep -q '\[always\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+                tap_skip "HugePages no" "the kernel puts every mapping on huge pages (THP always)"
+        elif agent_start "$dir/nohp" "HugePages no"; then
+                kb=$(huge_kb)
+                [ "${kb:-1}" = 0 ] && tap_ok "HugePages no: normal pages" ||
+                        tap_not_ok "HugePages no: AnonHugePages ${kb:-?} kB"
+                agent_stop
+        else
+                tap_not_ok "the agent starts with HugePages no"
+        fi
+fi
 tap_done
