@@ -45,6 +45,18 @@ ACTION(act_down) { ui_pane_move(ui_app_active_pane(app), 1); return TRUE; }
 ACTION(act_home) { ui_pane_move_to(ui_app_active_pane(app), 0); return TRUE; }
 ACTION(act_end) { ui_pane_move_to(ui_app_active_pane(app), G_MAXINT); return TRUE; }
 
+/* cursor-to N: the N-th entry shown (1 is the first), as a click on its row does. */
+ACTION(act_cursor_to)
+{
+        guint64 n = 0;
+        if (!g_ascii_string_to_unsigned(argv[1], 10, 1, G_MAXINT, &n, NULL)) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("cursor-to wants a row number from 1, not %s."), argv[1]);
+                return FALSE;
+        }
+        ui_pane_move_to(ui_app_active_pane(app), (int)n - 1);
+        return TRUE;
+}
+
 ACTION(act_page_up)
 {
         UiPane *pane = ui_app_active_pane(app);
@@ -198,6 +210,7 @@ static const UiAction actions[] = {
         { "cursor-down", 0, 0, "cursor-down", N_("move down"), act_down },
         { "cursor-end", 0, 0, "cursor-end", N_("go to the last entry"), act_end },
         { "cursor-home", 0, 0, "cursor-home", N_("go to the first entry"), act_home },
+        { "cursor-to", 1, 1, "cursor-to <n>", N_("move to the n-th entry shown (a click on its row)"), act_cursor_to },
         { "cursor-up", 0, 0, "cursor-up", N_("move up"), act_up },
         { "delete", 0, 0, "delete", N_("delete the selection (asks first)"), act_delete },
         { "dotfiles", 0, 1, "dotfiles [on|off]", N_("show or hide names starting with a dot, in both panes"), act_dotfiles },

@@ -225,6 +225,17 @@ static void log_key_cost(UiApp *app, int keys, gint64 since)
         fflush(app->key_log);
 }
 
+static void take_key(UiApp *app, UiKey key)
+{
+        if (key != UI_KEY_MOUSE) {
+                ui_app_handle_key(app, key);
+                return;
+        }
+        UiMouse mouse;
+        ui_display_mouse(&mouse);
+        ui_app_handle_mouse(app, &mouse);
+}
+
 static void run_terminal(UiApp *app)
 {
         int keys = 0;
@@ -243,7 +254,7 @@ static void run_terminal(UiApp *app)
                 while (app->running && ui_display_read_key(&key)) {
                         if (keys++ == 0)
                                 first_key = g_get_monotonic_time();
-                        ui_app_handle_key(app, key);
+                        take_key(app, key);
                 }
                 if (keys == 0 && app->running)
                         wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO,
@@ -251,22 +262,29 @@ static void run_terminal(UiApp *app)
         }
 }
 
-/* A headless key script: keys, and screen dumps between them. */
+/* A headless key script: keys, mouse events, and screen dumps between them. */
 typedef struct {
-        GArray *keys;       /* UiKey; a negative value -n is the dump to dumps[n - 1] */
+        GArray *keys;       /* UiKey; -n is the dump to dumps[n - 1]; UI_KEY_MOUSE the next of mice */
         GPtrArray *dumps;   /* char*: files */
+        GArray *mice;       /* UiMouse, in order */
+        guint next_mouse;
 } UiScript;
 
 static void script_free(UiScript *script)
 {
         g_array_unref(script->keys);
         g_ptr_array_unref(script->dumps);
+        g_array_unref(script->mice);
         g_free(script);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiScript, script_free)
 
 static void script_step(UiApp *app, UiScript *script, UiKey key)
 {
+        if (key == UI_KEY_MOUSE) {
+                ui_app_handle_mouse(app, &g_array_index(script->mice, UiMouse, script->next_mouse++));
+                return;
+        }
         if (key >= 0) {
                 ui_app_handle_key(app, key);
                 return;
@@ -277,7 +295,7 @@ static void script_step(UiApp *app, UiScript *script, UiKey key)
 }
 
 /* Headless: the next scripted step runs only when nothing is running or a dialog waits, so a
- * script's screens do not depend on timing. */
+ * script's screens do not depend on timing. A mouse event lands on the screen as last drawn. */
 static void run_script(UiApp *app, UiScript *script)
 {
         guint next = 0;
@@ -290,12 +308,35 @@ static void run_script(UiApp *app, UiScript *script)
                 }
                 if (next >= script->keys->len)
                         break;
+                int x, y;
+                ui_screen_draw(app, &x, &y);
                 script_step(app, script, g_array_index(script->keys, UiKey, next++));
         }
 }
 
 /* Lines of keys ("<F5>", ":open host<Enter>"); "@dump FILE" writes the screen at that point;
- * "#" starts a comment line. */
+ * "@click ROW COL", "@dclick", "@rclick", "@wheel up|down ROW COL" are mouse events (ROW and COL
+ * from 0, as in a dump); "#" starts a comment line. */
+static gboolean script_add_line(UiScript *script, const char *line, GError **error)
+{
+        if (g_str_has_prefix(line, "@dump ")) {
+                g_ptr_array_add(script->dumps, g_strdup(line + strlen("@dump ")));
+                UiKey step = -(UiKey)script->dumps->len;
+                g_array_append_val(script->keys, step);
+                return TRUE;
+        }
+        if (line[0] == '@' && line[1] != '\0') {
+                UiMouse mouse;
+                if (!ui_mouse_parse(line, &mouse, error))
+                        return FALSE;
+                g_array_append_val(script->mice, mouse);
+                UiKey step = UI_KEY_MOUSE;
+                g_array_append_val(script->keys, step);
+                return TRUE;
+        }
+        return ui_keys_parse(line, script->keys, error);
+}
+
 static UiScript *script_load(const char *path, GError **error)
 {
         g_autofree char *text = NULL;
@@ -304,17 +345,12 @@ static UiScript *script_load(const char *path, GError **error)
         g_autoptr(UiScript) script = g_new0(UiScript, 1);
         script->keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
         script->dumps = g_ptr_array_new_with_free_func(g_free);
+        script->mice = g_array_new(FALSE, FALSE, sizeof(UiMouse));
         g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
         for (char **line = lines; *line; line++) {
                 if ((*line)[0] == '#' || (*line)[0] == '\0')
                         continue;
-                if (g_str_has_prefix(*line, "@dump ")) {
-                        g_ptr_array_add(script->dumps, g_strdup(*line + strlen("@dump ")));
-                        UiKey step = -(UiKey)script->dumps->len;
-                        g_array_append_val(script->keys, step);
-                        continue;
-                }
-                if (!ui_keys_parse(*line, script->keys, error))
+                if (!script_add_line(script, *line, error))
                         return NULL;
         }
         return g_steal_pointer(&script);

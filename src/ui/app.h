@@ -89,6 +89,8 @@ gboolean ui_app_dump_screen(UiApp *app, const char *path, GError **error);
 
 /* screen.c: the whole screen into app->canvas; returns the terminal cursor position (-1: hide). */
 void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y);
+/* Rows of the two panes (each: a header, then entries), from the top of the screen. */
+int ui_screen_pane_height(const UiApp *app);
 /* The help text (keys and commands), one line per element. transfer full */
 GPtrArray *ui_screen_help_lines(void);
 
@@ -96,6 +98,8 @@ GPtrArray *ui_screen_help_lines(void);
  * filter, panes). */
 void ui_app_handle_key(UiApp *app, UiKey key);
 void ui_app_open_dialog(UiApp *app);
+/* mouse.c: a click, double click, right click or wheel where the terminal reported it. */
+void ui_app_handle_mouse(UiApp *app, const UiMouse *mouse);
 void ui_app_close_dialog(UiApp *app);
 
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */

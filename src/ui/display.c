@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 static attr_t attrs[UI_ATTR_COUNT];
+static UiMouse last_mouse;
 
 gboolean ui_display_colour_wanted(void)
 {
@@ -67,6 +68,9 @@ gboolean ui_display_open(gboolean colour, GError **error)
         keypad(stdscr, TRUE);
         nodelay(stdscr, TRUE);
         set_escdelay(50);
+        /* where the terminal reports nothing, mousemask gives 0 and keys work as before */
+        mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON3_CLICKED | BUTTON4_PRESSED |
+                  BUTTON5_PRESSED, NULL);
         set_mono();
         if (colour && has_colors())
                 set_colour();
@@ -131,12 +135,44 @@ static UiKey translate(int code)
         }
 }
 
+/* The event curses read, as a UiMouse; FALSE for buttons the interface does not use. */
+static gboolean read_mouse(UiMouse *mouse)
+{
+        MEVENT event;
+        if (getmouse(&event) != OK)
+                return FALSE;
+        mouse->x = event.x;
+        mouse->y = event.y;
+        if (event.bstate & BUTTON1_DOUBLE_CLICKED)
+                mouse->kind = UI_MOUSE_DOUBLE;
+        else if (event.bstate & BUTTON1_CLICKED)
+                mouse->kind = UI_MOUSE_CLICK;
+        else if (event.bstate & BUTTON3_CLICKED)
+                mouse->kind = UI_MOUSE_RIGHT;
+        else if (event.bstate & BUTTON4_PRESSED)
+                mouse->kind = UI_MOUSE_WHEEL_UP;
+        else if (event.bstate & BUTTON5_PRESSED)
+                mouse->kind = UI_MOUSE_WHEEL_DOWN;
+        else
+                return FALSE;
+        return TRUE;
+}
+
+void ui_display_mouse(UiMouse *mouse)
+{
+        *mouse = last_mouse;
+}
+
 gboolean ui_display_read_key(UiKey *key)
 {
         wint_t ch = 0;
         int kind = get_wch(&ch);
         if (kind == ERR)
                 return FALSE;
+        if (kind == KEY_CODE_YES && ch == KEY_MOUSE) {
+                *key = read_mouse(&last_mouse) ? UI_KEY_MOUSE : UI_KEY_NONE;
+                return TRUE;
+        }
         if (kind == KEY_CODE_YES) {
                 *key = translate((int)ch);
                 return TRUE;

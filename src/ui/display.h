@@ -12,7 +12,10 @@ void ui_display_close(void);
 void ui_display_size(int *width, int *height);
 /* Draws the canvas; cursor at (x, y), hidden when x < 0. */
 void ui_display_show(const UiCanvas *canvas, int x, int y);
-/* The next key without waiting; FALSE when none is buffered. */
+/* The next key without waiting; FALSE when none is buffered. UI_KEY_MOUSE: a click, a double
+ * click, a right click or the wheel, in ui_display_mouse(). */
 gboolean ui_display_read_key(UiKey *key);
 /* TRUE when the terminal can show colours and the user did not set NO_COLOR. */
 gboolean ui_display_colour_wanted(void);
+/* The mouse event of the last UI_KEY_MOUSE. */
+void ui_display_mouse(UiMouse *mouse);

@@ -2,6 +2,7 @@
 #include "ui/keys.h"
 #include "common/i18n.h"
 #include "ui/ui.h"
+#include <stdio.h>
 #include <string.h>
 
 static const struct { const char *name; UiKey key; } named[] = {
@@ -84,4 +85,25 @@ gboolean ui_keys_parse(const char *text, GArray *keys, GError **error)
                 p = g_utf8_next_char(p);
         }
         return TRUE;
+}
+
+gboolean ui_mouse_parse(const char *line, UiMouse *mouse, GError **error)
+{
+        static const struct { const char *word; UiMouseKind kind; } words[] = {
+                { "@click", UI_MOUSE_CLICK }, { "@dclick", UI_MOUSE_DOUBLE }, { "@rclick", UI_MOUSE_RIGHT },
+                { "@wheel up", UI_MOUSE_WHEEL_UP }, { "@wheel down", UI_MOUSE_WHEEL_DOWN },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(words); i++) {
+                gsize len = strlen(words[i].word);
+                int row = -1, col = -1;
+                char end = 0;
+                if (strncmp(line, words[i].word, len) != 0 || line[len] != ' ' ||
+                    sscanf(line + len, "%d %d %c", &row, &col, &end) != 2 || row < 0 || col < 0)
+                        continue;
+                *mouse = (UiMouse){ .kind = words[i].kind, .x = col, .y = row };
+                return TRUE;
+        }
+        g_set_error(error, UI_ERROR, UI_ERROR_SCRIPT,
+                    _("Not a mouse event: \"%s\" (use @click, @dclick, @rclick ROW COL or @wheel up|down ROW COL)."), line);
+        return FALSE;
 }

@@ -13,6 +13,7 @@ enum {
         UI_KEY_PPAGE, UI_KEY_NPAGE, UI_KEY_HOME, UI_KEY_END,
         UI_KEY_INSERT, UI_KEY_DELETE, UI_KEY_BACKSPACE, UI_KEY_ENTER, UI_KEY_TAB, UI_KEY_BTAB,
         UI_KEY_ESCAPE, UI_KEY_RESIZE,
+        UI_KEY_MOUSE,    /* a mouse event: ui_display_mouse() (or the script) says which */
         UI_KEY_F0 = UI_KEY_SPECIAL + 0x100, /* UI_KEY_F(n) = UI_KEY_F0 + n, n = 1..24 */
 };
 #define UI_KEY_F(n) (UI_KEY_F0 + (n))
@@ -27,3 +28,20 @@ char *ui_key_name(UiKey key);
 /* Reads a sequence of keys written as text with <Name> for special ones ("abc<Enter><F5>").
  * Returns FALSE with error on an unknown <name>. */
 gboolean ui_keys_parse(const char *text, GArray *keys, GError **error);
+
+/* A mouse event where the terminal reports one (cells, 0-based from the top left). */
+typedef enum {
+        UI_MOUSE_CLICK,       /* button 1 */
+        UI_MOUSE_DOUBLE,      /* button 1 twice */
+        UI_MOUSE_RIGHT,       /* button 3 */
+        UI_MOUSE_WHEEL_UP,
+        UI_MOUSE_WHEEL_DOWN,
+} UiMouseKind;
+typedef struct {
+        UiMouseKind kind;
+        int x;
+        int y;
+} UiMouse;
+/* "@click ROW COL", "@dclick ROW COL", "@rclick ROW COL", "@wheel up|down ROW COL" (the headless
+ * key script's mouse words) → the event. FALSE with error when the line is not one of them. */
+gboolean ui_mouse_parse(const char *line, UiMouse *mouse, GError **error);

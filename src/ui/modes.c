@@ -241,7 +241,7 @@ static void key_panes(UiApp *app, UiKey key)
 
 void ui_app_handle_key(UiApp *app, UiKey key)
 {
-        if (key == UI_KEY_RESIZE || key == UI_KEY_NONE)
+        if (key == UI_KEY_RESIZE || key == UI_KEY_NONE || key == UI_KEY_MOUSE)
                 return;
         if (app->dialog_active)
                 key_dialog(app, key);

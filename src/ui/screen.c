@@ -234,6 +234,11 @@ static void draw_log(UiApp *app)
         ui_canvas_text(app->canvas, 0, rows, app->width, footer, UI_ATTR_STATUS);
 }
 
+int ui_screen_pane_height(const UiApp *app)
+{
+        return app->height - 3 - MESSAGE_ROWS;
+}
+
 void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
 {
         *cursor_x = *cursor_y = -1;
@@ -251,7 +256,7 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                 return;
         }
         int h = app->height;
-        int pane_height = h - 3 - MESSAGE_ROWS;
+        int pane_height = ui_screen_pane_height(app);
         int left = app->width / 2;
         ui_pane_draw(app->panes[0], app->canvas, 0, 0, left - 1, pane_height, app->active == UI_PANE_LOCAL);
         for (int r = 0; r < pane_height; r++)
