@@ -30,6 +30,7 @@ typedef struct {
         ScanPipeline *pipeline;
         CoreSpread *spread;     /* the connections, and the remote directories made by the batch */
         char *server;           /* "host:port", for the audit log */
+        GArray *submitted;      /* guint ids in the pipeline's order (fixed once submitted) */
         guint done;
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
 } UploadRun;
@@ -212,6 +213,19 @@ static void stop_batch(gpointer data)
         core_spread_cancel(run->spread);
 }
 
+/* The queue's cancel hook: a job cancelled while it waits or is scanned is dropped from the
+ * pipeline at once (its scan interrupted); the rest of the batch goes on. */
+static void drop_scan(guint id, gpointer data)
+{
+        UploadRun *run = data;
+        for (guint i = 0; i < run->submitted->len; i++) {
+                if (g_array_index(run->submitted, guint, i) == id) {
+                        scan_pipeline_drop(run->pipeline, i);
+                        return;
+                }
+        }
+}
+
 static void run_batch(UploadRun *run, GArray *submitted)
 {
         for (guint i = 0; i < submitted->len; i++) {
@@ -242,7 +256,10 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         core_queue_set_stop_hook(queue, stop_batch, &run);
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
+        run.submitted = submitted;
+        core_queue_set_cancel_hook(queue, drop_scan, &run);
         run_batch(&run, submitted);
+        core_queue_set_cancel_hook(queue, NULL, NULL);
         g_autoptr(GError) audit_error = NULL;
         if (ctx->audit && !scan_audit_take_error(ctx->audit, &audit_error))
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), audit_error->message);

@@ -35,6 +35,8 @@ struct CoreQueue {
         CoreQueueNotify notify;
         gpointer notify_data;
         CoreQueueStopHook stop_hook;
+        CoreQueueCancelHook cancel_hook;
+        gpointer cancel_data;
         gpointer stop_data;
 };
 
@@ -312,6 +314,8 @@ static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker
         if (core_job_state_is_final(entry->job.state))
                 return FALSE;
         entry->job.cancel_requested = TRUE;
+        if (queue->cancel_hook)
+                queue->cancel_hook(entry->job.id, queue->cancel_data);
         if (entry->runner) {
                 core_worker_cancel_job(entry->runner);
         } else if (queue->active == entry->job.id) {
@@ -348,6 +352,14 @@ void core_queue_set_stop_hook(CoreQueue *queue, CoreQueueStopHook hook, gpointer
         g_mutex_lock(&queue->lock);
         queue->stop_hook = hook;
         queue->stop_data = data;
+        g_mutex_unlock(&queue->lock);
+}
+
+void core_queue_set_cancel_hook(CoreQueue *queue, CoreQueueCancelHook hook, gpointer data)
+{
+        g_mutex_lock(&queue->lock);
+        queue->cancel_hook = hook;
+        queue->cancel_data = data;
         g_mutex_unlock(&queue->lock);
 }
 

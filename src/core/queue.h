@@ -99,6 +99,11 @@ void core_queue_cancel_all(CoreQueue *queue, CoreWorker *worker);
  * queue. NULL removes it. */
 typedef void (*CoreQueueStopHook)(gpointer data);
 void core_queue_set_stop_hook(CoreQueue *queue, CoreQueueStopHook hook, gpointer data);
+/* Called for each job a cancel reaches that is not final yet (core_queue_cancel, _cancel_all),
+ * with the queue's lock held: it must not block or call the queue. A runner drops there what the
+ * worker cannot interrupt (the scan of that job). NULL removes it. */
+typedef void (*CoreQueueCancelHook)(guint id, gpointer data);
+void core_queue_set_cancel_hook(CoreQueue *queue, CoreQueueCancelHook hook, gpointer data);
 gboolean core_queue_cancel_requested(CoreQueue *queue, guint id);
 
 /* Copies of every job, oldest first, with rate and ETA as of now. CoreJob*, transfer full */

@@ -25,6 +25,9 @@ struct ScanPipeline {
         gboolean closed;
         gboolean cancelled;
         gboolean finished;  /* the thread will produce nothing more */
+        guint taken;        /* submission index of the next path the thread takes */
+        guint current;      /* submission index being scanned, G_MAXUINT: none */
+        GHashTable *dropped;/* submission indexes the consumer no longer wants */
 };
 
 void scan_result_free(ScanResult *result)
@@ -53,25 +56,66 @@ static ScanResult *scan_one(ScanPipeline *pipeline, char *path)
         return result;
 }
 
-/* Waits for a path to scan and room for its result; NULL when the thread should end. */
-static char *take_path(ScanPipeline *pipeline)
+/* The result of a file dropped by the consumer (scan_pipeline_drop): no snapshot, no upload. */
+static ScanResult *dropped_result(ScanResult *result, char *path)
+{
+        if (result) {
+                g_clear_pointer(&result->snapshot, scan_snapshot_free);
+                g_clear_pointer(&result->verdict, scan_verdict_free);
+                g_clear_error(&result->error);
+        } else {
+                result = g_new0(ScanResult, 1);
+                result->path = path;
+        }
+        g_set_error_literal(&result->error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("Cancelled while it was scanned."));
+        result->verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, result->error->message);
+        return result;
+}
+
+static void drain_cancel(ScanPipeline *pipeline)
+{
+        guint64 count;
+        while (pipeline->cancel_fd >= 0 && read(pipeline->cancel_fd, &count, sizeof count) > 0)
+                ; /* non-blocking: stops at EAGAIN */
+}
+
+/* Waits for a path to scan and room for its result; NULL when the thread should end. A cancel
+ * left by an earlier dropped file is drained here, under the lock, before the next one starts. */
+static char *take_path(ScanPipeline *pipeline, gboolean *drop)
 {
         guint room = MAX(pipeline->lookahead, 1);
         g_mutex_lock(&pipeline->lock);
+        pipeline->current = G_MAXUINT;
         while (!pipeline->cancelled && (pipeline->results.length >= room ||
                                         (g_queue_is_empty(&pipeline->paths) && !pipeline->closed)))
                 g_cond_wait(&pipeline->changed, &pipeline->lock);
         char *path = pipeline->cancelled ? NULL : g_queue_pop_head(&pipeline->paths);
+        if (path) {
+                drain_cancel(pipeline);
+                pipeline->current = pipeline->taken++;
+                *drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(pipeline->current));
+        }
         g_mutex_unlock(&pipeline->lock);
         return path;
+}
+
+static gboolean was_dropped(ScanPipeline *pipeline)
+{
+        g_mutex_lock(&pipeline->lock);
+        gboolean drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(pipeline->current));
+        g_mutex_unlock(&pipeline->lock);
+        return drop;
 }
 
 static gpointer scanner_thread(gpointer data)
 {
         ScanPipeline *pipeline = data;
         char *path;
-        while ((path = take_path(pipeline))) {
-                ScanResult *result = scan_one(pipeline, path);
+        gboolean drop = FALSE;
+        while ((path = take_path(pipeline, &drop))) {
+                ScanResult *result = drop ? dropped_result(NULL, path) : scan_one(pipeline, path);
+                if (!drop && was_dropped(pipeline))
+                        result = dropped_result(result, NULL);
                 g_mutex_lock(&pipeline->lock);
                 g_queue_push_tail(&pipeline->results, result);
                 g_cond_broadcast(&pipeline->changed);
@@ -98,6 +142,8 @@ ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char
         g_cond_init(&pipeline->changed);
         g_queue_init(&pipeline->paths);
         g_queue_init(&pipeline->results);
+        pipeline->current = G_MAXUINT;
+        pipeline->dropped = g_hash_table_new(NULL, NULL);
         pipeline->thread = g_thread_new("clamftp-scan", scanner_thread, pipeline);
         return pipeline;
 }
@@ -131,6 +177,15 @@ ScanResult *scan_pipeline_next(ScanPipeline *pipeline)
         return result;
 }
 
+static void wake_scan(ScanPipeline *pipeline)
+{
+        if (pipeline->cancel_fd < 0)
+                return;
+        guint64 one = 1;
+        while (write(pipeline->cancel_fd, &one, sizeof one) < 0 && errno == EINTR)
+                ;
+}
+
 void scan_pipeline_cancel(ScanPipeline *pipeline)
 {
         g_mutex_lock(&pipeline->lock);
@@ -139,11 +194,16 @@ void scan_pipeline_cancel(ScanPipeline *pipeline)
         g_queue_clear_full(&pipeline->paths, g_free);
         g_cond_broadcast(&pipeline->changed);
         g_mutex_unlock(&pipeline->lock);
-        if (pipeline->cancel_fd >= 0) {
-                guint64 one = 1;
-                while (write(pipeline->cancel_fd, &one, sizeof one) < 0 && errno == EINTR)
-                        ;
-        }
+        wake_scan(pipeline);
+}
+
+void scan_pipeline_drop(ScanPipeline *pipeline, guint index)
+{
+        g_mutex_lock(&pipeline->lock);
+        g_hash_table_add(pipeline->dropped, GUINT_TO_POINTER(index));
+        if (pipeline->current == index)
+                wake_scan(pipeline); /* under the lock: the next file's drain cannot eat it */
+        g_mutex_unlock(&pipeline->lock);
 }
 
 void scan_pipeline_free(ScanPipeline *pipeline)
@@ -153,6 +213,7 @@ void scan_pipeline_free(ScanPipeline *pipeline)
         scan_pipeline_cancel(pipeline);
         g_thread_join(pipeline->thread);
         g_queue_clear_full(&pipeline->results, (GDestroyNotify)scan_result_free);
+        g_hash_table_unref(pipeline->dropped);
         g_mutex_clear(&pipeline->lock);
         g_cond_clear(&pipeline->changed);
         if (pipeline->cancel_fd >= 0)

@@ -25,5 +25,9 @@ void scan_pipeline_close(ScanPipeline *pipeline);                    /* no more 
 ScanResult *scan_pipeline_next(ScanPipeline *pipeline);
 /* Stops scanning what was not scanned yet; _next() then drains to NULL. */
 void scan_pipeline_cancel(ScanPipeline *pipeline);
+/* The consumer no longer wants the file submitted `index`-th (from 0): not scanned when it has
+ * not started, its scan interrupted when it runs. Its result still comes in order, at once, with
+ * no snapshot and a SCAN_ERROR_CANCELLED error. Does not block (a queue's cancel hook). */
+void scan_pipeline_drop(ScanPipeline *pipeline, guint index);
 void scan_pipeline_free(ScanPipeline *pipeline); /* cancels, joins the thread */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanPipeline, scan_pipeline_free)

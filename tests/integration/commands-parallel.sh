@@ -6,12 +6,15 @@
 # record per upload; `parallel 1` logs in once; a server allowing 2 connections per address still
 # gets every file, with a warning; explicit TLS with require_ssl_reuse and a pinned self-signed
 # certificate; an extra connection killed mid-batch loses no file and never reports one uploaded
-# that is not on the server byte for byte.
+# that is not on the server byte for byte. Full screen: an upload batch whose first file is held in
+# the scanner (a relay that delays its verdict) has that job cancelled at once while the other
+# files of the batch arrive.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/clamd.sh"
 . "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/tui.sh"
 
 command -v openssl >/dev/null || tap_skip_all "openssl is not installed (package openssl)"
 CF_VSFTPD_CONF=(log_ftp_protocol=YES xferlog_std_format=NO)
@@ -189,5 +192,42 @@ lost_silently() {
 grep -Ei "lost|failed|warning" "$OUT" | head -n 5 | tap_diag
 tap_check "killed connection: no file reported uploaded that is not on the server byte for byte" claimed_but_missing
 tap_check "killed connection: every file is on the server complete or reported failed" lost_silently
+
+# ---- full screen: a job cancelled while it is scanned is dropped at once ----
+if command -v tmux >/dev/null; then
+        P=$CF_DIR/proxy
+        mkdir -p "$P" "$CF_DIR/tui"
+        timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
+                "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" >"$P/out" 2>&1 &
+        PROXY_PID=$!
+        sock=clamftp-par-$$-$RANDOM
+        stop_tui() { tmux -L "$sock" kill-server 2>/dev/null; touch "$P/release"; kill "$PROXY_PID" 2>/dev/null; }
+        trap 'stop_tui; cf_suite_end' EXIT
+        wait_until 10 test -e "$P/ready" || { echo "Bail out! the scan delay proxy did not start"; exit 1; }
+        for f in s1 s2 s3; do head -c 50000 /dev/urandom >"$CF_DIR/tui/$f.bin"; done
+        mkdir -p "$FTP_ROOT/tui" && ftp_own
+        tmux -L "$sock" -f /dev/null new-session -d -s cf -x 100 -y 30 \
+                "cd '$CF_DIR/tui' && env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG=C.UTF-8 TZ=UTC '$(clamftp_bin)' --scanner 'unix:$P/proxy.sock' --audit-log '$CF_AUDIT'; sleep 600"
+        wait_screen 10 '^>Local: ' || tap_not_ok "the panes come up"
+        text ":open 127.0.0.1 $FTP_PORT"; keys Enter
+        wait_screen 10 'Username:' && { text "$FTP_USER"; keys Enter; }
+        wait_screen 10 'Password:' && { text "$FTP_PASS"; keys Enter; }
+        wait_screen 10 'Remote:' && { text ":cd tui"; keys Enter; }
+        wait_screen 10 'Remote: .*tui' && { keys Down Insert Insert Insert F5; }
+        if wait_until 15 test -e "$P/held"; then
+                text ":cancel 1"; keys Enter
+                both_arrived() { same_file "$CF_DIR/tui/s2.bin" "$FTP_ROOT/tui/s2.bin" && same_file "$CF_DIR/tui/s3.bin" "$FTP_ROOT/tui/s3.bin"; }
+                if wait_until 10 both_arrived; then tap_ok "TUI: the rest of the batch arrives while the cancelled job's scan is still held"; else tap_not_ok "TUI: the rest of the batch arrives while the cancelled job's scan is still held"; screen | tap_diag; fi
+                tap_check "TUI: the scanner still holds the cancelled file's verdict (not released)" test ! -e "$P/release"
+                keys F9
+                check_screen "TUI: the queue view shows the job cancelled" 10 'cancelled +s1\.bin'
+                tap_check "TUI: the cancelled file is not on the server" test ! -e "$FTP_ROOT/tui/s1.bin"
+        else
+                tap_not_ok "TUI: the first scan was never held"; screen | tap_diag
+        fi
+        stop_tui
+else
+        tap_skip "TUI: a job cancelled while it is scanned" "tmux is not installed"
+fi
 
 tap_done
