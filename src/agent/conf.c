@@ -27,6 +27,7 @@ static const Setting settings[] = {
         S("TCPAddr", T_STRING, tcp_addr),
         S("DatabaseDirectory", T_STRING, database_directory),
         S("TemporaryDirectory", T_STRING, temporary_directory),
+        S("ScratchDirectory", T_STRING, scratch_directory),
         S("MaxThreads", T_UINT, max_threads),
         S("MaxQueue", T_UINT, max_queue),
         S("MaxConnections", T_UINT, max_connections),
@@ -68,6 +69,7 @@ AgentConf *agent_conf_new(void)
         conf->tcp_addr = g_strdup("127.0.0.1");
         conf->database_directory = g_strdup("/var/lib/clamav");
         conf->temporary_directory = g_strdup(g_get_tmp_dir());
+        conf->scratch_directory = g_strdup("auto");
         conf->max_threads = 10;
         conf->max_queue = 100;
         conf->stream_max_length = 100 * 1024 * 1024;
@@ -101,6 +103,7 @@ void agent_conf_free(AgentConf *conf)
         g_free(conf->tcp_addr);
         g_free(conf->database_directory);
         g_free(conf->temporary_directory);
+        g_free(conf->scratch_directory);
         g_free(conf->log_file);
         g_free(conf->pid_file);
         g_free(conf);
@@ -281,6 +284,8 @@ gboolean agent_conf_validate(AgentConf *conf, GError **error)
                            &conf->temporary_directory, &conf->log_file, &conf->pid_file };
         for (gsize i = 0; i < G_N_ELEMENTS(paths); i++)
                 make_absolute(paths[i]);
+        if (g_strcmp0(conf->scratch_directory, "auto") != 0)
+                make_absolute(&conf->scratch_directory);
         gboolean has_unix = conf->local_socket && *conf->local_socket;
         if (!has_unix && conf->tcp_port == 0) {
                 g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,

@@ -21,6 +21,8 @@ typedef struct {
         char *tcp_addr;            /* TCPAddr; loopback unless named */
         char *database_directory;  /* DatabaseDirectory */
         char *temporary_directory; /* TemporaryDirectory: parent of the private spool dir */
+        char *scratch_directory;   /* ScratchDirectory: "auto" or libclamav's scratch parent;
+                                    * replaced by the private directory once it is made */
         guint max_threads;         /* MaxThreads: scanning threads */
         guint max_queue;           /* MaxQueue: scans waiting for a thread */
         guint max_connections;     /* MaxConnections: open connections (default threads + queue) */

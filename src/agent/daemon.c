@@ -6,6 +6,7 @@
 #include "agent/conf.h"
 #include "agent/engine.h"
 #include "agent/log.h"
+#include "agent/scratch.h"
 #include "agent/server.h"
 #include "common/i18n.h"
 
@@ -116,7 +117,35 @@ static gboolean write_pid_file(const char *path, GError **error)
                                         error);
 }
 
+/* libclamav's scratch directory, made before the engine that uses it: conf then names it. */
+static gboolean make_scratch(AgentConf *conf, GError **error)
+{
+        gboolean on_tmpfs = FALSE;
+        char *path = agent_scratch_create(conf, &on_tmpfs, error);
+        if (!path)
+                return FALSE;
+        agent_log(AGENT_LOG_INFO, _("libclamav's scratch directory: %s%s"), path,
+                  on_tmpfs ? _(" (tmpfs: room for MaxThreads × MaxScanSize)") : "");
+        g_free(conf->scratch_directory);
+        conf->scratch_directory = path;
+        return TRUE;
+}
+
+static int serve_with_scratch(AgentConf *conf, GError **error);
+
 static int serve(AgentConf *conf, GError **error)
+{
+        if (!make_scratch(conf, error)) {
+                agent_conf_free(conf);
+                return 1;
+        }
+        g_autofree char *scratch = g_strdup(conf->scratch_directory);
+        int status = serve_with_scratch(conf, error); /* takes conf */
+        agent_scratch_remove(scratch);
+        return status;
+}
+
+static int serve_with_scratch(AgentConf *conf, GError **error)
 {
         g_autofree char *pid_file = g_strdup(conf->pid_file);
         gboolean foreground = conf->foreground;

@@ -19,6 +19,7 @@ struct AgentEngine {
         struct cl_scan_options options;
         guint signatures;
         gint64 loaded_at;
+        char *scratch;        /* libclamav's scratch directory, NULL: libclamav's default */
 };
 
 void agent_scan_result_clear(AgentScanResult *result)
@@ -93,12 +94,13 @@ static gboolean set_limits(struct cl_engine *cl, const AgentConf *conf, GError *
                             cl_strerror(rc));
                 return FALSE;
         }
-        if (conf->temporary_directory) {
-                cl_error_t rc = cl_engine_set_str(cl, CL_ENGINE_TMPDIR, conf->temporary_directory);
+        const char *scratch = conf->scratch_directory;
+        if (scratch && *scratch && g_strcmp0(scratch, "auto") != 0) {
+                cl_error_t rc = cl_engine_set_str(cl, CL_ENGINE_TMPDIR, scratch);
                 if (rc != CL_SUCCESS) {
                         g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
-                                    _("libclamav refused TemporaryDirectory %s: %s"),
-                                    conf->temporary_directory, cl_strerror(rc));
+                                    _("libclamav refused the scratch directory %s: %s"),
+                                    scratch, cl_strerror(rc));
                         return FALSE;
                 }
         }
@@ -200,6 +202,8 @@ AgentEngine *agent_engine_new(const AgentConf *conf, GError **error)
                 return NULL;
         }
         options_from_conf(&engine->options, conf);
+        if (g_strcmp0(conf->scratch_directory, "auto") != 0)
+                engine->scratch = g_strdup(conf->scratch_directory);
         if (!load(engine, conf, error)) {
                 agent_engine_unref(engine);
                 return NULL;
@@ -222,6 +226,7 @@ void agent_engine_unref(AgentEngine *engine)
                 return;
         if (engine->cl)
                 cl_engine_free(engine->cl);
+        g_free(engine->scratch);
         g_free(engine);
 }
 
@@ -284,6 +289,52 @@ static void result_from(AgentScanResult *out, cl_error_t rc, const char *virname
         }
 }
 
+/* libclamav's scratch directory vanished under the running agent (a /tmp cleaner, an
+ * administrator): make it again. TRUE when it was missing and now exists. */
+static gboolean scratch_restored(const AgentEngine *engine)
+{
+        if (!engine->scratch || g_file_test(engine->scratch, G_FILE_TEST_IS_DIR))
+                return FALSE;
+        return g_mkdir(engine->scratch, 0700) == 0;
+}
+
+typedef struct {
+        int fd;          /* scanned when map is NULL */
+        cl_fmap_t *map;
+        const char *name;
+        const char *virname;
+        unsigned long scanned;
+        ScanWatch watch;
+} ScanRun;
+
+static cl_error_t scan_once(AgentEngine *engine, ScanRun *run)
+{
+        struct cl_scan_options options = engine->options;
+        g_clear_pointer(&run->watch.first_error, g_free);
+        run->virname = NULL;
+        run->scanned = 0;
+        current_scan = &run->watch;
+        cl_error_t rc = run->map ? cl_scanmap_callback(run->map, run->name, &run->virname,
+                                                       &run->scanned, engine->cl, &options, NULL)
+                                 : cl_scandesc_callback(run->fd, run->name, &run->virname,
+                                                        &run->scanned, engine->cl, &options, NULL);
+        current_scan = NULL;
+        return rc;
+}
+
+/* One scan; once more when it failed because the scratch directory was gone and is back. */
+static void scan_run(AgentEngine *engine, ScanRun *run, guint64 size, AgentScanResult *out)
+{
+        cl_error_t rc = scan_once(engine, run);
+        if (rc != CL_VIRUS && (rc != CL_CLEAN || run->watch.first_error) &&
+            scratch_restored(engine)) {
+                agent_log(AGENT_LOG_WARNING, _("libclamav's scratch directory %s was removed; made "
+                                               "it again and scanning once more"), engine->scratch);
+                rc = scan_once(engine, run);
+        }
+        result_from(out, rc, run->virname, run->scanned, engine, size, &run->watch);
+}
+
 void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanResult *out)
 {
         struct stat st;
@@ -293,15 +344,8 @@ void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentSc
                 out->reason = g_strdup("Not a regular file");
                 return;
         }
-        const char *virname = NULL;
-        unsigned long scanned = 0;
-        struct cl_scan_options options = engine->options;
-        ScanWatch watch = { NULL };
-        current_scan = &watch;
-        cl_error_t rc = cl_scandesc_callback(fd, name, &virname, &scanned, engine->cl, &options,
-                                             NULL);
-        current_scan = NULL;
-        result_from(out, rc, virname, scanned, engine, (guint64)st.st_size, &watch);
+        ScanRun run = { .fd = fd, .name = name };
+        scan_run(engine, &run, (guint64)st.st_size, out);
 }
 
 void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, const char *name,
@@ -319,14 +363,7 @@ void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, 
                 out->reason = g_strdup("Can't map the stream in memory");
                 return;
         }
-        const char *virname = NULL;
-        unsigned long scanned = 0;
-        struct cl_scan_options options = engine->options;
-        ScanWatch watch = { NULL };
-        current_scan = &watch;
-        cl_error_t rc = cl_scanmap_callback(map, name, &virname, &scanned, engine->cl, &options,
-                                            NULL);
-        current_scan = NULL;
-        result_from(out, rc, virname, scanned, engine, len, &watch);
+        ScanRun run = { .fd = -1, .map = map, .name = name };
+        scan_run(engine, &run, len, out);
         cl_fmap_close(map);
 }

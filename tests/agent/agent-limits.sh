@@ -1,9 +1,9 @@
 #!/bin/bash
 # tests/agent/agent-limits.sh — clamav-agent's limits on one client and on its disk:
 # MaxConnectionsPerClient (per uid on the unix socket, per address over TCP), StreamMinRate (a
-# trickling sender is cut with an ERROR), a spool on a full file system and a temporary directory
-# that is missing at start or removed under the running agent: never OK, and the agent keeps
-# serving.
+# trickling sender is cut with an ERROR), a spool on a full file system, a temporary or scratch
+# directory missing at start or removed under the running agent: never OK, the agent keeps
+# serving and makes its own directories again; ScratchDirectory auto on /dev/shm.
 . "$top_srcdir/tests/lib/agent.sh"
 [ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
 
@@ -98,7 +98,8 @@ head -c $((2 * 1024 * 1024)) /dev/urandom >"$dir/big.bin"
 head -c 4096 /dev/urandom >"$dir/small.bin"
 eicar >"$dir/eicar.txt"
 (cd "$dir" && zip -q eicar.zip eicar.txt)
-agent_start "$dir/b" "StreamMemoryMax 64K" || tap_skip_all "the agent did not start (see above)"
+agent_start "$dir/b" "StreamMemoryMax 64K" "ScratchDirectory $dir/b/tmp" ||
+        tap_skip_all "the agent did not start (see above)"
 spool=$(ls -d "$dir/b/tmp"/clamav-agent.* 2>/dev/null)
 rm -rf "$spool"
 run "the private spool directory removed: a spooled stream still scans (it is made again)" \
@@ -106,12 +107,35 @@ run "the private spool directory removed: a spooled stream still scans (it is ma
 rm -rf "$dir/b/tmp"
 run "TemporaryDirectory removed: a spooled stream gets ERROR, never OK" \
         stream_file "$dir/big.bin" ERROR
-run "TemporaryDirectory removed: a zip with EICAR gets ERROR (libclamav said CLEAN), never OK" \
+run "TemporaryDirectory (and libclamav's scratch in it) removed: a zip with EICAR gets ERROR, never OK" \
         stream_file "$dir/eicar.zip" "Can't create temporary directory for scan: $dir/b/tmp/*ERROR"
 mkdir -m 0700 "$dir/b/tmp"
-run "TemporaryDirectory back: scans work again" stream_file "$dir/big.bin" OK
-tap_check "the failures are logged" grep -q "ERROR" "$AGENT_LOG"
+run "TemporaryDirectory back: the scratch directory is made again, EICAR in a zip found" \
+        stream_file "$dir/eicar.zip" FOUND
+run "TemporaryDirectory back: a spooled stream scans again" stream_file "$dir/big.bin" OK
+tap_check "the failures are logged" grep -q "Can't create temporary directory for scan" "$AGENT_LOG"
 agent_stop
+
+# ScratchDirectory auto: /dev/shm when it is a tmpfs with room for MaxThreads × MaxScanSize
+agent_start "$dir/d" "MaxThreads 2" "MaxScanSize 10M" || tap_skip_all "the agent did not start (see above)"
+scratch=$(sed -n "s/.*libclamav's scratch directory: \([^ ]*\).*/\1/p" "$AGENT_LOG" | head -n 1)
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+        case $scratch in
+        /dev/shm/clamav-agent-scratch.*) [ -d "$scratch" ] && [ "$(stat -c %a "$scratch")" = 700 ] &&
+                tap_ok "ScratchDirectory auto: a private 0700 directory on /dev/shm" ||
+                tap_not_ok "ScratchDirectory auto: $scratch is not a private directory" ;;
+        *) tap_not_ok "ScratchDirectory auto: chose '$scratch' although /dev/shm is a tmpfs" ;;
+        esac
+        rm -rf "$scratch"
+        run "the scratch directory removed under the agent: made again, EICAR in a zip found" \
+                stream_file "$dir/eicar.zip" FOUND
+else
+        tap_skip "ScratchDirectory auto on /dev/shm" "/dev/shm is not a tmpfs here"
+fi
+pid=$AGENT_PID
+agent_stop
+[ -n "$scratch" ] && [ ! -e "$scratch" ] && tap_ok "the scratch directory is removed at stop" ||
+        tap_not_ok "the scratch directory $scratch is left after the agent $pid stopped"
 
 # ---- the spool's file system full (a 1 MiB tmpfs, mounted here as root) ----
 mnt=$dir/small-fs

@@ -282,7 +282,7 @@ def wait_served(tcp=False, source=None, limit=5):
         try:
             hold(tcp, source).close()
             return
-        except AssertionError:
+        except (AssertionError, OSError):  # still refused: the close is not seen yet
             time.sleep(0.05)
     raise AssertionError("connections were not released")
 
