@@ -7,6 +7,7 @@
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
+#include <inttypes.h>
 
 /* What a job needs and what it brings back. Lives on the caller's stack: core_worker_run blocks. */
 typedef struct {
@@ -236,7 +237,7 @@ CORE_CMD_HANDLER(core_cmd_size)
         if (!run(ctx, size_job, &job, error))
                 return FALSE;
         g_autofree char *shown = core_name_escape(argv[1]);
-        core_say(ctx, CORE_MSG_OUTPUT, _("%s: %" G_GINT64_FORMAT " bytes"), shown, job.size);
+        core_say(ctx, CORE_MSG_OUTPUT, _("%s: %" PRId64 " bytes"), shown, (int64_t)job.size);
         return TRUE;
 }
 

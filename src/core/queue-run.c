@@ -5,6 +5,7 @@
 #include "core/queue-run.h"
 #include "core/queue-run-private.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ static char *resumed_detail(const CoreResumeResult *r)
         if (r->complete)
                 return g_strdup(_("already complete on the server"));
         g_autofree char *from = g_format_size((guint64)r->offset);
-        return g_strdup_printf(_("resumed from %s (byte %" G_GINT64_FORMAT ")"), from, r->offset);
+        return g_strdup_printf(_("resumed from %s (byte %" PRId64 ")"), from, (int64_t)r->offset);
 }
 
 /* One put or reput of a job, its progress relayed to the job. */

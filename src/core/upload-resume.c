@@ -10,6 +10,7 @@
 #include "core/safename.h"
 #include "core/worker.h"
 #include "scan/snapshot.h"
+#include <inttypes.h>
 
 /* The worker's part: SIZE, the rest of the snapshot, SIZE again. */
 typedef struct {
@@ -46,9 +47,9 @@ static gboolean resume_offset(FtpSession *session, ResumeJob *job, gint64 *offse
         if (*offset <= size)
                 return TRUE;
         g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_CANNOT_RESUME,
-                    _("Cannot resume %s: the server's file (%" G_GINT64_FORMAT " bytes) is larger than the local "
-                      "one (%" G_GINT64_FORMAT " bytes). Use put to overwrite it."),
-                    job->shown_remote, *offset, size);
+                    _("Cannot resume %s: the server's file (%" PRId64 " bytes) is larger than the local "
+                      "one (%" PRId64 " bytes). Use put to overwrite it."),
+                    job->shown_remote, (int64_t)*offset, (int64_t)size);
         return FALSE;
 }
 
@@ -60,9 +61,9 @@ static gboolean check_final_size(FtpSession *session, ResumeJob *job, GError **e
         if (after == job->snapshot->size)
                 return TRUE;
         g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_INCOMPLETE,
-                    _("The resumed upload of %s ended with %" G_GINT64_FORMAT " bytes on the server instead of %"
-                      G_GINT64_FORMAT "."),
-                    job->shown_remote, after, job->snapshot->size);
+                    _("The resumed upload of %s ended with %" PRId64 " bytes on the server instead of %"
+                      PRId64 "."),
+                    job->shown_remote, (int64_t)after, (int64_t)job->snapshot->size);
         return FALSE;
 }
 
@@ -131,8 +132,8 @@ static void say_resumed(CoreContext *ctx, const ResumeJob *job, const char *show
         }
         g_autofree char *rest = g_format_size((guint64)(job->snapshot->size - r->offset));
         core_say(ctx, CORE_MSG_INFO,
-                 _("Resumed %s as %s from byte %" G_GINT64_FORMAT " with %s: sent %s, now %s (scanned clean)."), shown,
-                 job->shown_remote, r->offset, r->appended ? "APPE" : "REST", rest, total);
+                 _("Resumed %s as %s from byte %" PRId64 " with %s: sent %s, now %s (scanned clean)."), shown,
+                 job->shown_remote, (int64_t)r->offset, r->appended ? "APPE" : "REST", rest, total);
 }
 
 static void audit_resume(CoreContext *ctx, const ResumeJob *job, gboolean ok, const GError *failure)

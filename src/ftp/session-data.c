@@ -10,6 +10,7 @@
 #include "ftp/parse.h"
 #include "common/i18n.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -576,8 +577,8 @@ static gboolean check_unclean_end(FtpSession *s, const Download *d, const char *
         }
         g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
                     _("The download of “%s” may be cut: the server ended TLS without close_notify after %"
-                      G_GUINT64_FORMAT " bytes and the size is unknown or different."),
-                    remote, d->base + d->received);
+                      PRIu64 " bytes and the size is unknown or different."),
+                    remote, (uint64_t)(d->base + d->received));
         return FALSE;
 }
 
@@ -595,21 +596,21 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         *bytes_written = d.written;
         if (!final) {
                 if (g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA))
-                        g_prefix_error(&err, _("The download of “%s” was cut after %" G_GUINT64_FORMAT " bytes: "),
-                                       remote, d.received);
+                        g_prefix_error(&err, _("The download of “%s” was cut after %" PRIu64 " bytes: "),
+                                       remote, (uint64_t)d.received);
                 g_propagate_error(error, g_steal_pointer(&err));
                 return FALSE;
         }
         if (ftp_reply_class(final) != 2) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
-                            _("The download of “%s” was cut after %" G_GUINT64_FORMAT " bytes (%d %s)."), remote,
-                            d.received, final->code, final->text ? final->text : "");
+                            _("The download of “%s” was cut after %" PRIu64 " bytes (%d %s)."), remote,
+                            (uint64_t)d.received, final->code, final->text ? final->text : "");
                 return FALSE;
         }
         if (expected_size >= 0 && !d.ascii && d.base + d.received < (guint64)expected_size) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
-                            _("The download of “%s” ended after %" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " bytes."),
-                            remote, d.base + d.received, expected_size);
+                            _("The download of “%s” ended after %" PRIu64 " of %" PRId64 " bytes."),
+                            remote, (uint64_t)(d.base + d.received), (int64_t)expected_size);
                 return FALSE;
         }
         gint64 known = expected_size >= 0 ? expected_size
@@ -706,8 +707,8 @@ gboolean ftp_session_stor_from(FtpSession *s, const char *remote, int local_fd, 
                 return ftp_session_send(s, "STOR", remote, error); /* refuses: nothing is sent */
         if (offset < 0 || offset > size) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT,
-                            _("Cannot resume the upload of “%s” at byte %" G_GINT64_FORMAT ": the file has %"
-                              G_GINT64_FORMAT " bytes."), remote, offset, size);
+                            _("Cannot resume the upload of “%s” at byte %" PRId64 ": the file has %"
+                              PRId64 " bytes."), remote, (int64_t)offset, (int64_t)size);
                 return FALSE;
         }
         if (offset > 0 && s->type == FTP_TYPE_ASCII) {

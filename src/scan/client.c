@@ -11,6 +11,7 @@
 #include "common/i18n.h"
 #include "common/net.h"
 
+#include <inttypes.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -621,7 +622,7 @@ static ssize_t read_at(int fd, guint8 *buf, gsize want, gint64 offset, GError **
         if (n > 0)
                 return n;
         g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
-                    _("Reading the file to scan failed at byte %" G_GINT64_FORMAT ": %s"), offset,
+                    _("Reading the file to scan failed at byte %" PRId64 ": %s"), (int64_t)offset,
                     n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
         return -1;
 }
