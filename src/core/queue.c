@@ -128,8 +128,18 @@ static Entry *lookup(CoreQueue *queue, guint id)
         return g_hash_table_lookup(queue->by_id, GUINT_TO_POINTER(id));
 }
 
-guint core_queue_add(CoreQueue *queue, CoreJobKind kind, const char *name, const char *local,
-                     const char *remote)
+static void enter_state(Entry *entry, CoreJobState state, const char *detail);
+
+/* With the lock held: a new waiting job, last in the order. */
+static Entry *add_locked(CoreQueue *queue, Entry *entry)
+{
+        entry->job.id = ++queue->next_id;
+        g_ptr_array_add(queue->order, entry);
+        g_hash_table_insert(queue->by_id, GUINT_TO_POINTER(entry->job.id), entry);
+        return entry;
+}
+
+static Entry *entry_new(CoreJobKind kind, const char *name, const char *local, const char *remote)
 {
         Entry *entry = g_new0(Entry, 1);
         entry->job.kind = kind;
@@ -139,13 +149,44 @@ guint core_queue_add(CoreQueue *queue, CoreJobKind kind, const char *name, const
         entry->job.remote = g_strdup(remote);
         entry->job.total = -1;
         entry->job.eta = -1;
+        return entry;
+}
+
+guint core_queue_add(CoreQueue *queue, CoreJobKind kind, const char *name, const char *local,
+                     const char *remote)
+{
+        Entry *entry = entry_new(kind, name, local, remote);
         g_mutex_lock(&queue->lock);
-        entry->job.id = ++queue->next_id;
-        g_ptr_array_add(queue->order, entry);
-        g_hash_table_insert(queue->by_id, GUINT_TO_POINTER(entry->job.id), entry);
-        guint id = entry->job.id;
+        guint id = add_locked(queue, entry)->job.id;
         unlock_and_notify(queue, TRUE, FALSE);
         return id;
+}
+
+guint core_queue_add_child(CoreQueue *queue, guint parent, CoreJobKind kind, const char *name,
+                           const char *local, const char *remote)
+{
+        Entry *entry = entry_new(kind, name, local, remote);
+        entry->job.parent = parent;
+        g_mutex_lock(&queue->lock);
+        Entry *group = lookup(queue, parent);
+        if (!group || group->job.cancel_requested || core_job_state_is_final(group->job.state))
+                enter_state(entry, CORE_JOB_CANCELLED, NULL);
+        guint id = add_locked(queue, entry)->job.id;
+        unlock_and_notify(queue, TRUE, FALSE);
+        return id;
+}
+
+gboolean core_queue_begin_group(CoreQueue *queue, guint id)
+{
+        g_mutex_lock(&queue->lock);
+        Entry *entry = lookup(queue, id);
+        gboolean ok = entry && !entry->job.cancel_requested && !core_job_state_is_final(entry->job.state);
+        if (ok) {
+                entry->job.group = TRUE;
+                enter_state(entry, CORE_JOB_TRANSFERRING, NULL);
+        }
+        unlock_and_notify(queue, ok, FALSE);
+        return ok;
 }
 
 /* Average rate from the first progress to `now`. */
@@ -307,8 +348,20 @@ guint core_queue_active(CoreQueue *queue)
         return id;
 }
 
+static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker);
+
+/* With the lock held: every child of a group not finished nor cancelled yet. */
+static void cancel_children_locked(CoreQueue *queue, const Entry *group, CoreWorker *worker)
+{
+        for (guint i = 0; i < queue->order->len; i++) {
+                Entry *child = g_ptr_array_index(queue->order, i);
+                if (child->job.parent == group->job.id && !child->job.cancel_requested)
+                        cancel_locked(queue, child, worker);
+        }
+}
+
 /* With the lock held: the worker is interrupted only while this very job holds it, so a cancel
- * never reaches the job after it. */
+ * never reaches the job after it. A group stays unfinished: its runner settles it. */
 static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker)
 {
         if (core_job_state_is_final(entry->job.state))
@@ -316,7 +369,9 @@ static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker
         entry->job.cancel_requested = TRUE;
         if (queue->cancel_hook)
                 queue->cancel_hook(entry->job.id, queue->cancel_data);
-        if (entry->runner) {
+        if (entry->job.group) {
+                cancel_children_locked(queue, entry, worker);
+        } else if (entry->runner) {
                 core_worker_cancel_job(entry->runner);
         } else if (queue->active == entry->job.id) {
                 if (worker)

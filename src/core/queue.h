@@ -42,6 +42,8 @@ typedef struct {
         gint64 eta;             /* seconds left, -1 unknown */
         char *detail;
         gboolean cancel_requested;
+        guint parent;           /* the group (a directory's job) this job belongs to, 0: none */
+        gboolean group;         /* a directory's job: its files are jobs of their own */
 } CoreJob;
 void core_job_free(CoreJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreJob, core_job_free)
@@ -62,6 +64,15 @@ void core_queue_set_notify(CoreQueue *queue, CoreQueueNotify notify, gpointer da
 /* A new waiting job. Returns its id (> 0, increasing). */
 guint core_queue_add(CoreQueue *queue, CoreJobKind kind, const char *name, const char *local,
                      const char *remote);
+/* A new waiting job that belongs to the group `parent` (core_queue_begin_group): cancelling the
+ * group cancels it. It starts cancelled when the group was cancelled already. */
+guint core_queue_add_child(CoreQueue *queue, guint parent, CoreJobKind kind, const char *name,
+                           const char *local, const char *remote);
+/* The job becomes a group that is transferring (a directory whose files are its children). A
+ * cancel of it cancels every child not finished — a running one as any job — and leaves the
+ * group itself unfinished until its runner settles it with core_queue_set_state (so that it can
+ * say how many files arrived). FALSE when the job is unknown, final or was cancelled. */
+gboolean core_queue_begin_group(CoreQueue *queue, guint id);
 /* Moves a job to `state` (detail: signature or reason, may be NULL). FALSE when the job is
  * unknown or already final (nothing changes). Entering a final state fixes the average rate. */
 gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, const char *detail);

@@ -43,8 +43,8 @@ char *ui_queue_state_text(const CoreJob *job)
 /* The right-hand part: bytes, rate, ETA; for a refused or failed job, why. */
 static char *row_tail(const CoreJob *job)
 {
-        if (job->detail && job->state != CORE_JOB_DONE && job->state != CORE_JOB_CANCELLED)
-                return g_strdup(job->detail);
+        if (job->detail && job->state != CORE_JOB_DONE && (job->state != CORE_JOB_CANCELLED || job->group))
+                return g_strdup(job->detail); /* a cancelled directory: how many files arrived */
         g_autofree char *done = ui_columns_size((gint64)job->done);
         g_autofree char *total = ui_columns_size(job->total);
         g_autofree char *rate = ui_queue_rate_text(job->rate);
@@ -196,6 +196,8 @@ static guint selected_id(UiApp *app)
 void ui_queue_key(UiApp *app, UiKey key)
 {
         int page = MAX(app->height - 8, 1);
+        if (key == UI_KEY_UP || key == UI_KEY_PPAGE)
+                (void)selected_id(app); /* End then Up: up from the last row, before any draw */
         switch (key) {
         case UI_KEY_UP: app->queue_cursor--; break;
         case UI_KEY_DOWN: app->queue_cursor++; break;

@@ -188,8 +188,16 @@ static void add_file_job(UiBatch *batch, const UiBatchJob *dir, CoreJobKind kind
                          const char *remote, gint64 size, gint64 mtime)
 {
         g_autofree char *shown = core_name_escape(remote);
-        guint id = core_queue_add(batch->queue, kind, shown, local, remote);
+        guint id = core_queue_add_child(batch->queue, dir->id, kind, shown, local, remote);
         ui_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
+}
+
+static void add_tree_dir(UiBatch *batch, const UiBatchJob *dir, const char *path)
+{
+        UiTreeDir *td = g_new0(UiTreeDir, 1);
+        td->parent = dir->id;
+        td->path = g_strdup(path);
+        g_ptr_array_add(batch->tree_dirs, td);
 }
 
 static int compare_strings(gconstpointer a, gconstpointer b)
@@ -197,21 +205,24 @@ static int compare_strings(gconstpointer a, gconstpointer b)
         return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Regular files below a local directory, depth-first in name order; symlinks are not followed. */
-static void walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const char *path,
-                       const char *remote, int depth)
+/* Regular files below a local directory, depth-first in name order; symlinks are not followed.
+ * A directory with no regular file below it is to be made on the server. TRUE when a file was
+ * found. */
+static gboolean walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const char *path,
+                           const char *remote, int depth)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(GDir) d = g_dir_open(path, 0, &error);
         if (!d) {
                 core_say(ctx, CORE_MSG_ERROR, "%s", error->message);
-                return;
+                return TRUE; /* not known to be empty: not made */
         }
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
         while ((name = g_dir_read_name(d)) != NULL)
                 g_ptr_array_add(names, g_strdup(name));
         g_ptr_array_sort(names, compare_strings);
+        gboolean found = FALSE;
         for (guint i = 0; i < names->len; i++) {
                 const char *n = g_ptr_array_index(names, i);
                 g_autofree char *child = g_build_filename(path, n, NULL);
@@ -219,11 +230,16 @@ static void walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, 
                 struct stat st;
                 if (lstat(child, &st) != 0)
                         continue;
-                if (S_ISDIR(st.st_mode) && depth < LOCAL_TREE_MAX_DEPTH)
-                        walk_local(ctx, batch, dir, child, child_remote, depth + 1);
-                else if (S_ISREG(st.st_mode))
+                if (S_ISDIR(st.st_mode) && depth < LOCAL_TREE_MAX_DEPTH) {
+                        found |= walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                } else if (S_ISREG(st.st_mode)) {
                         add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime);
+                        found = TRUE;
+                }
         }
+        if (!found)
+                add_tree_dir(batch, dir, remote);
+        return found;
 }
 
 /* The local file a downloaded tree file becomes: under the job's local directory (NULL: the
@@ -247,11 +263,21 @@ static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir,
                 core_say(ctx, CORE_MSG_WARNING, ngettext("%u name in %s cannot be a local file name: skipped.",
                                                          "%u names in %s cannot be local file names: skipped.", unsafe),
                          unsafe, job->name);
+        gboolean any_file = FALSE;
         for (guint i = 0; i < files->len; i++) {
                 const CoreTreeFile *f = g_ptr_array_index(files, i);
                 g_autofree char *local = tree_local_path(job, f->path);
                 g_autofree char *remote = g_strconcat(job->remote, "/", f->path, NULL);
+                if (f->is_dir) {
+                        add_tree_dir(batch, dir, local);
+                        continue;
+                }
                 add_file_job(batch, dir, CORE_JOB_DOWNLOAD, local, remote, f->size, f->mtime);
+                any_file = TRUE;
+        }
+        if (!any_file) { /* an empty tree: its own directory */
+                g_autofree char *root = tree_local_path(job, "");
+                add_tree_dir(batch, dir, root);
         }
 }
 
@@ -263,9 +289,10 @@ void ui_batch_expand_trees(CoreContext *ctx, UiBatch *batch)
                 if (!dir.tree)
                         continue;
                 g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir.id);
-                if (!job || core_job_state_is_final(job->state))
+                if (!job)
                         continue;
-                core_queue_set_state(batch->queue, dir.id, CORE_JOB_TRANSFERRING, NULL);
+                if (!core_queue_begin_group(batch->queue, dir.id))
+                        continue;
                 if (batch->upload)
                         walk_local(ctx, batch, &dir, job->local, job->remote, 0);
                 else

@@ -1,13 +1,15 @@
 /* ui/transfers-run.c — a batch of queue jobs on the command thread: directories expanded into
  * their files, the conflict question for each destination that exists (uploads: on the server,
  * found in the pane or by listing the directory), then the runs (core/queue-run.h: uploads with
- * the scanner ahead, a resumed upload on its own, downloads one by one), then what the panes
- * need (refusal marks, the cursor's new place), each directory job's outcome, and for a move the
- * deletion of each source that arrived.
+ * the scanner ahead, a resumed upload on its own, downloads one by one), the empty directories of
+ * the trees, then what the panes need (refusal marks; after a download, the local cursor's new
+ * place — the remote cursor stays on its name), each directory job's outcome (a cancelled one
+ * says how many files arrived), and for a move the deletion of each source that arrived.
  * Must not: call curses or touch the panes (results go back in UiJobResult). */
 #include "ui/conflict.h"
 #include "ui/transfers.h"
 #include "common/i18n.h"
+#include "core/browse-tree.h"
 #include "core/cmd.h"
 #include "core/glob.h"
 #include "core/queue-run.h"
@@ -119,8 +121,6 @@ static void note_upload(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, 
                 return;
         case CORE_JOB_DONE:
                 ui_job_result_add_refusal(result, full, NULL);
-                g_free(result->focus_remote);
-                result->focus_remote = job->remote ? g_path_get_basename(job->remote) : NULL;
                 if (batch->kind == UI_BATCH_MOVE)
                         delete_moved_local(ctx, job, bj);
                 return;
@@ -208,16 +208,15 @@ static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJ
         return settle(batch->queue, bj->id, action);
 }
 
-/* The directories between a downloaded tree's base and its file, made without following a
- * symlink planted on the way. */
-static gboolean make_local_parents(CoreContext *ctx, const char *base, const char *target)
+/* The directories between a downloaded tree's base and `dir` (inside base only), made without
+ * following a symlink planted on the way. */
+static gboolean make_local_dirs(CoreContext *ctx, const char *base, const char *dir)
 {
-        g_autofree char *parent = g_path_get_dirname(target);
-        if (!g_str_has_prefix(parent, base))
+        if (!g_str_has_prefix(dir, base))
                 return TRUE;
         g_autoptr(GError) error = NULL;
         int fd = core_local_dir_open(base, &error);
-        g_auto(GStrv) parts = g_strsplit(parent + strlen(base), "/", -1);
+        g_auto(GStrv) parts = g_strsplit(dir + strlen(base), "/", -1);
         for (char **p = parts; fd >= 0 && *p; p++) {
                 if (!**p)
                         continue;
@@ -231,6 +230,12 @@ static gboolean make_local_parents(CoreContext *ctx, const char *base, const cha
         }
         close(fd);
         return TRUE;
+}
+
+static gboolean make_local_parents(CoreContext *ctx, const char *base, const char *target)
+{
+        g_autofree char *parent = g_path_get_dirname(target);
+        return make_local_dirs(ctx, base, parent);
 }
 
 static gboolean prepare_tree_file(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj)
@@ -278,34 +283,68 @@ static void run_downloads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
 
 /* ---- directory jobs ------------------------------------------------------------------- */
 
-/* A directory's job ends with its files: done when every one arrived, else how many did not. */
-static void finish_tree(UiBatch *batch, const UiBatchJob *dir, UiJobResult *result)
+/* The empty directories of the trees not cancelled, made at the destination: on the server for
+ * uploads, here (inside the download's directory, no symlink followed) for downloads. */
+static void make_tree_dirs(CoreContext *ctx, UiBatch *batch)
 {
-        guint files = 0, done = 0, refused = 0, cancelled = 0;
+        g_autoptr(GPtrArray) remote = g_ptr_array_new();
+        for (guint i = 0; i < batch->tree_dirs->len; i++) {
+                const UiTreeDir *td = g_ptr_array_index(batch->tree_dirs, i);
+                g_autoptr(CoreJob) dir = core_queue_get(batch->queue, td->parent);
+                if (!dir || dir->cancel_requested || core_job_state_is_final(dir->state))
+                        continue;
+                if (batch->upload)
+                        g_ptr_array_add(remote, td->path);
+                else
+                        (void)make_local_dirs(ctx, dir->local ? dir->local : ".", td->path);
+        }
+        g_autoptr(GError) error = NULL;
+        if (!core_browse_make_dirs(ctx, remote, &error))
+                core_fail(ctx, error);
+}
+
+typedef struct {
+        guint files, done, refused, cancelled;
+} TreeCount;
+
+static TreeCount count_tree(UiBatch *batch, guint dir_id)
+{
+        TreeCount n = { 0 };
         for (guint i = 0; i < batch->jobs->len; i++) {
                 const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
-                g_autoptr(CoreJob) job = bj->parent == dir->id ? core_queue_get(batch->queue, bj->id) : NULL;
+                g_autoptr(CoreJob) job = bj->parent == dir_id ? core_queue_get(batch->queue, bj->id) : NULL;
                 if (!job)
                         continue;
-                files++;
-                done += job->state == CORE_JOB_DONE;
-                refused += job->state == CORE_JOB_INFECTED || job->state == CORE_JOB_REFUSED;
-                cancelled += job->state == CORE_JOB_CANCELLED || job->state == CORE_JOB_SKIPPED;
+                n.files++;
+                n.done += job->state == CORE_JOB_DONE;
+                n.refused += job->state == CORE_JOB_INFECTED || job->state == CORE_JOB_REFUSED;
+                n.cancelled += job->state == CORE_JOB_CANCELLED || job->state == CORE_JOB_SKIPPED;
         }
-        g_autofree char *detail = g_strdup_printf(ngettext("%u of %u file", "%u of %u files", files), done, files);
-        if (done == files) {
+        return n;
+}
+
+/* A directory's job ends with its files: done when every one arrived, cancelled (saying how many
+ * had arrived) when it was cancelled or every other file was, else failed with how many did not. */
+static void finish_tree(UiBatch *batch, const UiBatchJob *dir, UiJobResult *result)
+{
+        TreeCount n = count_tree(batch, dir->id);
+        g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir->id);
+        g_autofree char *detail = g_strdup_printf(ngettext("%u of %u file", "%u of %u files", n.files),
+                                                  n.done, n.files);
+        if (job && job->cancel_requested) {
+                core_queue_set_state(batch->queue, dir->id, CORE_JOB_CANCELLED, detail);
+        } else if (n.done == n.files) {
                 core_queue_set_state(batch->queue, dir->id, CORE_JOB_DONE, detail);
-        } else if (cancelled == files - done && refused == 0) {
-                core_queue_set_state(batch->queue, dir->id, CORE_JOB_CANCELLED, NULL);
+        } else if (n.cancelled == n.files - n.done && n.refused == 0) {
+                core_queue_set_state(batch->queue, dir->id, CORE_JOB_CANCELLED, detail);
         } else {
-                g_autofree char *why = g_strdup_printf(_("%s arrived, %u refused by the scanner"), detail, refused);
+                g_autofree char *why = g_strdup_printf(_("%s arrived, %u refused by the scanner"), detail, n.refused);
                 core_queue_set_state(batch->queue, dir->id, CORE_JOB_FAILED, why);
         }
-        g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir->id);
-        char **focus = batch->upload ? &result->focus_remote : &result->focus_local;
-        if (job && job->remote && done > 0) {
-                g_free(*focus);
-                *focus = g_path_get_basename(job->remote);
+        /* a download puts the local cursor on the directory; the remote cursor stays where it is */
+        if (!batch->upload && job && job->remote && n.done > 0) {
+                g_free(result->focus_local);
+                result->focus_local = g_path_get_basename(job->remote);
         }
 }
 
@@ -319,6 +358,7 @@ void ui_batch_run(CoreContext *ctx, gpointer data, UiJobResult *result)
                 run_uploads(ctx, batch, result);
         else
                 run_downloads(ctx, batch, result);
+        make_tree_dirs(ctx, batch);
         for (guint i = 0; i < batch->jobs->len; i++) {
                 const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
                 if (bj->tree)

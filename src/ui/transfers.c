@@ -9,6 +9,13 @@
 #include "core/safename.h"
 #include <string.h>
 
+static void tree_dir_free(gpointer data)
+{
+        UiTreeDir *dir = data;
+        g_free(dir->path);
+        g_free(dir);
+}
+
 UiBatch *ui_batch_new(UiBatchKind kind, gboolean upload, CoreQueue *queue, UiBridge *bridge)
 {
         UiBatch *batch = g_new0(UiBatch, 1);
@@ -17,6 +24,7 @@ UiBatch *ui_batch_new(UiBatchKind kind, gboolean upload, CoreQueue *queue, UiBri
         batch->queue = queue;
         batch->bridge = bridge;
         batch->jobs = g_array_new(FALSE, TRUE, sizeof(UiBatchJob));
+        batch->tree_dirs = g_ptr_array_new_with_free_func(tree_dir_free);
         return batch;
 }
 
@@ -24,6 +32,7 @@ void ui_batch_free(gpointer data)
 {
         UiBatch *batch = data;
         g_array_unref(batch->jobs);
+        g_ptr_array_unref(batch->tree_dirs);
         if (batch->remote)
                 g_hash_table_unref(batch->remote);
         if (batch->listed)
@@ -128,7 +137,8 @@ gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error)
                 g_hash_table_add(batch->listed, g_strdup("")); /* the pane shows the current directory */
         }
         ui_pane_clear_selection(pane);
-        ui_commander_run_func(app->commander, ui_batch_run, batch, ui_batch_free, batch->upload);
+        /* the remote pane changes with an upload, and with a move down (its sources deleted) */
+        ui_commander_run_func(app->commander, ui_batch_run, batch, ui_batch_free, batch->upload || move);
         return TRUE;
 }
 

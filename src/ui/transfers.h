@@ -20,6 +20,13 @@ typedef struct {
         gboolean resume;     /* the user chose to resume this upload */
 } UiBatchJob;
 
+/* A directory of a tree with no file below it, made at the destination once the tree's files
+ * have run (mc copies empty directories too). */
+typedef struct {
+        guint parent;        /* the directory job it belongs to */
+        char *path;          /* uploads: the remote path; downloads: the local path */
+} UiTreeDir;
+
 /* Where a remote name exists already, for the conflict question. */
 typedef struct {
         gint64 size;
@@ -46,6 +53,7 @@ typedef struct {
         GHashTable *listed;    /* remote directories whose entries are in `remote` ("" : the current) */
         char **args;           /* typed commands: their arguments (patterns for MPUT/MGET) */
         char *local_dir;       /* MGET: where to download (NULL: the current directory) */
+        GPtrArray *tree_dirs;  /* UiTreeDir*: the empty directories of the trees */
 } UiBatch;
 
 UiBatch *ui_batch_new(UiBatchKind kind, gboolean upload, CoreQueue *queue, UiBridge *bridge);
@@ -59,7 +67,9 @@ void ui_batch_run(CoreContext *ctx, gpointer data, UiJobResult *result);
  * thread; F5 batches have theirs already). FALSE when there is nothing to do (already reported). */
 gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch);
 /* transfers-expand.c: replaces each directory job by one job per file found below it (local
- * directories walked without following symlinks, remote ones listed), on the command thread. */
+ * directories walked without following symlinks, remote ones listed), on the command thread;
+ * the directory job becomes their group (core_queue_begin_group), and the directories with no
+ * file below go to batch->tree_dirs. */
 void ui_batch_expand_trees(CoreContext *ctx, UiBatch *batch);
 /* transfers-remote.c: what the server holds at `path` (relative to the current directory), from
  * the entries known or from one listing of its directory; NULL when nothing is there. */

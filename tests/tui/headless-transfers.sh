@@ -5,7 +5,10 @@
 # counts it; the queue view says where it resumed), F5 on a local directory tree (every file
 # scanned, remote directories made, an EICAR file inside refused and absent from the server),
 # F5 on a remote directory tree (downloaded file by file), typed :get, :mget and :mput asking
-# with the conflict dialog (overwrite, skip) instead of a yes/no question, all as queue jobs.
+# with the conflict dialog (overwrite, skip) instead of a yes/no question, all as queue jobs;
+# empty directories of a tree made on the server (F5 up) and here (F5 down, a symlink not
+# followed); the remote cursor stays on its name after an upload, and goes to the nearest row
+# when a move took that name away.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/agent.sh"
@@ -25,7 +28,11 @@ echo alpha >"$work/tree/a.txt"
 head -c 3000 /dev/urandom >"$work/tree/sub/b.bin"
 echo gamma >"$work/tree/sub/deeper/c.txt"
 eicar >"$work/tree/sub/eicar.com"
-mkdir -p "$srv/rdir/deep"
+mkdir -p "$work/tree/empty" "$work/tree/sub/hollow/inner" "$work/void"
+mkdir -p "$srv/rdir/deep" "$srv/rdir/vacant" "$srv/rdir/deep/hole/inner"
+ln -s /etc "$srv/rdir/lnk"
+echo "move me" >"$srv/mv.txt"
+echo "after" >"$srv/zz.txt"
 echo x >"$srv/rdir/x.txt"
 head -c 4000 /dev/urandom >"$srv/rdir/deep/y.bin"
 echo "server copy" >"$srv/exists.txt"
@@ -43,16 +50,23 @@ cat >"$CF_DIR/script" <<SCRIPT
 :open 127.0.0.1 $FTP_PORT<Enter>
 $FTP_USER<Enter>
 $FTP_PASS<Enter>
-/big.bin<Enter><F5>
+<Tab>/m2.txt<Enter>/<Enter><Tab>/big.bin<Enter><F5>
 @dump $s/resume-question
 r
 @dump $s/resumed
-<F9><End>
+<Tab><F6>
+@dump $s/remote-cursor-kept
+<Esc>/mv.txt<Enter>/<Enter><S-F6>
+@dump $s/moved-down
+<F6>
+@dump $s/remote-cursor-nearest
+<Esc><Tab><F9><End>
 @dump $s/resumed-queue
 <Esc>/tree<Enter><F5>
 @dump $s/tree-up
 <F9><End>
 @dump $s/tree-queue
+<Esc>/void<Enter><F5>
 <Esc>/<Enter><Tab>/rdir<Enter><F5>
 @dump $s/tree-down
 /<Enter><Tab>:get exists.txt<Enter>
@@ -112,6 +126,24 @@ expect tree-queue "the queue lists each file of the directory" -E -e '-> done +t
 expect tree-queue "the EICAR file inside is INFECTED with its signature" -E 'INFECTED +tree/sub/eicar\.com +.*EICAR'
 expect tree-queue "the directory's own job says how many files arrived" -E -e '-> failed +tree/ .*3 of 4 files'
 expect tree-up "the remote pane shows the new directory" -E '\| tree/'
+
+# the remote cursor after a batch
+expect remote-cursor-kept "after an upload the remote cursor stays on its name (m2.txt)" -F "Rename m2.txt to"
+[ ! -e "$srv/mv.txt" ] && [ -f "$work/mv.txt" ] && tap_ok "Shift-F6 moved mv.txt down" ||
+        tap_not_ok "Shift-F6 moved mv.txt down"
+expect remote-cursor-nearest "the moved name gone, the remote cursor is on the nearest row (zz.txt)" -F "Rename zz.txt to"
+
+# empty directories
+for d in tree/empty tree/sub/hollow/inner void; do
+        [ -d "$srv/$d" ] && tap_ok "F5 up: the empty directory $d is made on the server" ||
+                tap_not_ok "F5 up: the empty directory $d is made on the server"
+done
+for d in rdir/vacant rdir/deep/hole/inner; do
+        [ -d "$work/$d" ] && [ ! -L "$work/$d" ] && tap_ok "F5 down: the empty directory $d is made here" ||
+                tap_not_ok "F5 down: the empty directory $d is made here"
+done
+[ ! -e "$work/rdir/lnk" ] && [ ! -L "$work/rdir/lnk" ] && tap_ok "F5 down: the server's symlink is not followed or copied" ||
+        { tap_not_ok "F5 down: the server's symlink is not followed or copied"; ls -la "$work/rdir" | tap_diag; }
 
 # F5 on a remote directory
 same "F5 on a remote directory: rdir/x.txt downloaded" "$srv/rdir/x.txt" "$work/rdir/x.txt"

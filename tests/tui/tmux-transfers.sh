@@ -1,11 +1,13 @@
 #!/bin/bash
 # tests/tui/tmux-transfers.sh — the full-screen transfers in a real terminal (tmux) against a
 # rate-limited vsftpd and the real clamav-agent.
-# Covers: the remote pane refreshes after each uploaded file while the batch still runs (not
-# only at its end), and its cursor ends on the last file uploaded; the conflict dialog's "resume" of an
-# upload (the queue view says where it resumed); typed :mput asks with the conflict dialog when
-# the file exists on the server; F5 on a local directory with an EICAR file inside (refused,
-# absent from the server, the rest arrives).
+# Covers: the remote pane refreshes after files arrived while the batch still runs (checked
+# while the batch waits on a conflict dialog after its uploads, so no timing decides it); the
+# conflict dialog's "resume" of an upload (the queue view says where it resumed); the remote
+# cursor stays on its name after the batch; typed :mput asks with the conflict dialog when the
+# file exists on the server; F5 on a local directory with an EICAR file inside (refused, absent
+# from the server, the rest and an empty directory arrive); cancelling a directory's job in the
+# queue view cancels its running and waiting files and its row says how many had arrived.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/agent.sh"
@@ -26,7 +28,10 @@ head -c 600000 /dev/urandom >"$work/half.bin"
 head -c 300000 "$work/half.bin" >"$srv/half.bin"
 echo "on the server" >"$srv/aaa.txt"
 echo "here" >"$work/aaa.txt"
-mkdir -p "$work/tree/sub"
+echo "zzz on the server" >"$srv/zzz.txt"
+echo "zzz here" >"$work/zzz.txt"
+mkdir -p "$work/tree/sub" "$work/tree/empty" "$srv/big"
+for i in 01 02 03 04 05 06 07 08 09 10; do head -c 500000 /dev/urandom >"$srv/big/b$i.bin"; done
 echo one >"$work/tree/one.txt"
 echo two >"$work/tree/sub/two.txt"
 eicar >"$work/tree/sub/eicar.com"
@@ -45,32 +50,39 @@ wait_screen 10 'Password:' && { text "$FTP_PASS"; keys Enter; }
 check_screen "logged in: the remote pane lists the server" 15 '\| aaa\.txt '
 
 # ---- the remote pane follows the batch ----------------------------------------------------
-# local pane: .. tree/ aaa.txt f1.bin … f6.bin half.bin ; the remote cursor is on aaa.txt.
-# f1.bin in the remote pane while the status bar is not idle: listed before the batch's end.
-during_batch() { screen | grep -qE '\| f1\.bin +300000' && ! screen | grep -qE '\| idle \|'; }
-keys Down Down Down Insert Insert Insert Insert Insert Insert F5
-if wait_until 20 during_batch; then
-        tap_ok "the remote pane shows f1.bin while the batch still runs (refreshed per file)"
-else
-        tap_not_ok "the remote pane shows f1.bin while the batch still runs (refreshed per file)"
-        screen | tap_diag
-fi
-check_screen "at the end the remote pane lists all six" 30 '\| f6\.bin +300000'
-for f in f1 f2 f3 f4 f5 f6; do same "$f.bin is on the server byte for byte" "$work/$f.bin" "$srv/$f.bin"; done
-keys Tab F6
-check_screen "at the batch's end the remote cursor is on the last file uploaded" 5 'Rename f6\.bin to'
-keys Escape Tab
-
-# ---- resume from the conflict dialog --------------------------------------------------------
-text "/half"; keys Enter F5
+# remote pane: big/ aaa.txt half.bin zzz.txt; its cursor goes to zzz.txt. Local pane:
+# .. tree/ aaa.txt f1.bin … f6.bin half.bin zzz.txt. Selected: f1 … zzz. The batch asks about
+# half.bin (resume: f1 … f6 are sent, then the rest of half.bin), then about zzz.txt: while that
+# question waits, the batch is still running and its files have arrived.
+keys Tab; text "/zzz"; keys Enter; text "/"; keys Enter; keys Tab
+keys Down Down Down Insert Insert Insert Insert Insert Insert Insert Insert F5
 check_screen "an upload onto a smaller server file offers resume" 15 'r:resume'
 keys r
+arrived() {
+        local now; now=$(screen)
+        grep -qE '\| f1\.bin +300000' <<<"$now" && grep -qE '\| f6\.bin +300000' <<<"$now" &&
+                grep -qE '\| half\.bin +600000' <<<"$now" && grep -qE 'zzz\.txt exists on the server' <<<"$now"
+}
+if wait_until 30 arrived; then
+        tap_ok "the remote pane lists the files sent while the batch still runs (it waits on a question)"
+else
+        tap_not_ok "the remote pane lists the files sent while the batch still runs (it waits on a question)"
+        screen | tap_diag
+fi
+keys s
 check_screen "resume: the job ends" 30 'Resumed .*half\.bin'
+check_screen "at the end the remote pane lists all six" 30 '\| f6\.bin +300000'
+for f in f1 f2 f3 f4 f5 f6; do same "$f.bin is on the server byte for byte" "$work/$f.bin" "$srv/$f.bin"; done
 same "resume: the server's half.bin is whole, byte for byte" "$work/half.bin" "$srv/half.bin"
+[ "$(cat "$srv/zzz.txt")" = "zzz on the server" ] && tap_ok "skip: the server's zzz.txt is left as it was" ||
+        tap_not_ok "skip: the server's zzz.txt is left as it was"
+wait_screen 10 '\| idle \|' >/dev/null
+keys Tab F6
+check_screen "after the batch the remote cursor is still on its name (zzz.txt)" 5 'Rename zzz\.txt to'
+keys Escape Tab
 keys F9
 check_screen "the queue view says where the upload resumed" 10 'half\.bin.*resumed from 300\.0.kB'
 keys Escape
-text "/"; keys Enter
 
 # ---- typed :mput through the dialog ---------------------------------------------------------
 text ":mput aaa.txt"; keys Enter
@@ -92,6 +104,33 @@ same "F5 on a local directory: tree/one.txt arrived" "$work/tree/one.txt" "$srv/
 same "F5 on a local directory: tree/sub/two.txt arrived" "$work/tree/sub/two.txt" "$srv/tree/sub/two.txt"
 [ ! -e "$srv/tree/sub/eicar.com" ] && tap_ok "F5 on a local directory: the EICAR file did not arrive" ||
         tap_not_ok "F5 on a local directory: the EICAR file did not arrive"
+wait_until 10 test -d "$srv/tree/empty" && tap_ok "F5 on a local directory: its empty directory is made on the server" ||
+        tap_not_ok "F5 on a local directory: its empty directory is made on the server"
+text "/"; keys Enter
+
+# ---- cancelling a directory's job -----------------------------------------------------------
+# big/ holds ten files of 500 kB: at 400 kB/s each takes over a second. The finished jobs are
+# cleared first, so the directory's row is the first; it is cancelled once its first file arrived.
+complete() { local n=0 i; for i in 01 02 03 04 05 06 07 08 09 10; do cmp -s "$srv/big/b$i.bin" "$work/big/b$i.bin" && n=$((n + 1)); done; echo $n; }
+keys F9 x
+check_screen "x clears the finished jobs from the queue view" 10 'Transfer queue: 0 jobs'
+keys Escape Tab; text "/big"; keys Enter F5
+wait_until 30 cmp -s "$srv/big/b01.bin" "$work/big/b01.bin" || tap_diag <<<"big/b01.bin did not arrive"
+keys F9 Home c
+check_screen "cancelling a directory's job cancels it: its row says how many files had arrived" 30 \
+        '<- cancelled +big/ .* [0-9]+ of 10 files'
+arrived_n=$(screen | sed -nE 's/.*<- cancelled +big\/ .* ([0-9]+) of 10 files.*/\1/p' | head -1)
+have=$(complete)
+if [ -n "$arrived_n" ] && [ "$arrived_n" -eq "$have" ] && [ "$have" -ge 1 ] && [ "$have" -lt 10 ]; then
+        tap_ok "the count is the files that arrived before the cancel ($have of 10)"
+else
+        tap_not_ok "the count is the files that arrived before the cancel (row: '$arrived_n', here: $have of 10)"
+fi
+check_screen "the file running at the cancel is cancelled too" 10 '<- cancelled +big/b[0-9]+\.bin'
+[ ! -e "$work/big/b10.bin" ] && [ "$(complete)" -eq "$have" ] &&
+        tap_ok "no file of the directory arrives after the cancel" ||
+        tap_not_ok "no file of the directory arrives after the cancel"
+keys Escape
 
 keys F10
 wait_screen 10 'CLAMFTP-EXIT=' >/dev/null

@@ -91,6 +91,27 @@ static void test_cancel_of_the_running_job_waits_for_its_runner(void)
         g_assert_cmpint(state_of(queue, id), ==, CORE_JOB_CANCELLED);
 }
 
+static void test_cancel_of_a_group_reaches_its_unfinished_files(void)
+{
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        guint dir = add_upload(queue, "tree/");
+        g_assert_true(core_queue_begin_group(queue, dir));
+        guint done = core_queue_add_child(queue, dir, CORE_JOB_UPLOAD, "tree/a", "tree/a", "tree/a");
+        guint running = core_queue_add_child(queue, dir, CORE_JOB_UPLOAD, "tree/b", "tree/b", "tree/b");
+        guint waiting = core_queue_add_child(queue, dir, CORE_JOB_UPLOAD, "tree/c", "tree/c", "tree/c");
+        g_assert_true(core_queue_set_state(queue, done, CORE_JOB_DONE, NULL));
+        g_assert_true(core_queue_begin(queue, running));
+        g_assert_true(core_queue_cancel(queue, dir, NULL));
+        g_assert_cmpint(state_of(queue, done), ==, CORE_JOB_DONE);
+        g_assert_true(core_queue_cancel_requested(queue, running)); /* its runner ends it */
+        g_assert_cmpint(state_of(queue, waiting), ==, CORE_JOB_CANCELLED);
+        /* the group waits for its runner, which says how many arrived; a later file starts cancelled */
+        g_assert_cmpint(state_of(queue, dir), ==, CORE_JOB_TRANSFERRING);
+        guint late = core_queue_add_child(queue, dir, CORE_JOB_UPLOAD, "tree/d", "tree/d", "tree/d");
+        g_assert_cmpint(state_of(queue, late), ==, CORE_JOB_CANCELLED);
+        g_assert_true(core_queue_set_state(queue, dir, CORE_JOB_CANCELLED, "1 of 4 files"));
+}
+
 static void test_cancel_all_leaves_finished_jobs(void)
 {
         g_autoptr(CoreQueue) queue = core_queue_new();
@@ -284,6 +305,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/queue/final-state-never-changes", test_final_state_never_changes);
         g_test_add_func("/ui/queue/cancel-of-a-waiting-job-is-immediate", test_cancel_of_a_waiting_job_is_immediate);
         g_test_add_func("/ui/queue/cancel-of-the-running-job-waits-for-its-runner", test_cancel_of_the_running_job_waits_for_its_runner);
+        g_test_add_func("/ui/queue/cancel-of-a-group-reaches-its-unfinished-files", test_cancel_of_a_group_reaches_its_unfinished_files);
         g_test_add_func("/ui/queue/cancel-all-leaves-finished-jobs", test_cancel_all_leaves_finished_jobs);
         g_test_add_func("/ui/queue/rate-and-eta-of-a-steady-transfer", test_rate_and_eta_of_a_steady_transfer);
         g_test_add_func("/ui/queue/rate-follows-a-change-within-the-window", test_rate_follows_a_change_within_the_window);
