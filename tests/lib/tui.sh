@@ -43,3 +43,130 @@ expect_not() {
                 show "$screen"
         fi
 }
+
+# ---- tmux: starting clamftp, logging in, reading the cursor, timing keys (needs $sock too)
+# tui_start COLS ROWS DIR [NAME=VALUE…] [-- ARG…]: a private tmux server ($sock, no config) whose
+# session cf runs clamftp in DIR with the private HOME of clamftp_env, LANG=C.UTF-8, TZ=UTC, the
+# NAME=VALUE pairs and the ARGs; when clamftp exits the screen shows CLAMFTP-EXIT=<status>.
+tui_start() {
+        local cols=$1 rows=$2 wd=$3 envs=(HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME"
+                XDG_STATE_HOME="$XDG_STATE_HOME" XDG_CACHE_HOME="$XDG_CACHE_HOME" LANG=C.UTF-8 TZ=UTC)
+        shift 3
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+        [ $# -gt 0 ] && shift
+        local bin
+        bin=$(clamftp_bin)
+        tmux -L "$sock" -f /dev/null new-session -d -s cf -x "$cols" -y "$rows" \
+                "cd ${wd@Q} && env ${envs[*]@Q} ${bin@Q} ${*@Q}; echo CLAMFTP-EXIT=\$?; sleep 600"
+}
+# tui_login: answers the login dialog with $FTP_USER and $FTP_PASS (after :open, or after a
+# certificate was trusted); 1 when a question does not come.
+tui_login() {
+        wait_screen 10 'Username:' || return 1
+        text "$FTP_USER"; keys Enter
+        wait_screen 10 'Password:' || return 1
+        text "$FTP_PASS"; keys Enter
+}
+# tui_probe state: prints "SIDE ROW NAME" for the active pane (L or R, the cursor's screen row,
+# the first word on it; "-" for ROW and NAME when no row is highlighted). The cursor row is the
+# one whose half is highlighted (reverse video or a background colour: capture-pane -e); the
+# pane area ends at the first row highlighted across the whole width (the status bar).
+# tui_probe cost N KEY…: sends N keys (the KEYs in turn: Tab, Down or Up) and times each from
+# send-keys to the screen showing its effect (Tab: the other pane active; Down/Up: the cursor one
+# row lower/higher), capture-pane polled as fast as it runs. Prints "MEDIAN MAX N" in ms, or
+# "timeout after K keys: KEY" when one was not shown within 5 s.
+tui_probe() {
+        /usr/bin/python3 - "$sock" "$@" <<'PY'
+import re, subprocess, sys, time
+sock, mode, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+def tmux(*a):
+    return subprocess.run(["tmux", "-L", sock] + list(a), capture_output=True, text=True).stdout
+def rows():
+    out = []
+    for line in tmux("capture-pane", "-e", "-p", "-t", "cf").split("\n"):
+        text, lit, rev, bg = [], [], False, False
+        for m in re.finditer(r"\x1b\[([0-9;]*)m|([^\x1b])", line):
+            if m.group(2) is not None:
+                text.append(m.group(2)); lit.append(rev or bg); continue
+            ps = [int(p) if p else 0 for p in m.group(1).split(";")]
+            i = 0
+            while i < len(ps):
+                p = ps[i]
+                if p == 0: rev = bg = False
+                elif p == 7: rev = True
+                elif p == 27: rev = False
+                elif 40 <= p <= 47 or 100 <= p <= 107: bg = True
+                elif p == 49: bg = False
+                elif p in (38, 48):
+                    if p == 48: bg = True
+                    i += 2 if i + 1 < len(ps) and ps[i + 1] == 5 else 4
+                i += 1
+        out.append(("".join(text), lit))
+    return out
+def state():
+    r = rows()
+    head = r[0][0] if r else ""
+    sep = head.find("|")
+    side = "R" if head[sep + 1:sep + 2] == ">" else "L"
+    lo, hi = (0, sep) if side == "L" else (sep + 1, len(head))
+    for y in range(1, len(r)):
+        text, lit = r[y]
+        if len(lit) >= len(head) - 1 and all(lit):
+            break  # the status bar
+        if sep > 0 and len(lit) > lo + 1 and lit[lo + 1]:
+            word = text[lo:hi].split()
+            return side, y, word[0] if word else ""
+    return side, "-", "-"
+if mode == "state":
+    print(*state()); sys.exit(0)
+n, keyseq = int(args[0]), args[1:]
+times = []
+for i in range(n):
+    key = keyseq[i % len(keyseq)]
+    side, row, _ = state()
+    if key == "Tab":
+        want = lambda s: s[0] != side
+    else:
+        step = 1 if key == "Down" else -1
+        want = lambda s: s[0] == side and s[1] != "-" and row != "-" and s[1] == row + step
+    t0 = time.monotonic()
+    tmux("send-keys", "-t", "cf", key)
+    while not want(state()):
+        if time.monotonic() - t0 > 5:
+            print("timeout after %d keys: %s" % (i, key)); sys.exit(0)
+    times.append((time.monotonic() - t0) * 1000)
+times.sort()
+print("%.1f %.1f %d" % (times[len(times) // 2], times[-1], len(times)))
+PY
+}
+# tui_keylog_cost FILE FROM: "MEDIAN MAX N" in ms of the CLAMFTP_KEY_LOG lines from line FROM on
+# (inside clamftp: reading a key to the screen written), "none" when there are none.
+tui_keylog_cost() {
+        tail -n +"$2" "$1" 2>/dev/null | /usr/bin/python3 -c '
+import sys
+v = sorted(int(l.split()[1]) / 1000 for l in sys.stdin if l.strip())
+print("%.2f %.2f %d" % (v[len(v) // 2], v[-1], len(v)) if v else "none")'
+}
+tui_keylog_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+# check_todo REASON DESCRIPTION COMMAND…: a known gap of clamftp as a TAP TODO: "not ok … # TODO
+# REASON" with the screen while COMMAND fails, "ok … # TODO REASON" (XPASS) once it succeeds.
+check_todo() {
+        local reason=$1 desc=$2
+        shift 2
+        TAP_N=$((TAP_N + 1))
+        if "$@"; then
+                echo "ok $TAP_N - $desc # TODO $reason"
+        else
+                echo "not ok $TAP_N - $desc # TODO $reason"
+                screen | tap_diag
+        fi
+}
+# tui_suite_dir NAME: a private directory $dir (mode 0755: the FTP account reaches into it) and a
+# private tmux socket name $sock; at exit the tmux server, vsftpd and the agent (those started)
+# are stopped and $dir removed. Needs tests/lib/ftpd.sh and tests/lib/agent.sh sourced.
+tui_suite_dir() {
+        dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-$1.XXXXXX") || tap_skip_all "cannot make a temporary directory"
+        chmod 0755 "$dir"
+        sock=clamftp-$1-$$-$RANDOM
+        trap 'tmux -L "$sock" kill-server 2>/dev/null; vsftpd_stop; agent_stop; rm -rf "$dir"' EXIT
+}
