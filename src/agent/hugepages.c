@@ -1,5 +1,5 @@
 /* agent/hugepages.c — transparent huge pages under the compiled engine (see hugepages.h).
- * Owns: reading /proc/self/maps and the madvise calls. Must not: touch the engine's contents,
+ * Owns: reading /proc/self/smaps and the madvise calls. Must not: touch the engine's contents,
  * log, or fail the caller: every step is best effort and only reported back. */
 #include "config.h"
 #include "agent/hugepages.h"
@@ -15,7 +15,8 @@
 
 #define HUGE_PAGE (2u * 1024 * 1024)
 
-/* A line of /proc/self/maps that is private anonymous read-write memory (no path, or [heap]). */
+/* A mapping line of /proc/self/smaps for private anonymous read-write memory (no path, or
+ * [heap]). */
 static gboolean parse_anon(const char *line, guintptr *start, guintptr *end)
 {
         char perms[8] = "";
