@@ -68,9 +68,12 @@ gboolean ui_display_open(gboolean colour, GError **error)
         keypad(stdscr, TRUE);
         nodelay(stdscr, TRUE);
         set_escdelay(50);
-        /* where the terminal reports nothing, mousemask gives 0 and keys work as before */
-        mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON3_CLICKED | BUTTON4_PRESSED |
-                  BUTTON5_PRESSED, NULL);
+        /* where the terminal reports nothing, mousemask gives 0 and keys work as before. Presses
+         * are taken as they come (mouseinterval 0): curses' click resolution holds a press back
+         * while it waits for the release, and loses it when a key comes first. A second press
+         * on the cursor's row enters, so a double click needs no timing of its own. */
+        mouseinterval(0);
+        mousemask(BUTTON1_PRESSED | BUTTON3_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
         set_mono();
         if (colour && has_colors())
                 set_colour();
@@ -99,7 +102,10 @@ void ui_display_show(const UiCanvas *canvas, int x, int y)
                                 continue; /* the right half of a wide character */
                         wchar_t text[2] = { (wchar_t)cell->ch, 0 };
                         cchar_t cc;
-                        setcchar(&cc, text, attrs[cell->attr], 0, NULL);
+                        /* setcchar takes the colour pair apart from the attributes: a 0 there
+                         * would strip the pair that attrs[] carries */
+                        attr_t attr = attrs[cell->attr];
+                        setcchar(&cc, text, attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
                         mvadd_wch(r, c, &cc);
                 }
         }
@@ -143,11 +149,9 @@ static gboolean read_mouse(UiMouse *mouse)
                 return FALSE;
         mouse->x = event.x;
         mouse->y = event.y;
-        if (event.bstate & BUTTON1_DOUBLE_CLICKED)
-                mouse->kind = UI_MOUSE_DOUBLE;
-        else if (event.bstate & BUTTON1_CLICKED)
+        if (event.bstate & BUTTON1_PRESSED)
                 mouse->kind = UI_MOUSE_CLICK;
-        else if (event.bstate & BUTTON3_CLICKED)
+        else if (event.bstate & BUTTON3_PRESSED)
                 mouse->kind = UI_MOUSE_RIGHT;
         else if (event.bstate & BUTTON4_PRESSED)
                 mouse->kind = UI_MOUSE_WHEEL_UP;

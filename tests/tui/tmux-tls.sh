@@ -13,7 +13,7 @@
 # - the mouse through tmux (mouse off in tmux, so the program gets the sequence): a click on a row
 #   of the left pane moves the cursor there, in the encoding the terminal's kmous asks for: X10
 #   (\e[M…) with tmux's own TERM, SGR (\e[<…M/m) with TERM=xterm-256color (kmous=\E[<);
-# - on a colour terminal the cursor row is highlighted (a TODO: see check_todo below).
+# - on a colour terminal the cursor row is highlighted.
 # Every wait polls the screen with a deadline; the screen is shown when a check fails.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
@@ -124,9 +124,7 @@ fi
 
 # ---- colour: where is the cursor? --------------------------------------------------------------
 keys Home Down
-check_todo "src/ui/display.c passes colour pair 0 to setcchar(), which drops the COLOR_PAIR bits of \
-the attribute: on a colour terminal the cursor row (black on cyan, A_NORMAL) is drawn plain" \
-        "on a colour terminal the cursor row is highlighted (capture-pane -e)" \
+tap_check "on a colour terminal the cursor row is highlighted (capture-pane -e)" \
         wait_until 3 eval '[[ "$(tui_probe state)" == "L 2 a.txt" ]]'
 
 # ---- the mouse -----------------------------------------------------------------------------------
@@ -152,8 +150,7 @@ click_then_down() { # the left pane active, then F6 names up.bin (row 4 is c.txt
 keys Tab
 wait_screen 3 '\|>Remote: ' >/dev/null
 text $'\e[M &%'; text $'\e[M#&%'; keys Down
-check_todo "the click is lost when a key follows it within curses' mouseinterval (166 ms)" \
-        "a click on c.txt followed at once by Down: the left pane is active, the cursor on up.bin" \
+tap_check "a click on c.txt followed at once by Down: the left pane is active, the cursor on up.bin" \
         click_then_down
 keys Escape
 keys F10
