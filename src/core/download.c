@@ -1,5 +1,6 @@
 /* core/download.c — get and mget: server files into `<name>.part` under a directory descriptor,
- * renamed when complete; resume of a cut transfer; hostile names skipped; recursion.
+ * renamed when complete; resume of a cut transfer; hostile names skipped; recursion; mget's files
+ * spread over up to ctx->parallel connections (core/spread.h), each finished on the command thread.
  * Owns: where a download lands, the overwrite question, the resume decision, the mget walk.
  * Must not: use a server-supplied name before core_name_is_safe() accepted it, follow a local or
  * remote symlink, or print directly (ctx->fe does). */
@@ -13,11 +14,15 @@
 #include "common/i18n.h"
 #include "core/glob.h"
 #include "core/safename.h"
+#include "core/spread.h"
 #include "core/worker.h"
+
+#include <sys/stat.h>
 
 #define MGET_MAX_DEPTH 32
 
 typedef enum {
+        FETCH_QUEUED,  /* handed to one of mget's connections: its end is counted there */
         FETCH_DONE,
         FETCH_SKIPPED, /* the user said no: not a failure */
         FETCH_FAILED,  /* error set; the next file may work */
@@ -79,15 +84,36 @@ static gboolean list_job(FtpSession *session, gpointer data, GError **error)
         return job->list != NULL;
 }
 
+typedef struct Mget Mget;
+
 typedef struct {
         CoreContext *ctx;
-        const char *remote;
-        int fd;
+        char *remote;
+        int fd;            /* the open .part, closed once the transfer ended */
+        int dirfd;         /* a duplicate: the directory stays reachable until the rename */
+        char *name;
+        char *key;         /* "dev:ino/name": one download per local file at a time */
         gint64 offset;
         gint64 expected;   /* -1 unknown */
         guint64 written;   /* out */
         CoreProgress progress;
+        Mget *mget;        /* mget: where its end is counted */
 } RetrJob;
+
+static void retr_job_free(gpointer data)
+{
+        RetrJob *job = data;
+        if (job->fd >= 0)
+                close(job->fd);
+        if (job->dirfd >= 0)
+                close(job->dirfd);
+        g_free(job->remote);
+        g_free(job->name);
+        g_free(job->key);
+        g_free((char *)job->progress.name);
+        g_free(job);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RetrJob, retr_job_free)
 
 static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
 {
@@ -150,17 +176,18 @@ static FetchOutcome failed(GError *failure, GError **error)
         return fatal ? FETCH_FATAL : FETCH_FAILED;
 }
 
-/* RETR into the open `.part`, then checks the size and renames it into place. */
-static FetchOutcome retrieve(CoreContext *ctx, const char *remote, int dirfd, const char *name,
-                             RetrJob *job, GError **error)
+/* After the RETR (on the command thread): closes the `.part`, checks the size, renames it into
+ * place and says so. failure is consumed. */
+static FetchOutcome retr_finish(RetrJob *job, gboolean ok, GError *failure, GError **error)
 {
-        g_autofree char *shown = core_name_escape(remote);
-        GError *failure = NULL;
-        gboolean ok = core_worker_run(ctx->worker, retr_job, job, &failure);
-        if (close(job->fd) != 0 && ok) {
+        CoreContext *ctx = job->ctx;
+        g_autofree char *shown = core_name_escape(job->remote);
+        int fd = job->fd;
+        job->fd = -1;
+        if (close(fd) != 0 && ok) {
                 ok = FALSE;
                 g_set_error(&failure, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO,
-                            _("Writing %s.part failed: %s."), name, g_strerror(errno));
+                            _("Writing %s.part failed: %s."), job->name, g_strerror(errno));
         }
         gint64 total = job->offset + (gint64)job->written;
         if (ok && ctx->type == FTP_TYPE_BINARY && job->expected >= 0 && total != job->expected) {
@@ -171,7 +198,7 @@ static FetchOutcome retrieve(CoreContext *ctx, const char *remote, int dirfd, co
         }
         if (!ok) {
                 if (total == 0)
-                        core_local_part_remove(dirfd, name);
+                        core_local_part_remove(job->dirfd, job->name);
                 else if (ctx->type == FTP_TYPE_BINARY)
                         core_say(ctx, CORE_MSG_WARNING,
                                  _("The partial download is kept as %s.part; get it again to resume."),
@@ -179,7 +206,8 @@ static FetchOutcome retrieve(CoreContext *ctx, const char *remote, int dirfd, co
                 g_prefix_error(&failure, _("Downloading %s failed: "), shown);
                 return failed(failure, error);
         }
-        if (!core_local_part_finish(dirfd, name, error))
+        g_clear_error(&failure);
+        if (!core_local_part_finish(job->dirfd, job->name, error))
                 return FETCH_FAILED;
         g_autofree char *size = g_format_size((guint64)total);
         if (job->offset > 0) {
@@ -192,10 +220,34 @@ static FetchOutcome retrieve(CoreContext *ctx, const char *remote, int dirfd, co
         return FETCH_DONE;
 }
 
-/* Downloads `remote` to `name` under dirfd. listed_size: from a listing (no SIZE), or -1. */
-static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const char *remote, int dirfd,
+static FetchOutcome retrieve(RetrJob *job, GError **error)
+{
+        GError *failure = NULL;
+        gboolean ok = core_worker_run(job->ctx->worker, retr_job, job, &failure);
+        return retr_finish(job, ok, failure, error);
+}
+
+static FetchOutcome retrieve_spread(Mget *m, RetrJob *job);
+
+/* "dev:ino/name": the same local file whatever path led to it. transfer full */
+static char *local_key(int dirfd, const char *name)
+{
+        struct stat st;
+        if (fstat(dirfd, &st) != 0)
+                return g_strdup_printf("?%d/%s", dirfd, name);
+        return g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT "/%s", (guint64)st.st_dev, (guint64)st.st_ino, name);
+}
+
+static void mget_settle(Mget *m, const char *key);
+
+/* Downloads `remote` to `name` under dirfd. listed_size: from a listing (no SIZE), or -1. With
+ * m, the transfer goes to one of mget's connections (FETCH_QUEUED) and ends there. */
+static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, Mget *m, const char *remote, int dirfd,
                                const char *name, gint64 listed_size, GError **error)
 {
+        g_autofree char *key = local_key(dirfd, name);
+        if (m)
+                mget_settle(m, key); /* the same local file already on its way: let it land first */
         FetchOutcome existing = check_existing(ctx, asker, dirfd, name, error);
         if (existing != FETCH_DONE)
                 return existing;
@@ -210,13 +262,26 @@ static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const char *r
         gboolean resume = ctx->type == FTP_TYPE_BINARY && size >= 0 &&
                           core_local_kind(dirfd, part, &part_size) == CORE_LOCAL_REGULAR &&
                           part_size > 0 && part_size < size;
-        g_autofree char *display = core_name_escape(name);
-        RetrJob job = { .ctx = ctx, .remote = remote, .expected = size,
-                        .progress = { .ctx = ctx, .name = display } };
-        job.fd = core_local_part_open(dirfd, name, resume, &job.offset, error);
-        if (job.fd < 0)
+        g_autoptr(RetrJob) job = g_new0(RetrJob, 1);
+        job->ctx = ctx;
+        job->remote = g_strdup(remote);
+        job->name = g_strdup(name);
+        job->key = g_steal_pointer(&key);
+        job->expected = size;
+        job->progress = (CoreProgress){ .ctx = ctx, .name = core_name_escape(name) };
+        job->fd = -1;
+        job->dirfd = dup(dirfd);
+        if (job->dirfd < 0) {
+                g_set_error(error, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO, _("Cannot keep the directory of %s open: %s."),
+                            job->progress.name, g_strerror(errno));
                 return FETCH_FAILED;
-        return retrieve(ctx, remote, dirfd, name, &job, error);
+        }
+        job->fd = core_local_part_open(dirfd, name, resume, &job->offset, error);
+        if (job->fd < 0)
+                return FETCH_FAILED;
+        if (m)
+                return retrieve_spread(m, g_steal_pointer(&job));
+        return retrieve(job, error);
 }
 
 /* ---- get ---- */
@@ -277,25 +342,29 @@ gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *loc
         if (!resolve_destination(remote, local, &dest, error))
                 return FALSE;
         CoreAsker asker = { 0 };
-        FetchOutcome outcome = fetch_file(ctx, &asker, remote, dest.dirfd, dest.name, -1, error);
+        FetchOutcome outcome = fetch_file(ctx, &asker, NULL, remote, dest.dirfd, dest.name, -1, error);
         return outcome == FETCH_DONE || outcome == FETCH_SKIPPED; /* a "no" is not a failure */
 }
 
 /* ---- mget ---- */
 
-typedef struct {
+struct Mget {
         CoreContext *ctx;
         CoreAsker asker;
         GHashTable *listings;  /* remote directory ("" = current) → GPtrArray of FtpEntry */
         GHashTable *visited;   /* remote directories already walked */
+        CoreSpread *spread;    /* the connections the files go over */
+        GHashTable *landing;   /* local_key() of the downloads on their way */
         guint done;
         guint skipped;
         guint failed;
         gboolean stop;         /* cancelled or disconnected: nothing more can work */
-} Mget;
+};
 
 static void mget_clear(Mget *m)
 {
+        g_clear_pointer(&m->spread, core_spread_free);
+        g_clear_pointer(&m->landing, g_hash_table_unref);
         g_clear_pointer(&m->listings, g_hash_table_unref);
         g_clear_pointer(&m->visited, g_hash_table_unref);
 }
@@ -309,6 +378,45 @@ static void mget_failure(Mget *m, GError *error)
         core_fail(m->ctx, error);
         g_error_free(error);
         m->failed++;
+}
+
+static void mget_settle(Mget *m, const char *key)
+{
+        if (g_hash_table_contains(m->landing, key))
+                core_spread_wait(m->spread);
+}
+
+static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer data, GError **error)
+{
+        return retr_job(session, data, error);
+}
+
+/* A download's end, on the command thread. */
+static void retr_done(gboolean ok, const GError *error, gpointer data)
+{
+        RetrJob *job = data;
+        Mget *m = job->mget;
+        g_hash_table_remove(m->landing, job->key);
+        GError *reported = NULL;
+        switch (retr_finish(job, ok, error ? g_error_copy(error) : NULL, &reported)) {
+        case FETCH_DONE:
+                m->done++;
+                return;
+        case FETCH_FATAL:
+                core_spread_cancel(m->spread);
+                /* fall through */
+        default:
+                mget_failure(m, reported);
+                return;
+        }
+}
+
+static FetchOutcome retrieve_spread(Mget *m, RetrJob *job)
+{
+        job->mget = m;
+        g_hash_table_add(m->landing, g_strdup(job->key));
+        core_spread_submit(m->spread, retr_spread, job, retr_job_free, retr_done);
+        return FETCH_QUEUED;
 }
 
 static void mget_skip(Mget *m, const char *format, const char *name)
@@ -383,7 +491,9 @@ static void fetch_one_file(Mget *m, const char *remote, const FtpEntry *entry, i
         }
         gint64 size = entry->type == FTP_ENTRY_FILE ? entry->size : -1; /* a link's size is its own */
         GError *error = NULL;
-        switch (fetch_file(m->ctx, &m->asker, remote, dirfd, entry->name, size, &error)) {
+        switch (fetch_file(m->ctx, &m->asker, m, remote, dirfd, entry->name, size, &error)) {
+        case FETCH_QUEUED:
+                break;
         case FETCH_DONE:
                 m->done++;
                 break;
@@ -492,9 +602,12 @@ gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const 
                 .listings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify)g_ptr_array_unref),
                 .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                .landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                .spread = core_spread_new(ctx, ctx->parallel),
         };
         for (guint i = 0; i < remote_patterns->len && !m.stop; i++)
                 mget_pattern(&m, g_ptr_array_index(remote_patterns, i), dirfd);
+        core_spread_wait(m.spread);
         close(dirfd);
         if (m.done + m.failed + m.skipped > 1)
                 core_say(ctx, CORE_MSG_INFO, _("%u files downloaded, %u skipped, %u failed."),
