@@ -156,8 +156,9 @@ sys.stdout.writelines('%032x:%d:Clamftp.Test.Hp.%d\n' % (r.getrandbits(128), r.r
         eicar >"$dir/eicar.txt"
         AGENT_DB=$dir/hp-db
         if agent_start "$dir/hp"; then
+                wait_until 20 grep -q "huge pages: .* MiB collapsed" "$AGENT_LOG"
                 kb=$(huge_kb)
-                [ "${kb:-0}" -gt 0 ] && grep -q "huge pages: .* MiB collapsed" "$AGENT_LOG" &&
+                [ "${kb:-0}" -gt 0 ] &&
                         tap_ok "HugePages yes: the engine is on huge pages ($kb kB)" ||
                         tap_not_ok "HugePages yes: AnonHugePages ${kb:-?} kB"
                 tap_check "on huge pages EICAR is found" \
@@ -171,6 +172,7 @@ sys.stdout.writelines('%032x:%d:Clamftp.Test.Hp.%d\n' % (r.getrandbits(128), r.r
         if grep -q '\[always\]' /sys/kernel/mm/transparent_hugepage/enabled; then
                 tap_skip "HugePages no" "the kernel puts every mapping on huge pages (THP always)"
         elif agent_start "$dir/nohp" "HugePages no"; then
+                tap_check "HugePages no: nothing is tried" sh -c "! grep -q 'huge pages' '$AGENT_LOG'"
                 kb=$(huge_kb)
                 [ "${kb:-1}" = 0 ] && tap_ok "HugePages no: normal pages" ||
                         tap_not_ok "HugePages no: AnonHugePages ${kb:-?} kB"
