@@ -232,12 +232,12 @@ char *agent_server_stats(AgentServer *server)
                 "POOLS: 1\n\nSTATE: VALID PRIMARY\n"
                 "THREADS: live %u  idle %u max %u idle-timeout %u\n"
                 "QUEUE: %u items\n"
-                "CONNECTIONS: %u max %u refused %" G_GUINT64_FORMAT "\n"
+                "CONNECTIONS: %u max %u per-client %u refused %" G_GUINT64_FORMAT "\n"
                 "SCANS: %" G_GUINT64_FORMAT "\n"
                 "ENGINE: %u signatures loaded %s%s%s\n\n"
                 "MEMSTATS: heap N/A mmap N/A used N/A free N/A releasable N/A pools 1 "
                 "pools_used N/A pools_total N/A\n",
-                busy, c->max_threads - busy, c->max_threads, c->idle_timeout, queued, active, c->max_connections, refused, scans,
+                busy, c->max_threads - busy, c->max_threads, c->idle_timeout, queued, active, c->max_connections, c->max_connections_per_client, refused, scans,
                 sigs, when ? when : "?", reload_err ? "; last reload failed: " : "",
                 reload_err ? reload_err : "");
 }

@@ -80,7 +80,8 @@ print(s.recv(64))" "$AGENT_SOCKET" 2>&1)
 else
         tap_skip "another uid is served while uid 0 is at its cap" "setpriv is not installed"
 fi
-tap_check "STATS still answers" agent_client stats "$AGENT_SOCKET" - "CONNECTIONS:"
+tap_check "STATS names MaxConnections and MaxConnectionsPerClient" \
+        agent_client stats "$AGENT_SOCKET" - "max 8 per-client 3 refused "
 agent_stop
 
 # ---- the temporary directory ----
