@@ -8,6 +8,8 @@
 #include "ftp/session-private.h"
 #include "common/i18n.h"
 
+#include <string.h>
+
 struct FtpSessionProfile {
         char *host;
         guint16 port;
@@ -90,21 +92,29 @@ static void apply_profile(FtpSession *s, const FtpSessionProfile *p)
         ftp_session_set_trace(s, p->trace, p->trace_data);
 }
 
+/* An extra connection that fails leaves the first one as it was: the hint to `open` again, which
+ * a closed session adds to its error (ftp_session_fail_closed), does not apply to it. */
+static gboolean failed(FtpSession *s, GError *cause, GError **error)
+{
+        g_autofree char *hint = g_strdup_printf(_("%s The connection to %s is closed: use `open` to reconnect."), "",
+                                                s->host ? s->host : "?");
+        if (g_str_has_suffix(cause->message, hint))
+                cause->message[strlen(cause->message) - strlen(hint)] = '\0';
+        ftp_session_quit(s);
+        g_propagate_error(error, cause);
+        return FALSE;
+}
+
 gboolean ftp_session_open_like(FtpSession *s, const FtpSessionProfile *p, GError **error)
 {
         g_return_val_if_fail(s != NULL && p != NULL, FALSE);
         if (s->ctrl)
                 ftp_session_quit(s);
         apply_profile(s, p);
-        if (!ftp_session_connect(s, p->host, p->port, error))
-                return FALSE;
-        if (!ftp_session_login(s, p->user, p->password, p->account, error)) {
-                ftp_session_quit(s);
-                return FALSE;
-        }
-        if (p->cwd && g_strcmp0(s->cwd, p->cwd) != 0 && !ftp_session_cwd_to(s, p->cwd, error)) {
-                ftp_session_quit(s);
-                return FALSE;
-        }
+        GError *cause = NULL;
+        if (!ftp_session_connect(s, p->host, p->port, &cause) ||
+            !ftp_session_login(s, p->user, p->password, p->account, &cause) ||
+            (p->cwd && g_strcmp0(s->cwd, p->cwd) != 0 && !ftp_session_cwd_to(s, p->cwd, &cause)))
+                return failed(s, cause, error);
         return TRUE;
 }

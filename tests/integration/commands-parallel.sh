@@ -144,6 +144,8 @@ $FTP_PASS
 cf_expect "max_per_ip=2: exit 0 and every file arrived" eval 'cf_rc_is 0 && tree_arrived limited'
 cf_expect "max_per_ip=2: one warning that the server accepted only 2 connections" \
         eval '[ "$(printf "%s\n" "$CF_ALL" | grep -c "accepted only 2 connections")" -eq 1 ]'
+cf_expect "max_per_ip=2: the warning gives the server's reason and no advice to reconnect" \
+        eval 'cf_says "accepted only 2 connections.*421" && ! cf_says "use .open. to reconnect"'
 
 # ---- explicit TLS, require_ssl_reuse, a self-signed certificate pinned by its fingerprint ----
 vsftpd_stop
