@@ -124,6 +124,57 @@ int ftp_data_accept(int listen_fd, int ctrl_fd, gint64 deadline, int cancel_fd, 
         }
 }
 
+gboolean ftp_data_wait(int data_fd, short events, int ctrl_fd, gint64 deadline, int cancel_fd, gboolean *data_ready,
+                       gboolean *ctrl_ready, GError **error)
+{
+        *data_ready = *ctrl_ready = FALSE;
+        for (;;) {
+                struct pollfd pfd[3] = {
+                        { .fd = data_fd, .events = events },
+                        { .fd = ctrl_fd, .events = POLLIN },  /* poll() skips a negative fd */
+                        { .fd = cancel_fd, .events = POLLIN },
+                };
+                gint64 left = deadline - g_get_monotonic_time();
+                int timeout = left <= 0 ? 0 : (int)MIN((left + 999) / 1000, (gint64)G_MAXINT);
+                int n = poll(pfd, 3, timeout);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Waiting on the network failed: %s"),
+                                    g_strerror(errno));
+                        return FALSE;
+                }
+                if (pfd[2].revents & POLLIN) {
+                        g_set_error_literal(error, NET_ERROR, NET_ERROR_CANCELLED, _("Cancelled."));
+                        return FALSE;
+                }
+                *data_ready = pfd[0].revents != 0;
+                *ctrl_ready = pfd[1].revents != 0;
+                if (*data_ready || *ctrl_ready)
+                        return TRUE;
+                if (n == 0 && timeout == 0) {
+                        g_set_error_literal(error, NET_ERROR, NET_ERROR_TIMEOUT, _("The network did not answer in time."));
+                        return FALSE;
+                }
+        }
+}
+
+gssize ftp_data_send_some(int fd, const char *buf, gsize len, GError **error)
+{
+        for (;;) {
+                ssize_t n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (n >= 0)
+                        return n;
+                if (errno == EINTR)
+                        continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                        return 0;
+                g_set_error(error, NET_ERROR, errno == EPIPE || errno == ECONNRESET ? NET_ERROR_CLOSED : NET_ERROR_IO,
+                            _("Writing to the network failed: %s"), g_strerror(errno));
+                return -1;
+        }
+}
+
 char *ftp_data_eprt_arg(const struct sockaddr *sa)
 {
         g_autofree char *ip = net_address_to_string(sa);

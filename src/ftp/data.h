@@ -21,6 +21,16 @@ int ftp_data_listen(int ctrl_fd, struct sockaddr_storage *bound, GError **error)
 int ftp_data_accept(int listen_fd, int ctrl_fd, gint64 deadline, int cancel_fd, guint *rejected,
                     GError **error);
 
+/* Waits until `data_fd` is ready for `events` (POLLIN/POLLOUT) or `ctrl_fd` (-1: not watched) is
+ * readable, until `deadline` or the cancel descriptor. TRUE when one is ready; *data_ready and
+ * *ctrl_ready tell which (both may be). Errors are NET_ERROR's (TIMEOUT, CANCELLED, IO), as from
+ * the stream calls the waits stand in for. */
+gboolean ftp_data_wait(int data_fd, short events, int ctrl_fd, gint64 deadline, int cancel_fd, gboolean *data_ready,
+                       gboolean *ctrl_ready, GError **error);
+/* One send() on a plain data socket that never blocks: the bytes the kernel took (0 when none
+ * fit), or -1 with a NET_ERROR (CLOSED when the server went away). */
+gssize ftp_data_send_some(int fd, const char *buf, gsize len, GError **error);
+
 /* "|1|127.0.0.1|4711|" (EPRT, RFC 2428) and "127,0,0,1,18,103" (PORT, IPv4 only: NULL otherwise). */
 char *ftp_data_eprt_arg(const struct sockaddr *sa); /* transfer full */
 char *ftp_data_port_arg(const struct sockaddr *sa); /* transfer full */

@@ -1,5 +1,5 @@
-/* ftp/listing.c — directory listings from the server: MLSD facts (RFC 3659), unix `ls -l`, DOS/IIS
- * and EPLF lines, each turned into an FtpEntry; LIST formats are detected per line.
+/* ftp/listing.c — directory listings from the server: MLSD facts (RFC 3659), unix `ls -l`, DOS/IIS,
+ * EPLF and VMS lines, each turned into an FtpEntry; LIST formats are detected per line.
  * Owns: the formats and their quirks. Must not: do I/O, or judge whether a name is safe to write
  * locally (names come back exactly as sent; core validates them). */
 #include "ftp/listing.h"
@@ -156,8 +156,9 @@ static FtpEntry *parse_mlsd(const char *line)
 
 /* ---- EPLF: "+fact,fact,...,\tname" ---- */
 
-static FtpEntry *parse_eplf(const char *line)
+static FtpEntry *parse_eplf(const char *line, gint64 now)
 {
+        (void)now;
         const char *tab = strchr(line, '\t');
         if (line[0] != '+' || !tab)
                 return NULL;
@@ -252,8 +253,9 @@ static const char *dos_datetime(const char *p, gint64 *mtime)
         return p;
 }
 
-static FtpEntry *parse_dos(const char *line)
+static FtpEntry *parse_dos(const char *line, gint64 now)
 {
+        (void)now;
         g_autoptr(FtpEntry) entry = ftp_entry_new();
         const char *p = dos_datetime(line, &entry->mtime);
         if (!p)
@@ -400,20 +402,173 @@ static FtpEntry *parse_unix(const char *line, gint64 now)
         return g_steal_pointer(&entry);
 }
 
+/* ---- VMS: "NAME.EXT;1   12/16  24-NOV-2026 10:11:12  [GROUP,OWNER]  (RWED,RWED,RE,)" ---- */
+
+#define VMS_BLOCK 512
+
+/* "NAME.EXT;12": the name before the version, or NULL when the token has no ";digits" end. */
+static char *vms_name(const char *s, const char *end)
+{
+        const char *semi = memchr(s, ';', (gsize)(end - s));
+        if (!semi || semi == s || semi + 1 == end || end - semi > 6)
+                return NULL;
+        for (const char *p = semi + 1; p < end; p++)
+                if (!g_ascii_isdigit(*p))
+                        return NULL;
+        return g_strndup(s, (gsize)(semi - s));
+}
+
+/* "12/16" (blocks used / allocated) or "12": the bytes of the used blocks; -1 when not a count. */
+static gint64 vms_size(const char *s, const char *end)
+{
+        const char *slash = memchr(s, '/', (gsize)(end - s));
+        gint64 blocks = parse_decimal(s, (gsize)((slash ? slash : end) - s), FALSE);
+        if (blocks < 0 || blocks > G_MAXINT64 / VMS_BLOCK)
+                return -1;
+        if (slash && parse_decimal(slash + 1, (gsize)(end - slash - 1), FALSE) < 0)
+                return -1;
+        return blocks * VMS_BLOCK;
+}
+
+/* "10:11", "10:11:12" or "10:11:12.34" into seconds of the day; -1 when not a time. */
+static gint64 vms_clock(const char *p, const char *end)
+{
+        int hour = read_int(&p, 2);
+        if (hour < 0 || hour > 23 || *p++ != ':')
+                return -1;
+        int minute = read_int(&p, 2), second = 0;
+        if (minute < 0 || minute > 59)
+                return -1;
+        if (*p == ':') {
+                p++;
+                second = read_int(&p, 2);
+                if (second < 0 || second > 59)
+                        return -1;
+        }
+        if (*p == '.')
+                for (p++; g_ascii_isdigit(*p); p++)
+                        ;
+        return p == end ? hour * 3600 + minute * 60 + second : -1;
+}
+
+/* "24-NOV-2026" and optionally a clock (time may be NULL); -2 when either is not one. */
+static gint64 vms_time(const char *date, const char *date_e, const char *time, const char *time_e)
+{
+        const char *p = date;
+        int day = read_int(&p, 2);
+        if (day < 0 || *p != '-' || date_e - p < 6 || p[4] != '-')
+                return -2;
+        int month = month_of(p + 1, p + 4);
+        p += 5;
+        const char *y = p;
+        int year = read_int(&p, 4);
+        if (!month || year < 0 || p != date_e || p - y != 4)
+                return -2;
+        gint64 clock = time ? vms_clock(time, time_e) : 0;
+        if (clock < 0)
+                return -2;
+        gint64 midnight = utc_time(year, month, day, 0, 0);
+        return midnight < 0 ? -1 : midnight + clock;
+}
+
+static FtpEntry *parse_vms(const char *line, gint64 now)
+{
+        (void)now;
+        Tokens t;
+        tokenize(line, &t);
+        if (t.n < 2)
+                return NULL;
+        g_autoptr(FtpEntry) entry = ftp_entry_new();
+        entry->name = vms_name(t.start[0], t.end[0]);
+        if (!entry->name)
+                return NULL;
+        if (t.start[1][0] == '%') {
+                /* "%RMS-E-PRV, insufficient privilege…": listed, nothing known about it */
+        } else if (t.n < 3 || (entry->size = vms_size(t.start[1], t.end[1])) < 0) {
+                return NULL;
+        } else {
+                gboolean timed = t.n > 3 && t.start[3][0] != '[' && t.start[3][0] != '(';
+                entry->mtime = vms_time(t.start[2], t.end[2], timed ? t.start[3] : NULL, timed ? t.end[3] : NULL);
+                if (entry->mtime == -2)
+                        return NULL;
+                entry->size_approximate = TRUE;
+        }
+        gsize len = strlen(entry->name);
+        entry->type = FTP_ENTRY_FILE;
+        if (len > 4 && g_ascii_strcasecmp(entry->name + len - 4, ".DIR") == 0) {
+                entry->name[len - 4] = '\0';
+                entry->type = FTP_ENTRY_DIR;
+                entry->size = -1; /* the blocks of the directory file, not a content size */
+                entry->size_approximate = FALSE;
+        }
+        return g_steal_pointer(&entry);
+}
+
+/* A VMS name alone on its line: the rest of the entry is on the next line. */
+static gboolean is_lone_vms_name(const char *line)
+{
+        Tokens t;
+        tokenize(line, &t);
+        if (t.n != 1)
+                return FALSE;
+        g_autofree char *name = vms_name(t.start[0], t.end[0]);
+        return name != NULL;
+}
+
+/* ---- LIST: each format claims the lines it can read; the first entry wins ---- */
+
+typedef struct {
+        char lead;                                  /* the first byte it claims; 0: any line */
+        FtpEntry *(*parse)(const char *line, gint64 now);
+} ListFormat;
+
+static const ListFormat list_formats[] = {
+        { '+', parse_eplf },
+        { '0', parse_dos },  /* '0' stands for any digit */
+        { 0, parse_unix },
+        { 0, parse_vms },
+};
+
+static gboolean claims(const ListFormat *f, char c)
+{
+        return f->lead == 0 || (f->lead == '0' ? g_ascii_isdigit(c) : f->lead == c);
+}
+
 FtpEntry *ftp_listing_parse_line(const char *line, FtpListingKind kind, gint64 now)
 {
         if (kind == FTP_LISTING_MLSD)
                 return parse_mlsd(line);
-        if (line[0] == '+')
-                return parse_eplf(line);
-        if (g_ascii_isdigit(line[0]))
-                return parse_dos(line);
-        return parse_unix(line, now);
+        for (gsize i = 0; i < G_N_ELEMENTS(list_formats); i++) {
+                if (!claims(&list_formats[i], line[0]))
+                        continue;
+                FtpEntry *entry = list_formats[i].parse(line, now);
+                if (entry)
+                        return entry;
+        }
+        return NULL;
+}
+
+/* One line of a LIST body, with a VMS name held over from the line before (*held, consumed). */
+static FtpEntry *parse_list_line(const char *line, char **held, gint64 now)
+{
+        g_autofree char *name = g_steal_pointer(held);
+        if (is_lone_vms_name(line)) {
+                *held = g_strdup(line);
+                return NULL;
+        }
+        if (name) {
+                g_autofree char *joined = g_strconcat(name, " ", line, NULL);
+                FtpEntry *entry = parse_vms(joined, now);
+                if (entry)
+                        return entry;
+        }
+        return ftp_listing_parse_line(line, FTP_LISTING_LIST, now);
 }
 
 GPtrArray *ftp_listing_parse(const char *data, gsize len, FtpListingKind kind, gint64 now)
 {
         GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)ftp_entry_free);
+        g_autofree char *held = NULL;
         gsize pos = 0;
         while (pos < len) {
                 const char *start = data + pos;
@@ -425,9 +580,24 @@ GPtrArray *ftp_listing_parse(const char *data, gsize len, FtpListingKind kind, g
                 if (memchr(start, '\0', n)) /* a NUL would cut the name short: not an entry */
                         continue;
                 g_autofree char *line = g_strndup(start, n);
-                FtpEntry *entry = ftp_listing_parse_line(line, kind, now);
+                FtpEntry *entry = kind == FTP_LISTING_MLSD ? parse_mlsd(line) : parse_list_line(line, &held, now);
                 if (entry)
                         g_ptr_array_add(entries, entry);
         }
         return entries;
+}
+
+gboolean ftp_listing_is_mlsd(const char *data, gsize len)
+{
+        gsize pos = 0;
+        while (pos < len && g_ascii_isspace(data[pos]))
+                pos++;
+        if (pos == len)
+                return TRUE;
+        const char *start = data + pos;
+        const char *eol = memchr(start, '\n', len - pos);
+        gsize n = eol ? (gsize)(eol - start) : len - pos;
+        const char *space = memchr(start, ' ', n);
+        const char *eq = memchr(start, '=', space ? (gsize)(space - start) : n);
+        return space && eq && eq > start;
 }

@@ -125,6 +125,30 @@ gboolean ftp_parse_epsv(const char *text, guint16 *port, GError **error)
         return FALSE;
 }
 
+/* Ports below 1024 belong to privileged services (SMTP, SSH, the server's own port 21). A passive
+ * reply naming one turns the client into a bounce: the bytes of a download request or of an
+ * upload go to that service, from the user's address (the FTP bounce of CERT CA-1997-27, seen
+ * from the client's side). curl checks only that the port is 1..65535, and lftp repairs a
+ * suspicious address but not the port; no real server hands out passive ports below 1024, so
+ * refusing them costs nothing and closes the hole, with or without trust in the address. */
+#define FTP_LOWEST_DATA_PORT 1024
+
+gboolean ftp_parse_pasv_target(const guint8 *addr, guint16 port, gboolean trust, gboolean *use_addr,
+                               GError **error)
+{
+        *use_addr = FALSE;
+        if (port < FTP_LOWEST_DATA_PORT) {
+                g_set_error(error, FTP_PARSE_ERROR, FTP_PARSE_ERROR_PRIVILEGED_PORT,
+                            _("The server asked for a data connection to port %u, a privileged port below %d: "
+                              "refused (it could point the transfer at another service)."),
+                            port, FTP_LOWEST_DATA_PORT);
+                return FALSE;
+        }
+        static const guint8 unspecified[4] = { 0, 0, 0, 0 };
+        *use_addr = trust && addr && memcmp(addr, unspecified, 4) != 0;
+        return TRUE;
+}
+
 char *ftp_parse_pwd(const char *text)
 {
         const char *p = strchr(text, '"');

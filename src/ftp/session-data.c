@@ -13,12 +13,16 @@
 #include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
 #define DATA_BUF (256 * 1024)             /* one read or write on a data connection */
 #define SENDFILE_CHUNK (4 * 1024 * 1024)  /* one sendfile() of a plain upload */
 #define LISTING_MAX (64 * 1024 * 1024)    /* a listing larger than this is refused, not buffered */
+#define LISTING_MAX_LINES 500000          /* ... and one of more lines (each becomes an FtpEntry) */
+#define LISTING_MAX_LINE (64 * 1024)      /* ... and one with a longer line (a name is at most 4 KiB) */
+#define TLS_WRITE_PIECE (16 * 1024)       /* one TLS record: a write that waits only this long */
 #define PROGRESS_US (100 * 1000)          /* progress callbacks at most every 100 ms ... */
 #define PROGRESS_BYTES (64 * 1024)        /* ... and every 64 KiB */
 #define ABOR_MS 3000                      /* how long the answers to ABOR may take */
@@ -64,7 +68,12 @@ static gboolean try_passive(FtpSession *s, const char *verb, DataConn *dc, GErro
                             reply->code, reply->text);
                 return FALSE;
         }
-        const guint8 *use = have_addr && s->trust_pasv_address ? addr : NULL;
+        gboolean use_addr = FALSE;
+        if (!ftp_parse_pasv_target(have_addr ? addr : NULL, port, s->trust_pasv_address, &use_addr, &perr)) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, "%s (%d %s)", perr->message, reply->code, reply->text);
+                return FALSE;
+        }
+        const guint8 *use = use_addr ? addr : NULL;
         if (have_addr && !use)
                 ftp_session_trace(s, "(the address in the %d reply is ignored: connecting to the control peer)",
                                   reply->code);
@@ -246,7 +255,14 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
 
 /* ---- one transfer, whatever its direction ---- */
 
-typedef gboolean (*PumpFunc)(FtpSession *s, NetStream *data, gpointer ctx, GError **error);
+/* A data connection while its data flows, and the final reply when it came before the data ended. */
+typedef struct {
+        NetStream *data;
+        FtpReply *final;
+        gboolean ctrl_turn; /* a control reply waited while data was ready too: it is read next */
+} Flow;
+
+typedef gboolean (*PumpFunc)(FtpSession *s, Flow *flow, gpointer ctx, GError **error);
 
 typedef struct {
         const char *verb;
@@ -258,11 +274,13 @@ typedef struct {
         gboolean upload;  /* end with close_notify (TLS) and a half-close */
         gint64 announced; /* out: the size the 1xx reply named, -1 none */
         gboolean rest_refused; /* out: the server answered REST with something other than 350 */
+        int refused_code; /* out: the code of a reply that refused the command (0: none) */
 } Transfer;
 
-static FtpReply *refused(GError **error, const char *what, FtpReply *reply)
+static FtpReply *refused(GError **error, Transfer *t, FtpReply *reply)
 {
-        ftp_session_set_refused(error, what, reply);
+        t->refused_code = reply->code;
+        ftp_session_set_refused(error, t->what, reply);
         ftp_reply_free(reply);
         return NULL;
 }
@@ -287,7 +305,7 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 if (!reply || reply->code != 350) {
                         data_close(&dc);
                         t->rest_refused = reply != NULL;
-                        return reply ? refused(error, t->what, reply) : NULL;
+                        return reply ? refused(error, t, reply) : NULL;
                 }
                 ftp_reply_free(reply);
         }
@@ -296,23 +314,26 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 data_close(&dc);
                 if (reply && ftp_reply_class(reply) == 2)
                         return reply; /* done without data (some servers, for empty results) */
-                return reply ? refused(error, t->what, reply) : NULL;
+                return reply ? refused(error, t, reply) : NULL;
         }
         t->announced = announced_size(reply);
         g_clear_pointer(&reply, ftp_reply_free);
         g_autoptr(GError) err = NULL;
-        if (!accept_active(s, &dc, &err) || !secure_data(s, &dc, &err) || !t->pump(s, dc.stream, t->ctx, &err)) {
-                gboolean server_side = g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA);
-                if (server_side) {
-                        /* the server cut the data connection: its final reply says why */
+        Flow flow = { NULL, NULL, FALSE };
+        gboolean ok = accept_active(s, &dc, &err) && secure_data(s, &dc, &err);
+        flow.data = dc.stream;
+        if (!ok || !t->pump(s, &flow, t->ctx, &err)) {
+                if (g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA)) {
+                        /* the server cut the data connection (or ended the transfer): its final reply says why */
                         data_close(&dc);
-                        g_autoptr(FtpReply) final = ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms),
-                                                                           s->cancel_fd, NULL);
+                        g_autoptr(FtpReply) final = flow.final ? g_steal_pointer(&flow.final)
+                                : ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, NULL);
                         note_refusal(s, &dc, final);
                         if (final)
                                 g_prefix_error(&err, "%d %s: ", final->code, final->text ? final->text : "");
                 } else {
-                        abort_transfer(s, &dc);
+                        g_clear_pointer(&flow.final, ftp_reply_free);
+                        abort_transfer(s, &dc); /* without a control connection (421), only closes */
                 }
                 g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;
@@ -321,7 +342,7 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 end_tls_upload(s, dc.stream); /* the end of the file; closed after the final reply */
         else
                 data_close(&dc); /* for a plain upload, this is the end of the file */
-        FtpReply *final = ftp_session_read_next(s, error);
+        FtpReply *final = flow.final ? g_steal_pointer(&flow.final) : ftp_session_read_next(s, error);
         data_close(&dc);
         note_refusal(s, &dc, final);
         return final;
@@ -367,6 +388,105 @@ static void data_io_error(FtpSession *s, GError *net, GError **error)
         g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, _("The data connection failed: %s"), net->message);
 }
 
+/* ---- while data flows, the control connection is watched too ---- */
+
+/* A reply on the control connection in the middle of a transfer. 421 and EOF close the session at
+ * once (FTP_ERROR_CLOSED, through the one reply reader); a 4xx/5xx ends the transfer with that reply
+ * (FTP_ERROR_DATA, the reply kept for the message); a 2xx is kept and the transfer ends when the
+ * data does (RFC 959 lets the 226 come first); a stray 1xx is ignored. The reply has begun to
+ * arrive: it is read under the reply deadline, not the cancel, so that no half reply is left. */
+static gboolean flow_ctrl_reply(FtpSession *s, Flow *f, GError **error)
+{
+        FtpReply *reply = ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), -1, error);
+        if (!reply)
+                return FALSE;
+        if (ftp_reply_class(reply) == 1) {
+                ftp_session_trace(s, "(ignored a preliminary reply %d while the data flowed)", reply->code);
+                ftp_reply_free(reply);
+                return TRUE;
+        }
+        f->final = reply;
+        if (ftp_reply_class(reply) == 2) {
+                ftp_session_trace(s, "(the final reply came before the end of the data: kept)");
+                return TRUE;
+        }
+        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_DATA, _("the server ended the transfer before its data."));
+        return FALSE;
+}
+
+/* Bytes of a control reply already in hand, where poll() cannot see them: buffered by the reply
+ * reader (a 226 that came with the 150), or decrypted by OpenSSL and not yet taken (SSL_pending).
+ * Peeking at a TLS control connection also consumes a session ticket that made it readable. */
+static gboolean ctrl_bytes_in_hand(FtpSession *s)
+{
+        if (ftp_reply_parser_pending(s->parser) > 0)
+                return TRUE;
+        return net_stream_is_tls(s->ctrl) && net_stream_wait_readable(s->ctrl, 0, -1, NULL);
+}
+
+/* Waits until the data connection is ready for `events` (POLLIN or POLLOUT) within the data idle
+ * timeout, handling whatever the control connection says meanwhile (flow_ctrl_reply). When both
+ * are ready the data moves first (bytes already sent are kept for a resume) and the reply is read
+ * at the next wait: neither can starve the other, and a 421 costs at most one more buffer.
+ * The data socket's poll() is enough even over TLS: OpenSSL reads one record at a time (no
+ * read-ahead) and the pump's buffer takes a whole record, so no decrypted byte waits unseen in
+ * OpenSSL; a peek would also consume an end without close_notify, which the read must report. */
+static gboolean flow_wait(FtpSession *s, Flow *f, short events, GError **error)
+{
+        gint64 deadline = net_deadline_in_ms(s->timeouts.data_ms);
+        for (;;) {
+                gboolean watch = s->ctrl && !f->final;
+                if (watch && f->ctrl_turn) {
+                        f->ctrl_turn = FALSE;
+                        if (ctrl_bytes_in_hand(s) || !net_stream_is_tls(s->ctrl)) {
+                                if (!flow_ctrl_reply(s, f, error))
+                                        return FALSE;
+                        }
+                        continue;
+                }
+                gboolean in_hand = watch && ctrl_bytes_in_hand(s);
+                gboolean data_ready = FALSE, ctrl_ready = FALSE;
+                GError *net = NULL;
+                if (!ftp_data_wait(net_stream_fd(f->data), events, watch ? net_stream_fd(s->ctrl) : -1,
+                                   in_hand ? 0 : deadline, s->cancel_fd, &data_ready, &ctrl_ready, &net)) {
+                        if (in_hand && g_error_matches(net, NET_ERROR, NET_ERROR_TIMEOUT)) {
+                                g_error_free(net);
+                                f->ctrl_turn = TRUE;
+                                continue;
+                        }
+                        data_io_error(s, net, error);
+                        return FALSE;
+                }
+                f->ctrl_turn = ctrl_ready || in_hand;
+                if (data_ready)
+                        return TRUE;
+        }
+}
+
+/* Writes all of buf to the data connection, waiting through flow_wait: a plain socket takes what
+ * fits without blocking; a TLS write is cut into records, so that a server that stops reading is
+ * noticed within one record's wait. */
+static gboolean flow_write(FtpSession *s, Flow *f, const char *buf, gsize len, GError **error)
+{
+        gboolean tls = net_stream_is_tls(f->data);
+        while (len > 0) {
+                if (!flow_wait(s, f, POLLOUT, error))
+                        return FALSE;
+                GError *net = NULL;
+                gsize piece = tls ? MIN(len, (gsize)TLS_WRITE_PIECE) : len;
+                gssize n = tls ? (net_stream_write_all(f->data, buf, piece, net_deadline_in_ms(s->timeouts.data_ms),
+                                                       s->cancel_fd, &net) ? (gssize)piece : -1)
+                               : ftp_data_send_some(net_stream_fd(f->data), buf, piece, &net);
+                if (n < 0) {
+                        data_io_error(s, net, error);
+                        return FALSE;
+                }
+                buf += n;
+                len -= (gsize)n;
+        }
+        return TRUE;
+}
+
 static gboolean write_local(int fd, const char *buf, gsize len, GError **error)
 {
         while (len > 0) {
@@ -394,33 +514,63 @@ typedef struct {
         guint64 base;        /* REST offset, for progress */
         gboolean unclean;    /* TLS ended without close_notify */
         Progress progress;
+        guint lines;         /* listing: complete lines so far */
+        gsize line_len;      /* listing: bytes of the line not yet ended */
 } Download;
+
+/* Counts the lines of a listing as it arrives; FALSE past LISTING_MAX_LINES or LISTING_MAX_LINE. */
+static gboolean listing_within_caps(Download *d, const char *buf, gsize len)
+{
+        for (const char *p = buf, *end = buf + len; p < end;) {
+                const char *nl = memchr(p, '\n', (gsize)(end - p));
+                d->line_len += (gsize)((nl ? nl : end) - p);
+                if (d->line_len > LISTING_MAX_LINE)
+                        return FALSE;
+                if (!nl)
+                        break;
+                if (++d->lines > LISTING_MAX_LINES)
+                        return FALSE;
+                d->line_len = 0;
+                p = nl + 1;
+        }
+        return TRUE;
+}
+
+/* A listing over its caps is refused as it arrives (and the transfer aborted): memory stays bounded
+ * whatever the server sends, as with the reply reader's caps. */
+static gboolean sink_listing(Download *d, const char *buf, gsize len, GError **error)
+{
+        if (d->text->len + len > LISTING_MAX || !listing_within_caps(d, buf, len)) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_PROTOCOL,
+                            _("The server's listing is too large (over %d MiB, %d lines, or a line over %d KiB): "
+                              "refused. List a smaller directory, or use a glob."),
+                            LISTING_MAX / (1024 * 1024), LISTING_MAX_LINES, LISTING_MAX_LINE / 1024);
+                return FALSE;
+        }
+        g_string_append_len(d->text, buf, len);
+        return TRUE;
+}
 
 static gboolean sink(Download *d, const char *buf, gsize len, GError **error)
 {
-        if (d->text) {
-                if (d->text->len + len > LISTING_MAX) {
-                        g_set_error(error, FTP_ERROR, FTP_ERROR_LOCAL, _("The listing is larger than %d MiB: refused."),
-                                    LISTING_MAX / (1024 * 1024));
-                        return FALSE;
-                }
-                g_string_append_len(d->text, buf, len);
-                return TRUE;
-        }
+        if (d->text)
+                return sink_listing(d, buf, len, error);
         if (!write_local(d->fd, buf, len, error))
                 return FALSE;
         d->written += len;
         return TRUE;
 }
 
-static gboolean pump_download(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+static gboolean pump_download(FtpSession *s, Flow *flow, gpointer ctx, GError **error)
 {
         Download *d = ctx;
         g_autofree char *buf = g_malloc(DATA_BUF);
         g_autofree char *conv = d->ascii ? g_malloc(DATA_BUF + 1) : NULL;
         for (;;) {
+                if (!flow_wait(s, flow, POLLIN, error))
+                        return FALSE;
                 GError *net = NULL;
-                gssize n = net_stream_read(data, buf, DATA_BUF, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
+                gssize n = net_stream_read(flow->data, buf, DATA_BUF, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
                                            &net);
                 if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_TRUNCATED)) {
                         g_clear_error(&net); /* judged with the final reply and the size (retr) */
@@ -464,12 +614,14 @@ static void file_too_short(GError **error, int err)
 /* A plain binary upload: the kernel sends the snapshot's pages (sendfile), in chunks so that
  * progress is reported and the idle deadline and cancel are checked between them. FALSE with
  * *copy set when sendfile() cannot send this file: the copying pump goes on from u->sent. */
-static gboolean send_file(FtpSession *s, NetStream *data, Upload *u, gboolean *copy, GError **error)
+static gboolean send_file(FtpSession *s, Flow *flow, Upload *u, gboolean *copy, GError **error)
 {
         while (u->sent < u->size) {
+                if (!flow_wait(s, flow, POLLOUT, error))
+                        return FALSE;
                 GError *net = NULL;
                 gsize chunk = (gsize)MIN((gint64)SENDFILE_CHUNK, u->size - u->sent);
-                gssize n = net_stream_sendfile(data, u->fd, &u->sent, chunk, net_deadline_in_ms(s->timeouts.data_ms),
+                gssize n = net_stream_sendfile(flow->data, u->fd, &u->sent, chunk, net_deadline_in_ms(s->timeouts.data_ms),
                                                s->cancel_fd, &net);
                 if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_UNSUPPORTED)) {
                         ftp_session_trace(s, "(%s: copying instead)", net->message);
@@ -491,7 +643,7 @@ static gboolean send_file(FtpSession *s, NetStream *data, Upload *u, gboolean *c
 }
 
 /* Reads with pread() and writes through the stream: TLS, TYPE A conversion, or no sendfile(). */
-static gboolean copy_file(FtpSession *s, NetStream *data, Upload *u, GError **error)
+static gboolean copy_file(FtpSession *s, Flow *flow, Upload *u, GError **error)
 {
         g_autofree char *buf = g_malloc(DATA_BUF);
         g_autofree char *conv = u->ascii ? g_malloc(2 * DATA_BUF) : NULL;
@@ -509,26 +661,23 @@ static gboolean copy_file(FtpSession *s, NetStream *data, Upload *u, GError **er
                         len = ftp_ascii_encode(&u->enc, buf, (gsize)n, conv);
                         out = conv;
                 }
-                GError *net = NULL;
-                if (!net_stream_write_all(data, out, len, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd, &net)) {
-                        data_io_error(s, net, error);
+                if (!flow_write(s, flow, out, len, error))
                         return FALSE;
-                }
                 u->sent += n;
                 progress_report(&u->progress, (guint64)u->sent, FALSE);
         }
         return TRUE;
 }
 
-static gboolean pump_upload(FtpSession *s, NetStream *data, gpointer ctx, GError **error)
+static gboolean pump_upload(FtpSession *s, Flow *flow, gpointer ctx, GError **error)
 {
         Upload *u = ctx;
         u->sent = u->start;
         (void)posix_fadvise(u->fd, u->start, 0, POSIX_FADV_SEQUENTIAL);
-        gboolean copy = u->ascii || net_stream_is_tls(data);
-        if (!copy && !send_file(s, data, u, &copy, error) && !copy)
+        gboolean copy = u->ascii || net_stream_is_tls(flow->data);
+        if (!copy && !send_file(s, flow, u, &copy, error) && !copy)
                 return FALSE;
-        if (copy && !copy_file(s, data, u, error))
+        if (copy && !copy_file(s, flow, u, error))
                 return FALSE;
         progress_report(&u->progress, (guint64)u->sent, TRUE);
         return TRUE;
@@ -590,7 +739,7 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         Download d = { .fd = local_fd, .ascii = s->type == FTP_TYPE_ASCII, .base = offset > 0 ? offset : 0,
                        .progress = { progress, progress_data, expected_size, 0, 0 } };
         g_autofree char *what = g_strdup_printf(_("Download of “%s”"), remote);
-        Transfer t = { "RETR", remote, offset, what, pump_download, &d, FALSE, -1, FALSE };
+        Transfer t = { "RETR", remote, offset, what, pump_download, &d, FALSE, -1, FALSE, 0 };
         g_autoptr(GError) err = NULL;
         g_autoptr(FtpReply) final = run_transfer(s, &t, &err);
         *bytes_written = d.written;
@@ -651,6 +800,7 @@ static gboolean run_transfer_ok(FtpSession *s, Transfer *t, GError **error)
         if (!final)
                 return FALSE;
         if (ftp_reply_class(final) != 2) {
+                t->refused_code = final->code;
                 ftp_session_set_refused(error, t->what, final);
                 return FALSE;
         }
@@ -668,7 +818,7 @@ static gboolean stor_once(FtpSession *s, const char *verb, const char *remote, i
         g_autofree char *what = g_strdup_printf(_("Upload of “%s”"), remote);
         /* APPE carries its offset implicitly (the server's size); REST names it for STOR */
         Transfer t = { verb, remote, strcmp(verb, "STOR") == 0 ? offset : 0, what, pump_upload, &u, TRUE, -1,
-                       FALSE };
+                       FALSE, 0 };
         gboolean ok = run_transfer_ok(s, &t, error);
         if (rest_refused)
                 *rest_refused = t.rest_refused;
@@ -732,57 +882,100 @@ gboolean ftp_session_stor_from(FtpSession *s, const char *remote, int local_fd, 
         return stor_with_retry(s, "APPE", remote, local_fd, offset, size, progress, progress_data, NULL, error);
 }
 
-static gboolean listing_once(FtpSession *s, const char *verb, const char *path, GString *body, GError **error)
+static gboolean listing_once(FtpSession *s, const char *verb, const char *path, GString *body, int *refused_code,
+                             GError **error)
 {
         g_string_truncate(body, 0);
         Download d = { .fd = -1, .text = body };
         g_autofree char *what = path ? g_strdup_printf(_("Listing of “%s”"), path) : g_strdup(_("Listing"));
-        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1, FALSE };
-        return run_transfer_ok(s, &t, error);
+        Transfer t = { verb, path, 0, what, pump_download, &d, FALSE, -1, FALSE, 0 };
+        gboolean ok = run_transfer_ok(s, &t, error);
+        *refused_code = t.refused_code;
+        return ok;
 }
 
-/* Runs a listing command and returns its body with CRLF turned into LF. */
-static GString *fetch_listing(FtpSession *s, const char *verb, const char *path, GError **error)
+/* Runs a listing command and returns its body with CRLF turned into LF. *refused_code (may be
+ * NULL) receives the code of a reply that refused the command, 0 when none did. */
+static GString *fetch_listing(FtpSession *s, const char *verb, const char *path, int *refused_code, GError **error)
 {
+        int code = 0;
+        if (refused_code)
+                *refused_code = 0;
         if (ftp_string_has_ctrl(path)) {
                 ftp_session_send(s, verb, path, error); /* refuses: nothing is sent */
                 return NULL;
         }
         g_autoptr(GString) body = g_string_new(NULL);
         g_autoptr(GError) err = NULL;
-        gboolean ok = listing_once(s, verb, path, body, &err);
+        gboolean ok = listing_once(s, verb, path, body, &code, &err);
         if (!ok && retry_worth(s, &err))
-                ok = listing_once(s, verb, path, body, &err);
+                ok = listing_once(s, verb, path, body, &code, &err);
         if (!ok) {
+                if (refused_code)
+                        *refused_code = code;
                 g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;
         }
-        g_autofree char *lf = g_malloc(body->len + 1);
+        /* in place: the decoder never writes ahead of what it has read */
         FtpAsciiDecoder dec = { 0 };
-        gsize n = ftp_ascii_decode(&dec, body->str, body->len, lf);
-        n += ftp_ascii_decode_finish(&dec, lf + n);
-        return g_string_new_len(lf, (gssize)n);
+        gsize n = ftp_ascii_decode(&dec, body->str, body->len, body->str);
+        n += ftp_ascii_decode_finish(&dec, body->str + n);
+        g_string_truncate(body, n);
+        return g_steal_pointer(&body);
+}
+
+/* 500, 502 and 504 say the server does not implement MLSD after all; a 550 (no such directory,
+ * permission) is the answer to the listing, whatever command asked. */
+static gboolean mlsd_not_implemented(int code)
+{
+        return code == 500 || code == 502 || code == 504;
+}
+
+/* MLSD when FEAT offered it and it has not failed yet in this session. Returns the listing, or NULL
+ * with *fall_back set when LIST should answer instead (remembered for the session, as lftp does):
+ * MLSD refused as not implemented, or a body that is not MLSD. */
+static GPtrArray *list_mlsd(FtpSession *s, const char *path, gint64 now, gboolean *fall_back, GError **error)
+{
+        int code = 0;
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GString) text = fetch_listing(s, "MLSD", path, &code, &err);
+        if (text && ftp_listing_is_mlsd(text->str, text->len))
+                return ftp_listing_parse(text->str, text->len, FTP_LISTING_MLSD, now);
+        if (!text && !mlsd_not_implemented(code)) {
+                g_propagate_error(error, g_steal_pointer(&err));
+                return NULL;
+        }
+        ftp_session_trace(s, "(MLSD %s: using LIST from now on)",
+                          text ? "sent lines that are not MLSD facts" : "is not implemented");
+        s->mlsd_failed = TRUE;
+        *fall_back = TRUE;
+        return NULL;
 }
 
 GPtrArray *ftp_session_list(FtpSession *s, const char *path, GError **error)
 {
-        gboolean mlsd = ftp_session_has_feature(s, "MLSD");
-        g_autoptr(GString) text = fetch_listing(s, mlsd ? "MLSD" : "LIST", path, error);
+        gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+        if (ftp_session_has_feature(s, "MLSD") && !s->mlsd_failed) {
+                gboolean fall_back = FALSE;
+                GPtrArray *entries = list_mlsd(s, path, now, &fall_back, error);
+                if (entries || !fall_back)
+                        return entries;
+        }
+        g_autoptr(GString) text = fetch_listing(s, "LIST", path, NULL, error);
         if (!text)
                 return NULL;
-        gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-        return ftp_listing_parse(text->str, text->len, mlsd ? FTP_LISTING_MLSD : FTP_LISTING_LIST, now);
+        return ftp_listing_parse(text->str, text->len, FTP_LISTING_LIST, now);
 }
 
 char *ftp_session_list_raw(FtpSession *s, const char *path, GError **error)
 {
-        GString *text = fetch_listing(s, "LIST", path, error);
+        GString *text = fetch_listing(s, "LIST", path, NULL, error);
         return text ? g_string_free(text, FALSE) : NULL;
 }
 
 GPtrArray *ftp_session_nlst(FtpSession *s, const char *path, GError **error)
 {
-        g_autoptr(GString) text = fetch_listing(s, "NLST", path, error);
+        g_autoptr(GString) text = fetch_listing(s, "NLST", path, NULL, error);
         if (!text)
                 return NULL;
         GPtrArray *names = g_ptr_array_new_with_free_func(g_free);

@@ -45,6 +45,7 @@ void ftp_session_drop(FtpSession *s)
         s->preauthenticated = FALSE;
         s->epsv_failed = FALSE;
         s->eprt_failed = FALSE;
+        s->mlsd_failed = FALSE;
         s->sent_type = -1;
         s->owed_replies = 0;
 }

@@ -14,6 +14,13 @@
 #   421-retr     RETR sends 150, part of the data, then 421 and closes both connections
 #   endless-greeting   220- continuation lines forever, never the final 220
 #   stall        RETR sends 150 and 64 KiB, then nothing (the connections stay open)
+#   mlsd-502     FEAT offers MLSD, MLSD answers 502; LIST works
+#   mlsd-550     FEAT offers MLSD, MLSD answers 550 (the answer, not a reason to try LIST)
+#   mlsd-is-list FEAT offers MLSD, MLSD sends an `ls -l` listing; LIST works
+#   pasv-privileged   EPSV names port 25, PASV names 127.0.0.1 port 21
+#   421-retr-slow     RETR sends 256 KiB, waits 0.5 s, sends 421 and keeps the data connection open
+#   huge-lines   LIST sends 1,000,000 lines
+#   huge-line    LIST sends one line of 100 MB
 import os
 import socket
 import sys
@@ -122,6 +129,55 @@ class Session:
             d.close()
         self.send(reply)
 
+    def wait_client_close(self):
+        """Reads the control connection until the client closes it (or the server's deadline)."""
+        self.c.settimeout(max(0.1, DEADLINE - time.monotonic()))
+        try:
+            while self.c.recv(4096):
+                pass
+        except OSError:
+            pass
+
+    def slow_retr_then_421(self):
+        """256 KiB, a pause, then 421 with the data connection left open: the client must notice
+        the 421 on the control connection, not wait for the data timeout."""
+        self.send("150 Here comes the data.")
+        d = self.data_conn()
+        if not d:
+            return
+        d.sendall(BIG[:262144])
+        time.sleep(0.5)
+        self.send("421 Timeout, closing control connection.")
+        sent = time.monotonic()
+        self.wait_client_close()
+        log("client closed the control connection %.3f s after the 421" % (time.monotonic() - sent))
+        d.close()
+
+    def huge_listing(self):
+        """A listing no client should hold in memory; stops when the client gives up."""
+        self.send("150 Here comes the listing.")
+        d = self.data_conn()
+        if not d:
+            return
+        sent = 0
+        try:
+            if SCENARIO == "huge-lines":
+                chunk = b"".join(b"-rw-r--r-- 1 ftp ftp 1 Jan 01 2024 f%07d\r\n" % i for i in range(10000))
+                for _ in range(100):
+                    d.sendall(chunk)
+                    sent += len(chunk)
+            else:
+                chunk = b"x" * (1 << 20)
+                for _ in range(100):
+                    d.sendall(chunk)
+                    sent += len(chunk)
+            log("huge listing sent whole: %d bytes" % sent)
+        except OSError as e:
+            log("client stopped the huge listing after %d bytes: %s" % (sent, e))
+        finally:
+            d.close()
+        self.send("226 Transfer complete.")
+
     def run(self):
         if SCENARIO == "endless-greeting":
             i = 0
@@ -155,7 +211,7 @@ class Session:
             self.send("215 UNIX Type: L8")
         elif verb == "FEAT":
             feats = ["EPSV", "PASV", "SIZE", "REST STREAM", "UTF8"]
-            if SCENARIO == "names-mlsd":
+            if SCENARIO == "names-mlsd" or SCENARIO.startswith("mlsd-"):
                 feats.append("MLSD")
             if SCENARIO == "pasv-third":
                 feats.remove("EPSV")
@@ -180,6 +236,10 @@ class Session:
             self.send("200 OK.")
         elif verb == "NOOP":
             self.send("200 NOOP ok.")
+        elif verb == "EPSV" and SCENARIO == "pasv-privileged":
+            self.send("229 Entering Extended Passive Mode (|||25|)")
+        elif verb == "PASV" and SCENARIO == "pasv-privileged":
+            self.send("227 Entering Passive Mode (127,0,0,1,0,21).")
         elif verb == "EPSV":
             if SCENARIO == "pasv-third":
                 self.send("500 EPSV not understood.")
@@ -204,12 +264,20 @@ class Session:
         elif verb == "LIST":
             if SCENARIO == "names-nlst":
                 self.send("502 LIST not implemented.")
+            elif SCENARIO.startswith("huge-"):
+                self.huge_listing()
             else:
                 self.transfer(self.listing("LIST"))
         elif verb == "NLST":
             self.transfer(self.listing("NLST"))
         elif verb == "MLSD":
-            if SCENARIO != "names-mlsd":
+            if SCENARIO == "mlsd-502":
+                self.send("502 MLSD not implemented.")
+            elif SCENARIO == "mlsd-550":
+                self.send("550 No such directory.")
+            elif SCENARIO == "mlsd-is-list":
+                self.transfer(self.listing("LIST"))
+            elif SCENARIO != "names-mlsd":
                 self.send("500 MLSD not understood.")
             else:
                 self.transfer(self.listing("MLSD"))
@@ -226,6 +294,9 @@ class Session:
                 if d:
                     d.close()
                 return False
+            if SCENARIO == "421-retr-slow":
+                self.slow_retr_then_421()
+                return False
             if SCENARIO == "stall":
                 self.send("150 Here comes the data.")
                 d = self.data_conn()
@@ -233,12 +304,7 @@ class Session:
                     d.sendall(BIG[:65536])
                     log("stalling")
                     # hold both connections open, moving nothing, until the client gives up
-                    self.c.settimeout(max(0.1, DEADLINE - time.monotonic()))
-                    try:
-                        while self.c.recv(4096):
-                            pass
-                    except OSError:
-                        pass
+                    self.wait_client_close()
                     log("client gave up on the stalled transfer")
                     d.close()
                 return False

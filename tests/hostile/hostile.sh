@@ -2,7 +2,10 @@
 # tests/hostile/hostile.sh — clamftp against a server that misbehaves on purpose (tests/hostile/ftpd.py).
 # Pins: hostile names from LIST/MLSD/NLST are skipped with an escaped warning and nothing is written
 # outside the target directory; a planted symlink is not followed; the PASV address is ignored;
-# 421, an endless greeting and a stalled transfer end with a clear error, exit 2, and no hang.
+# 421, an endless greeting and a stalled transfer end with a clear error, exit 2, and no hang; a
+# 421 in the middle of a download is seen at once (the .part kept); MLSD refused as not implemented
+# falls back to LIST for the session, a 550 does not; privileged passive ports are refused; huge
+# listings end at the listing caps with bounded memory.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 
@@ -148,6 +151,78 @@ cf_expect "stall: exit status 2" cf_rc_is 2
 cf_expect "stall: ends by the data timeout (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 12 ]
 cf_expect "stall: the error says the transfer stalled" cf_says 'time|idle|stall'
 cf_expect "stall: the complete name big.bin is not created" [ ! -e "$DIR/w-stall/big.bin" ]
+
+# MLSD offered but not implemented: LIST answers, and MLSD is not tried again in the session.
+log_count() { grep -c -- "$1" "$SRV_DIR/log"; }
+start_server mlsd-502
+cd "$DIR" || exit 1
+timed_session "ls; ls"
+cf_expect "mlsd-502: ls succeeds through LIST (exit $CF_RC)" cf_rc_is 0
+cf_expect "mlsd-502: the listing arrives" cf_stdout_has 'good1\.txt'
+cf_expect "mlsd-502: MLSD is sent once, then remembered as missing" [ "$(log_count '^--> MLSD')" = 1 ]
+cf_expect "mlsd-502: both listings use LIST" [ "$(log_count '^--> LIST')" = 2 ]
+
+# MLSD answering 550 is the answer: no LIST behind the user's back.
+start_server mlsd-550
+timed_session "ls nowhere"
+cf_expect "mlsd-550: ls fails (exit $CF_RC)" cf_rc_is 2
+cf_expect "mlsd-550: the 550 is shown" cf_says '550'
+cf_expect "mlsd-550: LIST is not tried" [ "$(log_count '^--> LIST')" = 0 ]
+
+# MLSD answering with an ls -l listing: LIST is asked for and parsed as such.
+start_server mlsd-is-list
+timed_session "ls"
+cf_expect "mlsd-is-list: ls succeeds (exit $CF_RC)" cf_rc_is 0
+cf_expect "mlsd-is-list: the files are listed with their names" cf_stdout_has 'good two\.txt'
+cf_expect "mlsd-is-list: no entry is named after a whole ls -l line" eval '! cf_stdout_has "rw-r--r--.*rw-r--r--"'
+cf_expect "mlsd-is-list: LIST follows the MLSD" [ "$(log_count '^--> LIST')" = 1 ]
+
+# A passive reply naming a privileged port (25 from EPSV, 21 from PASV) is refused.
+start_server pasv-privileged
+timed_session "ls"
+cf_expect "pasv-privileged: ls fails (exit $CF_RC)" cf_rc_is 2
+cf_expect "pasv-privileged: the error names the privileged port" cf_says 'privileged'
+cf_expect "pasv-privileged: no data connection reached the server" eval '! grep -q "data connection from" "$SRV_DIR/log"'
+
+# 421 halfway through a slow download, the data connection left open: reported within a second,
+# not after the data timeout (raised to 10 s here); the .part stays for a resume.
+CF_DATA_TIMEOUT=10 clamftp_write_conf
+start_server 421-retr-slow
+mkdir -p "$DIR/w-421-slow" && cd "$DIR/w-421-slow" || exit 1
+timed_session "get big.bin"
+CF_DATA_TIMEOUT=2 clamftp_write_conf
+seen=$(sed -n 's/^client closed the control connection \([0-9.]*\) s after the 421$/\1/p' "$SRV_DIR/log")
+cf_expect "421 mid-RETR: exit status 2" cf_rc_is 2
+cf_expect "421 mid-RETR: the message says the server closed the session" cf_says '421'
+cf_expect "421 mid-RETR: the client let go within 1 s of the 421 (${seen:-never} s)" \
+        awk -v t="${seen:-99}" 'BEGIN { exit !(t < 1.0) }'
+cf_expect "421 mid-RETR: the complete name big.bin is not created" [ ! -e "$DIR/w-421-slow/big.bin" ]
+cf_expect "421 mid-RETR: big.bin.part keeps the bytes received" \
+        [ "$(stat -c %s "$DIR/w-421-slow/big.bin.part" 2>/dev/null || echo 0)" -gt 0 ]
+
+# Huge listings end at the caps, quickly and with bounded memory (peak RSS under 300 MB).
+for scenario in huge-lines huge-line; do
+        start_server "$scenario"
+        cd "$DIR" || exit 1
+        rss_file=$DIR/rss-$scenario
+        clamftp_bin_real=$(clamftp_bin)
+        timed_session "ls"
+        cf_expect "$scenario: ls fails with exit 2 (exit $CF_RC)" cf_rc_is 2
+        cf_expect "$scenario: the error says the listing is too large" cf_says 'listing is too large'
+        cf_expect "$scenario: ends within 15 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 15 ]
+        cf_expect "$scenario: the server saw the client stop early" grep -q 'client stopped the huge listing' "$SRV_DIR/log"
+        if [ -x /usr/bin/time ]; then
+                CF_INPUT="$FTP_USER
+$FTP_PASS
+"
+                HOME=$CF_HOME timeout 30 /usr/bin/time -f %M -o "$rss_file" "$clamftp_bin_real" \
+                        --scanner "$CF_SCANNER" -c "open 127.0.0.1 $FTP_PORT; ls" >/dev/null 2>&1 <<<"$CF_INPUT"
+                rss=$(tail -n 1 "$rss_file" 2>/dev/null)
+                cf_expect "$scenario: peak memory stays under 300 MB (${rss:-?} KiB)" [ "${rss:-999999999}" -lt 307200 ]
+        else
+                tap_skip "$scenario: peak memory" "/usr/bin/time is missing"
+        fi
+done
 
 stop_server
 tap_done

@@ -1314,6 +1314,137 @@ static void test_ascii_cr_at_buffer_boundary(void)
         g_assert_cmpmem(wire, m, "a\r\nb\r\n", 6);
 }
 
+/* ---- the control connection watched while data flows; where passive replies may point ---- */
+
+/* Reads a slow upload's first 64 KiB, then says 421 without reading on or closing the data. */
+static void script_421_during_slow_stor(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_login(c, ""))
+                return;
+        int fd = open_data(c, TRUE, "STOR up.bin");
+        if (fd < 0)
+                return;
+        char buf[4096];
+        gsize got = 0;
+        while (got < 64 * 1024) {
+                ssize_t n = recv(fd, buf, sizeof buf, 0);
+                if (n <= 0)
+                        break;
+                got += (gsize)n;
+        }
+        g_usleep(300 * 1000);
+        scripted_send(c, "421 Timeout, closing control connection.\r\n");
+        g_autofree char *after = scripted_read_line(c); /* NULL once the client closes */
+        if (after)
+                scripted_fail(c, "the client sent “%s” after the 421", after);
+        close(fd);
+}
+
+static void test_421_during_slow_stor(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_421_during_slow_stor, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        int fd = temp_fd(NULL, 0);
+        g_assert_cmpint(ftruncate(fd, 64 * 1024 * 1024), ==, 0); /* more than the sockets can hold */
+        gint64 start = g_get_monotonic_time();
+        g_assert_false(ftp_session_stor(s, "up.bin", fd, 64 * 1024 * 1024, NULL, NULL, &error));
+        gint64 took_ms = (g_get_monotonic_time() - start) / 1000;
+        close(fd);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_CLOSED);
+        g_assert_nonnull(strstr(error->message, "421"));
+        g_assert_false(ftp_session_is_connected(s));
+        /* 300 ms of the server's pause, not the 5 s data timeout */
+        g_assert_cmpint(took_ms, <, 1500);
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
+/* The 226 before the data: kept, and the download completes at the data EOF. */
+static void script_226_before_data(ScriptedConn *c, gpointer data)
+{
+        if (!scripted_login(c, ""))
+                return;
+        int fd = open_data(c, TRUE, "RETR f");
+        if (fd < 0)
+                return;
+        scripted_send(c, "226 Transfer complete.\r\n");
+        g_usleep(100 * 1000);
+        scripted_data_send(fd, "hello", 5);
+        close(fd);
+        if (scripted_expect(c, "NOOP")) /* in step: the 226 answered the RETR, not the NOOP */
+                scripted_send(c, "200 ok\r\n");
+}
+
+static void test_226_before_data_completes(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_226_before_data, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        int fd = temp_fd(NULL, 0);
+        guint64 written = 0;
+        g_assert_true(ftp_session_retr(s, "f", fd, 0, 5, NULL, NULL, &written, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(written, ==, 5);
+        close(fd);
+        g_assert_true(ftp_session_noop(s, &error));
+        g_assert_no_error(error);
+        assert_script_ok(server);
+}
+
+/* EPSV names port 21, then PASV port 25: both refused, nothing connected, the session usable. */
+static void script_privileged_ports(ScriptedConn *c, gpointer data)
+{
+        if (scripted_login(c, "") && scripted_expect(c, "EPSV") &&
+            scripted_send(c, "229 Entering Extended Passive Mode (|||21|)\r\n") && scripted_expect(c, "PASV") &&
+            scripted_send(c, "227 Entering Passive Mode (127,0,0,1,0,25).\r\n") && scripted_expect(c, "NOOP"))
+                scripted_send(c, "200 ok\r\n");
+}
+
+static void test_privileged_ports_refused(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_privileged_ports, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_null(names);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_DATA);
+        g_assert_nonnull(strstr(error->message, "port 25"));
+        g_assert_nonnull(strstr(error->message, "privileged"));
+        g_clear_error(&error);
+        g_assert_true(ftp_session_noop(s, &error));
+        assert_script_ok(server);
+}
+
+/* trust_pasv_address on, and a NATed server that answers 0.0.0.0: the control peer is used. */
+static void script_pasv_unspecified(ScriptedConn *c, gpointer data)
+{
+        guint16 port;
+        int listen_fd = scripted_data_listen(&port);
+        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode (0,0,0,0,%u,%u).\r\n", port >> 8, port & 0xff);
+        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, "502 no EPSV here\r\n") &&
+            scripted_expect(c, "PASV") && scripted_send(c, pasv))
+                serve_nlst(c, listen_fd, "a\r\n");
+        close(listen_fd);
+}
+
+static void test_trusted_unspecified_pasv_address_is_peer(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_pasv_unspecified, NULL);
+        g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(FtpSession) s = session_new(trace);
+        ftp_session_set_trust_pasv_address(s, TRUE);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
+        g_assert_true(ftp_session_login(s, "u", "p", NULL, &error));
+        g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(names->len, ==, 1);
+        g_assert_cmpuint(trace_count(trace, "(the address in the 227 reply is ignored"), ==, 1);
+        assert_script_ok(server);
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -1354,6 +1485,11 @@ int main(int argc, char **argv)
                         test_epsv_unreachable_falls_back_to_pasv);
         g_test_add_func("/ftp/session/scripted/227-accepted-for-epsv", test_227_accepted_for_epsv);
         g_test_add_func("/ftp/session/scripted/421-during-retr-closes", test_421_during_retr);
+        g_test_add_func("/ftp/session/scripted/421-during-slow-stor-seen-at-once", test_421_during_slow_stor);
+        g_test_add_func("/ftp/session/scripted/226-before-data-kept-until-eof", test_226_before_data_completes);
+        g_test_add_func("/ftp/session/scripted/privileged-passive-ports-refused", test_privileged_ports_refused);
+        g_test_add_func("/ftp/session/scripted/trusted-0.0.0.0-pasv-goes-to-peer",
+                        test_trusted_unspecified_pasv_address_is_peer);
         g_test_add_func("/ftp/session/scripted/active-rejects-foreign-peer", test_active_rejects_foreign_peer);
         g_test_add_func("/ftp/session/scripted/stray-reply-resynchronises", test_stray_reply_resynchronises);
         g_test_add_func("/ftp/session/scripted/ctrl-chars-send-nothing", test_ctrl_chars_send_nothing);

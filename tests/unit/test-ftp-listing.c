@@ -1,5 +1,5 @@
 /* tests/unit/test-ftp-listing.c — one table row per listing format or quirk (unix ls -l, DOS/IIS,
- * EPLF, MLSD), plus whole bodies with mixed line endings. Must not: do I/O. */
+ * EPLF, MLSD, VMS), plus whole bodies with mixed line endings. Must not: do I/O. */
 #include "ftp/listing.h"
 
 #include <string.h>
@@ -145,17 +145,22 @@ static const ListingCase cases[] = {
         { "/ftp/listing/mlsd/no-space-skipped", MLSD, "type=file;size=1;", FALSE, 0, NULL, 0, 0, NULL, NULL },
 };
 
+/* One line parsed; NULL (asserted) when the row expects no entry. */
+static FtpEntry *parse_row(const char *line, FtpListingKind kind, gboolean entry)
+{
+        FtpEntry *e = ftp_listing_parse_line(line, kind, NOW);
+        if (!entry && e)
+                g_test_message("unexpected entry \"%s\"", e->name);
+        g_assert_cmpint(e != NULL, ==, entry);
+        return e;
+}
+
 static void test_line(gconstpointer data)
 {
         const ListingCase *c = data;
-        g_autoptr(FtpEntry) e = ftp_listing_parse_line(c->line, c->kind, NOW);
-        if (!c->entry) {
-                if (e)
-                        g_test_message("unexpected entry \"%s\"", e->name);
-                g_assert_null(e);
+        g_autoptr(FtpEntry) e = parse_row(c->line, c->kind, c->entry);
+        if (!e)
                 return;
-        }
-        g_assert_nonnull(e);
         g_assert_cmpstr(e->name, ==, c->name);
         g_assert_cmpint(e->type, ==, c->type);
         g_assert_cmpint(e->size, ==, c->size);
@@ -166,6 +171,114 @@ static void test_line(gconstpointer data)
         g_assert_cmpstr(copy->name, ==, e->name);
         g_assert_cmpstr(copy->link_target, ==, e->link_target);
         g_assert_cmpint(copy->size, ==, e->size);
+}
+
+/* OpenVMS (UCX, MultiNet, TCPware) LIST lines: sizes are blocks (512 bytes, approximate), names
+ * carry a version that is not part of the name, directories are NAME.DIR files. */
+typedef struct {
+        const char *path;
+        const char *line;
+        gboolean entry;
+        FtpEntryType type;
+        const char *name;
+        gint64 size;      /* >= 0: approximate (blocks × 512) */
+        gint64 mtime;
+} VmsCase;
+
+static const VmsCase vms_cases[] = {
+        { "/ftp/listing/vms/file-used-and-allocated-blocks",
+          "NAME.EXT;1          12/16      24-NOV-2026 10:11:12  [GROUP,OWNER]    (RWED,RWED,RE,)", TRUE, F,
+          "NAME.EXT", 12 * 512, 1795515072 },
+        { "/ftp/listing/vms/directory-drops-dir-and-version",
+          "SUBDIR.DIR;1          1/3      24-NOV-2026 10:11:12  [GROUP,OWNER]    (RWE,RWE,RE,E)", TRUE, D,
+          "SUBDIR", -1, 1795515072 },
+        { "/ftp/listing/vms/blocks-only-no-seconds", "README.TXT;27   5  24-NOV-2026 10:11  [SYSTEM]  (RWED,RWED,RE,RE)",
+          TRUE, F, "README.TXT", 5 * 512, 1795515060 },
+        { "/ftp/listing/vms/hundredths-of-seconds",
+          "LOGIN.COM;3       2/3   29-FEB-2024 23:59:59.99  [USER]  (RWED,RWED,,)", TRUE, F, "LOGIN.COM", 1024,
+          1709251199 },
+        { "/ftp/listing/vms/single-digit-day-lower-case-month", "DATA.BIN;1   0/0   2-jan-1999 00:00:00", TRUE, F,
+          "DATA.BIN", 0, 915235200 },
+        { "/ftp/listing/vms/no-time-no-owner", "NOTES.;1  4/6  24-NOV-2026", TRUE, F, "NOTES.", 4 * 512,
+          1795478400 },
+        { "/ftp/listing/vms/owner-right-after-date", "A.B;2  1/2  5-MAR-2023 [G,O] (RWED,RWED,RE,)", TRUE, F, "A.B",
+          512, 1677974400 },
+        { "/ftp/listing/vms/no-privilege-listed-unknown",
+          "SECRET.DAT;1        %RMS-E-PRV, insufficient privilege or file protection violation", TRUE, F,
+          "SECRET.DAT", -1, -1 },
+        { "/ftp/listing/vms/huge-block-count-no-overflow", "BIG.DAT;1  99999999999999999/1  24-NOV-2026 10:11:12",
+          FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/name-alone-is-no-entry", "A_VERY_LONG_FILE_NAME_INDEED.TXT;1", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/directory-header-skipped", "Directory DISK$USER:[ANONYMOUS.PUB]", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/total-line-skipped", "Total of 3 files, 17/25 blocks.", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/version-not-a-number-skipped", "NAME.EXT;X  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL,
+          0, 0 },
+        { "/ftp/listing/vms/month-13-skipped", "NAME.EXT;1  1/2  24-XYZ-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/bad-clock-skipped", "NAME.EXT;1  1/2  24-NOV-2026 25:11:12", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/empty-name-skipped", ";1  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
+};
+
+static void test_vms_line(gconstpointer data)
+{
+        const VmsCase *c = data;
+        g_autoptr(FtpEntry) e = parse_row(c->line, LIST, c->entry);
+        if (!e)
+                return;
+        g_assert_cmpstr(e->name, ==, c->name);
+        g_assert_cmpint(e->type, ==, c->type);
+        g_assert_cmpint(e->size, ==, c->size);
+        g_assert_cmpint(e->size_approximate, ==, c->size >= 0);
+        g_assert_cmpint(e->mtime, ==, c->mtime);
+        g_assert_null(e->link_target);
+        g_autoptr(FtpEntry) copy = ftp_entry_copy(e);
+        g_assert_cmpint(copy->size_approximate, ==, e->size_approximate);
+}
+
+static void test_body_vms_multiline(void)
+{
+        static const char body[] = "\r\n"
+                                   "Directory DISK$USER:[ANONYMOUS.PUB]\r\n"
+                                   "\r\n"
+                                   "AAAREADME.TXT;2      3/4      24-NOV-2026 10:11:12  [SYSTEM]  (RWED,RWED,RE,RE)\r\n"
+                                   "A_NAME_TOO_LONG_FOR_ITS_COLUMN_IN_THE_LISTING.TXT;12\r\n"
+                                   "                     7/8      24-NOV-2026 10:11:12  [SYSTEM]  (RWED,RWED,RE,RE)\r\n"
+                                   "ANOTHER_VERY_LONG_DIRECTORY_NAME_FOR_THE_COLUMN.DIR;1\r\n"
+                                   "                     1/3      24-NOV-2026 10:11:12  [SYSTEM]  (RWE,RWE,RE,E)\r\n"
+                                   "ORPHAN_NAME_THEN_GARBAGE.TXT;1\r\n"
+                                   "Total of 4 files, 11/15 blocks.\r\n";
+        g_autoptr(GPtrArray) entries = ftp_listing_parse(body, sizeof body - 1, LIST, NOW);
+        g_assert_cmpuint(entries->len, ==, 3);
+        const FtpEntry *first = g_ptr_array_index(entries, 0);
+        const FtpEntry *joined = g_ptr_array_index(entries, 1);
+        const FtpEntry *dir = g_ptr_array_index(entries, 2);
+        g_assert_cmpstr(first->name, ==, "AAAREADME.TXT");
+        g_assert_cmpstr(joined->name, ==, "A_NAME_TOO_LONG_FOR_ITS_COLUMN_IN_THE_LISTING.TXT");
+        g_assert_cmpint(joined->size, ==, 7 * 512);
+        g_assert_cmpint(joined->mtime, ==, 1795515072);
+        g_assert_cmpstr(dir->name, ==, "ANOTHER_VERY_LONG_DIRECTORY_NAME_FOR_THE_COLUMN");
+        g_assert_cmpint(dir->type, ==, D);
+}
+
+static void test_mlsd_detection(void)
+{
+        static const struct {
+                const char *body;
+                gboolean mlsd;
+        } rows[] = {
+                { "type=file;size=3;modify=20240229123456; a\r\n", TRUE },
+                { "\r\n  \r\ntype=dir; sub\r\n", TRUE },
+                { "", TRUE },
+                { "Type=FILE;Size=5 ncftpd-without-semicolon\r\n", TRUE },
+                { "-rw-r--r-- 1 u g 5 Jan 5 2023 x=y\r\n", FALSE },
+                { "01-05-24  12:34PM       <DIR>          dir\r\n", FALSE },
+                { "MLSD is not supported; here is LIST instead\r\n", FALSE },
+                { "=value; name\r\n", FALSE },
+                { "type=file;size=3;no-space-at-all", FALSE },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+                g_test_message("row %" G_GSIZE_FORMAT ": %s", i, rows[i].body);
+                g_assert_cmpint(ftp_listing_is_mlsd(rows[i].body, strlen(rows[i].body)), ==, rows[i].mlsd);
+        }
 }
 
 static void test_body_mixed_formats_and_endings(void)
@@ -212,6 +325,10 @@ int main(int argc, char **argv)
         g_test_init(&argc, &argv, NULL);
         for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
                 g_test_add_data_func(cases[i].path, &cases[i], test_line);
+        for (gsize i = 0; i < G_N_ELEMENTS(vms_cases); i++)
+                g_test_add_data_func(vms_cases[i].path, &vms_cases[i], test_vms_line);
+        g_test_add_func("/ftp/listing/body/vms-name-alone-joins-next-line", test_body_vms_multiline);
+        g_test_add_func("/ftp/listing/body/mlsd-detected-by-its-facts", test_mlsd_detection);
         g_test_add_func("/ftp/listing/body/mixed-formats-and-line-endings", test_body_mixed_formats_and_endings);
         g_test_add_func("/ftp/listing/body/mlsd-skips-cdir-pdir", test_body_mlsd);
         g_test_add_func("/ftp/listing/body/empty-is-empty-array", test_body_empty);

@@ -85,6 +85,66 @@ static void test_epsv(gconstpointer data)
 
 typedef struct {
         const char *path;
+        const char *reply;  /* a 227 or 229 text */
+        gboolean trust;     /* trust_pasv_address */
+        gboolean ok;        /* FALSE: refused as a privileged port */
+        gboolean use_addr;  /* TRUE: connect to the 227 address, not to the control peer */
+} TargetCase;
+
+static const TargetCase target_cases[] = {
+        { "/ftp/parse/pasv-target/untrusted-goes-to-peer", "Entering Passive Mode (10,0,0,7,195,80)", FALSE, TRUE,
+          FALSE },
+        { "/ftp/parse/pasv-target/trusted-uses-address", "Entering Passive Mode (10,0,0,7,195,80)", TRUE, TRUE,
+          TRUE },
+        { "/ftp/parse/pasv-target/trusted-0.0.0.0-goes-to-peer", "Entering Passive Mode (0,0,0,0,195,80)", TRUE,
+          TRUE, FALSE },
+        { "/ftp/parse/pasv-target/229-goes-to-peer-even-trusted", "Entering Extended Passive Mode (|||50000|)", TRUE,
+          TRUE, FALSE },
+        { "/ftp/parse/pasv-target/port-1024-allowed", "Entering Passive Mode (127,0,0,1,4,0)", FALSE, TRUE, FALSE },
+        { "/ftp/parse/pasv-target/port-1023-refused", "Entering Passive Mode (127,0,0,1,3,255)", FALSE, FALSE,
+          FALSE },
+        { "/ftp/parse/pasv-target/smtp-port-refused-trusted", "Entering Passive Mode (192,0,2,9,0,25)", TRUE, FALSE,
+          FALSE },
+        { "/ftp/parse/pasv-target/port-21-refused", "Entering Passive Mode (127,0,0,1,0,21)", FALSE, FALSE, FALSE },
+        { "/ftp/parse/pasv-target/epsv-port-22-refused", "Entering Extended Passive Mode (|||22|)", FALSE, FALSE,
+          FALSE },
+};
+
+/* The whole decision as the session takes it: parse the reply, then judge its target. Port 0 is
+ * refused by the parsers already (the pasv/epsv tables), and by the judgement too. */
+static void test_pasv_target(gconstpointer data)
+{
+        const TargetCase *c = data;
+        guint8 addr[4];
+        guint16 port = 0;
+        gboolean is_229 = strstr(c->reply, "Extended") != NULL;
+        g_assert_true(is_229 ? ftp_parse_epsv(c->reply, &port, NULL) : ftp_parse_pasv(c->reply, addr, &port, NULL));
+        gboolean use_addr = !c->use_addr;
+        g_autoptr(GError) error = NULL;
+        gboolean ok = ftp_parse_pasv_target(is_229 ? NULL : addr, port, c->trust, &use_addr, &error);
+        g_assert_cmpint(ok, ==, c->ok);
+        g_assert_cmpint(use_addr, ==, c->use_addr);
+        if (c->ok) {
+                g_assert_no_error(error);
+                return;
+        }
+        g_assert_error(error, FTP_PARSE_ERROR, FTP_PARSE_ERROR_PRIVILEGED_PORT);
+        g_autofree char *named = g_strdup_printf("port %u,", port);
+        g_assert_nonnull(strstr(error->message, named));
+}
+
+static void test_pasv_target_port_zero(void)
+{
+        static const guint8 addr[4] = { 127, 0, 0, 1 };
+        gboolean use_addr = TRUE;
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_parse_pasv_target(addr, 0, TRUE, &use_addr, &error));
+        g_assert_error(error, FTP_PARSE_ERROR, FTP_PARSE_ERROR_PRIVILEGED_PORT);
+        g_assert_false(use_addr);
+}
+
+typedef struct {
+        const char *path;
         const char *text;
         const char *want; /* NULL: unknown */
 } PwdCase;
@@ -224,6 +284,9 @@ int main(int argc, char **argv)
                 g_test_add_data_func(pasv_cases[i].path, &pasv_cases[i], test_pasv);
         for (gsize i = 0; i < G_N_ELEMENTS(epsv_cases); i++)
                 g_test_add_data_func(epsv_cases[i].path, &epsv_cases[i], test_epsv);
+        for (gsize i = 0; i < G_N_ELEMENTS(target_cases); i++)
+                g_test_add_data_func(target_cases[i].path, &target_cases[i], test_pasv_target);
+        g_test_add_func("/ftp/parse/pasv-target/port-0-refused", test_pasv_target_port_zero);
         for (gsize i = 0; i < G_N_ELEMENTS(pwd_cases); i++)
                 g_test_add_data_func(pwd_cases[i].path, &pwd_cases[i], test_pwd);
         for (gsize i = 0; i < G_N_ELEMENTS(size_cases); i++)
