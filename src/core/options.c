@@ -95,6 +95,7 @@ void core_options_free(CoreOptions *opts)
         if (!opts)
                 return;
         g_free(opts->commands);
+        g_strfreev(opts->commands_given);
         g_free(opts->batch_file);
         g_free(opts->scanner);
         g_free(opts->config_file);
@@ -259,7 +260,7 @@ static GOptionContext *option_context(CoreOptions *opts)
         const GOptionEntry entries[] = {
                 { "line", 0, 0, G_OPTION_ARG_NONE, &opts->line,
                   N_("Use line mode even on a terminal"), NULL },
-                { "commands", 'c', 0, G_OPTION_ARG_STRING, &opts->commands,
+                { "commands", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &opts->commands_given,
                   N_("Run these commands (separated by ;) and exit"), N_("CMDS") },
                 { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &opts->batch_file,
                   N_("Run the commands in FILE (one per line) and exit"), N_("FILE") },
@@ -360,6 +361,8 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
                 usage_error(local->message, error);
                 return NULL;
         }
+        if (opts->commands_given)
+                opts->commands = g_strjoinv(";", opts->commands_given);
         if (!check_arguments(opts, args, error))
                 return NULL;
         if (opts->version)

@@ -31,7 +31,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreUrl, core_url_free)
 typedef struct {
         /* command line */
         gboolean line;          /* --line: line mode even on a terminal */
-        char *commands;         /* -c 'cmd; cmd' */
+        char *commands;         /* -c 'cmd; cmd' (several -c are run in order, joined with ';') */
+        char **commands_given;  /* each -c as given */
         char *batch_file;       /* -b FILE */
         char *scanner;          /* --scanner, else [scanner] address, else CORE_DEFAULT_SCANNER */
         char *config_file;      /* --config, else $XDG_CONFIG_HOME/clamftp/clamftp.conf */

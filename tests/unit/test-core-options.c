@@ -127,6 +127,16 @@ static void test_command_line(Fixture *f, gconstpointer data)
         g_assert_cmpstr(opts->url->path, ==, "pub");
 }
 
+/* `clamftp -c 'open h' -c ls` runs both, in order, as lftp and sftp users expect; not only the last */
+static void test_several_commands_options(Fixture *f, gconstpointer data)
+{
+        const char *args[] = { "clamftp", "-c", "open h 21", "-c", "cd pub; ls", "--commands=quit", NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(args, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(opts->commands, ==, "open h 21;cd pub; ls;quit");
+}
+
 typedef struct {
         const char *name;
         const char *args[6];
@@ -231,6 +241,7 @@ int main(int argc, char **argv)
         g_test_add_func("/core/options/url-parsing", test_url_table);
         ADD_F("/core/options/defaults", test_defaults);
         ADD_F("/core/options/command-line", test_command_line);
+        ADD_F("/core/options/several-c-options-run-in-order", test_several_commands_options);
         ADD_F("/core/options/bad-arguments-are-errors", test_bad_arguments);
         ADD_F("/core/options/config-file-keys", test_config_file);
         ADD_F("/core/options/command-line-beats-config", test_command_line_beats_config);
