@@ -419,15 +419,26 @@ static FetchOutcome retrieve_spread(Mget *m, RetrJob *job)
         return FETCH_QUEUED;
 }
 
-static void mget_skip(Mget *m, const char *format, const char *name)
+/* A name left out. What the server should not have sent (an unsafe name, a tree too deep) is a
+ * failure of the command: the exit status says that not everything asked arrived. A symbolic
+ * link or a special file is a warning only: not following them is the rule, as in lftp's mirror. */
+typedef enum { SKIP_WARN, SKIP_FAIL } SkipKind;
+
+static void mget_skip(Mget *m, SkipKind kind, const char *format, const char *name)
 {
         g_autofree char *shown = core_name_escape(name);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
         g_autofree char *text = g_strdup_printf(format, shown);
 #pragma GCC diagnostic pop
-        core_say(m->ctx, CORE_MSG_WARNING, "%s", text);
-        m->skipped++;
+        if (kind == SKIP_WARN) {
+                core_say(m->ctx, CORE_MSG_WARNING, "%s", text);
+                m->skipped++;
+                return;
+        }
+        g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH, text);
+        core_fail(m->ctx, error);
+        m->failed++;
 }
 
 static GPtrArray *list_remote(CoreContext *ctx, const char *dir, GError **error) /* transfer full */
@@ -458,7 +469,7 @@ static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int di
 static void fetch_dir(Mget *m, const char *remote, const char *name, int dirfd, guint depth)
 {
         if (depth >= MGET_MAX_DEPTH) {
-                mget_skip(m, _("%s is nested too deeply (32 levels): not downloaded."), remote);
+                mget_skip(m, SKIP_FAIL, _("%s is nested too deeply (32 levels): not downloaded."), remote);
                 return;
         }
         if (!g_hash_table_add(m->visited, g_strdup(remote)))
@@ -513,7 +524,7 @@ static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int di
         if (m->stop)
                 return;
         if (!core_name_is_safe(entry->name)) {
-                mget_skip(m, _("Skipped %s: the server sent a name that is not safe as a local file name."),
+                mget_skip(m, SKIP_FAIL, _("Skipped %s: the server sent a name that is not safe as a local file name."),
                           entry->name);
                 return;
         }
@@ -524,7 +535,7 @@ static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int di
                 return;
         case FTP_ENTRY_LINK:
                 if (!top) {
-                        mget_skip(m, _("Skipped %s: symbolic links are not followed."), remote);
+                        mget_skip(m, SKIP_WARN, _("Skipped %s: symbolic links are not followed."), remote);
                         return;
                 }
                 /* named by the user: fetched as a file */
@@ -535,7 +546,7 @@ static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int di
                 return;
         case FTP_ENTRY_OTHER:
         default:
-                mget_skip(m, _("Skipped %s: not a file or a directory."), remote);
+                mget_skip(m, SKIP_WARN, _("Skipped %s: not a file or a directory."), remote);
                 return;
         }
 }

@@ -76,6 +76,7 @@ for scenario in names-list names-mlsd names-nlst; do
         cd "$base/deep/dest" || exit 1
         timed_session "prompt off; mget .* *"
         cf_expect "$scenario: mget .* * ends without hanging (exit $CF_RC)" [ "$CF_RC" -ne 124 ]
+        cf_expect "$scenario: names skipped as unsafe make the exit status 2 (not everything arrived)" cf_rc_is 2
         cf_expect "$scenario: the good files are fetched, and only they" dest_holds_only_good "$base/deep/dest"
         cf_expect "$scenario: nothing is written outside the target directory" nothing_outside "$base"
         cf_expect "$scenario: a warning names the skipped ../x" cf_says '\.\./x'
