@@ -87,10 +87,11 @@ static const CoreCmd commands[] = {
              "scanner says it is clean. While `prompt` is on, asks before each file "
              "(yes, no, all, quit)."),
           core_cmd_mput },
-        { "open", { "connect", NULL }, 1, 2, 0, "open <host> [port]",
+        { "open", { "connect", NULL }, 1, 2, 0, "open <host> [port] | open <URL>",
           N_("Connect to an FTP server."),
           N_("Connects to the host (port 21 unless given) and logs in: a matching ~/.netrc entry is "
-             "used, otherwise you are asked for a username and password."),
+             "used, otherwise you are asked for a username and password. A URL works too: "
+             "ftp://user@host:port/dir, or ftps:// for implicit TLS."),
           core_cmd_open },
         { "parallel", { NULL }, 0, 1, 0, "parallel [N]",
           N_("Show or set how many connections a batch of transfers may use."),

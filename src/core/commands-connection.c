@@ -7,6 +7,7 @@
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/netrc.h"
+#include "core/options.h"
 #include "core/safename.h"
 #include "core/trust.h"
 #include "core/worker.h"
@@ -242,6 +243,25 @@ static gboolean parse_port(const char *text, guint16 *port, GError **error)
         return FALSE;
 }
 
+gboolean core_connect_url(CoreContext *ctx, const CoreUrl *url, GError **error)
+{
+        if (!core_connect_tls(ctx, url->host, url->port, url->implicit_tls, url->user, url->password, error))
+                return FALSE;
+        return !url->path || core_remote_cd(ctx, url->path, error);
+}
+
+/* `open ftp://user:pass@host:port/dir` (or ftps://): the same URL the command line takes. */
+static gboolean open_url(CoreContext *ctx, int argc, char **argv, GError **error)
+{
+        if (argc > 2) {
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                                    _("A URL carries its own port: open ftp://host:port/ takes no second argument."));
+                return FALSE;
+        }
+        g_autoptr(CoreUrl) url = core_url_parse(argv[1], error);
+        return url && core_connect_url(ctx, url, error);
+}
+
 CORE_CMD_HANDLER(core_cmd_open)
 {
         if (ctx->connected) {
@@ -249,6 +269,8 @@ CORE_CMD_HANDLER(core_cmd_open)
                             _("Already connected to %s: use `close` first."), ctx->host);
                 return FALSE;
         }
+        if (strstr(argv[1], "://"))
+                return open_url(ctx, argc, argv, error);
         guint16 port = 21;
         if (argc > 2 && !parse_port(argv[2], &port, error))
                 return FALSE;

@@ -3,6 +3,7 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "core/options.h"
 #include "ftp/session.h"
 
 #define CORE_CMD_HANDLER(fn) gboolean fn(CoreContext *ctx, int argc, char **argv, GError **error)
@@ -55,6 +56,8 @@ gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const ch
  * trust file or --trust-fingerprint, or (ctx->ask_certificates) by the user's answer. */
 gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboolean implicit_tls,
                           const char *user, const char *password, GError **error);
+/* core_connect_tls to the URL's host, then `cd` to its path: `open URL` and a URL argument. */
+gboolean core_connect_url(CoreContext *ctx, const CoreUrl *url, GError **error);
 /* Re-reads the session's security summary into ctx->security. */
 void core_connection_refresh_security(CoreContext *ctx);
 /* Pushes prompt-independent settings (passive, type, timeouts, trace) to the session. */

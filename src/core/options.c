@@ -406,10 +406,5 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
 
 gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError **error)
 {
-        const CoreUrl *url = opts->url;
-        if (!url)
-                return TRUE;
-        if (!core_connect_tls(ctx, url->host, url->port, url->implicit_tls, url->user, url->password, error))
-                return FALSE;
-        return !url->path || core_remote_cd(ctx, url->path, error);
+        return !opts->url || core_connect_url(ctx, opts->url, error);
 }

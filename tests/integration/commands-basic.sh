@@ -58,6 +58,14 @@ cf_expect "URL: then reads commands from stdin (pwd prints /)" cf_stdout_has '/'
 CF_INPUT= cf_run -c "pwd" "ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/urldir/"
 cf_expect "URL with a path: exit 0" cf_rc_is 0
 cf_expect "URL with a path: starts in /urldir" cf_stdout_has '/urldir'
+CF_INPUT= cf_run -c "open ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/urldir/; pwd"
+cf_expect "open URL: exit 0" cf_rc_is 0
+cf_expect "open URL with a path: logged in, in /urldir" cf_stdout_has '/urldir'
+CF_INPUT="$FTP_PASS
+" cf_run -c "open ftp://$FTP_USER@127.0.0.1:$FTP_PORT/; pwd"
+cf_expect "open URL without a password: asks for it, then exit 0" eval 'cf_rc_is 0 && cf_says "password:"'
+CF_INPUT= cf_run -c "open ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/ 21"
+cf_expect "open URL PORT: refused as a usage error (exit 2), nothing connected" eval 'cf_rc_is 2 && cf_says "takes no second argument"'
 CF_INPUT="$FTP_PASS
 " cf_run -c "pwd" "ftp://$FTP_USER@127.0.0.1:$FTP_PORT/"
 cf_expect "URL without a password: asks for it and opens (exit 0)" cf_rc_is 0
