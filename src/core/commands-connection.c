@@ -55,20 +55,35 @@ static gboolean connect_job(FtpSession *session, gpointer data, GError **error)
         return TRUE;
 }
 
+typedef struct {
+        char *summary;
+        gboolean encrypted;
+} SecurityJob;
+
 static gboolean security_job(FtpSession *session, gpointer data, GError **error)
 {
-        char **out = data;
-        *out = ftp_session_is_connected(session) ? ftp_session_security_summary(session) : NULL;
+        SecurityJob *out = data;
+        if (!ftp_session_is_connected(session))
+                return TRUE;
+        out->summary = ftp_session_security_summary(session);
+        out->encrypted = ftp_session_is_tls(session);
         return TRUE;
 }
 
-/* Refreshes ctx->security (what `status` and the status bar show). */
+/* Refreshes ctx->security (what `status` and the status bar show); FALSE when the connection is
+ * not encrypted. */
+static gboolean refresh_security(CoreContext *ctx)
+{
+        SecurityJob job = { 0 };
+        core_worker_run(ctx->worker, security_job, &job, NULL);
+        g_free(ctx->security);
+        ctx->security = job.summary;
+        return job.encrypted;
+}
+
 void core_connection_refresh_security(CoreContext *ctx)
 {
-        char *summary = NULL;
-        core_worker_run(ctx->worker, security_job, &summary, NULL);
-        g_free(ctx->security);
-        ctx->security = summary;
+        refresh_security(ctx);
 }
 
 static gboolean login_job(FtpSession *session, gpointer data, GError **error)
@@ -161,8 +176,7 @@ static gboolean login(CoreContext *ctx, const char *user, const char *password, 
         ctx->user = g_strdup(user);
         g_autofree char *shown = core_name_escape(user);
         core_say(ctx, CORE_MSG_INFO, _("Logged in as %s."), shown);
-        core_connection_refresh_security(ctx);
-        if (ctx->security && g_str_has_prefix(ctx->security, "plain"))
+        if (!refresh_security(ctx) && ctx->security)
                 core_say(ctx, CORE_MSG_WARNING, _("Not encrypted: %s."), ctx->security);
         return TRUE;
 }
