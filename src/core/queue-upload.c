@@ -257,6 +257,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
         run.submitted = submitted;
+        core_spread_expect(run.spread, submitted->len);
         core_queue_set_cancel_hook(queue, drop_scan, &run);
         run_batch(&run, submitted);
         core_queue_set_cancel_hook(queue, NULL, NULL);

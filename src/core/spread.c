@@ -46,6 +46,7 @@ struct CoreSpread {
         guint used;             /* connections that carried the batch (main included) */
         GAsyncQueue *endings;   /* Ending* */
         gboolean capped;        /* the server refused a connection: open no more */
+        gint64 expected;        /* jobs still to be submitted (core_spread_expect), -1: unknown */
         char *refusal;          /* why, until the warning is given at the batch's end */
         gint cancelled;         /* atomic */
         CoreSpreadOpen open;
@@ -134,6 +135,7 @@ CoreSpread *core_spread_new_full(CoreContext *ctx, guint connections, CoreSpread
         sp->ctx = ctx;
         sp->main = ctx->worker;
         sp->max = CLAMP(connections, 1, 64);
+        sp->expected = -1;
         sp->conns = g_ptr_array_new_with_free_func(g_free);
         g_queue_init(&sp->pending);
         sp->endings = g_async_queue_new();
@@ -222,8 +224,21 @@ static void start(Conn *conn, Task *task)
         core_worker_submit(conn->worker, task_run, task, NULL, task_done);
 }
 
+/* An extra connection costs a whole login (about as long as a few small uploads over TLS), so
+ * it is opened only for a batch with work left for it: at least EXTRA_MIN_JOBS jobs per
+ * connection once it is up. A batch of a few files stays on the connections it has. */
+#define EXTRA_MIN_JOBS 2
+
+static gboolean worth_another(CoreSpread *sp)
+{
+        if (sp->expected < 0)
+                return TRUE; /* the caller cannot tell (a recursive download): go by the queue */
+        guint64 left = g_queue_get_length(&sp->pending) + (guint64)sp->expected;
+        return left >= (guint64)EXTRA_MIN_JOBS * (count_conns(sp, FALSE) + 1);
+}
+
 /* Starts waiting jobs on free connections; opens extra ones while more jobs wait than are being
- * opened; ends the waiting jobs when no connection is left. */
+ * opened and the batch has work left for them; ends the waiting jobs when no connection is left. */
 static void dispatch(CoreSpread *sp)
 {
         while (!g_queue_is_empty(&sp->pending)) {
@@ -243,7 +258,7 @@ static void dispatch(CoreSpread *sp)
                 start(conn, g_queue_pop_head(&sp->pending));
         }
         while (!is_cancelled(sp) && !sp->capped && g_queue_get_length(&sp->pending) > count_conns(sp, TRUE) &&
-               count_conns(sp, FALSE) < sp->max)
+               count_conns(sp, FALSE) < sp->max && worth_another(sp))
                 open_extra(sp);
 }
 
@@ -318,6 +333,8 @@ void core_spread_submit(CoreSpread *sp, CoreSpreadFunc func, gpointer data, GDes
         g_return_if_fail(sp != NULL && func != NULL);
         while (sp->unfinished >= sp->max)
                 wait_one(sp);
+        if (sp->expected > 0)
+                sp->expected--;
         Task *task = g_new0(Task, 1);
         task->func = func;
         task->data = data;
@@ -326,6 +343,12 @@ void core_spread_submit(CoreSpread *sp, CoreSpreadFunc func, gpointer data, GDes
         sp->unfinished++;
         g_queue_push_tail(&sp->pending, task);
         dispatch(sp);
+}
+
+void core_spread_expect(CoreSpread *sp, guint jobs)
+{
+        g_return_if_fail(sp != NULL);
+        sp->expected = jobs;
 }
 
 void core_spread_wait(CoreSpread *sp)

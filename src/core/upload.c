@@ -363,6 +363,7 @@ gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **e
         g_auto(Upload) up = { 0 };
         upload_init(&up, ctx);
         g_autoptr(CoreSpread) spread = core_spread_new(ctx, connections);
+        core_spread_expect(spread, chosen->len);
         up.spread = spread;
         MputTally tally = { .pipeline = pipeline };
         ScanResult *result;

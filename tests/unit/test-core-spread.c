@@ -190,6 +190,25 @@ static void test_one_connection_stays_on_main(void)
         fixture_close(&f);
 }
 
+/* A batch the caller says is small opens no extra connection (each costs a whole login); a large
+ * one announced the same way still spreads. */
+static void test_small_announced_batch_opens_no_extra(void)
+{
+        Fixture f;
+        fixture_open(&f, 4, G_MAXUINT);
+        core_spread_expect(f.spread, 3);
+        run_jobs(f.spread, &f.b, f.main_thread, 3, 0);
+        g_assert_cmpuint(f.b.ok, ==, 3);
+        g_assert_cmpuint(f.b.opens, ==, 0);
+        g_assert_cmpuint(core_spread_connections(f.spread), ==, 1);
+        core_spread_expect(f.spread, 40);
+        run_jobs(f.spread, &f.b, f.main_thread, 40, 0);
+        g_assert_cmpuint(f.b.ok, ==, 43);
+        g_assert_cmpuint(f.b.opens, >, 0);
+        g_assert_cmpuint(f.b.opens, <=, 3);
+        fixture_close(&f);
+}
+
 static void test_refused_connection_warns_once(void)
 {
         Fixture f;
@@ -247,6 +266,7 @@ int main(int argc, char **argv)
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/core/spread/jobs-spread-over-connections-ends-on-caller", test_spreads_over_connections);
         g_test_add_func("/core/spread/one-connection-stays-on-main", test_one_connection_stays_on_main);
+        g_test_add_func("/core/spread/small-announced-batch-opens-no-extra", test_small_announced_batch_opens_no_extra);
         g_test_add_func("/core/spread/refused-connection-warns-once-batch-goes-on", test_refused_connection_warns_once);
         g_test_add_func("/core/spread/lost-extra-connection-retried-once", test_lost_extra_connection_retries_once);
         g_test_add_func("/core/spread/lost-twice-fails-without-closing-main", test_lost_twice_fails_without_closing_main);
