@@ -17,15 +17,37 @@ struct TlsContext {
         SSL_CTX *ctx;
         SSL_SESSION *control_session; /* latest session issued on a control connection */
         int control_group;            /* the key-exchange group the control connection used (NID), 0 */
+        X509 *described;              /* the certificate `description` describes, or NULL */
+        TlsPeerInfo *description;     /* its subject, issuer, validity and SHA-256 */
 };
 
-/* ex_data on each SSL: the TlsContext when the SSL is a control connection, NULL otherwise. */
+/* ex_data on each SSL: the TlsContext when the SSL is a control connection, NULL otherwise;
+ * on each SSL_CTX: its TlsContext. */
 static int control_index = -1;
+static int context_index = -1;
 
 static gpointer init_index(gpointer unused)
 {
         control_index = SSL_get_ex_new_index(0, "clamftp control connection", NULL, NULL, NULL);
+        context_index = SSL_CTX_get_ex_new_index(0, "clamftp TLS context", NULL, NULL, NULL);
         return NULL;
+}
+
+/* The system's trust roots, parsed once per process: parsing the CA bundle (about 140
+ * certificates) costs tens of milliseconds, on every connection that made its own context. An
+ * X509_STORE is reference-counted and locks itself, so every SSL_CTX may share it. */
+static gpointer load_roots(gpointer unused)
+{
+        X509_STORE *store = X509_STORE_new();
+        if (store && X509_STORE_set_default_paths(store) != 1)
+                ERR_clear_error(); /* no system roots: every certificate then needs a fingerprint */
+        return store;
+}
+
+static X509_STORE *shared_roots(void)
+{
+        static GOnce once = G_ONCE_INIT;
+        return g_once(&once, load_roots, NULL);
 }
 
 /* Called by OpenSSL for every new session (after the handshake for TLS 1.2, on each
@@ -65,7 +87,10 @@ TlsContext *tls_context_new(int max_version, GError **error)
                 SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_2_VERSION);
         else if (max_version == 13)
                 SSL_CTX_set_max_proto_version(ssl_ctx, TLS1_3_VERSION);
-        if (SSL_CTX_set_default_verify_paths(ssl_ctx) != 1)
+        X509_STORE *roots = shared_roots();
+        if (roots)
+                SSL_CTX_set1_cert_store(ssl_ctx, roots);
+        else if (SSL_CTX_set_default_verify_paths(ssl_ctx) != 1)
                 ERR_clear_error(); /* no system roots: every certificate then needs a fingerprint */
         /* the chain is checked and the result kept; whether to go on is decided after the handshake */
         SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_NONE, NULL);
@@ -74,6 +99,7 @@ TlsContext *tls_context_new(int max_version, GError **error)
         SSL_CTX_sess_set_new_cb(ssl_ctx, on_new_session);
         TlsContext *ctx = g_new0(TlsContext, 1);
         ctx->ctx = ssl_ctx;
+        SSL_CTX_set_ex_data(ssl_ctx, context_index, ctx);
         return ctx;
 }
 
@@ -120,6 +146,8 @@ void tls_context_free(TlsContext *ctx)
         if (!ctx)
                 return;
         tls_context_forget_session(ctx);
+        X509_free(ctx->described);
+        tls_peer_info_free(ctx->description);
         SSL_CTX_free(ctx->ctx);
         g_free(ctx);
 }
@@ -201,6 +229,41 @@ static char *fingerprint(X509 *cert)
         return g_string_free(out, FALSE);
 }
 
+static TlsPeerInfo *describe_cert(X509 *cert)
+{
+        TlsPeerInfo *info = g_new0(TlsPeerInfo, 1);
+        info->subject = name_text(X509_get_subject_name(cert));
+        info->issuer = name_text(X509_get_issuer_name(cert));
+        info->not_before = time_text(X509_get0_notBefore(cert));
+        info->not_after = time_text(X509_get0_notAfter(cert));
+        info->sha256 = fingerprint(cert);
+        return info;
+}
+
+/* The certificate's description, made once per certificate and context: every data connection
+ * of a session resumes the control session and shows its certificate again. X509_cmp compares
+ * the whole encoding (through its cached digest), so only the same certificate matches. */
+static void fill_description(TlsPeerInfo *info, SSL *ssl, X509 *cert)
+{
+        TlsContext *ctx = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), context_index);
+        const TlsPeerInfo *known = ctx && ctx->described && X509_cmp(ctx->described, cert) == 0
+                ? ctx->description : NULL;
+        g_autoptr(TlsPeerInfo) made = known ? NULL : describe_cert(cert);
+        const TlsPeerInfo *from = known ? known : made;
+        info->subject = g_strdup(from->subject);
+        info->issuer = g_strdup(from->issuer);
+        info->not_before = g_strdup(from->not_before);
+        info->not_after = g_strdup(from->not_after);
+        info->sha256 = g_strdup(from->sha256);
+        if (!made || !ctx)
+                return;
+        X509_free(ctx->described);
+        tls_peer_info_free(ctx->description);
+        X509_up_ref(cert);
+        ctx->described = cert;
+        ctx->description = g_steal_pointer(&made);
+}
+
 TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl)
 {
         TlsPeerInfo *info = g_new0(TlsPeerInfo, 1);
@@ -212,11 +275,7 @@ TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl)
                 info->verify_error = g_strdup(_("the server sent no certificate"));
                 return info;
         }
-        info->subject = name_text(X509_get_subject_name(cert));
-        info->issuer = name_text(X509_get_issuer_name(cert));
-        info->not_before = time_text(X509_get0_notBefore(cert));
-        info->not_after = time_text(X509_get0_notAfter(cert));
-        info->sha256 = fingerprint(cert);
+        fill_description(info, ssl, cert);
         long result = SSL_get_verify_result(ssl);
         info->verified = result == X509_V_OK;
         if (!info->verified)

@@ -37,6 +37,11 @@ G_DEFINE_QUARK(scan-error-quark, scan_error)
 #define REPLY_MAX 4096
 #define DEFAULT_TIMEOUT_MS 60000
 #define INSTREAM_PREFIX "instream:"
+/* A session idle this long is ended rather than reused: clamd closes one after IdleTimeout
+ * (30 s by default, often lowered), and a session found closed costs a retry. */
+#define SESSION_IDLE_MS 5000
+/* After this many sessions refused or broken, every scan makes its own connection. */
+#define SESSION_GIVE_UP 3
 
 typedef enum { ADDRESS_UNIX, ADDRESS_TCP } AddressKind;
 
@@ -63,6 +68,12 @@ struct ScanClient {
         FildesInfo *fildes;
         int timeout_ms;
         int cancel_fd;
+        /* IDSESSION: one connection for many FILDES scans of one thread */
+        NetStream *session;     /* open session, or NULL */
+        guint session_request;  /* number of the last request sent in it (replies carry it) */
+        gint64 session_used;    /* monotonic time of its last reply */
+        guint session_failures; /* sessions that broke or were refused; at SESSION_GIVE_UP, none */
+        gboolean use_sessions;  /* scan_client_use_sessions() */
 };
 
 /* ---- verdicts ---------------------------------------------------------------------------- */
@@ -321,6 +332,7 @@ void scan_client_free(ScanClient *client)
 {
         if (!client)
                 return;
+        scan_client_end_session(client);
         g_free(client->address);
         g_free(client->path);
         g_free(client->host);
@@ -462,8 +474,8 @@ static gboolean send_bytes(ScanClient *client, NetStream *stream, const void *bu
 /* Reads one reply up to its terminator: '\0' for z-commands. clamd ends a few replies with '\n'
  * whatever the prefix (COMMAND READ TIMED OUT): those end the reply too, and *newline says so.
  * Returns the reply without its terminator; NULL with an error when none arrives complete. */
-static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
-                        GError **error)
+static char *read_reply_rest(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
+                             gsize *rest, GError **error)
 {
         char buf[REPLY_MAX];
         gsize used = 0;
@@ -488,6 +500,8 @@ static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, 
                 for (gsize i = 0; i < used; i++) {
                         if (buf[i] == '\0' || buf[i] == '\n') {
                                 *newline = buf[i] == '\n';
+                                if (rest)
+                                        *rest = used - i - 1;
                                 return g_strndup(buf, i);
                         }
                 }
@@ -495,6 +509,12 @@ static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, 
         g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
                     _("The scanner at %s sent a reply longer than %d bytes."), client->address, REPLY_MAX);
         return NULL;
+}
+
+static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
+                        GError **error)
+{
+        return read_reply_rest(client, stream, extra_ms, newline, NULL, error);
 }
 
 /* Sends a z-command and reads its one reply. */
@@ -839,9 +859,104 @@ static gboolean fildes_trusted(ScanClient *client, ScanVerdict **failure)
         return state == FILDES_TRUSTED;
 }
 
+/* ---- IDSESSION ---------------------------------------------------------------------------- */
+
+void scan_client_use_sessions(ScanClient *client, gboolean use)
+{
+        client->use_sessions = use;
+        if (!use)
+                scan_client_end_session(client);
+}
+
+void scan_client_end_session(ScanClient *client)
+{
+        if (!client->session)
+                return;
+        /* best effort and never blocking: closing the connection ends the session too */
+        static const char command[] = "zEND";
+        (void)send(net_stream_fd(client->session), command, sizeof command, MSG_DONTWAIT | MSG_NOSIGNAL);
+        g_clear_pointer(&client->session, net_stream_free);
+}
+
+/* The session cannot be trusted any more (closed, refused, a reply out of place): dropped
+ * without END, and counted. */
+static void session_broke(ScanClient *client)
+{
+        g_clear_pointer(&client->session, net_stream_free);
+        client->session_failures++;
+}
+
+/* The open session, or a new one; NULL when this client makes a connection per scan (sessions
+ * not wanted, refused too often, or the scanner unreachable: the caller's own connect reports it). */
+static NetStream *session_get(ScanClient *client)
+{
+        if (client->session && g_get_monotonic_time() - client->session_used > SESSION_IDLE_MS * 1000)
+                scan_client_end_session(client);
+        if (client->session || !client->use_sessions || client->session_failures >= SESSION_GIVE_UP)
+                return client->session;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(NetStream) stream = connect_scanner(client, &error);
+        static const char command[] = "zIDSESSION";
+        if (!stream || !send_bytes(client, stream, command, sizeof command, _("sending a command"), &error)) {
+                client->session_failures++;
+                return NULL;
+        }
+        client->session = g_steal_pointer(&stream);
+        client->session_request = 0;
+        client->session_used = g_get_monotonic_time();
+        return client->session;
+}
+
+/* A reply inside a session is "<n>: <reply>", n the number of the request it answers; the
+ * reply after the prefix when n is `request`, else NULL. */
+static const char *session_reply_body(const char *reply, guint request)
+{
+        char prefix[24];
+        g_snprintf(prefix, sizeof prefix, "%u: ", request);
+        return g_str_has_prefix(reply, prefix) ? reply + strlen(prefix) : NULL;
+}
+
+/* FILDES inside the session: one request at a time, so exactly one reply is expected, with the
+ * request's number and nothing after it. NULL when the session broke before a verdict (closed,
+ * refused, a reply that is not this request's): the caller scans again on its own connection.
+ * A timeout or a cancel is a verdict (ERROR): asking again would only wait again. */
+static ScanVerdict *session_fildes(ScanClient *client, NetStream *stream, int fd, gint64 size)
+{
+        g_autoptr(GError) error = NULL;
+        static const char command[] = "zFILDES";
+        guint request = ++client->session_request;
+        SendResult passed = SEND_FAILED;
+        if (send_bytes(client, stream, command, sizeof command, _("sending a command"), &error)) {
+                int ro = reopen_read_only(fd);
+                passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, &error);
+                if (ro >= 0)
+                        close(ro);
+        }
+        gboolean newline = FALSE;
+        gsize rest = 0;
+        g_autofree char *reply = passed == SEND_DONE
+                ? read_reply_rest(client, stream, scan_allowance_ms(size), &newline, &rest, &error) : NULL;
+        const char *body = reply && rest == 0 ? session_reply_body(reply, request) : NULL;
+        if (!body || says_no_fildes(body)) {
+                session_broke(client);
+                gboolean final = error && (error->code == SCAN_ERROR_TIMEOUT || error->code == SCAN_ERROR_CANCELLED);
+                return final ? verdict_error(NULL, error->message) : NULL;
+        }
+        ScanVerdict *verdict = ok_only_if_whole(scan_verdict_parse_fildes(body), body, TRUE, newline);
+        if (verdict->kind == SCAN_VERDICT_ERROR)
+                scan_client_end_session(client); /* clamd closes a session after some errors */
+        else
+                client->session_used = g_get_monotonic_time();
+        return verdict;
+}
+
 /* NULL when the scanner says it cannot take the descriptor after all (then INSTREAM). */
 static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
 {
+        NetStream *session = session_get(client);
+        ScanVerdict *in_session = session ? session_fildes(client, session, fd, size) : NULL;
+        if (in_session)
+                return in_session;
         g_autoptr(GError) error = NULL;
         gboolean newline = FALSE, delivered = FALSE;
         g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,

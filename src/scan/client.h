@@ -75,3 +75,11 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size);
 /* TRUE when the next scan of a regular file would pass its descriptor (FILDES): a unix address
  * not given as "instream:", and a scanner not (yet) found to lack FILDES or to skip large files. */
 gboolean scan_client_uses_fildes(ScanClient *client);
+/* For a client used by one thread for a batch: FILDES scans share one IDSESSION connection
+ * (clamd's IDSESSION … END) instead of one connection each. A reply counts only when it carries
+ * its request's number; a session refused, closed or out of step is dropped and the scan made
+ * again on its own connection; after a few such failures the client stops opening sessions.
+ * A session idle for 5 s is ended before the next scan (clamd's IdleTimeout closes idle ones). */
+void scan_client_use_sessions(ScanClient *client, gboolean use);
+/* Sends END and closes the session, if one is open (scan_client_free does it too). */
+void scan_client_end_session(ScanClient *client);

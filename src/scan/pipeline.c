@@ -1,6 +1,7 @@
 /* scan/pipeline.c — the scanner thread: snapshots and scans upload candidates ahead of the upload.
  * Owns: the thread, the queue of paths, the queue of finished results (at most `lookahead`), the
- * order of results, and cancelling an exchange in flight (an eventfd given to its own client).
+ * order of results, and cancelling an exchange in flight (an eventfd given to its own client, which
+ * keeps one IDSESSION connection to the scanner for the batch).
  * Must not: upload, prompt or print. */
 #include "config.h"
 #include "scan/pipeline.h"
@@ -121,6 +122,7 @@ static gpointer scanner_thread(gpointer data)
                 g_cond_broadcast(&pipeline->changed);
                 g_mutex_unlock(&pipeline->lock);
         }
+        scan_client_end_session(pipeline->client);
         g_mutex_lock(&pipeline->lock);
         pipeline->finished = TRUE;
         g_cond_broadcast(&pipeline->changed);
@@ -138,6 +140,7 @@ ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char
         /* without an eventfd a cancel cannot interrupt an exchange; it still stops between files */
         pipeline->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
         scan_client_set_cancel_fd(pipeline->client, pipeline->cancel_fd);
+        scan_client_use_sessions(pipeline->client, TRUE); /* the copy is this thread's alone */
         g_mutex_init(&pipeline->lock);
         g_cond_init(&pipeline->changed);
         g_queue_init(&pipeline->paths);

@@ -648,6 +648,28 @@ static void test_fildes_only_for_the_whole_file(Fixture *f, gconstpointer data)
         g_assert_cmpmem(g_bytes_get_data(received, NULL), g_bytes_get_size(received), "fine", 4);
 }
 
+/* A scanner that answers IDSESSION with UNKNOWN COMMAND (and closes): every file is still scanned
+ * on its own connection, each verdict is its own file's, and the client stops asking for a
+ * session after a few refusals. */
+static void test_session_refused_falls_back(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        g_autoptr(ScanClient) client = client_for(fake, 0);
+        scan_client_use_sessions(client, TRUE);
+        static const char *contents[] = { "fine", "BAD", "fine again", "more BAD", "ok", "last" };
+        for (gsize i = 0; i < G_N_ELEMENTS(contents); i++) {
+                g_autoptr(GBytes) content = g_bytes_new_static(contents[i], strlen(contents[i]));
+                g_autoptr(ScanSnapshot) snapshot = snapshot_of(f, content, SCAN_SNAPSHOT_MEMFD_LIMIT);
+                g_autoptr(ScanVerdict) v = scan_client_scan_fd(client, snapshot->fd, snapshot->size);
+                gboolean bad = strstr(contents[i], "BAD") != NULL;
+                g_assert_cmpint(v->kind, ==, bad ? SCAN_VERDICT_INFECTED : SCAN_VERDICT_OK);
+        }
+        /* the probe, then one FILDES per file on its own connection */
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 1 + G_N_ELEMENTS(contents));
+        scan_client_end_session(client); /* nothing open: a no-op */
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int main(int argc, char **argv)
@@ -683,5 +705,6 @@ int main(int argc, char **argv)
             test_fildes_scanner_skipping_large_files_gets_streams);
         ADD("/scan/client/fildes/instream-address-never-passes-descriptors", test_fildes_instream_address);
         ADD("/scan/client/fildes/part-of-a-file-is-streamed", test_fildes_only_for_the_whole_file);
+        ADD("/scan/client/session/refused-falls-back-to-a-connection-per-scan", test_session_refused_falls_back);
         return g_test_run();
 }
