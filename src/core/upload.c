@@ -255,7 +255,9 @@ typedef struct {
         guint sent;
         guint refused;
         guint failed;
+        guint received;        /* scan results taken from the pipeline */
         gboolean stop;
+        char *stop_reason;     /* the error that stopped the batch */
         ScanPipeline *pipeline;
 } MputTally;
 
@@ -285,11 +287,12 @@ static gboolean mput_stor(FtpSession *session, CoreWorker *worker, gpointer data
 }
 
 /* Stops the rest of the command: nothing more is scanned or sent. */
-static void mput_stop(Upload *up, MputTally *tally)
+static void mput_stop(Upload *up, MputTally *tally, const GError *why)
 {
         if (tally->stop)
                 return;
         tally->stop = TRUE;
+        tally->stop_reason = g_strdup(why ? why->message : _("the batch was stopped"));
         scan_pipeline_cancel(tally->pipeline);
         core_spread_cancel(up->spread);
 }
@@ -309,7 +312,7 @@ static void mput_done(gboolean ok, const GError *error, gpointer data)
                 tally->refused++;
                 return;
         case UPLOAD_FATAL:
-                mput_stop(job->up, tally);
+                mput_stop(job->up, tally, failure);
                 /* fall through */
         case UPLOAD_FAILED:
                 core_fail(job->up->ctx, reported);
@@ -318,13 +321,26 @@ static void mput_done(gboolean ok, const GError *error, gpointer data)
         }
 }
 
+/* A file the batch did not get to after it stopped: said by name, so that no file the user asked
+ * for is left out of the report. */
+static void mput_not_sent(CoreContext *ctx, MputTally *tally, const char *path)
+{
+        g_autofree char *shown = core_name_escape(path);
+        core_say(ctx, CORE_MSG_ERROR, _("%s was not uploaded: the batch stopped (%s)."), shown,
+                 tally->stop_reason ? tally->stop_reason : "");
+        tally->failed++;
+}
+
 /* Takes result: a refused or unreadable file is reported here, a clean one goes to a connection. */
 static void mput_one(Upload *up, ScanResult *result, MputTally *tally)
 {
         g_autoptr(ScanResult) owned = result;
         CoreContext *ctx = up->ctx;
-        if (tally->stop)
-                return; /* draining after a fatal error */
+        tally->received++;
+        if (tally->stop) {
+                mput_not_sent(ctx, tally, owned->path); /* draining after a fatal error */
+                return;
+        }
         if (owned->snapshot == NULL) {
                 core_fail(ctx, owned->error);
                 tally->failed++;
@@ -370,6 +386,10 @@ gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **e
         while ((result = scan_pipeline_next(pipeline)) != NULL)
                 mput_one(&up, result, &tally);
         core_spread_wait(spread);
+        /* the pipeline yields in submission order: what it never yielded was never scanned */
+        for (guint i = tally.received; tally.stop && i < chosen->len; i++)
+                mput_not_sent(ctx, &tally, g_ptr_array_index(chosen, i));
+        g_free(tally.stop_reason);
         warn_audit_failure(ctx);
         if (chosen->len > 1)
                 core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded (%u refused by the scanner, %u failed)."),

@@ -204,7 +204,7 @@ claimed_but_missing() {
 lost_silently() {
         local f bad=0
         for f in big/*.bin; do
-                if ! same_file "$f" "$FTP_ROOT/killed/$f" && ! grep -q "Uploading $f to .* failed" "$OUT"; then
+                if ! same_file "$f" "$FTP_ROOT/killed/$f" && ! grep -Eq "Uploading $f to .* failed|$f was not uploaded" "$OUT"; then
                         echo "neither on the server nor reported failed: $f"; bad=1
                 fi
         done
@@ -213,6 +213,30 @@ lost_silently() {
 grep -Ei "lost|failed|warning" "$OUT" | head -n 5 | tap_diag
 tap_check "killed connection: no file reported uploaded that is not on the server byte for byte" claimed_but_missing
 tap_check "killed connection: every file is on the server complete or reported failed" lost_silently
+
+# ---- the main connection killed mid-batch (one connection): the batch stops, and every file it
+# did not send is named, none left out of the report ----
+rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
+before=$(log_size)
+(
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --parallel 1 -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
+        printf '%s\n' "$CF_ALL" >"$OUT"
+        echo "$CF_RC" >"$OUT.rc"
+) &
+RUN=$!
+first_file_started() { [ "$(logins_since "$before")" -ge 1 ] && [ -n "$(ls "$FTP_ROOT/killed/big" 2>/dev/null)" ]; }
+if wait_until 15 first_file_started; then
+        victim=$(ps_session_pids | sort -n | tail -n 1)
+        for k in $(ps -o pid= --ppid "$victim" 2>/dev/null); do kill -9 "$k" 2>/dev/null; done
+        kill -9 "$victim" 2>/dev/null
+fi
+wait "$RUN"
+tap_check "main connection killed: the run ends with exit status 2 ($(cat "$OUT.rc" 2>/dev/null))" \
+        eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
+tap_check "main connection killed: no file reported uploaded that is not on the server" claimed_but_missing
+tap_check "main connection killed: every file not on the server is named as not uploaded" lost_silently
 
 # ---- full screen: a job cancelled while it is scanned is dropped at once ----
 if command -v tmux >/dev/null; then
