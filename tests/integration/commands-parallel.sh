@@ -172,19 +172,28 @@ mkdir -p big "$FTP_ROOT/killed" && ftp_own
 before=$(log_size)
 for i in $(seq 1 16); do head -c 300000 /dev/urandom >big/k$i.bin; done
 OUT=$CF_DIR/killed.out
-(
-        CF_INPUT="$FTP_USER
+# mput_in_background N: mput of big/*.bin with --parallel N into killed/, its output in $OUT and
+# its exit status in $OUT.rc; RUN is its pid
+mput_in_background() {
+        (
+                CF_INPUT="$FTP_USER
 $FTP_PASS
-" cf_run -n --parallel 4 -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
-        printf '%s\n' "$CF_ALL" >"$OUT"
-        echo "$CF_RC" >"$OUT.rc"
-) &
-RUN=$!
-all_logged_in() { [ "$(logins_since "$before")" -ge 4 ]; }
-if wait_until 15 all_logged_in; then
+" cf_run -n --parallel "$1" -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
+                printf '%s\n' "$CF_ALL" >"$OUT"
+                echo "$CF_RC" >"$OUT.rc"
+        ) &
+        RUN=$!
+}
+# kill_newest_session: kills the server's newest session process (and its child)
+kill_newest_session() {
         victim=$(ps_session_pids | sort -n | tail -n 1)
         for k in $(ps -o pid= --ppid "$victim" 2>/dev/null); do kill -9 "$k" 2>/dev/null; done
         kill -9 "$victim" 2>/dev/null
+}
+mput_in_background 4
+all_logged_in() { [ "$(logins_since "$before")" -ge 4 ]; }
+if wait_until 15 all_logged_in; then
+        kill_newest_session
         tap_ok "an extra connection's server process ($victim) was killed mid-batch"
 else
         tap_not_ok "the batch never used 4 connections: nothing to kill"
@@ -218,20 +227,9 @@ tap_check "killed connection: every file is on the server complete or reported f
 # did not send is named, none left out of the report ----
 rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
 before=$(log_size)
-(
-        CF_INPUT="$FTP_USER
-$FTP_PASS
-" cf_run -n --parallel 1 -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
-        printf '%s\n' "$CF_ALL" >"$OUT"
-        echo "$CF_RC" >"$OUT.rc"
-) &
-RUN=$!
+mput_in_background 1
 first_file_started() { [ "$(logins_since "$before")" -ge 1 ] && [ -n "$(ls "$FTP_ROOT/killed/big" 2>/dev/null)" ]; }
-if wait_until 15 first_file_started; then
-        victim=$(ps_session_pids | sort -n | tail -n 1)
-        for k in $(ps -o pid= --ppid "$victim" 2>/dev/null); do kill -9 "$k" 2>/dev/null; done
-        kill -9 "$victim" 2>/dev/null
-fi
+wait_until 15 first_file_started && kill_newest_session
 wait "$RUN"
 tap_check "main connection killed: the run ends with exit status 2 ($(cat "$OUT.rc" 2>/dev/null))" \
         eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
