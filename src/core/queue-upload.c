@@ -178,11 +178,9 @@ static void upload_one(UploadRun *run, guint id, ScanResult *result)
 
 static gboolean check_scanner(CoreContext *ctx, CoreQueue *queue, GArray *ids)
 {
-        if (ctx->scanner)
+        g_autoptr(GError) error = NULL;
+        if (core_transfer_check_scanner(ctx, &error))
                 return TRUE;
-        g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
-                _("No scanner is configured, so nothing can be uploaded; "
-                  "set one with --scanner unix:/path or tcp:host:port."));
         for (guint i = 0; i < ids->len; i++)
                 core_queue_set_state(queue, g_array_index(ids, guint, i), CORE_JOB_FAILED, error->message);
         core_fail(ctx, error);

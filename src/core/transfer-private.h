@@ -5,6 +5,8 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "scan/client.h"
+#include "scan/snapshot.h"
 
 /* Progress of one file, passed to the FtpSession's progress callback (runs on the worker). */
 typedef struct {
@@ -21,6 +23,17 @@ char *core_remote_basename(const char *path);
  * is fine: the directory usually exists already, and STOR reports it if not. */
 gboolean core_remote_make_parents(FtpSession *session, const char *remote, GHashTable *made,
                                   GError **error);
+
+/* FALSE with CORE_TRANSFER_ERROR_NO_SCANNER (saying how to set one) when no scanner is
+ * configured: nothing may be uploaded then. */
+gboolean core_transfer_check_scanner(CoreContext *ctx, GError **error);
+/* The remote path `put` and `reput` give a local file: an explicit remote is used as given (one
+ * ending in '/' names a directory to put it in); none: core_transfer_remote_name_for(). */
+char *core_transfer_put_target(const char *local, const char *remote); /* transfer full */
+/* The start of every single upload: a snapshot of `local`, its verdict (*verdict, never NULL on
+ * success) and the verdict's audit record. NULL with error when no snapshot could be taken. */
+ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
+                                          GError **error);
 
 /* TRUE for errors after which the next file cannot fare better (cancelled, connection gone). */
 gboolean core_transfer_error_is_fatal(const GError *error);

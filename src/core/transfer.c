@@ -40,6 +40,38 @@ char *core_remote_basename(const char *path)
         return g_strndup(start, len - (gsize)(start - path));
 }
 
+gboolean core_transfer_check_scanner(CoreContext *ctx, GError **error)
+{
+        if (ctx->scanner != NULL)
+                return TRUE;
+        g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
+                            _("No scanner is configured, so nothing can be uploaded; "
+                              "set one with --scanner unix:/path or tcp:host:port."));
+        return FALSE;
+}
+
+char *core_transfer_put_target(const char *local, const char *remote)
+{
+        if (remote == NULL)
+                return core_transfer_remote_name_for(local);
+        if (!g_str_has_suffix(remote, "/"))
+                return g_strdup(remote);
+        g_autofree char *base = g_path_get_basename(local);
+        return g_strconcat(remote, base, NULL);
+}
+
+ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
+                                          GError **error)
+{
+        ScanSnapshot *snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
+        if (snapshot == NULL)
+                return NULL;
+        *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        if (ctx->audit != NULL)
+                scan_audit_verdict(ctx->audit, snapshot, *verdict, ctx->scanner_address);
+        return snapshot;
+}
+
 gboolean core_transfer_error_is_fatal(const GError *error)
 {
         if (error == NULL || error->domain != FTP_ERROR)

@@ -86,17 +86,6 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
         return check_final_size(session, job, error);
 }
 
-/* An explicit remote path is used as given; one ending in '/' names a directory (as put). */
-static char *resume_target(const char *local, const char *remote)
-{
-        if (remote == NULL)
-                return core_transfer_remote_name_for(local);
-        if (!g_str_has_suffix(remote, "/"))
-                return g_strdup(remote);
-        g_autofree char *base = g_path_get_basename(local);
-        return g_strconcat(remote, base, NULL);
-}
-
 /* The verdict for `status` and the TUI ("INFECTED <signature> <file>"), and the refusal said. */
 static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
@@ -150,12 +139,8 @@ static void audit_resume(CoreContext *ctx, const ResumeJob *job, gboolean ok, co
 
 static gboolean check_resumable(CoreContext *ctx, GError **error)
 {
-        if (ctx->scanner == NULL) {
-                g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
-                                    _("No scanner is configured, so nothing can be uploaded; "
-                                      "set one with --scanner unix:/path or tcp:host:port."));
+        if (!core_transfer_check_scanner(ctx, error))
                 return FALSE;
-        }
         if (ctx->type != FTP_TYPE_BINARY) {
                 g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_CANNOT_RESUME,
                                     _("An upload can only be resumed in binary mode: use `binary` first."));
@@ -174,13 +159,11 @@ gboolean core_transfer_reput(CoreContext *ctx, const char *local, const char *re
         *result = (CoreResumeResult){ 0 };
         if (!check_resumable(ctx, error))
                 return FALSE;
-        g_autofree char *target = resume_target(local, remote);
-        g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
+        g_autofree char *target = core_transfer_put_target(local, remote);
+        g_autoptr(ScanVerdict) verdict = NULL;
+        g_autoptr(ScanSnapshot) snapshot = core_transfer_snapshot_scan(ctx, local, &verdict, error);
         if (snapshot == NULL)
                 return FALSE;
-        g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
-        if (ctx->audit != NULL)
-                scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
         g_autofree char *shown = core_name_escape(local);
         if (!verdict_allows(ctx, verdict, shown))
                 return FALSE;

@@ -196,39 +196,16 @@ static void warn_audit_failure(CoreContext *ctx)
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), error->message);
 }
 
-static gboolean check_scanner(CoreContext *ctx, GError **error)
-{
-        if (ctx->scanner != NULL)
-                return TRUE;
-        g_set_error_literal(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_SCANNER,
-                            _("No scanner is configured, so nothing can be uploaded; "
-                              "set one with --scanner unix:/path or tcp:host:port."));
-        return FALSE;
-}
-
-/* An explicit remote path is used as given; one ending in '/' names a directory. transfer full */
-static char *put_target(const char *local, const char *remote)
-{
-        if (remote == NULL)
-                return core_transfer_remote_name_for(local);
-        if (!g_str_has_suffix(remote, "/"))
-                return g_strdup(remote);
-        g_autofree char *base = g_path_get_basename(local);
-        return g_strconcat(remote, base, NULL);
-}
-
 gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error)
 {
         g_return_val_if_fail(ctx != NULL && local != NULL, FALSE);
-        if (!check_scanner(ctx, error))
+        if (!core_transfer_check_scanner(ctx, error))
                 return FALSE;
-        g_autofree char *target = put_target(local, remote);
-        g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
+        g_autofree char *target = core_transfer_put_target(local, remote);
+        g_autoptr(ScanVerdict) verdict = NULL;
+        g_autoptr(ScanSnapshot) snapshot = core_transfer_snapshot_scan(ctx, local, &verdict, error);
         if (snapshot == NULL)
                 return FALSE;
-        g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
-        if (ctx->audit != NULL)
-                scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
         g_auto(Upload) up = { 0 };
         upload_init(&up, ctx);
         UploadOutcome outcome = upload_scanned(&up, local, snapshot, verdict, target, error);
@@ -364,7 +341,7 @@ static void mput_one(Upload *up, ScanResult *result, MputTally *tally)
 gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error)
 {
         g_return_val_if_fail(ctx != NULL && local_paths != NULL, FALSE);
-        if (!check_scanner(ctx, error))
+        if (!core_transfer_check_scanner(ctx, error))
                 return FALSE;
         g_autoptr(GPtrArray) chosen = choose_files(ctx, local_paths);
         if (chosen->len == 0)
