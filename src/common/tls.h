@@ -1,14 +1,14 @@
 /* common/tls.h — the client side of TLS (OpenSSL) for NetStream: one context per FTP session with
  * the system's trust roots, TLS 1.2 as the minimum, and a cache holding only the control
  * connection's latest session (what data connections must resume).
- * Owns: SSL_CTX set-up, the control-session cache, the verification result and the certificate's
- * description (subject, issuer, validity, SHA-256). Must not: decide whether an unverified
+ * Owns: SSL_CTX set-up, the control-session cache, the verification result, and filling the
+ * certificate's description (common/certinfo.h) from a handshake. Must not: decide whether an unverified
  * certificate is acceptable (the FTP engine and the user do), send protocol bytes, or print. */
 #pragma once
 #include <glib.h>
+#include "common/certinfo.h"
 
 typedef struct TlsContext TlsContext;
-typedef struct TlsPeerInfo TlsPeerInfo;
 
 /* max_version: 0 for the newest OpenSSL offers, else 12 (TLS 1.2) or 13 (TLS 1.3). */
 TlsContext *tls_context_new(int max_version, GError **error);
@@ -18,29 +18,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(TlsContext, tls_context_free)
 void tls_context_forget_session(TlsContext *ctx);
 /* TRUE when a control session is stored for data connections to resume. */
 gboolean tls_context_has_session(TlsContext *ctx);
-
-/* What a handshake showed about the peer. */
-struct TlsPeerInfo {
-        char *subject;     /* RFC 2253 text, e.g. "CN=ftp.example.org,O=Example" */
-        char *issuer;
-        char *not_before;  /* "Jan  1 00:00:00 2026 GMT" */
-        char *not_after;
-        char *sha256;      /* "AB:CD:…" (32 bytes as upper-case hex pairs) */
-        gboolean verified; /* the chain and the host name verified against the system's roots */
-        char *verify_error;/* why not, when !verified (e.g. "self-signed certificate") */
-        char *version;     /* "TLSv1.3" */
-        char *cipher;      /* "TLS_AES_256_GCM_SHA384" */
-        gboolean resumed;  /* the session was resumed (data connections) */
-};
-
-TlsPeerInfo *tls_peer_info_copy(const TlsPeerInfo *info);
-void tls_peer_info_free(TlsPeerInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(TlsPeerInfo, tls_peer_info_free)
-/* Several lines: subject, issuer, validity, SHA-256 fingerprint (for messages and questions). */
-char *tls_peer_info_describe(const TlsPeerInfo *info); /* transfer full */
-/* Normalises a fingerprint as typed ("sha256:ab cd…", "ABCD…", "AB:CD:…") to "AB:CD:…";
- * NULL when it is not 32 bytes of hex. */
-char *tls_fingerprint_normalise(const char *text); /* transfer full */
 
 /* Used by net.c: a new SSL object for fd, with SNI and the host-name check for `host`. A control
  * connection's SSL feeds the session cache; a data connection's resumes the stored session. */

@@ -4,6 +4,7 @@
 #pragma once
 #include "ftp/session.h"
 #include "common/net.h"
+#include "common/tls.h"
 
 struct FtpSession {
         NetStream *ctrl;           /* NULL when not connected */

@@ -12,7 +12,7 @@
 #include <glib.h>
 #include "ftp/reply.h"
 #include "ftp/listing.h"
-#include "common/tls.h"
+#include "common/certinfo.h"
 
 #define FTP_ERROR (ftp_error_quark())
 GQuark ftp_error_quark(void);

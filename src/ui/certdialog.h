@@ -6,7 +6,7 @@
  * Must not: call curses, decide on trust itself (core/trust.c does) or store anything. */
 #pragma once
 #include <glib.h>
-#include "common/tls.h"
+#include "common/certinfo.h"
 #include "ui/canvas.h"
 #include "ui/keys.h"
 
