@@ -85,31 +85,20 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
 {
         CoreContext *ctx = run->ctx;
         g_autofree char *path_shown = core_name_escape(path);
-        g_autofree char *last = NULL;
-        switch (verdict->kind) {
-        case SCAN_VERDICT_OK:
-                last = g_strdup_printf("OK %s", path_shown);
-                core_context_set_last_verdict(ctx, last);
+        core_transfer_note_verdict(ctx, verdict, path_shown);
+        if (verdict->kind == SCAN_VERDICT_OK)
                 return TRUE;
-        case SCAN_VERDICT_INFECTED: {
+        if (verdict->kind == SCAN_VERDICT_INFECTED) {
                 g_autofree char *signature = core_name_escape(verdict->signature);
-                last = g_strdup_printf("INFECTED %s %s", verdict->signature, path_shown);
                 core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): not uploaded."), shown, signature);
                 core_queue_set_state(run->queue, id, CORE_JOB_INFECTED, signature);
-                break;
-        }
-        case SCAN_VERDICT_ERROR:
-        default: {
+        } else {
                 g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason
                                                                            : _("no reason given"));
-                last = g_strdup_printf("ERROR %s (%s)", path_shown, verdict->reason ? verdict->reason : "");
                 core_say(ctx, CORE_MSG_ERROR,
                          _("%s was not uploaded: the scanner gave no verdict (%s)."), shown, reason);
                 core_queue_set_state(run->queue, id, CORE_JOB_REFUSED, reason);
-                break;
         }
-        }
-        core_context_set_last_verdict(ctx, last);
         core_refused(ctx);
         return FALSE;
 }

@@ -35,6 +35,10 @@ char *core_transfer_put_target(const char *local, const char *remote); /* transf
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error);
 
+/* Records a verdict for `status` and the TUI: "OK <file>", "INFECTED <signature> <file>" or
+ * "ERROR <file> (<reason>)"; `shown` is the file's escaped name. */
+void core_transfer_note_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown);
+
 /* TRUE for errors after which the next file cannot fare better (cancelled, connection gone). */
 gboolean core_transfer_error_is_fatal(const GError *error);
 

@@ -72,6 +72,18 @@ ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, S
         return snapshot;
 }
 
+void core_transfer_note_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
+{
+        g_autofree char *text = NULL;
+        if (verdict->kind == SCAN_VERDICT_INFECTED)
+                text = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
+        else if (verdict->kind == SCAN_VERDICT_ERROR)
+                text = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
+        else
+                text = g_strdup_printf("OK %s", shown);
+        core_context_set_last_verdict(ctx, text);
+}
+
 gboolean core_transfer_error_is_fatal(const GError *error)
 {
         if (error == NULL || error->domain != FTP_ERROR)

@@ -89,23 +89,17 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
 /* The verdict for `status` and the TUI ("INFECTED <signature> <file>"), and the refusal said. */
 static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
-        g_autofree char *last = NULL;
-        if (verdict->kind == SCAN_VERDICT_OK) {
-                last = g_strdup_printf("OK %s", shown);
-                core_context_set_last_verdict(ctx, last);
+        core_transfer_note_verdict(ctx, verdict, shown);
+        if (verdict->kind == SCAN_VERDICT_OK)
                 return TRUE;
-        }
         if (verdict->kind == SCAN_VERDICT_INFECTED) {
                 g_autofree char *signature = core_name_escape(verdict->signature);
-                last = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
                 core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): nothing resumed, the server's file is left as it was."),
                          shown, signature);
         } else {
                 g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason : _("no reason given"));
-                last = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
                 core_say(ctx, CORE_MSG_ERROR, _("%s was not resumed: the scanner gave no verdict (%s)."), shown, reason);
         }
-        core_context_set_last_verdict(ctx, last);
         core_refused(ctx);
         return FALSE;
 }

@@ -115,18 +115,6 @@ static gboolean stor_job(FtpSession *session, gpointer data, GError **error)
         return stor(session, job->up, job->snapshot, job->remote, &job->progress, error);
 }
 
-static void remember_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
-{
-        g_autofree char *text = NULL;
-        if (verdict->kind == SCAN_VERDICT_INFECTED)
-                text = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
-        else if (verdict->kind == SCAN_VERDICT_ERROR)
-                text = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
-        else
-                text = g_strdup_printf("OK %s", shown);
-        core_context_set_last_verdict(ctx, text);
-}
-
 /* Says why a file was refused and records the refusal. */
 static void report_refusal(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
@@ -145,7 +133,7 @@ static void report_refusal(CoreContext *ctx, const ScanVerdict *verdict, const c
 /* Records the verdict for `status` and reports a refusal. TRUE when the file may be sent. */
 static gboolean judge(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
-        remember_verdict(ctx, verdict, shown);
+        core_transfer_note_verdict(ctx, verdict, shown);
         if (verdict->kind == SCAN_VERDICT_OK)
                 return TRUE;
         report_refusal(ctx, verdict, shown);
