@@ -28,9 +28,3 @@ GPtrArray *core_browse_tree(CoreContext *ctx, const char *remote_dir, guint *uns
  * and its parents on the worker thread; one that exists already is fine. FALSE with error when
  * the connection failed or a cancel came. */
 gboolean core_browse_make_dirs(CoreContext *ctx, GPtrArray *dirs, GError **error);
-
-/* The current directory listed on the worker thread without waiting for it (queued behind the
- * worker's running job): done(entries FtpEntry* transfer full or NULL, cwd transfer full or
- * NULL, data) is called on the worker thread. For a pane that refreshes while a batch runs. */
-typedef void (*CoreBrowseDone)(GPtrArray *entries, char *cwd, gpointer data);
-void core_browse_list_async(CoreContext *ctx, CoreBrowseDone done, gpointer data);

@@ -7,6 +7,8 @@
 typedef struct {
         GPtrArray *entries;
         char *cwd;
+        CoreBrowseDone done;  /* core_browse_list_async only */
+        gpointer data;
 } BrowseJob;
 
 static gboolean list_job(FtpSession *session, gpointer data, GError **error)
@@ -34,4 +36,27 @@ gboolean core_browse_list(CoreContext *ctx, GPtrArray **entries, char **cwd, GEr
         *entries = job.entries;
         *cwd = job.cwd ? job.cwd : g_strdup("?");
         return TRUE;
+}
+
+static void async_list_done(guint job_id, gboolean ok, const GError *error, gpointer data)
+{
+        BrowseJob *job = data;
+        job->done(ok ? g_steal_pointer(&job->entries) : NULL, ok ? g_steal_pointer(&job->cwd) : NULL, job->data);
+}
+
+static void async_list_free(gpointer data)
+{
+        BrowseJob *job = data;
+        if (job->entries)
+                g_ptr_array_unref(job->entries);
+        g_free(job->cwd);
+        g_free(job);
+}
+
+void core_browse_list_async(CoreContext *ctx, CoreBrowseDone done, gpointer data)
+{
+        BrowseJob *job = g_new0(BrowseJob, 1);
+        job->done = done;
+        job->data = data;
+        core_worker_submit(ctx->worker, list_job, job, async_list_free, async_list_done);
 }

@@ -5,7 +5,7 @@
  * Must not: call curses (the UI thread applies the result) or list while nothing runs. */
 #include "ui/app.h"
 #include "ui/transfers.h"
-#include "core/browse-tree.h"
+#include "core/browse.h"
 
 /* UI thread only, except `in_flight` (the worker clears it). One interface per process. */
 static struct {
