@@ -1,5 +1,5 @@
-/* core/cmd.h — the command language shared by line mode and the TUI: one table of commands,
- * the parser that turns a typed line into words, and the dispatcher.
+/* core/cmd.h — the command language shared by line mode and the TUI: one table of commands
+ * (cmd-table.c), the parser that turns a typed line into words, and the dispatcher.
  * Owns: word splitting (quotes, backslash escapes), `;` splitting, refusing CR/LF/NUL, lookup by
  * name, alias or unique prefix, argument-count checks, the "open first" rule.
  * Must not: print or read the terminal (everything goes through ctx->fe), or hold global state. */
@@ -17,6 +17,7 @@ typedef enum {
         CORE_CMD_ERROR_USAGE,         /* wrong number or form of arguments */
         CORE_CMD_ERROR_NOT_CONNECTED, /* a remote command before `open` */
         CORE_CMD_ERROR_FAILED,        /* the command ran and failed (message says why) */
+        CORE_CMD_ERROR_SCREEN_ONLY,   /* a command of the full screen, typed in line mode */
 } CoreCmdErrorCode;
 
 typedef enum {
@@ -25,6 +26,13 @@ typedef enum {
         CORE_CMD_COMPLETES_LOCAL = 1 << 2,  /* arguments are local names */
         CORE_CMD_COMPLETES_COMMAND = 1 << 3,/* arguments are command names (`help`) */
         CORE_CMD_TOGGLE = 1 << 4,           /* a setting: no argument toggles, `on`/`off` sets */
+        /* Which forms the full screen runs with its own handler (ui/actions.c) on the UI thread
+         * instead of the core handler on the command thread: */
+        CORE_CMD_SCREEN_ONLY = 1 << 5,      /* every form; there is no core handler, and line
+                                               mode says the command needs the full screen */
+        CORE_CMD_SCREEN_BARE = 1 << 6,      /* the form without arguments: it acts on the active
+                                               pane (F8 `delete`); min_args is line mode's */
+        CORE_CMD_SCREEN_OWN = 1 << 7,       /* every form (put, get: jobs of the queue) */
 } CoreCmdFlags;
 
 /* A handler gets argv[0] = the command's name and argc - 1 checked arguments.
@@ -44,13 +52,26 @@ typedef struct {
         const char *usage;      /* "put <file> [remote]" — command syntax, not translated */
         const char *summary;    /* one line, N_() (translate when shown) */
         const char *help;       /* details, N_() (translate when shown) */
-        CoreCmdHandler handler;
+        const char *screen_help;/* what the full screen's own form does (SCREEN_BARE/OWN), N_() */
+        CoreCmdHandler handler; /* NULL for CORE_CMD_SCREEN_ONLY */
 } CoreCmd;
 
 /* The whole table, sorted by name. */
 const CoreCmd *core_cmd_table(gsize *n_commands);
 /* By exact name or alias, else by a unique prefix of a name. NULL with error otherwise. */
 const CoreCmd *core_cmd_lookup(const char *name, GError **error);
+/* TRUE when the full screen runs this form (n_args arguments) with its own handler. */
+gboolean core_cmd_is_screen_form(const CoreCmd *cmd, int n_args);
+/* Checks the argument count of a form; `screen`: as the full screen takes it (a SCREEN_BARE
+ * command may have none). FALSE with CORE_CMD_ERROR_USAGE ("Usage: …") otherwise. */
+gboolean core_cmd_check_args(const CoreCmd *cmd, int n_args, gboolean screen, GError **error);
+/* The list of commands, as `help` prints it: a heading, then a line per command with its
+ * aliases; the commands of the full screen follow under a heading of their own unless
+ * `screen` (then they are listed with the others). transfer full */
+char *core_cmd_help_list(gboolean screen);
+/* One command, as `help NAME` prints it: usage, summary, details, the full screen's form, the
+ * aliases. transfer full */
+char *core_cmd_help_text(const CoreCmd *cmd);
 
 /* Splits one command line into words: blanks separate; '...' is literal; "..." allows \" and \\;
  * a backslash outside quotes takes the next character literally. len -1: NUL-terminated.

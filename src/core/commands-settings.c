@@ -161,37 +161,17 @@ CORE_CMD_HANDLER(core_cmd_status)
         return TRUE;
 }
 
-static void help_one(CoreContext *ctx, const CoreCmd *cmd)
-{
-        g_autoptr(GString) out = g_string_new(NULL);
-        g_string_append_printf(out, _("Usage: %s\n"), cmd->usage);
-        g_string_append_printf(out, "%s\n%s", _(cmd->summary), _(cmd->help));
-        if (cmd->aliases[0]) {
-                g_autofree char *aliases = g_strjoinv(", ", (char **)cmd->aliases);
-                g_string_append_printf(out, _("\nAlso: %s"), aliases);
-        }
-        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
-}
-
 CORE_CMD_HANDLER(core_cmd_help)
 {
+        g_autofree char *text = NULL;
         if (argc > 1) {
                 const CoreCmd *cmd = core_cmd_lookup(argv[1], error);
                 if (!cmd)
                         return FALSE;
-                help_one(ctx, cmd);
-                return TRUE;
+                text = core_cmd_help_text(cmd);
+        } else {
+                text = core_cmd_help_list(FALSE);
         }
-        gsize n = 0;
-        const CoreCmd *table = core_cmd_table(&n);
-        g_autoptr(GString) out = g_string_new(_("Commands (`help <command>` for details):"));
-        for (gsize i = 0; i < n; i++) {
-                g_string_append_printf(out, "\n  %-8s %s", table[i].name, _(table[i].summary));
-                if (!table[i].aliases[0])
-                        continue;
-                g_autofree char *aliases = g_strjoinv(", ", (char **)table[i].aliases);
-                g_string_append_printf(out, _(" (also: %s)"), aliases);
-        }
-        core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);
+        core_say(ctx, CORE_MSG_OUTPUT, "%s", text);
         return TRUE;
 }

@@ -29,7 +29,7 @@ ACTION(act_quit)
 
 ACTION(act_help)
 {
-        app->help_active = TRUE;
+        app->mode = UI_MODE_HELP;
         app->help_top = 0;
         return TRUE;
 }
@@ -91,7 +91,7 @@ ACTION(act_refresh)
 
 ACTION(act_command_line)
 {
-        app->cmdline_active = TRUE;
+        app->mode = UI_MODE_COMMAND_LINE;
         ui_cmdline_clear(&app->cmdline);
         ui_cmdline_init(&app->cmdline, app->history);
         if (argc > 1)
@@ -154,7 +154,7 @@ ACTION(act_queue_clear)
 
 ACTION(act_messages)
 {
-        app->log_view = TRUE;
+        app->mode = UI_MODE_LOG;
         app->log_top = G_MAXINT;
         return TRUE;
 }
@@ -166,7 +166,7 @@ ACTION(act_filter)
                 ui_pane_set_filter(pane, argv[1]);
                 return TRUE;
         }
-        app->filter_active = TRUE;
+        app->mode = UI_MODE_FILTER;
         g_free(app->filter_before);
         app->filter_before = g_strdup(pane->filter);
         ui_cmdline_clear(&app->filter_line);
@@ -201,43 +201,43 @@ ACTION(act_dotfiles)
 
 ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
 
-#define MANY G_MAXINT
-
+/* Every row of core's table with a screen form has its handler here, and nothing else does
+ * (tests/unit/test-ui-keymap.c checks both ways). */
 static const UiAction actions[] = {
-        { "cancel", 0, 1, "cancel [job|all]", N_("cancel the running transfer, a job of the queue, or all"), act_cancel },
-        { "command-line", 0, 1, "command-line [text]", N_("open the : command line"), act_command_line },
-        { "copy", 0, 0, "copy", N_("copy the selection to the other pane (upload through the scanner, or download)"), act_copy },
-        { "cursor-down", 0, 0, "cursor-down", N_("move down"), act_down },
-        { "cursor-end", 0, 0, "cursor-end", N_("go to the last entry"), act_end },
-        { "cursor-home", 0, 0, "cursor-home", N_("go to the first entry"), act_home },
-        { "cursor-to", 1, 1, "cursor-to <n>", N_("move to the n-th entry shown (a click on its row)"), act_cursor_to },
-        { "cursor-up", 0, 0, "cursor-up", N_("move up"), act_up },
-        { "delete", 0, 0, "delete", N_("delete the selection (asks first)"), act_delete },
-        { "dotfiles", 0, 1, "dotfiles [on|off]", N_("show or hide names starting with a dot, in both panes"), act_dotfiles },
-        { "dump-screen", 1, 1, "dump-screen <file>", N_("write the screen as text to a file"), act_dump_screen },
-        { "enter", 0, 0, "enter", N_("enter the directory under the cursor"), act_enter },
-        { "filter", 0, 1, "filter [text]", N_("show only names containing the text (or matching * ? [...]); empty: all"), act_filter },
-        { "get", 1, 2, "get <remote-file> [local]", N_("download a file, as a job of the queue"), act_transfer },
-        { "help", 0, 0, "help", N_("show keys and commands"), act_help },
-        { "invert", 0, 0, "invert", N_("invert the selection"), act_invert },
-        { "messages", 0, 0, "messages", N_("show older messages (the message log)"), act_messages },
-        { "mget", 1, MANY, "mget <name|pattern>... [local-directory]", N_("download names and patterns, one job per file"), act_transfer },
-        { "mkdir", 0, 0, "mkdir", N_("make a directory in the active pane"), act_mkdir },
-        { "move", 0, 0, "move", N_("copy the selection to the other pane, then delete each file that arrived"), act_move },
-        { "mput", 1, MANY, "mput <file|pattern>...", N_("scan and upload files and patterns, one job per file"), act_transfer },
-        { "page-down", 0, 0, "page-down", N_("move one page down"), act_page_down },
-        { "page-up", 0, 0, "page-up", N_("move one page up"), act_page_up },
-        { "parent", 0, 0, "parent", N_("go to the parent directory"), act_parent },
-        { "put", 1, 2, "put <local-file> [remote-path]", N_("scan and upload a file, as a job of the queue"), act_transfer },
-        { "queue", 0, 0, "queue", N_("show or hide the transfer queue"), act_queue },
-        { "queue-clear", 0, 0, "queue-clear", N_("remove finished jobs from the queue"), act_queue_clear },
-        { "quit", 0, 0, "quit", N_("leave clamftp"), act_quit },
-        { "refresh", 0, 0, "refresh", N_("read both panes again"), act_refresh },
-        { "rename", 0, 0, "rename", N_("rename the entry under the cursor"), act_rename },
-        { "scan", 0, 0, "scan", N_("scan the selected local files (or the one under the cursor) without uploading"), act_scan },
-        { "select", 0, 0, "select", N_("select or unselect the entry, then move down"), act_select },
-        { "sort", 0, 1, "sort [name|size|time]", N_("sort the active pane (no word: the next order)"), act_sort },
-        { "switch-pane", 0, 0, "switch-pane", N_("make the other pane active"), act_switch },
+        { "cancel", act_cancel },
+        { "command-line", act_command_line },
+        { "copy", act_copy },
+        { "cursor-down", act_down },
+        { "cursor-end", act_end },
+        { "cursor-home", act_home },
+        { "cursor-to", act_cursor_to },
+        { "cursor-up", act_up },
+        { "delete", act_delete },
+        { "dotfiles", act_dotfiles },
+        { "dump-screen", act_dump_screen },
+        { "enter", act_enter },
+        { "filter", act_filter },
+        { "get", act_transfer },
+        { "help", act_help },
+        { "invert", act_invert },
+        { "messages", act_messages },
+        { "mget", act_transfer },
+        { "mkdir", act_mkdir },
+        { "move", act_move },
+        { "mput", act_transfer },
+        { "page-down", act_page_down },
+        { "page-up", act_page_up },
+        { "parent", act_parent },
+        { "put", act_transfer },
+        { "queue", act_queue },
+        { "queue-clear", act_queue_clear },
+        { "quit", act_quit },
+        { "refresh", act_refresh },
+        { "rename", act_rename },
+        { "scan", act_scan },
+        { "select", act_select },
+        { "sort", act_sort },
+        { "switch-pane", act_switch },
 };
 
 static const UiBinding bindings[] = {
@@ -278,13 +278,11 @@ const UiAction *ui_action_table(gsize *n_actions)
         return actions;
 }
 
-const UiAction *ui_action_find(const char *name, int n_args)
+const UiAction *ui_action_find(const char *name)
 {
         for (gsize i = 0; i < G_N_ELEMENTS(actions); i++) {
-                const UiAction *action = &actions[i];
-                if (strcmp(action->name, name) == 0 && n_args >= action->min_args &&
-                    n_args <= action->max_args)
-                        return action;
+                if (strcmp(actions[i].name, name) == 0)
+                        return &actions[i];
         }
         return NULL;
 }

@@ -1,7 +1,8 @@
-/* ui/actions.h — the one table of TUI actions and the key map that binds keys to them.
- * Every key runs a command line; every command line names a TUI action or a core command
- * (core/cmd.h), so the help, the key map and the `:` command line never disagree.
- * Owns: the action table, the default key bindings, Esc+digit. Must not: call curses. */
+/* ui/actions.h — the full screen's handlers of the commands of core's one table (core/cmd.h)
+ * that have a screen form, and the key map that binds keys to command lines. A key runs a
+ * command line, a command line names a row of the one table, so the help, the key map and the
+ * `:` command line never disagree.
+ * Owns: the screen handlers, the default key bindings, Esc+digit. Must not: call curses. */
 #pragma once
 #include <glib.h>
 #include "ui/keys.h"
@@ -9,12 +10,9 @@
 struct UiApp;
 typedef gboolean (*UiActionFunc)(struct UiApp *app, int argc, char **argv, GError **error);
 
+/* The screen's handler of a row of core's table (by the row's name). */
 typedef struct {
         const char *name;
-        int min_args;         /* the action applies when the argument count is in range; */
-        int max_args;         /* otherwise a core command of the same name runs (`mkdir x`) */
-        const char *usage;
-        const char *summary;  /* N_() */
         UiActionFunc func;
 } UiAction;
 
@@ -24,8 +22,9 @@ typedef struct {
 } UiBinding;
 
 const UiAction *ui_action_table(gsize *n_actions);
-/* The action with exactly this name that takes n_args arguments, or NULL. */
-const UiAction *ui_action_find(const char *name, int n_args);
+/* The screen's handler of the command named exactly `name` (a row's name, not an alias), or
+ * NULL. */
+const UiAction *ui_action_find(const char *name);
 const UiBinding *ui_keymap(gsize *n_bindings);
 /* The command bound to a key in the panes, or NULL. */
 const char *ui_keymap_lookup(UiKey key);

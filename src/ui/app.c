@@ -80,27 +80,25 @@ gboolean ui_app_dump_screen(UiApp *app, const char *path, GError **error)
         return g_file_set_contents(path, dump, -1, error);
 }
 
-/* The TUI action a typed name means: by its own name, or by the core command the name (an
- * alias or a unique prefix: `send`, `mg`) stands for. */
-static const UiAction *find_action(const char *name, int n_args)
-{
-        const UiAction *action = ui_action_find(name, n_args);
-        if (action)
-                return action;
-        const CoreCmd *cmd = core_cmd_lookup(name, NULL);
-        return cmd ? ui_action_find(cmd->name, n_args) : NULL;
-}
-
-/* One command: a TUI action when one takes these arguments, else the core command. */
+/* One command of the one table: its screen form on the UI thread, any other form on the
+ * command thread. The name resolves by name alone (alias or unique prefix). */
 static void run_argv(UiApp *app, char **argv)
 {
         int n_args = (int)g_strv_length(argv) - 1;
-        const UiAction *action = find_action(argv[0], n_args);
-        if (!action) {
+        g_autoptr(GError) error = NULL;
+        const CoreCmd *cmd = core_cmd_lookup(argv[0], &error);
+        if (!cmd || !core_cmd_check_args(cmd, n_args, TRUE, &error)) {
+                ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+                return;
+        }
+        if (!core_cmd_is_screen_form(cmd, n_args)) {
                 ui_commander_run_argv(app->commander, argv);
                 return;
         }
-        g_autoptr(GError) error = NULL;
+        g_free(argv[0]); /* the handler sees the row's name, not the alias or prefix typed */
+        argv[0] = g_strdup(cmd->name);
+        const UiAction *action = ui_action_find(cmd->name);
+        g_assert(action); /* every screen form has a handler: tests/unit/test-ui-keymap.c */
         if (!action->func(app, n_args + 1, argv, &error) && error)
                 ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
 }
@@ -301,7 +299,7 @@ static void run_script(UiApp *app, UiScript *script)
         guint next = 0;
         while (app->running) {
                 take_events(app);
-                gboolean ready = app->dialog_active || ui_commander_pending(app->commander) == 0;
+                gboolean ready = app->mode == UI_MODE_DIALOG || ui_commander_pending(app->commander) == 0;
                 if (!ready) {
                         wait_readable(ui_bridge_fd(app->bridge), -1, -1);
                         continue;

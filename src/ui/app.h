@@ -22,6 +22,17 @@ typedef struct {
 
 typedef enum { UI_PANE_LOCAL = 0, UI_PANE_REMOTE = 1 } UiPaneSide;
 
+/* What takes the keys. The panes, or the queue view while it is open (queue_view), lie under
+ * the others, which cover part or all of the screen until they close. */
+typedef enum {
+        UI_MODE_PANES,        /* the key map (the queue view's keys while it is open) */
+        UI_MODE_COMMAND_LINE, /* typing after : */
+        UI_MODE_FILTER,       /* typing a quick filter after / */
+        UI_MODE_HELP,         /* F1 covers the screen */
+        UI_MODE_LOG,          /* the message log (F3) covers the screen */
+        UI_MODE_DIALOG,       /* a question of the command thread, over help or the log if open */
+} UiMode;
+
 typedef struct UiApp {
         CoreContext *ctx;
         UiBridge *bridge;
@@ -29,6 +40,8 @@ typedef struct UiApp {
         UiPane *panes[2];
         UiPaneSide active;
         gboolean running;
+        UiMode mode;
+        UiMode under_dialog;       /* the mode a dialog returns to */
 
         CoreQueue *queue;          /* every transfer asked for, as jobs */
         gboolean queue_view;       /* the queue view is open */
@@ -36,19 +49,15 @@ typedef struct UiApp {
         int queue_top;
 
         GPtrArray *messages;       /* UiMessage*, newest last, bounded */
-        gboolean log_view;         /* the message log (scroll-back) is open */
         int log_top;               /* its first row; G_MAXINT: the end */
         GPtrArray *history;        /* command-line history, kept in history_path */
         char *history_path;
         UiCmdline cmdline;
-        gboolean cmdline_active;
 
-        gboolean filter_active;    /* typing a quick filter after `/` */
         UiCmdline filter_line;
         char *filter_before;       /* the filter Esc goes back to */
 
-        gboolean dialog_active;    /* answering a question, choice or prompt of the command thread */
-        gboolean dialog_question;
+        gboolean dialog_question;  /* UI_MODE_DIALOG: a question, choice or prompt of the command thread */
         gboolean dialog_secret;
         char *dialog_label;
         UiCmdline dialog_field;
@@ -56,7 +65,6 @@ typedef struct UiApp {
         guint dialog_n_choices;
         UiCertDialog *cert_dialog; /* a certificate to trust or refuse (or a warning), or NULL */
 
-        gboolean help_active;
         int help_top;
         gboolean esc_pending;      /* Esc was pressed in the panes: a digit makes an F-key */
 

@@ -1,6 +1,5 @@
 /* ui/complete.c — Tab completion of the command line. Must not: call curses or ask the server. */
 #include "ui/complete.h"
-#include "ui/actions.h"
 #include "core/cmd.h"
 #include <string.h>
 
@@ -81,9 +80,6 @@ static void command_names(GPtrArray *out, const char *prefix)
                 for (int a = 0; cmds[i].aliases[a]; a++)
                         add_if_prefix(out, cmds[i].aliases[a], prefix);
         }
-        const UiAction *actions = ui_action_table(&n);
-        for (gsize i = 0; i < n; i++)
-                add_if_prefix(out, actions[i].name, prefix);
 }
 
 static char *expand_home(const char *dir)

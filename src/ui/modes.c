@@ -14,7 +14,8 @@
 
 void ui_app_close_dialog(UiApp *app)
 {
-        app->dialog_active = FALSE;
+        if (app->mode == UI_MODE_DIALOG)
+                app->mode = app->under_dialog;
         g_clear_pointer(&app->dialog_label, g_free);
         ui_cmdline_clear(&app->dialog_field);
         for (guint i = 0; i < app->dialog_n_choices; i++)
@@ -30,7 +31,10 @@ void ui_app_open_dialog(UiApp *app)
         if (!request)
                 return;
         ui_app_close_dialog(app);
-        app->dialog_active = TRUE;
+        /* help and the log stay open under the dialog; a command line or filter being typed
+         * is dropped */
+        app->under_dialog = app->mode == UI_MODE_HELP || app->mode == UI_MODE_LOG ? app->mode : UI_MODE_PANES;
+        app->mode = UI_MODE_DIALOG;
         app->dialog_question = request->is_question;
         app->dialog_secret = request->secret;
         app->dialog_label = g_strdup(request->label);
@@ -45,8 +49,6 @@ void ui_app_open_dialog(UiApp *app)
                 app->dialog_choices[i].key = request->choices[i].key;
                 app->dialog_choices[i].label = g_strdup(request->choices[i].label);
         }
-        app->cmdline_active = FALSE;
-        app->filter_active = FALSE;
 }
 
 static void key_question(UiApp *app, UiKey key)
@@ -159,7 +161,7 @@ static void key_cmdline(UiApp *app, UiKey key)
 {
         if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c') ||
             (key == UI_KEY_BACKSPACE && app->cmdline.text->len == 0)) {
-                app->cmdline_active = FALSE;
+                app->mode = UI_MODE_PANES;
                 return;
         }
         if (key == UI_KEY_TAB) {
@@ -171,7 +173,7 @@ static void key_cmdline(UiApp *app, UiKey key)
                 return;
         }
         g_autofree char *line = g_strchomp(g_strdup(app->cmdline.text->str)); /* a completion's blank */
-        app->cmdline_active = FALSE;
+        app->mode = UI_MODE_PANES;
         ui_cmdline_history_add(app->history, line);
         ui_app_run_line(app, line);
 }
@@ -183,12 +185,12 @@ static void key_filter(UiApp *app, UiKey key)
         UiPane *pane = ui_app_active_pane(app);
         if (key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c')) {
                 ui_pane_set_filter(pane, app->filter_before);
-                app->filter_active = FALSE;
+                app->mode = UI_MODE_PANES;
                 return;
         }
         if (key == UI_KEY_ENTER || (key == UI_KEY_BACKSPACE && app->filter_line.text->len == 0)) {
                 ui_pane_set_filter(pane, app->filter_line.text->str); /* empty: every name again */
-                app->filter_active = FALSE;
+                app->mode = UI_MODE_PANES;
                 return;
         }
         if (key != UI_KEY_UP && key != UI_KEY_DOWN && ui_cmdline_key(&app->filter_line, key)) {
@@ -196,7 +198,7 @@ static void key_filter(UiApp *app, UiKey key)
                 return;
         }
         /* not an editing key (arrows, F-keys, Tab): the filter stays, the panes take the key */
-        app->filter_active = FALSE;
+        app->mode = UI_MODE_PANES;
         ui_app_handle_key(app, key);
 }
 
@@ -243,17 +245,28 @@ void ui_app_handle_key(UiApp *app, UiKey key)
 {
         if (key == UI_KEY_RESIZE || key == UI_KEY_NONE || key == UI_KEY_MOUSE)
                 return;
-        if (app->dialog_active)
+        switch (app->mode) {
+        case UI_MODE_DIALOG:
                 key_dialog(app, key);
-        else if (app->help_active)
-                app->help_active = !key_scroll(&app->help_top, key, app->height - 2, UI_KEY_F(1));
-        else if (app->log_view)
-                app->log_view = !key_scroll(&app->log_top, key, app->height - 2, UI_KEY_F(3));
-        else if (app->cmdline_active)
+                return;
+        case UI_MODE_HELP:
+                if (key_scroll(&app->help_top, key, app->height - 2, UI_KEY_F(1)))
+                        app->mode = UI_MODE_PANES;
+                return;
+        case UI_MODE_LOG:
+                if (key_scroll(&app->log_top, key, app->height - 2, UI_KEY_F(3)))
+                        app->mode = UI_MODE_PANES;
+                return;
+        case UI_MODE_COMMAND_LINE:
                 key_cmdline(app, key);
-        else if (app->filter_active)
+                return;
+        case UI_MODE_FILTER:
                 key_filter(app, key);
-        else if (app->queue_view)
+                return;
+        case UI_MODE_PANES:
+                break;
+        }
+        if (app->queue_view)
                 ui_queue_key(app, key);
         else
                 key_panes(app, key);

@@ -55,9 +55,9 @@ static void click_pane(UiApp *app, const UiMouse *m)
 
 void ui_app_handle_mouse(UiApp *app, const UiMouse *m)
 {
-        if (app->dialog_active || app->width < 1)
+        if (app->mode == UI_MODE_DIALOG || app->width < 1)
                 return;
-        if (app->help_active || app->log_view) {
+        if (app->mode == UI_MODE_HELP || app->mode == UI_MODE_LOG) {
                 if (m->kind == UI_MOUSE_WHEEL_UP || m->kind == UI_MOUSE_WHEEL_DOWN)
                         wheel(app, m);
                 return;
@@ -66,7 +66,7 @@ void ui_app_handle_mouse(UiApp *app, const UiMouse *m)
                 click_fkey(app, m);
                 return;
         }
-        if (app->cmdline_active || app->filter_active || app->queue_view)
+        if (app->mode != UI_MODE_PANES || app->queue_view)
                 return;
         if (m->y < ui_screen_pane_height(app))
                 click_pane(app, m);

@@ -100,7 +100,8 @@ static void draw_fkeys(UiApp *app, int y)
 
 static void draw_cmdline(UiApp *app, int y, int *cx, int *cy)
 {
-        UiCmdline *line = app->cmdline_active ? &app->cmdline : app->filter_active ? &app->filter_line : NULL;
+        UiCmdline *line = app->mode == UI_MODE_COMMAND_LINE ? &app->cmdline
+                          : app->mode == UI_MODE_FILTER ? &app->filter_line : NULL;
         if (!line) {
                 ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_NORMAL);
                 return;
@@ -172,6 +173,28 @@ static void draw_dialog(UiApp *app, int *cx, int *cy)
                 ui_canvas_text(app->canvas, x + 2, row, width - 4, g_ptr_array_index(hints, i), UI_ATTR_DIALOG);
 }
 
+/* "  <F5>         copy          Copy the selection…": a key, its command line, and what the
+ * command does from core's table (the screen's own form where the key runs one: F8). */
+static char *key_line(const UiBinding *binding)
+{
+        g_autofree char *name = ui_key_name(binding->key);
+        g_auto(GStrv) words = core_cmd_split(binding->command, -1, NULL);
+        const CoreCmd *cmd = words && words[0] ? core_cmd_lookup(words[0], NULL) : NULL;
+        if (!cmd)
+                return g_strdup_printf("  %-12s %s", name, binding->command);
+        int n_args = (int)g_strv_length(words) - 1;
+        gboolean own = cmd->screen_help && core_cmd_is_screen_form(cmd, n_args); /* F8: the selection */
+        return g_strdup_printf("  %-12s %-13s %s", name, binding->command,
+                               own ? _(cmd->screen_help) : _(cmd->summary));
+}
+
+static void add_lines(GPtrArray *lines, const char *text)
+{
+        g_auto(GStrv) split = g_strsplit(text, "\n", -1);
+        for (char **line = split; *line; line++)
+                g_ptr_array_add(lines, g_strdup(*line));
+}
+
 GPtrArray *ui_screen_help_lines(void)
 {
         GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
@@ -180,8 +203,7 @@ GPtrArray *ui_screen_help_lines(void)
         const UiBinding *keys = ui_keymap(&n);
         g_autofree char *previous = NULL;
         for (gsize i = 0; i < n; i++) {
-                g_autofree char *name = ui_key_name(keys[i].key);
-                g_autofree char *line = g_strdup_printf("  %-12s :%s", name, keys[i].command);
+                g_autofree char *line = key_line(&keys[i]);
                 if (g_strcmp0(line, previous) != 0) /* two codes of one key (Backspace) */
                         g_ptr_array_add(lines, g_strdup(line));
                 g_free(previous);
@@ -191,14 +213,8 @@ GPtrArray *ui_screen_help_lines(void)
         g_ptr_array_add(lines, g_strdup(_("After /: type to filter the active pane, Enter keeps the filter, Esc restores the one before.")));
         g_ptr_array_add(lines, g_strdup(_("On the command line: Tab completes, Up/Down browse the history (kept across runs), Ctrl-A/E/B/F/K/U/W edit.")));
         g_ptr_array_add(lines, g_strdup(_("A destination that exists: o overwrite, O overwrite all, r resume, R resume all, n rename, s skip, S skip all, Esc cancel the rest.")));
-        g_ptr_array_add(lines, g_strdup(_("Commands of the panes:")));
-        const UiAction *actions = ui_action_table(&n);
-        for (gsize i = 0; i < n; i++)
-                g_ptr_array_add(lines, g_strdup_printf("  :%-20s %s", actions[i].usage, _(actions[i].summary)));
-        g_ptr_array_add(lines, g_strdup(_("Commands of line mode (the same words after :):")));
-        const CoreCmd *cmds = core_cmd_table(&n);
-        for (gsize i = 0; i < n; i++)
-                g_ptr_array_add(lines, g_strdup_printf("  :%-20s %s", cmds[i].usage, _(cmds[i].summary)));
+        g_autofree char *commands = core_cmd_help_list(TRUE);
+        add_lines(lines, commands);
         return lines;
 }
 
@@ -247,11 +263,12 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                 draw_too_small(app);
                 return;
         }
-        if (app->help_active) {
+        UiMode covering = app->mode == UI_MODE_DIALOG ? app->under_dialog : app->mode;
+        if (covering == UI_MODE_HELP) {
                 draw_help(app);
                 return;
         }
-        if (app->log_view) {
+        if (covering == UI_MODE_LOG) {
                 draw_log(app);
                 return;
         }
@@ -269,8 +286,8 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
         draw_messages(app, pane_height + 1);
         draw_cmdline(app, h - 2, cursor_x, cursor_y);
         draw_fkeys(app, h - 1);
-        if (app->dialog_active && app->cert_dialog)
+        if (app->mode == UI_MODE_DIALOG && app->cert_dialog)
                 ui_cert_dialog_draw(app->cert_dialog, app->canvas);
-        else if (app->dialog_active)
+        else if (app->mode == UI_MODE_DIALOG)
                 draw_dialog(app, cursor_x, cursor_y);
 }

@@ -160,7 +160,11 @@ static void test_table_is_consistent(void)
                         g_assert_cmpstr(table[i - 1].name, <, cmd->name);
                 g_assert_true(g_str_has_prefix(cmd->usage, cmd->name));
                 g_assert_true(cmd->summary && *cmd->summary && cmd->help && *cmd->help);
-                g_assert_nonnull(cmd->handler);
+                /* a screen-only row has no core handler; a row with its own screen form says
+                 * what that form does */
+                g_assert_cmpint(cmd->handler == NULL, ==, (cmd->flags & CORE_CMD_SCREEN_ONLY) != 0);
+                g_assert_cmpint(cmd->screen_help != NULL, ==,
+                                (cmd->flags & (CORE_CMD_SCREEN_BARE | CORE_CMD_SCREEN_OWN)) != 0);
                 g_assert_cmpint(cmd->min_args, >=, 0);
                 g_assert_true(cmd->max_args == CORE_CMD_UNLIMITED || cmd->max_args >= cmd->min_args);
                 g_assert_true(g_hash_table_add(names, (gpointer)cmd->name));
@@ -200,6 +204,10 @@ static const LookupCase lookup_cases[] = {
         { "del", "delete", -1 },   /* unique prefix */
         { "cd", "cd", -1 },        /* exact name beats being a prefix of cdup */
         { "ren", "rename", -1 },
+        { "q", "quit", -1 },       /* an alias beats being a prefix of quote and queue */
+        { "send", "put", -1 },
+        { "switch", "switch-pane", -1 }, /* rows of the full screen resolve the same way */
+        { "cursor", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "l", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "p", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "frobnicate", NULL, CORE_CMD_ERROR_UNKNOWN },
@@ -272,6 +280,9 @@ static const RunCase usage_cases[] = {
         { "l", CORE_CMD_ERROR_AMBIGUOUS, "Ambiguous command" },
         { "put 'x", CORE_CMD_ERROR_SYNTAX, "not closed" },
         { "help nothing", CORE_CMD_ERROR_UNKNOWN, "Unknown command" },
+        { "delete", CORE_CMD_ERROR_USAGE, "Usage: delete <remote-file>" }, /* F8's form is the screen's */
+        { "copy", CORE_CMD_ERROR_SCREEN_ONLY, "`copy` works only in the full screen" },
+        { "cursor-to 3", CORE_CMD_ERROR_SCREEN_ONLY, "only in the full screen" },
 };
 
 static void run_cases(Fixture *f, const RunCase *cases, gsize n)
@@ -358,12 +369,21 @@ static void test_help_lists_every_command(Fixture *f, gconstpointer data)
         gsize n = 0;
         const CoreCmd *table = core_cmd_table(&n);
         for (gsize i = 0; i < n; i++) {
-                g_autofree char *entry = g_strdup_printf("\n  %-8s ", table[i].name);
+                g_autofree char *entry = g_strdup_printf("\n  %-12s ", table[i].name);
                 g_assert_nonnull(strstr(f->cap.out->str, entry));
         }
+        /* the commands of the full screen come after their own heading */
+        const char *screen = strstr(f->cap.out->str, "Commands of the full screen");
+        g_assert_nonnull(screen);
+        g_assert_nonnull(strstr(screen, "\n  copy "));
+        g_assert_null(strstr(screen, "\n  put "));
         g_string_truncate(f->cap.out, 0);
         g_assert_true(core_cmd_run_line(f->ctx, "? mget", -1, NULL));
         g_assert_true(g_str_has_prefix(f->cap.out->str, "Usage: mget"));
+        g_assert_nonnull(strstr(f->cap.out->str, "In the full screen: Runs as jobs of the transfer queue"));
+        g_string_truncate(f->cap.out, 0);
+        g_assert_true(core_cmd_run_line(f->ctx, "help switch-pane", -1, NULL));
+        g_assert_nonnull(strstr(f->cap.out->str, "Only in the full screen."));
 }
 
 static void test_exit_status_order(Fixture *f, gconstpointer data)

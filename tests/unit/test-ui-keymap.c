@@ -1,7 +1,9 @@
-/* tests/unit/test-ui-keymap.c — the key map and the action table: every key runs a command that
- * exists (a TUI action or a line-mode command), F-keys are the documented ones, Esc+digit, and
- * key names round-trip for scripts and help. */
+/* tests/unit/test-ui-keymap.c — the key map and the screen's handlers against core's one command
+ * table: every key runs a command line that the table takes, every screen form has a handler and
+ * every handler a row, F-keys are the documented ones, F1 lists every command, Esc+digit, and key
+ * names round-trip for scripts and help. */
 #include "ui/actions.h"
+#include "ui/app.h"
 #include "ui/keys.h"
 #include "core/cmd.h"
 #include <locale.h>
@@ -12,16 +14,17 @@ static void test_every_key_names_a_command(void)
         const UiBinding *bindings = ui_keymap(&n);
         g_assert_cmpuint(n, >, 10);
         for (gsize i = 0; i < n; i++) {
+                g_test_message("key %d: \"%s\"", bindings[i].key, bindings[i].command);
                 g_auto(GStrv) argv = core_cmd_split(bindings[i].command, -1, NULL);
                 g_assert_nonnull(argv);
                 g_assert_nonnull(argv[0]);
                 int n_args = (int)g_strv_length(argv) - 1;
                 g_autoptr(GError) error = NULL;
-                gboolean found = ui_action_find(argv[0], n_args) != NULL ||
-                                 core_cmd_lookup(argv[0], &error) != NULL;
-                if (!found)
-                        g_test_message("key %d: \"%s\" is no command", bindings[i].key, bindings[i].command);
-                g_assert_true(found);
+                const CoreCmd *cmd = core_cmd_lookup(argv[0], &error);
+                g_assert_no_error(error);
+                g_assert_cmpstr(cmd->name, ==, argv[0]); /* a key names the row, not a prefix */
+                g_assert_true(core_cmd_check_args(cmd, n_args, TRUE, &error));
+                g_assert_no_error(error);
         }
 }
 
@@ -45,37 +48,87 @@ static void test_fkeys_are_the_documented_commands(void)
         g_assert_cmpstr(ui_keymap_lookup(UI_KEY_BACKSPACE), ==, "parent");
 }
 
-static void test_actions_with_arguments_fall_back_to_core(void)
+typedef struct {
+        const char *line;
+        gboolean screen; /* the screen's handler runs it (else the core's, on the command thread) */
+} FormCase;
+
+static const FormCase form_cases[] = {
+        { "mkdir", TRUE },      /* F7: asks for a name in the active pane */
+        { "mkdir x", FALSE },   /* line mode's remote mkdir */
+        { "rename", TRUE },
+        { "rename a b", FALSE },
+        { "delete", TRUE },
+        { "delete x", FALSE },
+        { "help", TRUE },       /* F1 */
+        { "help put", FALSE },
+        { "scan", TRUE },
+        { "scan a.txt", FALSE },
+        { "put a.txt", TRUE },  /* typed transfers become jobs of the queue */
+        { "send a.txt", TRUE },
+        { "mget *.txt x", TRUE },
+        { "reput a.txt", FALSE },
+        { "quit", TRUE },
+        { "q", TRUE },
+        { "cancel 3", TRUE },   /* job 3 of the queue */
+        { "copy", TRUE },
+        { "ls", FALSE },
+        { "status", FALSE },
+};
+
+static void test_forms_run_where_the_table_says(void)
 {
-        /* `mkdir name` is line mode's remote mkdir; bare `mkdir` is the pane's F7 */
-        g_assert_nonnull(ui_action_find("mkdir", 0));
-        g_assert_null(ui_action_find("mkdir", 1));
-        g_assert_nonnull(core_cmd_lookup("mkdir", NULL));
-        g_assert_null(ui_action_find("rename", 2));
-        g_assert_nonnull(core_cmd_lookup("rename", NULL));
-        g_assert_null(ui_action_find("delete", 1));
-        g_assert_null(ui_action_find("help", 1));
-        g_assert_null(ui_action_find("dump-screen", 0));
-        /* typed transfers become queue jobs; without arguments the core says how to use them */
-        g_assert_nonnull(ui_action_find("put", 1));
-        g_assert_nonnull(ui_action_find("mget", 5));
-        g_assert_null(ui_action_find("put", 0));
-        g_assert_null(ui_action_find("get", 3));
-        g_assert_nonnull(ui_action_find("cancel", 1)); /* cancel 3: job 3 of the queue */
+        for (gsize i = 0; i < G_N_ELEMENTS(form_cases); i++) {
+                const FormCase *c = &form_cases[i];
+                g_test_message("form \"%s\"", c->line);
+                g_auto(GStrv) argv = core_cmd_split(c->line, -1, NULL);
+                const CoreCmd *cmd = core_cmd_lookup(argv[0], NULL);
+                g_assert_nonnull(cmd);
+                int n_args = (int)g_strv_length(argv) - 1;
+                g_assert_true(core_cmd_check_args(cmd, n_args, TRUE, NULL));
+                g_assert_cmpint(core_cmd_is_screen_form(cmd, n_args), ==, c->screen);
+        }
+        /* bare put is no form at all: its usage is shown */
+        g_autoptr(GError) error = NULL;
+        g_assert_false(core_cmd_check_args(core_cmd_lookup("put", NULL), 0, TRUE, &error));
+        g_assert_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE);
 }
 
-static void test_action_names_are_unique_and_documented(void)
+static void test_screen_forms_and_handlers_match(void)
 {
         gsize n = 0;
-        const UiAction *actions = ui_action_table(&n);
-        g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+        const CoreCmd *table = core_cmd_table(&n);
         for (gsize i = 0; i < n; i++) {
-                g_assert_false(g_hash_table_contains(seen, actions[i].name));
-                g_hash_table_add(seen, (gpointer)actions[i].name);
-                g_assert_true(actions[i].summary && *actions[i].summary);
-                g_assert_true(g_str_has_prefix(actions[i].usage, actions[i].name));
+                gboolean screen = (table[i].flags & (CORE_CMD_SCREEN_ONLY | CORE_CMD_SCREEN_BARE |
+                                                     CORE_CMD_SCREEN_OWN)) != 0;
+                g_test_message("command %s", table[i].name);
+                g_assert_cmpint(ui_action_find(table[i].name) != NULL, ==, screen);
+        }
+        const UiAction *actions = ui_action_table(&n);
+        for (gsize i = 0; i < n; i++) {
+                const CoreCmd *cmd = core_cmd_lookup(actions[i].name, NULL);
+                g_test_message("handler %s", actions[i].name);
+                g_assert_nonnull(cmd);
+                g_assert_cmpstr(cmd->name, ==, actions[i].name);
                 g_assert_nonnull(actions[i].func);
         }
+}
+
+static void test_help_lists_every_command_and_key(void)
+{
+        g_autoptr(GPtrArray) lines = ui_screen_help_lines();
+        g_autoptr(GString) all = g_string_new(NULL);
+        for (guint i = 0; i < lines->len; i++)
+                g_string_append_printf(all, "%s\n", (char *)g_ptr_array_index(lines, i));
+        gsize n = 0;
+        const CoreCmd *table = core_cmd_table(&n);
+        for (gsize i = 0; i < n; i++) {
+                g_autofree char *row = g_strdup_printf("\n  %-12s %s", table[i].name, table[i].summary);
+                g_test_message("command %s", table[i].name);
+                g_assert_nonnull(strstr(all->str, row));
+        }
+        g_assert_nonnull(strstr(all->str, "\n  <F5>         copy          Copy the selection"));
+        g_assert_nonnull(strstr(all->str, "\n  <F8>         delete        Without a name, deletes the selection"));
 }
 
 static void test_esc_digit_is_fkey(void)
@@ -122,8 +175,9 @@ int main(int argc, char **argv)
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/ui/keymap/every-key-names-a-command", test_every_key_names_a_command);
         g_test_add_func("/ui/keymap/fkeys-are-the-documented-commands", test_fkeys_are_the_documented_commands);
-        g_test_add_func("/ui/keymap/actions-with-arguments-fall-back-to-core", test_actions_with_arguments_fall_back_to_core);
-        g_test_add_func("/ui/keymap/action-names-unique-and-documented", test_action_names_are_unique_and_documented);
+        g_test_add_func("/ui/keymap/forms-run-where-the-table-says", test_forms_run_where_the_table_says);
+        g_test_add_func("/ui/keymap/screen-forms-and-handlers-match", test_screen_forms_and_handlers_match);
+        g_test_add_func("/ui/keymap/help-lists-every-command-and-key", test_help_lists_every_command_and_key);
         g_test_add_func("/ui/keymap/esc-digit-is-fkey", test_esc_digit_is_fkey);
         g_test_add_func("/ui/keymap/key-names-round-trip", test_key_names_round_trip);
         g_test_add_func("/ui/keymap/script-text-parses", test_script_text_parses);

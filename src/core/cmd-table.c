@@ -1,0 +1,376 @@
+/* core/cmd-table.c — the one command table: every command of line mode and of the full screen,
+ * with its aliases, argument bounds, flags, usage, help and core handler. Keys of the full
+ * screen are bindings onto these names (ui/actions.c), and `help` and F1 are made from it.
+ * Must not: hold logic; a row says what a command is, the handler does it. */
+#include "common/i18n.h"
+#include "core/cmd.h"
+#include "core/commands.h"
+
+#define ANY CORE_CMD_UNLIMITED
+#define NEEDS CORE_CMD_NEEDS_CONNECTION
+#define REMOTE CORE_CMD_COMPLETES_REMOTE
+#define LOCAL CORE_CMD_COMPLETES_LOCAL
+#define SCREEN CORE_CMD_SCREEN_ONLY
+#define SCREEN_BARE CORE_CMD_SCREEN_BARE
+#define SCREEN_OWN CORE_CMD_SCREEN_OWN
+
+/* Sorted by name: `help` lists it in this order. Rows with SCREEN have no core handler: the
+ * full screen provides it (ui/actions.c), and line mode says that they need the screen. */
+static const CoreCmd commands[] = {
+        { .name = "ascii",
+          .max_args = 0,
+          .usage = "ascii", .handler = core_cmd_ascii,
+          .summary = N_("Transfer files as text (TYPE A)."),
+          .help = N_("Text mode: uploads turn LF into CRLF and downloads turn CRLF into LF. Use "
+                     "it only for text; binary files are damaged by it. `binary` switches back.") },
+        { .name = "binary", .aliases = { "bin" },
+          .max_args = 0,
+          .usage = "binary", .handler = core_cmd_binary,
+          .summary = N_("Transfer files byte for byte (TYPE I, the default)."),
+          .help = N_("Binary mode: files arrive exactly as they were sent. This is the default.") },
+        { .name = "cancel",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "cancel [job|all]",
+          .summary = N_("Cancel the running transfer, a job of the queue, or all."),
+          .help = N_("Without an argument, stops the transfer that is running (Ctrl-C); `cancel "
+                     "N` cancels job N of the queue (F9 shows the numbers); `cancel all` cancels "
+                     "every job not finished.") },
+        { .name = "cd", .aliases = { "cwd" },
+          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
+          .usage = "cd <remote-directory>", .handler = core_cmd_cd,
+          .summary = N_("Change the remote working directory."),
+          .help = N_("Changes the directory on the server; `cdup` goes to the parent, `pwd` "
+                     "shows where you are.") },
+        { .name = "cdup",
+          .max_args = 0, .flags = NEEDS,
+          .usage = "cdup", .handler = core_cmd_cdup,
+          .summary = N_("Go to the parent of the remote directory."),
+          .help = N_("Changes the remote directory to its parent (CDUP).") },
+        { .name = "close", .aliases = { "disconnect" },
+          .max_args = 0, .flags = NEEDS,
+          .usage = "close", .handler = core_cmd_close,
+          .summary = N_("Close the connection and stay in clamftp."),
+          .help = N_("Says goodbye to the server (QUIT). Use `open` to connect again.") },
+        { .name = "command-line",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "command-line [text]",
+          .summary = N_("Open the : command line."),
+          .help = N_("Opens the command line at the bottom of the screen, holding the text when "
+                     "one is given. Tab completes, Up and Down browse the history.") },
+        { .name = "copy",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "copy",
+          .summary = N_("Copy the selection to the other pane (upload through the scanner, or "
+                        "download)."),
+          .help = N_("Copies the selected entries, or the one under the cursor, to the other "
+                     "pane's directory: local files are scanned and uploaded only when clean, "
+                     "remote files are downloaded. Directories are copied with everything below "
+                     "them. Each file is a job of the queue (F9).") },
+        { .name = "cursor-down",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "cursor-down",
+          .summary = N_("Move down."),
+          .help = N_("Moves the cursor of the active pane one entry down.") },
+        { .name = "cursor-end",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "cursor-end",
+          .summary = N_("Go to the last entry."),
+          .help = N_("Moves the cursor of the active pane to its last entry.") },
+        { .name = "cursor-home",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "cursor-home",
+          .summary = N_("Go to the first entry."),
+          .help = N_("Moves the cursor of the active pane to its first entry.") },
+        { .name = "cursor-to",
+          .min_args = 1, .max_args = 1, .flags = SCREEN,
+          .usage = "cursor-to <n>",
+          .summary = N_("Move to the n-th entry shown (a click on its row)."),
+          .help = N_("Moves the cursor of the active pane to the n-th entry shown, counting from "
+                     "1.") },
+        { .name = "cursor-up",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "cursor-up",
+          .summary = N_("Move up."),
+          .help = N_("Moves the cursor of the active pane one entry up.") },
+        { .name = "delete", .aliases = { "rm" },
+          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
+          .usage = "delete <remote-file>", .handler = core_cmd_delete,
+          .summary = N_("Delete a file on the server."),
+          .help = N_("Deletes one remote file (DELE). Directories are removed with `rmdir`."),
+          .screen_help = N_("Without a name, deletes the selection of the active pane, or the "
+                            "entry under the cursor, after a question (F8).") },
+        { .name = "dotfiles",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "dotfiles [on|off]",
+          .summary = N_("Show or hide names starting with a dot, in both panes."),
+          .help = N_("Without an argument, toggles whether names starting with a dot are shown; "
+                     "`on` shows them, `off` hides them.") },
+        { .name = "dump-screen",
+          .min_args = 1, .max_args = 1, .flags = SCREEN,
+          .usage = "dump-screen <file>",
+          .summary = N_("Write the screen as text to a file."),
+          .help = N_("Writes what the screen shows, as plain text, to the file given.") },
+        { .name = "enter",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "enter",
+          .summary = N_("Enter the directory under the cursor."),
+          .help = N_("Changes the active pane to the directory under the cursor (Enter).") },
+        { .name = "filter",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "filter [text]",
+          .summary = N_("Show only names containing the text (or matching * ? [...]); empty: all."),
+          .help = N_("Without an argument, starts typing a quick filter for the active pane "
+                     "(Enter keeps it, Esc restores the one before). With a text, shows only the "
+                     "names that contain it, or match it when it holds * ? or [.") },
+        { .name = "get", .aliases = { "recv" },
+          .min_args = 1, .max_args = 2, .flags = NEEDS | REMOTE | SCREEN_OWN,
+          .usage = "get <remote-file> [local-directory | local-path]", .handler = core_cmd_get,
+          .summary = N_("Download a file."),
+          .help = N_("Downloads into the current local directory, into an existing local "
+                     "directory, or to a new full path. The file is written as <name>.part and "
+                     "renamed when complete; an interrupted download resumes. While `prompt` is "
+                     "on, an existing file is not overwritten without a yes."),
+          .screen_help = N_("Runs as a job of the transfer queue (F9), beside the other "
+                            "transfers.") },
+        { .name = "help", .aliases = { "?" },
+          .max_args = 1, .flags = CORE_CMD_COMPLETES_COMMAND | SCREEN_BARE,
+          .usage = "help [command]", .handler = core_cmd_help,
+          .summary = N_("List the commands, or explain one."),
+          .help = N_("Without an argument, lists every command with a line about it; `help "
+                     "<command>` shows its usage and details."),
+          .screen_help = N_("Without a name, opens this list with the keys (F1).") },
+        { .name = "invert",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "invert",
+          .summary = N_("Invert the selection."),
+          .help = N_("Selects every entry of the active pane that is not selected and unselects "
+                     "the others.") },
+        { .name = "lcd",
+          .max_args = 1, .flags = LOCAL,
+          .usage = "lcd [local-directory]", .handler = core_cmd_lcd,
+          .summary = N_("Change the local working directory."),
+          .help = N_("Changes the directory on this machine that uploads are read from and "
+                     "downloads are written to. Without an argument, goes to your home directory.") },
+        { .name = "lls",
+          .max_args = 1, .flags = LOCAL,
+          .usage = "lls [local-path]", .handler = core_cmd_lls,
+          .summary = N_("List a local directory."),
+          .help = N_("Lists the local working directory, or the given directory or file, in the "
+                     "same form as `ls`.") },
+        { .name = "lpwd",
+          .max_args = 0,
+          .usage = "lpwd", .handler = core_cmd_lpwd,
+          .summary = N_("Show the local working directory."),
+          .help = N_("Prints the directory on this machine that `put` reads from and `get` "
+                     "writes to.") },
+        { .name = "ls", .aliases = { "dir" },
+          .max_args = 1, .flags = NEEDS | REMOTE,
+          .usage = "ls [remote-path]", .handler = core_cmd_ls,
+          .summary = N_("List a remote directory."),
+          .help = N_("Lists the remote working directory or the given path: type and "
+                     "permissions, size, date (UTC) and name. Control characters in names are "
+                     "shown escaped.") },
+        { .name = "messages",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "messages",
+          .summary = N_("Show older messages (the message log)."),
+          .help = N_("Opens the message log: every message of this run, newest last. Esc closes "
+                     "it.") },
+        { .name = "mget",
+          .min_args = 1, .max_args = ANY, .flags = NEEDS | REMOTE | SCREEN_OWN,
+          .usage = "mget <name|pattern>... [local-directory]", .handler = core_cmd_mget,
+          .summary = N_("Download several files, patterns or directories."),
+          .help = N_("Downloads every name and every file matching a pattern (*, ?, [...]); "
+                     "directories are fetched recursively. With two or more arguments, a last "
+                     "argument that is an existing local directory is the destination. While "
+                     "`prompt` is on, asks before each file."),
+          .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file.") },
+        { .name = "mkdir",
+          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
+          .usage = "mkdir <remote-directory>", .handler = core_cmd_mkdir,
+          .summary = N_("Create a directory on the server."),
+          .help = N_("Creates one remote directory (MKD)."),
+          .screen_help = N_("Without a name, asks for one and makes the directory in the active "
+                            "pane (F7).") },
+        { .name = "move",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "move",
+          .summary = N_("Copy the selection to the other pane, then delete each file that "
+                        "arrived."),
+          .help = N_("Like `copy`, then deletes each source file that was copied completely; a "
+                     "file the scanner refused, or one that failed, stays where it was.") },
+        { .name = "mput",
+          .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL | SCREEN_OWN,
+          .usage = "mput <file|pattern>...", .handler = core_cmd_mput,
+          .summary = N_("Scan and upload several files or patterns."),
+          .help = N_("Uploads every named file and every file matching a pattern: *.txt, or "
+                     "folder/**/*.py where ** spans directories. Each file is scanned first and "
+                     "uploaded only when the scanner says it is clean. While `prompt` is on, "
+                     "asks before each file (yes, no, all, quit)."),
+          .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file; each is "
+                            "still scanned first.") },
+        { .name = "open", .aliases = { "connect" },
+          .min_args = 1, .max_args = 2,
+          .usage = "open <host> [port] | open <URL>", .handler = core_cmd_open,
+          .summary = N_("Connect to an FTP server."),
+          .help = N_("Connects to the host (port 21 unless given) and logs in: a matching "
+                     "~/.netrc entry is used, otherwise you are asked for a username and "
+                     "password. A URL works too: ftp://user@host:port/dir, or ftps:// for "
+                     "implicit TLS.") },
+        { .name = "page-down",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "page-down",
+          .summary = N_("Move one page down."),
+          .help = N_("Moves the cursor of the active pane one screen down.") },
+        { .name = "page-up",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "page-up",
+          .summary = N_("Move one page up."),
+          .help = N_("Moves the cursor of the active pane one screen up.") },
+        { .name = "parallel",
+          .max_args = 1,
+          .usage = "parallel [N]", .handler = core_cmd_parallel,
+          .summary = N_("Show or set how many connections a batch of transfers may use."),
+          .help = N_("mput, mget and the full-screen copy spread their files over up to N "
+                     "connections to the same server, each logged in like the first (1 turns it "
+                     "off). Every file is still scanned before it is sent. Without an argument, "
+                     "shows the current number.") },
+        { .name = "parent",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "parent",
+          .summary = N_("Go to the parent directory."),
+          .help = N_("Changes the active pane to the parent of its directory (Backspace).") },
+        { .name = "passive", .aliases = { "pasv" },
+          .max_args = 1, .flags = CORE_CMD_TOGGLE,
+          .usage = "passive [on|off]", .handler = core_cmd_passive,
+          .summary = N_("Toggle passive mode (the default) and active mode."),
+          .help = N_("Passive mode: clamftp connects to the server for each transfer (EPSV, then "
+                     "PASV). Active mode: the server connects back to clamftp (EPRT, then PORT).") },
+        { .name = "prompt",
+          .max_args = 1, .flags = CORE_CMD_TOGGLE,
+          .usage = "prompt [on|off]", .handler = core_cmd_prompt,
+          .summary = N_("Toggle asking per file in mput/mget and before overwriting."),
+          .help = N_("While on (the default), mput and mget ask before each file and get asks "
+                     "before overwriting a local file.") },
+        { .name = "put", .aliases = { "send" },
+          .min_args = 1, .max_args = 2, .flags = NEEDS | LOCAL | SCREEN_OWN,
+          .usage = "put <local-file> [remote-path]", .handler = core_cmd_put,
+          .summary = N_("Scan a file and upload it if it is clean."),
+          .help = N_("Takes a private snapshot of the file, has the scanner check it, and "
+                     "uploads exactly that snapshot only when the verdict is OK. A relative path "
+                     "keeps its directories on the server; an explicit remote path is used as "
+                     "given. Missing remote directories are created."),
+          .screen_help = N_("Runs as a job of the transfer queue (F9); the file is still scanned "
+                            "first.") },
+        { .name = "pwd",
+          .max_args = 0, .flags = NEEDS,
+          .usage = "pwd", .handler = core_cmd_pwd,
+          .summary = N_("Show the remote working directory."),
+          .help = N_("Asks the server where you are (PWD).") },
+        { .name = "queue",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "queue",
+          .summary = N_("Show or hide the transfer queue."),
+          .help = N_("Opens or closes the queue view: every transfer asked for, with its state, "
+                     "progress and verdict (F9).") },
+        { .name = "queue-clear",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "queue-clear",
+          .summary = N_("Remove finished jobs from the queue."),
+          .help = N_("Removes every finished, refused, failed or cancelled job from the queue "
+                     "view.") },
+        { .name = "quit", .aliases = { "bye", "exit", "q" },
+          .max_args = 0, .flags = SCREEN_OWN,
+          .usage = "quit", .handler = core_cmd_quit,
+          .summary = N_("Close the connection and leave clamftp."),
+          .help = N_("Says goodbye to the server if connected and ends clamftp. `bye` and `exit` "
+                     "do the same."),
+          .screen_help = N_("Leaves clamftp at once (F10).") },
+        { .name = "quote", .aliases = { "literal" },
+          .min_args = 1, .max_args = ANY, .flags = NEEDS,
+          .usage = "quote <raw command>", .handler = core_cmd_quote,
+          .summary = N_("Send one raw command to the server."),
+          .help = N_("Sends the words as one FTP command and prints the reply. Commands that "
+                     "open a data connection do not work this way; use the commands above.") },
+        { .name = "refresh",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "refresh",
+          .summary = N_("Read both panes again."),
+          .help = N_("Reads the local directory and lists the remote directory again (Ctrl-R).") },
+        { .name = "rename", .aliases = { "mv" },
+          .min_args = 2, .max_args = 2, .flags = NEEDS | REMOTE | SCREEN_BARE,
+          .usage = "rename <old-name> <new-name>", .handler = core_cmd_rename,
+          .summary = N_("Rename or move a file on the server."),
+          .help = N_("Renames a remote file or directory (RNFR, RNTO)."),
+          .screen_help = N_("Without names, asks for the new name of the entry under the cursor "
+                            "in the active pane (F6).") },
+        { .name = "reput",
+          .min_args = 1, .max_args = 2, .flags = NEEDS | LOCAL,
+          .usage = "reput <local-file> [remote-path]", .handler = core_cmd_reput,
+          .summary = N_("Resume an interrupted upload."),
+          .help = N_("Like `put`, but when the server already holds the first part of the file, "
+                     "only the rest is sent (REST and STOR, or APPE). The whole file is scanned "
+                     "first, as always.") },
+        { .name = "rmdir",
+          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
+          .usage = "rmdir <remote-directory>", .handler = core_cmd_rmdir,
+          .summary = N_("Remove an empty directory on the server."),
+          .help = N_("Removes one remote directory (RMD); the server refuses one that is not "
+                     "empty.") },
+        { .name = "scan",
+          .min_args = 1, .max_args = ANY, .flags = LOCAL | SCREEN_BARE,
+          .usage = "scan <file|pattern>...", .handler = core_cmd_scan,
+          .summary = N_("Scan local files without uploading them."),
+          .help = N_("Sends each file to the scanner and prints its verdict: OK, INFECTED with "
+                     "the signature name, or ERROR with the reason."),
+          .screen_help = N_("Without a name, scans the selected local files, or the one under "
+                            "the cursor (F2).") },
+        { .name = "select",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "select",
+          .summary = N_("Select or unselect the entry, then move down."),
+          .help = N_("Toggles the selection of the entry under the cursor and moves down (Insert "
+                     "or Space).") },
+        { .name = "size",
+          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
+          .usage = "size <remote-file>", .handler = core_cmd_size,
+          .summary = N_("Show the size of a remote file."),
+          .help = N_("Asks the server for the size of one file in bytes (SIZE).") },
+        { .name = "sort",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "sort [name|size|time]",
+          .summary = N_("Sort the active pane (no word: the next order)."),
+          .help = N_("Sorts the active pane by name, by size (largest first) or by time (newest "
+                     "first); without a word, goes to the next order.") },
+        { .name = "status",
+          .max_args = 0,
+          .usage = "status", .handler = core_cmd_status,
+          .summary = N_("Show the connection, the settings and the scanner."),
+          .help = N_("Shows the server and port, the user, the remote directory, the transfer "
+                     "type, passive or active mode, prompting, the connection's security, the "
+                     "scanner and its last answer, and the audit log.") },
+        { .name = "switch-pane",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "switch-pane",
+          .summary = N_("Make the other pane active."),
+          .help = N_("Moves the cursor to the other pane (Tab).") },
+        { .name = "user",
+          .min_args = 1, .max_args = 2, .flags = NEEDS,
+          .usage = "user <name> [password]", .handler = core_cmd_user,
+          .summary = N_("Log in again as another user."),
+          .help = N_("Sends USER and PASS on the open connection; asks for the password when it "
+                     "is not given.") },
+        { .name = "verbose",
+          .max_args = 1, .flags = CORE_CMD_TOGGLE,
+          .usage = "verbose [on|off]", .handler = core_cmd_verbose,
+          .summary = N_("Toggle showing the conversation with the server."),
+          .help = N_("While on, every command sent and every reply received is shown (passwords "
+                     "masked).") },
+};
+
+const CoreCmd *core_cmd_table(gsize *n_commands)
+{
+        if (n_commands)
+                *n_commands = G_N_ELEMENTS(commands);
+        return commands;
+}
