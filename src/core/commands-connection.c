@@ -6,6 +6,7 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
+#include "core/files.h"
 #include "core/netrc.h"
 #include "core/options.h"
 #include "core/safename.h"

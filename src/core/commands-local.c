@@ -3,6 +3,7 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
+#include "core/files.h"
 #include "core/glob.h"
 #include "core/safename.h"
 #include "scan/snapshot.h"
@@ -20,13 +21,7 @@ static gboolean local_error(GError **error, const char *path, int err)
 
 CORE_CMD_HANDLER(core_cmd_lcd)
 {
-        const char *dir = argc > 1 ? argv[1] : g_get_home_dir();
-        if (g_chdir(dir) != 0)
-                return local_error(error, dir, errno);
-        g_autofree char *cwd = g_get_current_dir();
-        g_autofree char *shown = core_name_escape(cwd);
-        core_say(ctx, CORE_MSG_INFO, _("Local directory now %s"), shown);
-        return TRUE;
+        return core_local_cd(ctx, argc > 1 ? argv[1] : g_get_home_dir(), error);
 }
 
 CORE_CMD_HANDLER(core_cmd_lpwd)

@@ -4,6 +4,7 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
+#include "core/files.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
@@ -27,6 +28,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RemoteJob, remote_job_clear)
 
 static gboolean run(CoreContext *ctx, CoreWorkerFunc func, RemoteJob *job, GError **error)
 {
+        if (!ctx->connected) { /* the full screen calls the core_remote_* functions directly */
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_NOT_CONNECTED,
+                                    _("Not connected: use `open <host> [port]` first."));
+                return FALSE;
+        }
         return core_worker_run(ctx->worker, func, job, error);
 }
 
@@ -104,13 +110,24 @@ static void say_remote_dir(CoreContext *ctx, const char *dir)
         core_say(ctx, CORE_MSG_INFO, _("Remote directory now %s"), shown);
 }
 
-gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error)
+/* cd or cdup, then where the server says it is now. */
+static gboolean change_dir(CoreContext *ctx, CoreWorkerFunc func, const char *path, GError **error)
 {
         g_auto(RemoteJob) job = { .path = path };
-        if (!run(ctx, cd_job, &job, error))
+        if (!run(ctx, func, &job, error))
                 return FALSE;
         say_remote_dir(ctx, job.text);
         return TRUE;
+}
+
+gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error)
+{
+        return change_dir(ctx, cd_job, path, error);
+}
+
+gboolean core_remote_cdup(CoreContext *ctx, GError **error)
+{
+        return change_dir(ctx, cdup_job, NULL, error);
 }
 
 CORE_CMD_HANDLER(core_cmd_cd)
@@ -120,11 +137,7 @@ CORE_CMD_HANDLER(core_cmd_cd)
 
 CORE_CMD_HANDLER(core_cmd_cdup)
 {
-        g_auto(RemoteJob) job = { 0 };
-        if (!run(ctx, cdup_job, &job, error))
-                return FALSE;
-        say_remote_dir(ctx, job.text);
-        return TRUE;
+        return core_remote_cdup(ctx, error);
 }
 
 CORE_CMD_HANDLER(core_cmd_pwd)
@@ -194,41 +207,61 @@ static gboolean simple(CoreContext *ctx, CoreWorkerFunc func, const char *path, 
         return run(ctx, func, &job, error);
 }
 
-CORE_CMD_HANDLER(core_cmd_mkdir)
+gboolean core_remote_mkdir(CoreContext *ctx, const char *path, GError **error)
 {
-        if (!simple(ctx, mkdir_job, argv[1], NULL, error))
+        if (!simple(ctx, mkdir_job, path, NULL, error))
                 return FALSE;
-        g_autofree char *shown = core_name_escape(argv[1]);
+        g_autofree char *shown = core_name_escape(path);
         core_say(ctx, CORE_MSG_INFO, _("Created directory %s"), shown);
         return TRUE;
 }
 
-CORE_CMD_HANDLER(core_cmd_rmdir)
+gboolean core_remote_rmdir(CoreContext *ctx, const char *path, GError **error)
 {
-        if (!simple(ctx, rmdir_job, argv[1], NULL, error))
+        if (!simple(ctx, rmdir_job, path, NULL, error))
                 return FALSE;
-        g_autofree char *shown = core_name_escape(argv[1]);
+        g_autofree char *shown = core_name_escape(path);
         core_say(ctx, CORE_MSG_INFO, _("Removed directory %s"), shown);
         return TRUE;
 }
 
-CORE_CMD_HANDLER(core_cmd_delete)
+gboolean core_remote_delete(CoreContext *ctx, const char *path, GError **error)
 {
-        if (!simple(ctx, delete_job, argv[1], NULL, error))
+        if (!simple(ctx, delete_job, path, NULL, error))
                 return FALSE;
-        g_autofree char *shown = core_name_escape(argv[1]);
+        g_autofree char *shown = core_name_escape(path);
         core_say(ctx, CORE_MSG_INFO, _("Deleted %s"), shown);
         return TRUE;
 }
 
+gboolean core_remote_rename(CoreContext *ctx, const char *from, const char *to, GError **error)
+{
+        if (!simple(ctx, rename_job, from, to, error))
+                return FALSE;
+        g_autofree char *from_shown = core_name_escape(from);
+        g_autofree char *to_shown = core_name_escape(to);
+        core_say(ctx, CORE_MSG_INFO, _("Renamed %s to %s"), from_shown, to_shown);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_mkdir)
+{
+        return core_remote_mkdir(ctx, argv[1], error);
+}
+
+CORE_CMD_HANDLER(core_cmd_rmdir)
+{
+        return core_remote_rmdir(ctx, argv[1], error);
+}
+
+CORE_CMD_HANDLER(core_cmd_delete)
+{
+        return core_remote_delete(ctx, argv[1], error);
+}
+
 CORE_CMD_HANDLER(core_cmd_rename)
 {
-        if (!simple(ctx, rename_job, argv[1], argv[2], error))
-                return FALSE;
-        g_autofree char *from = core_name_escape(argv[1]);
-        g_autofree char *to = core_name_escape(argv[2]);
-        core_say(ctx, CORE_MSG_INFO, _("Renamed %s to %s"), from, to);
-        return TRUE;
+        return core_remote_rename(ctx, argv[1], argv[2], error);
 }
 
 CORE_CMD_HANDLER(core_cmd_size)

@@ -7,9 +7,8 @@
 #include "ui/ui.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
+#include "core/files.h"
 #include "core/safename.h"
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 typedef struct {
@@ -83,14 +82,13 @@ static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const
         return core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
-/* "<what> <name>: <reason>", e.g. "Cannot delete x: Permission denied". */
-static void local_fail(CoreContext *ctx, const char *what, const char *name)
+/* Shows and records a failed operation (FALSE), or says nothing (TRUE). */
+static gboolean done(CoreContext *ctx, gboolean ok, GError *error)
 {
-        int saved = errno;
-        g_autofree char *shown = core_name_escape(name);
-        g_autoptr(GError) error = g_error_new(UI_ERROR, UI_ERROR_LOCAL, "%s %s: %s", what, shown,
-                                              g_strerror(saved));
-        core_fail(ctx, error);
+        if (!ok)
+                core_fail(ctx, error);
+        g_clear_error(&error);
+        return ok;
 }
 
 static char *ask_name(CoreContext *ctx, const char *label)
@@ -107,17 +105,15 @@ static void mkdir_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         g_autofree char *name = ask_name(ctx, _("New directory:"));
         if (!name)
                 return;
+        GError *error = NULL;
         if (job->remote) {
-                if (run_core(ctx, "mkdir", name, NULL))
+                if (done(ctx, core_remote_mkdir(ctx, name, &error), error))
                         set_str(&result->focus_remote, name);
                 return;
         }
         g_autofree char *path = local_path(job, name);
-        if (g_mkdir(path, 0755) != 0) {
-                local_fail(ctx, _("Cannot make the directory"), name);
-                return;
-        }
-        set_str(&result->focus_local, name);
+        if (done(ctx, core_local_mkdir(ctx, path, &error), error))
+                set_str(&result->focus_local, name);
 }
 
 gboolean ui_jobs_mkdir(UiApp *app, GError **error)
@@ -132,13 +128,14 @@ gboolean ui_jobs_mkdir(UiApp *app, GError **error)
 static void delete_one(CoreContext *ctx, PaneJob *job, const char *name)
 {
         gboolean dir = is_dir_in(job, name);
+        GError *error = NULL;
         if (job->remote) {
-                run_core(ctx, dir ? "rmdir" : "delete", name, NULL);
+                done(ctx, dir ? core_remote_rmdir(ctx, name, &error) : core_remote_delete(ctx, name, &error),
+                     error);
                 return;
         }
         g_autofree char *path = local_path(job, name);
-        if ((dir ? g_rmdir(path) : g_unlink(path)) != 0)
-                local_fail(ctx, _("Cannot delete"), name);
+        done(ctx, core_local_delete(ctx, path, dir, &error), error);
 }
 
 static void delete_job(CoreContext *ctx, gpointer data, UiJobResult *result)
@@ -173,18 +170,16 @@ static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         g_autofree char *name = ask_name(ctx, label);
         if (!name)
                 return;
+        GError *error = NULL;
         if (job->remote) {
-                if (run_core(ctx, "rename", old, name))
+                if (done(ctx, core_remote_rename(ctx, old, name, &error), error))
                         set_str(&result->focus_remote, name);
                 return;
         }
         g_autofree char *from = local_path(job, old);
         g_autofree char *to = local_path(job, name);
-        if (g_rename(from, to) != 0) {
-                local_fail(ctx, _("Cannot rename"), old);
-                return;
-        }
-        set_str(&result->focus_local, name);
+        if (done(ctx, core_local_rename(ctx, from, to, &error), error))
+                set_str(&result->focus_local, name);
 }
 
 gboolean ui_jobs_rename(UiApp *app, GError **error)
@@ -200,16 +195,16 @@ static void enter_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
         const char *name = g_ptr_array_index(job->names, 0);
+        gboolean up = strcmp(name, "..") == 0;
+        GError *error = NULL;
         if (!job->remote) {
-                g_autofree char *path = strcmp(name, "..") == 0 ? g_path_get_dirname(job->dir)
-                                                                : local_path(job, name);
-                if (run_core(ctx, "lcd", path, NULL))
+                g_autofree char *path = up ? g_path_get_dirname(job->dir) : local_path(job, name);
+                if (done(ctx, core_local_cd(ctx, path, &error), error))
                         result->focus_local = g_steal_pointer(&job->focus);
                 return;
         }
-        gboolean ok = strcmp(name, "..") == 0 ? run_core(ctx, "cdup", NULL, NULL)
-                                              : run_core(ctx, "cd", name, NULL);
-        if (ok)
+        gboolean ok = up ? core_remote_cdup(ctx, &error) : core_remote_cd(ctx, name, &error);
+        if (done(ctx, ok, error))
                 result->focus_remote = g_steal_pointer(&job->focus);
 }
 

@@ -9,7 +9,6 @@ GQuark ui_error_quark(void);
 typedef enum {
         UI_ERROR_SCRIPT,   /* a key script that cannot be read */
         UI_ERROR_DISPLAY,  /* the terminal cannot be used */
-        UI_ERROR_LOCAL,    /* a local file operation failed */
         UI_ERROR_USAGE,    /* a UI command with wrong arguments */
 } UiErrorCode;
 

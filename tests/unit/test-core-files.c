@@ -1,0 +1,158 @@
+/* tests/unit/test-core-files.c — the file operations both front ends share (core/files.h): local
+ * mkdir, rename, delete and cd in a private directory, their errors (errno's reason, the name
+ * escaped, nothing followed), and the remote ones refused before `open`.
+ * Must not: need a server (the remote operations are only run unconnected). */
+#include "core/files.h"
+#include "core/cmd.h"
+#include "tree-remove.h"
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+        CoreContext *ctx;
+        char *dir;
+        GString *said;
+} Fixture;
+
+static void record(CoreMsgKind kind, const char *text, gpointer data)
+{
+        g_string_append_printf(data, "%s\n", text);
+}
+
+static void set_up(Fixture *f, gconstpointer data)
+{
+        f->said = g_string_new(NULL);
+        CoreFrontend fe = { .message = record, .data = f->said };
+        f->ctx = core_context_new(&fe);
+        f->dir = g_dir_make_tmp("clamftp-files-XXXXXX", NULL);
+        g_assert_nonnull(f->dir);
+}
+
+static void tear_down(Fixture *f, gconstpointer data)
+{
+        test_tree_remove(f->dir);
+        g_free(f->dir);
+        core_context_free(f->ctx);
+        g_string_free(f->said, TRUE);
+}
+
+static char *in_dir(Fixture *f, const char *name)
+{
+        return g_build_filename(f->dir, name, NULL);
+}
+
+static void test_local_mkdir_rename_delete(Fixture *f, gconstpointer data)
+{
+        g_autofree char *sub = in_dir(f, "sub");
+        g_autofree char *moved = in_dir(f, "moved");
+        g_autoptr(GError) error = NULL;
+        g_assert_true(core_local_mkdir(f->ctx, sub, &error));
+        g_assert_true(g_file_test(sub, G_FILE_TEST_IS_DIR));
+        g_assert_true(core_local_rename(f->ctx, sub, moved, &error));
+        g_assert_false(g_file_test(sub, G_FILE_TEST_EXISTS));
+        g_assert_true(core_local_delete(f->ctx, moved, TRUE, &error));
+        g_assert_false(g_file_test(moved, G_FILE_TEST_EXISTS));
+        g_assert_no_error(error);
+}
+
+static void test_local_delete_does_not_follow_a_link(Fixture *f, gconstpointer data)
+{
+        g_autofree char *target = in_dir(f, "target");
+        g_autofree char *link = in_dir(f, "link");
+        g_assert_true(g_file_set_contents(target, "keep", -1, NULL));
+        g_assert_cmpint(symlink(target, link), ==, 0);
+        g_assert_true(core_local_delete(f->ctx, link, FALSE, NULL));
+        g_assert_false(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+        g_assert_true(g_file_test(target, G_FILE_TEST_IS_REGULAR));
+}
+
+typedef struct {
+        const char *name;     /* made in the directory first: "d/" a directory, else a file */
+        const char *op;       /* mkdir, rmdir, unlink, rename */
+        const char *target;
+        GFileError code;
+        const char *message;  /* expected in the error */
+} FailCase;
+
+static const FailCase fail_cases[] = {
+        { "d/", "mkdir", "d", G_FILE_ERROR_EXIST, "Cannot make the directory d: " },
+        { NULL, "unlink", "missing", G_FILE_ERROR_NOENT, "Cannot delete missing: " },
+        { "full/", "rmdir", "full", G_FILE_ERROR_FAILED, "Cannot delete full: " }, /* ENOTEMPTY */
+        { NULL, "rename", "gone", G_FILE_ERROR_NOENT, "Cannot rename gone: " },
+        { NULL, "unlink", "esc\033]0;x\007", G_FILE_ERROR_NOENT, "Cannot delete esc\\x1b]0;x\\x07: " },
+};
+
+static gboolean run_op(Fixture *f, const FailCase *c, GError **error)
+{
+        g_autofree char *path = in_dir(f, c->target);
+        if (strcmp(c->op, "mkdir") == 0)
+                return core_local_mkdir(f->ctx, path, error);
+        if (strcmp(c->op, "rename") == 0) {
+                g_autofree char *to = in_dir(f, "elsewhere");
+                return core_local_rename(f->ctx, path, to, error);
+        }
+        return core_local_delete(f->ctx, path, strcmp(c->op, "rmdir") == 0, error);
+}
+
+static void test_local_failures_say_what_and_why(Fixture *f, gconstpointer data)
+{
+        g_autofree char *inner = in_dir(f, "full/inner");
+        for (gsize i = 0; i < G_N_ELEMENTS(fail_cases); i++) {
+                const FailCase *c = &fail_cases[i];
+                g_test_message("%s %s", c->op, c->target);
+                if (c->name) {
+                        g_autofree char *made = in_dir(f, c->target);
+                        g_assert_cmpint(g_mkdir(made, 0755), ==, 0);
+                        if (strcmp(c->target, "full") == 0)
+                                g_assert_true(g_file_set_contents(inner, "x", -1, NULL));
+                }
+                g_autoptr(GError) error = NULL;
+                g_assert_false(run_op(f, c, &error));
+                g_assert_nonnull(error);
+                g_assert_true(error->domain == G_FILE_ERROR);
+                if (c->code != G_FILE_ERROR_FAILED)
+                        g_assert_cmpint(error->code, ==, c->code);
+                g_assert_true(g_str_has_prefix(error->message, c->message));
+        }
+        g_assert_true(g_file_test(inner, G_FILE_TEST_IS_REGULAR)); /* a failed rmdir removed nothing */
+}
+
+static void test_local_cd_says_where(Fixture *f, gconstpointer data)
+{
+        g_autofree char *before = g_get_current_dir();
+        g_autoptr(GError) error = NULL;
+        g_assert_true(core_local_cd(f->ctx, f->dir, &error));
+        g_assert_nonnull(strstr(f->said->str, "Local directory now "));
+        g_autofree char *missing = in_dir(f, "missing");
+        g_assert_false(core_local_cd(f->ctx, missing, &error));
+        g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+        g_assert_cmpint(g_chdir(before), ==, 0);
+}
+
+static void test_remote_before_open_is_refused(Fixture *f, gconstpointer data)
+{
+        GError *errors[6] = { NULL };
+        g_assert_false(core_remote_mkdir(f->ctx, "x", &errors[0]));
+        g_assert_false(core_remote_rmdir(f->ctx, "x", &errors[1]));
+        g_assert_false(core_remote_delete(f->ctx, "x", &errors[2]));
+        g_assert_false(core_remote_rename(f->ctx, "x", "y", &errors[3]));
+        g_assert_false(core_remote_cd(f->ctx, "x", &errors[4]));
+        g_assert_false(core_remote_cdup(f->ctx, &errors[5]));
+        for (gsize i = 0; i < G_N_ELEMENTS(errors); i++) {
+                g_assert_error(errors[i], CORE_CMD_ERROR, CORE_CMD_ERROR_NOT_CONNECTED);
+                g_error_free(errors[i]);
+        }
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, set_up, fn, tear_down)
+        ADD("/core/files/local-mkdir-rename-delete", test_local_mkdir_rename_delete);
+        ADD("/core/files/local-delete-does-not-follow-a-link", test_local_delete_does_not_follow_a_link);
+        ADD("/core/files/local-failures-say-what-and-why", test_local_failures_say_what_and_why);
+        ADD("/core/files/local-cd-says-where", test_local_cd_says_where);
+        ADD("/core/files/remote-before-open-is-refused", test_remote_before_open_is_refused);
+        return g_test_run();
+}
