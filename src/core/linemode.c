@@ -2,6 +2,7 @@
  * Owns: how messages, progress, questions and password prompts look on a plain terminal or in a
  * script; the command loop; Ctrl-C cancelling the running transfer.
  * Must not: interpret commands (core/cmd does), or call curses. */
+#include "common/escape.h"
 #include "common/i18n.h"
 #include "core/linemode.h"
 #include "core/cmd.h"
@@ -38,11 +39,16 @@ static void clear_progress(CoreLineMode *lm)
         lm->progress_shown = FALSE;
 }
 
+/* Every line is checked once more for what must not reach a terminal (ESC, CR, C1, bidi
+ * overrides): a server's or file system's text that a message quotes without escaping it can
+ * then neither erase lines nor fake a verdict. */
 static void put_lines(FILE *f, const char *prefix, const char *text)
 {
         g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-        for (char **line = lines; *line; line++)
-                fprintf(f, "%s%s\n", prefix, *line);
+        for (char **line = lines; *line; line++) {
+                g_autofree char *shown = common_text_escape_controls(*line, FALSE);
+                fprintf(f, "%s%s\n", prefix, shown);
+        }
 }
 
 static void lm_message(CoreMsgKind kind, const char *text, gpointer data)

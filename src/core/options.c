@@ -4,6 +4,7 @@
 #include "common/i18n.h"
 #include "core/options.h"
 #include "core/commands.h"
+#include "core/safename.h"
 #include <string.h>
 
 G_DEFINE_QUARK(core-options-error-quark, core_options_error)
@@ -23,11 +24,31 @@ void core_url_free(CoreUrl *url)
         g_free(url);
 }
 
+/* The URL as a message may quote it: the password masked, control characters escaped. */
+static char *url_for_message(const char *text)
+{
+        g_autofree char *masked = g_strdup(text);
+        char *start = strstr(masked, "://");
+        start = start ? start + 3 : masked;
+        char *end = start + strcspn(start, "/");
+        char *at = g_strrstr_len(start, end - start, "@");
+        char *colon = at ? memchr(start, ':', (gsize)(at - start)) : NULL;
+        if (colon) {
+                g_autofree char *rest = g_strdup(at);
+                *(colon + 1) = '\0';
+                g_autofree char *joined = g_strconcat(masked, "****", rest, NULL);
+                return core_name_escape(joined);
+        }
+        return core_name_escape(masked);
+}
+
 static gboolean bad_url(const char *text, const char *why, GError **error)
 {
+        g_autofree char *shown = url_for_message(text);
+        g_autofree char *why_shown = core_name_escape(why);
         g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE,
                     _("Cannot open \"%s\": %s (expected ftp:// or ftps://[user[:password]@]host[:port][/path])."),
-                    text, why);
+                    shown, why_shown);
         return FALSE;
 }
 
@@ -47,6 +68,15 @@ static gboolean is_anonymous(const char *user)
         return user && (g_str_equal(user, "anonymous") || g_str_equal(user, "ftp"));
 }
 
+static gboolean has_control(const char *text)
+{
+        for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+                if (*p < 0x20 || *p == 0x7f)
+                        return TRUE;
+        }
+        return FALSE;
+}
+
 CoreUrl *core_url_parse(const char *text, GError **error)
 {
         g_autofree char *full = strstr(text, "://") ? g_strdup(text) : g_strconcat("ftp://", text, NULL);
@@ -64,6 +94,10 @@ CoreUrl *core_url_parse(const char *text, GError **error)
         const char *host = g_uri_get_host(uri);
         if (!host || !*host) {
                 bad_url(text, _("there is no host name"), error);
+                return NULL;
+        }
+        if (has_control(host)) { /* %1b, %0d … decoded: never a host, and never to be printed */
+                bad_url(text, _("the host name holds control characters"), error);
                 return NULL;
         }
         int port = g_uri_get_port(uri);

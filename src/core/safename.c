@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "common/i18n.h"
 
 G_DEFINE_QUARK(core-local-error-quark, core_local_error)
@@ -30,44 +31,9 @@ gboolean core_name_is_safe(const char *name)
         return TRUE;
 }
 
-/* Code points that must not reach a terminal as they are: C0, DEL, C1 (0x9b is CSI on some
- * terminals), and the bidirectional overrides that make a name read differently. */
-static gboolean needs_escape(gunichar c)
-{
-        if (c < 0x20 || c == 0x7f)
-                return TRUE;
-        if (c >= 0x80 && c <= 0x9f)
-                return TRUE;
-        if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-                return TRUE;
-        return c == 0x200e || c == 0x200f || c == 0x061c;
-}
-
 char *core_name_escape(const char *name)
 {
-        if (name == NULL)
-                return g_strdup("");
-        GString *out = g_string_sized_new(strlen(name) + 8);
-        const char *p = name;
-        while (*p != '\0') {
-                gunichar c = g_utf8_get_char_validated(p, -1);
-                if (c == (gunichar)-1 || c == (gunichar)-2) {
-                        g_string_append_printf(out, "\\x%02x", (unsigned char)*p);
-                        p++;
-                        continue;
-                }
-                const char *next = g_utf8_next_char(p);
-                if (c == '\\')
-                        g_string_append(out, "\\\\");
-                else if (c < 0x80 && needs_escape(c))
-                        g_string_append_printf(out, "\\x%02x", c);
-                else if (needs_escape(c))
-                        g_string_append_printf(out, "\\u%04x", c);
-                else
-                        g_string_append_len(out, p, next - p);
-                p = next;
-        }
-        return g_string_free(out, FALSE);
+        return common_text_escape(name);
 }
 
 /* `format` is one of this file's translated "…%s…%s." messages (name, then strerror). */

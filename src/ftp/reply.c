@@ -2,6 +2,7 @@
  * Owns: line assembly (CR/LF, Telnet IAC), multi-line rules (RFC 959 4.2), the caps on line length,
  * reply size, line count and reply time. Must not: send commands, know about transfers, or print. */
 #include "ftp/reply.h"
+#include "common/escape.h"
 #include "common/i18n.h"
 
 #include <poll.h>
@@ -37,6 +38,7 @@ FtpReply *ftp_reply_new(void)
         FtpReply *reply = g_new0(FtpReply, 1);
         reply->lines = g_ptr_array_new_with_free_func(g_free);
         reply->text = g_strdup("");
+        reply->shown = g_strdup("");
         return reply;
 }
 
@@ -46,6 +48,7 @@ void ftp_reply_free(FtpReply *reply)
                 return;
         g_ptr_array_unref(reply->lines);
         g_free(reply->text);
+        g_free(reply->shown);
         g_free(reply);
 }
 
@@ -154,6 +157,8 @@ static void finish_reply(FtpReplyParser *parser, gboolean mismatched)
         const char *last = g_ptr_array_index(reply->lines, reply->lines->len - 1);
         g_free(reply->text);
         reply->text = g_strdup(last + 4);
+        g_free(reply->shown);
+        reply->shown = common_text_escape(reply->text);
         reply->mismatched_terminator = mismatched;
         gsize bytes = parser->raw_bytes;
         clear_current(parser);

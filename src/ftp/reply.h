@@ -14,7 +14,8 @@
 typedef struct {
         int code;          /* 100..599 */
         GPtrArray *lines;  /* char *, every line as received (IAC decoded, CR/LF stripped) */
-        char *text;        /* the final line's text after "DDD " (for messages) */
+        char *text;        /* the final line's text after "DDD " (for parsing) */
+        char *shown;       /* text escaped for a terminal (common/escape.h): for messages */
         gboolean mismatched_terminator; /* ended on "EEE " != first code after the grace period;
                                            `code` stays the first line's, `text` is the "EEE " line's */
 } FtpReply;

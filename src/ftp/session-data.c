@@ -60,17 +60,17 @@ static gboolean try_passive(FtpSession *s, const char *verb, DataConn *dc, GErro
         else {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
                             _("The server refused passive mode (%d %s); try `passive` to switch to active mode."),
-                            reply->code, reply->text);
+                            reply->code, reply->shown);
                 return FALSE;
         }
         if (!ok) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, _("Bad passive reply from the server (%d %s)."),
-                            reply->code, reply->text);
+                            reply->code, reply->shown);
                 return FALSE;
         }
         gboolean use_addr = FALSE;
         if (!ftp_parse_pasv_target(have_addr ? addr : NULL, port, s->trust_pasv_address, &use_addr, &perr)) {
-                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, "%s (%d %s)", perr->message, reply->code, reply->text);
+                g_set_error(error, FTP_ERROR, FTP_ERROR_DATA, "%s (%d %s)", perr->message, reply->code, reply->shown);
                 return FALSE;
         }
         const guint8 *use = use_addr ? addr : NULL;
@@ -137,7 +137,7 @@ static gboolean open_active(FtpSession *s, DataConn *dc, GError **error)
                 return TRUE;
         g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
                     _("The server refused active mode (%d %s); try `passive` to switch to passive mode."),
-                    reply->code, reply->text);
+                    reply->code, reply->shown);
         return FALSE;
 }
 
@@ -241,7 +241,7 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
                         return;
                 }
                 int code = reply->code;
-                ftp_session_trace(s, "<-- %d %s", code, reply->text ? reply->text : "");
+                ftp_session_trace(s, "<-- %d %s", code, reply->shown);
                 ftp_reply_free(reply);
                 if (code == 225 || code == 226)
                         return;

@@ -73,7 +73,7 @@ static FtpState on_greeting(FtpSession *s, LoginCtx *ctx, const FtpReply *reply,
                 return after_greeting(s);
         }
         g_autofree char *why = g_strdup_printf(_("The server refused the session (%d %s)."), reply->code,
-                                               reply->text ? reply->text : "");
+                                               reply->shown);
         ftp_session_fail_closed(s, error, FTP_ERROR_CONNECT, why);
         return FTP_STATE_FAILED;
 }
@@ -86,7 +86,7 @@ static FtpState tls_refused(FtpSession *s, const FtpReply *reply, GError **error
         }
         g_autofree char *why = g_strdup_printf(
                 _("TLS is required, but the server refused AUTH TLS (%d %s): nothing else was sent."), reply->code,
-                reply->text ? reply->text : "");
+                reply->shown);
         ftp_session_fail_closed(s, error, FTP_ERROR_TLS, why);
         return FTP_STATE_FAILED;
 }
@@ -118,13 +118,13 @@ static FtpState login_refused(FtpSession *s, const LoginCtx *ctx, const FtpReply
 {
         if (reply->code == 500 && reply->text && g_str_has_prefix(reply->text, "OOPS")) {
                 /* vsftpd's fatal configuration error: it hangs up right after */
-                g_autofree char *why = g_strdup_printf(_("The server failed while logging in (500 %s)."), reply->text);
+                g_autofree char *why = g_strdup_printf(_("The server failed while logging in (500 %s)."), reply->shown);
                 ftp_session_fail_closed(s, error, FTP_ERROR_LOGIN, why);
                 return FTP_STATE_FAILED;
         }
         g_set_error(error, FTP_ERROR, FTP_ERROR_LOGIN,
                     _("Login as “%s” was refused (%d %s): check the user name and password."), ctx->user,
-                    reply->code, reply->text ? reply->text : "");
+                    reply->code, reply->shown);
         return FTP_STATE_FAILED;
 }
 
@@ -162,7 +162,7 @@ static FtpState on_prot(FtpSession *s, LoginCtx *ctx, const FtpReply *reply, GEr
         if (s->tls_policy == FTP_TLS_REQUIRE) {
                 g_autofree char *why = g_strdup_printf(
                         _("TLS is required, but the server refused to encrypt data connections (PROT P: %d %s)."),
-                        reply->code, reply->text ? reply->text : "");
+                        reply->code, reply->shown);
                 ftp_session_fail_closed(s, error, FTP_ERROR_TLS, why);
                 return FTP_STATE_FAILED;
         }

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "ftp/session-private.h"
 #include "ftp/parse.h"
+#include "common/escape.h"
 #include "common/i18n.h"
 
 #include <errno.h>
@@ -107,7 +108,8 @@ void ftp_session_trace(FtpSession *s, const char *fmt, ...)
         va_start(ap, fmt);
         g_autofree char *line = g_strdup_vprintf(fmt, ap);
         va_end(ap);
-        s->trace(line, s->trace_data);
+        g_autofree char *shown = common_text_escape_controls(line, FALSE); /* a server's bytes */
+        s->trace(shown, s->trace_data);
 }
 
 gboolean ftp_session_has_feature(FtpSession *s, const char *feature)
@@ -134,7 +136,7 @@ static gboolean refuse_ctrl(GError **error)
 void ftp_session_set_refused(GError **error, const char *what, const FtpReply *reply)
 {
         g_set_error(error, FTP_ERROR, FTP_ERROR_REFUSED, _("%s: the server answered %d %s"), what, reply->code,
-                    reply->text ? reply->text : "");
+                    reply->shown);
 }
 
 /* ---- the control connection: one writer, one reader, one place for 421/EOF/timeouts ---- */
@@ -194,7 +196,7 @@ FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, 
                 ftp_session_trace(s, "<-- %s", (const char *)g_ptr_array_index(reply->lines, i));
         if (reply->code == 421) {
                 g_autofree char *why = g_strdup_printf(_("The server closed the connection (421 %s)."),
-                                                       reply->text ? reply->text : "");
+                                                       reply->shown);
                 ftp_reply_free(reply);
                 ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, why);
                 return NULL;
@@ -381,7 +383,7 @@ char *ftp_session_pwd(FtpSession *s, GError **error)
         char *path = ftp_parse_pwd(reply->text);
         if (!path) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_PROTOCOL,
-                            _("The server's answer to PWD holds no usable directory name (%s)."), reply->text);
+                            _("The server's answer to PWD holds no usable directory name (%s)."), reply->shown);
                 return NULL;
         }
         g_free(s->cwd);

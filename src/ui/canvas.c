@@ -59,9 +59,15 @@ void ui_canvas_box(UiCanvas *canvas, int x, int y, int width, int height, UiAttr
         }
 }
 
+/* C0, DEL and C1 (0x9b is CSI on some terminals) are drawn as '?'. */
+static gboolean is_control(gunichar ch)
+{
+        return ch < 0x20 || (ch >= 0x7f && ch <= 0x9f);
+}
+
 int ui_char_width(gunichar ch)
 {
-        if (ch < 0x20 || ch == 0x7f)
+        if (is_control(ch))
                 return 1;
         if (g_unichar_iszerowidth(ch))
                 return 0;
@@ -100,7 +106,7 @@ int ui_canvas_text(UiCanvas *canvas, int x, int y, int width, const char *text, 
                         break;
                 UiCell *cell = ui_canvas_cell(canvas, x + used, y);
                 if (cell) {
-                        cell->ch = ch < 0x20 || ch == 0x7f ? '?' : ch;
+                        cell->ch = is_control(ch) ? '?' : ch;
                         cell->attr = (guint8)attr;
                 }
                 if (w == 2) {

@@ -61,6 +61,20 @@ static void test_messages_go_to_their_streams(void)
         fixture_close(&f);
 }
 
+/* Whatever a message quotes, nothing reaches the terminal that could erase, move, recolour or
+ * retitle it; tabs and text escaped once already stay as they are. */
+static void test_messages_never_carry_terminal_controls(void)
+{
+        Fixture f = { 0 };
+        fixture_open(&f, "");
+        core_say(f.ctx, CORE_MSG_INFO, "a\033[1A\033[2K\rUploaded x (scanned clean)\tb \\x1b ok");
+        core_say(f.ctx, CORE_MSG_ERROR, "550 \033]0;title\007 \xc2\x9b" "2J");
+        flush(&f);
+        g_assert_cmpstr(f.out_buf, ==, "a\\x1b[1A\\x1b[2K\\x0dUploaded x (scanned clean)\tb \\x1b ok\n");
+        g_assert_cmpstr(f.err_buf, ==, "clamftp: error: 550 \\x1b]0;title\\x07 \\u009b2J\n");
+        fixture_close(&f);
+}
+
 typedef struct {
         const char *input;
         CoreAnswer answer;
@@ -160,6 +174,7 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/core/linemode/messages-go-to-stdout-and-prefixed-stderr", test_messages_go_to_their_streams);
+        g_test_add_func("/core/linemode/messages-never-carry-terminal-controls", test_messages_never_carry_terminal_controls);
         g_test_add_func("/core/linemode/ask-reads-the-next-line-eof-is-quit", test_ask_reads_the_next_line);
         g_test_add_func("/core/linemode/prompt-reads-a-line-without-echo", test_prompt_reads_a_line_and_shows_the_label);
         g_test_add_func("/core/linemode/quit-stops-the-commands", test_quit_stops_the_commands);

@@ -1,6 +1,7 @@
 /* tests/unit/test-core-options.c — ftp:// URLs, command-line options, the config file and their
  * precedence. Must not: read the user's real config (XDG_CONFIG_HOME points at a temporary dir). */
 #include "core/options.h"
+#include <string.h>
 #include <glib/gstdio.h>
 
 typedef struct {
@@ -33,7 +34,37 @@ static const UrlCase url_cases[] = {
         { "ftp://host:70000/", NULL, 0, NULL, NULL, NULL },
         { "ftp://u%0d%0aDELE%20x:p@host/", NULL, 0, NULL, NULL, NULL },
         { "ftp://host/a%0ab", NULL, 0, NULL, NULL, NULL },
+        { "ftp://ho%1bst/", NULL, 0, NULL, NULL, NULL },             /* ESC in the host */
+        { "ftp://h%0dost/", NULL, 0, NULL, NULL, NULL },
+        { "ftp://h%7fost/", NULL, 0, NULL, NULL, NULL },
 };
+
+typedef struct {
+        const char *text;
+        const char *shown;     /* in the error */
+        const char *never;     /* never in the error */
+} UrlErrorCase;
+
+static const UrlErrorCase url_error_cases[] = {
+        { "http://bob:S3cret@host/", "http://bob:****@host/", "S3cret" },
+        { "ftp://bob:S3cret@host:0/", "ftp://bob:****@host:0/", "S3cret" },
+        { "ftp://host:0/\033]0;pwned\007", "\\x1b]0;pwned\\x07", "\033" },
+        { "ftp://ho%1bst/", "the host name holds control characters", "\033" },
+};
+
+static void test_url_errors_mask_and_escape(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(url_error_cases); i++) {
+                const UrlErrorCase *c = &url_error_cases[i];
+                g_autoptr(GError) error = NULL;
+                g_test_message("url error %zu", i);
+                g_assert_null(core_url_parse(c->text, &error));
+                g_assert_nonnull(error);
+                g_test_message("message: %s", error->message);
+                g_assert_nonnull(strstr(error->message, c->shown));
+                g_assert_null(strstr(error->message, c->never));
+        }
+}
 
 static void test_url_table(void)
 {
@@ -239,6 +270,7 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/core/options/url-parsing", test_url_table);
+        g_test_add_func("/core/options/url-errors-mask-and-escape", test_url_errors_mask_and_escape);
         ADD_F("/core/options/defaults", test_defaults);
         ADD_F("/core/options/command-line", test_command_line);
         ADD_F("/core/options/several-c-options-run-in-order", test_several_commands_options);

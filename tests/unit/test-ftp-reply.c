@@ -312,6 +312,22 @@ static void test_joined_text_strips_prefixes(void)
         g_assert_cmpint(ftp_reply_class(reply), ==, 2);
 }
 
+/* A hostile server's text: `text` keeps the bytes for parsing, `shown` is what messages quote. */
+static void test_shown_text_is_escaped(void)
+{
+        const char *in = "550 \033[2J\033]0;owned\007\rUploaded, scanned clean \xc2\x9b" "31m\\x\r\n";
+        g_autoptr(FtpReplyParser) parser = ftp_reply_parser_new();
+        g_autoptr(GError) error = NULL;
+        g_assert_true(ftp_reply_parser_push(parser, in, strlen(in), &error));
+        g_autoptr(FtpReply) reply = NULL;
+        g_assert_cmpint(ftp_reply_parser_next(parser, &reply, &error), ==, FTP_PARSE_DONE);
+        g_assert_cmpstr(reply->text, ==, "\033[2J\033]0;owned\007\rUploaded, scanned clean \xc2\x9b" "31m\\x");
+        g_assert_cmpstr(reply->shown, ==,
+                        "\\x1b[2J\\x1b]0;owned\\x07\\x0dUploaded, scanned clean \\u009b31m\\\\x");
+        g_autoptr(FtpReply) empty = ftp_reply_new();
+        g_assert_cmpstr(empty->shown, ==, "");
+}
+
 /* ---- property: how the bytes are cut never changes what is parsed ---- */
 
 static char *describe(Outcome *o)
@@ -595,5 +611,6 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/reply/read/eof-after-mismatch-accepts", test_reader_eof_after_mismatch_accepts);
         g_test_add_func("/ftp/reply/read/cancel-fd-interrupts", test_reader_cancel_fd_interrupts);
         g_test_add_func("/ftp/reply/read/malformed-is-error", test_reader_malformed_is_error);
+        g_test_add_func("/ftp/reply/shown-text-is-escaped", test_shown_text_is_escaped);
         return g_test_run();
 }
