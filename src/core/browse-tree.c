@@ -6,6 +6,7 @@
  * (unsafe names are skipped and counted). */
 #include "core/browse-tree.h"
 #include "common/i18n.h"
+#include "core/entry-private.h"
 #include "core/safename.h"
 #include "core/transfer-private.h"
 #include "core/worker.h"
@@ -27,8 +28,11 @@ typedef struct {
 static gboolean list_path_job(FtpSession *session, gpointer data, GError **error)
 {
         PathJob *job = data;
-        job->entries = ftp_session_list(session, job->path, error);
-        return job->entries != NULL;
+        g_autoptr(GPtrArray) listed = ftp_session_list(session, job->path, error);
+        if (!listed)
+                return FALSE;
+        job->entries = core_entries_from_ftp(listed);
+        return TRUE;
 }
 
 GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **error)
@@ -44,7 +48,7 @@ typedef struct {
         guint unsafe;
 } TreeWalk;
 
-static void add_tree_entry(TreeWalk *tw, char *path, const FtpEntry *e, gboolean is_dir)
+static void add_tree_entry(TreeWalk *tw, char *path, const CoreEntry *e, gboolean is_dir)
 {
         CoreTreeFile *file = g_new0(CoreTreeFile, 1);
         *file = (CoreTreeFile){ path, is_dir ? -1 : e->size, e->mtime, is_dir };
@@ -60,22 +64,20 @@ static gboolean walk(CoreContext *ctx, const char *root, const char *rel, int de
         if (!entries)
                 return FALSE;
         for (guint i = 0; i < entries->len; i++) {
-                const FtpEntry *e = g_ptr_array_index(entries, i);
-                if (!e->name || !g_strcmp0(e->name, ".") || !g_strcmp0(e->name, ".."))
-                        continue;
+                const CoreEntry *e = g_ptr_array_index(entries, i);
                 if (!core_name_is_safe(e->name)) {
                         tw->unsafe++;
                         continue;
                 }
                 g_autofree char *path = rel ? core_remote_join(rel, e->name) : g_strdup(e->name);
-                if (e->type == FTP_ENTRY_DIR && depth < TREE_MAX_DEPTH) {
+                if (e->type == CORE_ENTRY_DIR && depth < TREE_MAX_DEPTH) {
                         gboolean below = FALSE;
                         if (!walk(ctx, root, path, depth + 1, tw, &below, error))
                                 return FALSE;
                         if (!below)
                                 add_tree_entry(tw, g_steal_pointer(&path), e, TRUE);
                         *found |= below;
-                } else if (e->type == FTP_ENTRY_FILE) {
+                } else if (e->type == CORE_ENTRY_FILE) {
                         add_tree_entry(tw, g_steal_pointer(&path), e, FALSE);
                         *found = TRUE;
                 }

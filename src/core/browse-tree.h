@@ -5,6 +5,7 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "core/entry.h"
 
 /* One regular file of a remote tree, or one directory with no regular file below it. */
 typedef struct {
@@ -15,8 +16,8 @@ typedef struct {
 } CoreTreeFile;
 void core_tree_file_free(gpointer file);
 
-/* Lists `path` (NULL or "": the current directory) on the worker thread. FtpEntry*, transfer
- * full; NULL with error when the listing failed (a missing directory, too). */
+/* Lists `path` (NULL or "": the current directory) on the worker thread. CoreEntry*,
+ * transfer full; NULL with error when the listing failed (a missing directory, too). */
 GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **error);
 /* Every regular file below remote_dir, and every directory below it with no regular file
  * inside (depth 32; symbolic links and names unsafe as local path components are left out, the

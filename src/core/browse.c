@@ -2,6 +2,7 @@
  * Must not: print, prompt, or call curses; it runs on whatever thread runs commands. */
 #include "core/browse.h"
 #include "common/i18n.h"
+#include "core/entry-private.h"
 #include "core/worker.h"
 
 typedef struct {
@@ -22,8 +23,11 @@ static gboolean list_job(FtpSession *session, gpointer data, GError **error)
         job->cwd = ftp_session_pwd(session, NULL); /* after `cd`, the cached path may be relative */
         if (!job->cwd && ftp_session_cwd(session))
                 job->cwd = g_strdup(ftp_session_cwd(session));
-        job->entries = ftp_session_list(session, NULL, error);
-        return job->entries != NULL;
+        g_autoptr(GPtrArray) listed = ftp_session_list(session, NULL, error);
+        if (!listed)
+                return FALSE;
+        job->entries = core_entries_from_ftp(listed);
+        return TRUE;
 }
 
 gboolean core_browse_list(CoreContext *ctx, GPtrArray **entries, char **cwd, GError **error)

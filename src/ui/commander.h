@@ -26,7 +26,7 @@ typedef struct {
         char *last_verdict;
         gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
         char *remote_cwd;
-        GPtrArray *remote_entries;  /* FtpEntry* */
+        GPtrArray *remote_entries;  /* CoreEntry* (core/entry.h) */
         GPtrArray *refusals;        /* UiRefusal*: files the scanner refused in this job */
         gboolean quit;              /* `quit` ran */
         char *focus_remote;         /* a name to put the remote cursor on, or NULL */

@@ -4,6 +4,7 @@
 #include "ui/columns.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
+#include "core/entry.h"
 #include "core/glob.h"
 #include "core/safename.h"
 #include <errno.h>
@@ -235,20 +236,18 @@ gboolean ui_pane_load_local(UiPane *pane, const char *dir, GError **error)
         return TRUE;
 }
 
-void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries)
+void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *remote_entries)
 {
         g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(entry_free);
         if (!cwd || strcmp(cwd, "/") != 0)
                 g_ptr_array_add(entries, parent_entry());
-        for (guint i = 0; ftp_entries && i < ftp_entries->len; i++) {
-                const FtpEntry *ftp = g_ptr_array_index(ftp_entries, i);
-                if (!ftp->name || !strcmp(ftp->name, ".") || !strcmp(ftp->name, ".."))
-                        continue;
-                UiEntry *entry = entry_new(ftp->name);
-                entry->is_dir = ftp->type == FTP_ENTRY_DIR;
-                entry->size = ftp->size;
-                entry->mtime = ftp->mtime;
-                entry->perms = g_strdup(ftp->perms);
+        for (guint i = 0; remote_entries && i < remote_entries->len; i++) {
+                const CoreEntry *remote = g_ptr_array_index(remote_entries, i);
+                UiEntry *entry = entry_new(remote->name);
+                entry->is_dir = remote->type == CORE_ENTRY_DIR;
+                entry->size = remote->size;
+                entry->mtime = remote->mtime;
+                entry->perms = g_strdup(remote->perms);
                 g_ptr_array_add(entries, entry);
         }
         g_clear_pointer(&pane->placeholder, g_free);

@@ -6,7 +6,6 @@
 #pragma once
 #include <glib.h>
 #include "ui/canvas.h"
-#include "ftp/listing.h"
 
 typedef struct {
         char *name;         /* exactly as the file system or server gave it */
@@ -50,8 +49,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiPane, ui_pane_free)
 /* Reads a local directory (lstat, no symlink followed). Keeps the cursor on the same name when
  * the path did not change. */
 gboolean ui_pane_load_local(UiPane *pane, const char *dir, GError **error);
-/* Shows a remote listing (FtpEntry*, not taken) of `cwd`. */
-void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *ftp_entries);
+/* Shows a remote listing (CoreEntry*, not taken; core/browse.h lists it) of `cwd`. */
+void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *remote_entries);
 /* Empties the pane, showing `text` instead. */
 void ui_pane_set_placeholder(UiPane *pane, const char *text);
 

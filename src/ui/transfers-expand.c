@@ -86,13 +86,13 @@ static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
 
 /* ---- get and mget -------------------------------------------------------------------- */
 
-static void add_remote(UiBatch *batch, const FtpEntry *entry, const char *remote)
+static void add_remote(UiBatch *batch, const CoreEntry *entry, const char *remote)
 {
-        gboolean tree = entry->type == FTP_ENTRY_DIR;
+        gboolean tree = entry->type == CORE_ENTRY_DIR;
         g_autofree char *escaped = core_name_escape(remote);
         g_autofree char *shown = tree ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, remote);
-        ui_batch_add(batch, id, tree, entry->type == FTP_ENTRY_FILE ? entry->size : -1, entry->mtime);
+        ui_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
 }
 
 /* A pattern elsewhere (or a listing that failed) is one job for the core's mget. */
@@ -105,7 +105,7 @@ static void add_pattern(UiBatch *batch, const char *pattern)
 
 static int compare_names(gconstpointer a, gconstpointer b)
 {
-        return g_strcmp0((*(FtpEntry *const *)a)->name, (*(FtpEntry *const *)b)->name);
+        return g_strcmp0((*(CoreEntry *const *)a)->name, (*(CoreEntry *const *)b)->name);
 }
 
 static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, const char *pattern)
@@ -114,7 +114,7 @@ static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, 
         g_autofree char *plain = magic ? NULL : core_glob_unescape(pattern);
         guint matched = 0;
         for (guint i = 0; i < entries->len; i++) {
-                const FtpEntry *entry = g_ptr_array_index(entries, i);
+                const CoreEntry *entry = g_ptr_array_index(entries, i);
                 if (!entry->name || !strcmp(entry->name, ".") || !strcmp(entry->name, ".."))
                         continue;
                 if (magic ? !core_glob_match(pattern, entry->name) : strcmp(entry->name, plain) != 0)
@@ -125,7 +125,7 @@ static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, 
         if (matched > 0)
                 return;
         if (!magic) { /* not listed (some servers hide files): try it as a file */
-                FtpEntry file = { .name = plain, .type = FTP_ENTRY_FILE, .size = -1, .mtime = -1 };
+                CoreEntry file = { .name = plain, .type = CORE_ENTRY_FILE, .size = -1, .mtime = -1 };
                 add_remote(batch, &file, plain);
                 return;
         }
@@ -159,7 +159,7 @@ static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
 {
         const char *remote = batch->args[0];
         const UiRemoteInfo *info = ui_batch_remote_info(ctx, batch, remote);
-        FtpEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? FTP_ENTRY_DIR : FTP_ENTRY_FILE,
+        CoreEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? CORE_ENTRY_DIR : CORE_ENTRY_FILE,
                            .size = info ? info->size : -1, .mtime = info ? info->mtime : -1 };
         g_free(batch->local_dir);
         batch->local_dir = g_strdup(batch->args[1]);

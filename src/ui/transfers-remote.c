@@ -37,12 +37,12 @@ static void learn_directory(CoreContext *ctx, UiBatch *batch, const char *dir)
         g_hash_table_add(batch->listed, g_strdup(dir));
         g_autoptr(GPtrArray) entries = core_browse_list_path(ctx, dir, NULL);
         for (guint i = 0; entries && i < entries->len; i++) {
-                const FtpEntry *e = g_ptr_array_index(entries, i);
+                const CoreEntry *e = g_ptr_array_index(entries, i);
                 if (!e->name || !strcmp(e->name, ".") || !strcmp(e->name, ".."))
                         continue;
                 g_autofree char *path = *dir ? g_build_path("/", dir, e->name, NULL) : g_strdup(e->name);
                 UiRemoteInfo *info = g_new0(UiRemoteInfo, 1);
-                *info = (UiRemoteInfo){ .size = e->size, .mtime = e->mtime, .is_dir = e->type == FTP_ENTRY_DIR };
+                *info = (UiRemoteInfo){ .size = e->size, .mtime = e->mtime, .is_dir = e->type == CORE_ENTRY_DIR };
                 g_hash_table_replace(batch->remote, g_steal_pointer(&path), info);
         }
 }
