@@ -14,10 +14,12 @@
 #                            CF_ALL (both), CF_RC (exit status; 124 = killed by the deadline).
 #   cf_session 'CMDS' [ANSWERS…]  cf_run -c 'open 127.0.0.1 $FTP_PORT; CMDS' with the user name and
 #                            password as the first stdin lines, then one line per ANSWER.
+#   cf_login HOST 'CMDS' [OPTION…]  cf_run -n OPTION… -c 'open HOST $FTP_PORT; CMDS' with the user
+#                            name and password on stdin (-n: no per-file questions)
 #   cf_show                  prints the last run (command, status, output) as TAP diagnostics
 #   sha_of FILE              prints the SHA-256 of FILE
-#   cf_expect DESC COND…     ok when `COND…` succeeds; else not ok with the last run shown. With
-#                            CF_TODO="reason" set, the result is a TAP TODO (a known gap).
+#   cf_rc_is N, cf_says ERE, cf_stdout_has ERE, same_file A B   conditions for `expect`
+#                            (tests/lib/tap.sh), which shows the last run (cf_show) on failure
 
 CF_DEADLINE=${CF_DEADLINE:-30}
 CF_MODE=${CF_MODE:-passive}
@@ -111,7 +113,18 @@ $FTP_PASS
         CF_INPUT=
 }
 
+cf_login() {
+        local host=$1 cmds=$2
+        shift 2
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+"
+        cf_run -n "$@" -c "open $host $FTP_PORT; $cmds"
+        CF_INPUT=
+}
+
 cf_show() {
+        [ -n "${CF_LAST_CMD:-}" ] || return 0
         {
                 echo "mode: $CF_MODE"
                 echo "ran: $CF_LAST_CMD"
@@ -123,28 +136,6 @@ cf_show() {
         } | tap_diag
 }
 
-cf_expect() {
-        local desc=$1
-        shift
-        if [ -n "${CF_TODO:-}" ]; then
-                # a known gap of the client: reported (TAP TODO: XFAIL, or XPASS once fixed)
-                TAP_N=$((TAP_N + 1))
-                if "$@"; then
-                        echo "ok $TAP_N - $desc # TODO $CF_TODO"
-                else
-                        echo "not ok $TAP_N - $desc # TODO $CF_TODO"
-                        cf_show
-                fi
-                return 0
-        fi
-        if "$@"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                cf_show
-        fi
-}
-
 # Helpers for conditions
 cf_rc_is() { [ "$CF_RC" -eq "$1" ]; }
 cf_says() { printf '%s\n' "$CF_ALL" | grep -Eiq -- "$1"; }
@@ -152,11 +143,10 @@ cf_stdout_has() { printf '%s\n' "$CF_OUT" | grep -Eq -- "$1"; }
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 same_file() { [ -f "$1" ] && [ -f "$2" ] && cmp -s "$1" "$2"; }
 
-# CF_VSFTPD_CONF=(line …): extra vsftpd.conf lines for cf_suite_begin.
-CF_VSFTPD_CONF=()
 # cf_scanner_start DIR: starts the suites' scanner in DIR: clamav-agent by default, Debian's
 # clamd when CF_SCANNER_KIND=clamd (the interop peer). Exports CF_SCANNER (its address) and
-# CF_SCANNER_SOCKET (its unix socket). cf_scanner_stop stops it. Needs tests/lib/agent.sh.
+# CF_SCANNER_SOCKET (its unix socket). cf_scanner_stop stops it. tests/lib/suite.sh's need
+# "scanner" does both. Needs tests/lib/agent.sh.
 CF_SCANNER_KIND=${CF_SCANNER_KIND:-agent}
 cf_scanner_available() {
         case $CF_SCANNER_KIND in
@@ -181,39 +171,6 @@ cf_scanner_stop() {
         esac
 }
 
-# cf_suite_begin CMD…: the usual start of a suite against vsftpd and the scanner: skips (with
-# the reason) when vsftpd, the scanner or the client's commands are missing; else starts the
-# scanner and vsftpd in a private directory (CF_DIR, removed at exit), prepares the private HOME
-# and sets CF_SCANNER. Needs tests/lib/ftpd.sh and tests/lib/agent.sh sourced first.
-cf_suite_begin() {
-        local r
-        r=$(vsftpd_available) || tap_skip_all "$r"
-        r=$(cf_scanner_available) || tap_skip_all "$r"
-        r=$(clamftp_ready "$@") || tap_skip_all "$r"
-        CF_DIR=$(mktemp -d)
-        chmod 0755 "$CF_DIR"
-        trap cf_suite_end EXIT
-        cf_scanner_start "$CF_DIR/scanner" >"$CF_DIR/scanner-start.err" 2>&1 || {
-                echo "Bail out! the scanner ($CF_SCANNER_KIND) did not start: $(tail -n 5 "$CF_DIR/scanner-start.err" | tr '\n' ' ')"
-                exit 1
-        }
-        vsftpd_start "$CF_DIR/ftp" "${CF_VSFTPD_CONF[@]}" >"$CF_DIR/vsftpd-start.err" 2>&1 || {
-                echo "Bail out! vsftpd did not start: $(tail -n 5 "$CF_DIR/vsftpd-start.err" | tr '\n' ' ')"
-                exit 1
-        }
-        clamftp_env "$CF_DIR"
-        CF_LOCAL=$CF_DIR/local
-        mkdir -p "$CF_LOCAL"
-        cd "$CF_LOCAL" || exit 1
-}
-
-cf_suite_end() {
-        cd /
-        vsftpd_stop
-        cf_scanner_stop
-        [ -n "${CF_DIR:-}" ] && rm -rf "$CF_DIR"
-}
-
 # ftp_own: hands everything under the server's root to the test account (files the test put
 # there as root must be deletable and renamable by the account).
 ftp_own() { chown -R "$FTP_USER:" "$FTP_ROOT"; }
@@ -225,3 +182,13 @@ ftp_file() {
 }
 # Both data-connection modes, for loops: for CF_MODE in $CF_MODES; do …
 CF_MODES="passive active"
+
+# Older names, kept for suites written before tests/lib/suite.sh (new ones: suite_begin, expect).
+cf_expect() { expect "$@"; }
+cf_suite_begin() {
+        local conf=("${CF_VSFTPD_CONF[@]}")
+        . "$top_srcdir/tests/lib/suite.sh"
+        SUITE_VSFTPD_CONF=("${conf[@]}")
+        suite_begin "$(basename "$0" .sh)" scanner vsftpd "clamftp:$(IFS=,; echo "$*")"
+}
+cf_suite_end() { suite_end; }

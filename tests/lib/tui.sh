@@ -1,10 +1,12 @@
 # tests/lib/tui.sh — helpers the full-screen suites share (sourced, not run).
 # Owns: reading and driving a clamftp screen in tmux, and checking headless screen dumps.
-# Must not: start clamftp, servers or tmux itself (each suite does, in its own directory).
+# Must not: start servers (tests/lib/suite.sh does) or check anything itself: the conditions here
+# are for `expect` (tests/lib/tap.sh), and print the screen when they fail.
 
 # ---- tmux: needs $sock (the suite's private tmux socket) and a session named cf
 screen() { tmux -L "$sock" capture-pane -p -t cf 2>/dev/null; }
-# waits until the screen matches (grep -E); prints the screen as TAP diagnostics when it never does
+# wait_screen SECONDS PATTERN: waits until the screen matches (grep -E); prints the screen as TAP
+# diagnostics when it never does. As a check: expect "DESC" wait_screen SECONDS PATTERN
 wait_screen() {
         local limit=$1 pattern=$2
         if wait_until "$limit" eval 'screen | grep -qE -- "$pattern"'; then
@@ -13,36 +15,17 @@ wait_screen() {
         screen | tap_diag
         return 1
 }
-check_screen() {
-        local desc=$1 limit=$2 pattern=$3
-        if wait_screen "$limit" "$pattern"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
-}
+check_screen() { expect "$1" wait_screen "$2" "$3"; } # the older name (new suites: expect)
 keys() { tmux -L "$sock" send-keys -t cf "$@"; }
 text() { tmux -L "$sock" send-keys -t cf -l "$1"; }
 
 # ---- headless: needs $s (the directory the key script's @dump steps write to)
 show() { [ -f "$s/$1" ] && tap_diag <"$s/$1"; }
-# expect SCREEN DESCRIPTION grep-args…: ok when the screen has a line matching
-expect() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
-expect_not() {
-        local screen=$1 desc=$2
-        shift 2
-        if [ -f "$s/$screen" ] && ! grep -q "$@" "$s/$screen"; then
-                tap_ok "$desc"
-        else
-                tap_not_ok "$desc"
-                show "$screen"
-        fi
-}
+# screen_has SCREEN grep-args…: the dump SCREEN exists and has a line matching; else shows it.
+# screen_lacks SCREEN grep-args…: the dump SCREEN exists and has no line matching; else shows it.
+# As checks: expect "DESC" screen_has SCREEN -F "text"
+screen_has() { local sc=$1; shift; [ -f "$s/$sc" ] && grep -q "$@" "$s/$sc" || { show "$sc"; false; }; }
+screen_lacks() { local sc=$1; shift; [ -f "$s/$sc" ] && ! grep -q "$@" "$s/$sc" || { show "$sc"; false; }; }
 
 # ---- tmux: starting clamftp, logging in, reading the cursor, timing keys (needs $sock too)
 # tui_start COLS ROWS DIR [NAME=VALUE…] [-- ARG…]: a private tmux server ($sock, no config) whose
@@ -139,6 +122,17 @@ times.sort()
 print("%.1f %.1f %d" % (times[len(times) // 2], times[-1], len(times)))
 PY
 }
+# cost_within COST MEDIAN-MS MAX-MS: COST ("MEDIAN MAX N" from tui_probe cost) is not a timeout
+# and its median and max are below the limits (a limit of 0: none); else prints it and the screen.
+cost_within() {
+        local median max rest
+        read -r median max rest <<<"$1"
+        [ "$median" != timeout ] && { [ "$2" = 0 ] || [ "${median%.*}" -lt "$2" ]; } &&
+                [ "${max%.*}" -lt "$3" ] && return 0
+        echo "keypress cost (median max n, ms): $1"
+        screen
+        return 1
+}
 # tui_keylog_cost FILE FROM: "MEDIAN MAX N" in ms of the CLAMFTP_KEY_LOG lines from line FROM on
 # (inside clamftp: reading a key to the screen written), "none" when there are none.
 tui_keylog_cost() {
@@ -148,25 +142,3 @@ v = sorted(int(l.split()[1]) / 1000 for l in sys.stdin if l.strip())
 print("%.2f %.2f %d" % (v[len(v) // 2], v[-1], len(v)) if v else "none")'
 }
 tui_keylog_lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
-# check_todo REASON DESCRIPTION COMMAND…: a known gap of clamftp as a TAP TODO: "not ok … # TODO
-# REASON" with the screen while COMMAND fails, "ok … # TODO REASON" (XPASS) once it succeeds.
-check_todo() {
-        local reason=$1 desc=$2
-        shift 2
-        TAP_N=$((TAP_N + 1))
-        if "$@"; then
-                echo "ok $TAP_N - $desc # TODO $reason"
-        else
-                echo "not ok $TAP_N - $desc # TODO $reason"
-                screen | tap_diag
-        fi
-}
-# tui_suite_dir NAME: a private directory $dir (mode 0755: the FTP account reaches into it) and a
-# private tmux socket name $sock; at exit the tmux server, vsftpd and the agent (those started)
-# are stopped and $dir removed. Needs tests/lib/ftpd.sh and tests/lib/agent.sh sourced.
-tui_suite_dir() {
-        dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-$1.XXXXXX") || tap_skip_all "cannot make a temporary directory"
-        chmod 0755 "$dir"
-        sock=clamftp-$1-$$-$RANDOM
-        trap 'tmux -L "$sock" kill-server 2>/dev/null; vsftpd_stop; agent_stop; rm -rf "$dir"' EXIT
-}

@@ -6,13 +6,9 @@
 # unselects) and leaves the cursor there; the wheel moves three rows; a click in the other pane activates it;
 # clicks on the function-key bar run F9 (queue view, and again to close it), F7 (a directory is
 # made) and F10 (quit). Where the cursor is, F6's question says ("Rename NAME to:").
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-tui-mouse.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
+suite_begin tui-mouse home
 work=$dir/work
 mkdir -p "$work/alpha" "$work/beta"
 echo inner >"$work/beta/inner.txt"
@@ -59,20 +55,20 @@ KEYS
 (cd "$work" && CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script COLUMNS=80 LINES=24 TZ=UTC LC_ALL=C.UTF-8 \
         timeout -k 5 30 "$(clamftp_bin)" --scanner unix:/nonexistent/scanner.sock >"$dir/out" 2>&1)
 rc=$?
-[ "$rc" -eq 0 ] && tap_ok "a click on 10Quit quits (status 0)" || { tap_not_ok "a click on 10Quit quits (status $rc)"; tap_diag <"$dir/out"; }
-expect click "a click moves the cursor to the row (beta/)" -F "Rename beta to:"
-expect entered "a click on the cursor's row enters the directory" -E '^>Local: .*/work/beta *\|'
-expect entered "the directory's contents are shown" -E '^ inner\.txt '
-expect parent "a double click on .. goes up" -E '^>Local: .*/work *\|'
-expect selected "a right click selects the entry" -E '^\*f01\.txt '
-expect selected "and leaves the cursor on it" -F "Rename f01.txt to:"
-expect_not unselected "a second right click unselects it" -E '^\*f01\.txt '
-expect wheel "the wheel moves three rows down" -F "Rename f04.txt to:"
-expect wheel-up "and three rows up" -F "Rename f01.txt to:"
-expect remote "a click in the other pane makes it active" -E '\|>Remote:'
-expect remote "and the local pane inactive" -E '^ Local: '
-expect queue "a click on 9Queue opens the queue view" -iE 'queue'
-expect_not queue-closed "a second click on 9Queue closes it" -iE '^\+?-* *Queue|Transfer queue'
-expect made "a click on 7Mkdir asks for a name and makes the directory" -E '^ made/ +DIR'
-[ -d "$work/made" ] && tap_ok "the directory exists" || tap_not_ok "the directory exists"
+expect "a click on 10Quit quits (status 0)" eval '[ "$rc" -eq 0 ] || { cat "$dir/out"; false; }'
+expect "a click moves the cursor to the row (beta/)" screen_has click -F "Rename beta to:"
+expect "a click on the cursor's row enters the directory" screen_has entered -E '^>Local: .*/work/beta *\|'
+expect "the directory's contents are shown" screen_has entered -E '^ inner\.txt '
+expect "a double click on .. goes up" screen_has parent -E '^>Local: .*/work *\|'
+expect "a right click selects the entry" screen_has selected -E '^\*f01\.txt '
+expect "and leaves the cursor on it" screen_has selected -F "Rename f01.txt to:"
+expect "a second right click unselects it" screen_lacks unselected -E '^\*f01\.txt '
+expect "the wheel moves three rows down" screen_has wheel -F "Rename f04.txt to:"
+expect "and three rows up" screen_has wheel-up -F "Rename f01.txt to:"
+expect "a click in the other pane makes it active" screen_has remote -E '\|>Remote:'
+expect "and the local pane inactive" screen_has remote -E '^ Local: '
+expect "a click on 9Queue opens the queue view" screen_has queue -iE 'queue'
+expect "a second click on 9Queue closes it" screen_lacks queue-closed -iE '^\+?-* *Queue|Transfer queue'
+expect "a click on 7Mkdir asks for a name and makes the directory" screen_has made -E '^ made/ +DIR'
+expect "the directory exists" [ -d "$work/made" ]
 tap_done

@@ -8,21 +8,9 @@
 # `:put` and `:get` as jobs, F6 in
 # both panes, sort, dot files, the quick filter, F2 scan, Tab completion, the message log, and
 # the command history kept across two runs.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
-        tap_skip_all "pyftpdlib is not installed for /usr/bin/python3 (package python3-pyftpdlib)"
-clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-tui-queue.XXXXXX")
-trap 'pyftpd_stop; clamd_stop; rm -rf "$dir"' EXIT
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
-clamd_start "$dir/clamd" 2>"$dir/clamd.err" || { tap_diag <"$dir/clamd.err"; tap_skip_all "clamd did not start"; }
-pyftpd_start "$dir/ftpd" || tap_skip_all "pyftpdlib did not start"
+suite_begin tui-queue clamd pyftpd home
 
 export TZ=UTC LC_ALL=C.UTF-8
 work=$dir/work
@@ -122,107 +110,86 @@ CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script1 COLUMNS=100 LINES=30 \
 rc=$?
 cd /
 
-same() {
-        local desc=$1
-        if cmp -s "$2" "$3"; then tap_ok "$desc"; else tap_not_ok "$desc"; ls -l "$2" "$3" 2>&1 | tap_diag; fi
-}
-
-if [ "$rc" -eq 1 ]; then
-        tap_ok "the first run ends on F10 with status 1 (files were refused)"
-else
-        tap_not_ok "the first run ends on F10 with status 1 (got $rc)"
-        tap_diag <"$dir/out1"
-fi
+expect "the first run ends on F10 with status 1 (files were refused)" eval '[ "$rc" -eq 1 ] || { cat "$dir/out1"; false; }'
 
 # three files and EICAR in one go
-expect selected "Insert selects four files" -cE '^\*(a|b|c)\.txt|^\*eicar'
-expect conflict "a destination that exists asks what to do" -F "b.txt exists on the server (4 bytes"
-expect conflict "the dialog offers overwrite, rename, skip and the same for all" -E 'o:overwrite +O:overwrite all +r:resume +R:resume all +n:rename'
-expect conflict "the dialog offers skip and skip all" -E 's:skip +S:skip all'
-expect conflict "an upload onto a smaller file on the server offers resume" -F "r:resume"
-expect rename "rename proposes a free name" -F "b (1).txt"
-same "a.txt is on the server byte for byte" "$work/a.txt" "$srv/a.txt"
-same "c.txt is on the server byte for byte" "$work/c2.txt" "$srv/c.txt" # renamed below
-same "b.txt went up under the new name" "$dir/b.orig" "$srv/b (1).txt"
-[ "$(cat "$srv/b.txt")" = old ] && tap_ok "the server's b.txt was left alone" || tap_not_ok "the server's b.txt was left alone"
-[ ! -e "$srv/eicar.com" ] && tap_ok "EICAR is not on the server" || tap_not_ok "EICAR is not on the server"
-expect uploaded "the remote pane lists the new files" -E '\| b \(1\)\.txt +2000 '
-expect uploaded "EICAR is marked in the local pane" -E '^!eicar\.com'
-expect queue "the queue view counts three done and one refused" -F "3 done, 1 refused"
+expect "Insert selects four files" screen_has selected -cE '^\*(a|b|c)\.txt|^\*eicar'
+expect "a destination that exists asks what to do" screen_has conflict -F "b.txt exists on the server (4 bytes"
+expect "the dialog offers overwrite, rename, skip and the same for all" screen_has conflict -E 'o:overwrite +O:overwrite all +r:resume +R:resume all +n:rename'
+expect "the dialog offers skip and skip all" screen_has conflict -E 's:skip +S:skip all'
+expect "an upload onto a smaller file on the server offers resume" screen_has conflict -F "r:resume"
+expect "rename proposes a free name" screen_has rename -F "b (1).txt"
+expect_file_equal "a.txt is on the server byte for byte" "$work/a.txt" "$srv/a.txt"
+expect_file_equal "c.txt is on the server byte for byte" "$work/c2.txt" "$srv/c.txt" # renamed below
+expect_file_equal "b.txt went up under the new name" "$dir/b.orig" "$srv/b (1).txt"
+expect "the server's b.txt was left alone" eval '[ "$(cat "$srv/b.txt")" = old ]'
+expect "EICAR is not on the server" [ ! -e "$srv/eicar.com" ]
+expect "the remote pane lists the new files" screen_has uploaded -E '\| b \(1\)\.txt +2000 '
+expect "EICAR is marked in the local pane" screen_has uploaded -E '^!eicar\.com'
+expect "the queue view counts three done and one refused" screen_has queue -F "3 done, 1 refused"
 for f in a.txt 'b (1).txt' c.txt; do
-        expect queue "the queue view lists $f as done" -E "^ +[0-9]+ -> done +${f//[()]/.}"
+        expect "the queue view lists $f as done" screen_has queue -E "^ +[0-9]+ -> done +${f//[()]/.}"
 done
-expect queue "the queue view shows EICAR as INFECTED with the signature" -E -e '-> INFECTED +eicar\.com +Clamftp\.Test\.EICAR'
-expect conflict-again "F5 of the same file asks again" -F "b.txt exists on the server"
-expect mget-queue "a skipped upload is listed as skipped" -E -e '-> skipped +b\.txt'
+expect "the queue view shows EICAR as INFECTED with the signature" screen_has queue -E -e '-> INFECTED +eicar\.com +Clamftp\.Test\.EICAR'
+expect "F5 of the same file asks again" screen_has conflict-again -F "b.txt exists on the server"
+expect "a skipped upload is listed as skipped" screen_has mget-queue -E -e '-> skipped +b\.txt'
 
 # moves
-same "Shift-F6 moves a file up: on the server byte for byte" "$dir/move.orig" "$srv/move.txt"
-expect_not moved-up "Shift-F6 moves a file up: gone from the local pane" -E '^.move\.txt'   # (mget *.txt brings it back later)
-[ -f "$work/gone.txt" ] && [ ! -e "$srv/gone.txt" ] && tap_ok "Shift-F6 moves a file down: here, gone from the server" ||
-        tap_not_ok "Shift-F6 moves a file down: here, gone from the server"
-expect moved-up "the moved file is in the remote pane" -E '\| move\.txt +'
+expect_file_equal "Shift-F6 moves a file up: on the server byte for byte" "$dir/move.orig" "$srv/move.txt"
+expect "Shift-F6 moves a file up: gone from the local pane" screen_lacks moved-up -E '^.move\.txt'   # (mget *.txt brings it back later)
+expect "Shift-F6 moves a file down: here, gone from the server" eval '[ -f "$work/gone.txt" ] && [ ! -e "$srv/gone.txt" ]'
+expect "the moved file is in the remote pane" screen_has moved-up -E '\| move\.txt +'
 
 # resume
-expect resume-question "a download onto a smaller file offers resume" -E 'r:resume +R:resume all'
-expect resumed "the download resumed where the local file ended" -F "resumed after 100.0"
-same "the resumed file is the server's byte for byte" "$srv/part.bin" "$work/part.bin"
+expect "a download onto a smaller file offers resume" screen_has resume-question -E 'r:resume +R:resume all'
+expect "the download resumed where the local file ended" screen_has resumed -F "resumed after 100.0"
+expect_file_equal "the resumed file is the server's byte for byte" "$srv/part.bin" "$work/part.bin"
 
 # F6 in the remote pane
-expect rename-remote-prompt "F6 asks for the new name" -F "Rename x.log to:"
-[ -f "$srv/y.log" ] && [ ! -e "$srv/x.log" ] && tap_ok "F6 renamed the remote file" || tap_not_ok "F6 renamed the remote file"
+expect "F6 asks for the new name" screen_has rename-remote-prompt -F "Rename x.log to:"
+expect "F6 renamed the remote file" eval '[ -f "$srv/y.log" ] && [ ! -e "$srv/x.log" ]'
 
 # mget with a pattern
-expect mget-question "mget asks only about the files that exist here (the conflict dialog)" -F "a.txt exists here"
-expect mget-conflict "a file that exists here is a conflict with resume not offered for equal names" -F "exists here"
+expect "mget asks only about the files that exist here (the conflict dialog)" screen_has mget-question -F "a.txt exists here"
+expect "a file that exists here is a conflict with resume not offered for equal names" screen_has mget-conflict -F "exists here"
 for f in one.txt two.txt; do
-        same "mget *.txt fetched $f" "$srv/$f" "$work/$f"
-        expect mget-queue "the queue lists $f as its own job, done" -E "<- done +${f}"
+        expect_file_equal "mget *.txt fetched $f" "$srv/$f" "$work/$f"
+        expect "the queue lists $f as its own job, done" screen_has mget-queue -E "<- done +${f}"
 done
-same "overwrite all replaced the local b.txt with the server's" "$srv/b.txt" "$work/b.txt"
-[ ! -e "$work/y.log" ] && tap_ok "mget *.txt left other names alone" || tap_not_ok "mget *.txt left other names alone"
+expect_file_equal "overwrite all replaced the local b.txt with the server's" "$srv/b.txt" "$work/b.txt"
+expect "mget *.txt left other names alone" [ ! -e "$work/y.log" ]
 
 # F6 in the local pane, sort, dot files, filter, scan
-[ -f "$work/c2.txt" ] && [ ! -e "$work/c.txt" ] && tap_ok "F6 renamed the local file" || tap_not_ok "F6 renamed the local file"
-expect renamed-local "the renamed file is listed" -E '^ c2\.txt'
-expect by-size "s sorts by size, largest first" -E '^>Local: .*\[size\]'
+expect "F6 renamed the local file" eval '[ -f "$work/c2.txt" ] && [ ! -e "$work/c.txt" ]'
+expect "the renamed file is listed" screen_has renamed-local -E '^ c2\.txt'
+expect "s sorts by size, largest first" screen_has by-size -E '^>Local: .*\[size\]'
 got=$(grep -E '^ [^ .]' "$s/by-size" 2>/dev/null | grep -v '/ ' | head -n 1)
-case $got in
-" part.bin"*) tap_ok "the largest file comes first" ;;
-*) tap_not_ok "the largest file comes first"; show by-size ;;
-esac
-expect by-time "s again sorts by time" -E '^>Local: .*\[time\]'
+expect "the largest file comes first" eval '[[ $got == " part.bin"* ]] || { show by-size; false; }'
+expect "s again sorts by time" screen_has by-time -E '^>Local: .*\[time\]'
 got=$(grep -E '^ [a-z]' "$s/by-time" 2>/dev/null | grep -v 'DIR' | head -n 1)
-case $got in
-" virus.com"*) tap_ok "the newest file comes first" ;;
-*) tap_not_ok "the newest file comes first"; show by-time ;;
-esac
-expect no-dotfiles "a dot hides dot files" -E '^>Local: .*\[-\.\]'
-expect_not no-dotfiles "no dot file is listed" -E '^ \.hidden'
-expect scanned "F2 scans the file under the cursor and marks it" -E '^!virus\.com'
-expect scanned "F2 says what the scanner found" -F "INFECTED (Clamftp.Test.EICAR"
-expect scanned "the quick filter shows what it matches" -E '^>Local: .*\[/virus\]'
-[ ! -e "$srv/virus.com" ] && tap_ok "F2 uploads nothing" || tap_not_ok "F2 uploads nothing"
+expect "the newest file comes first" eval '[[ $got == " virus.com"* ]] || { show by-time; false; }'
+expect "a dot hides dot files" screen_has no-dotfiles -E '^>Local: .*\[-\.\]'
+expect "no dot file is listed" screen_lacks no-dotfiles -E '^ \.hidden'
+expect "F2 scans the file under the cursor and marks it" screen_has scanned -E '^!virus\.com'
+expect "F2 says what the scanner found" screen_has scanned -F "INFECTED (Clamftp.Test.EICAR"
+expect "the quick filter shows what it matches" screen_has scanned -E '^>Local: .*\[/virus\]'
+expect "F2 uploads nothing" [ ! -e "$srv/virus.com" ]
 
 # typed transfers are queue jobs too
-same ":put docs/note.txt keeps its directory on the server" "$work/docs/note.txt" "$srv/docs/note.txt"
-same ":get extra.dat downloads into the local directory" "$srv/extra.dat" "$work/extra.dat"
-expect typed-queue "the typed put is a job of the queue" -E -e '-> done +note\.txt'
-expect typed-queue "the typed get is a job of the queue" -E -e '<- done +extra\.dat'
+expect_file_equal ":put docs/note.txt keeps its directory on the server" "$work/docs/note.txt" "$srv/docs/note.txt"
+expect_file_equal ":get extra.dat downloads into the local directory" "$srv/extra.dat" "$work/extra.dat"
+expect "the typed put is a job of the queue" screen_has typed-queue -E -e '-> done +note\.txt'
+expect "the typed get is a job of the queue" screen_has typed-queue -E -e '<- done +extra\.dat'
 
 # completion, log
-expect complete-local "Tab completes a local directory" -E '^:lcd docs/$'
-expect complete-remote "Tab completes a remote name from the pane" -E '^:get one\.txt$'
-expect log "F3 shows older messages" -F "Logged in as $FTP_USER"
+expect "Tab completes a local directory" screen_has complete-local -E '^:lcd docs/$'
+expect "Tab completes a remote name from the pane" screen_has complete-remote -E '^:get one\.txt$'
+expect "F3 shows older messages" screen_has log -F "Logged in as $FTP_USER"
 
 # the history kept across runs
 hist=$XDG_STATE_HOME/clamftp/history
-if [ -f "$hist" ] && grep -qx 'status' "$hist" && grep -qx 'mget \*.txt' "$hist"; then
-        tap_ok "the command history is written to \$XDG_STATE_HOME/clamftp/history"
-else
-        tap_not_ok "the command history is written to \$XDG_STATE_HOME/clamftp/history"
-        cat "$hist" 2>&1 | tap_diag
-fi
+history_kept() { [ -f "$hist" ] && grep -qx 'status' "$hist" && grep -qx 'mget \*.txt' "$hist" || { cat "$hist"; false; }; }
+expect "the command history is written to \$XDG_STATE_HOME/clamftp/history" history_kept
 cat >"$dir/script2" <<SCRIPT
 :<Up>
 @dump $s/history
@@ -232,6 +199,6 @@ cd "$work"
 CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script2 COLUMNS=100 LINES=30 \
         timeout -k 5 30 "$(clamftp_bin)" --scanner "$CLAMD_ADDRESS" >"$dir/out2" 2>&1
 cd /
-expect history "the next run's Up brings back the last command" -E '^:status$'
+expect "the next run's Up brings back the last command" screen_has history -E '^:status$'
 
 tap_done

@@ -11,25 +11,13 @@
 # - the server restarted on the same port with a new certificate: a warning dialog with both
 #   fingerprints and no accept button; not connected, no USER sent, the trust file unchanged;
 # - a plain vsftpd with --tls auto: the status bar warns that the password went in clear.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-command -v openssl >/dev/null || tap_skip_all "openssl is not installed (package openssl)"
-reason=$(vsftpd_available) || tap_skip_all "$reason"
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-tui-tls.XXXXXX")
-chmod 0755 "$dir"
-trap 'vsftpd_stop; rm -rf "$dir"' EXIT
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
+suite_begin tui-tls vsftpd-tls home
 certs=$dir/certs
-mkdir -p "$certs" && chmod 0755 "$certs"
-tls_test_cert "$certs" first && tls_test_cert "$certs" second || tap_skip_all "openssl could not make the test certificates"
-FP1=$(tls_fingerprint "$certs/first.pem")
+suite_start "the second test certificate" tls_test_cert "$certs" second
+FP1=$SUITE_FP
 FP2=$(tls_fingerprint "$certs/second.pem")
-vsftpd_start_tls "$dir/ftpd" "$certs/first.pem" "$certs/first.key" >"$dir/ftpd.err" 2>&1 ||
-        { tap_diag <"$dir/ftpd.err"; tap_skip_all "vsftpd with TLS did not start"; }
 TRUST=$HOME/.local/share/clamftp/trusted-certs
 s=$dir/screens
 mkdir -p "$s"
@@ -59,21 +47,20 @@ cat >"$dir/refuse.keys" <<KEYS
 KEYS
 before=$(log_size)
 tui refuse
-expect ask ":open shows the certificate dialog with host:port" -F "The certificate of 127.0.0.1:$FTP_PORT does not verify"
-expect ask "it says why: self-signed" -E 'Why: +self-signed'
-expect ask "it shows the subject" -E 'Subject: +(O=clamftp tests,)?CN=clamftp test server'
-expect ask "it shows the issuer (the same: self-signed)" -E 'Issuer: +(O=clamftp tests,)?CN=clamftp test server'
-expect ask "it shows the validity" -E 'Valid from: +[A-Z][a-z]{2} +[0-9]+ '
+expect ":open shows the certificate dialog with host:port" screen_has ask -F "The certificate of 127.0.0.1:$FTP_PORT does not verify"
+expect "it says why: self-signed" screen_has ask -E 'Why: +self-signed'
+expect "it shows the subject" screen_has ask -E 'Subject: +(O=clamftp tests,)?CN=clamftp test server'
+expect "it shows the issuer (the same: self-signed)" screen_has ask -E 'Issuer: +(O=clamftp tests,)?CN=clamftp test server'
+expect "it shows the validity" screen_has ask -E 'Valid from: +[A-Z][a-z]{2} +[0-9]+ '
 got=$(fp_lines SHA-256: ask)
-if [ "$got" = "$FP1" ]; then tap_ok "it shows the SHA-256 fingerprint openssl computes"; else
-        tap_not_ok "it shows the SHA-256 fingerprint openssl computes"; echo "want $FP1 got $got" | tap_diag; show ask; fi
-expect ask "it offers trust and refuse" -E 't +trust it'
+expect "it shows the SHA-256 fingerprint openssl computes" eval '[ "$got" = "$FP1" ] || { echo "want $FP1 got $got"; show ask; false; }'
+expect "it offers trust and refuse" screen_has ask -E 't +trust it'
 width_ok=$(awk 'length($0) > 80 { bad = 1 } END { print bad ? "no" : "yes" }' "$s/ask")
-[ "$width_ok" = yes ] && tap_ok "the dialog fits 80 columns" || tap_not_ok "the dialog fits 80 columns"
-expect refused "Esc refuses: not connected" -E '^ not connected \| idle'
-expect refused "the refusal is said in the message area" -F "was not trusted"
-if ! saw_user_after "$before"; then tap_ok "refused: the server never saw USER"; else tap_not_ok "refused: the server never saw USER"; fi
-[ ! -e "$TRUST" ] && tap_ok "refused: nothing stored in the trust file" || tap_not_ok "refused: nothing stored in the trust file"
+expect "the dialog fits 80 columns" [ "$width_ok" = yes ]
+expect "Esc refuses: not connected" screen_has refused -E '^ not connected \| idle'
+expect "the refusal is said in the message area" screen_has refused -F "was not trusted"
+expect "refused: the server never saw USER" eval '! saw_user_after "$before"'
+expect "refused: nothing stored in the trust file" [ ! -e "$TRUST" ]
 
 # ---- trust, then a second open that does not ask, close and open again ---------------------
 cat >"$dir/trust.keys" <<KEYS
@@ -92,24 +79,23 @@ $FTP_PASS<Enter>
 KEYS
 # 120 columns: room for the whole summary (at 80 the certificate's name gives way; unit tested)
 WIDTH=120 tui trust
-expect trusted "trusted: logged in, the remote pane lists the server" -E '\|[ >]Remote: /$'
-expect trusted "the status bar shows TLS 1.3" -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
-expect trusted "the status bar shows the cipher" -E '\| TLS 1\.3 (TLS_)?(AES_[0-9]+_GCM|CHACHA20_POLY1305)_SHA[0-9]+'
-expect trusted "the status bar says whose certificate and how it is trusted" -F 'cert clamftp test server (fingerprint)'
-if grep -qxF "127.0.0.1:$FTP_PORT $FP1" "$TRUST" 2>/dev/null; then tap_ok "the trust file holds host:port and the fingerprint"; else
-        tap_not_ok "the trust file holds host:port and the fingerprint"; tap_diag <"$TRUST"; fi
-expect closed "after :close the status bar says not connected" -E '^ not connected \| idle'
-expect_not closed "after :close no TLS on the status bar" -F "TLS 1.3"
-expect again "a second :open does not ask again and logs in" -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
-expect_not again "no dialog the second time" -F "does not verify"
+expect "trusted: logged in, the remote pane lists the server" screen_has trusted -E '\|[ >]Remote: /$'
+expect "the status bar shows TLS 1.3" screen_has trusted -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
+expect "the status bar shows the cipher" screen_has trusted -E '\| TLS 1\.3 (TLS_)?(AES_[0-9]+_GCM|CHACHA20_POLY1305)_SHA[0-9]+'
+expect "the status bar says whose certificate and how it is trusted" screen_has trusted -F 'cert clamftp test server (fingerprint)'
+expect "the trust file holds host:port and the fingerprint" eval 'grep -qxF "127.0.0.1:$FTP_PORT $FP1" "$TRUST" 2>/dev/null || { cat "$TRUST"; false; }'
+expect "after :close the status bar says not connected" screen_has closed -E '^ not connected \| idle'
+expect "after :close no TLS on the status bar" screen_lacks closed -F "TLS 1.3"
+expect "a second :open does not ask again and logs in" screen_has again -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
+expect "no dialog the second time" screen_lacks again -F "does not verify"
 
 # ---- the server comes back with another certificate on the same port -----------------------
 vsftpd_stop
 sed -i -e "s|^rsa_cert_file=.*|rsa_cert_file=$certs/second.pem|" \
-        -e "s|^rsa_private_key_file=.*|rsa_private_key_file=$certs/second.key|" "$dir/ftpd/vsftpd.conf"
-/usr/sbin/vsftpd "$dir/ftpd/vsftpd.conf" >"$dir/ftpd/vsftpd2.out" 2>&1 </dev/null &
+        -e "s|^rsa_private_key_file=.*|rsa_private_key_file=$certs/second.key|" "$dir/ftp/vsftpd.conf"
+/usr/sbin/vsftpd "$dir/ftp/vsftpd.conf" >"$dir/ftp/vsftpd2.out" 2>&1 </dev/null &
 VSFTPD_PID=$!
-wait_until 10 ftp_banner_ok "$FTP_PORT" || tap_diag <"$dir/ftpd/vsftpd2.out"
+wait_until 10 ftp_banner_ok "$FTP_PORT" || tap_diag <"$dir/ftp/vsftpd2.out"
 cat >"$dir/changed.keys" <<KEYS
 :open 127.0.0.1 $FTP_PORT<Enter>
 @dump $s/changed
@@ -121,21 +107,20 @@ t
 KEYS
 before=$(log_size)
 tui changed
-expect changed "a changed certificate: a loud warning" -F "WARNING: THE CERTIFICATE OF 127.0.0.1:$FTP_PORT HAS CHANGED"
+expect "a changed certificate: a loud warning" screen_has changed -F "WARNING: THE CERTIFICATE OF 127.0.0.1:$FTP_PORT HAS CHANGED"
 got1=$(fp_lines Trusted: changed)
 got2=$(fp_lines "Shown now:" changed)
-if [ "$got1" = "$FP1" ] && [ "$got2" = "$FP2" ]; then tap_ok "the warning shows both fingerprints"; else
-        tap_not_ok "the warning shows both fingerprints"; echo "trusted $got1 / now $got2" | tap_diag; show changed; fi
-expect_not changed "the warning has no accept button" -E 't +trust'
-expect changed-t "t does not accept it: the warning stays" -F "HAS CHANGED"
-expect changed-closed "closed: not connected" -E '^ not connected \| idle'
-if ! saw_user_after "$before"; then tap_ok "changed: the server never saw USER"; else tap_not_ok "changed: the server never saw USER"; fi
-if grep -qxF "127.0.0.1:$FTP_PORT $FP1" "$TRUST" && ! grep -qF "$FP2" "$TRUST"; then
-        tap_ok "the trust file still holds only the first fingerprint"; else tap_not_ok "the trust file still holds only the first fingerprint"; fi
+expect "the warning shows both fingerprints" eval '{ [ "$got1" = "$FP1" ] && [ "$got2" = "$FP2" ]; } || { echo "trusted $got1 / now $got2"; show changed; false; }'
+expect "the warning has no accept button" screen_lacks changed -E 't +trust'
+expect "t does not accept it: the warning stays" screen_has changed-t -F "HAS CHANGED"
+expect "closed: not connected" screen_has changed-closed -E '^ not connected \| idle'
+expect "changed: the server never saw USER" eval '! saw_user_after "$before"'
+expect "the trust file still holds only the first fingerprint" \
+        eval 'grep -qxF "127.0.0.1:$FTP_PORT $FP1" "$TRUST" && ! grep -qF "$FP2" "$TRUST"'
 
 # ---- plain FTP -----------------------------------------------------------------------------
 vsftpd_stop
-vsftpd_start "$dir/plain" >"$dir/plain.err" 2>&1 || { tap_diag <"$dir/plain.err"; tap_skip_all "plain vsftpd did not start"; }
+suite_start "the plain vsftpd" vsftpd_start "$dir/plain"
 cat >"$dir/plain.keys" <<KEYS
 :open 127.0.0.1 $FTP_PORT<Enter>
 $FTP_USER<Enter>
@@ -144,5 +129,5 @@ $FTP_PASS<Enter>
 <Esc>0
 KEYS
 tui plain --tls auto
-expect plain "plain FTP: the status bar warns that the password went in clear" -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| !! .*password .*in clear"
+expect "plain FTP: the status bar warns that the password went in clear" screen_has plain -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| !! .*password .*in clear"
 tap_done

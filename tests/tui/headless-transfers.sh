@@ -9,14 +9,9 @@
 # empty directories of a tree made on the server (F5 up) and here (F5 down, a symlink not
 # followed); the remote cursor stays on its name after an upload, and goes to the nearest row
 # when a move took that name away.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-cf_suite_begin open reput put get mput mget
+suite_begin headless-transfers scanner vsftpd clamftp:open,reput,put,get,mput,mget
 export TZ=UTC LC_ALL=C.UTF-8
 work=$CF_LOCAL
 srv=$FTP_ROOT
@@ -40,13 +35,13 @@ echo "local copy" >"$work/exists.txt"
 echo "m1 server" >"$srv/m1.txt"
 echo "m2 server" >"$srv/m2.txt"
 echo "m1 local" >"$work/m1.txt"
-cp "$work/m1.txt" "$CF_DIR/m1.orig"
+cp "$work/m1.txt" "$SUITE_DIR/m1.orig"
 ftp_own
 touch -d '2024-05-01 12:00' "$work"/* "$srv"/*
 
-s=$CF_DIR/screens
+s=$SUITE_DIR/screens
 mkdir -p "$s"
-cat >"$CF_DIR/script" <<SCRIPT
+cat >"$SUITE_DIR/script" <<SCRIPT
 :open 127.0.0.1 $FTP_PORT<Enter>
 $FTP_USER<Enter>
 $FTP_PASS<Enter>
@@ -87,78 +82,65 @@ S
 SCRIPT
 
 cd "$work" || exit 1
-CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$CF_DIR/script COLUMNS=110 LINES=40 \
+CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$SUITE_DIR/script COLUMNS=110 LINES=40 \
         timeout -k 5 60 "$(clamftp_bin)" --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" \
-        >"$CF_DIR/out" 2>&1
+        >"$SUITE_DIR/out" 2>&1
 rc=$?
 cd /
 
-same() { if cmp -s "$2" "$3"; then tap_ok "$1"; else tap_not_ok "$1"; ls -l "$2" "$3" 2>&1 | tap_diag; fi; }
 stor_bytes() { awk -v n="$1" '$12 == "i" && $9 ~ ("/" n "$") { b = $8 } END { print b + 0 }' "$FTP_XFERLOG"; }
 
-if [ "$rc" -eq 1 ]; then
-        tap_ok "the run ends on F10 with status 1 (the EICAR file was refused)"
-else
-        tap_not_ok "the run ends on F10 with status 1 (got $rc)"
-        tap_diag <"$CF_DIR/out"
-fi
+expect "the run ends on F10 with status 1 (the EICAR file was refused)" eval '[ "$rc" -eq 1 ] || { cat "$SUITE_DIR/out"; false; }'
 
 # resume of an upload
-expect resume-question "an upload onto a smaller server file asks, offering resume" -F "r:resume"
-expect resume-question "the question names both sizes" -E "big\.bin exists on the server \(200\.0.kB"
-same "resume: the server's big.bin is the local one byte for byte" "$work/big.bin" "$srv/big.bin"
+expect "an upload onto a smaller server file asks, offering resume" screen_has resume-question -F "r:resume"
+expect "the question names both sizes" screen_has resume-question -E "big\.bin exists on the server \(200\.0.kB"
+expect_file_equal "resume: the server's big.bin is the local one byte for byte" "$work/big.bin" "$srv/big.bin"
 sent=$(stor_bytes big.bin)
-[ "$sent" -eq 300000 ] && tap_ok "resume: only the rest went over the wire (xferlog: $sent bytes)" ||
-        { tap_not_ok "resume: only the rest went over the wire (xferlog: $sent bytes)"; tap_diag <"$FTP_XFERLOG"; }
-expect resumed-queue "the queue view says where the upload resumed" -E "big\.bin.*resumed from 200\.0.kB"
-grep -q '"remote":"big.bin","offset":200000,"result":"done"' "$CF_AUDIT" &&
-        tap_ok "the audit log records the resumed upload with its offset" ||
-        tap_not_ok "the audit log records the resumed upload with its offset"
+expect "resume: only the rest went over the wire (xferlog: $sent bytes)" eval '[ "$sent" -eq 300000 ] || { cat "$FTP_XFERLOG"; false; }'
+expect "the queue view says where the upload resumed" screen_has resumed-queue -E "big\.bin.*resumed from 200\.0.kB"
+expect "the audit log records the resumed upload with its offset" \
+        grep -q '"remote":"big.bin","offset":200000,"result":"done"' "$CF_AUDIT"
 
 # F5 on a local directory
-same "F5 on a local directory: tree/a.txt arrived" "$work/tree/a.txt" "$srv/tree/a.txt"
-same "F5 on a local directory: tree/sub/b.bin arrived" "$work/tree/sub/b.bin" "$srv/tree/sub/b.bin"
-same "F5 on a local directory: tree/sub/deeper/c.txt arrived (directories made)" \
+expect_file_equal "F5 on a local directory: tree/a.txt arrived" "$work/tree/a.txt" "$srv/tree/a.txt"
+expect_file_equal "F5 on a local directory: tree/sub/b.bin arrived" "$work/tree/sub/b.bin" "$srv/tree/sub/b.bin"
+expect_file_equal "F5 on a local directory: tree/sub/deeper/c.txt arrived (directories made)" \
         "$work/tree/sub/deeper/c.txt" "$srv/tree/sub/deeper/c.txt"
-[ ! -e "$srv/tree/sub/eicar.com" ] && tap_ok "F5 on a local directory: the EICAR file inside did not arrive" ||
-        tap_not_ok "F5 on a local directory: the EICAR file inside did not arrive"
-expect tree-queue "the queue lists each file of the directory" -E -e '-> done +tree/sub/deeper/c\.txt'
-expect tree-queue "the EICAR file inside is INFECTED with its signature" -E 'INFECTED +tree/sub/eicar\.com +.*EICAR'
-expect tree-queue "the directory's own job says how many files arrived" -E -e '-> failed +tree/ .*3 of 4 files'
-expect tree-up "the remote pane shows the new directory" -E '\| tree/'
+expect "F5 on a local directory: the EICAR file inside did not arrive" [ ! -e "$srv/tree/sub/eicar.com" ]
+expect "the queue lists each file of the directory" screen_has tree-queue -E -e '-> done +tree/sub/deeper/c\.txt'
+expect "the EICAR file inside is INFECTED with its signature" screen_has tree-queue -E 'INFECTED +tree/sub/eicar\.com +.*EICAR'
+expect "the directory's own job says how many files arrived" screen_has tree-queue -E -e '-> failed +tree/ .*3 of 4 files'
+expect "the remote pane shows the new directory" screen_has tree-up -E '\| tree/'
 
 # the remote cursor after a batch
-expect remote-cursor-kept "after an upload the remote cursor stays on its name (m2.txt)" -F "Rename m2.txt to"
-[ ! -e "$srv/mv.txt" ] && [ -f "$work/mv.txt" ] && tap_ok "Shift-F6 moved mv.txt down" ||
-        tap_not_ok "Shift-F6 moved mv.txt down"
-expect remote-cursor-nearest "the moved name gone, the remote cursor is on the nearest row (zz.txt)" -F "Rename zz.txt to"
+expect "after an upload the remote cursor stays on its name (m2.txt)" screen_has remote-cursor-kept -F "Rename m2.txt to"
+expect "Shift-F6 moved mv.txt down" eval '[ ! -e "$srv/mv.txt" ] && [ -f "$work/mv.txt" ]'
+expect "the moved name gone, the remote cursor is on the nearest row (zz.txt)" screen_has remote-cursor-nearest -F "Rename zz.txt to"
 
 # empty directories
 for d in tree/empty tree/sub/hollow/inner void; do
-        [ -d "$srv/$d" ] && tap_ok "F5 up: the empty directory $d is made on the server" ||
-                tap_not_ok "F5 up: the empty directory $d is made on the server"
+        expect "F5 up: the empty directory $d is made on the server" [ -d "$srv/$d" ]
 done
 for d in rdir/vacant rdir/deep/hole/inner; do
-        [ -d "$work/$d" ] && [ ! -L "$work/$d" ] && tap_ok "F5 down: the empty directory $d is made here" ||
-                tap_not_ok "F5 down: the empty directory $d is made here"
+        expect "F5 down: the empty directory $d is made here" eval '[ -d "$work/$d" ] && [ ! -L "$work/$d" ]'
 done
-[ ! -e "$work/rdir/lnk" ] && [ ! -L "$work/rdir/lnk" ] && tap_ok "F5 down: the server's symlink is not followed or copied" ||
-        { tap_not_ok "F5 down: the server's symlink is not followed or copied"; ls -la "$work/rdir" | tap_diag; }
+expect "F5 down: the server's symlink is not followed or copied" eval '{ [ ! -e "$work/rdir/lnk" ] && [ ! -L "$work/rdir/lnk" ]; } || { ls -la "$work/rdir"; false; }'
 
 # F5 on a remote directory
-same "F5 on a remote directory: rdir/x.txt downloaded" "$srv/rdir/x.txt" "$work/rdir/x.txt"
-same "F5 on a remote directory: rdir/deep/y.bin downloaded" "$srv/rdir/deep/y.bin" "$work/rdir/deep/y.bin"
+expect_file_equal "F5 on a remote directory: rdir/x.txt downloaded" "$srv/rdir/x.txt" "$work/rdir/x.txt"
+expect_file_equal "F5 on a remote directory: rdir/deep/y.bin downloaded" "$srv/rdir/deep/y.bin" "$work/rdir/deep/y.bin"
 
 # typed commands through the dialog
-expect get-conflict ":get of a file that exists here asks with the conflict dialog" -F "exists.txt exists here"
-expect_not get-conflict ":get asks no yes/no question" -F "Replace"
-same ":get, overwrite: the server's copy is here" "$srv/exists.txt" "$work/exists.txt"
-expect mget-conflict ":mget asks about the file that exists here with the dialog" -F "m1.txt exists here"
-same ":mget, skip: m1.txt is left alone" "$CF_DIR/m1.orig" "$work/m1.txt"
-same ":mget: m2.txt downloaded" "$srv/m2.txt" "$work/m2.txt"
-expect mput-conflict ":mput asks when the file exists on the server" -F "tree/a.txt exists on the server"
-expect final-queue ":mput, skip all: both are listed as skipped" -E -e '-> skipped +big\.bin'
-expect final-queue "the typed get is a job of the queue" -E -e '<- done +exists\.txt'
-expect final-queue "the skipped mget file is listed" -E -e '<- skipped +m1\.txt'
+expect ":get of a file that exists here asks with the conflict dialog" screen_has get-conflict -F "exists.txt exists here"
+expect ":get asks no yes/no question" screen_lacks get-conflict -F "Replace"
+expect_file_equal ":get, overwrite: the server's copy is here" "$srv/exists.txt" "$work/exists.txt"
+expect ":mget asks about the file that exists here with the dialog" screen_has mget-conflict -F "m1.txt exists here"
+expect_file_equal ":mget, skip: m1.txt is left alone" "$SUITE_DIR/m1.orig" "$work/m1.txt"
+expect_file_equal ":mget: m2.txt downloaded" "$srv/m2.txt" "$work/m2.txt"
+expect ":mput asks when the file exists on the server" screen_has mput-conflict -F "tree/a.txt exists on the server"
+expect ":mput, skip all: both are listed as skipped" screen_has final-queue -E -e '-> skipped +big\.bin'
+expect "the typed get is a job of the queue" screen_has final-queue -E -e '<- done +exists\.txt'
+expect "the skipped mget file is listed" screen_has final-queue -E -e '<- skipped +m1\.txt'
 
 tap_done

@@ -6,21 +6,9 @@
 # dialog with the password hidden, F5 up (clean file arrives byte for byte; EICAR is marked and
 # never arrives), Enter/Backspace in the remote pane, F7, F5 down, F8 with its question, Tab,
 # and `:` commands.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null ||
-        tap_skip_all "pyftpdlib is not installed for /usr/bin/python3 (package python3-pyftpdlib)"
-clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"
-
-dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-tui-headless.XXXXXX")
-trap 'pyftpd_stop; clamd_stop; rm -rf "$dir"' EXIT
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
-clamd_start "$dir/clamd" 2>"$dir/clamd.err" || { cat "$dir/clamd.err" | tap_diag; tap_skip_all "clamd did not start"; }
-pyftpd_start "$dir/ftpd" || tap_skip_all "pyftpdlib did not start"
+suite_begin tui-headless clamd pyftpd home
 
 export TZ=UTC LC_ALL=C.UTF-8
 work=$dir/work
@@ -74,14 +62,9 @@ rc=$?
 cd /
 
 
-if [ "$rc" -eq 1 ]; then
-        tap_ok "quits on Esc 0 (F10) with status 1: a file was refused"
-else
-        tap_not_ok "quits on Esc 0 (F10) with status 1 (got $rc)"
-        tap_diag <"$dir/out"
-fi
+expect "quits on Esc 0 (F10) with status 1: a file was refused" eval '[ "$rc" -eq 1 ] || { cat "$dir/out"; false; }'
 
-expect start "the active local pane's header shows its path" -E '^>Local: /tmp/.*work\| Remote:$'
+expect "the active local pane's header shows its path" screen_has start -E '^>Local: /tmp/.*work\| Remote:$'
 # The first screen, exactly: panes side by side, directories first, ".." on top, a wide name
 # and a long one shortened with an ellipsis, the status bar, the F-key bar.
 want=$(cat <<'EOF2'
@@ -94,57 +77,37 @@ want=$(cat <<'EOF2'
 EOF2
 )
 got=$(sed -n 2,7p "$s/start" 2>/dev/null)
-if [ "$got" = "$want" ]; then
-        tap_ok "first screen: local pane layout at 80x24"
-else
-        tap_not_ok "first screen: local pane layout at 80x24"
-        { echo "--- want"; printf '%s\n' "$want"; echo "--- got"; printf '%s\n' "$got"; } | tap_diag
-fi
-expect start "F-key bar" -E '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
-expect start "status bar says not connected and names the scanner" '-E' '^ not connected \| idle \| scanner unix:/' 
+expect "first screen: local pane layout at 80x24" same_text "$want" "$got"
+expect "F-key bar" screen_has start -E '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
+expect "status bar says not connected and names the scanner" screen_has start '-E' '^ not connected \| idle \| scanner unix:/' 
 
-expect user "open asks for the user name in a dialog" -F "Username:"
-expect password "the password dialog shows stars" -F "****************"
-expect_not password "the password itself is never on the screen" -F "$FTP_PASS"
+expect "open asks for the user name in a dialog" screen_has user -F "Username:"
+expect "the password dialog shows stars" screen_has password -F "****************"
+expect "the password itself is never on the screen" screen_lacks password -F "$FTP_PASS"
 
-expect connected "remote pane lists the server's directory" -E '\| +incoming/ +DIR'
-expect connected "remote pane lists the server's file" -E '\| hello\.txt +6 '
-expect connected "status bar shows the connection" -F "$FTP_USER@127.0.0.1:$FTP_PORT"
+expect "remote pane lists the server's directory" screen_has connected -E '\| +incoming/ +DIR'
+expect "remote pane lists the server's file" screen_has connected -E '\| hello\.txt +6 '
+expect "status bar shows the connection" screen_has connected -F "$FTP_USER@127.0.0.1:$FTP_PORT"
 
-expect clean-up "the clean file appears in the remote pane after F5" -E '\| clean\.txt +550 '
-if cmp -s "$work/clean.txt" "$FTP_ROOT/clean.txt"; then
-        tap_ok "the clean file is on the server byte for byte"
-else
-        tap_not_ok "the clean file is on the server byte for byte"
-fi
+expect "the clean file appears in the remote pane after F5" screen_has clean-up -E '\| clean\.txt +550 '
+expect "the clean file is on the server byte for byte" cmp -s "$work/clean.txt" "$FTP_ROOT/clean.txt"
 
-expect eicar "the EICAR file is marked in the local pane" -E '^!eicar\.com '
-expect eicar "the status line names the signature under the cursor" -E 'REFUSED by the scanner: Clamftp\.Test\.EICAR'
-expect eicar "the refusal is in the message area" -F "is infected"
-if [ ! -e "$FTP_ROOT/eicar.com" ]; then
-        tap_ok "the EICAR file is not on the server"
-else
-        tap_not_ok "the EICAR file is not on the server"
-fi
+expect "the EICAR file is marked in the local pane" screen_has eicar -E '^!eicar\.com '
+expect "the status line names the signature under the cursor" screen_has eicar -E 'REFUSED by the scanner: Clamftp\.Test\.EICAR'
+expect "the refusal is in the message area" screen_has eicar -F "is infected"
+expect "the EICAR file is not on the server" [ ! -e "$FTP_ROOT/eicar.com" ]
 
-expect incoming "Tab and Enter enter a remote directory" -E '\|>Remote: /incoming'
-expect made "F7 makes a remote directory, shown at once" -E '\|\*?.made/ +DIR'
-[ -d "$FTP_ROOT/incoming/made" ] && tap_ok "the new directory exists on the server" ||
-        tap_not_ok "the new directory exists on the server"
-expect back "Backspace goes up to the parent" -E '\|>Remote: /$'
+expect "Tab and Enter enter a remote directory" screen_has incoming -E '\|>Remote: /incoming'
+expect "F7 makes a remote directory, shown at once" screen_has made -E '\|\*?.made/ +DIR'
+expect "the new directory exists on the server" [ -d "$FTP_ROOT/incoming/made" ]
+expect "Backspace goes up to the parent" screen_has back -E '\|>Remote: /$'
 
-expect download "the downloaded file appears in the local pane" -E '^ hello\.txt +6 '
-if [ "$(cat "$work/hello.txt" 2>/dev/null)" = hello ]; then
-        tap_ok "F5 in the remote pane downloads into the local directory"
-else
-        tap_not_ok "F5 in the remote pane downloads into the local directory"
-        show download
-fi
-expect question "F8 asks before deleting" -F "Delete hello.txt?"
-expect deleted "the deleted file leaves the remote pane" -E '\|>Remote: /$'
-expect_not deleted "no hello.txt in the remote pane after the delete" -E '\| hello\.txt'
-[ ! -e "$FTP_ROOT/hello.txt" ] && tap_ok "the file is gone from the server" ||
-        tap_not_ok "the file is gone from the server"
-expect status ":status runs the line-mode command" -iE 'scanner|connected'
+expect "the downloaded file appears in the local pane" screen_has download -E '^ hello\.txt +6 '
+expect "F5 in the remote pane downloads into the local directory" eval '[ "$(cat "$work/hello.txt" 2>/dev/null)" = hello ] || { show download; false; }'
+expect "F8 asks before deleting" screen_has question -F "Delete hello.txt?"
+expect "the deleted file leaves the remote pane" screen_has deleted -E '\|>Remote: /$'
+expect "no hello.txt in the remote pane after the delete" screen_lacks deleted -E '\| hello\.txt'
+expect "the file is gone from the server" [ ! -e "$FTP_ROOT/hello.txt" ]
+expect ":status runs the line-mode command" screen_has status -iE 'scanner|connected'
 
 tap_done

@@ -12,20 +12,12 @@
 # - while the server stalls (its session processes stopped with SIGSTOP): Tab, the queue view,
 #   cancel, and F10 all still answer.
 # Every wait polls the screen with a deadline; the screen is shown when a check fails.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
-reason=$(vsftpd_available) || tap_skip_all "$reason"
-clamd_available || tap_skip_all "clamd is not installed (package clamav-daemon)"
-
-sock=clamftp-tuiq-$$-$RANDOM
-dir=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-tui-queue-tmux.XXXXXX")
-chmod 0755 "$dir"
+SUITE_VSFTPD_CONF=(local_max_rate=1000000)
+suite_begin tui-queue-tmux tmux clamd vsftpd home
 stopped=
+suite_at_exit '[ -z "$stopped" ] || kill -CONT $stopped 2>/dev/null'
 # The vsftpd processes serving sessions (children and grandchildren of the listener).
 vsftpd_sessions() {
         local k
@@ -34,17 +26,6 @@ vsftpd_sessions() {
                 ps -o pid= --ppid "$k" 2>/dev/null
         done
 }
-cleanup() {
-        tmux -L "$sock" kill-server 2>/dev/null
-        [ -n "$stopped" ] && kill -CONT $stopped 2>/dev/null
-        vsftpd_stop
-        clamd_stop
-        rm -rf "$dir"
-}
-trap cleanup EXIT
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
-clamd_start "$dir/clamd" 2>"$dir/clamd.err" || { tap_diag <"$dir/clamd.err"; tap_skip_all "clamd did not start"; }
-vsftpd_start "$dir/ftpd" local_max_rate=1000000 || tap_skip_all "vsftpd did not start"
 
 work=$dir/work
 mkdir -p "$work"
@@ -56,28 +37,24 @@ echo two >"$FTP_ROOT/two.txt"
 echo log >"$FTP_ROOT/x.log"
 chown -R "$FTP_USER" "$FTP_ROOT" 2>/dev/null
 
-same() { if cmp -s "$2" "$3"; then tap_ok "$1"; else tap_not_ok "$1"; ls -l "$2" "$3" 2>&1 | tap_diag; fi; }
-
 keylog=$dir/keys.log
-tmux -L "$sock" -f /dev/null new-session -d -s cf -x 100 -y 30 \
-        "cd '$work' && env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG=C.UTF-8 TZ=UTC CLAMFTP_KEY_LOG='$keylog' '$(clamftp_bin)' --scanner '$CLAMD_ADDRESS' --audit-log '$CF_AUDIT'; echo CLAMFTP-EXIT=\$?; sleep 600" ||
-        tap_skip_all "tmux cannot start a session here"
+tui_start 100 30 "$work" CLAMFTP_KEY_LOG="$keylog" -- --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT" ||
+        skip_all "tmux cannot start a session here"
 
-wait_screen 10 '^>Local: .*work' || tap_not_ok "the panes come up"
+wait_screen 10 '^>Local: .*work' || expect "the panes come up" false
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
-wait_screen 10 'Username:' && { text "$FTP_USER"; keys Enter; }
-wait_screen 10 'Password:' && { text "$FTP_PASS"; keys Enter; }
-check_screen "logged in: the remote pane lists the server" 15 '\| one\.txt '
+tui_login
+expect "logged in: the remote pane lists the server" wait_screen 15 '\| one\.txt '
 
 # ---- three files in one go; the scanner works ahead ------------------------------------
 # local pane: .. a.txt b.txt c.txt d.txt large.bin
 keys Down Insert Insert Insert F5
-check_screen "three selected files F5'd in one go arrive in the remote pane" 30 '\| c\.txt +400000 '
-for f in a b c; do same "$f.txt is on the server byte for byte" "$work/$f.txt" "$FTP_ROOT/$f.txt"; done
+expect "three selected files F5'd in one go arrive in the remote pane" wait_screen 30 '\| c\.txt +400000 '
+for f in a b c; do expect_file_equal "$f.txt is on the server byte for byte" "$work/$f.txt" "$FTP_ROOT/$f.txt"; done
 keys F9
-check_screen "the queue view lists the three jobs as done" 10 '3 done'
+expect "the queue view lists the three jobs as done" wait_screen 10 '3 done'
 n_done=$(screen | grep -cE -- '-> done +[abc]\.txt')
-[ "$n_done" -eq 3 ] && tap_ok "each of the three is a row marked done" || { tap_not_ok "each of the three is a row marked done"; screen | tap_diag; }
+expect "each of the three is a row marked done" eval '[ "$n_done" -eq 3 ] || { screen; false; }'
 keys Escape
 # The audit log holds a verdict line per scan and an upload line per finished upload: the
 # verdict on file k+1 coming before the upload line of file k shows the scan ran meanwhile.
@@ -93,45 +70,32 @@ ahead = at("verdict:b.txt") < at("upload:a.txt") and at("verdict:c.txt") < at("u
 print("ahead" if ahead else "behind " + " ".join(seen))
 PY
 )
-if [ "$order" = ahead ]; then
-        tap_ok "each next file is scanned while the current one uploads (audit log order)"
-else
-        tap_not_ok "each next file is scanned while the current one uploads (audit log order)"
-        echo "$order" | tap_diag
-fi
+expect "each next file is scanned while the current one uploads (audit log order)" eval '[ "$order" = ahead ] || { echo "$order"; false; }'
 
 # ---- F6 and :mget ------------------------------------------------------------------------
 keys Tab
 text "/x.log"; keys Enter F6
-check_screen "F6 asks for a new name" 10 'Rename x\.log to:'
+expect "F6 asks for a new name" wait_screen 10 'Rename x\.log to:'
 keys C-u; text "y.log"; keys Enter
-check_screen "F6 says what it renamed" 10 'Renamed x\.log to y\.log'
+expect "F6 says what it renamed" wait_screen 10 'Renamed x\.log to y\.log'
 text "/"; keys Enter
-check_screen "the remote pane shows the new name" 10 '\| y\.log +'
-[ -f "$FTP_ROOT/y.log" ] && [ ! -e "$FTP_ROOT/x.log" ] && tap_ok "the server has y.log, not x.log" ||
-        tap_not_ok "the server has y.log, not x.log"
+expect "the remote pane shows the new name" wait_screen 10 '\| y\.log +'
+expect "the server has y.log, not x.log" eval '[ -f "$FTP_ROOT/y.log" ] && [ ! -e "$FTP_ROOT/x.log" ]'
 text ":mget *.txt"; keys Enter
-check_screen ":mget asks (the conflict dialog) only about the files that exist here" 15 'a\.txt exists here'
+expect ":mget asks (the conflict dialog) only about the files that exist here" wait_screen 15 'a\.txt exists here'
 keys S
-check_screen "skip all: the new ones arrive" 15 '^ one\.txt '
-same ":mget *.txt fetched one.txt" "$FTP_ROOT/one.txt" "$work/one.txt"
-same ":mget *.txt fetched two.txt" "$FTP_ROOT/two.txt" "$work/two.txt"
-[ ! -e "$work/y.log" ] && tap_ok ":mget *.txt left y.log alone" || tap_not_ok ":mget *.txt left y.log alone"
+expect "skip all: the new ones arrive" wait_screen 15 '^ one\.txt '
+expect_file_equal ":mget *.txt fetched one.txt" "$FTP_ROOT/one.txt" "$work/one.txt"
+expect_file_equal ":mget *.txt fetched two.txt" "$FTP_ROOT/two.txt" "$work/two.txt"
+expect ":mget *.txt left y.log alone" [ ! -e "$work/y.log" ]
 keys Tab
 
 # ---- a large upload: the screen stays live, and what a key costs ---------------------------
 text "/large"; keys Enter F5
-if wait_screen 20 'large\.bin [0-9]+%'; then
-        tap_ok "the large upload shows its progress on the status bar"
-else
-        tap_not_ok "the large upload shows its progress on the status bar"
-fi
+expect "the large upload shows its progress on the status bar" wait_screen 20 'large\.bin [0-9]+%'
 keys Tab
-if wait_screen 3 '\|>Remote: ' && screen | grep -qE 'large\.bin [0-9]+%'; then
-        tap_ok "Tab switches panes while the upload runs"
-else
-        tap_not_ok "Tab switches panes while the upload runs"
-fi
+tab_while_busy() { wait_screen 3 '\|>Remote: ' && screen | grep -qE 'large\.bin [0-9]+%'; }
+expect "Tab switches panes while the upload runs" tab_while_busy
 keys Tab
 
 # Keypress cost: Tab N times; each time, from send-keys to the screen showing the other pane
@@ -173,28 +137,22 @@ busy_app=$(app_cost "$from")
 still=no
 screen | grep -qE 'large\.bin [0-9]+%' && still=yes
 echo "# keypress cost while a 20 MB upload runs at 1 MB/s: tmux Tab-to-screen median/max/n = $busy ms; inside clamftp (key read to screen written) median/max/n = $busy_app ms; upload still running after: $still"
-set -- $busy
-if [ "$still" = yes ] && [ "$1" != timeout ] && [ "${1%.*}" -lt 250 ] && [ "${2%.*}" -lt 1000 ]; then
-        tap_ok "40 Tabs during the upload are each shown in well under a second (median $1 ms, max $2 ms)"
-else
-        tap_not_ok "40 Tabs during the upload are each shown in well under a second ($busy; upload still running: $still)"
-fi
+expect "40 Tabs during the upload are each shown in well under a second (upload still running: $still)" \
+        eval '[ "$still" = yes ] && cost_within "$busy" 250 1000'
 
 keys F9
-check_screen "the queue view shows the upload's percentage" 5 'uploading [0-9]+%'
+expect "the queue view shows the upload's percentage" wait_screen 5 'uploading [0-9]+%'
 p1=$(screen | grep -oE 'uploading [0-9]+%' | head -n 1 | grep -oE '[0-9]+')
-if wait_until 10 eval '[ "$(screen | grep -oE "uploading [0-9]+%" | head -n 1 | grep -oE "[0-9]+")" -gt "${p1:-100}" ]'; then
-        tap_ok "the queue view shows the progress moving (from $p1%)"
-else
-        tap_not_ok "the queue view shows the progress moving (from $p1%)"
-        screen | tap_diag
-fi
-check_screen "the queue view shows the rate and the ETA" 5 'large\.bin +[0-9.]+M/[0-9.]+M +[0-9.]+ (MB|kB)/s +0:00:[0-9]{2}'
+progress_moves() {
+        wait_until 10 eval '[ "$(screen | grep -oE "uploading [0-9]+%" | head -n 1 | grep -oE "[0-9]+")" -gt "${p1:-100}" ]' ||
+                { screen; false; }
+}
+expect "the queue view shows the progress moving (from $p1%)" progress_moves
+expect "the queue view shows the rate and the ETA" wait_screen 5 'large\.bin +[0-9.]+M/[0-9.]+M +[0-9.]+ (MB|kB)/s +0:00:[0-9]{2}'
 keys End c
-check_screen "c in the queue view cancels the running upload" 10 '-> cancelled +large\.bin'
+expect "c in the queue view cancels the running upload" wait_screen 10 '-> cancelled +large\.bin'
 size=$(stat -c %s "$FTP_ROOT/large.bin" 2>/dev/null || echo 0)
-[ "$size" -lt 20000000 ] && tap_ok "the cancelled upload did not complete ($size bytes on the server)" ||
-        tap_not_ok "the cancelled upload did not complete ($size bytes on the server)"
+expect "the cancelled upload did not complete ($size bytes on the server)" [ "$size" -lt 20000000 ]
 keys Escape
 
 # idle cost, for comparison
@@ -208,19 +166,16 @@ text "/d.txt"; keys Enter
 stopped=$(vsftpd_sessions | tr '\n' ' ')
 kill -STOP $stopped 2>/dev/null
 keys F5
-check_screen "with the server stopped, the upload waits on it" 10 'd\.txt'
+expect "with the server stopped, the upload waits on it" wait_screen 10 'd\.txt'
 keys Tab
-check_screen "Tab still switches panes while the server stalls" 3 '\|>Remote: '
+expect "Tab still switches panes while the server stalls" wait_screen 3 '\|>Remote: '
 keys F9
-check_screen "the queue view opens while the server stalls, the upload waiting on it" 3 '-> uploading +[0-9% ]*d\.txt'
+expect "the queue view opens while the server stalls, the upload waiting on it" wait_screen 3 '-> uploading +[0-9% ]*d\.txt'
 keys End c
-check_screen "the stalled upload is cancelled from the queue view" 5 '-> cancelled +d\.txt'
+expect "the stalled upload is cancelled from the queue view" wait_screen 5 '-> cancelled +d\.txt'
 keys Escape
 start=$(date +%s)
 keys F10
-if wait_screen 8 'CLAMFTP-EXIT='; then
-        tap_ok "F10 quits while the server stalls ($(( $(date +%s) - start )) s)"
-else
-        tap_not_ok "F10 quits while the server stalls"
-fi
+expect "F10 quits while the server stalls" wait_screen 8 'CLAMFTP-EXIT=' &&
+        echo "# F10 took $(( $(date +%s) - start )) s"
 tap_done

@@ -15,26 +15,10 @@
 #   (\e[M…) with tmux's own TERM, SGR (\e[<…M/m) with TERM=xterm-256color (kmous=\E[<);
 # - on a colour terminal the cursor row is highlighted.
 # Every wait polls the screen with a deadline; the screen is shown when a check fails.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
-command -v openssl >/dev/null || tap_skip_all "openssl is not installed (package openssl)"
-reason=$(vsftpd_available) || tap_skip_all "$reason"
-agent_available || tap_skip_all "clamav-agent is not built ($AGENT_BIN)"
-
-tui_suite_dir tui-tls
-clamftp_env "$dir" || tap_skip_all "cannot make a private HOME"
-certs=$dir/certs
-mkdir -p "$certs" && chmod 0755 "$certs"
-tls_test_cert "$certs" server || tap_skip_all "openssl could not make the test certificate"
-FP=$(tls_fingerprint "$certs/server.pem")
-agent_start "$dir/agent" 2>"$dir/agent.err" || { tap_diag <"$dir/agent.err"; tap_skip_all "clamav-agent did not start"; }
-vsftpd_start_tls "$dir/ftpd" "$certs/server.pem" "$certs/server.key" >"$dir/ftpd.err" 2>&1 ||
-        { tap_diag <"$dir/ftpd.err"; tap_skip_all "vsftpd with TLS did not start"; }
+suite_begin tui-tls tmux agent vsftpd-tls home
+FP=$SUITE_FP
 
 work=$dir/work
 mkdir -p "$work"
@@ -62,29 +46,20 @@ dialog_whole() {
 size_is() { [ "$(tmux -L "$sock" display-message -p -t cf '#{window_width}x#{window_height}')" = "$1" ]; }
 
 tui_start 80 24 "$work" -- --scanner "$AGENT_ADDRESS" --audit-log "$CF_AUDIT" ||
-        tap_skip_all "tmux cannot start a session here"
-wait_screen 10 '^>Local: .*work' || tap_not_ok "the panes come up"
+        skip_all "tmux cannot start a session here"
+wait_screen 10 '^>Local: .*work' || expect "the panes come up" false
 
 # ---- refuse ------------------------------------------------------------------------------------
 before=$(log_size)
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
-check_screen ":open shows the certificate dialog with host:port" 15 "The certificate of 127\\.0\\.0\\.1:$FTP_PORT does not verify"
-check_screen "the dialog shows the subject" 2 '\| Subject: +(O=clamftp tests,)?CN=clamftp test server'
+expect ":open shows the certificate dialog with host:port" wait_screen 15 "The certificate of 127\\.0\\.0\\.1:$FTP_PORT does not verify"
+expect "the dialog shows the subject" wait_screen 2 '\| Subject: +(O=clamftp tests,)?CN=clamftp test server'
 got=$(shown_fingerprint)
-if [ "$got" = "$FP" ]; then
-        tap_ok "the dialog shows the SHA-256 fingerprint openssl computes (over two lines)"
-else
-        tap_not_ok "the dialog shows the SHA-256 fingerprint openssl computes"
-        echo "want $FP got $got" | tap_diag
-        screen | tap_diag
-fi
+expect "the dialog shows the SHA-256 fingerprint openssl computes (over two lines)" eval '[ "$got" = "$FP" ] || { echo "want $FP got $got"; screen; false; }'
 keys Escape
-check_screen "Esc refuses: the status bar says not connected" 5 '^ not connected \| idle'
-if ! tail -c +"$((before + 1))" "$FTP_PROTOLOG" 2>/dev/null | grep -q '"USER '; then
-        tap_ok "refused: the server never saw USER"
-else
-        tap_not_ok "refused: the server never saw USER"
-fi
+expect "Esc refuses: the status bar says not connected" wait_screen 5 '^ not connected \| idle'
+expect "refused: the server never saw USER" \
+        eval '! tail -c +"$((before + 1))" "$FTP_PROTOLOG" 2>/dev/null | grep -q "\"USER "'
 
 # ---- resize while the dialog is shown, then trust ----------------------------------------------
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
@@ -92,39 +67,25 @@ wait_screen 15 'does not verify' >/dev/null
 at_80x24=$(screen)
 for size in 100x30 80x24; do
         tmux -L "$sock" resize-window -t cf -x "${size%x*}" -y "${size#*x}"
-        if wait_until 5 size_is "$size" && wait_until 5 dialog_whole; then
-                tap_ok "resized to $size while the dialog is shown: it stays whole and readable"
-        else
-                tap_not_ok "resized to $size while the dialog is shown: it stays whole and readable"
-                screen | tap_diag
-        fi
+        expect "resized to $size while the dialog is shown: it stays whole and readable" eval '{ wait_until 5 size_is "$size" && wait_until 5 dialog_whole; } || { screen; false; }'
 done
-if wait_until 5 eval '[ "$(screen)" = "$at_80x24" ]'; then
-        tap_ok "back at 80x24 the screen is the same as before the resize"
-else
-        tap_not_ok "back at 80x24 the screen is the same as before the resize"
-        diff <(echo "$at_80x24") <(screen) | tap_diag
-fi
+same_screen_again() { wait_until 5 eval '[ "$(screen)" = "$at_80x24" ]' || same_text "$at_80x24" "$(screen)"; }
+expect "back at 80x24 the screen is the same as before the resize" same_screen_again
 keys t
-check_screen "t trusts it: the login dialog asks for the user name" 10 'Username:'
+expect "t trusts it: the login dialog asks for the user name" wait_screen 10 'Username:'
 tui_login
-check_screen "logged in: the remote pane lists the server" 15 '\| here\.txt '
-check_screen "the status bar shows TLS 1.3" 5 "^ $FTP_USER@127\\.0\\.0\\.1:$FTP_PORT \\| TLS 1\\.3"
+expect "logged in: the remote pane lists the server" wait_screen 15 '\| here\.txt '
+expect "the status bar shows TLS 1.3" wait_screen 5 "^ $FTP_USER@127\\.0\\.0\\.1:$FTP_PORT \\| TLS 1\\.3"
 
 # ---- an upload over TLS ------------------------------------------------------------------------
 # local pane: .. a.txt b.txt c.txt up.bin
 keys End F5
-check_screen "F5 uploads up.bin over TLS: the remote pane lists it whole" 20 '\| up\.bin +300000 '
-if wait_until 5 cmp -s "$work/up.bin" "$FTP_ROOT/up.bin"; then
-        tap_ok "up.bin is on the server byte for byte"
-else
-        tap_not_ok "up.bin is on the server byte for byte"
-        ls -l "$work/up.bin" "$FTP_ROOT/up.bin" 2>&1 | tap_diag
-fi
+expect "F5 uploads up.bin over TLS: the remote pane lists it whole" wait_screen 20 '\| up\.bin +300000 '
+expect "up.bin is on the server byte for byte" eval 'wait_until 5 cmp -s "$work/up.bin" "$FTP_ROOT/up.bin" || { ls -l "$work/up.bin" "$FTP_ROOT/up.bin" 2>&1; false; }'
 
 # ---- colour: where is the cursor? --------------------------------------------------------------
 keys Home Down
-tap_check "on a colour terminal the cursor row is highlighted (capture-pane -e)" \
+expect "on a colour terminal the cursor row is highlighted (capture-pane -e)" \
         wait_until 3 eval '[[ "$(tui_probe state)" == "L 2 a.txt" ]]'
 
 # ---- the mouse -----------------------------------------------------------------------------------
@@ -133,7 +94,7 @@ tap_check "on a colour terminal the cursor row is highlighted (capture-pane -e)"
 mouse_moved_to() { # DESCRIPTION NAME: the left pane becomes active, and F6 asks to rename NAME
         wait_screen 3 '^>Local: ' >/dev/null
         keys F6
-        if wait_screen 5 "Rename $2 to:"; then tap_ok "$1"; else tap_not_ok "$1"; fi
+        expect "$1" wait_screen 5 "Rename $2 to:"
         keys Escape
         wait_until 3 eval '! screen | grep -q "Rename "'
 }
@@ -150,7 +111,7 @@ click_then_down() { # the left pane active, then F6 names up.bin (row 4 is c.txt
 keys Tab
 wait_screen 3 '\|>Remote: ' >/dev/null
 text $'\e[M &%'; text $'\e[M#&%'; keys Down
-tap_check "a click on c.txt followed at once by Down: the left pane is active, the cursor on up.bin" \
+expect "a click on c.txt followed at once by Down: the left pane is active, the cursor on up.bin" \
         click_then_down
 keys Escape
 keys F10
@@ -164,8 +125,8 @@ if infocmp -1 xterm-256color 2>/dev/null | grep -qF 'kmous=\E[<,'; then
         text $'\e[<0;6;5M'; text $'\e[<0;6;5m'
         mouse_moved_to "a click (SGR encoding, TERM=xterm-256color) on row 4 of the left pane moves the cursor to c.txt" c.txt
         keys F10
-        check_screen "F10 quits" 10 'CLAMFTP-EXIT=0'
+        expect "F10 quits" wait_screen 10 'CLAMFTP-EXIT=0'
 else
-        tap_skip "an SGR click moves the cursor" "no terminfo entry here whose kmous is SGR (xterm-256color: $(infocmp -1 xterm-256color 2>&1 | grep kmous))"
+        skip "an SGR click moves the cursor" "no terminfo entry here whose kmous is SGR (xterm-256color: $(infocmp -1 xterm-256color 2>&1 | grep kmous))"
 fi
 tap_done

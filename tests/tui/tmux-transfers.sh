@@ -8,18 +8,10 @@
 # file exists on the server; F5 on a local directory with an EICAR file inside (refused, absent
 # from the server, the rest and an empty directory arrive); cancelling a directory's job in the
 # queue view cancels its running and waiting files and its row says how many had arrived.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
-. "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-command -v tmux >/dev/null || tap_skip_all "tmux is not installed"
-CF_VSFTPD_CONF=(local_max_rate=400000)
-cf_suite_begin open put mput
-sock=clamftp-tuix-$$-$RANDOM
-trap 'tmux -L "$sock" kill-server 2>/dev/null; cf_suite_end' EXIT
+SUITE_VSFTPD_CONF=(local_max_rate=400000)
+suite_begin tmux-transfers tmux scanner vsftpd clamftp:open,put,mput
 work=$CF_LOCAL
 srv=$FTP_ROOT
 
@@ -37,17 +29,13 @@ echo two >"$work/tree/sub/two.txt"
 eicar >"$work/tree/sub/eicar.com"
 ftp_own
 
-same() { if cmp -s "$2" "$3"; then tap_ok "$1"; else tap_not_ok "$1"; ls -l "$2" "$3" 2>&1 | tap_diag; fi; }
+tui_start 110 32 "$work" -- --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" ||
+        skip_all "tmux cannot start a session here"
 
-tmux -L "$sock" -f /dev/null new-session -d -s cf -x 110 -y 32 \
-        "cd '$work' && env HOME='$HOME' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' LANG=C.UTF-8 TZ=UTC '$(clamftp_bin)' --scanner '$CF_SCANNER' --audit-log '$CF_AUDIT'; echo CLAMFTP-EXIT=\$?; sleep 600" ||
-        tap_skip_all "tmux cannot start a session here"
-
-wait_screen 10 '^>Local: ' || tap_not_ok "the panes come up"
+wait_screen 10 '^>Local: ' || expect "the panes come up" false
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
-wait_screen 10 'Username:' && { text "$FTP_USER"; keys Enter; }
-wait_screen 10 'Password:' && { text "$FTP_PASS"; keys Enter; }
-check_screen "logged in: the remote pane lists the server" 15 '\| aaa\.txt '
+tui_login
+expect "logged in: the remote pane lists the server" wait_screen 15 '\| aaa\.txt '
 
 # ---- the remote pane follows the batch ----------------------------------------------------
 # remote pane: big/ aaa.txt half.bin zzz.txt; its cursor goes to zzz.txt. Local pane:
@@ -56,56 +44,47 @@ check_screen "logged in: the remote pane lists the server" 15 '\| aaa\.txt '
 # question waits, the batch is still running and its files have arrived.
 keys Tab; text "/zzz"; keys Enter; text "/"; keys Enter; keys Tab
 keys Down Down Down Insert Insert Insert Insert Insert Insert Insert Insert F5
-check_screen "an upload onto a smaller server file offers resume" 15 'r:resume'
+expect "an upload onto a smaller server file offers resume" wait_screen 15 'r:resume'
 keys r
 arrived() {
         local now; now=$(screen)
         grep -qE '\| f1\.bin +300000' <<<"$now" && grep -qE '\| f6\.bin +300000' <<<"$now" &&
                 grep -qE '\| half\.bin +600000' <<<"$now" && grep -qE 'zzz\.txt exists on the server' <<<"$now"
 }
-if wait_until 30 arrived; then
-        tap_ok "the remote pane lists the files sent while the batch still runs (it waits on a question)"
-else
-        tap_not_ok "the remote pane lists the files sent while the batch still runs (it waits on a question)"
-        screen | tap_diag
-fi
+expect "the remote pane lists the files sent while the batch still runs (it waits on a question)" eval 'wait_until 30 arrived || { screen; false; }'
 keys s
-check_screen "resume: the job ends" 30 'Resumed .*half\.bin'
-check_screen "at the end the remote pane lists all six" 30 '\| f6\.bin +300000'
-for f in f1 f2 f3 f4 f5 f6; do same "$f.bin is on the server byte for byte" "$work/$f.bin" "$srv/$f.bin"; done
-same "resume: the server's half.bin is whole, byte for byte" "$work/half.bin" "$srv/half.bin"
-[ "$(cat "$srv/zzz.txt")" = "zzz on the server" ] && tap_ok "skip: the server's zzz.txt is left as it was" ||
-        tap_not_ok "skip: the server's zzz.txt is left as it was"
+expect "resume: the job ends" wait_screen 30 'Resumed .*half\.bin'
+expect "at the end the remote pane lists all six" wait_screen 30 '\| f6\.bin +300000'
+for f in f1 f2 f3 f4 f5 f6; do expect_file_equal "$f.bin is on the server byte for byte" "$work/$f.bin" "$srv/$f.bin"; done
+expect_file_equal "resume: the server's half.bin is whole, byte for byte" "$work/half.bin" "$srv/half.bin"
+expect "skip: the server's zzz.txt is left as it was" eval '[ "$(cat "$srv/zzz.txt")" = "zzz on the server" ]'
 wait_screen 10 '\| idle \|' >/dev/null
 keys Tab F6
-check_screen "after the batch the remote cursor is still on its name (zzz.txt)" 5 'Rename zzz\.txt to'
+expect "after the batch the remote cursor is still on its name (zzz.txt)" wait_screen 5 'Rename zzz\.txt to'
 keys Escape Tab
 keys F9
-check_screen "the queue view says where the upload resumed" 10 'half\.bin.*resumed from 300\.0.kB'
+expect "the queue view says where the upload resumed" wait_screen 10 'half\.bin.*resumed from 300\.0.kB'
 keys Escape
 
 # ---- typed :mput through the dialog ---------------------------------------------------------
 text ":mput aaa.txt"; keys Enter
-check_screen ":mput asks with the conflict dialog when the file exists on the server" 15 'aaa\.txt exists on the server'
+expect ":mput asks with the conflict dialog when the file exists on the server" wait_screen 15 'aaa\.txt exists on the server'
 keys s F9
-check_screen "skip: the queue view lists aaa.txt as skipped" 10 '-> skipped +aaa\.txt'
+expect "skip: the queue view lists aaa.txt as skipped" wait_screen 10 '-> skipped +aaa\.txt'
 keys Escape
-[ "$(cat "$srv/aaa.txt")" = "on the server" ] && tap_ok ":mput, skip: the server's file is left as it was" ||
-        tap_not_ok ":mput, skip: the server's file is left as it was"
+expect ":mput, skip: the server's file is left as it was" eval '[ "$(cat "$srv/aaa.txt")" = "on the server" ]'
 
 # ---- F5 on a local directory with EICAR inside ---------------------------------------------
 text "/tree"; keys Enter F5
 wait_until 30 test -f "$srv/tree/sub/two.txt"
 keys F9
-check_screen "F5 on a local directory: the queue view shows the EICAR file inside INFECTED" 30 \
+expect "F5 on a local directory: the queue view shows the EICAR file inside INFECTED" wait_screen 30 \
         'INFECTED +tree/sub/eicar\.com +.*EICAR'
 keys Escape
-same "F5 on a local directory: tree/one.txt arrived" "$work/tree/one.txt" "$srv/tree/one.txt"
-same "F5 on a local directory: tree/sub/two.txt arrived" "$work/tree/sub/two.txt" "$srv/tree/sub/two.txt"
-[ ! -e "$srv/tree/sub/eicar.com" ] && tap_ok "F5 on a local directory: the EICAR file did not arrive" ||
-        tap_not_ok "F5 on a local directory: the EICAR file did not arrive"
-wait_until 10 test -d "$srv/tree/empty" && tap_ok "F5 on a local directory: its empty directory is made on the server" ||
-        tap_not_ok "F5 on a local directory: its empty directory is made on the server"
+expect_file_equal "F5 on a local directory: tree/one.txt arrived" "$work/tree/one.txt" "$srv/tree/one.txt"
+expect_file_equal "F5 on a local directory: tree/sub/two.txt arrived" "$work/tree/sub/two.txt" "$srv/tree/sub/two.txt"
+expect "F5 on a local directory: the EICAR file did not arrive" [ ! -e "$srv/tree/sub/eicar.com" ]
+expect "F5 on a local directory: its empty directory is made on the server" wait_until 10 test -d "$srv/tree/empty"
 text "/"; keys Enter
 
 # ---- cancelling a directory's job -----------------------------------------------------------
@@ -113,23 +92,17 @@ text "/"; keys Enter
 # cleared first, so the directory's row is the first; it is cancelled once its first file arrived.
 complete() { local n=0 i; for i in 01 02 03 04 05 06 07 08 09 10; do cmp -s "$srv/big/b$i.bin" "$work/big/b$i.bin" && n=$((n + 1)); done; echo $n; }
 keys F9 x
-check_screen "x clears the finished jobs from the queue view" 10 'Transfer queue: 0 jobs'
+expect "x clears the finished jobs from the queue view" wait_screen 10 'Transfer queue: 0 jobs'
 keys Escape Tab; text "/big"; keys Enter F5
 wait_until 30 cmp -s "$srv/big/b01.bin" "$work/big/b01.bin" || tap_diag <<<"big/b01.bin did not arrive"
 keys F9 Home c
-check_screen "cancelling a directory's job cancels it: its row says how many files had arrived" 30 \
+expect "cancelling a directory's job cancels it: its row says how many files had arrived" wait_screen 30 \
         '<- cancelled +big/ .* [0-9]+ of 10 files'
 arrived_n=$(screen | sed -nE 's/.*<- cancelled +big\/ .* ([0-9]+) of 10 files.*/\1/p' | head -1)
 have=$(complete)
-if [ -n "$arrived_n" ] && [ "$arrived_n" -eq "$have" ] && [ "$have" -ge 1 ] && [ "$have" -lt 10 ]; then
-        tap_ok "the count is the files that arrived before the cancel ($have of 10)"
-else
-        tap_not_ok "the count is the files that arrived before the cancel (row: '$arrived_n', here: $have of 10)"
-fi
-check_screen "the file running at the cancel is cancelled too" 10 '<- cancelled +big/b[0-9]+\.bin'
-[ ! -e "$work/big/b10.bin" ] && [ "$(complete)" -eq "$have" ] &&
-        tap_ok "no file of the directory arrives after the cancel" ||
-        tap_not_ok "no file of the directory arrives after the cancel"
+expect "the count is the files that arrived before the cancel ($have of 10)" eval '[ -n "$arrived_n" ] && [ "$arrived_n" -eq "$have" ] && [ "$have" -ge 1 ] && [ "$have" -lt 10 ]'
+expect "the file running at the cancel is cancelled too" wait_screen 10 '<- cancelled +big/b[0-9]+\.bin'
+expect "no file of the directory arrives after the cancel" eval '[ ! -e "$work/big/b10.bin" ] && [ "$(complete)" -eq "$have" ]'
 keys Escape
 
 keys F10
