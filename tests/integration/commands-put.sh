@@ -3,12 +3,9 @@
 # passive and active mode: put <file>, put <full path>, put into a nested remote path (parents
 # created), mput of names, `*.txt` and `folder/**/*.py`, with the per-file prompt answered
 # y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-cf_suite_begin open put mput
+suite_begin commands-put scanner vsftpd clamftp:open,put,mput
 CF_DEADLINE=30
 
 # local files
@@ -19,12 +16,12 @@ printf 'beta\n' >b.txt
 printf 'gamma\n' >c.txt
 printf 'delta\n' >d.txt
 printf 'not text\n' >e.dat
-mkdir -p folder/sub/deeper folder/other "$CF_DIR/abs"
+mkdir -p folder/sub/deeper folder/other "$SUITE_DIR/abs"
 printf 'print(1)\n' >folder/top.py
 printf 'print(2)\n' >folder/sub/mid.py
 printf 'print(3)\n' >folder/sub/deeper/low.py
 printf 'not python\n' >folder/sub/notes.txt
-head -c 50000 /dev/urandom >"$CF_DIR/abs/full-path.bin"
+head -c 50000 /dev/urandom >"$SUITE_DIR/abs/full-path.bin"
 
 same_on_server() { same_file "$1" "$FTP_ROOT/$2"; }
 # the remote names (relative to R) of the files whose base name is $2, anywhere below R
@@ -40,22 +37,22 @@ for CF_MODE in $CF_MODES; do
         ftp_own
 
         cf_session "cd $R; put one.bin"
-        cf_expect "$CF_MODE: put FILE: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: put FILE: the server holds the same bytes (sha256)" \
+        expect "$CF_MODE: put FILE: exit 0" cf_rc_is 0
+        expect "$CF_MODE: put FILE: the server holds the same bytes (sha256)" \
                 [ "$(sha_of one.bin)" = "$(sha_of "$FTP_ROOT/$R/one.bin" 2>/dev/null)" ]
 
-        cf_session "cd $R; put $CF_DIR/abs/full-path.bin"
-        cf_expect "$CF_MODE: put /full/path: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: put /full/path: arrives under its base name in the remote directory" \
-                same_on_server "$CF_DIR/abs/full-path.bin" "$R/full-path.bin"
+        cf_session "cd $R; put $SUITE_DIR/abs/full-path.bin"
+        expect "$CF_MODE: put /full/path: exit 0" cf_rc_is 0
+        expect "$CF_MODE: put /full/path: arrives under its base name in the remote directory" \
+                same_on_server "$SUITE_DIR/abs/full-path.bin" "$R/full-path.bin"
 
         cf_session "cd $R; put a.txt x/y/z/a-nested.txt"
-        cf_expect "$CF_MODE: put FILE x/y/z/NAME: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: put FILE x/y/z/NAME: the missing parents are created" \
+        expect "$CF_MODE: put FILE x/y/z/NAME: exit 0" cf_rc_is 0
+        expect "$CF_MODE: put FILE x/y/z/NAME: the missing parents are created" \
                 same_on_server a.txt "$R/x/y/z/a-nested.txt"
 
         cf_session "cd $R; put a.txt /$R/abs1/abs2/a-abs.txt"
-        cf_expect "$CF_MODE: put FILE /absolute/remote/NAME: parents created, file there" \
+        expect "$CF_MODE: put FILE /absolute/remote/NAME: parents created, file there" \
                 eval 'cf_rc_is 0 && same_on_server a.txt "$R/abs1/abs2/a-abs.txt"'
 
         # mput with names and prompt off
@@ -63,59 +60,59 @@ for CF_MODE in $CF_MODES; do
         CF_INPUT="$FTP_USER
 $FTP_PASS
 " cf_run -n -c "open 127.0.0.1 $FTP_PORT; cd $R/names; mput a.txt b.txt one.bin"
-        cf_expect "$CF_MODE: mput NAMES with -n: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: mput NAMES with -n: every named file uploaded" \
+        expect "$CF_MODE: mput NAMES with -n: exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput NAMES with -n: every named file uploaded" \
                 eval 'same_on_server a.txt $R/names/a.txt && same_on_server b.txt $R/names/b.txt && same_on_server one.bin $R/names/one.bin'
 
         # mput *.txt with prompt off
         mkdir -p "$FTP_ROOT/$R/glob" && ftp_own
         cf_session "prompt; cd $R/glob; mput *.txt"
-        cf_expect "$CF_MODE: prompt off; mput *.txt: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: mput *.txt uploads every .txt file" \
+        expect "$CF_MODE: prompt off; mput *.txt: exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput *.txt uploads every .txt file" \
                 all_txt_in "$R/glob"
-        cf_expect "$CF_MODE: mput *.txt leaves the other files" \
+        expect "$CF_MODE: mput *.txt leaves the other files" \
                 eval '[ ! -e "$FTP_ROOT/$R/glob/e.dat" ] && [ ! -e "$FTP_ROOT/$R/glob/one.bin" ]'
 
         # mput folder/**/*.py
         mkdir -p "$FTP_ROOT/$R/py" && ftp_own
         cf_session "prompt; cd $R/py; mput folder/**/*.py"
-        cf_expect "$CF_MODE: mput folder/**/*.py: exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput folder/**/*.py: exit 0" cf_rc_is 0
         for f in top.py mid.py low.py; do
                 where=$(found_below "$R/py" "$f")
-                cf_expect "$CF_MODE: mput folder/**/*.py uploads $f (found: ${where:-nothing})" \
+                expect "$CF_MODE: mput folder/**/*.py uploads $f (found: ${where:-nothing})" \
                         eval '[ -n "$where" ] && same_on_server "$(find folder -name $f)" "$R/py/$where"'
         done
-        cf_expect "$CF_MODE: mput folder/**/*.py leaves the .txt beside them" \
+        expect "$CF_MODE: mput folder/**/*.py leaves the .txt beside them" \
                 [ -z "$(found_below "$R/py" notes.txt)" ]
         where=$(found_below "$R/py" low.py)
-        cf_expect "$CF_MODE: mput folder/**/*.py keeps the relative path (got ${where:-nothing})" \
+        expect "$CF_MODE: mput folder/**/*.py keeps the relative path (got ${where:-nothing})" \
                 [ "$where" = "folder/sub/deeper/low.py" ]
 
         # the per-file prompt: y, n, a  -> a.txt yes, b.txt no, c.txt and d.txt by "all"
         mkdir -p "$FTP_ROOT/$R/ask1" && ftp_own
         cf_session "cd $R/ask1; mput a.txt b.txt c.txt d.txt" y n a
-        cf_expect "$CF_MODE: mput with prompt (y n a): exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: answer y uploads a.txt" same_on_server a.txt "$R/ask1/a.txt"
-        cf_expect "$CF_MODE: answer n skips b.txt" [ ! -e "$FTP_ROOT/$R/ask1/b.txt" ]
-        cf_expect "$CF_MODE: answer a uploads c.txt and every later file without asking" \
+        expect "$CF_MODE: mput with prompt (y n a): exit 0" cf_rc_is 0
+        expect "$CF_MODE: answer y uploads a.txt" same_on_server a.txt "$R/ask1/a.txt"
+        expect "$CF_MODE: answer n skips b.txt" [ ! -e "$FTP_ROOT/$R/ask1/b.txt" ]
+        expect "$CF_MODE: answer a uploads c.txt and every later file without asking" \
                 eval 'same_on_server c.txt $R/ask1/c.txt && same_on_server d.txt $R/ask1/d.txt'
         # y, q -> only a.txt
         mkdir -p "$FTP_ROOT/$R/ask2" && ftp_own
         cf_session "cd $R/ask2; mput a.txt b.txt c.txt" y q
-        cf_expect "$CF_MODE: mput with prompt (y q): a.txt uploaded" same_on_server a.txt "$R/ask2/a.txt"
-        cf_expect "$CF_MODE: answer q stops the command: b.txt and c.txt are not uploaded" \
+        expect "$CF_MODE: mput with prompt (y q): a.txt uploaded" same_on_server a.txt "$R/ask2/a.txt"
+        expect "$CF_MODE: answer q stops the command: b.txt and c.txt are not uploaded" \
                 eval '[ ! -e "$FTP_ROOT/$R/ask2/b.txt" ] && [ ! -e "$FTP_ROOT/$R/ask2/c.txt" ]'
         # a glob with the prompt on
         mkdir -p "$FTP_ROOT/$R/ask3" && ftp_own
         cf_session "cd $R/ask3; mput *.txt" n y n y
-        cf_expect "$CF_MODE: mput *.txt with prompt (n y n y): exactly b.txt and d.txt uploaded" \
+        expect "$CF_MODE: mput *.txt with prompt (n y n y): exactly b.txt and d.txt uploaded" \
                 eval '[ ! -e "$FTP_ROOT/$R/ask3/a.txt" ] && same_on_server b.txt $R/ask3/b.txt && [ ! -e "$FTP_ROOT/$R/ask3/c.txt" ] && same_on_server d.txt $R/ask3/d.txt'
-        cf_expect "$CF_MODE: the prompt names each file" eval 'cf_says a.txt && cf_says c.txt'
+        expect "$CF_MODE: the prompt names each file" eval 'cf_says a.txt && cf_says c.txt'
 
         # a missing local file
         cf_session "cd $R; put no-such-local-file"
-        cf_expect "$CF_MODE: put of a missing local file: exit 2" cf_rc_is 2
-        cf_expect "$CF_MODE: mput of a pattern that matches nothing: exit 2 or a message" \
+        expect "$CF_MODE: put of a missing local file: exit 2" cf_rc_is 2
+        expect "$CF_MODE: mput of a pattern that matches nothing: exit 2 or a message" \
                 eval 'cf_session "cd $R; mput *.nomatch"; [ "$CF_RC" -eq 2 ] || [ -n "$CF_ALL" ]'
 done
 

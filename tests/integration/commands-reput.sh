@@ -6,18 +6,11 @@
 # with a message, the server's file untouched; an EICAR file whose clean first half is on the
 # server is still refused (the whole file is scanned) and the server's file is left as it was.
 # Then a pyftpdlib server that refuses REST: the rest goes with APPE.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamd.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-cf_suite_begin open reput verbose
+suite_begin commands-reput scanner vsftpd clamftp:open,reput,verbose
 CF_DEADLINE=30
 PYFTPD_PID=
-trap '[ -n "$PYFTPD_PID" ] && ftpd_kill "$PYFTPD_PID"; cf_suite_end' EXIT
-
-cd "$CF_LOCAL" || exit 1
 head -c 1000000 /dev/urandom >big.bin
 HALF=400000
 head -c 2000 /dev/urandom >small.bin
@@ -40,47 +33,47 @@ for CF_MODE in $CF_MODES; do
         before_longer=$(remote_sha "$R/longer.bin")
 
         cf_session "verbose; cd $R; reput big.bin"
-        cf_expect "$CF_MODE: reput onto the first half: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: reput: REST is sent with the server's size" cf_says "--> REST $HALF"
-        cf_expect "$CF_MODE: reput: the result is byte-identical" same_file big.bin "$FTP_ROOT/$R/big.bin"
+        expect "$CF_MODE: reput onto the first half: exit 0" cf_rc_is 0
+        expect "$CF_MODE: reput: REST is sent with the server's size" cf_says "--> REST $HALF"
+        expect "$CF_MODE: reput: the result is byte-identical" same_file big.bin "$FTP_ROOT/$R/big.bin"
         sent=$(stor_bytes big.bin)
-        cf_expect "$CF_MODE: reput: only the rest went over the wire (xferlog: $sent bytes)" \
+        expect "$CF_MODE: reput: only the rest went over the wire (xferlog: $sent bytes)" \
                 [ "$sent" -eq $((1000000 - HALF)) ]
-        cf_expect "$CF_MODE: reput: the message names the offset" cf_says "from byte $HALF"
-        cf_expect "$CF_MODE: reput: the audit log records the upload with its offset" \
+        expect "$CF_MODE: reput: the message names the offset" cf_says "from byte $HALF"
+        expect "$CF_MODE: reput: the audit log records the upload with its offset" \
                 grep -q "\"event\":\"upload\".*\"remote\":\"big.bin\",\"offset\":$HALF,\"result\":\"done\"" "$CF_AUDIT"
 
         n_before=$(stor_count small.bin)
         cf_session "verbose; cd $R; reput small.bin"
-        cf_expect "$CF_MODE: reput of a file the server holds whole: exit 0, already complete" \
+        expect "$CF_MODE: reput of a file the server holds whole: exit 0, already complete" \
                 eval 'cf_rc_is 0 && cf_says "already complete"'
-        cf_expect "$CF_MODE: already complete: nothing is sent" \
+        expect "$CF_MODE: already complete: nothing is sent" \
                 eval '! cf_says "--> (STOR|APPE|REST)" && [ "$(stor_count small.bin)" -eq "$n_before" ]'
 
         cp small.bin longer.bin
         cf_session "verbose; cd $R; reput longer.bin"
-        cf_expect "$CF_MODE: reput onto a larger server file: refused (exit 2) with a message" \
+        expect "$CF_MODE: reput onto a larger server file: refused (exit 2) with a message" \
                 eval 'cf_rc_is 2 && cf_says "larger than the local"'
-        cf_expect "$CF_MODE: larger: the server's file is untouched" \
+        expect "$CF_MODE: larger: the server's file is untouched" \
                 [ "$(remote_sha "$R/longer.bin")" = "$before_longer" ]
 
         cf_session "verbose; cd $R; reput small.bin missing.bin"
-        cf_expect "$CF_MODE: reput onto a missing file (SIZE refused): refused with a message" \
+        expect "$CF_MODE: reput onto a missing file (SIZE refused): refused with a message" \
                 eval 'cf_rc_is 2 && cf_says "does not tell its size" && [ ! -e "$FTP_ROOT/$R/missing.bin" ]'
 
         cf_session "verbose; cd $R; reput bad.bin"
-        cf_expect "$CF_MODE: reput of an EICAR file whose clean half is on the server: refused (exit 1)" \
+        expect "$CF_MODE: reput of an EICAR file whose clean half is on the server: refused (exit 1)" \
                 eval 'cf_rc_is 1 && cf_says "infected"'
-        cf_expect "$CF_MODE: EICAR: nothing is sent, the server's file is left as it was" \
+        expect "$CF_MODE: EICAR: nothing is sent, the server's file is left as it was" \
                 eval '! cf_says "--> (STOR|APPE|REST)" && [ "$(remote_sha "$R/bad.bin")" = "$before_bad" ]'
 done
 
 cf_session "ascii; reput big.bin active/big.bin"
-cf_expect "reput in ASCII type: refused with a message" eval 'cf_rc_is 2 && cf_says "binary mode"'
+expect "reput in ASCII type: refused with a message" eval 'cf_rc_is 2 && cf_says "binary mode"'
 
 # a server that refuses REST: the rest is appended with APPE
 vsftpd_stop
-P=$CF_DIR/pyftpd
+P=$SUITE_DIR/pyftpd
 mkdir -p "$P/root"
 head -c $HALF big.bin >"$P/root/big.bin"
 PORT=$(free_port)
@@ -103,13 +96,12 @@ if wait_until 10 ftp_banner_ok "$PORT"; then
         FTP_PORT=$PORT
         CF_MODE=passive
         cf_session "verbose; reput big.bin"
-        cf_expect "REST refused: reput goes on with APPE (exit 0)" \
+        expect "REST refused: reput goes on with APPE (exit 0)" \
                 eval 'cf_rc_is 0 && cf_says "--> REST $HALF" && cf_says "--> APPE big.bin"'
-        cf_expect "REST refused: the appended result is byte-identical" same_file big.bin "$P/root/big.bin"
-        cf_expect "REST refused: the message says APPE was used" cf_says "with APPE"
+        expect "REST refused: the appended result is byte-identical" same_file big.bin "$P/root/big.bin"
+        expect "REST refused: the message says APPE was used" cf_says "with APPE"
 else
-        tap_not_ok "pyftpdlib (REST refused) did not start"
-        tap_diag <"$P/out"
+        expect "pyftpdlib (REST refused) starts" failed_with "$P/out"
 fi
 
 tap_done

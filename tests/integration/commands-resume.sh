@@ -3,57 +3,47 @@
 # active: a rate-limited vsftpd, the client killed mid-transfer (a .part file exists, the complete
 # name does not), then `get` again against an unlimited vsftpd on the same root: REST is sent
 # and the result is byte-identical.
-. "$top_srcdir/tests/lib/tap.sh"
-. "$top_srcdir/tests/lib/ftpd.sh"
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-CF_VSFTPD_CONF=(local_max_rate=300000)
-cf_suite_begin open get verbose
+SUITE_VSFTPD_CONF=(local_max_rate=300000)
+suite_begin commands-resume scanner vsftpd clamftp:open,get,verbose
 CF_DEADLINE=30
 CLIENT_PID=
-trap '[ -n "$CLIENT_PID" ] && kill -9 $CLIENT_PID 2>/dev/null; cf_suite_end' EXIT
+suite_at_exit '[ -z "$CLIENT_PID" ] || kill -9 "$CLIENT_PID" 2>/dev/null'
 
 head -c 3000000 /dev/urandom >"$FTP_ROOT/big.bin"
 ftp_own
 part_big_enough() { [ -f big.bin.part ] && [ "$(stat -c %s big.bin.part)" -ge 200000 ]; }
+part_grows() { wait_until 15 part_big_enough || { ls -la; cat "$L/first.out"; false; }; }
 
 for CF_MODE in $CF_MODES; do
-        L=$CF_DIR/resume-$CF_MODE
+        L=$SUITE_DIR/resume-$CF_MODE
         mkdir -p "$L" && cd "$L" || exit 1
-        # the rate-limited server (started by cf_suite_begin, or again for the second mode)
-        if [ -z "$VSFTPD_PID" ]; then
-                vsftpd_start "$CF_DIR/ftp" local_max_rate=300000 >/dev/null 2>&1 ||
-                        { echo "Bail out! vsftpd did not start again"; exit 1; }
-        fi
+        # the rate-limited server (started by suite_begin, or again for the second mode)
+        [ -n "$VSFTPD_PID" ] || suite_start vsftpd vsftpd_start "$SUITE_DIR/ftp" local_max_rate=300000
         args=()
         [ "$CF_MODE" = active ] && args+=(--active)
         printf '%s\n%s\n' "$FTP_USER" "$FTP_PASS" |
                 "$(clamftp_bin)" --scanner "$CF_SCANNER" "${args[@]}" \
                 -c "open 127.0.0.1 $FTP_PORT; get big.bin" >"$L/first.out" 2>&1 &
         CLIENT_PID=$!
-        if wait_until 15 part_big_enough; then
-                tap_ok "$CF_MODE: a cut download: big.bin.part grows while the transfer runs"
-        else
-                tap_not_ok "$CF_MODE: a cut download: big.bin.part grows while the transfer runs"
-                { ls -la; cat "$L/first.out"; } | tap_diag
-        fi
-        cf_expect "$CF_MODE: the complete name big.bin does not exist during the transfer" [ ! -e big.bin ]
+        expect "$CF_MODE: a cut download: big.bin.part grows while the transfer runs" part_grows
+        expect "$CF_MODE: the complete name big.bin does not exist during the transfer" [ ! -e big.bin ]
         kill -9 "$CLIENT_PID" 2>/dev/null
         wait "$CLIENT_PID" 2>/dev/null
         CLIENT_PID=
         cut_size=$(stat -c %s big.bin.part 2>/dev/null || echo 0)
-        cf_expect "$CF_MODE: after the cut: a partial big.bin.part remains ($cut_size bytes), no big.bin" \
+        expect "$CF_MODE: after the cut: a partial big.bin.part remains ($cut_size bytes), no big.bin" \
                 eval '[ "$cut_size" -gt 0 ] && [ "$cut_size" -lt 3000000 ] && [ ! -e big.bin ]'
 
         # the same root, no rate limit
         vsftpd_stop
-        vsftpd_start "$CF_DIR/ftp" >/dev/null 2>&1 || { echo "Bail out! vsftpd did not start again"; exit 1; }
+        suite_start vsftpd vsftpd_start "$SUITE_DIR/ftp"
         cf_session "verbose; get big.bin" y y
-        cf_expect "$CF_MODE: get again: exit 0" cf_rc_is 0
-        cf_expect "$CF_MODE: get again: REST is sent with the partial size" cf_says "REST $cut_size"
-        cf_expect "$CF_MODE: get again: the result is byte-identical" same_file "$FTP_ROOT/big.bin" big.bin
-        cf_expect "$CF_MODE: get again: the .part file is gone" [ ! -e big.bin.part ]
+        expect "$CF_MODE: get again: exit 0" cf_rc_is 0
+        expect "$CF_MODE: get again: REST is sent with the partial size" cf_says "REST $cut_size"
+        expect "$CF_MODE: get again: the result is byte-identical" same_file "$FTP_ROOT/big.bin" big.bin
+        expect "$CF_MODE: get again: the .part file is gone" [ ! -e big.bin.part ]
         vsftpd_stop
 done
 

@@ -17,58 +17,41 @@
 # system's vi_VN.UTF-8 when installed, else one compiled by localedef into the temporary directory
 # (LOCPATH), else C.UTF-8 with LANGUAGE=vi (honoured since C.UTF-8 is not "C"); else the suite
 # skips and says why.
-. "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
 po=$top_srcdir/po
 clamftp=$top_builddir/src/clamftp
 agent=$top_builddir/src/clamav-agent
 
-command -v msgfmt >/dev/null 2>&1 || tap_skip_all "msgfmt is not installed (Debian package gettext)"
-command -v gettext >/dev/null 2>&1 || tap_skip_all "gettext(1) is not installed (Debian package gettext-base)"
-command -v python3 >/dev/null 2>&1 || tap_skip_all "python3 is not installed"
-[ -f "$po/vi.po" ] || tap_skip_all "po/vi.po is missing"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-i18n.XXXXXX") || tap_skip_all "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT
+[ -f "$po/vi.po" ] || skip_all "po/vi.po is missing"
+suite_begin i18n tool:msgfmt=gettext tool:gettext=gettext-base tool:python3
+tmp=$SUITE_DIR
 mkdir -p "$tmp/home"
 
 # --- the catalogue itself -----------------------------------------------------------------------
 
-if out=$(msgfmt --check --statistics -o "$tmp/vi.mo" "$po/vi.po" 2>&1); then
-        tap_ok "msgfmt --check passes on po/vi.po"
-        printf 'po/vi.po: %s\n' "$out" | tap_diag
-else
-        tap_not_ok "msgfmt --check passes on po/vi.po"
-        printf '%s\n' "$out" | tap_diag
-fi
+expect "msgfmt --check passes on po/vi.po" msgfmt --check --statistics -o "$tmp/vi.mo" "$po/vi.po"
 
-header=$(sed -n '/^msgid ""$/,/^$/{p;/^$/q}' "$po/vi.po")
-if grep -qF '"Language: vi\n"' <<<"$header" && grep -qF '"Plural-Forms: nplurals=1; plural=0;\n"' <<<"$header" &&
-        grep -qF 'charset=UTF-8' <<<"$header"; then
-        tap_ok "po/vi.po says Language: vi, UTF-8, Plural-Forms: nplurals=1; plural=0;"
-else
-        tap_not_ok "po/vi.po says Language: vi, UTF-8, Plural-Forms: nplurals=1; plural=0;"
-        printf '%s\n' "$header" | tap_diag
-fi
-
-if grep -qx 'vi' <(sed 's/#.*//; s/[[:space:]]\+/\n/g' "$po/LINGUAS"); then
-        tap_ok "po/LINGUAS lists vi"
-else
-        tap_not_ok "po/LINGUAS lists vi"
-fi
+vi_header() {
+        local header
+        header=$(sed -n '/^msgid ""$/,/^$/{p;/^$/q}' "$po/vi.po")
+        printf '%s\n' "$header"
+        grep -qF '"Language: vi\n"' <<<"$header" && grep -qF '"Plural-Forms: nplurals=1; plural=0;\n"' <<<"$header" &&
+                grep -qF 'charset=UTF-8' <<<"$header"
+}
+expect "po/vi.po says Language: vi, UTF-8, Plural-Forms: nplurals=1; plural=0;" vi_header
+expect "po/LINGUAS lists vi" grep -qx 'vi' <(sed 's/#.*//; s/[[:space:]]\+/\n/g' "$po/LINGUAS")
 
 # The template of today's sources, made the way po/Makefile makes it (po/Makevars' options).
 xgettext_options=$(sed -n 's/^XGETTEXT_OPTIONS *= *//p' "$po/Makevars")
 fresh_pot=$tmp/fresh.pot
-if command -v xgettext >/dev/null 2>&1 &&
-        out=$(cd "$top_srcdir" && grep -v '^#' po/POTFILES.in | grep . |
-                xgettext $xgettext_options --language=C --files-from=- -o "$fresh_pot" 2>&1); then
-        tap_ok "xgettext builds a template from the files po/POTFILES.in lists"
-else
-        tap_not_ok "xgettext builds a template from the files po/POTFILES.in lists"
-        printf '%s\n' "${out:-xgettext is not installed}" | tap_diag
-        fresh_pot=$po/clamftp.pot
-fi
+make_fresh_pot() {
+        command -v xgettext >/dev/null 2>&1 || { echo "xgettext is not installed"; return 1; }
+        (cd "$top_srcdir" && grep -v '^#' po/POTFILES.in | grep . |
+                xgettext $xgettext_options --language=C --files-from=- -o "$fresh_pot")
+}
+expect "xgettext builds a template from the files po/POTFILES.in lists" make_fresh_pot
+[ -s "$fresh_pot" ] || fresh_pot=$po/clamftp.pot
 
 # Every source with a translatable string is listed (xgettext over all of src/ names the files
 # its messages come from; comments that merely mention _() do not count).
@@ -77,18 +60,13 @@ if command -v xgettext >/dev/null 2>&1; then
                 xgettext $xgettext_options --language=C --files-from=- -o "$tmp/all.pot" 2>/dev/null)
         unlisted=$(comm -23 <(sed -n 's/^#: //p' "$tmp/all.pot" | tr ' ' '\n' | sed 's/:[0-9]*$//' | grep . | sort -u) \
                 <(grep -v '^#' "$po/POTFILES.in" | grep . | sort -u))
-        if [ -s "$tmp/all.pot" ] && [ -z "$unlisted" ]; then
-                tap_ok "po/POTFILES.in lists every source file with a translatable string"
-        else
-                tap_not_ok "po/POTFILES.in lists every source file with a translatable string"
-                if [ -n "$unlisted" ]; then
-                        printf 'not listed: %s\n' $unlisted | tap_diag
-                else
-                        echo "xgettext found no messages in src/" | tap_diag
-                fi
-        fi
+        all_listed() {
+                [ -s "$tmp/all.pot" ] || { echo "xgettext found no messages in src/"; return 1; }
+                [ -z "$unlisted" ] || { printf 'not listed: %s\n' $unlisted; return 1; }
+        }
+        expect "po/POTFILES.in lists every source file with a translatable string" all_listed
 else
-        tap_skip "po/POTFILES.in lists every source file with a translatable string" "xgettext is not installed"
+        skip "po/POTFILES.in lists every source file with a translatable string" "xgettext is not installed"
 fi
 
 # msgfmt --check-format compares the conversions of c-format messages only; this compares, for
@@ -151,33 +129,25 @@ for e in entries(sys.argv[2]):
 print(f'{checked} translations compared, {bad} differences')
 sys.exit(1 if bad or not checked else 0)
 EOF
-if out=$(python3 "$tmp/same-shape.py" "$fresh_pot" "$po/vi.po" 2>&1); then
-        tap_ok "vi.po keeps the conversions, backquoted names and edge spaces of every msgid"
-        printf '%s\n' "$out" | tail -n 1 | tap_diag
-else
-        tap_not_ok "vi.po keeps the conversions, backquoted names and edge spaces of every msgid"
-        printf '%s\n' "$out" | tail -n 40 | tap_diag
-fi
+expect "vi.po keeps the conversions, backquoted names and edge spaces of every msgid" \
+        python3 "$tmp/same-shape.py" "$fresh_pot" "$po/vi.po"
 
 # Against today's template, msgfmt's own format check (c-format flags come from the sources).
-if msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$po/vi.po" "$fresh_pot" 2>"$tmp/merge.err" &&
-        out=$(msgfmt --check-format --statistics -o /dev/null "$tmp/merged.po" 2>&1); then
-        tap_ok "msgfmt --check-format passes on vi.po merged with today's template"
-        printf 'against today'\''s sources: %s\n' "$out" | tap_diag
-else
-        tap_not_ok "msgfmt --check-format passes on vi.po merged with today's template"
-        { cat "$tmp/merge.err"; printf '%s\n' "${out:-}"; } | tail -n 30 | tap_diag
-fi
+merged_check() {
+        msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$po/vi.po" "$fresh_pot" &&
+                msgfmt --check-format --statistics -o /dev/null "$tmp/merged.po"
+}
+expect "msgfmt --check-format passes on vi.po merged with today's template" merged_check
 
 # --- make install and the programs ---------------------------------------------------------------
 
 if [ ! -x "$clamftp" ] || [ ! -x "$agent" ]; then
-        tap_skip "the programs speak Vietnamese" "src/clamftp or src/clamav-agent is not built"
+        skip "the programs speak Vietnamese" "src/clamftp or src/clamav-agent is not built"
         tap_done
         exit
 fi
 if ! grep -q '^#define ENABLE_NLS 1' "$top_builddir/config.h" 2>/dev/null; then
-        tap_skip "the programs speak Vietnamese" "configured without NLS (--disable-nls)"
+        skip "the programs speak Vietnamese" "configured without NLS (--disable-nls)"
         tap_done
         exit
 fi
@@ -185,17 +155,16 @@ fi
 # `make install` of po/ into a private root: where does clamftp.mo land? (po/Makefile rebuilds
 # po/vi.gmo only when the template changes; after editing vi.po alone, `make -C po update-gmo`.)
 installed=
-if out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s -C "$top_builddir/po" install \
-        DESTDIR="$tmp/root" 2>&1) &&
-        installed=$(cd "$tmp/root" && find . -path '*/vi/LC_MESSAGES/clamftp.mo' | sed 's|^\.||') &&
-        [ -n "$installed" ] && msgunfmt "$tmp/root$installed" 2>/dev/null | grep -qF '"Language: vi\n"'; then
-        tap_ok "make install puts a Vietnamese catalogue at $installed"
-        cmp -s "$tmp/root$installed" "$tmp/vi.mo" ||
-                echo "it is older than po/vi.po: make -C po update-gmo rebuilds po/vi.gmo" | tap_diag
-else
-        tap_not_ok "make install puts a Vietnamese catalogue at <localedir>/vi/LC_MESSAGES/clamftp.mo"
-        { printf '%s\n' "$out"; echo "installed: ${installed:-nothing}"; } | tap_diag
-fi
+install_catalogue() {
+        env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s -C "$top_builddir/po" install \
+                DESTDIR="$tmp/root" || return 1
+        installed=$(cd "$tmp/root" && find . -path '*/vi/LC_MESSAGES/clamftp.mo' | sed 's|^\.||')
+        echo "installed: ${installed:-nothing}"
+        [ -n "$installed" ] && msgunfmt "$tmp/root$installed" 2>/dev/null | grep -qF '"Language: vi\n"'
+}
+expect "make install puts a Vietnamese catalogue at <localedir>/vi/LC_MESSAGES/clamftp.mo" install_catalogue
+[ -z "$installed" ] || cmp -s "$tmp/root$installed" "$tmp/vi.mo" ||
+        echo "it is older than po/vi.po: make -C po update-gmo rebuilds po/vi.gmo" | tap_diag
 installed_localedir=${installed%/vi/LC_MESSAGES/clamftp.mo}
 
 cc=$(sed -n 's/^CC = //p' "$top_builddir/Makefile")
@@ -224,7 +193,7 @@ char *bindtextdomain(const char *domain, const char *dir)
 }
 EOF
 if ! out=$(${cc:-cc} -shared -fPIC -o "$tmp/bindtextdomain-shim.so" "$tmp/bindtextdomain-shim.c" -ldl 2>&1); then
-        tap_skip "the programs speak Vietnamese" "cannot build the bindtextdomain shim: $out"
+        skip "the programs speak Vietnamese" "cannot build the bindtextdomain shim: $out"
         tap_done
         exit
 fi
@@ -247,7 +216,7 @@ elif locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
         vi_env=(LC_ALL=C.UTF-8 LANGUAGE=vi)
         how="C.UTF-8 with LANGUAGE=vi"
 else
-        tap_skip "the programs speak Vietnamese" "no vi_VN.UTF-8 or C.UTF-8 locale, and localedef cannot make one (install the Debian package locales)"
+        skip "the programs speak Vietnamese" "no vi_VN.UTF-8 or C.UTF-8 locale, and localedef cannot make one (install the Debian package locales)"
         tap_done
         exit
 fi
@@ -278,23 +247,21 @@ run() {
 vi_gettext() {
         env -u LANGUAGE "${vi_env[@]}" TEXTDOMAINDIR="$tmp/locale" gettext -d clamftp -- "$1"
 }
-# expect DESC TEXT: ok when the last run's output holds TEXT (fixed string).
-expect() {
-        if [ -n "$2" ] && grep -qF -- "$2" <<<"$OUT"; then
-                tap_ok "$1"
-        else
-                tap_not_ok "$1"
-                { echo "expected: $2"; echo "exit status $RC, output:"; printf '%s\n' "$OUT" | head -n 25; } | tap_diag
-        fi
+# said TEXT: the last run's output holds TEXT (a fixed string, not empty); not_said TEXT: it does not.
+said() {
+        [ -n "$1" ] && grep -qF -- "$1" <<<"$OUT" && return 0
+        echo "expected: $1"
+        echo "exit status $RC, output:"
+        printf '%s\n' "$OUT" | head -n 25
+        return 1
 }
-# expect_not DESC TEXT: ok when the last run's output does not hold TEXT.
-expect_not() {
-        if ! grep -qF -- "$2" <<<"$OUT"; then
-                tap_ok "$1"
-        else
-                tap_not_ok "$1"
-                printf '%s\n' "$OUT" | head -n 25 | tap_diag
-        fi
+not_said() { ! grep -qF -- "$1" <<<"$OUT" || { printf '%s\n' "$OUT" | head -n 25; false; }; }
+# bound_to DIR: the programs asked bindtextdomain() for DIR, where make install put the catalogue
+bound_to() {
+        [ -s "$tmp/bound" ] && [ -n "$1" ] && [ "$(sort -u "$tmp/bound")" = "$1" ] && return 0
+        echo "bindtextdomain(\"clamftp\", …) was called with: $(cat "$tmp/bound" 2>/dev/null || echo nothing)"
+        echo "make install put it under: ${1:-nothing}"
+        return 1
 }
 # translated MSGID: the translation, or an empty string when the catalogue has none.
 translated() {
@@ -312,21 +279,16 @@ agent_summary="clamav-agent: a scanning daemon on libclamav that speaks clamd's 
 agent_fg="Stay in the foreground and log to stderr"
 
 run "$tmp/locale" "${vi_env[@]}" -- "$clamftp" --help
-expect "clamftp --help (vi): the summary is in Vietnamese" "$(translated "$summary")"
-expect "clamftp --help (vi): the option --line is described in Vietnamese" "$(translated "$line_opt")"
-expect "clamftp --help (vi): option names stay as they are" "--trust-fingerprint=SHA256"
-if [ -s "$tmp/bound" ] && [ -n "$installed_localedir" ] && [ "$(sort -u "$tmp/bound")" = "$installed_localedir" ]; then
-        tap_ok "clamftp looks for its catalogue where make install puts it ($installed_localedir)"
-else
-        tap_not_ok "clamftp looks for its catalogue where make install puts it"
-        { echo "bindtextdomain(\"clamftp\", …) was called with: $(cat "$tmp/bound" 2>/dev/null || echo nothing)";
-          echo "make install put it under: ${installed_localedir:-nothing}"; } | tap_diag
-fi
+expect "clamftp --help (vi): the summary is in Vietnamese" said "$(translated "$summary")"
+expect "clamftp --help (vi): the option --line is described in Vietnamese" said "$(translated "$line_opt")"
+expect "clamftp --help (vi): option names stay as they are" said "--trust-fingerprint=SHA256"
+expect "clamftp looks for its catalogue where make install puts it ($installed_localedir)" \
+        bound_to "$installed_localedir"
 
 run "$tmp/locale" "${vi_env[@]}" -- "$clamftp" -c help
-expect "clamftp -c help (vi): the list's heading is in Vietnamese" "$(translated "$commands_head")"
-expect "clamftp -c help (vi): a command's summary is in Vietnamese" "$(translated "Download a file.")"
-expect "clamftp -c help (vi): command names stay as they are" "mput"
+expect "clamftp -c help (vi): the list's heading is in Vietnamese" said "$(translated "$commands_head")"
+expect "clamftp -c help (vi): a command's summary is in Vietnamese" said "$(translated "Download a file.")"
+expect "clamftp -c help (vi): command names stay as they are" said "mput"
 
 run "$tmp/locale" "${vi_env[@]}" -- "$clamftp" -c frobnicate
 want=
@@ -334,41 +296,36 @@ if t_prefix=$(translated "$error_prefix") && t_unknown=$(translated "$unknown");
         # shellcheck disable=SC2059
         want=$t_prefix$(printf "$t_unknown" frobnicate)
 fi
-expect "clamftp -c frobnicate (vi): the unknown command's error is in Vietnamese" "$want"
+expect "clamftp -c frobnicate (vi): the unknown command's error is in Vietnamese" said "$want"
 
 run "$tmp/locale" "${vi_env[@]}" -- "$agent" --help
-expect "clamav-agent --help (vi): the summary is in Vietnamese" "$(translated "$agent_summary")"
-expect "clamav-agent --help (vi): --foreground is described in Vietnamese" "$(translated "$agent_fg")"
-if [ -s "$tmp/bound" ] && [ "$(sort -u "$tmp/bound")" = "$installed_localedir" ]; then
-        tap_ok "clamav-agent looks for its catalogue where make install puts it"
-else
-        tap_not_ok "clamav-agent looks for its catalogue where make install puts it"
-        echo "bindtextdomain(\"clamftp\", …) was called with: $(cat "$tmp/bound" 2>/dev/null || echo nothing)" | tap_diag
-fi
+expect "clamav-agent --help (vi): the summary is in Vietnamese" said "$(translated "$agent_summary")"
+expect "clamav-agent --help (vi): --foreground is described in Vietnamese" said "$(translated "$agent_fg")"
+expect "clamav-agent looks for its catalogue where make install puts it" bound_to "$installed_localedir"
 
 if [ -n "$installed_localedir" ] && [ -d "$tmp/root$installed_localedir" ]; then
         run "$tmp/root$installed_localedir" "${vi_env[@]}" -- "$clamftp" --help
-        expect "clamftp --help (vi) with the catalogue make install wrote" "$(translated "$summary")"
+        expect "clamftp --help (vi) with the catalogue make install wrote" said "$(translated "$summary")"
 else
-        tap_skip "clamftp --help (vi) with the catalogue make install wrote" "make install wrote no catalogue"
+        skip "clamftp --help (vi) with the catalogue make install wrote" "make install wrote no catalogue"
 fi
 
 if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then
         run "$tmp/locale" LC_ALL=C.UTF-8 LANGUAGE=vi -- "$clamftp" --help
-        expect "clamftp --help under C.UTF-8 with LANGUAGE=vi is in Vietnamese" "$(translated "$summary")"
+        expect "clamftp --help under C.UTF-8 with LANGUAGE=vi is in Vietnamese" said "$(translated "$summary")"
 else
-        tap_skip "clamftp --help under C.UTF-8 with LANGUAGE=vi is in Vietnamese" "no C.UTF-8 locale"
+        skip "clamftp --help under C.UTF-8 with LANGUAGE=vi is in Vietnamese" "no C.UTF-8 locale"
 fi
 
 # LANG=C: English, even with LANGUAGE=vi set (glibc ignores LANGUAGE under the C locale).
 run "$tmp/locale" LANG=C LANGUAGE=vi -- "$clamftp" --help
-expect "clamftp --help (LANG=C): the summary is in English" "$summary"
-expect_not "clamftp --help (LANG=C): no Vietnamese" "$(translated "$line_opt")"
+expect "clamftp --help (LANG=C): the summary is in English" said "$summary"
+expect "clamftp --help (LANG=C): no Vietnamese" not_said "$(translated "$line_opt")"
 run "$tmp/locale" LANG=C LANGUAGE=vi -- "$clamftp" -c help
-expect "clamftp -c help (LANG=C): the heading is in English" "$commands_head"
+expect "clamftp -c help (LANG=C): the heading is in English" said "$commands_head"
 run "$tmp/locale" LANG=C LANGUAGE=vi -- "$clamftp" -c frobnicate
-expect "clamftp -c frobnicate (LANG=C): the error is in English" "${error_prefix}Unknown command \"frobnicate\""
+expect "clamftp -c frobnicate (LANG=C): the error is in English" said "${error_prefix}Unknown command \"frobnicate\""
 run "$tmp/locale" LANG=C LANGUAGE=vi -- "$agent" --help
-expect "clamav-agent --help (LANG=C): the summary is in English" "$agent_summary"
+expect "clamav-agent --help (LANG=C): the summary is in English" said "$agent_summary"
 
 tap_done

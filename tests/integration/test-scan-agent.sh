@@ -5,16 +5,9 @@
 # a clean file, INFECTED with the signature name (exit 1) for EICAR, EICAR in a zip, EICAR 2 MiB
 # into a file (over TCP: a stream the agent spools to disk), and an encrypted zip (the agent never
 # says OK for what it could not scan); with the agent stopped the scan is refused with the reason.
-. "$top_srcdir/tests/lib/agent.sh"
-. "$top_srcdir/tests/lib/clamftp.sh"
+. "$top_srcdir/tests/lib/suite.sh"
 
-agent_available || tap_skip_all "src/clamav-agent is not built"
-command -v zip >/dev/null || tap_skip_all "zip is not installed"
-r=$(clamftp_ready scan) || tap_skip_all "$r"
-
-dir=$(mktemp -d)
-trap 'agent_stop; cd /; rm -rf "$dir"' EXIT
-clamftp_env "$dir"
+suite_begin test-scan-agent agent-bin tool:zip clamftp:scan
 CF_DEADLINE=30
 mkdir -p "$dir/files"
 cd "$dir/files" || exit 1
@@ -31,42 +24,39 @@ head -c $((3 * 1024 * 1024)) /dev/urandom >big-clean.bin
 SIG='Clamftp\.Test\.EICAR\.[A-Z]+(\.UNOFFICIAL)?'
 
 AGENT_TCP_PORT=$(free_port)
-agent_start "$dir/agent" "StreamMemoryMax 1M" >"$dir/agent-start.err" 2>&1 || {
-        echo "Bail out! clamav-agent did not start: $(tail -n 5 "$dir/agent-start.err" | tr '\n' ' ')"
-        exit 1
-}
+suite_start clamav-agent agent_start "$dir/agent" "StreamMemoryMax 1M"
 
 # scan_cases TRANSPORT: every sample through the scanner at $CF_SCANNER
 scan_cases() {
         local t=$1
         cf_run -c 'scan clean.txt'
-        cf_expect "$t: scan clean.txt: exit 0" cf_rc_is 0
-        cf_expect "$t: scan clean.txt: OK" cf_stdout_has '^clean\.txt: OK'
+        expect "$t: scan clean.txt: exit 0" cf_rc_is 0
+        expect "$t: scan clean.txt: OK" cf_stdout_has '^clean\.txt: OK'
 
         cf_run -c 'scan eicar.com'
-        cf_expect "$t: scan eicar.com: exit 1" cf_rc_is 1
-        cf_expect "$t: scan eicar.com: INFECTED with the signature name" \
+        expect "$t: scan eicar.com: exit 1" cf_rc_is 1
+        expect "$t: scan eicar.com: INFECTED with the signature name" \
                 cf_says "eicar\.com: INFECTED \($SIG\)"
 
         cf_run -c 'scan eicar.zip'
-        cf_expect "$t: scan of EICAR in a zip: exit 1" cf_rc_is 1
-        cf_expect "$t: scan of EICAR in a zip: INFECTED with the signature name" \
+        expect "$t: scan of EICAR in a zip: exit 1" cf_rc_is 1
+        expect "$t: scan of EICAR in a zip: INFECTED with the signature name" \
                 cf_says "eicar\.zip: INFECTED \($SIG\)"
 
         cf_run -c 'scan encrypted.zip'
-        cf_expect "$t: scan of an encrypted zip: exit 1" cf_rc_is 1
-        cf_expect "$t: scan of an encrypted zip: INFECTED Heuristics.Encrypted, never OK" \
+        expect "$t: scan of an encrypted zip: exit 1" cf_rc_is 1
+        expect "$t: scan of an encrypted zip: INFECTED Heuristics.Encrypted, never OK" \
                 cf_says 'encrypted\.zip: INFECTED \(Heuristics\.Encrypted\.'
 
         cf_run -c 'scan big-clean.bin'
-        cf_expect "$t: scan of a 3 MiB clean file: OK, exit 0" \
+        expect "$t: scan of a 3 MiB clean file: OK, exit 0" \
                 eval 'cf_rc_is 0 && cf_stdout_has "^big-clean\.bin: OK"'
         cf_run -c 'scan big-eicar.bin'
-        cf_expect "$t: scan of EICAR 2 MiB into a file: INFECTED, exit 1" \
+        expect "$t: scan of EICAR 2 MiB into a file: INFECTED, exit 1" \
                 eval 'cf_rc_is 1 && cf_says "big-eicar\.bin: INFECTED \($SIG\)"'
 
         cf_run -c 'scan clean.txt eicar.com'
-        cf_expect "$t: scan of a clean and an infected file: exit 1, the clean one still OK" \
+        expect "$t: scan of a clean and an infected file: exit 1, the clean one still OK" \
                 eval 'cf_rc_is 1 && cf_stdout_has "^clean\.txt: OK" && cf_says "eicar\.com: INFECTED"'
 }
 
@@ -81,41 +71,39 @@ scan_cases unix
 # 8 files in 7 runs: each one reached the agent and was logged with its verdict (the agent
 # answers first and logs then, so the last line may come a moment after clamftp exits)
 logged() { [ $(( $(file_scans) - before )) -eq 8 ]; }
-if wait_until 5 logged; then
-        tap_ok "unix: the agent logged one scan per file (8)"
-else
-        tap_not_ok "unix: the agent logged $(( $(file_scans) - before )) scans, expected 8"
-        tail -n 12 "$AGENT_LOG" | tap_diag
-fi
+agent_log_tail() { tail -n 12 "$AGENT_LOG"; false; }
+logged_soon() { wait_until 5 logged || { echo "$(( $(file_scans) - before )) scans logged"; agent_log_tail; }; }
+expect "unix: the agent logged one scan per file (8)" logged_soon
 # clamftp trusts FILDES only from a scanner that flags a file over its limits: its probe (a sparse
 # 4 GiB descriptor) must get the MaxFileSize alert, never OK
-if grep -q 'scan fildes peer=local bytes=4294967296 .*FOUND signature=Heuristics\.Limits\.Exceeded\.MaxFileSize' \
-        "$AGENT_LOG"; then
-        tap_ok "unix: clamftp's FILDES probe (4 GiB) is flagged MaxFileSize, so FILDES is used"
-        tap_check "unix: the files went by FILDES (the agent read clamftp's snapshot descriptor)" \
+probe_flagged() {
+        grep -q 'scan fildes peer=local bytes=4294967296 .*FOUND signature=Heuristics\.Limits\.Exceeded\.MaxFileSize' \
+                "$AGENT_LOG"
+}
+if probe_flagged; then
+        expect "unix: clamftp's FILDES probe (4 GiB) is flagged MaxFileSize, so FILDES is used" probe_flagged
+        expect "unix: the files went by FILDES (the agent read clamftp's snapshot descriptor)" \
                 grep -qE 'scan fildes peer=local bytes=[0-9]+ .*FOUND signature=Clamftp\.Test\.EICAR' "$AGENT_LOG"
 else
-        tap_skip "unix: clamftp's FILDES probe flagged MaxFileSize" "this clamftp does not probe FILDES"
-        tap_skip "unix: the files went by FILDES" "this clamftp sends INSTREAM only"
+        skip "unix: clamftp's FILDES probe flagged MaxFileSize" "this clamftp does not probe FILDES"
+        skip "unix: the files went by FILDES" "this clamftp sends INSTREAM only"
 fi
 
 CF_SCANNER=$AGENT_TCP_ADDRESS
 scan_cases tcp
-if wait_until 5 grep -q 'scan instream peer=127\.0\.0\.1@[0-9]* .* FOUND signature=Clamftp\.Test\.EICAR' \
-        "$AGENT_LOG"; then
-        tap_ok "tcp: the agent logged the scans with the TCP peer"
-else
-        tap_not_ok "tcp: the agent logged the scans with the TCP peer"
-        tail -n 12 "$AGENT_LOG" | tap_diag
-fi
+tcp_logged_soon() {
+        wait_until 5 grep -q 'scan instream peer=127\.0\.0\.1@[0-9]* .* FOUND signature=Clamftp\.Test\.EICAR' \
+                "$AGENT_LOG" || agent_log_tail
+}
+expect "tcp: the agent logged the scans with the TCP peer" tcp_logged_soon
 
 # the agent stopped: no verdict, so the file is refused with the reason (exit 1)
 agent_stop
 for CF_SCANNER in "$AGENT_ADDRESS" "$AGENT_TCP_ADDRESS"; do
         t=${CF_SCANNER%%:*}
         cf_run -c 'scan clean.txt'
-        cf_expect "$t: agent stopped: exit 1" cf_rc_is 1
-        cf_expect "$t: agent stopped: clean.txt refused with the reason (not reachable)" \
+        expect "$t: agent stopped: exit 1" cf_rc_is 1
+        expect "$t: agent stopped: clean.txt refused with the reason (not reachable)" \
                 eval 'cf_says "clean\.txt: ERROR .*not reachable" && ! cf_stdout_has "clean\.txt: OK"'
 done
 tap_done
