@@ -1,21 +1,18 @@
 #!/bin/bash
 # tests/agent/agent-badinput.sh — clamav-agent against clients that misbehave: each case checks
 # the exact reply and that the agent still answers the next client.
-. "$top_srcdir/tests/lib/agent.sh"
-[ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
-
-dir=$(mktemp -d)
-trap 'agent_stop; rm -rf "$dir"' EXIT
+. "$top_srcdir/tests/lib/suite.sh"
+suite_begin agent-badinput agent-bin
 AGENT_TCP_PORT=$(free_port)
-agent_start "$dir" "CommandReadTimeout 2" "ReadTimeout 2" "StreamMaxLength 1M" \
+suite_start clamav-agent agent_start "$dir" "CommandReadTimeout 2" "ReadTimeout 2" "StreamMaxLength 1M" \
         "StreamMemoryMax 256K" "MaxThreads 2" "MaxQueue 2" "MaxConnections 6" \
         "MaxConnectionsPerClient 6" \
-        "SendBufTimeout 500" || tap_skip_all "the agent did not start (see above)"
+        "SendBufTimeout 500"
 
 run() { # run DESCRIPTION CASE [ARGS…]
         local desc=$1 case=$2
         shift 2
-        tap_check "$desc" agent_client "$case" "$AGENT_SOCKET" "$AGENT_TCP_PORT" "$@"
+        expect "$desc" agent_client "$case" "$AGENT_SOCKET" "$AGENT_TCP_PORT" "$@"
 }
 
 # the slow cases (timeouts) run in the background while the quick ones go on
@@ -68,36 +65,26 @@ run "STATS: clamd's format, ends with END" stats "CONNECTIONS:"
 if command -v setpriv >/dev/null; then
         chmod 0711 "$dir"
         chmod 0666 "$AGENT_SOCKET"
-        if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 \
-                 "$top_srcdir/tests/agent/client.py" shutdown_unprivileged "$AGENT_SOCKET" - 2>&1) &&
-           clamd_ping "$AGENT_SOCKET"; then
-                tap_ok "SHUTDOWN from an unprivileged uid: COMMAND UNAVAILABLE, agent keeps running"
-        else
-                tap_not_ok "SHUTDOWN from an unprivileged uid"
-                echo "$out" | tap_diag
-        fi
+        unprivileged_shutdown() {
+                setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 \
+                        "$top_srcdir/tests/agent/client.py" shutdown_unprivileged "$AGENT_SOCKET" - &&
+                        clamd_ping "$AGENT_SOCKET"
+        }
+        expect "SHUTDOWN from an unprivileged uid: COMMAND UNAVAILABLE, agent keeps running" unprivileged_shutdown
         chmod 0660 "$AGENT_SOCKET"
         chmod 0700 "$dir"
 else
-        tap_skip "SHUTDOWN from an unprivileged uid" "setpriv is not installed"
+        skip "SHUTDOWN from an unprivileged uid" "setpriv is not installed"
 fi
 
 for p in $slow_pids; do wait "$p"; done
+slow_case_ok() { grep -q "^ok $1\$" "$slow_out" || { grep "$1" "$slow_out"; false; }; }
 for c in no_terminator silent stall_mid_stream; do
-        if grep -q "^ok $c\$" "$slow_out"; then
-                tap_ok "slow case $c: COMMAND READ TIMED OUT after the timeout"
-        else
-                tap_not_ok "slow case $c"
-                grep "$c" "$slow_out" | tap_diag
-        fi
+        expect "slow case $c: COMMAND READ TIMED OUT after the timeout" slow_case_ok "$c"
 done
 # with the slow clients gone: MaxConnections (6) idle clients, the next one is refused at once
 run "more connections than MaxConnections: MAX CONNECTIONS REACHED at once" max_connections 6
 
-if kill -0 "$AGENT_PID" 2>/dev/null && clamd_ping "$AGENT_SOCKET"; then
-        tap_ok "the agent survived every case"
-else
-        tap_not_ok "the agent survived every case"
-        tail -n 20 "$AGENT_LOG" | tap_diag
-fi
+agent_alive() { kill -0 "$AGENT_PID" 2>/dev/null && clamd_ping "$AGENT_SOCKET" || { tail -n 20 "$AGENT_LOG"; false; }; }
+expect "the agent survived every case" agent_alive
 tap_done

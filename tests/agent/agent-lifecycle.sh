@@ -2,77 +2,80 @@
 # tests/agent/agent-lifecycle.sh — clamav-agent's life: refusing to start without usable
 # signatures, socket mode, PING while every scanning thread is busy, RELOAD under 50 scans in
 # flight, a corrupt database on RELOAD (old engine kept), SIGHUP, archive bombs, SHUTDOWN/SIGTERM.
-. "$top_srcdir/tests/lib/agent.sh"
-[ -x "$AGENT_BIN" ] || tap_skip_all "src/clamav-agent is not built"
-
-dir=$(mktemp -d)
-trap 'agent_stop; rm -rf "$dir"' EXIT
+. "$top_srcdir/tests/lib/suite.sh"
+suite_begin agent-lifecycle agent-bin
 sigs=$top_srcdir/data/signatures
+# stops_cleanly PID PIDFILE [SPOOL]: the agent PID ends within 20 s with exit status 0, and its
+# socket, PIDFILE and the files in SPOOL are gone
+stops_cleanly() {
+        wait_until 20 sh -c "! kill -0 $1 2>/dev/null" || { echo "the agent is still running"; return 1; }
+        wait "$1"
+        local rc=$?
+        echo "exit status $rc; left: $(ls -d "$AGENT_SOCKET" "$2" ${3:+"$3"/*} 2>/dev/null | tr '\n' ' ')"
+        [ $rc -eq 0 ] && [ ! -e "$AGENT_SOCKET" ] && [ ! -e "$2" ] && { [ -z "${3:-}" ] || [ -z "$(ls "$3")" ]; }
+}
+# log_shows SECONDS PATTERN: the agent's log gets a line matching PATTERN in time
+log_shows() { wait_until "$1" grep -q -- "$2" "$AGENT_LOG" || { tail -n 5 "$AGENT_LOG"; false; }; }
+# on_huge_pages yes|no: whether the agent's memory is on transparent huge pages, as asked
+on_huge_pages() {
+        local kb
+        kb=$(sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$AGENT_PID/smaps_rollup")
+        echo "AnonHugePages ${kb:-?} kB"
+        if [ "$1" = yes ]; then [ "${kb:-0}" -gt 0 ]; else [ "${kb:-1}" = 0 ]; fi
+}
 
 # --help, --version
-tap_check "--help names the options" sh -c "'$AGENT_BIN' --help | grep -q -- '--db'"
-tap_check "--version names libclamav" sh -c "'$AGENT_BIN' --version | grep -q libclamav"
+expect "--help names the options" sh -c "'$AGENT_BIN' --help | grep -q -- '--db'"
+expect "--version names libclamav" sh -c "'$AGENT_BIN' --version | grep -q libclamav"
 
 # no signatures: refuse with a message that says what to do
 mkdir -p "$dir/empty-db"
-out=$("$AGENT_BIN" --foreground --db "$dir/empty-db" --socket "$dir/x.sock" 2>&1)
-rc=$?
-if [ $rc -ne 0 ] && echo "$out" | grep -q freshclam && echo "$out" | grep -q -- --db &&
-   [ ! -e "$dir/x.sock" ]; then
-        tap_ok "no signatures: exit $rc, says run freshclam or --db, no socket"
-else
-        tap_not_ok "no signatures: refuses to start"; echo "rc=$rc $out" | tap_diag
-fi
+refuses_empty_db() {
+        local out
+        out=$("$AGENT_BIN" --foreground --db "$dir/empty-db" --socket "$dir/x.sock" 2>&1) && return 1
+        echo "$out"
+        echo "$out" | grep -q freshclam && echo "$out" | grep -q -- --db && [ ! -e "$dir/x.sock" ]
+}
+expect "no signatures: a non-zero exit, says run freshclam or --db, no socket" refuses_empty_db
 
 # a malformed database: exit non-zero, never listen
 mkdir -p "$dir/bad-db"
 cp "$sigs"/*.hdb "$dir/bad-db/"
 echo "Broken:0:*:zz-not-hex" >"$dir/bad-db/broken.ndb"
-out=$("$AGENT_BIN" --foreground --db "$dir/bad-db" --socket "$dir/y.sock" 2>&1)
-rc=$?
-if [ $rc -ne 0 ] && [ ! -e "$dir/y.sock" ]; then
-        tap_ok "malformed database at start: exit $rc, no socket"
-else
-        tap_not_ok "malformed database at start"; echo "rc=$rc $out" | tap_diag
-fi
+refuses_bad_db() { ! "$AGENT_BIN" --foreground --db "$dir/bad-db" --socket "$dir/y.sock" && [ ! -e "$dir/y.sock" ]; }
+expect "malformed database at start: a non-zero exit, no socket" refuses_bad_db
 
 # a private copy of the signatures, so RELOAD can be given a broken and then a new set
 mkdir -p "$dir/db" "$dir/a"
 cp "$sigs"/*.hdb "$sigs"/*.ndb "$dir/db/"
 AGENT_DB=$dir/db
 AGENT_TCP_PORT=$(free_port)
-agent_start "$dir/a" "MaxThreads 1" "MaxQueue 60" "MaxConnectionsPerClient 61" || { tap_not_ok "agent starts"; tap_done; exit 1; }
+suite_start clamav-agent agent_start "$dir/a" "MaxThreads 1" "MaxQueue 60" "MaxConnectionsPerClient 61"
 
-mode=$(stat -c %a "$AGENT_SOCKET")
-[ "$mode" = 660 ] && tap_ok "unix socket mode 0660" || tap_not_ok "unix socket mode is $mode"
-[ "$(cat "$dir/a/agent.pid")" = "$AGENT_PID" ] && tap_ok "pid file holds the pid" ||
-        tap_not_ok "pid file"
-tap_check "TCP listens on loopback and answers PING" /usr/bin/python3 -c "
+expect_output "unix socket mode 0660" '^660$' stat -c %a "$AGENT_SOCKET"
+expect_output "pid file holds the pid" "^$AGENT_PID\$" cat "$dir/a/agent.pid"
+expect "TCP listens on loopback and answers PING" /usr/bin/python3 -c "
 import socket; s = socket.create_connection(('127.0.0.1', $AGENT_TCP_PORT), timeout=5)
 s.sendall(b'zPING\0'); assert s.recv(16) == b'PONG\0'"
 
 head -c $((80 * 1024 * 1024)) /dev/urandom >"$dir/busy.bin"
-tap_check "PING answered at once while the only scanning thread is busy" \
+expect "PING answered at once while the only scanning thread is busy" \
         agent_client ping_while_busy "$AGENT_SOCKET" - "$dir/busy.bin"
 rm -f "$dir/busy.bin"
 
-tap_check "RELOAD during 50 scans in flight: none fails, each verdict right" \
+expect "RELOAD during 50 scans in flight: none fails, each verdict right" \
         agent_client reload_under_load "$AGENT_SOCKET" -
 wait_until 20 grep -q "reload: .* signatures loaded" "$AGENT_LOG"
-tap_check "the reload is logged with its signature count" grep -q "reload: 2 signatures" "$AGENT_LOG"
+expect "the reload is logged with its signature count" grep -q "reload: 2 signatures" "$AGENT_LOG"
 
 # a corrupt database on RELOAD: the old engine stays
 echo "Broken:0:*:zz-not-hex" >"$dir/db/broken.ndb"
-tap_check "RELOAD with a corrupt database is accepted (RELOADING)" \
+expect "RELOAD with a corrupt database is accepted (RELOADING)" \
         agent_client reload_cmd "$AGENT_SOCKET" -
-if wait_until 20 grep -q "reload failed" "$AGENT_LOG"; then
-        tap_ok "the failed reload is logged with its reason"
-else
-        tap_not_ok "the failed reload is logged"; tail -n 5 "$AGENT_LOG" | tap_diag
-fi
-tap_check "after the failed reload the old engine still finds EICAR" \
+expect "the failed reload is logged with its reason" log_shows 20 "reload failed"
+expect "after the failed reload the old engine still finds EICAR" \
         agent_client eicar_found "$AGENT_SOCKET" -
-tap_check "STATS shows the failed reload" agent_client stats "$AGENT_SOCKET" - "last reload failed"
+expect "STATS shows the failed reload" agent_client stats "$AGENT_SOCKET" - "last reload failed"
 rm -f "$dir/db/broken.ndb"
 
 # SIGHUP loads a new signature (hash of one file) and new scans use it
@@ -81,7 +84,7 @@ echo "$(md5sum <"$dir/marked.bin" | cut -d' ' -f1):1000:Clamftp.Test.Marked" >"$
 n=$(grep -c "reload: " "$AGENT_LOG")
 kill -HUP "$AGENT_PID"
 wait_until 20 sh -c "[ \$(grep -c 'reload: ' '$AGENT_LOG') -gt $n ]"
-tap_check "SIGHUP reloads: a signature added to the directory is used" \
+expect "SIGHUP reloads: a signature added to the directory is used" \
         agent_client stream_file "$AGENT_SOCKET" - "$dir/marked.bin" "Clamftp.Test.Marked.UNOFFICIAL FOUND"
 
 # a full scan queue: an immediate ERROR, never a wait
@@ -90,11 +93,11 @@ mkdir -p "$dir/q"
 save_sock=$AGENT_SOCKET save_pid=$AGENT_PID save_log=$AGENT_LOG
 AGENT_TCP_PORT=
 if agent_start "$dir/q" "MaxThreads 1" "MaxQueue 1" "MaxConnections 10"; then
-        tap_check "full scan queue: MAX QUEUE REACHED ERROR at once; running and queued scans finish" \
+        expect "full scan queue: MAX QUEUE REACHED ERROR at once; running and queued scans finish" \
                 agent_client queue_full "$AGENT_SOCKET" - "$dir/busy2.bin"
         agent_stop
 else
-        tap_not_ok "agent for the queue test starts"
+        expect "agent for the queue test starts" false
 fi
 rm -f "$dir/busy2.bin"
 AGENT_SOCKET=$save_sock AGENT_PID=$save_pid AGENT_LOG=$save_log
@@ -102,14 +105,7 @@ AGENT_SOCKET=$save_sock AGENT_PID=$save_pid AGENT_LOG=$save_log
 # SHUTDOWN from root on the unix socket: the agent stops, removing socket and pid file
 /usr/bin/python3 -c "
 import socket; s = socket.socket(socket.AF_UNIX); s.connect('$AGENT_SOCKET'); s.sendall(b'zSHUTDOWN\0'); s.recv(16)"
-if wait_until 20 sh -c "! kill -0 $AGENT_PID 2>/dev/null"; then
-        wait "$AGENT_PID"; rc=$?
-        [ $rc -eq 0 ] && [ ! -e "$AGENT_SOCKET" ] && [ ! -e "$dir/a/agent.pid" ] &&
-                tap_ok "SHUTDOWN by root: exit 0, socket and pid file removed" ||
-                tap_not_ok "SHUTDOWN: rc=$rc or leftovers"
-else
-        tap_not_ok "SHUTDOWN by root stops the agent"
-fi
+expect "SHUTDOWN by root: exit 0, socket and pid file removed" stops_cleanly "$AGENT_PID" "$dir/a/agent.pid"
 AGENT_PID=
 
 # archive bombs under MaxFiles / MaxScanSize, and SIGTERM
@@ -120,30 +116,20 @@ for i in $(seq 1 40); do echo "file $i $RANDOM" >"$dir/bomb/f$i.txt"; done
 head -c $((20 * 1024 * 1024)) /dev/zero >"$dir/bomb/zeros.bin"
 (cd "$dir/bomb" && zip -q -9 ../zeros.zip zeros.bin)
 AGENT_TCP_PORT=
-agent_start "$dir/b" "MaxFiles 20" "MaxScanSize 5M" "MaxFileSize 5M" ||
-        { tap_not_ok "agent 2 starts"; tap_done; exit 1; }
-tap_check "zip with more files than MaxFiles: not OK" \
+suite_start "the second agent" agent_start "$dir/b" "MaxFiles 20" "MaxScanSize 5M" "MaxFileSize 5M"
+expect "zip with more files than MaxFiles: not OK" \
         agent_client stream_file "$AGENT_SOCKET" - "$dir/many.zip" NOTOK
-tap_check "zip expanding past MaxScanSize: not OK" \
+expect "zip expanding past MaxScanSize: not OK" \
         agent_client stream_file "$AGENT_SOCKET" - "$dir/zeros.zip" NOTOK
 pid=$AGENT_PID
 kill -TERM "$pid"
-if wait_until 20 sh -c "! kill -0 $pid 2>/dev/null"; then
-        wait "$pid"; rc=$?
-        [ $rc -eq 0 ] && [ ! -e "$AGENT_SOCKET" ] && [ ! -e "$dir/b/agent.pid" ] &&
-                [ -z "$(ls "$dir/b/tmp")" ] &&
-                tap_ok "SIGTERM: exit 0; socket, pid file and spool directory removed" ||
-                tap_not_ok "SIGTERM: rc=$rc or leftovers: $(ls "$dir/b" "$dir/b/tmp")"
-else
-        tap_not_ok "SIGTERM stops the agent"
-fi
+expect "SIGTERM: exit 0; socket, pid file and spool directory removed" stops_cleanly "$pid" "$dir/b/agent.pid" "$dir/b/tmp"
 AGENT_PID=
 
 # HugePages: a set large enough for libclamav's pools to pass 16 MiB goes on 2 MiB pages, and
 # scans the same; HugePages no leaves it on normal pages
-huge_kb() { sed -n 's/^AnonHugePages: *\([0-9]*\) kB/\1/p' "/proc/$AGENT_PID/smaps_rollup"; }
 if [ ! -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
-        tap_skip "HugePages" "this kernel has no transparent huge pages"
+        skip "HugePages" "this kernel has no transparent huge pages"
 else
         mkdir -p "$dir/hp-db"
         cp "$sigs"/*.hdb "$sigs"/*.ndb "$dir/hp-db/"
@@ -157,28 +143,23 @@ sys.stdout.writelines('%032x:%d:Clamftp.Test.Hp.%d\n' % (r.getrandbits(128), r.r
         AGENT_DB=$dir/hp-db
         if agent_start "$dir/hp"; then
                 wait_until 20 grep -q "huge pages: .* MiB collapsed" "$AGENT_LOG"
-                kb=$(huge_kb)
-                [ "${kb:-0}" -gt 0 ] &&
-                        tap_ok "HugePages yes: the engine is on huge pages ($kb kB)" ||
-                        tap_not_ok "HugePages yes: AnonHugePages ${kb:-?} kB"
-                tap_check "on huge pages EICAR is found" \
+                expect "HugePages yes: the engine is on huge pages" on_huge_pages yes
+                expect "on huge pages EICAR is found" \
                         agent_client stream_file "$AGENT_SOCKET" - "$dir/eicar.txt" FOUND
-                tap_check "on huge pages random data is OK" \
+                expect "on huge pages random data is OK" \
                         agent_client stream_file "$AGENT_SOCKET" - "$dir/random.bin" OK
                 agent_stop
         else
-                tap_not_ok "the agent starts with 300,000 signatures"
+                expect "the agent starts with 300,000 signatures" false
         fi
         if grep -q '\[always\]' /sys/kernel/mm/transparent_hugepage/enabled; then
-                tap_skip "HugePages no" "the kernel puts every mapping on huge pages (THP always)"
+                skip "HugePages no" "the kernel puts every mapping on huge pages (THP always)"
         elif agent_start "$dir/nohp" "HugePages no"; then
-                tap_check "HugePages no: nothing is tried" sh -c "! grep -q 'huge pages' '$AGENT_LOG'"
-                kb=$(huge_kb)
-                [ "${kb:-1}" = 0 ] && tap_ok "HugePages no: normal pages" ||
-                        tap_not_ok "HugePages no: AnonHugePages ${kb:-?} kB"
+                expect "HugePages no: nothing is tried" sh -c "! grep -q 'huge pages' '$AGENT_LOG'"
+                expect "HugePages no: normal pages" on_huge_pages no
                 agent_stop
         else
-                tap_not_ok "the agent starts with HugePages no"
+                expect "the agent starts with HugePages no" false
         fi
 fi
 tap_done
