@@ -25,6 +25,8 @@ struct ScriptedConn {
         SSL *ssl;       /* after scripted_start_tls: every read and send is TLS */
         GString *in;    /* bytes received, not yet returned as lines */
         char *failure;  /* first failed expectation */
+        int data_fd;    /* scripted_play's data listener (-1 until a step needs it) */
+        guint16 data_port;
 };
 
 struct ScriptedFtpd {
@@ -71,7 +73,7 @@ static gpointer run(gpointer data)
 {
         ScriptedFtpd *server = data;
         ScriptedConn conn = { .fd = accept_within(server->listen_fd, 10 * SCRIPT_WAIT_MS),
-                              .listen_fd = server->listen_fd, .in = g_string_new(NULL) };
+                              .listen_fd = server->listen_fd, .in = g_string_new(NULL), .data_fd = -1 };
         if (conn.fd < 0)
                 scripted_fail(&conn, "the client never connected");
         else
@@ -80,6 +82,8 @@ static gpointer run(gpointer data)
                 SSL_free(conn.ssl);
         if (conn.fd >= 0)
                 close(conn.fd);
+        if (conn.data_fd >= 0)
+                close(conn.data_fd);
         g_string_free(conn.in, TRUE);
         server->failure = conn.failure;
         return NULL;
@@ -212,20 +216,58 @@ static gboolean expect_user(ScriptedConn *c)
 gboolean scripted_login(ScriptedConn *c, const char *features)
 {
         g_autofree char *feat = g_strdup_printf("211-Features:\r\n%s211 End\r\n", features);
-        return scripted_send(c, "220 scripted server\r\n") && expect_user(c) &&
-               scripted_send(c, "331 password please\r\n") && scripted_expect(c, "PASS ") &&
-               scripted_send(c, "230 logged in\r\n") && scripted_expect(c, "FEAT") && scripted_send(c, feat) &&
-               scripted_expect(c, "PWD") && scripted_send(c, "257 \"/\" is the current directory\r\n");
+        const ScriptedStep after_user[] = {
+                { NULL, "331 password please\r\n", NULL },
+                { "PASS ", "230 logged in\r\n", NULL },
+                { "FEAT", feat, NULL },
+                { "PWD", "257 \"/\" is the current directory\r\n", NULL },
+                SCRIPTED_END
+        };
+        return scripted_send(c, "220 scripted server\r\n") && expect_user(c) && scripted_play(c, after_user);
 }
 
-int scripted_data_listen(guint16 *port)
+/* The reply with {port}, {p1} and {p2} replaced by the data listener's port (made on first use). */
+static char *play_reply(ScriptedConn *c, const char *reply)
 {
-        return listen_loopback(port);
+        if (!strchr(reply, '{'))
+                return g_strdup(reply);
+        if (c->data_fd < 0)
+                c->data_fd = listen_loopback(&c->data_port);
+        g_autofree char *port = g_strdup_printf("%u", c->data_port);
+        g_autofree char *p1 = g_strdup_printf("%u", c->data_port >> 8);
+        g_autofree char *p2 = g_strdup_printf("%u", c->data_port & 0xff);
+        GString *out = g_string_new(reply);
+        g_string_replace(out, "{port}", port, 0);
+        g_string_replace(out, "{p1}", p1, 0);
+        g_string_replace(out, "{p2}", p2, 0);
+        return g_string_free(out, FALSE);
 }
 
-int scripted_data_accept(int listen_fd)
+int scripted_play_accept(ScriptedConn *c)
 {
-        return accept_within(listen_fd, SCRIPT_WAIT_MS);
+        int fd = c->data_fd >= 0 ? accept_within(c->data_fd, SCRIPT_WAIT_MS) : -1;
+        if (fd < 0)
+                scripted_fail(c, "the client did not open the data connection");
+        return fd;
+}
+
+gboolean scripted_play(ScriptedConn *c, const ScriptedStep *steps)
+{
+        for (const ScriptedStep *step = steps; step->client || step->reply || step->data; step++) {
+                if (step->client && !scripted_expect(c, step->client))
+                        return FALSE;
+                g_autofree char *reply = step->reply ? play_reply(c, step->reply) : NULL;
+                if (reply && !scripted_send(c, reply))
+                        return FALSE;
+                if (!step->data)
+                        continue;
+                int fd = scripted_play_accept(c);
+                if (fd < 0)
+                        return FALSE;
+                scripted_data_send(fd, step->data, strlen(step->data));
+                close(fd);
+        }
+        return TRUE;
 }
 
 int scripted_data_connect(const char *from_ip, guint16 port)
@@ -366,14 +408,21 @@ gboolean scripted_start_tls(ScriptedConn *c, ScriptedTls *tls)
 
 gboolean scripted_login_tls(ScriptedConn *c, ScriptedTls *tls)
 {
-        return scripted_send(c, "220 scripted TLS server\r\n") && scripted_expect(c, "AUTH TLS") &&
-               scripted_send(c, "234 go ahead\r\n") && scripted_start_tls(c, tls) && scripted_expect(c, "USER ") &&
-               scripted_send(c, "331 password please\r\n") && scripted_expect(c, "PASS ") &&
-               scripted_send(c, "230 logged in\r\n") && scripted_expect(c, "PBSZ 0") &&
-               scripted_send(c, "200 PBSZ=0\r\n") && scripted_expect(c, "PROT P") &&
-               scripted_send(c, "200 PROT now Private\r\n") && scripted_expect(c, "FEAT") &&
-               scripted_send(c, "211-Features:\r\n EPSV\r\n211 End\r\n") && scripted_expect(c, "PWD") &&
-               scripted_send(c, "257 \"/\" is the current directory\r\n");
+        static const ScriptedStep before_tls[] = {
+                { NULL, "220 scripted TLS server\r\n", NULL },
+                { "AUTH TLS", "234 go ahead\r\n", NULL },
+                SCRIPTED_END
+        };
+        static const ScriptedStep after_tls[] = {
+                { "USER ", "331 password please\r\n", NULL },
+                { "PASS ", "230 logged in\r\n", NULL },
+                { "PBSZ 0", "200 PBSZ=0\r\n", NULL },
+                { "PROT P", "200 PROT now Private\r\n", NULL },
+                { "FEAT", "211-Features:\r\n EPSV\r\n211 End\r\n", NULL },
+                { "PWD", "257 \"/\" is the current directory\r\n", NULL },
+                SCRIPTED_END
+        };
+        return scripted_play(c, before_tls) && scripted_start_tls(c, tls) && scripted_play(c, after_tls);
 }
 
 gboolean scripted_accept_next(ScriptedConn *c)

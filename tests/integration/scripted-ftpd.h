@@ -26,10 +26,28 @@ gboolean scripted_expect(ScriptedConn *conn, const char *prefix);
 gboolean scripted_login(ScriptedConn *conn, const char *features);
 void scripted_fail(ScriptedConn *conn, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-/* Data connections: a listener on 127.0.0.1 (port returned), an accept with a 5 s deadline, and
- * a connection to 127.0.0.1:port from the local address `from_ip` (e.g. "127.0.0.2"). */
-int scripted_data_listen(guint16 *port);
-int scripted_data_accept(int listen_fd);
+/* A dialogue as a table, one row a step (as curl's tests/data/test* files are):
+ *   client  the start of the line the client must send next; NULL: the server speaks unasked
+ *   reply   what the server answers (NULL: nothing); "{port}" stands for the port of the data
+ *           listener the dialogue shares, "{p1}" and "{p2}" for its two bytes (a 227 reply)
+ *   data    when set: after the reply, one data connection on that listener carries these bytes
+ *           and is closed
+ * A table ends with SCRIPTED_END. */
+typedef struct {
+        const char *client;
+        const char *reply;
+        const char *data;
+} ScriptedStep;
+#define SCRIPTED_END { NULL, NULL, NULL }
+/* Plays the steps in order; FALSE (the failure recorded) when the client went away, sent another
+ * line, or did not open a data connection a step serves. */
+gboolean scripted_play(ScriptedConn *conn, const ScriptedStep *steps);
+/* The next data connection on the dialogue's listener (-1, with the failure recorded, when the
+ * client opens none): for steps whose data a table cannot say (a stalled or endless transfer). */
+int scripted_play_accept(ScriptedConn *conn);
+
+/* Data connections (besides scripted_play's listener): a connection to 127.0.0.1:port from the
+ * local address `from_ip` (e.g. "127.0.0.2"), for active mode. */
 int scripted_data_connect(const char *from_ip, guint16 port);
 gboolean scripted_data_send(int fd, const char *data, gsize len);
 

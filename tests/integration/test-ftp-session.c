@@ -463,12 +463,18 @@ static void test_greeting_500_oops(void)
         assert_script_ok(server);
 }
 
+/* Each script_* below is a dialogue: a table of steps (what the client sends, what the server
+ * answers; see ScriptedStep) played after the login or in its place. */
 static void script_preauth(ScriptedConn *c, gpointer data)
 {
-        if (scripted_send(c, "230 already logged in\r\n") && scripted_expect(c, "FEAT") &&
-            scripted_send(c, "211-Features:\r\n UTF8\r\n211 End\r\n") && scripted_expect(c, "OPTS UTF8 ON") &&
-            scripted_send(c, "200 ok\r\n") && scripted_expect(c, "PWD"))
-                scripted_send(c, "257 \"/home\"\r\n");
+        static const ScriptedStep steps[] = {
+                { NULL, "230 already logged in\r\n", NULL },
+                { "FEAT", "211-Features:\r\n UTF8\r\n211 End\r\n", NULL },
+                { "OPTS UTF8 ON", "200 ok\r\n", NULL },
+                { "PWD", "257 \"/home\"\r\n", NULL },
+                SCRIPTED_END
+        };
+        scripted_play(c, steps);
 }
 
 static void test_greeting_230_preauthenticated(void)
@@ -482,15 +488,21 @@ static void test_greeting_230_preauthenticated(void)
         assert_script_ok(server);
 }
 
-static void script_421_in_session(ScriptedConn *c, gpointer data)
+/* Plays `data` (a table) after a plain login. */
+static void script_login_then(ScriptedConn *c, gpointer data)
 {
-        if (scripted_login(c, "") && scripted_expect(c, "CWD somewhere"))
-                scripted_send(c, "421 Idle timeout, closing control connection\r\n");
+        if (scripted_login(c, ""))
+                scripted_play(c, data);
 }
+
+static const ScriptedStep dialogue_421_in_session[] = {
+        { "CWD somewhere", "421 Idle timeout, closing control connection\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_421_mid_session(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_421_in_session, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_421_in_session);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_assert_no_error(error);
@@ -541,36 +553,21 @@ static void test_endless_greeting_hits_deadline(void)
         assert_script_ok(server);
 }
 
-/* Serves one NLST on an accepted data connection. */
-static gboolean serve_nlst(ScriptedConn *c, int listen_fd, const char *body)
-{
-        if (!scripted_expect(c, "NLST") || !scripted_send(c, "150 here it comes\r\n"))
-                return FALSE;
-        int fd = scripted_data_accept(listen_fd);
-        if (fd < 0) {
-                scripted_fail(c, "the client did not open the data connection on the control peer");
-                return FALSE;
-        }
-        scripted_data_send(fd, body, strlen(body));
-        close(fd);
-        return scripted_send(c, "226 done\r\n");
-}
-
-static void script_pasv_elsewhere(ScriptedConn *c, gpointer data)
-{
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode (10,9,8,7,%u,%u).\r\n", port >> 8, port & 0xff);
-        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, "502 no EPSV here\r\n") &&
-            scripted_expect(c, "PASV") && scripted_send(c, pasv) && serve_nlst(c, listen_fd, "a\r\nb\r\n") &&
-            scripted_expect(c, "PASV") && scripted_send(c, pasv)) /* EPSV's failure is remembered */
-                serve_nlst(c, listen_fd, "c\r\n");
-        close(listen_fd);
-}
+/* The 227 points elsewhere (10.9.8.7): the data connection must still come to the control peer. */
+static const ScriptedStep dialogue_pasv_elsewhere[] = {
+        { "EPSV", "502 no EPSV here\r\n", NULL },
+        { "PASV", "227 Entering Passive Mode (10,9,8,7,{p1},{p2}).\r\n", NULL },
+        { "NLST", "150 here it comes\r\n", "a\r\nb\r\n" },
+        { NULL, "226 done\r\n", NULL },
+        { "PASV", "227 Entering Passive Mode (10,9,8,7,{p1},{p2}).\r\n", NULL }, /* EPSV's failure is remembered */
+        { "NLST", "150 here it comes\r\n", "c\r\n" },
+        { NULL, "226 done\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_pasv_address_ignored(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_pasv_elsewhere, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_pasv_elsewhere);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_autoptr(GPtrArray) first = ftp_session_nlst(s, NULL, &error);
@@ -583,16 +580,19 @@ static void test_pasv_address_ignored(void)
         assert_script_ok(server);
 }
 
+/* data: a port nobody listens on, for the 229. */
 static void script_epsv_port_refused(ScriptedConn *c, gpointer data)
 {
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
         g_autofree char *dead = g_strdup_printf("229 (|||%u|)\r\n", GPOINTER_TO_UINT(data));
-        g_autofree char *pasv = g_strdup_printf("229 Entering Extended Passive Mode (!!!%u!)\r\n", port);
-        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, dead) &&
-            scripted_expect(c, "PASV") && scripted_send(c, pasv))
-                serve_nlst(c, listen_fd, "z\r\n");
-        close(listen_fd);
+        const ScriptedStep steps[] = {
+                { "EPSV", dead, NULL },
+                { "PASV", "229 Entering Extended Passive Mode (!!!{port}!)\r\n", NULL },
+                { "NLST", "150 here it comes\r\n", "z\r\n" },
+                { NULL, "226 done\r\n", NULL },
+                SCRIPTED_END
+        };
+        if (scripted_login(c, ""))
+                scripted_play(c, steps);
 }
 
 static void test_epsv_unreachable_falls_back_to_pasv(void)
@@ -608,19 +608,16 @@ static void test_epsv_unreachable_falls_back_to_pasv(void)
         assert_script_ok(server);
 }
 
-static void script_227_to_epsv(ScriptedConn *c, gpointer data)
-{
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode 127,0,0,1,%u,%u\r\n", port >> 8, port & 0xff);
-        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, pasv))
-                serve_nlst(c, listen_fd, "y\r\n");
-        close(listen_fd);
-}
+static const ScriptedStep dialogue_227_to_epsv[] = {
+        { "EPSV", "227 Entering Passive Mode 127,0,0,1,{p1},{p2}\r\n", NULL },
+        { "NLST", "150 here it comes\r\n", "y\r\n" },
+        { NULL, "226 done\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_227_accepted_for_epsv(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_227_to_epsv, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_227_to_epsv);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
@@ -629,25 +626,17 @@ static void test_227_accepted_for_epsv(void)
         assert_script_ok(server);
 }
 
-static void script_421_during_retr(ScriptedConn *c, gpointer data)
-{
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
-        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
-            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR f") &&
-            scripted_send(c, "150 sending\r\n")) {
-                int fd = scripted_data_accept(listen_fd);
-                scripted_data_send(fd, "abc", 3);
-                close(fd);
-                scripted_send(c, "421 Service shutting down\r\n");
-        }
-        close(listen_fd);
-}
+static const ScriptedStep dialogue_421_during_retr[] = {
+        { "TYPE I", "200 binary\r\n", NULL },
+        { "EPSV", "229 (|||{port}|)\r\n", NULL },
+        { "RETR f", "150 sending\r\n", "abc" },
+        { NULL, "421 Service shutting down\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_421_during_retr(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_421_during_retr, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_421_during_retr);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         int fd = temp_fd(NULL, 0);
@@ -671,7 +660,12 @@ static void script_active_foreign(ScriptedConn *c, gpointer data)
                 scripted_fail(c, "expected EPRT on 127.0.0.1, got “%s”", eprt ? eprt : "(nothing)");
                 return;
         }
-        if (!scripted_send(c, "200 ok\r\n") || !scripted_expect(c, "NLST"))
+        static const ScriptedStep steps[] = {
+                { NULL, "200 ok\r\n", NULL },
+                { "NLST", NULL, NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_play(c, steps))
                 return;
         int foreign = scripted_data_connect("127.0.0.2", (guint16)port);
         scripted_send(c, "150 opening\r\n");
@@ -699,18 +693,25 @@ static void test_active_rejects_foreign_peer(void)
         assert_script_ok(server);
 }
 
-static void script_stray_reply(ScriptedConn *c, gpointer data)
+/* Plays `data` (a table) from the greeting on. */
+static void script_play(ScriptedConn *c, gpointer data)
 {
-        if (scripted_send(c, "220 hi\r\n") && scripted_expect(c, "USER") && scripted_send(c, "230 in\r\n") &&
-            scripted_expect(c, "FEAT") && scripted_send(c, "500 no\r\n") && scripted_expect(c, "PWD") &&
-            scripted_send(c, "257 \"/\"\r\n226 a stray reply nobody asked for\r\n") && scripted_expect(c, "NOOP") &&
-            scripted_send(c, "200 in step again\r\n") && scripted_expect(c, "PWD"))
-                scripted_send(c, "257 \"/right\"\r\n");
+        scripted_play(c, data);
 }
+
+static const ScriptedStep dialogue_stray_reply[] = {
+        { NULL, "220 hi\r\n", NULL },
+        { "USER", "230 in\r\n", NULL },
+        { "FEAT", "500 no\r\n", NULL },
+        { "PWD", "257 \"/\"\r\n226 a stray reply nobody asked for\r\n", NULL },
+        { "NOOP", "200 in step again\r\n", NULL },
+        { "PWD", "257 \"/right\"\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_stray_reply_resynchronises(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_stray_reply, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_play, (gpointer)dialogue_stray_reply);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_assert_no_error(error);
@@ -720,15 +721,14 @@ static void test_stray_reply_resynchronises(void)
         assert_script_ok(server);
 }
 
-static void script_ctrl_chars(ScriptedConn *c, gpointer data)
-{
-        if (scripted_login(c, "") && scripted_expect(c, "NOOP")) /* the refused CWD never reached us */
-                scripted_send(c, "200 ok\r\n");
-}
+static const ScriptedStep dialogue_ctrl_chars[] = {
+        { "NOOP", "200 ok\r\n", NULL }, /* the refused CWD never reached us */
+        SCRIPTED_END
+};
 
 static void test_ctrl_chars_send_nothing(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_ctrl_chars, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_ctrl_chars);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_assert_false(ftp_session_cwd_to(s, "a\r\nDELE x", &error));
@@ -748,18 +748,15 @@ typedef struct {
 static void script_cut_download(ScriptedConn *c, gpointer data)
 {
         const CutScript *cut = data;
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *epsv = g_strdup_printf("229 Entering Extended Passive Mode (|||%u|)\r\n", port);
-        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
-            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR big") &&
-            scripted_send(c, "150 sending\r\n")) {
-                int fd = scripted_data_accept(listen_fd);
-                scripted_data_send(fd, cut->body, strlen(cut->body));
-                close(fd);
-                scripted_send(c, cut->final);
-        }
-        close(listen_fd);
+        const ScriptedStep steps[] = {
+                { "TYPE I", "200 binary\r\n", NULL },
+                { "EPSV", "229 Entering Extended Passive Mode (|||{port}|)\r\n", NULL },
+                { "RETR big", "150 sending\r\n", cut->body },
+                { NULL, cut->final, NULL },
+                SCRIPTED_END
+        };
+        if (scripted_login(c, ""))
+                scripted_play(c, steps);
 }
 
 static void run_cut_download(const CutScript *cut, gint64 expected_size)
@@ -790,26 +787,31 @@ static void test_cut_download_short_of_size(void)
         run_cut_download(&cut, 5000);
 }
 
+/* After an interrupted transfer: ABOR answered as vsftpd does, and the session goes on. */
+static const ScriptedStep dialogue_abor[] = {
+        { "ABOR", "426 aborted\r\n226 ABOR ok\r\n", NULL },
+        { "PWD", "257 \"/still\"\r\n", NULL },
+        SCRIPTED_END
+};
+
 static void script_abort(ScriptedConn *c, gpointer data)
 {
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
-        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
-            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "RETR endless") &&
-            scripted_send(c, "150 sending\r\n")) {
-                int fd = scripted_data_accept(listen_fd);
-                g_autofree char *chunk = g_malloc0(64 * 1024);
-                gint64 give_up = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-                while (fd >= 0 && g_get_monotonic_time() < give_up && scripted_data_send(fd, chunk, 64 * 1024))
-                        ; /* until the client closes the data connection */
-                if (fd >= 0)
-                        close(fd);
-                if (scripted_expect(c, "ABOR") && scripted_send(c, "426 aborted\r\n226 ABOR ok\r\n") &&
-                    scripted_expect(c, "PWD"))
-                        scripted_send(c, "257 \"/still\"\r\n");
-        }
-        close(listen_fd);
+        static const ScriptedStep steps[] = {
+                { "TYPE I", "200 binary\r\n", NULL },
+                { "EPSV", "229 (|||{port}|)\r\n", NULL },
+                { "RETR endless", "150 sending\r\n", NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_login(c, "") || !scripted_play(c, steps))
+                return;
+        int fd = scripted_play_accept(c);
+        g_autofree char *chunk = g_malloc0(64 * 1024);
+        gint64 give_up = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+        while (fd >= 0 && g_get_monotonic_time() < give_up && scripted_data_send(fd, chunk, 64 * 1024))
+                ; /* until the client closes the data connection */
+        if (fd >= 0)
+                close(fd);
+        scripted_play(c, dialogue_abor);
 }
 
 static void cancel_on_progress(guint64 done, gint64 total, gpointer data)
@@ -845,20 +847,18 @@ static void test_cancel_sends_abor(void)
  * send ABOR, and stay in step. */
 static void script_stalled_upload(ScriptedConn *c, gpointer data)
 {
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *epsv = g_strdup_printf("229 (|||%u|)\r\n", port);
-        if (scripted_login(c, "") && scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n") &&
-            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, "STOR stalled.bin") &&
-            scripted_send(c, "150 Ok to send data.\r\n")) {
-                int fd = scripted_data_accept(listen_fd); /* and never read from */
-                if (scripted_expect(c, "ABOR") && scripted_send(c, "426 aborted\r\n226 ABOR ok\r\n") &&
-                    scripted_expect(c, "PWD"))
-                        scripted_send(c, "257 \"/still\"\r\n");
-                if (fd >= 0)
-                        close(fd);
-        }
-        close(listen_fd);
+        static const ScriptedStep steps[] = {
+                { "TYPE I", "200 binary\r\n", NULL },
+                { "EPSV", "229 (|||{port}|)\r\n", NULL },
+                { "STOR stalled.bin", "150 Ok to send data.\r\n", NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_login(c, "") || !scripted_play(c, steps))
+                return;
+        int fd = scripted_play_accept(c); /* and never read from */
+        scripted_play(c, dialogue_abor);
+        if (fd >= 0)
+                close(fd);
 }
 
 static void cancel_once(guint64 done, gint64 total, gpointer data)
@@ -914,7 +914,12 @@ typedef struct {
 static void script_auth_then_watch(ScriptedConn *c, gpointer data)
 {
         const AuthScript *a = data;
-        if (!scripted_send(c, a->greeting) || !scripted_expect(c, "AUTH TLS") || !scripted_send(c, a->auth_reply))
+        const ScriptedStep steps[] = {
+                { NULL, a->greeting, NULL },
+                { "AUTH TLS", a->auth_reply, NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_play(c, steps))
                 return;
         g_autofree char *next = scripted_read_line(c);
         if (next && (g_str_has_prefix(next, "USER") || g_str_has_prefix(next, "PASS")))
@@ -960,19 +965,19 @@ static void test_require_preauthenticated_still_needs_tls(void)
         run_require_refused(&a);
 }
 
-static void script_auto_falls_back(ScriptedConn *c, gpointer data)
-{
-        if (!scripted_send(c, "220 plain only\r\n") || !scripted_expect(c, "AUTH TLS") ||
-            !scripted_send(c, "502 not here\r\n") || !scripted_expect(c, "USER u") ||
-            !scripted_send(c, "331 pw\r\n") || !scripted_expect(c, "PASS ") || !scripted_send(c, "230 ok\r\n") ||
-            !scripted_expect(c, "FEAT") || !scripted_send(c, "211 End\r\n") || !scripted_expect(c, "PWD"))
-                return;
-        scripted_send(c, "257 \"/\"\r\n");
-}
+static const ScriptedStep dialogue_auto_falls_back[] = {
+        { NULL, "220 plain only\r\n", NULL },
+        { "AUTH TLS", "502 not here\r\n", NULL },
+        { "USER u", "331 pw\r\n", NULL },
+        { "PASS ", "230 ok\r\n", NULL },
+        { "FEAT", "211 End\r\n", NULL },
+        { "PWD", "257 \"/\"\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_auto_goes_on_in_plain_when_refused(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_auto_falls_back, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_play, (gpointer)dialogue_auto_falls_back);
         g_autoptr(FtpSession) s = tls_session(FTP_TLS_AUTO);
         g_autoptr(GError) error = NULL;
         g_assert_true(ftp_session_connect(s, "127.0.0.1", scripted_ftpd_port(server), &error));
@@ -1006,10 +1011,13 @@ static void test_off_never_sends_auth(void)
 
 static void script_pipelined_after_234(ScriptedConn *c, gpointer data)
 {
-        if (!scripted_send(c, "220 hello\r\n") || !scripted_expect(c, "AUTH TLS"))
-                return;
-        /* an injected "login" in clear, in the same segment as the 234 (CVE-2021-22947) */
-        if (!scripted_send(c, "234 go ahead\r\n230 fake login\r\n"))
+        static const ScriptedStep steps[] = {
+                { NULL, "220 hello\r\n", NULL },
+                /* an injected "login" in clear, in the same segment as the 234 (CVE-2021-22947) */
+                { "AUTH TLS", "234 go ahead\r\n230 fake login\r\n", NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_play(c, steps))
                 return;
         g_autofree char *next = scripted_read_line(c);
         if (next)
@@ -1074,19 +1082,18 @@ typedef struct {
 /* (TYPE I,) EPSV, `command`, 150: returns the accepted data fd (or -1, with the failure recorded). */
 static int open_data(ScriptedConn *c, gboolean binary, const char *command)
 {
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *epsv = g_strdup_printf("229 Entering Extended Passive Mode (|||%u|)\r\n", port);
-        int fd = -1;
-        if ((!binary || (scripted_expect(c, "TYPE I") && scripted_send(c, "200 binary\r\n"))) &&
-            scripted_expect(c, "EPSV") && scripted_send(c, epsv) && scripted_expect(c, command) &&
-            scripted_send(c, "150 Here it comes.\r\n")) {
-                fd = scripted_data_accept(listen_fd);
-                if (fd < 0)
-                        scripted_fail(c, "the client did not open the data connection");
-        }
-        close(listen_fd);
-        return fd;
+        static const ScriptedStep type_i[] = {
+                { "TYPE I", "200 binary\r\n", NULL },
+                SCRIPTED_END
+        };
+        const ScriptedStep steps[] = {
+                { "EPSV", "229 Entering Extended Passive Mode (|||{port}|)\r\n", NULL },
+                { command, "150 Here it comes.\r\n", NULL },
+                SCRIPTED_END
+        };
+        if ((binary && !scripted_play(c, type_i)) || !scripted_play(c, steps))
+                return -1;
+        return scripted_play_accept(c);
 }
 
 /* The retried command over a data connection that must resume the control session: an upload is
@@ -1218,8 +1225,12 @@ static void script_226_before_data_close(ScriptedConn *c, gpointer data)
         t->client_hellos = scripted_data_tls_client_hellos(d);
         t->stored = scripted_data_tls_receive(d, &t->close_notify);
         t->served++;
-        if (scripted_send(c, "226 Transfer complete.\r\n") && scripted_expect(c, "NOOP"))
-                scripted_send(c, "200 NOOP ok.\r\n");
+        static const ScriptedStep steps[] = {
+                { NULL, "226 Transfer complete.\r\n", NULL },
+                { "NOOP", "200 NOOP ok.\r\n", NULL },
+                SCRIPTED_END
+        };
+        scripted_play(c, steps);
         scripted_data_tls_close(d);
 }
 
@@ -1264,9 +1275,12 @@ static void script_impostor_on_data(ScriptedConn *c, gpointer data)
                 t->impostor_received = g_bytes_get_size(got);
                 scripted_data_tls_close(d);
         }
-        if (scripted_expect(c, "ABOR") && scripted_send(c, "426 Failure writing network stream.\r\n226 ABOR ok\r\n") &&
-            scripted_expect(c, "NOOP"))
-                scripted_send(c, "200 NOOP ok.\r\n");
+        static const ScriptedStep steps[] = {
+                { "ABOR", "426 Failure writing network stream.\r\n226 ABOR ok\r\n", NULL },
+                { "NOOP", "200 NOOP ok.\r\n", NULL },
+                SCRIPTED_END
+        };
+        scripted_play(c, steps);
 }
 
 static void test_data_certificate_must_match_control(gconstpointer data)
@@ -1373,8 +1387,11 @@ static void script_226_before_data(ScriptedConn *c, gpointer data)
         g_usleep(100 * 1000);
         scripted_data_send(fd, "hello", 5);
         close(fd);
-        if (scripted_expect(c, "NOOP")) /* in step: the 226 answered the RETR, not the NOOP */
-                scripted_send(c, "200 ok\r\n");
+        static const ScriptedStep steps[] = {
+                { "NOOP", "200 ok\r\n", NULL }, /* in step: the 226 answered the RETR, not the NOOP */
+                SCRIPTED_END
+        };
+        scripted_play(c, steps);
 }
 
 static void test_226_before_data_completes(void)
@@ -1394,17 +1411,16 @@ static void test_226_before_data_completes(void)
 }
 
 /* EPSV names port 21, then PASV port 25: both refused, nothing connected, the session usable. */
-static void script_privileged_ports(ScriptedConn *c, gpointer data)
-{
-        if (scripted_login(c, "") && scripted_expect(c, "EPSV") &&
-            scripted_send(c, "229 Entering Extended Passive Mode (|||21|)\r\n") && scripted_expect(c, "PASV") &&
-            scripted_send(c, "227 Entering Passive Mode (127,0,0,1,0,25).\r\n") && scripted_expect(c, "NOOP"))
-                scripted_send(c, "200 ok\r\n");
-}
+static const ScriptedStep dialogue_privileged_ports[] = {
+        { "EPSV", "229 Entering Extended Passive Mode (|||21|)\r\n", NULL },
+        { "PASV", "227 Entering Passive Mode (127,0,0,1,0,25).\r\n", NULL },
+        { "NOOP", "200 ok\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_privileged_ports_refused(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_privileged_ports, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_privileged_ports);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         g_autoptr(GPtrArray) names = ftp_session_nlst(s, NULL, &error);
@@ -1418,20 +1434,17 @@ static void test_privileged_ports_refused(void)
 }
 
 /* trust_pasv_address on, and a NATed server that answers 0.0.0.0: the control peer is used. */
-static void script_pasv_unspecified(ScriptedConn *c, gpointer data)
-{
-        guint16 port;
-        int listen_fd = scripted_data_listen(&port);
-        g_autofree char *pasv = g_strdup_printf("227 Entering Passive Mode (0,0,0,0,%u,%u).\r\n", port >> 8, port & 0xff);
-        if (scripted_login(c, "") && scripted_expect(c, "EPSV") && scripted_send(c, "502 no EPSV here\r\n") &&
-            scripted_expect(c, "PASV") && scripted_send(c, pasv))
-                serve_nlst(c, listen_fd, "a\r\n");
-        close(listen_fd);
-}
+static const ScriptedStep dialogue_pasv_unspecified[] = {
+        { "EPSV", "502 no EPSV here\r\n", NULL },
+        { "PASV", "227 Entering Passive Mode (0,0,0,0,{p1},{p2}).\r\n", NULL },
+        { "NLST", "150 here it comes\r\n", "a\r\n" },
+        { NULL, "226 done\r\n", NULL },
+        SCRIPTED_END
+};
 
 static void test_trusted_unspecified_pasv_address_is_peer(void)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_pasv_unspecified, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_login_then, (gpointer)dialogue_pasv_unspecified);
         g_autoptr(GPtrArray) trace = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(FtpSession) s = session_new(trace);
         ftp_session_set_trust_pasv_address(s, TRUE);
