@@ -13,12 +13,7 @@
 CF_CONNECT_TIMEOUT=3 CF_REPLY_TIMEOUT=3 CF_DATA_TIMEOUT=2
 suite_begin hostile clamftp:mget,get,ls
 SRV_PID=
-stop_server() {
-        [ -n "$SRV_PID" ] || return 0
-        kill "$SRV_PID" 2>/dev/null
-        wait "$SRV_PID" 2>/dev/null
-        SRV_PID=
-}
+stop_server() { stop_pid "$SRV_PID"; SRV_PID=; }
 suite_at_exit 'stop_server; rm -f /etc/clamftp-hostile-x'
 CF_SCANNER=unix:$SUITE_DIR/no-scanner.sock   # nothing is uploaded here
 CF_DEADLINE=30

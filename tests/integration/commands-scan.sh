@@ -9,12 +9,7 @@
 suite_begin commands-scan tool:zip scanner vsftpd clamftp:open,put,mput
 CF_DEADLINE=30
 PROXY_PID=
-stop_proxy() {
-        [ -n "$PROXY_PID" ] || return 0
-        kill "$PROXY_PID" 2>/dev/null
-        wait "$PROXY_PID" 2>/dev/null
-        PROXY_PID=
-}
+stop_proxy() { stop_pid "$PROXY_PID"; PROXY_PID=; }
 suite_at_exit stop_proxy
 eicar >eicar.com
 (cd "$CF_LOCAL" && mkdir -p z && cp eicar.com z/readme.com && zip -q -r eicar.zip z &&

@@ -19,7 +19,7 @@
 #
 # Use it with a trap, e.g.:  trap 'agent_stop; rm -rf "$dir"' EXIT
 # The agent's settings are clamd.conf's names; a later line wins, unlike clamd (first wins).
-. "$top_srcdir/tests/lib/tap.sh"
+declare -F stop_pid >/dev/null || . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/clamd.sh"
 
 AGENT_BIN=$top_builddir/src/clamav-agent
@@ -71,14 +71,6 @@ agent_start() {
 }
 
 agent_stop() {
-        [ -n "${AGENT_PID:-}" ] || return 0
-        kill "$AGENT_PID" 2>/dev/null
-        local i=0
-        while kill -0 "$AGENT_PID" 2>/dev/null && [ $i -lt 500 ]; do
-                sleep 0.02
-                i=$((i + 1))
-        done
-        kill -9 "$AGENT_PID" 2>/dev/null
-        wait "$AGENT_PID" 2>/dev/null
+        stop_pid "${AGENT_PID:-}" 10
         AGENT_PID=
 }

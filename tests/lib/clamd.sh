@@ -24,6 +24,7 @@
 #
 # Use it with a trap, e.g.:  trap 'clamd_stop; rm -rf "$dir"' EXIT
 # Signature names reported: Clamftp.Test.EICAR.HDB / .NDB, with ".UNOFFICIAL" appended by ClamAV.
+declare -F stop_pid >/dev/null || . "$top_srcdir/tests/lib/tap.sh"   # stop_pid
 
 eicar() {
         # octal escapes of the EICAR anti-virus test string (see data/signatures/README)
@@ -126,14 +127,6 @@ clamd_start() {
 }
 
 clamd_stop() {
-        [ -n "${CLAMD_PID:-}" ] || return 0
-        kill "$CLAMD_PID" 2>/dev/null
-        local i=0
-        while kill -0 "$CLAMD_PID" 2>/dev/null && [ $i -lt 250 ]; do
-                sleep 0.02
-                i=$((i + 1))
-        done
-        kill -9 "$CLAMD_PID" 2>/dev/null
-        wait "$CLAMD_PID" 2>/dev/null
+        stop_pid "${CLAMD_PID:-}" 5
         CLAMD_PID=
 }

@@ -221,35 +221,24 @@ vsftpd_start() {
         return 1
 }
 
-ftpd_kill() {
-        local pid=$1
-        [ -n "$pid" ] || return 0
-        kill "$pid" 2>/dev/null
-        local i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do
-                sleep 0.02
-                i=$((i + 1))
-        done
-        kill -9 "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        return 0
-}
+ftpd_kill() { stop_pid "$1" 5; }   # tests/lib/tap.sh
 
-# vsftpd forks one process per session; those die when their control connection closes, and
-# the listener (VSFTPD_PID) is ours to stop. Session children still alive are found through
-# their parent pid (never by name).
-vsftpd_stop() {
-        [ -n "${VSFTPD_PID:-}" ] || return 0
-        local kids
-        kids=$(ps -o pid= --ppid "$VSFTPD_PID" 2>/dev/null)
-        ftpd_kill "$VSFTPD_PID"
-        local k
+# ftpd_stop_server PID: the servers fork one process per session; those die when their control
+# connection closes, and the listener (PID) is ours to stop. Session processes still alive, and
+# theirs (vsftpd's privileged/unprivileged pair), are found through their parent pid, never by name.
+ftpd_stop_server() {
+        [ -n "$1" ] || return 0
+        local kids k gk
+        kids=$(ps -o pid= --ppid "$1" 2>/dev/null)
+        ftpd_kill "$1"
         for k in $kids; do
-                # children of the session process (the privileged/unprivileged pair)
-                local gk
                 for gk in $(ps -o pid= --ppid "$k" 2>/dev/null); do kill "$gk" 2>/dev/null; done
                 kill "$k" 2>/dev/null
         done
+}
+
+vsftpd_stop() {
+        ftpd_stop_server "${VSFTPD_PID:-}"
         VSFTPD_PID=
 }
 
@@ -473,13 +462,8 @@ CONF
         return 1
 }
 
-# ProFTPD forks one process per session: those children are found through their parent pid.
 proftpd_stop() {
-        [ -n "${PROFTPD_PID:-}" ] || return 0
-        local kids k
-        kids=$(ps -o pid= --ppid "$PROFTPD_PID" 2>/dev/null)
-        ftpd_kill "$PROFTPD_PID"
-        for k in $kids; do kill "$k" 2>/dev/null; done
+        ftpd_stop_server "${PROFTPD_PID:-}"
         PROFTPD_PID=
 }
 
@@ -514,10 +498,6 @@ pureftpd_start_tls() {
 }
 
 pureftpd_stop() {
-        [ -n "${PUREFTPD_PID:-}" ] || return 0
-        local kids k
-        kids=$(ps -o pid= --ppid "$PUREFTPD_PID" 2>/dev/null)
-        ftpd_kill "$PUREFTPD_PID"
-        for k in $kids; do kill "$k" 2>/dev/null; done
+        ftpd_stop_server "${PUREFTPD_PID:-}"
         PUREFTPD_PID=
 }

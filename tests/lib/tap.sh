@@ -101,6 +101,19 @@ wait_until() {
                 sleep 0.02
         done
 }
+# stop_pid PID [SECONDS]: SIGTERM, then (after SECONDS, default 5) SIGKILL; reaps it. By pid only.
+stop_pid() {
+        [ -n "$1" ] || return 0
+        kill "$1" 2>/dev/null
+        local i=0 tries=$(( ${2:-5} * 50 ))
+        while kill -0 "$1" 2>/dev/null && [ $i -lt $tries ]; do
+                sleep 0.02
+                i=$((i + 1))
+        done
+        kill -9 "$1" 2>/dev/null
+        wait "$1" 2>/dev/null
+        return 0
+}
 # free_port: a TCP port on 127.0.0.1 nobody listens on right now.
 free_port() {
         /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

@@ -20,6 +20,18 @@ keys() { tmux -L "$sock" send-keys -t cf "$@"; }
 text() { tmux -L "$sock" send-keys -t cf -l "$1"; }
 
 # ---- headless: needs $s (the directory the key script's @dump steps write to)
+# tui_headless DIR COLSxROWS SECONDS SCRIPT OUT [ARG…]: runs clamftp ARGs without a display
+# (CLAMFTP_NO_DISPLAY) in DIR on the key script SCRIPT at that size, under `timeout SECONDS`, its
+# output in OUT (TUI_OUT); sets rc to its exit status. tui_exited N: the condition rc = N.
+tui_headless() {
+        local wd=$1 size=$2 limit=$3 script=$4
+        TUI_OUT=$5
+        shift 5
+        (cd "$wd" && CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$script COLUMNS=${size%x*} LINES=${size#*x} \
+                timeout -k 5 "$limit" "$(clamftp_bin)" "$@" >"$TUI_OUT" 2>&1)
+        rc=$?
+}
+tui_exited() { [ "$rc" -eq "$1" ] || { echo "exit status $rc"; cat "$TUI_OUT"; false; }; }
 show() { [ -f "$s/$1" ] && tap_diag <"$s/$1"; }
 # screen_has SCREEN grep-args…: the dump SCREEN exists and has a line matching; else shows it.
 # screen_lacks SCREEN grep-args…: the dump SCREEN exists and has no line matching; else shows it.
