@@ -52,10 +52,9 @@ made<Enter>
 @dump $s/made
 @click 23 75
 KEYS
-(cd "$work" && CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script COLUMNS=80 LINES=24 TZ=UTC LC_ALL=C.UTF-8 \
-        timeout -k 5 30 "$(clamftp_bin)" --scanner unix:/nonexistent/scanner.sock >"$dir/out" 2>&1)
-rc=$?
-expect "a click on 10Quit quits (status 0)" eval '[ "$rc" -eq 0 ] || { cat "$dir/out"; false; }'
+export TZ=UTC LC_ALL=C.UTF-8
+tui_headless "$work" 80x24 30 "$dir/script" "$dir/out" --scanner unix:/nonexistent/scanner.sock
+expect "a click on 10Quit quits (status 0)" tui_exited 0
 expect "a click moves the cursor to the row (beta/)" screen_has click -F "Rename beta to:"
 expect "a click on the cursor's row enters the directory" screen_has entered -E '^>Local: .*/work/beta *\|'
 expect "the directory's contents are shown" screen_has entered -E '^ inner\.txt '

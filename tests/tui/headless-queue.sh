@@ -103,14 +103,9 @@ s.
 <F10>
 SCRIPT
 
-cd "$work"
-CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script1 COLUMNS=100 LINES=30 \
-        timeout -k 5 60 "$(clamftp_bin)" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT" \
-        >"$dir/out1" 2>&1
-rc=$?
-cd /
+tui_headless "$work" 100x30 60 "$dir/script1" "$dir/out1" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT"
 
-expect "the first run ends on F10 with status 1 (files were refused)" eval '[ "$rc" -eq 1 ] || { cat "$dir/out1"; false; }'
+expect "the first run ends on F10 with status 1 (files were refused)" tui_exited 1
 
 # three files and EICAR in one go
 expect "Insert selects four files" screen_has selected -cE '^\*(a|b|c)\.txt|^\*eicar'
@@ -195,10 +190,7 @@ cat >"$dir/script2" <<SCRIPT
 @dump $s/history
 <Esc><Esc>0
 SCRIPT
-cd "$work"
-CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script2 COLUMNS=100 LINES=30 \
-        timeout -k 5 30 "$(clamftp_bin)" --scanner "$CLAMD_ADDRESS" >"$dir/out2" 2>&1
-cd /
+tui_headless "$work" 100x30 30 "$dir/script2" "$dir/out2" --scanner "$CLAMD_ADDRESS"
 expect "the next run's Up brings back the last command" screen_has history -E '^:status$'
 
 tap_done

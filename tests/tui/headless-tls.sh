@@ -29,9 +29,8 @@ saw_user_after() { tail -c +"$(( $1 + 1 ))" "$FTP_PROTOLOG" 2>/dev/null | grep -
 tui() {
         local name=$1
         shift
-        (cd "$dir" && CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/$name.keys COLUMNS=${WIDTH:-80} LINES=24 \
-                timeout -k 5 30 "$(clamftp_bin)" --scanner unix:/nonexistent/scanner.sock "$@" \
-                >"$dir/$name.out" 2>&1)
+        tui_headless "$dir" "${WIDTH:-80}x24" 30 "$dir/$name.keys" "$dir/$name.out" \
+                --scanner unix:/nonexistent/scanner.sock "$@"
 }
 fp_lines() { # LABEL SCREEN: the fingerprint after LABEL (two lines)
         grep -A1 -F "$1" "$s/$2" | sed -e 's/^ *| *//' -e 's/ *|$//' -e "s/^$1 *//" | tr -d ' ' | paste -sd:

@@ -81,16 +81,11 @@ S
 <Esc><F10>
 SCRIPT
 
-cd "$work" || exit 1
-CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$SUITE_DIR/script COLUMNS=110 LINES=40 \
-        timeout -k 5 60 "$(clamftp_bin)" --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" \
-        >"$SUITE_DIR/out" 2>&1
-rc=$?
-cd /
+tui_headless "$work" 110x40 60 "$SUITE_DIR/script" "$SUITE_DIR/out" --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT"
 
 stor_bytes() { awk -v n="$1" '$12 == "i" && $9 ~ ("/" n "$") { b = $8 } END { print b + 0 }' "$FTP_XFERLOG"; }
 
-expect "the run ends on F10 with status 1 (the EICAR file was refused)" eval '[ "$rc" -eq 1 ] || { cat "$SUITE_DIR/out"; false; }'
+expect "the run ends on F10 with status 1 (the EICAR file was refused)" tui_exited 1
 
 # resume of an upload
 expect "an upload onto a smaller server file asks, offering resume" screen_has resume-question -F "r:resume"

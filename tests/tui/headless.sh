@@ -54,15 +54,10 @@ y
 <Esc>0
 SCRIPT
 
-cd "$work"
-CLAMFTP_NO_DISPLAY=1 CLAMFTP_SCRIPT=$dir/script COLUMNS=80 LINES=24 \
-        timeout -k 5 60 "$(clamftp_bin)" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT" \
-        >"$dir/out" 2>&1
-rc=$?
-cd /
+tui_headless "$work" 80x24 60 "$dir/script" "$dir/out" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT"
 
 
-expect "quits on Esc 0 (F10) with status 1: a file was refused" eval '[ "$rc" -eq 1 ] || { cat "$dir/out"; false; }'
+expect "quits on Esc 0 (F10) with status 1: a file was refused" tui_exited 1
 
 expect "the active local pane's header shows its path" screen_has start -E '^>Local: /tmp/.*work\| Remote:$'
 # The first screen, exactly: panes side by side, directories first, ".." on top, a wide name
