@@ -17,6 +17,9 @@
 #   pyftpd_start DIR        the same with /usr/bin/python3 -m pyftpdlib (offers MLSD); exports
 #                           FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL.
 #   pyftpd_stop
+#   ftpd_start_retrying NAME DIR LAUNCH ARG…  what the starts share: a free port and passive
+#                           range (FTP_PORT, FTPD_RANGE), LAUNCH in the background, the 220 awaited,
+#                           five tries; sets FTPD_PID (see below).
 #   ftp_banner_ok PORT [tls] exit 0 when $FTPD_HOST:PORT sends a 220 greeting (after a TLS
 #                           handshake with "tls": implicit FTPS).
 #   tls_test_cert DIR NAME [DAYS]  writes a self-signed test certificate DIR/NAME.pem and its key
@@ -246,14 +249,14 @@ pyftpd_start() {
         local dir=$1
         mkdir -p "$dir/root" || return 1
         dir=$(cd "$dir" && pwd)
-        local try
-        for try in 1 2 3 4 5; do
-                FTP_PORT=$(free_port)
-                local range lo hi
-                range=$(ftpd_pasv_range)
-                lo=${range% *}
-                hi=${range#* }
-                /usr/bin/python3 - "$FTP_PORT" "$dir/root" "$lo" "$hi" >"$dir/pyftpd.out" 2>&1 </dev/null <<'PY' &
+        ftpd_start_retrying pyftpd "$dir" pyftpd_launch || return 1
+        PYFTPD_PID=$FTPD_PID
+        export PYFTPD_PID
+}
+
+# pyftpd_launch DIR: pyftpdlib in the foreground on FTP_PORT, root DIR/root, passive ports FTPD_RANGE.
+pyftpd_launch() {
+        exec /usr/bin/python3 - "$FTP_PORT" "$1/root" "${FTPD_RANGE% *}" "${FTPD_RANGE#* }" <<'PY'
 import sys
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
@@ -267,27 +270,6 @@ FTPHandler.permit_foreign_addresses = False
 server = FTPServer(("127.0.0.1", port), FTPHandler)
 server.serve_forever()
 PY
-                PYFTPD_PID=$!
-                local end=$(( $(date +%s) + 10 ))
-                while ! ftp_banner_ok "$FTP_PORT"; do
-                        kill -0 "$PYFTPD_PID" 2>/dev/null || break
-                        [ "$(date +%s)" -lt "$end" ] || break
-                        sleep 0.02
-                done
-                if kill -0 "$PYFTPD_PID" 2>/dev/null && ftp_banner_ok "$FTP_PORT"; then
-                        FTP_ROOT=$dir/root
-                        FTP_USER=$FTPD_TEST_USER
-                        FTP_PASS=$FTPD_TEST_PASS
-                        FTP_URL="ftp://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/"
-                        export FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL
-                        return 0
-                fi
-                ftpd_kill "$PYFTPD_PID"
-                PYFTPD_PID=
-        done
-        echo "pyftpdlib did not start; its output follows" >&2
-        cat "$dir/pyftpd.out" >&2 2>/dev/null
-        return 1
 }
 
 pyftpd_stop() {
@@ -405,14 +387,43 @@ ftpd_export() {
         export FTP_PORT FTP_ROOT FTP_USER FTP_PASS FTP_URL
 }
 
-proftpd_start_tls() {
-        local dir=$1 pem=$2 key=$3 try range
-        ftpd_private_root "$dir" || return 1
-        dir=$(cd "$dir" && pwd)
+# ftpd_start_retrying NAME DIR LAUNCH ARG…: up to five times, picks FTP_PORT and FTPD_RANGE ("LO HI")
+# free, runs `LAUNCH DIR ARG…` in the background (it execs the server in the foreground; output in
+# DIR/NAME.out) and waits until the port greets. Sets FTPD_PID and exports FTP_*; returns 1 with
+# the server's output on stderr when it never answered (a port taken in between, say).
+ftpd_start_retrying() {
+        local name=$1 dir=$2 launch=$3 try
+        shift 3
         for try in 1 2 3 4 5; do
                 FTP_PORT=$(free_port)
-                range=$(ftpd_pasv_range)
-                cat >"$dir/proftpd.conf" <<CONF
+                FTPD_RANGE=$(ftpd_pasv_range)
+                "$launch" "$dir" "$@" >"$dir/$name.out" 2>&1 </dev/null &
+                FTPD_PID=$!
+                if ftpd_wait_up "$FTPD_PID" "$FTP_PORT"; then
+                        ftpd_export "$dir"
+                        return 0
+                fi
+                ftpd_kill "$FTPD_PID"
+                FTPD_PID=
+        done
+        echo "$name did not start; its output follows" >&2
+        cat "$dir/$name.out" >&2 2>/dev/null
+        return 1
+}
+
+proftpd_start_tls() {
+        local dir=$1
+        ftpd_private_root "$dir" || return 1
+        dir=$(cd "$dir" && pwd)
+        ftpd_start_retrying proftpd "$dir" proftpd_launch "$2" "$3" || return 1
+        PROFTPD_PID=$FTPD_PID
+        export PROFTPD_PID
+}
+
+# proftpd_launch DIR PEM KEY: its config for FTP_PORT and FTPD_RANGE, then ProFTPD in the foreground.
+proftpd_launch() {
+        local dir=$1 pem=$2 key=$3
+        cat >"$dir/proftpd.conf" <<CONF
 ServerType standalone
 DefaultServer on
 ServerName "clamftp test"
@@ -429,7 +440,7 @@ WtmpLog off
 RequireValidShell off
 DefaultRoot $dir/root
 AllowOverwrite on
-PassivePorts ${range% *} ${range#* }
+PassivePorts ${FTPD_RANGE% *} ${FTPD_RANGE#* }
 User nobody
 Group nogroup
 SystemLog $dir/proftpd.log
@@ -447,19 +458,7 @@ TLSProtocol TLSv1.2 TLSv1.3
 TLSLog $dir/tls.log
 </IfModule>
 CONF
-                "$FTPD_UNPACKED/usr/sbin/proftpd" -n -c "$dir/proftpd.conf" >"$dir/proftpd.out" 2>&1 </dev/null &
-                PROFTPD_PID=$!
-                if ftpd_wait_up "$PROFTPD_PID" "$FTP_PORT"; then
-                        ftpd_export "$dir"
-                        export PROFTPD_PID
-                        return 0
-                fi
-                ftpd_kill "$PROFTPD_PID"
-                PROFTPD_PID=
-        done
-        echo "ProFTPD did not start; its output follows" >&2
-        cat "$dir/proftpd.out" >&2 2>/dev/null
-        return 1
+        exec "$FTPD_UNPACKED/usr/sbin/proftpd" -n -c "$dir/proftpd.conf"
 }
 
 proftpd_stop() {
@@ -468,7 +467,7 @@ proftpd_stop() {
 }
 
 pureftpd_start_tls() {
-        local dir=$1 pem=$2 key=$3 try range
+        local dir=$1 pem=$2 key=$3
         ftpd_private_root "$dir" || return 1
         dir=$(cd "$dir" && pwd)
         cat "$key" "$pem" >"$dir/pure-ftpd.pem" && chmod 0600 "$dir/pure-ftpd.pem" || return 1
@@ -477,24 +476,15 @@ pureftpd_start_tls() {
                 "$FTPD_UNPACKED/usr/bin/pure-pw" useradd "$FTPD_TEST_USER" -u "$FTPD_TEST_USER" -d "$dir/root" \
                         -f "$dir/pureftpd.passwd" >/dev/null || return 1
         "$FTPD_UNPACKED/usr/bin/pure-pw" mkdb "$dir/pureftpd.pdb" -f "$dir/pureftpd.passwd" || return 1
-        for try in 1 2 3 4 5; do
-                FTP_PORT=$(free_port)
-                range=$(ftpd_pasv_range)
-                "$FTPD_UNPACKED/usr/sbin/pure-ftpd" -S "127.0.0.1,$FTP_PORT" -Y 3 -2 "$dir/pure-ftpd.pem" \
-                        -l "puredb:$dir/pureftpd.pdb" -E -H -p "${range% *}:${range#* }" \
-                        >"$dir/pure-ftpd.out" 2>&1 </dev/null &
-                PUREFTPD_PID=$!
-                if ftpd_wait_up "$PUREFTPD_PID" "$FTP_PORT"; then
-                        ftpd_export "$dir"
-                        export PUREFTPD_PID
-                        return 0
-                fi
-                ftpd_kill "$PUREFTPD_PID"
-                PUREFTPD_PID=
-        done
-        echo "Pure-FTPd did not start; its output follows" >&2
-        cat "$dir/pure-ftpd.out" >&2 2>/dev/null
-        return 1
+        ftpd_start_retrying pure-ftpd "$dir" pureftpd_launch || return 1
+        PUREFTPD_PID=$FTPD_PID
+        export PUREFTPD_PID
+}
+
+# pureftpd_launch DIR: Pure-FTPd in the foreground on FTP_PORT, passive ports FTPD_RANGE.
+pureftpd_launch() {
+        exec "$FTPD_UNPACKED/usr/sbin/pure-ftpd" -S "127.0.0.1,$FTP_PORT" -Y 3 -2 "$1/pure-ftpd.pem" \
+                -l "puredb:$1/pureftpd.pdb" -E -H -p "${FTPD_RANGE% *}:${FTPD_RANGE#* }"
 }
 
 pureftpd_stop() {
