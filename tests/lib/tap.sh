@@ -29,11 +29,12 @@ tap_diag()    { sed '/^#/!s/^/# /'; }
 # tap_skip_all "reason": the whole suite cannot run here; says why.
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 skip_all()    { tap_skip_all "$@"; }
-tap_done()    { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+tap_done()    { echo "1..$TAP_N"; rm -f "${EXPECT_OUT:-}"; [ "$TAP_FAILED" -eq 0 ]; }
 
-# expect_run COMMAND…: runs it with its output kept in $EXPECT_OUT (shown only on failure).
+# expect_run COMMAND…: runs it with its output kept in $EXPECT_OUT (shown only on failure; the
+# file is overwritten by the next check and removed by tap_done or with the suite's directory).
 expect_run() {
-        EXPECT_OUT=${TMPDIR:-/tmp}/clamftp-expect.$BASHPID
+        EXPECT_OUT=${SUITE_DIR:-${TMPDIR:-/tmp}}/expect-output.$BASHPID
         "$@" >"$EXPECT_OUT" 2>&1
 }
 # expect_evidence: the tail of what the failed check printed, then the suite's own evidence.
@@ -46,7 +47,6 @@ expect() {
         local _e_desc=$1 _e_rc=0
         shift
         if expect_run "$@"; then tap_ok "$_e_desc"; else _e_rc=1; tap_not_ok "$_e_desc"; expect_evidence; fi
-        rm -f "$EXPECT_OUT"
         return $_e_rc
 }
 
@@ -55,14 +55,12 @@ expect_output() {
         shift 2
         expect_run "$@"
         if grep -Eq -- "$_e_pattern" "$EXPECT_OUT"; then
-                rm -f "$EXPECT_OUT"
                 tap_ok "$_e_desc"
                 return 0
         fi
         echo "(no line matches: $_e_pattern)" >>"$EXPECT_OUT"
         tap_not_ok "$_e_desc"
         expect_evidence
-        rm -f "$EXPECT_OUT"
         return 1
 }
 
@@ -85,7 +83,6 @@ expect_todo() {
                 echo "not ok $TAP_N - $_e_desc # TODO $_e_reason"
                 expect_evidence
         fi
-        rm -f "$EXPECT_OUT"
         return 0
 }
 # tap_check: the older name of expect, kept for suites written before it (new ones: expect).
