@@ -26,31 +26,31 @@ for CF_MODE in $CF_MODES; do
 
         cf_session "cd $R; ascii; put text.txt; put blob.bin blob-ascii.bin"
         expect "$CF_MODE: ascii puts: exit 0" cf_rc_is 0
-        expect "$CF_MODE: ascii put: the text has CR LF on the server" \
-                same_file text-crlf.expected "$FTP_ROOT/$R/text.txt"
+        expect_file_equal "$CF_MODE: ascii put: the text has CR LF on the server" \
+                text-crlf.expected "$FTP_ROOT/$R/text.txt"
         expect "$CF_MODE: ascii put: a binary file is altered" \
                 eval '[ -f "$FTP_ROOT/$R/blob-ascii.bin" ] && ! cmp -s blob.bin "$FTP_ROOT/$R/blob-ascii.bin"'
 
         cf_session "cd $R; binary; put blob.bin; put text.txt text-binary.txt"
         expect "$CF_MODE: binary puts: exit 0" cf_rc_is 0
-        expect "$CF_MODE: binary put: the binary file survives byte for byte" \
-                same_file blob.bin "$FTP_ROOT/$R/blob.bin"
-        expect "$CF_MODE: binary put: the text keeps its LF endings" \
-                same_file text.txt "$FTP_ROOT/$R/text-binary.txt"
+        expect_file_equal "$CF_MODE: binary put: the binary file survives byte for byte" \
+                blob.bin "$FTP_ROOT/$R/blob.bin"
+        expect_file_equal "$CF_MODE: binary put: the text keeps its LF endings" \
+                text.txt "$FTP_ROOT/$R/text-binary.txt"
 
         cf_session "cd $R; ascii; get crlf.txt $L/crlf-ascii.txt; get text.txt $L/text-back.txt; get blob.bin $L/blob-ascii-back.bin"
         expect "$CF_MODE: ascii gets: exit 0" cf_rc_is 0
         expect "$CF_MODE: ascii get: CR LF becomes LF" \
                 [ "$(cat "$L/crlf-ascii.txt" 2>/dev/null)" = "$(printf 'server one\nserver two')" ]
         expect "$CF_MODE: ascii get: no CR is left" eval '[ -f "$L/crlf-ascii.txt" ] && ! grep -q $'"'"'\r'"'"' "$L/crlf-ascii.txt"'
-        expect "$CF_MODE: ascii round trip: the text comes back as it was" same_file text.txt "$L/text-back.txt"
+        expect_file_equal "$CF_MODE: ascii round trip: the text comes back as it was" text.txt "$L/text-back.txt"
         expect "$CF_MODE: ascii get: a binary file is altered" \
                 eval '[ -f "$L/blob-ascii-back.bin" ] && ! cmp -s blob.bin "$L/blob-ascii-back.bin"'
 
         cf_session "cd $R; binary; get crlf.txt $L/crlf-binary.txt; get blob.bin $L/blob-back.bin"
         expect "$CF_MODE: binary gets: exit 0" cf_rc_is 0
-        expect "$CF_MODE: binary get: CR LF is kept" same_file "$FTP_ROOT/$R/crlf.txt" "$L/crlf-binary.txt"
-        expect "$CF_MODE: binary get: the binary file survives byte for byte" same_file blob.bin "$L/blob-back.bin"
+        expect_file_equal "$CF_MODE: binary get: CR LF is kept" "$FTP_ROOT/$R/crlf.txt" "$L/crlf-binary.txt"
+        expect_file_equal "$CF_MODE: binary get: the binary file survives byte for byte" blob.bin "$L/blob-back.bin"
 
         cf_session "verbose; ascii; cd $R; get crlf.txt $L/again-a.txt; binary; get crlf.txt $L/again-i.txt"
         expect "$CF_MODE: ascii sends TYPE A and binary TYPE I" eval 'cf_says "TYPE A" && cf_says "TYPE I"'

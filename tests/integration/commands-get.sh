@@ -34,16 +34,16 @@ for CF_MODE in $CF_MODES; do
 
         cf_session "cd g; get one.bin"
         expect "$CF_MODE: get FILE: exit 0" cf_rc_is 0
-        expect "$CF_MODE: get FILE: the local copy is byte-identical" same_file "$S/one.bin" one.bin
+        expect_file_equal "$CF_MODE: get FILE: the local copy is byte-identical" "$S/one.bin" one.bin
         expect "$CF_MODE: get FILE: no .part file is left" no_part_left .
 
         cf_session "cd g; get two.txt $L/into"
         expect "$CF_MODE: get FILE DIR: exit 0" cf_rc_is 0
-        expect "$CF_MODE: get FILE DIR: the file lands in DIR under its name" same_file "$S/two.txt" "$L/into/two.txt"
+        expect_file_equal "$CF_MODE: get FILE DIR: the file lands in DIR under its name" "$S/two.txt" "$L/into/two.txt"
 
         cf_session "cd g; get one.bin $L/new/place/renamed.bin"
         expect "$CF_MODE: get FILE /new/full/path: exit 0" cf_rc_is 0
-        expect "$CF_MODE: get FILE /new/full/path: written under the new name" same_file "$S/one.bin" "$L/new/place/renamed.bin"
+        expect_file_equal "$CF_MODE: get FILE /new/full/path: written under the new name" "$S/one.bin" "$L/new/place/renamed.bin"
 
         cf_session "get g/three.txt"
         expect "$CF_MODE: get DIR/FILE: saved as FILE in the local directory" \
@@ -106,7 +106,7 @@ for CF_MODE in $CF_MODES; do
         expect "$CF_MODE: mget over an existing file, answer n: the local file is kept" \
                 [ "$(cat keep.txt)" = "keep me" ]
         cf_session "cd g; get keep.txt" y
-        expect "$CF_MODE: get over an existing file, answer y: replaced" same_file "$S/keep.txt" keep.txt
+        expect_file_equal "$CF_MODE: get over an existing file, answer y: replaced" "$S/keep.txt" keep.txt
         rm -f "$S/keep.txt"
 
         cf_session "cd g; get no-such-remote-file"

@@ -43,12 +43,12 @@ for CF_MODE in $CF_MODES; do
         rm -f "$FTP_ROOT/up.bin"
         v6_session -c "open ::1 $FTP_PORT; put up.bin"
         expect "$CF_MODE: put over IPv6: exit 0" cf_rc_is 0
-        expect "$CF_MODE: put over IPv6: the server holds the same bytes" same_file up.bin "$FTP_ROOT/up.bin"
+        expect_file_equal "$CF_MODE: put over IPv6: the server holds the same bytes" up.bin "$FTP_ROOT/up.bin"
 
         rm -f down.bin
         v6_session -c "open ::1 $FTP_PORT; get down.bin"
         expect "$CF_MODE: get over IPv6: exit 0" cf_rc_is 0
-        expect "$CF_MODE: get over IPv6: the local copy has the same bytes" same_file "$FTP_ROOT/down.bin" down.bin
+        expect_file_equal "$CF_MODE: get over IPv6: the local copy has the same bytes" "$FTP_ROOT/down.bin" down.bin
 
         v6_session -c "open ::1 $FTP_PORT; put eicar.com"
         expect "$CF_MODE: an infected file over IPv6: exit status 1" cf_rc_is 1
@@ -67,7 +67,7 @@ suite_start "vsftpd with TLS on ::1" vsftpd_start_tls "$SUITE_DIR/ftps" "$CA/v6.
 v6_session --tls=require -c "open ::1 $FTP_PORT; put up.bin; status"
 expect "FTPS on ::1, certificate for IP ::1: exit 0" cf_rc_is 0
 expect "FTPS on ::1: status shows TLS and a verified certificate" cf_says 'TLSv?1\.[23].*verified'
-expect "FTPS on ::1: the upload arrived" same_file up.bin "$FTP_ROOT/up.bin"
+expect_file_equal "FTPS on ::1: the upload arrived" up.bin "$FTP_ROOT/up.bin"
 vsftpd_stop
 
 suite_start "the second vsftpd with TLS on ::1" vsftpd_start_tls "$SUITE_DIR/ftps2" "$CA/v4only.pem" "$CA/v4only.key"

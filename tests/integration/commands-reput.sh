@@ -35,7 +35,7 @@ for CF_MODE in $CF_MODES; do
         cf_session "verbose; cd $R; reput big.bin"
         expect "$CF_MODE: reput onto the first half: exit 0" cf_rc_is 0
         expect "$CF_MODE: reput: REST is sent with the server's size" cf_says "--> REST $HALF"
-        expect "$CF_MODE: reput: the result is byte-identical" same_file big.bin "$FTP_ROOT/$R/big.bin"
+        expect_file_equal "$CF_MODE: reput: the result is byte-identical" big.bin "$FTP_ROOT/$R/big.bin"
         sent=$(stor_bytes big.bin)
         expect "$CF_MODE: reput: only the rest went over the wire (xferlog: $sent bytes)" \
                 [ "$sent" -eq $((1000000 - HALF)) ]
@@ -98,7 +98,7 @@ if wait_until 10 ftp_banner_ok "$PORT"; then
         cf_session "verbose; reput big.bin"
         expect "REST refused: reput goes on with APPE (exit 0)" \
                 eval 'cf_rc_is 0 && cf_says "--> REST $HALF" && cf_says "--> APPE big.bin"'
-        expect "REST refused: the appended result is byte-identical" same_file big.bin "$P/root/big.bin"
+        expect_file_equal "REST refused: the appended result is byte-identical" big.bin "$P/root/big.bin"
         expect "REST refused: the message says APPE was used" cf_says "with APPE"
 else
         expect "pyftpdlib (REST refused) starts" failed_with "$P/out"

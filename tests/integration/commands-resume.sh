@@ -42,7 +42,7 @@ for CF_MODE in $CF_MODES; do
         cf_session "verbose; get big.bin" y y
         expect "$CF_MODE: get again: exit 0" cf_rc_is 0
         expect "$CF_MODE: get again: REST is sent with the partial size" cf_says "REST $cut_size"
-        expect "$CF_MODE: get again: the result is byte-identical" same_file "$FTP_ROOT/big.bin" big.bin
+        expect_file_equal "$CF_MODE: get again: the result is byte-identical" "$FTP_ROOT/big.bin" big.bin
         expect "$CF_MODE: get again: the .part file is gone" [ ! -e big.bin.part ]
         vsftpd_stop
 done

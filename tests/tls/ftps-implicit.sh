@@ -30,8 +30,8 @@ for CF_MODE in $CF_MODES; do
         rm -f down.bin
         cf_run -n "ftps://$FTP_USER:$FTP_PASS@127.0.0.1:$FTP_PORT/" -c "put up.bin $CF_MODE.bin; get $CF_MODE.bin down.bin; ls; status"
         expect "$CF_MODE: ftps:// URL: put, get, ls: exit 0" cf_rc_is 0
-        expect "$CF_MODE: put arrived byte for byte" same_file up.bin "$FTP_ROOT/$CF_MODE.bin"
-        expect "$CF_MODE: get came back byte for byte" same_file up.bin down.bin
+        expect_file_equal "$CF_MODE: put arrived byte for byte" up.bin "$FTP_ROOT/$CF_MODE.bin"
+        expect_file_equal "$CF_MODE: get came back byte for byte" up.bin down.bin
         expect "$CF_MODE: status: the certificate verified (CA in SSL_CERT_FILE), data encrypted" \
                 eval 'cf_stdout_has "certificate CN=clamftp implicit test server \(verified\); data encrypted"'
 done

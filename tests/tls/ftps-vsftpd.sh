@@ -60,7 +60,7 @@ for version in 1.3 1.2; do
                 rm -rf back && mkdir back
                 ftps_session "cd $R; put one.bin; put eicar.com; mput *.txt; ls; status"
                 expect "$T: put, mput and ls: exit 1 (only EICAR refused)" cf_rc_is 1
-                expect "$T: put: the server holds the same bytes" same_file one.bin "$FTP_ROOT/$R/one.bin"
+                expect_file_equal "$T: put: the server holds the same bytes" one.bin "$FTP_ROOT/$R/one.bin"
                 expect "$T: mput *.txt: both files arrived" \
                         eval 'same_file a.txt "$FTP_ROOT/$R/a.txt" && same_file b.txt "$FTP_ROOT/$R/b.txt"'
                 expect "$T: the scanner refused EICAR and it was not uploaded" \
@@ -70,7 +70,7 @@ for version in 1.3 1.2; do
                         eval 'cf_stdout_has "Security: TLSv$version" && cf_stdout_has "data encrypted"'
                 ftps_session "cd $R; lcd back; get one.bin; mget *.txt" 
                 expect "$T: get and mget: exit 0" cf_rc_is 0
-                expect "$T: get: the same bytes came back" same_file one.bin back/one.bin
+                expect_file_equal "$T: get: the same bytes came back" one.bin back/one.bin
                 expect "$T: mget *.txt: both files came back" \
                         eval 'same_file a.txt back/a.txt && same_file b.txt back/b.txt'
         done

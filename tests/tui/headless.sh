@@ -85,7 +85,7 @@ expect "remote pane lists the server's file" screen_has connected -E '\| hello\.
 expect "status bar shows the connection" screen_has connected -F "$FTP_USER@127.0.0.1:$FTP_PORT"
 
 expect "the clean file appears in the remote pane after F5" screen_has clean-up -E '\| clean\.txt +550 '
-expect "the clean file is on the server byte for byte" cmp -s "$work/clean.txt" "$FTP_ROOT/clean.txt"
+expect_file_equal "the clean file is on the server byte for byte" "$work/clean.txt" "$FTP_ROOT/clean.txt"
 
 expect "the EICAR file is marked in the local pane" screen_has eicar -E '^!eicar\.com '
 expect "the status line names the signature under the cursor" screen_has eicar -E 'REFUSED by the scanner: Clamftp\.Test\.EICAR'

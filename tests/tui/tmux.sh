@@ -45,7 +45,7 @@ expect "Backspace goes back up to the parent directory" wait_screen 10 '^>Local:
 keys Down
 keys F5
 expect "F5 uploads the clean file: it appears in the right pane" wait_screen 20 '\| clean\.txt +1100 '
-expect "the clean file is on the server byte for byte" cmp -s "$work/clean.txt" "$FTP_ROOT/clean.txt"
+expect_file_equal "the clean file is on the server byte for byte" "$work/clean.txt" "$FTP_ROOT/clean.txt"
 
 keys Down F5
 expect "F5 on the EICAR file marks it in the local pane" wait_screen 20 '^!eicar\.com'
@@ -62,7 +62,7 @@ else
         skip "Tab while the upload runs" "no running upload was seen"
 fi
 expect "the large file arrives" wait_screen 30 '\| large\.bin +2\.9M '
-expect "the large file is on the server byte for byte" cmp -s "$work/large.bin" "$FTP_ROOT/large.bin"
+expect_file_equal "the large file is on the server byte for byte" "$work/large.bin" "$FTP_ROOT/large.bin"
 
 tmux -L "$sock" resize-window -t cf -x 80 -y 24
 expect "at 80x24 the screen is redrawn with the F-key bar at the bottom" wait_screen 10 '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
