@@ -10,7 +10,6 @@ SUITE_VSFTPD_CONF=(ascii_upload_enable=NO ascii_download_enable=NO)
 suite_begin commands-ascii scanner vsftpd clamftp:open,put,get,ascii,binary
 CF_DEADLINE=30
 
-cd "$CF_LOCAL" || exit 1
 printf 'line one\nline two\nline three\n' >text.txt
 printf 'line one\r\nline two\r\nline three\r\n' >text-crlf.expected
 # binary content with LF and CR LF in it, so that either conversion alters it

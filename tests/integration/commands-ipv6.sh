@@ -16,7 +16,6 @@ $FTP_PASS
 " cf_run "$@"
 }
 
-cd "$CF_LOCAL" || exit 1
 head -c 200000 /dev/urandom >up.bin
 eicar >eicar.com
 mkdir -p "$FTP_ROOT/listed"

@@ -8,8 +8,7 @@
 suite_begin commands-put scanner vsftpd clamftp:open,put,mput
 CF_DEADLINE=30
 
-# local files
-cd "$CF_LOCAL" || exit 1
+# local files, in CF_LOCAL (the working directory suite_begin chose)
 head -c 300000 /dev/urandom >one.bin
 printf 'alpha\n' >a.txt
 printf 'beta\n' >b.txt

@@ -45,7 +45,6 @@ expect "changed certificate: the server never saw USER" eval '! saw_user_after $
 cp "$SUITE_DIR/trust.saved" "$TRUST"
 
 # ---- transfers, scanned, over TLS 1.3 and 1.2, passive and active ----
-cd "$CF_LOCAL" || exit 1
 head -c 700000 /dev/urandom >one.bin
 printf 'alpha\n' >a.txt
 printf 'beta\n' >b.txt
