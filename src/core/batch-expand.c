@@ -1,11 +1,11 @@
-/* ui/transfers-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
+/* core/batch-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
  * the local and remote directories of that moment): local patterns expanded as line mode does,
  * remote patterns matched against a fresh listing; and every directory job (F5 or mget on a
  * directory, either side) replaced by one job per file below it, so that each file has its own
  * progress, conflict question and outcome. A remote pattern in another directory stays one job
  * run by the core's mget.
- * Must not: call curses or touch the panes; runs on the command thread. */
-#include "ui/transfers.h"
+ * Must not: draw or ask; runs on the command thread. */
+#include "core/batch.h"
 #include "common/i18n.h"
 #include "core/browse.h"
 #include "core/browse-tree.h"
@@ -40,16 +40,16 @@ static GPtrArray *expand_local(CoreContext *ctx, char **args)
 }
 
 /* A typed put shows the file's base name, an mput the path as typed or matched. */
-static void add_local(UiBatch *batch, const char *path, const char *remote)
+static void add_local(CoreBatch *batch, const char *path, const char *remote)
 {
         struct stat st;
         gboolean ok = stat(path, &st) == 0;
         gboolean dir = ok && S_ISDIR(st.st_mode);
         g_autofree char *base = g_path_get_basename(path);
-        g_autofree char *escaped = core_name_escape(batch->kind == UI_BATCH_PUT ? base : path);
+        g_autofree char *escaped = core_name_escape(batch->kind == CORE_BATCH_PUT ? base : path);
         g_autofree char *shown = dir ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
-        ui_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
+        core_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
 }
 
 /* put's naming: an explicit remote path ending in '/' names a directory. transfer full */
@@ -63,9 +63,9 @@ static char *put_target(const char *local, const char *remote)
         return g_strconcat(remote, base, NULL);
 }
 
-static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
+static gboolean expand_mput(CoreContext *ctx, CoreBatch *batch)
 {
-        if (batch->kind == UI_BATCH_PUT) {
+        if (batch->kind == CORE_BATCH_PUT) {
                 g_autofree char *remote = put_target(batch->args[0], batch->args[1]);
                 add_local(batch, batch->args[0], remote);
                 return TRUE;
@@ -86,21 +86,21 @@ static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
 
 /* ---- get and mget -------------------------------------------------------------------- */
 
-static void add_remote(UiBatch *batch, const CoreEntry *entry, const char *remote)
+static void add_remote(CoreBatch *batch, const CoreEntry *entry, const char *remote)
 {
         gboolean tree = entry->type == CORE_ENTRY_DIR;
         g_autofree char *escaped = core_name_escape(remote);
         g_autofree char *shown = tree ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, remote);
-        ui_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
+        core_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
 }
 
 /* A pattern elsewhere (or a listing that failed) is one job for the core's mget. */
-static void add_pattern(UiBatch *batch, const char *pattern)
+static void add_pattern(CoreBatch *batch, const char *pattern)
 {
         g_autofree char *shown = core_name_escape(pattern);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, pattern);
-        ui_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
+        core_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
 }
 
 static int compare_names(gconstpointer a, gconstpointer b)
@@ -108,7 +108,7 @@ static int compare_names(gconstpointer a, gconstpointer b)
         return g_strcmp0((*(CoreEntry *const *)a)->name, (*(CoreEntry *const *)b)->name);
 }
 
-static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, const char *pattern)
+static void match_pattern(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries, const char *pattern)
 {
         gboolean magic = core_glob_has_magic(pattern);
         g_autofree char *plain = magic ? NULL : core_glob_unescape(pattern);
@@ -135,15 +135,8 @@ static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, 
         core_fail(ctx, error);
 }
 
-static gboolean expand_mget(CoreContext *ctx, UiBatch *batch)
+gboolean core_batch_expand_listing(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries)
 {
-        g_autoptr(GPtrArray) entries = NULL;
-        g_autofree char *cwd = NULL;
-        g_autoptr(GError) error = NULL;
-        if (!core_browse_list(ctx, &entries, &cwd, &error)) {
-                core_fail(ctx, error);
-                return FALSE;
-        }
         g_ptr_array_sort(entries, compare_names); /* the jobs in the order the pane shows */
         for (char **arg = batch->args; *arg; arg++) {
                 if (strchr(*arg, '/'))
@@ -154,11 +147,23 @@ static gboolean expand_mget(CoreContext *ctx, UiBatch *batch)
         return batch->jobs->len > 0;
 }
 
+static gboolean expand_mget(CoreContext *ctx, CoreBatch *batch)
+{
+        g_autoptr(GPtrArray) entries = NULL;
+        g_autofree char *cwd = NULL;
+        g_autoptr(GError) error = NULL;
+        if (!core_browse_list(ctx, &entries, &cwd, &error)) {
+                core_fail(ctx, error);
+                return FALSE;
+        }
+        return core_batch_expand_listing(ctx, batch, entries);
+}
+
 /* get <remote> [local]: its size and kind from a listing of its directory. */
-static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
+static gboolean expand_get(CoreContext *ctx, CoreBatch *batch)
 {
         const char *remote = batch->args[0];
-        const UiRemoteInfo *info = ui_batch_remote_info(ctx, batch, remote);
+        const CoreRemoteInfo *info = core_batch_remote_info(ctx, batch, remote);
         CoreEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? CORE_ENTRY_DIR : CORE_ENTRY_FILE,
                            .size = info ? info->size : -1, .mtime = info ? info->mtime : -1 };
         g_free(batch->local_dir);
@@ -167,15 +172,15 @@ static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
         return TRUE;
 }
 
-gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch)
+gboolean core_batch_expand(CoreContext *ctx, CoreBatch *batch)
 {
         switch (batch->kind) {
-        case UI_BATCH_PUT:
-        case UI_BATCH_MPUT:
+        case CORE_BATCH_PUT:
+        case CORE_BATCH_MPUT:
                 return expand_mput(ctx, batch);
-        case UI_BATCH_GET:
+        case CORE_BATCH_GET:
                 return expand_get(ctx, batch);
-        case UI_BATCH_MGET:
+        case CORE_BATCH_MGET:
                 return expand_mget(ctx, batch);
         default:
                 return TRUE;
@@ -184,17 +189,17 @@ gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch)
 
 /* ---- directories, one job per file --------------------------------------------------- */
 
-static void add_file_job(UiBatch *batch, const UiBatchJob *dir, CoreJobKind kind, const char *local,
+static void add_file_job(CoreBatch *batch, const CoreBatchJob *dir, CoreJobKind kind, const char *local,
                          const char *remote, gint64 size, gint64 mtime)
 {
         g_autofree char *shown = core_name_escape(remote);
         guint id = core_queue_add_child(batch->queue, dir->id, kind, shown, local, remote);
-        ui_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
+        core_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
 }
 
-static void add_tree_dir(UiBatch *batch, const UiBatchJob *dir, const char *path)
+static void add_tree_dir(CoreBatch *batch, const CoreBatchJob *dir, const char *path)
 {
-        UiTreeDir *td = g_new0(UiTreeDir, 1);
+        CoreBatchDir *td = g_new0(CoreBatchDir, 1);
         td->parent = dir->id;
         td->path = g_strdup(path);
         g_ptr_array_add(batch->tree_dirs, td);
@@ -208,7 +213,7 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 /* Regular files below a local directory, depth-first in name order; symlinks are not followed.
  * A directory with no regular file below it is to be made on the server. TRUE when a file was
  * found. */
-static gboolean walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const char *path,
+static gboolean walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const char *path,
                            const char *remote, int depth)
 {
         g_autoptr(GError) error = NULL;
@@ -250,7 +255,7 @@ static char *tree_local_path(const CoreJob *job, const char *rel)
         return g_build_filename(job->local ? job->local : ".", base, rel, NULL);
 }
 
-static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const CoreJob *job)
+static void walk_remote(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const CoreJob *job)
 {
         guint unsafe = 0;
         g_autoptr(GError) error = NULL;
@@ -281,11 +286,11 @@ static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir,
         }
 }
 
-void ui_batch_expand_trees(CoreContext *ctx, UiBatch *batch)
+void core_batch_expand_trees(CoreContext *ctx, CoreBatch *batch)
 {
         guint n = batch->jobs->len; /* the jobs added here are files, never expanded again */
         for (guint i = 0; i < n; i++) {
-                UiBatchJob dir = g_array_index(batch->jobs, UiBatchJob, i);
+                CoreBatchJob dir = g_array_index(batch->jobs, CoreBatchJob, i);
                 if (!dir.tree)
                         continue;
                 g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir.id);
