@@ -211,23 +211,23 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 }
 
 /* Regular files below a local directory, depth-first in name order; symlinks are not followed.
- * A directory with no regular file below it is to be made on the server. TRUE when a file was
- * found. */
-static gboolean walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const char *path,
+ * A directory with nothing below it (no regular file, no directory) is to be made on the server;
+ * its parents are made with it, so they are not listed too. */
+static void walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const char *path,
                            const char *remote, int depth)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(GDir) d = g_dir_open(path, 0, &error);
         if (!d) {
                 core_say(ctx, CORE_MSG_ERROR, "%s", error->message);
-                return TRUE; /* not known to be empty: not made */
+                return; /* not known to be empty: not made */
         }
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
         while ((name = g_dir_read_name(d)) != NULL)
                 g_ptr_array_add(names, g_strdup(name));
         g_ptr_array_sort(names, compare_strings);
-        gboolean found = FALSE;
+        gboolean found = FALSE; /* something below makes the directory arrive */
         for (guint i = 0; i < names->len; i++) {
                 const char *n = g_ptr_array_index(names, i);
                 g_autofree char *child = g_build_filename(path, n, NULL);
@@ -236,7 +236,8 @@ static gboolean walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJo
                 if (lstat(child, &st) != 0)
                         continue;
                 if (S_ISDIR(st.st_mode) && depth < LOCAL_TREE_MAX_DEPTH) {
-                        found |= walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                        walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                        found = TRUE;
                 } else if (S_ISREG(st.st_mode)) {
                         add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime);
                         found = TRUE;
@@ -244,7 +245,6 @@ static gboolean walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJo
         }
         if (!found)
                 add_tree_dir(batch, dir, remote);
-        return found;
 }
 
 /* The local file a downloaded tree file becomes: under the job's local directory (NULL: the

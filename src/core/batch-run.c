@@ -62,6 +62,8 @@ gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
+        if (memory->cancelled) /* an earlier question was cancelled: so is the rest */
+                return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
         if (!ctx->prompt)
                 return TRUE;
         const CoreRemoteInfo *there = core_batch_remote_info(ctx, batch, job->remote);
@@ -188,6 +190,8 @@ gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const Core
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
+        if (memory->cancelled)
+                return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
         if (bj->pattern || !ctx->prompt)
                 return TRUE; /* no question, or the core's own per file */
         g_autofree char *path = download_target(job);
