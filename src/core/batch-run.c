@@ -13,6 +13,8 @@
 #include "core/cmd.h"
 #include "core/glob.h"
 #include "core/safename.h"
+#include "core/transfer.h"
+#include "core/transfer-private.h"
 #include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
@@ -64,7 +66,7 @@ gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob
                 return FALSE;
         if (memory->cancelled) /* an earlier question was cancelled: so is the rest */
                 return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
-        if (!ctx->prompt)
+        if (!ctx->prompt || !batch->ask_conflicts)
                 return TRUE;
         const CoreRemoteInfo *there = core_batch_remote_info(ctx, batch, job->remote);
         if (!there || there->is_dir)
@@ -192,7 +194,7 @@ gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const Core
                 return FALSE;
         if (memory->cancelled)
                 return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
-        if (bj->pattern || !ctx->prompt)
+        if (bj->pattern || !ctx->prompt || !batch->ask_conflicts)
                 return TRUE; /* no question, or the core's own per file */
         g_autofree char *path = download_target(job);
         g_autofree char *dir = g_path_get_dirname(path);
@@ -366,10 +368,29 @@ void core_batch_finish_trees(CoreBatch *batch)
         }
 }
 
+/* Line mode's mput: the user picks the files before anything is scanned; a declined one is skipped. */
+static void ask_each(CoreContext *ctx, CoreBatch *batch)
+{
+        if (!core_transfer_check_scanner(ctx, NULL))
+                return; /* nothing can be uploaded: the run says why, with no question first */
+        CoreAsker asker = { 0 };
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
+                if (!job)
+                        continue;
+                g_autofree char *question = g_strdup_printf(_("Upload %s?"), job->name);
+                if (!core_asker_confirm(ctx, &asker, question))
+                        core_queue_set_state(batch->queue, bj->id, CORE_JOB_SKIPPED, NULL);
+        }
+}
+
 void core_batch_run(CoreContext *ctx, CoreBatch *batch)
 {
         if (!core_batch_expand(ctx, batch))
                 return;
+        if (batch->ask_each)
+                ask_each(ctx, batch);
         core_batch_expand_trees(ctx, batch);
         if (batch->upload)
                 run_uploads(ctx, batch);

@@ -61,6 +61,10 @@ typedef struct {
         GHashTable *listed;    /* remote directories whose entries are in `remote` ("" : the current) */
         char **args;           /* typed commands: their arguments (patterns for MPUT/MGET) */
         char *local_dir;       /* MGET: where to download (NULL: the current directory) */
+        gboolean ask_each;     /* line mode's mput: "Upload x?" per job while `prompt` is on, before
+                                  anything is scanned (y/n/a/q) */
+        gboolean ask_conflicts;/* the conflict question where a destination exists (default); line
+                                  mode's mput overwrites, as documented */
         GPtrArray *tree_dirs;  /* CoreBatchDir*: the empty directories of the trees */
         /* the report, filled by core_batch_run */
         GPtrArray *marks;      /* CoreBatchMark*: uploads that ended clean or refused */
@@ -82,6 +86,9 @@ void core_batch_remote_listed(CoreBatch *batch, const char *dir);
 
 /* batch-run.c, on the command thread: expands, plans, runs and tallies the whole batch. */
 void core_batch_run(CoreContext *ctx, CoreBatch *batch);
+/* batch-text.c: the same for line mode, on a queue nobody else shows: the bytes of each job go to
+ * ctx->fe.progress. TRUE when every job not declined arrived. */
+gboolean core_batch_run_text(CoreContext *ctx, CoreBatch *batch);
 /* batch-expand.c: fills a typed put, get, mput or mget batch with its jobs (command thread; F5
  * batches have theirs already). FALSE when there is nothing to do (already reported). */
 gboolean core_batch_expand(CoreContext *ctx, CoreBatch *batch);

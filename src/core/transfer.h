@@ -28,9 +28,6 @@ gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remo
 /* The remote name `put` gives a local path: relative paths keep their directories ("./" dropped);
  * an absolute path, or one that climbs with "..", is sent under its base name. transfer full */
 char *core_transfer_remote_name_for(const char *local);
-/* mput: paths already expanded, in order; asks per file while ctx->prompt is on (before any
- * scan). Scans run ahead of uploads. Returns FALSE if any file was not uploaded. */
-gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error);
 /* get <remote> [local]: local NULL → base name in the current directory; an existing directory →
  * inside it; otherwise the new full path. Resumes a `.part` left by an earlier cut transfer
  * (binary type, SIZE known, part smaller). An existing file is replaced only after a yes while

@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/integration/commands-put.sh — uploads through the scanner (real clamd) to a real vsftpd, in
 # passive and active mode: put <file>, put <full path>, put into a nested remote path (parents
-# created), mput of names, `*.txt` and `folder/**/*.py`, with the per-file prompt answered
-# y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
+# created), mput of names, `*.txt`, `folder/**/*.py` and a directory, with the per-file prompt
+# answered y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/agent.sh"
@@ -90,6 +90,14 @@ $FTP_PASS
         where=$(found_below "$R/py" low.py)
         cf_expect "$CF_MODE: mput folder/**/*.py keeps the relative path (got ${where:-nothing})" \
                 [ "$where" = "folder/sub/deeper/low.py" ]
+
+        # mput of a directory: everything below it, empty directories included (as F5 copies it)
+        mkdir -p "$FTP_ROOT/$R/tree" && ftp_own
+        cf_session "prompt; cd $R/tree; mput folder"
+        cf_expect "$CF_MODE: mput DIR: exit 0" cf_rc_is 0
+        cf_expect "$CF_MODE: mput DIR uploads every file below it, keeping the paths" \
+                eval 'same_on_server folder/top.py $R/tree/folder/top.py && same_on_server folder/sub/deeper/low.py $R/tree/folder/sub/deeper/low.py && same_on_server folder/sub/notes.txt $R/tree/folder/sub/notes.txt'
+        cf_expect "$CF_MODE: mput DIR makes its empty directory" [ -d "$FTP_ROOT/$R/tree/folder/other" ]
 
         # the per-file prompt: y, n, a  -> a.txt yes, b.txt no, c.txt and d.txt by "all"
         mkdir -p "$FTP_ROOT/$R/ask1" && ftp_own

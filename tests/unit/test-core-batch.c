@@ -1,10 +1,13 @@
 /* tests/unit/test-core-batch.c — the batch engine without a server: mput's patterns and local
  * trees expanded into jobs, mget's patterns matched against a listing, the conflict question
- * planned against a known remote listing (answers scripted), its texts and free names, and the
- * tally of a directory's job from its files' outcomes.
- * Must not: need a server or a scanner (nothing here transfers; what exists remotely is given). */
+ * planned against a known remote listing (answers scripted), its texts and free names, the
+ * tally of a directory's job from its files' outcomes, and line mode's mput asked per file and
+ * reported whole.
+ * Must not: need a server or a real scanner (what exists remotely is given; the fake scanner of
+ * scan-fake.h judges, and uploads fail for want of a connection). */
 #include "common/i18n.h"
 #include "core/batch.h"
+#include "tests/unit/scan-fake.h"
 #include "tests/unit/tree-remove.h"
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -15,6 +18,7 @@
 
 typedef struct {
         GString *said;
+        const char *yes_no;   /* line mode's per-file question: one of y n a q per question */
         const char *answers;  /* one key per question; '-': cancel (Esc); past the end: cancel */
         const char *new_name; /* what a rename types */
         guint asked;
@@ -25,6 +29,14 @@ static void on_message(CoreMsgKind kind, const char *text, gpointer data)
 {
         Script *script = data;
         g_string_append_printf(script->said, "%d %s\n", kind, text);
+}
+
+static CoreAnswer on_ask(const char *question, gpointer data)
+{
+        Script *script = data;
+        g_string_append_printf(script->said, "? %s\n", question);
+        char c = script->yes_no && *script->yes_no ? *script->yes_no++ : 'q';
+        return c == 'y' ? CORE_ANSWER_YES : c == 'n' ? CORE_ANSWER_NO : c == 'a' ? CORE_ANSWER_ALL : CORE_ANSWER_QUIT;
 }
 
 static int on_choose(const char *question, const CoreChoice *choices, guint n_choices, gpointer data)
@@ -57,7 +69,7 @@ typedef struct {
 static void fixture_set_up(Fixture *f, gconstpointer data)
 {
         f->script.said = g_string_new(NULL);
-        CoreFrontend fe = { .message = on_message, .data = &f->script, .choose = on_choose,
+        CoreFrontend fe = { .message = on_message, .ask = on_ask, .data = &f->script, .choose = on_choose,
                             .edit = on_edit, .choose_data = &f->script };
         f->ctx = core_context_new(&fe);
         f->queue = core_queue_new();
@@ -452,6 +464,51 @@ static void test_tally_of_a_tree(Fixture *f, gconstpointer data)
         }
 }
 
+/* ---- line mode's mput: asked per file, scanned, and every file in the report ------------- */
+
+typedef struct {
+        const char *name;
+        const char *content;
+        CoreJobState state;
+} MputFile;
+
+/* No server: the clean files cannot be sent, the first failure stops the batch, and every file the
+ * user did not decline is still named with its outcome and counted in the tally. */
+static void test_line_mode_mput_reports_every_file(Fixture *f, gconstpointer data)
+{
+        static const MputFile files[] = {
+                { "bad.txt", "BAD", CORE_JOB_INFECTED },   /* y: refused by the scanner */
+                { "a.txt", "clean", CORE_JOB_FAILED },     /* y: scanned clean, the upload fails */
+                { "c.txt", "clean", CORE_JOB_SKIPPED },    /* n */
+                { "d.txt", "clean", CORE_JOB_FAILED },     /* a(ll): the batch had stopped */
+        };
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        g_assert_true(core_context_set_scanner(f->ctx, fake_scanner_address(fake), 0, NULL));
+        f->ctx->parallel = 1;
+        f->script.yes_no = "yyna";
+        char *argv[G_N_ELEMENTS(files) + 2] = { "mput" };
+        for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_assert_true(g_file_set_contents(files[i].name, files[i].content, -1, NULL));
+                argv[i + 1] = (char *)files[i].name;
+        }
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(f->queue, G_N_ELEMENTS(files) + 1, argv);
+        batch->ask_each = TRUE;
+        batch->ask_conflicts = FALSE;
+        g_assert_false(core_batch_run_text(f->ctx, batch));
+        for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_autoptr(CoreJob) job = core_queue_get(f->queue, g_array_index(batch->jobs, CoreBatchJob, i).id);
+                g_test_message("%s: %s", job->name, job->detail ? job->detail : "");
+                g_assert_cmpint(job->state, ==, files[i].state);
+        }
+        const char *said = f->script.said->str;
+        g_assert_nonnull(strstr(said, "? Upload bad.txt?"));
+        g_assert_nonnull(strstr(said, "? Upload c.txt?"));
+        g_assert_nonnull(strstr(said, "bad.txt is infected (Fake.Bad): not uploaded."));
+        g_assert_nonnull(strstr(said, "d.txt"));
+        g_assert_nonnull(strstr(said, "0 of 3 files uploaded (1 refused by the scanner, 2 failed)."));
+        g_assert_cmpint(core_exit_status(f->ctx), ==, CORE_EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
         setlocale(LC_ALL, "C.UTF-8");
@@ -464,6 +521,7 @@ int main(int argc, char **argv)
         FIXTURE_TEST("/core/batch/plan/rename-as-typed", test_plan_rename_as_typed);
         FIXTURE_TEST("/core/batch/plan/downloads-onto-a-local-file", test_plan_downloads);
         FIXTURE_TEST("/core/batch/tally/directory-job-from-its-files", test_tally_of_a_tree);
+        FIXTURE_TEST("/core/batch/run/line-mode-mput-reports-every-file", test_line_mode_mput_reports_every_file);
         g_test_add_func("/core/conflict/without-choice-asks-yes-no", test_conflict_without_choice_asks_yes_no);
         g_test_add_func("/core/conflict/texts-and-free-names", test_conflict_texts);
         return g_test_run();
