@@ -12,6 +12,7 @@
 #include "core/glob.h"
 #include "core/safename.h"
 #include "core/transfer.h"
+#include "core/transfer-private.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -39,34 +40,24 @@ static GPtrArray *expand_local(CoreContext *ctx, char **args)
         return paths;
 }
 
-/* A typed put shows the file's base name, an mput the path as typed or matched. */
+/* A typed put shows the file's base name (unless the batch shows paths), an mput the path as
+ * typed or matched. */
 static void add_local(CoreBatch *batch, const char *path, const char *remote)
 {
         struct stat st;
         gboolean ok = stat(path, &st) == 0;
         gboolean dir = ok && S_ISDIR(st.st_mode);
         g_autofree char *base = g_path_get_basename(path);
-        g_autofree char *escaped = core_name_escape(batch->kind == CORE_BATCH_PUT ? base : path);
+        g_autofree char *escaped = core_name_escape(batch->kind == CORE_BATCH_PUT && !batch->show_paths ? base : path);
         g_autofree char *shown = dir ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
         core_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
 }
 
-/* put's naming: an explicit remote path ending in '/' names a directory. transfer full */
-static char *put_target(const char *local, const char *remote)
-{
-        if (!remote)
-                return core_transfer_remote_name_for(local);
-        if (!g_str_has_suffix(remote, "/"))
-                return g_strdup(remote);
-        g_autofree char *base = g_path_get_basename(local);
-        return g_strconcat(remote, base, NULL);
-}
-
 static gboolean expand_mput(CoreContext *ctx, CoreBatch *batch)
 {
         if (batch->kind == CORE_BATCH_PUT) {
-                g_autofree char *remote = put_target(batch->args[0], batch->args[1]);
+                g_autofree char *remote = core_transfer_put_target(batch->args[0], batch->args[1]);
                 add_local(batch, batch->args[0], remote);
                 return TRUE;
         }

@@ -64,7 +64,9 @@ typedef struct {
         gboolean ask_each;     /* line mode's mput: "Upload x?" per job while `prompt` is on, before
                                   anything is scanned (y/n/a/q) */
         gboolean ask_conflicts;/* the conflict question where a destination exists (default); line
-                                  mode's mput overwrites, as documented */
+                                  mode's put and mput overwrite, as documented */
+        gboolean show_paths;   /* a typed put's job is named by the path as typed (line mode's
+                                  messages), not by its base name (the queue view) */
         GPtrArray *tree_dirs;  /* CoreBatchDir*: the empty directories of the trees */
         /* the report, filled by core_batch_run */
         GPtrArray *marks;      /* CoreBatchMark*: uploads that ended clean or refused */

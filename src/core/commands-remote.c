@@ -1,6 +1,6 @@
 /* core/commands-remote.c — commands about files on the server: ls, cd, cdup, pwd, mkdir, rmdir,
- * delete, rename, size, and the transfers (put, get, mget handed to core/transfer; mput run as a
- * batch, core/batch.h).
+ * delete, rename, size, and the transfers (get, mget and reput handed to core/transfer; put and
+ * mput run as batches, core/batch.h).
  * Must not: touch the FtpSession outside a worker job, or print directly (ctx->fe does). */
 #include "common/i18n.h"
 #include "core/batch.h"
@@ -276,9 +276,15 @@ CORE_CMD_HANDLER(core_cmd_size)
         return TRUE;
 }
 
+/* put is a batch of one job (a directory: one per file below it), as on the full screen; it
+ * replaces what exists on the server without asking. */
 CORE_CMD_HANDLER(core_cmd_put)
 {
-        return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_conflicts = FALSE;
+        batch->show_paths = TRUE;
+        return core_batch_run_text(ctx, batch);
 }
 
 CORE_CMD_HANDLER(core_cmd_reput)

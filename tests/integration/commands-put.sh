@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/integration/commands-put.sh — uploads through the scanner (real clamd) to a real vsftpd, in
-# passive and active mode: put <file>, put <full path>, put into a nested remote path (parents
-# created), mput of names, `*.txt`, `folder/**/*.py` and a directory, with the per-file prompt
-# answered y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
+# passive and active mode: put <file>, put <full path>, put of a directory, put into a nested
+# remote path (parents created), mput of names, `*.txt`, `folder/**/*.py` and a directory, with
+# the per-file prompt answered y/n/a/q and with -n; every uploaded file compared byte for byte on
+# the server side.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/lib/ftpd.sh"
 . "$top_srcdir/tests/lib/agent.sh"
@@ -48,6 +49,14 @@ for CF_MODE in $CF_MODES; do
         cf_expect "$CF_MODE: put /full/path: exit 0" cf_rc_is 0
         cf_expect "$CF_MODE: put /full/path: arrives under its base name in the remote directory" \
                 same_on_server "$CF_DIR/abs/full-path.bin" "$R/full-path.bin"
+
+        cf_session "cd $R; put folder/sub/notes.txt"
+        cf_expect "$CF_MODE: put DIR/FILE: says the path as typed and where it went" \
+                cf_says 'Uploaded folder/sub/notes\.txt as folder/sub/notes\.txt'
+
+        cf_session "cd $R; put folder/other"
+        cf_expect "$CF_MODE: put of an empty directory makes it on the server" \
+                eval 'cf_rc_is 0 && [ -d "$FTP_ROOT/$R/folder/other" ]'
 
         cf_session "cd $R; put a.txt x/y/z/a-nested.txt"
         cf_expect "$CF_MODE: put FILE x/y/z/NAME: exit 0" cf_rc_is 0
