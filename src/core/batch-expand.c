@@ -150,11 +150,12 @@ static gboolean expand_mget(CoreContext *ctx, CoreBatch *batch)
         return core_batch_expand_listing(ctx, batch, entries);
 }
 
-/* get <remote> [local]: its size and kind from a listing of its directory. */
+/* get <remote> [local]: its size and kind from a listing of its directory, unless the batch
+ * fetches the one file without looking (line mode). */
 static gboolean expand_get(CoreContext *ctx, CoreBatch *batch)
 {
         const char *remote = batch->args[0];
-        const CoreRemoteInfo *info = core_batch_remote_info(ctx, batch, remote);
+        const CoreRemoteInfo *info = batch->get_lists ? core_batch_remote_info(ctx, batch, remote) : NULL;
         CoreEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? CORE_ENTRY_DIR : CORE_ENTRY_FILE,
                            .size = info ? info->size : -1, .mtime = info ? info->mtime : -1 };
         g_free(batch->local_dir);

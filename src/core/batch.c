@@ -27,6 +27,7 @@ CoreBatch *core_batch_new(CoreBatchKind kind, gboolean upload, CoreQueue *queue)
         batch->upload = upload;
         batch->queue = queue;
         batch->ask_conflicts = TRUE;
+        batch->get_lists = TRUE;
         batch->jobs = g_array_new(FALSE, TRUE, sizeof(CoreBatchJob));
         batch->tree_dirs = g_ptr_array_new_with_free_func(tree_dir_free);
         batch->marks = g_ptr_array_new_with_free_func(mark_free);

@@ -67,6 +67,9 @@ typedef struct {
                                   mode's put and mput overwrite, as documented */
         gboolean show_paths;   /* a typed put's job is named by the path as typed (line mode's
                                   messages), not by its base name (the queue view) */
+        gboolean get_lists;    /* a typed get lists its directory first (default): a directory is
+                                  fetched whole, the size goes into the conflict question; line
+                                  mode's get fetches the one file, asking before it replaces one */
         GPtrArray *tree_dirs;  /* CoreBatchDir*: the empty directories of the trees */
         /* the report, filled by core_batch_run */
         GPtrArray *marks;      /* CoreBatchMark*: uploads that ended clean or refused */

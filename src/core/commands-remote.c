@@ -1,6 +1,6 @@
 /* core/commands-remote.c — commands about files on the server: ls, cd, cdup, pwd, mkdir, rmdir,
- * delete, rename, size, and the transfers (get, mget and reput handed to core/transfer; put and
- * mput run as batches, core/batch.h).
+ * delete, rename, size, and the transfers (put, mput and get run as batches, core/batch.h; mget
+ * and reput handed to core/transfer).
  * Must not: touch the FtpSession outside a worker job, or print directly (ctx->fe does). */
 #include "common/i18n.h"
 #include "core/batch.h"
@@ -303,9 +303,15 @@ CORE_CMD_HANDLER(core_cmd_mput)
         return core_batch_run_text(ctx, batch);
 }
 
+/* get is a batch of one job too; core_transfer_get asks before it replaces a local file (while
+ * `prompt` is on) and resumes a .part. */
 CORE_CMD_HANDLER(core_cmd_get)
 {
-        return core_transfer_get(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_conflicts = FALSE;
+        batch->get_lists = FALSE;
+        return core_batch_run_text(ctx, batch);
 }
 
 CORE_CMD_HANDLER(core_cmd_mget)

@@ -73,14 +73,11 @@ static void relay_remove(CoreContext *ctx, Relay *relay)
         ctx->fe = relay->saved;
 }
 
-static gboolean is_cancel(const GError *error)
-{
-        return g_error_matches(error, FTP_ERROR, FTP_ERROR_CANCELLED);
-}
-
 void core_queue_finish_failed(CoreContext *ctx, CoreQueue *queue, guint id, const GError *error)
 {
-        if (is_cancel(error) || core_queue_cancel_requested(queue, id)) {
+        /* a cancel nobody asked the queue for (Ctrl-C in line mode, a batch that stopped) is a
+         * failure the user hears of */
+        if (core_queue_cancel_requested(queue, id)) {
                 core_queue_set_state(queue, id, CORE_JOB_CANCELLED, NULL);
                 return;
         }

@@ -147,17 +147,12 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         /* a cancel the queue did not ask for (Ctrl-C in line mode) stops the whole batch */
         gboolean interrupted = g_error_matches(failure, FTP_ERROR, FTP_ERROR_CANCELLED) &&
                                !core_queue_cancel_requested(run->queue, stor->id);
-        if (interrupted) {
-                core_queue_set_state(run->queue, stor->id, CORE_JOB_FAILED, failure->message);
-                core_fail(ctx, failure);
-        }
         if ((interrupted || ends_batch(failure)) && !run->stop) {
                 run->stop = g_error_copy(failure);
                 scan_pipeline_cancel(run->pipeline);
                 core_spread_cancel(run->spread);
         }
-        if (!interrupted)
-                core_queue_finish_failed(ctx, run->queue, stor->id, failure);
+        core_queue_finish_failed(ctx, run->queue, stor->id, failure);
 }
 
 static void send_clean(UploadRun *run, guint id, CoreJob *job, ScanResult *result)
