@@ -9,6 +9,7 @@
 #include "common/i18n.h"
 #include "core/browse.h"
 #include "core/browse-tree.h"
+#include "core/commands.h"
 #include "core/glob.h"
 #include "core/safename.h"
 #include "core/transfer.h"
@@ -19,26 +20,6 @@
 #define LOCAL_TREE_MAX_DEPTH 32
 
 /* ---- mput ---------------------------------------------------------------------------- */
-
-static GPtrArray *expand_local(CoreContext *ctx, char **args)
-{
-        GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-        for (char **arg = args; *arg; arg++) {
-                if (!core_glob_has_magic(*arg)) {
-                        g_ptr_array_add(paths, g_strdup(*arg));
-                        continue;
-                }
-                g_autoptr(GError) error = NULL;
-                g_autoptr(GPtrArray) found = core_glob_expand_local(*arg, &error);
-                if (!found) {
-                        core_say(ctx, CORE_MSG_WARNING, "%s", error->message);
-                        continue;
-                }
-                for (guint i = 0; i < found->len; i++)
-                        g_ptr_array_add(paths, g_strdup(found->pdata[i]));
-        }
-        return paths;
-}
 
 /* A typed put shows the file's base name (unless the batch shows paths), an mput the path as
  * typed or matched. */
@@ -61,7 +42,7 @@ static gboolean expand_mput(CoreContext *ctx, CoreBatch *batch)
                 add_local(batch, batch->args[0], remote);
                 return TRUE;
         }
-        g_autoptr(GPtrArray) paths = expand_local(ctx, batch->args);
+        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, batch->args);
         if (paths->len == 0) {
                 g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
                                                               _("No local file matches: nothing was uploaded."));
