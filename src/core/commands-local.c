@@ -111,16 +111,16 @@ CORE_CMD_HANDLER(core_cmd_lls)
         return TRUE;
 }
 
-GPtrArray *core_expand_local_args(CoreContext *ctx, int argc, char **argv)
+GPtrArray *core_expand_local_args(CoreContext *ctx, char **args)
 {
         GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-        for (int i = 1; i < argc; i++) {
-                if (!core_glob_has_magic(argv[i])) {
-                        g_ptr_array_add(paths, g_strdup(argv[i]));
+        for (char **arg = args; *arg; arg++) {
+                if (!core_glob_has_magic(*arg)) {
+                        g_ptr_array_add(paths, g_strdup(*arg));
                         continue;
                 }
                 g_autoptr(GError) error = NULL;
-                g_autoptr(GPtrArray) found = core_glob_expand_local(argv[i], &error);
+                g_autoptr(GPtrArray) found = core_glob_expand_local(*arg, &error);
                 if (!found) {
                         core_say(ctx, CORE_MSG_WARNING, "%s", error->message);
                         continue;
@@ -173,7 +173,7 @@ static gboolean scan_one(CoreContext *ctx, const char *path)
 
 CORE_CMD_HANDLER(core_cmd_scan)
 {
-        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, argc, argv);
+        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, argv + 1);
         if (paths->len == 0) {
                 g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
                                     _("No local file matches: nothing was scanned."));

@@ -1,7 +1,9 @@
 /* core/commands-remote.c — commands about files on the server: ls, cd, cdup, pwd, mkdir, rmdir,
- * delete, rename, size, and the transfers (put, mput, get, mget, handed to core/transfer).
+ * delete, rename, size, and the transfers (put, mput and get run as batches, core/batch.h; mget
+ * and reput handed to core/transfer).
  * Must not: touch the FtpSession outside a worker job, or print directly (ctx->fe does). */
 #include "common/i18n.h"
+#include "core/batch.h"
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/files.h"
@@ -274,9 +276,15 @@ CORE_CMD_HANDLER(core_cmd_size)
         return TRUE;
 }
 
+/* put is a batch of one job (a directory: one per file below it), as on the full screen; it
+ * replaces what exists on the server without asking. */
 CORE_CMD_HANDLER(core_cmd_put)
 {
-        return core_transfer_put(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_conflicts = FALSE;
+        batch->show_paths = TRUE;
+        return core_batch_run_text(ctx, batch);
 }
 
 CORE_CMD_HANDLER(core_cmd_reput)
@@ -284,20 +292,26 @@ CORE_CMD_HANDLER(core_cmd_reput)
         return core_transfer_reput(ctx, argv[1], argc > 2 ? argv[2] : NULL, NULL, error);
 }
 
+/* mput is a batch, as on the full screen: asked per file (not about what exists on the server)
+ * while `prompt` is on, scanned ahead and spread over `parallel` connections. */
 CORE_CMD_HANDLER(core_cmd_mput)
 {
-        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, argc, argv);
-        if (paths->len == 0) {
-                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
-                                    _("No local file matches: nothing was uploaded."));
-                return FALSE;
-        }
-        return core_transfer_mput(ctx, paths, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_each = TRUE;
+        batch->ask_conflicts = FALSE;
+        return core_batch_run_text(ctx, batch);
 }
 
+/* get is a batch of one job too; core_transfer_get asks before it replaces a local file (while
+ * `prompt` is on) and resumes a .part. */
 CORE_CMD_HANDLER(core_cmd_get)
 {
-        return core_transfer_get(ctx, argv[1], argc > 2 ? argv[2] : NULL, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_conflicts = FALSE;
+        batch->get_lists = FALSE;
+        return core_batch_run_text(ctx, batch);
 }
 
 CORE_CMD_HANDLER(core_cmd_mget)

@@ -62,8 +62,8 @@ gboolean core_connect_url(CoreContext *ctx, const CoreUrl *url, GError **error);
 void core_connection_refresh_security(CoreContext *ctx);
 /* Pushes prompt-independent settings (passive, type, timeouts, trace) to the session. */
 gboolean core_apply_settings(CoreContext *ctx, GError **error);
-/* Expands argv[1..] with core_glob_expand_local (a plain name stays as it is, even when missing;
- * a pattern that matches nothing is a warning). char*, transfer full */
-GPtrArray *core_expand_local_args(CoreContext *ctx, int argc, char **argv);
+/* Expands each of `args` (NULL-terminated) with core_glob_expand_local (a plain name stays as it
+ * is, even when missing; a pattern that matches nothing is a warning). char*, transfer full */
+GPtrArray *core_expand_local_args(CoreContext *ctx, char **args);
 /* Formats one listing entry the way `ls` prints it (name escaped). transfer full */
 char *core_format_entry(const FtpEntry *entry);

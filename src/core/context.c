@@ -116,6 +116,13 @@ void core_refused(CoreContext *ctx)
         ctx->any_refused = TRUE;
 }
 
+char *core_frontend_edit(CoreContext *ctx, const char *label, const char *initial)
+{
+        if (ctx->fe.edit)
+                return ctx->fe.edit(label, initial, ctx->fe.choose_data);
+        return ctx->fe.prompt ? ctx->fe.prompt(label, FALSE, ctx->fe.data) : NULL;
+}
+
 int core_exit_status(const CoreContext *ctx)
 {
         if (ctx->any_failed)

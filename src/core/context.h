@@ -24,6 +24,12 @@ typedef enum {
         CORE_ANSWER_QUIT, /* no to this and stop the command */
 } CoreAnswer;
 
+/* One answer of a choice: the key that takes it and what it does ("overwrite all"). */
+typedef struct {
+        int key;            /* a character: 'o', 'O', … (case counts) */
+        const char *label;  /* translated */
+} CoreChoice;
+
 /* Implemented by line mode and by the TUI. `message` and `progress` may be called from any
  * thread (the front end serialises); `ask` and `prompt` only from the thread running a command. */
 typedef struct {
@@ -40,6 +46,13 @@ typedef struct {
         gboolean (*certificate)(const char *server, const TlsPeerInfo *cert, const char *stored,
                                 gpointer certificate_data);
         gpointer certificate_data;
+        /* Optional (NULL: the caller asks a yes/no question instead). From the thread running a
+         * command: one of several answers to `question` (a batch's conflict: overwrite, resume,
+         * rename, skip, … all); the index of the answer taken, -1 when cancelled. `edit` asks for a
+         * line of text that starts from `initial` (NULL: cancelled). Their own data, as above. */
+        int (*choose)(const char *question, const CoreChoice *choices, guint n_choices, gpointer choose_data);
+        char *(*edit)(const char *label, const char *initial, gpointer choose_data);
+        gpointer choose_data;
 } CoreFrontend;
 
 /* Exit status, as documented in --help and the README. */
@@ -119,5 +132,8 @@ void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...) G_GNU
 void core_fail(CoreContext *ctx, const GError *error);
 /* Records a refusal (INFECTED/ERROR verdict) for the exit status. */
 void core_refused(CoreContext *ctx);
+/* A line of text that starts from `initial` (CoreFrontend.edit; else `prompt`, which cannot show
+ * it). transfer full */
+char *core_frontend_edit(CoreContext *ctx, const char *label, const char *initial);
 /* CORE_EXIT_FAILURE if anything failed, else CORE_EXIT_REFUSED if a file was refused, else OK. */
 int core_exit_status(const CoreContext *ctx);

@@ -174,6 +174,57 @@ static CoreAnswer lm_ask(const char *question, gpointer data)
         }
 }
 
+/* The answer a line names: its key (case counts: 'o' overwrite, 'O' overwrite all) or its label. */
+static int find_choice(const char *line, const CoreChoice *choices, guint n_choices)
+{
+        g_autofree char *word = g_strstrip(g_strdup(line));
+        for (guint i = 0; i < n_choices; i++) {
+                gboolean key = word[0] == choices[i].key && word[1] == '\0';
+                if (key || g_ascii_strcasecmp(word, choices[i].label) == 0)
+                        return (int)i;
+        }
+        return -1;
+}
+
+/* "report.pdf exists on the server (…); this one: …. (o overwrite, s skip, S skip all)" */
+static int lm_choose(const char *question, const CoreChoice *choices, guint n_choices, gpointer data)
+{
+        CoreLineMode *lm = data;
+        g_autoptr(GString) label = g_string_new(question);
+        g_string_append(label, " (");
+        for (guint i = 0; i < n_choices; i++)
+                g_string_append_printf(label, "%s%c %s", i ? ", " : "", choices[i].key, choices[i].label);
+        g_string_append(label, ")?");
+        for (;;) {
+                lm_write_label(lm, label->str);
+                g_autofree char *line = read_line(lm->in, NULL);
+                if (!line) {
+                        lm_end_scripted_prompt(lm);
+                        return -1; /* nobody left to answer: cancel the rest */
+                }
+                if (!lm->in_tty) {
+                        fprintf(lm->out, "%s\n", line);
+                        fflush(lm->out);
+                }
+                int index = find_choice(line, choices, n_choices);
+                if (index >= 0)
+                        return index;
+        }
+}
+
+/* A line that starts from `initial`: shown in brackets, taken by an empty answer. */
+static char *lm_edit(const char *label, const char *initial, gpointer data)
+{
+        CoreLineMode *lm = data;
+        g_autofree char *shown = initial ? g_strdup_printf("%s [%s]", label, initial) : g_strdup(label);
+        lm_write_label(lm, shown);
+        g_autofree char *line = read_line(lm->in, NULL);
+        lm_end_scripted_prompt(lm);
+        if (line && !*line && initial)
+                return g_strdup(initial);
+        return g_steal_pointer(&line);
+}
+
 /* Reads a secret from the controlling terminal with echo off. NULL if there is no terminal. */
 static char *read_secret_tty(const char *label, gboolean *no_tty)
 {
@@ -233,6 +284,9 @@ CoreLineMode *core_linemode_new(FILE *in, FILE *out, FILE *err)
         lm->fe.ask = lm_ask;
         lm->fe.prompt = lm_prompt;
         lm->fe.data = lm;
+        lm->fe.choose = lm_choose;
+        lm->fe.edit = lm_edit;
+        lm->fe.choose_data = lm;
         return lm;
 }
 

@@ -5,6 +5,7 @@
 #include "core/context.h"
 #include "core/queue.h"
 
-/* The final state of a job whose core call failed with `error`: cancelled when it was a cancel
- * (or one was asked for), else failed with the reason, shown and recorded (core_fail). */
+/* The final state of a job whose core call failed with `error`: cancelled when a cancel was asked
+ * of the queue, else failed with the reason, shown and recorded (core_fail) — also a cancel the
+ * queue did not ask for (Ctrl-C in line mode). */
 void core_queue_finish_failed(CoreContext *ctx, CoreQueue *queue, guint id, const GError *error);

@@ -1,5 +1,5 @@
-/* core/queue-run.c — runs single jobs of the transfer queue through core/transfer.h (a put, a
- * get, an mget of a directory or pattern) with their progress relayed to the job. Batches of
+/* core/queue-run.c — runs single jobs of the transfer queue through core/transfer.h (a resumed
+ * upload, a get, an mget of a directory or pattern) with their progress relayed to the job. Batches of
  * uploads are in queue-upload.c.
  * Must not: ask about conflicts, or print directly (ctx->fe does). */
 #include "core/queue-run.h"
@@ -73,14 +73,11 @@ static void relay_remove(CoreContext *ctx, Relay *relay)
         ctx->fe = relay->saved;
 }
 
-static gboolean is_cancel(const GError *error)
-{
-        return g_error_matches(error, FTP_ERROR, FTP_ERROR_CANCELLED);
-}
-
 void core_queue_finish_failed(CoreContext *ctx, CoreQueue *queue, guint id, const GError *error)
 {
-        if (is_cancel(error) || core_queue_cancel_requested(queue, id)) {
+        /* a cancel nobody asked the queue for (Ctrl-C in line mode, a batch that stopped) is a
+         * failure the user hears of */
+        if (core_queue_cancel_requested(queue, id)) {
                 core_queue_set_state(queue, id, CORE_JOB_CANCELLED, NULL);
                 return;
         }
@@ -88,10 +85,10 @@ void core_queue_finish_failed(CoreContext *ctx, CoreQueue *queue, guint id, cons
         core_fail(ctx, error);
 }
 
-/* ---- one put ------------------------------------------------------------------------- */
+/* ---- one resumed upload ------------------------------------------------------------- */
 
-/* A put that returned FALSE without an error was refused by the scanner: its verdict says why. */
-static void finish_refused_put(CoreContext *ctx, CoreQueue *queue, guint id)
+/* A reput that returned FALSE without an error was refused by the scanner: its verdict says why. */
+static void finish_refused(CoreContext *ctx, CoreQueue *queue, guint id)
 {
         const char *verdict = ctx->last_verdict;
         if (!verdict || !g_str_has_prefix(verdict, "INFECTED ")) {
@@ -112,8 +109,7 @@ static char *resumed_detail(const CoreResumeResult *r)
         return g_strdup_printf(_("resumed from %s (byte %" PRId64 ")"), from, (int64_t)r->offset);
 }
 
-/* One put or reput of a job, its progress relayed to the job. */
-static gboolean run_upload(CoreContext *ctx, CoreQueue *queue, guint id, gboolean resume)
+gboolean core_queue_run_reput(CoreContext *ctx, CoreQueue *queue, guint id)
 {
         g_autoptr(CoreJob) job = core_queue_get(queue, id);
         if (!job || !core_queue_begin(queue, id))
@@ -123,29 +119,18 @@ static gboolean run_upload(CoreContext *ctx, CoreQueue *queue, guint id, gboolea
         relay_install(ctx, &relay, queue, id);
         g_autoptr(GError) error = NULL;
         CoreResumeResult resumed = { 0 };
-        gboolean ok = resume ? core_transfer_reput(ctx, job->local, job->remote, &resumed, &error)
-                             : core_transfer_put(ctx, job->local, job->remote, &error);
+        gboolean ok = core_transfer_reput(ctx, job->local, job->remote, &resumed, &error);
         relay_remove(ctx, &relay);
         core_queue_end(queue, id);
         if (ok) {
-                g_autofree char *detail = resume ? resumed_detail(&resumed) : NULL;
+                g_autofree char *detail = resumed_detail(&resumed);
                 core_queue_set_state(queue, id, CORE_JOB_DONE, detail);
         } else if (error) {
                 core_queue_finish_failed(ctx, queue, id, error);
         } else {
-                finish_refused_put(ctx, queue, id);
+                finish_refused(ctx, queue, id);
         }
         return ok;
-}
-
-gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id)
-{
-        return run_upload(ctx, queue, id, FALSE);
-}
-
-gboolean core_queue_run_reput(CoreContext *ctx, CoreQueue *queue, guint id)
-{
-        return run_upload(ctx, queue, id, TRUE);
 }
 
 /* ---- downloads ----------------------------------------------------------------------- */

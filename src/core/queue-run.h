@@ -16,8 +16,6 @@
  * the batch goes on; a lost connection ends it. Returns how many jobs were done. */
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids);
 
-/* One job through core_transfer_put (its remote NULL: put's own naming). FALSE unless done. */
-gboolean core_queue_run_put(CoreContext *ctx, CoreQueue *queue, guint id);
 /* One upload job resumed through core_transfer_reput (the whole file scanned, the rest sent);
  * when done its detail says where it resumed ("resumed from 400.0 kB") or that the server's
  * file was already complete. FALSE unless done. */

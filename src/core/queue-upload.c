@@ -103,12 +103,27 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
         return FALSE;
 }
 
+/* A job the batch did not get to after it stopped: said by name, so that no file the user asked
+ * for is left out of the report. */
+static void not_sent(UploadRun *run, guint id)
+{
+        const char *why = run->stop ? run->stop->message : _("not scanned");
+        g_autoptr(CoreJob) job = core_queue_get(run->queue, id);
+        if (!core_queue_set_state(run->queue, id, CORE_JOB_FAILED, why) || !run->stop || !job)
+                return; /* cancelled by the user: nothing to say */
+        core_say(run->ctx, CORE_MSG_ERROR, _("%s was not uploaded: the batch stopped (%s)."), job->name, why);
+}
+
 /* A job's end, on the command thread: the audit record, the message and the job's state. */
 static void stor_done(gboolean ok, const GError *error, gpointer data)
 {
         StorJob *stor = data;
         UploadRun *run = stor->run;
         CoreContext *ctx = run->ctx;
+        if (!stor->began && run->stop) {
+                not_sent(run, stor->id); /* the batch stopped while it waited for a connection */
+                return;
+        }
         if (!stor->began) {
                 core_queue_set_state(run->queue, stor->id, CORE_JOB_CANCELLED, NULL);
                 return; /* cancelled while it waited: nothing was sent */
@@ -129,7 +144,10 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         }
         g_autoptr(GError) failure = g_error_copy(error);
         g_prefix_error(&failure, _("Uploading %s to %s failed: "), job->name, remote_shown);
-        if (ends_batch(failure) && !run->stop) {
+        /* a cancel the queue did not ask for (Ctrl-C in line mode) stops the whole batch */
+        gboolean interrupted = g_error_matches(failure, FTP_ERROR, FTP_ERROR_CANCELLED) &&
+                               !core_queue_cancel_requested(run->queue, stor->id);
+        if ((interrupted || ends_batch(failure)) && !run->stop) {
                 run->stop = g_error_copy(failure);
                 scan_pipeline_cancel(run->pipeline);
                 core_spread_cancel(run->spread);
@@ -213,6 +231,19 @@ static void drop_scan(guint id, gpointer data)
         }
 }
 
+/* "9 of 10 files uploaded (1 refused by the scanner, 0 failed)." */
+static void say_tally(UploadRun *run, GArray *submitted)
+{
+        guint refused = 0, failed = 0;
+        for (guint i = 0; i < submitted->len; i++) {
+                g_autoptr(CoreJob) job = core_queue_get(run->queue, g_array_index(submitted, guint, i));
+                refused += job && (job->state == CORE_JOB_INFECTED || job->state == CORE_JOB_REFUSED);
+                failed += job && job->state == CORE_JOB_FAILED;
+        }
+        core_say(run->ctx, CORE_MSG_INFO, _("%u of %u files uploaded (%u refused by the scanner, %u failed)."),
+                 run->done, submitted->len, refused, failed);
+}
+
 static void run_batch(UploadRun *run, GArray *submitted)
 {
         for (guint i = 0; i < submitted->len; i++) {
@@ -220,8 +251,7 @@ static void run_batch(UploadRun *run, GArray *submitted)
                 core_queue_set_state(run->queue, id, CORE_JOB_SCANNING, NULL);
                 ScanResult *result = run->stop ? NULL : scan_pipeline_next(run->pipeline);
                 if (!result) {
-                        core_queue_set_state(run->queue, id, CORE_JOB_FAILED,
-                                             run->stop ? run->stop->message : _("not scanned"));
+                        not_sent(run, id);
                         continue;
                 }
                 upload_one(run, id, result);
@@ -252,7 +282,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         if (ctx->audit && !scan_audit_take_error(ctx->audit, &audit_error))
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), audit_error->message);
         if (submitted->len > 1)
-                core_say(ctx, CORE_MSG_INFO, _("%u of %u files uploaded."), run.done, submitted->len);
+                say_tally(&run, submitted);
         core_queue_set_stop_hook(queue, NULL, NULL);
         core_spread_free(run.spread);
         scan_pipeline_free(run.pipeline);

@@ -1,6 +1,8 @@
-/* core/transfer.h — uploads through the scanner, downloads into safe local files.
- * Owns: put/mput (snapshot → scan → upload the same snapshot, audit), get/mget (.part files,
- * resume, hostile-name checks, openat with O_NOFOLLOW), remote parent creation, recursion.
+/* core/transfer.h — single transfers under the queue's jobs: a resumed upload through the scanner
+ * (reput), downloads into safe local files, and put's naming. (put and mput are batches of queue
+ * jobs: core/batch.h, core/queue-upload.c.)
+ * Owns: reput (snapshot → scan → send the rest of the same snapshot, audit), get/mget (.part
+ * files, resume, hostile-name checks, openat with O_NOFOLLOW), remote parent creation, recursion.
  * Must not: parse command lines or print directly (messages go through ctx->fe).
  *
  * Every function returns FALSE when something asked was not done. With an error set, nothing was
@@ -21,16 +23,9 @@ typedef enum {
         CORE_TRANSFER_ERROR_CANNOT_RESUME, /* reput: the server's file is larger, its size unknown, or ASCII type */
 } CoreTransferErrorCode;
 
-/* put <local> [remote]: a relative local path keeps its directories on the server (created as
- * needed); an absolute one (or one with "..") is sent under its base name; an explicit remote
- * path is used as given (its parents created). Returns FALSE when the file was not uploaded. */
-gboolean core_transfer_put(CoreContext *ctx, const char *local, const char *remote, GError **error);
 /* The remote name `put` gives a local path: relative paths keep their directories ("./" dropped);
  * an absolute path, or one that climbs with "..", is sent under its base name. transfer full */
 char *core_transfer_remote_name_for(const char *local);
-/* mput: paths already expanded, in order; asks per file while ctx->prompt is on (before any
- * scan). Scans run ahead of uploads. Returns FALSE if any file was not uploaded. */
-gboolean core_transfer_mput(CoreContext *ctx, GPtrArray *local_paths, GError **error);
 /* get <remote> [local]: local NULL → base name in the current directory; an existing directory →
  * inside it; otherwise the new full path. Resumes a `.part` left by an earlier cut transfer
  * (binary type, SIZE known, part smaller). An existing file is replaced only after a yes while

@@ -167,6 +167,20 @@ int ui_bridge_choose(UiBridge *bridge, const char *label, const UiChoice *choice
         return choice;
 }
 
+/* A batch's conflict (core/conflict.h): the choice dialog, and the rename's prompt. */
+static int fe_choose(const char *question, const CoreChoice *choices, guint n_choices, gpointer data)
+{
+        g_autofree UiChoice *ui_choices = g_new0(UiChoice, n_choices ? n_choices : 1);
+        for (guint i = 0; i < n_choices; i++)
+                ui_choices[i] = (UiChoice){ choices[i].key, choices[i].label };
+        return ui_bridge_choose(data, question, ui_choices, n_choices);
+}
+
+static char *fe_edit(const char *label, const char *initial, gpointer data)
+{
+        return ui_bridge_prompt(data, label, initial);
+}
+
 UiBridge *ui_bridge_new(void)
 {
         UiBridge *bridge = g_new0(UiBridge, 1);
@@ -181,6 +195,9 @@ UiBridge *ui_bridge_new(void)
         bridge->fe.data = bridge;
         bridge->fe.certificate = fe_certificate;
         bridge->fe.certificate_data = bridge;
+        bridge->fe.choose = fe_choose;
+        bridge->fe.edit = fe_edit;
+        bridge->fe.choose_data = bridge;
         return bridge;
 }
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/integration/commands-put.sh — uploads through the scanner (real clamd) to a real vsftpd, in
-# passive and active mode: put <file>, put <full path>, put into a nested remote path (parents
-# created), mput of names, `*.txt` and `folder/**/*.py`, with the per-file prompt answered
-# y/n/a/q and with -n; every uploaded file compared byte for byte on the server side.
+# passive and active mode: put <file>, put <full path>, put of a directory, put into a nested
+# remote path (parents created), mput of names, `*.txt`, `folder/**/*.py` and a directory, with
+# the per-file prompt answered y/n/a/q and with -n; every uploaded file compared byte for byte on
+# the server side.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin commands-put scanner vsftpd clamftp:open,put,mput
@@ -45,6 +46,14 @@ for CF_MODE in $CF_MODES; do
         expect "$CF_MODE: put /full/path: arrives under its base name in the remote directory" \
                 same_on_server "$SUITE_DIR/abs/full-path.bin" "$R/full-path.bin"
 
+        cf_session "cd $R; put folder/sub/notes.txt"
+        expect "$CF_MODE: put DIR/FILE: says the path as typed and where it went" \
+                cf_says 'Uploaded folder/sub/notes\.txt as folder/sub/notes\.txt'
+
+        cf_session "cd $R; put folder/other"
+        expect "$CF_MODE: put of an empty directory makes it on the server" \
+                eval 'cf_rc_is 0 && [ -d "$FTP_ROOT/$R/folder/other" ]'
+
         cf_session "cd $R; put a.txt x/y/z/a-nested.txt"
         expect "$CF_MODE: put FILE x/y/z/NAME: exit 0" cf_rc_is 0
         expect "$CF_MODE: put FILE x/y/z/NAME: the missing parents are created" \
@@ -86,6 +95,14 @@ $FTP_PASS
         where=$(found_below "$R/py" low.py)
         expect "$CF_MODE: mput folder/**/*.py keeps the relative path (got ${where:-nothing})" \
                 [ "$where" = "folder/sub/deeper/low.py" ]
+
+        # mput of a directory: everything below it, empty directories included (as F5 copies it)
+        mkdir -p "$FTP_ROOT/$R/tree" && ftp_own
+        cf_session "prompt; cd $R/tree; mput folder"
+        expect "$CF_MODE: mput DIR: exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput DIR uploads every file below it, keeping the paths" \
+                eval 'same_on_server folder/top.py $R/tree/folder/top.py && same_on_server folder/sub/deeper/low.py $R/tree/folder/sub/deeper/low.py && same_on_server folder/sub/notes.txt $R/tree/folder/sub/notes.txt'
+        expect "$CF_MODE: mput DIR makes its empty directory" [ -d "$FTP_ROOT/$R/tree/folder/other" ]
 
         # the per-file prompt: y, n, a  -> a.txt yes, b.txt no, c.txt and d.txt by "all"
         mkdir -p "$FTP_ROOT/$R/ask1" && ftp_own

@@ -1,5 +1,5 @@
 /* tests/unit/test-core-linemode.c — line mode without a terminal: where messages go and how they
- * are prefixed, answers and prompts read from the input, `quit` stopping the run, comments.
+ * are prefixed, answers, choices and prompts read from the input, `quit` stopping the run, comments.
  * Must not: need a server, a scanner or a terminal (streams are in memory). */
 #include "core/linemode.h"
 #include "core/cmd.h"
@@ -105,6 +105,55 @@ static void test_ask_reads_the_next_line(void)
         }
 }
 
+/* A choice (a batch's conflict) takes a key, case counting, or a label; other lines ask again. */
+typedef struct {
+        const char *input;
+        int index;          /* -1: cancelled */
+} ChooseCase;
+
+static const ChooseCase choose_cases[] = {
+        { "o\n", 0 },
+        { "O\n", 1 },
+        { "skip all\n", 3 },
+        { "x\n\ns\n", 2 },      /* an unknown answer and an empty line ask again */
+        { "", -1 },              /* end of input: cancel the rest */
+};
+
+static void test_choose_takes_a_key_or_a_label(void)
+{
+        static const CoreChoice choices[] = {
+                { 'o', "overwrite" }, { 'O', "overwrite all" }, { 's', "skip" }, { 'S', "skip all" },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(choose_cases); i++) {
+                Fixture f = { 0 };
+                g_test_message("answers %s", choose_cases[i].input);
+                fixture_open(&f, choose_cases[i].input);
+                const CoreFrontend *fe = core_linemode_frontend(f.lm);
+                int index = fe->choose("a.txt exists.", choices, G_N_ELEMENTS(choices), fe->choose_data);
+                g_assert_cmpint(index, ==, choose_cases[i].index);
+                flush(&f);
+                g_assert_true(g_str_has_prefix(f.out_buf, "a.txt exists. (o overwrite, O overwrite all, s skip, S skip all)?"));
+                fixture_close(&f);
+        }
+}
+
+/* A line that starts from a suggestion: shown in brackets, taken by an empty answer. */
+static void test_edit_offers_the_initial_text(void)
+{
+        Fixture f = { 0 };
+        fixture_open(&f, "\nmine.txt\n");
+        const CoreFrontend *fe = core_linemode_frontend(f.lm);
+        g_autofree char *taken = fe->edit("New name for a.txt:", "a (1).txt", fe->choose_data);
+        g_autofree char *typed = fe->edit("New name for a.txt:", "a (1).txt", fe->choose_data);
+        g_autofree char *none = fe->edit("New name for a.txt:", "a (1).txt", fe->choose_data);
+        flush(&f);
+        g_assert_cmpstr(taken, ==, "a (1).txt");
+        g_assert_cmpstr(typed, ==, "mine.txt");
+        g_assert_null(none);
+        g_assert_nonnull(strstr(f.out_buf, "New name for a.txt: [a (1).txt]"));
+        fixture_close(&f);
+}
+
 static void test_prompt_reads_a_line_and_shows_the_label(void)
 {
         Fixture f = { 0 };
@@ -177,6 +226,8 @@ int main(int argc, char **argv)
         g_test_add_func("/core/linemode/messages-never-carry-terminal-controls", test_messages_never_carry_terminal_controls);
         g_test_add_func("/core/linemode/ask-reads-the-next-line-eof-is-quit", test_ask_reads_the_next_line);
         g_test_add_func("/core/linemode/prompt-reads-a-line-without-echo", test_prompt_reads_a_line_and_shows_the_label);
+        g_test_add_func("/core/linemode/choose-takes-a-key-or-a-label", test_choose_takes_a_key_or_a_label);
+        g_test_add_func("/core/linemode/edit-offers-the-initial-text", test_edit_offers_the_initial_text);
         g_test_add_func("/core/linemode/quit-stops-the-commands", test_quit_stops_the_commands);
         g_test_add_func("/core/linemode/input-lines-comments-and-semicolons", test_input_lines_comments_and_semicolons);
         g_test_add_func("/core/linemode/line-with-cr-is-refused", test_input_line_with_cr_is_refused);

@@ -1,13 +1,14 @@
 /* tests/unit/test-core-transfer.c — the transfer policies that the line-mode suites do not pin:
  * resume only when the part is smaller and the type is binary, the overwrite question, unsafe
- * local names, mget's destination and pattern errors, a planted symlinked directory, and a put
- * that fails closed without a scanner. Runs core_transfer_* against a private pyftpdlib.
+ * local names, mget's destination and pattern errors, a planted symlinked directory, a put
+ * that fails closed without a scanner, and a get interrupted as by Ctrl-C. Runs core_transfer_* against a private pyftpdlib.
  * Must not: write outside its own temporary directories. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/cmd.h"
 #include "core/context.h"
 #include "core/safename.h"
 #include "core/transfer.h"
@@ -272,13 +273,44 @@ static void test_put_without_scanner_sends_nothing(Fixture *fx, gconstpointer da
         g_autofree char *address = g_strconcat("unix:", sock, NULL);
         g_autoptr(GError) error = NULL;
         g_assert_true(core_context_set_scanner(fx->ctx, address, 2000, &error));
-        g_assert_false(core_transfer_put(fx->ctx, "clean.txt", NULL, &error));
-        g_assert_no_error(error); /* a refusal, reported through the front end */
+        char *argv[] = { "put", "clean.txt", NULL };
+        g_assert_false(core_cmd_run_argv(fx->ctx, argv, &error));
+        g_clear_error(&error); /* "put did not complete": the refusal was reported already */
         g_assert_true(fx->ctx->any_refused);
         g_assert_cmpint(core_exit_status(fx->ctx), ==, CORE_EXIT_REFUSED);
         g_assert_true(g_str_has_prefix(fx->ctx->last_verdict, "ERROR"));
         g_autoptr(GBytes) on_server = ftpd_get_file(server, "clean.txt");
         g_assert_null(on_server);
+}
+
+/* ---- Ctrl-C ---- */
+
+static CoreWorker *interrupt_worker; /* what the first progress report cancels, as Ctrl-C does */
+
+static void interrupt_on_progress(const char *name, guint64 done, gint64 total, gpointer data)
+{
+        CoreWorker *worker = g_atomic_pointer_exchange(&interrupt_worker, NULL);
+        if (worker)
+                core_worker_cancel(worker);
+}
+
+/* Line mode's get runs as a batch; a cancel that did not come through the queue (Ctrl-C) is a
+ * failure shown to the user and in the exit status, not a quiet "cancelled" job. */
+static void test_get_interrupted_is_a_failure(Fixture *fx, gconstpointer data)
+{
+        SKIP_IF_NO_SERVER();
+        gsize len = 32 * 1024 * 1024;
+        g_autofree char *big = g_malloc0(len);
+        ftpd_put_file(server, "big.bin", big, len);
+        fx->ctx->fe.progress = interrupt_on_progress;
+        g_atomic_pointer_set(&interrupt_worker, fx->ctx->worker);
+        char *argv[] = { "get", "big.bin", NULL };
+        g_assert_false(core_cmd_run_argv(fx->ctx, argv, NULL));
+        g_assert_null(g_atomic_pointer_get(&interrupt_worker)); /* progress was reported */
+        g_assert_false(g_file_test("big.bin", G_FILE_TEST_EXISTS));
+        g_assert_cmpint(core_exit_status(fx->ctx), ==, CORE_EXIT_FAILURE);
+        g_assert_nonnull(strstr(fx->rec.said->str, "2 Downloading big.bin failed: Cancelled."));
+        g_assert_nonnull(strstr(fx->rec.said->str, "kept as big.bin.part")); /* for a later get */
 }
 
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -297,6 +329,7 @@ int main(int argc, char **argv)
         ADD("/core/transfer/mget-pattern-matching-nothing-fails", test_mget_no_match);
         ADD("/core/transfer/mget-planted-directory-symlink-refused", test_mget_planted_dir_symlink_refused);
         ADD("/core/transfer/put-without-scanner-sends-nothing", test_put_without_scanner_sends_nothing);
+        ADD("/core/transfer/get-interrupted-is-a-failure", test_get_interrupted_is_a_failure);
         int rc = g_test_run();
         ftpd_stop(server);
         return rc;

@@ -1,9 +1,7 @@
 /* tests/unit/test-ui-complete.c — Tab completion of the command line (command names, local paths,
  * remote names from the pane, the words of sort and toggles), the history file (kept across
- * runs, never a `user` line), the conflict question's texts and free names, and the queue view's
- * rate, ETA and row texts. */
+ * runs, never a `user` line), and the queue view's rate, ETA and row texts. */
 #include "ui/complete.h"
-#include "ui/conflict.h"
 #include "ui/history.h"
 #include "ui/queueview.h"
 #include "tree-remove.h"
@@ -165,25 +163,6 @@ static void test_history_is_kept_without_secrets(void)
         g_rmdir(dir);
 }
 
-static gboolean taken_in(const char *name, gpointer data)
-{
-        return g_strv_contains(data, name);
-}
-
-static void test_conflict_texts(void)
-{
-        const char *taken[] = { "b.txt", "b (1).txt", NULL };
-        g_autofree char *free_name = ui_conflict_free_name("b.txt", taken_in, taken);
-        g_assert_cmpstr(free_name, ==, "b (2).txt");
-        g_autofree char *no_ext = ui_conflict_free_name("README", taken_in, taken);
-        g_assert_cmpstr(no_ext, ==, "README (1)");
-        UiConflict up = { .upload = TRUE, .name = "b.txt", .src_size = 2000, .src_mtime = 0,
-                          .dst_size = 4, .dst_mtime = -1 };
-        g_autofree char *question = ui_conflict_question(&up);
-        g_assert_nonnull(strstr(question, "b.txt exists on the server (4 bytes)"));
-        g_assert_nonnull(strstr(question, "2.0\u00a0kB")); /* g_format_size keeps number and unit together */
-}
-
 static void test_queue_texts(void)
 {
         g_autofree char *slow = ui_queue_rate_text(850e3);
@@ -223,7 +202,6 @@ int main(int argc, char **argv)
         F("/ui/complete/remote-names-from-the-pane", test_remote_names_from_the_pane);
         F("/ui/complete/words-of-actions-and-toggles", test_words_of_actions_and_toggles);
         g_test_add_func("/ui/history/kept-without-secrets", test_history_is_kept_without_secrets);
-        g_test_add_func("/ui/conflict/texts-and-free-names", test_conflict_texts);
         g_test_add_func("/ui/queue/view-texts", test_queue_texts);
         return g_test_run();
 }

@@ -1,17 +1,19 @@
-/* ui/transfers-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
+/* core/batch-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
  * the local and remote directories of that moment): local patterns expanded as line mode does,
  * remote patterns matched against a fresh listing; and every directory job (F5 or mget on a
  * directory, either side) replaced by one job per file below it, so that each file has its own
  * progress, conflict question and outcome. A remote pattern in another directory stays one job
  * run by the core's mget.
- * Must not: call curses or touch the panes; runs on the command thread. */
-#include "ui/transfers.h"
+ * Must not: draw or ask; runs on the command thread. */
+#include "core/batch.h"
 #include "common/i18n.h"
 #include "core/browse.h"
 #include "core/browse-tree.h"
+#include "core/commands.h"
 #include "core/glob.h"
 #include "core/safename.h"
 #include "core/transfer.h"
+#include "core/transfer-private.h"
 #include <string.h>
 #include <sys/stat.h>
 
@@ -19,58 +21,28 @@
 
 /* ---- mput ---------------------------------------------------------------------------- */
 
-static GPtrArray *expand_local(CoreContext *ctx, char **args)
-{
-        GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-        for (char **arg = args; *arg; arg++) {
-                if (!core_glob_has_magic(*arg)) {
-                        g_ptr_array_add(paths, g_strdup(*arg));
-                        continue;
-                }
-                g_autoptr(GError) error = NULL;
-                g_autoptr(GPtrArray) found = core_glob_expand_local(*arg, &error);
-                if (!found) {
-                        core_say(ctx, CORE_MSG_WARNING, "%s", error->message);
-                        continue;
-                }
-                for (guint i = 0; i < found->len; i++)
-                        g_ptr_array_add(paths, g_strdup(found->pdata[i]));
-        }
-        return paths;
-}
-
-/* A typed put shows the file's base name, an mput the path as typed or matched. */
-static void add_local(UiBatch *batch, const char *path, const char *remote)
+/* A typed put shows the file's base name (unless the batch shows paths), an mput the path as
+ * typed or matched. */
+static void add_local(CoreBatch *batch, const char *path, const char *remote)
 {
         struct stat st;
         gboolean ok = stat(path, &st) == 0;
         gboolean dir = ok && S_ISDIR(st.st_mode);
         g_autofree char *base = g_path_get_basename(path);
-        g_autofree char *escaped = core_name_escape(batch->kind == UI_BATCH_PUT ? base : path);
+        g_autofree char *escaped = core_name_escape(batch->kind == CORE_BATCH_PUT && !batch->show_paths ? base : path);
         g_autofree char *shown = dir ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_UPLOAD, shown, path, remote);
-        ui_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
+        core_batch_add(batch, id, dir, ok ? st.st_size : -1, ok ? st.st_mtime : -1);
 }
 
-/* put's naming: an explicit remote path ending in '/' names a directory. transfer full */
-static char *put_target(const char *local, const char *remote)
+static gboolean expand_mput(CoreContext *ctx, CoreBatch *batch)
 {
-        if (!remote)
-                return core_transfer_remote_name_for(local);
-        if (!g_str_has_suffix(remote, "/"))
-                return g_strdup(remote);
-        g_autofree char *base = g_path_get_basename(local);
-        return g_strconcat(remote, base, NULL);
-}
-
-static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
-{
-        if (batch->kind == UI_BATCH_PUT) {
-                g_autofree char *remote = put_target(batch->args[0], batch->args[1]);
+        if (batch->kind == CORE_BATCH_PUT) {
+                g_autofree char *remote = core_transfer_put_target(batch->args[0], batch->args[1]);
                 add_local(batch, batch->args[0], remote);
                 return TRUE;
         }
-        g_autoptr(GPtrArray) paths = expand_local(ctx, batch->args);
+        g_autoptr(GPtrArray) paths = core_expand_local_args(ctx, batch->args);
         if (paths->len == 0) {
                 g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
                                                               _("No local file matches: nothing was uploaded."));
@@ -86,21 +58,21 @@ static gboolean expand_mput(CoreContext *ctx, UiBatch *batch)
 
 /* ---- get and mget -------------------------------------------------------------------- */
 
-static void add_remote(UiBatch *batch, const CoreEntry *entry, const char *remote)
+static void add_remote(CoreBatch *batch, const CoreEntry *entry, const char *remote)
 {
         gboolean tree = entry->type == CORE_ENTRY_DIR;
         g_autofree char *escaped = core_name_escape(remote);
         g_autofree char *shown = tree ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, remote);
-        ui_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
+        core_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
 }
 
 /* A pattern elsewhere (or a listing that failed) is one job for the core's mget. */
-static void add_pattern(UiBatch *batch, const char *pattern)
+static void add_pattern(CoreBatch *batch, const char *pattern)
 {
         g_autofree char *shown = core_name_escape(pattern);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, pattern);
-        ui_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
+        core_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
 }
 
 static int compare_names(gconstpointer a, gconstpointer b)
@@ -108,7 +80,7 @@ static int compare_names(gconstpointer a, gconstpointer b)
         return g_strcmp0((*(CoreEntry *const *)a)->name, (*(CoreEntry *const *)b)->name);
 }
 
-static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, const char *pattern)
+static void match_pattern(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries, const char *pattern)
 {
         gboolean magic = core_glob_has_magic(pattern);
         g_autofree char *plain = magic ? NULL : core_glob_unescape(pattern);
@@ -135,15 +107,8 @@ static void match_pattern(CoreContext *ctx, UiBatch *batch, GPtrArray *entries, 
         core_fail(ctx, error);
 }
 
-static gboolean expand_mget(CoreContext *ctx, UiBatch *batch)
+gboolean core_batch_expand_listing(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries)
 {
-        g_autoptr(GPtrArray) entries = NULL;
-        g_autofree char *cwd = NULL;
-        g_autoptr(GError) error = NULL;
-        if (!core_browse_list(ctx, &entries, &cwd, &error)) {
-                core_fail(ctx, error);
-                return FALSE;
-        }
         g_ptr_array_sort(entries, compare_names); /* the jobs in the order the pane shows */
         for (char **arg = batch->args; *arg; arg++) {
                 if (strchr(*arg, '/'))
@@ -154,11 +119,24 @@ static gboolean expand_mget(CoreContext *ctx, UiBatch *batch)
         return batch->jobs->len > 0;
 }
 
-/* get <remote> [local]: its size and kind from a listing of its directory. */
-static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
+static gboolean expand_mget(CoreContext *ctx, CoreBatch *batch)
+{
+        g_autoptr(GPtrArray) entries = NULL;
+        g_autofree char *cwd = NULL;
+        g_autoptr(GError) error = NULL;
+        if (!core_browse_list(ctx, &entries, &cwd, &error)) {
+                core_fail(ctx, error);
+                return FALSE;
+        }
+        return core_batch_expand_listing(ctx, batch, entries);
+}
+
+/* get <remote> [local]: its size and kind from a listing of its directory, unless the batch
+ * fetches the one file without looking (line mode). */
+static gboolean expand_get(CoreContext *ctx, CoreBatch *batch)
 {
         const char *remote = batch->args[0];
-        const UiRemoteInfo *info = ui_batch_remote_info(ctx, batch, remote);
+        const CoreRemoteInfo *info = batch->get_lists ? core_batch_remote_info(ctx, batch, remote) : NULL;
         CoreEntry entry = { .name = (char *)remote, .type = info && info->is_dir ? CORE_ENTRY_DIR : CORE_ENTRY_FILE,
                            .size = info ? info->size : -1, .mtime = info ? info->mtime : -1 };
         g_free(batch->local_dir);
@@ -167,15 +145,15 @@ static gboolean expand_get(CoreContext *ctx, UiBatch *batch)
         return TRUE;
 }
 
-gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch)
+gboolean core_batch_expand(CoreContext *ctx, CoreBatch *batch)
 {
         switch (batch->kind) {
-        case UI_BATCH_PUT:
-        case UI_BATCH_MPUT:
+        case CORE_BATCH_PUT:
+        case CORE_BATCH_MPUT:
                 return expand_mput(ctx, batch);
-        case UI_BATCH_GET:
+        case CORE_BATCH_GET:
                 return expand_get(ctx, batch);
-        case UI_BATCH_MGET:
+        case CORE_BATCH_MGET:
                 return expand_mget(ctx, batch);
         default:
                 return TRUE;
@@ -184,17 +162,17 @@ gboolean ui_batch_expand(CoreContext *ctx, UiBatch *batch)
 
 /* ---- directories, one job per file --------------------------------------------------- */
 
-static void add_file_job(UiBatch *batch, const UiBatchJob *dir, CoreJobKind kind, const char *local,
+static void add_file_job(CoreBatch *batch, const CoreBatchJob *dir, CoreJobKind kind, const char *local,
                          const char *remote, gint64 size, gint64 mtime)
 {
         g_autofree char *shown = core_name_escape(remote);
         guint id = core_queue_add_child(batch->queue, dir->id, kind, shown, local, remote);
-        ui_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
+        core_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
 }
 
-static void add_tree_dir(UiBatch *batch, const UiBatchJob *dir, const char *path)
+static void add_tree_dir(CoreBatch *batch, const CoreBatchJob *dir, const char *path)
 {
-        UiTreeDir *td = g_new0(UiTreeDir, 1);
+        CoreBatchDir *td = g_new0(CoreBatchDir, 1);
         td->parent = dir->id;
         td->path = g_strdup(path);
         g_ptr_array_add(batch->tree_dirs, td);
@@ -206,23 +184,23 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 }
 
 /* Regular files below a local directory, depth-first in name order; symlinks are not followed.
- * A directory with no regular file below it is to be made on the server. TRUE when a file was
- * found. */
-static gboolean walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const char *path,
+ * A directory with nothing below it (no regular file, no directory) is to be made on the server;
+ * its parents are made with it, so they are not listed too. */
+static void walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const char *path,
                            const char *remote, int depth)
 {
         g_autoptr(GError) error = NULL;
         g_autoptr(GDir) d = g_dir_open(path, 0, &error);
         if (!d) {
                 core_say(ctx, CORE_MSG_ERROR, "%s", error->message);
-                return TRUE; /* not known to be empty: not made */
+                return; /* not known to be empty: not made */
         }
         g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
         const char *name;
         while ((name = g_dir_read_name(d)) != NULL)
                 g_ptr_array_add(names, g_strdup(name));
         g_ptr_array_sort(names, compare_strings);
-        gboolean found = FALSE;
+        gboolean found = FALSE; /* something below makes the directory arrive */
         for (guint i = 0; i < names->len; i++) {
                 const char *n = g_ptr_array_index(names, i);
                 g_autofree char *child = g_build_filename(path, n, NULL);
@@ -231,7 +209,8 @@ static gboolean walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *d
                 if (lstat(child, &st) != 0)
                         continue;
                 if (S_ISDIR(st.st_mode) && depth < LOCAL_TREE_MAX_DEPTH) {
-                        found |= walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                        walk_local(ctx, batch, dir, child, child_remote, depth + 1);
+                        found = TRUE;
                 } else if (S_ISREG(st.st_mode)) {
                         add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime);
                         found = TRUE;
@@ -239,7 +218,6 @@ static gboolean walk_local(CoreContext *ctx, UiBatch *batch, const UiBatchJob *d
         }
         if (!found)
                 add_tree_dir(batch, dir, remote);
-        return found;
 }
 
 /* The local file a downloaded tree file becomes: under the job's local directory (NULL: the
@@ -250,7 +228,7 @@ static char *tree_local_path(const CoreJob *job, const char *rel)
         return g_build_filename(job->local ? job->local : ".", base, rel, NULL);
 }
 
-static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir, const CoreJob *job)
+static void walk_remote(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const CoreJob *job)
 {
         guint unsafe = 0;
         g_autoptr(GError) error = NULL;
@@ -281,11 +259,11 @@ static void walk_remote(CoreContext *ctx, UiBatch *batch, const UiBatchJob *dir,
         }
 }
 
-void ui_batch_expand_trees(CoreContext *ctx, UiBatch *batch)
+void core_batch_expand_trees(CoreContext *ctx, CoreBatch *batch)
 {
         guint n = batch->jobs->len; /* the jobs added here are files, never expanded again */
         for (guint i = 0; i < n; i++) {
-                UiBatchJob dir = g_array_index(batch->jobs, UiBatchJob, i);
+                CoreBatchJob dir = g_array_index(batch->jobs, CoreBatchJob, i);
                 if (!dir.tree)
                         continue;
                 g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir.id);

@@ -1,11 +1,12 @@
-/* ui/transfers-remote.c — what a batch knows exists on the server, for the conflict question of
- * uploads: the remote pane's entries (F5), else one listing per directory a job writes into.
- * Must not: call curses or touch the panes; lookups that list run on the command thread. */
-#include "ui/transfers.h"
+/* core/batch-remote.c — what a batch knows exists on the server, for the conflict question of
+ * uploads: the entries the front end gave (the TUI's remote pane, for F5), else one listing per
+ * directory a job writes into.
+ * Must not: draw or ask; lookups that list run on the command thread. */
+#include "core/batch.h"
 #include "core/browse-tree.h"
 #include <string.h>
 
-static void ensure_tables(UiBatch *batch)
+static void ensure_tables(CoreBatch *batch)
 {
         if (!batch->remote)
                 batch->remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -13,12 +14,18 @@ static void ensure_tables(UiBatch *batch)
                 batch->listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
-void ui_batch_remote_taken(UiBatch *batch, const char *path, gint64 size, gint64 mtime)
+void core_batch_remote_taken(CoreBatch *batch, const char *path, gint64 size, gint64 mtime, gboolean is_dir)
 {
         ensure_tables(batch);
-        UiRemoteInfo *info = g_new0(UiRemoteInfo, 1);
-        *info = (UiRemoteInfo){ .size = size, .mtime = mtime };
+        CoreRemoteInfo *info = g_new0(CoreRemoteInfo, 1);
+        *info = (CoreRemoteInfo){ .size = size, .mtime = mtime, .is_dir = is_dir };
         g_hash_table_replace(batch->remote, g_strdup(path), info);
+}
+
+void core_batch_remote_listed(CoreBatch *batch, const char *dir)
+{
+        ensure_tables(batch);
+        g_hash_table_add(batch->listed, g_strdup(dir));
 }
 
 /* The directory part of a remote path ("a/b/c" → "a/b", "c" → "", "/c" → "/"). transfer full */
@@ -32,7 +39,7 @@ static char *parent_of(const char *path)
         return g_strndup(path, (gsize)(slash - path));
 }
 
-static void learn_directory(CoreContext *ctx, UiBatch *batch, const char *dir)
+static void learn_directory(CoreContext *ctx, CoreBatch *batch, const char *dir)
 {
         g_hash_table_add(batch->listed, g_strdup(dir));
         g_autoptr(GPtrArray) entries = core_browse_list_path(ctx, dir, NULL);
@@ -41,18 +48,16 @@ static void learn_directory(CoreContext *ctx, UiBatch *batch, const char *dir)
                 if (!e->name || !strcmp(e->name, ".") || !strcmp(e->name, ".."))
                         continue;
                 g_autofree char *path = *dir ? g_build_path("/", dir, e->name, NULL) : g_strdup(e->name);
-                UiRemoteInfo *info = g_new0(UiRemoteInfo, 1);
-                *info = (UiRemoteInfo){ .size = e->size, .mtime = e->mtime, .is_dir = e->type == CORE_ENTRY_DIR };
-                g_hash_table_replace(batch->remote, g_steal_pointer(&path), info);
+                core_batch_remote_taken(batch, path, e->size, e->mtime, e->type == CORE_ENTRY_DIR);
         }
 }
 
-const UiRemoteInfo *ui_batch_remote_info(CoreContext *ctx, UiBatch *batch, const char *path)
+const CoreRemoteInfo *core_batch_remote_info(CoreContext *ctx, CoreBatch *batch, const char *path)
 {
         ensure_tables(batch);
         if (!path)
                 return NULL;
-        const UiRemoteInfo *known = g_hash_table_lookup(batch->remote, path);
+        const CoreRemoteInfo *known = g_hash_table_lookup(batch->remote, path);
         if (known)
                 return known;
         g_autofree char *dir = parent_of(path);

@@ -1,19 +1,20 @@
-/* ui/transfers-run.c — a batch of queue jobs on the command thread: directories expanded into
+/* core/batch-run.c — a batch of queue jobs on the command thread: directories expanded into
  * their files, the conflict question for each destination that exists (uploads: on the server,
- * found in the pane or by listing the directory), then the runs (core/queue-run.h: uploads with
- * the scanner ahead, a resumed upload on its own, downloads one by one), the empty directories of
- * the trees, then what the panes need (refusal marks; after a download, the local cursor's new
- * place — the remote cursor stays on its name), each directory job's outcome (a cancelled one
- * says how many files arrived), and for a move the deletion of each source that arrived.
- * Must not: call curses or touch the panes (results go back in UiJobResult). */
-#include "ui/conflict.h"
-#include "ui/transfers.h"
+ * found in the entries given or by listing the directory), then the runs (core/queue-run.h:
+ * uploads with the scanner ahead, a resumed upload on its own, downloads one by one), the empty
+ * directories of the trees, then the report (refusal marks; after a download, the local name
+ * that arrived), each directory job's outcome (a cancelled one says how many files arrived), and
+ * for a move the deletion of each source that arrived.
+ * Must not: draw or know a front end (questions go through CoreFrontend, the report stays in the
+ * batch). */
+#include "core/batch.h"
 #include "common/i18n.h"
 #include "core/browse-tree.h"
 #include "core/cmd.h"
 #include "core/glob.h"
-#include "core/queue-run.h"
 #include "core/safename.h"
+#include "core/transfer.h"
+#include "core/transfer-private.h"
 #include <fcntl.h>
 #include <unistd.h>
 #include <errno.h>
@@ -22,7 +23,7 @@
 #include <sys/stat.h>
 
 typedef struct {
-        UiBatch *batch;
+        CoreBatch *batch;
         const char *dir; /* the remote directory the new name goes into ("" : the current) */
 } RemoteDir;
 
@@ -41,13 +42,13 @@ static gboolean local_taken(const char *name, gpointer data)
 }
 
 /* Settles an existing destination; FALSE when the job is not to run (skipped or cancelled). */
-static gboolean settle(CoreQueue *queue, guint id, UiConflictAction action)
+static gboolean settle(CoreQueue *queue, guint id, CoreConflictAction action)
 {
-        if (action == UI_CONFLICT_SKIP)
+        if (action == CORE_CONFLICT_SKIP)
                 core_queue_set_state(queue, id, CORE_JOB_SKIPPED, _("exists at the destination"));
-        else if (action == UI_CONFLICT_CANCEL)
+        else if (action == CORE_CONFLICT_CANCEL)
                 core_queue_set_state(queue, id, CORE_JOB_CANCELLED, NULL);
-        return action != UI_CONFLICT_SKIP && action != UI_CONFLICT_CANCEL;
+        return action != CORE_CONFLICT_SKIP && action != CORE_CONFLICT_CANCEL;
 }
 
 /* ---- uploads ------------------------------------------------------------------------- */
@@ -58,41 +59,43 @@ static char *remote_sibling(const char *dir, const char *name)
         return *dir ? g_strconcat(dir, "/", name, NULL) : g_strdup(name);
 }
 
-static gboolean upload_wanted(CoreContext *ctx, UiBatch *batch, UiBatchJob *bj, UiConflictMemory *memory)
+gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob *bj, CoreConflictMemory *memory)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
-        if (!ctx->prompt)
+        if (memory->cancelled) /* an earlier question was cancelled: so is the rest */
+                return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
+        if (!ctx->prompt || !batch->ask_conflicts)
                 return TRUE;
-        const UiRemoteInfo *there = ui_batch_remote_info(ctx, batch, job->remote);
+        const CoreRemoteInfo *there = core_batch_remote_info(ctx, batch, job->remote);
         if (!there || there->is_dir)
                 return TRUE; /* nothing to replace (STOR says why a directory cannot be) */
         const char *slash = strrchr(job->remote, '/');
         g_autofree char *dir = slash ? g_strndup(job->remote, (gsize)(slash - job->remote)) : g_strdup("");
         g_autofree char *base = g_path_get_basename(job->remote);
         RemoteDir rd = { batch, dir };
-        g_autofree char *suggestion = ui_conflict_free_name(base, remote_taken, &rd);
-        UiConflict conflict = { .upload = TRUE, .name = job->name, .src_size = bj->size,
+        g_autofree char *suggestion = core_conflict_free_name(base, remote_taken, &rd);
+        CoreConflict conflict = { .upload = TRUE, .name = job->name, .src_size = bj->size,
                                 .src_mtime = bj->mtime, .dst_size = there->size,
                                 .dst_mtime = there->mtime, .suggestion = suggestion,
                                 .can_resume = ctx->type == FTP_TYPE_BINARY && there->size >= 0 &&
                                               bj->size > there->size };
         g_autofree char *new_name = NULL;
-        UiConflictAction action = ui_conflict_ask(batch->bridge, memory, &conflict, &new_name);
-        if (action == UI_CONFLICT_RENAME) {
+        CoreConflictAction action = core_conflict_ask(ctx, memory, &conflict, &new_name);
+        if (action == CORE_CONFLICT_RENAME) {
                 g_autofree char *target = remote_sibling(dir, new_name);
                 g_autofree char *shown = core_name_escape(target);
                 core_queue_set_target(batch->queue, bj->id, shown, NULL, target);
                 /* taken from now on: the next rename proposes another name */
-                ui_batch_remote_taken(batch, target, bj->size, bj->mtime);
+                core_batch_remote_taken(batch, target, bj->size, bj->mtime, FALSE);
         }
-        bj->resume = action == UI_CONFLICT_RESUME;
+        bj->resume = action == CORE_CONFLICT_RESUME;
         return settle(batch->queue, bj->id, action);
 }
 
 /* A moved file is deleted only when it is still what was copied (size and time unchanged). */
-static void delete_moved_local(CoreContext *ctx, const CoreJob *job, const UiBatchJob *bj)
+static void delete_moved_local(CoreContext *ctx, const CoreJob *job, const CoreBatchJob *bj)
 {
         struct stat st;
         if (lstat(job->local, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != bj->size ||
@@ -104,8 +107,16 @@ static void delete_moved_local(CoreContext *ctx, const CoreJob *job, const UiBat
                 core_say(ctx, CORE_MSG_ERROR, _("Cannot delete %s: %s"), job->name, g_strerror(errno));
 }
 
-/* A job's outcome for the local pane: refused files are marked, clean ones unmarked. */
-static void note_upload(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, UiJobResult *result)
+static void add_mark(CoreBatch *batch, const char *path, const char *reason)
+{
+        CoreBatchMark *mark = g_new0(CoreBatchMark, 1);
+        mark->path = g_strdup(path);
+        mark->reason = g_strdup(reason);
+        g_ptr_array_add(batch->marks, mark);
+}
+
+/* A job's outcome for the report: refused files are marked, clean ones unmarked. */
+static void note_upload(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job)
@@ -114,14 +125,14 @@ static void note_upload(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, 
         g_autofree char *full = g_canonicalize_filename(job->local, cwd);
         switch (job->state) {
         case CORE_JOB_INFECTED:
-                ui_job_result_add_refusal(result, full, job->detail);
+                add_mark(batch, full, job->detail);
                 return;
         case CORE_JOB_REFUSED:
-                ui_job_result_add_refusal(result, full, _("no verdict from the scanner"));
+                add_mark(batch, full, _("no verdict from the scanner"));
                 return;
         case CORE_JOB_DONE:
-                ui_job_result_add_refusal(result, full, NULL);
-                if (batch->kind == UI_BATCH_MOVE)
+                add_mark(batch, full, NULL);
+                if (batch->kind == CORE_BATCH_MOVE)
                         delete_moved_local(ctx, job, bj);
                 return;
         default:
@@ -129,7 +140,7 @@ static void note_upload(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, 
         }
 }
 
-static void flush_uploads(CoreContext *ctx, UiBatch *batch, GArray *ids)
+static void flush_uploads(CoreContext *ctx, CoreBatch *batch, GArray *ids)
 {
         if (ids->len > 0)
                 core_queue_run_uploads(ctx, batch->queue, ids);
@@ -138,13 +149,13 @@ static void flush_uploads(CoreContext *ctx, UiBatch *batch, GArray *ids)
 
 /* In the batch's order: the uploads between two resumed ones go as one run (the scanner works
  * ahead), each resumed one on its own. */
-static void run_uploads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
+static void run_uploads(CoreContext *ctx, CoreBatch *batch)
 {
-        UiConflictMemory memory = { 0 };
+        CoreConflictMemory memory = { 0 };
         g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
         for (guint i = 0; i < batch->jobs->len; i++) {
-                UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
-                if (bj->tree || !upload_wanted(ctx, batch, bj, &memory))
+                CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                if (bj->tree || !core_batch_plan_upload(ctx, batch, bj, &memory))
                         continue;
                 if (!bj->resume) {
                         g_array_append_val(ids, bj->id);
@@ -155,9 +166,9 @@ static void run_uploads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
         }
         flush_uploads(ctx, batch, ids);
         for (guint i = 0; i < batch->jobs->len; i++) {
-                UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 if (!bj->tree)
-                        note_upload(ctx, batch, bj, result);
+                        note_upload(ctx, batch, bj);
         }
 }
 
@@ -174,14 +185,16 @@ static char *download_target(const CoreJob *job)
 }
 
 /* How to treat an existing local file; FALSE when the job is not to run. */
-static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj,
-                                UiConflictMemory *memory, CoreQueueReplace *replace)
+gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj,
+                                  CoreConflictMemory *memory, CoreQueueReplace *replace)
 {
         *replace = CORE_QUEUE_REPLACE_ASK;
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || core_job_state_is_final(job->state))
                 return FALSE;
-        if (bj->pattern || !ctx->prompt)
+        if (memory->cancelled)
+                return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
+        if (bj->pattern || !ctx->prompt || !batch->ask_conflicts)
                 return TRUE; /* no question, or the core's own per file */
         g_autofree char *path = download_target(job);
         g_autofree char *dir = g_path_get_dirname(path);
@@ -189,19 +202,19 @@ static gboolean download_wanted(CoreContext *ctx, UiBatch *batch, const UiBatchJ
         struct stat st;
         if (lstat(path, &st) != 0)
                 return TRUE;
-        g_autofree char *suggestion = ui_conflict_free_name(base, local_taken, dir);
-        UiConflict conflict = { .upload = FALSE, .name = job->name, .src_size = bj->size,
+        g_autofree char *suggestion = core_conflict_free_name(base, local_taken, dir);
+        CoreConflict conflict = { .upload = FALSE, .name = job->name, .src_size = bj->size,
                                 .src_mtime = bj->mtime, .dst_size = st.st_size, .dst_mtime = st.st_mtime,
                                 .can_resume = S_ISREG(st.st_mode) && ctx->type == FTP_TYPE_BINARY &&
                                               bj->size > st.st_size,
                                 .suggestion = suggestion };
         g_autofree char *new_name = NULL;
-        UiConflictAction action = ui_conflict_ask(batch->bridge, memory, &conflict, &new_name);
-        if (action == UI_CONFLICT_OVERWRITE)
+        CoreConflictAction action = core_conflict_ask(ctx, memory, &conflict, &new_name);
+        if (action == CORE_CONFLICT_OVERWRITE)
                 *replace = CORE_QUEUE_REPLACE_OVERWRITE;
-        else if (action == UI_CONFLICT_RESUME)
+        else if (action == CORE_CONFLICT_RESUME)
                 *replace = CORE_QUEUE_REPLACE_RESUME;
-        else if (action == UI_CONFLICT_RENAME) {
+        else if (action == CORE_CONFLICT_RENAME) {
                 g_autofree char *target = g_build_filename(dir, new_name, NULL);
                 core_queue_set_target(batch->queue, bj->id, NULL, target, NULL);
         }
@@ -238,7 +251,7 @@ static gboolean make_local_parents(CoreContext *ctx, const char *base, const cha
         return make_local_dirs(ctx, base, parent);
 }
 
-static gboolean prepare_tree_file(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj)
+static gboolean prepare_tree_file(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
 {
         if (!bj->parent)
                 return TRUE;
@@ -250,34 +263,34 @@ static gboolean prepare_tree_file(CoreContext *ctx, UiBatch *batch, const UiBatc
         return FALSE;
 }
 
-static void note_download(CoreContext *ctx, UiBatch *batch, const UiBatchJob *bj, UiJobResult *result)
+static void note_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job || job->state != CORE_JOB_DONE || bj->parent)
                 return;
-        g_free(result->focus_local);
+        g_free(batch->focus_local);
         if (job->local && !g_file_test(job->local, G_FILE_TEST_IS_DIR))
-                result->focus_local = g_path_get_basename(job->local); /* renamed */
+                batch->focus_local = g_path_get_basename(job->local); /* renamed */
         else
-                result->focus_local = bj->pattern ? core_glob_unescape(job->remote)
+                batch->focus_local = bj->pattern ? core_glob_unescape(job->remote)
                                                   : g_path_get_basename(job->remote);
-        if (batch->kind != UI_BATCH_MOVE)
+        if (batch->kind != CORE_BATCH_MOVE)
                 return;
         const char *argv[] = { "delete", job->remote, NULL };
         core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
-static void run_downloads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
+static void run_downloads(CoreContext *ctx, CoreBatch *batch)
 {
-        UiConflictMemory memory = { 0 };
+        CoreConflictMemory memory = { 0 };
         for (guint i = 0; i < batch->jobs->len; i++) {
-                UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 CoreQueueReplace replace;
-                if (bj->tree || !download_wanted(ctx, batch, bj, &memory, &replace) ||
+                if (bj->tree || !core_batch_plan_download(ctx, batch, bj, &memory, &replace) ||
                     !prepare_tree_file(ctx, batch, bj))
                         continue;
                 core_queue_run_download(ctx, batch->queue, bj->id, bj->pattern, replace);
-                note_download(ctx, batch, bj, result);
+                note_download(ctx, batch, bj);
         }
 }
 
@@ -285,11 +298,11 @@ static void run_downloads(CoreContext *ctx, UiBatch *batch, UiJobResult *result)
 
 /* The empty directories of the trees not cancelled, made at the destination: on the server for
  * uploads, here (inside the download's directory, no symlink followed) for downloads. */
-static void make_tree_dirs(CoreContext *ctx, UiBatch *batch)
+static void make_tree_dirs(CoreContext *ctx, CoreBatch *batch)
 {
         g_autoptr(GPtrArray) remote = g_ptr_array_new();
         for (guint i = 0; i < batch->tree_dirs->len; i++) {
-                const UiTreeDir *td = g_ptr_array_index(batch->tree_dirs, i);
+                const CoreBatchDir *td = g_ptr_array_index(batch->tree_dirs, i);
                 g_autoptr(CoreJob) dir = core_queue_get(batch->queue, td->parent);
                 if (!dir || dir->cancel_requested || core_job_state_is_final(dir->state))
                         continue;
@@ -307,11 +320,11 @@ typedef struct {
         guint files, done, refused, cancelled;
 } TreeCount;
 
-static TreeCount count_tree(UiBatch *batch, guint dir_id)
+static TreeCount count_tree(CoreBatch *batch, guint dir_id)
 {
         TreeCount n = { 0 };
         for (guint i = 0; i < batch->jobs->len; i++) {
-                const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 g_autoptr(CoreJob) job = bj->parent == dir_id ? core_queue_get(batch->queue, bj->id) : NULL;
                 if (!job)
                         continue;
@@ -323,9 +336,7 @@ static TreeCount count_tree(UiBatch *batch, guint dir_id)
         return n;
 }
 
-/* A directory's job ends with its files: done when every one arrived, cancelled (saying how many
- * had arrived) when it was cancelled or every other file was, else failed with how many did not. */
-static void finish_tree(UiBatch *batch, const UiBatchJob *dir, UiJobResult *result)
+static void finish_tree(CoreBatch *batch, const CoreBatchJob *dir)
 {
         TreeCount n = count_tree(batch, dir->id);
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, dir->id);
@@ -343,25 +354,48 @@ static void finish_tree(UiBatch *batch, const UiBatchJob *dir, UiJobResult *resu
         }
         /* a download puts the local cursor on the directory; the remote cursor stays where it is */
         if (!batch->upload && job && job->remote && n.done > 0) {
-                g_free(result->focus_local);
-                result->focus_local = g_path_get_basename(job->remote);
+                g_free(batch->focus_local);
+                batch->focus_local = g_path_get_basename(job->remote);
         }
 }
 
-void ui_batch_run(CoreContext *ctx, gpointer data, UiJobResult *result)
+void core_batch_finish_trees(CoreBatch *batch)
 {
-        UiBatch *batch = data;
-        if (!ui_batch_expand(ctx, batch))
-                return;
-        ui_batch_expand_trees(ctx, batch);
-        if (batch->upload)
-                run_uploads(ctx, batch, result);
-        else
-                run_downloads(ctx, batch, result);
-        make_tree_dirs(ctx, batch);
         for (guint i = 0; i < batch->jobs->len; i++) {
-                const UiBatchJob *bj = &g_array_index(batch->jobs, UiBatchJob, i);
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 if (bj->tree)
-                        finish_tree(batch, bj, result);
+                        finish_tree(batch, bj);
         }
+}
+
+/* Line mode's mput: the user picks the files before anything is scanned; a declined one is skipped. */
+static void ask_each(CoreContext *ctx, CoreBatch *batch)
+{
+        if (!core_transfer_check_scanner(ctx, NULL))
+                return; /* nothing can be uploaded: the run says why, with no question first */
+        CoreAsker asker = { 0 };
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
+                if (!job)
+                        continue;
+                g_autofree char *question = g_strdup_printf(_("Upload %s?"), job->name);
+                if (!core_asker_confirm(ctx, &asker, question))
+                        core_queue_set_state(batch->queue, bj->id, CORE_JOB_SKIPPED, NULL);
+        }
+}
+
+void core_batch_run(CoreContext *ctx, CoreBatch *batch)
+{
+        if (!core_batch_expand(ctx, batch))
+                return;
+        if (batch->ask_each)
+                ask_each(ctx, batch);
+        core_batch_expand_trees(ctx, batch);
+        if (batch->upload)
+                run_uploads(ctx, batch);
+        else
+                run_downloads(ctx, batch);
+        make_tree_dirs(ctx, batch);
+        core_batch_finish_trees(batch);
 }
