@@ -103,6 +103,7 @@ void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...)
 void core_fail(CoreContext *ctx, const GError *error)
 {
         ctx->any_failed = TRUE;
+        g_atomic_int_inc(&ctx->failures);
         if (error && error->domain == FTP_ERROR &&
             (error->code == FTP_ERROR_CLOSED || error->code == FTP_ERROR_NOT_CONNECTED))
                 core_context_set_disconnected(ctx);

@@ -102,6 +102,8 @@ typedef struct {
         /* outcome of everything run so far */
         gboolean any_refused;     /* a file was refused by the scanner */
         gboolean any_failed;      /* anything else failed */
+        gint failures;            /* core_fail calls so far (atomic): line mode stops a script at
+                                     the first command that adds one */
 } CoreContext;
 
 /* Defaults: prompt on, passive on, binary, a scanner client for CORE_DEFAULT_SCANNER (it is

@@ -23,6 +23,8 @@ struct CoreLineMode {
         gboolean out_tty;
         GMutex lock;              /* messages and progress come from several threads */
         gboolean progress_shown;  /* a progress line without its newline is on the terminal */
+        gboolean stop_on_failure; /* a script (-c, -b, stdin that is not a terminal) ends at the
+                                     first command that fails, as `sftp -b` does */
         CoreFrontend fe;
 };
 
@@ -278,6 +280,7 @@ CoreLineMode *core_linemode_new(FILE *in, FILE *out, FILE *err)
         lm->err = err;
         lm->in_tty = isatty(fileno(in));
         lm->out_tty = isatty(fileno(out));
+        lm->stop_on_failure = !lm->in_tty;
         g_mutex_init(&lm->lock);
         lm->fe.message = lm_message;
         lm->fe.progress = lm_progress;
@@ -303,28 +306,47 @@ const CoreFrontend *core_linemode_frontend(CoreLineMode *lm)
         return &lm->fe;
 }
 
-/* One line of input: `;`-separated commands, or a `#` comment. */
-static void run_line(CoreContext *ctx, const char *line, gsize len)
+/* FALSE when a script must stop: the failure has been shown, and so is why nothing more runs. */
+static gboolean go_on(CoreLineMode *lm, CoreContext *ctx, gint failures_before, gboolean may_fail)
 {
+        if (!lm->stop_on_failure || may_fail || g_atomic_int_get(&ctx->failures) == failures_before)
+                return TRUE;
+        core_say(ctx, CORE_MSG_ERROR, "%s",
+                 _("The script stops here: a command failed. (A command written with a leading `-`, "
+                   "as in `-delete x`, may fail and the script goes on.)"));
+        return FALSE;
+}
+
+/* One line of input: `;`-separated commands, or a `#` comment. A command with a leading `-` may
+ * fail without stopping a script. FALSE when the script must stop. */
+static gboolean run_line(CoreLineMode *lm, CoreContext *ctx, const char *line, gsize len)
+{
+        gint before = g_atomic_int_get(&ctx->failures);
         if (memchr(line, '\0', len) || strchr(line, '\r')) {
                 core_cmd_run_line(ctx, line, (gssize)len, NULL); /* refused, with the reason */
-                return;
+                return go_on(lm, ctx, before, FALSE);
         }
         if (line[strspn(line, " \t")] == '#')
-                return;
+                return TRUE;
         g_autoptr(GError) error = NULL;
         g_auto(GStrv) commands = core_cmd_split_commands(line, &error);
         if (!commands) {
                 core_fail(ctx, error);
-                return;
+                return go_on(lm, ctx, before, FALSE);
         }
-        for (char **cmd = commands; *cmd && !ctx->quit_requested; cmd++)
-                core_cmd_run_line(ctx, *cmd, -1, NULL);
+        for (char **cmd = commands; *cmd && !ctx->quit_requested; cmd++) {
+                gboolean may_fail = (*cmd)[0] == '-';
+                before = g_atomic_int_get(&ctx->failures);
+                core_cmd_run_line(ctx, *cmd + (may_fail ? 1 : 0), -1, NULL);
+                if (!go_on(lm, ctx, before, may_fail))
+                        return FALSE;
+        }
+        return TRUE;
 }
 
 void core_linemode_run_text(CoreLineMode *lm, CoreContext *ctx, const char *text)
 {
-        run_line(ctx, text, strlen(text));
+        run_line(lm, ctx, text, strlen(text));
 }
 
 void core_linemode_run_input(CoreLineMode *lm, CoreContext *ctx)
@@ -339,7 +361,8 @@ void core_linemode_run_input(CoreLineMode *lm, CoreContext *ctx)
                                 fputc('\n', lm->out);
                         return;
                 }
-                run_line(ctx, line, len);
+                if (!run_line(lm, ctx, line, len))
+                        return;
         }
 }
 
@@ -356,9 +379,8 @@ void core_linemode_run_file(CoreLineMode *lm, CoreContext *ctx, const char *path
         while (!ctx->quit_requested) {
                 gsize len = 0;
                 g_autofree char *line = read_line(file, &len);
-                if (!line)
+                if (!line || !run_line(lm, ctx, line, len))
                         break;
-                run_line(ctx, line, len);
         }
         fclose(file);
 }
@@ -405,6 +427,7 @@ static void interrupt_target(CoreWorker *worker)
 int core_linemode_main(const CoreOptions *opts)
 {
         g_autoptr(CoreLineMode) lm = core_linemode_new(stdin, stdout, stderr);
+        lm->stop_on_failure = !lm->in_tty || opts->commands || opts->batch_file;
         interrupt_setup(lm->in_tty && !opts->commands && !opts->batch_file);
         g_autoptr(CoreContext) ctx = core_context_new(core_linemode_frontend(lm));
         interrupt_target(ctx->worker);
@@ -414,8 +437,13 @@ int core_linemode_main(const CoreOptions *opts)
                 interrupt_target(NULL);
                 return CORE_EXIT_FAILURE;
         }
-        if (!core_options_open_url(opts, ctx, &error))
+        if (!core_options_open_url(opts, ctx, &error)) {
                 core_fail(ctx, error);
+                if (lm->stop_on_failure) { /* a script for a server it could not reach */
+                        interrupt_target(NULL);
+                        return core_exit_status(ctx);
+                }
+        }
         if (opts->commands)
                 core_linemode_run_text(lm, ctx, opts->commands);
         else if (opts->batch_file)

@@ -184,7 +184,7 @@ static void test_quit_stops_the_commands(void)
 static void test_input_lines_comments_and_semicolons(void)
 {
         Fixture f = { 0 };
-        fixture_open(&f, "# a comment; prompt\n\nprompt off; passive off\nbogus\nlpwd\nquit\nprompt on\n");
+        fixture_open(&f, "# a comment; prompt\n\nprompt off; passive off\n-bogus\nlpwd\nquit\nprompt on\n");
         core_linemode_run_input(f.lm, f.ctx);
         flush(&f);
         g_assert_false(f.ctx->prompt);
@@ -193,6 +193,37 @@ static void test_input_lines_comments_and_semicolons(void)
         g_assert_nonnull(strstr(f.err_buf, "clamftp: error: Unknown command \"bogus\""));
         g_assert_nonnull(strstr(f.out_buf, "Local directory: "));
         g_assert_cmpint(core_exit_status(f.ctx), ==, CORE_EXIT_FAILURE);
+        fixture_close(&f);
+}
+
+/* A script ends at the first command that fails (sftp -b); `-command` may fail. */
+static void test_script_stops_at_the_first_failure(void)
+{
+        Fixture f = { 0 };
+        fixture_open(&f, "prompt off\n-cd nowhere\nbogus; passive off\npassive off\n");
+        core_linemode_run_input(f.lm, f.ctx);
+        flush(&f);
+        g_assert_false(f.ctx->prompt);
+        g_assert_true(f.ctx->passive); /* neither the rest of the line nor the next line ran */
+        g_assert_nonnull(strstr(f.err_buf, "Not connected"));
+        g_assert_nonnull(strstr(f.err_buf, "Unknown command \"bogus\""));
+        g_assert_nonnull(strstr(f.err_buf, "The script stops here"));
+        g_assert_cmpint(core_exit_status(f.ctx), ==, CORE_EXIT_FAILURE);
+        fixture_close(&f);
+}
+
+/* A failed open: the lines meant as the user name and password are never run, nor printed. */
+static void test_failed_open_never_runs_the_credentials(void)
+{
+        Fixture f = { 0 };
+        fixture_open(&f, "open 127.0.0.1 1\nuser\nS3cret\n");
+        core_linemode_run_input(f.lm, f.ctx);
+        flush(&f);
+        g_assert_false(f.ctx->connected);
+        g_assert_null(strstr(f.err_buf, "S3cret"));
+        g_assert_null(strstr(f.out_buf, "S3cret"));
+        g_assert_null(strstr(f.err_buf, "Usage: user"));
+        g_assert_nonnull(strstr(f.err_buf, "The script stops here"));
         fixture_close(&f);
 }
 
@@ -230,6 +261,8 @@ int main(int argc, char **argv)
         g_test_add_func("/core/linemode/edit-offers-the-initial-text", test_edit_offers_the_initial_text);
         g_test_add_func("/core/linemode/quit-stops-the-commands", test_quit_stops_the_commands);
         g_test_add_func("/core/linemode/input-lines-comments-and-semicolons", test_input_lines_comments_and_semicolons);
+        g_test_add_func("/core/linemode/script-stops-at-the-first-failure", test_script_stops_at_the_first_failure);
+        g_test_add_func("/core/linemode/failed-open-never-runs-the-credentials", test_failed_open_never_runs_the_credentials);
         g_test_add_func("/core/linemode/line-with-cr-is-refused", test_input_line_with_cr_is_refused);
         g_test_add_func("/core/linemode/missing-batch-file-fails", test_missing_batch_file_fails);
         return g_test_run();
