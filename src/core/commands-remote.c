@@ -261,9 +261,26 @@ CORE_CMD_HANDLER(core_cmd_delete)
         return core_remote_delete(ctx, argv[1], error);
 }
 
+gboolean core_remote_exists(CoreContext *ctx, const char *path, gboolean *exists, GError **error)
+{
+        g_autofree char *dir = g_path_get_dirname(path);
+        g_autofree char *base = g_path_get_basename(path);
+        g_auto(RemoteJob) job = { .path = strcmp(dir, ".") == 0 ? NULL : dir };
+        *exists = FALSE;
+        if (!run(ctx, list_job, &job, error))
+                return FALSE;
+        for (guint i = 0; i < job.list->len && !*exists; i++)
+                *exists = g_strcmp0(((FtpEntry *)job.list->pdata[i])->name, base) == 0;
+        return TRUE;
+}
+
 CORE_CMD_HANDLER(core_cmd_rename)
 {
-        return core_remote_rename(ctx, argv[1], argv[2], error);
+        if (core_rename_checked(ctx, TRUE, argv[1], argv[2], error))
+                return TRUE;
+        if (error && *error)
+                return FALSE;
+        return TRUE; /* the user kept the other entry: not a failure */
 }
 
 CORE_CMD_HANDLER(core_cmd_size)

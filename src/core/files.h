@@ -16,6 +16,15 @@ gboolean core_remote_rename(CoreContext *ctx, const char *from, const char *to, 
 gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error);
 gboolean core_remote_cdup(CoreContext *ctx, GError **error);
 
+/* Whether `path` names an entry on the server: one listing of its directory. */
+gboolean core_remote_exists(CoreContext *ctx, const char *path, gboolean *exists, GError **error);
+
+/* A rename on either side that never replaces an entry silently: when `to` exists and
+ * ctx->prompt is on, asks "Replace …?" first (only yes or all go on). FALSE without an error
+ * when the user said no (said so) or `to` is `from`; FALSE with one when something failed. */
+gboolean core_rename_checked(CoreContext *ctx, gboolean remote, const char *from, const char *to,
+                             GError **error);
+
 /* On this machine. Errors are G_FILE_ERROR, "<what> <name>: <reason>" with the name escaped. */
 gboolean core_local_cd(CoreContext *ctx, const char *path, GError **error);
 gboolean core_local_mkdir(CoreContext *ctx, const char *path, GError **error);

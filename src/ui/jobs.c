@@ -82,18 +82,20 @@ static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const
         return core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
-/* Shows and records a failed operation (FALSE), or says nothing (TRUE). */
+/* Shows and records a failed operation (FALSE with an error), or says nothing (TRUE, or FALSE
+ * when the user declined). */
 static gboolean done(CoreContext *ctx, gboolean ok, GError *error)
 {
-        if (!ok)
+        if (!ok && error)
                 core_fail(ctx, error);
         g_clear_error(&error);
         return ok;
 }
 
-static char *ask_name(CoreContext *ctx, const char *label)
+/* A name typed in a dialog that starts from `initial` (NULL: empty); NULL when cancelled or blank. */
+static char *ask_name(CoreContext *ctx, const char *label, const char *initial)
 {
-        g_autofree char *name = ctx->fe.prompt(label, FALSE, ctx->fe.data);
+        g_autofree char *name = core_frontend_edit(ctx, label, initial);
         if (!name || !*g_strstrip(name))
                 return NULL;
         return g_steal_pointer(&name);
@@ -102,7 +104,7 @@ static char *ask_name(CoreContext *ctx, const char *label)
 static void mkdir_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
-        g_autofree char *name = ask_name(ctx, _("New directory:"));
+        g_autofree char *name = ask_name(ctx, _("New directory:"), NULL);
         if (!name)
                 return;
         GError *error = NULL;
@@ -167,19 +169,15 @@ static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         const char *old = g_ptr_array_index(job->names, 0);
         g_autofree char *shown = core_name_escape(old);
         g_autofree char *label = g_strdup_printf(_("Rename %s to:"), shown);
-        g_autofree char *name = ask_name(ctx, label);
+        g_autofree char *name = ask_name(ctx, label, old); /* mc: the field starts with the name */
         if (!name)
                 return;
         GError *error = NULL;
-        if (job->remote) {
-                if (done(ctx, core_remote_rename(ctx, old, name, &error), error))
-                        set_str(&result->focus_remote, name);
-                return;
-        }
-        g_autofree char *from = local_path(job, old);
-        g_autofree char *to = local_path(job, name);
-        if (done(ctx, core_local_rename(ctx, from, to, &error), error))
-                set_str(&result->focus_local, name);
+        g_autofree char *from = job->remote ? g_strdup(old) : local_path(job, old);
+        g_autofree char *to = job->remote ? g_strdup(name) : local_path(job, name);
+        if (!done(ctx, core_rename_checked(ctx, job->remote, from, to, &error), error))
+                return; /* failed, or the existing entry was kept */
+        set_str(job->remote ? &result->focus_remote : &result->focus_local, name);
 }
 
 gboolean ui_jobs_rename(UiApp *app, GError **error)

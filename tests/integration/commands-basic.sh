@@ -144,6 +144,18 @@ cf_session "delete del.txt; rename old.txt new.txt"
 expect "delete and rename: exit 0" cf_rc_is 0
 expect "delete removed del.txt" [ ! -e "$FTP_ROOT/del.txt" ]
 expect "rename moved old.txt to new.txt" eval '[ ! -e "$FTP_ROOT/old.txt" ] && [ "$(cat "$FTP_ROOT/new.txt")" = "rename me" ]'
+# rename onto a name that exists: asked while prompt is on (the answer is the next input line)
+printf 'keep me\n' >"$FTP_ROOT/kept.txt"
+printf 'other\n' >"$FTP_ROOT/other.txt"
+ftp_own
+cf_session "rename other.txt kept.txt; ls" n
+expect "rename onto an existing name, answered no: exit 0, the question asked" \
+        eval 'cf_rc_is 0 && cf_says "kept\.txt exists already: replace it with other\.txt\?"'
+expect "rename answered no: both files stay as they were" \
+        eval '[ "$(cat "$FTP_ROOT/kept.txt")" = "keep me" ] && [ -e "$FTP_ROOT/other.txt" ]'
+cf_session "rename other.txt kept.txt" y
+expect "rename answered yes: the file is replaced" \
+        eval 'cf_rc_is 0 && [ "$(cat "$FTP_ROOT/kept.txt")" = "other" ] && [ ! -e "$FTP_ROOT/other.txt" ]'
 cf_session "delete no-such-file"
 expect "delete of a missing file: exit 2 with the server's answer" eval 'cf_rc_is 2 && cf_says "550|fail|no such"'
 cf_session "cd no-such-dir"

@@ -81,6 +81,12 @@ O
 <C-u>c2.txt<Enter>
 /<Enter>
 @dump $s/renamed-local
+/c2<Enter><F6>
+<C-u>a.txt<Enter>
+@dump $s/rename-onto
+n
+@dump $s/rename-kept
+/<Enter>
 s
 @dump $s/by-size
 s
@@ -157,6 +163,9 @@ expect "mget *.txt left other names alone" [ ! -e "$work/y.log" ]
 # F6 in the local pane, sort, dot files, filter, scan
 expect "F6 renamed the local file" eval '[ -f "$work/c2.txt" ] && [ ! -e "$work/c.txt" ]'
 expect "the renamed file is listed" screen_has renamed-local -E '^ c2\.txt'
+expect "F6 onto a name that exists asks first" screen_has rename-onto -F "a.txt exists already: replace it with c2.txt?"
+expect "F6 answered no keeps both files" eval '[ -f "$work/c2.txt" ] && cmp -s "$work/a.txt" "$srv/a.txt"'
+expect "F6 answered no says so" screen_has rename-kept -F "Not renamed: a.txt stays as it was."
 expect "s sorts by size, largest first" screen_has by-size -E '^>Local: .*\[size\]'
 got=$(grep -E '^ [^ .]' "$s/by-size" 2>/dev/null | grep -v '/ ' | head -n 1)
 expect "the largest file comes first" eval '[[ $got == " part.bin"* ]] || { show by-size; false; }'

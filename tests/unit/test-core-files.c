@@ -13,17 +13,28 @@ typedef struct {
         CoreContext *ctx;
         char *dir;
         GString *said;
+        CoreAnswer answer;  /* what the user answers */
+        guint asked;
 } Fixture;
 
 static void record(CoreMsgKind kind, const char *text, gpointer data)
 {
-        g_string_append_printf(data, "%s\n", text);
+        Fixture *f = data;
+        g_string_append_printf(f->said, "%s\n", text);
+}
+
+static CoreAnswer answer(const char *question, gpointer data)
+{
+        Fixture *f = data;
+        f->asked++;
+        g_string_append_printf(f->said, "? %s\n", question);
+        return f->answer;
 }
 
 static void set_up(Fixture *f, gconstpointer data)
 {
         f->said = g_string_new(NULL);
-        CoreFrontend fe = { .message = record, .data = f->said };
+        CoreFrontend fe = { .message = record, .ask = answer, .data = f };
         f->ctx = core_context_new(&fe);
         f->dir = g_dir_make_tmp("clamftp-files-XXXXXX", NULL);
         g_assert_nonnull(f->dir);
@@ -130,9 +141,60 @@ static void test_local_cd_says_where(Fixture *f, gconstpointer data)
         g_assert_cmpint(g_chdir(before), ==, 0);
 }
 
+typedef struct {
+        gboolean prompt;
+        CoreAnswer answer;
+        guint asked;
+        gboolean renamed;   /* b.txt now holds a's bytes and a.txt is gone */
+} RenameCase;
+
+static const RenameCase rename_cases[] = {
+        { TRUE, CORE_ANSWER_NO, 1, FALSE },     /* the default: the existing file is kept */
+        { TRUE, CORE_ANSWER_QUIT, 1, FALSE },   /* Esc */
+        { TRUE, CORE_ANSWER_YES, 1, TRUE },
+        { TRUE, CORE_ANSWER_ALL, 1, TRUE },
+        { FALSE, CORE_ANSWER_NO, 0, TRUE },     /* prompt off (-n): replaced without a question */
+};
+
+static void test_rename_onto_an_existing_name_asks(Fixture *f, gconstpointer data)
+{
+        g_autofree char *a = in_dir(f, "a.txt");
+        g_autofree char *b = in_dir(f, "b.txt");
+        for (gsize i = 0; i < G_N_ELEMENTS(rename_cases); i++) {
+                const RenameCase *c = &rename_cases[i];
+                g_test_message("rename case %zu", i);
+                g_assert_true(g_file_set_contents(a, "new", -1, NULL));
+                g_assert_true(g_file_set_contents(b, "old", -1, NULL));
+                f->ctx->prompt = c->prompt;
+                f->answer = c->answer;
+                f->asked = 0;
+                g_autoptr(GError) error = NULL;
+                gboolean ok = core_rename_checked(f->ctx, FALSE, a, b, &error);
+                g_assert_no_error(error);
+                g_assert_cmpint(ok, ==, c->renamed);
+                g_assert_cmpuint(f->asked, ==, c->asked);
+                g_autofree char *bytes = NULL;
+                g_assert_true(g_file_get_contents(b, &bytes, NULL, NULL));
+                g_assert_cmpstr(bytes, ==, c->renamed ? "new" : "old");
+                g_assert_cmpint(g_file_test(a, G_FILE_TEST_EXISTS), ==, !c->renamed);
+        }
+        g_assert_nonnull(strstr(f->said->str, "b.txt exists already: replace it with "));
+        g_assert_nonnull(strstr(f->said->str, "Not renamed: "));
+        /* a free name is renamed without a question; the same name is nothing to do */
+        g_autofree char *c_path = in_dir(f, "c.txt");
+        f->ctx->prompt = TRUE;
+        f->asked = 0;
+        g_assert_true(core_rename_checked(f->ctx, FALSE, b, c_path, NULL));
+        g_assert_false(core_rename_checked(f->ctx, FALSE, c_path, c_path, NULL));
+        g_assert_cmpuint(f->asked, ==, 0);
+}
+
 static void test_remote_before_open_is_refused(Fixture *f, gconstpointer data)
 {
-        GError *errors[6] = { NULL };
+        GError *errors[7] = { NULL };
+        gboolean exists = TRUE;
+        g_assert_false(core_remote_exists(f->ctx, "x", &exists, &errors[6]));
+        g_assert_false(exists);
         g_assert_false(core_remote_mkdir(f->ctx, "x", &errors[0]));
         g_assert_false(core_remote_rmdir(f->ctx, "x", &errors[1]));
         g_assert_false(core_remote_delete(f->ctx, "x", &errors[2]));
@@ -153,6 +215,7 @@ int main(int argc, char **argv)
         ADD("/core/files/local-delete-does-not-follow-a-link", test_local_delete_does_not_follow_a_link);
         ADD("/core/files/local-failures-say-what-and-why", test_local_failures_say_what_and_why);
         ADD("/core/files/local-cd-says-where", test_local_cd_says_where);
+        ADD("/core/files/rename-onto-an-existing-name-asks", test_rename_onto_an_existing_name_asks);
         ADD("/core/files/remote-before-open-is-refused", test_remote_before_open_is_refused);
         return g_test_run();
 }
