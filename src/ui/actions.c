@@ -21,8 +21,15 @@ ACTION(act_rename) { return ui_jobs_rename(app, error); }
 ACTION(act_mkdir) { return ui_jobs_mkdir(app, error); }
 ACTION(act_delete) { return ui_jobs_delete(app, error); }
 
+/* With transfers running or waiting, asks first: F10 must not drop them silently. */
 ACTION(act_quit)
 {
+        CoreQueueCounts counts;
+        core_queue_counts(app->queue, &counts);
+        if (counts.running > 0 || counts.waiting > 0) {
+                ui_app_ask_quit(app, counts.running, counts.waiting);
+                return TRUE;
+        }
         app->running = FALSE;
         return TRUE;
 }

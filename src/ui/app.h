@@ -58,6 +58,7 @@ typedef struct UiApp {
         char *filter_before;       /* the filter Esc goes back to */
 
         gboolean dialog_question;  /* UI_MODE_DIALOG: a question, choice or prompt of the command thread */
+        gboolean dialog_quit;      /* …or the UI thread's own: quit with transfers not finished? */
         gboolean dialog_secret;
         char *dialog_label;
         UiCmdline dialog_field;
@@ -109,6 +110,8 @@ void ui_app_open_dialog(UiApp *app);
 /* mouse.c: a click, double click, right click or wheel where the terminal reported it. */
 void ui_app_handle_mouse(UiApp *app, const UiMouse *mouse);
 void ui_app_close_dialog(UiApp *app);
+/* `quit` with transfers running or waiting: asks first (default no); `y` quits. */
+void ui_app_ask_quit(UiApp *app, guint running, guint waiting);
 
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
 gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);

@@ -16,6 +16,7 @@ void ui_app_close_dialog(UiApp *app)
 {
         if (app->mode == UI_MODE_DIALOG)
                 app->mode = app->under_dialog;
+        app->dialog_quit = FALSE;
         g_clear_pointer(&app->dialog_label, g_free);
         ui_cmdline_clear(&app->dialog_field);
         for (guint i = 0; i < app->dialog_n_choices; i++)
@@ -49,6 +50,37 @@ void ui_app_open_dialog(UiApp *app)
                 app->dialog_choices[i].key = request->choices[i].key;
                 app->dialog_choices[i].label = g_strdup(request->choices[i].label);
         }
+}
+
+void ui_app_ask_quit(UiApp *app, guint running, guint waiting)
+{
+        static const struct { UiKey key; const char *label; } answers[] = {
+                { 'y', N_("quit and cancel them") }, { 'n', N_("stay (Enter)") },
+        };
+        ui_app_close_dialog(app);
+        app->under_dialog = app->mode == UI_MODE_HELP || app->mode == UI_MODE_LOG ? app->mode : UI_MODE_PANES;
+        app->mode = UI_MODE_DIALOG;
+        app->dialog_quit = TRUE;
+        app->dialog_label = g_strdup_printf(_("Transfers are not finished: %u running, %u waiting. "
+                                              "Quit and cancel them?"), running, waiting);
+        app->dialog_n_choices = G_N_ELEMENTS(answers);
+        app->dialog_choices = g_new0(UiChoice, G_N_ELEMENTS(answers));
+        for (gsize i = 0; i < G_N_ELEMENTS(answers); i++) {
+                app->dialog_choices[i].key = answers[i].key;
+                app->dialog_choices[i].label = g_strdup(_(answers[i].label));
+        }
+}
+
+/* The quit question: only y quits; n, Enter and Esc stay. */
+static void key_quit(UiApp *app, UiKey key)
+{
+        if (key == 'y' || key == 'Y') {
+                ui_app_close_dialog(app);
+                app->running = FALSE;
+                return;
+        }
+        if (key == 'n' || key == 'N' || key == UI_KEY_ENTER || key == UI_KEY_ESCAPE || key == UI_KEY_CTRL('c'))
+                ui_app_close_dialog(app);
 }
 
 static void key_question(UiApp *app, UiKey key)
@@ -93,6 +125,10 @@ static void key_certificate(UiApp *app, UiKey key)
 
 static void key_dialog(UiApp *app, UiKey key)
 {
+        if (app->dialog_quit) {
+                key_quit(app, key);
+                return;
+        }
         if (app->cert_dialog) {
                 key_certificate(app, key);
                 return;

@@ -171,6 +171,11 @@ keys Tab
 expect "Tab still switches panes while the server stalls" wait_screen 3 '\|>Remote: '
 keys F9
 expect "the queue view opens while the server stalls, the upload waiting on it" wait_screen 3 '-> uploading +[0-9% ]*d\.txt'
+keys F10
+expect "F10 with an upload not finished asks before quitting" wait_screen 5 'Transfers are not finished: 1 running, 0 waiting'
+keys Enter
+expect "Enter answers no: clamftp stays, the upload still listed" eval \
+        "wait_until 3 eval '! screen | grep -q \"Transfers are not finished\"' && screen | grep -qE -e '-> uploading +[0-9% ]*d\\.txt'"
 keys End c
 expect "the stalled upload is cancelled from the queue view" wait_screen 5 '-> cancelled +d\.txt'
 keys Escape
