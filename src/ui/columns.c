@@ -82,11 +82,13 @@ static void append_cell(GString *out, const char *text, int width, gboolean righ
                 g_string_append_printf(out, "%*s", pad, "");
 }
 
+/* The selection wins the mark: what F8 or F5 would act on is always visible (a refused file
+ * that is selected keeps its colour, and the status line names its refusal). */
 static const char *row_mark(const UiRow *row)
 {
-        if (row->infected)
-                return "!";
-        return row->selected ? "*" : " ";
+        if (row->selected)
+                return "*";
+        return row->infected ? "!" : " ";
 }
 
 char *ui_columns_format(const UiColumns *cols, const UiRow *row)

@@ -6,7 +6,7 @@
 #include <glib.h>
 
 typedef struct {
-        int mark;   /* 1: '*' selected, '!' refused by the scanner */
+        int mark;   /* 1: '*' selected (first), '!' refused by the scanner */
         int name;   /* the rest, at least UI_COLUMNS_MIN_NAME */
         int size;   /* 0: hidden */
         int date;   /* 0, 10 (date) or 16 (date and time) */

@@ -140,13 +140,27 @@ static void delete_one(CoreContext *ctx, PaneJob *job, const char *name)
         done(ctx, core_local_delete(ctx, path, dir, &error), error);
 }
 
+/* "a.txt, b.txt, c.txt, …": the first `most` names, escaped, so a question says what it means. */
+static char *names_shown(GPtrArray *names, guint most)
+{
+        GString *out = g_string_new(NULL);
+        for (guint i = 0; i < names->len && i < most; i++) {
+                g_autofree char *shown = core_name_escape(g_ptr_array_index(names, i));
+                g_string_append_printf(out, "%s%s", i ? ", " : "", shown);
+        }
+        if (names->len > most)
+                g_string_append(out, ", …");
+        return g_string_free(out, FALSE);
+}
+
 static void delete_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
         g_autofree char *first = core_name_escape(g_ptr_array_index(job->names, 0));
+        g_autofree char *names = names_shown(job->names, 3);
         g_autofree char *question = job->names->len == 1
                 ? g_strdup_printf(_("Delete %s?"), first)
-                : g_strdup_printf(_("Delete %u entries?"), job->names->len);
+                : g_strdup_printf(_("Delete %u entries (%s)?"), job->names->len, names);
         CoreAnswer answer = ctx->fe.ask(question, ctx->fe.data);
         if (answer != CORE_ANSWER_YES && answer != CORE_ANSWER_ALL)
                 return;

@@ -95,6 +95,11 @@ s.
 @dump $s/no-dotfiles
 ./virus<Enter><F2>
 @dump $s/scanned
+/.com<Enter>*
+@dump $s/refused-selected
+<F8>
+@dump $s/delete-question
+<Esc>*
 /<Enter>:lcd do<Tab>
 @dump $s/complete-local
 <Esc>:get on<Tab>
@@ -178,6 +183,9 @@ expect "F2 scans the file under the cursor and marks it" screen_has scanned -E '
 expect "F2 says what the scanner found" screen_has scanned -F "INFECTED (Clamftp.Test.EICAR"
 expect "the quick filter shows what it matches" screen_has scanned -E '^>Local: .*\[/virus\]'
 expect "F2 uploads nothing" [ ! -e "$srv/virus.com" ]
+expect "a refused file that is selected shows the selection mark" screen_has refused-selected -cE '^\*(eicar|virus)\.com'
+expect "F8 names what it would delete" screen_has delete-question -F "Delete 2 entries (eicar.com, virus.com)?"
+expect "Esc at F8's question deletes nothing" eval '[ -f "$work/eicar.com" ] && [ -f "$work/virus.com" ]'
 
 # typed transfers are queue jobs too
 expect_file_equal ":put docs/note.txt keeps its directory on the server" "$work/docs/note.txt" "$srv/docs/note.txt"
