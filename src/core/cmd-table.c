@@ -210,13 +210,14 @@ static const CoreCmd commands[] = {
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file; each is "
                             "still scanned first.") },
         { .name = "open", .aliases = { "connect" },
-          .min_args = 1, .max_args = 2,
-          .usage = "open <host> [port] | open <URL>", .handler = core_cmd_open,
+          .max_args = 2,
+          .usage = "open <host> [port] | open <URL> | open", .handler = core_cmd_open,
           .summary = N_("Connect to an FTP server."),
           .help = N_("Connects to the host (port 21 unless given) and logs in: a matching "
                      "~/.netrc entry is used, otherwise you are asked for a username and "
                      "password. A URL works too: ftp://user@host:port/dir, or ftps:// for "
-                     "implicit TLS.") },
+                     "implicit TLS. `open` alone connects again to the last server, as the same "
+                     "user (the password is asked again).") },
         { .name = "page-down",
           .max_args = 0, .flags = SCREEN,
           .usage = "page-down",

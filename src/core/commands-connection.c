@@ -175,6 +175,8 @@ static gboolean login(CoreContext *ctx, const char *user, const char *password, 
         if (!core_worker_run(ctx->worker, login_job, &job, error))
                 return FALSE;
         ctx->user = g_strdup(user);
+        g_free(ctx->last_user);
+        ctx->last_user = g_strdup(user);
         g_autofree char *shown = core_name_escape(user);
         core_say(ctx, CORE_MSG_INFO, _("Logged in as %s."), shown);
         if (!refresh_security(ctx) && ctx->security)
@@ -231,6 +233,12 @@ gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboo
         ctx->connected = TRUE;
         ctx->host = g_strdup(host);
         ctx->port = port;
+        if (g_strcmp0(ctx->last_host, host) != 0 || ctx->last_port != port)
+                g_clear_pointer(&ctx->last_user, g_free); /* another server: another login */
+        g_free(ctx->last_host);
+        ctx->last_host = g_strdup(host);
+        ctx->last_port = port;
+        ctx->last_implicit_tls = job.implicit_tls;
         ctx->security = g_steal_pointer(&job.security);
         forget_job(&job);
         g_autofree char *shown = core_name_escape(host);
@@ -277,6 +285,20 @@ static gboolean open_url(CoreContext *ctx, int argc, char **argv, GError **error
         return url && core_connect_url(ctx, url, error);
 }
 
+/* `open` alone: the server of the last connection, as the user it logged in as (the password
+ * is asked again, or taken from ~/.netrc). */
+static gboolean reopen(CoreContext *ctx, GError **error)
+{
+        if (!ctx->last_host) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                            _("No server was opened yet. Usage: %s"), "open <host> [port] | open <URL>");
+                return FALSE;
+        }
+        g_autofree char *host = g_strdup(ctx->last_host);
+        g_autofree char *user = g_strdup(ctx->last_user);
+        return core_connect_tls(ctx, host, ctx->last_port, ctx->last_implicit_tls, user, NULL, error);
+}
+
 CORE_CMD_HANDLER(core_cmd_open)
 {
         if (ctx->connected) {
@@ -284,6 +306,8 @@ CORE_CMD_HANDLER(core_cmd_open)
                             _("Already connected to %s: use `close` first."), ctx->host);
                 return FALSE;
         }
+        if (argc == 1)
+                return reopen(ctx, error);
         if (strstr(argv[1], "://"))
                 return open_url(ctx, argc, argv, error);
         guint16 port = 21;

@@ -40,6 +40,8 @@ void core_context_free(CoreContext *ctx)
         g_clear_pointer(&ctx->audit, scan_audit_close);
         g_free(ctx->host);
         g_free(ctx->user);
+        g_free(ctx->last_host);
+        g_free(ctx->last_user);
         g_free(ctx->scanner_address);
         g_free(ctx->last_verdict);
         g_free(ctx->tmpdir);

@@ -70,6 +70,11 @@ typedef struct {
         char *host;
         guint16 port;
         char *user;
+        /* the last server connected to, for `open` without an argument (no password is kept) */
+        char *last_host;
+        guint16 last_port;
+        gboolean last_implicit_tls;
+        char *last_user;
         gboolean connected;       /* a control connection is open (FALSE after close or FTP_ERROR_CLOSED) */
         gboolean verbose;         /* show the protocol conversation */
         gboolean quit_requested;  /* `quit`: the front end stops reading commands */

@@ -156,6 +156,17 @@ expect "rename answered no: both files stay as they were" \
 cf_session "rename other.txt kept.txt" y
 expect "rename answered yes: the file is replaced" \
         eval 'cf_rc_is 0 && [ "$(cat "$FTP_ROOT/kept.txt")" = "other" ] && [ ! -e "$FTP_ROOT/other.txt" ]'
+# open alone: the last server again, as the same user; only the password is asked again
+CF_INPUT="$FTP_USER
+$FTP_PASS
+$FTP_PASS
+"
+cf_run -c "open 127.0.0.1 $FTP_PORT; close; open; pwd"
+CF_INPUT=
+expect "open alone reconnects to the last server as the same user" \
+        eval 'cf_rc_is 0 && [ "$(printf "%s" "$CF_OUT" | grep -c "Logged in as ")" -eq 2 ] && cf_says "Remote directory: "'
+CF_INPUT= cf_run -c "open"
+expect "open alone before any server: exit 2 and the usage" eval 'cf_rc_is 2 && cf_says "No server was opened yet"'
 cf_session "delete no-such-file"
 expect "delete of a missing file: exit 2 with the server's answer" eval 'cf_rc_is 2 && cf_says "550|fail|no such"'
 cf_session "cd no-such-dir"
