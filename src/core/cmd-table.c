@@ -93,12 +93,16 @@ static const CoreCmd commands[] = {
           .summary = N_("Move up."),
           .help = N_("Moves the cursor of the active pane one entry up.") },
         { .name = "delete", .aliases = { "rm" },
-          .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
-          .usage = "delete <remote-file>", .handler = core_cmd_delete,
+          .min_args = 1, .max_args = 2, .flags = NEEDS | REMOTE | SCREEN_BARE,
+          .usage = "delete <remote-file> | delete -r <remote-directory>", .handler = core_cmd_delete,
           .summary = N_("Delete a file on the server."),
-          .help = N_("Deletes one remote file (DELE). Directories are removed with `rmdir`."),
+          .help = N_("Deletes one remote file (DELE). `delete -r` deletes a directory with "
+                     "everything below it, after a question that says how many entries go "
+                     "while `prompt` is on; links are deleted, never followed. An empty "
+                     "directory is removed with `rmdir` too."),
           .screen_help = N_("Without a name, deletes the selection of the active pane, or the "
-                            "entry under the cursor, after a question (F8).") },
+                            "entry under the cursor, after a question (F8); directories go with "
+                            "everything below them.") },
         { .name = "dotfiles",
           .max_args = 1, .flags = SCREEN,
           .usage = "dotfiles [on|off]",

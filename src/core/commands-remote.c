@@ -11,6 +11,7 @@
 #include "core/transfer.h"
 #include "core/worker.h"
 #include <inttypes.h>
+#include <string.h>
 
 /* What a job needs and what it brings back. Lives on the caller's stack: core_worker_run blocks. */
 typedef struct {
@@ -258,6 +259,16 @@ CORE_CMD_HANDLER(core_cmd_rmdir)
 
 CORE_CMD_HANDLER(core_cmd_delete)
 {
+        if (argc == 3 && strcmp(argv[1], "-r") == 0) {
+                if (core_delete_tree_asking(ctx, TRUE, argv[2], error))
+                        return TRUE;
+                return error && *error ? FALSE : TRUE; /* the user kept it: not a failure */
+        }
+        if (argc == 3) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, _("Usage: %s"),
+                            "delete <remote-file> | delete -r <remote-directory>");
+                return FALSE;
+        }
         return core_remote_delete(ctx, argv[1], error);
 }
 

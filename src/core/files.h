@@ -25,6 +25,22 @@ gboolean core_remote_exists(CoreContext *ctx, const char *path, gboolean *exists
 gboolean core_rename_checked(CoreContext *ctx, gboolean remote, const char *from, const char *to,
                              GError **error);
 
+/* A directory to delete with everything below it (delete-tree.c): planned first, so that the
+ * question can say how many entries go, then run children first. Links are deleted, never
+ * entered; a server's name that is not one plain path component is left alone. */
+typedef struct CoreDeletePlan CoreDeletePlan;
+CoreDeletePlan *core_delete_plan(CoreContext *ctx, gboolean remote, const char *dir, GError **error);
+void core_delete_plan_free(CoreDeletePlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreDeletePlan, core_delete_plan_free)
+/* Plans, asks "Delete x and the N entries below it?" while ctx->prompt is on and something is
+ * below it, then runs: line mode's `delete -r`. FALSE without an error when the user said no. */
+gboolean core_delete_tree_asking(CoreContext *ctx, gboolean remote, const char *dir, GError **error);
+/* Entries below the directory (itself not counted). */
+guint core_delete_plan_count(const CoreDeletePlan *plan);
+/* Deletes what the plan holds, going on past a failure (not past a lost connection or a
+ * cancel); says what it deleted. FALSE with an error naming how many failed and the first. */
+gboolean core_delete_plan_run(CoreContext *ctx, const CoreDeletePlan *plan, GError **error);
+
 /* On this machine. Errors are G_FILE_ERROR, "<what> <name>: <reason>" with the name escaped. */
 gboolean core_local_cd(CoreContext *ctx, const char *path, GError **error);
 gboolean core_local_mkdir(CoreContext *ctx, const char *path, GError **error);

@@ -84,11 +84,11 @@ static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const
 
 /* Shows and records a failed operation (FALSE with an error), or says nothing (TRUE, or FALSE
  * when the user declined). */
-static gboolean done(CoreContext *ctx, gboolean ok, GError *error)
+static gboolean done(CoreContext *ctx, gboolean ok, GError **error)
 {
-        if (!ok && error)
-                core_fail(ctx, error);
-        g_clear_error(&error);
+        if (!ok && *error)
+                core_fail(ctx, *error);
+        g_clear_error(error);
         return ok;
 }
 
@@ -109,12 +109,12 @@ static void mkdir_job(CoreContext *ctx, gpointer data, UiJobResult *result)
                 return;
         GError *error = NULL;
         if (job->remote) {
-                if (done(ctx, core_remote_mkdir(ctx, name, &error), error))
+                if (done(ctx, core_remote_mkdir(ctx, name, &error), &error))
                         set_str(&result->focus_remote, name);
                 return;
         }
         g_autofree char *path = local_path(job, name);
-        if (done(ctx, core_local_mkdir(ctx, path, &error), error))
+        if (done(ctx, core_local_mkdir(ctx, path, &error), &error))
                 set_str(&result->focus_local, name);
 }
 
@@ -127,17 +127,20 @@ gboolean ui_jobs_mkdir(UiApp *app, GError **error)
         return TRUE;
 }
 
-static void delete_one(CoreContext *ctx, PaneJob *job, const char *name)
+/* A file, or a directory with what its plan found below it. */
+static void delete_one(CoreContext *ctx, PaneJob *job, const char *name, const CoreDeletePlan *plan)
 {
-        gboolean dir = is_dir_in(job, name);
         GError *error = NULL;
+        if (plan) {
+                done(ctx, core_delete_plan_run(ctx, plan, &error), &error);
+                return;
+        }
         if (job->remote) {
-                done(ctx, dir ? core_remote_rmdir(ctx, name, &error) : core_remote_delete(ctx, name, &error),
-                     error);
+                done(ctx, core_remote_delete(ctx, name, &error), &error);
                 return;
         }
         g_autofree char *path = local_path(job, name);
-        done(ctx, core_local_delete(ctx, path, dir, &error), error);
+        done(ctx, core_local_delete(ctx, path, FALSE, &error), &error);
 }
 
 /* "a.txt, b.txt, c.txt, …": the first `most` names, escaped, so a question says what it means. */
@@ -153,19 +156,51 @@ static char *names_shown(GPtrArray *names, guint most)
         return g_string_free(out, FALSE);
 }
 
+/* "Delete x?", "Delete x and the 12 entries below it?", "Delete 3 entries (a, b, c)?" … */
+static char *delete_question(GPtrArray *names, guint below)
+{
+        g_autofree char *first = core_name_escape(g_ptr_array_index(names, 0));
+        g_autofree char *listed = names_shown(names, 3);
+        if (names->len == 1 && below == 0)
+                return g_strdup_printf(_("Delete %s?"), first);
+        if (names->len == 1)
+                return g_strdup_printf(ngettext("Delete %s and the %u entry below it?",
+                                                "Delete %s and the %u entries below it?", below), first, below);
+        if (below == 0)
+                return g_strdup_printf(_("Delete %u entries (%s)?"), names->len, listed);
+        return g_strdup_printf(ngettext("Delete %u entries (%s) and the %u entry below them?",
+                                        "Delete %u entries (%s) and the %u entries below them?", below),
+                               names->len, listed, below);
+}
+
+/* F8: directories are planned first (what is below them, counted for the question), then
+ * everything goes after one yes. */
 static void delete_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
-        g_autofree char *first = core_name_escape(g_ptr_array_index(job->names, 0));
-        g_autofree char *names = names_shown(job->names, 3);
-        g_autofree char *question = job->names->len == 1
-                ? g_strdup_printf(_("Delete %s?"), first)
-                : g_strdup_printf(_("Delete %u entries (%s)?"), job->names->len, names);
+        g_autoptr(GPtrArray) plans = g_ptr_array_new_with_free_func((GDestroyNotify)core_delete_plan_free);
+        guint below = 0;
+        for (guint i = 0; i < job->names->len; i++) {
+                const char *name = g_ptr_array_index(job->names, i);
+                CoreDeletePlan *plan = NULL;
+                if (is_dir_in(job, name)) {
+                        g_autoptr(GError) error = NULL;
+                        g_autofree char *path = job->remote ? g_strdup(name) : local_path(job, name);
+                        plan = core_delete_plan(ctx, job->remote, path, &error);
+                        if (!plan) {
+                                core_fail(ctx, error);
+                                return;
+                        }
+                        below += core_delete_plan_count(plan);
+                }
+                g_ptr_array_add(plans, plan);
+        }
+        g_autofree char *question = delete_question(job->names, below);
         CoreAnswer answer = ctx->fe.ask(question, ctx->fe.data);
         if (answer != CORE_ANSWER_YES && answer != CORE_ANSWER_ALL)
                 return;
         for (guint i = 0; i < job->names->len; i++)
-                delete_one(ctx, job, g_ptr_array_index(job->names, i));
+                delete_one(ctx, job, g_ptr_array_index(job->names, i), g_ptr_array_index(plans, i));
 }
 
 gboolean ui_jobs_delete(UiApp *app, GError **error)
@@ -189,7 +224,7 @@ static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         GError *error = NULL;
         g_autofree char *from = job->remote ? g_strdup(old) : local_path(job, old);
         g_autofree char *to = job->remote ? g_strdup(name) : local_path(job, name);
-        if (!done(ctx, core_rename_checked(ctx, job->remote, from, to, &error), error))
+        if (!done(ctx, core_rename_checked(ctx, job->remote, from, to, &error), &error))
                 return; /* failed, or the existing entry was kept */
         set_str(job->remote ? &result->focus_remote : &result->focus_local, name);
 }
@@ -211,12 +246,12 @@ static void enter_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         GError *error = NULL;
         if (!job->remote) {
                 g_autofree char *path = up ? g_path_get_dirname(job->dir) : local_path(job, name);
-                if (done(ctx, core_local_cd(ctx, path, &error), error))
+                if (done(ctx, core_local_cd(ctx, path, &error), &error))
                         result->focus_local = g_steal_pointer(&job->focus);
                 return;
         }
         gboolean ok = up ? core_remote_cdup(ctx, &error) : core_remote_cd(ctx, name, &error);
-        if (done(ctx, ok, error))
+        if (done(ctx, ok, &error))
                 result->focus_remote = g_steal_pointer(&job->focus);
 }
 

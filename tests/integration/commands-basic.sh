@@ -156,6 +156,18 @@ expect "rename answered no: both files stay as they were" \
 cf_session "rename other.txt kept.txt" y
 expect "rename answered yes: the file is replaced" \
         eval 'cf_rc_is 0 && [ "$(cat "$FTP_ROOT/kept.txt")" = "other" ] && [ ! -e "$FTP_ROOT/other.txt" ]'
+# delete -r: a tree on the server, after a question that counts what goes
+mkdir -p "$FTP_ROOT/tree/a/b" && printf 'x\n' >"$FTP_ROOT/tree/a/one.txt" && printf 'y\n' >"$FTP_ROOT/tree/a/b/two.txt"
+ln -s "$SUITE_DIR" "$FTP_ROOT/tree/a/b/escape"   # a link out of the server root: deleted, never followed
+ftp_own
+cf_session "delete -r tree" n
+expect "delete -r asks how many entries go; no keeps the tree" \
+        eval 'cf_rc_is 0 && cf_says "Delete tree and the 5 entries below it\?" && [ -f "$FTP_ROOT/tree/a/b/two.txt" ]'
+cf_session "delete -r tree" y
+expect "delete -r answered yes: the tree is gone" eval 'cf_rc_is 0 && [ ! -e "$FTP_ROOT/tree" ] && cf_says "Deleted tree and the 5 entries below it"'
+cf_session "delete tree2 extra"
+expect "delete with two names that are not -r: the usage" eval 'cf_rc_is 2 && cf_says "Usage: delete"'
+
 # open alone: the last server again, as the same user; only the password is asked again
 CF_INPUT="$FTP_USER
 $FTP_PASS

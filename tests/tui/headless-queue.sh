@@ -26,6 +26,8 @@ cp "$work/move.txt" "$dir/move.orig"
 head -c 300000 /dev/urandom >"$srv/part.bin"
 head -c 100000 "$srv/part.bin" >"$work/part.bin"     # a download cut at 100 kB
 echo hidden >"$work/.hidden"
+mkdir -p "$srv/trash/sub" && echo a >"$srv/trash/a.txt" && echo b >"$srv/trash/sub/b.txt"
+ln -s "$dir" "$srv/trash/sub/escape"            # deleted as a link, never followed
 eicar >"$work/virus.com"
 echo old >"$srv/b.txt"
 echo one >"$srv/one.txt"
@@ -100,6 +102,12 @@ s.
 <F8>
 @dump $s/delete-question
 <Esc>*
+<Tab>/trash<Enter><F8>
+@dump $s/delete-tree
+y
+<F3>
+@dump $s/deleted-tree
+<Esc>/<Enter><Tab>
 /<Enter>:lcd do<Tab>
 @dump $s/complete-local
 <Esc>:get on<Tab>
@@ -116,7 +124,7 @@ SCRIPT
 
 tui_headless "$work" 100x30 60 "$dir/script1" "$dir/out1" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT"
 
-expect "the first run ends on F10 with status 1 (files were refused)" tui_exited 1
+expect "the first run ends on F10 with status 2 (F8 could not delete all of a tree; that outranks the refusals)" tui_exited 2
 
 # three files and EICAR in one go
 expect "Insert selects four files" screen_has selected -cE '^\*(a|b|c)\.txt|^\*eicar'
@@ -186,6 +194,12 @@ expect "F2 uploads nothing" [ ! -e "$srv/virus.com" ]
 expect "a refused file that is selected shows the selection mark" screen_has refused-selected -cE '^\*(eicar|virus)\.com'
 expect "F8 names what it would delete" screen_has delete-question -F "Delete 2 entries (eicar.com, virus.com)?"
 expect "Esc at F8's question deletes nothing" eval '[ -f "$work/eicar.com" ] && [ -f "$work/virus.com" ]'
+expect "F8 on a directory counts what goes with it" screen_has delete-tree -F "Delete trash and the 4 entries below it?"
+expect "F8 answered yes deletes the files of the tree" eval '[ ! -e "$srv/trash/a.txt" ] && [ ! -e "$srv/trash/sub/b.txt" ]'
+# pyftpdlib refuses every command on a link that leads out of its root, even DELE: what could
+# not be deleted is said, and nothing the link points to is touched
+expect "F8 says what it could not delete" screen_has deleted-tree -F "3 of the 5 entries of trash could not be deleted"
+expect "F8 never follows the link" eval '[ -f "$dir/b.orig" ] && [ -L "$srv/trash/sub/escape" ]'
 
 # typed transfers are queue jobs too
 expect_file_equal ":put docs/note.txt keeps its directory on the server" "$work/docs/note.txt" "$srv/docs/note.txt"

@@ -141,6 +141,56 @@ static void test_local_cd_says_where(Fixture *f, gconstpointer data)
         g_assert_cmpint(g_chdir(before), ==, 0);
 }
 
+/* A tree with a link to a directory outside it: the tree goes, the link's target stays. */
+static void test_local_tree_is_planned_and_deleted(Fixture *f, gconstpointer data)
+{
+        g_autofree char *tree = in_dir(f, "tree");
+        g_autofree char *outside = in_dir(f, "outside");
+        g_autofree char *kept = in_dir(f, "outside/kept.txt");
+        g_autofree char *deep = in_dir(f, "tree/a/b/c");
+        g_assert_cmpint(g_mkdir_with_parents(deep, 0755), ==, 0);
+        g_assert_cmpint(g_mkdir(outside, 0755), ==, 0);
+        g_assert_true(g_file_set_contents(kept, "keep", -1, NULL));
+        static const char *const files[] = { "tree/top.txt", "tree/a/one.txt", "tree/a/b/c/deep.txt" };
+        for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+                g_autofree char *path = in_dir(f, files[i]);
+                g_assert_true(g_file_set_contents(path, "x", -1, NULL));
+        }
+        g_autofree char *link = in_dir(f, "tree/a/link");
+        g_assert_cmpint(symlink(outside, link), ==, 0);
+
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreDeletePlan) plan = core_delete_plan(f->ctx, FALSE, tree, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(core_delete_plan_count(plan), ==, 7); /* a b c, three files, the link */
+        g_assert_true(core_delete_plan_run(f->ctx, plan, &error));
+        g_assert_no_error(error);
+        g_assert_false(g_file_test(tree, G_FILE_TEST_EXISTS));
+        g_assert_true(g_file_test(kept, G_FILE_TEST_IS_REGULAR));
+        g_assert_nonnull(strstr(f->said->str, "and the 7 entries below it."));
+
+        /* line mode's form asks first while prompt is on: no keeps the tree */
+        g_assert_cmpint(g_mkdir_with_parents(deep, 0755), ==, 0);
+        f->ctx->prompt = TRUE;
+        f->answer = CORE_ANSWER_NO;
+        f->asked = 0;
+        g_assert_false(core_delete_tree_asking(f->ctx, FALSE, tree, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(f->asked, ==, 1);
+        g_assert_true(g_file_test(deep, G_FILE_TEST_IS_DIR));
+        f->answer = CORE_ANSWER_YES;
+        g_assert_true(core_delete_tree_asking(f->ctx, FALSE, tree, &error));
+        g_assert_false(g_file_test(tree, G_FILE_TEST_EXISTS));
+        /* an empty directory goes without a question */
+        g_assert_cmpint(g_mkdir(tree, 0755), ==, 0);
+        f->asked = 0;
+        g_assert_true(core_delete_tree_asking(f->ctx, FALSE, tree, &error));
+        g_assert_cmpuint(f->asked, ==, 0);
+        g_autofree char *missing = in_dir(f, "missing");
+        g_assert_null(core_delete_plan(f->ctx, FALSE, missing, &error));
+        g_assert_nonnull(error);
+}
+
 typedef struct {
         gboolean prompt;
         CoreAnswer answer;
@@ -216,6 +266,7 @@ int main(int argc, char **argv)
         ADD("/core/files/local-failures-say-what-and-why", test_local_failures_say_what_and_why);
         ADD("/core/files/local-cd-says-where", test_local_cd_says_where);
         ADD("/core/files/rename-onto-an-existing-name-asks", test_rename_onto_an_existing_name_asks);
+        ADD("/core/files/local-tree-is-planned-and-deleted", test_local_tree_is_planned_and_deleted);
         ADD("/core/files/remote-before-open-is-refused", test_remote_before_open_is_refused);
         return g_test_run();
 }
