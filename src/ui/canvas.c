@@ -224,3 +224,34 @@ GPtrArray *ui_text_wrap(const char *text, int width)
                 g_ptr_array_add(lines, g_strdup(line->str));
         return lines;
 }
+
+GPtrArray *ui_text_wrap_all(const char *text, int width)
+{
+        GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+        const char *start = text;
+        while (*start || lines->len == 0) {
+                const char *p = start, *blank = NULL, *end = start;
+                int used = 0;
+                while (*p) {
+                        gunichar ch = g_utf8_get_char_validated(p, -1);
+                        int w = ch == (gunichar)-1 || ch == (gunichar)-2 ? 1 : ui_char_width(ch);
+                        if (used + w > width)
+                                break;
+                        used += w;
+                        if (*p == ' ' && p > start)
+                                blank = p;
+                        p = ch == (gunichar)-1 || ch == (gunichar)-2 ? p + 1 : g_utf8_next_char(p);
+                        end = p;
+                }
+                gboolean at_blank = *p == ' ';
+                if (*p && !at_blank && blank) /* the text goes on inside a word: break before it */
+                        end = blank;
+                if (end == start && *p) /* nothing fits (width < the character): take one */
+                        end = g_utf8_next_char(p);
+                g_ptr_array_add(lines, g_strndup(start, (gsize)(end - start)));
+                if (*end == ' ' && (at_blank || end == blank))
+                        end++; /* the blank the line broke at is not carried over */
+                start = end;
+        }
+        return lines;
+}

@@ -62,5 +62,9 @@ char *ui_text_fit(const char *text, int width);
 /* Words of `text` in lines of at most `width` columns (a word longer than that stays whole on
  * its own line; the caller fits it). char*, transfer full */
 GPtrArray *ui_text_wrap(const char *text, int width);
+/* Every column of `text` in lines of at most `width` columns (width >= 2): a line breaks after
+ * the last blank that fits, else inside a word; blanks that start the text are kept (indented
+ * help). An empty text is one empty line. char*, transfer full */
+GPtrArray *ui_text_wrap_all(const char *text, int width);
 /* The same, cutting in the middle ("long…name.txt") so that an extension stays visible. */
 char *ui_text_fit_middle(const char *text, int width);

@@ -9,6 +9,7 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/safename.h"
+#include <string.h>
 
 #define MIN_WIDTH 80
 #define MIN_HEIGHT 24
@@ -218,36 +219,100 @@ GPtrArray *ui_screen_help_lines(void)
         return lines;
 }
 
+/* One row of a full-screen text view, after wrapping; `source` is the line it came from. */
+typedef struct {
+        char *text;
+        UiAttr attr;
+        guint source;
+} ViewRow;
+
+static void view_row_free(gpointer data)
+{
+        ViewRow *row = data;
+        g_free(row->text);
+        g_free(row);
+}
+
+static void add_row(GPtrArray *rows, char *text, UiAttr attr, guint source)
+{
+        ViewRow *row = g_new0(ViewRow, 1);
+        row->text = text;
+        row->attr = attr;
+        row->source = source;
+        g_ptr_array_add(rows, row);
+}
+
+/* Where a help line's last column starts ("  <F5>         copy          Copy…": the column after
+ * its last run of two blanks), so that its continuation lines line up under it; 0 for prose. */
+static int hanging_indent(const char *text, int width)
+{
+        const char *gap = g_strrstr(text, "  ");
+        if (!gap)
+                return 0;
+        int indent = (int)g_utf8_strlen(text, gap - text) + 2;
+        return indent < width / 2 ? indent : 0;
+}
+
+/* Every line wrapped to the screen's width, so that nothing is cut (a long path, a whole reply);
+ * with `hang`, continuation lines are indented under the line's last column. */
+static void add_wrapped(GPtrArray *rows, const char *text, UiAttr attr, guint source, int width,
+                        gboolean hang)
+{
+        width = MAX(width, 4);
+        g_autoptr(GPtrArray) pieces = ui_text_wrap_all(text, width);
+        int indent = hang && pieces->len > 1 ? hanging_indent(g_ptr_array_index(pieces, 0), width) : 0;
+        add_row(rows, g_strdup(g_ptr_array_index(pieces, 0)), attr, source);
+        if (pieces->len == 1)
+                return;
+        const char *rest = text + strlen(g_ptr_array_index(pieces, 0));
+        rest += strspn(rest, " ");
+        g_autoptr(GPtrArray) more = ui_text_wrap_all(rest, width - indent);
+        for (guint i = 0; i < more->len; i++)
+                add_row(rows, g_strdup_printf("%*s%s", indent, "", (char *)g_ptr_array_index(more, i)),
+                        attr, source);
+}
+
+/* Draws rows from *top (clamped so that the last page is full) over the screen but its last
+ * row; returns how many rows are shown. */
+static int draw_rows(UiApp *app, GPtrArray *rows, int *top)
+{
+        int visible = app->height - 1;
+        *top = CLAMP(*top, 0, MAX((int)rows->len - visible, 0));
+        int shown = 0;
+        for (int r = 0; r < visible && *top + r < (int)rows->len; r++, shown++) {
+                ViewRow *row = g_ptr_array_index(rows, *top + r);
+                ui_canvas_text(app->canvas, 0, r, app->width, row->text, row->attr);
+        }
+        return shown;
+}
+
 static void draw_help(UiApp *app)
 {
         g_autoptr(GPtrArray) lines = ui_screen_help_lines();
-        int rows = app->height - 1;
-        app->help_top = CLAMP(app->help_top, 0, MAX((int)lines->len - rows, 0));
-        for (int r = 0; r < rows; r++) {
-                int index = app->help_top + r;
-                const char *line = index < (int)lines->len ? g_ptr_array_index(lines, index) : "";
-                g_autofree char *fitted = ui_text_fit(line, app->width);
-                ui_canvas_text(app->canvas, 0, r, app->width, fitted, UI_ATTR_NORMAL);
-        }
-        ui_canvas_text(app->canvas, 0, rows, app->width, _(" Help: Up/Down/PgUp/PgDn scroll, Esc or q closes"),
-                       UI_ATTR_STATUS);
+        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(view_row_free);
+        for (guint i = 0; i < lines->len; i++)
+                add_wrapped(rows, g_ptr_array_index(lines, i), UI_ATTR_NORMAL, i, app->width, TRUE);
+        draw_rows(app, rows, &app->help_top);
+        ui_canvas_text(app->canvas, 0, app->height - 1, app->width,
+                       _(" Help: Up/Down/PgUp/PgDn scroll, Esc or q closes"), UI_ATTR_STATUS);
 }
 
-/* The message log: every message kept (newest last), opened at the end. */
+/* The message log: every message kept (newest last), whole (wrapped), opened at the end. */
 static void draw_log(UiApp *app)
 {
-        int rows = app->height - 1;
         int n = (int)app->messages->len;
-        app->log_top = CLAMP(app->log_top, 0, MAX(n - rows, 0));
-        for (int r = 0; r < rows && app->log_top + r < n; r++) {
-                UiMessage *msg = g_ptr_array_index(app->messages, app->log_top + r);
+        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(view_row_free);
+        for (int i = 0; i < n; i++) {
+                UiMessage *msg = g_ptr_array_index(app->messages, i);
                 UiAttr attr = msg->kind == CORE_MSG_ERROR ? UI_ATTR_ERROR : UI_ATTR_NORMAL;
-                g_autofree char *fitted = ui_text_fit(msg->text, app->width);
-                ui_canvas_text(app->canvas, 0, r, app->width, fitted, attr);
+                add_wrapped(rows, msg->text, attr, (guint)i, app->width, FALSE);
         }
+        int shown = draw_rows(app, rows, &app->log_top);
+        int first = shown ? (int)((ViewRow *)g_ptr_array_index(rows, app->log_top))->source + 1 : 0;
+        int last = shown ? (int)((ViewRow *)g_ptr_array_index(rows, app->log_top + shown - 1))->source + 1 : 0;
         g_autofree char *footer = g_strdup_printf(_(" Messages %d-%d of %d: Up/Down/PgUp/PgDn/Home/End scroll, Esc or F3 closes"),
-                                                  n ? app->log_top + 1 : 0, MIN(app->log_top + rows, n), n);
-        ui_canvas_text(app->canvas, 0, rows, app->width, footer, UI_ATTR_STATUS);
+                                                  first, last, n);
+        ui_canvas_text(app->canvas, 0, app->height - 1, app->width, footer, UI_ATTR_STATUS);
 }
 
 int ui_screen_pane_height(const UiApp *app)

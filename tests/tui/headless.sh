@@ -51,7 +51,11 @@ y
 @dump $s/deleted
 :status<Enter>
 @dump $s/status
-<Esc>0
+<F3>
+@dump $s/log
+<Esc><F1>
+@dump $s/help
+<Esc><Esc>0
 SCRIPT
 
 tui_headless "$work" 80x24 60 "$dir/script" "$dir/out" --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT"
@@ -105,4 +109,9 @@ expect "no hello.txt in the remote pane after the delete" screen_lacks deleted -
 expect "the file is gone from the server" [ ! -e "$FTP_ROOT/hello.txt" ]
 expect ":status runs the line-mode command" screen_has status -iE 'scanner|connected'
 
+# the message log and the help keep whole lines: wrapped, never cut with "…"
+expect "F3 shows every line of status, the scanner's with its whole path" screen_has log -E '^Scanner: '
+expect "F3 cuts no message" screen_lacks log -F '…'
+expect "F1 wraps a long description under its column" screen_has help -E '^ {29}[a-z(]'
+expect "F1 cuts no line" screen_lacks help -F '…'
 tap_done

@@ -100,6 +100,39 @@ static void test_canvas_wide_char_at_edge(void)
         g_assert_cmpstr(dump, ==, "日本 abcde\n\n");
 }
 
+typedef struct {
+        const char *text;
+        int width;
+        const char *lines[6];  /* NULL-terminated */
+} WrapCase;
+
+static const WrapCase wrap_cases[] = {
+        { "", 10, { "", NULL } },
+        { "short", 10, { "short", NULL } },
+        { "one two three four", 9, { "one two", "three", "four", NULL } },
+        { "  <F5>  copy it now", 12, { "  <F5>  copy", "it now", NULL } },   /* indentation kept */
+        { "/a/very/long/path/without/blanks", 10, { "/a/very/lo", "ng/path/wi", "thout/blan", "ks", NULL } },
+        { "日本語のテキスト", 5, { "日本", "語の", "テキ", "スト", NULL } },  /* two columns each */
+        { "exact fit!", 10, { "exact fit!", NULL } },
+};
+
+static void test_wrap_all_keeps_every_column(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(wrap_cases); i++) {
+                const WrapCase *c = &wrap_cases[i];
+                g_test_message("wrap \"%s\" at %d", c->text, c->width);
+                g_autoptr(GPtrArray) lines = ui_text_wrap_all(c->text, c->width);
+                guint n = 0;
+                while (c->lines[n])
+                        n++;
+                g_assert_cmpuint(lines->len, ==, n);
+                for (guint j = 0; j < n; j++) {
+                        g_assert_cmpstr(g_ptr_array_index(lines, j), ==, c->lines[j]);
+                        g_assert_cmpint(ui_text_width(g_ptr_array_index(lines, j)), <=, c->width);
+                }
+        }
+}
+
 int main(int argc, char **argv)
 {
         setlocale(LC_ALL, "C.UTF-8");
@@ -110,6 +143,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/columns/layout-by-width", test_layout_by_width);
         g_test_add_func("/ui/columns/rows-keep-their-width", test_rows_keep_their_width);
         g_test_add_func("/ui/columns/row-marks-and-sizes", test_row_marks_and_sizes);
+        g_test_add_func("/ui/canvas/wrap-all-keeps-every-column", test_wrap_all_keeps_every_column);
         g_test_add_func("/ui/columns/canvas-wide-char-at-edge", test_canvas_wide_char_at_edge);
         return g_test_run();
 }
