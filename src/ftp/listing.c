@@ -501,6 +501,8 @@ static FtpEntry *parse_vms(const char *line, gint64 now)
                 entry->size = -1; /* the blocks of the directory file, not a content size */
                 entry->size_approximate = FALSE;
         }
+        if (is_dot_or_dotdot(entry->name)) /* ".;1", "..DIR;1", "...DIR;1": never an entry */
+                return NULL;
         return g_steal_pointer(&entry);
 }
 

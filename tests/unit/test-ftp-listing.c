@@ -216,6 +216,9 @@ static const VmsCase vms_cases[] = {
         { "/ftp/listing/vms/month-13-skipped", "NAME.EXT;1  1/2  24-XYZ-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
         { "/ftp/listing/vms/bad-clock-skipped", "NAME.EXT;1  1/2  24-NOV-2026 25:11:12", FALSE, 0, NULL, 0, 0 },
         { "/ftp/listing/vms/empty-name-skipped", ";1  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/dot-is-no-entry", ".;1  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/dot-dir-is-no-entry", "..DIR;1  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
+        { "/ftp/listing/vms/dotdot-dir-is-no-entry", "...DIR;1  1/2  24-NOV-2026 10:11:12", FALSE, 0, NULL, 0, 0 },
 };
 
 static void test_vms_line(gconstpointer data)
