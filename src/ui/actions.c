@@ -141,8 +141,15 @@ ACTION(act_cancel)
         guint id = core_queue_active(app->queue);
         if (!id)
                 id = first_scanning(app->queue); /* skipped once its scan ends */
-        if (!id || !core_queue_cancel(app->queue, id, worker))
+        if (!id && ui_commander_pending(app->commander) == 0) {
+                ui_app_say(app, CORE_MSG_INFO, "%s", _("Nothing is running: there is nothing to cancel."));
+                return TRUE;
+        }
+        if (!id || !core_queue_cancel(app->queue, id, worker)) {
                 core_worker_cancel(worker); /* a command outside the queue (ls, a stalled cd) */
+                ui_app_say(app, CORE_MSG_INFO, "%s", _("Cancelling the running command…"));
+                return TRUE;
+        }
         ui_app_say(app, CORE_MSG_INFO, "%s", _("Cancelling the running transfer…"));
         return TRUE;
 }

@@ -24,6 +24,8 @@ s=$dir/screens
 mkdir -p "$s"
 cat >"$dir/script" <<SCRIPT
 @dump $s/start
+<C-c>
+@dump $s/cancel-idle
 :open 127.0.0.1 $FTP_PORT<Enter>
 @dump $s/user
 $FTP_USER<Enter>
@@ -108,6 +110,8 @@ expect "the deleted file leaves the remote pane" screen_has deleted -E '\|>Remot
 expect "no hello.txt in the remote pane after the delete" screen_lacks deleted -E '\| hello\.txt'
 expect "the file is gone from the server" [ ! -e "$FTP_ROOT/hello.txt" ]
 expect ":status runs the line-mode command" screen_has status -iE 'scanner|connected'
+
+expect "Ctrl-C with nothing running says so" screen_has cancel-idle -F "Nothing is running: there is nothing to cancel."
 
 # the message log and the help keep whole lines: wrapped, never cut with "…"
 expect "F3 shows every line of status, the scanner's with its whole path" screen_has log -E '^Scanner: '
