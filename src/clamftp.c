@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 
         g_autoptr(GError) error = NULL;
         g_autoptr(CoreOptions) opts = core_options_parse(argc, argv, &error);
+        core_options_hide_passwords(argc, argv); /* not for ps to see */
         if (!opts) {
                 fprintf(stderr, _("clamftp: error: %s\n"), error->message);
                 fprintf(stderr, "%s\n", _("Try `clamftp --help`."));

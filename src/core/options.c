@@ -442,3 +442,18 @@ gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError
 {
         return !opts->url || core_connect_url(ctx, opts->url, error);
 }
+
+void core_options_hide_passwords(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++) {
+                char *start = strstr(argv[i], "://");
+                if (!start)
+                        continue;
+                start += 3;
+                char *end = start + strcspn(start, "/");
+                char *at = g_strrstr_len(start, end - start, "@");
+                char *colon = at ? memchr(start, ':', (gsize)(at - start)) : NULL;
+                for (char *p = colon ? colon + 1 : at; colon && p < at; p++)
+                        *p = '*';
+        }
+}

@@ -54,6 +54,10 @@ typedef struct {
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */
 CoreOptions *core_options_parse(int argc, char **argv, GError **error);
+/* Overwrites, in place, the password of every ftp:// or ftps:// URL among the program's own
+ * arguments with '*' (as curl does), so that ps and /proc/PID/cmdline no longer show it. Call
+ * after core_options_parse, which keeps its own copy. */
+void core_options_hide_passwords(int argc, char **argv);
 /* Reads a config file into opts; a missing default file is not an error, a missing --config is. */
 gboolean core_options_load_config(CoreOptions *opts, const char *path, gboolean must_exist,
                                   GError **error);

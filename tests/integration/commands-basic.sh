@@ -264,4 +264,21 @@ expect "? get works like help get" eval 'cf_rc_is 0 && cf_stdout_has get'
 CF_INPUT= cf_run -c "no-such-command"
 expect "an unknown command: exit 2 and a message" eval 'cf_rc_is 2 && [ -n "$CF_ALL" ]'
 
+# --- a password in a URL on the command line is not left for ps to read: a server that accepts
+# and then says nothing keeps clamftp waiting for the greeting while its arguments are read
+silent_port=$(free_port)
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); open(sys.argv[2], "w").close()
+c,_=s.accept(); open(sys.argv[3], "w").close(); time.sleep(30)' "$silent_port" "$SUITE_DIR/silent.ready" "$SUITE_DIR/silent.accepted" &
+silent_pid=$!
+wait_until 10 test -e "$SUITE_DIR/silent.ready"
+"$(clamftp_bin)" --line -c lpwd "ftp://bob:S3cretPass@127.0.0.1:$silent_port/" >/dev/null 2>&1 &
+cf_pid=$!
+wait_until 10 test -e "$SUITE_DIR/silent.accepted" # clamftp connected: its options are parsed
+cmdline=$(tr '\0' ' ' <"/proc/$cf_pid/cmdline" 2>/dev/null)
+kill "$cf_pid" "$silent_pid" 2>/dev/null; wait "$cf_pid" "$silent_pid" 2>/dev/null
+expect "a URL's password is not in /proc/PID/cmdline while clamftp runs (${cmdline:-nothing read})" \
+        eval '[ -n "$cmdline" ] && [[ $cmdline == *"bob:"*"@127.0.0.1"* ]] && [[ $cmdline != *S3cretPass* ]]'
+
 tap_done

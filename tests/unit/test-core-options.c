@@ -52,6 +52,19 @@ static const UrlErrorCase url_error_cases[] = {
         { "ftp://ho%1bst/", "the host name holds control characters", "\033" },
 };
 
+static void test_url_passwords_are_hidden_from_ps(void)
+{
+        char prog[] = "clamftp", opt[] = "-c", cmd[] = "put a:b@c",
+             url[] = "ftp://bob:S3cret@host:21/dir@x", plain[] = "ftps://host/",
+             user_only[] = "ftp://bob@host/";
+        char *argv[] = { prog, opt, cmd, url, plain, user_only, NULL };
+        core_options_hide_passwords(6, argv);
+        g_assert_cmpstr(argv[3], ==, "ftp://bob:******@host:21/dir@x");
+        g_assert_cmpstr(argv[2], ==, "put a:b@c"); /* not a URL: left alone */
+        g_assert_cmpstr(argv[4], ==, "ftps://host/");
+        g_assert_cmpstr(argv[5], ==, "ftp://bob@host/");
+}
+
 static void test_url_errors_mask_and_escape(void)
 {
         for (gsize i = 0; i < G_N_ELEMENTS(url_error_cases); i++) {
@@ -271,6 +284,7 @@ int main(int argc, char **argv)
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/core/options/url-parsing", test_url_table);
         g_test_add_func("/core/options/url-errors-mask-and-escape", test_url_errors_mask_and_escape);
+        g_test_add_func("/core/options/url-passwords-are-hidden-from-ps", test_url_passwords_are_hidden_from_ps);
         ADD_F("/core/options/defaults", test_defaults);
         ADD_F("/core/options/command-line", test_command_line);
         ADD_F("/core/options/several-c-options-run-in-order", test_several_commands_options);
