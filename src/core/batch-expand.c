@@ -1,13 +1,13 @@
 /* core/batch-expand.c — the typed mput and mget as queue jobs, made when the command runs (in
  * the local and remote directories of that moment): local patterns expanded as line mode does,
- * remote patterns matched against a fresh listing; and every directory job (F5 or mget on a
- * directory, either side) replaced by one job per file below it, so that each file has its own
- * progress, conflict question and outcome. A remote pattern in another directory stays one job
- * run by the core's mget.
+ * remote patterns matched against a listing of their directory (each listed once per batch);
+ * and every directory job (F5 or mget on a directory, either side) replaced by one job per file
+ * below it, so that each file has its own progress, conflict question and outcome.
+ * Owns: which remote names may become local files (core_name_is_safe, depth 32, no symbolic
+ * link followed below a directory, no directory walked twice).
  * Must not: draw or ask; runs on the command thread. */
 #include "core/batch.h"
 #include "common/i18n.h"
-#include "core/browse.h"
 #include "core/browse-tree.h"
 #include "core/commands.h"
 #include "core/glob.h"
@@ -58,6 +58,38 @@ static gboolean expand_mput(CoreContext *ctx, CoreBatch *batch)
 
 /* ---- get and mget -------------------------------------------------------------------- */
 
+#define REMOTE_TREE_MAX_DEPTH 32
+
+/* A remote name that makes no job, said with its escaped name: a failure (the server should not
+ * have sent it, or the tree is too deep: not everything asked arrives), or left out by rule (a
+ * symbolic link or a special file: not following them is the rule, as in lftp's mirror). */
+typedef enum { NAME_LEFT_OUT, NAME_FAILED } NameSkip;
+
+static void skip_name(CoreContext *ctx, CoreBatch *batch, NameSkip kind, const char *format, const char *name)
+{
+        g_autofree char *shown = core_name_escape(name);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
+        g_autofree char *text = g_strdup_printf(format, shown);
+#pragma GCC diagnostic pop
+        if (kind == NAME_LEFT_OUT) {
+                core_say(ctx, CORE_MSG_WARNING, "%s", text);
+                batch->left_out++;
+                return;
+        }
+        g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH, text);
+        core_fail(ctx, error);
+        batch->failures++;
+}
+
+/* A failure that is not about one name (a listing that failed, a pattern that matched nothing). */
+static void batch_fail(CoreContext *ctx, CoreBatch *batch, GError *error)
+{
+        core_fail(ctx, error);
+        g_error_free(error);
+        batch->failures++;
+}
+
 static void add_remote(CoreBatch *batch, const CoreEntry *entry, const char *remote)
 {
         gboolean tree = entry->type == CORE_ENTRY_DIR;
@@ -67,12 +99,21 @@ static void add_remote(CoreBatch *batch, const CoreEntry *entry, const char *rem
         core_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
 }
 
-/* A pattern elsewhere (or a listing that failed) is one job for the core's mget. */
-static void add_pattern(CoreBatch *batch, const char *pattern)
+/* A name the user's pattern matched in `rdir`: a file, a directory (a tree), or a symbolic link
+ * named by the user (fetched as a file). */
+static void add_matched(CoreContext *ctx, CoreBatch *batch, const char *rdir, const CoreEntry *entry)
 {
-        g_autofree char *shown = core_name_escape(pattern);
-        guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, pattern);
-        core_batch_add(batch, id, FALSE, -1, -1)->pattern = TRUE;
+        if (!core_name_is_safe(entry->name)) {
+                skip_name(ctx, batch, NAME_FAILED,
+                          _("Skipped %s: the server sent a name that is not safe as a local file name."), entry->name);
+                return;
+        }
+        g_autofree char *remote = core_remote_join(rdir, entry->name);
+        if (entry->type == CORE_ENTRY_OTHER) {
+                skip_name(ctx, batch, NAME_LEFT_OUT, _("Skipped %s: not a file or a directory."), remote);
+                return;
+        }
+        add_remote(batch, entry, remote);
 }
 
 static int compare_names(gconstpointer a, gconstpointer b)
@@ -80,55 +121,77 @@ static int compare_names(gconstpointer a, gconstpointer b)
         return g_strcmp0((*(CoreEntry *const *)a)->name, (*(CoreEntry *const *)b)->name);
 }
 
-static void match_pattern(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries, const char *pattern)
+/* "dir/": the directory itself, fetched whole. */
+static void add_named_dir(CoreContext *ctx, CoreBatch *batch, const char *pattern)
 {
-        gboolean magic = core_glob_has_magic(pattern);
-        g_autofree char *plain = magic ? NULL : core_glob_unescape(pattern);
+        g_autofree char *path = g_strdup(pattern);
+        for (gsize n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+                path[n - 1] = '\0';
+        g_autofree char *name = core_remote_basename(path);
+        const char *slash = strrchr(path, '/');
+        g_autofree char *rdir = !slash ? NULL : slash == path ? g_strdup("/") : g_strndup(path, (gsize)(slash - path));
+        CoreEntry dir = { .name = name, .type = CORE_ENTRY_DIR, .size = -1, .mtime = -1 };
+        add_matched(ctx, batch, rdir, &dir);
+}
+
+/* One of mget's patterns: matched against the listing of its directory (wildcards only in the
+ * last part); a plain name not listed (some servers hide files) is tried as a file. */
+static void expand_pattern(CoreContext *ctx, CoreBatch *batch, const char *pattern)
+{
+        const char *slash = strrchr(pattern, '/');
+        const char *base = slash ? slash + 1 : pattern;
+        if (!*base) {
+                add_named_dir(ctx, batch, pattern);
+                return;
+        }
+        g_autofree char *rdir = !slash ? g_strdup("") : slash == pattern ? g_strdup("/")
+                                : g_strndup(pattern, (gsize)(slash - pattern));
+        if (core_glob_has_magic(rdir)) {
+                batch_fail(ctx, batch, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
+                                                   _("Wildcards work only in the last part of a remote path (%s)."),
+                                                   pattern));
+                return;
+        }
+        GError *error = NULL;
+        GPtrArray *entries = core_batch_remote_list(ctx, batch, rdir, &error);
+        if (!entries) {
+                batch_fail(ctx, batch, error);
+                return;
+        }
+        g_ptr_array_sort(entries, compare_names); /* the jobs in the order the pane shows */
+        gboolean magic = core_glob_has_magic(base);
+        g_autofree char *plain = magic ? NULL : core_glob_unescape(base);
         guint matched = 0;
         for (guint i = 0; i < entries->len; i++) {
                 const CoreEntry *entry = g_ptr_array_index(entries, i);
-                if (!entry->name || !strcmp(entry->name, ".") || !strcmp(entry->name, ".."))
+                if (magic ? !core_glob_match(base, entry->name) : strcmp(entry->name, plain) != 0)
                         continue;
-                if (magic ? !core_glob_match(pattern, entry->name) : strcmp(entry->name, plain) != 0)
-                        continue;
-                add_remote(batch, entry, entry->name);
+                add_matched(ctx, batch, rdir, entry);
                 matched++;
         }
         if (matched > 0)
                 return;
-        if (!magic) { /* not listed (some servers hide files): try it as a file */
+        if (!magic) {
                 CoreEntry file = { .name = plain, .type = CORE_ENTRY_FILE, .size = -1, .mtime = -1 };
-                add_remote(batch, &file, plain);
+                add_matched(ctx, batch, rdir, &file);
                 return;
         }
         g_autofree char *shown = core_name_escape(pattern);
-        g_autoptr(GError) error = g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
-                                              _("No remote file matches %s."), shown);
-        core_fail(ctx, error);
-}
-
-gboolean core_batch_expand_listing(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries)
-{
-        g_ptr_array_sort(entries, compare_names); /* the jobs in the order the pane shows */
-        for (char **arg = batch->args; *arg; arg++) {
-                if (strchr(*arg, '/'))
-                        add_pattern(batch, *arg);
-                else
-                        match_pattern(ctx, batch, entries, *arg);
-        }
-        return batch->jobs->len > 0;
+        batch_fail(ctx, batch, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
+                                           _("No remote file matches %s."), shown));
 }
 
 static gboolean expand_mget(CoreContext *ctx, CoreBatch *batch)
 {
-        g_autoptr(GPtrArray) entries = NULL;
-        g_autofree char *cwd = NULL;
-        g_autoptr(GError) error = NULL;
-        if (!core_browse_list(ctx, &entries, &cwd, &error)) {
-                core_fail(ctx, error);
-                return FALSE;
-        }
-        return core_batch_expand_listing(ctx, batch, entries);
+        for (char **arg = batch->args; *arg; arg++)
+                expand_pattern(ctx, batch, *arg);
+        return batch->jobs->len > 0;
+}
+
+gboolean core_batch_expand_listing(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries)
+{
+        core_batch_remote_set_listing(batch, "", g_ptr_array_ref(entries));
+        return expand_mget(ctx, batch);
 }
 
 /* get <remote> [local]: its size and kind from a listing of its directory, unless the batch
@@ -228,40 +291,65 @@ static char *tree_local_path(const CoreJob *job, const char *rel)
         return g_build_filename(job->local ? job->local : ".", base, rel, NULL);
 }
 
-static void walk_remote(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *dir, const CoreJob *job)
+typedef struct {
+        CoreContext *ctx;
+        CoreBatch *batch;
+        const CoreBatchJob *dir;
+        const CoreJob *job;
+        GHashTable *visited;   /* remote directories walked: a loop on the server ends there */
+} RemoteWalk;
+
+/* The files below the remote directory `remote` (`rel` inside the tree, NULL: its root),
+ * depth-first in name order. TRUE when the directory arrives (made by a file below it, or
+ * itself as an empty one). */
+static gboolean walk_remote(RemoteWalk *w, const char *remote, const char *rel, guint depth)
 {
-        guint unsafe = 0;
-        g_autoptr(GError) error = NULL;
-        g_autoptr(GPtrArray) files = core_browse_tree(ctx, job->remote, &unsafe, &error);
-        if (!files) {
-                core_fail(ctx, error);
-                return;
+        if (depth >= REMOTE_TREE_MAX_DEPTH) {
+                skip_name(w->ctx, w->batch, NAME_FAILED, _("%s is nested too deeply (32 levels): not downloaded."), remote);
+                return FALSE;
         }
-        if (unsafe > 0)
-                core_say(ctx, CORE_MSG_WARNING, ngettext("%u name in %s cannot be a local file name: skipped.",
-                                                         "%u names in %s cannot be local file names: skipped.", unsafe),
-                         unsafe, job->name);
-        gboolean any_file = FALSE;
-        for (guint i = 0; i < files->len; i++) {
-                const CoreTreeFile *f = g_ptr_array_index(files, i);
-                g_autofree char *local = tree_local_path(job, f->path);
-                g_autofree char *remote = g_strconcat(job->remote, "/", f->path, NULL);
-                if (f->is_dir) {
-                        add_tree_dir(batch, dir, local);
+        if (!g_hash_table_add(w->visited, g_strdup(remote)))
+                return FALSE;
+        GError *error = NULL;
+        GPtrArray *entries = core_batch_remote_list(w->ctx, w->batch, remote, &error);
+        if (!entries) { /* not known to be empty: not made */
+                batch_fail(w->ctx, w->batch, error);
+                return FALSE;
+        }
+        g_ptr_array_sort(entries, compare_names);
+        gboolean found = FALSE; /* something below makes the directory arrive */
+        for (guint i = 0; i < entries->len; i++) {
+                const CoreEntry *e = g_ptr_array_index(entries, i);
+                if (!core_name_is_safe(e->name)) {
+                        skip_name(w->ctx, w->batch, NAME_FAILED,
+                                  _("Skipped %s: the server sent a name that is not safe as a local file name."), e->name);
                         continue;
                 }
-                add_file_job(batch, dir, CORE_JOB_DOWNLOAD, local, remote, f->size, f->mtime);
-                any_file = TRUE;
+                g_autofree char *child = core_remote_join(remote, e->name);
+                g_autofree char *child_rel = rel ? g_strconcat(rel, "/", e->name, NULL) : g_strdup(e->name);
+                if (e->type == CORE_ENTRY_DIR) {
+                        found |= walk_remote(w, child, child_rel, depth + 1);
+                } else if (e->type == CORE_ENTRY_FILE) {
+                        g_autofree char *local = tree_local_path(w->job, child_rel);
+                        add_file_job(w->batch, w->dir, CORE_JOB_DOWNLOAD, local, child, e->size, e->mtime);
+                        found = TRUE;
+                } else if (e->type == CORE_ENTRY_LINK) {
+                        skip_name(w->ctx, w->batch, NAME_LEFT_OUT, _("Skipped %s: symbolic links are not followed."), child);
+                } else {
+                        skip_name(w->ctx, w->batch, NAME_LEFT_OUT, _("Skipped %s: not a file or a directory."), child);
+                }
         }
-        if (!any_file) { /* an empty tree: its own directory */
-                g_autofree char *root = tree_local_path(job, "");
-                add_tree_dir(batch, dir, root);
+        if (!found) {
+                g_autofree char *local = tree_local_path(w->job, rel ? rel : "");
+                add_tree_dir(w->batch, w->dir, local);
         }
+        return TRUE;
 }
 
 void core_batch_expand_trees(CoreContext *ctx, CoreBatch *batch)
 {
         guint n = batch->jobs->len; /* the jobs added here are files, never expanded again */
+        g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (guint i = 0; i < n; i++) {
                 CoreBatchJob dir = g_array_index(batch->jobs, CoreBatchJob, i);
                 if (!dir.tree)
@@ -274,6 +362,6 @@ void core_batch_expand_trees(CoreContext *ctx, CoreBatch *batch)
                 if (batch->upload)
                         walk_local(ctx, batch, &dir, job->local, job->remote, 0);
                 else
-                        walk_remote(ctx, batch, &dir, job);
+                        walk_remote(&(RemoteWalk){ ctx, batch, &dir, job, visited }, job->remote, NULL, 0);
         }
 }

@@ -1,6 +1,7 @@
-/* core/batch-remote.c — what a batch knows exists on the server, for the conflict question of
- * uploads: the entries the front end gave (the TUI's remote pane, for F5), else one listing per
- * directory a job writes into.
+/* core/batch-remote.c — what a batch knows of the server: each remote directory listed at most
+ * once per batch (mget's patterns and trees, the conflict question of uploads), and what exists
+ * where an upload writes: the entries the front end gave (the TUI's remote pane, for F5), else
+ * the listing of the directory a job writes into.
  * Must not: draw or ask; lookups that list run on the command thread. */
 #include "core/batch.h"
 #include "core/browse-tree.h"
@@ -12,6 +13,28 @@ static void ensure_tables(CoreBatch *batch)
                 batch->remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         if (!batch->listed)
                 batch->listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        if (!batch->listings)
+                batch->listings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify)g_ptr_array_unref);
+}
+
+void core_batch_remote_set_listing(CoreBatch *batch, const char *dir, GPtrArray *entries)
+{
+        ensure_tables(batch);
+        g_hash_table_replace(batch->listings, g_strdup(dir ? dir : ""), entries);
+}
+
+GPtrArray *core_batch_remote_list(CoreContext *ctx, CoreBatch *batch, const char *dir, GError **error)
+{
+        ensure_tables(batch);
+        const char *key = dir ? dir : "";
+        GPtrArray *entries = g_hash_table_lookup(batch->listings, key);
+        if (entries)
+                return entries;
+        entries = core_browse_list_path(ctx, key, error);
+        if (entries)
+                g_hash_table_insert(batch->listings, g_strdup(key), entries);
+        return entries;
 }
 
 void core_batch_remote_taken(CoreBatch *batch, const char *path, gint64 size, gint64 mtime, gboolean is_dir)
@@ -42,7 +65,7 @@ static char *parent_of(const char *path)
 static void learn_directory(CoreContext *ctx, CoreBatch *batch, const char *dir)
 {
         g_hash_table_add(batch->listed, g_strdup(dir));
-        g_autoptr(GPtrArray) entries = core_browse_list_path(ctx, dir, NULL);
+        GPtrArray *entries = core_batch_remote_list(ctx, batch, dir, NULL);
         for (guint i = 0; entries && i < entries->len; i++) {
                 const CoreEntry *e = g_ptr_array_index(entries, i);
                 if (!e->name || !strcmp(e->name, ".") || !strcmp(e->name, ".."))

@@ -1,7 +1,8 @@
 /* core/batch-run.c — a batch of queue jobs on the command thread: directories expanded into
  * their files, the conflict question for each destination that exists (uploads: on the server,
  * found in the entries given or by listing the directory), then the runs (core/queue-run.h:
- * uploads with the scanner ahead, a resumed upload on its own, downloads one by one), the empty
+ * uploads with the scanner ahead, a resumed upload on its own; core/download.h: downloads spread
+ * over the batch's connections), the empty
  * directories of the trees, then the report (refusal marks; after a download, the local name
  * that arrived), each directory job's outcome (a cancelled one says how many files arrived), and
  * for a move the deletion of each source that arrived.
@@ -11,7 +12,7 @@
 #include "common/i18n.h"
 #include "core/browse-tree.h"
 #include "core/cmd.h"
-#include "core/glob.h"
+#include "core/download.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
@@ -194,7 +195,7 @@ gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const Core
                 return FALSE;
         if (memory->cancelled)
                 return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
-        if (bj->pattern || !ctx->prompt || !batch->ask_conflicts)
+        if (!ctx->prompt || !batch->ask_conflicts)
                 return TRUE; /* no question, or the core's own per file */
         g_autofree char *path = download_target(job);
         g_autofree char *dir = g_path_get_dirname(path);
@@ -245,24 +246,6 @@ static gboolean make_local_dirs(CoreContext *ctx, const char *base, const char *
         return TRUE;
 }
 
-static gboolean make_local_parents(CoreContext *ctx, const char *base, const char *target)
-{
-        g_autofree char *parent = g_path_get_dirname(target);
-        return make_local_dirs(ctx, base, parent);
-}
-
-static gboolean prepare_tree_file(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
-{
-        if (!bj->parent)
-                return TRUE;
-        g_autoptr(CoreJob) dir = core_queue_get(batch->queue, bj->parent);
-        g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
-        if (!dir || !job || make_local_parents(ctx, dir->local ? dir->local : ".", job->local))
-                return TRUE;
-        core_queue_set_state(batch->queue, bj->id, CORE_JOB_FAILED, _("its local directory cannot be made"));
-        return FALSE;
-}
-
 static void note_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
@@ -272,26 +255,64 @@ static void note_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob
         if (job->local && !g_file_test(job->local, G_FILE_TEST_IS_DIR))
                 batch->focus_local = g_path_get_basename(job->local); /* renamed */
         else
-                batch->focus_local = bj->pattern ? core_glob_unescape(job->remote)
-                                                  : g_path_get_basename(job->remote);
+                batch->focus_local = g_path_get_basename(job->remote);
         if (batch->kind != CORE_BATCH_MOVE)
                 return;
         const char *argv[] = { "delete", job->remote, NULL };
         core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
+static guint count_files(CoreBatch *batch)
+{
+        guint n = 0;
+        for (guint i = 0; i < batch->jobs->len; i++)
+                n += !g_array_index(batch->jobs, CoreBatchJob, i).tree;
+        return n;
+}
+
+/* "3 files downloaded, 1 skipped, 1 failed.": the files, and the names that made no job. */
+static void say_download_tally(CoreContext *ctx, CoreBatch *batch)
+{
+        guint done = 0, skipped = batch->left_out, failed = batch->failures;
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                g_autoptr(CoreJob) job = bj->tree ? NULL : core_queue_get(batch->queue, bj->id);
+                done += job && job->state == CORE_JOB_DONE;
+                skipped += job && (job->state == CORE_JOB_SKIPPED || job->state == CORE_JOB_CANCELLED);
+                failed += job && job->state == CORE_JOB_FAILED;
+        }
+        if (done + skipped + failed > 1)
+                core_say(ctx, CORE_MSG_INFO, _("%u files downloaded, %u skipped, %u failed."), done, skipped, failed);
+}
+
+/* The base a tree's file is placed under: its directory job's local directory. */
+static char *tree_base(CoreBatch *batch, const CoreBatchJob *bj) /* transfer full */
+{
+        if (!bj->parent)
+                return NULL;
+        g_autoptr(CoreJob) dir = core_queue_get(batch->queue, bj->parent);
+        return g_strdup(dir && dir->local ? dir->local : ".");
+}
+
 static void run_downloads(CoreContext *ctx, CoreBatch *batch)
 {
         CoreConflictMemory memory = { 0 };
+        g_autoptr(CoreDownload) dl = core_download_new(ctx, batch->queue, count_files(batch));
         for (guint i = 0; i < batch->jobs->len; i++) {
                 CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 CoreQueueReplace replace;
-                if (bj->tree || !core_batch_plan_download(ctx, batch, bj, &memory, &replace) ||
-                    !prepare_tree_file(ctx, batch, bj))
+                if (bj->tree || !core_batch_plan_download(ctx, batch, bj, &memory, &replace))
                         continue;
-                core_queue_run_download(ctx, batch->queue, bj->id, bj->pattern, replace);
-                note_download(ctx, batch, bj);
+                g_autofree char *base = tree_base(batch, bj);
+                core_download_start(dl, bj->id, base, bj->size, replace);
         }
+        g_clear_pointer(&dl, core_download_free);
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                if (!bj->tree)
+                        note_download(ctx, batch, bj);
+        }
+        say_download_tally(ctx, batch);
 }
 
 /* ---- directory jobs ------------------------------------------------------------------- */
@@ -368,10 +389,11 @@ void core_batch_finish_trees(CoreBatch *batch)
         }
 }
 
-/* Line mode's mput: the user picks the files before anything is scanned; a declined one is skipped. */
+/* Line mode's mput and mget: the user picks the files before anything is scanned or fetched; a
+ * declined one is skipped. */
 static void ask_each(CoreContext *ctx, CoreBatch *batch)
 {
-        if (!core_transfer_check_scanner(ctx, NULL))
+        if (batch->upload && !core_transfer_check_scanner(ctx, NULL))
                 return; /* nothing can be uploaded: the run says why, with no question first */
         CoreAsker asker = { 0 };
         for (guint i = 0; i < batch->jobs->len; i++) {
@@ -379,7 +401,8 @@ static void ask_each(CoreContext *ctx, CoreBatch *batch)
                 g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
                 if (!job)
                         continue;
-                g_autofree char *question = g_strdup_printf(_("Upload %s?"), job->name);
+                g_autofree char *question = g_strdup_printf(batch->upload ? _("Upload %s?") : _("Download %s?"),
+                                                            job->name);
                 if (!core_asker_confirm(ctx, &asker, question))
                         core_queue_set_state(batch->queue, bj->id, CORE_JOB_SKIPPED, NULL);
         }

@@ -1,6 +1,7 @@
 /* core/batch-text.c — line mode's view of a batch: the jobs of a private queue, their bytes shown
  * through the front end's progress (a line on a terminal), their outcomes through the messages the
- * runners already say; the batch's answer is whether every job it ran arrived.
+ * runners already say; the batch's answer is whether every job it ran arrived and no remote name
+ * was a failure.
  * Must not: print itself or ask (the front end does, through ctx->fe). */
 #include "core/batch.h"
 
@@ -60,5 +61,5 @@ gboolean core_batch_run_text(CoreContext *ctx, CoreBatch *batch)
         core_batch_run(ctx, batch);
         core_queue_set_notify(batch->queue, NULL, NULL);
         g_mutex_clear(&view.lock);
-        return all_arrived(batch);
+        return all_arrived(batch) && batch->failures == 0;
 }

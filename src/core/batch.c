@@ -46,6 +46,8 @@ void core_batch_free(gpointer data)
                 g_hash_table_unref(batch->remote);
         if (batch->listed)
                 g_hash_table_unref(batch->listed);
+        if (batch->listings)
+                g_hash_table_unref(batch->listings);
         g_strfreev(batch->args);
         g_free(batch->local_dir);
         g_free(batch->focus_local);
@@ -77,7 +79,9 @@ static CoreBatch *typed_mget(CoreQueue *queue, int argc, char **argv)
         CoreBatch *batch = core_batch_new(CORE_BATCH_MGET, FALSE, queue);
         int n_names = argc - 1;
         if (n_names >= 2 && g_file_test(argv[argc - 1], G_FILE_TEST_IS_DIR)) {
-                batch->local_dir = g_strdup(argv[argc - 1]);
+                /* with its '/': a directory gone by the time the batch runs names no file */
+                const char *dir = argv[argc - 1];
+                batch->local_dir = g_str_has_suffix(dir, "/") ? g_strdup(dir) : g_strconcat(dir, "/", NULL);
                 n_names--;
         }
         batch->args = g_new0(char *, (gsize)n_names + 1);

@@ -1,7 +1,7 @@
 /* core/batch.h — one batch of transfers as jobs of the transfer queue: F5 copies and moves, the
  * typed put, get, mput and mget. expand (patterns, directories: batch-expand.c) → plan (what exists
  * at the destination, the conflict question: batch-remote.c, core/conflict.h) → scan and transfer
- * (core/queue-run.h) → tally and report (each directory job's outcome, the marks and focus the
+ * (uploads: core/queue-run.h; downloads: core/download.h) → tally and report (each directory job's outcome, the marks and focus the
  * front end shows: batch-run.c).
  * Must not: draw or know a front end; questions go through CoreFrontend, outcomes stay in the
  * batch for the front end to show. Runs on the command thread once made. */
@@ -16,7 +16,6 @@
 typedef struct {
         guint id;
         gboolean tree;       /* a directory (either side): expanded into one job per file */
-        gboolean pattern;    /* a remote pattern in another directory: fetched by the core's mget */
         gint64 size;         /* the source's size (-1 unknown) */
         gint64 mtime;        /* the source's modification time (-1 unknown) */
         guint parent;        /* the directory job this file was found in (0: none) */
@@ -59,10 +58,12 @@ typedef struct {
         GArray *jobs;          /* CoreBatchJob; for MPUT/MGET filled when the batch runs */
         GHashTable *remote;    /* remote path → CoreRemoteInfo*: what exists on the server */
         GHashTable *listed;    /* remote directories whose entries are in `remote` ("" : the current) */
+        GHashTable *listings;  /* remote directory ("" : the current) → GPtrArray of CoreEntry: each
+                                  directory listed once per batch (patterns, trees, conflicts) */
         char **args;           /* typed commands: their arguments (patterns for MPUT/MGET) */
         char *local_dir;       /* MGET: where to download (NULL: the current directory) */
-        gboolean ask_each;     /* line mode's mput: "Upload x?" per job while `prompt` is on, before
-                                  anything is scanned (y/n/a/q) */
+        gboolean ask_each;     /* line mode's mput and mget: "Upload x?" ("Download x?") per job while
+                                  `prompt` is on, before anything is scanned or fetched (y/n/a/q) */
         gboolean ask_conflicts;/* the conflict question where a destination exists (default); line
                                   mode's put and mput overwrite, as documented */
         gboolean show_paths;   /* a typed put's job is named by the path as typed (line mode's
@@ -72,6 +73,11 @@ typedef struct {
                                   mode's get fetches the one file, asking before it replaces one */
         GPtrArray *tree_dirs;  /* CoreBatchDir*: the empty directories of the trees */
         /* the report, filled by core_batch_run */
+        guint failures;        /* remote names that made no job and should have: unsafe as a local
+                                  name, nested too deeply, matching nothing, in a directory that
+                                  could not be listed (each said; line mode's exit status) */
+        guint left_out;        /* remote names left out by rule: symbolic links below a directory,
+                                  special files (each said; not a failure) */
         GPtrArray *marks;      /* CoreBatchMark*: uploads that ended clean or refused */
         char *focus_local;     /* the local name a download brought (NULL: none) */
 } CoreBatch;
@@ -92,21 +98,29 @@ void core_batch_remote_listed(CoreBatch *batch, const char *dir);
 /* batch-run.c, on the command thread: expands, plans, runs and tallies the whole batch. */
 void core_batch_run(CoreContext *ctx, CoreBatch *batch);
 /* batch-text.c: the same for line mode, on a queue nobody else shows: the bytes of each job go to
- * ctx->fe.progress. TRUE when every job not declined arrived. */
+ * ctx->fe.progress. TRUE when every job not declined arrived and no remote name was a failure. */
 gboolean core_batch_run_text(CoreContext *ctx, CoreBatch *batch);
 /* batch-expand.c: fills a typed put, get, mput or mget batch with its jobs (command thread; F5
  * batches have theirs already). FALSE when there is nothing to do (already reported). */
 gboolean core_batch_expand(CoreContext *ctx, CoreBatch *batch);
-/* batch-expand.c: mget's patterns (batch->args) matched against the entries of the current
- * directory, in name order; a pattern with a '/' stays one job for the core's mget. */
+/* batch-expand.c: mget's patterns (batch->args) matched, in name order, against the entries of
+ * the current directory (`entries`: the batch keeps a reference as its listing of "") or of the
+ * pattern's own directory (listed once; wildcards only in the last part). A name unsafe as a
+ * local file name makes no job (a failure); a symbolic link named is fetched as a file. */
 gboolean core_batch_expand_listing(CoreContext *ctx, CoreBatch *batch, GPtrArray *entries);
 /* batch-expand.c: replaces each directory job by one job per file found below it (local
- * directories walked without following symlinks, remote ones listed), on the command thread;
- * the directory job becomes their group (core_queue_begin_group), and the directories with no
- * file below go to batch->tree_dirs. */
+ * directories walked without following symlinks; remote ones listed once each, depth 32,
+ * symbolic links and special files left out with a warning, unsafe names and deeper trees
+ * failures), on the command thread; the directory job becomes their group
+ * (core_queue_begin_group), and the directories with no file below go to batch->tree_dirs. */
 void core_batch_expand_trees(CoreContext *ctx, CoreBatch *batch);
+/* batch-remote.c: the entries of the remote directory `dir` ("" : the current), listed once per
+ * batch. Borrowed; NULL with error when the listing failed (asked again next time). */
+GPtrArray *core_batch_remote_list(CoreContext *ctx, CoreBatch *batch, const char *dir, GError **error);
+/* batch-remote.c: gives the batch the listing of `dir` (entries: CoreEntry*, transfer full). */
+void core_batch_remote_set_listing(CoreBatch *batch, const char *dir, GPtrArray *entries);
 /* batch-remote.c: what the server holds at `path` (relative to the current directory), from
- * the entries known or from one listing of its directory; NULL when nothing is there. */
+ * the entries known or from the listing of its directory; NULL when nothing is there. */
 const CoreRemoteInfo *core_batch_remote_info(CoreContext *ctx, CoreBatch *batch, const char *path);
 /* batch-run.c, the plan: whether job `bj` is to run, after the conflict question when its
  * destination exists and the prompt is on (a rename retargets the job, a skip or a cancel

@@ -331,7 +331,7 @@ CORE_CMD_HANDLER(core_cmd_mput)
         return core_batch_run_text(ctx, batch);
 }
 
-/* get is a batch of one job too; core_transfer_get asks before it replaces a local file (while
+/* get is a batch of one job too; the download asks before it replaces a local file (while
  * `prompt` is on) and resumes a .part. */
 CORE_CMD_HANDLER(core_cmd_get)
 {
@@ -342,16 +342,14 @@ CORE_CMD_HANDLER(core_cmd_get)
         return core_batch_run_text(ctx, batch);
 }
 
+/* mget is a batch too: patterns matched against one listing per directory, directories fetched
+ * whole, asked per name while `prompt` is on (and before a local file is replaced), the files
+ * spread over `parallel` connections. */
 CORE_CMD_HANDLER(core_cmd_mget)
 {
-        int n_names = argc - 1;
-        const char *dest = NULL;
-        if (n_names >= 2 && g_file_test(argv[argc - 1], G_FILE_TEST_IS_DIR)) {
-                dest = argv[argc - 1];
-                n_names--;
-        }
-        g_autoptr(GPtrArray) names = g_ptr_array_new();
-        for (int i = 1; i <= n_names; i++)
-                g_ptr_array_add(names, argv[i]);
-        return core_transfer_mget(ctx, names, dest, error);
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
+        batch->ask_each = TRUE;
+        batch->ask_conflicts = FALSE;
+        return core_batch_run_text(ctx, batch);
 }

@@ -1,33 +1,45 @@
-/* core/download.c — get and mget: server files into `<name>.part` under a directory descriptor,
- * renamed when complete; resume of a cut transfer; hostile names skipped; recursion; mget's files
- * spread over up to ctx->parallel connections (core/spread.h), each finished on the command thread.
- * Owns: where a download lands, the overwrite question, the resume decision, the mget walk.
+/* core/download.c — where downloads land: each download job of a batch (core/download.h) and a
+ * single get fetched into `<name>.part` under a directory descriptor, renamed when complete;
+ * resume of a cut transfer; the overwrite question; a batch's files spread over up to
+ * ctx->parallel connections (core/spread.h), each finished on the command thread.
+ * Owns: where a download lands, the overwrite question, the resume decision. The batch finds
+ * the files (core/batch-expand.c).
  * Must not: use a server-supplied name before core_name_is_safe() accepted it, follow a local or
  * remote symlink, or print directly (ctx->fe does). */
+#include "core/download.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/i18n.h"
-#include "core/glob.h"
+#include "core/queue-run-private.h"
 #include "core/safename.h"
 #include "core/spread.h"
 #include "core/worker.h"
 
 #include <sys/stat.h>
 
-#define MGET_MAX_DEPTH 32
-
 typedef enum {
-        FETCH_QUEUED,  /* handed to one of mget's connections: its end is counted there */
+        FETCH_QUEUED,  /* handed to one of the batch's connections: its end is settled there */
         FETCH_DONE,
         FETCH_SKIPPED, /* the user said no: not a failure */
         FETCH_FAILED,  /* error set; the next file may work */
         FETCH_FATAL,   /* error set; cancelled or the connection is gone */
 } FetchOutcome;
+
+/* A batch's downloads (core/download.h). */
+struct CoreDownload {
+        CoreContext *ctx;
+        CoreQueue *queue;
+        CoreSpread *spread;    /* the connections the files go over */
+        GHashTable *landing;   /* local_key() of the downloads on their way */
+        CoreAsker asker;       /* the overwrite question's "all" and "quit" */
+        GError *stop;          /* cancelled or disconnected: no later job can work */
+};
 
 /* ---- jobs run on the worker ---- */
 
@@ -35,7 +47,6 @@ typedef struct {
         CoreContext *ctx;
         const char *path;
         gint64 size;       /* out */
-        GPtrArray *list;   /* out, FtpEntry* */
 } QueryJob;
 
 static gboolean size_job(FtpSession *session, gpointer data, GError **error)
@@ -43,48 +54,6 @@ static gboolean size_job(FtpSession *session, gpointer data, GError **error)
         QueryJob *job = data;
         return ftp_session_size(session, job->path, &job->size, error);
 }
-
-/* NLST names as entries of unknown type (fetched as files). Some servers answer NLST of "dir"
- * with "dir/name": that prefix is removed; any other '/' is left for the safety check. */
-static GPtrArray *nlst_entries(FtpSession *session, const char *dir, GError **error)
-{
-        g_autoptr(GPtrArray) names = ftp_session_nlst(session, dir, error);
-        if (names == NULL)
-                return NULL;
-        g_autofree char *prefix = dir != NULL ? g_strconcat(dir, "/", NULL) : NULL;
-        GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)ftp_entry_free);
-        for (guint i = 0; i < names->len; i++) {
-                const char *name = g_ptr_array_index(names, i);
-                if (prefix != NULL && g_str_has_prefix(name, prefix) && name[strlen(prefix)] != '\0')
-                        name += strlen(prefix);
-                FtpEntry *entry = ftp_entry_new();
-                entry->name = g_strdup(name);
-                entry->type = FTP_ENTRY_FILE;
-                entry->size = -1;
-                entry->mtime = -1;
-                g_ptr_array_add(entries, entry);
-        }
-        return entries;
-}
-
-/* The parsed listing (MLSD or LIST); NLST names when the server refuses both. */
-static gboolean list_job(FtpSession *session, gpointer data, GError **error)
-{
-        QueryJob *job = data;
-        GError *failure = NULL;
-        job->list = ftp_session_list(session, job->path, &failure);
-        if (job->list != NULL)
-                return TRUE;
-        if (!g_error_matches(failure, FTP_ERROR, FTP_ERROR_REFUSED)) {
-                g_propagate_error(error, failure);
-                return FALSE;
-        }
-        g_error_free(failure);
-        job->list = nlst_entries(session, job->path, error);
-        return job->list != NULL;
-}
-
-typedef struct Mget Mget;
 
 typedef struct {
         CoreContext *ctx;
@@ -97,7 +66,8 @@ typedef struct {
         gint64 expected;   /* -1 unknown */
         guint64 written;   /* out */
         CoreProgress progress;
-        Mget *mget;        /* mget: where its end is counted */
+        CoreDownload *dl;  /* a batch's job: where its end is settled, its bytes shown */
+        guint id;          /* its job in dl->queue */
 } RetrJob;
 
 static void retr_job_free(gpointer data)
@@ -115,10 +85,19 @@ static void retr_job_free(gpointer data)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RetrJob, retr_job_free)
 
+static void queue_progress(guint64 done, gint64 total, gpointer data)
+{
+        RetrJob *job = data;
+        core_queue_progress(job->dl->queue, job->id, done, total);
+}
+
 static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
 {
         RetrJob *job = data;
         ftp_session_set_type(session, job->ctx->type);
+        if (job->dl)
+                return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
+                                        queue_progress, job, &job->written, error);
         return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
                                 core_transfer_progress, &job->progress, &job->written, error);
 }
@@ -145,9 +124,10 @@ static gboolean remote_size(CoreContext *ctx, const char *remote, gint64 *size, 
         return FALSE;
 }
 
-/* Asks before replacing what is at `name`; refuses what is not a file. */
+/* Asks before replacing what is at `name` (unless the user answered already: !ask); refuses
+ * what is not a file. */
 static FetchOutcome check_existing(CoreContext *ctx, CoreAsker *asker, int dirfd, const char *name,
-                                   GError **error)
+                                   gboolean ask, GError **error)
 {
         g_autofree char *shown = core_name_escape(name);
         switch (core_local_kind(dirfd, name, NULL)) {
@@ -162,6 +142,8 @@ static FetchOutcome check_existing(CoreContext *ctx, CoreAsker *asker, int dirfd
         case CORE_LOCAL_SYMLINK: /* replaced by the final rename, never written through */
                 break;
         }
+        if (!ask)
+                return FETCH_DONE;
         g_autofree char *question = g_strdup_printf(_("%s exists. Overwrite it?"), shown);
         if (core_asker_confirm(ctx, asker, question))
                 return FETCH_DONE;
@@ -227,7 +209,7 @@ static FetchOutcome retrieve(RetrJob *job, GError **error)
         return retr_finish(job, ok, failure, error);
 }
 
-static FetchOutcome retrieve_spread(Mget *m, RetrJob *job);
+static FetchOutcome retrieve_spread(CoreDownload *dl, RetrJob *job);
 
 /* "dev:ino/name": the same local file whatever path led to it. transfer full */
 static char *local_key(int dirfd, const char *name)
@@ -238,23 +220,44 @@ static char *local_key(int dirfd, const char *name)
         return g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT "/%s", (guint64)st.st_dev, (guint64)st.st_ino, name);
 }
 
-static void mget_settle(Mget *m, const char *key);
+static void download_settle(CoreDownload *dl, const char *key);
 
-/* Downloads `remote` to `name` under dirfd. listed_size: from a listing (no SIZE), or -1. With
- * m, the transfer goes to one of mget's connections (FETCH_QUEUED) and ends there. */
-static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, Mget *m, const char *remote, int dirfd,
-                               const char *name, gint64 listed_size, GError **error)
+/* Resuming into an existing local file the user chose to resume: it becomes `<name>.part`,
+ * continued below. Only a regular file, and only when no .part is there already (that one is
+ * resumed as it is). */
+static void resume_existing(int dirfd, const char *name)
+{
+        g_autofree char *part = core_local_part_name(name);
+        if (core_local_kind(dirfd, name, NULL) == CORE_LOCAL_REGULAR &&
+            core_local_kind(dirfd, part, NULL) == CORE_LOCAL_MISSING)
+                (void)renameat(dirfd, name, dirfd, part);
+}
+
+/* What one file needs besides where it lands. */
+typedef struct {
+        const char *remote;
+        gint64 size;               /* from a listing (no SIZE asked), or -1 */
+        CoreQueueReplace replace;  /* what the user said about an existing local file */
+        CoreDownload *dl;          /* a batch's job (FETCH_QUEUED: it ends there), or NULL */
+        guint id;
+} FetchSpec;
+
+/* Downloads spec->remote to `name` under dirfd. */
+static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const FetchSpec *spec, int dirfd,
+                               const char *name, GError **error)
 {
         g_autofree char *key = local_key(dirfd, name);
-        if (m)
-                mget_settle(m, key); /* the same local file already on its way: let it land first */
-        FetchOutcome existing = check_existing(ctx, asker, dirfd, name, error);
+        if (spec->dl)
+                download_settle(spec->dl, key); /* the same local file already on its way: let it land first */
+        if (spec->replace == CORE_QUEUE_REPLACE_RESUME)
+                resume_existing(dirfd, name);
+        FetchOutcome existing = check_existing(ctx, asker, dirfd, name, spec->replace == CORE_QUEUE_REPLACE_ASK, error);
         if (existing != FETCH_DONE)
                 return existing;
-        gint64 size = listed_size;
+        gint64 size = spec->size;
         if (size < 0) {
                 GError *failure = NULL;
-                if (!remote_size(ctx, remote, &size, &failure))
+                if (!remote_size(ctx, spec->remote, &size, &failure))
                         return failed(failure, error);
         }
         g_autofree char *part = core_local_part_name(name);
@@ -264,7 +267,7 @@ static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, Mget *m, cons
                           part_size > 0 && part_size < size;
         g_autoptr(RetrJob) job = g_new0(RetrJob, 1);
         job->ctx = ctx;
-        job->remote = g_strdup(remote);
+        job->remote = g_strdup(spec->remote);
         job->name = g_strdup(name);
         job->key = g_steal_pointer(&key);
         job->expected = size;
@@ -279,8 +282,10 @@ static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, Mget *m, cons
         job->fd = core_local_part_open(dirfd, name, resume, &job->offset, error);
         if (job->fd < 0)
                 return FETCH_FAILED;
-        if (m)
-                return retrieve_spread(m, g_steal_pointer(&job));
+        if (spec->dl) {
+                job->id = spec->id;
+                return retrieve_spread(spec->dl, g_steal_pointer(&job));
+        }
         return retrieve(job, error);
 }
 
@@ -342,286 +347,156 @@ gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *loc
         if (!resolve_destination(remote, local, &dest, error))
                 return FALSE;
         CoreAsker asker = { 0 };
-        FetchOutcome outcome = fetch_file(ctx, &asker, NULL, remote, dest.dirfd, dest.name, -1, error);
+        FetchSpec spec = { .remote = remote, .size = -1, .replace = CORE_QUEUE_REPLACE_ASK };
+        FetchOutcome outcome = fetch_file(ctx, &asker, &spec, dest.dirfd, dest.name, error);
         return outcome == FETCH_DONE || outcome == FETCH_SKIPPED; /* a "no" is not a failure */
 }
 
-/* ---- mget ---- */
 
-struct Mget {
-        CoreContext *ctx;
-        CoreAsker asker;
-        GHashTable *listings;  /* remote directory ("" = current) → GPtrArray of FtpEntry */
-        GHashTable *visited;   /* remote directories already walked */
-        CoreSpread *spread;    /* the connections the files go over */
-        GHashTable *landing;   /* local_key() of the downloads on their way */
-        guint done;
-        guint skipped;
-        guint failed;
-        gboolean stop;         /* cancelled or disconnected: nothing more can work */
-};
+/* ---- a batch's jobs ---- */
 
-static void mget_clear(Mget *m)
+static void download_settle(CoreDownload *dl, const char *key)
 {
-        g_clear_pointer(&m->spread, core_spread_free);
-        g_clear_pointer(&m->landing, g_hash_table_unref);
-        g_clear_pointer(&m->listings, g_hash_table_unref);
-        g_clear_pointer(&m->visited, g_hash_table_unref);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Mget, mget_clear)
-
-/* Shows and records one failure; takes the error. */
-static void mget_failure(Mget *m, GError *error)
-{
-        if (core_transfer_error_is_fatal(error))
-                m->stop = TRUE;
-        core_fail(m->ctx, error);
-        g_error_free(error);
-        m->failed++;
+        if (g_hash_table_contains(dl->landing, key))
+                core_spread_wait(dl->spread);
 }
 
-static void mget_settle(Mget *m, const char *key)
+/* A job's outcome into the queue (error consumed). A cancel the queue did not ask for (Ctrl-C in
+ * line mode) or a lost connection ends the batch; a cancel of this one job does not. */
+static void job_end(CoreDownload *dl, guint id, FetchOutcome outcome, GError *error)
 {
-        if (g_hash_table_contains(m->landing, key))
-                core_spread_wait(m->spread);
+        switch (outcome) {
+        case FETCH_QUEUED:
+                return;
+        case FETCH_DONE:
+                core_queue_set_state(dl->queue, id, CORE_JOB_DONE, NULL);
+                return;
+        case FETCH_SKIPPED:
+                core_queue_set_state(dl->queue, id, CORE_JOB_SKIPPED, NULL);
+                return;
+        case FETCH_FATAL:
+                if (!core_queue_cancel_requested(dl->queue, id) && !dl->stop) {
+                        dl->stop = g_error_copy(error);
+                        core_spread_cancel(dl->spread);
+                }
+                /* fall through */
+        case FETCH_FAILED:
+        default:
+                core_queue_finish_failed(dl->ctx, dl->queue, id, error);
+                g_error_free(error);
+                return;
+        }
 }
 
+/* On the connection's worker: a cancel of this job from now on reaches this worker alone. */
 static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer data, GError **error)
 {
-        return retr_job(session, data, error);
+        RetrJob *job = data;
+        if (!core_queue_begin_on(job->dl->queue, job->id, worker)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled before it started."));
+                return FALSE;
+        }
+        gboolean ok = retr_job(session, job, error);
+        core_queue_end(job->dl->queue, job->id);
+        return ok;
 }
 
 /* A download's end, on the command thread. */
 static void retr_done(gboolean ok, const GError *error, gpointer data)
 {
         RetrJob *job = data;
-        Mget *m = job->mget;
-        g_hash_table_remove(m->landing, job->key);
+        g_hash_table_remove(job->dl->landing, job->key);
         GError *reported = NULL;
-        switch (retr_finish(job, ok, error ? g_error_copy(error) : NULL, &reported)) {
-        case FETCH_DONE:
-                m->done++;
-                return;
-        case FETCH_FATAL:
-                core_spread_cancel(m->spread);
-                /* fall through */
-        default:
-                mget_failure(m, reported);
-                return;
-        }
+        FetchOutcome outcome = retr_finish(job, ok, error ? g_error_copy(error) : NULL, &reported);
+        job_end(job->dl, job->id, outcome, reported);
 }
 
-static FetchOutcome retrieve_spread(Mget *m, RetrJob *job)
+static FetchOutcome retrieve_spread(CoreDownload *dl, RetrJob *job)
 {
-        job->mget = m;
-        g_hash_table_add(m->landing, g_strdup(job->key));
-        core_spread_submit(m->spread, retr_spread, job, retr_job_free, retr_done);
+        job->dl = dl;
+        g_hash_table_add(dl->landing, g_strdup(job->key));
+        core_spread_submit(dl->spread, retr_spread, job, retr_job_free, retr_done);
         return FETCH_QUEUED;
 }
 
-/* A name left out. What the server should not have sent (an unsafe name, a tree too deep) is a
- * failure of the command: the exit status says that not everything asked arrived. A symbolic
- * link or a special file is a warning only: not following them is the rule, as in lftp's mirror. */
-typedef enum { SKIP_WARN, SKIP_FAIL } SkipKind;
-
-static void mget_skip(Mget *m, SkipKind kind, const char *format, const char *name)
+/* A file of a tree: `local` below `base`, each directory between opened (or made) without
+ * following a symlink; every component a safe name. */
+static gboolean tree_destination(const char *base, const char *local, Destination *dest, GError **error)
 {
-        g_autofree char *shown = core_name_escape(name);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral" /* one of this file's _() texts with one %s */
-        g_autofree char *text = g_strdup_printf(format, shown);
-#pragma GCC diagnostic pop
-        if (kind == SKIP_WARN) {
-                core_say(m->ctx, CORE_MSG_WARNING, "%s", text);
-                m->skipped++;
-                return;
-        }
-        g_autoptr(GError) error = g_error_new_literal(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH, text);
-        core_fail(m->ctx, error);
-        m->failed++;
-}
-
-static GPtrArray *list_remote(CoreContext *ctx, const char *dir, GError **error) /* transfer full */
-{
-        QueryJob job = { .ctx = ctx, .path = dir };
-        if (!core_worker_run(ctx->worker, list_job, &job, error))
-                return NULL;
-        return job.list;
-}
-
-/* The listing of a pattern's directory, fetched once per command. Borrowed. */
-static GPtrArray *cached_listing(Mget *m, const char *dir, GError **error)
-{
-        const char *key = dir != NULL ? dir : "";
-        GPtrArray *list = g_hash_table_lookup(m->listings, key);
-        if (list != NULL)
-                return list;
-        list = list_remote(m->ctx, dir, error);
-        if (list != NULL)
-                g_hash_table_insert(m->listings, g_strdup(key), list);
-        return list;
-}
-
-static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int dirfd, guint depth,
-                        gboolean top);
-
-/* A remote directory into the local subdirectory `name` (created; a symlink there is refused). */
-static void fetch_dir(Mget *m, const char *remote, const char *name, int dirfd, guint depth)
-{
-        if (depth >= MGET_MAX_DEPTH) {
-                mget_skip(m, SKIP_FAIL, _("%s is nested too deeply (32 levels): not downloaded."), remote);
-                return;
-        }
-        if (!g_hash_table_add(m->visited, g_strdup(remote)))
-                return; /* reached twice: a loop on the server */
-        GError *error = NULL;
-        g_autoptr(GPtrArray) entries = list_remote(m->ctx, remote, &error);
-        if (entries == NULL) { /* listed first: no empty local directory for what we cannot read */
-                mget_failure(m, error);
-                return;
-        }
-        int subfd = core_local_subdir_open(dirfd, name, TRUE, &error);
-        if (subfd < 0) {
-                mget_failure(m, error);
-                return;
-        }
-        for (guint i = 0; i < entries->len && !m->stop; i++)
-                fetch_entry(m, remote, g_ptr_array_index(entries, i), subfd, depth + 1, FALSE);
-        close(subfd);
-}
-
-static void fetch_one_file(Mget *m, const char *remote, const FtpEntry *entry, int dirfd, gboolean top)
-{
-        if (top) {
-                g_autofree char *shown = core_name_escape(remote);
-                g_autofree char *question = g_strdup_printf(_("Download %s?"), shown);
-                if (!core_asker_confirm(m->ctx, &m->asker, question)) {
-                        m->stop = m->asker.quit;
-                        return;
-                }
-        }
-        gint64 size = entry->type == FTP_ENTRY_FILE ? entry->size : -1; /* a link's size is its own */
-        GError *error = NULL;
-        switch (fetch_file(m->ctx, &m->asker, m, remote, dirfd, entry->name, size, &error)) {
-        case FETCH_QUEUED:
-                break;
-        case FETCH_DONE:
-                m->done++;
-                break;
-        case FETCH_SKIPPED:
-                m->stop = m->asker.quit;
-                break;
-        case FETCH_FAILED:
-        case FETCH_FATAL:
-                mget_failure(m, error);
-                break;
-        }
-}
-
-static void fetch_entry(Mget *m, const char *rdir, const FtpEntry *entry, int dirfd, guint depth,
-                        gboolean top)
-{
-        if (m->stop)
-                return;
-        if (!core_name_is_safe(entry->name)) {
-                mget_skip(m, SKIP_FAIL, _("Skipped %s: the server sent a name that is not safe as a local file name."),
-                          entry->name);
-                return;
-        }
-        g_autofree char *remote = core_remote_join(rdir, entry->name);
-        switch (entry->type) {
-        case FTP_ENTRY_DIR:
-                fetch_dir(m, remote, entry->name, dirfd, depth);
-                return;
-        case FTP_ENTRY_LINK:
-                if (!top) {
-                        mget_skip(m, SKIP_WARN, _("Skipped %s: symbolic links are not followed."), remote);
-                        return;
-                }
-                /* named by the user: fetched as a file */
-                fetch_one_file(m, remote, entry, dirfd, top);
-                return;
-        case FTP_ENTRY_FILE:
-                fetch_one_file(m, remote, entry, dirfd, top);
-                return;
-        case FTP_ENTRY_OTHER:
-        default:
-                mget_skip(m, SKIP_WARN, _("Skipped %s: not a file or a directory."), remote);
-                return;
-        }
-}
-
-static void mget_pattern(Mget *m, const char *pattern, int dirfd)
-{
-        const char *slash = strrchr(pattern, '/');
-        g_autofree char *rdir = slash == NULL ? NULL
-                                : slash == pattern ? g_strdup("/")
-                                : g_strndup(pattern, (gsize)(slash - pattern));
-        const char *base = slash != NULL ? slash + 1 : pattern;
-        if (base[0] == '\0') { /* "dir/": the directory itself */
-                FtpEntry dir = { .type = FTP_ENTRY_DIR, .size = -1, .mtime = -1 };
-                g_autofree char *name = core_remote_basename(pattern);
-                g_autofree char *parent = slash == pattern ? NULL : g_path_get_dirname(pattern);
-                dir.name = name;
-                fetch_entry(m, parent != NULL && strcmp(parent, ".") != 0 ? parent : NULL, &dir,
-                            dirfd, 0, TRUE);
-                return;
-        }
-        if (rdir != NULL && core_glob_has_magic(rdir)) {
-                mget_failure(m, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
-                                            _("Wildcards work only in the last part of a remote path (%s)."),
-                                            pattern));
-                return;
-        }
-        GError *error = NULL;
-        GPtrArray *entries = cached_listing(m, rdir, &error);
-        if (entries == NULL) {
-                mget_failure(m, error);
-                return;
-        }
-        gboolean magic = core_glob_has_magic(base);
-        g_autofree char *plain = magic ? NULL : core_glob_unescape(base);
-        guint matched = 0;
-        for (guint i = 0; i < entries->len && !m->stop; i++) {
-                const FtpEntry *entry = g_ptr_array_index(entries, i);
-                if (magic ? !core_glob_match(base, entry->name) : strcmp(entry->name, plain) != 0)
+        if (!g_str_has_prefix(local, base))
+                return bad_path(error, _("%s is not inside the directory it is downloaded to."), local);
+        g_auto(GStrv) parts = g_strsplit(local + strlen(base), "/", -1);
+        dest->dirfd = core_local_dir_open(base, error);
+        for (char **p = parts; dest->dirfd >= 0 && *p; p++) {
+                if (!**p)
                         continue;
-                matched++;
-                fetch_entry(m, rdir, entry, dirfd, 0, TRUE);
+                if (!core_name_is_safe(*p))
+                        return bad_path(error, _("%s cannot name a local file."), local);
+                if (!p[1]) {
+                        dest->name = g_strdup(*p);
+                        return TRUE;
+                }
+                int sub = core_local_subdir_open(dest->dirfd, *p, TRUE, error);
+                close(dest->dirfd);
+                dest->dirfd = sub;
         }
-        if (matched > 0 || m->stop)
-                return;
-        if (!magic) { /* not in the listing (some servers hide files): try it as a file */
-                FtpEntry file = { .name = plain, .type = FTP_ENTRY_FILE, .size = -1, .mtime = -1 };
-                fetch_entry(m, rdir, &file, dirfd, 0, TRUE);
-                return;
-        }
-        g_autofree char *shown = core_name_escape(pattern);
-        mget_failure(m, g_error_new(CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_NO_MATCH,
-                                    _("No remote file matches %s."), shown));
+        if (dest->dirfd >= 0)
+                return bad_path(error, _("%s cannot name a local file."), local);
+        return FALSE;
 }
 
-gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const char *local_dir,
-                            GError **error)
+static void stop_downloads(gpointer data)
 {
-        g_return_val_if_fail(ctx != NULL && remote_patterns != NULL, FALSE);
-        int dirfd = core_local_dir_open(local_dir != NULL ? local_dir : ".", error);
-        if (dirfd < 0)
-                return FALSE;
-        g_auto(Mget) m = {
-                .ctx = ctx,
-                .listings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                  (GDestroyNotify)g_ptr_array_unref),
-                .visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-                .landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-                .spread = core_spread_new(ctx, ctx->parallel),
-        };
-        for (guint i = 0; i < remote_patterns->len && !m.stop; i++)
-                mget_pattern(&m, g_ptr_array_index(remote_patterns, i), dirfd);
-        core_spread_wait(m.spread);
-        close(dirfd);
-        if (m.done + m.failed + m.skipped > 1)
-                core_say(ctx, CORE_MSG_INFO, _("%u files downloaded, %u skipped, %u failed."),
-                         m.done, m.skipped, m.failed);
-        return m.failed == 0;
+        CoreDownload *dl = data;
+        core_spread_cancel(dl->spread);
+}
+
+CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files)
+{
+        CoreDownload *dl = g_new0(CoreDownload, 1);
+        dl->ctx = ctx;
+        dl->queue = queue;
+        dl->spread = core_spread_new(ctx, files > 1 ? CLAMP(ctx->parallel, 1, files) : 1);
+        dl->landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        core_queue_set_stop_hook(queue, stop_downloads, dl);
+        return dl;
+}
+
+void core_download_free(CoreDownload *dl)
+{
+        if (!dl)
+                return;
+        core_spread_wait(dl->spread);
+        core_queue_set_stop_hook(dl->queue, NULL, NULL);
+        core_spread_free(dl->spread);
+        g_hash_table_unref(dl->landing);
+        g_clear_error(&dl->stop);
+        g_free(dl);
+}
+
+void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, CoreQueueReplace replace)
+{
+        g_autoptr(CoreJob) job = core_queue_get(dl->queue, id);
+        if (!job || job->cancel_requested || core_job_state_is_final(job->state))
+                return;
+        if (dl->stop) {
+                core_queue_set_state(dl->queue, id, CORE_JOB_FAILED, dl->stop->message);
+                return;
+        }
+        if (dl->asker.quit) { /* "q" to the overwrite question: the rest is left alone */
+                core_queue_set_state(dl->queue, id, CORE_JOB_SKIPPED, NULL);
+                return;
+        }
+        core_queue_set_state(dl->queue, id, CORE_JOB_TRANSFERRING, NULL);
+        g_auto(Destination) dest = { .dirfd = -1 };
+        GError *error = NULL;
+        gboolean placed = base ? tree_destination(base, job->local, &dest, &error)
+                               : resolve_destination(job->remote, job->local, &dest, &error);
+        if (!placed) {
+                job_end(dl, id, FETCH_FAILED, error);
+                return;
+        }
+        FetchSpec spec = { .remote = job->remote, .size = size, .replace = replace, .dl = dl, .id = id };
+        FetchOutcome outcome = fetch_file(dl->ctx, &dl->asker, &spec, dest.dirfd, dest.name, &error);
+        job_end(dl, id, outcome, error);
 }

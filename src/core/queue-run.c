@@ -1,19 +1,13 @@
-/* core/queue-run.c — runs single jobs of the transfer queue through core/transfer.h (a resumed
- * upload, a get, an mget of a directory or pattern) with their progress relayed to the job. Batches of
- * uploads are in queue-upload.c.
+/* core/queue-run.c — runs a resumed upload of the transfer queue through core/transfer.h with its
+ * progress relayed to the job. Batches of uploads are in queue-upload.c, downloads in download.c.
  * Must not: ask about conflicts, or print directly (ctx->fe does). */
 #include "core/queue-run.h"
 #include "core/queue-run-private.h"
 
 #include <inttypes.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/i18n.h"
-#include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
 
@@ -131,76 +125,4 @@ gboolean core_queue_run_reput(CoreContext *ctx, CoreQueue *queue, guint id)
                 finish_refused(ctx, queue, id);
         }
         return ok;
-}
-
-/* ---- downloads ----------------------------------------------------------------------- */
-
-/* Resuming into an existing local file: it becomes `<name>.part`, which core_transfer_get
- * continues (binary type, size known, part smaller) and renames into place. Only a regular
- * file, and only when no .part is there already (that one is resumed as it is). */
-static void prepare_resume(const char *path)
-{
-        g_autofree char *dir = g_path_get_dirname(path);
-        g_autofree char *name = g_path_get_basename(path);
-        int dirfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-        if (dirfd < 0)
-                return;
-        g_autofree char *part_name = core_local_part_name(name);
-        if (core_local_kind(dirfd, name, NULL) == CORE_LOCAL_REGULAR &&
-            core_local_kind(dirfd, part_name, NULL) == CORE_LOCAL_MISSING)
-                (void)renameat(dirfd, name, dirfd, part_name);
-        close(dirfd);
-}
-
-static char *download_target(const CoreJob *job)
-{
-        if (!g_file_test(job->local, G_FILE_TEST_IS_DIR))
-                return g_strdup(job->local);
-        g_autofree char *base = g_path_get_basename(job->remote);
-        return g_build_filename(job->local, base, NULL);
-}
-
-static gboolean fetch(CoreContext *ctx, const CoreJob *job, gboolean tree, GError **error)
-{
-        if (!tree)
-                return core_transfer_get(ctx, job->remote, job->local, error);
-        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
-        g_ptr_array_add(patterns, job->remote);
-        return core_transfer_mget(ctx, patterns, job->local, error);
-}
-
-gboolean core_queue_run_download(CoreContext *ctx, CoreQueue *queue, guint id, gboolean tree,
-                                 CoreQueueReplace replace)
-{
-        g_autoptr(CoreJob) job = core_queue_get(queue, id);
-        if (!job || !core_queue_begin(queue, id))
-                return FALSE;
-        core_queue_set_state(queue, id, CORE_JOB_TRANSFERRING, NULL);
-        if (replace == CORE_QUEUE_REPLACE_RESUME && !tree) {
-                g_autofree char *target = download_target(job);
-                prepare_resume(target);
-        }
-        gboolean prompt = ctx->prompt;
-        if (replace != CORE_QUEUE_REPLACE_ASK)
-                ctx->prompt = FALSE; /* the user has answered for this file already */
-        Relay relay = { 0 };
-        relay_install(ctx, &relay, queue, id);
-        g_autoptr(GError) error = NULL;
-        gboolean ok = fetch(ctx, job, tree, &error);
-        relay_remove(ctx, &relay);
-        ctx->prompt = prompt;
-        core_queue_end(queue, id);
-        if (error) {
-                core_queue_finish_failed(ctx, queue, id, error);
-                return FALSE;
-        }
-        if (core_queue_cancel_requested(queue, id))
-                core_queue_set_state(queue, id, CORE_JOB_CANCELLED, NULL);
-        else if (!ok)
-                core_queue_set_state(queue, id, CORE_JOB_FAILED, _("some files were not downloaded (see the messages)"));
-        else if (relay.declined && !tree)
-                core_queue_set_state(queue, id, CORE_JOB_SKIPPED, NULL);
-        else
-                core_queue_set_state(queue, id, CORE_JOB_DONE, NULL);
-        return ok && !relay.declined;
 }

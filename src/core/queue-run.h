@@ -1,6 +1,6 @@
 /* core/queue-run.h — runs the transfer queue's jobs (core/queue.h) on the thread that runs
- * commands: uploads with the scanner working ahead, single puts and downloads through
- * core/transfer.h. Each job's state, bytes and outcome land in the queue.
+ * commands: uploads with the scanner working ahead, a resumed upload through core/transfer.h
+ * (downloads: core/download.h). Each job's state, bytes and outcome land in the queue.
  * Owns: the order of scan and upload within a batch, which errors end a batch, the per-job
  * progress relay. Must not: ask the user about conflicts (the caller settled them first), call
  * curses, or upload a byte the scanner did not judge clean. */
@@ -21,15 +21,9 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids);
  * file was already complete. FALSE unless done. */
 gboolean core_queue_run_reput(CoreContext *ctx, CoreQueue *queue, guint id);
 
+/* What the user answered about a local file a download job would replace (core/download.h). */
 typedef enum {
         CORE_QUEUE_REPLACE_ASK,        /* the core asks before replacing a local file */
         CORE_QUEUE_REPLACE_OVERWRITE,  /* the user already chose to replace it */
         CORE_QUEUE_REPLACE_RESUME,     /* go on from the end of the local file (it becomes the .part) */
 } CoreQueueReplace;
-
-/* One download job: core_transfer_get of its remote path into its local path (an existing
- * directory, or the new file's path); with `tree`, core_transfer_mget of its remote name or
- * pattern into its local directory (directories recursively). FALSE unless done. */
-gboolean core_queue_run_download(CoreContext *ctx, CoreQueue *queue, guint id, gboolean tree,
-                                 CoreQueueReplace replace);
-

@@ -1,8 +1,9 @@
 /* core/transfer.h — single transfers under the queue's jobs: a resumed upload through the scanner
  * (reput), downloads into safe local files, and put's naming. (put and mput are batches of queue
  * jobs: core/batch.h, core/queue-upload.c.)
- * Owns: reput (snapshot → scan → send the rest of the same snapshot, audit), get/mget (.part
- * files, resume, hostile-name checks, openat with O_NOFOLLOW), remote parent creation, recursion.
+ * Owns: reput (snapshot → scan → send the rest of the same snapshot, audit), get (.part files,
+ * resume, hostile-name checks, openat with O_NOFOLLOW: the engine of a batch's downloads,
+ * core/download.h), remote parent creation.
  * Must not: parse command lines or print directly (messages go through ctx->fe).
  *
  * Every function returns FALSE when something asked was not done. With an error set, nothing was
@@ -31,11 +32,6 @@ char *core_transfer_remote_name_for(const char *local);
  * (binary type, SIZE known, part smaller). An existing file is replaced only after a yes while
  * ctx->prompt is on. */
 gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *local, GError **error);
-/* mget: names or patterns (matched against the server's listing of the pattern's directory),
- * directories fetched recursively (depth 32, symlinks not followed), into local_dir (NULL:
- * current directory; it must exist). Unsafe server names are skipped with a warning. */
-gboolean core_transfer_mget(CoreContext *ctx, GPtrArray *remote_patterns, const char *local_dir,
-                            GError **error);
 
 /* What a resumed upload did. */
 typedef struct {

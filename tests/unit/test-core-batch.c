@@ -111,8 +111,7 @@ static char *jobs_text(CoreBatch *batch, gboolean trees_too)
                 if (bj->tree && !trees_too)
                         continue;
                 g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
-                g_string_append_printf(text, "%s %s>%s%s;", job->name, job->local ? job->local : "-",
-                                       job->remote, bj->pattern ? " (pattern)" : "");
+                g_string_append_printf(text, "%s %s>%s;", job->name, job->local ? job->local : "-", job->remote);
         }
         return g_string_free(text, FALSE);
 }
@@ -188,31 +187,55 @@ typedef struct {
         const char *command;
         const char *jobs;
         gboolean ok;
+        guint failures;   /* names said as failures (line mode's exit status) */
+        guint left_out;   /* names left out by rule, with a warning */
 } MatchCase;
 
 static const MatchCase match_cases[] = {
-        { "mget *.txt", "a.txt ->a.txt;b.txt ->b.txt;", TRUE },
-        { "mget dir b.txt", "dir/ ->dir;b.txt ->b.txt;", TRUE },
-        { "mget hidden.txt", "hidden.txt ->hidden.txt;", TRUE }, /* not listed: tried as a file */
-        { "mget other/*.c", "other/*.c ->other/*.c (pattern);", TRUE },
-        { "mget a\\*", "a* ->a*;", TRUE }, /* escaped: the name "a*", not listed: tried as a file */
-        { "mget *.none", "", FALSE },
+        { "mget *.txt", "a.txt ->a.txt;b.txt ->b.txt;", TRUE, 0, 0 },
+        { "mget dir b.txt", "dir/ ->dir;b.txt ->b.txt;", TRUE, 0, 0 },
+        { "mget hidden.txt", "hidden.txt ->hidden.txt;", TRUE, 0, 0 }, /* not listed: tried as a file */
+        { "mget a\\*", "a* ->a*;", TRUE, 0, 0 }, /* escaped: the name "a*", not listed: tried as a file */
+        { "mget *.none", "", FALSE, 1, 0 },
+        /* another directory: its own listing, the same rules */
+        { "mget other/*.c", "other/link.c ->other/link.c;other/x.c ->other/x.c;", TRUE, 1, 0 }, /* a link named: a file */
+        { "mget other/sub/", "other/sub/ ->other/sub;", TRUE, 0, 0 },  /* "dir/": the directory itself */
+        { "mget other/pipe", "", FALSE, 0, 1 },                        /* a special file */
+        { "mget */x.c", "", FALSE, 1, 0 },                             /* wildcards only in the last part */
+        { "mget ..", "", FALSE, 1, 0 },                                /* a name that cannot be local */
+        { "mget c.bin dest", "c.bin dest/>c.bin;", TRUE, 0, 0 },       /* an existing directory: into it */
 };
+
+typedef struct {
+        const char *name;
+        CoreEntryType type;
+} Listed;
+
+/* The entries of one remote directory, in the server's order. transfer full */
+static GPtrArray *entries_of(const Listed *listed, gsize n)
+{
+        GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)core_entry_free);
+        for (gsize i = 0; i < n && listed[i].name; i++)
+                g_ptr_array_add(entries, core_entry_new(listed[i].name, listed[i].type, 10, 1700000000));
+        return entries;
+}
 
 static GPtrArray *listing(void)
 {
-        static const struct { const char *name; CoreEntryType type; } names[] = {
+        static const Listed names[] = {
                 { "b.txt", CORE_ENTRY_FILE }, { "a.txt", CORE_ENTRY_FILE }, { "dir", CORE_ENTRY_DIR },
                 { "c.bin", CORE_ENTRY_FILE },
         };
-        GPtrArray *entries = g_ptr_array_new_with_free_func((GDestroyNotify)core_entry_free);
-        for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
-                g_ptr_array_add(entries, core_entry_new(names[i].name, names[i].type, 10, 1700000000));
-        return entries;
+        return entries_of(names, G_N_ELEMENTS(names));
 }
 
 static void test_expand_remote_patterns(Fixture *f, gconstpointer data)
 {
+        static const Listed other[] = {
+                { "x.c", CORE_ENTRY_FILE }, { "evil\x1b[2J.c", CORE_ENTRY_FILE }, { "link.c", CORE_ENTRY_LINK },
+                { "y.h", CORE_ENTRY_FILE }, { "sub", CORE_ENTRY_DIR }, { "pipe", CORE_ENTRY_OTHER },
+        };
+        g_assert_cmpint(g_mkdir("dest", 0700), ==, 0);
         for (gsize i = 0; i < G_N_ELEMENTS(match_cases); i++) {
                 const MatchCase *c = &match_cases[i];
                 g_test_message("%s", c->command);
@@ -220,10 +243,77 @@ static void test_expand_remote_patterns(Fixture *f, gconstpointer data)
                 g_auto(GStrv) argv = g_strsplit(c->command, " ", -1);
                 g_autoptr(CoreBatch) batch = core_batch_new_typed(f->queue, (int)g_strv_length(argv), argv);
                 g_assert_false(batch->upload);
+                core_batch_remote_set_listing(batch, "other", entries_of(other, G_N_ELEMENTS(other)));
                 g_assert_cmpint(core_batch_expand_listing(f->ctx, batch, entries), ==, c->ok);
                 g_autofree char *jobs = jobs_text(batch, TRUE);
                 g_assert_cmpstr(jobs, ==, c->jobs);
+                g_assert_cmpuint(batch->failures, ==, c->failures);
+                g_assert_cmpuint(batch->left_out, ==, c->left_out);
         }
+        g_assert_null(strstr(f->script.said->str, "\x1b")); /* the unsafe name is said escaped */
+}
+
+/* ---- expansion: a remote tree, one listing per directory ------------------------------- */
+
+typedef struct {
+        const char *dir;        /* remote directory */
+        Listed entries[5];
+} RemoteDir;
+
+/* tree/: files at two levels, an empty directory, a link and a special file (left out), a name
+ * unsafe as a local name (a failure), and a directory the server cannot list (a failure). */
+static const RemoteDir remote_tree[] = {
+        { "tree", { { "b.txt", CORE_ENTRY_FILE }, { "sub", CORE_ENTRY_DIR }, { "a.txt", CORE_ENTRY_FILE },
+                    { "link", CORE_ENTRY_LINK }, { "..", CORE_ENTRY_DIR } } },
+        { "tree/sub", { { "empty", CORE_ENTRY_DIR }, { "deep.bin", CORE_ENTRY_FILE }, { "fifo", CORE_ENTRY_OTHER },
+                        { "locked", CORE_ENTRY_DIR } } },
+        { "tree/sub/empty", { { NULL } } },
+};
+
+static void test_expand_remote_tree(Fixture *f, gconstpointer data)
+{
+        f->ctx->prompt = FALSE;
+        g_autoptr(CoreBatch) batch = core_batch_new(CORE_BATCH_COPY, FALSE, f->queue);
+        for (gsize i = 0; i < G_N_ELEMENTS(remote_tree); i++)
+                core_batch_remote_set_listing(batch, remote_tree[i].dir, entries_of(remote_tree[i].entries, 5));
+        guint id = core_queue_add(f->queue, CORE_JOB_DOWNLOAD, "tree/", "dl", "tree");
+        core_batch_add(batch, id, TRUE, -1, -1);
+        core_batch_expand_trees(f->ctx, batch); /* tree/sub/locked: no server to list it */
+        g_autofree char *jobs = jobs_text(batch, FALSE);
+        g_assert_cmpstr(jobs, ==, "tree/a.txt dl/tree/a.txt>tree/a.txt;tree/b.txt dl/tree/b.txt>tree/b.txt;"
+                                  "tree/sub/deep.bin dl/tree/sub/deep.bin>tree/sub/deep.bin;");
+        g_assert_cmpuint(batch->tree_dirs->len, ==, 1);
+        g_assert_cmpstr(((CoreBatchDir *)g_ptr_array_index(batch->tree_dirs, 0))->path, ==, "dl/tree/sub/empty");
+        g_assert_cmpuint(batch->failures, ==, 2);  /* ".." and the listing of tree/sub/locked */
+        g_assert_cmpuint(batch->left_out, ==, 2);  /* link, fifo */
+        const char *said = f->script.said->str;
+        g_assert_nonnull(strstr(said, "Skipped tree/link: symbolic links are not followed."));
+        g_assert_nonnull(strstr(said, "Skipped ..: the server sent a name that is not safe"));
+        g_assert_nonnull(strstr(said, "Skipped tree/sub/fifo: not a file or a directory."));
+}
+
+/* A server whose directories go on forever ends at 32 levels, said as a failure; the same
+ * directory named twice is walked once. */
+static void test_expand_remote_tree_depth(Fixture *f, gconstpointer data)
+{
+        g_autoptr(CoreBatch) batch = core_batch_new(CORE_BATCH_COPY, FALSE, f->queue);
+        g_autoptr(GString) dir = g_string_new("d");
+        for (int level = 0; level < 40; level++) {
+                static const Listed deeper[] = { { "d", CORE_ENTRY_DIR }, { "f", CORE_ENTRY_FILE } };
+                core_batch_remote_set_listing(batch, dir->str, entries_of(deeper, G_N_ELEMENTS(deeper)));
+                g_string_append(dir, "/d");
+        }
+        for (int twice = 0; twice < 2; twice++) {
+                guint id = core_queue_add(f->queue, CORE_JOB_DOWNLOAD, "d/", NULL, "d");
+                core_batch_add(batch, id, TRUE, -1, -1);
+        }
+        core_batch_expand_trees(f->ctx, batch);
+        guint files = 0;
+        for (guint i = 0; i < batch->jobs->len; i++)
+                files += !g_array_index(batch->jobs, CoreBatchJob, i).tree;
+        g_assert_cmpuint(files, ==, 32);           /* d/f … 32 levels of d/…/f, once */
+        g_assert_cmpuint(batch->failures, ==, 1);
+        g_assert_nonnull(strstr(f->script.said->str, "is nested too deeply (32 levels)"));
 }
 
 /* ---- planning: uploads against a known remote listing --------------------------------- */
@@ -509,6 +599,32 @@ static void test_line_mode_mput_reports_every_file(Fixture *f, gconstpointer dat
         g_assert_cmpint(core_exit_status(f->ctx), ==, CORE_EXIT_FAILURE);
 }
 
+/* Line mode's mget asks per name before anything is fetched (a directory once, for its whole
+ * tree); a declined name is skipped, the others run (and fail here: no server). */
+static void test_line_mode_mget_asks_each(Fixture *f, gconstpointer data)
+{
+        f->ctx->prompt = TRUE;
+        f->script.yes_no = "nyn";
+        char *argv[] = { "mget", "*.txt", "dir", NULL };
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(f->queue, 3, argv);
+        batch->ask_each = TRUE;
+        batch->ask_conflicts = FALSE;
+        core_batch_remote_set_listing(batch, "", listing());
+        g_assert_false(core_batch_run_text(f->ctx, batch));
+        const char *said = f->script.said->str;
+        g_assert_nonnull(strstr(said, "? Download a.txt?\n? Download b.txt?\n? Download dir/?\n"));
+        static const CoreJobState states[] = { CORE_JOB_SKIPPED, CORE_JOB_FAILED, CORE_JOB_SKIPPED };
+        g_assert_cmpuint(batch->jobs->len, ==, G_N_ELEMENTS(states)); /* dir/ declined: not listed */
+        for (gsize i = 0; i < G_N_ELEMENTS(states); i++) {
+                g_autoptr(CoreJob) job = core_queue_get(f->queue, g_array_index(batch->jobs, CoreBatchJob, i).id);
+                g_test_message("%s: %s", job->name, job->detail ? job->detail : "");
+                g_assert_cmpint(job->state, ==, states[i]);
+        }
+        g_assert_false(g_file_test("b.txt", G_FILE_TEST_EXISTS));
+        g_assert_false(g_file_test("b.txt.part", G_FILE_TEST_EXISTS));
+        g_assert_cmpint(core_exit_status(f->ctx), ==, CORE_EXIT_FAILURE);
+}
+
 int main(int argc, char **argv)
 {
         setlocale(LC_ALL, "C.UTF-8");
@@ -517,11 +633,14 @@ int main(int argc, char **argv)
         FIXTURE_TEST("/core/batch/expand/mput-patterns-and-put-naming", test_expand_local_patterns);
         FIXTURE_TEST("/core/batch/expand/local-tree-one-job-per-file", test_expand_local_tree);
         FIXTURE_TEST("/core/batch/expand/mget-patterns-against-a-listing", test_expand_remote_patterns);
+        FIXTURE_TEST("/core/batch/expand/remote-tree-one-listing-per-directory", test_expand_remote_tree);
+        FIXTURE_TEST("/core/batch/expand/remote-tree-ends-at-32-levels", test_expand_remote_tree_depth);
         FIXTURE_TEST("/core/batch/plan/uploads-against-a-known-listing", test_plan_uploads);
         FIXTURE_TEST("/core/batch/plan/rename-as-typed", test_plan_rename_as_typed);
         FIXTURE_TEST("/core/batch/plan/downloads-onto-a-local-file", test_plan_downloads);
         FIXTURE_TEST("/core/batch/tally/directory-job-from-its-files", test_tally_of_a_tree);
         FIXTURE_TEST("/core/batch/run/line-mode-mput-reports-every-file", test_line_mode_mput_reports_every_file);
+        FIXTURE_TEST("/core/batch/run/line-mode-mget-asks-each-name", test_line_mode_mget_asks_each);
         g_test_add_func("/core/conflict/without-choice-asks-yes-no", test_conflict_without_choice_asks_yes_no);
         g_test_add_func("/core/conflict/texts-and-free-names", test_conflict_texts);
         return g_test_run();

@@ -1,13 +1,15 @@
 /* tests/unit/test-core-transfer.c — the transfer policies that the line-mode suites do not pin:
  * resume only when the part is smaller and the type is binary, the overwrite question, unsafe
  * local names, mget's destination and pattern errors, a planted symlinked directory, a put
- * that fails closed without a scanner, and a get interrupted as by Ctrl-C. Runs core_transfer_* against a private pyftpdlib.
+ * that fails closed without a scanner, and a get interrupted as by Ctrl-C. Runs core_transfer_get
+ * and the typed commands against a private pyftpdlib.
  * Must not: write outside its own temporary directories. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/batch.h"
 #include "core/cmd.h"
 #include "core/context.h"
 #include "core/safename.h"
@@ -219,25 +221,29 @@ static void test_get_unsafe_name_refused(Fixture *fx, gconstpointer data)
         }
 }
 
+/* The destination directory mget was given is gone when the batch runs: said, nothing written
+ * beside it under its name. */
 static void test_mget_missing_destination(Fixture *fx, gconstpointer data)
 {
         SKIP_IF_NO_SERVER();
-        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
-        g_ptr_array_add(patterns, "*.txt");
-        g_autoptr(GError) error = NULL;
-        g_assert_false(core_transfer_mget(fx->ctx, patterns, "no-such-dir", &error));
-        g_assert_error(error, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_NOT_DIRECTORY);
-        g_assert_nonnull(strstr(error->message, "no-such-dir"));
+        put_remote("gone.txt", "gone\n");
+        g_assert_cmpint(g_mkdir("no-such-dir", 0755), ==, 0);
+        fx->ctx->prompt = FALSE;
+        char *argv[] = { "mget", "gone.txt", "no-such-dir", NULL };
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, 3, argv);
+        g_assert_cmpint(g_rmdir("no-such-dir"), ==, 0);
+        g_assert_false(core_batch_run_text(fx->ctx, batch));
+        g_assert_false(g_file_test("no-such-dir", G_FILE_TEST_EXISTS));
+        g_assert_nonnull(strstr(fx->rec.said->str, "no-such-dir"));
+        g_assert_true(fx->ctx->any_failed);
 }
 
 static void test_mget_no_match(Fixture *fx, gconstpointer data)
 {
         SKIP_IF_NO_SERVER();
-        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
-        g_ptr_array_add(patterns, "*.nothing-like-this");
-        g_autoptr(GError) error = NULL;
-        g_assert_false(core_transfer_mget(fx->ctx, patterns, NULL, &error));
-        g_assert_no_error(error); /* reported already, through the front end */
+        char *argv[] = { "mget", "*.nothing-like-this", NULL };
+        g_assert_false(core_cmd_run_argv(fx->ctx, argv, NULL));
         g_assert_nonnull(strstr(fx->rec.said->str, "No remote file matches *.nothing-like-this"));
         g_assert_true(fx->ctx->any_failed);
 }
@@ -254,13 +260,12 @@ static void test_mget_planted_dir_symlink_refused(Fixture *fx, gconstpointer dat
         g_assert_cmpint(g_mkdir("victim", 0755), ==, 0);
         g_assert_cmpint(symlink("../victim", "dest/tree"), ==, 0);
         fx->ctx->prompt = FALSE;
-        g_autoptr(GPtrArray) patterns = g_ptr_array_new();
-        g_ptr_array_add(patterns, "tree*");
-        g_autoptr(GError) error = NULL;
-        g_assert_false(core_transfer_mget(fx->ctx, patterns, "dest", &error));
+        char *argv[] = { "mget", "tree*", "dest", NULL };
+        g_assert_false(core_cmd_run_argv(fx->ctx, argv, NULL));
         g_assert_false(g_file_test("victim/inside.txt", G_FILE_TEST_EXISTS));
         g_assert_true(g_file_test("dest/tree.txt", G_FILE_TEST_IS_REGULAR)); /* the others go on */
         g_assert_nonnull(strstr(fx->rec.said->str, "symbolic link"));
+        g_assert_cmpint(core_exit_status(fx->ctx), ==, CORE_EXIT_FAILURE);
 }
 
 /* ---- uploads fail closed ---- */
