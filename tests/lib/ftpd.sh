@@ -258,15 +258,28 @@ pyftpd_start() {
 pyftpd_launch() {
         exec /usr/bin/python3 - "$FTP_PORT" "$1/root" "${FTPD_RANGE% *}" "${FTPD_RANGE#* }" <<'PY'
 import sys
+from pyftpdlib import handlers
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
 from pyftpdlib.servers import FTPServer
+
+class ActiveDTP(handlers.ActiveDTP):
+    """pyftpdlib 1.5.7 keeps the descriptor number of an active data connection after handing
+    its socket to the transfer; closing this object at the session's next PORT/EPRT then drops
+    from the IO loop whatever socket has that number by then, often the control connection of
+    a session that logged in meanwhile (a batch's extra connection), which never answers again.
+    The fix of pyftpdlib pull request #657: forget the number once the socket is handed over."""
+    def handle_connect(self):
+        super().handle_connect()
+        self._fileno = None
+
 port, root, lo, hi = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 auth = DummyAuthorizer()
 auth.add_user("clamftp-test", "clamftp-test-Pw1", root, perm="elradfmwMT")
 FTPHandler.authorizer = auth
 FTPHandler.passive_ports = range(lo, hi + 1)
 FTPHandler.permit_foreign_addresses = False
+FTPHandler.active_dtp = ActiveDTP
 server = FTPServer(("127.0.0.1", port), FTPHandler)
 server.serve_forever()
 PY
