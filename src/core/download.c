@@ -457,6 +457,7 @@ CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files)
         dl->ctx = ctx;
         dl->queue = queue;
         dl->spread = core_spread_new(ctx, files > 1 ? CLAMP(ctx->parallel, 1, files) : 1);
+        core_spread_expect(dl->spread, files); /* a handful of files stays on one connection */
         dl->landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         core_queue_set_stop_hook(queue, stop_downloads, dl);
         return dl;
