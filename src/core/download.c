@@ -1,5 +1,5 @@
-/* core/download.c — where downloads land: each download job of a batch (core/download.h) and a
- * single get fetched into `<name>.part` under a directory descriptor, renamed when complete;
+/* core/download.c — where downloads land: each download job of a batch (core/download.h: get,
+ * mget, F5) fetched into `<name>.part` under a directory descriptor, renamed when complete;
  * resume of a cut transfer; the overwrite question; a batch's files spread over up to
  * ctx->parallel connections (core/spread.h), each finished on the command thread.
  * Owns: where a download lands, the overwrite question, the resume decision. The batch finds
@@ -65,9 +65,9 @@ typedef struct {
         gint64 offset;
         gint64 expected;   /* -1 unknown */
         guint64 written;   /* out */
-        CoreProgress progress;
-        CoreDownload *dl;  /* a batch's job: where its end is settled, its bytes shown */
-        guint id;          /* its job in dl->queue */
+        char *shown;       /* the local name, escaped */
+        CoreDownload *dl;  /* the batch: where its end is settled */
+        guint id;          /* its job in dl->queue, where its bytes are shown */
 } RetrJob;
 
 static void retr_job_free(gpointer data)
@@ -80,7 +80,7 @@ static void retr_job_free(gpointer data)
         g_free(job->remote);
         g_free(job->name);
         g_free(job->key);
-        g_free((char *)job->progress.name);
+        g_free(job->shown);
         g_free(job);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RetrJob, retr_job_free)
@@ -95,11 +95,8 @@ static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
 {
         RetrJob *job = data;
         ftp_session_set_type(session, job->ctx->type);
-        if (job->dl)
-                return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
-                                        queue_progress, job, &job->written, error);
         return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
-                                core_transfer_progress, &job->progress, &job->written, error);
+                                queue_progress, job, &job->written, error);
 }
 
 /* ---- one file ---- */
@@ -184,7 +181,7 @@ static FetchOutcome retr_finish(RetrJob *job, gboolean ok, GError *failure, GErr
                 else if (ctx->type == FTP_TYPE_BINARY)
                         core_say(ctx, CORE_MSG_WARNING,
                                  _("The partial download is kept as %s.part; get it again to resume."),
-                                 job->progress.name);
+                                 job->shown);
                 g_prefix_error(&failure, _("Downloading %s failed: "), shown);
                 return failed(failure, error);
         }
@@ -195,18 +192,11 @@ static FetchOutcome retr_finish(RetrJob *job, gboolean ok, GError *failure, GErr
         if (job->offset > 0) {
                 g_autofree char *from = g_format_size((guint64)job->offset);
                 core_say(ctx, CORE_MSG_INFO, _("Downloaded %s (%s, resumed after %s)."),
-                         job->progress.name, size, from);
+                         job->shown, size, from);
         } else {
-                core_say(ctx, CORE_MSG_INFO, _("Downloaded %s (%s)."), job->progress.name, size);
+                core_say(ctx, CORE_MSG_INFO, _("Downloaded %s (%s)."), job->shown, size);
         }
         return FETCH_DONE;
-}
-
-static FetchOutcome retrieve(RetrJob *job, GError **error)
-{
-        GError *failure = NULL;
-        gboolean ok = core_worker_run(job->ctx->worker, retr_job, job, &failure);
-        return retr_finish(job, ok, failure, error);
 }
 
 static FetchOutcome retrieve_spread(CoreDownload *dl, RetrJob *job);
@@ -235,23 +225,24 @@ static void resume_existing(int dirfd, const char *name)
 
 /* What one file needs besides where it lands. */
 typedef struct {
+        guint id;                  /* its job in dl->queue */
         const char *remote;
         gint64 size;               /* from a listing (no SIZE asked), or -1 */
         CoreQueueReplace replace;  /* what the user said about an existing local file */
-        CoreDownload *dl;          /* a batch's job (FETCH_QUEUED: it ends there), or NULL */
-        guint id;
 } FetchSpec;
 
-/* Downloads spec->remote to `name` under dirfd. */
-static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const FetchSpec *spec, int dirfd,
-                               const char *name, GError **error)
+/* Downloads spec->remote to `name` under dirfd on one of the batch's connections (FETCH_QUEUED:
+ * it ends there), unless it ends before. */
+static FetchOutcome fetch_file(CoreDownload *dl, const FetchSpec *spec, int dirfd, const char *name,
+                               GError **error)
 {
+        CoreContext *ctx = dl->ctx;
         g_autofree char *key = local_key(dirfd, name);
-        if (spec->dl)
-                download_settle(spec->dl, key); /* the same local file already on its way: let it land first */
+        download_settle(dl, key); /* the same local file already on its way: let it land first */
         if (spec->replace == CORE_QUEUE_REPLACE_RESUME)
                 resume_existing(dirfd, name);
-        FetchOutcome existing = check_existing(ctx, asker, dirfd, name, spec->replace == CORE_QUEUE_REPLACE_ASK, error);
+        FetchOutcome existing = check_existing(ctx, &dl->asker, dirfd, name, spec->replace == CORE_QUEUE_REPLACE_ASK,
+                                               error);
         if (existing != FETCH_DONE)
                 return existing;
         gint64 size = spec->size;
@@ -271,25 +262,22 @@ static FetchOutcome fetch_file(CoreContext *ctx, CoreAsker *asker, const FetchSp
         job->name = g_strdup(name);
         job->key = g_steal_pointer(&key);
         job->expected = size;
-        job->progress = (CoreProgress){ .ctx = ctx, .name = core_name_escape(name) };
+        job->shown = core_name_escape(name);
         job->fd = -1;
         job->dirfd = dup(dirfd);
         if (job->dirfd < 0) {
                 g_set_error(error, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO, _("Cannot keep the directory of %s open: %s."),
-                            job->progress.name, g_strerror(errno));
+                            job->shown, g_strerror(errno));
                 return FETCH_FAILED;
         }
         job->fd = core_local_part_open(dirfd, name, resume, &job->offset, error);
         if (job->fd < 0)
                 return FETCH_FAILED;
-        if (spec->dl) {
-                job->id = spec->id;
-                return retrieve_spread(spec->dl, g_steal_pointer(&job));
-        }
-        return retrieve(job, error);
+        job->id = spec->id;
+        return retrieve_spread(dl, g_steal_pointer(&job));
 }
 
-/* ---- get ---- */
+/* ---- where a job lands ---- */
 
 typedef struct {
         int dirfd;
@@ -339,19 +327,6 @@ static gboolean resolve_destination(const char *remote, const char *local, Desti
         dest->name = g_steal_pointer(&name);
         return dest->dirfd >= 0;
 }
-
-gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *local, GError **error)
-{
-        g_return_val_if_fail(ctx != NULL && remote != NULL, FALSE);
-        g_auto(Destination) dest = { .dirfd = -1 };
-        if (!resolve_destination(remote, local, &dest, error))
-                return FALSE;
-        CoreAsker asker = { 0 };
-        FetchSpec spec = { .remote = remote, .size = -1, .replace = CORE_QUEUE_REPLACE_ASK };
-        FetchOutcome outcome = fetch_file(ctx, &asker, &spec, dest.dirfd, dest.name, error);
-        return outcome == FETCH_DONE || outcome == FETCH_SKIPPED; /* a "no" is not a failure */
-}
-
 
 /* ---- a batch's jobs ---- */
 
@@ -497,7 +472,7 @@ void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 si
                 job_end(dl, id, FETCH_FAILED, error);
                 return;
         }
-        FetchSpec spec = { .remote = job->remote, .size = size, .replace = replace, .dl = dl, .id = id };
-        FetchOutcome outcome = fetch_file(dl->ctx, &dl->asker, &spec, dest.dirfd, dest.name, &error);
+        FetchSpec spec = { .id = id, .remote = job->remote, .size = size, .replace = replace };
+        FetchOutcome outcome = fetch_file(dl, &spec, dest.dirfd, dest.name, &error);
         job_end(dl, id, outcome, error);
 }

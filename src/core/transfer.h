@@ -1,9 +1,8 @@
 /* core/transfer.h — single transfers under the queue's jobs: a resumed upload through the scanner
- * (reput), downloads into safe local files, and put's naming. (put and mput are batches of queue
- * jobs: core/batch.h, core/queue-upload.c.)
- * Owns: reput (snapshot → scan → send the rest of the same snapshot, audit), get (.part files,
- * resume, hostile-name checks, openat with O_NOFOLLOW: the engine of a batch's downloads,
- * core/download.h), remote parent creation.
+ * (reput), and put's naming. (put, mput, get and mget are batches of queue jobs: core/batch.h,
+ * core/queue-upload.c, core/download.h.)
+ * Owns: reput (snapshot → scan → send the rest of the same snapshot, audit), remote parent
+ * creation. (Downloads are a batch's jobs too: core/download.h.)
  * Must not: parse command lines or print directly (messages go through ctx->fe).
  *
  * Every function returns FALSE when something asked was not done. With an error set, nothing was
@@ -27,12 +26,6 @@ typedef enum {
 /* The remote name `put` gives a local path: relative paths keep their directories ("./" dropped);
  * an absolute path, or one that climbs with "..", is sent under its base name. transfer full */
 char *core_transfer_remote_name_for(const char *local);
-/* get <remote> [local]: local NULL → base name in the current directory; an existing directory →
- * inside it; otherwise the new full path. Resumes a `.part` left by an earlier cut transfer
- * (binary type, SIZE known, part smaller). An existing file is replaced only after a yes while
- * ctx->prompt is on. */
-gboolean core_transfer_get(CoreContext *ctx, const char *remote, const char *local, GError **error);
-
 /* What a resumed upload did. */
 typedef struct {
         gint64 offset;      /* the server's size before: the first byte sent */
