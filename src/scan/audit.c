@@ -165,6 +165,7 @@ void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const Sc
         field_string(record, "signature", verdict->signature);
         field_string(record, "reason", verdict->reason);
         field_string(record, "scanner", scanner);
+        field_string(record, "reason_class", scan_reason_class_name(verdict->reason_class));
         record_write(audit, record);
 }
 

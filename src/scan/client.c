@@ -78,13 +78,82 @@ struct ScanClient {
 
 /* ---- verdicts ---------------------------------------------------------------------------- */
 
+/* Detections that say the file was not scanned whole, by the start of their name. */
+static const struct {
+        const char *prefix;
+        ScanReasonClass reason_class;
+} signature_classes[] = {
+        { "Heuristics.Limits.Exceeded", SCAN_REASON_LIMIT },  /* clamd ≥ 0.101, clamav-agent */
+        { "Heuristics.Encrypted.", SCAN_REASON_ENCRYPTED },   /* AlertEncrypted… */
+        { "Encrypted.", SCAN_REASON_ENCRYPTED },              /* before ClamAV 0.101 */
+};
+
+ScanReasonClass scan_reason_class_of_signature(const char *signature)
+{
+        for (gsize i = 0; signature && i < G_N_ELEMENTS(signature_classes); i++) {
+                if (g_str_has_prefix(signature, signature_classes[i].prefix))
+                        return signature_classes[i].reason_class;
+        }
+        return SCAN_REASON_MALWARE;
+}
+
 ScanVerdict *scan_verdict_new(ScanVerdictKind kind, const char *signature, const char *reason)
 {
         ScanVerdict *verdict = g_new0(ScanVerdict, 1);
         verdict->kind = kind;
         verdict->signature = g_strdup(signature);
         verdict->reason = g_strdup(reason);
+        switch (kind) {
+        case SCAN_VERDICT_OK:
+                verdict->reason_class = SCAN_REASON_NONE;
+                break;
+        case SCAN_VERDICT_INFECTED:
+                verdict->reason_class = scan_reason_class_of_signature(signature);
+                break;
+        case SCAN_VERDICT_ERROR:
+        default:
+                verdict->reason_class = SCAN_REASON_SCANNER;
+                break;
+        }
         return verdict;
+}
+
+static ScanReasonClass reason_class_of_error(const GError *error)
+{
+        if (error->domain != SCAN_ERROR)
+                return SCAN_REASON_SCANNER;
+        switch ((ScanErrorCode)error->code) {
+        case SCAN_ERROR_ADDRESS:
+        case SCAN_ERROR_UNREACHABLE:
+                return SCAN_REASON_UNREACHABLE;
+        case SCAN_ERROR_TIMEOUT:
+                return SCAN_REASON_TIMEOUT;
+        case SCAN_ERROR_PROTOCOL:
+                return SCAN_REASON_PROTOCOL;
+        case SCAN_ERROR_LOCAL:
+                return SCAN_REASON_LOCAL;
+        case SCAN_ERROR_CANCELLED:
+                return SCAN_REASON_CANCELLED;
+        }
+        return SCAN_REASON_SCANNER;
+}
+
+ScanVerdict *scan_verdict_new_error(const GError *error)
+{
+        ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, error->message);
+        verdict->reason_class = reason_class_of_error(error);
+        return verdict;
+}
+
+ScanVerdict *scan_verdict_copy(const ScanVerdict *verdict)
+{
+        if (!verdict)
+                return NULL;
+        ScanVerdict *copy = scan_verdict_new(verdict->kind, verdict->signature, verdict->reason);
+        copy->reason_class = verdict->reason_class;
+        copy->reply = g_strdup(verdict->reply);
+        copy->path = g_strdup(verdict->path);
+        return copy;
 }
 
 void scan_verdict_free(ScanVerdict *verdict)
@@ -94,7 +163,14 @@ void scan_verdict_free(ScanVerdict *verdict)
         g_free(verdict->signature);
         g_free(verdict->reason);
         g_free(verdict->reply);
+        g_free(verdict->path);
         g_free(verdict);
+}
+
+void scan_verdict_set_path(ScanVerdict *verdict, const char *path)
+{
+        g_free(verdict->path);
+        verdict->path = g_strdup(path);
 }
 
 const char *scan_verdict_kind_name(ScanVerdictKind kind)
@@ -110,6 +186,25 @@ const char *scan_verdict_kind_name(ScanVerdictKind kind)
         }
 }
 
+const char *scan_reason_class_name(ScanReasonClass reason_class)
+{
+        static const char *const names[] = {
+                [SCAN_REASON_NONE] = NULL,
+                [SCAN_REASON_MALWARE] = "malware",
+                [SCAN_REASON_LIMIT] = "limit",
+                [SCAN_REASON_ENCRYPTED] = "encrypted",
+                [SCAN_REASON_UNREACHABLE] = "unreachable",
+                [SCAN_REASON_TIMEOUT] = "timeout",
+                [SCAN_REASON_PROTOCOL] = "protocol",
+                [SCAN_REASON_SCANNER] = "scanner",
+                [SCAN_REASON_LOCAL] = "local",
+                [SCAN_REASON_CANCELLED] = "cancelled",
+        };
+        if ((guint)reason_class >= G_N_ELEMENTS(names))
+                return "scanner";
+        return names[reason_class];
+}
+
 /* A copy safe to show and log: valid UTF-8, control characters replaced. */
 static char *sanitize(const char *text)
 {
@@ -121,17 +216,24 @@ static char *sanitize(const char *text)
         return valid;
 }
 
-static ScanVerdict *verdict_error(const char *reply, const char *reason)
+static ScanVerdict *verdict_error(const char *reply, ScanReasonClass reason_class, const char *reason)
 {
         ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, reason);
+        verdict->reason_class = reason_class;
         verdict->reply = reply ? sanitize(reply) : NULL;
         return verdict;
+}
+
+/* clamd's "INSTREAM size limit exceeded. ERROR" (StreamMaxLength). */
+static gboolean says_size_limit(const char *words)
+{
+        return strstr(words, "size limit exceeded") != NULL;
 }
 
 /* The scanner's own "<reason> ERROR": a few known reasons get words a user can act on. */
 static char *error_reason(const char *words)
 {
-        if (strstr(words, "size limit exceeded"))
+        if (says_size_limit(words))
                 return g_strdup_printf(_("The scanner refused the file because it is larger than it "
                                          "accepts (%s); raise StreamMaxLength in its configuration."),
                                        words);
@@ -161,18 +263,19 @@ static const char *reply_body(const char *line, ReplyName name)
 static ScanVerdict *verdict_not_understood(const char *reply, const char *line)
 {
         g_autofree char *reason = g_strdup_printf(_("The scanner's reply could not be understood: “%s”."), line);
-        return verdict_error(reply, reason);
+        return verdict_error(reply, SCAN_REASON_PROTOCOL, reason);
 }
 
 static ScanVerdict *parse_reply(const char *reply, ReplyName name)
 {
         if (!reply)
-                return verdict_error(NULL, _("The scanner sent no reply."));
+                return verdict_error(NULL, SCAN_REASON_PROTOCOL, _("The scanner sent no reply."));
         g_autofree char *line = sanitize(reply); /* no trimming: a reply is exact or it is not OK */
         if (!*line)
-                return verdict_error(reply, _("The scanner sent an empty reply."));
+                return verdict_error(reply, SCAN_REASON_PROTOCOL, _("The scanner sent an empty reply."));
         if (strcmp(line, "COMMAND READ TIMED OUT") == 0)
-                return verdict_error(reply, _("The scanner timed out waiting for the file's data."));
+                return verdict_error(reply, SCAN_REASON_TIMEOUT,
+                                     _("The scanner timed out waiting for the file's data."));
 
         const char *body = reply_body(line, name);
         if (g_str_has_suffix(line, "ERROR") && (!body || g_str_has_suffix(body, " ERROR") ||
@@ -181,7 +284,8 @@ static ScanVerdict *parse_reply(const char *reply, ReplyName name)
                 g_autofree char *trimmed = g_strndup(words, strlen(words) - strlen("ERROR"));
                 g_strstrip(trimmed);
                 g_autofree char *reason = error_reason(trimmed);
-                return verdict_error(reply, reason);
+                return verdict_error(reply, says_size_limit(trimmed) ? SCAN_REASON_LIMIT : SCAN_REASON_SCANNER,
+                                     reason);
         }
         if (!body)
                 return verdict_not_understood(reply, line);
@@ -690,9 +794,11 @@ static ScanVerdict *ok_only_if_whole(ScanVerdict *verdict, const char *reply, gb
                 return verdict;
         scan_verdict_free(verdict);
         if (!whole) /* a verdict on part of the file is no verdict on the file */
-                return verdict_error(reply, _("The scanner answered before it received the whole file."));
+                return verdict_error(reply, SCAN_REASON_PROTOCOL,
+                                     _("The scanner answered before it received the whole file."));
         /* INSTREAM and FILDES are z-commands: their verdict ends with NUL */
-        return verdict_error(reply, _("The scanner's reply was not terminated as the protocol requires."));
+        return verdict_error(reply, SCAN_REASON_PROTOCOL,
+                             _("The scanner's reply was not terminated as the protocol requires."));
 }
 
 static ScanVerdict *scan_instream(ScanClient *client, int fd, gint64 size)
@@ -700,17 +806,17 @@ static ScanVerdict *scan_instream(ScanClient *client, int fd, gint64 size)
         g_autoptr(GError) error = NULL;
         g_autoptr(NetStream) stream = connect_scanner(client, &error);
         if (!stream)
-                return verdict_error(NULL, error->message);
+                return scan_verdict_new_error(error);
         static const char command[] = "zINSTREAM";
         if (!send_bytes(client, stream, command, sizeof command, _("sending a command"), &error))
-                return verdict_error(NULL, error->message);
+                return scan_verdict_new_error(error);
         SendResult sent = send_chunks(client, stream, fd, size, &error);
         if (sent == SEND_FAILED)
-                return verdict_error(NULL, error->message);
+                return scan_verdict_new_error(error);
         gboolean newline = FALSE;
         g_autofree char *reply = read_reply(client, stream, scan_allowance_ms(size), &newline, &error);
         if (!reply)
-                return verdict_error(NULL, error->message);
+                return scan_verdict_new_error(error);
         return ok_only_if_whole(scan_verdict_parse(reply), reply, sent == SEND_DONE, newline);
 }
 
@@ -826,7 +932,7 @@ static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
         g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &error);
         close(probe);
         if (!reply) {
-                *failure = verdict_error(NULL, error->message);
+                *failure = scan_verdict_new_error(error);
                 return FILDES_UNTESTED;
         }
         if (says_no_fildes(reply))
@@ -940,7 +1046,7 @@ static ScanVerdict *session_fildes(ScanClient *client, NetStream *stream, int fd
         if (!body || says_no_fildes(body)) {
                 session_broke(client);
                 gboolean final = error && (error->code == SCAN_ERROR_TIMEOUT || error->code == SCAN_ERROR_CANCELLED);
-                return final ? verdict_error(NULL, error->message) : NULL;
+                return final ? scan_verdict_new_error(error) : NULL;
         }
         ScanVerdict *verdict = ok_only_if_whole(scan_verdict_parse_fildes(body), body, TRUE, newline);
         if (verdict->kind == SCAN_VERDICT_ERROR)
@@ -962,7 +1068,7 @@ static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
         g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,
                                                  &error);
         if (!reply)
-                return verdict_error(NULL, error->message);
+                return scan_verdict_new_error(error);
         if (says_no_fildes(reply)) {
                 fildes_learn(client, FILDES_UNSUPPORTED);
                 return NULL;
@@ -980,7 +1086,7 @@ gboolean scan_client_uses_fildes(ScanClient *client)
 ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
 {
         if (size < 0 || fd < 0)
-                return verdict_error(NULL, _("There is no file to scan."));
+                return verdict_error(NULL, SCAN_REASON_LOCAL, _("There is no file to scan."));
         if (fildes_fits(client, fd, size)) {
                 ScanVerdict *verdict = NULL;
                 if (fildes_trusted(client, &verdict))

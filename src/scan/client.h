@@ -23,18 +23,52 @@ typedef enum {
         SCAN_VERDICT_ERROR,     /* the scanner could not give a verdict: `reason` says why */
 } ScanVerdictKind;
 
+/* Why a verdict is not OK, as a class a front end and the audit log can act on (the words are
+ * in `signature` or `reason`). A detection that only says the file could not be scanned whole
+ * (a limit, an encrypted archive) stays SCAN_VERDICT_INFECTED, as clamd reports it, with the
+ * class telling it apart from malware. */
+typedef enum {
+        SCAN_REASON_NONE,        /* OK */
+        SCAN_REASON_MALWARE,     /* INFECTED: a signature of malware (or any other detection) */
+        SCAN_REASON_LIMIT,       /* a scanner limit: Heuristics.Limits.Exceeded.* (MaxFileSize,
+                                    MaxScanSize, MaxRecursion, MaxFiles, …), "INSTREAM size limit
+                                    exceeded" (StreamMaxLength) */
+        SCAN_REASON_ENCRYPTED,   /* Heuristics.Encrypted.* (and the older Encrypted.*) */
+        SCAN_REASON_UNREACHABLE, /* no connection: refused, socket missing, address unusable */
+        SCAN_REASON_TIMEOUT,     /* ours or the scanner's ("COMMAND READ TIMED OUT") */
+        SCAN_REASON_PROTOCOL,    /* no reply, or one that does not parse or is not the expected one */
+        SCAN_REASON_SCANNER,     /* the scanner's own "<reason> ERROR" (out of memory, …) */
+        SCAN_REASON_LOCAL,       /* the file could not be read or snapshotted here */
+        SCAN_REASON_CANCELLED,   /* the user cancelled the scan */
+} ScanReasonClass;
+
 typedef struct {
         ScanVerdictKind kind;
+        ScanReasonClass reason_class; /* SCAN_REASON_NONE exactly when kind is OK */
         char *signature; /* INFECTED: the signature name */
         char *reason;    /* ERROR: why (the scanner's words or ours) */
         char *reply;     /* the raw reply line, when one arrived */
+        char *path;      /* the local file judged, as the user named it; NULL until the caller who
+                            knows it sets it (the client only sees a descriptor) */
 } ScanVerdict;
 
+/* The class follows from kind and signature (scan_reason_class_of_signature); an ERROR made
+ * here is SCAN_REASON_SCANNER unless the caller sets reason_class. */
 ScanVerdict *scan_verdict_new(ScanVerdictKind kind, const char *signature, const char *reason);
+/* An ERROR verdict with error's message as reason and the class its SCAN_ERROR code implies. */
+ScanVerdict *scan_verdict_new_error(const GError *error);
+ScanVerdict *scan_verdict_copy(const ScanVerdict *verdict); /* NULL gives NULL */
 void scan_verdict_free(ScanVerdict *verdict);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanVerdict, scan_verdict_free)
+void scan_verdict_set_path(ScanVerdict *verdict, const char *path);
 const char *scan_verdict_kind_name(ScanVerdictKind kind); /* "OK", "INFECTED", "ERROR" */
-/* Parses one clamd reply line (without terminator) for a stream scan. Never returns NULL. */
+/* "malware", "limit", "encrypted", "unreachable", "timeout", "protocol", "scanner", "local",
+ * "cancelled"; NULL for SCAN_REASON_NONE. Not translated: the audit log's words. */
+const char *scan_reason_class_name(ScanReasonClass reason_class);
+/* What a detection's name says: LIMIT, ENCRYPTED, else MALWARE. */
+ScanReasonClass scan_reason_class_of_signature(const char *signature);
+/* Parses one clamd reply line (without terminator) for a stream scan, kind and class. Never
+ * returns NULL. */
 ScanVerdict *scan_verdict_parse(const char *reply);
 /* The same for a FILDES scan, whose replies are named "fd[N]: " (N: the scanner's descriptor). */
 ScanVerdict *scan_verdict_parse_fildes(const char *reply);

@@ -48,10 +48,12 @@ static ScanResult *scan_one(ScanPipeline *pipeline, char *path)
         result->path = path;
         result->snapshot = scan_snapshot_take(path, pipeline->tmpdir, &result->error);
         if (!result->snapshot) {
-                result->verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, result->error->message);
+                result->verdict = scan_verdict_new_error(result->error);
+                scan_verdict_set_path(result->verdict, path);
                 return result;
         }
         result->verdict = scan_client_scan_fd(pipeline->client, result->snapshot->fd, result->snapshot->size);
+        scan_verdict_set_path(result->verdict, path);
         scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict,
                            scan_client_address(pipeline->client));
         return result;
@@ -69,7 +71,8 @@ static ScanResult *dropped_result(ScanResult *result, char *path)
                 result->path = path;
         }
         g_set_error_literal(&result->error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("Cancelled while it was scanned."));
-        result->verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, result->error->message);
+        result->verdict = scan_verdict_new_error(result->error);
+        scan_verdict_set_path(result->verdict, result->path);
         return result;
 }
 

@@ -10,7 +10,7 @@
 typedef struct {
         char *path;
         ScanSnapshot *snapshot; /* NULL when the snapshot could not be taken (see error) */
-        ScanVerdict *verdict;   /* never NULL: ERROR when the snapshot failed */
+        ScanVerdict *verdict;   /* never NULL: ERROR (LOCAL) when the snapshot failed; its path is `path` */
         GError *error;          /* snapshot failure, or NULL */
 } ScanResult;
 void scan_result_free(ScanResult *result);

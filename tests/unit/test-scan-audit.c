@@ -185,6 +185,42 @@ static void test_records_are_strict_json(void)
         g_assert_cmpstr(g_hash_table_lookup(failed, "error"), ==, "552 quota");
 }
 
+/* The reason class closes the verdict record, after every field older readers know. */
+static void test_verdict_record_ends_with_reason_class(void)
+{
+        static const struct {
+                const char *reply; /* NULL: the scanner was unreachable */
+                const char *record_end;
+        } cases[] = {
+                { "stream: OK", ",\"scanner\":\"unix:/x\",\"reason_class\":null}" },
+                { "stream: Eicar-Test-Signature FOUND", ",\"scanner\":\"unix:/x\",\"reason_class\":\"malware\"}" },
+                { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND",
+                  ",\"scanner\":\"unix:/x\",\"reason_class\":\"limit\"}" },
+                { "stream: Heuristics.Encrypted.Zip FOUND", ",\"scanner\":\"unix:/x\",\"reason_class\":\"encrypted\"}" },
+                { "INSTREAM size limit exceeded. ERROR", ",\"scanner\":\"unix:/x\",\"reason_class\":\"limit\"}" },
+                { "COMMAND READ TIMED OUT", ",\"scanner\":\"unix:/x\",\"reason_class\":\"timeout\"}" },
+                { "garbage", ",\"scanner\":\"unix:/x\",\"reason_class\":\"protocol\"}" },
+                { NULL, ",\"scanner\":\"unix:/x\",\"reason_class\":\"unreachable\"}" },
+        };
+        g_autofree char *path = temp_log();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        g_autoptr(ScanSnapshot) s = fake_snapshot("/a", 1);
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_autoptr(GError) down = g_error_new_literal(SCAN_ERROR, SCAN_ERROR_UNREACHABLE, "down");
+                g_autoptr(ScanVerdict) v = cases[i].reply ? scan_verdict_parse(cases[i].reply)
+                                                          : scan_verdict_new_error(down);
+                scan_audit_verdict(audit, s, v, "unix:/x");
+        }
+        g_auto(GStrv) lines = read_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, G_N_ELEMENTS(cases));
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_test_message("record %zu: %s", i, lines[i]);
+                g_autoptr(GHashTable) r = parse_record(lines[i]);
+                g_assert_nonnull(r);
+                g_assert_true(g_str_has_suffix(lines[i], cases[i].record_end));
+        }
+}
+
 static void test_relative_path_is_recorded_absolute(void)
 {
         g_autofree char *path = temp_log();
@@ -270,6 +306,7 @@ int main(int argc, char **argv)
         g_setenv("XDG_STATE_HOME", state, TRUE);
         g_test_add_func("/scan/audit/default-path-is-in-xdg-state-dir", test_default_path_in_state_dir);
         g_test_add_func("/scan/audit/records-are-strict-json-lines", test_records_are_strict_json);
+        g_test_add_func("/scan/audit/verdict-record-ends-with-reason-class", test_verdict_record_ends_with_reason_class);
         g_test_add_func("/scan/audit/relative-path-is-recorded-absolute", test_relative_path_is_recorded_absolute);
         g_test_add_func("/scan/audit/json-checker-rejects-bad-json", test_checker_rejects_bad_json);
         g_test_add_func("/scan/audit/reopen-appends-file-stays-0600", test_appends_and_keeps_old_records);

@@ -22,37 +22,69 @@ typedef struct {
         ScanVerdictKind kind;
         const char *signature; /* INFECTED */
         const char *reason_has; /* ERROR: a fragment of the reason */
+        ScanReasonClass reason_class;
 } ParseCase;
 
+/* Short names for the class column of the tables below. */
+#define NONE SCAN_REASON_NONE
+#define MALWARE SCAN_REASON_MALWARE
+#define LIMIT SCAN_REASON_LIMIT
+#define ENCRYPTED SCAN_REASON_ENCRYPTED
+#define TIMEOUT SCAN_REASON_TIMEOUT
+#define PROTOCOL SCAN_REASON_PROTOCOL
+#define SCANNER SCAN_REASON_SCANNER
+
 static const ParseCase parse_cases[] = {
-        { "stream: OK", SCAN_VERDICT_OK, NULL, NULL },
-        { "stream: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL },
+        { "stream: OK", SCAN_VERDICT_OK, NULL, NULL, NONE },
+        { "stream: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL, MALWARE },
         { "stream: Clamftp.Test.EICAR.NDB.UNOFFICIAL FOUND", SCAN_VERDICT_INFECTED,
-          "Clamftp.Test.EICAR.NDB.UNOFFICIAL", NULL },
-        { "stream: A Name With Spaces FOUND", SCAN_VERDICT_INFECTED, "A Name With Spaces", NULL },
-        { "stream: Heuristics.Encrypted.Zip FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.Zip", NULL },
-        { "stream: OK FOUND", SCAN_VERDICT_INFECTED, "OK", NULL },
-        { "INSTREAM size limit exceeded. ERROR", SCAN_VERDICT_ERROR, NULL, "StreamMaxLength" },
-        { "stream: Can't allocate memory ERROR", SCAN_VERDICT_ERROR, NULL, "Can't allocate memory" },
-        { "Error writing to temporary file ERROR", SCAN_VERDICT_ERROR, NULL, "temporary file" },
-        { "stream: OK ERROR", SCAN_VERDICT_ERROR, NULL, "OK" },
-        { "stream: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason" },
-        { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out" },
-        { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND" },
-        { "", SCAN_VERDICT_ERROR, NULL, "empty" },
-        { "OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream:OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream: OK ", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { " stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream: ok", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream: OK\nstream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream: OK\001", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "1: stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream: FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "stream:  FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "PONG", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "\xff\xfe garbage", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
+          "Clamftp.Test.EICAR.NDB.UNOFFICIAL", NULL, MALWARE },
+        { "stream: A Name With Spaces FOUND", SCAN_VERDICT_INFECTED, "A Name With Spaces", NULL, MALWARE },
+        { "stream: Heuristics.Encrypted.Zip FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.Zip", NULL, ENCRYPTED },
+        { "stream: OK FOUND", SCAN_VERDICT_INFECTED, "OK", NULL, MALWARE },
+        /* what clamd 1.x says of a file it could not scan whole (AlertExceedsMax, AlertEncrypted…) */
+        { "stream: Win.Test.EICAR_HDB-1 FOUND", SCAN_VERDICT_INFECTED, "Win.Test.EICAR_HDB-1", NULL, MALWARE },
+        { "stream: Heuristics.Phishing.Email.SpoofedDomain FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Phishing.Email.SpoofedDomain", NULL, MALWARE },
+        { "stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxFileSize", NULL, LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxScanSize", NULL, LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxRecursion FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxRecursion", NULL, LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxFiles FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxFiles", NULL, LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxScanTime FOUND", SCAN_VERDICT_INFECTED,
+          "Heuristics.Limits.Exceeded.MaxScanTime", NULL, LIMIT },
+        { "stream: Heuristics.Limits.Exceeded FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Limits.Exceeded", NULL,
+          LIMIT },
+        { "stream: Heuristics.Encrypted.PDF FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.PDF", NULL,
+          ENCRYPTED },
+        { "stream: Heuristics.Encrypted.RAR FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.RAR", NULL,
+          ENCRYPTED },
+        { "stream: Encrypted.Zip FOUND", SCAN_VERDICT_INFECTED, "Encrypted.Zip", NULL, ENCRYPTED },
+        { "INSTREAM size limit exceeded. ERROR", SCAN_VERDICT_ERROR, NULL, "StreamMaxLength", LIMIT },
+        { "stream: Can't allocate memory ERROR", SCAN_VERDICT_ERROR, NULL, "Can't allocate memory", SCANNER },
+        { "Error writing to temporary file ERROR", SCAN_VERDICT_ERROR, NULL, "temporary file", SCANNER },
+        { "Error processing command. ERROR", SCAN_VERDICT_ERROR, NULL, "Error processing command", SCANNER },
+        { "stream: OK ERROR", SCAN_VERDICT_ERROR, NULL, "OK", SCANNER },
+        { "stream: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason", SCANNER },
+        { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out", TIMEOUT },
+        { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND", PROTOCOL },
+        { "", SCAN_VERDICT_ERROR, NULL, "empty", PROTOCOL },
+        { "OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream:OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream: OK ", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { " stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream: ok", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream: OK\nstream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream: OK\001", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "1: stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream: FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "stream:  FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "PONG", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "\xff\xfe garbage", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
 };
 
 static void test_parse_table(void)
@@ -63,6 +95,7 @@ static void test_parse_table(void)
                 g_test_message("reply %zu: \"%s\" -> %s", i, c->reply, scan_verdict_kind_name(v->kind));
                 g_assert_nonnull(v);
                 g_assert_cmpint(v->kind, ==, c->kind);
+                g_assert_cmpint(v->reason_class, ==, c->reason_class);
                 g_assert_cmpstr(v->signature, ==, c->signature);
                 if (c->kind == SCAN_VERDICT_ERROR) {
                         g_assert_nonnull(v->reason);
@@ -75,31 +108,31 @@ static void test_parse_table(void)
 }
 
 static const ParseCase fildes_parse_cases[] = {
-        { "fd[5]: OK", SCAN_VERDICT_OK, NULL, NULL },
-        { "fd[1234567890]: OK", SCAN_VERDICT_OK, NULL, NULL },
-        { "fd[12]: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL },
+        { "fd[5]: OK", SCAN_VERDICT_OK, NULL, NULL, NONE },
+        { "fd[1234567890]: OK", SCAN_VERDICT_OK, NULL, NULL, NONE },
+        { "fd[12]: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL, MALWARE },
         { "fd[3]: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxFileSize", NULL },
-        { "fd[5]: Not a regular file ERROR", SCAN_VERDICT_ERROR, NULL, "Not a regular file" },
-        { "FILDES: didn't receive file descriptor. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor" },
-        { "fd[5]: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason" },
-        { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out" },
-        { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND" },
-        { "stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[x]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[-1]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[12345678901]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]:OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5] OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd5: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]: OK ", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { " fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]: ok", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]: OK\nfd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "fd[5]: FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "1: fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood" },
-        { "", SCAN_VERDICT_ERROR, NULL, "empty" },
+          "Heuristics.Limits.Exceeded.MaxFileSize", NULL, LIMIT },
+        { "fd[5]: Not a regular file ERROR", SCAN_VERDICT_ERROR, NULL, "Not a regular file", SCANNER },
+        { "FILDES: didn't receive file descriptor. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor", SCANNER },
+        { "fd[5]: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason", SCANNER },
+        { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out", TIMEOUT },
+        { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND", PROTOCOL },
+        { "stream: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[x]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[-1]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[12345678901]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]:OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5] OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd5: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]: OK ", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { " fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]: ok", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]: OK\nfd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "fd[5]: FOUND", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "1: fd[5]: OK", SCAN_VERDICT_ERROR, NULL, "could not be understood", PROTOCOL },
+        { "", SCAN_VERDICT_ERROR, NULL, "empty", PROTOCOL },
 };
 
 static void test_parse_fildes_table(void)
@@ -109,6 +142,7 @@ static void test_parse_fildes_table(void)
                 g_autoptr(ScanVerdict) v = scan_verdict_parse_fildes(c->reply);
                 g_test_message("FILDES reply %zu: \"%s\" -> %s", i, c->reply, scan_verdict_kind_name(v->kind));
                 g_assert_cmpint(v->kind, ==, c->kind);
+                g_assert_cmpint(v->reason_class, ==, c->reason_class);
                 g_assert_cmpstr(v->signature, ==, c->signature);
                 if (c->kind == SCAN_VERDICT_ERROR)
                         g_assert_nonnull(strstr(v->reason, c->reason_has));
@@ -121,6 +155,70 @@ static void test_parse_null(void)
 {
         g_autoptr(ScanVerdict) v = scan_verdict_parse(NULL);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_PROTOCOL);
+}
+
+/* A failed exchange (GError) → the class of its ERROR verdict. */
+static const struct {
+        GQuark (*domain)(void);
+        int code;
+        ScanReasonClass reason_class;
+} error_cases[] = {
+        { scan_error_quark, SCAN_ERROR_ADDRESS, SCAN_REASON_UNREACHABLE },
+        { scan_error_quark, SCAN_ERROR_UNREACHABLE, SCAN_REASON_UNREACHABLE },
+        { scan_error_quark, SCAN_ERROR_TIMEOUT, SCAN_REASON_TIMEOUT },
+        { scan_error_quark, SCAN_ERROR_PROTOCOL, SCAN_REASON_PROTOCOL },
+        { scan_error_quark, SCAN_ERROR_LOCAL, SCAN_REASON_LOCAL },
+        { scan_error_quark, SCAN_ERROR_CANCELLED, SCAN_REASON_CANCELLED },
+        { g_file_error_quark, G_FILE_ERROR_NOENT, SCAN_REASON_SCANNER },
+};
+
+static void test_error_classes(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(error_cases); i++) {
+                g_autoptr(GError) error = g_error_new_literal(error_cases[i].domain(), error_cases[i].code, "why");
+                g_autoptr(ScanVerdict) v = scan_verdict_new_error(error);
+                g_test_message("error %zu -> %s", i, scan_reason_class_name(v->reason_class));
+                g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
+                g_assert_cmpint(v->reason_class, ==, error_cases[i].reason_class);
+                g_assert_cmpstr(v->reason, ==, "why");
+        }
+}
+
+static void test_class_names(void)
+{
+        static const struct {
+                ScanReasonClass reason_class;
+                const char *name;
+        } names[] = {
+                { SCAN_REASON_NONE, NULL },
+                { SCAN_REASON_MALWARE, "malware" },
+                { SCAN_REASON_LIMIT, "limit" },
+                { SCAN_REASON_ENCRYPTED, "encrypted" },
+                { SCAN_REASON_UNREACHABLE, "unreachable" },
+                { SCAN_REASON_TIMEOUT, "timeout" },
+                { SCAN_REASON_PROTOCOL, "protocol" },
+                { SCAN_REASON_SCANNER, "scanner" },
+                { SCAN_REASON_LOCAL, "local" },
+                { SCAN_REASON_CANCELLED, "cancelled" },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+                g_assert_cmpstr(scan_reason_class_name(names[i].reason_class), ==, names[i].name);
+}
+
+static void test_copy_keeps_everything(void)
+{
+        g_autoptr(ScanVerdict) v = scan_verdict_parse("stream: Heuristics.Limits.Exceeded.MaxFiles FOUND");
+        scan_verdict_set_path(v, "dir/a.zip");
+        g_autoptr(ScanVerdict) copy = scan_verdict_copy(v);
+        g_assert_true(copy != v);
+        g_assert_cmpint(copy->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpint(copy->reason_class, ==, SCAN_REASON_LIMIT);
+        g_assert_cmpstr(copy->signature, ==, v->signature);
+        g_assert_cmpstr(copy->reply, ==, v->reply);
+        g_assert_cmpstr(copy->path, ==, "dir/a.zip");
+        g_assert_null(copy->reason);
+        g_assert_null(scan_verdict_copy(NULL));
 }
 
 /* ---- addresses --------------------------------------------------------------------------- */
@@ -267,6 +365,7 @@ static void test_garbage_reply_is_error(Fixture *f, gconstpointer data)
         g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_cmpstr(v->reply, ==, "HELLO THERE");
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_PROTOCOL);
 }
 
 static void test_unterminated_ok_is_error(Fixture *f, gconstpointer data)
@@ -309,6 +408,7 @@ static void test_closed_before_verdict_is_error(Fixture *f, gconstpointer data)
         g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "without a verdict"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_PROTOCOL);
 }
 
 static void test_silent_scanner_times_out(Fixture *f, gconstpointer data)
@@ -319,6 +419,7 @@ static void test_silent_scanner_times_out(Fixture *f, gconstpointer data)
         gint64 elapsed_ms = (g_get_monotonic_time() - start) / 1000;
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "did not answer"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_TIMEOUT);
         g_assert_cmpint(elapsed_ms, >=, 190);
         g_assert_cmpint(elapsed_ms, <, 3000);
 }
@@ -331,6 +432,7 @@ static void test_early_size_limit_reply_is_read(Fixture *f, gconstpointer data)
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_test_message("reason: %s", v->reason);
         g_assert_nonnull(strstr(v->reason, "StreamMaxLength"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_LIMIT);
 }
 
 static void test_unreachable_unix_is_error(Fixture *f, gconstpointer data)
@@ -344,6 +446,7 @@ static void test_unreachable_unix_is_error(Fixture *f, gconstpointer data)
         close(fd);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "not reachable"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_UNREACHABLE);
         g_assert_nonnull(strstr(v->reason, address));
         g_autoptr(GError) error = NULL;
         g_assert_false(scan_client_ping(client, &error));
@@ -369,6 +472,7 @@ static void test_refused_tcp_is_error(Fixture *f, gconstpointer data)
         close(s);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "not reachable"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_UNREACHABLE);
 }
 
 static void test_cancel_stops_the_wait(Fixture *f, gconstpointer data)
@@ -386,6 +490,7 @@ static void test_cancel_stops_the_wait(Fixture *f, gconstpointer data)
         close(cancel);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "cancelled"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_CANCELLED);
         g_assert_cmpint(g_get_monotonic_time() - start, <, 2 * G_USEC_PER_SEC);
 }
 
@@ -536,6 +641,7 @@ static void test_fildes_silent_times_out(Fixture *f, gconstpointer data)
         gint64 elapsed_ms = (g_get_monotonic_time() - start) / 1000;
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, "did not answer"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_TIMEOUT);
         g_assert_cmpint(elapsed_ms, >=, 190);
         g_assert_cmpint(elapsed_ms, <, 3000);
         g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
@@ -678,6 +784,9 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/verdict/replies-map-to-verdicts", test_parse_table);
         g_test_add_func("/scan/verdict/fildes-replies-map-to-verdicts", test_parse_fildes_table);
         g_test_add_func("/scan/verdict/no-reply-is-error", test_parse_null);
+        g_test_add_func("/scan/verdict/failed-exchanges-are-classed-by-their-error", test_error_classes);
+        g_test_add_func("/scan/verdict/classes-have-audit-names", test_class_names);
+        g_test_add_func("/scan/verdict/copy-keeps-class-and-path", test_copy_keeps_everything);
         g_test_add_func("/scan/client/addresses-parse-or-are-refused", test_address_table);
         ADD("/scan/client/streams-every-byte-in-chunks", test_streams_every_byte);
         ADD("/scan/client/empty-file-is-one-terminator", test_empty_file);

@@ -60,6 +60,7 @@ static void test_results_in_order(Fixture *f, gconstpointer data)
                 g_autoptr(ScanResult) r = scan_pipeline_next(pipeline);
                 g_assert_nonnull(r);
                 g_assert_cmpstr(r->path, ==, paths->pdata[i]);
+                g_assert_cmpstr(r->verdict->path, ==, paths->pdata[i]);
                 g_assert_nonnull(r->snapshot);
                 g_assert_no_error(r->error);
                 if (i % 3 == 1) {
@@ -116,6 +117,8 @@ static void test_failures_are_error_results(Fixture *f, gconstpointer data)
                 g_assert_error(r->error, SCAN_ERROR, SCAN_ERROR_LOCAL);
                 g_assert_cmpint(r->verdict->kind, ==, SCAN_VERDICT_ERROR);
                 g_assert_cmpstr(r->verdict->reason, ==, r->error->message);
+                g_assert_cmpint(r->verdict->reason_class, ==, SCAN_REASON_LOCAL);
+                g_assert_cmpstr(r->verdict->path, ==, r->path);
         }
         g_autoptr(ScanResult) r = scan_pipeline_next(pipeline);
         g_assert_cmpint(r->verdict->kind, ==, SCAN_VERDICT_OK);
@@ -136,6 +139,7 @@ static void test_scanner_down_never_ok(Fixture *f, gconstpointer data)
         for (ScanResult *r; (r = scan_pipeline_next(pipeline)); n++) {
                 g_assert_cmpint(r->verdict->kind, ==, SCAN_VERDICT_ERROR);
                 g_assert_nonnull(strstr(r->verdict->reason, "not reachable"));
+                g_assert_cmpint(r->verdict->reason_class, ==, SCAN_REASON_UNREACHABLE);
                 g_assert_nonnull(r->snapshot); /* the snapshot was taken; the scan failed */
                 scan_result_free(r);
         }
@@ -159,6 +163,7 @@ static void test_cancel_interrupts_and_drains(Fixture *f, gconstpointer data)
         for (ScanResult *r; (r = scan_pipeline_next(pipeline)); n++) {
                 g_assert_cmpint(r->verdict->kind, ==, SCAN_VERDICT_ERROR);
                 g_assert_nonnull(strstr(r->verdict->reason, "cancelled"));
+                g_assert_cmpint(r->verdict->reason_class, ==, SCAN_REASON_CANCELLED);
                 scan_result_free(r);
         }
         g_assert_cmpuint(n, <=, 1);
