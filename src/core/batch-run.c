@@ -108,11 +108,11 @@ static void delete_moved_local(CoreContext *ctx, const CoreJob *job, const CoreB
                 core_say(ctx, CORE_MSG_ERROR, _("Cannot delete %s: %s"), job->name, g_strerror(errno));
 }
 
-static void add_mark(CoreBatch *batch, const char *path, const char *reason)
+static void add_mark(CoreBatch *batch, const char *path, const CoreVerdict *verdict)
 {
         CoreBatchMark *mark = g_new0(CoreBatchMark, 1);
         mark->path = g_strdup(path);
-        mark->reason = g_strdup(reason);
+        mark->verdict = core_verdict_copy(verdict);
         g_ptr_array_add(batch->marks, mark);
 }
 
@@ -126,10 +126,8 @@ static void note_upload(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *
         g_autofree char *full = g_canonicalize_filename(job->local, cwd);
         switch (job->state) {
         case CORE_JOB_INFECTED:
-                add_mark(batch, full, job->detail);
-                return;
         case CORE_JOB_REFUSED:
-                add_mark(batch, full, _("no verdict from the scanner"));
+                add_mark(batch, full, job->verdict);
                 return;
         case CORE_JOB_DONE:
                 add_mark(batch, full, NULL);

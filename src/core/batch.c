@@ -16,7 +16,7 @@ static void mark_free(gpointer data)
 {
         CoreBatchMark *mark = data;
         g_free(mark->path);
-        g_free(mark->reason);
+        core_verdict_free(mark->verdict);
         g_free(mark);
 }
 

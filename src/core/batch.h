@@ -39,7 +39,7 @@ typedef struct {
 /* An upload's outcome for the front end (the TUI marks refused files in the local pane). */
 typedef struct {
         char *path;          /* the local file, absolute */
-        char *reason;        /* why the scanner refused it; NULL: it went clean */
+        CoreVerdict *verdict;/* the scanner's verdict that refused it; NULL: it went clean */
 } CoreBatchMark;
 
 typedef enum {

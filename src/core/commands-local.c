@@ -133,26 +133,21 @@ GPtrArray *core_expand_local_args(CoreContext *ctx, char **args)
 
 static void record_verdict(CoreContext *ctx, const char *shown, const ScanVerdict *verdict)
 {
-        g_autofree char *last = NULL;
+        core_context_set_last_verdict(ctx, verdict);
         switch (verdict->kind) {
         case SCAN_VERDICT_OK:
                 core_say(ctx, CORE_MSG_OUTPUT, _("%s: OK"), shown);
-                last = g_strdup_printf("OK %s", shown);
-                break;
+                return;
         case SCAN_VERDICT_INFECTED:
                 core_say(ctx, CORE_MSG_WARNING, _("%s: INFECTED (%s)"), shown, verdict->signature);
-                last = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
-                core_refused(ctx);
                 break;
         case SCAN_VERDICT_ERROR:
         default:
                 core_say(ctx, CORE_MSG_WARNING, _("%s: ERROR (%s)"), shown,
                          verdict->reason ? verdict->reason : _("no verdict"));
-                last = g_strdup_printf("ERROR %s", verdict->reason ? verdict->reason : "");
-                core_refused(ctx);
                 break;
         }
-        core_context_set_last_verdict(ctx, last);
+        core_refused(ctx);
 }
 
 static gboolean scan_one(CoreContext *ctx, const char *path)
@@ -165,6 +160,7 @@ static gboolean scan_one(CoreContext *ctx, const char *path)
                 return FALSE;
         }
         g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        scan_verdict_set_path(verdict, path);
         if (ctx->audit)
                 scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
         record_verdict(ctx, shown, verdict);

@@ -5,6 +5,7 @@
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/worker.h"
+#include "core/verdict.h"
 
 static void trace_line(const char *line, gpointer data)
 {
@@ -153,8 +154,9 @@ CORE_CMD_HANDLER(core_cmd_status)
         g_string_append_printf(out, _("Parallel connections: up to %u\n"), ctx->parallel);
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
+        g_autofree char *answer = ctx->last_verdict ? core_verdict_status_text(ctx->last_verdict) : NULL;
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,
-                               ctx->last_verdict ? ctx->last_verdict : _("none yet"));
+                               answer ? answer : _("none yet"));
         g_string_append_printf(out, _("Audit log: %s"),
                                ctx->audit ? scan_audit_path(ctx->audit) : _("not open"));
         core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);

@@ -43,7 +43,7 @@ void core_context_free(CoreContext *ctx)
         g_free(ctx->last_host);
         g_free(ctx->last_user);
         g_free(ctx->scanner_address);
-        g_free(ctx->last_verdict);
+        scan_verdict_free(ctx->last_verdict);
         g_free(ctx->tmpdir);
         g_free(ctx->trust_fingerprint);
         g_free(ctx->security);
@@ -85,10 +85,11 @@ void core_context_set_disconnected(CoreContext *ctx)
         ctx->port = 0;
 }
 
-void core_context_set_last_verdict(CoreContext *ctx, const char *text)
+void core_context_set_last_verdict(CoreContext *ctx, const CoreVerdict *verdict)
 {
-        g_free(ctx->last_verdict);
-        ctx->last_verdict = g_strdup(text);
+        scan_verdict_free(ctx->last_verdict);
+        ctx->last_verdict = scan_verdict_copy(verdict);
+        ctx->verdicts++;
 }
 
 void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...)

@@ -7,6 +7,7 @@
 #include "ftp/session.h"
 #include "scan/client.h"
 #include "scan/audit.h"
+#include "core/verdict.h"
 
 typedef struct CoreWorker CoreWorker;
 
@@ -101,7 +102,9 @@ typedef struct {
         char *scanner_address;    /* "unix:/path" or "tcp:host:port" */
         ScanClient *scanner;
         ScanAudit *audit;
-        char *last_verdict;       /* e.g. "OK report.pdf", "INFECTED Eicar-Signature x.com" */
+        CoreVerdict *last_verdict;/* the scanner's last answer (with its path), NULL: none yet */
+        guint verdicts;           /* answers recorded so far: a front end sees whether a command
+                                     brought a new one */
         char *tmpdir;             /* where large snapshots are spooled (NULL: default) */
 
         /* outcome of everything run so far */
@@ -129,8 +132,8 @@ gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int tim
 gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error);
 /* Forgets the connection's identity (after `close`, or when the server dropped us). */
 void core_context_set_disconnected(CoreContext *ctx);
-/* Records the scanner's last answer for `status` (e.g. "OK report.pdf"). */
-void core_context_set_last_verdict(CoreContext *ctx, const char *text);
+/* Records (a copy of) the scanner's last answer, for `status` and the TUI's marks. */
+void core_context_set_last_verdict(CoreContext *ctx, const CoreVerdict *verdict);
 
 /* Helpers for the front end contract. printf-style; text goes through the front end. */
 void core_say(CoreContext *ctx, CoreMsgKind kind, const char *format, ...) G_GNUC_PRINTF(3, 4);

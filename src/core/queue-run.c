@@ -84,14 +84,12 @@ void core_queue_finish_failed(CoreContext *ctx, CoreQueue *queue, guint id, cons
 /* A reput that returned FALSE without an error was refused by the scanner: its verdict says why. */
 static void finish_refused(CoreContext *ctx, CoreQueue *queue, guint id)
 {
-        const char *verdict = ctx->last_verdict;
-        if (!verdict || !g_str_has_prefix(verdict, "INFECTED ")) {
-                core_queue_set_state(queue, id, CORE_JOB_REFUSED, _("the scanner gave no verdict"));
+        if (ctx->last_verdict && ctx->last_verdict->kind != SCAN_VERDICT_OK) {
+                core_queue_set_verdict(queue, id, ctx->last_verdict);
                 return;
         }
-        const char *signature = verdict + strlen("INFECTED ");
-        g_autofree char *name = g_strndup(signature, strcspn(signature, " "));
-        core_queue_set_state(queue, id, CORE_JOB_INFECTED, name);
+        g_autoptr(ScanVerdict) none = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, _("the scanner gave no verdict"));
+        core_queue_set_verdict(queue, id, none);
 }
 
 /* The detail of a resumed upload that is done: where it went on from. transfer full */

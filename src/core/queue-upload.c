@@ -14,6 +14,7 @@
 #include "core/transfer.h"
 #include "core/transfer-private.h"
 #include "core/spread.h"
+#include "core/verdict.h"
 #include "core/worker.h"
 #include "scan/pipeline.h"
 
@@ -78,27 +79,17 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         return ok;
 }
 
-/* The verdict for `status` (with the path), the refusal message (with the job's name), and the
- * job's state. TRUE when clean. */
-static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, const char *shown,
-                      const char *path)
+/* The verdict for `status`, the refusal message (with the job's name), and the job's state.
+ * TRUE when clean. */
+static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, const char *shown)
 {
         CoreContext *ctx = run->ctx;
-        g_autofree char *path_shown = core_name_escape(path);
-        core_transfer_note_verdict(ctx, verdict, path_shown);
-        if (verdict->kind == SCAN_VERDICT_OK)
+        core_context_set_last_verdict(ctx, verdict);
+        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_UPLOAD);
+        if (!refusal)
                 return TRUE;
-        if (verdict->kind == SCAN_VERDICT_INFECTED) {
-                g_autofree char *signature = core_name_escape(verdict->signature);
-                core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): not uploaded."), shown, signature);
-                core_queue_set_state(run->queue, id, CORE_JOB_INFECTED, signature);
-        } else {
-                g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason
-                                                                           : _("no reason given"));
-                core_say(ctx, CORE_MSG_ERROR,
-                         _("%s was not uploaded: the scanner gave no verdict (%s)."), shown, reason);
-                core_queue_set_state(run->queue, id, CORE_JOB_REFUSED, reason);
-        }
+        core_say(ctx, CORE_MSG_ERROR, "%s", refusal);
+        core_queue_set_verdict(run->queue, id, verdict);
         core_refused(ctx);
         return FALSE;
 }
@@ -179,7 +170,7 @@ static void upload_one(UploadRun *run, guint id, ScanResult *result)
                 core_fail(run->ctx, owned->error);
                 return;
         }
-        if (judge(run, id, owned->verdict, job->name, owned->path))
+        if (judge(run, id, owned->verdict, job->name))
                 send_clean(run, id, g_steal_pointer(&job), g_steal_pointer(&owned));
 }
 

@@ -3,6 +3,7 @@
  * only to read or write the model). */
 #include "core/queue.h"
 #include "common/i18n.h"
+#include "core/safename.h"
 
 #include <string.h>
 
@@ -47,6 +48,7 @@ static void job_clear(CoreJob *job)
         g_free(job->remote);
         g_free(job->current);
         g_free(job->detail);
+        scan_verdict_free(job->verdict);
 }
 
 void core_job_free(CoreJob *job)
@@ -220,6 +222,25 @@ gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, co
         gboolean ok = entry && !core_job_state_is_final(entry->job.state);
         if (ok)
                 enter_state(entry, state, detail);
+        unlock_and_notify(queue, ok, FALSE);
+        return ok;
+}
+
+gboolean core_queue_set_verdict(CoreQueue *queue, guint id, const CoreVerdict *verdict)
+{
+        if (verdict->kind == SCAN_VERDICT_OK)
+                return FALSE;
+        gboolean infected = verdict->kind == SCAN_VERDICT_INFECTED;
+        g_autofree char *detail = core_name_escape(infected ? verdict->signature
+                                                            : verdict->reason ? verdict->reason : _("no reason given"));
+        g_mutex_lock(&queue->lock);
+        Entry *entry = lookup(queue, id);
+        gboolean ok = entry && !core_job_state_is_final(entry->job.state);
+        if (ok) {
+                scan_verdict_free(entry->job.verdict);
+                entry->job.verdict = scan_verdict_copy(verdict);
+                enter_state(entry, infected ? CORE_JOB_INFECTED : CORE_JOB_REFUSED, detail);
+        }
         unlock_and_notify(queue, ok, FALSE);
         return ok;
 }
@@ -454,6 +475,7 @@ static CoreJob *copy_entry(const Entry *entry, gint64 now)
         copy->remote = g_strdup(entry->job.remote);
         copy->current = g_strdup(entry->job.current);
         copy->detail = g_strdup(entry->job.detail);
+        copy->verdict = scan_verdict_copy(entry->job.verdict);
         fill_rate(entry, copy, now);
         return copy;
 }

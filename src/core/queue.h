@@ -7,6 +7,7 @@
 #pragma once
 #include <glib.h>
 #include "core/worker.h"
+#include "core/verdict.h"
 
 typedef enum {
         CORE_JOB_UPLOAD,
@@ -20,8 +21,8 @@ typedef enum {
         CORE_JOB_SCANNING,
         CORE_JOB_TRANSFERRING,  /* uploading or downloading, by kind */
         CORE_JOB_DONE,
-        CORE_JOB_INFECTED,      /* detail: the signature */
-        CORE_JOB_REFUSED,       /* the scanner gave no verdict; detail: why */
+        CORE_JOB_INFECTED,      /* detail: the signature; verdict: the scanner's */
+        CORE_JOB_REFUSED,       /* the scanner gave no verdict; detail: why; verdict: the scanner's */
         CORE_JOB_FAILED,        /* detail: the reason */
         CORE_JOB_CANCELLED,
         CORE_JOB_SKIPPED,       /* the user said no (a conflict, a per-file question) */
@@ -41,6 +42,7 @@ typedef struct {
         double rate;            /* bytes/s: smoothed while running, the average once finished; 0 unknown */
         gint64 eta;             /* seconds left, -1 unknown */
         char *detail;
+        CoreVerdict *verdict;   /* infected or refused: the scanner's verdict (with its class), else NULL */
         gboolean cancel_requested;
         guint parent;           /* the group (a directory's job) this job belongs to, 0: none */
         gboolean group;         /* a directory's job: its files are jobs of their own */
@@ -76,6 +78,10 @@ gboolean core_queue_begin_group(CoreQueue *queue, guint id);
 /* Moves a job to `state` (detail: signature or reason, may be NULL). FALSE when the job is
  * unknown or already final (nothing changes). Entering a final state fixes the average rate. */
 gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, const char *detail);
+/* A job the scanner did not pass: INFECTED (detail: the signature) or REFUSED (detail: the
+ * reason), with a copy of the verdict. OK changes nothing. Escapes what it shows. FALSE as
+ * core_queue_set_state. */
+gboolean core_queue_set_verdict(CoreQueue *queue, guint id, const CoreVerdict *verdict);
 /* Changes where a job not yet started reads or writes (a rename chosen in a conflict); NULL
  * keeps a value. FALSE once the job has started or finished. */
 gboolean core_queue_set_target(CoreQueue *queue, guint id, const char *name, const char *local,

@@ -31,13 +31,10 @@ gboolean core_transfer_check_scanner(CoreContext *ctx, GError **error);
  * ending in '/' names a directory to put it in); none: core_transfer_remote_name_for(). */
 char *core_transfer_put_target(const char *local, const char *remote); /* transfer full */
 /* The start of every single upload: a snapshot of `local`, its verdict (*verdict, never NULL on
- * success) and the verdict's audit record. NULL with error when no snapshot could be taken. */
+ * success, its path `local`) and the verdict's audit record. NULL with error when no snapshot
+ * could be taken. */
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error);
-
-/* Records a verdict for `status` and the TUI: "OK <file>", "INFECTED <signature> <file>" or
- * "ERROR <file> (<reason>)"; `shown` is the file's escaped name. */
-void core_transfer_note_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown);
 
 /* TRUE for errors after which the next file cannot fare better (cancelled, connection gone). */
 gboolean core_transfer_error_is_fatal(const GError *error);

@@ -67,21 +67,10 @@ ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, S
         if (snapshot == NULL)
                 return NULL;
         *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        scan_verdict_set_path(*verdict, local);
         if (ctx->audit != NULL)
                 scan_audit_verdict(ctx->audit, snapshot, *verdict, ctx->scanner_address);
         return snapshot;
-}
-
-void core_transfer_note_verdict(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
-{
-        g_autofree char *text = NULL;
-        if (verdict->kind == SCAN_VERDICT_INFECTED)
-                text = g_strdup_printf("INFECTED %s %s", verdict->signature, shown);
-        else if (verdict->kind == SCAN_VERDICT_ERROR)
-                text = g_strdup_printf("ERROR %s (%s)", shown, verdict->reason ? verdict->reason : "");
-        else
-                text = g_strdup_printf("OK %s", shown);
-        core_context_set_last_verdict(ctx, text);
 }
 
 gboolean core_transfer_error_is_fatal(const GError *error)

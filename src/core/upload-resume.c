@@ -8,6 +8,7 @@
 
 #include "common/i18n.h"
 #include "core/safename.h"
+#include "core/verdict.h"
 #include "core/worker.h"
 #include "scan/snapshot.h"
 #include <inttypes.h>
@@ -86,20 +87,14 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
         return check_final_size(session, job, error);
 }
 
-/* The verdict for `status` and the TUI ("INFECTED <signature> <file>"), and the refusal said. */
+/* The verdict for `status` and the TUI, and the refusal said. */
 static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
-        core_transfer_note_verdict(ctx, verdict, shown);
-        if (verdict->kind == SCAN_VERDICT_OK)
+        core_context_set_last_verdict(ctx, verdict);
+        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_RESUME);
+        if (!refusal)
                 return TRUE;
-        if (verdict->kind == SCAN_VERDICT_INFECTED) {
-                g_autofree char *signature = core_name_escape(verdict->signature);
-                core_say(ctx, CORE_MSG_ERROR, _("%s is infected (%s): nothing resumed, the server's file is left as it was."),
-                         shown, signature);
-        } else {
-                g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason : _("no reason given"));
-                core_say(ctx, CORE_MSG_ERROR, _("%s was not resumed: the scanner gave no verdict (%s)."), shown, reason);
-        }
+        core_say(ctx, CORE_MSG_ERROR, "%s", refusal);
         core_refused(ctx);
         return FALSE;
 }

@@ -152,11 +152,12 @@ static void apply_result(UiApp *app, UiJobResult *result)
         set_str(&app->user, result->user);
         set_str(&app->security, result->security);
         app->port = result->port;
-        set_str(&app->last_verdict, result->last_verdict);
+        core_verdict_free(app->last_verdict);
+        app->last_verdict = core_verdict_copy(result->last_verdict);
         UiPane *local = app->panes[UI_PANE_LOCAL];
         for (guint i = 0; i < result->refusals->len; i++) {
                 UiRefusal *refusal = g_ptr_array_index(result->refusals, i);
-                ui_pane_mark_refused(local, refusal->path, refusal->reason);
+                ui_pane_mark_refused(local, refusal->path, refusal->verdict);
         }
         g_autoptr(GError) error = NULL;
         if (!ui_pane_load_local(local, result->local_cwd, &error))
@@ -412,7 +413,7 @@ static void app_free(UiApp *app)
         g_free(app->host);
         g_free(app->user);
         g_free(app->security);
-        g_free(app->last_verdict);
+        core_verdict_free(app->last_verdict);
         ui_canvas_free(app->canvas);
         g_free(app);
 }

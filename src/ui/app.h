@@ -75,7 +75,7 @@ typedef struct UiApp {
         guint16 port;
         char *user;
         char *security;            /* the core's security summary (TLS or plain FTP), or NULL */
-        char *last_verdict;
+        CoreVerdict *last_verdict; /* the scanner's last answer, or NULL */
 
         int width;
         int height;

@@ -1,10 +1,8 @@
 /* ui/commander.c — the command thread and the state it reports after every job.
  * Must not: call curses or touch the screen model. */
 #include "ui/commander.h"
-#include "common/i18n.h"
 #include "core/browse.h"
 #include "core/cmd.h"
-#include <string.h>
 
 typedef struct {
         guint id;
@@ -37,15 +35,15 @@ static void refusal_free(gpointer data)
 {
         UiRefusal *refusal = data;
         g_free(refusal->path);
-        g_free(refusal->reason);
+        core_verdict_free(refusal->verdict);
         g_free(refusal);
 }
 
-void ui_job_result_add_refusal(UiJobResult *result, const char *path, const char *reason)
+void ui_job_result_add_refusal(UiJobResult *result, const char *path, const CoreVerdict *verdict)
 {
         UiRefusal *refusal = g_new0(UiRefusal, 1);
         refusal->path = g_strdup(path);
-        refusal->reason = g_strdup(reason);
+        refusal->verdict = core_verdict_copy(verdict);
         g_ptr_array_add(result->refusals, refusal);
 }
 
@@ -57,7 +55,7 @@ void ui_job_result_free(UiJobResult *result)
         g_free(result->host);
         g_free(result->user);
         g_free(result->security);
-        g_free(result->last_verdict);
+        core_verdict_free(result->last_verdict);
         g_free(result->remote_cwd);
         if (result->remote_entries)
                 g_ptr_array_unref(result->remote_entries);
@@ -79,43 +77,19 @@ static gboolean keeps_remote(const char *name)
         return cmd && g_strv_contains(quiet, cmd->name);
 }
 
-/* A verdict text set by a put ("INFECTED <signature> <file>" or "ERROR <file> (<reason>)")
- * becomes a refusal of that file (relative to the current directory). */
-static void note_core_refusal(const char *verdict, const char *cwd, UiJobResult *result)
-{
-        g_autofree char *path = NULL;
-        g_autofree char *reason = NULL;
-        if (g_str_has_prefix(verdict, "INFECTED ")) {
-                const char *sig = verdict + strlen("INFECTED ");
-                const char *space = strchr(sig, ' ');
-                if (!space)
-                        return;
-                reason = g_strndup(sig, (gsize)(space - sig));
-                path = g_strdup(space + 1);
-        } else if (g_str_has_prefix(verdict, "ERROR ")) {
-                const char *file = verdict + strlen("ERROR ");
-                const char *open = g_strrstr(file, " (");
-                if (!open)
-                        return;
-                path = g_strndup(file, (gsize)(open - file));
-                reason = g_strdup(_("no verdict"));
-        } else {
-                return;
-        }
-        g_autofree char *full = g_path_is_absolute(path) ? g_strdup(path)
-                                                         : g_build_filename(cwd, path, NULL);
-        ui_job_result_add_refusal(result, full, reason);
-}
-
 static void run_core(UiCommander *commander, UiJob *job, UiJobResult *result)
 {
         CoreContext *ctx = commander->ctx;
-        g_autofree char *before = g_strdup(ctx->last_verdict);
+        guint verdicts = ctx->verdicts;
         g_autofree char *cwd = g_get_current_dir();
         core_cmd_run_argv(ctx, job->argv, NULL);
         job->relist = !keeps_remote(job->argv[0]);
-        if (ctx->last_verdict && g_strcmp0(before, ctx->last_verdict) != 0)
-                note_core_refusal(ctx->last_verdict, cwd, result);
+        const CoreVerdict *verdict = ctx->last_verdict;
+        if (ctx->verdicts == verdicts || !verdict || !verdict->path)
+                return;
+        /* the command's last verdict marks its file (a relative path: from where the command began) */
+        g_autofree char *full = g_canonicalize_filename(verdict->path, cwd);
+        ui_job_result_add_refusal(result, full, verdict);
 }
 
 static void list_remote(CoreContext *ctx, UiJobResult *result)
@@ -136,7 +110,7 @@ static void fill_state(CoreContext *ctx, UiJobResult *result)
         result->port = ctx->port;
         result->user = g_strdup(ctx->user);
         result->security = ctx->connected ? g_strdup(ctx->security) : NULL;
-        result->last_verdict = g_strdup(ctx->last_verdict);
+        result->last_verdict = core_verdict_copy(ctx->last_verdict);
         result->quit = ctx->quit_requested;
 }
 

@@ -7,11 +7,13 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "core/verdict.h"
 #include "ui/bridge.h"
 
+/* A scanner's verdict on a local file, for the local pane's marks. */
 typedef struct {
-        char *path;    /* local file, absolute */
-        char *reason;  /* signature name, or why there was no verdict */
+        char *path;            /* local file, absolute */
+        CoreVerdict *verdict;  /* NULL or OK: the file is clean (its mark goes) */
 } UiRefusal;
 
 /* What the UI thread learns when a job ends. */
@@ -23,11 +25,11 @@ typedef struct {
         guint16 port;
         char *user;
         char *security;             /* ctx->security: TLS summary or plain FTP, for the status bar */
-        char *last_verdict;
+        CoreVerdict *last_verdict;  /* a copy of ctx->last_verdict, or NULL */
         gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
         char *remote_cwd;
         GPtrArray *remote_entries;  /* CoreEntry* (core/entry.h) */
-        GPtrArray *refusals;        /* UiRefusal*: files the scanner refused in this job */
+        GPtrArray *refusals;        /* UiRefusal*: files the scanner judged in this job */
         gboolean quit;              /* `quit` ran */
         char *focus_remote;         /* a name to put the remote cursor on, or NULL */
         gboolean partial;           /* not the end of a job: only a fresh remote listing while a
@@ -36,7 +38,8 @@ typedef struct {
 } UiJobResult;
 void ui_job_result_free(UiJobResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiJobResult, ui_job_result_free)
-void ui_job_result_add_refusal(UiJobResult *result, const char *path, const char *reason);
+/* Copies verdict (NULL: the file went clean). */
+void ui_job_result_add_refusal(UiJobResult *result, const char *path, const CoreVerdict *verdict);
 
 /* A TUI operation run on the command thread. Report problems through ctx (core_fail/core_say). */
 typedef void (*UiJobFunc)(CoreContext *ctx, gpointer data, UiJobResult *result);

@@ -281,20 +281,6 @@ void ui_jobs_refresh(UiApp *app)
         ui_commander_run_func(app->commander, refresh_job, NULL, NULL, TRUE);
 }
 
-/* What `scan` said of one file ("OK x", "INFECTED <signature> x", "ERROR <reason>"), as a mark. */
-static void note_scan(const char *verdict, const char *path, UiJobResult *result)
-{
-        if (g_str_has_prefix(verdict, "INFECTED ")) {
-                const char *sig = verdict + strlen("INFECTED ");
-                g_autofree char *name = g_strndup(sig, strcspn(sig, " "));
-                ui_job_result_add_refusal(result, path, name);
-        } else if (g_str_has_prefix(verdict, "ERROR")) {
-                ui_job_result_add_refusal(result, path, _("no verdict from the scanner"));
-        } else {
-                ui_job_result_add_refusal(result, path, NULL);
-        }
-}
-
 static void scan_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
@@ -306,13 +292,10 @@ static void scan_job(CoreContext *ctx, gpointer data, UiJobResult *result)
                         continue;
                 }
                 g_autofree char *path = local_path(job, name);
-                g_autofree char *before = g_strdup(ctx->last_verdict);
-                core_context_set_last_verdict(ctx, NULL);
+                guint verdicts = ctx->verdicts;
                 run_core(ctx, "scan", path, NULL);
-                if (ctx->last_verdict)
-                        note_scan(ctx->last_verdict, path, result);
-                else /* no snapshot, no verdict: `status` keeps the last one */
-                        core_context_set_last_verdict(ctx, before);
+                if (ctx->verdicts != verdicts) /* no snapshot, no verdict: no mark either */
+                        ui_job_result_add_refusal(result, path, ctx->last_verdict);
         }
 }
 

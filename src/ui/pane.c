@@ -36,7 +36,8 @@ UiPane *ui_pane_new(gboolean remote)
         pane->remote = remote;
         pane->all = g_ptr_array_new_with_free_func(entry_free);
         pane->entries = g_ptr_array_new();
-        pane->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        pane->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)core_verdict_free);
         pane->rows = 1;
         return pane;
 }
@@ -357,15 +358,15 @@ char *ui_pane_path_of(UiPane *pane, const char *name)
         return g_strconcat(pane->path, "/", name, NULL);
 }
 
-void ui_pane_mark_refused(UiPane *pane, const char *full_path, const char *reason)
+void ui_pane_mark_refused(UiPane *pane, const char *full_path, const CoreVerdict *verdict)
 {
-        if (reason)
-                g_hash_table_replace(pane->refused, g_strdup(full_path), g_strdup(reason));
+        if (core_verdict_refuses(verdict))
+                g_hash_table_replace(pane->refused, g_strdup(full_path), core_verdict_copy(verdict));
         else
                 g_hash_table_remove(pane->refused, full_path);
 }
 
-const char *ui_pane_refusal(UiPane *pane, const UiEntry *entry)
+const CoreVerdict *ui_pane_refusal(UiPane *pane, const UiEntry *entry)
 {
         if (!entry || entry->is_parent || g_hash_table_size(pane->refused) == 0)
                 return NULL;

@@ -6,6 +6,7 @@
 #pragma once
 #include <glib.h>
 #include "ui/canvas.h"
+#include "core/verdict.h"
 
 typedef struct {
         char *name;         /* exactly as the file system or server gave it */
@@ -39,7 +40,7 @@ typedef struct {
         int cursor;
         int top;
         int rows;             /* rows visible at the last draw (for paging) */
-        GHashTable *refused;  /* full path → signature or reason, for local files */
+        GHashTable *refused;  /* full path → CoreVerdict* (not OK), for local files */
 } UiPane;
 
 UiPane *ui_pane_new(gboolean remote);
@@ -75,10 +76,10 @@ GPtrArray *ui_pane_targets(UiPane *pane); /* char*, transfer full */
 /* The full path of a name in this pane's directory. transfer full */
 char *ui_pane_path_of(UiPane *pane, const char *name);
 
-/* Marks a local file the scanner refused; NULL reason clears it. */
-void ui_pane_mark_refused(UiPane *pane, const char *full_path, const char *reason);
-/* The refusal recorded for an entry of this pane, or NULL. */
-const char *ui_pane_refusal(UiPane *pane, const UiEntry *entry);
+/* Marks a local file the scanner refused (a copy of verdict); NULL or an OK verdict clears it. */
+void ui_pane_mark_refused(UiPane *pane, const char *full_path, const CoreVerdict *verdict);
+/* The verdict that refused an entry of this pane, or NULL. */
+const CoreVerdict *ui_pane_refusal(UiPane *pane, const UiEntry *entry);
 
 void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int height,
                   gboolean active);

@@ -46,9 +46,9 @@ static void draw_status(UiApp *app, int y)
 {
         UiPane *pane = ui_app_active_pane(app);
         UiEntry *entry = ui_pane_current(pane);
-        const char *refusal = ui_pane_refusal(pane, entry);
+        const CoreVerdict *refusal = ui_pane_refusal(pane, entry);
         if (refusal) {
-                g_autofree char *reason = core_name_escape(refusal);
+                g_autofree char *reason = core_verdict_mark_text(refusal);
                 g_autofree char *text = g_strdup_printf(_(" REFUSED by the scanner: %s (%s)"), reason, entry->shown);
                 g_autofree char *fitted = ui_text_fit(text, app->width);
                 ui_canvas_text(app->canvas, 0, y, app->width, fitted, UI_ATTR_STATUS);

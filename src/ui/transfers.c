@@ -14,7 +14,7 @@ void ui_batch_run(CoreContext *ctx, gpointer data, UiJobResult *result)
         core_batch_run(ctx, batch);
         for (guint i = 0; i < batch->marks->len; i++) {
                 const CoreBatchMark *mark = g_ptr_array_index(batch->marks, i);
-                ui_job_result_add_refusal(result, mark->path, mark->reason);
+                ui_job_result_add_refusal(result, mark->path, mark->verdict);
         }
         if (batch->focus_local) {
                 g_free(result->focus_local);

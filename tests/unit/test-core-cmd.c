@@ -363,6 +363,20 @@ static void test_status_without_connection(Fixture *f, gconstpointer data)
         g_assert_nonnull(strstr(out, "none yet"));
 }
 
+/* `status` formats the verdict the context keeps; recording one counts it. */
+static void test_status_shows_last_verdict(Fixture *f, gconstpointer data)
+{
+        g_autoptr(ScanVerdict) v = scan_verdict_parse("stream: Eicar-Signature FOUND");
+        scan_verdict_set_path(v, "x.com");
+        guint before = f->ctx->verdicts;
+        core_context_set_last_verdict(f->ctx, v);
+        g_assert_cmpuint(f->ctx->verdicts, ==, before + 1);
+        g_assert_true(f->ctx->last_verdict != v); /* a copy */
+        g_assert_cmpint(f->ctx->last_verdict->reason_class, ==, SCAN_REASON_MALWARE);
+        g_assert_true(core_cmd_run_line(f->ctx, "status", -1, NULL));
+        g_assert_nonnull(strstr(f->cap.out->str, "(last answer: INFECTED Eicar-Signature x.com)"));
+}
+
 static void test_help_lists_every_command(Fixture *f, gconstpointer data)
 {
         g_assert_true(core_cmd_run_line(f->ctx, "help", -1, NULL));
@@ -418,6 +432,7 @@ int main(int argc, char **argv)
         ADD_F("/core/cmd/run/bye-without-connection-quits", test_quit_without_connection);
         ADD_F("/core/cmd/run/comment-and-blank-do-nothing", test_comment_and_blank_do_nothing);
         ADD_F("/core/cmd/run/status-without-connection", test_status_without_connection);
+        ADD_F("/core/cmd/run/status-shows-the-last-verdict", test_status_shows_last_verdict);
         ADD_F("/core/cmd/run/help-lists-every-command", test_help_lists_every_command);
         ADD_F("/core/cmd/exit-status-failure-beats-refusal", test_exit_status_order);
         return g_test_run();

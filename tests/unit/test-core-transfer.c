@@ -280,7 +280,11 @@ static void test_put_without_scanner_sends_nothing(Fixture *fx, gconstpointer da
         g_clear_error(&error); /* "put did not complete": the refusal was reported already */
         g_assert_true(fx->ctx->any_refused);
         g_assert_cmpint(core_exit_status(fx->ctx), ==, CORE_EXIT_REFUSED);
-        g_assert_true(g_str_has_prefix(fx->ctx->last_verdict, "ERROR"));
+        g_assert_nonnull(fx->ctx->last_verdict);
+        g_assert_cmpint(fx->ctx->last_verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(fx->ctx->last_verdict->reason_class, ==, SCAN_REASON_UNREACHABLE);
+        g_assert_cmpstr(fx->ctx->last_verdict->path, ==, "clean.txt");
+        g_assert_nonnull(strstr(fx->rec.said->str, "clean.txt was not uploaded: the scanner gave no verdict ("));
         g_autoptr(GBytes) on_server = ftpd_get_file(server, "clean.txt");
         g_assert_null(on_server);
 }

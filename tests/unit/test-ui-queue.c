@@ -62,6 +62,41 @@ static void test_final_state_never_changes(void)
         g_assert_false(core_queue_cancel(queue, id, NULL));
 }
 
+/* A verdict that is not OK ends the job: INFECTED with the signature, REFUSED with the reason
+ * (escaped), and the job keeps a copy of the verdict for the panes' marks. */
+static void test_verdict_ends_the_job(void)
+{
+        static const struct {
+                const char *reply;
+                CoreJobState state;
+                const char *detail;
+                ScanReasonClass reason_class;
+        } cases[] = {
+                { "stream: Eicar-Signature FOUND", CORE_JOB_INFECTED, "Eicar-Signature", SCAN_REASON_MALWARE },
+                { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", CORE_JOB_INFECTED,
+                  "Heuristics.Limits.Exceeded.MaxScanSize", SCAN_REASON_LIMIT },
+                { "COMMAND READ TIMED OUT", CORE_JOB_REFUSED, "The scanner timed out waiting for the file's data.",
+                  SCAN_REASON_TIMEOUT },
+                { "stream: Back\\slash FOUND", CORE_JOB_INFECTED, "Back\\\\slash", SCAN_REASON_MALWARE },
+        };
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                guint id = add_upload(queue, "f");
+                g_autoptr(ScanVerdict) v = scan_verdict_parse(cases[i].reply);
+                g_assert_true(core_queue_set_verdict(queue, id, v));
+                g_autoptr(CoreJob) job = core_queue_get(queue, id);
+                g_assert_cmpint(job->state, ==, cases[i].state);
+                g_assert_cmpstr(job->detail, ==, cases[i].detail);
+                g_assert_nonnull(job->verdict);
+                g_assert_cmpint(job->verdict->reason_class, ==, cases[i].reason_class);
+                g_assert_false(core_queue_set_verdict(queue, id, v)); /* final */
+        }
+        guint clean = add_upload(queue, "clean");
+        g_autoptr(ScanVerdict) ok = scan_verdict_parse("stream: OK");
+        g_assert_false(core_queue_set_verdict(queue, clean, ok));
+        g_assert_cmpint(state_of(queue, clean), ==, CORE_JOB_WAITING);
+}
+
 static void test_cancel_of_a_waiting_job_is_immediate(void)
 {
         g_autoptr(CoreQueue) queue = core_queue_new();
@@ -303,6 +338,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/queue/jobs-start-waiting-with-increasing-ids", test_jobs_start_waiting_with_increasing_ids);
         g_test_add_func("/ui/queue/upload-walks-scanning-transferring-done", test_upload_walks_to_done);
         g_test_add_func("/ui/queue/final-state-never-changes", test_final_state_never_changes);
+        g_test_add_func("/ui/queue/verdict-ends-the-job-with-its-class", test_verdict_ends_the_job);
         g_test_add_func("/ui/queue/cancel-of-a-waiting-job-is-immediate", test_cancel_of_a_waiting_job_is_immediate);
         g_test_add_func("/ui/queue/cancel-of-the-running-job-waits-for-its-runner", test_cancel_of_the_running_job_waits_for_its_runner);
         g_test_add_func("/ui/queue/cancel-of-a-group-reaches-its-unfinished-files", test_cancel_of_a_group_reaches_its_unfinished_files);

@@ -1,0 +1,89 @@
+/* tests/unit/test-core-verdict.c — the verdict in core's words: the last answer `status` shows
+ * and the messages that say why a file was not sent, one row per kind and class of verdict.
+ * Must not: need a scanner or a server (verdicts are made from clamd's reply texts). */
+#include "core/verdict.h"
+#include <string.h>
+
+typedef struct {
+        const char *reply;      /* clamd's reply to INSTREAM; NULL: the scanner was unreachable */
+        const char *path;       /* the local file, as the user named it */
+        const char *status;     /* core_verdict_status_text() */
+        const char *upload;     /* core_verdict_refusal_text(…, CORE_VERDICT_UPLOAD), NULL: none */
+        const char *resume;     /* … CORE_VERDICT_RESUME */
+} VerdictCase;
+
+static const VerdictCase cases[] = {
+        { "stream: OK", "report.pdf", "OK report.pdf", NULL, NULL },
+        { "stream: Eicar-Signature FOUND", "x.com", "INFECTED Eicar-Signature x.com",
+          "x.com is infected (Eicar-Signature): not uploaded.",
+          "x.com is infected (Eicar-Signature): nothing resumed, the server's file is left as it was." },
+        /* a limit or an encrypted archive is still INFECTED in words, as clamd says it */
+        { "stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND", "dir/big.iso",
+          "INFECTED Heuristics.Limits.Exceeded.MaxFileSize dir/big.iso",
+          "dir/big.iso is infected (Heuristics.Limits.Exceeded.MaxFileSize): not uploaded.",
+          "dir/big.iso is infected (Heuristics.Limits.Exceeded.MaxFileSize): nothing resumed, the server's "
+          "file is left as it was." },
+        { "stream: Heuristics.Encrypted.Zip FOUND", "a.zip", "INFECTED Heuristics.Encrypted.Zip a.zip",
+          "a.zip is infected (Heuristics.Encrypted.Zip): not uploaded.",
+          "a.zip is infected (Heuristics.Encrypted.Zip): nothing resumed, the server's file is left as it was." },
+        { "stream: Can't allocate memory ERROR", "y.bin",
+          "ERROR y.bin (The scanner reported an error: Can't allocate memory)",
+          "y.bin was not uploaded: the scanner gave no verdict (The scanner reported an error: Can't allocate "
+          "memory).",
+          "y.bin was not resumed: the scanner gave no verdict (The scanner reported an error: Can't allocate "
+          "memory)." },
+        { "COMMAND READ TIMED OUT", "t.txt", "ERROR t.txt (The scanner timed out waiting for the file's data.)",
+          "t.txt was not uploaded: the scanner gave no verdict (The scanner timed out waiting for the file's "
+          "data.).",
+          "t.txt was not resumed: the scanner gave no verdict (The scanner timed out waiting for the file's "
+          "data.)." },
+        { NULL, "n.txt", "ERROR n.txt (down)", "n.txt was not uploaded: the scanner gave no verdict (down).",
+          "n.txt was not resumed: the scanner gave no verdict (down)." },
+        /* the file's name is escaped where it is shown */
+        { "stream: OK", "bad\nname", "OK bad\\x0aname", NULL, NULL },
+};
+
+static void test_texts(void)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                const VerdictCase *c = &cases[i];
+                g_autoptr(GError) down = g_error_new_literal(SCAN_ERROR, SCAN_ERROR_UNREACHABLE, "down");
+                g_autoptr(ScanVerdict) v = c->reply ? scan_verdict_parse(c->reply) : scan_verdict_new_error(down);
+                scan_verdict_set_path(v, c->path);
+                g_autofree char *status = core_verdict_status_text(v);
+                g_autofree char *upload = core_verdict_refusal_text(v, c->path, CORE_VERDICT_UPLOAD);
+                g_autofree char *resume = core_verdict_refusal_text(v, c->path, CORE_VERDICT_RESUME);
+                g_test_message("verdict %zu: %s | %s | %s", i, status, upload, resume);
+                g_assert_cmpstr(status, ==, c->status);
+                if (strchr(c->path, '\n'))
+                        continue; /* the refusal gets the name escaped by its caller */
+                g_assert_cmpstr(upload, ==, c->upload);
+                g_assert_cmpstr(resume, ==, c->resume);
+        }
+}
+
+static void test_signature_is_escaped_in_messages(void)
+{
+        g_autoptr(ScanVerdict) v = scan_verdict_new(SCAN_VERDICT_INFECTED, "Sig\033[2J", NULL);
+        g_autofree char *text = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD);
+        g_assert_null(strchr(text, '\033'));
+}
+
+static void test_error_without_reason(void)
+{
+        g_autoptr(ScanVerdict) v = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, NULL);
+        scan_verdict_set_path(v, "f");
+        g_autofree char *status = core_verdict_status_text(v);
+        g_autofree char *upload = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD);
+        g_assert_cmpstr(status, ==, "ERROR f ()");
+        g_assert_cmpstr(upload, ==, "f was not uploaded: the scanner gave no verdict (no reason given).");
+}
+
+int main(int argc, char **argv)
+{
+        g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/core/verdict/status-and-refusal-texts-per-verdict", test_texts);
+        g_test_add_func("/core/verdict/signature-is-escaped-in-messages", test_signature_is_escaped_in_messages);
+        g_test_add_func("/core/verdict/error-without-reason", test_error_without_reason);
+        return g_test_run();
+}
