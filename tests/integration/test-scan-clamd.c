@@ -221,6 +221,7 @@ static void assert_eicar_found(ScanVerdict *v)
 {
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
         g_assert_true(g_str_has_prefix(v->signature, "Clamftp.Test.EICAR."));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_MALWARE);
 }
 
 static guint8 *pattern(gsize len)
@@ -331,12 +332,15 @@ static void test_over_max_file_size_not_ok(void)
         g_autoptr(ScanVerdict) v = scan_path(unix_address, path);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
         g_assert_true(g_str_has_prefix(v->signature, "Heuristics.Limits.Exceeded"));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_LIMIT);
         assert_sent_by(v, "fd[");
         g_autoptr(ScanVerdict) w = scan_snapshot(unix_address, path, 0, work_dir); /* spooled */
         g_assert_cmpint(w->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpint(w->reason_class, ==, SCAN_REASON_LIMIT);
         g_autoptr(ScanVerdict) x = scan_path(instream_address, path);
         g_assert_cmpint(x->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(x->reason, "StreamMaxLength"));
+        g_assert_cmpint(x->reason_class, ==, SCAN_REASON_LIMIT);
 }
 
 static void test_over_stream_max_is_error(void)
@@ -488,7 +492,9 @@ static void test_pipeline_and_audit_json(void)
                 "recs = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]\n"
                 "assert [r['event'] for r in recs] == ['verdict', 'verdict', 'upload'], recs\n"
                 "assert recs[0]['verdict'] == 'OK' and recs[0]['size'] == 20 and len(recs[0]['sha256']) == 64\n"
+                "assert recs[0]['reason_class'] is None and list(recs[0])[-1] == 'reason_class'\n"
                 "assert recs[1]['verdict'] == 'INFECTED' and recs[1]['signature'].startswith('Clamftp.Test.EICAR.')\n"
+                "assert recs[1]['reason_class'] == 'malware'\n"
                 "assert recs[1]['path'].endswith('p \"odd\" name\\\\.com'), recs[1]['path']\n"
                 "assert recs[2]['remote'] == '/in/p-clean.txt' and recs[2]['result'] == 'done'\n"
                 "assert recs[2]['sha256'] == recs[0]['sha256']\n";
@@ -508,8 +514,10 @@ static void test_stopped_scanner_is_error(void)
         g_autoptr(ScanVerdict) v = scan_path(unix_address, path);
         g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_nonnull(strstr(v->reason, unix_address));
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_UNREACHABLE);
         g_autoptr(ScanVerdict) w = scan_path(tcp_address, path);
         g_assert_cmpint(w->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(w->reason_class, ==, SCAN_REASON_UNREACHABLE);
 }
 
 static void skip_because(gconstpointer why)
