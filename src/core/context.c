@@ -43,7 +43,7 @@ void core_context_free(CoreContext *ctx)
         g_free(ctx->last_host);
         g_free(ctx->last_user);
         g_free(ctx->scanner_address);
-        scan_verdict_free(ctx->last_verdict);
+        core_verdict_free(ctx->last_verdict);
         g_free(ctx->tmpdir);
         g_free(ctx->trust_fingerprint);
         g_free(ctx->security);
@@ -87,8 +87,9 @@ void core_context_set_disconnected(CoreContext *ctx)
 
 void core_context_set_last_verdict(CoreContext *ctx, const CoreVerdict *verdict)
 {
-        scan_verdict_free(ctx->last_verdict);
-        ctx->last_verdict = scan_verdict_copy(verdict);
+        CoreVerdict *copy = core_verdict_copy(verdict); /* first: verdict may be the one replaced */
+        core_verdict_free(ctx->last_verdict);
+        ctx->last_verdict = copy;
         ctx->verdicts++;
 }
 
