@@ -150,21 +150,21 @@ static void record_verdict(CoreContext *ctx, const char *shown, const ScanVerdic
         core_refused(ctx);
 }
 
-static gboolean scan_one(CoreContext *ctx, const char *path)
+CoreVerdict *core_scan_local(CoreContext *ctx, const char *path)
 {
         g_autofree char *shown = core_name_escape(path);
         g_autoptr(GError) error = NULL;
         g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(path, ctx->tmpdir, &error);
         if (!snapshot) {
                 core_fail(ctx, error);
-                return FALSE;
+                return NULL;
         }
-        g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        ScanVerdict *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
         scan_verdict_set_path(verdict, path);
         if (ctx->audit)
                 scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
         record_verdict(ctx, shown, verdict);
-        return verdict->kind == SCAN_VERDICT_OK;
+        return verdict;
 }
 
 CORE_CMD_HANDLER(core_cmd_scan)
@@ -176,7 +176,9 @@ CORE_CMD_HANDLER(core_cmd_scan)
                 return FALSE;
         }
         gboolean all_ok = TRUE;
-        for (guint i = 0; i < paths->len; i++)
-                all_ok &= scan_one(ctx, paths->pdata[i]);
+        for (guint i = 0; i < paths->len; i++) {
+                g_autoptr(CoreVerdict) verdict = core_scan_local(ctx, paths->pdata[i]);
+                all_ok &= verdict && verdict->kind == SCAN_VERDICT_OK;
+        }
         return all_ok;
 }

@@ -5,6 +5,7 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "core/verdict.h"
 
 /* On the server, relative to its current directory. A refused command is FTP_ERROR with the
  * server's reply; before `open`, CORE_CMD_ERROR_NOT_CONNECTED. */
@@ -40,6 +41,11 @@ guint core_delete_plan_count(const CoreDeletePlan *plan);
 /* Deletes what the plan holds, going on past a failure (not past a lost connection or a
  * cancel); says what it deleted. FALSE with an error naming how many failed and the first. */
 gboolean core_delete_plan_run(CoreContext *ctx, const CoreDeletePlan *plan, GError **error);
+
+/* Scans one local file without uploading it (`scan`, F2): snapshot, verdict, audit record, the
+ * message, `status`'s last answer, a refusal for the exit status. NULL when no snapshot could be
+ * taken (shown and recorded as a failure already). transfer full */
+CoreVerdict *core_scan_local(CoreContext *ctx, const char *path);
 
 /* On this machine. Errors are G_FILE_ERROR, "<what> <name>: <reason>" with the name escaped. */
 gboolean core_local_cd(CoreContext *ctx, const char *path, GError **error);

@@ -6,7 +6,6 @@
 #include "ui/app.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
-#include "core/cmd.h"
 #include "core/files.h"
 #include "core/safename.h"
 #include <string.h>
@@ -74,12 +73,6 @@ static PaneJob *capture(UiApp *app, gboolean need_targets, GError **error)
 static char *local_path(PaneJob *job, const char *name)
 {
         return g_build_filename(job->dir, name, NULL);
-}
-
-static gboolean run_core(CoreContext *ctx, const char *cmd, const char *a, const char *b)
-{
-        const char *argv[] = { cmd, a, b, NULL };
-        return core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
 /* Shows and records a failed operation (FALSE with an error), or says nothing (TRUE, or FALSE
@@ -292,10 +285,9 @@ static void scan_job(CoreContext *ctx, gpointer data, UiJobResult *result)
                         continue;
                 }
                 g_autofree char *path = local_path(job, name);
-                guint verdicts = ctx->verdicts;
-                run_core(ctx, "scan", path, NULL);
-                if (ctx->verdicts != verdicts) /* no snapshot, no verdict: no mark either */
-                        ui_job_result_add_refusal(result, path, ctx->last_verdict);
+                g_autoptr(CoreVerdict) verdict = core_scan_local(ctx, path);
+                if (verdict) /* no snapshot, no verdict: no mark either */
+                        ui_job_result_add_refusal(result, path, verdict);
         }
 }
 
