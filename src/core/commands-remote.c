@@ -210,31 +210,37 @@ static gboolean simple(CoreContext *ctx, CoreWorkerFunc func, const char *path, 
         return run(ctx, func, &job, error);
 }
 
-gboolean core_remote_mkdir(CoreContext *ctx, const char *path, GError **error)
+typedef enum { ONE_PATH_MKDIR, ONE_PATH_RMDIR, ONE_PATH_DELETE } OnePath;
+
+/* mkdir, rmdir or delete of one path, then what was done. */
+static gboolean one_path(CoreContext *ctx, OnePath op, const char *path, GError **error)
 {
-        if (!simple(ctx, mkdir_job, path, NULL, error))
+        static const CoreWorkerFunc jobs[] = { mkdir_job, rmdir_job, delete_job };
+        if (!simple(ctx, jobs[op], path, NULL, error))
                 return FALSE;
         g_autofree char *shown = core_name_escape(path);
-        core_say(ctx, CORE_MSG_INFO, _("Created directory %s"), shown);
+        if (op == ONE_PATH_MKDIR)
+                core_say(ctx, CORE_MSG_INFO, _("Created directory %s"), shown);
+        else if (op == ONE_PATH_RMDIR)
+                core_say(ctx, CORE_MSG_INFO, _("Removed directory %s"), shown);
+        else
+                core_say(ctx, CORE_MSG_INFO, _("Deleted %s"), shown);
         return TRUE;
+}
+
+gboolean core_remote_mkdir(CoreContext *ctx, const char *path, GError **error)
+{
+        return one_path(ctx, ONE_PATH_MKDIR, path, error);
 }
 
 gboolean core_remote_rmdir(CoreContext *ctx, const char *path, GError **error)
 {
-        if (!simple(ctx, rmdir_job, path, NULL, error))
-                return FALSE;
-        g_autofree char *shown = core_name_escape(path);
-        core_say(ctx, CORE_MSG_INFO, _("Removed directory %s"), shown);
-        return TRUE;
+        return one_path(ctx, ONE_PATH_RMDIR, path, error);
 }
 
 gboolean core_remote_delete(CoreContext *ctx, const char *path, GError **error)
 {
-        if (!simple(ctx, delete_job, path, NULL, error))
-                return FALSE;
-        g_autofree char *shown = core_name_escape(path);
-        core_say(ctx, CORE_MSG_INFO, _("Deleted %s"), shown);
-        return TRUE;
+        return one_path(ctx, ONE_PATH_DELETE, path, error);
 }
 
 gboolean core_remote_rename(CoreContext *ctx, const char *from, const char *to, GError **error)
@@ -304,15 +310,31 @@ CORE_CMD_HANDLER(core_cmd_size)
         return TRUE;
 }
 
-/* put is a batch of one job (a directory: one per file below it), as on the full screen; it
- * replaces what exists on the server without asking. */
-CORE_CMD_HANDLER(core_cmd_put)
+/* Line mode's typed transfers are batches of queue jobs, as on the full screen, on a private
+ * queue whose jobs a text view shows: put (a directory: one job per file below it), mput, get
+ * and mget. They replace what exists on the server without the conflict question; mput and mget
+ * ask per file while `prompt` is on, get asks before it replaces a local file (and resumes a
+ * .part), and mget matches its patterns against one listing per directory. */
+typedef enum {
+        TYPED_ASK_EACH = 1 << 0,   /* "Upload x?" / "Download x?" per file */
+        TYPED_SHOW_PATHS = 1 << 1, /* name a put's job by the path as typed */
+        TYPED_GET_ONE = 1 << 2,    /* fetch the one file named, without listing first */
+} TypedFlags;
+
+static gboolean run_typed(CoreContext *ctx, int argc, char **argv, TypedFlags flags)
 {
         g_autoptr(CoreQueue) queue = core_queue_new();
         g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
         batch->ask_conflicts = FALSE;
-        batch->show_paths = TRUE;
+        batch->ask_each = (flags & TYPED_ASK_EACH) != 0;
+        batch->show_paths = (flags & TYPED_SHOW_PATHS) != 0;
+        batch->get_lists = (flags & TYPED_GET_ONE) == 0;
         return core_batch_run_text(ctx, batch);
+}
+
+CORE_CMD_HANDLER(core_cmd_put)
+{
+        return run_typed(ctx, argc, argv, TYPED_SHOW_PATHS);
 }
 
 CORE_CMD_HANDLER(core_cmd_reput)
@@ -320,36 +342,17 @@ CORE_CMD_HANDLER(core_cmd_reput)
         return core_transfer_reput(ctx, argv[1], argc > 2 ? argv[2] : NULL, NULL, error);
 }
 
-/* mput is a batch, as on the full screen: asked per file (not about what exists on the server)
- * while `prompt` is on, scanned ahead and spread over `parallel` connections. */
 CORE_CMD_HANDLER(core_cmd_mput)
 {
-        g_autoptr(CoreQueue) queue = core_queue_new();
-        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
-        batch->ask_each = TRUE;
-        batch->ask_conflicts = FALSE;
-        return core_batch_run_text(ctx, batch);
+        return run_typed(ctx, argc, argv, TYPED_ASK_EACH);
 }
 
-/* get is a batch of one job too; the download asks before it replaces a local file (while
- * `prompt` is on) and resumes a .part. */
 CORE_CMD_HANDLER(core_cmd_get)
 {
-        g_autoptr(CoreQueue) queue = core_queue_new();
-        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
-        batch->ask_conflicts = FALSE;
-        batch->get_lists = FALSE;
-        return core_batch_run_text(ctx, batch);
+        return run_typed(ctx, argc, argv, TYPED_GET_ONE);
 }
 
-/* mget is a batch too: patterns matched against one listing per directory, directories fetched
- * whole, asked per name while `prompt` is on (and before a local file is replaced), the files
- * spread over `parallel` connections. */
 CORE_CMD_HANDLER(core_cmd_mget)
 {
-        g_autoptr(CoreQueue) queue = core_queue_new();
-        g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
-        batch->ask_each = TRUE;
-        batch->ask_conflicts = FALSE;
-        return core_batch_run_text(ctx, batch);
+        return run_typed(ctx, argc, argv, TYPED_ASK_EACH);
 }

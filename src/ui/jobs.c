@@ -111,13 +111,20 @@ static void mkdir_job(CoreContext *ctx, gpointer data, UiJobResult *result)
                 set_str(&result->focus_local, name);
 }
 
-gboolean ui_jobs_mkdir(UiApp *app, GError **error)
+/* Captures the active pane and runs func on the command thread; the remote pane is listed
+ * again afterwards when the job was there. */
+static gboolean start(UiApp *app, gboolean need_targets, UiJobFunc func, GError **error)
 {
-        PaneJob *job = capture(app, FALSE, error);
+        PaneJob *job = capture(app, need_targets, error);
         if (!job)
                 return FALSE;
-        ui_commander_run_func(app->commander, mkdir_job, job, pane_job_free, job->remote);
+        ui_commander_run_func(app->commander, func, job, pane_job_free, job->remote);
         return TRUE;
+}
+
+gboolean ui_jobs_mkdir(UiApp *app, GError **error)
+{
+        return start(app, FALSE, mkdir_job, error);
 }
 
 /* A file, or a directory with what its plan found below it. */
@@ -198,11 +205,7 @@ static void delete_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 
 gboolean ui_jobs_delete(UiApp *app, GError **error)
 {
-        PaneJob *job = capture(app, TRUE, error);
-        if (!job)
-                return FALSE;
-        ui_commander_run_func(app->commander, delete_job, job, pane_job_free, job->remote);
-        return TRUE;
+        return start(app, TRUE, delete_job, error);
 }
 
 static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
@@ -224,11 +227,7 @@ static void rename_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 
 gboolean ui_jobs_rename(UiApp *app, GError **error)
 {
-        PaneJob *job = capture(app, TRUE, error);
-        if (!job)
-                return FALSE;
-        ui_commander_run_func(app->commander, rename_job, job, pane_job_free, job->remote);
-        return TRUE;
+        return start(app, TRUE, rename_job, error);
 }
 
 static void enter_job(CoreContext *ctx, gpointer data, UiJobResult *result)
