@@ -290,7 +290,8 @@ static const CoreCmd commands[] = {
           .summary = N_("Close the connection and leave clamftp."),
           .help = N_("Says goodbye to the server if connected and ends clamftp. `bye` and `exit` "
                      "do the same."),
-          .screen_help = N_("Leaves clamftp at once (F10).") },
+          .screen_help = N_("Leaves clamftp (F10); asks first while transfers are running or "
+                            "waiting.") },
         { .name = "quote", .aliases = { "literal" },
           .min_args = 1, .max_args = ANY, .flags = NEEDS,
           .usage = "quote <raw command>", .handler = core_cmd_quote,
