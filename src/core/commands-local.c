@@ -143,9 +143,11 @@ static void record_verdict(CoreContext *ctx, const char *shown, const ScanVerdic
                 break;
         case SCAN_VERDICT_ERROR:
         default:
-                core_say(ctx, CORE_MSG_WARNING, _("%s: ERROR (%s)"), shown,
-                         verdict->reason ? verdict->reason : _("no verdict"));
+        {
+                g_autofree char *why = core_verdict_unscanned_text(verdict);
+                core_say(ctx, CORE_MSG_WARNING, _("%s: ERROR, %s"), shown, why);
                 break;
+        }
         }
         core_refused(ctx);
 }

@@ -231,8 +231,7 @@ gboolean core_queue_set_verdict(CoreQueue *queue, guint id, const CoreVerdict *v
         if (verdict->kind == SCAN_VERDICT_OK)
                 return FALSE;
         gboolean infected = verdict->kind == SCAN_VERDICT_INFECTED;
-        g_autofree char *detail = core_name_escape(infected ? verdict->signature
-                                                            : verdict->reason ? verdict->reason : _("no reason given"));
+        g_autofree char *detail = core_verdict_mark_text(verdict);
         g_mutex_lock(&queue->lock);
         Entry *entry = lookup(queue, id);
         gboolean ok = entry && !core_job_state_is_final(entry->job.state);

@@ -20,11 +20,53 @@ gboolean core_verdict_refuses(const CoreVerdict *verdict)
         return verdict && verdict->kind != SCAN_VERDICT_OK;
 }
 
+/* The limits of clamd.conf that a Heuristics.Limits.Exceeded.<name> detection names, in words. */
+static const char *limit_words(const char *signature)
+{
+        static const struct { const char *suffix; const char *words; } limits[] = {
+                { ".MaxFileSize", N_("larger than the scanner's MaxFileSize") },
+                { ".MaxScanSize", N_("more data inside than the scanner's MaxScanSize") },
+                { ".MaxFiles", N_("more files inside than the scanner's MaxFiles") },
+                { ".MaxRecursion", N_("nested deeper than the scanner's MaxRecursion") },
+                { ".MaxScanTime", N_("it took longer than the scanner's MaxScanTime") },
+        };
+        for (gsize i = 0; signature && i < G_N_ELEMENTS(limits); i++) {
+                if (g_str_has_suffix(signature, limits[i].suffix))
+                        return _(limits[i].words);
+        }
+        if (!signature) /* "INSTREAM size limit exceeded. ERROR" */
+                return _("larger than the scanner's StreamMaxLength");
+        return _("beyond one of the scanner's limits");
+}
+
+char *core_verdict_unscanned_text(const CoreVerdict *verdict)
+{
+        const char *words = verdict->signature ? verdict->signature : verdict->reason;
+        g_autofree char *detail = core_name_escape(words ? words : _("no reason given"));
+        switch (verdict->reason_class) {
+        case SCAN_REASON_LIMIT:
+                return g_strdup_printf(_("not scanned: %s (%s)"), limit_words(verdict->signature), detail);
+        case SCAN_REASON_ENCRYPTED:
+                return g_strdup_printf(_("not scanned: encrypted (%s)"), detail);
+        case SCAN_REASON_UNREACHABLE:
+                return g_strdup_printf(_("not scanned: the scanner is unreachable (%s)"), detail);
+        case SCAN_REASON_TIMEOUT:
+                return g_strdup_printf(_("not scanned: the scanner did not answer in time (%s)"), detail);
+        default:
+                return g_strdup_printf(_("the scanner gave no verdict (%s)"), detail);
+        }
+}
+
+gboolean core_verdict_is_malware(const CoreVerdict *verdict)
+{
+        return verdict && verdict->kind == SCAN_VERDICT_INFECTED;
+}
+
 char *core_verdict_mark_text(const CoreVerdict *verdict)
 {
         if (verdict->kind == SCAN_VERDICT_INFECTED)
                 return core_name_escape(verdict->signature);
-        return g_strdup(_("no verdict from the scanner"));
+        return core_verdict_unscanned_text(verdict);
 }
 
 char *core_verdict_status_text(const ScanVerdict *verdict)
@@ -52,8 +94,8 @@ char *core_verdict_refusal_text(const ScanVerdict *verdict, const char *shown, C
                                                  "as it was."), shown, signature);
                 return g_strdup_printf(_("%s is infected (%s): not uploaded."), shown, signature);
         }
-        g_autofree char *reason = core_name_escape(verdict->reason ? verdict->reason : _("no reason given"));
+        g_autofree char *why = core_verdict_unscanned_text(verdict);
         if (action == CORE_VERDICT_RESUME)
-                return g_strdup_printf(_("%s was not resumed: the scanner gave no verdict (%s)."), shown, reason);
-        return g_strdup_printf(_("%s was not uploaded: the scanner gave no verdict (%s)."), shown, reason);
+                return g_strdup_printf(_("%s was not resumed: %s."), shown, why);
+        return g_strdup_printf(_("%s was not uploaded: %s."), shown, why);
 }

@@ -14,9 +14,17 @@ void core_verdict_free(CoreVerdict *verdict);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreVerdict, core_verdict_free)
 /* TRUE for a verdict that keeps the file from being sent (INFECTED or ERROR). */
 gboolean core_verdict_refuses(const CoreVerdict *verdict);
-/* Why the pane marks a file refused: the signature (escaped), or that the scanner gave no
- * verdict. transfer full */
+/* Why the pane marks a file refused: the signature (escaped), or why it was not scanned.
+ * transfer full */
 char *core_verdict_mark_text(const CoreVerdict *verdict);
+/* TRUE for INFECTED: a signature matched the content (the pane's '!'); a refusal that is not
+ * malware (a limit, encryption, no scanner, no verdict) gets '?'. */
+gboolean core_verdict_is_malware(const CoreVerdict *verdict);
+/* Why a refused file that is not malware was not sent, in words: "not scanned: larger than the
+ * scanner's MaxFileSize (Heuristics.Limits.Exceeded.MaxFileSize)", "not scanned: encrypted (…)",
+ * "not scanned: the scanner is unreachable (…)", "not scanned: the scanner did not answer in time
+ * (…)", else "the scanner gave no verdict (<reason>)". transfer full */
+char *core_verdict_unscanned_text(const CoreVerdict *verdict);
 
 /* The last answer as `status` shows it, the file's path escaped: "OK <file>",
  * "INFECTED <signature> <file>" or "ERROR <file> (<reason>)". transfer full */

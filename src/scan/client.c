@@ -298,7 +298,12 @@ static ScanVerdict *parse_reply(const char *reply, ReplyName name)
                 g_autofree char *sig = g_strndup(body, strlen(body) - strlen(" FOUND"));
                 g_strstrip(sig);
                 if (*sig) {
-                        ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_INFECTED, sig, NULL);
+                        /* a limit or an encrypted archive is a file not scanned, not malware */
+                        ScanReasonClass cls = scan_reason_class_of_signature(sig);
+                        gboolean unscanned = cls == SCAN_REASON_LIMIT || cls == SCAN_REASON_ENCRYPTED;
+                        ScanVerdict *verdict = scan_verdict_new(unscanned ? SCAN_VERDICT_ERROR : SCAN_VERDICT_INFECTED,
+                                                                sig, unscanned ? sig : NULL);
+                        verdict->reason_class = cls;
                         verdict->reply = g_strdup(line);
                         return verdict;
                 }
@@ -938,7 +943,8 @@ static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
         if (says_no_fildes(reply))
                 return FILDES_UNSUPPORTED;
         g_autoptr(ScanVerdict) verdict = scan_verdict_parse_fildes(reply);
-        return verdict->kind == SCAN_VERDICT_INFECTED && delivered ? FILDES_TRUSTED : FILDES_UNTRUSTED;
+        gboolean flagged = verdict->kind == SCAN_VERDICT_INFECTED || verdict->reason_class == SCAN_REASON_LIMIT;
+        return flagged && delivered ? FILDES_TRUSTED : FILDES_UNTRUSTED;
 }
 
 /* FILDES scans the whole file: only for a regular file of exactly `size` bytes. */

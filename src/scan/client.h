@@ -25,8 +25,9 @@ typedef enum {
 
 /* Why a verdict is not OK, as a class a front end and the audit log can act on (the words are
  * in `signature` or `reason`). A detection that only says the file could not be scanned whole
- * (a limit, an encrypted archive) stays SCAN_VERDICT_INFECTED, as clamd reports it, with the
- * class telling it apart from malware. */
+ * (a limit, an encrypted archive) is SCAN_VERDICT_ERROR with its class, the detection's name in
+ * both `signature` and `reason` and clamd's words in `reply`: INFECTED is only for a signature
+ * that matched content. */
 typedef enum {
         SCAN_REASON_NONE,        /* OK */
         SCAN_REASON_MALWARE,     /* INFECTED: a signature of malware (or any other detection) */
@@ -45,7 +46,7 @@ typedef enum {
 typedef struct {
         ScanVerdictKind kind;
         ScanReasonClass reason_class; /* SCAN_REASON_NONE exactly when kind is OK */
-        char *signature; /* INFECTED: the signature name */
+        char *signature; /* INFECTED: the signature name (a LIMIT or ENCRYPTED ERROR: the detection's) */
         char *reason;    /* ERROR: why (the scanner's words or ours) */
         char *reply;     /* the raw reply line, when one arrived */
         char *path;      /* the local file judged, as the user named it; NULL until the caller who

@@ -88,7 +88,9 @@ static const char *row_mark(const UiRow *row)
 {
         if (row->selected)
                 return "*";
-        return row->infected ? "!" : " ";
+        if (row->infected)
+                return "!";
+        return row->unscanned ? "?" : " ";
 }
 
 char *ui_columns_format(const UiColumns *cols, const UiRow *row)

@@ -6,7 +6,7 @@
 #include <glib.h>
 
 typedef struct {
-        int mark;   /* 1: '*' selected (first), '!' refused by the scanner */
+        int mark;   /* 1: '*' selected (first), '!' infected, '?' refused unscanned */
         int name;   /* the rest, at least UI_COLUMNS_MIN_NAME */
         int size;   /* 0: hidden */
         int date;   /* 0, 10 (date) or 16 (date and time) */
@@ -26,7 +26,8 @@ typedef struct {
         gint64 mtime;       /* unix time, -1 unknown */
         const char *perms;  /* NULL unknown */
         gboolean selected;
-        gboolean infected;
+        gboolean infected;    /* refused: a signature matched ('!') */
+        gboolean unscanned;   /* refused without a match: a limit, encryption, no scanner ('?') */
 } UiRow;
 
 /* One row, exactly the layout's total width in columns. transfer full */

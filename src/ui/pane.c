@@ -437,11 +437,13 @@ void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int h
                 if ((guint)index >= pane->entries->len)
                         break;
                 UiEntry *entry = g_ptr_array_index(pane->entries, index);
+                const CoreVerdict *refusal = ui_pane_refusal(pane, entry);
                 UiRow row = { .name = entry->shown, .is_dir = entry->is_dir,
                               .is_parent = entry->is_parent, .size = entry->size,
                               .mtime = entry->mtime, .perms = entry->perms,
                               .selected = entry->selected,
-                              .infected = ui_pane_refusal(pane, entry) != NULL };
+                              .infected = core_verdict_is_malware(refusal),
+                              .unscanned = refusal && !core_verdict_is_malware(refusal) };
                 g_autofree char *text = ui_columns_format(&cols, &row);
                 UiAttr attr = row_attr(pane, entry, index == pane->cursor, active);
                 ui_canvas_text(canvas, x, y + 1 + r, width, text, attr);

@@ -45,8 +45,8 @@ scan_cases() {
 
         cf_run -c 'scan encrypted.zip'
         expect "$t: scan of an encrypted zip: exit 1" cf_rc_is 1
-        expect "$t: scan of an encrypted zip: INFECTED Heuristics.Encrypted, never OK" \
-                cf_says 'encrypted\.zip: INFECTED \(Heuristics\.Encrypted\.'
+        expect "$t: scan of an encrypted zip: ERROR, not scanned: encrypted, never OK" \
+                cf_says 'encrypted\.zip: ERROR, not scanned: encrypted \(Heuristics\.Encrypted\.'
 
         cf_run -c 'scan big-clean.bin'
         expect "$t: scan of a 3 MiB clean file: OK, exit 0" \
@@ -104,6 +104,15 @@ for CF_SCANNER in "$AGENT_ADDRESS" "$AGENT_TCP_ADDRESS"; do
         cf_run -c 'scan clean.txt'
         expect "$t: agent stopped: exit 1" cf_rc_is 1
         expect "$t: agent stopped: clean.txt refused with the reason (not reachable)" \
-                eval 'cf_says "clean\.txt: ERROR .*not reachable" && ! cf_stdout_has "clean\.txt: OK"'
+                eval 'cf_says "clean\.txt: ERROR, not scanned: the scanner is unreachable .*not reachable" && ! cf_stdout_has "clean\.txt: OK"'
 done
+
+# a file over the scanner's MaxFileSize was not scanned: refused (exit 1) in those words, never
+# called infected, and never OK
+suite_start "clamav-agent with MaxFileSize 1M" agent_start "$dir/agent-small" "MaxFileSize 1M"
+CF_SCANNER=$AGENT_ADDRESS
+cf_run -c 'scan big-clean.bin'
+expect "unix, MaxFileSize 1M: a 3 MiB file: exit 1, not scanned because of the limit" \
+        eval 'cf_rc_is 1 && cf_says "big-clean\.bin: ERROR, not scanned: larger than the scanner.s MaxFileSize \(Heuristics\.Limits\.Exceeded\.MaxFileSize\)"'
+expect "unix, MaxFileSize 1M: the file is not called infected" eval '! cf_says "INFECTED|infected"'
 tap_done

@@ -323,19 +323,20 @@ static void test_encrypted_zip_not_ok(void)
 }
 
 /* Over MaxFileSize (and StreamMaxLength): clamd flags it by FILDES (AlertExceedsMax), refuses
- * the stream by INSTREAM; never OK. */
+ * the stream by INSTREAM; never OK, and never INFECTED: a file not scanned is an ERROR of class
+ * LIMIT, the detection's name kept. */
 static void test_over_max_file_size_not_ok(void)
 {
         gsize len = FILE_MAX + CHUNK;
         g_autofree guint8 *buf = pattern(len);
         g_autofree char *path = write_file("too-big.bin", buf, len);
         g_autoptr(ScanVerdict) v = scan_path(unix_address, path);
-        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_true(g_str_has_prefix(v->signature, "Heuristics.Limits.Exceeded"));
         g_assert_cmpint(v->reason_class, ==, SCAN_REASON_LIMIT);
         assert_sent_by(v, "fd[");
         g_autoptr(ScanVerdict) w = scan_snapshot(unix_address, path, 0, work_dir); /* spooled */
-        g_assert_cmpint(w->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpint(w->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_cmpint(w->reason_class, ==, SCAN_REASON_LIMIT);
         g_autoptr(ScanVerdict) x = scan_path(instream_address, path);
         g_assert_cmpint(x->kind, ==, SCAN_VERDICT_ERROR);

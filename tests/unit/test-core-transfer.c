@@ -284,7 +284,7 @@ static void test_put_without_scanner_sends_nothing(Fixture *fx, gconstpointer da
         g_assert_cmpint(fx->ctx->last_verdict->kind, ==, SCAN_VERDICT_ERROR);
         g_assert_cmpint(fx->ctx->last_verdict->reason_class, ==, SCAN_REASON_UNREACHABLE);
         g_assert_cmpstr(fx->ctx->last_verdict->path, ==, "clean.txt");
-        g_assert_nonnull(strstr(fx->rec.said->str, "clean.txt was not uploaded: the scanner gave no verdict ("));
+        g_assert_nonnull(strstr(fx->rec.said->str, "clean.txt was not uploaded: not scanned: the scanner is unreachable ("));
         g_autoptr(GBytes) on_server = ftpd_get_file(server, "clean.txt");
         g_assert_null(on_server);
 }

@@ -12,20 +12,34 @@ typedef struct {
         const char *resume;     /* … CORE_VERDICT_RESUME */
 } VerdictCase;
 
+#define STREAM_LIMIT "The scanner refused the file because it is larger than it accepts (INSTREAM size " \
+                     "limit exceeded.); raise StreamMaxLength in its configuration."
+
 static const VerdictCase cases[] = {
         { "stream: OK", "report.pdf", "OK report.pdf", NULL, NULL },
         { "stream: Eicar-Signature FOUND", "x.com", "INFECTED Eicar-Signature x.com",
           "x.com is infected (Eicar-Signature): not uploaded.",
           "x.com is infected (Eicar-Signature): nothing resumed, the server's file is left as it was." },
-        /* a limit or an encrypted archive is still INFECTED in words, as clamd says it */
+        /* a limit or an encrypted archive is a file not scanned, not malware, in words too */
         { "stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND", "dir/big.iso",
-          "INFECTED Heuristics.Limits.Exceeded.MaxFileSize dir/big.iso",
-          "dir/big.iso is infected (Heuristics.Limits.Exceeded.MaxFileSize): not uploaded.",
-          "dir/big.iso is infected (Heuristics.Limits.Exceeded.MaxFileSize): nothing resumed, the server's "
-          "file is left as it was." },
-        { "stream: Heuristics.Encrypted.Zip FOUND", "a.zip", "INFECTED Heuristics.Encrypted.Zip a.zip",
-          "a.zip is infected (Heuristics.Encrypted.Zip): not uploaded.",
-          "a.zip is infected (Heuristics.Encrypted.Zip): nothing resumed, the server's file is left as it was." },
+          "ERROR dir/big.iso (Heuristics.Limits.Exceeded.MaxFileSize)",
+          "dir/big.iso was not uploaded: not scanned: larger than the scanner's MaxFileSize "
+          "(Heuristics.Limits.Exceeded.MaxFileSize).",
+          "dir/big.iso was not resumed: not scanned: larger than the scanner's MaxFileSize "
+          "(Heuristics.Limits.Exceeded.MaxFileSize)." },
+        { "stream: Heuristics.Limits.Exceeded.MaxRecursion FOUND", "deep.zip",
+          "ERROR deep.zip (Heuristics.Limits.Exceeded.MaxRecursion)",
+          "deep.zip was not uploaded: not scanned: nested deeper than the scanner's MaxRecursion "
+          "(Heuristics.Limits.Exceeded.MaxRecursion).",
+          "deep.zip was not resumed: not scanned: nested deeper than the scanner's MaxRecursion "
+          "(Heuristics.Limits.Exceeded.MaxRecursion)." },
+        { "INSTREAM size limit exceeded. ERROR", "huge.bin",
+          "ERROR huge.bin (" STREAM_LIMIT ")",
+          "huge.bin was not uploaded: not scanned: larger than the scanner's StreamMaxLength (" STREAM_LIMIT ").",
+          "huge.bin was not resumed: not scanned: larger than the scanner's StreamMaxLength (" STREAM_LIMIT ")." },
+        { "stream: Heuristics.Encrypted.Zip FOUND", "a.zip", "ERROR a.zip (Heuristics.Encrypted.Zip)",
+          "a.zip was not uploaded: not scanned: encrypted (Heuristics.Encrypted.Zip).",
+          "a.zip was not resumed: not scanned: encrypted (Heuristics.Encrypted.Zip)." },
         { "stream: Can't allocate memory ERROR", "y.bin",
           "ERROR y.bin (The scanner reported an error: Can't allocate memory)",
           "y.bin was not uploaded: the scanner gave no verdict (The scanner reported an error: Can't allocate "
@@ -33,12 +47,12 @@ static const VerdictCase cases[] = {
           "y.bin was not resumed: the scanner gave no verdict (The scanner reported an error: Can't allocate "
           "memory)." },
         { "COMMAND READ TIMED OUT", "t.txt", "ERROR t.txt (The scanner timed out waiting for the file's data.)",
-          "t.txt was not uploaded: the scanner gave no verdict (The scanner timed out waiting for the file's "
-          "data.).",
-          "t.txt was not resumed: the scanner gave no verdict (The scanner timed out waiting for the file's "
-          "data.)." },
-        { NULL, "n.txt", "ERROR n.txt (down)", "n.txt was not uploaded: the scanner gave no verdict (down).",
-          "n.txt was not resumed: the scanner gave no verdict (down)." },
+          "t.txt was not uploaded: not scanned: the scanner did not answer in time (The scanner timed out "
+          "waiting for the file's data.).",
+          "t.txt was not resumed: not scanned: the scanner did not answer in time (The scanner timed out "
+          "waiting for the file's data.)." },
+        { NULL, "n.txt", "ERROR n.txt (down)", "n.txt was not uploaded: not scanned: the scanner is unreachable (down).",
+          "n.txt was not resumed: not scanned: the scanner is unreachable (down)." },
         /* the file's name is escaped where it is shown */
         { "stream: OK", "bad\nname", "OK bad\\x0aname", NULL, NULL },
 };

@@ -40,29 +40,32 @@ static const ParseCase parse_cases[] = {
         { "stream: Clamftp.Test.EICAR.NDB.UNOFFICIAL FOUND", SCAN_VERDICT_INFECTED,
           "Clamftp.Test.EICAR.NDB.UNOFFICIAL", NULL, MALWARE },
         { "stream: A Name With Spaces FOUND", SCAN_VERDICT_INFECTED, "A Name With Spaces", NULL, MALWARE },
-        { "stream: Heuristics.Encrypted.Zip FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.Zip", NULL, ENCRYPTED },
+        { "stream: Heuristics.Encrypted.Zip FOUND", SCAN_VERDICT_ERROR, "Heuristics.Encrypted.Zip",
+          "Heuristics.Encrypted.Zip", ENCRYPTED },
         { "stream: OK FOUND", SCAN_VERDICT_INFECTED, "OK", NULL, MALWARE },
-        /* what clamd 1.x says of a file it could not scan whole (AlertExceedsMax, AlertEncrypted…) */
+        /* what clamd 1.x says of a file it could not scan whole (AlertExceedsMax, AlertEncrypted…):
+         * not malware, so ERROR with the class, the detection's name kept */
         { "stream: Win.Test.EICAR_HDB-1 FOUND", SCAN_VERDICT_INFECTED, "Win.Test.EICAR_HDB-1", NULL, MALWARE },
         { "stream: Heuristics.Phishing.Email.SpoofedDomain FOUND", SCAN_VERDICT_INFECTED,
           "Heuristics.Phishing.Email.SpoofedDomain", NULL, MALWARE },
-        { "stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxFileSize", NULL, LIMIT },
-        { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxScanSize", NULL, LIMIT },
-        { "stream: Heuristics.Limits.Exceeded.MaxRecursion FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxRecursion", NULL, LIMIT },
-        { "stream: Heuristics.Limits.Exceeded.MaxFiles FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxFiles", NULL, LIMIT },
-        { "stream: Heuristics.Limits.Exceeded.MaxScanTime FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxScanTime", NULL, LIMIT },
-        { "stream: Heuristics.Limits.Exceeded FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Limits.Exceeded", NULL,
-          LIMIT },
-        { "stream: Heuristics.Encrypted.PDF FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.PDF", NULL,
-          ENCRYPTED },
-        { "stream: Heuristics.Encrypted.RAR FOUND", SCAN_VERDICT_INFECTED, "Heuristics.Encrypted.RAR", NULL,
-          ENCRYPTED },
-        { "stream: Encrypted.Zip FOUND", SCAN_VERDICT_INFECTED, "Encrypted.Zip", NULL, ENCRYPTED },
+        { "stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxFileSize", "Heuristics.Limits.Exceeded.MaxFileSize", LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxScanSize", "Heuristics.Limits.Exceeded.MaxScanSize", LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxRecursion FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxRecursion", "Heuristics.Limits.Exceeded.MaxRecursion", LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxFiles FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxFiles", "Heuristics.Limits.Exceeded.MaxFiles", LIMIT },
+        { "stream: Heuristics.Limits.Exceeded.MaxScanTime FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxScanTime", "Heuristics.Limits.Exceeded.MaxScanTime", LIMIT },
+        { "stream: Heuristics.Limits.Exceeded FOUND", SCAN_VERDICT_ERROR, "Heuristics.Limits.Exceeded",
+          "Heuristics.Limits.Exceeded", LIMIT },
+        { "stream: Heuristics.Encrypted.PDF FOUND", SCAN_VERDICT_ERROR, "Heuristics.Encrypted.PDF",
+          "Heuristics.Encrypted.PDF", ENCRYPTED },
+        { "stream: Heuristics.Encrypted.RAR FOUND", SCAN_VERDICT_ERROR, "Heuristics.Encrypted.RAR",
+          "Heuristics.Encrypted.RAR", ENCRYPTED },
+        { "stream: Encrypted.Zip FOUND", SCAN_VERDICT_ERROR, "Encrypted.Zip",
+          "Encrypted.Zip", ENCRYPTED },
         { "INSTREAM size limit exceeded. ERROR", SCAN_VERDICT_ERROR, NULL, "StreamMaxLength", LIMIT },
         { "stream: Can't allocate memory ERROR", SCAN_VERDICT_ERROR, NULL, "Can't allocate memory", SCANNER },
         { "Error writing to temporary file ERROR", SCAN_VERDICT_ERROR, NULL, "temporary file", SCANNER },
@@ -111,8 +114,8 @@ static const ParseCase fildes_parse_cases[] = {
         { "fd[5]: OK", SCAN_VERDICT_OK, NULL, NULL, NONE },
         { "fd[1234567890]: OK", SCAN_VERDICT_OK, NULL, NULL, NONE },
         { "fd[12]: Eicar-Test-Signature FOUND", SCAN_VERDICT_INFECTED, "Eicar-Test-Signature", NULL, MALWARE },
-        { "fd[3]: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_INFECTED,
-          "Heuristics.Limits.Exceeded.MaxFileSize", NULL, LIMIT },
+        { "fd[3]: Heuristics.Limits.Exceeded.MaxFileSize FOUND", SCAN_VERDICT_ERROR,
+          "Heuristics.Limits.Exceeded.MaxFileSize", "Heuristics.Limits.Exceeded.MaxFileSize", LIMIT },
         { "fd[5]: Not a regular file ERROR", SCAN_VERDICT_ERROR, NULL, "Not a regular file", SCANNER },
         { "FILDES: didn't receive file descriptor. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor", SCANNER },
         { "fd[5]: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason", SCANNER },
@@ -212,12 +215,12 @@ static void test_copy_keeps_everything(void)
         scan_verdict_set_path(v, "dir/a.zip");
         g_autoptr(ScanVerdict) copy = scan_verdict_copy(v);
         g_assert_true(copy != v);
-        g_assert_cmpint(copy->kind, ==, SCAN_VERDICT_INFECTED);
+        g_assert_cmpint(copy->kind, ==, SCAN_VERDICT_ERROR); /* a limit: not scanned, not malware */
         g_assert_cmpint(copy->reason_class, ==, SCAN_REASON_LIMIT);
         g_assert_cmpstr(copy->signature, ==, v->signature);
         g_assert_cmpstr(copy->reply, ==, v->reply);
         g_assert_cmpstr(copy->path, ==, "dir/a.zip");
-        g_assert_null(copy->reason);
+        g_assert_cmpstr(copy->reason, ==, "Heuristics.Limits.Exceeded.MaxFiles");
         g_assert_null(scan_verdict_copy(NULL));
 }
 

@@ -75,6 +75,10 @@ static void test_row_marks_and_sizes(void)
         UiRow row = { .name = "eicar.com", .size = 68, .mtime = -1, .infected = TRUE };
         g_autofree char *infected = ui_columns_format(&cols, &row);
         g_assert_true(g_str_has_prefix(infected, "!eicar.com"));
+        row.infected = FALSE; /* refused but not malware: a limit, encryption, no scanner */
+        row.unscanned = TRUE;
+        g_autofree char *unscanned = ui_columns_format(&cols, &row);
+        g_assert_true(g_str_has_prefix(unscanned, "?eicar.com"));
         row.selected = TRUE; /* a refused file that is selected shows the selection */
         g_autofree char *both = ui_columns_format(&cols, &row);
         g_assert_true(g_str_has_prefix(both, "*eicar.com"));
