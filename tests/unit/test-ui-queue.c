@@ -62,8 +62,8 @@ static void test_final_state_never_changes(void)
         g_assert_false(core_queue_cancel(queue, id, NULL));
 }
 
-/* A verdict that is not OK ends the job: INFECTED with the signature, REFUSED with the reason
- * (escaped), and the job keeps a copy of the verdict for the panes' marks. */
+/* A verdict that is not OK ends the job: INFECTED with the signature, REFUSED with why the file
+ * was not scanned (escaped), and the job keeps a copy of the verdict for the panes' marks. */
 static void test_verdict_ends_the_job(void)
 {
         static const struct {
@@ -73,10 +73,13 @@ static void test_verdict_ends_the_job(void)
                 ScanReasonClass reason_class;
         } cases[] = {
                 { "stream: Eicar-Signature FOUND", CORE_JOB_INFECTED, "Eicar-Signature", SCAN_REASON_MALWARE },
-                { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", CORE_JOB_INFECTED,
-                  "Heuristics.Limits.Exceeded.MaxScanSize", SCAN_REASON_LIMIT },
-                { "COMMAND READ TIMED OUT", CORE_JOB_REFUSED, "The scanner timed out waiting for the file's data.",
-                  SCAN_REASON_TIMEOUT },
+                /* a limit is a file not scanned: refused, with the words that say why */
+                { "stream: Heuristics.Limits.Exceeded.MaxScanSize FOUND", CORE_JOB_REFUSED,
+                  "not scanned: more data inside than the scanner's MaxScanSize "
+                  "(Heuristics.Limits.Exceeded.MaxScanSize)", SCAN_REASON_LIMIT },
+                { "COMMAND READ TIMED OUT", CORE_JOB_REFUSED,
+                  "not scanned: the scanner did not answer in time (The scanner timed out waiting for the "
+                  "file's data.)", SCAN_REASON_TIMEOUT },
                 { "stream: Back\\slash FOUND", CORE_JOB_INFECTED, "Back\\\\slash", SCAN_REASON_MALWARE },
         };
         g_autoptr(CoreQueue) queue = core_queue_new();
