@@ -270,7 +270,7 @@ CORE_CMD_HANDLER(core_cmd_delete)
                         return TRUE;
                 return error && *error ? FALSE : TRUE; /* the user kept it: not a failure */
         }
-        if (argc == 3) {
+        if (argc == 3 || strcmp(argv[1], "-r") == 0) { /* two names, or -r alone */
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, _("Usage: %s"),
                             "delete <remote-file> | delete -r <remote-directory>");
                 return FALSE;

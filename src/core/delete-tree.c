@@ -11,6 +11,7 @@
 #include "core/worker.h"
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #define LOCAL_DEPTH_MAX 64
@@ -122,8 +123,22 @@ static gboolean plan_remote(CoreContext *ctx, CoreDeletePlan *plan, const char *
         return TRUE;
 }
 
+/* ".", "..", "/", "a/..", "./" …: the directory one stands in, its parents, or the root. */
+static gboolean is_not_a_subtree(const char *dir)
+{
+        g_autofree char *base = g_path_get_basename(dir);
+        return !*dir || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(base, "/") == 0;
+}
+
 CoreDeletePlan *core_delete_plan(CoreContext *ctx, gboolean remote, const char *dir, GError **error)
 {
+        if (is_not_a_subtree(dir)) {
+                g_autofree char *shown = core_name_escape(dir);
+                g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                            _("Refusing to delete %s with everything below it: name the directory itself, "
+                              "not the current, a parent or the root directory."), shown);
+                return NULL;
+        }
         CoreDeletePlan *plan = g_new0(CoreDeletePlan, 1);
         plan->remote = remote;
         plan->doomed = g_ptr_array_new_with_free_func(doomed_free);

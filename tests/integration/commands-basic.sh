@@ -165,6 +165,11 @@ expect "delete -r asks how many entries go; no keeps the tree" \
         eval 'cf_rc_is 0 && cf_says "Delete tree and the 5 entries below it\?" && [ -f "$FTP_ROOT/tree/a/b/two.txt" ]'
 cf_session "delete -r tree" y
 expect "delete -r answered yes: the tree is gone" eval 'cf_rc_is 0 && [ ! -e "$FTP_ROOT/tree" ] && cf_says "Deleted tree and the 5 entries below it"'
+cf_session "delete -r"
+expect "delete -r without a directory: exit 2 and the usage, nothing sent" eval 'cf_rc_is 2 && cf_says "Usage: delete"'
+cf_session "delete -r ."
+expect "delete -r . is refused: exit 2, the server's files stay" \
+        eval 'cf_rc_is 2 && cf_says "Refusing to delete \." && [ -e "$FTP_ROOT/kept.txt" ]'
 cf_session "delete tree2 extra"
 expect "delete with two names that are not -r: the usage" eval 'cf_rc_is 2 && cf_says "Usage: delete"'
 

@@ -189,6 +189,14 @@ static void test_local_tree_is_planned_and_deleted(Fixture *f, gconstpointer dat
         g_autofree char *missing = in_dir(f, "missing");
         g_assert_null(core_delete_plan(f->ctx, FALSE, missing, &error));
         g_assert_nonnull(error);
+        /* never the directory one stands in, a parent, or the root */
+        static const char *const refused[] = { ".", "..", "/", "", "a/..", "./", "sub/." };
+        for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+                g_autoptr(GError) refusal = NULL;
+                g_test_message("delete -r \"%s\"", refused[i]);
+                g_assert_null(core_delete_plan(f->ctx, TRUE, refused[i], &refusal));
+                g_assert_error(refusal, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+        }
 }
 
 typedef struct {
