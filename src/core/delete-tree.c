@@ -9,7 +9,6 @@
 #include "core/safename.h"
 #include "core/transfer-private.h"
 #include "core/worker.h"
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,13 +150,9 @@ CoreDeletePlan *core_delete_plan(CoreContext *ctx, gboolean remote, const char *
         return plan;
 }
 
-typedef struct {
-        const Doomed *doomed;
-} RemoteDelete;
-
 static gboolean remote_delete_job(FtpSession *session, gpointer data, GError **error)
 {
-        const Doomed *d = ((RemoteDelete *)data)->doomed;
+        const Doomed *d = data;
         if (d->unsure && ftp_session_delete(session, d->path, NULL))
                 return TRUE;
         return d->is_dir ? ftp_session_rmdir(session, d->path, error)
@@ -166,22 +161,9 @@ static gboolean remote_delete_job(FtpSession *session, gpointer data, GError **e
 
 static gboolean delete_one(CoreContext *ctx, gboolean remote, const Doomed *d, GError **error)
 {
-        if (remote) {
-                RemoteDelete job = { d };
-                return core_worker_run(ctx->worker, remote_delete_job, &job, error);
-        }
-        if ((d->is_dir ? g_rmdir(d->path) : g_unlink(d->path)) == 0)
-                return TRUE;
-        int saved = errno;
-        g_autofree char *shown = core_name_escape(d->path);
-        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "%s: %s", shown, g_strerror(saved));
-        return FALSE;
-}
-
-/* A lost connection or a cancel ends the deletion: the rest would fail the same way. */
-static gboolean stops_all(const GError *error)
-{
-        return core_transfer_error_is_fatal(error);
+        if (remote)
+                return core_worker_run(ctx->worker, remote_delete_job, (gpointer)d, error);
+        return core_local_delete(ctx, d->path, d->is_dir, error);
 }
 
 gboolean core_delete_plan_run(CoreContext *ctx, const CoreDeletePlan *plan, GError **error)
@@ -193,7 +175,7 @@ gboolean core_delete_plan_run(CoreContext *ctx, const CoreDeletePlan *plan, GErr
                 if (delete_one(ctx, plan->remote, g_ptr_array_index(plan->doomed, i), &failure))
                         continue;
                 failed++;
-                gboolean stop = stops_all(failure);
+                gboolean stop = core_transfer_error_is_fatal(failure); /* lost connection, cancel */
                 if (!first)
                         first = failure;
                 else

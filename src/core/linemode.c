@@ -155,21 +155,31 @@ static gboolean parse_answer(const char *text, CoreAnswer *answer)
         return FALSE;
 }
 
+/* Shows `label` and reads one answer; from a script the answer is echoed after it, so that the
+ * output reads like the session. NULL at the end of the input. transfer full */
+static char *read_answer(CoreLineMode *lm, const char *label)
+{
+        lm_write_label(lm, label);
+        char *line = read_line(lm->in, NULL);
+        if (!line) {
+                lm_end_scripted_prompt(lm);
+                return NULL;
+        }
+        if (!lm->in_tty) {
+                fprintf(lm->out, "%s\n", line);
+                fflush(lm->out);
+        }
+        return line;
+}
+
 static CoreAnswer lm_ask(const char *question, gpointer data)
 {
         CoreLineMode *lm = data;
+        g_autofree char *label = g_strdup_printf(_("%s [y]es/[n]o/[a]ll/[q]uit?"), question);
         for (;;) {
-                g_autofree char *label = g_strdup_printf(_("%s [y]es/[n]o/[a]ll/[q]uit?"), question);
-                lm_write_label(lm, label);
-                g_autofree char *line = read_line(lm->in, NULL);
-                if (!line) {
-                        lm_end_scripted_prompt(lm);
+                g_autofree char *line = read_answer(lm, label);
+                if (!line)
                         return CORE_ANSWER_QUIT; /* nobody left to answer */
-                }
-                if (!lm->in_tty) {
-                        fprintf(lm->out, "%s\n", line);
-                        fflush(lm->out);
-                }
                 CoreAnswer answer;
                 if (parse_answer(line, &answer))
                         return answer;
@@ -198,16 +208,9 @@ static int lm_choose(const char *question, const CoreChoice *choices, guint n_ch
                 g_string_append_printf(label, "%s%c %s", i ? ", " : "", choices[i].key, choices[i].label);
         g_string_append(label, ")?");
         for (;;) {
-                lm_write_label(lm, label->str);
-                g_autofree char *line = read_line(lm->in, NULL);
-                if (!line) {
-                        lm_end_scripted_prompt(lm);
+                g_autofree char *line = read_answer(lm, label->str);
+                if (!line)
                         return -1; /* nobody left to answer: cancel the rest */
-                }
-                if (!lm->in_tty) {
-                        fprintf(lm->out, "%s\n", line);
-                        fflush(lm->out);
-                }
                 int index = find_choice(line, choices, n_choices);
                 if (index >= 0)
                         return index;

@@ -24,22 +24,33 @@ void core_url_free(CoreUrl *url)
         g_free(url);
 }
 
+/* Where the password of "scheme://user:password@host/…" (or "user:password@host") is: *begin
+ * at its first byte, the return value just after its last (the '@'); NULL when it has none. */
+static char *password_span(char *url, char **begin)
+{
+        char *start = strstr(url, "://");
+        start = start ? start + 3 : url;
+        char *end = start + strcspn(start, "/");
+        char *at = g_strrstr_len(start, end - start, "@");
+        char *colon = at ? memchr(start, ':', (gsize)(at - start)) : NULL;
+        if (!colon)
+                return NULL;
+        *begin = colon + 1;
+        return at;
+}
+
 /* The URL as a message may quote it: the password masked, control characters escaped. */
 static char *url_for_message(const char *text)
 {
         g_autofree char *masked = g_strdup(text);
-        char *start = strstr(masked, "://");
-        start = start ? start + 3 : masked;
-        char *end = start + strcspn(start, "/");
-        char *at = g_strrstr_len(start, end - start, "@");
-        char *colon = at ? memchr(start, ':', (gsize)(at - start)) : NULL;
-        if (colon) {
-                g_autofree char *rest = g_strdup(at);
-                *(colon + 1) = '\0';
-                g_autofree char *joined = g_strconcat(masked, "****", rest, NULL);
-                return core_name_escape(joined);
-        }
-        return core_name_escape(masked);
+        char *begin = NULL;
+        char *at = password_span(masked, &begin);
+        if (!at)
+                return core_name_escape(masked);
+        g_autofree char *rest = g_strdup(at);
+        *begin = '\0';
+        g_autofree char *joined = g_strconcat(masked, "****", rest, NULL);
+        return core_name_escape(joined);
 }
 
 static gboolean bad_url(const char *text, const char *why, GError **error)
@@ -446,14 +457,9 @@ gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError
 void core_options_hide_passwords(int argc, char **argv)
 {
         for (int i = 1; i < argc; i++) {
-                char *start = strstr(argv[i], "://");
-                if (!start)
-                        continue;
-                start += 3;
-                char *end = start + strcspn(start, "/");
-                char *at = g_strrstr_len(start, end - start, "@");
-                char *colon = at ? memchr(start, ':', (gsize)(at - start)) : NULL;
-                for (char *p = colon ? colon + 1 : at; colon && p < at; p++)
+                char *begin = NULL;
+                char *at = strstr(argv[i], "://") ? password_span(argv[i], &begin) : NULL;
+                for (char *p = begin; at && p < at; p++)
                         *p = '*';
         }
 }
