@@ -743,6 +743,12 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         g_autoptr(GError) err = NULL;
         g_autoptr(FtpReply) final = run_transfer(s, &t, &err);
         *bytes_written = d.written;
+        if (!final && t.rest_refused) {
+                g_set_error(error, FTP_ERROR, FTP_ERROR_NO_REST,
+                            _("The server cannot go on from byte %" G_GINT64_FORMAT " of “%s” (%s)."), offset,
+                            remote, err->message);
+                return FALSE;
+        }
         if (!final) {
                 if (g_error_matches(err, FTP_ERROR, FTP_ERROR_DATA))
                         g_prefix_error(&err, _("The download of “%s” was cut after %" PRIu64 " bytes: "),
@@ -753,7 +759,7 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         if (ftp_reply_class(final) != 2) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_DATA,
                             _("The download of “%s” was cut after %" PRIu64 " bytes (%d %s)."), remote,
-                            (uint64_t)d.received, final->code, final->text ? final->text : "");
+                            (uint64_t)d.received, final->code, final->shown);
                 return FALSE;
         }
         if (expected_size >= 0 && !d.ascii && d.base + d.received < (guint64)expected_size) {

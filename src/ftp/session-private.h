@@ -28,6 +28,7 @@ struct FtpSession {
         int sent_type;             /* what the server was last told: -1 unknown, else FtpType */
         void (*trace)(const char *line, gpointer data);
         gpointer trace_data;
+        char *trace_label;         /* put before each trace line ("[2] "), NULL: none */
 
         /* TLS */
         FtpTlsPolicy tls_policy;

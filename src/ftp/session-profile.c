@@ -96,10 +96,7 @@ static void apply_profile(FtpSession *s, const FtpSessionProfile *p)
  * a closed session adds to its error (ftp_session_fail_closed), does not apply to it. */
 static gboolean failed(FtpSession *s, GError *cause, GError **error)
 {
-        g_autofree char *hint = g_strdup_printf(_("%s The connection to %s is closed: use `open` to reconnect."), "",
-                                                s->host ? s->host : "?");
-        if (g_str_has_suffix(cause->message, hint))
-                cause->message[strlen(cause->message) - strlen(hint)] = '\0';
+        ftp_session_drop_open_hint(s, cause);
         ftp_session_quit(s);
         g_propagate_error(error, cause);
         return FALSE;

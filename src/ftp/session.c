@@ -65,6 +65,7 @@ void ftp_session_free(FtpSession *s)
         ftp_session_drop(s);
         g_free(s->host);
         g_free(s->user);
+        g_free(s->trace_label);
         ftp_session_wipe_secret(&s->password);
         ftp_session_wipe_secret(&s->account);
         tls_context_free(s->tls);
@@ -100,6 +101,12 @@ void ftp_session_set_trace(FtpSession *s, void (*trace)(const char *line, gpoint
         s->trace_data = data;
 }
 
+void ftp_session_set_trace_label(FtpSession *s, const char *label)
+{
+        g_free(s->trace_label);
+        s->trace_label = g_strdup(label);
+}
+
 void ftp_session_trace(FtpSession *s, const char *fmt, ...)
 {
         if (!s->trace)
@@ -109,7 +116,12 @@ void ftp_session_trace(FtpSession *s, const char *fmt, ...)
         g_autofree char *line = g_strdup_vprintf(fmt, ap);
         va_end(ap);
         g_autofree char *shown = common_text_escape_controls(line, FALSE); /* a server's bytes */
-        s->trace(shown, s->trace_data);
+        if (!s->trace_label) {
+                s->trace(shown, s->trace_data);
+                return;
+        }
+        g_autofree char *labelled = g_strconcat(s->trace_label, shown, NULL);
+        s->trace(labelled, s->trace_data);
 }
 
 gboolean ftp_session_has_feature(FtpSession *s, const char *feature)
@@ -146,6 +158,16 @@ void ftp_session_fail_closed(FtpSession *s, GError **error, int code, const char
         ftp_session_drop(s);
         g_set_error(error, FTP_ERROR, code, _("%s The connection to %s is closed: use `open` to reconnect."), why,
                     s->host ? s->host : "?");
+}
+
+void ftp_session_drop_open_hint(FtpSession *s, GError *error)
+{
+        if (!error)
+                return;
+        g_autofree char *hint = g_strdup_printf(_("%s The connection to %s is closed: use `open` to reconnect."), "",
+                                                s->host ? s->host : "?");
+        if (g_str_has_suffix(error->message, hint))
+                error->message[strlen(error->message) - strlen(hint)] = '\0';
 }
 
 /* Turns a failed reply read into the session's error; every failure but cancel closes the session. */
@@ -196,6 +218,15 @@ FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, 
                 ftp_session_trace(s, "<-- %s", (const char *)g_ptr_array_index(reply->lines, i));
         if (reply->code == 421) {
                 g_autofree char *why = g_strdup_printf(_("The server closed the connection (421 %s)."),
+                                                       reply->shown);
+                ftp_reply_free(reply);
+                ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, why);
+                return NULL;
+        }
+        if (reply->code == 500 && s->logged_in && reply->text && g_str_has_prefix(reply->text, "OOPS")) {
+                /* vsftpd's fatal error (a passive port it could not bind, …): it hangs up right
+                 * after, so the session is gone whatever command this answered */
+                g_autofree char *why = g_strdup_printf(_("The server failed and ended the session (500 %s)."),
                                                        reply->shown);
                 ftp_reply_free(reply);
                 ftp_session_fail_closed(s, error, FTP_ERROR_CLOSED, why);
@@ -369,6 +400,26 @@ static gboolean simple(FtpSession *s, const char *verb, const char *arg, int wan
 gboolean ftp_session_noop(FtpSession *s, GError **error)
 {
         return simple(s, "NOOP", NULL, 0, _("Keep-alive (NOOP)"), error);
+}
+
+gboolean ftp_session_pause(FtpSession *s, guint ms, GError **error)
+{
+        gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+        for (;;) {
+                gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+                if (left <= 0)
+                        return TRUE;
+                struct pollfd pfd = { .fd = s->cancel_fd, .events = POLLIN };
+                int n = poll(&pfd, s->cancel_fd >= 0 ? 1 : 0, (int)MIN(left, G_MAXINT));
+                if (n > 0) {
+                        g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled."));
+                        return FALSE;
+                }
+                if (n < 0 && errno != EINTR) {
+                        g_set_error(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Waiting failed: %s"), g_strerror(errno));
+                        return FALSE;
+                }
+        }
 }
 
 char *ftp_session_pwd(FtpSession *s, GError **error)

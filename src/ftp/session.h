@@ -32,6 +32,8 @@ typedef enum {
                                     handshake, a data connection the server refused to resume */
         FTP_ERROR_CERTIFICATE,   /* the certificate does not verify and its fingerprint is not allowed:
                                     ftp_session_peer_certificate() describes it; nothing was sent */
+        FTP_ERROR_NO_REST,       /* a download from an offset: the server refused REST (nothing was
+                                    written; the session is usable) */
 } FtpErrorCode;
 
 /* When to use TLS (explicit FTPS: AUTH TLS right after the greeting, then PBSZ 0 and PROT P after
@@ -83,6 +85,9 @@ char *ftp_session_security_summary(FtpSession *session); /* transfer full */
 
 /* Optional log of the conversation ("--> CMD", "<-- reply"; PASS masked). */
 void ftp_session_set_trace(FtpSession *session, void (*trace)(const char *line, gpointer), gpointer data);
+/* Puts `label` ("[2] ") before each line of that log, so that the lines of several connections
+ * can be told apart; NULL: none. */
+void ftp_session_set_trace_label(FtpSession *session, const char *label);
 
 /* Connects and reads the greeting (120 then 220 handled; 421 at greeting reported). */
 gboolean ftp_session_connect(FtpSession *session, const char *host, guint16 port, GError **error);
@@ -104,6 +109,9 @@ gboolean ftp_session_has_feature(FtpSession *session, const char *feature);
 void ftp_session_quit(FtpSession *session);
 /* NOOP, for keep-alive. */
 gboolean ftp_session_noop(FtpSession *session, GError **error);
+/* Waits `ms` milliseconds (the pause before a reconnect) unless the cancel descriptor fires first
+ * (FTP_ERROR_CANCELLED). Sends nothing. */
+gboolean ftp_session_pause(FtpSession *session, guint ms, GError **error);
 
 /* Directory commands. */
 char *ftp_session_pwd(FtpSession *session, GError **error); /* transfer full */
@@ -124,7 +132,7 @@ char *ftp_session_list_raw(FtpSession *session, const char *path, GError **error
 GPtrArray *ftp_session_nlst(FtpSession *session, const char *path, GError **error); /* char*, transfer full */
 
 /* Downloads `remote` into local_fd (written from its current position), starting at `offset`
- * (REST) when > 0. In ASCII type CRLF becomes LF. Done only when both the data EOF and the final
+ * (REST) when > 0 (FTP_ERROR_NO_REST when the server refuses it). In ASCII type CRLF becomes LF. Done only when both the data EOF and the final
  * 2xx arrived; a cut transfer is an FTP_ERROR_DATA error with the bytes written so far kept. */
 gboolean ftp_session_retr(FtpSession *session, const char *remote, int local_fd, gint64 offset,
                           gint64 expected_size, FtpProgressFunc progress, gpointer progress_data,
@@ -158,6 +166,10 @@ const char *ftp_session_profile_host(const FtpSessionProfile *profile);
  * closed (the error says why: a 421 "too many connections" greeting is FTP_ERROR_CONNECT or
  * FTP_ERROR_CLOSED, a refused login FTP_ERROR_LOGIN). */
 gboolean ftp_session_open_like(FtpSession *session, const FtpSessionProfile *profile, GError **error);
+
+/* Takes the "use `open` to reconnect" hint off the end of an error of this session (the caller
+ * reconnects by itself). */
+void ftp_session_drop_open_hint(FtpSession *session, GError *error);
 
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);

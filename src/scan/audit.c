@@ -175,9 +175,8 @@ void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const cha
         scan_audit_upload_from(audit, snapshot, scanner, server, remote_path, 0, ok, error);
 }
 
-void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
-                            const char *server, const char *remote_path, gint64 offset, gboolean ok,
-                            const char *error)
+static void upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner, const char *server,
+                          const char *remote_path, gint64 offset, const char *result, const char *error)
 {
         if (!audit)
                 return;
@@ -189,7 +188,21 @@ void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, cons
         field_string(record, "remote", remote_path);
         if (offset > 0)
                 g_string_append_printf(record, ",\"offset\":%" G_GINT64_FORMAT, offset);
-        field_string(record, "result", ok ? "done" : "failed");
-        field_string(record, "error", ok ? NULL : error);
+        field_string(record, "result", result);
+        field_string(record, "error", error);
         record_write(audit, record);
+}
+
+void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                            const char *server, const char *remote_path, gint64 offset, gboolean ok,
+                            const char *error)
+{
+        upload_record(audit, snapshot, scanner, server, remote_path, offset, ok ? "done" : "failed",
+                      ok ? NULL : error);
+}
+
+void scan_audit_upload_retried(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                               const char *server, const char *remote_path, const char *error)
+{
+        upload_record(audit, snapshot, scanner, server, remote_path, 0, "retried", error);
 }

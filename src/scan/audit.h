@@ -19,7 +19,7 @@ gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
                         const char *scanner);
 /* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,
- *  "server":…,"remote":…,"result":"done|failed","error":…} */
+ *  "server":…,"remote":…,"result":"done|failed|retried","error":…} */
 void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                        const char *server, const char *remote_path, gboolean ok, const char *error);
 /* The same for a resumed upload that sent only bytes offset .. size - 1 (the snapshot, scanned
@@ -27,3 +27,7 @@ void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const cha
 void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                             const char *server, const char *remote_path, gint64 offset, gboolean ok,
                             const char *error);
+/* An upload cut by a lost connection that is sent again (the same snapshot, not scanned again):
+ * "result":"retried" with the error; the next record of the same file tells how it ended. */
+void scan_audit_upload_retried(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                               const char *server, const char *remote_path, const char *error);
