@@ -298,6 +298,16 @@ static const CoreCmd commands[] = {
           .summary = N_("Send one raw command to the server."),
           .help = N_("Sends the words as one FTP command and prints the reply. Commands that "
                      "open a data connection do not work this way; use the commands above.") },
+        { .name = "reconnect",
+          .max_args = 1,
+          .usage = "reconnect [N]", .handler = core_cmd_reconnect,
+          .summary = N_("Show or set how often a lost connection is reconnected during transfers."),
+          .help = N_("When the server drops a connection in the middle of put, get, mput, mget or "
+                     "a full-screen copy (a reset, 421, a reply timeout), clamftp connects again "
+                     "up to N times, 1, 2, 4 … seconds apart, logs in as before (the same TLS and "
+                     "certificate, type, mode and directory) and goes on: the file that was being "
+                     "sent is sent again from the copy that was scanned, a download goes on from "
+                     "its .part. 0 turns it off. Without an argument, shows the current number.") },
         { .name = "refresh",
           .max_args = 0, .flags = SCREEN,
           .usage = "refresh",

@@ -1,5 +1,5 @@
 /* core/commands-settings.c — the commands that change or show settings: ascii, binary, prompt,
- * passive, verbose, status, help.
+ * passive, parallel, reconnect, verbose, status, help.
  * Must not: print directly (ctx->fe shows everything) or keep state outside the context. */
 #include "common/i18n.h"
 #include "core/cmd.h"
@@ -89,21 +89,47 @@ CORE_CMD_HANDLER(core_cmd_passive)
         return TRUE;
 }
 
+/* `NAME [N]`: sets *value to N (from min to max) when given; FALSE with the usage otherwise. */
+static gboolean set_count(int argc, char **argv, guint min, guint max, guint *value, const char *usage,
+                          GError **error)
+{
+        guint64 n = 0;
+        if (argc < 2)
+                return TRUE;
+        if (!g_ascii_string_to_unsigned(argv[1], 10, min, max, &n, NULL)) {
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, usage);
+                return FALSE;
+        }
+        *value = (guint)n;
+        return TRUE;
+}
+
 CORE_CMD_HANDLER(core_cmd_parallel)
 {
-        if (argc > 1) {
-                guint64 n = 0;
-                if (!g_ascii_string_to_unsigned(argv[1], 10, 1, CORE_PARALLEL_MAX, &n, NULL)) {
-                        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
-                                    _("Usage: parallel [N] (N: connections from 1 to %d)"), CORE_PARALLEL_MAX);
-                        return FALSE;
-                }
-                ctx->parallel = (guint)n;
-        }
+        g_autofree char *usage = g_strdup_printf(_("Usage: parallel [N] (N: connections from 1 to %d)"),
+                                                 CORE_PARALLEL_MAX);
+        if (!set_count(argc, argv, 1, CORE_PARALLEL_MAX, &ctx->parallel, usage, error))
+                return FALSE;
         core_say(ctx, CORE_MSG_INFO,
                  ngettext("Batches of transfers use up to %u connection.",
                           "Batches of transfers use up to %u connections.", ctx->parallel),
                  ctx->parallel);
+        return TRUE;
+}
+
+CORE_CMD_HANDLER(core_cmd_reconnect)
+{
+        g_autofree char *usage = g_strdup_printf(_("Usage: reconnect [N] (N: tries from 0 to %d)"),
+                                                 CORE_RECONNECT_MAX);
+        if (!set_count(argc, argv, 0, CORE_RECONNECT_MAX, &ctx->reconnect, usage, error))
+                return FALSE;
+        if (ctx->reconnect == 0)
+                core_say(ctx, CORE_MSG_INFO, "%s", _("A connection lost during transfers ends the batch."));
+        else
+                core_say(ctx, CORE_MSG_INFO,
+                         ngettext("A connection lost during transfers is reconnected up to %u time.",
+                                  "A connection lost during transfers is reconnected up to %u times.", ctx->reconnect),
+                         ctx->reconnect);
         return TRUE;
 }
 
@@ -152,6 +178,10 @@ CORE_CMD_HANDLER(core_cmd_status)
         g_string_append_printf(out, _("TLS policy: %s\n"), ctx->tls_policy == FTP_TLS_REQUIRE ? "require"
                                                            : ctx->tls_policy == FTP_TLS_OFF ? "off" : "auto");
         g_string_append_printf(out, _("Parallel connections: up to %u\n"), ctx->parallel);
+        if (ctx->reconnect > 0)
+                g_string_append_printf(out, _("Reconnect: up to %u tries\n"), ctx->reconnect);
+        else
+                g_string_append_printf(out, "%s\n", _("Reconnect: off"));
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
         g_autofree char *answer = ctx->last_verdict ? core_verdict_status_text(ctx->last_verdict) : NULL;

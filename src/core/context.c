@@ -20,6 +20,7 @@ CoreContext *core_context_new(const CoreFrontend *fe)
         ctx->prompt = TRUE;
         ctx->passive = TRUE;
         ctx->parallel = CORE_PARALLEL_DEFAULT;
+        ctx->reconnect = CORE_RECONNECT_DEFAULT;
         ctx->type = FTP_TYPE_BINARY;
         ctx->timeouts.connect_ms = DEFAULT_CONNECT_MS;
         ctx->timeouts.reply_ms = DEFAULT_REPLY_MS;

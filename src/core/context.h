@@ -87,6 +87,9 @@ typedef struct {
         gboolean trust_pasv_address;
         guint parallel;           /* connections a batch of transfers may use (1: only the main one),
                                      CORE_PARALLEL_DEFAULT unless set, at most CORE_PARALLEL_MAX */
+        guint reconnect;          /* tries to reconnect a connection lost during a batch (0: none),
+                                     CORE_RECONNECT_DEFAULT unless set (`reconnect`, --reconnect,
+                                     [ftp] reconnect), at most CORE_RECONNECT_MAX */
         FtpTimeouts timeouts;
 
         /* TLS (FTPS) */
@@ -123,6 +126,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
 /* Connections a batch of transfers may use (`parallel`, --parallel, [transfer] parallel). */
 #define CORE_PARALLEL_DEFAULT 4
 #define CORE_PARALLEL_MAX 16
+/* Tries to reconnect a lost connection during a batch (`reconnect`), 1, 2, 4 … s apart. */
+#define CORE_RECONNECT_DEFAULT 5
+#define CORE_RECONNECT_MAX 100
 
 /* Debian clamd's socket: the scanner used unless the user configures another. */
 #define CORE_DEFAULT_SCANNER "unix:/run/clamav/clamd.ctl"

@@ -91,12 +91,43 @@ static void queue_progress(guint64 done, gint64 total, gpointer data)
         core_queue_progress(job->dl->queue, job->id, done, total);
 }
 
+/* The .part emptied, to download the file again from its first byte. */
+static gboolean restart_part(RetrJob *job, GError **error)
+{
+        job->offset = 0;
+        job->written = 0;
+        if (ftruncate(job->fd, 0) == 0 && lseek(job->fd, 0, SEEK_SET) == 0)
+                return TRUE;
+        g_set_error(error, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO, _("Writing %s.part failed: %s."), job->shown,
+                    g_strerror(errno));
+        return FALSE;
+}
+
 static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
 {
         RetrJob *job = data;
-        ftp_session_set_type(session, job->ctx->type);
-        return ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected,
-                                queue_progress, job, &job->written, error);
+        CoreContext *ctx = job->ctx;
+        /* run again after a lost connection: on from what the .part holds (an ASCII download's
+         * bytes are not the server's, so it starts over) */
+        if (job->written > 0 && ctx->type == FTP_TYPE_ASCII && !restart_part(job, error))
+                return FALSE;
+        job->offset += (gint64)job->written;
+        job->written = 0;
+        ftp_session_set_type(session, ctx->type);
+        GError *failure = NULL;
+        if (ftp_session_retr(session, job->remote, job->fd, job->offset, job->expected, queue_progress, job,
+                             &job->written, &failure))
+                return TRUE;
+        if (!g_error_matches(failure, FTP_ERROR, FTP_ERROR_NO_REST)) {
+                g_propagate_error(error, failure);
+                return FALSE;
+        }
+        /* a server without REST: the whole file again, never a .part that can only be resumed */
+        core_say(ctx, CORE_MSG_WARNING, _("%s Downloading %s again from the start."), failure->message, job->shown);
+        g_error_free(failure);
+        return restart_part(job, error) &&
+               ftp_session_retr(session, job->remote, job->fd, 0, job->expected, queue_progress, job,
+                                &job->written, error);
 }
 
 /* ---- one file ---- */
@@ -371,9 +402,17 @@ static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer da
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled before it started."));
                 return FALSE;
         }
+        core_queue_set_state(job->dl->queue, job->id, CORE_JOB_TRANSFERRING, NULL);
         gboolean ok = retr_job(session, job, error);
         core_queue_end(job->dl->queue, job->id);
         return ok;
+}
+
+/* A download cut by a lost connection goes on from its .part once the connection is back. */
+static void retr_retry(const GError *error, gpointer data)
+{
+        RetrJob *job = data;
+        core_queue_set_state(job->dl->queue, job->id, CORE_JOB_WAITING, _("to go on after reconnecting"));
 }
 
 /* A download's end, on the command thread. */
@@ -432,6 +471,7 @@ CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files)
         dl->ctx = ctx;
         dl->queue = queue;
         dl->spread = core_spread_new(ctx, files > 1 ? CLAMP(ctx->parallel, 1, files) : 1);
+        core_spread_set_retry(dl->spread, retr_retry);
         core_spread_expect(dl->spread, files); /* a handful of files stays on one connection */
         dl->landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         core_queue_set_stop_hook(queue, stop_downloads, dl);

@@ -203,28 +203,47 @@ static gboolean parse_tls_version(const char *text, int *version)
         return TRUE;
 }
 
-static gboolean bad_parallel(const char *path, GError **error)
+/* A setting that counts something (connections, tries): from `min` to `max`. */
+typedef struct {
+        const char *group, *key, *option; /* [group] key in the config file, --option on the command line */
+        int min, max;
+        const char *what;                 /* translated: "connections", "tries" */
+} CountSetting;
+
+static const CountSetting parallel_setting = { "transfer", "parallel", "--parallel", 1, CORE_PARALLEL_MAX,
+                                               N_("a number of connections") };
+static const CountSetting reconnect_setting = { "ftp", "reconnect", "--reconnect", 0, CORE_RECONNECT_MAX,
+                                                N_("a number of tries") };
+
+static gboolean bad_count(const CountSetting *setting, const char *path, GError **error)
 {
         if (path)
                 g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
-                            _("Config file %s: [transfer] parallel must be a number of connections from 1 to %d."),
-                            path, CORE_PARALLEL_MAX);
+                            _("Config file %s: [%s] %s must be %s from %d to %d."), path, setting->group,
+                            setting->key, _(setting->what), setting->min, setting->max);
         else
-                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE,
-                            _("--parallel must be a number of connections from 1 to %d."), CORE_PARALLEL_MAX);
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_USAGE, _("%s must be %s from %d to %d."),
+                            setting->option, _(setting->what), setting->min, setting->max);
         return FALSE;
 }
 
-/* [transfer] parallel, unless --parallel was given. */
-static gboolean read_parallel(GKeyFile *kf, CoreOptions *opts, const char *path, GError **error)
+/* [group] key, unless the command line gave it (*value >= 0). */
+static gboolean read_count(GKeyFile *kf, const CountSetting *setting, int *value, const char *path, GError **error)
 {
-        if (opts->parallel >= 0 || !g_key_file_has_key(kf, "transfer", "parallel", NULL))
+        if (*value >= 0 || !g_key_file_has_key(kf, setting->group, setting->key, NULL))
                 return TRUE;
         g_autoptr(GError) local = NULL;
-        int n = g_key_file_get_integer(kf, "transfer", "parallel", &local);
-        if (local || n < 1 || n > CORE_PARALLEL_MAX)
-                return bad_parallel(path, error);
-        opts->parallel = n;
+        int n = g_key_file_get_integer(kf, setting->group, setting->key, &local);
+        if (local || n < setting->min || n > setting->max)
+                return bad_count(setting, path, error);
+        *value = n;
+        return TRUE;
+}
+
+static gboolean count_given_ok(const CountSetting *setting, int value, GError **error)
+{
+        if (value != -1 && (value < setting->min || value > setting->max))
+                return bad_count(setting, NULL, error);
         return TRUE;
 }
 
@@ -248,7 +267,8 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
                             _("Config file %s: [ftp] tls-max-version must be 1.2 or 1.3."), path);
                 return FALSE;
         }
-        if (!read_parallel(kf, opts, path, error))
+        if (!read_count(kf, &parallel_setting, &opts->parallel, path, error) ||
+            !read_count(kf, &reconnect_setting, &opts->reconnect, path, error))
                 return FALSE;
         if (g_key_file_has_key(kf, "ftp", "passive", NULL)) {
                 g_autoptr(GError) local = NULL;
@@ -326,6 +346,9 @@ static GOptionContext *option_context(CoreOptions *opts)
                 { "parallel", 0, 0, G_OPTION_ARG_INT, &opts->parallel,
                   N_("Spread mput and the full-screen upload batches over up to N connections (1-16, default 4)"),
                   N_("N") },
+                { "reconnect", 0, 0, G_OPTION_ARG_INT, &opts->reconnect,
+                  N_("When a connection is lost during transfers, reconnect up to N times (0-100, default 5)"),
+                  N_("N") },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
                   N_("Show the version and exit"), NULL },
                 { NULL }
@@ -372,8 +395,9 @@ static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
                 return usage_error(_("Only one URL may be given (see --help)."), error);
         if (opts->commands && opts->batch_file)
                 return usage_error(_("Give either -c or -b, not both."), error);
-        if (opts->parallel == 0 || opts->parallel > CORE_PARALLEL_MAX || opts->parallel < -1)
-                return bad_parallel(NULL, error);
+        if (!count_given_ok(&parallel_setting, opts->parallel, error) ||
+            !count_given_ok(&reconnect_setting, opts->reconnect, error))
+                return FALSE;
         if (opts->trust_fingerprint && !tls_fingerprint_normalise_check(opts->trust_fingerprint))
                 return usage_error(_("--trust-fingerprint wants a SHA-256 fingerprint: 64 hex digits, "
                                      "with or without colons."), error);
@@ -395,6 +419,7 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         g_autoptr(CoreOptions) opts = g_new0(CoreOptions, 1);
         opts->passive = TRUE;
         opts->parallel = -1;
+        opts->reconnect = -1;
         g_autoptr(GOptionContext) context = option_context(opts);
         g_auto(GStrv) args = g_new0(char *, argc + 1);
         for (int i = 0; i < argc; i++)
@@ -433,6 +458,8 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
         ctx->passive = opts->passive && !opts->active;
         if (opts->parallel > 0)
                 ctx->parallel = (guint)opts->parallel;
+        if (opts->reconnect >= 0)
+                ctx->reconnect = (guint)opts->reconnect;
         if (opts->no_prompt)
                 ctx->prompt = FALSE;
         if (opts->timeouts.connect_ms > 0)

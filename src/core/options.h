@@ -50,6 +50,7 @@ typedef struct {
         gboolean passive;       /* [ftp] passive, default TRUE */
         FtpTimeouts timeouts;   /* 0: the context's default */
         int parallel;           /* --parallel N, else [transfer] parallel; -1: the default */
+        int reconnect;          /* --reconnect N, else [ftp] reconnect; -1: the default */
 } CoreOptions;
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */

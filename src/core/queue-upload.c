@@ -146,6 +146,18 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         core_queue_finish_failed(ctx, run->queue, stor->id, failure);
 }
 
+/* A job cut by a lost connection, sent again once the connection is back (on the command
+ * thread): the audit log records the cut attempt; the same snapshot goes again, not rescanned. */
+static void stor_retry(const GError *error, gpointer data)
+{
+        StorJob *stor = data;
+        UploadRun *run = stor->run;
+        if (run->ctx->audit)
+                scan_audit_upload_retried(run->ctx->audit, stor->result->snapshot, run->ctx->scanner_address,
+                                          run->server, stor->job->remote, error ? error->message : NULL);
+        core_queue_set_state(run->queue, stor->id, CORE_JOB_WAITING, _("to be sent again"));
+}
+
 static void send_clean(UploadRun *run, guint id, CoreJob *job, ScanResult *result)
 {
         StorJob *stor = g_new0(StorJob, 1);
@@ -260,6 +272,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
          * and the batch holds at most two snapshots per connection */
         run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, connections);
         run.spread = core_spread_new(ctx, connections);
+        core_spread_set_retry(run.spread, stor_retry);
         /* cancelling everything (or quitting) also ends a scan in flight and the other connections */
         core_queue_set_stop_hook(queue, stop_batch, &run);
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);

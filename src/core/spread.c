@@ -1,9 +1,11 @@
 /* core/spread.c — a batch's transfer jobs spread over up to N connections: the main worker plus
  * extra workers opened lazily (only while more jobs wait than connections are free) and closed
- * with QUIT when the batch ends. Every job's end travels back over one GAsyncQueue and is handled
- * on the command thread, so the caller's tallies and messages are only ever touched there.
- * Must not: print except the one "accepted only N connections" warning, touch the context's
- * tallies or connection state, or decide what a job does. */
+ * with QUIT when the batch ends; a connection lost under a job is reconnected (ctx->reconnect
+ * tries, 1, 2, 4 … s apart) and the job run again. Every job's end travels back over one
+ * GAsyncQueue and is handled on the command thread, so the caller's tallies and messages are only
+ * ever touched there.
+ * Must not: print except the "accepted only N connections" warning and the reconnects, touch the
+ * context's tallies or connection state, or decide what a job does. */
 #include "core/spread.h"
 
 #include "common/i18n.h"
@@ -16,6 +18,9 @@ typedef struct {
         gboolean busy;    /* a job (or the login of an extra connection) runs on it */
         gboolean ready;   /* logged in */
         gboolean dead;    /* its connection is gone (an extra's worker is freed then) */
+        gboolean reconnecting; /* logging in again after its connection was lost */
+        guint attempt;    /* reconnects tried since a job last worked on it */
+        guint number;     /* 1: the main connection, then in the order opened (messages, trace) */
 } Conn;
 
 typedef struct {
@@ -24,7 +29,7 @@ typedef struct {
         GDestroyNotify free_data;
         CoreSpreadDone done;
         Conn *conn;          /* where it runs now */
-        guint tries;         /* runs that failed because their extra connection died */
+        guint tries;         /* runs that failed because their connection died */
         gboolean conn_lost;  /* set on the worker: the session was closed by the failure */
 } Task;
 
@@ -54,7 +59,19 @@ struct CoreSpread {
         FtpSessionProfile *profile;
         GMutex dirs_lock;
         GHashTable *made_dirs;  /* remote directories made (or found) by this batch */
+        guint reconnect;        /* tries per lost connection (ctx->reconnect when made) */
+        guint pause_ms;         /* before the first try; doubled for each next one */
+        CoreSpreadRetry retry;  /* told of each job run again after a reconnect */
+        GError *lost;           /* the main connection could not be reconnected: the batch ends */
+        gint several;           /* atomic: an extra connection was opened (the trace says which is which) */
 };
+
+/* The trace of a batch on several connections: each line starts with its connection's number. */
+static void label_trace(FtpSession *session, const Conn *conn)
+{
+        g_autofree char *label = g_strdup_printf("[%u] ", conn->number);
+        ftp_session_set_trace_label(session, label);
+}
 
 static void wait_one(CoreSpread *sp);
 
@@ -71,10 +88,32 @@ static gboolean task_run(FtpSession *session, gpointer data, GError **error)
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled before it started."));
                 return FALSE;
         }
+        if (g_atomic_int_get(&sp->several))
+                label_trace(session, task->conn);
         gboolean ok = task->func(session, task->conn->worker, task->data, error);
         if (!ok)
                 task->conn_lost = !ftp_session_is_connected(session);
+        if (task->conn_lost && sp->reconnect > 0)
+                ftp_session_drop_open_hint(session, *error); /* the batch reconnects by itself */
         return ok;
+}
+
+/* The pause before a lost connection's next try: 1, 2, 4 … 32 s. */
+static guint pause_before(const CoreSpread *sp, const Conn *conn)
+{
+        return sp->pause_ms << MIN(conn->attempt - 1, 5);
+}
+
+/* On the worker of a lost connection: the pause, then the login of the batch's profile. */
+static gboolean reconnect_run(FtpSession *session, gpointer data, GError **error)
+{
+        Conn *conn = data;
+        CoreSpread *sp = conn->spread;
+        if (!ftp_session_pause(session, pause_before(sp, conn), error))
+                return FALSE;
+        if (sp->profile)
+                return ftp_session_open_like(session, sp->profile, error);
+        return sp->open(session, sp->open_data, error);
 }
 
 static void push_ending(CoreSpread *sp, Conn *conn, Task *task, gboolean ok, const GError *error)
@@ -96,9 +135,11 @@ static void task_done(guint job_id, gboolean ok, const GError *error, gpointer d
 static gboolean open_run(FtpSession *session, gpointer data, GError **error)
 {
         Conn *conn = data;
+        label_trace(session, conn);
         return conn->spread->open(session, conn->spread->open_data, error);
 }
 
+/* An extra connection's login, or a lost connection's reconnect (conn->reconnecting). */
 static void open_done(guint job_id, gboolean ok, const GError *error, gpointer data)
 {
         Conn *conn = data;
@@ -108,6 +149,12 @@ static void open_done(guint job_id, gboolean ok, const GError *error, gpointer d
 static gboolean open_like(FtpSession *session, gpointer data, GError **error)
 {
         return ftp_session_open_like(session, data, error);
+}
+
+static gboolean unlabel_job(FtpSession *session, gpointer data, GError **error)
+{
+        ftp_session_set_trace_label(session, NULL);
+        return TRUE;
 }
 
 static gboolean profile_job(FtpSession *session, gpointer data, GError **error)
@@ -124,6 +171,7 @@ static Conn *conn_new(CoreSpread *sp, CoreWorker *worker, gboolean extra)
         conn->worker = worker;
         conn->extra = extra;
         g_ptr_array_add(sp->conns, conn);
+        conn->number = sp->conns->len;
         return conn;
 }
 
@@ -142,6 +190,8 @@ CoreSpread *core_spread_new_full(CoreContext *ctx, guint connections, CoreSpread
         sp->open = open;
         sp->open_data = open_data;
         sp->capped = open == NULL;
+        sp->reconnect = open ? ctx->reconnect : 0;
+        sp->pause_ms = 1000;
         g_mutex_init(&sp->dirs_lock);
         sp->made_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         Conn *main_conn = conn_new(sp, sp->main, FALSE);
@@ -151,12 +201,25 @@ CoreSpread *core_spread_new_full(CoreContext *ctx, guint connections, CoreSpread
 
 CoreSpread *core_spread_new(CoreContext *ctx, guint connections)
 {
+        /* the login as it is now: for the extra connections, and to reconnect a lost one */
         FtpSessionProfile *profile = NULL;
-        if (connections > 1)
+        if (connections > 1 || ctx->reconnect > 0)
                 core_worker_run(ctx->worker, profile_job, &profile, NULL);
         CoreSpread *sp = core_spread_new_full(ctx, connections, profile ? open_like : NULL, profile);
         sp->profile = profile;
         return sp;
+}
+
+void core_spread_set_reconnect_pause(CoreSpread *sp, guint first_ms)
+{
+        g_return_if_fail(sp != NULL);
+        sp->pause_ms = first_ms;
+}
+
+void core_spread_set_retry(CoreSpread *sp, CoreSpreadRetry retry)
+{
+        g_return_if_fail(sp != NULL);
+        sp->retry = retry;
 }
 
 static guint count_conns(CoreSpread *sp, gboolean opening_only)
@@ -182,6 +245,7 @@ static Conn *free_conn(CoreSpread *sp)
 
 static void open_extra(CoreSpread *sp)
 {
+        g_atomic_int_set(&sp->several, 1);
         CoreWorker *worker = core_worker_new();
         core_worker_set_keepalive(worker, 0); /* it lives only as long as the batch */
         core_worker_link_cancel(sp->main, worker);
@@ -247,6 +311,10 @@ static void dispatch(CoreSpread *sp)
                                           _("Cancelled before it started."));
                         continue;
                 }
+                if (sp->lost) {
+                        deliver(sp, g_queue_pop_head(&sp->pending), FALSE, sp->lost);
+                        continue;
+                }
                 if (count_conns(sp, FALSE) == 0) {
                         deliver_new_error(sp, g_queue_pop_head(&sp->pending), FTP_ERROR_CLOSED,
                                           _("The connection to the server is closed: use `open` to connect again."));
@@ -292,12 +360,123 @@ static void warn_refusal(CoreSpread *sp)
         g_clear_pointer(&sp->refusal, g_free);
 }
 
+/* ---- a lost connection ------------------------------------------------------------ */
+
+/* "Connection lost" for the main one (the user's own), "Connection 3 lost" for an extra. */
+static char *conn_lost_text(const Conn *conn, const char *why) /* transfer full */
+{
+        if (!conn->extra)
+                return g_strdup_printf(_("Connection lost (%s)"), why);
+        return g_strdup_printf(_("Connection %u lost (%s)"), conn->number, why);
+}
+
+/* Starts the next try of a lost connection's login, after its pause (1, 2, 4 … s). */
+static void reconnect_next(CoreSpread *sp, Conn *conn, const char *why)
+{
+        conn->attempt++;
+        conn->busy = TRUE;
+        conn->ready = FALSE;
+        conn->reconnecting = TRUE;
+        g_autofree char *lost = conn_lost_text(conn, why);
+        core_say(sp->ctx, CORE_MSG_WARNING, _("%s: reconnecting (%u/%u) in %u s."), lost, conn->attempt,
+                 sp->reconnect, (pause_before(sp, conn) + 999) / 1000);
+        core_worker_submit(conn->worker, reconnect_run, conn, NULL, open_done);
+}
+
+/* Worth another login: the server went away or hung up, not a refusal that will not change (a
+ * password, a certificate, TLS) or a cancel. */
+static gboolean worth_reconnecting(const GError *error)
+{
+        if (!error || error->domain != FTP_ERROR)
+                return FALSE;
+        switch (error->code) {
+        case FTP_ERROR_CONNECT:
+        case FTP_ERROR_TIMEOUT:
+        case FTP_ERROR_CLOSED:
+        case FTP_ERROR_PROTOCOL:
+        case FTP_ERROR_DATA:
+        case FTP_ERROR_NOT_CONNECTED:
+                return TRUE;
+        default:
+                return FALSE;
+        }
+}
+
+/* A job whose connection died runs again (after the reconnect, or on another connection): the
+ * caller hears of it first (an upload's audit record of the cut attempt). */
+static void run_again(CoreSpread *sp, Task *task, const GError *error)
+{
+        task->tries++;
+        if (sp->retry)
+                sp->retry(error, task->data);
+        g_queue_push_head(&sp->pending, task);
+}
+
+/* The main connection cannot be reconnected: the jobs still waiting end with this. */
+static void main_lost(CoreSpread *sp, Conn *conn, const GError *error)
+{
+        conn->dead = TRUE;
+        if (sp->lost)
+                return;
+        g_autofree char *host = g_strdup(sp->profile ? ftp_session_profile_host(sp->profile) : "?");
+        sp->lost = g_error_new(FTP_ERROR, FTP_ERROR_CLOSED,
+                               ngettext("Could not reconnect to %s after %u try (%s). The connection is closed: "
+                                        "use `open` to connect again.",
+                                        "Could not reconnect to %s after %u tries (%s). The connection is closed: "
+                                        "use `open` to connect again.", conn->attempt),
+                               host, conn->attempt, error ? error->message : "?");
+}
+
+/* A lost connection's login ended, on the command thread. */
+static void reconnected(CoreSpread *sp, Conn *conn, gboolean ok, const GError *error)
+{
+        conn->busy = FALSE;
+        conn->reconnecting = FALSE;
+        if (ok) {
+                conn->ready = TRUE;
+                g_autofree char *host = g_strdup(sp->profile ? ftp_session_profile_host(sp->profile) : "?");
+                if (conn->extra)
+                        core_say(sp->ctx, CORE_MSG_INFO, _("Connection %u: reconnected to %s."), conn->number, host);
+                else
+                        core_say(sp->ctx, CORE_MSG_INFO, _("Reconnected to %s."), host);
+                return;
+        }
+        if (!is_cancelled(sp) && worth_reconnecting(error) && conn->attempt < sp->reconnect) {
+                reconnect_next(sp, conn, error->message);
+                return;
+        }
+        if (!is_cancelled(sp)) {
+                g_autofree char *lost = conn_lost_text(conn, error ? error->message : "?");
+                core_say(sp->ctx, CORE_MSG_WARNING, ngettext("%s: could not reconnect after %u try.",
+                                                             "%s: could not reconnect after %u tries.", conn->attempt),
+                         lost, conn->attempt);
+        }
+        if (conn->extra)
+                retire(sp, conn);
+        else
+                main_lost(sp, conn, error);
+}
+
 static void task_ended(CoreSpread *sp, Task *task, gboolean ok, const GError *error)
 {
         Conn *conn = task->conn;
         conn->busy = FALSE;
+        if (ok)
+                conn->attempt = 0; /* it works again: a later loss gets every try anew */
         if (ok || !task->conn_lost) {
                 deliver(sp, task, ok, error);
+                return;
+        }
+        if (sp->reconnect > 0 && !is_cancelled(sp) && worth_reconnecting(error) && conn->attempt < sp->reconnect) {
+                if (task->tries < sp->reconnect) {
+                        run_again(sp, task, error);
+                } else {
+                        g_autofree char *message = g_strdup_printf(
+                                _("The connection was lost each of the %u times it was sent (%s)."),
+                                task->tries + 1, error->message);
+                        deliver_new_error(sp, task, FTP_ERROR_DATA, message);
+                }
+                reconnect_next(sp, conn, error->message);
                 return;
         }
         if (!conn->extra) {
@@ -306,8 +485,8 @@ static void task_ended(CoreSpread *sp, Task *task, gboolean ok, const GError *er
                 return;
         }
         retire(sp, conn);
-        if (task->tries++ == 0 && !is_cancelled(sp)) {
-                g_queue_push_head(&sp->pending, task); /* once more, on another connection */
+        if (task->tries == 0 && !is_cancelled(sp)) {
+                run_again(sp, task, error); /* once more, on another connection */
                 return;
         }
         g_autofree char *message = g_strdup_printf(_("An extra connection to the server was lost (%s)."),
@@ -320,6 +499,8 @@ static void wait_one(CoreSpread *sp)
         Ending *ending = g_async_queue_pop(sp->endings);
         if (ending->task)
                 task_ended(sp, ending->task, ending->ok, ending->error);
+        else if (ending->conn->reconnecting)
+                reconnected(sp, ending->conn, ending->ok, ending->error);
         else
                 opened(sp, ending->conn, ending->ok, ending->error);
         g_clear_error(&ending->error);
@@ -385,10 +566,13 @@ void core_spread_free(CoreSpread *sp)
         if (!sp)
                 return;
         core_spread_wait(sp);
-        /* extras still logging in are no longer needed: cut their login short, drain their ends */
+        if (g_atomic_int_get(&sp->several))
+                core_worker_run(sp->main, unlabel_job, NULL, NULL); /* the user's session again */
+        /* extras still logging in are no longer needed: cut their login short, drain their ends
+         * (a reconnect of the main connection, the user's own session, is waited for) */
         for (guint i = 0; i < sp->conns->len; i++) {
                 Conn *conn = g_ptr_array_index(sp->conns, i);
-                if (!conn->dead && !conn->ready)
+                if (conn->extra && !conn->dead && !conn->ready)
                         core_worker_cancel_job(conn->worker);
         }
         while (count_conns(sp, TRUE) > 0)
@@ -399,6 +583,7 @@ void core_spread_free(CoreSpread *sp)
         g_async_queue_unref(sp->endings);
         ftp_session_profile_free(sp->profile);
         g_free(sp->refusal);
+        g_clear_error(&sp->lost);
         g_hash_table_unref(sp->made_dirs);
         g_mutex_clear(&sp->dirs_lock);
         g_free(sp);

@@ -1,11 +1,12 @@
 /* core/spread.h — runs the transfer jobs of one batch (mput, the TUI's upload batches) on up to N
  * connections to the same server: the main worker plus extra workers opened lazily, each logged
  * in like the main one (ftp_session_open_like), and closed (QUIT) when the batch ends.
- * Owns: which connection runs which job, opening and closing the extra connections, the retry of a
- * job whose extra connection died, the "server accepted only N connections" warning, the batch's
- * table of remote directories made. Must not: print except that one warning (through ctx), touch
- * the context's tallies or connection state (the caller does, from each job's end), or upload
- * anything itself. */
+ * Owns: which connection runs which job, opening and closing the extra connections, reconnecting
+ * a connection lost under a job (up to ctx->reconnect tries, 1, 2, 4 … s apart, each connection on
+ * its own; the job runs again once it is back, or on another connection), the "server accepted
+ * only N connections" warning and the reconnect messages, the batch's table of remote directories
+ * made. Must not: touch the context's tallies or connection state (the caller does, from each
+ * job's end), or upload anything itself. */
 #pragma once
 #include <glib.h>
 #include "core/context.h"
@@ -16,20 +17,33 @@ typedef struct CoreSpread CoreSpread;
 /* A job, on the worker thread of the connection that runs it (`worker`: that connection's, for a
  * cancel that must reach this job alone). FALSE with error on failure. */
 typedef gboolean (*CoreSpreadFunc)(FtpSession *session, CoreWorker *worker, gpointer data, GError **error);
-/* A job's end, on the thread that calls core_spread_submit/_wait (the command thread). A failure
- * on an extra connection never says FTP_ERROR_CLOSED (the main connection is not gone): a job
- * whose extra connection died is run once more on another, and fails as FTP_ERROR_DATA after. */
+/* A job's end, on the thread that calls core_spread_submit/_wait (the command thread). A job whose
+ * connection died runs again once the connection is back (ctx->reconnect tries per loss; 0: an
+ * extra connection's job runs once more on another connection, a main connection's fails). A
+ * failure on an extra connection never says FTP_ERROR_CLOSED (the main connection is not gone);
+ * FTP_ERROR_CLOSED means the main connection is gone for good and the batch ends. */
 typedef void (*CoreSpreadDone)(gboolean ok, const GError *error, gpointer data);
+/* Told, on the same thread, that a job's run was cut by its lost connection (`error`) and that it
+ * will run again: its progress starts over (an upload's audit log records the cut attempt). */
+typedef void (*CoreSpreadRetry)(const GError *error, gpointer data);
 
 /* Opens an extra connection, on its worker thread (tests replace the FTP login). */
 typedef gboolean (*CoreSpreadOpen)(FtpSession *session, gpointer open_data, GError **error);
 
 /* Up to `connections` (1: the main worker alone). Takes the main session's login profile at once
- * (the main worker must be idle). ctx: the main worker and where the warning goes. */
+ * (the main worker must be idle): extra connections and reconnects log in with it, into the
+ * directory that was current then. ctx: the main worker, ctx->reconnect, and where the warnings
+ * go. */
 CoreSpread *core_spread_new(CoreContext *ctx, guint connections);
-/* The same with another way to open extra connections (open_data is not owned). */
+/* The same with another way to open extra connections and reconnect lost ones (open_data is not
+ * owned; open NULL: no extra connection and no reconnect). */
 CoreSpread *core_spread_new_full(CoreContext *ctx, guint connections, CoreSpreadOpen open,
                                  gpointer open_data);
+/* The pause before the first try to reconnect (default 1000 ms; doubled for each next try, up to
+ * 32 times it): tests shorten it. */
+void core_spread_set_reconnect_pause(CoreSpread *spread, guint first_ms);
+/* Hears of every job run again (NULL: nobody). */
+void core_spread_set_retry(CoreSpread *spread, CoreSpreadRetry retry);
 /* Waits for every job's end (core_spread_wait), then closes the extra connections. */
 void core_spread_free(CoreSpread *spread);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreSpread, core_spread_free)

@@ -3,7 +3,8 @@
 # Pins: hostile names from LIST/MLSD/NLST are skipped with an escaped warning and nothing is written
 # outside the target directory; a planted symlink is not followed; the PASV address is ignored;
 # 421, an endless greeting and a stalled transfer end with a clear error, exit 2, and no hang; a
-# 421 in the middle of a download is seen at once (the .part kept); MLSD refused as not implemented
+# 421 in the middle of a download is seen at once (the .part kept), and with reconnecting on is
+# tried again as often as asked, then ends the batch; MLSD refused as not implemented
 # falls back to LIST for the session, a 550 does not; privileged passive ports are refused; huge
 # listings end at the listing caps with bounded memory.
 . "$top_srcdir/tests/lib/suite.sh"
@@ -24,6 +25,7 @@ FTP_PASS=test@example.org
 start_server() {
         stop_server
         SRV_DIR=$SUITE_DIR/srv-$1
+        rm -rf "$SRV_DIR"  # a scenario may run twice: never read the last run's port
         mkdir -p "$SRV_DIR"
         timeout 60 /usr/bin/python3 "$top_srcdir/tests/hostile/ftpd.py" "$1" "$SRV_DIR" \
                 >"$SRV_DIR/out" 2>&1 &
@@ -117,11 +119,24 @@ expect "421 on CWD: ends within 10 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 
 
 start_server 421-retr
 mkdir -p "$SUITE_DIR/w-421" && cd "$SUITE_DIR/w-421" || exit 1
-timed_session "get good1.txt; pwd"
+timed_session "reconnect 0; get good1.txt; pwd"
 expect "421 during RETR: exit status 2" cf_rc_is 2
 expect "421 during RETR: the message says the server closed the session" cf_says '421|clos'
 expect "421 during RETR: the complete name is not created" [ ! -e "$SUITE_DIR/w-421/good1.txt" ]
 expect "421 during RETR: ends within 10 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 10 ]
+
+# The same server with reconnecting on: a 421 every time is tried again as often as asked, 1 and
+# 2 s apart, then the batch ends; the download never lands under its name.
+start_server 421-retr
+rm -rf "$SUITE_DIR/w-421" && mkdir -p "$SUITE_DIR/w-421" && cd "$SUITE_DIR/w-421" || exit 1
+timed_session "reconnect 2; get good1.txt"
+expect "421 during RETR, reconnect 2: exit status 2" cf_rc_is 2
+expect "421 during RETR, reconnect 2: both tries are said" \
+        eval 'cf_says "reconnecting \(1/2\) in 1 s" && cf_says "reconnecting \(2/2\) in 2 s"'
+expect "421 during RETR, reconnect 2: the server saw three RETRs" \
+        [ "$(grep -c '^RETR of' "$SRV_DIR/log")" = 3 ]
+expect "421 during RETR, reconnect 2: the complete name is not created" [ ! -e "$SUITE_DIR/w-421/good1.txt" ]
+expect "421 during RETR, reconnect 2: ends within 15 s (took ${CF_SECONDS}s)" [ "$CF_SECONDS" -le 15 ]
 
 # An endless multi-line greeting ends with an error within the reply deadline (3 s here).
 start_server endless-greeting
@@ -177,7 +192,7 @@ expect "pasv-privileged: no data connection reached the server" eval '! grep -q 
 CF_DATA_TIMEOUT=10 clamftp_write_conf
 start_server 421-retr-slow
 mkdir -p "$SUITE_DIR/w-421-slow" && cd "$SUITE_DIR/w-421-slow" || exit 1
-timed_session "get big.bin"
+timed_session "reconnect 0; get big.bin"
 CF_DATA_TIMEOUT=2 clamftp_write_conf
 seen=$(sed -n 's/^client closed the control connection \([0-9.]*\) s after the 421$/\1/p' "$SRV_DIR/log")
 expect "421 mid-RETR: exit status 2" cf_rc_is 2

@@ -7,8 +7,10 @@
 # once; a server allowing 2 connections per address still gets every file, with a warning;
 # explicit TLS with require_ssl_reuse and a pinned self-signed certificate; an extra connection
 # killed mid-batch loses no file and never reports one uploaded that is not on the server byte for
-# byte. Full screen: an upload batch whose first file is held in the scanner (a relay that delays
-# its verdict) has that job cancelled at once while the other files of the batch arrive.
+# byte; the main connection killed mid-batch is reconnected and every file arrives (with
+# `--reconnect 0` the batch stops and names every file not sent). Full screen: an upload batch
+# whose first file is held in the scanner (a relay that delays its verdict) has that job cancelled
+# at once while the other files of the batch arrive.
 . "$top_srcdir/tests/lib/suite.sh"
 
 # any passive port: with 8 (the suites' range) and 4 connections at once, vsftpd now and then
@@ -75,8 +77,11 @@ for CF_MODE in $CF_MODES; do
         before=$(log_size)
         CF_INPUT="$FTP_USER
 $FTP_PASS
-" cf_run -n -c "open 127.0.0.1 $FTP_PORT; parallel 4; cd $R; mput tree/**/*.bin eicar.com"
+" cf_run -n -c "open 127.0.0.1 $FTP_PORT; parallel 4; cd $R; verbose; mput tree/**/*.bin eicar.com"
         expect "$CF_MODE: mput of $NFILES files and EICAR with parallel 4: exit 1 (a file refused)" cf_rc_is 1
+        expect "$CF_MODE: verbose: the extra connections' lines carry their number, their login too" \
+                eval 'cf_says "^\[[2-9]\] --> STOR " && cf_says "^\[[2-9]\] --> USER "'
+        expect "$CF_MODE: verbose: the main connection's lines carry [1] while several run" cf_says "^\[1\] --> STOR "
         expect "$CF_MODE: every clean file arrived byte for byte, in its nested directory" tree_arrived "$R"
         expect "$CF_MODE: EICAR is not on the server" [ ! -e "$FTP_ROOT/$R/eicar.com" ]
         expect "$CF_MODE: EICAR reported infected" cf_says "eicar.com is infected"
@@ -173,13 +178,15 @@ mkdir -p big "$FTP_ROOT/killed" && ftp_own
 before=$(log_size)
 for i in $(seq 1 16); do head -c 300000 /dev/urandom >big/k$i.bin; done
 OUT=$SUITE_DIR/killed.out
-# mput_in_background N: mput of big/*.bin with --parallel N into killed/, its output in $OUT and
-# its exit status in $OUT.rc; RUN is its pid
+# mput_in_background N [OPTION…]: mput of big/*.bin with --parallel N into killed/, its output in
+# $OUT and its exit status in $OUT.rc; RUN is its pid
 mput_in_background() {
+        local n=$1
+        shift
         (
                 CF_INPUT="$FTP_USER
 $FTP_PASS
-" cf_run -n --parallel "$1" -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
+" cf_run -n --parallel "$n" "$@" -c "open 127.0.0.1 $FTP_PORT; cd killed; mput big/*.bin"
                 printf '%s\n' "$CF_ALL" >"$OUT"
                 echo "$CF_RC" >"$OUT.rc"
         ) &
@@ -222,18 +229,36 @@ grep -Ei "lost|failed|warning" "$OUT" | head -n 5 | tap_diag
 expect "killed connection: no file reported uploaded that is not on the server byte for byte" claimed_but_missing
 expect "killed connection: every file is on the server complete or reported failed" lost_silently
 
-# ---- the main connection killed mid-batch (one connection): the batch stops, and every file it
-# did not send is named, none left out of the report ----
+# ---- the main connection killed mid-batch (one connection): it is reconnected and the batch
+# goes on, every file arriving; with `reconnect 0` the batch stops, and every file it did not send
+# is named, none left out of the report ----
+first_file_started() { [ "$(logins_since "$before")" -ge 1 ] && [ -n "$(ls "$FTP_ROOT/killed/big" 2>/dev/null)" ]; }
 rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
 before=$(log_size)
 mput_in_background 1
-first_file_started() { [ "$(logins_since "$before")" -ge 1 ] && [ -n "$(ls "$FTP_ROOT/killed/big" 2>/dev/null)" ]; }
 wait_until 15 first_file_started && kill_newest_session
 wait "$RUN"
-expect "main connection killed: the run ends with exit status 2 ($(cat "$OUT.rc" 2>/dev/null))" \
+all_big_arrived() {
+        local f
+        for f in big/*.bin; do same_file "$f" "$FTP_ROOT/killed/$f" || { echo "missing or different: $f"; return 1; }; done
+}
+expect "main connection killed: reconnected, the run ends with exit status 0 ($(cat "$OUT.rc" 2>/dev/null))" \
+        eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 0 ]'
+expect "main connection killed: every file arrived byte for byte" all_big_arrived
+expect "main connection killed: the loss and the reconnect are said" \
+        eval 'grep -q "reconnecting (1/5)" "$OUT" && grep -q "Reconnected to 127.0.0.1" "$OUT"'
+expect "main connection killed: each file reported uploaded once" \
+        eval '[ "$(grep -c "^Uploaded big/" "$OUT")" = 16 ]'
+
+rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
+before=$(log_size)
+mput_in_background 1 --reconnect 0
+wait_until 15 first_file_started && kill_newest_session
+wait "$RUN"
+expect "reconnect 0, main connection killed: the run ends with exit status 2 ($(cat "$OUT.rc" 2>/dev/null))" \
         eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
-expect "main connection killed: no file reported uploaded that is not on the server" claimed_but_missing
-expect "main connection killed: every file not on the server is named as not uploaded" lost_silently
+expect "reconnect 0, main connection killed: no file reported uploaded that is not on the server" claimed_but_missing
+expect "reconnect 0, main connection killed: every file not on the server is named as not uploaded" lost_silently
 
 # ---- full screen: a job cancelled while it is scanned is dropped at once ----
 if command -v tmux >/dev/null; then

@@ -149,6 +149,7 @@ static void test_defaults(Fixture *f, gconstpointer data)
         g_assert_false(opts->no_prompt);
         g_assert_null(opts->commands);
         g_assert_null(opts->url);
+        g_assert_cmpint(opts->reconnect, ==, -1); /* the context's default */
 }
 
 static void test_command_line(Fixture *f, gconstpointer data)
@@ -192,6 +193,9 @@ static const BadArgsCase bad_args[] = {
         { "bad-url", { "clamftp", "http://a/", NULL } },
         { "unknown-option", { "clamftp", "--no-scan", NULL } },
         { "missing-config", { "clamftp", "--config", "/nonexistent/clamftp.conf", NULL } },
+        { "parallel-0", { "clamftp", "--parallel", "0", NULL } },
+        { "reconnect-negative", { "clamftp", "--reconnect", "-2", NULL } },
+        { "reconnect-too-many", { "clamftp", "--reconnect", "101", NULL } },
 };
 
 static void test_bad_arguments(Fixture *f, gconstpointer data)
@@ -211,6 +215,27 @@ static char *other_config(Fixture *f, const char *text)
         char *path = g_build_filename(f->dir, "other.conf", NULL);
         g_assert_true(g_file_set_contents(path, text, -1, NULL));
         return path;
+}
+
+/* --reconnect wins over [ftp] reconnect; 0 turns reconnecting off; a bad value in the file is
+ * named with its section and key. */
+static void test_reconnect_setting(Fixture *f, gconstpointer data)
+{
+        g_autofree char *path = other_config(f, "[ftp]\nreconnect=9\n");
+        const char *from_file[] = { "clamftp", "--config", path, NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(from_file, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(opts->reconnect, ==, 9);
+        const char *given[] = { "clamftp", "--config", path, "--reconnect", "0", NULL };
+        g_autoptr(CoreOptions) off = parse(given, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(off->reconnect, ==, 0);
+        g_autofree char *bad = other_config(f, "[ftp]\nreconnect=many\n");
+        const char *bad_file[] = { "clamftp", "--config", bad, NULL };
+        g_autoptr(CoreOptions) none = parse(bad_file, &error);
+        g_assert_null(none);
+        g_assert_nonnull(strstr(error->message, "[ftp] reconnect must be a number of tries from 0 to 100"));
 }
 
 static void test_config_file(Fixture *f, gconstpointer data)
@@ -290,6 +315,7 @@ int main(int argc, char **argv)
         ADD_F("/core/options/several-c-options-run-in-order", test_several_commands_options);
         ADD_F("/core/options/bad-arguments-are-errors", test_bad_arguments);
         ADD_F("/core/options/config-file-keys", test_config_file);
+        ADD_F("/core/options/reconnect-setting", test_reconnect_setting);
         ADD_F("/core/options/command-line-beats-config", test_command_line_beats_config);
         ADD_F("/core/options/bad-config-values-are-errors", test_bad_config_values);
         ADD_F("/core/options/default-config-is-optional", test_default_config_optional);

@@ -3,7 +3,10 @@
  * once than connections, extra connections opened only when jobs wait, `1` keeps everything on
  * the main worker, a server that refuses more connections gives one warning and the batch goes
  * on, a job whose extra connection died runs once more elsewhere (and never reports
- * FTP_ERROR_CLOSED), a cancelled batch ends its waiting jobs as cancelled.
+ * FTP_ERROR_CLOSED) when reconnecting is off, a cancelled batch ends its waiting jobs as
+ * cancelled. Reconnects: a lost main connection is logged in again and its job runs again (the
+ * caller told of it, every job ending once), a login that keeps failing ends the batch after the
+ * tries with FTP_ERROR_CLOSED for every job left, the reconnect is said.
  * Must not: open sockets (the login is faked) or wait on anything without an end. */
 #include <glib.h>
 #include <string.h>
@@ -25,11 +28,14 @@ typedef struct {
         guint ok;
         GArray *codes;          /* error codes of failed ends */
         gboolean ends_on_caller;
+        guint retried;          /* jobs the spread said would run again */
+        GPtrArray *infos;
 } Batch;
 
 typedef struct {
         Batch *batch;
         guint fail_on_extra;    /* fail this many runs when not on the main thread */
+        guint fail_on_main;     /* fail this many runs on the main thread */
         GThread *main_thread;
         guint runs;
 } Job;
@@ -40,6 +46,7 @@ static void batch_init(Batch *b)
         g_mutex_init(&b->lock);
         b->threads = g_hash_table_new(NULL, NULL);
         b->warnings = g_ptr_array_new_with_free_func(g_free);
+        b->infos = g_ptr_array_new_with_free_func(g_free);
         b->codes = g_array_new(FALSE, FALSE, sizeof(gint));
         b->caller = g_thread_self();
         b->ends_on_caller = TRUE;
@@ -50,6 +57,7 @@ static void batch_clear(Batch *b)
 {
         g_hash_table_unref(b->threads);
         g_ptr_array_unref(b->warnings);
+        g_ptr_array_unref(b->infos);
         g_array_unref(b->codes);
         g_mutex_clear(&b->lock);
 }
@@ -59,6 +67,8 @@ static void on_message(CoreMsgKind kind, const char *text, gpointer data)
         Batch *b = data;
         if (kind == CORE_MSG_WARNING)
                 g_ptr_array_add(b->warnings, g_strdup(text));
+        else if (kind == CORE_MSG_INFO)
+                g_ptr_array_add(b->infos, g_strdup(text));
 }
 
 static gboolean fake_open(FtpSession *session, gpointer data, GError **error)
@@ -80,7 +90,8 @@ static gboolean fake_job(FtpSession *session, CoreWorker *worker, gpointer data,
         b->running++;
         b->max_running = MAX(b->max_running, b->running);
         g_hash_table_add(b->threads, g_thread_self());
-        gboolean fail = g_thread_self() != job->main_thread && job->runs++ < job->fail_on_extra;
+        gboolean on_main = g_thread_self() == job->main_thread;
+        gboolean fail = job->runs++ < (on_main ? job->fail_on_main : job->fail_on_extra);
         g_mutex_unlock(&b->lock);
         g_usleep(3000); /* a transfer's length: lets the jobs overlap */
         g_mutex_lock(&b->lock);
@@ -106,6 +117,13 @@ static void fake_done(gboolean ok, const GError *error, gpointer data)
         g_array_append_val(b->codes, code);
 }
 
+static void fake_retry(const GError *error, gpointer data)
+{
+        Job *job = data;
+        g_assert_cmpint(error->code, ==, FTP_ERROR_CLOSED);
+        job->batch->retried++;
+}
+
 static gboolean thread_job(FtpSession *session, gpointer data, GError **error)
 {
         *(GThread **)data = g_thread_self();
@@ -125,16 +143,23 @@ static GThread *main_thread_of(CoreContext *ctx)
         return thread;
 }
 
-static void run_jobs(CoreSpread *spread, Batch *b, GThread *main_thread, guint n, guint fail_on_extra)
+static void run_jobs_failing(CoreSpread *spread, Batch *b, GThread *main_thread, guint n, guint fail_on_extra,
+                             guint fail_on_main)
 {
         for (guint i = 0; i < n; i++) {
                 Job *job = g_new0(Job, 1);
                 job->batch = b;
                 job->main_thread = main_thread;
                 job->fail_on_extra = fail_on_extra;
+                job->fail_on_main = fail_on_main;
                 core_spread_submit(spread, fake_job, job, g_free, fake_done);
         }
         core_spread_wait(spread);
+}
+
+static void run_jobs(CoreSpread *spread, Batch *b, GThread *main_thread, guint n, guint fail_on_extra)
+{
+        run_jobs_failing(spread, b, main_thread, n, fail_on_extra, 0);
 }
 
 /* A batch over `connections` whose fake server accepts `allow_opens` extra logins. */
@@ -145,13 +170,22 @@ typedef struct {
         CoreSpread *spread;
 } Fixture;
 
-static void fixture_open(Fixture *f, guint connections, guint allow_opens)
+static void fixture_open_reconnecting(Fixture *f, guint connections, guint allow_opens, guint reconnect)
 {
         batch_init(&f->b);
         f->b.allow_opens = allow_opens;
         f->ctx = context_for(&f->b);
+        f->ctx->reconnect = reconnect;
         f->main_thread = main_thread_of(f->ctx);
         f->spread = core_spread_new_full(f->ctx, connections, fake_open, &f->b);
+        core_spread_set_reconnect_pause(f->spread, 5);
+        core_spread_set_retry(f->spread, fake_retry);
+}
+
+/* Reconnecting off: what a lost connection does without it. */
+static void fixture_open(Fixture *f, guint connections, guint allow_opens)
+{
+        fixture_open_reconnecting(f, connections, allow_opens, 0);
 }
 
 static void fixture_close(Fixture *f)
@@ -248,6 +282,61 @@ static void test_lost_twice_fails_without_closing_main(void)
         fixture_close(&f);
 }
 
+static gboolean said(GPtrArray *texts, const char *part)
+{
+        for (guint i = 0; i < texts->len; i++)
+                if (strstr(g_ptr_array_index(texts, i), part))
+                        return TRUE;
+        return FALSE;
+}
+
+/* One connection: every job loses it on its first run; each is run again after the reconnect. */
+static void test_lost_main_connection_reconnects(void)
+{
+        Fixture f;
+        fixture_open_reconnecting(&f, 1, G_MAXUINT, 3);
+        run_jobs_failing(f.spread, &f.b, f.main_thread, 4, 0, 1);
+        g_assert_cmpuint(f.b.ended, ==, 4);
+        g_assert_cmpuint(f.b.ok, ==, 4);
+        g_assert_cmpuint(f.b.retried, ==, 4);
+        g_assert_cmpuint(f.b.opens, ==, 4);
+        g_assert_true(said(f.b.warnings, "Connection lost (the connection was lost): reconnecting (1/3)"));
+        g_assert_false(said(f.b.warnings, "(2/3)")); /* each reconnect worked: the count starts over */
+        g_assert_true(said(f.b.infos, "Reconnected"));
+        g_assert_true(f.b.ends_on_caller);
+        fixture_close(&f);
+}
+
+/* The login fails every time: after the tries, every job left ends with FTP_ERROR_CLOSED. */
+static void test_reconnect_gives_up(void)
+{
+        Fixture f;
+        fixture_open_reconnecting(&f, 1, 0, 2);
+        run_jobs_failing(f.spread, &f.b, f.main_thread, 5, 0, 1);
+        g_assert_cmpuint(f.b.ended, ==, 5);
+        g_assert_cmpuint(f.b.ok, ==, 0);
+        g_assert_cmpuint(f.b.opens, ==, 2);
+        g_assert_cmpuint(f.b.codes->len, ==, 5);
+        for (guint i = 0; i < f.b.codes->len; i++)
+                g_assert_cmpint(g_array_index(f.b.codes, gint, i), ==, FTP_ERROR_CLOSED);
+        g_assert_true(said(f.b.warnings, "reconnecting (2/2)"));
+        g_assert_true(said(f.b.warnings, "could not reconnect after 2 tries"));
+        fixture_close(&f);
+}
+
+/* Several connections: a job that loses its extra connection runs again there once it is back
+ * (or elsewhere); every job ends once, done. */
+static void test_lost_extra_connections_reconnect(void)
+{
+        Fixture f;
+        fixture_open_reconnecting(&f, 3, G_MAXUINT, 5);
+        run_jobs(f.spread, &f.b, f.main_thread, 12, 1);
+        g_assert_cmpuint(f.b.ended, ==, 12);
+        g_assert_cmpuint(f.b.ok, ==, 12);
+        g_assert_cmpuint(f.b.retried, >, 0);
+        fixture_close(&f);
+}
+
 static void test_cancel_ends_waiting_jobs(void)
 {
         Fixture f;
@@ -271,5 +360,8 @@ int main(int argc, char **argv)
         g_test_add_func("/core/spread/lost-extra-connection-retried-once", test_lost_extra_connection_retries_once);
         g_test_add_func("/core/spread/lost-twice-fails-without-closing-main", test_lost_twice_fails_without_closing_main);
         g_test_add_func("/core/spread/cancel-ends-waiting-jobs", test_cancel_ends_waiting_jobs);
+        g_test_add_func("/core/spread/lost-main-connection-reconnects", test_lost_main_connection_reconnects);
+        g_test_add_func("/core/spread/reconnect-gives-up-ends-batch", test_reconnect_gives_up);
+        g_test_add_func("/core/spread/lost-extra-connections-reconnect", test_lost_extra_connections_reconnect);
         return g_test_run();
 }
