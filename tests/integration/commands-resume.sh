@@ -2,7 +2,8 @@
 # tests/integration/commands-resume.sh — `get` resumed after the transfer was cut, passive and
 # active: a rate-limited vsftpd, the client killed mid-transfer (a .part file exists, the complete
 # name does not), then `get` again against an unlimited vsftpd on the same root: REST is sent
-# and the result is byte-identical.
+# and the result is byte-identical. A server without REST (pyftpdlib answering it 500): `get`
+# over a .part downloads the whole file again, says so, and ends with it byte-identical.
 . "$top_srcdir/tests/lib/suite.sh"
 
 SUITE_VSFTPD_CONF=(local_max_rate=300000)
@@ -46,5 +47,25 @@ for CF_MODE in $CF_MODES; do
         expect "$CF_MODE: get again: the .part file is gone" [ ! -e big.bin.part ]
         vsftpd_stop
 done
+
+# ---- a server without REST: the .part cannot be resumed, so the file comes whole again ----
+if why=$(suite_missing python:pyftpdlib); then
+        L=$SUITE_DIR/norest
+        mkdir -p "$L" && cd "$L" || exit 1
+        original=$FTP_ROOT/big.bin
+        PYFTPD_NO_REST=1 suite_start "pyftpdlib without REST" pyftpd_start "$SUITE_DIR/py"
+        cp "$original" "$FTP_ROOT/big.bin"
+        head -c 1000000 "$FTP_ROOT/big.bin" >big.bin.part
+        cf_session "verbose; get big.bin" y y
+        expect "no REST: get over a .part: exit 0" cf_rc_is 0
+        expect "no REST: the server refused REST" cf_says "REST 1000000"
+        expect "no REST: clamftp says it downloads the file again from the start" \
+                cf_says "Downloading big.bin again from the start"
+        expect_file_equal "no REST: the result is byte-identical" "$FTP_ROOT/big.bin" big.bin
+        expect "no REST: the .part file is gone" [ ! -e big.bin.part ]
+        pyftpd_stop
+else
+        skip "no REST: $why"
+fi
 
 tap_done

@@ -255,9 +255,10 @@ pyftpd_start() {
 }
 
 # pyftpd_launch DIR: pyftpdlib in the foreground on FTP_PORT, root DIR/root, passive ports FTPD_RANGE.
+# PYFTPD_NO_REST=1 in the environment: a server without REST (answers it 500), as some are.
 pyftpd_launch() {
         exec /usr/bin/python3 - "$FTP_PORT" "$1/root" "${FTPD_RANGE% *}" "${FTPD_RANGE#* }" <<'PY'
-import sys
+import os, sys
 from pyftpdlib import handlers
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler
@@ -280,6 +281,8 @@ FTPHandler.authorizer = auth
 FTPHandler.passive_ports = range(lo, hi + 1)
 FTPHandler.permit_foreign_addresses = False
 FTPHandler.active_dtp = ActiveDTP
+if os.environ.get("PYFTPD_NO_REST"):
+    FTPHandler.proto_cmds = {k: v for k, v in FTPHandler.proto_cmds.items() if k != "REST"}
 server = FTPServer(("127.0.0.1", port), FTPHandler)
 server.serve_forever()
 PY
