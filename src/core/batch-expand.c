@@ -96,7 +96,8 @@ static void add_remote(CoreBatch *batch, const CoreEntry *entry, const char *rem
         g_autofree char *escaped = core_name_escape(remote);
         g_autofree char *shown = tree ? g_strconcat(escaped, "/", NULL) : g_strdup(escaped);
         guint id = core_queue_add(batch->queue, CORE_JOB_DOWNLOAD, shown, batch->local_dir, remote);
-        core_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime);
+        core_batch_add(batch, id, tree, entry->type == CORE_ENTRY_FILE ? entry->size : -1, entry->mtime)
+                ->mtime_exact = entry->mtime_exact;
 }
 
 /* A name the user's pattern matched in `rdir`: a file, a directory (a tree), or a symbolic link
@@ -226,11 +227,13 @@ gboolean core_batch_expand(CoreContext *ctx, CoreBatch *batch)
 /* ---- directories, one job per file --------------------------------------------------- */
 
 static void add_file_job(CoreBatch *batch, const CoreBatchJob *dir, CoreJobKind kind, const char *local,
-                         const char *remote, gint64 size, gint64 mtime)
+                         const char *remote, gint64 size, gint64 mtime, gboolean mtime_exact)
 {
         g_autofree char *shown = core_name_escape(remote);
         guint id = core_queue_add_child(batch->queue, dir->id, kind, shown, local, remote);
-        core_batch_add(batch, id, FALSE, size, mtime)->parent = dir->id;
+        CoreBatchJob *job = core_batch_add(batch, id, FALSE, size, mtime);
+        job->parent = dir->id;
+        job->mtime_exact = mtime_exact;
 }
 
 static void add_tree_dir(CoreBatch *batch, const CoreBatchJob *dir, const char *path)
@@ -275,7 +278,7 @@ static void walk_local(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *d
                         walk_local(ctx, batch, dir, child, child_remote, depth + 1);
                         found = TRUE;
                 } else if (S_ISREG(st.st_mode)) {
-                        add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime);
+                        add_file_job(batch, dir, CORE_JOB_UPLOAD, child, child_remote, st.st_size, st.st_mtime, TRUE);
                         found = TRUE;
                 }
         }
@@ -331,7 +334,8 @@ static gboolean walk_remote(RemoteWalk *w, const char *remote, const char *rel, 
                         found |= walk_remote(w, child, child_rel, depth + 1);
                 } else if (e->type == CORE_ENTRY_FILE) {
                         g_autofree char *local = tree_local_path(w->job, child_rel);
-                        add_file_job(w->batch, w->dir, CORE_JOB_DOWNLOAD, local, child, e->size, e->mtime);
+                        add_file_job(w->batch, w->dir, CORE_JOB_DOWNLOAD, local, child, e->size, e->mtime,
+                                     e->mtime_exact);
                         found = TRUE;
                 } else if (e->type == CORE_ENTRY_LINK) {
                         skip_name(w->ctx, w->batch, NAME_LEFT_OUT, _("Skipped %s: symbolic links are not followed."), child);

@@ -302,7 +302,7 @@ static void run_downloads(CoreContext *ctx, CoreBatch *batch)
                 if (bj->tree || !core_batch_plan_download(ctx, batch, bj, &memory, &replace))
                         continue;
                 g_autofree char *base = tree_base(batch, bj);
-                core_download_start(dl, bj->id, base, bj->size, replace);
+                core_download_start(dl, bj->id, base, bj->size, bj->mtime_exact ? bj->mtime : -1, replace);
         }
         g_clear_pointer(&dl, core_download_free);
         for (guint i = 0; i < batch->jobs->len; i++) {

@@ -18,6 +18,7 @@ typedef struct {
         gboolean tree;       /* a directory (either side): expanded into one job per file */
         gint64 size;         /* the source's size (-1 unknown) */
         gint64 mtime;        /* the source's modification time (-1 unknown) */
+        gboolean mtime_exact;/* to the second (a local file, MLSD): a download keeps it */
         guint parent;        /* the directory job this file was found in (0: none) */
         gboolean resume;     /* the user chose to resume this upload */
 } CoreBatchJob;

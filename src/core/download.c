@@ -64,6 +64,7 @@ typedef struct {
         char *key;         /* "dev:ino/name": one download per local file at a time */
         gint64 offset;
         gint64 expected;   /* -1 unknown */
+        gint64 mtime;      /* the server's modification time, -1 unknown (MDTM asked after) */
         guint64 written;   /* out */
         char *shown;       /* the local name, escaped */
         CoreDownload *dl;  /* the batch: where its end is settled */
@@ -130,6 +131,35 @@ static gboolean retr_job(FtpSession *session, gpointer data, GError **error)
                                 &job->written, error);
 }
 
+/* The server's modification time when the listing did not give it to the second: MDTM, where
+ * offered (a refusal only leaves the file with today's date). */
+static void ask_mtime(FtpSession *session, RetrJob *job)
+{
+        if (job->mtime >= 0 || !ftp_session_has_feature(session, "MDTM"))
+                return;
+        g_autoptr(GError) ignored = NULL;
+        if (!ftp_session_mdtm(session, job->remote, &job->mtime, &ignored))
+                job->mtime = -1;
+}
+
+static gboolean retr_and_time(FtpSession *session, RetrJob *job, GError **error)
+{
+        if (!retr_job(session, job, error))
+                return FALSE;
+        ask_mtime(session, job);
+        return TRUE;
+}
+
+/* The server's time on the finished file (before it is closed and renamed into place). */
+static void keep_mtime(const RetrJob *job, int fd)
+{
+        if (job->mtime < 0)
+                return;
+        struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = (time_t)job->mtime } };
+        if (futimens(fd, times) != 0)
+                core_say(job->ctx, CORE_MSG_WARNING, _("%s keeps today's date: %s"), job->shown, g_strerror(errno));
+}
+
 /* ---- one file ---- */
 
 /* The remote size: SIZE in binary type (a refusal only means "unknown"). */
@@ -194,6 +224,8 @@ static FetchOutcome retr_finish(RetrJob *job, gboolean ok, GError *failure, GErr
         g_autofree char *shown = core_name_escape(job->remote);
         int fd = job->fd;
         job->fd = -1;
+        if (ok)
+                keep_mtime(job, fd);
         if (close(fd) != 0 && ok) {
                 ok = FALSE;
                 g_set_error(&failure, CORE_LOCAL_ERROR, CORE_LOCAL_ERROR_IO,
@@ -259,6 +291,7 @@ typedef struct {
         guint id;                  /* its job in dl->queue */
         const char *remote;
         gint64 size;               /* from a listing (no SIZE asked), or -1 */
+        gint64 mtime;              /* to the second (MLSD), or -1 */
         CoreQueueReplace replace;  /* what the user said about an existing local file */
 } FetchSpec;
 
@@ -293,6 +326,7 @@ static FetchOutcome fetch_file(CoreDownload *dl, const FetchSpec *spec, int dirf
         job->name = g_strdup(name);
         job->key = g_steal_pointer(&key);
         job->expected = size;
+        job->mtime = spec->mtime;
         job->shown = core_name_escape(name);
         job->fd = -1;
         job->dirfd = dup(dirfd);
@@ -403,7 +437,7 @@ static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer da
                 return FALSE;
         }
         core_queue_set_state(job->dl->queue, job->id, CORE_JOB_TRANSFERRING, NULL);
-        gboolean ok = retr_job(session, job, error);
+        gboolean ok = retr_and_time(session, job, error);
         core_queue_end(job->dl->queue, job->id);
         return ok;
 }
@@ -490,7 +524,8 @@ void core_download_free(CoreDownload *dl)
         g_free(dl);
 }
 
-void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, CoreQueueReplace replace)
+void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, gint64 mtime,
+                         CoreQueueReplace replace)
 {
         g_autoptr(CoreJob) job = core_queue_get(dl->queue, id);
         if (!job || job->cancel_requested || core_job_state_is_final(job->state))
@@ -512,7 +547,7 @@ void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 si
                 job_end(dl, id, FETCH_FAILED, error);
                 return;
         }
-        FetchSpec spec = { .id = id, .remote = job->remote, .size = size, .replace = replace };
+        FetchSpec spec = { .id = id, .remote = job->remote, .size = size, .mtime = mtime, .replace = replace };
         FetchOutcome outcome = fetch_file(dl, &spec, dest.dirfd, dest.name, &error);
         job_end(dl, id, outcome, error);
 }

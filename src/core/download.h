@@ -21,6 +21,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreDownload, core_download_free)
  * here under the remote base name; an existing directory: into it; else the new file's path);
  * else the local root of the tree the job is a file of (each directory between is opened, or
  * made, without following a symlink). size: from a listing, or -1 (the server is asked).
- * replace: what the user answered about an existing local file (ASK: the core asks while
- * `prompt` is on). The job's state is set when it ends, maybe after this returns. */
-void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, CoreQueueReplace replace);
+ * mtime: the server's modification time to the second (MLSD), or -1 (MDTM is asked after the
+ * transfer when the server offers it); the file keeps it. replace: what the user answered about
+ * an existing local file (ASK: the core asks while `prompt` is on). The job's state is set when
+ * it ends, maybe after this returns. */
+void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, gint64 mtime,
+                         CoreQueueReplace replace);

@@ -43,6 +43,7 @@ GPtrArray *core_entries_from_ftp(const GPtrArray *ftp_entries)
                         continue;
                 CoreEntry *entry = core_entry_new(ftp->name, type_from_ftp(ftp->type), ftp->size, ftp->mtime);
                 entry->perms = g_strdup(ftp->perms);
+                entry->mtime_exact = ftp->mtime_exact;
                 g_ptr_array_add(entries, entry);
         }
         return entries;

@@ -16,6 +16,7 @@ typedef struct {
         CoreEntryType type;
         gint64 size;       /* bytes, -1 when unknown */
         gint64 mtime;      /* unix time (UTC), -1 when unknown */
+        gboolean mtime_exact; /* to the second (MLSD), not a listing's rounded date */
         char *perms;       /* "rwxr-xr-x" style, or NULL */
 } CoreEntry;
 

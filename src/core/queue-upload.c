@@ -75,6 +75,11 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
                       ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size,
                                        stor_progress, stor, error);
+        if (ok && ftp_session_has_feature(session, "MFMT")) {
+                /* the local file's date on the server too; a refusal leaves the server's own */
+                g_autoptr(GError) ignored = NULL;
+                (void)ftp_session_mfmt(session, stor->job->remote, snapshot->mtime, &ignored);
+        }
         core_queue_end(run->queue, stor->id);
         return ok;
 }

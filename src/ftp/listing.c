@@ -119,7 +119,8 @@ static void mlsd_fact(FtpEntry *entry, const char *name, const char *value, gboo
         } else if (g_ascii_strcasecmp(name, "size") == 0 || g_ascii_strcasecmp(name, "sizd") == 0) {
                 entry->size = parse_decimal(value, strlen(value), FALSE);
         } else if (g_ascii_strcasecmp(name, "modify") == 0) {
-                if (!ftp_parse_mdtm(value, &entry->mtime))
+                entry->mtime_exact = ftp_parse_mdtm(value, &entry->mtime);
+                if (!entry->mtime_exact)
                         entry->mtime = -1;
         } else if (g_ascii_strcasecmp(name, "UNIX.mode") == 0) {
                 g_free(entry->perms);
@@ -172,7 +173,10 @@ static FtpEntry *parse_eplf(const char *line, gint64 now)
                 case '/': dir = TRUE; break;
                 case 'r': retr = TRUE; break;
                 case 's': entry->size = parse_decimal(v, strlen(v), FALSE); break;
-                case 'm': entry->mtime = parse_decimal(v, strlen(v), FALSE); break;
+                case 'm':
+                        entry->mtime = parse_decimal(v, strlen(v), FALSE);
+                        entry->mtime_exact = entry->mtime >= 0;
+                        break;
                 case 'u':
                         if (v[0] == 'p') {
                                 g_free(entry->perms);

@@ -16,6 +16,7 @@ typedef struct {
         FtpEntryType type;
         gint64 size;       /* bytes, -1 when unknown */
         gint64 mtime;      /* unix time (UTC), -1 when unknown */
+        gboolean mtime_exact; /* to the second (MLSD modify, EPLF), not a listing's rounded date */
         char *perms;       /* "rwxr-xr-x" style, or NULL */
         char *link_target; /* for FTP_ENTRY_LINK when known, else NULL */
         gboolean size_approximate; /* size counted in 512-byte blocks (VMS): the bytes are at most that */

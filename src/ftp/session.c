@@ -526,6 +526,26 @@ gboolean ftp_session_mdtm(FtpSession *s, const char *path, gint64 *unix_time, GE
         return TRUE;
 }
 
+gboolean ftp_session_mfmt(FtpSession *s, const char *path, gint64 unix_time, GError **error)
+{
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc(unix_time);
+        if (!when) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_BAD_ARGUMENT, _("The time is out of range."));
+                return FALSE;
+        }
+        g_autofree char *stamp = g_date_time_format(when, "%Y%m%d%H%M%S");
+        g_autofree char *arg = g_strdup_printf("%s %s", stamp, path);
+        g_autoptr(FtpReply) reply = ftp_session_exchange_final(s, "MFMT", arg, error);
+        if (!reply)
+                return FALSE;
+        if (reply->code != 213) {
+                g_autofree char *what = g_strdup_printf(_("Setting the modification time of “%s”"), path);
+                ftp_session_set_refused(error, what, reply);
+                return FALSE;
+        }
+        return TRUE;
+}
+
 FtpReply *ftp_session_command(FtpSession *s, const char *command, GError **error)
 {
         if (!command || !*command) {

@@ -124,6 +124,9 @@ gboolean ftp_session_rename(FtpSession *session, const char *from, const char *t
 /* SIZE (sends TYPE I first when needed) and MDTM; FALSE with FTP_ERROR_REFUSED when unknown. */
 gboolean ftp_session_size(FtpSession *session, const char *path, gint64 *size, GError **error);
 gboolean ftp_session_mdtm(FtpSession *session, const char *path, gint64 *unix_time, GError **error);
+/* MFMT (draft-somers-ftp-mfxx): sets the server's modification time of `path`; callers check the
+ * MFMT feature first. */
+gboolean ftp_session_mfmt(FtpSession *session, const char *path, gint64 unix_time, GError **error);
 
 /* Listings: MLSD when offered, else LIST (parsed). path may be NULL for the current directory. */
 GPtrArray *ftp_session_list(FtpSession *session, const char *path, GError **error); /* FtpEntry*, transfer full */

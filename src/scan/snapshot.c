@@ -215,6 +215,7 @@ ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir
         gboolean in_memory = st.st_size <= memfd_limit;
         g_autoptr(ScanSnapshot) snapshot = g_new0(ScanSnapshot, 1);
         snapshot->path = g_strdup(path);
+        snapshot->mtime = st.st_mtime;
         snapshot->fd = in_memory ? open_memfd(path, error) : open_spool(tmpdir, path, error);
         gboolean ok = snapshot->fd >= 0 && copy_until_eof(src, snapshot->fd, path, error);
         close(src); /* the user's file is never read again */

@@ -10,6 +10,7 @@
 typedef struct {
         int fd;            /* read with pread(); never written after sealing */
         gint64 size;
+        gint64 mtime;      /* the file's modification time when it was copied (unix time) */
         char sha256[65];   /* hex */
         char *path;        /* the user's path, for messages and the audit log */
         gboolean sealed;   /* a sealed memfd (no writes possible) */

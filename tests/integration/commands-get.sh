@@ -2,7 +2,8 @@
 # tests/integration/commands-get.sh — downloads from a real vsftpd in passive and active mode:
 # get <file>, get <file> <dir>, get <file> <new full path>; mget of names, patterns, with a
 # destination directory, and a directory fetched recursively; an existing local file is not
-# overwritten when the prompt is answered n; no .part file is left behind.
+# overwritten when the prompt is answered n; no .part file is left behind; downloads keep the
+# server's modification time (vsftpd offers no MLSD: asked with MDTM).
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin commands-get scanner vsftpd clamftp:open,get,mget
@@ -17,8 +18,10 @@ printf 'name with spaces\n' >"$FTP_ROOT/g/with space.txt"
 printf 'top\n' >"$FTP_ROOT/g/tree/top.txt"
 printf 'mid\n' >"$FTP_ROOT/g/tree/sub/mid.py"
 head -c 70000 /dev/urandom >"$FTP_ROOT/g/tree/sub/deeper/low.bin"
+touch -d '2019-03-04 05:06:07 UTC' "$FTP_ROOT/g/one.bin" "$FTP_ROOT/g/tree/sub/deeper/low.bin"
 ftp_own
 S=$FTP_ROOT/g
+same_mtime() { [ "$(stat -c %Y "$1")" = "$(stat -c %Y "$2")" ]; }
 
 no_part_left() { [ -z "$(find "$1" -name '*.part')" ]; }
 tree_same() {
@@ -36,6 +39,7 @@ for CF_MODE in $CF_MODES; do
         expect "$CF_MODE: get FILE: exit 0" cf_rc_is 0
         expect_file_equal "$CF_MODE: get FILE: the local copy is byte-identical" "$S/one.bin" one.bin
         expect "$CF_MODE: get FILE: no .part file is left" no_part_left .
+        expect "$CF_MODE: get FILE: the file keeps the server's modification time" same_mtime "$S/one.bin" one.bin
 
         cf_session "cd g; get two.txt $L/into"
         expect "$CF_MODE: get FILE DIR: exit 0" cf_rc_is 0
@@ -77,6 +81,8 @@ for CF_MODE in $CF_MODES; do
         cf_session "prompt; cd g; mget tree"
         expect "$CF_MODE: mget DIRECTORY: exit 0" cf_rc_is 0
         expect "$CF_MODE: mget DIRECTORY fetches it recursively" tree_same "$L/rec/tree"
+        expect "$CF_MODE: mget DIRECTORY: a file of the tree keeps the server's time" \
+                same_mtime "$S/tree/sub/deeper/low.bin" "$L/rec/tree/sub/deeper/low.bin"
         mkdir -p "$L/rec/dest"
         cf_session "prompt; mget g/tree $L/rec/dest"
         expect "$CF_MODE: mget DIRECTORY DEST: the tree lands in DEST" \

@@ -165,6 +165,9 @@ static void test_line(gconstpointer data)
         g_assert_cmpint(e->type, ==, c->type);
         g_assert_cmpint(e->size, ==, c->size);
         g_assert_cmpint(e->mtime, ==, c->mtime);
+        /* to the second only from MLSD's modify and EPLF's unix time, never a listing's date */
+        gboolean exact = c->mtime >= 0 && (c->kind == FTP_LISTING_MLSD || c->line[0] == '+');
+        g_assert_cmpint(e->mtime_exact, ==, exact);
         g_assert_cmpstr(e->perms, ==, c->perms);
         g_assert_cmpstr(e->link_target, ==, c->target);
         g_autoptr(FtpEntry) copy = ftp_entry_copy(e);
