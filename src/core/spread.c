@@ -441,6 +441,8 @@ static void reconnected(CoreSpread *sp, Conn *conn, gboolean ok, const GError *e
                         core_say(sp->ctx, CORE_MSG_INFO, _("Reconnected to %s."), host);
                 return;
         }
+        if (g_error_matches(error, FTP_ERROR, FTP_ERROR_CANCELLED))
+                g_atomic_int_set(&sp->cancelled, 1); /* Ctrl-C during the pause: the batch stops */
         if (!is_cancelled(sp) && worth_reconnecting(error) && conn->attempt < sp->reconnect) {
                 reconnect_next(sp, conn, error->message);
                 return;
