@@ -69,6 +69,7 @@ typedef struct {
         char *shown;       /* the local name, escaped */
         CoreDownload *dl;  /* the batch: where its end is settled */
         guint id;          /* its job in dl->queue, where its bytes are shown */
+        gboolean retried;  /* cut by a lost connection and gone on after the reconnect */
 } RetrJob;
 
 static void retr_job_free(gpointer data)
@@ -436,7 +437,7 @@ static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer da
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_CANCELLED, _("Cancelled before it started."));
                 return FALSE;
         }
-        core_queue_set_state(job->dl->queue, job->id, CORE_JOB_TRANSFERRING, NULL);
+        core_queue_set_state(job->dl->queue, job->id, CORE_JOB_TRANSFERRING, job->retried ? _("going on") : NULL);
         gboolean ok = retr_and_time(session, job, error);
         core_queue_end(job->dl->queue, job->id);
         return ok;
@@ -446,6 +447,7 @@ static gboolean retr_spread(FtpSession *session, CoreWorker *worker, gpointer da
 static void retr_retry(const GError *error, gpointer data)
 {
         RetrJob *job = data;
+        job->retried = TRUE;
         core_queue_set_state(job->dl->queue, job->id, CORE_JOB_WAITING, _("to go on after reconnecting"));
 }
 
@@ -456,6 +458,9 @@ static void retr_done(gboolean ok, const GError *error, gpointer data)
         g_hash_table_remove(job->dl->landing, job->key);
         GError *reported = NULL;
         FetchOutcome outcome = retr_finish(job, ok, error ? g_error_copy(error) : NULL, &reported);
+        if (outcome == FETCH_DONE && job->retried)
+                core_queue_set_state(job->dl->queue, job->id, CORE_JOB_DONE,
+                                     _("went on after the connection was lost"));
         job_end(job->dl, job->id, outcome, reported);
 }
 

@@ -43,6 +43,7 @@ typedef struct {
         CoreJob *job;           /* a copy: name and remote path */
         ScanResult *result;     /* owns the snapshot that got the OK */
         gboolean began;         /* it took its connection (not cancelled while it waited) */
+        guint retries;          /* runs cut by a lost connection (sent again each time) */
 } StorJob;
 
 static void stor_job_free(gpointer data)
@@ -69,7 +70,7 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
                 return FALSE;
         }
         stor->began = TRUE;
-        core_queue_set_state(run->queue, stor->id, CORE_JOB_TRANSFERRING, NULL);
+        core_queue_set_state(run->queue, stor->id, CORE_JOB_TRANSFERRING, stor->retries ? _("sending again") : NULL);
         ftp_session_set_type(session, run->ctx->type);
         const ScanSnapshot *snapshot = stor->result->snapshot;
         gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
@@ -134,7 +135,8 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
                 g_autofree char *size = g_format_size((guint64)snapshot->size);
                 core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
                          remote_shown, size);
-                core_queue_set_state(run->queue, stor->id, CORE_JOB_DONE, NULL);
+                core_queue_set_state(run->queue, stor->id, CORE_JOB_DONE,
+                                     stor->retries ? _("sent again after the connection was lost") : NULL);
                 run->done++;
                 return;
         }
@@ -160,6 +162,7 @@ static void stor_retry(const GError *error, gpointer data)
         if (run->ctx->audit)
                 scan_audit_upload_retried(run->ctx->audit, stor->result->snapshot, run->ctx->scanner_address,
                                           run->server, stor->job->remote, error ? error->message : NULL);
+        stor->retries++;
         core_queue_set_state(run->queue, stor->id, CORE_JOB_WAITING, _("to be sent again"));
 }
 
