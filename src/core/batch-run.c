@@ -12,6 +12,7 @@
 #include "common/i18n.h"
 #include "core/browse-tree.h"
 #include "core/cmd.h"
+#include "core/commands.h"
 #include "core/download.h"
 #include "core/safename.h"
 #include "core/transfer.h"
@@ -406,9 +407,23 @@ static void ask_each(CoreContext *ctx, CoreBatch *batch)
         }
 }
 
+/* The full screen's batches come here without a command line: the connection the server dropped
+ * while idle is logged in again first (a typed command did that already). */
+static gboolean ensure_connected(CoreContext *ctx, CoreBatch *batch)
+{
+        g_autoptr(GError) error = NULL;
+        if (core_connection_ensure(ctx, &error))
+                return TRUE;
+        for (guint i = 0; i < batch->jobs->len; i++)
+                core_queue_set_state(batch->queue, g_array_index(batch->jobs, CoreBatchJob, i).id, CORE_JOB_FAILED,
+                                     error->message);
+        core_fail(ctx, error);
+        return FALSE;
+}
+
 void core_batch_run(CoreContext *ctx, CoreBatch *batch)
 {
-        if (!core_batch_expand(ctx, batch))
+        if (!ensure_connected(ctx, batch) || !core_batch_expand(ctx, batch))
                 return;
         if (batch->ask_each)
                 ask_each(ctx, batch);

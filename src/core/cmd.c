@@ -246,6 +246,8 @@ gboolean core_cmd_run_argv(CoreContext *ctx, char **argv, GError **error)
                                               _("Not connected: use `open <host> [port]` first."));
                 return fail(ctx, failure, error);
         }
+        if ((cmd->flags & CORE_CMD_NEEDS_CONNECTION) && !core_connection_ensure(ctx, &failure))
+                return fail(ctx, failure, error); /* dropped while idle, and not back */
         if (cmd->handler(ctx, argc, argv, &failure))
                 return TRUE;
         if (failure)

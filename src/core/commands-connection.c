@@ -87,6 +87,56 @@ void core_connection_refresh_security(CoreContext *ctx)
         refresh_security(ctx);
 }
 
+typedef struct {
+        CoreContext *ctx;
+        guint tries;
+        const char *host;
+} EnsureJob;
+
+/* On the worker: the first try at once (the loss is noticed only now), then 1, 2, 4 … s apart. */
+static gboolean ensure_job(FtpSession *session, gpointer data, GError **error)
+{
+        EnsureJob *job = data;
+        g_autoptr(GError) why = NULL;
+        if (ftp_session_is_logged_in(session) && ftp_session_check_alive(session, &why))
+                return TRUE;
+        if (!ftp_session_can_reconnect(session))
+                return TRUE; /* the command says what is wrong */
+        for (guint attempt = 1;; attempt++) {
+                guint pause_ms = attempt == 1 ? 0 : 1000u << MIN(attempt - 2, 5);
+                if (why)
+                        core_say(job->ctx, CORE_MSG_WARNING, _("Connection lost (%s): reconnecting (%u/%u)."),
+                                 why->message, attempt, job->tries);
+                else
+                        core_say(job->ctx, CORE_MSG_WARNING, _("Connection lost: reconnecting (%u/%u)."), attempt,
+                                 job->tries);
+                GError *failure = NULL;
+                if (ftp_session_pause(session, pause_ms, &failure) && ftp_session_reconnect(session, &failure)) {
+                        core_say(job->ctx, CORE_MSG_INFO, _("Reconnected to %s."), job->host);
+                        return TRUE;
+                }
+                if (attempt >= job->tries || !ftp_error_is_transient(failure)) {
+                        g_set_error(error, FTP_ERROR, g_error_matches(failure, FTP_ERROR, FTP_ERROR_CANCELLED)
+                                                              ? FTP_ERROR_CANCELLED : FTP_ERROR_CLOSED,
+                                    _("Could not reconnect to %s (%s). The connection is closed: use `open` to "
+                                      "connect again."), job->host, failure->message);
+                        g_error_free(failure);
+                        return FALSE;
+                }
+                g_error_free(failure);
+        }
+}
+
+gboolean core_connection_ensure(CoreContext *ctx, GError **error)
+{
+        if (!ctx->connected || ctx->reconnect == 0)
+                return TRUE;
+        EnsureJob job = { .ctx = ctx, .tries = ctx->reconnect, .host = ctx->host ? ctx->host : "?" };
+        if (!core_worker_run(ctx->worker, ensure_job, &job, error))
+                return FALSE;
+        return TRUE;
+}
+
 static gboolean login_job(FtpSession *session, gpointer data, GError **error)
 {
         ConnJob *job = data;

@@ -59,6 +59,11 @@ gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboo
                           const char *user, const char *password, GError **error);
 /* core_connect_tls to the URL's host, then `cd` to its path: `open URL` and a URL argument. */
 gboolean core_connect_url(CoreContext *ctx, const CoreUrl *url, GError **error);
+/* Before a command that needs the connection: when the server dropped it while it was logged in
+ * (an idle timeout, a restart) and `reconnect` is on, logs in again the same way, at once and
+ * then 1, 2, 4 … s apart (ctx->reconnect tries), saying so. FALSE (FTP_ERROR_CLOSED) when it
+ * could not; TRUE when nothing was to be done. */
+gboolean core_connection_ensure(CoreContext *ctx, GError **error);
 /* Re-reads the session's security summary into ctx->security. */
 void core_connection_refresh_security(CoreContext *ctx);
 /* Pushes prompt-independent settings (passive, type, timeouts, trace) to the session. */

@@ -383,25 +383,6 @@ static void reconnect_next(CoreSpread *sp, Conn *conn, const char *why)
         core_worker_submit(conn->worker, reconnect_run, conn, NULL, open_done);
 }
 
-/* Worth another login: the server went away or hung up, not a refusal that will not change (a
- * password, a certificate, TLS) or a cancel. */
-static gboolean worth_reconnecting(const GError *error)
-{
-        if (!error || error->domain != FTP_ERROR)
-                return FALSE;
-        switch (error->code) {
-        case FTP_ERROR_CONNECT:
-        case FTP_ERROR_TIMEOUT:
-        case FTP_ERROR_CLOSED:
-        case FTP_ERROR_PROTOCOL:
-        case FTP_ERROR_DATA:
-        case FTP_ERROR_NOT_CONNECTED:
-                return TRUE;
-        default:
-                return FALSE;
-        }
-}
-
 /* A job whose connection died runs again (after the reconnect, or on another connection): the
  * caller hears of it first (an upload's audit record of the cut attempt). */
 static void run_again(CoreSpread *sp, Task *task, const GError *error)
@@ -443,7 +424,7 @@ static void reconnected(CoreSpread *sp, Conn *conn, gboolean ok, const GError *e
         }
         if (g_error_matches(error, FTP_ERROR, FTP_ERROR_CANCELLED))
                 g_atomic_int_set(&sp->cancelled, 1); /* Ctrl-C during the pause: the batch stops */
-        if (!is_cancelled(sp) && worth_reconnecting(error) && conn->attempt < sp->reconnect) {
+        if (!is_cancelled(sp) && ftp_error_is_transient(error) && conn->attempt < sp->reconnect) {
                 reconnect_next(sp, conn, error->message);
                 return;
         }
@@ -469,7 +450,7 @@ static void task_ended(CoreSpread *sp, Task *task, gboolean ok, const GError *er
                 deliver(sp, task, ok, error);
                 return;
         }
-        if (sp->reconnect > 0 && !is_cancelled(sp) && worth_reconnecting(error) && conn->attempt < sp->reconnect) {
+        if (sp->reconnect > 0 && !is_cancelled(sp) && ftp_error_is_transient(error) && conn->attempt < sp->reconnect) {
                 if (task->tries < sp->reconnect) {
                         run_again(sp, task, error);
                 } else {

@@ -323,5 +323,8 @@ gboolean ftp_session_login(FtpSession *s, const char *user, const char *password
                 s->account = g_strdup(account);
         }
         LoginCtx ctx = { .user = s->user, .password = s->password, .account = s->account };
-        return run_steps(s, &ctx, s->preauthenticated ? after_login(s) : FTP_STATE_USER, error);
+        if (!run_steps(s, &ctx, s->preauthenticated ? after_login(s) : FTP_STATE_USER, error))
+                return FALSE;
+        g_clear_pointer(&s->lost, ftp_session_profile_free); /* this login is the one to go back to */
+        return TRUE;
 }

@@ -42,6 +42,8 @@ struct FtpSession {
         char *password;            /* kept to reconnect after a "not resumed" refusal; wiped */
         char *account;
         gboolean data_not_resumed; /* the last transfer failed because TLS was not resumed */
+        FtpSessionProfile *lost;   /* how it was logged in when the server dropped it (not a QUIT):
+                                      for ftp_session_reconnect; cleared by a QUIT or a new login */
 };
 
 /* TLS handshake on the control connection, then the certificate check (system roots, else an
@@ -68,6 +70,8 @@ FtpReply *ftp_session_read_next(FtpSession *session, GError **error);
 void ftp_session_fail_closed(FtpSession *session, GError **error, int code, const char *why);
 /* Closes the control connection and forgets the login (no QUIT). */
 void ftp_session_drop(FtpSession *session);
+/* session-profile.c: a profile of the logged-in session `s` (its control connection still open). */
+FtpSessionProfile *ftp_session_profile_of(FtpSession *session);
 /* Overwrites and frees a secret (password, account). */
 void ftp_session_wipe_secret(char **secret);
 /* Sends TYPE when the server's current type differs. */

@@ -37,11 +37,31 @@ static FtpTlsPolicy policy_of(FtpSession *s)
         return s->tls_policy;
 }
 
+static FtpSessionProfile *profile_copy(const FtpSessionProfile *from)
+{
+        FtpSessionProfile *p = g_new0(FtpSessionProfile, 1);
+        *p = *from;
+        p->host = g_strdup(from->host);
+        p->pinned = g_strdup(from->pinned);
+        p->user = g_strdup(from->user);
+        p->password = g_strdup(from->password);
+        p->account = g_strdup(from->account);
+        p->cwd = g_strdup(from->cwd);
+        return p;
+}
+
 FtpSessionProfile *ftp_session_profile(FtpSession *s)
 {
         g_return_val_if_fail(s != NULL, NULL);
+        if (!s->ctrl && s->lost)
+                return profile_copy(s->lost);
         if (!s->ctrl || !s->logged_in || !s->host)
                 return NULL;
+        return ftp_session_profile_of(s);
+}
+
+FtpSessionProfile *ftp_session_profile_of(FtpSession *s)
+{
         FtpSessionProfile *p = g_new0(FtpSessionProfile, 1);
         p->host = g_strdup(s->host);
         p->port = s->port;
@@ -99,6 +119,25 @@ static gboolean failed(FtpSession *s, GError *cause, GError **error)
         ftp_session_drop_open_hint(s, cause);
         ftp_session_quit(s);
         g_propagate_error(error, cause);
+        return FALSE;
+}
+
+gboolean ftp_session_can_reconnect(FtpSession *s)
+{
+        return !s->ctrl && s->lost != NULL;
+}
+
+gboolean ftp_session_reconnect(FtpSession *s, GError **error)
+{
+        if (!ftp_session_can_reconnect(s)) {
+                g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
+                return FALSE;
+        }
+        g_autoptr(FtpSessionProfile) p = g_steal_pointer(&s->lost);
+        if (ftp_session_open_like(s, p, error))
+                return TRUE;
+        ftp_session_profile_free(s->lost); /* what a half-done try left: the first login is the one */
+        s->lost = g_steal_pointer(&p);
         return FALSE;
 }
 

@@ -35,6 +35,11 @@ FtpSession *ftp_session_new(void)
 
 void ftp_session_drop(FtpSession *s)
 {
+        if (s->ctrl && s->logged_in && s->host) {
+                /* dropped while logged in: kept, so that it can be logged in again the same way */
+                ftp_session_profile_free(s->lost);
+                s->lost = ftp_session_profile_of(s);
+        }
         g_clear_pointer(&s->ctrl, net_stream_free);
         if (s->tls)
                 tls_context_forget_session(s->tls);
@@ -63,6 +68,7 @@ void ftp_session_free(FtpSession *s)
         if (!s)
                 return;
         ftp_session_drop(s);
+        ftp_session_profile_free(s->lost);
         g_free(s->host);
         g_free(s->user);
         g_free(s->trace_label);
@@ -130,6 +136,23 @@ gboolean ftp_session_has_feature(FtpSession *s, const char *feature)
                 return FALSE;
         g_autofree char *key = g_ascii_strup(feature, -1);
         return g_hash_table_contains(s->features, key);
+}
+
+gboolean ftp_error_is_transient(const GError *error)
+{
+        if (!error || error->domain != FTP_ERROR)
+                return FALSE;
+        switch (error->code) {
+        case FTP_ERROR_CONNECT:
+        case FTP_ERROR_TIMEOUT:
+        case FTP_ERROR_CLOSED:
+        case FTP_ERROR_PROTOCOL:
+        case FTP_ERROR_DATA:
+        case FTP_ERROR_NOT_CONNECTED:
+                return TRUE;
+        default:
+                return FALSE;
+        }
 }
 
 gboolean ftp_string_has_ctrl(const char *s)
@@ -324,6 +347,16 @@ static gboolean discard_unsolicited(FtpSession *s, GError **error)
         return TRUE;
 }
 
+gboolean ftp_session_check_alive(FtpSession *s, GError **error)
+{
+        if (!s->ctrl || s->owed_replies > 0)
+                return s->ctrl != NULL;
+        if (discard_unsolicited(s, error))
+                return TRUE;
+        ftp_session_drop_open_hint(s, error ? *error : NULL);
+        return FALSE;
+}
+
 FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg, GError **error)
 {
         if (!s->ctrl) {
@@ -380,6 +413,7 @@ void ftp_session_quit(FtpSession *s)
         if (s->ctrl)
                 net_stream_close_notify(s->ctrl, net_deadline_in_ms(QUIT_MS), NULL);
         ftp_session_drop(s);
+        g_clear_pointer(&s->lost, ftp_session_profile_free); /* closed on purpose */
 }
 
 /* ---- simple commands: one exchange, a 2xx (or the code named) means done ---- */

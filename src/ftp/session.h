@@ -157,8 +157,8 @@ gboolean ftp_session_stor_from(FtpSession *session, const char *remote, int loca
  * a batch): host, port, TLS policy (REQUIRE when this one is encrypted), implicit TLS, maximum
  * version, the fingerprint its certificate was accepted by (none for a verified one), user,
  * password and account, passive, trust of the PASV address, timeouts, type, trace and current
- * directory. Call it on the session's own thread. NULL when not logged in. The secrets are wiped
- * by _free. transfer full */
+ * directory. Call it on the session's own thread. NULL when not logged in (a session the server
+ * dropped: how it was logged in then). The secrets are wiped by _free. transfer full */
 typedef struct FtpSessionProfile FtpSessionProfile;
 FtpSessionProfile *ftp_session_profile(FtpSession *session);
 void ftp_session_profile_free(FtpSessionProfile *profile);
@@ -169,6 +169,15 @@ const char *ftp_session_profile_host(const FtpSessionProfile *profile);
  * closed (the error says why: a 421 "too many connections" greeting is FTP_ERROR_CONNECT or
  * FTP_ERROR_CLOSED, a refused login FTP_ERROR_LOGIN). */
 gboolean ftp_session_open_like(FtpSession *session, const FtpSessionProfile *profile, GError **error);
+/* A session the server dropped while it was logged in (EOF, 421, a timeout; not a QUIT) keeps
+ * how it logged in, until a QUIT or another login: ftp_session_profile() then returns that, and
+ * ftp_session_reconnect() logs in again the same way (ftp_session_open_like: the same
+ * credentials, TLS and accepted certificate, type, mode and directory). */
+gboolean ftp_session_can_reconnect(FtpSession *session);
+/* Reads what the server sent while nobody asked (a 421 before an idle timeout's close, EOF)
+ * without sending a command: FALSE, with why, when the session turned out to be gone (or was). */
+gboolean ftp_session_check_alive(FtpSession *session, GError **error);
+gboolean ftp_session_reconnect(FtpSession *session, GError **error);
 
 /* Takes the "use `open` to reconnect" hint off the end of an error of this session (the caller
  * reconnects by itself). */
@@ -176,6 +185,11 @@ void ftp_session_drop_open_hint(FtpSession *session, GError *error);
 
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);
+
+/* TRUE for a failure a new connection may not meet (the server could not be reached, went away,
+ * timed out, garbled a reply, cut a transfer); FALSE for a refusal that would come again (a
+ * password, a certificate, TLS, a 5xx) and for a cancel. */
+gboolean ftp_error_is_transient(const GError *error);
 
 /* TRUE if s holds CR, LF or NUL: such an argument is refused before anything is sent. */
 gboolean ftp_string_has_ctrl(const char *s);
