@@ -19,23 +19,15 @@ printf 'clean after a pause\n' >clean.txt
 
 # idle_run BEFORE AFTER [OPTION…]: logs in, runs the BEFORE lines, waits 4 s (the server drops the
 # idle session after 2), then runs the AFTER lines; stdin is not a terminal, as in a script.
+idle_feed() {
+        printf 'open 127.0.0.1 %s\n%s\n%s\n%b' "$FTP_PORT" "$FTP_USER" "$FTP_PASS" "$IDLE_BEFORE"
+        sleep 4
+        printf '%b' "$IDLE_AFTER"
+}
 idle_run() {
-        local before=$1 after=$2 bin t
+        IDLE_BEFORE=$1 IDLE_AFTER=$2
         shift 2
-        bin=$(clamftp_bin)
-        t=$(mktemp -d "${TMPDIR:-/tmp}/cf-idle.XXXXXX")
-        {
-                printf 'open 127.0.0.1 %s\n%s\n%s\n%b' "$FTP_PORT" "$FTP_USER" "$FTP_PASS" "$before"
-                sleep 4
-                printf '%b' "$after"
-        } | timeout -k 5 "$CF_DEADLINE" "$bin" --line --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" "$@" \
-                >"$t/out" 2>"$t/err"
-        CF_RC=$?
-        CF_OUT=$(cat "$t/out")
-        CF_ERR=$(cat "$t/err")
-        CF_ALL="$CF_OUT
-$CF_ERR"
-        rm -rf "$t"
+        cf_run_from idle_feed "$@"
 }
 
 idle_run 'cd sub\nls\n' 'pwd\nput clean.txt\nls\n'

@@ -77,8 +77,14 @@ clamftp_ready() {
         return 0
 }
 
-cf_run() {
-        local bin
+cf_run() { cf_run_from cf_feed_input "$@"; }
+cf_feed_input() { printf '%s' "$CF_INPUT"; }
+
+# cf_run_from FEEDER ARG…: the same, with the standard input written by the shell function FEEDER
+# (it may pause between lines: what a script piped in slowly does).
+cf_run_from() {
+        local feed=$1 bin
+        shift
         bin=$(clamftp_bin)
         local args=()
         [ -n "$CF_SCANNER" ] && args+=(--scanner "$CF_SCANNER")
@@ -87,7 +93,7 @@ cf_run() {
         local t
         t=$(mktemp -d "${TMPDIR:-/tmp}/cf-run.XXXXXX")
         CF_LAST_CMD="clamftp ${args[*]} $*"
-        printf '%s' "$CF_INPUT" | timeout -k 5 "$CF_DEADLINE" "$bin" "${args[@]}" "$@" \
+        "$feed" | timeout -k 5 "$CF_DEADLINE" "$bin" "${args[@]}" "$@" \
                 >"$t/out" 2>"$t/err"
         CF_RC=$?
         CF_OUT=$(cat "$t/out")
