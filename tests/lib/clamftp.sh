@@ -77,6 +77,8 @@ clamftp_ready() {
         return 0
 }
 
+# cf_run ARG…: clamftp (the suite's scanner, audit log and mode) with CF_INPUT on its standard
+# input, within CF_DEADLINE; sets CF_RC, CF_OUT, CF_ERR and CF_ALL (both) and CF_LAST_CMD.
 cf_run() { cf_run_from cf_feed_input "$@"; }
 cf_feed_input() { printf '%s' "$CF_INPUT"; }
 
