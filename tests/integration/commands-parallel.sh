@@ -79,8 +79,9 @@ for CF_MODE in $CF_MODES; do
 $FTP_PASS
 " cf_run -n -c "open 127.0.0.1 $FTP_PORT; parallel 4; cd $R; verbose; mput tree/**/*.bin eicar.com"
         expect "$CF_MODE: mput of $NFILES files and EICAR with parallel 4: exit 1 (a file refused)" cf_rc_is 1
-        expect "$CF_MODE: verbose: the extra connections' lines carry their number, their login too" \
-                eval 'cf_says "^\[[2-9]\] --> STOR " && cf_says "^\[[2-9]\] --> USER "'
+        # (under load an extra connection may log in too late to carry a file: its login is sure)
+        expect "$CF_MODE: verbose: the extra connections' lines carry their number, from their login on" \
+                cf_says "^\[[2-9]\] --> USER "
         expect "$CF_MODE: verbose: the main connection's lines carry [1] while several run" cf_says "^\[1\] --> STOR "
         expect "$CF_MODE: every clean file arrived byte for byte, in its nested directory" tree_arrived "$R"
         expect "$CF_MODE: EICAR is not on the server" [ ! -e "$FTP_ROOT/$R/eicar.com" ]
