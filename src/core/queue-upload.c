@@ -18,6 +18,10 @@
 #include "core/worker.h"
 #include "scan/pipeline.h"
 
+/* A file cut by a lost connection at least this large goes on from what the server holds (SIZE,
+ * then REST or APPE, then SIZE again: two round trips more); a smaller one is sent again whole. */
+#define GO_ON_MIN (1 << 20)
+
 /* After these no later upload of the batch can work (a cancel ends only its own job). */
 static gboolean ends_batch(const GError *error)
 {
@@ -44,6 +48,7 @@ typedef struct {
         ScanResult *result;     /* owns the snapshot that got the OK */
         gboolean began;         /* it took its connection (not cancelled while it waited) */
         guint retries;          /* runs cut by a lost connection (sent again each time) */
+        gint64 offset;          /* the last run went on from this byte (0: the whole file) */
 } StorJob;
 
 static void stor_job_free(gpointer data)
@@ -73,9 +78,13 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         core_queue_set_state(run->queue, stor->id, CORE_JOB_TRANSFERRING, stor->retries ? _("sending again") : NULL);
         ftp_session_set_type(session, run->ctx->type);
         const ScanSnapshot *snapshot = stor->result->snapshot;
+        /* sent again after a lost connection: a large file goes on after what the server has */
+        gboolean go_on = stor->retries > 0 && run->ctx->type == FTP_TYPE_BINARY && snapshot->size >= GO_ON_MIN;
         gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
-                      ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size,
-                                       stor_progress, stor, error);
+                      (go_on ? core_upload_go_on(session, snapshot, stor->job->remote, stor_progress, stor,
+                                                 &stor->offset, error)
+                             : ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size,
+                                                stor_progress, stor, error));
         if (ok && ftp_session_has_feature(session, "MFMT")) {
                 /* the local file's date on the server too; a refusal leaves the server's own */
                 g_autoptr(GError) ignored = NULL;
@@ -128,15 +137,19 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         const ScanSnapshot *snapshot = stor->result->snapshot;
         const CoreJob *job = stor->job;
         if (ctx->audit)
-                scan_audit_upload(ctx->audit, snapshot, ctx->scanner_address, run->server, job->remote,
-                                  ok, error ? error->message : NULL);
+                scan_audit_upload_from(ctx->audit, snapshot, ctx->scanner_address, run->server, job->remote,
+                                       stor->offset, ok, error ? error->message : NULL);
         g_autofree char *remote_shown = core_name_escape(job->remote);
         if (ok) {
                 g_autofree char *size = g_format_size((guint64)snapshot->size);
                 core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
                          remote_shown, size);
+                g_autofree char *from = stor->offset > 0 ? g_format_size((guint64)stor->offset) : NULL;
+                g_autofree char *went_on = from ? g_strdup_printf(_("gone on after %s once the connection was back"), from)
+                                                : NULL;
                 core_queue_set_state(run->queue, stor->id, CORE_JOB_DONE,
-                                     stor->retries ? _("sent again after the connection was lost") : NULL);
+                                     went_on ? went_on
+                                     : stor->retries ? _("sent again after the connection was lost") : NULL);
                 run->done++;
                 return;
         }

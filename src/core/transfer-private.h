@@ -36,6 +36,13 @@ char *core_transfer_put_target(const char *local, const char *remote); /* transf
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error);
 
+/* upload-resume.c, on a worker, for an upload cut by a lost connection (binary type): when the
+ * server holds a prefix of the snapshot (by SIZE: more than 0, less than all), only the rest is
+ * sent (REST+STOR, or APPE) and SIZE must then be the snapshot's; otherwise the whole snapshot
+ * goes again with STOR. *offset: the first byte sent. */
+gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
+                           FtpProgressFunc progress, gpointer progress_data, gint64 *offset, GError **error);
+
 /* TRUE for errors after which the next file cannot fare better (cancelled, connection gone). */
 gboolean core_transfer_error_is_fatal(const GError *error);
 

@@ -87,6 +87,38 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
         return check_final_size(session, job, error);
 }
 
+gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
+                           FtpProgressFunc progress, gpointer progress_data, gint64 *offset, GError **error)
+{
+        *offset = 0;
+        gint64 there = -1;
+        g_autoptr(GError) unknown = NULL;
+        if (!ftp_session_size(session, remote, &there, &unknown)) {
+                if (!g_error_matches(unknown, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                        g_propagate_error(error, g_steal_pointer(&unknown));
+                        return FALSE;
+                }
+                there = -1; /* no file there, or SIZE not offered: all of it again */
+        }
+        if (there <= 0 || there >= snapshot->size)
+                return ftp_session_stor(session, remote, snapshot->fd, snapshot->size, progress, progress_data, error);
+        *offset = there;
+        if (!ftp_session_stor_from(session, remote, snapshot->fd, there, snapshot->size, progress, progress_data,
+                                   NULL, error))
+                return FALSE;
+        gint64 after = -1;
+        if (!ftp_session_size(session, remote, &after, error))
+                return FALSE;
+        if (after == snapshot->size)
+                return TRUE;
+        g_autofree char *shown = core_name_escape(remote);
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_INCOMPLETE,
+                    _("The upload of %s, gone on from byte %" PRId64 ", ended with %" PRId64 " bytes on the "
+                      "server instead of %" PRId64 "."),
+                    shown, (int64_t)there, (int64_t)after, (int64_t)snapshot->size);
+        return FALSE;
+}
+
 /* The verdict for `status` and the TUI, and the refusal said. */
 static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {

@@ -8,7 +8,8 @@
 # explicit TLS with require_ssl_reuse and a pinned self-signed certificate; an extra connection
 # killed mid-batch loses no file and never reports one uploaded that is not on the server byte for
 # byte; the main connection killed mid-batch is reconnected and every file arrives (with
-# `--reconnect 0` the batch stops and names every file not sent). Full screen: an upload batch
+# `--reconnect 0` the batch stops and names every file not sent); a large upload cut that way goes
+# on with REST from what the server holds. Full screen: an upload batch
 # whose first file is held in the scanner (a relay that delays its verdict) has that job cancelled
 # at once while the other files of the batch arrive.
 . "$top_srcdir/tests/lib/suite.sh"
@@ -260,6 +261,37 @@ expect "reconnect 0, main connection killed: the run ends with exit status 2 ($(
         eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
 expect "reconnect 0, main connection killed: no file reported uploaded that is not on the server" claimed_but_missing
 expect "reconnect 0, main connection killed: every file not on the server is named as not uploaded" lost_silently
+
+# ---- a large upload cut by a killed session goes on from what the server holds ----
+head -c 2000000 /dev/urandom >large.bin
+rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
+rm -f "$CF_AUDIT"
+(
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n -c "open 127.0.0.1 $FTP_PORT; cd killed; verbose; put large.bin"
+        printf '%s\n' "$CF_ALL" >"$OUT"
+        echo "$CF_RC" >"$OUT.rc"
+) &
+RUN=$!
+part_there() { [ "$(stat -c %s "$FTP_ROOT/killed/large.bin" 2>/dev/null || echo 0)" -ge 400000 ]; }
+wait_until 20 part_there && kill_newest_session
+wait "$RUN"
+expect "large upload cut: exit 0 ($(cat "$OUT.rc" 2>/dev/null))" eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 0 ]'
+expect_file_equal "large upload cut: the server's copy is whole, byte for byte" large.bin "$FTP_ROOT/killed/large.bin"
+expect "large upload cut: it went on with REST from what the server held" \
+        eval 'grep -Eq -- "--> REST [1-9][0-9]{5,}" "$OUT"'
+went_on_audited() {
+        /usr/bin/python3 - "$CF_AUDIT" <<'PY'
+import json, sys
+up = [json.loads(l) for l in open(sys.argv[1]) if '"upload"' in l]
+done = [r for r in up if r.get("result") == "done"]
+retried = [r for r in up if r.get("result") == "retried"]
+sys.exit(0 if len(done) == 1 and done[0].get("offset", 0) >= 400000 and len(retried) == 1
+         else "upload records: %r" % up)
+PY
+}
+expect "large upload cut: the audit log has the retried attempt and the upload with its offset" went_on_audited
 
 # ---- full screen: a job cancelled while it is scanned is dropped at once ----
 if command -v tmux >/dev/null; then
