@@ -8,6 +8,7 @@
 #include "agent/log.h"
 #include "common/i18n.h"
 
+#include <inttypes.h>
 #include <clamav.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -185,9 +186,9 @@ static gpointer use_huge_pages(gpointer unused)
                 agent_log(AGENT_LOG_INFO, _("huge pages not available (%s); the engine stays on "
                                             "normal pages"), g_strerror(hp.error));
         else
-                agent_log(AGENT_LOG_INFO, _("huge pages: %" G_GUINT64_FORMAT " MiB of engine memory "
-                                            "marked, %" G_GUINT64_FORMAT " MiB collapsed in %.0f ms"),
-                          hp.advised >> 20, hp.collapsed >> 20, ms);
+                agent_log(AGENT_LOG_INFO, _("huge pages: %" PRIu64 " MiB of engine memory "
+                                            "marked, %" PRIu64 " MiB collapsed in %.0f ms"),
+                          (uint64_t)(hp.advised >> 20), (uint64_t)(hp.collapsed >> 20), ms);
         return NULL;
 }
 

@@ -9,6 +9,7 @@
 #include "agent/spool.h"
 #include "common/i18n.h"
 
+#include <inttypes.h>
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -310,10 +311,10 @@ static void instream_failed(Conn *c, ReadStatus rs, const AgentSpool *spool)
                 return;
         case RD_TOO_SLOW:
                 reply(c, AGENT_REPLY_TOO_SLOW);
-                agent_log(AGENT_LOG_WARNING, _("instream %s: cut after %" G_GUINT64_FORMAT " bytes, "
-                                               "slower than StreamMinRate %" G_GUINT64_FORMAT
+                agent_log(AGENT_LOG_WARNING, _("instream %s: cut after %" PRIu64 " bytes, "
+                                               "slower than StreamMinRate %" PRIu64
                                                " bytes/s over %u s"),
-                          c->peer, got, c->conf->stream_min_rate, c->conf->stream_rate_window);
+                          c->peer, (uint64_t)got, (uint64_t)c->conf->stream_min_rate, c->conf->stream_rate_window);
                 return;
         default:
                 agent_log(AGENT_LOG_INFO, "instream %s: aborted by the client after %"

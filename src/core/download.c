@@ -10,6 +10,7 @@
 #include "core/transfer.h"
 #include "core/transfer-private.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -236,8 +237,8 @@ static FetchOutcome retr_finish(RetrJob *job, gboolean ok, GError *failure, GErr
         if (ok && ctx->type == FTP_TYPE_BINARY && job->expected >= 0 && total != job->expected) {
                 ok = FALSE;
                 g_set_error(&failure, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_INCOMPLETE,
-                            _("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes arrived"),
-                            total, job->expected);
+                            _("%" PRId64 " of %" PRId64 " bytes arrived"), (int64_t)total,
+                            (int64_t)job->expected);
         }
         if (!ok) {
                 if (total == 0)

@@ -745,7 +745,7 @@ static gboolean retr_once(FtpSession *s, const char *remote, int local_fd, gint6
         *bytes_written = d.written;
         if (!final && t.rest_refused) {
                 g_set_error(error, FTP_ERROR, FTP_ERROR_NO_REST,
-                            _("The server cannot go on from byte %" G_GINT64_FORMAT " of “%s” (%s)."), offset,
+                            _("The server cannot go on from byte %" PRId64 " of “%s” (%s)."), (int64_t)offset,
                             remote, err->message);
                 return FALSE;
         }
