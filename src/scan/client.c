@@ -4,8 +4,8 @@
  * into a verdict. Must not: decide what to upload, print, touch the screen, or use the file
  * offset of the descriptor it scans.
  * Fails closed: anything other than a complete, well-formed "stream: OK" / "fd[N]: OK" for the
- * whole file is never OK; a failed FILDES never turns into an INSTREAM retry unless the scanner
- * said it cannot take a descriptor. */
+ * whole file, and the only reply on its connection, is never OK; a failed FILDES never turns
+ * into an INSTREAM retry unless the scanner said it cannot take a descriptor. */
 #include "config.h"
 #include "scan/client.h"
 #include "common/i18n.h"
@@ -42,6 +42,8 @@ G_DEFINE_QUARK(scan-error-quark, scan_error)
 #define SESSION_IDLE_MS 5000
 /* After this many sessions refused or broken, every scan makes its own connection. */
 #define SESSION_GIVE_UP 3
+/* After a one-shot reply, how long the end of the connection is waited for (more_before_end). */
+#define END_WAIT_MS 1000
 
 typedef enum { ADDRESS_UNIX, ADDRESS_TCP } AddressKind;
 
@@ -626,6 +628,37 @@ static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, 
         return read_reply_rest(client, stream, extra_ms, newline, NULL, error);
 }
 
+/* Whether the scanner sends anything more before it closes the connection. A one-shot connection
+ * carries one reply and then ends (clamd and clamav-agent close at once); a scanner that keeps
+ * it open is waited for up to END_WAIT_MS, and what cannot be read (a reset, a cancel) is no
+ * more bytes. */
+static gboolean more_before_end(ScanClient *client, NetStream *stream)
+{
+        gint64 deadline = MIN(next_deadline(client), net_deadline_in_ms(END_WAIT_MS));
+        char byte;
+        return net_stream_read(stream, &byte, 1, deadline, client->cancel_fd, NULL) > 0;
+}
+
+/* Reads the one reply of a one-shot connection; *more: bytes followed it (sent with it, or
+ * before the connection ended), so the reply cannot be taken as the scanner's only answer. */
+static char *read_sole_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
+                             gboolean *more, GError **error)
+{
+        gsize rest = 0;
+        char *reply = read_reply_rest(client, stream, extra_ms, newline, &rest, error);
+        *more = reply && (rest > 0 || more_before_end(client, stream));
+        return reply;
+}
+
+/* The verdict on a reply that was followed by more: never OK, whatever the reply said
+ * ("stream: OK\0stream: Eicar FOUND\0" says two things). */
+static ScanVerdict *verdict_more(const char *reply)
+{
+        return verdict_error(reply, SCAN_REASON_PROTOCOL,
+                             _("The scanner sent more after its verdict on a connection that carries one "
+                               "reply; the file is not taken as scanned."));
+}
+
 /* Sends a z-command and reads its one reply. */
 static char *exchange(ScanClient *client, const char *command, GError **error)
 {
@@ -818,10 +851,13 @@ static ScanVerdict *scan_instream(ScanClient *client, int fd, gint64 size)
         SendResult sent = send_chunks(client, stream, fd, size, &error);
         if (sent == SEND_FAILED)
                 return scan_verdict_new_error(error);
-        gboolean newline = FALSE;
-        g_autofree char *reply = read_reply(client, stream, scan_allowance_ms(size), &newline, &error);
+        gboolean newline = FALSE, more = FALSE;
+        g_autofree char *reply = read_sole_reply(client, stream, scan_allowance_ms(size), &newline, &more,
+                                                 &error);
         if (!reply)
                 return scan_verdict_new_error(error);
+        if (more)
+                return verdict_more(reply);
         return ok_only_if_whole(scan_verdict_parse(reply), reply, sent == SEND_DONE, newline);
 }
 
@@ -887,9 +923,9 @@ static SendResult send_descriptor(ScanClient *client, int sock, int fd, GError *
 
 /* Sends zFILDES with a read-only descriptor of fd and reads the reply; NULL with an error when
  * none arrives. *delivered: the descriptor was sent (a reply can also come without it, when the
- * scanner answered the command and closed first: UNKNOWN COMMAND). */
+ * scanner answered the command and closed first: UNKNOWN COMMAND). *more: see read_sole_reply. */
 static char *fildes_exchange(ScanClient *client, int fd, gint64 allowance_ms, gboolean *newline,
-                             gboolean *delivered, GError **error)
+                             gboolean *delivered, gboolean *more, GError **error)
 {
         *delivered = FALSE;
         g_autoptr(NetStream) stream = connect_scanner(client, error);
@@ -905,7 +941,7 @@ static char *fildes_exchange(ScanClient *client, int fd, gint64 allowance_ms, gb
         if (passed == SEND_FAILED)
                 return NULL;
         *delivered = passed == SEND_DONE;
-        return read_reply(client, stream, allowance_ms, newline, error);
+        return read_sole_reply(client, stream, allowance_ms, newline, more, error);
 }
 
 /* The scanner's way of saying it does not take descriptors: only these make INSTREAM a fallback. */
@@ -933,8 +969,8 @@ static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
                 return FILDES_UNTESTED; /* cannot ask now: stream this file, ask again next time */
         }
         g_autoptr(GError) error = NULL;
-        gboolean newline = FALSE, delivered = FALSE;
-        g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &error);
+        gboolean newline = FALSE, delivered = FALSE, more = FALSE;
+        g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &more, &error);
         close(probe);
         if (!reply) {
                 *failure = scan_verdict_new_error(error);
@@ -944,7 +980,7 @@ static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
                 return FILDES_UNSUPPORTED;
         g_autoptr(ScanVerdict) verdict = scan_verdict_parse_fildes(reply);
         gboolean flagged = verdict->kind == SCAN_VERDICT_INFECTED || verdict->reason_class == SCAN_REASON_LIMIT;
-        return flagged && delivered ? FILDES_TRUSTED : FILDES_UNTRUSTED;
+        return flagged && delivered && !more ? FILDES_TRUSTED : FILDES_UNTRUSTED;
 }
 
 /* FILDES scans the whole file: only for a regular file of exactly `size` bytes. */
@@ -1070,11 +1106,13 @@ static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
         if (in_session)
                 return in_session;
         g_autoptr(GError) error = NULL;
-        gboolean newline = FALSE, delivered = FALSE;
+        gboolean newline = FALSE, delivered = FALSE, more = FALSE;
         g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,
-                                                 &error);
+                                                 &more, &error);
         if (!reply)
                 return scan_verdict_new_error(error);
+        if (more)
+                return verdict_more(reply);
         if (says_no_fildes(reply)) {
                 fildes_learn(client, FILDES_UNSUPPORTED);
                 return NULL;

@@ -44,6 +44,9 @@ gboolean fake_scanner_fd_writable(FakeScanner *fake);
 gint64 fake_scanner_fd_size(FakeScanner *fake);
 /* Makes the fake slow: each scan waits this long before it answers. */
 void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms);
+/* After each answer to a scan: waits delay_ms, then sends these bytes (none: len 0) before it
+ * closes, like a scanner that says more, or keeps the connection open, after its verdict. */
+void fake_scanner_set_after(FakeScanner *fake, const void *bytes, gsize len, guint delay_ms);
 
 /* The 68-byte EICAR test file, built at run time (transfer full). */
 GBytes *test_eicar(void);

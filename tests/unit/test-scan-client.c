@@ -635,6 +635,101 @@ static void test_fildes_replies(Fixture *f, gconstpointer data)
         }
 }
 
+/* A one-shot connection carries one reply: whatever follows the verdict, sent with it or just
+ * after it, makes the scan an ERROR of class PROTOCOL, never OK (and never the second verdict).
+ * The replies are given without their name ("stream: " or "fd[N]: " is put in front). */
+typedef struct {
+        const char *reply;
+        gsize len;
+        const char *after; /* sent after_ms later, before the fake closes; NULL: nothing */
+        guint after_ms;
+} MoreCase;
+
+static const MoreCase more_cases[] = {
+        { RAW("OK\0garbage"), NULL, 0 },
+        { RAW("OK\0stream: Eicar-Test-Signature FOUND\0"), NULL, 0 },
+        { RAW("OK\0fd[9]: Eicar-Test-Signature FOUND\0"), NULL, 0 },
+        { RAW("OK\0\0"), NULL, 0 },
+        { RAW("OK\0\n"), NULL, 0 },
+        { RAW("Fake.Sig FOUND\0OK\0"), NULL, 0 },
+        { REPLY("OK"), "stream: Eicar-Test-Signature FOUND", 100 },
+};
+
+static void expect_more_is_error(ScanVerdict *v, const char *name, gsize i)
+{
+        g_test_message("%s reply %zu -> %s (%s)", name, i, scan_verdict_kind_name(v->kind),
+                       v->reason ? v->reason : "");
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_PROTOCOL);
+        g_assert_null(v->signature);
+        g_assert_nonnull(strstr(v->reason, "more after its verdict"));
+        g_assert_true(g_str_has_prefix(v->reply, name)); /* the first reply, as it came */
+}
+
+static GByteArray *named_reply(const char *name, const MoreCase *c)
+{
+        GByteArray *reply = g_byte_array_new();
+        g_byte_array_append(reply, (const guint8 *)name, strlen(name));
+        g_byte_array_append(reply, (const guint8 *)c->reply, c->len);
+        return reply;
+}
+
+static void test_more_after_verdict_is_error(Fixture *f, gconstpointer data)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(more_cases); i++) {
+                const MoreCase *c = &more_cases[i];
+                g_autoptr(GByteArray) reply = named_reply("stream: ", c);
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_REPLY, (char *)reply->data, reply->len);
+                if (c->after)
+                        fake_scanner_set_after(fake, c->after, strlen(c->after) + 1, c->after_ms);
+                g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
+                expect_more_is_error(v, "stream: ", i);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
+        }
+}
+
+/* The same after FILDES (the probe's own reply is clean, so the file goes by FILDES). */
+static void test_fildes_more_after_verdict_is_error(Fixture *f, gconstpointer data)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(more_cases); i++) {
+                const MoreCase *c = &more_cases[i];
+                if (c->after)
+                        continue; /* the probe would get it too: see the next test */
+                g_autoptr(GByteArray) reply = named_reply("fd[9]: ", c);
+                g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_REPLY, (char *)reply->data, reply->len);
+                fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+                g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
+                expect_more_is_error(v, "fd[9]: ", i);
+                g_assert_cmpuint(fake_scanner_fildes(fake), ==, 2);
+                g_assert_cmpuint(fake_scanner_streams(fake), ==, 0);
+        }
+}
+
+/* A probe answered with more than its reply proves nothing: the client streams instead, and that
+ * stream's reply, followed by more too, is an ERROR. */
+static void test_fildes_probe_with_more_is_not_trusted(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        fake_scanner_set_after(fake, RAW("junk"), 0);
+        g_autoptr(ScanVerdict) v = scan_with(f, fake, "fine", 4, 0);
+        expect_more_is_error(v, "stream: ", 0);
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 1); /* the probe */
+        g_assert_cmpuint(fake_scanner_streams(fake), ==, 1);
+}
+
+/* A scanner that keeps the connection open after its one reply (but says nothing more) is not
+ * failed for it: the verdict stands once the client stops waiting for the end. */
+static void test_open_after_verdict_keeps_verdict(Fixture *f, gconstpointer data)
+{
+        static const char reply[] = "stream: OK";
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_REPLY, reply, sizeof reply);
+        fake_scanner_set_after(fake, "", 0, 2000);
+        g_autoptr(ScanVerdict) v = scan_with(f, fake, "x", 1, 0);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpstr(v->reply, ==, "stream: OK");
+}
+
 static void test_fildes_silent_times_out(Fixture *f, gconstpointer data)
 {
         g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_SILENT, NULL, 0);
@@ -810,6 +905,10 @@ int main(int argc, char **argv)
         ADD("/scan/client/fildes/passes-the-snapshot-read-only", test_fildes_passes_snapshot_read_only);
         ADD("/scan/client/fildes/found-names-the-signature", test_fildes_found_names_signature);
         ADD("/scan/client/fildes/only-an-exact-ok-is-ok-and-failures-stay-errors", test_fildes_replies);
+        ADD("/scan/client/more-after-the-verdict-is-error", test_more_after_verdict_is_error);
+        ADD("/scan/client/open-after-the-verdict-keeps-it", test_open_after_verdict_keeps_verdict);
+        ADD("/scan/client/fildes/more-after-the-verdict-is-error", test_fildes_more_after_verdict_is_error);
+        ADD("/scan/client/fildes/probe-with-more-is-not-trusted", test_fildes_probe_with_more_is_not_trusted);
         ADD("/scan/client/fildes/silent-scanner-times-out", test_fildes_silent_times_out);
         ADD("/scan/client/fildes/unsupported-falls-back-to-instream-once", test_fildes_unsupported_falls_back);
         ADD("/scan/client/fildes/lost-support-falls-back-to-instream", test_fildes_lost_falls_back);

@@ -27,6 +27,8 @@ struct FakeScanner {
         GBytes *received;
         guint scans;
         guint delay_ms;
+        GBytes *after;     /* sent after_ms after each answer; NULL: close at once */
+        guint after_ms;
         FakeFildes fildes;
         guint fildes_count;
         guint stream_count;
@@ -115,6 +117,27 @@ static GByteArray *read_stream(FakeScanner *fake, int fd)
         return NULL;
 }
 
+/* Waits ms, or until the fake stops. */
+static void pause_ms(FakeScanner *fake, guint ms)
+{
+        struct pollfd pfd = { .fd = fake->stop[0], .events = POLLIN };
+        (void)poll(&pfd, 1, (int)ms);
+}
+
+/* What fake_scanner_set_after() asked for, after an answer. */
+static void say_after(FakeScanner *fake, int fd)
+{
+        g_mutex_lock(&fake->lock);
+        GBytes *after = fake->after ? g_bytes_ref(fake->after) : NULL;
+        guint after_ms = fake->after_ms;
+        g_mutex_unlock(&fake->lock);
+        if (!after)
+                return;
+        pause_ms(fake, after_ms);
+        send_all(fd, g_bytes_get_data(after, NULL), g_bytes_get_size(after));
+        g_bytes_unref(after);
+}
+
 /* Answers a scan of data; name: "stream" or "fd[N]". */
 static void answer(FakeScanner *fake, int fd, GByteArray *data, const char *name)
 {
@@ -124,10 +147,8 @@ static void answer(FakeScanner *fake, int fd, GByteArray *data, const char *name
         fake->scans++;
         guint delay = fake->delay_ms;
         g_mutex_unlock(&fake->lock);
-        if (delay) {
-                struct pollfd pfd = { .fd = fake->stop[0], .events = POLLIN };
-                (void)poll(&pfd, 1, (int)delay);
-        }
+        if (delay)
+                pause_ms(fake, delay);
         switch (fake->mode) {
         case FAKE_REPLY:
                 send_all(fd, g_bytes_get_data(fake->reply, NULL), g_bytes_get_size(fake->reply));
@@ -146,6 +167,7 @@ static void answer(FakeScanner *fake, int fd, GByteArray *data, const char *name
         default:
                 break;
         }
+        say_after(fake, fd);
 }
 
 /* Receives the byte that carries a descriptor (SCM_RIGHTS); -1 when none came. */
@@ -204,6 +226,7 @@ static void scan_passed(FakeScanner *fake, int fd, int passed, FakeFildes fildes
                 text = g_strdup_printf("%s: Heuristics.Limits.Exceeded.MaxFileSize FOUND", name);
         if (text) {
                 send_text(fd, text);
+                say_after(fake, fd);
                 return;
         }
         GByteArray *data = read_passed(passed);
@@ -314,6 +337,7 @@ void fake_scanner_free(FakeScanner *fake)
         g_unlink(fake->socket_path);
         g_rmdir(fake->dir);
         g_clear_pointer(&fake->received, g_bytes_unref);
+        g_clear_pointer(&fake->after, g_bytes_unref);
         g_bytes_unref(fake->reply);
         g_mutex_clear(&fake->lock);
         g_free(fake->socket_path);
@@ -347,6 +371,15 @@ void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms)
 {
         g_mutex_lock(&fake->lock);
         fake->delay_ms = delay_ms;
+        g_mutex_unlock(&fake->lock);
+}
+
+void fake_scanner_set_after(FakeScanner *fake, const void *bytes, gsize len, guint delay_ms)
+{
+        g_mutex_lock(&fake->lock);
+        g_clear_pointer(&fake->after, g_bytes_unref);
+        fake->after = g_bytes_new(bytes, len);
+        fake->after_ms = delay_ms;
         g_mutex_unlock(&fake->lock);
 }
 
