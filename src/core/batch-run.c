@@ -1,8 +1,8 @@
 /* core/batch-run.c — a batch of queue jobs on the command thread: directories expanded into
  * their files, the conflict question for each destination that exists (uploads: on the server,
- * found in the entries given or by listing the directory), then the runs (core/queue-run.h:
- * uploads with the scanner ahead, a resumed upload on its own; core/download.h: downloads spread
- * over the batch's connections), the empty
+ * found in the entries given or by listing the directory; line mode's put and mput ask yes/no
+ * instead), then the runs (core/queue-run.h: uploads with the scanner ahead, a resumed upload on
+ * its own; core/download.h: downloads spread over the batch's connections), the empty
  * directories of the trees, then the report (refusal marks; after a download, the local name
  * that arrived), each directory job's outcome (a cancelled one says how many files arrived), and
  * for a move the deletion of each source that arrived.
@@ -61,6 +61,29 @@ static char *remote_sibling(const char *dir, const char *name)
         return *dir ? g_strconcat(dir, "/", name, NULL) : g_strdup(name);
 }
 
+/* Line mode's put and mput: "x exists on the server. Overwrite it?"; a file kept is said, and
+ * skipped before it is scanned (declined: no failure). */
+static gboolean confirm_overwrite(CoreContext *ctx, CoreBatch *batch, guint id, const char *remote,
+                                  CoreConflictMemory *memory)
+{
+        g_autofree char *shown = core_name_escape(remote);
+        if (core_conflict_ask_overwrite(ctx, memory, shown) == CORE_CONFLICT_OVERWRITE)
+                return TRUE;
+        core_say(ctx, CORE_MSG_WARNING, _("%s was not overwritten."), shown);
+        return settle(batch->queue, id, CORE_CONFLICT_SKIP);
+}
+
+/* Whether the plan asks at all: while `prompt` is on, the conflict dialog, or line mode's
+ * question when a scanner could send the file (else the run says why, with no question first). */
+static gboolean asks_uploads(CoreContext *ctx, const CoreBatch *batch)
+{
+        if (!ctx->prompt)
+                return FALSE;
+        if (batch->ask_conflicts)
+                return TRUE;
+        return batch->ask_overwrite && core_transfer_check_scanner(ctx, NULL);
+}
+
 gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob *bj, CoreConflictMemory *memory)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
@@ -68,11 +91,17 @@ gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob
                 return FALSE;
         if (memory->cancelled) /* an earlier question was cancelled: so is the rest */
                 return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
-        if (!ctx->prompt || !batch->ask_conflicts)
+        if (memory->quit) { /* "q" to line mode's question: the rest is left alone */
+                core_queue_set_state(batch->queue, bj->id, CORE_JOB_SKIPPED, NULL);
+                return FALSE;
+        }
+        if (!asks_uploads(ctx, batch))
                 return TRUE;
         const CoreRemoteInfo *there = core_batch_remote_info(ctx, batch, job->remote);
         if (!there || there->is_dir)
                 return TRUE; /* nothing to replace (STOR says why a directory cannot be) */
+        if (!batch->ask_conflicts)
+                return confirm_overwrite(ctx, batch, bj->id, job->remote, memory);
         const char *slash = strrchr(job->remote, '/');
         g_autofree char *dir = slash ? g_strndup(job->remote, (gsize)(slash - job->remote)) : g_strdup("");
         g_autofree char *base = g_path_get_basename(job->remote);

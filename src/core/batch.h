@@ -65,8 +65,11 @@ typedef struct {
         char *local_dir;       /* MGET: where to download (NULL: the current directory) */
         gboolean ask_each;     /* line mode's mput and mget: "Upload x?" ("Download x?") per job while
                                   `prompt` is on, before anything is scanned or fetched (y/n/a/q) */
-        gboolean ask_conflicts;/* the conflict question where a destination exists (default); line
-                                  mode's put and mput overwrite, as documented */
+        gboolean ask_conflicts;/* the conflict question where a destination exists (default); off in
+                                  line mode, whose get and mget ask in core/download.c */
+        gboolean ask_overwrite;/* with ask_conflicts off, line mode's put and mput: "x exists on the
+                                  server. Overwrite it?" (y/n/a/q) while `prompt` is on, after
+                                  ask_each's "Upload x?" and before anything is scanned */
         gboolean show_paths;   /* a typed put's job is named by the path as typed (line mode's
                                   messages), not by its base name (the queue view) */
         gboolean get_lists;    /* a typed get lists its directory first (default): a directory is
@@ -125,7 +128,8 @@ void core_batch_remote_set_listing(CoreBatch *batch, const char *dir, GPtrArray 
 const CoreRemoteInfo *core_batch_remote_info(CoreContext *ctx, CoreBatch *batch, const char *path);
 /* batch-run.c, the plan: whether job `bj` is to run, after the conflict question when its
  * destination exists and the prompt is on (a rename retargets the job, a skip or a cancel
- * settles it; an upload to resume sets bj->resume, a download's answer goes to *replace). */
+ * settles it; an upload to resume sets bj->resume, a download's answer goes to *replace), or
+ * line mode's overwrite question for an upload (ask_overwrite; a no is said and skips it). */
 gboolean core_batch_plan_upload(CoreContext *ctx, CoreBatch *batch, CoreBatchJob *bj, CoreConflictMemory *memory);
 gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj,
                                   CoreConflictMemory *memory, CoreQueueReplace *replace);

@@ -210,7 +210,8 @@ static const CoreCmd commands[] = {
           .help = N_("Uploads every named file and every file matching a pattern: *.txt, or "
                      "folder/**/*.py where ** spans directories. Each file is scanned first and "
                      "uploaded only when the scanner says it is clean. While `prompt` is on, "
-                     "asks before each file (yes, no, all, quit)."),
+                     "asks before each file (yes, no, all, quit), then before it replaces a file "
+                     "on the server."),
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file; each is "
                             "still scanned first.") },
         { .name = "open", .aliases = { "connect" },
@@ -255,8 +256,9 @@ static const CoreCmd commands[] = {
           .max_args = 1, .flags = CORE_CMD_TOGGLE,
           .usage = "prompt [on|off]", .handler = core_cmd_prompt,
           .summary = N_("Toggle asking per file in mput/mget and before overwriting."),
-          .help = N_("While on (the default), mput and mget ask before each file and get asks "
-                     "before overwriting a local file.") },
+          .help = N_("While on (the default), mput and mget ask before each file, put and mput "
+                     "ask before overwriting a file on the server, and get and mget before "
+                     "overwriting a local file.") },
         { .name = "put", .aliases = { "send" },
           .min_args = 1, .max_args = 2, .flags = NEEDS | LOCAL | SCREEN_OWN,
           .usage = "put <local-file> [remote-path]", .handler = core_cmd_put,
@@ -264,7 +266,8 @@ static const CoreCmd commands[] = {
           .help = N_("Takes a private snapshot of the file, has the scanner check it, and "
                      "uploads exactly that snapshot only when the verdict is OK. A relative path "
                      "keeps its directories on the server; an explicit remote path is used as "
-                     "given. Missing remote directories are created."),
+                     "given. Missing remote directories are created. While `prompt` is on, a "
+                     "file that exists on the server is not overwritten without a yes."),
           .screen_help = N_("Runs as a job of the transfer queue (F9); the file is still scanned "
                             "first.") },
         { .name = "pwd",

@@ -312,13 +312,15 @@ CORE_CMD_HANDLER(core_cmd_size)
 
 /* Line mode's typed transfers are batches of queue jobs, as on the full screen, on a private
  * queue whose jobs a text view shows: put (a directory: one job per file below it), mput, get
- * and mget. They replace what exists on the server without the conflict question; mput and mget
- * ask per file while `prompt` is on, get asks before it replaces a local file (and resumes a
- * .part), and mget matches its patterns against one listing per directory. */
+ * and mget. Instead of the conflict dialog they ask yes/no/all/quit while `prompt` is on: mput
+ * and mget per file, put and mput before they replace a file on the server, get and mget before
+ * they replace a local file (and get resumes a .part); mget matches its patterns against one
+ * listing per directory. */
 typedef enum {
         TYPED_ASK_EACH = 1 << 0,   /* "Upload x?" / "Download x?" per file */
         TYPED_SHOW_PATHS = 1 << 1, /* name a put's job by the path as typed */
         TYPED_GET_ONE = 1 << 2,    /* fetch the one file named, without listing first */
+        TYPED_ASK_OVERWRITE = 1 << 3, /* "x exists on the server. Overwrite it?" */
 } TypedFlags;
 
 static gboolean run_typed(CoreContext *ctx, int argc, char **argv, TypedFlags flags)
@@ -326,6 +328,7 @@ static gboolean run_typed(CoreContext *ctx, int argc, char **argv, TypedFlags fl
         g_autoptr(CoreQueue) queue = core_queue_new();
         g_autoptr(CoreBatch) batch = core_batch_new_typed(queue, argc, argv);
         batch->ask_conflicts = FALSE;
+        batch->ask_overwrite = (flags & TYPED_ASK_OVERWRITE) != 0;
         batch->ask_each = (flags & TYPED_ASK_EACH) != 0;
         batch->show_paths = (flags & TYPED_SHOW_PATHS) != 0;
         batch->get_lists = (flags & TYPED_GET_ONE) == 0;
@@ -334,7 +337,7 @@ static gboolean run_typed(CoreContext *ctx, int argc, char **argv, TypedFlags fl
 
 CORE_CMD_HANDLER(core_cmd_put)
 {
-        return run_typed(ctx, argc, argv, TYPED_SHOW_PATHS);
+        return run_typed(ctx, argc, argv, TYPED_SHOW_PATHS | TYPED_ASK_OVERWRITE);
 }
 
 CORE_CMD_HANDLER(core_cmd_reput)
@@ -344,7 +347,7 @@ CORE_CMD_HANDLER(core_cmd_reput)
 
 CORE_CMD_HANDLER(core_cmd_mput)
 {
-        return run_typed(ctx, argc, argv, TYPED_ASK_EACH);
+        return run_typed(ctx, argc, argv, TYPED_ASK_EACH | TYPED_ASK_OVERWRITE);
 }
 
 CORE_CMD_HANDLER(core_cmd_get)

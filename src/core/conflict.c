@@ -68,10 +68,10 @@ static char *ask_new_name(CoreContext *ctx, const CoreConflict *conflict)
         return g_steal_pointer(&name);
 }
 
-/* A front end that offers no choice: overwrite or not, as line mode's put asks. */
-static CoreConflictAction ask_overwrite(CoreContext *ctx, CoreConflictMemory *memory, const char *question)
+/* Overwrite or not, through CoreFrontend.ask (no front end to ask: yes); "all" is remembered,
+ * "quit" comes back as CORE_CONFLICT_CANCEL for the caller to remember. */
+static CoreConflictAction ask_yes_no(CoreContext *ctx, CoreConflictMemory *memory, const char *text)
 {
-        g_autofree char *text = g_strdup_printf(_("%s Overwrite?"), question);
         switch (ctx->fe.ask ? ctx->fe.ask(text, ctx->fe.data) : CORE_ANSWER_YES) {
         case CORE_ANSWER_ALL:
                 memory->overwrite_all = TRUE;
@@ -81,9 +81,32 @@ static CoreConflictAction ask_overwrite(CoreContext *ctx, CoreConflictMemory *me
         case CORE_ANSWER_NO:
                 return CORE_CONFLICT_SKIP;
         default:
-                memory->cancelled = TRUE;
                 return CORE_CONFLICT_CANCEL;
         }
+}
+
+/* A front end that offers no choice: overwrite or not; quit cancels the rest. */
+static CoreConflictAction ask_overwrite(CoreContext *ctx, CoreConflictMemory *memory, const char *question)
+{
+        g_autofree char *text = g_strdup_printf(_("%s Overwrite?"), question);
+        CoreConflictAction action = ask_yes_no(ctx, memory, text);
+        if (action == CORE_CONFLICT_CANCEL)
+                memory->cancelled = TRUE;
+        return action;
+}
+
+CoreConflictAction core_conflict_ask_overwrite(CoreContext *ctx, CoreConflictMemory *memory, const char *name)
+{
+        if (memory->quit)
+                return CORE_CONFLICT_SKIP;
+        if (memory->overwrite_all)
+                return CORE_CONFLICT_OVERWRITE;
+        g_autofree char *question = g_strdup_printf(_("%s exists on the server. Overwrite it?"), name);
+        CoreConflictAction action = ask_yes_no(ctx, memory, question);
+        if (action != CORE_CONFLICT_CANCEL)
+                return action;
+        memory->quit = TRUE;
+        return CORE_CONFLICT_SKIP;
 }
 
 CoreConflictAction core_conflict_ask(CoreContext *ctx, CoreConflictMemory *memory, const CoreConflict *conflict,

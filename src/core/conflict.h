@@ -1,5 +1,6 @@
 /* core/conflict.h — the question asked when a batch's destination exists, as mc and FileZilla ask
- * it: overwrite, resume (downloads), rename, skip, the same for all, or cancel the rest.
+ * it: overwrite, resume (downloads), rename, skip, the same for all, or cancel the rest; and line
+ * mode's put and mput's plain "Overwrite it?" (yes, no, all, quit).
  * Owns: the choices, the "all" answers within one batch, the suggested new name.
  * Must not: touch files or draw; it asks through the front end (CoreFrontend.choose: a dialog in
  * the TUI, a line on stdin in line mode) from the command thread. */
@@ -21,6 +22,8 @@ typedef struct {
         gboolean resume_all;
         gboolean skip_all;
         gboolean cancelled;
+        gboolean quit;          /* line mode's "q": the rest of the batch is skipped (declined,
+                                   not cancelled: no failure) */
 } CoreConflictMemory;
 
 typedef struct {
@@ -38,6 +41,11 @@ typedef struct {
  * `choose` is asked yes/no whether to overwrite (all: overwrite all; quit: cancel the rest). */
 CoreConflictAction core_conflict_ask(CoreContext *ctx, CoreConflictMemory *memory, const CoreConflict *conflict,
                                      char **new_name);
+/* Line mode's put and mput, as get asks of a local file: "x exists on the server. Overwrite
+ * it?" through CoreFrontend.ask. y: overwrite; n: skip; a: overwrite this one and every later
+ * one; q: skip this one and set memory->quit. Returns CORE_CONFLICT_OVERWRITE or
+ * CORE_CONFLICT_SKIP (without asking once a or q was answered). name: as shown. */
+CoreConflictAction core_conflict_ask_overwrite(CoreContext *ctx, CoreConflictMemory *memory, const char *name);
 /* The question's text, e.g. "report.pdf exists on the server (12.0 kB, 2024-05-01 12:00); this
  * one: 14.1 kB, 2024-05-02 09:30." transfer full */
 char *core_conflict_question(const CoreConflict *conflict);

@@ -30,10 +30,27 @@ all_txt_in() {
         for f in a b c d; do same_on_server $f.txt "$1/$f.txt" || return 1; done
 }
 found_below() { (cd "$FTP_ROOT/$1" && find . -type f -name "$2" | sed 's|^\./||'); }
+# the server's copies of NAME… in $O replaced by "old NAME"; kept_on_server NAME: still that
+old_on_server() {
+        local f
+        for f; do printf 'old %s\n' "$f" >"$FTP_ROOT/$O/$f"; done
+        ftp_own
+}
+kept_on_server() { [ "$(cat "$FTP_ROOT/$O/$1")" = "old $1" ]; }
+audit_lines() { wc -l <"$CF_AUDIT" 2>/dev/null || echo 0; }
+# asked_in_order ERE…: the last run's output has a line for each, in this order
+asked_in_order() {
+        local at=0 line re
+        for re; do
+                line=$(printf '%s\n' "$CF_ALL" | grep -nE -- "$re" | head -n 1 | cut -d: -f1)
+                [ -n "$line" ] && [ "$line" -gt "$at" ] || { echo "not in order: $re (line ${line:-none})"; return 1; }
+                at=$line
+        done
+}
 
 for CF_MODE in $CF_MODES; do
         R=$CF_MODE
-        mkdir -p "$FTP_ROOT/$R"
+        mkdir -p "$FTP_ROOT/$R/over"
         ftp_own
 
         cf_session "cd $R; put one.bin"
@@ -124,6 +141,94 @@ $FTP_PASS
         expect "$CF_MODE: mput *.txt with prompt (n y n y): exactly b.txt and d.txt uploaded" \
                 eval '[ ! -e "$FTP_ROOT/$R/ask3/a.txt" ] && same_on_server b.txt $R/ask3/b.txt && [ ! -e "$FTP_ROOT/$R/ask3/c.txt" ] && same_on_server d.txt $R/ask3/d.txt'
         expect "$CF_MODE: the prompt names each file" eval 'cf_says a.txt && cf_says c.txt'
+
+        # a file that exists on the server: asked while prompt is on (y n a q, as mget asks of a
+        # local file); a file kept is said, never scanned (no audit record) and is no failure
+        O=$R/over
+        old_on_server a.txt
+        cf_session "cd $O; put a.txt" y
+        expect "$CF_MODE: put onto a file on the server, answer y: exit 0" cf_rc_is 0
+        expect "$CF_MODE: put, answer y: the question names the remote file" \
+                cf_says 'a\.txt exists on the server\. Overwrite it\?'
+        expect "$CF_MODE: put, answer y: replaced" same_on_server a.txt "$O/a.txt"
+        audit_before=$(audit_lines)
+        old_on_server a.txt
+        cf_session "cd $O; put a.txt; pwd" n
+        expect "$CF_MODE: put, answer n: exit 0 and the script goes on" \
+                eval 'cf_rc_is 0 && cf_stdout_has "Remote directory: .*over"'
+        expect "$CF_MODE: put, answer n: the server's file is kept" kept_on_server a.txt
+        expect "$CF_MODE: put, answer n: said" cf_says 'a\.txt was not overwritten'
+        expect "$CF_MODE: put, answer n: never scanned (no audit record)" \
+                [ "$(audit_lines)" = "$audit_before" ]
+        old_on_server a.txt
+        cf_session "cd $O; put a.txt" q
+        expect "$CF_MODE: put, answer q: exit 0, kept" eval 'cf_rc_is 0 && kept_on_server a.txt'
+        rm -f "$FTP_ROOT/$O/x.txt"
+        cf_session "cd $O; put a.txt x.txt"
+        expect "$CF_MODE: put onto a name the server does not have: no question, uploaded" \
+                eval 'cf_rc_is 0 && ! cf_says "Overwrite it" && same_on_server a.txt "$O/x.txt"'
+
+        # mput: every "Upload x?" first (y y n a), then the overwrite questions (y n a); "all" to
+        # the uploads is no yes to overwriting
+        old_on_server a.txt b.txt c.txt d.txt one.bin
+        rm -f "$FTP_ROOT/$O/e.dat"
+        cf_session "cd $O; mput a.txt b.txt c.txt d.txt one.bin e.dat" y y n a  y n a
+        expect "$CF_MODE: mput onto files on the server (y n a): exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput, y: a.txt replaced" same_on_server a.txt "$O/a.txt"
+        expect "$CF_MODE: mput, n: b.txt kept and said" \
+                eval 'kept_on_server b.txt && cf_says "b\.txt was not overwritten"'
+        expect "$CF_MODE: mput, declined by \"Upload c.txt?\": kept and not asked to overwrite" \
+                eval 'kept_on_server c.txt && ! cf_says "c\.txt exists on the server"'
+        expect "$CF_MODE: mput, \"all\" to the uploads: d.txt still asked about, a: replaced" \
+                eval 'cf_says "d\.txt exists on the server" && same_on_server d.txt $O/d.txt'
+        expect "$CF_MODE: mput, a: one.bin replaced without asking" \
+                eval 'same_on_server one.bin $O/one.bin && ! cf_says "one\.bin exists on the server"'
+        expect "$CF_MODE: mput: the file the server did not have went" same_on_server e.dat "$O/e.dat"
+        expect "$CF_MODE: mput: the \"Upload x?\" questions come before the overwrite questions" \
+                asked_in_order 'Upload a\.txt\?' 'Upload d\.txt\?' 'a\.txt exists on the server' \
+                'd\.txt exists on the server'
+        # q keeps this one and leaves the rest alone
+        old_on_server a.txt b.txt c.txt
+        rm -f "$FTP_ROOT/$O/e.dat"
+        cf_session "cd $O; mput a.txt b.txt e.dat c.txt" a y q
+        expect "$CF_MODE: mput (a, then y q): exit 0" cf_rc_is 0
+        expect "$CF_MODE: mput, y after \"all\" to the uploads: a.txt replaced" same_on_server a.txt "$O/a.txt"
+        expect "$CF_MODE: mput, q: b.txt kept and said" \
+                eval 'kept_on_server b.txt && cf_says "b\.txt was not overwritten"'
+        expect "$CF_MODE: mput, q: the rest is left alone (e.dat not uploaded, c.txt kept, not asked)" \
+                eval '[ ! -e "$FTP_ROOT/$O/e.dat" ] && kept_on_server c.txt && ! cf_says "c\.txt exists on the server"'
+
+        # prompt off (in the script, or -n): nothing asked, everything replaced
+        old_on_server a.txt b.txt c.txt
+        cf_session "prompt; cd $O; put a.txt; mput b.txt c.txt"
+        expect "$CF_MODE: prompt off: put and mput replace without asking (exit 0)" \
+                eval 'cf_rc_is 0 && ! cf_says "Overwrite it" && same_on_server a.txt $O/a.txt && same_on_server b.txt $O/b.txt && same_on_server c.txt $O/c.txt'
+        old_on_server a.txt
+        cf_login 127.0.0.1 "cd $O; put a.txt"
+        expect "$CF_MODE: -n: put replaces without asking (exit 0)" \
+                eval 'cf_rc_is 0 && ! cf_says "Overwrite it" && same_on_server a.txt $O/a.txt'
+
+        # commands on standard input: each answer is the line after its command; a script that
+        # turns the prompt off is asked nothing after that
+        old_on_server a.txt b.txt c.txt
+        CF_INPUT="open 127.0.0.1 $FTP_PORT
+$FTP_USER
+$FTP_PASS
+cd $O
+put a.txt
+n
+put b.txt
+y
+prompt
+put c.txt
+pwd
+" cf_run
+        expect "$CF_MODE: script on stdin, answers n then y: exit 0, every command ran" \
+                eval 'cf_rc_is 0 && cf_stdout_has "Remote directory: .*over"'
+        expect "$CF_MODE: script on stdin: n kept a.txt, y replaced b.txt" \
+                eval 'kept_on_server a.txt && same_on_server b.txt $O/b.txt'
+        expect "$CF_MODE: script on stdin: after \"prompt\" (off) c.txt replaced, not asked" \
+                eval 'same_on_server c.txt $O/c.txt && [ "$(printf "%s\n" "$CF_ALL" | grep -c "Overwrite it")" = 2 ]'
 
         # a missing local file
         cf_session "cd $R; put no-such-local-file"

@@ -370,6 +370,16 @@ static char *plan_all(CoreContext *ctx, CoreBatch *batch)
         return g_string_free(text, FALSE);
 }
 
+/* The batch below on the remote above. */
+static void add_plan_uploads(CoreBatch *batch)
+{
+        remote_known(batch);
+        add_upload(batch, "a.txt", 2000);
+        add_upload(batch, "b.txt", 2);
+        add_upload(batch, "c.txt", 5);
+        add_upload(batch, "dir", 5);
+}
+
 static void test_plan_uploads(Fixture *f, gconstpointer data)
 {
         for (gsize i = 0; i < G_N_ELEMENTS(plan_cases); i++) {
@@ -381,14 +391,67 @@ static void test_plan_uploads(Fixture *f, gconstpointer data)
                 f->script.asked = 0;
                 g_autoptr(CoreQueue) queue = core_queue_new();
                 g_autoptr(CoreBatch) batch = core_batch_new(CORE_BATCH_COPY, TRUE, queue);
-                remote_known(batch);
-                add_upload(batch, "a.txt", 2000);
-                add_upload(batch, "b.txt", 2);
-                add_upload(batch, "c.txt", 5);
-                add_upload(batch, "dir", 5);
+                add_plan_uploads(batch);
                 g_autofree char *outcome = plan_all(f->ctx, batch);
                 g_assert_cmpstr(outcome, ==, c->outcome);
                 g_assert_cmpuint(f->script.asked, ==, c->asked);
+        }
+}
+
+/* Line mode's put and mput: "x exists on the server. Overwrite it?" answered y/n/a/q (on_ask),
+ * never the conflict dialog; a kept file is skipped and said, q leaves the rest alone (skipped,
+ * not cancelled: declining is no failure). Same remote as above, plus e.txt (new, last). */
+typedef struct {
+        const char *what;
+        gboolean prompt;
+        const char *yes_no;   /* one of y n a q per question */
+        const char *asked;    /* the remote names asked about, in order */
+        const char *outcome;
+} LinePlanCase;
+
+static const LinePlanCase line_plan_cases[] = {
+        { "y then n", TRUE, "yn", "a.txt b.txt ", "R a.txt;S b.txt;R c.txt;R dir;R e.txt;" },
+        { "a answers the rest", TRUE, "a", "a.txt ", "R a.txt;R b.txt;R c.txt;R dir;R e.txt;" },
+        { "n then y", TRUE, "ny", "a.txt b.txt ", "S a.txt;R b.txt;R c.txt;R dir;R e.txt;" },
+        { "q leaves the rest alone", TRUE, "q", "a.txt ", "S a.txt;S b.txt;S c.txt;S dir;S e.txt;" },
+        { "y then q", TRUE, "yq", "a.txt b.txt ", "R a.txt;S b.txt;S c.txt;S dir;S e.txt;" },
+        { "prompt off: no question", FALSE, "", "", "R a.txt;R b.txt;R c.txt;R dir;R e.txt;" },
+};
+
+/* The names the script was asked to overwrite, each followed by a space. transfer full */
+static char *overwrite_questions(const char *said)
+{
+        static const char tail[] = " exists on the server. Overwrite it?";
+        GString *names = g_string_new(NULL);
+        g_auto(GStrv) lines = g_strsplit(said, "\n", -1);
+        for (char **line = lines; *line; line++) {
+                if (g_str_has_prefix(*line, "? ") && g_str_has_suffix(*line, tail))
+                        g_string_append_printf(names, "%.*s ", (int)(strlen(*line) - 2 - strlen(tail)), *line + 2);
+        }
+        return g_string_free(names, FALSE);
+}
+
+static void test_plan_line_mode_overwrite(Fixture *f, gconstpointer data)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(line_plan_cases); i++) {
+                const LinePlanCase *c = &line_plan_cases[i];
+                g_test_message("%s", c->what);
+                f->ctx->prompt = c->prompt;
+                f->script.yes_no = c->yes_no;
+                g_string_truncate(f->script.said, 0);
+                g_autoptr(CoreQueue) queue = core_queue_new();
+                g_autoptr(CoreBatch) batch = core_batch_new(CORE_BATCH_MPUT, TRUE, queue);
+                batch->ask_conflicts = FALSE;
+                batch->ask_overwrite = TRUE;
+                add_plan_uploads(batch);
+                add_upload(batch, "e.txt", 5);
+                g_autofree char *outcome = plan_all(f->ctx, batch);
+                g_assert_cmpstr(outcome, ==, c->outcome);
+                g_assert_cmpuint(f->script.asked, ==, 0); /* never the dialog */
+                g_autofree char *asked = overwrite_questions(f->script.said->str);
+                g_assert_cmpstr(asked, ==, c->asked);
+                gboolean kept_said = strstr(f->script.said->str, "was not overwritten.") != NULL;
+                g_assert_cmpint(kept_said, ==, strchr(c->outcome, 'S') != NULL);
         }
 }
 
@@ -637,6 +700,7 @@ int main(int argc, char **argv)
         FIXTURE_TEST("/core/batch/expand/remote-tree-ends-at-32-levels", test_expand_remote_tree_depth);
         FIXTURE_TEST("/core/batch/plan/uploads-against-a-known-listing", test_plan_uploads);
         FIXTURE_TEST("/core/batch/plan/rename-as-typed", test_plan_rename_as_typed);
+        FIXTURE_TEST("/core/batch/plan/line-mode-asks-before-overwriting", test_plan_line_mode_overwrite);
         FIXTURE_TEST("/core/batch/plan/downloads-onto-a-local-file", test_plan_downloads);
         FIXTURE_TEST("/core/batch/tally/directory-job-from-its-files", test_tally_of_a_tree);
         FIXTURE_TEST("/core/batch/run/line-mode-mput-reports-every-file", test_line_mode_mput_reports_every_file);
