@@ -8,7 +8,8 @@
 # with the conflict dialog (overwrite, skip) instead of a yes/no question, all as queue jobs;
 # empty directories of a tree made on the server (F5 up) and here (F5 down, a symlink not
 # followed); the remote cursor stays on its name after an upload, and goes to the nearest row
-# when a move took that name away.
+# when a move took that name away; the dialog's rename (F5 and typed, both ways): the file is
+# stored under the new name and the message after the transfer says that name.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin headless-transfers scanner vsftpd clamftp:open,reput,put,get,mput,mget
@@ -36,6 +37,14 @@ echo "m1 server" >"$srv/m1.txt"
 echo "m2 server" >"$srv/m2.txt"
 echo "m1 local" >"$work/m1.txt"
 cp "$work/m1.txt" "$SUITE_DIR/m1.orig"
+echo "up server" >"$srv/zzz-up.txt"
+echo "up local, renamed" >"$work/zzz-up.txt"
+echo "down server, renamed" >"$srv/zzz-down.txt"
+echo "down local" >"$work/zzz-down.txt"
+echo "f5 up server" >"$srv/zzz-f5up.txt"
+echo "f5 up local, renamed" >"$work/zzz-f5up.txt"
+echo "f5 down server, renamed" >"$srv/zzz-f5down.txt"
+echo "f5 down local" >"$work/zzz-f5down.txt"
 ftp_own
 touch -d '2024-05-01 12:00' "$work"/* "$srv"/*
 
@@ -78,7 +87,24 @@ S
 @dump $s/mput-done
 <F9><End>
 @dump $s/final-queue
-<Esc><F10>
+<Esc>
+:put zzz-up.txt<Enter>
+@dump $s/put-question
+n<Enter>
+@dump $s/put-renamed
+:get zzz-down.txt<Enter>
+@dump $s/get-question
+n<Enter>
+@dump $s/get-renamed
+/zzz-f5up.txt<Enter>/<Enter><F5>
+@dump $s/f5up-question
+n<Enter>
+@dump $s/f5up-renamed
+<Tab>/zzz-f5down.txt<Enter>/<Enter><F5>
+@dump $s/f5down-question
+n<Enter>
+@dump $s/f5down-renamed
+<Tab><F10>
 SCRIPT
 
 tui_headless "$work" 110x40 60 "$SUITE_DIR/script" "$SUITE_DIR/out" --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT"
@@ -137,5 +163,26 @@ expect ":mput asks when the file exists on the server" screen_has mput-conflict 
 expect ":mput, skip all: both are listed as skipped" screen_has final-queue -E -e '-> skipped +big\.bin'
 expect "the typed get is a job of the queue" screen_has final-queue -E -e '<- done +exists\.txt'
 expect "the skipped mget file is listed" screen_has final-queue -E -e '<- skipped +m1\.txt'
+
+# the dialog's rename: the message after the transfer names the file as it was stored
+# renamed WHAT DUMPS QUESTION NEW-MESSAGE OLD-MESSAGE STORED SOURCE KEPT KEPT-TEXT:
+# DUMPS-question showed the dialog, DUMPS-renamed the message after it (NEW-MESSAGE, never
+# OLD-MESSAGE); STORED holds SOURCE's bytes, KEPT still holds KEPT-TEXT
+renamed() {
+        expect "$1: the dialog asks" screen_has "$2-question" -F "$3"
+        expect "$1: the message names the file as it was stored" screen_has "$2-renamed" -F "$4"
+        expect "$1: the message does not name the file that was there" screen_lacks "$2-renamed" -F "$5"
+        expect_file_equal "$1: stored under the new name" "$7" "$6"
+        expect "$1: the file that was there is left as it was" eval '[ "$(cat "$8")" = "$9" ]'
+}
+renamed ":put, rename" put "zzz-up.txt exists on the server" "as zzz-up (1).txt (" "as zzz-up.txt (" \
+        "$srv/zzz-up (1).txt" "$work/zzz-up.txt" "$srv/zzz-up.txt" "up server"
+renamed ":get, rename" get "zzz-down.txt exists here" "Downloaded zzz-down (1).txt (" \
+        "Downloaded zzz-down.txt (" "$work/zzz-down (1).txt" "$srv/zzz-down.txt" "$work/zzz-down.txt" "down local"
+renamed "F5 up, rename" f5up "zzz-f5up.txt exists on the server" "as zzz-f5up (1).txt (" "as zzz-f5up.txt (" \
+        "$srv/zzz-f5up (1).txt" "$work/zzz-f5up.txt" "$srv/zzz-f5up.txt" "f5 up server"
+renamed "F5 down, rename" f5down "zzz-f5down.txt exists here" "Downloaded zzz-f5down (1).txt (" \
+        "Downloaded zzz-f5down.txt (" "$work/zzz-f5down (1).txt" "$srv/zzz-f5down.txt" "$work/zzz-f5down.txt" \
+        "f5 down local"
 
 tap_done
