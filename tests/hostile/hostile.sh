@@ -13,26 +13,12 @@
 # short timeouts so that every failure case ends quickly
 CF_CONNECT_TIMEOUT=3 CF_REPLY_TIMEOUT=3 CF_DATA_TIMEOUT=2
 suite_begin hostile clamftp:mget,get,ls
-SRV_PID=
-stop_server() { stop_pid "$SRV_PID"; SRV_PID=; }
-suite_at_exit 'stop_server; rm -f /etc/clamftp-hostile-x'
+. "$top_srcdir/tests/hostile/server.sh"
+suite_at_exit 'rm -f /etc/clamftp-hostile-x'
 CF_SCANNER=unix:$SUITE_DIR/no-scanner.sock   # nothing is uploaded here
 CF_DEADLINE=30
 FTP_USER=anonymous
 FTP_PASS=test@example.org
-
-# start_server SCENARIO: a fresh server in its own directory; sets FTP_PORT and SRV_DIR.
-start_server() {
-        stop_server
-        SRV_DIR=$SUITE_DIR/srv-$1
-        rm -rf "$SRV_DIR"  # a scenario may run twice: never read the last run's port
-        mkdir -p "$SRV_DIR"
-        timeout 60 /usr/bin/python3 "$top_srcdir/tests/hostile/ftpd.py" "$1" "$SRV_DIR" \
-                >"$SRV_DIR/out" 2>&1 &
-        SRV_PID=$!
-        suite_start "the hostile server ($1)" wait_until 10 test -s "$SRV_DIR/port"
-        FTP_PORT=$(cat "$SRV_DIR/port")
-}
 
 # Runs a session and measures it; CF_SECONDS is the wall time.
 timed_session() {

@@ -13,7 +13,8 @@
 #                            --active when CF_MODE=active. Sets CF_OUT (stdout), CF_ERR (stderr),
 #                            CF_ALL (both), CF_RC (exit status; 124 = killed by the deadline).
 #   cf_session 'CMDS' [ANSWERS…]  cf_run -c 'open 127.0.0.1 $FTP_PORT; CMDS' with the user name and
-#                            password as the first stdin lines, then one line per ANSWER.
+#                            password as the first stdin lines, then one line per ANSWER;
+#                            CF_BEFORE_OPEN='CMD' runs CMD before the open (e.g. verbose).
 #   cf_login HOST 'CMDS' [OPTION…]  cf_run -n OPTION… -c 'open HOST $FTP_PORT; CMDS' with the user
 #                            name and password on stdin (-n: no per-file questions)
 #   cf_show                  prints the last run (command, status, output) as TAP diagnostics
@@ -117,7 +118,7 @@ $FTP_PASS
                 CF_INPUT="$CF_INPUT$a
 "
         done
-        cf_run -c "open 127.0.0.1 $FTP_PORT; $cmds"
+        cf_run -c "${CF_BEFORE_OPEN:+$CF_BEFORE_OPEN; }open 127.0.0.1 $FTP_PORT; $cmds"
         CF_INPUT=
 }
 
