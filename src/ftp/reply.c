@@ -82,21 +82,19 @@ char *ftp_reply_joined_text(const FtpReply *reply)
         return g_string_free(out, FALSE);
 }
 
-/* Server text shortened and with control bytes escaped, fit to quote in an error message. */
+/* Server text shortened to its first QUOTE_MAX bytes (never inside a UTF-8 sequence) and escaped
+ * like a reply's `shown` (common/escape.h: C0, C1, bidi overrides and invalid bytes), to quote in
+ * an error message. */
+enum { QUOTE_MAX = 80 };
 static char *quote_for_message(const char *text)
 {
-        GString *out = g_string_new(NULL);
-        for (const char *p = text; *p && out->len < 80; p++) {
-                guchar c = (guchar)*p;
-                if (c < 0x20 || c == 0x7F)
-                        g_string_append_printf(out, "\\x%02x", c);
-                else
-                        g_string_append_c(out, (char)c);
-        }
-        if (strlen(text) > 80)
-                g_string_append(out, "…");
-        g_autofree char *raw = g_string_free(out, FALSE);
-        return g_utf8_make_valid(raw, -1);
+        gsize len = strlen(text);
+        gsize cut = MIN(len, QUOTE_MAX);
+        for (int back = 0; back < 3 && cut > 0 && cut < len && ((guchar)text[cut] & 0xC0) == 0x80; back++)
+                cut--;
+        g_autofree char *head = g_strndup(text, cut);
+        g_autofree char *shown = common_text_escape(head);
+        return cut < len ? g_strconcat(shown, "…", NULL) : g_steal_pointer(&shown);
 }
 
 FtpReplyParser *ftp_reply_parser_new(void)

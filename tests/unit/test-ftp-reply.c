@@ -328,6 +328,38 @@ static void test_shown_text_is_escaped(void)
         g_assert_cmpstr(empty->shown, ==, "");
 }
 
+/* A first line without a code is quoted in the error escaped as `shown` is: C1 too, and a raw
+ * 0x9b byte as itself, not as U+FFFD (a terminal must see neither). */
+static void test_malformed_line_quoted_escaped(void)
+{
+        const char *in = "\033[2J\033]0;t\007 \r bad\x9b C1\xc2\x9b end\r\n";
+        g_autoptr(FtpReplyParser) parser = ftp_reply_parser_new();
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_reply_parser_push(parser, in, strlen(in), &error));
+        g_assert_error(error, FTP_REPLY_ERROR, FTP_REPLY_ERROR_MALFORMED);
+        g_assert_nonnull(strstr(error->message, "\\x1b[2J\\x1b]0;t\\x07 \\x0d bad\\x9b C1\\u009b end"));
+        g_assert_null(strchr(error->message, '\033'));
+        g_assert_null(strstr(error->message, "\xc2\x9b"));
+        g_assert_null(strstr(error->message, "\xef\xbf\xbd"));
+}
+
+/* A long line is cut at 80 bytes, never inside a UTF-8 sequence, and says so. */
+static void test_malformed_line_quote_is_cut(void)
+{
+        g_autoptr(GString) in = g_string_new(NULL);
+        for (int i = 0; i < 39; i++)
+                g_string_append(in, "ab");
+        g_string_append(in, "x\xc3\xa9tail that is not quoted\r\n"); /* é spans bytes 80 and 81 */
+        g_autoptr(FtpReplyParser) parser = ftp_reply_parser_new();
+        g_autoptr(GError) error = NULL;
+        g_assert_false(ftp_reply_parser_push(parser, in->str, in->len, &error));
+        g_assert_error(error, FTP_REPLY_ERROR, FTP_REPLY_ERROR_MALFORMED);
+        g_assert_nonnull(strstr(error->message, "abx…"));
+        g_assert_null(strstr(error->message, "tail"));
+        g_assert_null(strstr(error->message, "\\xc3"));
+        g_assert_true(g_utf8_validate(error->message, -1, NULL));
+}
+
 /* ---- property: how the bytes are cut never changes what is parsed ---- */
 
 static char *describe(Outcome *o)
@@ -612,5 +644,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/reply/read/cancel-fd-interrupts", test_reader_cancel_fd_interrupts);
         g_test_add_func("/ftp/reply/read/malformed-is-error", test_reader_malformed_is_error);
         g_test_add_func("/ftp/reply/shown-text-is-escaped", test_shown_text_is_escaped);
+        g_test_add_func("/ftp/reply/malformed-line-quoted-escaped", test_malformed_line_quoted_escaped);
+        g_test_add_func("/ftp/reply/malformed-line-quote-is-cut", test_malformed_line_quote_is_cut);
         return g_test_run();
 }
