@@ -4,6 +4,7 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
+#include "core/safename.h"
 #include "core/worker.h"
 #include "core/verdict.h"
 
@@ -161,11 +162,16 @@ static void status_connection(CoreContext *ctx, GString *out)
                 g_string_append_printf(out, _("Logged in as %s.\n"), ctx->user);
         else
                 g_string_append_printf(out, "%s\n", _("Not logged in: use `user <name>`."));
+        /* the server's words (its directory, its certificate's subject) are escaped here: the full
+         * screen draws what it is given */
         g_autofree char *cwd = NULL;
-        if (core_worker_run(ctx->worker, cwd_job, &cwd, NULL) && cwd)
-                g_string_append_printf(out, _("Remote directory: %s\n"), cwd);
+        if (core_worker_run(ctx->worker, cwd_job, &cwd, NULL) && cwd) {
+                g_autofree char *shown = core_name_escape(cwd);
+                g_string_append_printf(out, _("Remote directory: %s\n"), shown);
+        }
         core_connection_refresh_security(ctx);
-        g_string_append_printf(out, _("Security: %s\n"), ctx->security ? ctx->security : _("unknown"));
+        g_autofree char *security = ctx->security ? core_name_escape(ctx->security) : g_strdup(_("unknown"));
+        g_string_append_printf(out, _("Security: %s\n"), security);
 }
 
 CORE_CMD_HANDLER(core_cmd_status)
