@@ -21,8 +21,25 @@
 #   421-retr-slow     RETR sends 256 KiB, waits 0.5 s, sends 421 and keeps the data connection open
 #   huge-lines   LIST sends 1,000,000 lines
 #   huge-line    LIST sends one line of 100 MB
+# Terminal escapes (tests/hostile/escapes.sh): ESC_TEXT holds ESC, CSI, OSC, a bare CR, BEL and
+# C1 0x9b both as a raw byte and as UTF-8 U+009B; FAKE_OK is a success line a bare CR would
+# draw over the client's own words.
+#   esc-replies  every refusal (CWD, RETR, STOR, DELE, MKD, RMD, SIZE s.txt, RNFR) says ESC_TEXT;
+#                STOR's and DELE's also try FAKE_OK; `CWD 421` answers 421 ESC_TEXT and closes;
+#                SITE answers a multi-line 200 with ESC_TEXT; PWD names a directory with escapes
+#   esc-greeting a multi-line 220 whose every line holds ESC_TEXT (one line FAKE_OK); the rest
+#                as usual
+#   esc-421-greeting   the greeting is 421 ESC_TEXT, then the server closes
+#   esc-garbage-greeting   the greeting is a line without a code: ESC_TEXT
+#   esc-names    PWD names a directory with C1 bytes; LIST and NLST offer ESC_NAMES beside the
+#                good files
+#   esc-names-nlst     the same, LIST refused (502): only NLST offers the names
+#   esc-mlsd     FEAT offers MLSD; MLSD offers ESC_NAMES and good names with hostile facts
+#   esc-cert     AUTH TLS with WORKDIR/cert.pem and key.pem (the test makes them, with escapes in
+#                the subject and issuer); PROT P refused, so data connections stay in clear
 import os
 import socket
+import ssl
 import sys
 import time
 
@@ -38,6 +55,20 @@ GOOD = {
 ESC_NAME = "\x1b[2J\x1b]0;pwned\x07esc.txt"
 HOSTILE = ["../x", "../../x2", "/etc/clamftp-hostile-x", "..\\x", "C:\\x", ".", "..", "",
            ESC_NAME]
+ESC_TEXT = "ESC\x1b[2J CSI\x1b[31m OSC\x1b]0;title\x07 CR\r BEL\x07 C1raw\udc9b C1utf8\u009b end"
+FAKE_OK = "Uploaded x.txt as x.txt (1 KiB, scanned clean)."
+ESC_NAMES = ["esc\x1b[2J.txt", "csi\x1b[31mred.txt", "osc\x1b]0;title\x07.txt", "cr\r" + FAKE_OK,
+             "bel\x07.txt", "c1raw\udc9b.txt", "c1utf8\u009b.txt"]
+ESC_PWD = "/esc\x1b[2Jdir\x07\u009b"  # refused by the client: it holds control characters
+C1_PWD = "/c1\u009bdir\udc9b"         # taken: C1 only, to be escaped wherever it is shown
+# MLSD facts that are hostile, each beside a plain name ({size}: the name's true size)
+ESC_FACTS = [
+    ("type=file;size={size};modify=2024\x1b[2J0101000000;perm=r", "badmodify.txt"),
+    ("type=file;size={size};modify=\x1b]0;title\x07;perm=r\x1b[31m\x07\u009b\udc9b", "badperm.txt"),
+    ("type=file;size={size};x.evil=\x1b[2J\x1b]0;t\x07\r\u009b;modify=20240101000000", "evilfact.txt"),
+    ("type=fi\x1b[2Jle;size={size}", "badtype.txt"),
+    ("type=file;size=\x1b[31m12;modify=20240101000000", "badsize.txt"),
+]
 BIG = bytes((i * 7) & 0xFF for i in range(1 << 20))
 
 
@@ -47,6 +78,8 @@ def log(msg):
 
 
 def names():
+    if SCENARIO in ("esc-names", "esc-names-nlst", "esc-mlsd"):
+        return list(GOOD) + ESC_NAMES
     if SCENARIO.startswith("names-"):
         extra = HOSTILE + (["a/b"] if SCENARIO == "names-mlsd" else [])
         return list(GOOD) + extra
@@ -116,6 +149,8 @@ class Session:
                 lines.append("type=file;size=%d;modify=20240101000000;perm=r; %s" % (len(data), n))
             else:
                 lines.append("-rw-r--r--    1 ftp      ftp      %8d Jan 01  2024 %s" % (len(data), n))
+        if kind == "MLSD" and SCENARIO == "esc-mlsd":
+            lines += ["%s; %s" % (facts.format(size=len(content(n))), n) for facts, n in ESC_FACTS]
         return ("\r\n".join(lines) + "\r\n").encode("utf-8", "surrogateescape")
 
     def transfer(self, payload, reply="226 Transfer complete."):
@@ -190,7 +225,8 @@ class Session:
                 i += 1
                 time.sleep(0.005)
             return
-        self.send("220 hostile test server ready")
+        if not self.greet():
+            return
         while True:
             line = self.readline()
             if line is None:
@@ -202,7 +238,51 @@ class Session:
             if not self.handle(verb, arg):
                 return
 
+    def greet(self):
+        """The greeting; False when the scenario ends the session with it."""
+        if SCENARIO == "esc-greeting":
+            self.send("220-" + ESC_TEXT)
+            self.send("220-\r" + FAKE_OK)
+            self.send(" continued " + ESC_TEXT)
+            self.send("220 " + ESC_TEXT)
+        elif SCENARIO == "esc-421-greeting":
+            self.send("421 " + ESC_TEXT)
+            return False
+        elif SCENARIO == "esc-garbage-greeting":
+            self.send(ESC_TEXT)
+            self.wait_client_close()
+            return False
+        else:
+            self.send("220 hostile test server ready")
+        return True
+
+    def refuse_with_escapes(self, verb, arg):
+        """esc-replies: the refusals that carry ESC_TEXT; None when `verb` is answered as usual,
+        False when the session ends."""
+        if verb == "CWD" and arg == "421":
+            self.send("421 " + ESC_TEXT)
+            return False
+        if verb == "STOR":
+            self.send("553 STOR refused: %s\r%s" % (ESC_TEXT, FAKE_OK))
+        elif verb == "DELE":
+            self.send("550-DELE refused: " + ESC_TEXT)
+            self.send("\r" + FAKE_OK)
+            self.send("550 " + ESC_TEXT + "\r" + FAKE_OK)
+        elif verb == "SITE":
+            self.send("200-SITE says: " + ESC_TEXT)
+            self.send("\r" + FAKE_OK)
+            self.send("200 " + ESC_TEXT)
+        elif verb in ("CWD", "RETR", "MKD", "RMD", "RNFR") or (verb == "SIZE" and arg == "s.txt"):
+            self.send("550 %s refused: %s" % (verb, ESC_TEXT))
+        else:
+            return None
+        return True
+
     def handle(self, verb, arg):
+        if SCENARIO == "esc-replies":
+            handled = self.refuse_with_escapes(verb, arg)
+            if handled is not None:
+                return handled
         if verb == "USER":
             self.send("331 Password please.")
         elif verb == "PASS":
@@ -211,7 +291,7 @@ class Session:
             self.send("215 UNIX Type: L8")
         elif verb == "FEAT":
             feats = ["EPSV", "PASV", "SIZE", "REST STREAM", "UTF8"]
-            if SCENARIO == "names-mlsd" or SCENARIO.startswith("mlsd-"):
+            if SCENARIO in ("names-mlsd", "esc-mlsd") or SCENARIO.startswith("mlsd-"):
                 feats.append("MLSD")
             if SCENARIO == "pasv-third":
                 feats.remove("EPSV")
@@ -219,10 +299,24 @@ class Session:
             for f in feats:
                 self.send(" " + f)
             self.send("211 End")
+        elif verb == "AUTH" and SCENARIO == "esc-cert":
+            self.send("234 Proceed with TLS.")
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(os.path.join(WORK, "cert.pem"), os.path.join(WORK, "key.pem"))
+            self.c = tls.wrap_socket(self.c, server_side=True)
+        elif verb == "PBSZ":
+            self.send("200 PBSZ=0")
+        elif verb == "PROT":
+            self.send("536 PROT P is not offered here.")
         elif verb == "OPTS":
             self.send("200 OK.")
         elif verb == "PWD":
-            self.send('257 "/" is the current directory')
+            path = "/"
+            if SCENARIO == "esc-replies":
+                path = ESC_PWD
+            elif SCENARIO.startswith("esc-names") or SCENARIO == "esc-mlsd":
+                path = C1_PWD
+            self.send('257 "%s" is the current directory' % path)
         elif verb == "CWD":
             if SCENARIO == "421-cwd":
                 self.send("421 Service not available, closing control connection.")
@@ -262,7 +356,7 @@ class Session:
             self.rest = int(arg) if arg.isdigit() else 0
             self.send("350 Restarting at %d." % self.rest)
         elif verb == "LIST":
-            if SCENARIO == "names-nlst":
+            if SCENARIO in ("names-nlst", "esc-names-nlst"):
                 self.send("502 LIST not implemented.")
             elif SCENARIO.startswith("huge-"):
                 self.huge_listing()
@@ -277,7 +371,7 @@ class Session:
                 self.send("550 No such directory.")
             elif SCENARIO == "mlsd-is-list":
                 self.transfer(self.listing("LIST"))
-            elif SCENARIO != "names-mlsd":
+            elif SCENARIO not in ("names-mlsd", "esc-mlsd"):
                 self.send("500 MLSD not understood.")
             else:
                 self.transfer(self.listing("MLSD"))
