@@ -118,11 +118,14 @@ static char *read_line(FILE *in, gsize *len)
         return copy;
 }
 
+/* A question's label is checked like a message (put_lines): the names it quotes come from
+ * servers; its own line breaks stay. */
 static void lm_write_label(CoreLineMode *lm, const char *label)
 {
+        g_autofree char *shown = common_text_escape_controls(label, TRUE);
         g_mutex_lock(&lm->lock);
         clear_progress(lm);
-        fprintf(lm->out, "%s ", label);
+        fprintf(lm->out, "%s ", shown);
         fflush(lm->out);
         g_mutex_unlock(&lm->lock);
 }
@@ -166,7 +169,8 @@ static char *read_answer(CoreLineMode *lm, const char *label)
                 return NULL;
         }
         if (!lm->in_tty) {
-                fprintf(lm->out, "%s\n", line);
+                g_autofree char *echo = common_text_escape_controls(line, FALSE);
+                fprintf(lm->out, "%s\n", echo);
                 fflush(lm->out);
         }
         return line;

@@ -154,6 +154,27 @@ static void test_edit_offers_the_initial_text(void)
         fixture_close(&f);
 }
 
+/* Questions are checked like messages: a label quoting a server's name (a choice's, an edit's
+ * initial text) and the echo of a scripted answer carry no terminal controls; line breaks stay. */
+static void test_questions_never_carry_terminal_controls(void)
+{
+        static const CoreChoice choices[] = { { 'o', "overwrite" }, { 's', "skip" } };
+        Fixture f = { 0 };
+        fixture_open(&f, "n\r\ns\n\n");
+        const CoreFrontend *fe = core_linemode_frontend(f.lm);
+        g_assert_cmpint(fe->ask("Download a\033[2J\xc2\x9b.txt?\nsecond line", fe->data), ==, CORE_ANSWER_NO);
+        g_assert_cmpint(fe->choose("\rUploaded b \x9b exists.", choices, G_N_ELEMENTS(choices), fe->choose_data), ==, 1);
+        g_autofree char *taken = fe->edit("New name for c\007:", "c\033]0;t\007 (1)", fe->choose_data);
+        flush(&f);
+        g_assert_cmpstr(taken, ==, "c\033]0;t\007 (1)"); /* the name itself is kept */
+        g_assert_nonnull(strstr(f.out_buf, "Download a\\x1b[2J\\u009b.txt?\nsecond line [y]es/[n]o/[a]ll/[q]uit? n\\x0d\n"));
+        g_assert_nonnull(strstr(f.out_buf, "\\x0dUploaded b \\x9b exists. (o overwrite, s skip)? s\n"));
+        g_assert_nonnull(strstr(f.out_buf, "New name for c\\x07: [c\\x1b]0;t\\x07 (1)]"));
+        g_assert_null(strpbrk(f.out_buf, "\033\r\007"));
+        g_assert_null(strstr(f.out_buf, "\x9b"));
+        fixture_close(&f);
+}
+
 static void test_prompt_reads_a_line_and_shows_the_label(void)
 {
         Fixture f = { 0 };
@@ -259,6 +280,8 @@ int main(int argc, char **argv)
         g_test_add_func("/core/linemode/prompt-reads-a-line-without-echo", test_prompt_reads_a_line_and_shows_the_label);
         g_test_add_func("/core/linemode/choose-takes-a-key-or-a-label", test_choose_takes_a_key_or_a_label);
         g_test_add_func("/core/linemode/edit-offers-the-initial-text", test_edit_offers_the_initial_text);
+        g_test_add_func("/core/linemode/questions-never-carry-terminal-controls",
+                        test_questions_never_carry_terminal_controls);
         g_test_add_func("/core/linemode/quit-stops-the-commands", test_quit_stops_the_commands);
         g_test_add_func("/core/linemode/input-lines-comments-and-semicolons", test_input_lines_comments_and_semicolons);
         g_test_add_func("/core/linemode/script-stops-at-the-first-failure", test_script_stops_at_the_first_failure);
