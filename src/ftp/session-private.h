@@ -23,6 +23,7 @@ struct FtpSession {
         gboolean epsv_failed;      /* remembered per session: go straight to PASV */
         gboolean eprt_failed;      /* remembered per session: go straight to PORT */
         gboolean mlsd_failed;      /* MLSD not implemented (500/502/504) or not MLSD: LIST from now on */
+        int hash_algo;             /* the FtpDigestAlgo OPTS HASH chose on this connection, -1: none yet */
         guint owed_replies;        /* replies a cancelled wait left unread: read before the next command */
         FtpType type;              /* what the user asked for */
         int sent_type;             /* what the server was last told: -1 unknown, else FtpType */

@@ -30,6 +30,7 @@ FtpSession *ftp_session_new(void)
         s->passive = TRUE;
         s->type = FTP_TYPE_BINARY;
         s->sent_type = -1;
+        s->hash_algo = -1;
         return s;
 }
 
@@ -53,6 +54,7 @@ void ftp_session_drop(FtpSession *s)
         s->eprt_failed = FALSE;
         s->mlsd_failed = FALSE;
         s->sent_type = -1;
+        s->hash_algo = -1;
         s->owed_replies = 0;
 }
 

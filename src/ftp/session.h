@@ -183,6 +183,31 @@ gboolean ftp_session_reconnect(FtpSession *session, GError **error);
  * reconnects by itself). */
 void ftp_session_drop_open_hint(FtpSession *session, GError *error);
 
+/* ---- what the server says a stored file's digest is (session-digest.c) ---- */
+typedef enum {
+        FTP_DIGEST_NONE,
+        FTP_DIGEST_SHA256,
+        FTP_DIGEST_SHA512,
+        FTP_DIGEST_SHA1,
+        FTP_DIGEST_MD5,
+} FtpDigestAlgo;
+typedef struct {
+        FtpDigestAlgo algo;
+        gboolean via_hash;   /* HASH (with OPTS HASH), else the older X<ALGO> command */
+} FtpDigestMethod;
+/* The strongest algorithm FEAT offers a digest of a stored file in: SHA-256, SHA-512, SHA-1, MD5,
+ * each by HASH when its list names it, else by XSHA256, XSHA512, XSHA1, XMD5 (CRC32 is not used:
+ * it proves nothing against a server that lies). FTP_DIGEST_NONE when none. */
+FtpDigestMethod ftp_session_digest_method(FtpSession *session);
+/* "HASH SHA-256", "XSHA256", "none". transfer full */
+char *ftp_digest_method_name(FtpDigestMethod method);
+/* The server's digest of `path` by `method`, lowercase hex; *said (may be NULL): the reply's text
+ * as it came (escaped), for the audit log. NULL with FTP_ERROR_REFUSED when the server would not
+ * tell (XSHA256 refuses a name with a space on ProFTPD), FTP_ERROR_PROTOCOL when the answer holds
+ * no digest of that algorithm over the whole file. transfer full */
+char *ftp_session_remote_digest(FtpSession *session, const char *path, FtpDigestMethod method, char **said,
+                                GError **error);
+
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);
 
