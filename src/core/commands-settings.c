@@ -144,10 +144,20 @@ CORE_CMD_HANDLER(core_cmd_verbose)
         return TRUE;
 }
 
-static gboolean cwd_job(FtpSession *session, gpointer data, GError **error)
+typedef struct {
+        char *cwd;
+        char *verify;   /* how uploads are checked on this server */
+} SessionFacts;
+
+static gboolean facts_job(FtpSession *session, gpointer data, GError **error)
 {
-        char **out = data;
-        *out = g_strdup(ftp_session_cwd(session));
+        SessionFacts *out = data;
+        out->cwd = g_strdup(ftp_session_cwd(session));
+        FtpDigestMethod method = ftp_session_digest_method(session);
+        if (method.algo != FTP_DIGEST_NONE)
+                out->verify = ftp_digest_method_name(method);
+        else
+                out->verify = g_strdup(ftp_session_has_feature(session, "SIZE") ? "SIZE" : "none");
         return TRUE;
 }
 
@@ -164,11 +174,15 @@ static void status_connection(CoreContext *ctx, GString *out)
                 g_string_append_printf(out, "%s\n", _("Not logged in: use `user <name>`."));
         /* the server's words (its directory, its certificate's subject) are escaped here: the full
          * screen draws what it is given */
-        g_autofree char *cwd = NULL;
-        if (core_worker_run(ctx->worker, cwd_job, &cwd, NULL) && cwd) {
-                g_autofree char *shown = core_name_escape(cwd);
+        SessionFacts facts = { 0 };
+        if (core_worker_run(ctx->worker, facts_job, &facts, NULL) && facts.cwd) {
+                g_autofree char *shown = core_name_escape(facts.cwd);
                 g_string_append_printf(out, _("Remote directory: %s\n"), shown);
         }
+        if (facts.verify)
+                g_string_append_printf(out, _("Uploads checked on the server by: %s\n"), facts.verify);
+        g_free(facts.cwd);
+        g_free(facts.verify);
         core_connection_refresh_security(ctx);
         g_autofree char *security = ctx->security ? core_name_escape(ctx->security) : g_strdup(_("unknown"));
         g_string_append_printf(out, _("Security: %s\n"), security);

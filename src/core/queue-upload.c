@@ -49,11 +49,15 @@ typedef struct {
         gboolean began;         /* it took its connection (not cancelled while it waited) */
         guint retries;          /* runs cut by a lost connection (sent again each time) */
         gint64 offset;          /* the last run went on from this byte (0: the whole file) */
+        CoreVerify verify;      /* how the server's copy was checked after the last send */
+        CoreVerify mismatch;    /* a copy that did not match, deleted and sent again (method NULL: none) */
 } StorJob;
 
 static void stor_job_free(gpointer data)
 {
         StorJob *stor = data;
+        core_verify_clear(&stor->verify);
+        core_verify_clear(&stor->mismatch);
         core_job_free(stor->job);
         scan_result_free(stor->result);
         g_free(stor);
@@ -63,6 +67,46 @@ static void stor_progress(guint64 done, gint64 total, gpointer data)
 {
         StorJob *stor = data;
         core_queue_progress(stor->run->queue, stor->id, done, total);
+}
+
+/* One send of the snapshot: whole, or (may_go_on: sent again after a lost connection, a large
+ * file) on after what the server has. */
+static gboolean send_once(FtpSession *session, StorJob *stor, gboolean may_go_on, GError **error)
+{
+        UploadRun *run = stor->run;
+        const ScanSnapshot *snapshot = stor->result->snapshot;
+        gboolean go_on = may_go_on && stor->retries > 0 && run->ctx->type == FTP_TYPE_BINARY &&
+                         snapshot->size >= GO_ON_MIN;
+        stor->offset = 0;
+        if (go_on)
+                return core_upload_go_on(session, snapshot, stor->job->remote, stor_progress, stor, &stor->offset,
+                                         error);
+        return ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size, stor_progress, stor,
+                                error);
+}
+
+/* Sends, then checks what the server stored against the snapshot; a copy that does not match is
+ * deleted and sent once more (whole), and deleted again if it still does not. */
+static gboolean send_verified(FtpSession *session, StorJob *stor, GError **error)
+{
+        const char *remote = stor->job->remote;
+        for (guint attempt = 0;; attempt++) {
+                if (!send_once(session, stor, attempt == 0, error) || /* whole after a wrong copy */
+                    !core_upload_verify(session, stor->result->snapshot, remote, stor->run->ctx->type, &stor->verify,
+                                        error))
+                        return FALSE;
+                if (stor->verify.match != 0)
+                        return TRUE;
+                g_autoptr(GError) ignored = NULL;
+                (void)ftp_session_delete(session, remote, &ignored); /* not the bytes that were scanned */
+                if (attempt > 0) {
+                        core_verify_mismatch_error(&stor->verify, remote, error);
+                        return FALSE;
+                }
+                core_verify_clear(&stor->mismatch);
+                stor->mismatch = stor->verify; /* for the audit log; the next check fills its own */
+                stor->verify = (CoreVerify){ .match = -1 };
+        }
 }
 
 /* On the connection's worker: a cancel of this job from now on reaches this worker alone. */
@@ -78,13 +122,8 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         core_queue_set_state(run->queue, stor->id, CORE_JOB_TRANSFERRING, stor->retries ? _("sending again") : NULL);
         ftp_session_set_type(session, run->ctx->type);
         const ScanSnapshot *snapshot = stor->result->snapshot;
-        /* sent again after a lost connection: a large file goes on after what the server has */
-        gboolean go_on = stor->retries > 0 && run->ctx->type == FTP_TYPE_BINARY && snapshot->size >= GO_ON_MIN;
         gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
-                      (go_on ? core_upload_go_on(session, snapshot, stor->job->remote, stor_progress, stor,
-                                                 &stor->offset, error)
-                             : ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size,
-                                                stor_progress, stor, error));
+                      send_verified(session, stor, error);
         if (ok && ftp_session_has_feature(session, "MFMT")) {
                 /* the local file's date on the server too; a refusal leaves the server's own */
                 g_autoptr(GError) ignored = NULL;
@@ -120,6 +159,32 @@ static void not_sent(UploadRun *run, guint id)
         core_say(run->ctx, CORE_MSG_ERROR, _("%s was not uploaded: the batch stopped (%s)."), job->name, why);
 }
 
+static void audit_verify_of(const CoreVerify *from, ScanAuditVerify *to)
+{
+        *to = (ScanAuditVerify){ .method = from->method, .remote = from->remote, .match = from->match };
+}
+
+/* The upload's audit record with how the server's copy was checked; a copy that did not match
+ * (deleted and sent again) first gets a "retried" record of its own. */
+static void audit_upload(UploadRun *run, const StorJob *stor, gboolean ok, const GError *error)
+{
+        CoreContext *ctx = run->ctx;
+        if (!ctx->audit)
+                return;
+        const ScanSnapshot *snapshot = stor->result->snapshot;
+        ScanAuditVerify verify;
+        if (stor->mismatch.method) {
+                audit_verify_of(&stor->mismatch, &verify);
+                scan_audit_upload_record(ctx->audit, snapshot, ctx->scanner_address, run->server, stor->job->remote, 0,
+                                         "retried", _("the server's copy did not match: deleted and sent again"),
+                                         &verify);
+        }
+        audit_verify_of(&stor->verify, &verify);
+        scan_audit_upload_record(ctx->audit, snapshot, ctx->scanner_address, run->server, stor->job->remote,
+                                 stor->offset, ok ? "done" : "failed", ok ? NULL : error ? error->message : NULL,
+                                 stor->verify.method ? &verify : NULL);
+}
+
 /* A job's end, on the command thread: the audit record, the message and the job's state. */
 static void stor_done(gboolean ok, const GError *error, gpointer data)
 {
@@ -136,9 +201,7 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         }
         const ScanSnapshot *snapshot = stor->result->snapshot;
         const CoreJob *job = stor->job;
-        if (ctx->audit)
-                scan_audit_upload_from(ctx->audit, snapshot, ctx->scanner_address, run->server, job->remote,
-                                       stor->offset, ok, error ? error->message : NULL);
+        audit_upload(run, stor, ok, error);
         g_autofree char *remote_shown = core_name_escape(job->remote);
         if (ok) {
                 g_autofree char *size = g_format_size((guint64)snapshot->size);

@@ -43,6 +43,22 @@ ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, S
 gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
                            FtpProgressFunc progress, gpointer progress_data, gint64 *offset, GError **error);
 
+/* upload-verify.c: how the server's copy of an upload was checked. */
+typedef struct {
+        char *method;   /* "HASH SHA-256", "XSHA256", "SIZE", "none" */
+        char *remote;   /* what the server said (a digest, a size), NULL: nothing */
+        char *local;    /* the same of the snapshot */
+        int match;      /* 1, 0, -1: nothing to compare */
+} CoreVerify;
+void core_verify_clear(CoreVerify *verify);
+/* On a worker, right after `snapshot` was stored as `remote`: the strongest digest the server
+ * tells, computed here from the snapshot, else SIZE, else nothing ("none"; also in ASCII type).
+ * FALSE with error only when the connection failed. */
+gboolean core_upload_verify(FtpSession *session, const ScanSnapshot *snapshot, const char *remote, FtpType type,
+                            CoreVerify *verify, GError **error);
+/* CORE_TRANSFER_ERROR_VERIFY for a copy that did not match (it was deleted). */
+void core_verify_mismatch_error(const CoreVerify *verify, const char *remote, GError **error);
+
 /* TRUE for errors after which the next file cannot fare better (cancelled, connection gone). */
 gboolean core_transfer_error_is_fatal(const GError *error);
 

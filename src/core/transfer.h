@@ -21,6 +21,7 @@ typedef enum {
         CORE_TRANSFER_ERROR_NO_MATCH,    /* a remote pattern matched nothing */
         CORE_TRANSFER_ERROR_BAD_PATH,    /* a path that cannot name a local or remote file */
         CORE_TRANSFER_ERROR_CANNOT_RESUME, /* reput: the server's file is larger, its size unknown, or ASCII type */
+        CORE_TRANSFER_ERROR_VERIFY,      /* the server's copy is not the scanned snapshot (digest or size) */
 } CoreTransferErrorCode;
 
 /* The remote name `put` gives a local path: relative paths keep their directories ("./" dropped);

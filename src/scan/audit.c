@@ -175,8 +175,19 @@ void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const cha
         scan_audit_upload_from(audit, snapshot, scanner, server, remote_path, 0, ok, error);
 }
 
-static void upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner, const char *server,
-                          const char *remote_path, gint64 offset, const char *result, const char *error)
+/* ,"verify":{"method":…,"remote":…,"match":true|false|null} */
+static void verify_field(GString *out, const ScanAuditVerify *verify)
+{
+        g_autoptr(GString) inner = g_string_new(NULL);
+        field_string(inner, "method", verify->method ? verify->method : "none");
+        field_string(inner, "remote", verify->remote);
+        g_string_append_printf(inner, ",\"match\":%s", verify->match > 0 ? "true" : verify->match == 0 ? "false" : "null");
+        g_string_append_printf(out, ",\"verify\":{%s}", inner->str + 1); /* without the leading comma */
+}
+
+void scan_audit_upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                              const char *server, const char *remote_path, gint64 offset, const char *result,
+                              const char *error, const ScanAuditVerify *verify)
 {
         if (!audit)
                 return;
@@ -190,6 +201,8 @@ static void upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, const 
                 g_string_append_printf(record, ",\"offset\":%" G_GINT64_FORMAT, offset);
         field_string(record, "result", result);
         field_string(record, "error", error);
+        if (verify)
+                verify_field(record, verify);
         record_write(audit, record);
 }
 
@@ -197,12 +210,12 @@ void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, cons
                             const char *server, const char *remote_path, gint64 offset, gboolean ok,
                             const char *error)
 {
-        upload_record(audit, snapshot, scanner, server, remote_path, offset, ok ? "done" : "failed",
-                      ok ? NULL : error);
+        scan_audit_upload_record(audit, snapshot, scanner, server, remote_path, offset, ok ? "done" : "failed",
+                                 ok ? NULL : error, NULL);
 }
 
 void scan_audit_upload_retried(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                                const char *server, const char *remote_path, const char *error)
 {
-        upload_record(audit, snapshot, scanner, server, remote_path, 0, "retried", error);
+        scan_audit_upload_record(audit, snapshot, scanner, server, remote_path, 0, "retried", error, NULL);
 }

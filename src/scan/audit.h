@@ -19,7 +19,7 @@ gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
                         const char *scanner);
 /* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,
- *  "server":…,"remote":…,"result":"done|failed|retried","error":…} */
+ *  "server":…,"remote":…,"result":"done|failed|retried","error":…[,"verify":{…}]} */
 void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                        const char *server, const char *remote_path, gboolean ok, const char *error);
 /* The same for a resumed upload that sent only bytes offset .. size - 1 (the snapshot, scanned
@@ -27,6 +27,17 @@ void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const cha
 void scan_audit_upload_from(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                             const char *server, const char *remote_path, gint64 offset, gboolean ok,
                             const char *error);
+/* How the server's copy was checked after an upload. */
+typedef struct {
+        const char *method;  /* "HASH SHA-256", "XSHA256", "SIZE", "none" (NULL: "none") */
+        const char *remote;  /* what the server said (its digest, its size), NULL: nothing */
+        int match;           /* 1: the same as the snapshot, 0: not, -1: nothing to compare */
+} ScanAuditVerify;
+/* Any upload record: result "done", "failed" or "retried", error (NULL: null), and with verify
+ * (may be NULL) ,"verify":{"method":…,"remote":…,"match":true|false|null}. */
+void scan_audit_upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
+                              const char *server, const char *remote_path, gint64 offset, const char *result,
+                              const char *error, const ScanAuditVerify *verify);
 /* An upload cut by a lost connection that is sent again (the same snapshot, not scanned again):
  * "result":"retried" with the error; the next record of the same file tells how it ended. */
 void scan_audit_upload_retried(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,

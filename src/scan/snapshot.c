@@ -122,14 +122,16 @@ static gboolean copy_until_eof(int src, int dst, const char *path, GError **erro
         }
 }
 
-/* SHA-256 and size of what the snapshot holds (read back, so they describe the uploaded bytes).
- * OpenSSL's digest rather than GChecksum: it uses the CPU's SHA extensions, about 4x faster here,
- * which matters for large uploads; libcrypto is linked already for FTPS. */
-static gboolean digest(ScanSnapshot *snapshot, GError **error)
+/* The digest (`md`) of what the snapshot holds, read back so that it describes the uploaded
+ * bytes, as lowercase hex into `hex` (2 * EVP_MAX_MD_SIZE + 1); *size: the bytes read. OpenSSL's
+ * digests rather than GChecksum: they use the CPU's SHA extensions, about 4x faster here, which
+ * matters for large uploads; libcrypto is linked already for FTPS. */
+static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, char *hex, gint64 *size,
+                           GError **error)
 {
         g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new();
-        if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a SHA-256 digest."));
+        if (!md || EVP_DigestInit_ex(md, type, NULL) != 1) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a digest."));
                 return FALSE;
         }
         g_autofree guchar *buf = g_malloc(BLOCK);
@@ -145,21 +147,47 @@ static gboolean digest(ScanSnapshot *snapshot, GError **error)
                 if (n == 0)
                         break;
                 if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
-                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a SHA-256 digest failed."));
+                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a digest failed."));
                         return FALSE;
                 }
                 offset += n;
         }
         unsigned char sum[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
-        if (EVP_DigestFinal_ex(md, sum, &len) != 1 || len != 32) {
-                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a SHA-256 digest failed."));
+        if (EVP_DigestFinal_ex(md, sum, &len) != 1) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a digest failed."));
                 return FALSE;
         }
         for (unsigned int i = 0; i < len; i++)
-                g_snprintf(snapshot->sha256 + 2 * i, 3, "%02x", sum[i]);
-        snapshot->size = offset;
+                g_snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+        *size = offset;
         return TRUE;
+}
+
+/* SHA-256 and size of what the snapshot holds. */
+static gboolean digest(ScanSnapshot *snapshot, GError **error)
+{
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        if (!digest_hex(snapshot, EVP_sha256(), hex, &snapshot->size, error))
+                return FALSE;
+        g_strlcpy(snapshot->sha256, hex, sizeof snapshot->sha256);
+        return TRUE;
+}
+
+char *scan_snapshot_digest(const ScanSnapshot *snapshot, const char *algorithm, GError **error)
+{
+        if (g_ascii_strcasecmp(algorithm, "SHA256") == 0)
+                return g_strdup(snapshot->sha256);
+        const EVP_MD *type = EVP_get_digestbyname(algorithm);
+        if (!type) {
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("No %s digest here."), algorithm);
+                return NULL;
+        }
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        gint64 size = 0;
+        if (!digest_hex(snapshot, type, hex, &size, error))
+                return NULL;
+        return g_strdup(hex);
 }
 
 static int open_spool(const char *tmpdir, const char *path, GError **error)

@@ -37,6 +37,12 @@
 #   esc-mlsd     FEAT offers MLSD; MLSD offers ESC_NAMES and good names with hostile facts
 #   esc-cert     AUTH TLS with WORKDIR/cert.pem and key.pem (the test makes them, with escapes in
 #                the subject and issuer); PROT P refused, so data connections stay in clear
+# Server-side digests of uploads (tests/integration/commands-verify.sh): STOR keeps the bytes of
+# the session, DELE forgets them (both logged).
+#   digest-liar  FEAT offers HASH (SHA-256) and XSHA256; HASH answers a digest that is not the
+#                stored file's
+#   digest-x     FEAT offers XSHA256 only; it answers "250 <HEX>" of the stored bytes, honestly
+import hashlib
 import os
 import socket
 import ssl
@@ -101,6 +107,7 @@ class Session:
         self.buf = b""
         self.pasv = None
         self.rest = 0
+        self.stored = {}   # name -> bytes STOR brought (digest scenarios)
 
     def send(self, text):
         log("<-- " + text)
@@ -295,6 +302,10 @@ class Session:
                 feats.append("MLSD")
             if SCENARIO == "pasv-third":
                 feats.remove("EPSV")
+            if SCENARIO == "digest-liar":
+                feats += ["HASH SHA-256*;MD5;", "XSHA256"]
+            if SCENARIO == "digest-x":
+                feats.append("XSHA256")
             self.send("211-Features:")
             for f in feats:
                 self.send(" " + f)
@@ -403,6 +414,30 @@ class Session:
                     d.close()
                 return False
             self.transfer(data)
+        elif verb == "STOR" and SCENARIO.startswith("digest-"):
+            self.send("150 Send the data.")
+            d = self.data_conn()
+            if d is None:
+                return True
+            chunks = []
+            while True:
+                b = d.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+            d.close()
+            self.stored[arg] = b"".join(chunks)
+            log("STOR of %r: %d bytes" % (arg, len(self.stored[arg])))
+            self.send("226 Stored.")
+        elif verb == "DELE" and SCENARIO.startswith("digest-"):
+            log("DELE of %r" % arg)
+            self.stored.pop(arg, None)
+            self.send("250 Deleted.")
+        elif verb == "HASH" and SCENARIO == "digest-liar" and arg in self.stored:
+            n = len(self.stored[arg])
+            self.send("213 SHA-256 0-%d %s %s" % (n, hashlib.sha256(b"not what was sent").hexdigest(), arg))
+        elif verb == "XSHA256" and SCENARIO.startswith("digest-") and arg in self.stored:
+            self.send("250 %s" % hashlib.sha256(self.stored[arg]).hexdigest().upper())
         elif verb == "ABOR":
             self.send("226 Abort successful.")
         elif verb == "QUIT":

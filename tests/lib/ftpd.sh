@@ -436,9 +436,23 @@ proftpd_start_tls() {
         export PROFTPD_PID
 }
 
-# proftpd_launch DIR PEM KEY: its config for FTP_PORT and FTPD_RANGE, then ProFTPD in the foreground.
+# proftpd_start DIR [CONFIG-LINE…]: ProFTPD without TLS (extra configuration lines appended, e.g.
+# "LoadModule mod_digest.c"); sets FTP_* and PROFTPD_PID.
+proftpd_start() {
+        local dir=$1
+        shift
+        ftpd_private_root "$dir" || return 1
+        dir=$(cd "$dir" && pwd)
+        ftpd_start_retrying proftpd "$dir" proftpd_launch "" "" "$@" || return 1
+        PROFTPD_PID=$FTPD_PID
+        export PROFTPD_PID
+}
+
+# proftpd_launch DIR PEM KEY [CONFIG-LINE…]: its config for FTP_PORT and FTPD_RANGE (TLS required
+# with PEM and KEY; none when PEM is empty), then ProFTPD in the foreground.
 proftpd_launch() {
-        local dir=$1 pem=$2 key=$3
+        local dir=$1 pem=$2 key=$3 line
+        shift 3
         cat >"$dir/proftpd.conf" <<CONF
 ServerType standalone
 DefaultServer on
@@ -448,7 +462,6 @@ DefaultAddress 127.0.0.1
 UseIPv6 off
 ModulePath $FTPD_UNPACKED/usr/lib/proftpd
 ModuleControlsACLs insmod,rmmod allow user root
-LoadModule mod_tls.c
 ScoreboardFile $dir/scoreboard
 PidFile $dir/proftpd.pid
 DelayTable none
@@ -464,6 +477,10 @@ TransferLog $dir/xferlog
 <IfModule mod_auth_pam.c>
 AuthPAM off
 </IfModule>
+CONF
+        if [ -n "$pem" ]; then
+                cat >>"$dir/proftpd.conf" <<CONF
+LoadModule mod_tls.c
 <IfModule mod_tls.c>
 TLSEngine on
 TLSRequired on
@@ -474,6 +491,8 @@ TLSProtocol TLSv1.2 TLSv1.3
 TLSLog $dir/tls.log
 </IfModule>
 CONF
+        fi
+        for line in "$@"; do printf '%s\n' "$line" >>"$dir/proftpd.conf"; done
         exec "$FTPD_UNPACKED/usr/sbin/proftpd" -n -c "$dir/proftpd.conf"
 }
 

@@ -1,0 +1,108 @@
+#!/bin/bash
+# tests/integration/commands-verify.sh — after every upload clamftp asks the server what it stored
+# and compares it with the snapshot that was scanned: by the strongest digest the server offers,
+# else by SIZE. The audit log's upload record carries "verify":{"method","remote","match"}, and
+# `status` names the method.
+# Pins: vsftpd (no digest command): SIZE, match true, for a plain name and one with a space;
+# ProFTPD with mod_digest (DigestCache off): HASH SHA-256 with the file's own SHA-256, also for a
+# name with a space (XSHA256 would refuse it), `status` says HASH SHA-256; pyftpdlib: SIZE; a
+# scripted server offering only XSHA256 (answering "250 <HEX>"): XSHA256, match; a scripted server
+# whose HASH lies: the copy is deleted, sent once more, deleted again, the upload fails (exit 2)
+# with a message naming the mismatch, and the audit log has a "retried" and a "failed" record,
+# both "match":false.
+. "$top_srcdir/tests/lib/suite.sh"
+
+suite_begin commands-verify scanner vsftpd clamftp:open,put,status
+CF_DEADLINE=30
+. "$top_srcdir/tests/hostile/server.sh"
+
+printf 'plain text\n' >plain.txt
+head -c 300000 /dev/urandom >"with space.bin"
+SHA_PLAIN=$(sha_of plain.txt)
+SHA_SPACE=$(sha_of "with space.bin")
+
+# verify_record REMOTE-SUFFIX METHOD MATCH [REMOTE-VALUE]: the last upload record of that file is
+# done (or failed when MATCH is false) with that verify object.
+verify_record() {
+        /usr/bin/python3 - "$CF_AUDIT" "$@" <<'PY'
+import json, sys
+audit, name, method, match = sys.argv[1:5]
+want_remote = sys.argv[5] if len(sys.argv) > 5 else None
+ups = [json.loads(l) for l in open(audit) if '"event":"upload"' in l.replace(" ", "")]
+mine = [r for r in ups if str(r.get("remote", "")).endswith(name)]
+if not mine:
+    sys.exit("no upload record of %r in %d records" % (name, len(ups)))
+v = mine[-1].get("verify")
+want = {"true": True, "false": False}[match]
+if not v or v.get("method") != method or v.get("match") is not want:
+    sys.exit("verify of %r: %r" % (name, mine[-1]))
+if want_remote is not None and str(v.get("remote", "")).lower() != want_remote.lower():
+    sys.exit("the server said %r, expected %r" % (v.get("remote"), want_remote))
+PY
+}
+
+# ---- vsftpd: SIZE ----
+rm -f "$CF_AUDIT"
+cf_session "put plain.txt; put \"with space.bin\"; status"
+expect "vsftpd: both uploads: exit 0" cf_rc_is 0
+expect "vsftpd: verified by SIZE, the server's size" verify_record plain.txt SIZE true "$(stat -c %s plain.txt)"
+expect "vsftpd: the name with a space too" verify_record "with space.bin" SIZE true 300000
+expect "vsftpd: status names SIZE" cf_stdout_has 'Uploads checked on the server by: SIZE'
+
+# ---- ProFTPD with mod_digest: HASH SHA-256 ----
+if why=$(proftpd_available); then
+        rm -f "$CF_AUDIT"
+        suite_start "ProFTPD with mod_digest" proftpd_start "$SUITE_DIR/proftpd" "LoadModule mod_digest.c" \
+                "<IfModule mod_digest.c>" "DigestEngine on" "DigestCache off" "</IfModule>"
+        cf_session "verbose; put plain.txt; put \"with space.bin\"; status"
+        expect "ProFTPD: both uploads: exit 0" cf_rc_is 0
+        expect "ProFTPD: verified by HASH SHA-256: the snapshot's own SHA-256" \
+                verify_record plain.txt "HASH SHA-256" true "$SHA_PLAIN"
+        expect "ProFTPD: a name with a space is verified by HASH too" \
+                verify_record "with space.bin" "HASH SHA-256" true "$SHA_SPACE"
+        expect "ProFTPD: OPTS HASH chose SHA-256 once" \
+                eval '[ "$(printf "%s\n" "$CF_ALL" | grep -c -- "--> OPTS HASH SHA-256")" = 1 ]'
+        expect "ProFTPD: status names HASH SHA-256" cf_stdout_has 'Uploads checked on the server by: HASH SHA-256'
+        proftpd_stop
+else
+        skip "ProFTPD: $why"
+fi
+
+# ---- pyftpdlib: SIZE ----
+if why=$(suite_missing python:pyftpdlib); then
+        rm -f "$CF_AUDIT"
+        suite_start pyftpdlib pyftpd_start "$SUITE_DIR/py"
+        cf_session "put plain.txt"
+        expect "pyftpdlib: exit 0, verified by SIZE" eval 'cf_rc_is 0 && verify_record plain.txt SIZE true'
+        pyftpd_stop
+else
+        skip "pyftpdlib: $why"
+fi
+
+# ---- scripted servers: an honest XSHA256, a lying HASH ----
+FTP_USER=anonymous FTP_PASS=test@example.org
+rm -f "$CF_AUDIT"
+start_server digest-x
+cf_session "put plain.txt"
+expect "XSHA256 only: exit 0, verified by XSHA256 (its capitals read)" \
+        eval 'cf_rc_is 0 && verify_record plain.txt XSHA256 true "$SHA_PLAIN"'
+
+rm -f "$CF_AUDIT"
+start_server digest-liar
+cf_session "put plain.txt"
+expect "a lying HASH: the upload fails, exit 2 ($CF_RC)" cf_rc_is 2
+expect "a lying HASH: the message says the server's copy is not what was scanned" \
+        cf_says 'is not the file that was scanned \(HASH SHA-256'
+expect "a lying HASH: sent twice, deleted twice" \
+        eval '[ "$(grep -c "^STOR of" "$SRV_DIR/log")" = 2 ] && [ "$(grep -c "^DELE of" "$SRV_DIR/log")" = 2 ]'
+liar_records() {
+        /usr/bin/python3 - "$CF_AUDIT" <<'PY'
+import json, sys
+ups = [json.loads(l) for l in open(sys.argv[1]) if '"upload"' in l]
+results = [(r.get("result"), (r.get("verify") or {}).get("match")) for r in ups]
+sys.exit(0 if results == [("retried", False), ("failed", False)] else "upload records: %r" % ups)
+PY
+}
+expect "a lying HASH: the audit log has the retried and the failed upload, both not matching" liar_records
+
+tap_done
