@@ -373,6 +373,15 @@ static const CoreCmd commands[] = {
           .usage = "switch-pane",
           .summary = N_("Make the other pane active."),
           .help = N_("Moves the cursor to the other pane (Tab).") },
+        { .name = "temp-upload",
+          .max_args = 1, .flags = CORE_CMD_TOGGLE,
+          .usage = "temp-upload [on|off]", .handler = core_cmd_temp_upload,
+          .summary = N_("Toggle uploading to a temporary name first."),
+          .help = N_("While on, each upload goes to a hidden temporary name in its directory "
+                     "(.NAME.clamftp-XXXXXX) and is renamed onto its own name only once the server "
+                     "stored it whole and it was checked against the scanned file, so its name is "
+                     "never seen half-written; a failed upload removes its temporary file. Off by "
+                     "default.") },
         { .name = "user",
           .min_args = 1, .max_args = 2, .flags = NEEDS,
           .usage = "user <name> [password]", .handler = core_cmd_user,

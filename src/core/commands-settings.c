@@ -90,6 +90,16 @@ CORE_CMD_HANDLER(core_cmd_passive)
         return TRUE;
 }
 
+CORE_CMD_HANDLER(core_cmd_temp_upload)
+{
+        if (!toggle(&ctx->temp_upload, argc, argv, "temp-upload [on|off]", error))
+                return FALSE;
+        core_say(ctx, CORE_MSG_INFO, ctx->temp_upload
+                 ? _("Uploads go to a temporary name and are renamed onto theirs once stored and checked.")
+                 : _("Uploads are written under their own names."));
+        return TRUE;
+}
+
 /* `NAME [N]`: sets *value to N (from min to max) when given; FALSE with the usage otherwise. */
 static gboolean set_count(int argc, char **argv, guint min, guint max, guint *value, const char *usage,
                           GError **error)
@@ -203,6 +213,7 @@ CORE_CMD_HANDLER(core_cmd_status)
         else
                 g_string_append_printf(out, "%s\n", _("Reconnect: off"));
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
+        g_string_append_printf(out, _("Temporary names for uploads: %s\n"), on_off(ctx->temp_upload));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
         g_autofree char *answer = ctx->last_verdict ? core_verdict_status_text(ctx->last_verdict) : NULL;
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,

@@ -87,6 +87,9 @@ typedef struct {
         gboolean trust_pasv_address;
         guint parallel;           /* connections a batch of transfers may use (1: only the main one),
                                      CORE_PARALLEL_DEFAULT unless set, at most CORE_PARALLEL_MAX */
+        gboolean temp_upload;     /* uploads go to a temporary name beside the target and are
+                                     renamed onto it once stored and checked (`temp-upload`,
+                                     [transfer] temp-upload; off by default) */
         guint reconnect;          /* tries to reconnect a connection lost during a batch (0: none),
                                      CORE_RECONNECT_DEFAULT unless set (`reconnect`, --reconnect,
                                      [ftp] reconnect), at most CORE_RECONNECT_MAX */

@@ -247,6 +247,20 @@ static gboolean count_given_ok(const CountSetting *setting, int value, GError **
         return TRUE;
 }
 
+/* [group] key as true or false into *value (1 or 0); untouched when the file does not have it. */
+static gboolean read_switch(GKeyFile *kf, const char *group, const char *key, int *value, const char *path,
+                            GError **error)
+{
+        if (!g_key_file_has_key(kf, group, key, NULL))
+                return TRUE;
+        g_autoptr(GError) local = NULL;
+        gboolean on = g_key_file_get_boolean(kf, group, key, &local);
+        if (local)
+                return config_error(path, local, error);
+        *value = on;
+        return TRUE;
+}
+
 /* Values already set (from the command line) are kept. */
 static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, GError **error)
 {
@@ -270,13 +284,12 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
         if (!read_count(kf, &parallel_setting, &opts->parallel, path, error) ||
             !read_count(kf, &reconnect_setting, &opts->reconnect, path, error))
                 return FALSE;
-        if (g_key_file_has_key(kf, "ftp", "passive", NULL)) {
-                g_autoptr(GError) local = NULL;
-                gboolean passive = g_key_file_get_boolean(kf, "ftp", "passive", &local);
-                if (local)
-                        return config_error(path, local, error);
+        int passive = -1;
+        if (!read_switch(kf, "transfer", "temp-upload", &opts->temp_upload, path, error) ||
+            !read_switch(kf, "ftp", "passive", &passive, path, error))
+                return FALSE;
+        if (passive >= 0)
                 opts->passive = passive;
-        }
         return TRUE;
 }
 
@@ -420,6 +433,7 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         opts->passive = TRUE;
         opts->parallel = -1;
         opts->reconnect = -1;
+        opts->temp_upload = -1;
         g_autoptr(GOptionContext) context = option_context(opts);
         g_auto(GStrv) args = g_new0(char *, argc + 1);
         for (int i = 0; i < argc; i++)
@@ -460,6 +474,8 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
                 ctx->parallel = (guint)opts->parallel;
         if (opts->reconnect >= 0)
                 ctx->reconnect = (guint)opts->reconnect;
+        if (opts->temp_upload >= 0)
+                ctx->temp_upload = opts->temp_upload != 0;
         if (opts->no_prompt)
                 ctx->prompt = FALSE;
         if (opts->timeouts.connect_ms > 0)

@@ -51,6 +51,7 @@ typedef struct {
         FtpTimeouts timeouts;   /* 0: the context's default */
         int parallel;           /* --parallel N, else [transfer] parallel; -1: the default */
         int reconnect;          /* --reconnect N, else [ftp] reconnect; -1: the default */
+        int temp_upload;        /* [transfer] temp-upload: 1 or 0; -1: the default (off) */
 } CoreOptions;
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */

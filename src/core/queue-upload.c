@@ -38,6 +38,7 @@ typedef struct {
         GArray *submitted;      /* guint ids in the pipeline's order (fixed once submitted) */
         guint done;
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
+        gboolean temp_upload;   /* ctx->temp_upload when the batch began */
 } UploadRun;
 
 /* One clean file on its way to a connection. */
@@ -51,6 +52,8 @@ typedef struct {
         gint64 offset;          /* the last run went on from this byte (0: the whole file) */
         CoreVerify verify;      /* how the server's copy was checked after the last send */
         CoreVerify mismatch;    /* a copy that did not match, deleted and sent again (method NULL: none) */
+        char *temp;             /* temp-upload: the temporary name it is stored under first (kept for
+                                   a run again after a lost connection, which goes on there) */
 } StorJob;
 
 static void stor_job_free(gpointer data)
@@ -58,6 +61,7 @@ static void stor_job_free(gpointer data)
         StorJob *stor = data;
         core_verify_clear(&stor->verify);
         core_verify_clear(&stor->mismatch);
+        g_free(stor->temp);
         core_job_free(stor->job);
         scan_result_free(stor->result);
         g_free(stor);
@@ -71,7 +75,8 @@ static void stor_progress(guint64 done, gint64 total, gpointer data)
 
 /* One send of the snapshot: whole, or (may_go_on: sent again after a lost connection, a large
  * file) on after what the server has. */
-static gboolean send_once(FtpSession *session, StorJob *stor, gboolean may_go_on, GError **error)
+static gboolean send_once(FtpSession *session, StorJob *stor, const char *target, gboolean may_go_on,
+                          GError **error)
 {
         UploadRun *run = stor->run;
         const ScanSnapshot *snapshot = stor->result->snapshot;
@@ -79,19 +84,44 @@ static gboolean send_once(FtpSession *session, StorJob *stor, gboolean may_go_on
                          snapshot->size >= GO_ON_MIN;
         stor->offset = 0;
         if (go_on)
-                return core_upload_go_on(session, snapshot, stor->job->remote, stor_progress, stor, &stor->offset,
-                                         error);
-        return ftp_session_stor(session, stor->job->remote, snapshot->fd, snapshot->size, stor_progress, stor,
-                                error);
+                return core_upload_go_on(session, snapshot, target, stor_progress, stor, &stor->offset, error);
+        return ftp_session_stor(session, target, snapshot->fd, snapshot->size, stor_progress, stor, error);
+}
+
+/* ".NAME.clamftp-1a2b3c" beside the target: hidden in listings, unlikely to meet another. */
+static char *temp_name_for(const char *remote) /* transfer full */
+{
+        const char *slash = strrchr(remote, '/');
+        const char *base = slash ? slash + 1 : remote;
+        g_autofree char *dir = slash ? g_strndup(remote, (gsize)(slash - remote + 1)) : g_strdup("");
+        return g_strdup_printf("%s.%s.clamftp-%06x", dir, base, g_random_int_range(0, 0x1000000));
+}
+
+/* The temporary copy, checked, onto the upload's own name (a server whose RNTO will not replace
+ * a file gets the old one deleted first). */
+static gboolean rename_into_place(FtpSession *session, const char *temp, const char *remote, GError **error)
+{
+        g_autoptr(GError) first = NULL;
+        if (ftp_session_rename(session, temp, remote, &first))
+                return TRUE;
+        if (!g_error_matches(first, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                g_propagate_error(error, g_steal_pointer(&first));
+                return FALSE;
+        }
+        g_autoptr(GError) ignored = NULL;
+        if (ftp_session_delete(session, remote, &ignored) && ftp_session_rename(session, temp, remote, error))
+                return TRUE;
+        if (error && !*error)
+                g_propagate_error(error, g_steal_pointer(&first));
+        return FALSE;
 }
 
 /* Sends, then checks what the server stored against the snapshot; a copy that does not match is
  * deleted and sent once more (whole), and deleted again if it still does not. */
-static gboolean send_verified(FtpSession *session, StorJob *stor, GError **error)
+static gboolean send_verified(FtpSession *session, StorJob *stor, const char *remote, GError **error)
 {
-        const char *remote = stor->job->remote;
         for (guint attempt = 0;; attempt++) {
-                if (!send_once(session, stor, attempt == 0, error) || /* whole after a wrong copy */
+                if (!send_once(session, stor, remote, attempt == 0, error) || /* whole after a wrong copy */
                     !core_upload_verify(session, stor->result->snapshot, remote, stor->run->ctx->type, &stor->verify,
                                         error))
                         return FALSE;
@@ -109,6 +139,22 @@ static gboolean send_verified(FtpSession *session, StorJob *stor, GError **error
         }
 }
 
+/* send_verified under the upload's own name, or with temp-upload under a temporary one renamed
+ * onto it at the end (a failure deletes the temporary copy while the connection is up). */
+static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
+{
+        if (stor->run->temp_upload && !stor->temp)
+                stor->temp = temp_name_for(stor->job->remote);
+        const char *target = stor->temp ? stor->temp : stor->job->remote;
+        gboolean ok = send_verified(session, stor, target, error) &&
+                      (!stor->temp || rename_into_place(session, stor->temp, stor->job->remote, error));
+        if (!ok && stor->temp && ftp_session_is_connected(session)) {
+                g_autoptr(GError) ignored = NULL;
+                (void)ftp_session_delete(session, stor->temp, &ignored);
+        }
+        return ok;
+}
+
 /* On the connection's worker: a cancel of this job from now on reaches this worker alone. */
 static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data, GError **error)
 {
@@ -123,7 +169,7 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         ftp_session_set_type(session, run->ctx->type);
         const ScanSnapshot *snapshot = stor->result->snapshot;
         gboolean ok = core_spread_make_parents(run->spread, session, stor->job->remote, error) &&
-                      send_verified(session, stor, error);
+                      send_checked(session, stor, error);
         if (ok && ftp_session_has_feature(session, "MFMT")) {
                 /* the local file's date on the server too; a refusal leaves the server's own */
                 g_autoptr(GError) ignored = NULL;
@@ -351,7 +397,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         if (!check_scanner(ctx, queue, ids))
                 return 0;
         guint connections = CLAMP(ctx->parallel, 1, MAX(ids->len, 1));
-        UploadRun run = { .ctx = ctx, .queue = queue };
+        UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = ctx->temp_upload };
         /* one scanned file ahead per connection: the queue's "scanning" stays close to the truth
          * and the batch holds at most two snapshots per connection */
         run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, connections);

@@ -9,7 +9,8 @@
 # killed mid-batch loses no file and never reports one uploaded that is not on the server byte for
 # byte; the main connection killed mid-batch is reconnected and every file arrives (with
 # `--reconnect 0` the batch stops and names every file not sent); a large upload cut that way goes
-# on with REST from what the server holds. Full screen: an upload batch
+# on with REST from what the server holds; with temp-upload a cut for good leaves nothing under
+# the final name. Full screen: an upload batch
 # whose first file is held in the scanner (a relay that delays its verdict) has that job cancelled
 # at once while the other files of the batch arrive.
 . "$top_srcdir/tests/lib/suite.sh"
@@ -292,6 +293,28 @@ sys.exit(0 if len(done) == 1 and done[0].get("offset", 0) >= 400000 and len(retr
 PY
 }
 expect "large upload cut: the audit log has the retried attempt and the upload with its offset" went_on_audited
+
+# ---- temp-upload, the connection cut for good: nothing under the final name ----
+rm -rf "$FTP_ROOT/killed" && mkdir -p "$FTP_ROOT/killed" && ftp_own
+(
+        CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run -n --reconnect 0 -c "open 127.0.0.1 $FTP_PORT; cd killed; temp-upload; put large.bin"
+        printf '%s\n' "$CF_ALL" >"$OUT"
+        echo "$CF_RC" >"$OUT.rc"
+) &
+RUN=$!
+temp_part_there() {
+        local f
+        for f in "$FTP_ROOT"/killed/.large.bin.clamftp-*; do
+                [ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -ge 400000 ] && return 0
+        done
+        return 1
+}
+wait_until 20 temp_part_there && kill_newest_session
+wait "$RUN"
+expect "temp-upload cut for good: exit 2 ($(cat "$OUT.rc" 2>/dev/null))" eval '[ "$(cat "$OUT.rc" 2>/dev/null)" = 2 ]'
+expect "temp-upload cut for good: no file under the final name" [ ! -e "$FTP_ROOT/killed/large.bin" ]
 
 # ---- full screen: a job cancelled while it is scanned is dropped at once ----
 if command -v tmux >/dev/null; then

@@ -9,7 +9,9 @@
 # scripted server offering only XSHA256 (answering "250 <HEX>"): XSHA256, match; a scripted server
 # whose HASH lies: the copy is deleted, sent once more, deleted again, the upload fails (exit 2)
 # with a message naming the mismatch, and the audit log has a "retried" and a "failed" record,
-# both "match":false.
+# both "match":false. temp-upload: the file goes to .NAME.clamftp-XXXXXX, is checked there and
+# renamed onto its name (replacing the old copy), no temporary file is left; with the lying
+# server the final name is never written.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin commands-verify scanner vsftpd clamftp:open,put,status
@@ -48,6 +50,18 @@ expect "vsftpd: both uploads: exit 0" cf_rc_is 0
 expect "vsftpd: verified by SIZE, the server's size" verify_record plain.txt SIZE true "$(stat -c %s plain.txt)"
 expect "vsftpd: the name with a space too" verify_record "with space.bin" SIZE true 300000
 expect "vsftpd: status names SIZE" cf_stdout_has 'Uploads checked on the server by: SIZE'
+
+# ---- temp-upload: a hidden temporary name, renamed onto the file once stored and checked ----
+printf 'old server copy\n' >"$FTP_ROOT/plain.txt"
+ftp_own
+cf_session "temp-upload; verbose; put plain.txt; status" y
+expect "temp-upload: exit 0, the file replaced byte for byte" \
+        eval 'cf_rc_is 0 && same_file plain.txt "$FTP_ROOT/plain.txt"'
+expect "temp-upload: stored under a hidden temporary name, checked there, then renamed" \
+        eval 'cf_says "^--> STOR \.plain\.txt\.clamftp-[0-9a-f]{6}$" && cf_says "^--> SIZE \.plain\.txt\.clamftp-" &&
+              cf_says "^--> RNFR \.plain\.txt\.clamftp-" && cf_says "^--> RNTO plain\.txt$"'
+expect "temp-upload: no temporary file is left" eval '[ -z "$(ls -A "$FTP_ROOT" | grep clamftp-)" ]'
+expect "temp-upload: status says it is on" cf_stdout_has 'Temporary names for uploads: on'
 
 # ---- ProFTPD with mod_digest: HASH SHA-256 ----
 if why=$(proftpd_available); then
@@ -104,5 +118,12 @@ sys.exit(0 if results == [("retried", False), ("failed", False)] else "upload re
 PY
 }
 expect "a lying HASH: the audit log has the retried and the failed upload, both not matching" liar_records
+
+start_server digest-liar
+cf_session "temp-upload; put plain.txt"
+expect "a lying HASH, temp-upload: exit 2, and the final name was never written" \
+        eval 'cf_rc_is 2 && ! grep -q "^STOR of .plain.txt.$" "$SRV_DIR/log" && [ "$(grep -c "^STOR of .\.plain\.txt\.clamftp-" "$SRV_DIR/log")" = 2 ]'
+expect "a lying HASH, temp-upload: each temporary copy deleted" \
+        eval '[ "$(grep -c "^DELE of .\.plain\.txt\.clamftp-" "$SRV_DIR/log")" -ge 2 ]'
 
 tap_done
