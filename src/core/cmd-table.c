@@ -189,6 +189,20 @@ static const CoreCmd commands[] = {
                      "argument that is an existing local directory is the destination. While "
                      "`prompt` is on, asks before each file."),
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file.") },
+        { .name = "mirror",
+          .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL,
+          .usage = "mirror -R [--delete] [--dry-run] [--only-newer] [--ignore-time] [--exclude GLOB] "
+                   "[--include GLOB] [--parallel N] [local-dir [remote-dir]]",
+          .handler = core_cmd_mirror,
+          .summary = N_("Keep a remote directory in step with a local one."),
+          .help = N_("mirror -R uploads what the local tree has and the server does not, or has "
+                     "smaller, larger or older (by size, then time); every file is scanned and "
+                     "checked on the server like put, under a temporary name renamed into place. "
+                     "Missing directories are made; --delete removes what the local tree no longer "
+                     "has; --dry-run only prints the plan; --only-newer sends a changed file only "
+                     "when it is newer; --ignore-time compares sizes alone; --exclude and --include "
+                     "take globs matched against the path and the name. Symbolic links are not "
+                     "followed. Ends with a summary.") },
         { .name = "mkdir",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
           .usage = "mkdir <remote-directory>", .handler = core_cmd_mkdir,

@@ -3,6 +3,7 @@
  * and reput handed to core/transfer).
  * Must not: touch the FtpSession outside a worker job, or print directly (ctx->fe does). */
 #include "common/i18n.h"
+#include "core/mirror.h"
 #include "core/batch.h"
 #include "core/cmd.h"
 #include "core/commands.h"
@@ -358,4 +359,12 @@ CORE_CMD_HANDLER(core_cmd_get)
 CORE_CMD_HANDLER(core_cmd_mget)
 {
         return run_typed(ctx, argc, argv, TYPED_ASK_EACH);
+}
+
+CORE_CMD_HANDLER(core_cmd_mirror)
+{
+        g_auto(CoreMirrorOptions) opts = { 0 };
+        if (!core_mirror_parse(argc, argv, &opts, error))
+                return FALSE;
+        return core_mirror_run(ctx, &opts, error);
 }

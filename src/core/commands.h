@@ -44,6 +44,7 @@ CORE_CMD_HANDLER(core_cmd_prompt);
 CORE_CMD_HANDLER(core_cmd_passive);
 CORE_CMD_HANDLER(core_cmd_parallel);
 CORE_CMD_HANDLER(core_cmd_reconnect);
+CORE_CMD_HANDLER(core_cmd_mirror);
 CORE_CMD_HANDLER(core_cmd_temp_upload);
 CORE_CMD_HANDLER(core_cmd_verbose);
 CORE_CMD_HANDLER(core_cmd_status);

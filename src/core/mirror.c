@@ -1,0 +1,455 @@
+/* core/mirror.c — `mirror -R`: the plan (the local tree walked without following symbolic links,
+ * the remote tree listed once per directory, the two compared) and its run (directories made,
+ * the files to send as one upload batch through core_queue_run_uploads with temp-upload on, then
+ * --delete), ending with a summary.
+ * Must not: print directly, follow a symbolic link, or use a server's name before
+ * core_name_is_safe() accepted it. */
+#include "core/mirror.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/i18n.h"
+#include "core/browse-tree.h"
+#include "core/cmd.h"
+#include "core/files.h"
+#include "core/glob.h"
+#include "core/queue-run.h"
+#include "core/safename.h"
+#include "core/transfer.h"
+#include "core/transfer-private.h"
+
+#define MIRROR_MAX_DEPTH 64
+/* A listing's time without seconds (LIST) is trusted to the minute. */
+#define INEXACT_SLACK_S 60
+
+typedef struct {
+        gint64 size;
+        gint64 mtime;
+        gboolean mtime_exact;
+        gboolean is_dir;
+} Node;
+
+typedef struct {
+        CoreContext *ctx;
+        const CoreMirrorOptions *opts;
+        GHashTable *local;      /* rel path → Node* */
+        GHashTable *remote;     /* rel path → Node* */
+        GPtrArray *send;        /* rel paths of files to upload, in order */
+        GPtrArray *make_dirs;   /* rel paths of directories to make */
+        GPtrArray *remove;      /* rel paths to delete on the server (files, then directories) */
+        guint unchanged;
+        guint failed;
+        guint64 send_bytes;
+} Plan;
+
+void core_mirror_options_clear(CoreMirrorOptions *opts)
+{
+        g_clear_pointer(&opts->include, g_ptr_array_unref);
+        g_clear_pointer(&opts->exclude, g_ptr_array_unref);
+        g_clear_pointer(&opts->source, g_free);
+        g_clear_pointer(&opts->target, g_free);
+}
+
+static gboolean usage(GError **error)
+{
+        g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                            _("Usage: mirror -R [--delete] [--dry-run] [--only-newer] [--ignore-time] "
+                              "[--exclude GLOB] [--include GLOB] [--parallel N] [LOCAL-DIR [REMOTE-DIR]]"));
+        return FALSE;
+}
+
+static void add_glob(GPtrArray **list, const char *glob)
+{
+        if (!*list)
+                *list = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(*list, g_strdup(glob));
+}
+
+gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GError **error)
+{
+        memset(opts, 0, sizeof *opts);
+        int positional = 0;
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                gboolean has_value = i + 1 < argc;
+                if (g_str_equal(a, "-R") || g_str_equal(a, "--reverse"))
+                        opts->reverse = TRUE;
+                else if (g_str_equal(a, "--dry-run"))
+                        opts->dry_run = TRUE;
+                else if (g_str_equal(a, "--delete"))
+                        opts->delete_extra = TRUE;
+                else if (g_str_equal(a, "--only-newer") || g_str_equal(a, "-n"))
+                        opts->only_newer = TRUE;
+                else if (g_str_equal(a, "--ignore-time"))
+                        opts->ignore_time = TRUE;
+                else if (g_str_equal(a, "--exclude") && has_value)
+                        add_glob(&opts->exclude, argv[++i]);
+                else if (g_str_equal(a, "--include") && has_value)
+                        add_glob(&opts->include, argv[++i]);
+                else if (g_str_equal(a, "--parallel") && has_value) {
+                        guint64 n = 0;
+                        if (!g_ascii_string_to_unsigned(argv[++i], 10, 1, CORE_PARALLEL_MAX, &n, NULL))
+                                return usage(error);
+                        opts->parallel = (guint)n;
+                } else if ((a[0] == '-' && a[1]) || positional == 2) {
+                        return usage(error);
+                } else {
+                        char **slot = positional++ == 0 ? &opts->source : &opts->target;
+                        *slot = g_strdup(a);
+                }
+        }
+        if (!opts->reverse) {
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                                    _("mirror downloads are not built yet: use mirror -R to upload a tree, or "
+                                      "mget DIRECTORY to fetch one."));
+                return FALSE;
+        }
+        if (!opts->source)
+                opts->source = g_strdup(".");
+        if (!opts->target)
+                opts->target = g_strdup("");
+        return TRUE;
+}
+
+/* ---- what is left out ---- */
+
+static gboolean matches_any(const GPtrArray *globs, const char *rel)
+{
+        const char *base = strrchr(rel, '/');
+        base = base ? base + 1 : rel;
+        for (guint i = 0; globs && i < globs->len; i++) {
+                const char *g = g_ptr_array_index(globs, i);
+                if (core_glob_match(g, rel) || core_glob_match(g, base))
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+static gboolean excluded(const CoreMirrorOptions *opts, const char *rel, gboolean is_dir)
+{
+        if (matches_any(opts->exclude, rel))
+                return TRUE;
+        return !is_dir && opts->include && !matches_any(opts->include, rel);
+}
+
+static char *rel_join(const char *rel, const char *name) /* transfer full */
+{
+        return *rel ? g_strconcat(rel, "/", name, NULL) : g_strdup(name);
+}
+
+static Node *node_new(gint64 size, gint64 mtime, gboolean exact, gboolean is_dir)
+{
+        Node *n = g_new(Node, 1);
+        *n = (Node){ size, mtime, exact, is_dir };
+        return n;
+}
+
+/* ---- the local tree ---- */
+
+static void walk_local(Plan *p, const char *dir, const char *rel, int depth)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
+        if (!d) {
+                core_say(p->ctx, CORE_MSG_ERROR, "%s", error->message);
+                p->failed++;
+                return;
+        }
+        const char *name;
+        while ((name = g_dir_read_name(d)) != NULL) {
+                g_autofree char *path = g_build_filename(dir, name, NULL);
+                g_autofree char *child = rel_join(rel, name);
+                struct stat st;
+                if (lstat(path, &st) != 0)
+                        continue;
+                if (S_ISLNK(st.st_mode)) {
+                        g_autofree char *shown = core_name_escape(child);
+                        core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
+                        continue;
+                }
+                if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+                        continue;
+                if (excluded(p->opts, child, S_ISDIR(st.st_mode)))
+                        continue;
+                g_hash_table_insert(p->local, g_strdup(child),
+                                    node_new(st.st_size, st.st_mtime, TRUE, S_ISDIR(st.st_mode)));
+                if (S_ISDIR(st.st_mode) && depth < MIRROR_MAX_DEPTH)
+                        walk_local(p, path, child, depth + 1);
+        }
+}
+
+/* ---- the remote tree ---- */
+
+static char *remote_path(const CoreMirrorOptions *opts, const char *rel) /* transfer full */
+{
+        if (!*opts->target)
+                return g_strdup(*rel ? rel : ".");
+        return *rel ? core_remote_join(opts->target, rel) : g_strdup(opts->target);
+}
+
+/* FALSE when a listing failed for another reason than the directory being absent. */
+static gboolean walk_remote(Plan *p, const char *rel, int depth)
+{
+        g_autofree char *path = remote_path(p->opts, rel);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) entries = core_browse_list_path(p->ctx, path, &error);
+        if (!entries) {
+                if (*rel == '\0' && g_error_matches(error, FTP_ERROR, FTP_ERROR_REFUSED))
+                        return TRUE; /* the target directory does not exist yet: all of it is new */
+                core_fail(p->ctx, error);
+                p->failed++;
+                return FALSE;
+        }
+        for (guint i = 0; i < entries->len; i++) {
+                const CoreEntry *e = g_ptr_array_index(entries, i);
+                if (!core_name_is_safe(e->name))
+                        continue; /* never compared, never deleted */
+                g_autofree char *child = rel_join(rel, e->name);
+                if (excluded(p->opts, child, e->type == CORE_ENTRY_DIR))
+                        continue;
+                gboolean is_dir = e->type == CORE_ENTRY_DIR;
+                g_hash_table_insert(p->remote, g_strdup(child), node_new(e->size, e->mtime, e->mtime_exact, is_dir));
+                if (is_dir && depth < MIRROR_MAX_DEPTH && !walk_remote(p, child, depth + 1))
+                        return FALSE;
+        }
+        return TRUE;
+}
+
+/* ---- the comparison ---- */
+
+static int by_path(gconstpointer a, gconstpointer b)
+{
+        return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The table's paths in order (borrowed). */
+static GPtrArray *sorted_paths(GHashTable *table)
+{
+        GPtrArray *paths = g_ptr_array_sized_new(g_hash_table_size(table));
+        GHashTableIter it;
+        gpointer key;
+        g_hash_table_iter_init(&it, table);
+        while (g_hash_table_iter_next(&it, &key, NULL))
+                g_ptr_array_add(paths, key);
+        g_ptr_array_sort(paths, by_path);
+        return paths;
+}
+
+/* The local file is newer than the server's copy, by more than the listing can tell apart. */
+static gboolean local_newer(const Node *l, const Node *r)
+{
+        if (r->mtime < 0)
+                return TRUE;
+        return l->mtime > r->mtime + (r->mtime_exact ? 0 : INEXACT_SLACK_S);
+}
+
+static void compare_file(Plan *p, const char *rel, const Node *l)
+{
+        const Node *r = g_hash_table_lookup(p->remote, rel);
+        if (r && r->is_dir) {
+                g_autofree char *shown = core_name_escape(rel);
+                core_say(p->ctx, CORE_MSG_ERROR, _("%s is a directory on the server: the file is not sent."), shown);
+                p->failed++;
+                return;
+        }
+        gboolean differs = !r || (r->size >= 0 && r->size != l->size) ||
+                           (!p->opts->ignore_time && local_newer(l, r));
+        if (r && p->opts->only_newer && !local_newer(l, r))
+                differs = FALSE;
+        if (!differs) {
+                p->unchanged++;
+                return;
+        }
+        g_ptr_array_add(p->send, g_strdup(rel));
+        p->send_bytes += (guint64)l->size;
+}
+
+static void plan_compare(Plan *p)
+{
+        g_autoptr(GPtrArray) rels = sorted_paths(p->local);
+        for (guint i = 0; i < rels->len; i++) {
+                const char *rel = g_ptr_array_index(rels, i);
+                const Node *l = g_hash_table_lookup(p->local, rel);
+                const Node *r = g_hash_table_lookup(p->remote, rel);
+                if (!l->is_dir)
+                        compare_file(p, rel, l);
+                else if (!r || !r->is_dir)
+                        g_ptr_array_add(p->make_dirs, g_strdup(rel));
+        }
+        if (!p->opts->delete_extra)
+                return;
+        g_autoptr(GPtrArray) extra = sorted_paths(p->remote);
+        /* deepest first: each directory's entries before the directory */
+        for (guint i = extra->len; i-- > 0;) {
+                const char *rel = g_ptr_array_index(extra, i);
+                const Node *l = g_hash_table_lookup(p->local, rel);
+                const Node *r = g_hash_table_lookup(p->remote, rel);
+                if (!l || l->is_dir != r->is_dir)
+                        g_ptr_array_add(p->remove, g_strdup(rel));
+        }
+}
+
+/* ---- the run ---- */
+
+static void say_plan(Plan *p)
+{
+        for (guint i = 0; i < p->make_dirs->len; i++) {
+                g_autofree char *shown = core_name_escape(g_ptr_array_index(p->make_dirs, i));
+                core_say(p->ctx, CORE_MSG_OUTPUT, _("make directory %s"), shown);
+        }
+        for (guint i = 0; i < p->send->len; i++) {
+                const char *rel = g_ptr_array_index(p->send, i);
+                const Node *l = g_hash_table_lookup(p->local, rel);
+                g_autofree char *shown = core_name_escape(rel);
+                g_autofree char *size = g_format_size((guint64)l->size);
+                core_say(p->ctx, CORE_MSG_OUTPUT, g_hash_table_contains(p->remote, rel) ? _("upload %s (%s, changed)")
+                                                                                   : _("upload %s (%s, new)"),
+                         shown, size);
+        }
+        for (guint i = 0; i < p->remove->len; i++) {
+                g_autofree char *shown = core_name_escape(g_ptr_array_index(p->remove, i));
+                core_say(p->ctx, CORE_MSG_OUTPUT, _("delete %s"), shown);
+        }
+        g_autofree char *bytes = g_format_size(p->send_bytes);
+        core_say(p->ctx, CORE_MSG_INFO,
+                 _("mirror -R --dry-run: would upload %u files (%s), make %u directories, delete %u, leave %u "
+                   "unchanged; nothing was changed."),
+                 p->send->len, bytes, p->make_dirs->len, p->remove->len, p->unchanged);
+}
+
+static gboolean make_dirs(Plan *p)
+{
+        if (p->make_dirs->len == 0)
+                return TRUE;
+        g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < p->make_dirs->len; i++)
+                g_ptr_array_add(paths, remote_path(p->opts, g_ptr_array_index(p->make_dirs, i)));
+        g_autoptr(GError) error = NULL;
+        if (core_browse_make_dirs(p->ctx, paths, &error))
+                return TRUE;
+        core_fail(p->ctx, error);
+        p->failed++;
+        return FALSE;
+}
+
+typedef struct {
+        guint done, refused, failed;
+} SendTally;
+
+static SendTally send_files(Plan *p)
+{
+        SendTally t = { 0 };
+        if (p->send->len == 0)
+                return t;
+        CoreContext *ctx = p->ctx;
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
+        for (guint i = 0; i < p->send->len; i++) {
+                const char *rel = g_ptr_array_index(p->send, i);
+                g_autofree char *local = g_build_filename(p->opts->source, rel, NULL);
+                g_autofree char *remote = remote_path(p->opts, rel);
+                g_autofree char *shown = core_name_escape(rel);
+                guint id = core_queue_add(queue, CORE_JOB_UPLOAD, shown, local, remote);
+                g_array_append_val(ids, id);
+        }
+        /* the mirror's own settings for its batch: the final names never seen half-written */
+        gboolean temp_upload = ctx->temp_upload;
+        guint parallel = ctx->parallel;
+        ctx->temp_upload = TRUE;
+        if (p->opts->parallel)
+                ctx->parallel = p->opts->parallel;
+        core_queue_run_uploads(ctx, queue, ids);
+        ctx->temp_upload = temp_upload;
+        ctx->parallel = parallel;
+        for (guint i = 0; i < ids->len; i++) {
+                g_autoptr(CoreJob) job = core_queue_get(queue, g_array_index(ids, guint, i));
+                t.done += job && job->state == CORE_JOB_DONE;
+                t.refused += job && (job->state == CORE_JOB_INFECTED || job->state == CORE_JOB_REFUSED);
+                t.failed += job && job->state != CORE_JOB_DONE && job->state != CORE_JOB_INFECTED &&
+                            job->state != CORE_JOB_REFUSED;
+        }
+        return t;
+}
+
+static guint remove_extra(Plan *p)
+{
+        guint removed = 0;
+        for (guint i = 0; i < p->remove->len; i++) {
+                const char *rel = g_ptr_array_index(p->remove, i);
+                const Node *r = g_hash_table_lookup(p->remote, rel);
+                g_autofree char *path = remote_path(p->opts, rel);
+                g_autoptr(GError) error = NULL;
+                gboolean ok = r->is_dir ? core_remote_rmdir(p->ctx, path, &error) : core_remote_delete(p->ctx, path, &error);
+                if (ok) {
+                        removed++;
+                        continue;
+                }
+                core_fail(p->ctx, error);
+                p->failed++;
+        }
+        return removed;
+}
+
+static void plan_clear(Plan *p)
+{
+        g_hash_table_unref(p->local);
+        g_hash_table_unref(p->remote);
+        g_ptr_array_unref(p->send);
+        g_ptr_array_unref(p->make_dirs);
+        g_ptr_array_unref(p->remove);
+}
+
+gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error)
+{
+        if (!g_file_test(opts->source, G_FILE_TEST_IS_DIR)) {
+                g_autofree char *shown = core_name_escape(opts->source);
+                g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
+                            _("%s is not a local directory."), shown);
+                return FALSE;
+        }
+        Plan p = { .ctx = ctx, .opts = opts,
+                   .local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                   .remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                   .send = g_ptr_array_new_with_free_func(g_free),
+                   .make_dirs = g_ptr_array_new_with_free_func(g_free),
+                   .remove = g_ptr_array_new_with_free_func(g_free) };
+        walk_local(&p, opts->source, "", 0);
+        gboolean listed = walk_remote(&p, "", 0);
+        if (listed)
+                plan_compare(&p);
+        if (!listed || opts->dry_run) {
+                if (listed)
+                        say_plan(&p);
+                gboolean ok = p.failed == 0;
+                plan_clear(&p);
+                return ok;
+        }
+        if (*opts->target && !g_hash_table_size(p.remote)) {
+                g_autoptr(GPtrArray) top = g_ptr_array_new();
+                g_ptr_array_add(top, opts->target);
+                g_autoptr(GError) made = NULL;
+                if (!core_browse_make_dirs(ctx, top, &made)) {
+                        core_fail(ctx, made);
+                        p.failed++;
+                }
+        }
+        SendTally sent = { 0 };
+        if (p.failed == 0 && make_dirs(&p))
+                sent = send_files(&p);
+        guint removed = 0;
+        if (p.failed == 0 && sent.failed == 0)
+                removed = remove_extra(&p);
+        else if (p.remove->len > 0)
+                core_say(ctx, CORE_MSG_WARNING, _("Nothing was deleted on the server: not every upload arrived."));
+        g_autofree char *bytes = g_format_size(p.send_bytes);
+        core_say(ctx, CORE_MSG_INFO,
+                 _("mirror -R: %u uploaded (%s planned), %u unchanged, %u refused by the scanner, %u deleted, %u "
+                   "directories made, %u failed."),
+                 sent.done, bytes, p.unchanged, sent.refused, removed, p.make_dirs->len, sent.failed + p.failed);
+        gboolean ok = p.failed == 0 && sent.failed == 0;
+        plan_clear(&p);
+        return ok;
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# tests/integration/commands-mirror.sh — `mirror -R` against a real vsftpd with the real
+# clamav-agent: a tree with nested and empty directories, names with spaces and UTF-8, and an
+# EICAR file inside.
+# Pins: --dry-run prints the plan and leaves the server's tree as it was; the first run uploads
+# every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
+# leaves no temporary file; a second run uploads nothing; two files changed and one added make
+# exactly those three uploads; --delete removes a file and a directory the local tree no longer
+# has; --exclude leaves a file out; a symbolic link is reported, not followed; mirror without -R
+# says it is not there yet.
+. "$top_srcdir/tests/lib/suite.sh"
+
+suite_begin commands-mirror scanner vsftpd clamftp:open,mirror
+CF_DEADLINE=60
+
+mkdir -p tree/sub/deeper tree/empty "tree/with space"
+printf 'top\n' >tree/top.txt
+head -c 70000 /dev/urandom >tree/sub/mid.bin
+printf 'low\n' >tree/sub/deeper/low.txt
+printf 'spaced\n' >"tree/with space/a b.txt"
+printf 'unicode\n' >"tree/ünïcode.txt"
+eicar >tree/sub/eicar.com
+ln -s /etc/passwd tree/link-out
+S=$FTP_ROOT/site
+
+# the server's tree as "path size" lines
+server_tree() { (cd "$FTP_ROOT" && find . -mindepth 1 | LC_ALL=C sort | while read -r f; do
+        printf '%s %s\n' "$f" "$(stat -c %s "$f")"; done); }
+# every clean file of tree/ is on the server below site/, byte for byte
+tree_mirrored() {
+        local f
+        while IFS= read -r f; do
+                case $f in ./sub/eicar.com | *.log) continue ;; esac  # refused; excluded
+                same_file "tree/$f" "$S/$f" || { echo "missing or different: $f"; return 1; }
+        done < <(cd tree && find . -type f)
+}
+uploaded_names() { printf '%s\n' "$CF_ALL" | sed -n 's/^Uploaded \(.*\) as .*/\1/p' | LC_ALL=C sort | tr '\n' '|'; }
+
+# ---- the plan alone ----
+before=$(server_tree)
+cf_session "mirror -R --dry-run tree site"
+expect "--dry-run: exit 0" cf_rc_is 0
+expect "--dry-run: the plan names an upload, the new directory and the totals" \
+        eval 'cf_says "upload sub/mid\.bin \(70\.0.kB, new\)" && cf_says "make directory empty" &&
+              cf_says "would upload 6 files .* make 4 directories"'
+expect "--dry-run: the server's tree is unchanged" eval '[ "$(server_tree)" = "$before" ]'
+
+# ---- the first run ----
+cf_session "mirror -R tree site"
+expect "first run: exit 1 (EICAR refused)" cf_rc_is 1
+expect "first run: every clean file arrived byte for byte" tree_mirrored
+expect "first run: EICAR is refused by name and not on the server" \
+        eval 'cf_says "sub/eicar\.com is infected" && [ ! -e "$S/sub/eicar.com" ]'
+expect "first run: the empty directory is made" test -d "$S/empty"
+expect "first run: the symbolic link is reported, not followed" \
+        eval 'cf_says "Skipped link-out: symbolic links are not followed" && [ ! -e "$S/link-out" ]'
+expect "first run: no temporary file is left" eval '[ -z "$(find "$S" -name ".*clamftp-*")" ]'
+expect "first run: the summary counts 5 uploaded and 1 refused" cf_says 'mirror -R: 5 uploaded .* 1 refused'
+
+# ---- nothing changed ----
+cf_session "mirror -R tree site"
+expect "second run: nothing uploaded" eval '[ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 uploaded .* 5 unchanged"'
+
+# ---- two changed, one added ----
+printf 'more\n' >>tree/top.txt
+head -c 1000 /dev/urandom >>tree/sub/mid.bin
+printf 'new\n' >tree/sub/new.txt
+cf_session "mirror -R tree site"
+expect "changes: exactly the two changed files and the new one are uploaded ($(uploaded_names))" \
+        eval '[ "$(uploaded_names)" = "sub/mid.bin|sub/new.txt|top.txt|" ]'
+expect "changes: the server's copies are the new ones" tree_mirrored
+
+# ---- --delete and --exclude ----
+rm tree/sub/new.txt
+rm -r tree/sub/deeper
+printf 'left out\n' >tree/skip.log
+cf_session "mirror -R --delete --exclude *.log tree site"
+expect "--delete: the file and the directory gone from the local tree are gone from the server" \
+        eval '[ ! -e "$S/sub/new.txt" ] && [ ! -e "$S/sub/deeper" ]'
+expect "--delete: the rest stays" tree_mirrored
+expect "--exclude: the excluded file is not sent" [ ! -e "$S/skip.log" ]
+
+# ---- the other direction, not built yet: said, nothing done ----
+cf_session "mirror site back"
+expect "mirror without -R: exit 2 with a clear message" eval 'cf_rc_is 2 && cf_says "mirror -R"'
+
+tap_done
