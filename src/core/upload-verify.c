@@ -31,8 +31,16 @@ static const char *openssl_name(FtpDigestAlgo algo)
         }
 }
 
-/* FALSE with error when the connection failed; TRUE when the server told a digest (*told) or
- * would not (a refusal, an answer without one: the caller falls back to SIZE). */
+/* The server would not tell (a refusal, or for a digest an answer without one): the caller falls
+ * back. Anything else (the connection, a cancel) ends the check. */
+static gboolean would_not_tell(const GError *failure)
+{
+        return g_error_matches(failure, FTP_ERROR, FTP_ERROR_REFUSED) ||
+               g_error_matches(failure, FTP_ERROR, FTP_ERROR_PROTOCOL);
+}
+
+/* FALSE with error when the connection failed or a cancel came; TRUE when the server told a
+ * digest (*told) or would not (the caller falls back to SIZE). */
 static gboolean by_digest(FtpSession *session, const ScanSnapshot *snapshot, const char *remote, CoreVerify *out,
                           gboolean *told, GError **error)
 {
@@ -43,11 +51,10 @@ static gboolean by_digest(FtpSession *session, const ScanSnapshot *snapshot, con
         g_autoptr(GError) failure = NULL;
         g_autofree char *digest = ftp_session_remote_digest(session, remote, method, NULL, &failure);
         if (!digest) {
-                if (!ftp_session_is_connected(session)) {
-                        g_propagate_error(error, g_steal_pointer(&failure));
-                        return FALSE;
-                }
-                return TRUE;
+                if (would_not_tell(failure) && ftp_session_is_connected(session))
+                        return TRUE;
+                g_propagate_error(error, g_steal_pointer(&failure));
+                return FALSE;
         }
         g_autofree char *local = scan_snapshot_digest(snapshot, openssl_name(method.algo), error);
         if (!local)
@@ -66,7 +73,7 @@ static gboolean by_size(FtpSession *session, const ScanSnapshot *snapshot, const
         gint64 size = -1;
         g_autoptr(GError) failure = NULL;
         if (!ftp_session_size(session, remote, &size, &failure)) {
-                if (!ftp_session_is_connected(session)) {
+                if (!would_not_tell(failure) || !ftp_session_is_connected(session)) {
                         g_propagate_error(error, g_steal_pointer(&failure));
                         return FALSE;
                 }
