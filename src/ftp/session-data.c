@@ -26,6 +26,7 @@
 #define PROGRESS_US (100 * 1000)          /* progress callbacks at most every 100 ms ... */
 #define PROGRESS_BYTES (64 * 1024)        /* ... and every 64 KiB */
 #define ABOR_MS 3000                      /* how long the answers to ABOR may take */
+#define ABOR_SECOND_MS 500                /* after a 226, how long a second answer may take */
 
 /* ---- opening the data connection ---- */
 
@@ -230,7 +231,8 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
         if (!s->ctrl || !ftp_session_send(s, "ABOR", NULL, NULL))
                 return;
         gint64 deadline = net_deadline_in_ms(MIN(ABOR_MS, s->timeouts.reply_ms));
-        for (int i = 0; i < 4 && s->ctrl; i++) {
+        gboolean ended = FALSE; /* a 226 came: a second answer may follow */
+        for (int i = 0; i < 6 && s->ctrl; i++) {
                 g_autoptr(GError) err = NULL;
                 FtpReply *reply = ftp_reply_read(s->parser, s->ctrl, deadline, -1, &err);
                 if (!reply) {
@@ -243,12 +245,22 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
                 int code = reply->code;
                 ftp_session_trace(s, "<-- %d %s", code, reply->shown);
                 ftp_reply_free(reply);
-                if (code == 225 || code == 226)
-                        return;
+                if (code == 225)
+                        return; /* ABOR's own answer: nothing follows */
+                if (code == 226) {
+                        /* the transfer's end or ABOR's answer: a transfer that ended as the data
+                         * connection closed gets its 226 and then ABOR its own (vsftpd: "225 No
+                         * transfer to ABOR"), which must not be left to answer the next command */
+                        deadline = MIN(deadline, net_deadline_in_ms(ABOR_SECOND_MS));
+                        ended = TRUE;
+                        continue;
+                }
                 if (code / 100 == 1 || code == 426 || code == 450 || code == 451)
                         continue;
                 break;
         }
+        if (ended && s->ctrl)
+                return;
         ftp_session_trace(s, "(no sane answer to ABOR: closing the session)");
         ftp_session_drop(s);
 }
