@@ -22,6 +22,7 @@ typedef struct {
         CoreProgress progress;
         CoreResumeResult *result;
         gboolean sent;       /* out: bytes went to the server (the audit records the attempt) */
+        CoreVerify verify;   /* out: the whole file checked on the server afterwards */
 } ResumeJob;
 
 static gboolean remote_size(FtpSession *session, const ResumeJob *job, gint64 *size, GError **error)
@@ -68,6 +69,22 @@ static gboolean check_final_size(FtpSession *session, ResumeJob *job, GError **e
         return FALSE;
 }
 
+/* The whole file on the server against the snapshot (a digest where the server tells one): the
+ * part that was there before is someone's too. A mismatch is left as it is for the user to put. */
+static gboolean check_whole(FtpSession *session, ResumeJob *job, GError **error)
+{
+        if (!core_upload_verify(session, job->snapshot, job->remote, FTP_TYPE_BINARY, &job->verify, error))
+                return FALSE;
+        if (job->verify.match != 0)
+                return TRUE;
+        g_autofree char *said = core_name_escape(job->verify.remote ? job->verify.remote : "?");
+        g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_VERIFY,
+                    _("The server's %s is not the file that was scanned (%s: the server says %s, the snapshot is "
+                      "%s). Use put to send it whole."),
+                    job->shown_remote, job->verify.method, said, job->verify.local ? job->verify.local : "?");
+        return FALSE;
+}
+
 static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
 {
         ResumeJob *job = data;
@@ -78,13 +95,13 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
         job->result->offset = offset;
         if (offset == job->snapshot->size) {
                 job->result->complete = TRUE;
-                return TRUE;
+                return check_whole(session, job, error);
         }
         job->sent = TRUE;
         if (!ftp_session_stor_from(session, job->remote, job->snapshot->fd, offset, job->snapshot->size,
                                    core_transfer_progress, &job->progress, &job->result->appended, error))
                 return FALSE;
-        return check_final_size(session, job, error);
+        return check_final_size(session, job, error) && check_whole(session, job, error);
 }
 
 gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
@@ -103,9 +120,17 @@ gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, co
         if (there <= 0 || there >= snapshot->size)
                 return ftp_session_stor(session, remote, snapshot->fd, snapshot->size, progress, progress_data, error);
         *offset = there;
+        g_autoptr(GError) refused = NULL;
         if (!ftp_session_stor_from(session, remote, snapshot->fd, there, snapshot->size, progress, progress_data,
-                                   NULL, error))
-                return FALSE;
+                                   NULL, &refused)) {
+                if (!g_error_matches(refused, FTP_ERROR, FTP_ERROR_REFUSED) || !ftp_session_is_connected(session)) {
+                        g_propagate_error(error, g_steal_pointer(&refused));
+                        return FALSE;
+                }
+                /* a server that will not restart a STOR (ProFTPD's AllowStoreRestart off): all again */
+                *offset = 0;
+                return ftp_session_stor(session, remote, snapshot->fd, snapshot->size, progress, progress_data, error);
+        }
         gint64 after = -1;
         if (!ftp_session_size(session, remote, &after, error))
                 return FALSE;
@@ -151,8 +176,11 @@ static void audit_resume(CoreContext *ctx, const ResumeJob *job, gboolean ok, co
         if (ctx->audit == NULL || !job->sent)
                 return;
         g_autofree char *server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
-        scan_audit_upload_from(ctx->audit, job->snapshot, ctx->scanner_address, server, job->remote,
-                               job->result->offset, ok, failure ? failure->message : NULL);
+        ScanAuditVerify verify = { .method = job->verify.method, .remote = job->verify.remote,
+                                   .match = job->verify.match };
+        scan_audit_upload_record(ctx->audit, job->snapshot, ctx->scanner_address, server, job->remote,
+                                 job->result->offset, ok ? "done" : "failed", ok ? NULL : failure ? failure->message : NULL,
+                                 job->verify.method ? &verify : NULL);
         g_autoptr(GError) error = NULL;
         if (!scan_audit_take_error(ctx->audit, &error))
                 core_say(ctx, CORE_MSG_WARNING, _("The audit log could not be written: %s"), error->message);
@@ -190,10 +218,12 @@ gboolean core_transfer_reput(CoreContext *ctx, const char *local, const char *re
                 return FALSE;
         g_autofree char *shown_remote = core_name_escape(target);
         ResumeJob job = { .ctx = ctx, .snapshot = snapshot, .remote = target, .shown_remote = shown_remote,
-                          .progress = { .ctx = ctx, .name = shown }, .result = result };
+                          .progress = { .ctx = ctx, .name = shown }, .result = result,
+                          .verify = { .match = -1 } };
         GError *failure = NULL;
         gboolean ok = core_worker_run(ctx->worker, resume_job, &job, &failure);
         audit_resume(ctx, &job, ok, failure);
+        core_verify_clear(&job.verify);
         if (!ok) {
                 g_propagate_error(error, failure);
                 return FALSE;

@@ -5,7 +5,8 @@
 # `status` names the method.
 # Pins: vsftpd (no digest command): SIZE, match true, for a plain name and one with a space;
 # ProFTPD with mod_digest (DigestCache off): HASH SHA-256 with the file's own SHA-256, also for a
-# name with a space (XSHA256 would refuse it), `status` says HASH SHA-256; pyftpdlib: SIZE; a
+# name with a space (XSHA256 would refuse it), `status` says HASH SHA-256, reput checks the whole
+# file and catches a same-size file that is not the scanned one; pyftpdlib: SIZE; a
 # scripted server offering only XSHA256 (answering "250 <HEX>"): XSHA256, match; a scripted server
 # whose HASH lies: the copy is deleted, sent once more, deleted again, the upload fails (exit 2)
 # with a message naming the mismatch, and the audit log has a "retried" and a "failed" record,
@@ -67,7 +68,8 @@ expect "temp-upload: status says it is on" cf_stdout_has 'Temporary names for up
 if why=$(proftpd_available); then
         rm -f "$CF_AUDIT"
         suite_start "ProFTPD with mod_digest" proftpd_start "$SUITE_DIR/proftpd" "LoadModule mod_digest.c" \
-                "<IfModule mod_digest.c>" "DigestEngine on" "DigestCache off" "</IfModule>"
+                "<IfModule mod_digest.c>" "DigestEngine on" "DigestCache off" "</IfModule>" \
+                "AllowStoreRestart on"
         cf_session "verbose; put plain.txt; put \"with space.bin\"; status"
         expect "ProFTPD: both uploads: exit 0" cf_rc_is 0
         expect "ProFTPD: verified by HASH SHA-256: the snapshot's own SHA-256" \
@@ -77,6 +79,19 @@ if why=$(proftpd_available); then
         expect "ProFTPD: OPTS HASH chose SHA-256 once" \
                 eval '[ "$(printf "%s\n" "$CF_ALL" | grep -c -- "--> OPTS HASH SHA-256")" = 1 ]'
         expect "ProFTPD: status names HASH SHA-256" cf_stdout_has 'Uploads checked on the server by: HASH SHA-256'
+        # reput: the whole file is checked after the rest was sent; a same-size file that is not
+        # the scanned one is caught by its digest where SIZE would call it complete
+        head -c 120000 "with space.bin" >"$FTP_ROOT/part.bin"
+        head -c 300000 /dev/urandom >"$FTP_ROOT/other.bin"
+        ftp_own
+        rm -f "$CF_AUDIT"
+        cf_session "reput \"with space.bin\" part.bin"
+        expect "ProFTPD: reput sends the rest, then the whole file is checked by HASH SHA-256" \
+                eval 'cf_rc_is 0 && same_file "with space.bin" "$FTP_ROOT/part.bin" &&
+                      verify_record part.bin "HASH SHA-256" true "$SHA_SPACE"'
+        cf_session "reput \"with space.bin\" other.bin"
+        expect "ProFTPD: reput onto another file of the same size: exit 2, not called complete" \
+                eval 'cf_rc_is 2 && cf_says "other\.bin is not the file that was scanned" && ! cf_says "already complete"'
         proftpd_stop
 else
         skip "ProFTPD: $why"
