@@ -191,10 +191,10 @@ static const CoreCmd commands[] = {
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file.") },
         { .name = "mirror",
           .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL,
-          .usage = "mirror -R [--delete] [--dry-run] [--only-newer] [--ignore-time] [--exclude GLOB] "
-                   "[--include GLOB] [--parallel N] [local-dir [remote-dir]]",
+          .usage = "mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] [--exclude GLOB] "
+                   "[--include GLOB] [--parallel N] [source-dir [target-dir]]",
           .handler = core_cmd_mirror,
-          .summary = N_("Keep a remote directory in step with a local one."),
+          .summary = N_("Keep a directory in step with another: -R uploads, else downloads."),
           .help = N_("mirror -R uploads what the local tree has and the server does not, or has "
                      "smaller, larger or older (by size, then time); every file is scanned and "
                      "checked on the server like put, under a temporary name renamed into place. "
@@ -202,7 +202,9 @@ static const CoreCmd commands[] = {
                      "has; --dry-run only prints the plan; --only-newer sends a changed file only "
                      "when it is newer; --ignore-time compares sizes alone; --exclude and --include "
                      "take globs matched against the path and the name. Symbolic links are not "
-                     "followed. Ends with a summary.") },
+                     "followed. Ends with a summary. Without -R the other way: mirror REMOTE-DIR "
+                     "LOCAL-DIR downloads what the server has newer or the local tree lacks, keeping "
+                     "the server's times, and --delete removes here what the server no longer has.") },
         { .name = "mkdir",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
           .usage = "mkdir <remote-directory>", .handler = core_cmd_mkdir,

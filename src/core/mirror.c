@@ -1,7 +1,8 @@
-/* core/mirror.c — `mirror -R`: the plan (the local tree walked without following symbolic links,
- * the remote tree listed once per directory, the two compared) and its run (directories made,
- * the files to send as one upload batch through core_queue_run_uploads with temp-upload on, then
- * --delete), ending with a summary.
+/* core/mirror.c — `mirror` and `mirror -R`: the plan (the local tree walked without following
+ * symbolic links, the remote tree listed once per directory, source and destination compared) and
+ * its run (directories made; the files as one batch: uploads through core_queue_run_uploads with
+ * temp-upload on, downloads through core/download.h into .part files; then --delete), ending with
+ * a summary.
  * Must not: print directly, follow a symbolic link, or use a server's name before
  * core_name_is_safe() accepted it. */
 #include "core/mirror.h"
@@ -14,6 +15,7 @@
 #include "common/i18n.h"
 #include "core/browse-tree.h"
 #include "core/cmd.h"
+#include "core/download.h"
 #include "core/files.h"
 #include "core/glob.h"
 #include "core/queue-run.h"
@@ -37,9 +39,10 @@ typedef struct {
         const CoreMirrorOptions *opts;
         GHashTable *local;      /* rel path → Node* */
         GHashTable *remote;     /* rel path → Node* */
-        GPtrArray *send;        /* rel paths of files to upload, in order */
-        GPtrArray *make_dirs;   /* rel paths of directories to make */
-        GPtrArray *remove;      /* rel paths to delete on the server (files, then directories) */
+        GHashTable *src, *dst;  /* local and remote, or (downloads) remote and local */
+        GPtrArray *send;        /* rel paths of files to transfer, in order */
+        GPtrArray *make_dirs;   /* rel paths of directories to make at the destination */
+        GPtrArray *remove;      /* rel paths to delete at the destination (files, then directories) */
         guint unchanged;
         guint failed;
         guint64 send_bytes;
@@ -51,13 +54,15 @@ void core_mirror_options_clear(CoreMirrorOptions *opts)
         g_clear_pointer(&opts->exclude, g_ptr_array_unref);
         g_clear_pointer(&opts->source, g_free);
         g_clear_pointer(&opts->target, g_free);
+        opts->local_dir = opts->remote_dir = NULL;
 }
 
 static gboolean usage(GError **error)
 {
         g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
-                            _("Usage: mirror -R [--delete] [--dry-run] [--only-newer] [--ignore-time] "
-                              "[--exclude GLOB] [--include GLOB] [--parallel N] [LOCAL-DIR [REMOTE-DIR]]"));
+                            _("Usage: mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] "
+                              "[--exclude GLOB] [--include GLOB] [--parallel N] [SOURCE-DIR [TARGET-DIR]] "
+                              "(-R: the source is local)"));
         return FALSE;
 }
 
@@ -101,16 +106,13 @@ gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GErro
                         *slot = g_strdup(a);
                 }
         }
-        if (!opts->reverse) {
-                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
-                                    _("mirror downloads are not built yet: use mirror -R to upload a tree, or "
-                                      "mget DIRECTORY to fetch one."));
-                return FALSE;
-        }
+        /* -R: LOCAL-DIR [REMOTE-DIR]; a download: REMOTE-DIR [LOCAL-DIR], as lftp's */
         if (!opts->source)
-                opts->source = g_strdup(".");
+                opts->source = g_strdup(opts->reverse ? "." : "");
         if (!opts->target)
-                opts->target = g_strdup("");
+                opts->target = g_strdup(opts->reverse ? "" : ".");
+        opts->local_dir = opts->reverse ? opts->source : opts->target;
+        opts->remote_dir = opts->reverse ? opts->target : opts->source;
         return TRUE;
 }
 
@@ -185,9 +187,9 @@ static void walk_local(Plan *p, const char *dir, const char *rel, int depth)
 
 static char *remote_path(const CoreMirrorOptions *opts, const char *rel) /* transfer full */
 {
-        if (!*opts->target)
+        if (!*opts->remote_dir)
                 return g_strdup(*rel ? rel : ".");
-        return *rel ? core_remote_join(opts->target, rel) : g_strdup(opts->target);
+        return *rel ? core_remote_join(opts->remote_dir, rel) : g_strdup(opts->remote_dir);
 }
 
 /* FALSE when a listing failed for another reason than the directory being absent. */
@@ -208,7 +210,13 @@ static gboolean walk_remote(Plan *p, const char *rel, int depth)
                 if (!core_name_is_safe(e->name))
                         continue; /* never compared, never deleted */
                 g_autofree char *child = rel_join(rel, e->name);
-                if (excluded(p->opts, child, e->type == CORE_ENTRY_DIR))
+                if (e->type == CORE_ENTRY_LINK) {
+                        g_autofree char *shown = core_name_escape(child);
+                        core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
+                        continue;
+                }
+                if ((e->type != CORE_ENTRY_FILE && e->type != CORE_ENTRY_DIR) ||
+                    excluded(p->opts, child, e->type == CORE_ENTRY_DIR))
                         continue;
                 gboolean is_dir = e->type == CORE_ENTRY_DIR;
                 g_hash_table_insert(p->remote, g_strdup(child), node_new(e->size, e->mtime, e->mtime_exact, is_dir));
@@ -238,61 +246,68 @@ static GPtrArray *sorted_paths(GHashTable *table)
         return paths;
 }
 
-/* The local file is newer than the server's copy, by more than the listing can tell apart. */
-static gboolean local_newer(const Node *l, const Node *r)
+/* The source's file is newer than the destination's copy, by more than a listing without
+ * seconds can tell apart. */
+static gboolean src_newer(const Node *src, const Node *dst)
 {
-        if (r->mtime < 0)
-                return TRUE;
-        return l->mtime > r->mtime + (r->mtime_exact ? 0 : INEXACT_SLACK_S);
+        if (dst->mtime < 0 || src->mtime < 0)
+                return dst->mtime < 0;
+        return src->mtime > dst->mtime + (src->mtime_exact && dst->mtime_exact ? 0 : INEXACT_SLACK_S);
 }
 
-static void compare_file(Plan *p, const char *rel, const Node *l)
+static void compare_file(Plan *p, const char *rel, const Node *src)
 {
-        const Node *r = g_hash_table_lookup(p->remote, rel);
-        if (r && r->is_dir) {
+        const Node *dst = g_hash_table_lookup(p->dst, rel);
+        if (dst && dst->is_dir) {
                 g_autofree char *shown = core_name_escape(rel);
-                core_say(p->ctx, CORE_MSG_ERROR, _("%s is a directory on the server: the file is not sent."), shown);
+                core_say(p->ctx, CORE_MSG_ERROR, _("%s is a directory at the destination: the file is not copied."),
+                         shown);
                 p->failed++;
                 return;
         }
-        gboolean differs = !r || (r->size >= 0 && r->size != l->size) ||
-                           (!p->opts->ignore_time && local_newer(l, r));
-        if (r && p->opts->only_newer && !local_newer(l, r))
+        gboolean differs = !dst || (dst->size >= 0 && src->size >= 0 && dst->size != src->size) ||
+                           (!p->opts->ignore_time && src_newer(src, dst));
+        if (dst && p->opts->only_newer && !src_newer(src, dst))
                 differs = FALSE;
         if (!differs) {
                 p->unchanged++;
                 return;
         }
         g_ptr_array_add(p->send, g_strdup(rel));
-        p->send_bytes += (guint64)l->size;
+        p->send_bytes += (guint64)MAX(src->size, 0);
 }
 
 static void plan_compare(Plan *p)
 {
-        g_autoptr(GPtrArray) rels = sorted_paths(p->local);
+        g_autoptr(GPtrArray) rels = sorted_paths(p->src);
         for (guint i = 0; i < rels->len; i++) {
                 const char *rel = g_ptr_array_index(rels, i);
-                const Node *l = g_hash_table_lookup(p->local, rel);
-                const Node *r = g_hash_table_lookup(p->remote, rel);
-                if (!l->is_dir)
-                        compare_file(p, rel, l);
-                else if (!r || !r->is_dir)
+                const Node *src = g_hash_table_lookup(p->src, rel);
+                const Node *dst = g_hash_table_lookup(p->dst, rel);
+                if (!src->is_dir)
+                        compare_file(p, rel, src);
+                else if (!dst || !dst->is_dir)
                         g_ptr_array_add(p->make_dirs, g_strdup(rel));
         }
         if (!p->opts->delete_extra)
                 return;
-        g_autoptr(GPtrArray) extra = sorted_paths(p->remote);
+        g_autoptr(GPtrArray) extra = sorted_paths(p->dst);
         /* deepest first: each directory's entries before the directory */
         for (guint i = extra->len; i-- > 0;) {
                 const char *rel = g_ptr_array_index(extra, i);
-                const Node *l = g_hash_table_lookup(p->local, rel);
-                const Node *r = g_hash_table_lookup(p->remote, rel);
-                if (!l || l->is_dir != r->is_dir)
+                const Node *src = g_hash_table_lookup(p->src, rel);
+                const Node *dst = g_hash_table_lookup(p->dst, rel);
+                if (!src || src->is_dir != dst->is_dir)
                         g_ptr_array_add(p->remove, g_strdup(rel));
         }
 }
 
 /* ---- the run ---- */
+
+static const char *mirror_name(const Plan *p)
+{
+        return p->opts->reverse ? "mirror -R" : "mirror";
+}
 
 static void say_plan(Plan *p)
 {
@@ -302,12 +317,16 @@ static void say_plan(Plan *p)
         }
         for (guint i = 0; i < p->send->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
-                const Node *l = g_hash_table_lookup(p->local, rel);
+                const Node *src = g_hash_table_lookup(p->src, rel);
+                gboolean changed = g_hash_table_contains(p->dst, rel);
                 g_autofree char *shown = core_name_escape(rel);
-                g_autofree char *size = g_format_size((guint64)l->size);
-                core_say(p->ctx, CORE_MSG_OUTPUT, g_hash_table_contains(p->remote, rel) ? _("upload %s (%s, changed)")
-                                                                                   : _("upload %s (%s, new)"),
-                         shown, size);
+                g_autofree char *size = g_format_size((guint64)MAX(src->size, 0));
+                if (p->opts->reverse)
+                        core_say(p->ctx, CORE_MSG_OUTPUT, changed ? _("upload %s (%s, changed)") : _("upload %s (%s, new)"),
+                                 shown, size);
+                else
+                        core_say(p->ctx, CORE_MSG_OUTPUT,
+                                 changed ? _("download %s (%s, changed)") : _("download %s (%s, new)"), shown, size);
         }
         for (guint i = 0; i < p->remove->len; i++) {
                 g_autofree char *shown = core_name_escape(g_ptr_array_index(p->remove, i));
@@ -315,19 +334,37 @@ static void say_plan(Plan *p)
         }
         g_autofree char *bytes = g_format_size(p->send_bytes);
         core_say(p->ctx, CORE_MSG_INFO,
-                 _("mirror -R --dry-run: would upload %u files (%s), make %u directories, delete %u, leave %u "
-                   "unchanged; nothing was changed."),
-                 p->send->len, bytes, p->make_dirs->len, p->remove->len, p->unchanged);
+                 _("%s --dry-run: would copy %u files (%s), make %u directories, delete %u, leave %u unchanged; "
+                   "nothing was changed."),
+                 mirror_name(p), p->send->len, bytes, p->make_dirs->len, p->remove->len, p->unchanged);
 }
 
+static char *local_path(const CoreMirrorOptions *opts, const char *rel) /* transfer full */
+{
+        return g_build_filename(opts->local_dir, rel, NULL);
+}
+
+/* The destination's missing directories: on the server, or here (the names were checked). */
 static gboolean make_dirs(Plan *p)
 {
         if (p->make_dirs->len == 0)
                 return TRUE;
+        g_autoptr(GError) error = NULL;
+        if (!p->opts->reverse) {
+                for (guint i = 0; i < p->make_dirs->len; i++) {
+                        g_autofree char *path = local_path(p->opts, g_ptr_array_index(p->make_dirs, i));
+                        if (g_mkdir_with_parents(path, 0777) != 0) {
+                                g_autofree char *shown = core_name_escape(path);
+                                core_say(p->ctx, CORE_MSG_ERROR, _("Cannot make the directory %s: %s"), shown,
+                                         g_strerror(errno));
+                                p->failed++;
+                        }
+                }
+                return p->failed == 0;
+        }
         g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < p->make_dirs->len; i++)
                 g_ptr_array_add(paths, remote_path(p->opts, g_ptr_array_index(p->make_dirs, i)));
-        g_autoptr(GError) error = NULL;
         if (core_browse_make_dirs(p->ctx, paths, &error))
                 return TRUE;
         core_fail(p->ctx, error);
@@ -339,6 +376,27 @@ typedef struct {
         guint done, refused, failed;
 } SendTally;
 
+static void run_uploads(Plan *p, CoreQueue *queue, GArray *ids)
+{
+        CoreContext *ctx = p->ctx;
+        /* the mirror's own setting for its batch: the final names never seen half-written */
+        gboolean temp_upload = ctx->temp_upload;
+        ctx->temp_upload = TRUE;
+        core_queue_run_uploads(ctx, queue, ids);
+        ctx->temp_upload = temp_upload;
+}
+
+static void run_downloads(Plan *p, CoreQueue *queue, GArray *ids)
+{
+        g_autoptr(CoreDownload) dl = core_download_new(p->ctx, queue, ids->len);
+        for (guint i = 0; i < ids->len; i++) {
+                const char *rel = g_ptr_array_index(p->send, i);
+                const Node *src = g_hash_table_lookup(p->src, rel);
+                core_download_start(dl, g_array_index(ids, guint, i), p->opts->local_dir, src->size,
+                                    src->mtime_exact ? src->mtime : -1, CORE_QUEUE_REPLACE_OVERWRITE);
+        }
+}
+
 static SendTally send_files(Plan *p)
 {
         SendTally t = { 0 };
@@ -349,20 +407,20 @@ static SendTally send_files(Plan *p)
         g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
         for (guint i = 0; i < p->send->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
-                g_autofree char *local = g_build_filename(p->opts->source, rel, NULL);
+                g_autofree char *local = local_path(p->opts, rel);
                 g_autofree char *remote = remote_path(p->opts, rel);
                 g_autofree char *shown = core_name_escape(rel);
-                guint id = core_queue_add(queue, CORE_JOB_UPLOAD, shown, local, remote);
+                guint id = core_queue_add(queue, p->opts->reverse ? CORE_JOB_UPLOAD : CORE_JOB_DOWNLOAD, shown, local,
+                                          remote);
                 g_array_append_val(ids, id);
         }
-        /* the mirror's own settings for its batch: the final names never seen half-written */
-        gboolean temp_upload = ctx->temp_upload;
         guint parallel = ctx->parallel;
-        ctx->temp_upload = TRUE;
         if (p->opts->parallel)
                 ctx->parallel = p->opts->parallel;
-        core_queue_run_uploads(ctx, queue, ids);
-        ctx->temp_upload = temp_upload;
+        if (p->opts->reverse)
+                run_uploads(p, queue, ids);
+        else
+                run_downloads(p, queue, ids);
         ctx->parallel = parallel;
         for (guint i = 0; i < ids->len; i++) {
                 g_autoptr(CoreJob) job = core_queue_get(queue, g_array_index(ids, guint, i));
@@ -374,16 +432,23 @@ static SendTally send_files(Plan *p)
         return t;
 }
 
+static gboolean remove_one(Plan *p, const char *rel, const Node *dst, GError **error)
+{
+        if (!p->opts->reverse) {
+                g_autofree char *path = local_path(p->opts, rel);
+                return core_local_delete(p->ctx, path, dst->is_dir, error);
+        }
+        g_autofree char *path = remote_path(p->opts, rel);
+        return dst->is_dir ? core_remote_rmdir(p->ctx, path, error) : core_remote_delete(p->ctx, path, error);
+}
+
 static guint remove_extra(Plan *p)
 {
         guint removed = 0;
         for (guint i = 0; i < p->remove->len; i++) {
                 const char *rel = g_ptr_array_index(p->remove, i);
-                const Node *r = g_hash_table_lookup(p->remote, rel);
-                g_autofree char *path = remote_path(p->opts, rel);
                 g_autoptr(GError) error = NULL;
-                gboolean ok = r->is_dir ? core_remote_rmdir(p->ctx, path, &error) : core_remote_delete(p->ctx, path, &error);
-                if (ok) {
+                if (remove_one(p, rel, g_hash_table_lookup(p->dst, rel), &error)) {
                         removed++;
                         continue;
                 }
@@ -402,10 +467,33 @@ static void plan_clear(Plan *p)
         g_ptr_array_unref(p->remove);
 }
 
+/* The destination's top directory, when it is not there yet. */
+static void make_top(Plan *p)
+{
+        const CoreMirrorOptions *opts = p->opts;
+        if (!opts->reverse) {
+                if (g_mkdir_with_parents(opts->local_dir, 0777) != 0) {
+                        g_autofree char *shown = core_name_escape(opts->local_dir);
+                        core_say(p->ctx, CORE_MSG_ERROR, _("Cannot make the directory %s: %s"), shown, g_strerror(errno));
+                        p->failed++;
+                }
+                return;
+        }
+        if (!*opts->remote_dir || g_hash_table_size(p->remote))
+                return;
+        g_autoptr(GPtrArray) top = g_ptr_array_new();
+        g_ptr_array_add(top, (gpointer)opts->remote_dir);
+        g_autoptr(GError) made = NULL;
+        if (!core_browse_make_dirs(p->ctx, top, &made)) {
+                core_fail(p->ctx, made);
+                p->failed++;
+        }
+}
+
 gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error)
 {
-        if (!g_file_test(opts->source, G_FILE_TEST_IS_DIR)) {
-                g_autofree char *shown = core_name_escape(opts->source);
+        if (opts->reverse && !g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR)) {
+                g_autofree char *shown = core_name_escape(opts->local_dir);
                 g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
                             _("%s is not a local directory."), shown);
                 return FALSE;
@@ -416,7 +504,10 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
                    .send = g_ptr_array_new_with_free_func(g_free),
                    .make_dirs = g_ptr_array_new_with_free_func(g_free),
                    .remove = g_ptr_array_new_with_free_func(g_free) };
-        walk_local(&p, opts->source, "", 0);
+        p.src = opts->reverse ? p.local : p.remote;
+        p.dst = opts->reverse ? p.remote : p.local;
+        if (g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR))
+                walk_local(&p, opts->local_dir, "", 0);
         gboolean listed = walk_remote(&p, "", 0);
         if (listed)
                 plan_compare(&p);
@@ -427,15 +518,7 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
                 plan_clear(&p);
                 return ok;
         }
-        if (*opts->target && !g_hash_table_size(p.remote)) {
-                g_autoptr(GPtrArray) top = g_ptr_array_new();
-                g_ptr_array_add(top, opts->target);
-                g_autoptr(GError) made = NULL;
-                if (!core_browse_make_dirs(ctx, top, &made)) {
-                        core_fail(ctx, made);
-                        p.failed++;
-                }
-        }
+        make_top(&p);
         SendTally sent = { 0 };
         if (p.failed == 0 && make_dirs(&p))
                 sent = send_files(&p);
@@ -443,12 +526,13 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
         if (p.failed == 0 && sent.failed == 0)
                 removed = remove_extra(&p);
         else if (p.remove->len > 0)
-                core_say(ctx, CORE_MSG_WARNING, _("Nothing was deleted on the server: not every upload arrived."));
+                core_say(ctx, CORE_MSG_WARNING, _("Nothing was deleted: not every file arrived."));
         g_autofree char *bytes = g_format_size(p.send_bytes);
         core_say(ctx, CORE_MSG_INFO,
-                 _("mirror -R: %u uploaded (%s planned), %u unchanged, %u refused by the scanner, %u deleted, %u "
+                 _("%s: %u copied (%s planned), %u unchanged, %u refused by the scanner, %u deleted, %u "
                    "directories made, %u failed."),
-                 sent.done, bytes, p.unchanged, sent.refused, removed, p.make_dirs->len, sent.failed + p.failed);
+                 mirror_name(&p), sent.done, bytes, p.unchanged, sent.refused, removed, p.make_dirs->len,
+                 sent.failed + p.failed);
         gboolean ok = p.failed == 0 && sent.failed == 0;
         plan_clear(&p);
         return ok;

@@ -1,8 +1,9 @@
-/* core/mirror.h — `mirror -R`: a local tree kept in step on the server. The plan compares the two
- * trees (size, then modification time with the listing's precision), then every file to send
- * goes through the same snapshot → scan → upload → server check path as put (core/queue-run.h,
- * with temp-upload on), missing directories are made and, with --delete, what the local tree no
- * longer has is removed from the server.
+/* core/mirror.h — `mirror -R`: a local tree kept in step on the server; `mirror`: a remote tree
+ * kept in step here. The plan compares the two trees (size, then modification time with the
+ * listing's precision); every file to upload goes through the same snapshot → scan → upload →
+ * server check path as put (core/queue-run.h, with temp-upload on), every file to download
+ * through get's (core/download.h: .part files, the server's time kept); missing directories are
+ * made and, with --delete, what the source no longer has is removed from the destination.
  * Must not: print directly (ctx->fe), follow a symbolic link, or touch anything outside the two
  * directories it was given. Runs on the command thread. */
 #pragma once
@@ -10,7 +11,7 @@
 #include "core/context.h"
 
 typedef struct {
-        gboolean reverse;       /* -R, --reverse: upload (the only direction so far) */
+        gboolean reverse;       /* -R, --reverse: upload; else download */
         gboolean dry_run;       /* print the plan, change nothing */
         gboolean delete_extra;  /* --delete: remove what the source no longer has */
         gboolean only_newer;    /* send a changed file only when the source is newer */
@@ -18,8 +19,10 @@ typedef struct {
         guint parallel;         /* connections (0: ctx->parallel) */
         GPtrArray *include;     /* globs (char*): only what matches one, when any is given */
         GPtrArray *exclude;     /* globs (char*): never these (a directory: nothing below it) */
-        char *source;           /* the local directory ("." when not given) */
-        char *target;           /* the remote directory ("" : the current one) */
+        char *source;           /* as given: -R the local directory, else the remote one */
+        char *target;           /* as given: -R the remote directory, else the local one */
+        const char *local_dir;  /* source or target: the local one ("." when not given) */
+        const char *remote_dir; /* the remote one ("" : the current directory) */
 } CoreMirrorOptions;
 
 void core_mirror_options_clear(CoreMirrorOptions *opts);

@@ -6,8 +6,10 @@
 # every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
 # leaves no temporary file; a second run uploads nothing; two files changed and one added make
 # exactly those three uploads; --delete removes a file and a directory the local tree no longer
-# has; --exclude leaves a file out; a symbolic link is reported, not followed; mirror without -R
-# says it is not there yet.
+# has; --exclude leaves a file out; a symbolic link is reported, not followed. `mirror REMOTE
+# LOCAL` the other way: --dry-run makes nothing; the local tree becomes the server's (files, the
+# empty directory, the server's times, no .part); a second run downloads nothing; an added and a
+# changed file are exactly what comes; --delete removes here what the server no longer has.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin commands-mirror scanner vsftpd clamftp:open,mirror
@@ -42,7 +44,7 @@ cf_session "mirror -R --dry-run tree site"
 expect "--dry-run: exit 0" cf_rc_is 0
 expect "--dry-run: the plan names an upload, the new directory and the totals" \
         eval 'cf_says "upload sub/mid\.bin \(70\.0.kB, new\)" && cf_says "make directory empty" &&
-              cf_says "would upload 6 files .* make 4 directories"'
+              cf_says "would copy 6 files .* make 4 directories"'
 expect "--dry-run: the server's tree is unchanged" eval '[ "$(server_tree)" = "$before" ]'
 
 # ---- the first run ----
@@ -55,11 +57,11 @@ expect "first run: the empty directory is made" test -d "$S/empty"
 expect "first run: the symbolic link is reported, not followed" \
         eval 'cf_says "Skipped link-out: symbolic links are not followed" && [ ! -e "$S/link-out" ]'
 expect "first run: no temporary file is left" eval '[ -z "$(find "$S" -name ".*clamftp-*")" ]'
-expect "first run: the summary counts 5 uploaded and 1 refused" cf_says 'mirror -R: 5 uploaded .* 1 refused'
+expect "first run: the summary counts 5 uploaded and 1 refused" cf_says 'mirror -R: 5 copied .* 1 refused'
 
 # ---- nothing changed ----
 cf_session "mirror -R tree site"
-expect "second run: nothing uploaded" eval '[ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 uploaded .* 5 unchanged"'
+expect "second run: nothing uploaded" eval '[ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 copied .* 5 unchanged"'
 
 # ---- two changed, one added ----
 printf 'more\n' >>tree/top.txt
@@ -80,8 +82,33 @@ expect "--delete: the file and the directory gone from the local tree are gone f
 expect "--delete: the rest stays" tree_mirrored
 expect "--exclude: the excluded file is not sent" [ ! -e "$S/skip.log" ]
 
-# ---- the other direction, not built yet: said, nothing done ----
+# ---- the other direction: mirror REMOTE-DIR LOCAL-DIR ----
+# the server's tree, files and directories, against a local copy (times too: downloads keep them)
+same_trees() {
+        diff -r "$S" back >/dev/null || { diff -r "$S" back | head -n 5; return 1; }
+        local f
+        while IFS= read -r f; do
+                [ "$(stat -c %Y "$S/$f")" = "$(stat -c %Y "back/$f")" ] || { echo "time differs: $f"; return 1; }
+        done < <(cd "$S" && find . -type f)
+}
+downloaded_names() { printf '%s\n' "$CF_ALL" | sed -n 's/^Downloaded \(.*\) (.*/\1/p' | LC_ALL=C sort | tr '\n' '|'; }
+cf_session "mirror --dry-run site back"
+expect "download --dry-run: exit 0, the plan printed, nothing made here" \
+        eval 'cf_rc_is 0 && cf_says "download sub/mid\.bin" && [ ! -e back ]'
 cf_session "mirror site back"
-expect "mirror without -R: exit 2 with a clear message" eval 'cf_rc_is 2 && cf_says "mirror -R"'
+expect "download: exit 0 ($CF_RC)" cf_rc_is 0
+expect "download: the local tree is the server's, files, empty directory and times" same_trees
+expect "download: no .part is left" eval '[ -z "$(find back -name "*.part")" ]'
+cf_session "mirror site back"
+expect "download, second run: nothing downloaded" eval '[ -z "$(downloaded_names)" ] && cf_says "mirror: 0 copied"'
+printf 'server side\n' >"$S/added.txt"
+printf 'changed on the server\n' >>"$S/top.txt"
+rm "$S/ünïcode.txt"
+ftp_own
+cf_session "mirror --delete site back"
+expect "download, changes: exactly the added and the changed file ($(downloaded_names))" \
+        eval '[ "$(downloaded_names)" = "added.txt|top.txt|" ]'
+expect "download --delete: the file gone from the server is gone here, the rest is the server's" \
+        eval '[ ! -e "back/ünïcode.txt" ] && same_trees'
 
 tap_done
