@@ -61,8 +61,8 @@ static gboolean usage(GError **error)
 {
         g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
                             _("Usage: mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] "
-                              "[--exclude GLOB] [--include GLOB] [--parallel N] [SOURCE-DIR [TARGET-DIR]] "
-                              "(-R: the source is local)"));
+                              "[--exclude GLOB] [--exclude-from FILE] [--include GLOB] [--parallel N] "
+                              "[SOURCE-DIR [TARGET-DIR]] (-R: the source is local)"));
         return FALSE;
 }
 
@@ -71,6 +71,24 @@ static void add_glob(GPtrArray **list, const char *glob)
         if (!*list)
                 *list = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(*list, g_strdup(glob));
+}
+
+/* --exclude-from FILE: a glob per line; blank lines and lines starting with # are skipped. */
+static gboolean read_excludes(const char *path, CoreMirrorOptions *opts, GError **error)
+{
+        g_autofree char *text = NULL;
+        g_autoptr(GError) local = NULL;
+        if (!g_file_get_contents(path, &text, NULL, &local)) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, _("--exclude-from: %s"), local->message);
+                return FALSE;
+        }
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+        for (char **l = lines; *l; l++) {
+                g_strstrip(*l);
+                if (**l && **l != '#')
+                        add_glob(&opts->exclude, *l);
+        }
+        return TRUE;
 }
 
 gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GError **error)
@@ -94,6 +112,10 @@ gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GErro
                         add_glob(&opts->exclude, argv[++i]);
                 else if (g_str_equal(a, "--include") && has_value)
                         add_glob(&opts->include, argv[++i]);
+                else if (g_str_equal(a, "--exclude-from") && has_value) {
+                        if (!read_excludes(argv[++i], opts, error))
+                                return FALSE;
+                }
                 else if (g_str_equal(a, "--parallel") && has_value) {
                         guint64 n = 0;
                         if (!g_ascii_string_to_unsigned(argv[++i], 10, 1, CORE_PARALLEL_MAX, &n, NULL))

@@ -32,7 +32,7 @@ server_tree() { (cd "$FTP_ROOT" && find . -mindepth 1 | LC_ALL=C sort | while re
 tree_mirrored() {
         local f
         while IFS= read -r f; do
-                case $f in ./sub/eicar.com | *.log) continue ;; esac  # refused; excluded
+                case $f in ./sub/eicar.com | *.log | *.tmp) continue ;; esac  # refused; excluded
                 same_file "tree/$f" "$S/$f" || { echo "missing or different: $f"; return 1; }
         done < <(cd tree && find . -type f)
 }
@@ -76,11 +76,14 @@ expect "changes: the server's copies are the new ones" tree_mirrored
 rm tree/sub/new.txt
 rm -r tree/sub/deeper
 printf 'left out\n' >tree/skip.log
-cf_session "mirror -R --delete --exclude *.log tree site"
+printf '# builds\n\n*.tmp\n' >excludes
+printf 'scratch\n' >tree/scratch.tmp
+cf_session "mirror -R --delete --exclude *.log --exclude-from excludes tree site"
 expect "--delete: the file and the directory gone from the local tree are gone from the server" \
         eval '[ ! -e "$S/sub/new.txt" ] && [ ! -e "$S/sub/deeper" ]'
 expect "--delete: the rest stays" tree_mirrored
 expect "--exclude: the excluded file is not sent" [ ! -e "$S/skip.log" ]
+expect "--exclude-from: a glob read from the file leaves its file out" [ ! -e "$S/scratch.tmp" ]
 
 # ---- the other direction: mirror REMOTE-DIR LOCAL-DIR ----
 # the server's tree, files and directories, against a local copy (times too: downloads keep them)
