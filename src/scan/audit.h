@@ -1,13 +1,33 @@
-/* scan/audit.h — the audit log: one JSON line per verdict and per upload.
+/* scan/audit.h — the audit log: one JSON line per verdict and per upload, in a hash chain.
  * Owns: the log file (append-only, created 0600 in the XDG state directory by default) and the
- * record format. Must not: decide anything; it records. */
+ * record format. Must not: decide anything; it records.
+ *
+ * The chain: every record ends with "prev", the SHA-256 (64 lower-case hex digits) of the line
+ * before it in the log, newline included (`sed -n 16p audit.jsonl | sha256sum` is line 17's
+ * "prev"), so a record edited, removed or moved breaks the link of the record after it
+ * (scan/audit-check.h finds the break; `clamftp --check-audit`). Records a clamftp older than the
+ * chain wrote have no "prev"; the first record appended after them chains from the last one.
+ *
+ * Rotation: clamftp never rotates the log itself. When the log is empty (new, or emptied by
+ * logrotate's copytruncate), its first record chains from the last line of "<path>.1" when that
+ * file exists (logrotate's first name; with compress, delaycompress keeps it plain), else starts
+ * the chain with "prev":null. A log renamed while clamftp has it open is noticed before the next
+ * record (the inode at the path changed): the file at the path is opened, or created, instead.
+ * A log that is no regular file (a pipe to a collector) cannot be read back: each process chains
+ * the records it writes there, from "prev":null.
+ *
+ * Several processes (line mode runs, the full screen) may append to one log: each record is
+ * written under an exclusive flock() on the log, which covers reading the last line, hashing it
+ * and appending (one write(), O_APPEND); threads of one process take a mutex first. */
 #pragma once
 #include <glib.h>
 #include "scan/client.h"
 #include "scan/snapshot.h"
 
 typedef struct ScanAudit ScanAudit;
-/* path NULL: $XDG_STATE_HOME/clamftp/audit.jsonl */
+/* $XDG_STATE_HOME/clamftp/audit.jsonl. transfer full */
+char *scan_audit_default_path(void);
+/* path NULL: scan_audit_default_path() */
 ScanAudit *scan_audit_open(const char *path, GError **error);
 void scan_audit_close(ScanAudit *audit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanAudit, scan_audit_close)
@@ -15,11 +35,12 @@ const char *scan_audit_path(ScanAudit *audit);
 /* FALSE with the first write failure since the last call (records are written from any thread). */
 gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 /* {"time":…,"event":"verdict","path":…,"size":…,"sha256":…,"verdict":"OK|INFECTED|ERROR",
- *  "signature":…,"reason":…,"scanner":…,"reason_class":…}; reason_class: scan_reason_class_name(), null for OK */
+ *  "signature":…,"reason":…,"scanner":…,"reason_class":…,"prev":…}; reason_class:
+ *  scan_reason_class_name(), null for OK. "prev" closes every record. */
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
                         const char *scanner);
 /* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,
- *  "server":…,"remote":…,"result":"done|failed|retried","error":…[,"verify":{…}]} */
+ *  "server":…,"remote":…,"result":"done|failed|retried","error":…[,"verify":{…}],"prev":…} */
 void scan_audit_upload(ScanAudit *audit, const ScanSnapshot *snapshot, const char *scanner,
                        const char *server, const char *remote_path, gboolean ok, const char *error);
 /* The same for a resumed upload that sent only bytes offset .. size - 1 (the snapshot, scanned

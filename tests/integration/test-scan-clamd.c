@@ -489,11 +489,14 @@ static void test_pipeline_and_audit_json(void)
                 return;
         }
         const char *check =
-                "import json, sys\n"
-                "recs = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]\n"
+                "import hashlib, json, sys\n"
+                "lines = open(sys.argv[1], 'rb').read().splitlines(keepends=True)\n"
+                "recs = [json.loads(l) for l in lines]\n"
                 "assert [r['event'] for r in recs] == ['verdict', 'verdict', 'upload'], recs\n"
                 "assert recs[0]['verdict'] == 'OK' and recs[0]['size'] == 20 and len(recs[0]['sha256']) == 64\n"
-                "assert recs[0]['reason_class'] is None and list(recs[0])[-1] == 'reason_class'\n"
+                "assert recs[0]['reason_class'] is None and list(recs[0])[-2:] == ['reason_class', 'prev']\n"
+                "assert recs[0]['prev'] is None\n"
+                "assert all(recs[i]['prev'] == hashlib.sha256(lines[i - 1]).hexdigest() for i in (1, 2))\n"
                 "assert recs[1]['verdict'] == 'INFECTED' and recs[1]['signature'].startswith('Clamftp.Test.EICAR.')\n"
                 "assert recs[1]['reason_class'] == 'malware'\n"
                 "assert recs[1]['path'].endswith('p \"odd\" name\\\\.com'), recs[1]['path']\n"
