@@ -1,7 +1,9 @@
 /* clamftp.c — main() of the client: locale set-up, options, then the full-screen UI when stdin
- * and stdout are terminals and none of --line, -c, -b is given; line mode otherwise.
+ * and stdout are terminals and none of --line, -c, -b is given; line mode otherwise
+ * (--check-audit verifies the audit log instead).
  * Must not: hold logic of its own; everything lives in src/core and src/ui. */
 #include "common/i18n.h"
+#include "core/check-audit.h"
 #include "core/context.h"
 #include "core/linemode.h"
 #include "core/options.h"
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
                 printf("clamftp %s\n", PACKAGE_VERSION);
                 return CORE_EXIT_OK;
         }
+        if (opts->check_audit)
+                return core_check_audit_main(opts->audit_files, opts->audit_log, stdout, stderr);
         if (ui_wanted(opts))
                 return ui_main(opts);
         return core_linemode_main(opts);

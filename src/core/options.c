@@ -145,6 +145,7 @@ void core_options_free(CoreOptions *opts)
         g_free(opts->scanner);
         g_free(opts->config_file);
         g_free(opts->audit_log);
+        g_strfreev(opts->audit_files);
         g_free(opts->tls);
         g_free(opts->trust_fingerprint);
         core_url_free(opts->url);
@@ -362,6 +363,9 @@ static GOptionContext *option_context(CoreOptions *opts)
                 { "reconnect", 0, 0, G_OPTION_ARG_INT, &opts->reconnect,
                   N_("When a connection is lost during transfers, reconnect up to N times (0-100, default 5)"),
                   N_("N") },
+                { "check-audit", 0, 0, G_OPTION_ARG_NONE, &opts->check_audit,
+                  N_("Verify the hash chain and records of the audit log FILE… (oldest first; none: the log "
+                     "clamftp writes) and exit: 0 whole, 1 broken, 2 unreadable"), NULL },
                 { "version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
                   N_("Show the version and exit"), NULL },
                 { NULL }
@@ -404,6 +408,12 @@ static gboolean parse_tls_policy(const char *text, FtpTlsPolicy *policy)
 static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
 {
         guint n = g_strv_length(rest);
+        if (opts->check_audit) {
+                if (opts->commands || opts->batch_file || opts->line)
+                        return usage_error(_("--check-audit takes audit log files, not -c, -b or --line."), error);
+                opts->audit_files = g_strdupv(n > 0 ? rest + 1 : rest);
+                return TRUE;
+        }
         if (n > 2)
                 return usage_error(_("Only one URL may be given (see --help)."), error);
         if (opts->commands && opts->batch_file)

@@ -40,6 +40,8 @@ typedef struct {
         gboolean active;        /* --active */
         gboolean no_prompt;     /* -n, --no-prompt */
         gboolean version;       /* --version */
+        gboolean check_audit;   /* --check-audit: verify the audit log and exit */
+        char **audit_files;     /* --check-audit's FILE… (oldest first); empty: the log clamftp writes */
         char *tls;              /* --tls=auto|require|off, else [ftp] tls */
         char *trust_fingerprint;/* --trust-fingerprint SHA256 */
         int tls_max_version;    /* [ftp] tls-max-version = 1.2 | 1.3 (0: newest) */

@@ -182,6 +182,27 @@ static void test_several_commands_options(Fixture *f, gconstpointer data)
         g_assert_cmpstr(opts->commands, ==, "open h 21;cd pub; ls;quit");
 }
 
+/* --check-audit takes the other arguments as the log files, in order (a URL-like name too) */
+static void test_check_audit_files(Fixture *f, gconstpointer data)
+{
+        const char *args[] = { "clamftp", "audit.jsonl.2", "--check-audit", "ftp://not-a-url", "audit.jsonl", NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(CoreOptions) opts = parse(args, &error);
+        g_assert_no_error(error);
+        g_assert_true(opts->check_audit);
+        g_assert_cmpuint(g_strv_length(opts->audit_files), ==, 3);
+        g_assert_cmpstr(opts->audit_files[0], ==, "audit.jsonl.2");
+        g_assert_cmpstr(opts->audit_files[1], ==, "ftp://not-a-url");
+        g_assert_cmpstr(opts->audit_files[2], ==, "audit.jsonl");
+        g_assert_null(opts->url);
+
+        const char *none[] = { "clamftp", "--check-audit", "--audit-log", "/tmp/x.jsonl", NULL };
+        g_autoptr(CoreOptions) default_log = parse(none, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(g_strv_length(default_log->audit_files), ==, 0);
+        g_assert_cmpstr(default_log->audit_log, ==, "/tmp/x.jsonl");
+}
+
 typedef struct {
         const char *name;
         const char *args[6];
@@ -196,6 +217,8 @@ static const BadArgsCase bad_args[] = {
         { "parallel-0", { "clamftp", "--parallel", "0", NULL } },
         { "reconnect-negative", { "clamftp", "--reconnect", "-2", NULL } },
         { "reconnect-too-many", { "clamftp", "--reconnect", "101", NULL } },
+        { "check-audit-with-c", { "clamftp", "--check-audit", "-c", "ls", "a.jsonl", NULL } },
+        { "check-audit-with-b", { "clamftp", "--check-audit", "-b", "f", NULL } },
 };
 
 static void test_bad_arguments(Fixture *f, gconstpointer data)
@@ -313,6 +336,7 @@ int main(int argc, char **argv)
         ADD_F("/core/options/defaults", test_defaults);
         ADD_F("/core/options/command-line", test_command_line);
         ADD_F("/core/options/several-c-options-run-in-order", test_several_commands_options);
+        ADD_F("/core/options/check-audit-takes-files-in-order", test_check_audit_files);
         ADD_F("/core/options/bad-arguments-are-errors", test_bad_arguments);
         ADD_F("/core/options/config-file-keys", test_config_file);
         ADD_F("/core/options/reconnect-setting", test_reconnect_setting);
