@@ -10,9 +10,9 @@ static void say_whole(const ScanAuditReport *report, FILE *out)
 {
         fprintf(out, ngettext("OK: %lu record\n", "OK: %lu records\n", report->records), report->records);
         if (report->unchained)
-                fprintf(out, ngettext("note: the first record was written before the log was chained; it cannot "
-                                      "be verified\n",
-                                      "note: the first %lu records were written before the log was chained; "
+                fprintf(out, ngettext("note: %lu record at the start was written before the log was chained; "
+                                      "it cannot be verified\n",
+                                      "note: %lu records at the start were written before the log was chained; "
                                       "they cannot be verified\n",
                                       report->unchained),
                         report->unchained);
