@@ -192,7 +192,8 @@ static const CoreCmd commands[] = {
         { .name = "mirror",
           .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL,
           .usage = "mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] [--exclude GLOB] "
-                   "[--exclude-from FILE] [--include GLOB] [--parallel N] [source-dir [target-dir]]",
+                   "[--exclude-from FILE] [--include GLOB] [--parallel N] [--json] [--report FILE] "
+                   "[source-dir [target-dir]]",
           .handler = core_cmd_mirror,
           .summary = N_("Keep a directory in step with another: -R uploads, else downloads."),
           .help = N_("mirror -R uploads what the local tree has and the server does not, or has "

@@ -22,6 +22,7 @@
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
+#include "scan/json.h"
 
 #define MIRROR_MAX_DEPTH 64
 /* A listing's time without seconds (LIST) is trusted to the minute. */
@@ -54,6 +55,7 @@ void core_mirror_options_clear(CoreMirrorOptions *opts)
         g_clear_pointer(&opts->exclude, g_ptr_array_unref);
         g_clear_pointer(&opts->source, g_free);
         g_clear_pointer(&opts->target, g_free);
+        g_clear_pointer(&opts->report, g_free);
         opts->local_dir = opts->remote_dir = NULL;
 }
 
@@ -62,7 +64,7 @@ static gboolean usage(GError **error)
         g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
                             _("Usage: mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] "
                               "[--exclude GLOB] [--exclude-from FILE] [--include GLOB] [--parallel N] "
-                              "[SOURCE-DIR [TARGET-DIR]] (-R: the source is local)"));
+                              "[--json] [--report FILE] [SOURCE-DIR [TARGET-DIR]] (-R: the source is local)"));
         return FALSE;
 }
 
@@ -108,6 +110,12 @@ gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GErro
                         opts->only_newer = TRUE;
                 else if (g_str_equal(a, "--ignore-time"))
                         opts->ignore_time = TRUE;
+                else if (g_str_equal(a, "--json"))
+                        opts->json = TRUE;
+                else if (g_str_equal(a, "--report") && has_value) {
+                        g_free(opts->report);
+                        opts->report = g_strdup(argv[++i]);
+                }
                 else if (g_str_equal(a, "--exclude") && has_value)
                         add_glob(&opts->exclude, argv[++i]);
                 else if (g_str_equal(a, "--include") && has_value)
@@ -398,6 +406,61 @@ typedef struct {
         guint done, refused, failed;
 } SendTally;
 
+static void json_paths(GString *out, const char *key, GPtrArray *paths)
+{
+        g_string_append_printf(out, ",\"%s\":[", key);
+        for (guint i = 0; i < paths->len; i++) {
+                if (i)
+                        g_string_append_c(out, ',');
+                scan_json_append_string(out, g_ptr_array_index(paths, i));
+        }
+        g_string_append_c(out, ']');
+}
+
+/* The plan and (not a dry run) what came of it, as one JSON object on one line. transfer full */
+static char *report_json(Plan *p, const SendTally *sent, guint removed)
+{
+        GString *out = g_string_new("{\"direction\":");
+        scan_json_append_string(out, p->opts->reverse ? "upload" : "download");
+        g_string_append_printf(out, ",\"dry_run\":%s,\"copy\":[", p->opts->dry_run ? "true" : "false");
+        for (guint i = 0; i < p->send->len; i++) {
+                const char *rel = g_ptr_array_index(p->send, i);
+                const Node *src = g_hash_table_lookup(p->src, rel);
+                g_string_append(out, i ? ",{\"path\":" : "{\"path\":");
+                scan_json_append_string(out, rel);
+                g_string_append_printf(out, ",\"size\":%" G_GINT64_FORMAT ",\"why\":\"%s\"}", src->size,
+                                       g_hash_table_contains(p->dst, rel) ? "changed" : "new");
+        }
+        g_string_append_c(out, ']');
+        json_paths(out, "make_dirs", p->make_dirs);
+        json_paths(out, "delete", p->remove);
+        g_string_append_printf(out, ",\"bytes\":%" G_GUINT64_FORMAT ",\"unchanged\":%u", p->send_bytes, p->unchanged);
+        if (!p->opts->dry_run)
+                g_string_append_printf(out, ",\"result\":{\"copied\":%u,\"refused\":%u,\"deleted\":%u,"
+                                       "\"dirs_made\":%u,\"failed\":%u}",
+                                       sent->done, sent->refused, removed, p->make_dirs->len, sent->failed + p->failed);
+        g_string_append_c(out, '}');
+        return g_string_free(out, FALSE);
+}
+
+/* --json and --report FILE. */
+static void give_report(Plan *p, const SendTally *sent, guint removed)
+{
+        if (!p->opts->json && !p->opts->report)
+                return;
+        g_autofree char *json = report_json(p, sent, removed);
+        if (p->opts->json)
+                core_say(p->ctx, CORE_MSG_OUTPUT, "%s", json);
+        if (!p->opts->report)
+                return;
+        g_autofree char *text = g_strconcat(json, "\n", NULL);
+        g_autoptr(GError) error = NULL;
+        if (!g_file_set_contents(p->opts->report, text, -1, &error)) {
+                core_fail(p->ctx, error);
+                p->failed++;
+        }
+}
+
 static void run_uploads(Plan *p, CoreQueue *queue, GArray *ids)
 {
         CoreContext *ctx = p->ctx;
@@ -534,8 +597,12 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
         if (listed)
                 plan_compare(&p);
         if (!listed || opts->dry_run) {
-                if (listed)
+                if (listed && !opts->json)
                         say_plan(&p);
+                if (listed) {
+                        SendTally none = { 0 };
+                        give_report(&p, &none, 0);
+                }
                 gboolean ok = p.failed == 0;
                 plan_clear(&p);
                 return ok;
@@ -555,6 +622,7 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
                    "directories made, %u failed."),
                  mirror_name(&p), sent.done, bytes, p.unchanged, sent.refused, removed, p.make_dirs->len,
                  sent.failed + p.failed);
+        give_report(&p, &sent, removed);
         gboolean ok = p.failed == 0 && sent.failed == 0;
         plan_clear(&p);
         return ok;

@@ -19,6 +19,8 @@ typedef struct {
         guint parallel;         /* connections (0: ctx->parallel) */
         GPtrArray *include;     /* globs (char*): only what matches one, when any is given */
         GPtrArray *exclude;     /* globs (char*): never these (a directory: nothing below it) */
+        gboolean json;          /* --json: the plan and the result as one JSON object, the last line */
+        char *report;           /* --report FILE: the same object written to FILE */
         char *source;           /* as given: -R the local directory, else the remote one */
         char *target;           /* as given: -R the remote directory, else the local one */
         const char *local_dir;  /* source or target: the local one ("." when not given) */

@@ -4,6 +4,7 @@
  * closed by "prev" (scan/audit-chain.h). Must not: decide anything, print, or read the user's files. */
 #include "config.h"
 #include "scan/audit.h"
+#include "scan/json.h"
 #include "scan/audit-chain.h"
 #include "common/i18n.h"
 
@@ -91,37 +92,11 @@ gboolean scan_audit_take_error(ScanAudit *audit, GError **error)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-static void json_string(GString *out, const char *text)
-{
-        if (!text) {
-                g_string_append(out, "null");
-                return;
-        }
-        g_autofree char *valid = g_utf8_make_valid(text, -1); /* file names are bytes; JSON is UTF-8 */
-        g_string_append_c(out, '"');
-        for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
-                switch (*p) {
-                case '"':  g_string_append(out, "\\\""); break;
-                case '\\': g_string_append(out, "\\\\"); break;
-                case '\n': g_string_append(out, "\\n"); break;
-                case '\r': g_string_append(out, "\\r"); break;
-                case '\t': g_string_append(out, "\\t"); break;
-                case '\b': g_string_append(out, "\\b"); break;
-                case '\f': g_string_append(out, "\\f"); break;
-                default:
-                        if (*p < 0x20 || *p == 0x7f)
-                                g_string_append_printf(out, "\\u%04x", *p);
-                        else
-                                g_string_append_c(out, (char)*p);
-                }
-        }
-        g_string_append_c(out, '"');
-}
 
 static void field_string(GString *out, const char *key, const char *value)
 {
         g_string_append_printf(out, ",\"%s\":", key);
-        json_string(out, value);
+        scan_json_append_string(out, value);
 }
 
 static GString *record_start(const char *event)

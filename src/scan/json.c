@@ -386,3 +386,30 @@ const char *scan_json_kind_name(ScanJsonKind kind)
         }
         return "?";
 }
+
+void scan_json_append_string(GString *out, const char *text)
+{
+        if (!text) {
+                g_string_append(out, "null");
+                return;
+        }
+        g_autofree char *valid = g_utf8_make_valid(text, -1); /* file names are bytes; JSON is UTF-8 */
+        g_string_append_c(out, '"');
+        for (const unsigned char *p = (const unsigned char *)valid; *p; p++) {
+                switch (*p) {
+                case '"':  g_string_append(out, "\\\""); break;
+                case '\\': g_string_append(out, "\\\\"); break;
+                case '\n': g_string_append(out, "\\n"); break;
+                case '\r': g_string_append(out, "\\r"); break;
+                case '\t': g_string_append(out, "\\t"); break;
+                case '\b': g_string_append(out, "\\b"); break;
+                case '\f': g_string_append(out, "\\f"); break;
+                default:
+                        if (*p < 0x20 || *p == 0x7f)
+                                g_string_append_printf(out, "\\u%04x", *p);
+                        else
+                                g_string_append_c(out, (char)*p);
+                }
+        }
+        g_string_append_c(out, '"');
+}

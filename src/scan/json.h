@@ -50,3 +50,7 @@ const ScanJson *scan_json_get(const ScanJson *json, const char *key);
 gboolean scan_json_get_int(const ScanJson *json, gint64 *value);
 /* "null", "true or false", "a number", "a string", "an array", "an object" (translated). */
 const char *scan_json_kind_name(ScanJsonKind kind);
+
+/* Appends `text` as a JSON string (NULL: null); bytes that are not UTF-8 are made valid first
+ * (file names are bytes), controls escaped. */
+void scan_json_append_string(GString *out, const char *text);

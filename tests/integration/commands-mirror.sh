@@ -6,7 +6,8 @@
 # every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
 # leaves no temporary file; a second run uploads nothing; two files changed and one added make
 # exactly those three uploads; --delete removes a file and a directory the local tree no longer
-# has; --exclude leaves a file out; a symbolic link is reported, not followed. `mirror REMOTE
+# has; --exclude leaves a file out; a symbolic link is reported, not followed; --report FILE and
+# --json give the plan and the result as JSON. `mirror REMOTE
 # LOCAL` the other way: --dry-run makes nothing; the local tree becomes the server's (files, the
 # empty directory, the server's times, no .part); a second run downloads nothing; an added and a
 # changed file are exactly what comes; --delete removes here what the server no longer has.
@@ -60,8 +61,30 @@ expect "first run: no temporary file is left" eval '[ -z "$(find "$S" -name ".*c
 expect "first run: the summary counts 5 uploaded and 1 refused" cf_says 'mirror -R: 5 copied .* 1 refused'
 
 # ---- nothing changed ----
-cf_session "mirror -R tree site"
+cf_session "mirror -R --report $SUITE_DIR/report.json tree site"
 expect "second run: nothing uploaded" eval '[ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 copied .* 5 unchanged"'
+report_says() {
+        /usr/bin/python3 - "$SUITE_DIR/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = {"direction": "upload", "dry_run": False, "unchanged": 5}
+bad = {k: r.get(k) for k in want if r.get(k) != want[k]}
+res = r.get("result", {})
+if bad or res.get("copied") != 0 or res.get("refused") != 1 or [c["path"] for c in r["copy"]] != ["sub/eicar.com"]:
+    sys.exit("report: %r" % r)
+PY
+}
+expect "--report: the JSON report has the plan (only EICAR to send) and the result (0 copied, 1 refused)" report_says
+cf_session "mirror -R --dry-run --json tree elsewhere"
+json_last_line() {
+        printf '%s\n' "$CF_OUT" | tail -n 1 | /usr/bin/python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+paths = {c["path"]: c["why"] for c in r["copy"]}
+sys.exit(0 if r["dry_run"] is True and paths.get("sub/mid.bin") == "new" and "empty" in r["make_dirs"] and "result" not in r else "json: %r" % r)'
+}
+expect "--json: the last line of the output is the plan as JSON, no plan lines before it" \
+        eval 'json_last_line && ! cf_says "^upload "'
 
 # ---- two changed, one added ----
 printf 'more\n' >>tree/top.txt
