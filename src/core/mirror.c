@@ -112,19 +112,17 @@ gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GErro
                         opts->ignore_time = TRUE;
                 else if (g_str_equal(a, "--json"))
                         opts->json = TRUE;
-                else if (g_str_equal(a, "--report") && has_value) {
-                        g_free(opts->report);
-                        opts->report = g_strdup(argv[++i]);
-                }
                 else if (g_str_equal(a, "--exclude") && has_value)
                         add_glob(&opts->exclude, argv[++i]);
                 else if (g_str_equal(a, "--include") && has_value)
                         add_glob(&opts->include, argv[++i]);
-                else if (g_str_equal(a, "--exclude-from") && has_value) {
+                else if (g_str_equal(a, "--report") && has_value) {
+                        g_free(opts->report);
+                        opts->report = g_strdup(argv[++i]);
+                } else if (g_str_equal(a, "--exclude-from") && has_value) {
                         if (!read_excludes(argv[++i], opts, error))
                                 return FALSE;
-                }
-                else if (g_str_equal(a, "--parallel") && has_value) {
+                } else if (g_str_equal(a, "--parallel") && has_value) {
                         guint64 n = 0;
                         if (!g_ascii_string_to_unsigned(argv[++i], 10, 1, CORE_PARALLEL_MAX, &n, NULL))
                                 return usage(error);

@@ -114,23 +114,34 @@ expect ".2 and the log without .1: broken at the log's first line" \
 # ---- two clamftp processes appending at once ----
 rm -f "$CF_AUDIT" "$CF_AUDIT".[12]
 mkdir -p p1 p2
-for i in $(seq 1 30); do printf 'many %s\n' "$i" >"p1/m$i.dat"; printf 'many %s\n' "$i" >"p2/m$i.dat"; done
+for i in $(seq 1 100); do printf 'many %s\n' "$i" >"p1/m$i.dat"; printf 'many %s\n' "$i" >"p2/m$i.dat"; done
+# both log in first and start their mput together (the barrier file "go"), so that they do write
+# at the same time whatever the machine's load
+barrier_feed() {
+        printf 'open 127.0.0.1 %s\n%s\n%s\n' "$FTP_PORT" "$FTP_USER" "$FTP_PASS"
+        local i
+        for i in $(seq 200); do [ -e "$SUITE_DIR/go" ] && break; sleep 0.05; done
+        printf 'parallel 3\ncd %s\nmput %s/*.dat\nquit\n' "$BARRIER_DIR" "$BARRIER_DIR"
+}
+rm -f "$SUITE_DIR/go"
 pids=()
 for p in p1 p2; do
-        ( cf_login 127.0.0.1 "parallel 3; cd $p; mput $p/*.dat"; echo "$CF_RC" >"$SUITE_DIR/$p.rc" ) &
+        ( BARRIER_DIR=$p cf_run_from barrier_feed -n; echo "$CF_RC" >"$SUITE_DIR/$p.rc" ) &
         pids+=($!)
 done
+sleep 1
+touch "$SUITE_DIR/go"
 wait "${pids[@]}" # (not a bare wait: the agent and vsftpd are this shell's children too)
 expect "two processes at once: both exit 0" \
         eval '[ "$(cat "$SUITE_DIR/p1.rc")" = 0 ] && [ "$(cat "$SUITE_DIR/p2.rc")" = 0 ]'
-expect "two processes at once: 2 × 30 verdict and upload records" [ "$(lines_of "$CF_AUDIT")" -eq 120 ]
+expect "two processes at once: 2 × 100 verdict and upload records" [ "$(lines_of "$CF_AUDIT")" -eq 400 ]
 # runs: how many runs of records of one process there are in the log, one after the other
 runs() { grep -o '"path":"[^"]*/p[12]/' "$CF_AUDIT" | uniq | wc -l; }
 expect "two processes at once: their records are interleaved (they did write at once)" \
         eval 'echo "runs of one process'"'"'s records: $(runs)"; [ "$(runs)" -gt 2 ]'
-expect "two processes at once: the chain is whole" audit_whole 120 "$CF_AUDIT"
+expect "two processes at once: the chain is whole" audit_whole 400 "$CF_AUDIT"
 expect "two processes at once: both uploaded every file" \
-        eval 'same_file p1/m30.dat "$FTP_ROOT/p1/p1/m30.dat" && same_file p2/m30.dat "$FTP_ROOT/p2/p2/m30.dat"'
+        eval 'same_file p1/m100.dat "$FTP_ROOT/p1/p1/m100.dat" && same_file p2/m100.dat "$FTP_ROOT/p2/p2/m100.dat"'
 
 # ---- usage and I/O errors ----
 check_audit "$SUITE_DIR/no-such.jsonl" >/dev/null
