@@ -353,10 +353,17 @@ gboolean ftp_session_check_alive(FtpSession *s, GError **error)
 {
         if (!s->ctrl || s->owed_replies > 0)
                 return s->ctrl != NULL;
-        if (discard_unsolicited(s, error))
-                return TRUE;
-        ftp_session_drop_open_hint(s, error ? *error : NULL);
-        return FALSE;
+        /* only what is already there is read: no NOOP, so a server that stalls does not stall the
+         * check (the next exchange resynchronises as always) */
+        for (int round = 0; round < MAX_RESYNC_REPLIES && reply_waiting(s); round++) {
+                g_autoptr(FtpReply) stray = ftp_session_read_next(s, error);
+                if (!stray) {
+                        ftp_session_drop_open_hint(s, error ? *error : NULL);
+                        return FALSE;
+                }
+                ftp_session_trace(s, "(discarded unsolicited reply %d)", stray->code);
+        }
+        return TRUE;
 }
 
 FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg, GError **error)
