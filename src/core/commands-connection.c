@@ -103,7 +103,7 @@ static gboolean ensure_job(FtpSession *session, gpointer data, GError **error)
         if (!ftp_session_can_reconnect(session))
                 return TRUE; /* the command says what is wrong */
         for (guint attempt = 1;; attempt++) {
-                guint pause_ms = attempt == 1 ? 0 : 1000u << MIN(attempt - 2, 5);
+                guint pause_ms = attempt == 1 ? 0 : core_reconnect_pause_ms(1000, attempt - 2);
                 if (why)
                         core_say(job->ctx, CORE_MSG_WARNING, _("Connection lost (%s): reconnecting (%u/%u)."),
                                  why->message, attempt, job->tries);
@@ -132,9 +132,7 @@ gboolean core_connection_ensure(CoreContext *ctx, GError **error)
         if (!ctx->connected || ctx->reconnect == 0)
                 return TRUE;
         EnsureJob job = { .ctx = ctx, .tries = ctx->reconnect, .host = ctx->host ? ctx->host : "?" };
-        if (!core_worker_run(ctx->worker, ensure_job, &job, error))
-                return FALSE;
-        return TRUE;
+        return core_worker_run(ctx->worker, ensure_job, &job, error);
 }
 
 static gboolean login_job(FtpSession *session, gpointer data, GError **error)

@@ -132,6 +132,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
 /* Tries to reconnect a lost connection during a batch (`reconnect`), 1, 2, 4 … s apart. */
 #define CORE_RECONNECT_DEFAULT 5
 #define CORE_RECONNECT_MAX 100
+/* The pause before reconnect try `n` (0 for the first paused one): first_ms doubled n times, at
+ * most 32 times first_ms. */
+static inline guint core_reconnect_pause_ms(guint first_ms, guint n)
+{
+        return first_ms << MIN(n, 5);
+}
 
 /* Debian clamd's socket: the scanner used unless the user configures another. */
 #define CORE_DEFAULT_SCANNER "unix:/run/clamav/clamd.ctl"

@@ -101,7 +101,7 @@ static gboolean task_run(FtpSession *session, gpointer data, GError **error)
 /* The pause before a lost connection's next try: 1, 2, 4 … 32 s. */
 static guint pause_before(const CoreSpread *sp, const Conn *conn)
 {
-        return sp->pause_ms << MIN(conn->attempt - 1, 5);
+        return core_reconnect_pause_ms(sp->pause_ms, conn->attempt - 1);
 }
 
 /* On the worker of a lost connection: the pause, then the login of the batch's profile. */

@@ -335,15 +335,16 @@ static gboolean settle_owed(FtpSession *s, GError **error)
         return TRUE;
 }
 
-/* A reply nobody asked for (a late 226 after ABOR, a stray 2xx) must never answer the next command. */
-static gboolean discard_unsolicited(FtpSession *s, GError **error)
+/* A reply nobody asked for (a late 226 after ABOR, a stray 2xx) must never answer the next command:
+ * each one waiting is read and dropped, then (resync) NOOP brings the exchange back in step. */
+static gboolean discard_unsolicited(FtpSession *s, gboolean resync_after, GError **error)
 {
         for (int round = 0; round < MAX_RESYNC_REPLIES && reply_waiting(s); round++) {
                 g_autoptr(FtpReply) stray = ftp_session_read_next(s, error);
                 if (!stray)
                         return FALSE;
                 ftp_session_trace(s, "(discarded unsolicited reply %d)", stray->code);
-                if (!resync(s, error))
+                if (resync_after && !resync(s, error))
                         return FALSE;
         }
         return TRUE;
@@ -355,15 +356,10 @@ gboolean ftp_session_check_alive(FtpSession *s, GError **error)
                 return s->ctrl != NULL;
         /* only what is already there is read: no NOOP, so a server that stalls does not stall the
          * check (the next exchange resynchronises as always) */
-        for (int round = 0; round < MAX_RESYNC_REPLIES && reply_waiting(s); round++) {
-                g_autoptr(FtpReply) stray = ftp_session_read_next(s, error);
-                if (!stray) {
-                        ftp_session_drop_open_hint(s, error ? *error : NULL);
-                        return FALSE;
-                }
-                ftp_session_trace(s, "(discarded unsolicited reply %d)", stray->code);
-        }
-        return TRUE;
+        if (discard_unsolicited(s, FALSE, error))
+                return TRUE;
+        ftp_session_drop_open_hint(s, error ? *error : NULL);
+        return FALSE;
 }
 
 FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg, GError **error)
@@ -376,7 +372,7 @@ FtpReply *ftp_session_exchange(FtpSession *s, const char *verb, const char *arg,
                 refuse_ctrl(error);
                 return NULL;
         }
-        if (!settle_owed(s, error) || !discard_unsolicited(s, error))
+        if (!settle_owed(s, error) || !discard_unsolicited(s, TRUE, error))
                 return NULL;
         if (!ftp_session_send(s, verb, arg, error))
                 return NULL;
