@@ -468,6 +468,10 @@ static void task_ended(CoreSpread *sp, Task *task, gboolean ok, const GError *er
                 return;
         }
         retire(sp, conn);
+        if (!is_cancelled(sp)) {
+                g_autofree char *lost = conn_lost_text(conn, error ? error->message : "?");
+                core_say(sp->ctx, CORE_MSG_WARNING, _("%s: the batch goes on without it."), lost);
+        }
         if (task->tries == 0 && !is_cancelled(sp)) {
                 run_again(sp, task, error); /* once more, on another connection */
                 return;

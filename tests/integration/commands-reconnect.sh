@@ -25,9 +25,11 @@
 #      exit 0, every file byte for byte, one "done" record each; `get` of an 8 MiB file killed
 #      about 1 s in goes on from its .part (verbose shows REST with a non-zero offset), the file
 #      byte for byte, no .part left.
-#   e  `reconnect 0` (parallel 1 and 4): a cut ends the batch with exit 2; every file is named
-#      exactly once, as uploaded or as not uploaded; none reported uploaded that is not on the
-#      server byte for byte; no reconnect is tried.
+#   e  `reconnect 0` (parallel 1 and 4): a cut of the main connection ends the batch with exit 2;
+#      a cut of an extra one only (the relay's log tells which) is said, the connection is left and
+#      its file goes on another one, exit 0; every file is named exactly once, as uploaded or as not
+#      uploaded; none reported uploaded that is not on the server byte for byte; no reconnect is
+#      tried.
 #   f  the server killed and not started again, --reconnect 2: the batch ends within 20 s with
 #      exit 2, both tries said, "Could not reconnect", every file named exactly once, none
 #      reported uploaded that is not on the server byte for byte.
@@ -158,7 +160,7 @@ proxy_start() {
         PROXY_LOG=$SUITE_DIR/proxy-$PROXY_N.log
         /usr/bin/python3 "$top_srcdir/tests/lib/cut-proxy.py" --listen-port-file "$SUITE_DIR/proxy-$PROXY_N.port" \
                 --target "127.0.0.1:$FTP_PORT" --verb "$verb" --every "$every" --log "$PROXY_LOG" \
-                --lifetime 120 "$@" >"$SUITE_DIR/proxy-$PROXY_N.out" 2>&1 </dev/null &
+                --lifetime 300 "$@" >"$SUITE_DIR/proxy-$PROXY_N.out" 2>&1 </dev/null &
         PROXY_PID=$!
         wait_until 10 test -s "$SUITE_DIR/proxy-$PROXY_N.port" || { cat "$SUITE_DIR/proxy-$PROXY_N.out"; return 1; }
         PROXY_PORT=$(cat "$SUITE_DIR/proxy-$PROXY_N.port")
@@ -294,14 +296,33 @@ suite_start "the cutting relay" proxy_start STOR 50
 for par in 1 4; do
         R=e-$par
         mkdir -p "$FTP_ROOT/$R" && ftp_own
+        lines0=$(wc -l <"$PROXY_LOG")
         via "$PROXY_PORT" "reconnect 0; cd $R; mput small/*.bin" --parallel $par
-        expect "e, reconnect 0, parallel $par: the batch ends with exit 2 ($CF_RC)" cf_rc_is 2
+        # the relay numbers connections as it accepts them: the run's first is the main one
+        run_log=$(tail -n +$((lines0 + 1)) "$PROXY_LOG")
+        main_conn=$(printf '%s\n' "$run_log" | sed -n 's/^[0-9.]* connection \([0-9]*\) opened$/\1/p' | head -n 1)
+        cut_conns=$(printf '%s\n' "$run_log" | sed -n 's/^[0-9.]* cut connection \([0-9]*\) at .*/\1/p')
+        expect "e, reconnect 0, parallel $par: the relay cut a connection of this run" [ -n "$cut_conns" ]
         expect "e, reconnect 0, parallel $par: no reconnect is tried" eval '! cf_says "reconnecting \("'
         expect "e, reconnect 0, parallel $par: each file named once, uploaded or not" named_once small
         expect "e, reconnect 0, parallel $par: none reported uploaded that is not on the server" \
                 none_claimed_missing small "$R"
-        expect "e, reconnect 0, parallel $par: the tally counts fewer than $NFILES" \
-                cf_says "^[0-9]+ of $NFILES files uploaded \(0 refused by the scanner, [1-9][0-9]* failed\)"
+        if printf '%s\n' "$cut_conns" | grep -qx "$main_conn"; then
+                # the main connection cut: the batch ends there
+                expect "e, reconnect 0, parallel $par, main connection cut: exit 2 ($CF_RC)" cf_rc_is 2
+                expect "e, reconnect 0, parallel $par, main connection cut: the tally counts fewer than $NFILES" \
+                        cf_says "^[0-9]+ of $NFILES files uploaded \(0 refused by the scanner, [1-9][0-9]* failed\)"
+                expect "e, reconnect 0, parallel $par, main connection cut: the files not sent are said so" \
+                        cf_says "was not uploaded: the batch stopped"
+        else
+                # only extra connections cut: each is said and left, its file goes on another one
+                ncut=$(printf '%s\n' "$cut_conns" | grep -c .)
+                expect "e, reconnect 0, parallel $par, only extras cut ($ncut): exit 0 ($CF_RC)" cf_rc_is 0
+                expect "e, reconnect 0, parallel $par, only extras cut: each loss is said" eval \
+                        '[ "$(printf "%s\n" "$CF_ALL" | grep -Ec "Connection [2-9] lost \(.*\): the batch goes on without it")" = "$ncut" ]'
+                expect "e, reconnect 0, parallel $par, only extras cut: every file on the server byte for byte" \
+                        all_arrived small "$R"
+        fi
 done
 proxy_stop
 
