@@ -231,15 +231,19 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
         if (!s->ctrl || !ftp_session_send(s, "ABOR", NULL, NULL))
                 return;
         gint64 deadline = net_deadline_in_ms(MIN(ABOR_MS, s->timeouts.reply_ms));
-        gboolean ended = FALSE; /* a 226 came: a second answer may follow */
+        gboolean ended = FALSE;   /* a 226 came: a second answer may follow */
+        gboolean aborted = FALSE; /* a 426 came: ABOR's own answer follows */
         for (int i = 0; i < 6 && s->ctrl; i++) {
                 g_autoptr(GError) err = NULL;
                 FtpReply *reply = ftp_reply_read(s->parser, s->ctrl, deadline, -1, &err);
                 if (!reply) {
-                        /* silence is accepted; a late reply is discarded before the next command */
+                        /* silence is accepted: what still comes is read as ABOR's late answers
+                         * (ftp_session_read_reply), never as the next command's reply */
                         if (!g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_TIMEOUT) &&
                             !g_error_matches(err, NET_ERROR, NET_ERROR_TIMEOUT))
                                 ftp_session_drop(s);
+                        else
+                                s->abor_owed = ended || aborted ? 1 : 2;
                         return;
                 }
                 int code = reply->code;
@@ -247,6 +251,8 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
                 ftp_reply_free(reply);
                 if (code == 225)
                         return; /* ABOR's own answer: nothing follows */
+                if (code == 226 && aborted)
+                        return; /* 426 for the transfer, 226 for ABOR: both answered */
                 if (code == 226) {
                         /* the transfer's end or ABOR's answer: a transfer that ended as the data
                          * connection closed gets its 226 and then ABOR its own (vsftpd: "225 No
@@ -255,7 +261,11 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
                         ended = TRUE;
                         continue;
                 }
-                if (code / 100 == 1 || code == 426 || code == 450 || code == 451)
+                if (code == 426 || code == 450 || code == 451) {
+                        aborted = TRUE;
+                        continue;
+                }
+                if (code / 100 == 1)
                         continue;
                 break;
         }

@@ -25,6 +25,9 @@ struct FtpSession {
         gboolean mlsd_failed;      /* MLSD not implemented (500/502/504) or not MLSD: LIST from now on */
         int hash_algo;             /* the FtpDigestAlgo OPTS HASH chose on this connection, -1: none yet */
         guint owed_replies;        /* replies a cancelled wait left unread: read before the next command */
+        guint abor_owed;           /* answers to an ABOR not yet come (426, 225, 226): a reply with one
+                                    * of those codes read before any other is one of them */
+        gboolean sent_while_owed;  /* a command went out while abor_owed: its reply follows them */
         FtpType type;              /* what the user asked for */
         int sent_type;             /* what the server was last told: -1 unknown, else FtpType */
         void (*trace)(const char *line, gpointer data);

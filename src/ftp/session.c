@@ -56,6 +56,8 @@ void ftp_session_drop(FtpSession *s)
         s->sent_type = -1;
         s->hash_algo = -1;
         s->owed_replies = 0;
+        s->abor_owed = 0;
+        s->sent_while_owed = FALSE;
 }
 
 void ftp_session_wipe_secret(char **secret)
@@ -227,20 +229,46 @@ static void reply_failure(FtpSession *s, GError *err, GError **error)
         g_set_error_literal(error, FTP_ERROR, FTP_ERROR_PROTOCOL, err->message);
 }
 
+/* TRUE when REPLY is a late answer to an ABOR and a command's own reply follows it (read on).
+ * No FTP command other than ABOR answers first with 225, 226 or 426, so such a reply read while
+ * the ABOR's answers are owed is one of them; any other reply means the server owes no more. A
+ * late answer read with no command sent since (the idle check) is returned: it is dropped there. */
+static gboolean late_abor_answer(FtpSession *s, const FtpReply *reply)
+{
+        if (s->abor_owed == 0)
+                return FALSE;
+        if (reply->code != 225 && reply->code != 226 && reply->code != 426) {
+                s->abor_owed = 0;
+                s->sent_while_owed = FALSE;
+                return FALSE;
+        }
+        s->abor_owed--;
+        gboolean sent = s->sent_while_owed;
+        if (s->abor_owed == 0)
+                s->sent_while_owed = FALSE;
+        if (sent)
+                ftp_session_trace(s, "(discarded the late answer %d to ABOR)", reply->code);
+        return sent;
+}
+
 FtpReply *ftp_session_read_reply(FtpSession *s, gint64 deadline, int cancel_fd, GError **error)
 {
         if (!s->ctrl) {
                 g_set_error_literal(error, FTP_ERROR, FTP_ERROR_NOT_CONNECTED, _("Not connected: use `open` first."));
                 return NULL;
         }
-        GError *err = NULL;
-        FtpReply *reply = ftp_reply_read(s->parser, s->ctrl, deadline, cancel_fd, &err);
-        if (!reply) {
-                reply_failure(s, err, error);
-                return NULL;
-        }
-        for (guint i = 0; i < reply->lines->len; i++)
-                ftp_session_trace(s, "<-- %s", (const char *)g_ptr_array_index(reply->lines, i));
+        FtpReply *reply = NULL;
+        do {
+                ftp_reply_free(reply);
+                GError *err = NULL;
+                reply = ftp_reply_read(s->parser, s->ctrl, deadline, cancel_fd, &err);
+                if (!reply) {
+                        reply_failure(s, err, error);
+                        return NULL;
+                }
+                for (guint i = 0; i < reply->lines->len; i++)
+                        ftp_session_trace(s, "<-- %s", (const char *)g_ptr_array_index(reply->lines, i));
+        } while (late_abor_answer(s, reply));
         if (reply->code == 421) {
                 g_autofree char *why = g_strdup_printf(_("The server closed the connection (421 %s)."),
                                                        reply->shown);
@@ -282,6 +310,8 @@ gboolean ftp_session_send(FtpSession *s, const char *verb, const char *arg, GErr
                         g_string_append_c(line, *p);
                 }
         }
+        if (s->abor_owed > 0)
+                s->sent_while_owed = TRUE;
         gboolean secret = g_ascii_strcasecmp(verb, "PASS") == 0 || g_ascii_strcasecmp(verb, "ACCT") == 0;
         ftp_session_trace(s, "--> %s%s", secret ? verb : line->str, secret ? " ****" : "");
         g_string_append(line, "\r\n");

@@ -794,6 +794,36 @@ static const ScriptedStep dialogue_abor[] = {
         SCRIPTED_END
 };
 
+/* How a server answers ABOR: `first` at once, then `late` after `delay_ms` (NULL: nothing). */
+typedef struct {
+        const char *first;
+        guint delay_ms;
+        const char *late;
+} AborAnswer;
+
+static const AborAnswer abor_as_vsftpd = { "426 aborted\r\n226 ABOR ok\r\n", 0, NULL };
+/* the transfer ended as the data connection closed: its 226 at once, ABOR's own answer late */
+static const AborAnswer abor_second_late = { "226 Transfer complete.\r\n", 1200, "225 No transfer to ABOR.\r\n" };
+/* a slow server: both answers after the client stopped waiting for them */
+static const AborAnswer abor_both_late = { NULL, 3600, "426 aborted\r\n226 ABOR ok\r\n" };
+/* a server that answers ABOR with one reply only */
+static const AborAnswer abor_single = { "226 ABOR ok\r\n", 0, NULL };
+
+static void play_abor(ScriptedConn *c, const AborAnswer *answer)
+{
+        if (!scripted_expect(c, "ABOR"))
+                return;
+        if (answer->first && !scripted_send(c, answer->first))
+                return;
+        if (answer->late) {
+                g_usleep(answer->delay_ms * 1000);
+                if (!scripted_send(c, answer->late))
+                        return;
+        }
+        static const ScriptedStep pwd[] = { { "PWD", "257 \"/still\"\r\n", NULL }, SCRIPTED_END };
+        scripted_play(c, pwd);
+}
+
 static void script_abort(ScriptedConn *c, gpointer data)
 {
         static const ScriptedStep steps[] = {
@@ -811,7 +841,7 @@ static void script_abort(ScriptedConn *c, gpointer data)
                 ; /* until the client closes the data connection */
         if (fd >= 0)
                 close(fd);
-        scripted_play(c, dialogue_abor);
+        play_abor(c, data);
 }
 
 static void cancel_on_progress(guint64 done, gint64 total, gpointer data)
@@ -820,9 +850,11 @@ static void cancel_on_progress(guint64 done, gint64 total, gpointer data)
         g_assert_cmpint(write(GPOINTER_TO_INT(data), &one, sizeof one), ==, sizeof one);
 }
 
-static void test_cancel_sends_abor(void)
+/* data: the AborAnswer the server gives; the PWD after it must get its own reply whenever the
+ * answers come */
+static void test_cancel_sends_abor(gconstpointer data)
 {
-        ScriptedFtpd *server = scripted_ftpd_start(script_abort, NULL);
+        ScriptedFtpd *server = scripted_ftpd_start(script_abort, (gpointer)data);
         g_autoptr(GError) error = NULL;
         g_autoptr(FtpSession) s = scripted_session(server, &error);
         int cancel = eventfd(0, EFD_CLOEXEC);
@@ -1508,7 +1540,11 @@ int main(int argc, char **argv)
         g_test_add_func("/ftp/session/scripted/ctrl-chars-send-nothing", test_ctrl_chars_send_nothing);
         g_test_add_func("/ftp/session/scripted/cut-download-error-reply", test_cut_download_error_reply);
         g_test_add_func("/ftp/session/scripted/cut-download-short-of-size", test_cut_download_short_of_size);
-        g_test_add_func("/ftp/session/scripted/cancel-sends-abor", test_cancel_sends_abor);
+        g_test_add_data_func("/ftp/session/scripted/cancel-sends-abor", &abor_as_vsftpd, test_cancel_sends_abor);
+        g_test_add_data_func("/ftp/session/scripted/abor-second-answer-late", &abor_second_late,
+                             test_cancel_sends_abor);
+        g_test_add_data_func("/ftp/session/scripted/abor-both-answers-late", &abor_both_late, test_cancel_sends_abor);
+        g_test_add_data_func("/ftp/session/scripted/abor-single-answer", &abor_single, test_cancel_sends_abor);
         g_test_add_data_func("/ftp/session/scripted/stalled-upload-cancel-sends-abor", GINT_TO_POINTER(TRUE),
                              test_stalled_upload_ends);
         g_test_add_data_func("/ftp/session/scripted/stalled-upload-idle-deadline-sends-abor", GINT_TO_POINTER(FALSE),
