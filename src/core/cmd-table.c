@@ -191,9 +191,9 @@ static const CoreCmd commands[] = {
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file.") },
         { .name = "mirror",
           .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL,
-          .usage = "mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] [--exclude GLOB] "
-                   "[--exclude-from FILE] [--include GLOB] [--parallel N] [--json] [--report FILE] "
-                   "[source-dir [target-dir]]",
+          .usage = "mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] [--dereference] "
+                   "[--exclude GLOB] [--exclude-from FILE] [--include GLOB] [--parallel N] [--json] "
+                   "[--report FILE] [source-dir [target-dir]]",
           .handler = core_cmd_mirror,
           .summary = N_("Keep a directory in step with another: -R uploads, else downloads."),
           .help = N_("mirror -R uploads what the local tree has and the server does not, or has "
@@ -203,7 +203,8 @@ static const CoreCmd commands[] = {
                      "has; --dry-run only prints the plan; --only-newer sends a changed file only "
                      "when it is newer; --ignore-time compares sizes alone; --exclude and --include "
                      "take globs matched against the path and the name. Symbolic links are not "
-                     "followed. Ends with a summary. Without -R the other way: mirror REMOTE-DIR "
+                     "followed unless --dereference: a local link then counts as the file or "
+                     "directory it points to, a remote link to a file as that file. Ends with a summary. Without -R the other way: mirror REMOTE-DIR "
                      "LOCAL-DIR downloads what the server has newer or the local tree lacks, keeping "
                      "the server's times, and --delete removes here what the server no longer has.") },
         { .name = "mkdir",

@@ -1,10 +1,11 @@
 /* core/mirror.c — `mirror` and `mirror -R`: the plan (the local tree walked without following
- * symbolic links, the remote tree listed once per directory, source and destination compared) and
+ * symbolic links unless --dereference, the remote tree listed once per directory, source and
+ * destination compared) and
  * its run (directories made; the files as one batch: uploads through core_queue_run_uploads with
  * temp-upload on, downloads through core/download.h into .part files; then --delete), ending with
  * a summary.
- * Must not: print directly, follow a symbolic link, or use a server's name before
- * core_name_is_safe() accepted it. */
+ * Must not: print directly, follow a symbolic link unasked (nor, asked, into a loop), or use a
+ * server's name before core_name_is_safe() accepted it. */
 #include "core/mirror.h"
 
 #include <errno.h>
@@ -22,6 +23,8 @@
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
+#include "core/worker.h"
+#include "ftp/session.h"
 #include "scan/json.h"
 
 #define MIRROR_MAX_DEPTH 64
@@ -44,6 +47,7 @@ typedef struct {
         GPtrArray *send;        /* rel paths of files to transfer, in order */
         GPtrArray *make_dirs;   /* rel paths of directories to make at the destination */
         GPtrArray *remove;      /* rel paths to delete at the destination (files, then directories) */
+        GArray *walking;        /* dev_t/ino_t pairs of the local directories being walked (loops) */
         guint unchanged;
         guint failed;
         guint64 send_bytes;
@@ -63,8 +67,9 @@ static gboolean usage(GError **error)
 {
         g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
                             _("Usage: mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] "
-                              "[--exclude GLOB] [--exclude-from FILE] [--include GLOB] [--parallel N] "
-                              "[--json] [--report FILE] [SOURCE-DIR [TARGET-DIR]] (-R: the source is local)"));
+                              "[--dereference] [--exclude GLOB] [--exclude-from FILE] [--include GLOB] "
+                              "[--parallel N] [--json] [--report FILE] [SOURCE-DIR [TARGET-DIR]] (-R: the "
+                              "source is local)"));
         return FALSE;
 }
 
@@ -110,6 +115,8 @@ gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GErro
                         opts->only_newer = TRUE;
                 else if (g_str_equal(a, "--ignore-time"))
                         opts->ignore_time = TRUE;
+                else if (g_str_equal(a, "--dereference") || g_str_equal(a, "-L"))
+                        opts->dereference = TRUE;
                 else if (g_str_equal(a, "--json"))
                         opts->json = TRUE;
                 else if (g_str_equal(a, "--exclude") && has_value)
@@ -179,6 +186,47 @@ static Node *node_new(gint64 size, gint64 mtime, gboolean exact, gboolean is_dir
 
 /* ---- the local tree ---- */
 
+typedef struct {
+        dev_t dev;
+        ino_t ino;
+} DirId;
+
+/* TRUE when the directory ST is one of those being walked: a link back up, a loop. */
+static gboolean walking_already(const Plan *p, const struct stat *st)
+{
+        for (guint i = 0; i < p->walking->len; i++) {
+                const DirId *id = &g_array_index(p->walking, DirId, i);
+                if (id->dev == st->st_dev && id->ino == st->st_ino)
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+/* What PATH is: itself, or with --dereference what its link points to. FALSE: leave it out (said). */
+static gboolean local_stat(Plan *p, const char *path, const char *rel, struct stat *st)
+{
+        if (lstat(path, st) != 0)
+                return FALSE;
+        if (!S_ISLNK(st->st_mode))
+                return TRUE;
+        g_autofree char *shown = core_name_escape(rel);
+        if (!p->opts->dereference) {
+                core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
+                return FALSE;
+        }
+        if (stat(path, st) != 0) {
+                core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: the link points to nothing (%s)."), shown,
+                         g_strerror(errno));
+                return FALSE;
+        }
+        if (S_ISDIR(st->st_mode) && walking_already(p, st)) {
+                core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: the link leads back to a directory above it."),
+                         shown);
+                return FALSE;
+        }
+        return TRUE;
+}
+
 static void walk_local(Plan *p, const char *dir, const char *rel, int depth)
 {
         g_autoptr(GError) error = NULL;
@@ -188,18 +236,18 @@ static void walk_local(Plan *p, const char *dir, const char *rel, int depth)
                 p->failed++;
                 return;
         }
+        struct stat self;
+        if (stat(dir, &self) != 0)
+                return;
+        DirId id = { self.st_dev, self.st_ino };
+        g_array_append_val(p->walking, id);
         const char *name;
         while ((name = g_dir_read_name(d)) != NULL) {
                 g_autofree char *path = g_build_filename(dir, name, NULL);
                 g_autofree char *child = rel_join(rel, name);
                 struct stat st;
-                if (lstat(path, &st) != 0)
+                if (!local_stat(p, path, child, &st))
                         continue;
-                if (S_ISLNK(st.st_mode)) {
-                        g_autofree char *shown = core_name_escape(child);
-                        core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
-                        continue;
-                }
                 if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
                         continue;
                 if (excluded(p->opts, child, S_ISDIR(st.st_mode)))
@@ -209,6 +257,7 @@ static void walk_local(Plan *p, const char *dir, const char *rel, int depth)
                 if (S_ISDIR(st.st_mode) && depth < MIRROR_MAX_DEPTH)
                         walk_local(p, path, child, depth + 1);
         }
+        g_array_set_size(p->walking, p->walking->len - 1);
 }
 
 /* ---- the remote tree ---- */
@@ -218,6 +267,50 @@ static char *remote_path(const CoreMirrorOptions *opts, const char *rel) /* tran
         if (!*opts->remote_dir)
                 return g_strdup(*rel ? rel : ".");
         return *rel ? core_remote_join(opts->remote_dir, rel) : g_strdup(opts->remote_dir);
+}
+
+typedef struct {
+        const char *path;
+        gint64 size;
+        gint64 mtime;
+} LinkProbe;
+
+/* SIZE, then MDTM, of what a link names: the server follows the link; a directory has no size. */
+static gboolean probe_link(FtpSession *session, gpointer data, GError **error)
+{
+        LinkProbe *probe = data;
+        if (!ftp_session_size(session, probe->path, &probe->size, error))
+                return FALSE;
+        if (!ftp_session_mdtm(session, probe->path, &probe->mtime, NULL))
+                probe->mtime = -1;
+        return TRUE;
+}
+
+/* A link on the server: left out and said, or with --dereference, when it names a file, that
+ * file (lftp's meaning). A link to a directory is never followed: the server cannot say when
+ * links loop. */
+static Node *remote_link_target(Plan *p, const char *rel) /* transfer full */
+{
+        g_autofree char *shown = core_name_escape(rel);
+        if (!p->opts->dereference) {
+                core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
+                return NULL;
+        }
+        g_autofree char *path = remote_path(p->opts, rel);
+        LinkProbe probe = { .path = path, .size = -1, .mtime = -1 };
+        g_autoptr(GError) error = NULL;
+        if (!core_worker_run(p->ctx->worker, probe_link, &probe, &error)) {
+                if (!g_error_matches(error, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                        core_fail(p->ctx, error);
+                        p->failed++;
+                        return NULL;
+                }
+                core_say(p->ctx, CORE_MSG_WARNING,
+                         _("Skipped %s: the link does not name a file (links to directories are not followed)."),
+                         shown);
+                return NULL;
+        }
+        return node_new(probe.size, probe.mtime, probe.mtime >= 0, FALSE);
 }
 
 /* FALSE when a listing failed for another reason than the directory being absent. */
@@ -238,16 +331,21 @@ static gboolean walk_remote(Plan *p, const char *rel, int depth)
                 if (!core_name_is_safe(e->name))
                         continue; /* never compared, never deleted */
                 g_autofree char *child = rel_join(rel, e->name);
+                Node *node = NULL;
                 if (e->type == CORE_ENTRY_LINK) {
-                        g_autofree char *shown = core_name_escape(child);
-                        core_say(p->ctx, CORE_MSG_WARNING, _("Skipped %s: symbolic links are not followed."), shown);
+                        node = remote_link_target(p, child);
+                        if (!node || excluded(p->opts, child, FALSE)) {
+                                g_free(node);
+                                continue;
+                        }
+                } else if ((e->type != CORE_ENTRY_FILE && e->type != CORE_ENTRY_DIR) ||
+                           excluded(p->opts, child, e->type == CORE_ENTRY_DIR)) {
                         continue;
                 }
-                if ((e->type != CORE_ENTRY_FILE && e->type != CORE_ENTRY_DIR) ||
-                    excluded(p->opts, child, e->type == CORE_ENTRY_DIR))
-                        continue;
                 gboolean is_dir = e->type == CORE_ENTRY_DIR;
-                g_hash_table_insert(p->remote, g_strdup(child), node_new(e->size, e->mtime, e->mtime_exact, is_dir));
+                if (!node)
+                        node = node_new(e->size, e->mtime, e->mtime_exact, is_dir);
+                g_hash_table_insert(p->remote, g_strdup(child), node);
                 if (is_dir && depth < MIRROR_MAX_DEPTH && !walk_remote(p, child, depth + 1))
                         return FALSE;
         }
@@ -548,6 +646,7 @@ static void plan_clear(Plan *p)
         g_ptr_array_unref(p->send);
         g_ptr_array_unref(p->make_dirs);
         g_ptr_array_unref(p->remove);
+        g_array_unref(p->walking);
 }
 
 /* The destination's top directory, when it is not there yet. */
@@ -586,7 +685,8 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
                    .remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
                    .send = g_ptr_array_new_with_free_func(g_free),
                    .make_dirs = g_ptr_array_new_with_free_func(g_free),
-                   .remove = g_ptr_array_new_with_free_func(g_free) };
+                   .remove = g_ptr_array_new_with_free_func(g_free),
+                   .walking = g_array_new(FALSE, FALSE, sizeof(DirId)) };
         p.src = opts->reverse ? p.local : p.remote;
         p.dst = opts->reverse ? p.remote : p.local;
         if (g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR))

@@ -16,6 +16,8 @@ typedef struct {
         gboolean delete_extra;  /* --delete: remove what the source no longer has */
         gboolean only_newer;    /* send a changed file only when the source is newer */
         gboolean ignore_time;   /* compare by size alone */
+        gboolean dereference;   /* --dereference: a link is what it points to (local: files and
+                                 * directories, loops refused; remote: links to files) */
         guint parallel;         /* connections (0: ctx->parallel) */
         GPtrArray *include;     /* globs (char*): only what matches one, when any is given */
         GPtrArray *exclude;     /* globs (char*): never these (a directory: nothing below it) */

@@ -6,7 +6,9 @@
 # every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
 # leaves no temporary file; a second run uploads nothing; two files changed and one added make
 # exactly those three uploads; --delete removes a file and a directory the local tree no longer
-# has; --exclude leaves a file out; a symbolic link is reported, not followed; --report FILE and
+# has; --exclude leaves a file out; a symbolic link is reported, not followed (with --dereference:
+# local links to files and directories followed, a loop and a dangling link said; on the server a
+# link to a file downloaded as that file, one to a directory said); --report FILE and
 # --json give the plan and the result as JSON. `mirror REMOTE
 # LOCAL` the other way: --dry-run makes nothing; the local tree becomes the server's (files, the
 # empty directory, the server's times, no .part); a second run downloads nothing; an added and a
@@ -136,5 +138,40 @@ expect "download, changes: exactly the added and the changed file ($(downloaded_
         eval '[ "$(downloaded_names)" = "added.txt|top.txt|" ]'
 expect "download --delete: the file gone from the server is gone here, the rest is the server's" \
         eval '[ ! -e "back/ünïcode.txt" ] && same_trees'
+
+# ---- --dereference: links are what they point to (local: files and directories; remote: files) ----
+mkdir -p outside/dir tree2/sub
+printf 'target file\n' >outside/file.txt
+printf 'in a linked directory\n' >outside/dir/inner.txt
+printf 'plain\n' >tree2/plain.txt
+ln -s "$PWD/outside/file.txt" tree2/to-file.txt
+ln -s "$PWD/outside/dir" tree2/to-dir
+ln -s .. tree2/sub/up
+ln -s "$PWD/nowhere" tree2/dangling
+D=$FTP_ROOT/deref
+cf_session "mirror -R --dereference tree2 deref"
+expect "-R --dereference: exit 0 ($CF_RC)" cf_rc_is 0
+expect "-R --dereference: a link to a file uploads the file it points to" same_file outside/file.txt "$D/to-file.txt"
+expect "-R --dereference: a link to a directory uploads the directory" same_file outside/dir/inner.txt "$D/to-dir/inner.txt"
+expect "-R --dereference: a link back up is said and not followed" \
+        eval 'cf_says "Skipped sub/up: the link leads back to a directory above it" && [ ! -e "$D/sub/up" ]'
+expect "-R --dereference: a link to nothing is said" \
+        eval 'cf_says "Skipped dangling: the link points to nothing" && [ ! -e "$D/dangling" ]'
+cf_session "mirror -R --dereference tree2 deref"
+expect "-R --dereference, second run: nothing uploaded" eval '[ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 copied"'
+mkdir -p "$FTP_ROOT/rlinks/sub"
+printf 'real\n' >"$FTP_ROOT/rlinks/real.txt"
+printf 'below\n' >"$FTP_ROOT/rlinks/sub/below.txt"
+ln -s real.txt "$FTP_ROOT/rlinks/lnk.txt"
+ln -s sub "$FTP_ROOT/rlinks/lnkdir"
+ftp_own
+cf_session "mirror rlinks back-links"
+expect "download without --dereference: the links are said and left" \
+        eval 'cf_rc_is 0 && cf_says "Skipped lnk\.txt: symbolic links are not followed" && [ ! -e back-links/lnk.txt ]'
+cf_session "mirror --dereference rlinks back-deref"
+expect "download --dereference: exit 0 ($CF_RC)" cf_rc_is 0
+expect "download --dereference: a link to a file comes as the file" same_file "$FTP_ROOT/rlinks/real.txt" back-deref/lnk.txt
+expect "download --dereference: a link to a directory is said and not followed" \
+        eval 'cf_says "Skipped lnkdir: the link does not name a file" && [ ! -e back-deref/lnkdir ]'
 
 tap_done
