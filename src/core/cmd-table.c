@@ -46,6 +46,14 @@ static const CoreCmd commands[] = {
           .usage = "cdup", .handler = core_cmd_cdup,
           .summary = N_("Go to the parent of the remote directory."),
           .help = N_("Changes the remote directory to its parent (CDUP).") },
+        { .name = "chmod",
+          .min_args = 2, .max_args = ANY, .flags = NEEDS | REMOTE,
+          .usage = "chmod <mode> <remote-path>...", .handler = core_cmd_chmod,
+          .summary = N_("Change the mode of files on the server."),
+          .help = N_("Sends SITE CHMOD for each name. The mode is octal (644, 0755) or symbolic as "
+                     "chmod(1) takes it (u+x, go-w, a=rX); a symbolic mode starts from what the "
+                     "server's listing shows, so it needs a server that lists permissions. "
+                     "`lchmod` does the same here.") },
         { .name = "close", .aliases = { "disconnect" },
           .max_args = 0, .flags = NEEDS,
           .usage = "close", .handler = core_cmd_close,
@@ -149,6 +157,12 @@ static const CoreCmd commands[] = {
           .summary = N_("Invert the selection."),
           .help = N_("Selects every entry of the active pane that is not selected and unselects "
                      "the others.") },
+        { .name = "lchmod",
+          .min_args = 2, .max_args = ANY, .flags = LOCAL,
+          .usage = "lchmod <mode> <local-path>...", .handler = core_cmd_lchmod,
+          .summary = N_("Change the mode of local files."),
+          .help = N_("Changes the mode of each local name (a link: of what it points to), in octal "
+                     "or symbolic as chmod(1) takes it.") },
         { .name = "lcd",
           .max_args = 1, .flags = LOCAL,
           .usage = "lcd [local-directory]", .handler = core_cmd_lcd,

@@ -79,9 +79,30 @@ static gboolean list_job(FtpSession *session, gpointer data, GError **error)
         return job->list != NULL;
 }
 
+/* MKD; when the server refuses a path with parents, each parent first (one that exists is
+ * refused and fine), then the path again: `mkdir a/b/c` as mkdir -p does it. */
 static gboolean mkdir_job(FtpSession *session, gpointer data, GError **error)
 {
-        return ftp_session_mkdir(session, ((RemoteJob *)data)->path, error);
+        const char *path = ((RemoteJob *)data)->path;
+        GError *first = NULL;
+        if (ftp_session_mkdir(session, path, &first))
+                return TRUE;
+        const char *slash = strchr(path + 1, '/');
+        if (!g_error_matches(first, FTP_ERROR, FTP_ERROR_REFUSED) || !slash) {
+                g_propagate_error(error, first);
+                return FALSE;
+        }
+        g_error_free(first);
+        for (; slash; slash = strchr(slash + 1, '/')) {
+                g_autofree char *parent = g_strndup(path, (gsize)(slash - path));
+                g_autoptr(GError) refused = NULL;
+                if (!ftp_session_mkdir(session, parent, &refused) &&
+                    !g_error_matches(refused, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                        g_propagate_error(error, g_steal_pointer(&refused));
+                        return FALSE;
+                }
+        }
+        return ftp_session_mkdir(session, path, error);
 }
 
 static gboolean rmdir_job(FtpSession *session, gpointer data, GError **error)

@@ -21,6 +21,8 @@ CORE_CMD_HANDLER(core_cmd_cd);
 CORE_CMD_HANDLER(core_cmd_cdup);
 CORE_CMD_HANDLER(core_cmd_pwd);
 CORE_CMD_HANDLER(core_cmd_mkdir);
+CORE_CMD_HANDLER(core_cmd_chmod);
+CORE_CMD_HANDLER(core_cmd_lchmod);
 CORE_CMD_HANDLER(core_cmd_rmdir);
 CORE_CMD_HANDLER(core_cmd_delete);
 CORE_CMD_HANDLER(core_cmd_rename);

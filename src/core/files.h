@@ -13,6 +13,10 @@ gboolean core_remote_mkdir(CoreContext *ctx, const char *path, GError **error);
 gboolean core_remote_rmdir(CoreContext *ctx, const char *path, GError **error);
 gboolean core_remote_delete(CoreContext *ctx, const char *path, GError **error);
 gboolean core_remote_rename(CoreContext *ctx, const char *from, const char *to, GError **error);
+/* chmod: SPEC in octal or symbolic (core/mode.h: a symbolic one needs the current mode, from the
+ * listing of the entry's directory on the server, from lstat here). Says the mode it set. */
+gboolean core_remote_chmod(CoreContext *ctx, const char *spec, const char *path, GError **error);
+gboolean core_local_chmod(CoreContext *ctx, const char *spec, const char *path, GError **error);
 /* Changes the server's directory and says where it is now. */
 gboolean core_remote_cd(CoreContext *ctx, const char *path, GError **error);
 gboolean core_remote_cdup(CoreContext *ctx, GError **error);

@@ -38,7 +38,8 @@ gboolean core_local_cd(CoreContext *ctx, const char *path, GError **error)
 
 gboolean core_local_mkdir(CoreContext *ctx, const char *path, GError **error)
 {
-        if (g_mkdir(path, 0755) != 0)
+        /* parents too, as mkdir -p; the directory itself must be new */
+        if (g_mkdir(path, 0755) != 0 && (errno != ENOENT || g_mkdir_with_parents(path, 0755) != 0))
                 return fail_errno(error, _("Cannot make the directory"), path);
         return TRUE;
 }

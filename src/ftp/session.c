@@ -555,6 +555,14 @@ gboolean ftp_session_delete(FtpSession *s, const char *path, GError **error)
         return simple(s, "DELE", path, 0, what, error);
 }
 
+gboolean ftp_session_chmod(FtpSession *s, guint mode, const char *path, GError **error)
+{
+        g_return_val_if_fail(mode <= 07777, FALSE);
+        g_autofree char *what = g_strdup_printf(_("Changing the mode of “%s”"), path);
+        g_autofree char *arg = g_strdup_printf("CHMOD %04o %s", mode, path);
+        return simple(s, "SITE", arg, 0, what, error);
+}
+
 gboolean ftp_session_rename(FtpSession *s, const char *from, const char *to, GError **error)
 {
         if (ftp_string_has_ctrl(to)) /* refuse before RNFR, so that nothing at all is sent */

@@ -121,6 +121,8 @@ gboolean ftp_session_mkdir(FtpSession *session, const char *path, GError **error
 gboolean ftp_session_rmdir(FtpSession *session, const char *path, GError **error);
 gboolean ftp_session_delete(FtpSession *session, const char *path, GError **error);
 gboolean ftp_session_rename(FtpSession *session, const char *from, const char *to, GError **error);
+/* SITE CHMOD with MODE in octal (at most 07777); FTP_ERROR_REFUSED when the server will not. */
+gboolean ftp_session_chmod(FtpSession *session, guint mode, const char *path, GError **error);
 /* SIZE (sends TYPE I first when needed) and MDTM; FALSE with FTP_ERROR_REFUSED when unknown. */
 gboolean ftp_session_size(FtpSession *session, const char *path, gint64 *size, GError **error);
 gboolean ftp_session_mdtm(FtpSession *session, const char *path, gint64 *unix_time, GError **error);

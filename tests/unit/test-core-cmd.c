@@ -207,6 +207,8 @@ static const LookupCase lookup_cases[] = {
         { "q", "quit", -1 },       /* an alias beats being a prefix of quote and queue */
         { "send", "put", -1 },
         { "switch", "switch-pane", -1 }, /* rows of the full screen resolve the same way */
+        { "chm", "chmod", -1 },
+        { "lch", "lchmod", -1 },
         { "cursor", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "l", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "p", NULL, CORE_CMD_ERROR_AMBIGUOUS },
