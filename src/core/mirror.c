@@ -16,6 +16,7 @@
 #include "common/i18n.h"
 #include "core/browse-tree.h"
 #include "core/cmd.h"
+#include "core/compare.h"
 #include "core/download.h"
 #include "core/files.h"
 #include "core/glob.h"
@@ -28,8 +29,6 @@
 #include "scan/json.h"
 
 #define MIRROR_MAX_DEPTH 64
-/* A listing's time without seconds (LIST) is trusted to the minute. */
-#define INEXACT_SLACK_S 60
 
 typedef struct {
         gint64 size;
@@ -372,13 +371,19 @@ static GPtrArray *sorted_paths(GHashTable *table)
         return paths;
 }
 
+static CoreFileStamp stamp_of(const Node *n)
+{
+        return (CoreFileStamp){ n->size, n->mtime, n->mtime_exact };
+}
+
 /* The source's file is newer than the destination's copy, by more than a listing without
- * seconds can tell apart. */
+ * seconds can tell apart; a copy whose time is unknown counts as older. */
 static gboolean src_newer(const Node *src, const Node *dst)
 {
         if (dst->mtime < 0 || src->mtime < 0)
                 return dst->mtime < 0;
-        return src->mtime > dst->mtime + (src->mtime_exact && dst->mtime_exact ? 0 : INEXACT_SLACK_S);
+        CoreFileStamp s = stamp_of(src), d = stamp_of(dst);
+        return core_compare_times(&s, &d) > 0;
 }
 
 static void compare_file(Plan *p, const char *rel, const Node *src)
@@ -391,8 +396,8 @@ static void compare_file(Plan *p, const char *rel, const Node *src)
                 p->failed++;
                 return;
         }
-        gboolean differs = !dst || (dst->size >= 0 && src->size >= 0 && dst->size != src->size) ||
-                           (!p->opts->ignore_time && src_newer(src, dst));
+        CoreFileStamp s = stamp_of(src), d = dst ? stamp_of(dst) : s;
+        gboolean differs = !dst || core_compare_sizes_differ(&s, &d) || (!p->opts->ignore_time && src_newer(src, dst));
         if (dst && p->opts->only_newer && !src_newer(src, dst))
                 differs = FALSE;
         if (!differs) {
