@@ -37,20 +37,7 @@ typedef struct {
         gboolean is_dir;
 } Node;
 
-typedef struct {
-        CoreContext *ctx;
-        const CoreMirrorOptions *opts;
-        GHashTable *local;      /* rel path → Node* */
-        GHashTable *remote;     /* rel path → Node* */
-        GHashTable *src, *dst;  /* local and remote, or (downloads) remote and local */
-        GPtrArray *send;        /* rel paths of files to transfer, in order */
-        GPtrArray *make_dirs;   /* rel paths of directories to make at the destination */
-        GPtrArray *remove;      /* rel paths to delete at the destination (files, then directories) */
-        GArray *walking;        /* dev_t/ino_t pairs of the local directories being walked (loops) */
-        guint unchanged;
-        guint failed;
-        guint64 send_bytes;
-} Plan;
+typedef CoreMirrorPlan Plan;
 
 void core_mirror_options_clear(CoreMirrorOptions *opts)
 {
@@ -440,11 +427,11 @@ static const char *mirror_name(const Plan *p)
         return p->opts->reverse ? "mirror -R" : "mirror";
 }
 
-static void say_plan(Plan *p)
+static void say_plan(CoreContext *ctx, const Plan *p)
 {
         for (guint i = 0; i < p->make_dirs->len; i++) {
                 g_autofree char *shown = core_name_escape(g_ptr_array_index(p->make_dirs, i));
-                core_say(p->ctx, CORE_MSG_OUTPUT, _("make directory %s"), shown);
+                core_say(ctx, CORE_MSG_OUTPUT, _("make directory %s"), shown);
         }
         for (guint i = 0; i < p->send->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
@@ -453,18 +440,18 @@ static void say_plan(Plan *p)
                 g_autofree char *shown = core_name_escape(rel);
                 g_autofree char *size = g_format_size((guint64)MAX(src->size, 0));
                 if (p->opts->reverse)
-                        core_say(p->ctx, CORE_MSG_OUTPUT, changed ? _("upload %s (%s, changed)") : _("upload %s (%s, new)"),
+                        core_say(ctx, CORE_MSG_OUTPUT, changed ? _("upload %s (%s, changed)") : _("upload %s (%s, new)"),
                                  shown, size);
                 else
-                        core_say(p->ctx, CORE_MSG_OUTPUT,
+                        core_say(ctx, CORE_MSG_OUTPUT,
                                  changed ? _("download %s (%s, changed)") : _("download %s (%s, new)"), shown, size);
         }
         for (guint i = 0; i < p->remove->len; i++) {
                 g_autofree char *shown = core_name_escape(g_ptr_array_index(p->remove, i));
-                core_say(p->ctx, CORE_MSG_OUTPUT, _("delete %s"), shown);
+                core_say(ctx, CORE_MSG_OUTPUT, _("delete %s"), shown);
         }
         g_autofree char *bytes = g_format_size(p->send_bytes);
-        core_say(p->ctx, CORE_MSG_INFO,
+        core_say(ctx, CORE_MSG_INFO,
                  _("%s --dry-run: would copy %u files (%s), make %u directories, delete %u, leave %u unchanged; "
                    "nothing was changed."),
                  mirror_name(p), p->send->len, bytes, p->make_dirs->len, p->remove->len, p->unchanged);
@@ -583,14 +570,17 @@ static void run_downloads(Plan *p, CoreQueue *queue, GArray *ids)
         }
 }
 
-static SendTally send_files(Plan *p)
+/* The files as jobs of `queue` (NULL: a private one). */
+static SendTally send_files(Plan *p, CoreQueue *queue)
 {
         SendTally t = { 0 };
         if (p->send->len == 0)
                 return t;
         CoreContext *ctx = p->ctx;
-        g_autoptr(CoreQueue) queue = core_queue_new();
-        g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(guint));
+        g_autoptr(CoreQueue) own = queue ? NULL : core_queue_new();
+        if (!queue)
+                queue = own;
+        GArray *ids = p->job_ids;
         for (guint i = 0; i < p->send->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
                 g_autofree char *local = local_path(p->opts, rel);
@@ -644,16 +634,6 @@ static guint remove_extra(Plan *p)
         return removed;
 }
 
-static void plan_clear(Plan *p)
-{
-        g_hash_table_unref(p->local);
-        g_hash_table_unref(p->remote);
-        g_ptr_array_unref(p->send);
-        g_ptr_array_unref(p->make_dirs);
-        g_ptr_array_unref(p->remove);
-        g_array_unref(p->walking);
-}
-
 /* The destination's top directory, when it is not there yet. */
 static void make_top(Plan *p)
 {
@@ -677,56 +657,86 @@ static void make_top(Plan *p)
         }
 }
 
-gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error)
+CoreMirrorPlan *core_mirror_plan(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error)
 {
         if (opts->reverse && !g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR)) {
                 g_autofree char *shown = core_name_escape(opts->local_dir);
                 g_set_error(error, CORE_TRANSFER_ERROR, CORE_TRANSFER_ERROR_BAD_PATH,
                             _("%s is not a local directory."), shown);
-                return FALSE;
+                return NULL;
         }
-        Plan p = { .ctx = ctx, .opts = opts,
-                   .local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-                   .remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-                   .send = g_ptr_array_new_with_free_func(g_free),
-                   .make_dirs = g_ptr_array_new_with_free_func(g_free),
-                   .remove = g_ptr_array_new_with_free_func(g_free),
-                   .walking = g_array_new(FALSE, FALSE, sizeof(DirId)) };
-        p.src = opts->reverse ? p.local : p.remote;
-        p.dst = opts->reverse ? p.remote : p.local;
+        Plan *p = g_new0(Plan, 1);
+        *p = (Plan){ .ctx = ctx, .opts = opts,
+                     .local = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                     .remote = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                     .send = g_ptr_array_new_with_free_func(g_free),
+                     .make_dirs = g_ptr_array_new_with_free_func(g_free),
+                     .remove = g_ptr_array_new_with_free_func(g_free),
+                     .job_ids = g_array_new(FALSE, FALSE, sizeof(guint)),
+                     .walking = g_array_new(FALSE, FALSE, sizeof(DirId)) };
+        p->src = opts->reverse ? p->local : p->remote;
+        p->dst = opts->reverse ? p->remote : p->local;
         if (g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR))
-                walk_local(&p, opts->local_dir, "", 0);
-        gboolean listed = walk_remote(&p, "", 0);
-        if (listed)
-                plan_compare(&p);
-        if (!listed || opts->dry_run) {
-                if (listed && !opts->json)
-                        say_plan(&p);
-                if (listed) {
-                        SendTally none = { 0 };
-                        give_report(&p, &none, 0);
-                }
-                gboolean ok = p.failed == 0;
-                plan_clear(&p);
-                return ok;
-        }
-        make_top(&p);
+                walk_local(p, opts->local_dir, "", 0);
+        p->listed = walk_remote(p, "", 0);
+        if (p->listed)
+                plan_compare(p);
+        return p;
+}
+
+void core_mirror_plan_free(CoreMirrorPlan *p)
+{
+        if (!p)
+                return;
+        g_hash_table_unref(p->local);
+        g_hash_table_unref(p->remote);
+        g_ptr_array_unref(p->send);
+        g_ptr_array_unref(p->make_dirs);
+        g_ptr_array_unref(p->remove);
+        g_array_unref(p->job_ids);
+        g_array_unref(p->walking);
+        g_free(p);
+}
+
+void core_mirror_describe(CoreContext *ctx, const CoreMirrorPlan *plan)
+{
+        say_plan(ctx, plan);
+}
+
+gboolean core_mirror_carry_out(CoreContext *ctx, CoreMirrorPlan *p, CoreQueue *queue)
+{
+        p->ctx = ctx;
+        make_top(p);
         SendTally sent = { 0 };
-        if (p.failed == 0 && make_dirs(&p))
-                sent = send_files(&p);
+        if (p->failed == 0 && make_dirs(p))
+                sent = send_files(p, queue);
         guint removed = 0;
-        if (p.failed == 0 && sent.failed == 0)
-                removed = remove_extra(&p);
-        else if (p.remove->len > 0)
+        if (p->failed == 0 && sent.failed == 0)
+                removed = remove_extra(p);
+        else if (p->remove->len > 0)
                 core_say(ctx, CORE_MSG_WARNING, _("Nothing was deleted: not every file arrived."));
-        g_autofree char *bytes = g_format_size(p.send_bytes);
+        g_autofree char *bytes = g_format_size(p->send_bytes);
         core_say(ctx, CORE_MSG_INFO,
                  _("%s: %u copied (%s planned), %u unchanged, %u refused by the scanner, %u deleted, %u "
                    "directories made, %u failed."),
-                 mirror_name(&p), sent.done, bytes, p.unchanged, sent.refused, removed, p.make_dirs->len,
-                 sent.failed + p.failed);
-        give_report(&p, &sent, removed);
-        gboolean ok = p.failed == 0 && sent.failed == 0;
-        plan_clear(&p);
-        return ok;
+                 mirror_name(p), sent.done, bytes, p->unchanged, sent.refused, removed, p->make_dirs->len,
+                 sent.failed + p->failed);
+        give_report(p, &sent, removed);
+        return p->failed == 0 && sent.failed == 0;
+}
+
+gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error)
+{
+        g_autoptr(CoreMirrorPlan) p = core_mirror_plan(ctx, opts, error);
+        if (!p)
+                return FALSE;
+        if (p->listed && !opts->dry_run)
+                return core_mirror_carry_out(ctx, p, NULL);
+        if (p->listed && !opts->json)
+                core_mirror_describe(ctx, p);
+        if (p->listed) {
+                SendTally none = { 0 };
+                give_report(p, &none, 0);
+        }
+        return p->failed == 0;
 }

@@ -9,6 +9,7 @@
 #pragma once
 #include <glib.h>
 #include "core/context.h"
+#include "core/queue.h"
 
 typedef struct {
         gboolean reverse;       /* -R, --reverse: upload; else download */
@@ -34,7 +35,39 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CoreMirrorOptions, core_mirror_options_clear)
 
 /* `mirror [OPTION…] [SOURCE [TARGET]]` (argv[0] is the command's name); FALSE with a usage error. */
 gboolean core_mirror_parse(int argc, char **argv, CoreMirrorOptions *opts, GError **error);
-/* Plans and (unless a dry run) carries out the mirror; ends with one summary line. FALSE when
- * anything failed (each failure said and recorded); a refusal by the scanner is not a failure
- * here (core_refused counts it). */
+/* What a mirror would do, as data: made by core_mirror_plan, shown by core_mirror_describe (line
+ * mode's --dry-run) or by a front end's own dialog (the full screen's :mirror), and done by
+ * core_mirror_carry_out. Paths are relative to the two directories of `opts`. */
+typedef struct {
+        CoreContext *ctx;
+        const CoreMirrorOptions *opts; /* borrowed: kept alive by the caller as long as the plan */
+        gboolean listed;        /* both trees were read: the plan may be carried out */
+        GPtrArray *send;        /* char*: files to copy (upload with -R, else download), in order */
+        GPtrArray *make_dirs;   /* char*: directories to make at the destination */
+        GPtrArray *remove;      /* char*: what --delete removes at the destination, deepest first */
+        guint64 send_bytes;     /* the files to copy, added up */
+        guint unchanged;        /* files alike on both sides */
+        guint failed;           /* problems met (each one said); nothing is copied when any */
+        GArray *job_ids;        /* guint: the queue's jobs of the files sent (after carrying out) */
+        /* private to core/mirror.c */
+        GHashTable *local, *remote; /* rel path → what is known of it */
+        GHashTable *src, *dst;      /* local and remote, or (downloads) remote and local */
+        GArray *walking;            /* dev_t/ino_t pairs of the local directories being walked (loops) */
+} CoreMirrorPlan;
+
+/* Walks both trees and compares them; changes nothing. NULL with error when the source of -R is
+ * not a local directory; a plan with `listed` FALSE when the server's tree could not be read (the
+ * reason already said). transfer full */
+CoreMirrorPlan *core_mirror_plan(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error);
+void core_mirror_plan_free(CoreMirrorPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreMirrorPlan, core_mirror_plan_free)
+/* The plan in words, as --dry-run prints it: a line per directory, file and deletion, then the
+ * totals ("would copy …; nothing was changed."). */
+void core_mirror_describe(CoreContext *ctx, const CoreMirrorPlan *plan);
+/* Carries the plan out: the destination's directories, the files as jobs of `queue` (NULL: a
+ * private one; the full screen gives its own, so that the jobs show in its queue view), then
+ * --delete when every file arrived; ends with the summary line and --json/--report. FALSE when
+ * anything failed; a refusal by the scanner is not a failure here (core_refused counts it). */
+gboolean core_mirror_carry_out(CoreContext *ctx, CoreMirrorPlan *plan, CoreQueue *queue);
+/* Plans and (unless a dry run) carries out the mirror: line mode's `mirror`. */
 gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError **error);
