@@ -65,6 +65,18 @@ static const CoreCmd commands[] = {
           .summary = N_("Open the : command line."),
           .help = N_("Opens the command line at the bottom of the screen, holding the text when "
                      "one is given. Tab completes, Up and Down browse the history.") },
+        { .name = "compare",
+          .max_args = 1, .flags = SCREEN | CORE_CMD_TOGGLE,
+          .usage = "compare [on|off]",
+          .summary = N_("Mark the differences between the two panes' directories."),
+          .help = N_("Compares the local pane's directory with the remote pane's, as FileZilla's "
+                     "directory comparison does: by size, then modification time (to the second "
+                     "with MLSD, with a minute's slack for a LIST date). The mark column of each "
+                     "pane shows N (newer here), O (older here: newer in the other pane), + (only "
+                     "in this pane) and S (a different size, or a file against a directory); "
+                     "equal entries are unmarked. The message line counts them, the local pane "
+                     "being \"here\". The marks follow a refresh and go when either pane changes "
+                     "directory, or with `compare off`. Ctrl-X d runs it.") },
         { .name = "copy",
           .max_args = 0, .flags = SCREEN,
           .usage = "copy",
@@ -405,6 +417,15 @@ static const CoreCmd commands[] = {
           .usage = "switch-pane",
           .summary = N_("Make the other pane active."),
           .help = N_("Moves the cursor to the other pane (Tab).") },
+        { .name = "sync-browse",
+          .max_args = 1, .flags = SCREEN | CORE_CMD_TOGGLE,
+          .usage = "sync-browse [on|off]",
+          .summary = N_("Toggle synchronized browsing of the two panes."),
+          .help = N_("While on, entering a directory (or going up) in one pane enters the "
+                     "directory of the same name (or goes up) in the other, as FileZilla's "
+                     "synchronized browsing does. When the other side has no such directory, "
+                     "the message line says so and sync-browse turns itself off. The status bar "
+                     "shows `sync` while it is on.") },
         { .name = "temp-upload",
           .max_args = 1, .flags = CORE_CMD_TOGGLE,
           .usage = "temp-upload [on|off]", .handler = core_cmd_temp_upload,

@@ -213,6 +213,9 @@ ACTION(act_dotfiles)
         return TRUE;
 }
 
+ACTION(act_sync_browse) { return ui_jobs_sync_browse(app, argc, argv, error); }
+ACTION(act_compare) { return ui_compare_command(app, argc, argv, error); }
+
 ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
 
 /* Every row of core's table with a screen form has its handler here, and nothing else does
@@ -220,6 +223,7 @@ ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
 static const UiAction actions[] = {
         { "cancel", act_cancel },
         { "command-line", act_command_line },
+        { "compare", act_compare },
         { "copy", act_copy },
         { "cursor-down", act_down },
         { "cursor-end", act_end },
@@ -252,6 +256,7 @@ static const UiAction actions[] = {
         { "select", act_select },
         { "sort", act_sort },
         { "switch-pane", act_switch },
+        { "sync-browse", act_sync_browse },
 };
 
 static const UiBinding bindings[] = {
@@ -284,6 +289,7 @@ static const UiBinding bindings[] = {
         { '.', "dotfiles" },
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
+        { UI_KEY_CTRL_X('d'), "compare" }, /* mc's "compare directories" */
 };
 
 const UiAction *ui_action_table(gsize *n_actions)
@@ -314,6 +320,11 @@ const char *ui_keymap_lookup(UiKey key)
                         return bindings[i].command;
         }
         return NULL;
+}
+
+UiKey ui_keymap_ctrl_x(UiKey key)
+{
+        return key > ' ' && key < 0x7f ? UI_KEY_CTRL_X(key) : UI_KEY_NONE;
 }
 
 UiKey ui_keymap_esc_digit(UiKey key)

@@ -30,3 +30,5 @@ const UiBinding *ui_keymap(gsize *n_bindings);
 const char *ui_keymap_lookup(UiKey key);
 /* Esc then a digit: the F-key of that digit (0 is F10); UI_KEY_NONE for other keys. */
 UiKey ui_keymap_esc_digit(UiKey key);
+/* Ctrl-X then a printable character: its two-key code (UI_KEY_CTRL_X); UI_KEY_NONE for others. */
+UiKey ui_keymap_ctrl_x(UiKey key);

@@ -70,6 +70,7 @@ void ui_app_reload_local(UiApp *app)
         g_autoptr(GError) error = NULL;
         if (!ui_pane_load_local(pane, dir, &error))
                 ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
+        ui_compare_follow(app);
 }
 
 gboolean ui_app_dump_screen(UiApp *app, const char *path, GError **error)
@@ -165,6 +166,11 @@ static void apply_result(UiApp *app, UiJobResult *result)
         if (result->focus_local)
                 ui_pane_focus_name(local, result->focus_local);
         apply_remote(app, result);
+        ui_compare_follow(app);
+        if (result->sync_browse_off && app->sync_browse) {
+                app->sync_browse = FALSE;
+                ui_app_say(app, CORE_MSG_WARNING, "%s", _("sync-browse: off (the other pane could not follow)"));
+        }
         if (result->quit)
                 app->running = FALSE;
 }
@@ -181,9 +187,10 @@ static void take_events(UiApp *app)
                         ui_app_open_dialog(app);
                         break;
                 case UI_EVENT_JOB_DONE:
-                        if (((UiJobResult *)event->payload)->partial)
+                        if (((UiJobResult *)event->payload)->partial) {
                                 apply_remote(app, event->payload); /* a listing while a batch runs */
-                        else
+                                ui_compare_follow(app);
+                        } else
                                 apply_result(app, event->payload);
                         break;
                 case UI_EVENT_PROGRESS:
@@ -413,6 +420,8 @@ static void app_free(UiApp *app)
         g_free(app->host);
         g_free(app->user);
         g_free(app->security);
+        g_free(app->compare_dirs[0]);
+        g_free(app->compare_dirs[1]);
         core_verdict_free(app->last_verdict);
         ui_canvas_free(app->canvas);
         g_free(app);

@@ -66,8 +66,12 @@ typedef struct UiApp {
         guint dialog_n_choices;
         UiCertDialog *cert_dialog; /* a certificate to trust or refuse (or a warning), or NULL */
 
+        char *compare_dirs[2];     /* `:compare` is on for these directories (NULL: off) */
+        gboolean sync_browse;      /* `:sync-browse`: entering a directory enters it in both panes */
+
         int help_top;
         gboolean esc_pending;      /* Esc was pressed in the panes: a digit makes an F-key */
+        gboolean ctrl_x_pending;   /* Ctrl-X was pressed in the panes: the next key completes it */
 
         /* what the last finished job reported */
         gboolean connected;
@@ -113,6 +117,13 @@ void ui_app_close_dialog(UiApp *app);
 /* `quit` with transfers running or waiting: asks first (default no); `y` quits. */
 void ui_app_ask_quit(UiApp *app, guint running, guint waiting);
 
+/* compare.c: `:compare [on|off]`; the marks follow the panes (after every change of a pane's
+ * listing: gone when a directory changed, else marked again). */
+gboolean ui_compare_command(UiApp *app, int argc, char **argv, GError **error);
+gboolean ui_compare_on(UiApp *app);
+void ui_compare_off(UiApp *app);
+void ui_compare_follow(UiApp *app);
+
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
 gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);
 gboolean ui_transfers_typed(UiApp *app, int argc, char **argv, GError **error);
@@ -122,5 +133,8 @@ gboolean ui_jobs_scan(UiApp *app, GError **error);
 gboolean ui_jobs_mkdir(UiApp *app, GError **error);
 gboolean ui_jobs_delete(UiApp *app, GError **error);
 gboolean ui_jobs_rename(UiApp *app, GError **error);
+/* Enters a directory of the active pane (".." goes up); with sync-browse on, the other pane too. */
 gboolean ui_jobs_enter(UiApp *app, const char *name, GError **error);
+/* `:sync-browse [on|off]`. */
+gboolean ui_jobs_sync_browse(UiApp *app, int argc, char **argv, GError **error);
 void ui_jobs_refresh(UiApp *app);

@@ -83,20 +83,26 @@ static void append_cell(GString *out, const char *text, int width, gboolean righ
 }
 
 /* The selection wins the mark: what F8 or F5 would act on is always visible (a refused file
- * that is selected keeps its colour, and the status line names its refusal). */
-static const char *row_mark(const UiRow *row)
+ * that is selected keeps its colour, and the status line names its refusal); a refusal comes
+ * before a difference :compare found. */
+static const char *row_mark(const UiRow *row, char *buf)
 {
         if (row->selected)
                 return "*";
         if (row->infected)
                 return "!";
-        return row->unscanned ? "?" : " ";
+        if (row->unscanned)
+                return "?";
+        buf[0] = row->compare ? row->compare : ' ';
+        buf[1] = '\0';
+        return buf;
 }
 
 char *ui_columns_format(const UiColumns *cols, const UiRow *row)
 {
         GString *out = g_string_new(NULL);
-        append_cell(out, row_mark(row), cols->mark, FALSE);
+        char mark[2];
+        append_cell(out, row_mark(row, mark), cols->mark, FALSE);
         g_autofree char *name = row->is_dir && !row->is_parent ? g_strconcat(row->name, "/", NULL)
                                                                : g_strdup(row->name);
         g_autofree char *fitted = ui_text_fit_middle(name, cols->name);

@@ -6,7 +6,8 @@
 #include <glib.h>
 
 typedef struct {
-        int mark;   /* 1: '*' selected (first), '!' infected, '?' refused unscanned */
+        int mark;   /* 1: '*' selected (first), '!' infected, '?' refused unscanned, then
+                       :compare's N O + S */
         int name;   /* the rest, at least UI_COLUMNS_MIN_NAME */
         int size;   /* 0: hidden */
         int date;   /* 0, 10 (date) or 16 (date and time) */
@@ -28,6 +29,7 @@ typedef struct {
         gboolean selected;
         gboolean infected;    /* refused: a signature matched ('!') */
         gboolean unscanned;   /* refused without a match: a limit, encryption, no scanner ('?') */
+        char compare;         /* `:compare`'s letter (N, O, +, S), or ' ' / 0: none */
 } UiRow;
 
 /* One row, exactly the layout's total width in columns. transfer full */

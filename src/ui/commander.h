@@ -35,6 +35,7 @@ typedef struct {
         gboolean partial;           /* not the end of a job: only a fresh remote listing while a
                                        batch runs (ui/transfers-refresh.c) */
         char *focus_local;
+        gboolean sync_browse_off;   /* sync-browse could not follow in the other pane: it is off */
 } UiJobResult;
 void ui_job_result_free(UiJobResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiJobResult, ui_job_result_free)

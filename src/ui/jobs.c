@@ -6,6 +6,7 @@
 #include "ui/app.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
+#include "core/cmd.h"
 #include "core/files.h"
 #include "core/safename.h"
 #include <string.h>
@@ -16,6 +17,9 @@ typedef struct {
         GPtrArray *names;     /* char*: entries of dir */
         GPtrArray *dirs;      /* char*: the subset of names that are directories */
         char *focus;          /* a name to show under the cursor afterwards */
+        gboolean sync;        /* sync-browse: enter the same name in the other pane too */
+        char *other_dir;      /* the other pane's directory (local: absolute) */
+        char *other_focus;    /* its name to show under the cursor afterwards */
 } PaneJob;
 
 static void pane_job_free(gpointer data)
@@ -25,6 +29,8 @@ static void pane_job_free(gpointer data)
         g_ptr_array_unref(job->names);
         g_ptr_array_unref(job->dirs);
         g_free(job->focus);
+        g_free(job->other_dir);
+        g_free(job->other_focus);
         g_free(job);
 }
 
@@ -230,21 +236,62 @@ gboolean ui_jobs_rename(UiApp *app, GError **error)
         return start(app, TRUE, rename_job, error);
 }
 
+/* Enters `name` (".." goes up) on one side; FALSE when it failed (said). */
+static gboolean enter(CoreContext *ctx, gboolean remote, const char *dir, const char *name)
+{
+        gboolean up = strcmp(name, "..") == 0;
+        GError *error = NULL;
+        if (!remote) {
+                g_autofree char *path = up ? g_path_get_dirname(dir) : g_build_filename(dir, name, NULL);
+                return done(ctx, core_local_cd(ctx, path, &error), &error);
+        }
+        gboolean ok = up ? core_remote_cdup(ctx, &error) : core_remote_cd(ctx, name, &error);
+        return done(ctx, ok, &error);
+}
+
+static char **focus_slot(UiJobResult *result, gboolean remote)
+{
+        return remote ? &result->focus_remote : &result->focus_local;
+}
+
 static void enter_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 {
         PaneJob *job = data;
         const char *name = g_ptr_array_index(job->names, 0);
-        gboolean up = strcmp(name, "..") == 0;
-        GError *error = NULL;
-        if (!job->remote) {
-                g_autofree char *path = up ? g_path_get_dirname(job->dir) : local_path(job, name);
-                if (done(ctx, core_local_cd(ctx, path, &error), &error))
-                        result->focus_local = g_steal_pointer(&job->focus);
+        if (!enter(ctx, job->remote, job->dir, name))
+                return;
+        set_str(focus_slot(result, job->remote), job->focus);
+        if (!job->sync)
+                return;
+        if (!enter(ctx, !job->remote, job->other_dir, name)) {
+                result->sync_browse_off = TRUE;
                 return;
         }
-        gboolean ok = up ? core_remote_cdup(ctx, &error) : core_remote_cd(ctx, name, &error);
-        if (done(ctx, ok, &error))
-                result->focus_remote = g_steal_pointer(&job->focus);
+        set_str(focus_slot(result, !job->remote), job->other_focus);
+}
+
+/* Sync-browse: the other pane follows when it has the directory (by its listing, as FileZilla
+ * decides); when it has not, that is said and sync-browse turns off. */
+static void follow_in_other(UiApp *app, PaneJob *job, const char *name)
+{
+        UiPane *other = ui_app_other_pane(app);
+        gboolean up = strcmp(name, "..") == 0;
+        UiEntry *entry = up ? NULL : ui_pane_entry(other, name);
+        if (!other->path || (!up && (!entry || !entry->is_dir))) {
+                g_autofree char *shown = core_name_escape(name);
+                ui_app_say(app, CORE_MSG_WARNING,
+                           other->remote ? _("sync-browse: the server has no directory %s: sync-browse is off.")
+                                         : _("sync-browse: the local side has no directory %s: sync-browse is off."),
+                           shown);
+                app->sync_browse = FALSE;
+                return;
+        }
+        if (up && strcmp(other->path, "/") == 0)
+                return; /* already at the top there */
+        job->sync = TRUE;
+        job->other_dir = g_strdup(other->path);
+        if (up)
+                job->other_focus = g_path_get_basename(other->path);
 }
 
 gboolean ui_jobs_enter(UiApp *app, const char *name, GError **error)
@@ -259,7 +306,26 @@ gboolean ui_jobs_enter(UiApp *app, const char *name, GError **error)
         g_ptr_array_add(job->names, g_strdup(name));
         if (strcmp(name, "..") == 0 && strcmp(pane->path, "/") != 0)
                 job->focus = g_path_get_basename(pane->path); /* land on where we came from */
-        ui_commander_run_func(app->commander, enter_job, job, pane_job_free, job->remote);
+        if (app->sync_browse)
+                follow_in_other(app, job, name);
+        ui_commander_run_func(app->commander, enter_job, job, pane_job_free, job->remote || job->sync);
+        return TRUE;
+}
+
+gboolean ui_jobs_sync_browse(UiApp *app, int argc, char **argv, GError **error)
+{
+        gboolean on = !app->sync_browse;
+        if (argc > 1 && !core_cmd_parse_switch(argv[1], &on)) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Use on or off, not %s."), argv[1]);
+                return FALSE;
+        }
+        if (on && !app->connected) {
+                g_set_error_literal(error, UI_ERROR, UI_ERROR_USAGE,
+                                    _("Not connected: use `:open <host> [port]` first."));
+                return FALSE;
+        }
+        app->sync_browse = on;
+        ui_app_say(app, CORE_MSG_INFO, "%s", on ? _("sync-browse: on") : _("sync-browse: off"));
         return TRUE;
 }
 

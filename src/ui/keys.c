@@ -49,6 +49,8 @@ char *ui_key_name(UiKey key)
                 return g_strdup_printf("<S-F%d>", key - UI_KEY_F(12));
         if (key > 0 && key < 0x20)
                 return g_strdup_printf("<C-%c>", key + 'a' - 1);
+        if (UI_KEY_IS_CTRL_X(key))
+                return g_strdup_printf("<C-x>%c", key - UI_KEY_CTRL_X(0));
         if (key == 0x7f) /* what many terminals send for Backspace */
                 return g_strdup("<BS>");
         if (key > 0 && key < UI_KEY_SPECIAL) {

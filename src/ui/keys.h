@@ -20,6 +20,10 @@ enum {
 /* Shift+F1..F12, as curses reports them (F13..F24); named "<S-F6>". */
 #define UI_KEY_SHIFT_F(n) UI_KEY_F(12 + (n))
 #define UI_KEY_CTRL(c) ((c) & 0x1f)
+/* Ctrl-X then a printable ASCII character, as one code (mc's two-key bindings: C-x d); named
+ * "<C-x>d", which a script reads as the two keys it is typed as. */
+#define UI_KEY_CTRL_X(c) (UI_KEY_SPECIAL + 0x200 + (c))
+#define UI_KEY_IS_CTRL_X(k) ((k) > UI_KEY_CTRL_X(' ') && (k) < UI_KEY_CTRL_X(0x7f))
 
 /* "<F5>", "<S-F6>", "<Tab>", "<C-r>", "a", "<Space>", "<lt>" → the key; UI_KEY_NONE if unknown. */
 UiKey ui_key_from_name(const char *name);

@@ -268,8 +268,16 @@ static void key_panes(UiApp *app, UiKey key)
                 if (fkey != UI_KEY_NONE)
                         key = fkey;
         }
+        if (app->ctrl_x_pending) {
+                app->ctrl_x_pending = FALSE;
+                key = ui_keymap_ctrl_x(key); /* C-x then an unbound key does nothing */
+        }
         if (key == UI_KEY_ESCAPE) {
                 app->esc_pending = TRUE;
+                return;
+        }
+        if (key == UI_KEY_CTRL('x')) {
+                app->ctrl_x_pending = TRUE;
                 return;
         }
         const char *command = ui_keymap_lookup(key);

@@ -38,6 +38,7 @@ UiPane *ui_pane_new(gboolean remote)
         pane->entries = g_ptr_array_new();
         pane->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify)core_verdict_free);
+        pane->compare = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         pane->rows = 1;
         return pane;
 }
@@ -49,6 +50,7 @@ void ui_pane_free(UiPane *pane)
         g_ptr_array_unref(pane->entries);
         g_ptr_array_unref(pane->all);
         g_hash_table_unref(pane->refused);
+        g_hash_table_unref(pane->compare);
         g_free(pane->path);
         g_free(pane->placeholder);
         g_free(pane->filter);
@@ -184,6 +186,7 @@ static void replace_entries(UiPane *pane, const char *path, GPtrArray *entries)
                 pane->cursor = 0;
                 pane->top = 0;
                 g_clear_pointer(&pane->filter, g_free); /* a filter belongs to one directory */
+                g_hash_table_remove_all(pane->compare); /* so do the marks of :compare */
         }
         refilter(pane, keep);
 }
@@ -229,6 +232,7 @@ gboolean ui_pane_load_local(UiPane *pane, const char *dir, GError **error)
                 }
                 entry->size = st.st_size;
                 entry->mtime = st.st_mtime;
+                entry->mtime_exact = TRUE;
                 entry->perms = perms_text(st.st_mode);
                 g_ptr_array_add(entries, entry);
         }
@@ -248,6 +252,7 @@ void ui_pane_set_remote(UiPane *pane, const char *cwd, GPtrArray *remote_entries
                 entry->is_dir = remote->type == CORE_ENTRY_DIR;
                 entry->size = remote->size;
                 entry->mtime = remote->mtime;
+                entry->mtime_exact = remote->mtime_exact;
                 entry->perms = g_strdup(remote->perms);
                 g_ptr_array_add(entries, entry);
         }
@@ -374,6 +379,32 @@ const CoreVerdict *ui_pane_refusal(UiPane *pane, const UiEntry *entry)
         return g_hash_table_lookup(pane->refused, full);
 }
 
+char ui_compare_mark_char(UiCompareMark mark)
+{
+        static const char letters[] = " NO+S";
+        return mark <= UI_COMPARE_SIZE ? letters[mark] : ' ';
+}
+
+void ui_pane_mark_compare(UiPane *pane, const char *name, UiCompareMark mark)
+{
+        if (mark == UI_COMPARE_NONE)
+                g_hash_table_remove(pane->compare, name);
+        else
+                g_hash_table_replace(pane->compare, g_strdup(name), GINT_TO_POINTER(mark));
+}
+
+void ui_pane_clear_compare(UiPane *pane)
+{
+        g_hash_table_remove_all(pane->compare);
+}
+
+UiCompareMark ui_pane_compare_mark(UiPane *pane, const UiEntry *entry)
+{
+        if (!entry || entry->is_parent)
+                return UI_COMPARE_NONE;
+        return GPOINTER_TO_INT(g_hash_table_lookup(pane->compare, entry->name));
+}
+
 static UiAttr row_attr(UiPane *pane, const UiEntry *entry, gboolean is_cursor, gboolean active)
 {
         if (is_cursor && active)
@@ -443,7 +474,8 @@ void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int h
                               .mtime = entry->mtime, .perms = entry->perms,
                               .selected = entry->selected,
                               .infected = core_verdict_is_malware(refusal),
-                              .unscanned = refusal && !core_verdict_is_malware(refusal) };
+                              .unscanned = refusal && !core_verdict_is_malware(refusal),
+                              .compare = ui_compare_mark_char(ui_pane_compare_mark(pane, entry)) };
                 g_autofree char *text = ui_columns_format(&cols, &row);
                 UiAttr attr = row_attr(pane, entry, index == pane->cursor, active);
                 ui_canvas_text(canvas, x, y + 1 + r, width, text, attr);

@@ -15,9 +15,21 @@ typedef struct {
         gboolean is_parent;
         gint64 size;
         gint64 mtime;
+        gboolean mtime_exact; /* to the second (local, MLSD), else a listing's minute */
         char *perms;
         gboolean selected;
 } UiEntry;
+
+/* `:compare`'s mark of an entry, from its own pane's side (ui/compare.c). */
+typedef enum {
+        UI_COMPARE_NONE,
+        UI_COMPARE_NEWER,   /* 'N': newer here than in the other pane */
+        UI_COMPARE_OLDER,   /* 'O': newer in the other pane */
+        UI_COMPARE_ONLY,    /* '+': only in this pane */
+        UI_COMPARE_SIZE,    /* 'S': a different size (or a file against a directory) */
+} UiCompareMark;
+/* The mark's letter for the mark column (' ' for none). */
+char ui_compare_mark_char(UiCompareMark mark);
 
 typedef enum {
         UI_SORT_NAME,
@@ -41,6 +53,7 @@ typedef struct {
         int top;
         int rows;             /* rows visible at the last draw (for paging) */
         GHashTable *refused;  /* full path → CoreVerdict* (not OK), for local files */
+        GHashTable *compare;  /* name → UiCompareMark while `:compare` is on (ui/compare.c) */
 } UiPane;
 
 UiPane *ui_pane_new(gboolean remote);
@@ -78,6 +91,11 @@ char *ui_pane_path_of(UiPane *pane, const char *name);
 
 /* Marks a local file the scanner refused (a copy of verdict); NULL or an OK verdict clears it. */
 void ui_pane_mark_refused(UiPane *pane, const char *full_path, const CoreVerdict *verdict);
+/* `:compare`'s marks: one entry's (UI_COMPARE_NONE clears it), all of them cleared, and an
+ * entry's mark. */
+void ui_pane_mark_compare(UiPane *pane, const char *name, UiCompareMark mark);
+void ui_pane_clear_compare(UiPane *pane);
+UiCompareMark ui_pane_compare_mark(UiPane *pane, const UiEntry *entry);
 /* The verdict that refused an entry of this pane, or NULL. */
 const CoreVerdict *ui_pane_refusal(UiPane *pane, const UiEntry *entry);
 

@@ -42,6 +42,17 @@ static char *progress_text(UiApp *app)
         return g_strdup_printf("%s %d%% (%s)", name, (int)(done * 100 / (guint64)total), done_text);
 }
 
+/* "compare sync": the panes' modes that are on, or NULL. */
+static char *modes_text(UiApp *app)
+{
+        if (!ui_compare_on(app) && !app->sync_browse)
+                return NULL;
+        /* TRANSLATORS: status bar words for :compare and :sync-browse being on */
+        if (ui_compare_on(app) && app->sync_browse)
+                return g_strdup_printf("%s %s", _("compare"), _("sync"));
+        return g_strdup(ui_compare_on(app) ? _("compare") : _("sync"));
+}
+
 static void draw_status(UiApp *app, int y)
 {
         UiPane *pane = ui_app_active_pane(app);
@@ -55,9 +66,10 @@ static void draw_status(UiApp *app, int y)
                 return;
         }
         g_autofree char *progress = progress_text(app);
+        g_autofree char *modes = modes_text(app);
         UiStatusInfo info = { .connected = app->connected, .user = app->user, .host = app->host,
                               .port = app->port, .security = app->security, .progress = progress,
-                              .scanner = app->ctx->scanner_address };
+                              .scanner = app->ctx->scanner_address, .modes = modes };
         g_autoptr(GPtrArray) parts = ui_status_bar_layout(&info, app->width);
         ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_STATUS);
         int x = 0;

@@ -1,6 +1,6 @@
 /* ui/statusbar.h — the status bar's text: the connection (user@host:port), its security (TLS
  * version, cipher and whose certificate, or a warning that the password went in clear), what is
- * being transferred, and the scanner; shortened, least important parts first, to fit a width.
+ * being transferred, the panes' modes (compare, sync-browse) and the scanner; shortened, least important parts first, to fit a width.
  * Owns: the short form of the core's security summary and the bar's layout.
  * Must not: call curses, or read the CoreContext (the UI thread gets copies from the command thread). */
 #pragma once
@@ -15,6 +15,7 @@ typedef struct {
         const char *security;  /* the core's summary (ftp_session_security_summary), or NULL */
         const char *progress;  /* what is being transferred, or NULL: idle */
         const char *scanner;   /* the scanner's address, or NULL */
+        const char *modes;     /* the panes' modes that are on ("compare sync"), or NULL */
 } UiStatusInfo;
 
 /* One piece of the bar. */
