@@ -216,7 +216,7 @@ static const CoreCmd commands[] = {
                      "`prompt` is on, asks before each file."),
           .screen_help = N_("Runs as jobs of the transfer queue (F9), one job per file.") },
         { .name = "mirror",
-          .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL,
+          .min_args = 1, .max_args = ANY, .flags = NEEDS | LOCAL | SCREEN_BARE | SCREEN_OWN,
           .usage = "mirror [-R] [--delete] [--dry-run] [--only-newer] [--ignore-time] [--dereference] "
                    "[--exclude GLOB] [--exclude-from FILE] [--include GLOB] [--parallel N] [--json] "
                    "[--report FILE] [source-dir [target-dir]]",
@@ -232,7 +232,13 @@ static const CoreCmd commands[] = {
                      "followed unless --dereference: a local link then counts as the file or "
                      "directory it points to, a remote link to a file as that file. Ends with a summary. Without -R the other way: mirror REMOTE-DIR "
                      "LOCAL-DIR downloads what the server has newer or the local tree lacks, keeping "
-                     "the server's times, and --delete removes here what the server no longer has.") },
+                     "the server's times, and --delete removes here what the server no longer has."),
+          .screen_help = N_("Works from the two panes: `mirror` downloads the remote pane's "
+                            "directory into the local pane's, `mirror -R` uploads the local pane's "
+                            "to the remote pane's (directories given still count). A dialog shows "
+                            "the plan first (files and bytes to copy, directories to make, what "
+                            "--delete removes, by name): Enter or y carries it out as jobs of the "
+                            "queue (F9), Esc or n changes nothing.") },
         { .name = "mkdir",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE | SCREEN_BARE,
           .usage = "mkdir <remote-directory>", .handler = core_cmd_mkdir,

@@ -213,6 +213,7 @@ ACTION(act_dotfiles)
         return TRUE;
 }
 
+ACTION(act_mirror) { return ui_mirror_start(app, argc, argv, error); }
 ACTION(act_sync_browse) { return ui_jobs_sync_browse(app, argc, argv, error); }
 ACTION(act_compare) { return ui_compare_command(app, argc, argv, error); }
 
@@ -240,6 +241,7 @@ static const UiAction actions[] = {
         { "invert", act_invert },
         { "messages", act_messages },
         { "mget", act_transfer },
+        { "mirror", act_mirror },
         { "mkdir", act_mkdir },
         { "move", act_move },
         { "mput", act_transfer },

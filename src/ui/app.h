@@ -13,6 +13,7 @@
 #include "ui/cmdline.h"
 #include "ui/commander.h"
 #include "ui/keys.h"
+#include "ui/listdialog.h"
 #include "ui/pane.h"
 
 typedef struct {
@@ -65,6 +66,7 @@ typedef struct UiApp {
         UiChoice *dialog_choices;  /* a choice's answers (copies), or NULL */
         guint dialog_n_choices;
         UiCertDialog *cert_dialog; /* a certificate to trust or refuse (or a warning), or NULL */
+        UiListDialog *list_dialog; /* a plan to carry out or not (`:mirror`), or NULL */
 
         char *compare_dirs[2];     /* `:compare` is on for these directories (NULL: off) */
         gboolean sync_browse;      /* `:sync-browse`: entering a directory enters it in both panes */
@@ -123,6 +125,10 @@ gboolean ui_compare_command(UiApp *app, int argc, char **argv, GError **error);
 gboolean ui_compare_on(UiApp *app);
 void ui_compare_off(UiApp *app);
 void ui_compare_follow(UiApp *app);
+
+/* mirror.c: `:mirror [-R] [OPTIONS] [DIRS]` from the two panes' directories: planned on the
+ * command thread, the plan shown in a dialog, then carried out as jobs of the queue. */
+gboolean ui_mirror_start(UiApp *app, int argc, char **argv, GError **error);
 
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
 gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);

@@ -153,6 +153,16 @@ static char *fe_prompt(const char *label, gboolean secret, gpointer data)
         return ask_text(data, label, secret, NULL);
 }
 
+gboolean ui_bridge_confirm(UiBridge *bridge, const char *label, const char *heading, const GPtrArray *lines)
+{
+        g_autoptr(GPtrArray) none = lines ? NULL : g_ptr_array_new();
+        UiRequest request = { .label = (char *)label, .list = lines ? lines : none, .list_heading = heading };
+        wait_answer(bridge, &request);
+        gboolean yes = bridge->answered && !bridge->shut && bridge->answer == CORE_ANSWER_YES;
+        g_mutex_unlock(&bridge->lock);
+        return yes;
+}
+
 char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial)
 {
         return ask_text(bridge, label, FALSE, initial);

@@ -44,6 +44,10 @@ typedef struct {
         const TlsPeerInfo *cert;
         const char *cert_server;
         const char *cert_stored;
+        /* a plan to carry out or not (ui/listdialog.h): label says it, list (char*, escaped)
+         * names what the heading says (what will be deleted); answered YES or NO */
+        const GPtrArray *list;
+        const char *list_heading;
 } UiRequest;
 
 /* Redraws for bytes moved are limited to one per this many milliseconds. */
@@ -74,6 +78,9 @@ void ui_bridge_answer_choice(UiBridge *bridge, int index);
 /* From the command thread: asks and waits. Returns the index of the choice taken, -1 when
  * cancelled or quitting. */
 int ui_bridge_choose(UiBridge *bridge, const char *label, const UiChoice *choices, guint n_choices);
+/* From the command thread: asks whether to carry out a plan, with a list under the question
+ * (`heading`, then `lines`: char*, already escaped; either may be NULL). TRUE: go ahead. */
+gboolean ui_bridge_confirm(UiBridge *bridge, const char *label, const char *heading, const GPtrArray *lines);
 /* From the command thread: a prompt that starts from `initial`. NULL: cancelled. transfer full */
 char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial);
 /* A CoreQueueNotify (data: the bridge): wakes the UI thread to redraw the queue. */

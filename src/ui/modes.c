@@ -24,6 +24,7 @@ void ui_app_close_dialog(UiApp *app)
         g_clear_pointer(&app->dialog_choices, g_free);
         app->dialog_n_choices = 0;
         g_clear_pointer(&app->cert_dialog, ui_cert_dialog_free);
+        g_clear_pointer(&app->list_dialog, ui_list_dialog_free);
 }
 
 void ui_app_open_dialog(UiApp *app)
@@ -41,6 +42,8 @@ void ui_app_open_dialog(UiApp *app)
         app->dialog_label = g_strdup(request->label);
         if (request->cert)
                 app->cert_dialog = ui_cert_dialog_new(request->cert_server, request->cert, request->cert_stored);
+        if (request->list)
+                app->list_dialog = ui_list_dialog_new(request->label, request->list_heading, request->list);
         ui_cmdline_init(&app->dialog_field, NULL);
         if (request->initial)
                 ui_cmdline_set(&app->dialog_field, request->initial);
@@ -123,6 +126,15 @@ static void key_certificate(UiApp *app, UiKey key)
         ui_app_close_dialog(app);
 }
 
+static void key_list(UiApp *app, UiKey key)
+{
+        UiListAnswer answer = ui_list_dialog_key(app->list_dialog, key);
+        if (answer == UI_LIST_PENDING)
+                return;
+        ui_bridge_answer(app->bridge, NULL, answer == UI_LIST_YES ? CORE_ANSWER_YES : CORE_ANSWER_NO);
+        ui_app_close_dialog(app);
+}
+
 static void key_dialog(UiApp *app, UiKey key)
 {
         if (app->dialog_quit) {
@@ -131,6 +143,10 @@ static void key_dialog(UiApp *app, UiKey key)
         }
         if (app->cert_dialog) {
                 key_certificate(app, key);
+                return;
+        }
+        if (app->list_dialog) {
+                key_list(app, key);
                 return;
         }
         if (app->dialog_question) {

@@ -365,6 +365,8 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
         draw_fkeys(app, h - 1);
         if (app->mode == UI_MODE_DIALOG && app->cert_dialog)
                 ui_cert_dialog_draw(app->cert_dialog, app->canvas);
+        else if (app->mode == UI_MODE_DIALOG && app->list_dialog)
+                ui_list_dialog_draw(app->list_dialog, app->canvas);
         else if (app->mode == UI_MODE_DIALOG)
                 draw_dialog(app, cursor_x, cursor_y);
 }
