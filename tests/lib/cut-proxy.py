@@ -16,11 +16,16 @@
 #                      (vsftpd's log_ftp_protocol: '[pid N] … FTP command: Client "…", "STOR x"'),
 #                      and the connection cut is the one that server process serves. The command
 #                      has then reached the server already: the cut falls while it is answered.
+#   --kill-session     with --count-log: also kills (SIGKILL) the server process that logged the
+#                      command, so that its data connection breaks too: an upload in flight ends
+#                      short, as when the network drops (a server keeps reading the data of a
+#                      transfer whose control connection alone was closed).
 #   --lifetime S       exits after S seconds (default 300) even if nobody stops it.
 import argparse
 import os
 import re
 import selectors
+import signal
 import socket
 import sys
 import time
@@ -202,6 +207,12 @@ class Proxy:
                 self.note("%s %d: no open connection of server process %s to cut" %
                           (self.verb.decode(), self.count, m.group(1).decode()))
                 continue
+            if self.args.kill_session:  # first: the process must not see its control connection go
+                try:
+                    os.kill(int(m.group(1)), signal.SIGKILL)
+                    self.note("killed server process %s" % m.group(1).decode())
+                except OSError as e:
+                    self.note("could not kill server process %s: %s" % (m.group(1).decode(), e))
             self.cut(pair, line[line.rfind(b'", "') + 4:].rstrip(b'"\r'))
 
     def run(self):
@@ -235,10 +246,14 @@ def main():
     p.add_argument("--every", type=int, required=True, help="cut at each multiple of this count")
     p.add_argument("--log", help="a line per connection and per cut")
     p.add_argument("--count-log", help="count the verbs in this server protocol log instead")
+    p.add_argument("--kill-session", action="store_true",
+                   help="with --count-log: also kill the server process that received the command")
     p.add_argument("--lifetime", type=float, default=300.0)
     args = p.parse_args()
     if args.every < 1:
         p.error("--every must be at least 1")
+    if args.kill_session and not args.count_log:
+        p.error("--kill-session needs --count-log (the server process is found in its log)")
     Proxy(args).run()
     return 0
 
