@@ -58,15 +58,6 @@ head -c $((NFILES * 4096)) /dev/urandom | split -b 4096 -a 3 -d --additional-suf
 head -c $((NFILES * 16384)) /dev/urandom | split -b 16384 -a 3 -d --additional-suffix=.bin - mid/m
 
 # ---- helpers ----
-# via PORT 'CMDS' [OPTION…]: a line-mode run (-n) logged in on 127.0.0.1:PORT, then CMDS
-via() {
-        local port=$1 cmds=$2
-        shift 2
-        CF_INPUT="$FTP_USER
-$FTP_PASS
-" cf_run -n "$@" -c "open 127.0.0.1 $port; $cmds"
-        CF_INPUT=
-}
 
 # all_arrived SRC DIR: every file SRC/*.bin is on the server as DIR/SRC/NAME, byte for byte
 all_arrived() {

@@ -17,6 +17,7 @@
 #                            CF_BEFORE_OPEN='CMD' runs CMD before the open (e.g. verbose).
 #   cf_login HOST 'CMDS' [OPTION…]  cf_run -n OPTION… -c 'open HOST $FTP_PORT; CMDS' with the user
 #                            name and password on stdin (-n: no per-file questions)
+#   via PORT 'CMDS' [OPTION…]  the same on 127.0.0.1:PORT (a relay's port, or another server's)
 #   cf_show                  prints the last run (command, status, output) as TAP diagnostics
 #   sha_of FILE              prints the SHA-256 of FILE
 #   cf_rc_is N, cf_says ERE, cf_stdout_has ERE, same_file A B   conditions for `expect`
@@ -130,6 +131,12 @@ $FTP_PASS
 "
         cf_run -n "$@" -c "open $host $FTP_PORT; $cmds"
         CF_INPUT=
+}
+
+via() {
+        local FTP_PORT=$1
+        shift
+        cf_login 127.0.0.1 "$@"
 }
 
 cf_show() {
