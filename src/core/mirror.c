@@ -29,6 +29,8 @@
 #include "scan/json.h"
 
 #define MIRROR_MAX_DEPTH 64
+/* a server that refuses MDTM this often does not offer it: stop asking */
+#define MDTM_REFUSALS_MAX 3
 
 typedef struct {
         gint64 size;
@@ -373,6 +375,36 @@ static gboolean src_newer(const Node *src, const Node *dst)
         return core_compare_times(&s, &d) > 0;
 }
 
+typedef struct {
+        const char *path;
+        gint64 mtime;
+} TimeProbe;
+
+static gboolean probe_time(FtpSession *session, gpointer data, GError **error)
+{
+        TimeProbe *probe = data;
+        return ftp_session_mdtm(session, probe->path, &probe->mtime, error);
+}
+
+/* A listing's time is a LIST date: to the minute, to the day for files older than six months,
+ * and in the server's own time zone. Before such a time alone decides that a file of the same
+ * size is to be copied again, MDTM (UTC, to the second) is asked, as lftp does. */
+static void exact_remote_time(Plan *p, const char *rel)
+{
+        Node *remote = g_hash_table_lookup(p->remote, rel);
+        if (!remote || remote->is_dir || remote->mtime_exact || p->mdtm_refused >= MDTM_REFUSALS_MAX)
+                return;
+        g_autofree char *path = remote_path(p->opts, rel);
+        TimeProbe probe = { .path = path, .mtime = -1 };
+        g_autoptr(GError) error = NULL;
+        if (core_worker_run(p->ctx->worker, probe_time, &probe, &error)) {
+                remote->mtime = probe.mtime;
+                remote->mtime_exact = TRUE;
+        } else if (g_error_matches(error, FTP_ERROR, FTP_ERROR_REFUSED)) {
+                p->mdtm_refused++; /* the listing's time stands for this file */
+        }
+}
+
 static void compare_file(Plan *p, const char *rel, const Node *src)
 {
         const Node *dst = g_hash_table_lookup(p->dst, rel);
@@ -384,6 +416,8 @@ static void compare_file(Plan *p, const char *rel, const Node *src)
                 return;
         }
         CoreFileStamp s = stamp_of(src), d = dst ? stamp_of(dst) : s;
+        if (dst && !core_compare_sizes_differ(&s, &d) && !p->opts->ignore_time && src_newer(src, dst))
+                exact_remote_time(p, rel);
         gboolean differs = !dst || core_compare_sizes_differ(&s, &d) || (!p->opts->ignore_time && src_newer(src, dst));
         if (dst && p->opts->only_newer && !src_newer(src, dst))
                 differs = FALSE;

@@ -53,6 +53,7 @@ typedef struct {
         GHashTable *local, *remote; /* rel path → what is known of it */
         GHashTable *src, *dst;      /* local and remote, or (downloads) remote and local */
         GArray *walking;            /* dev_t/ino_t pairs of the local directories being walked (loops) */
+        guint mdtm_refused;         /* MDTM refusals: after a few, the listing's times stand */
 } CoreMirrorPlan;
 
 /* Walks both trees and compares them; changes nothing. NULL with error when the source of -R is

@@ -6,7 +6,8 @@
 # every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
 # leaves no temporary file; a second run uploads nothing; two files changed and one added make
 # exactly those three uploads; --delete removes a file and a directory the local tree no longer
-# has; --exclude leaves a file out; a symbolic link is reported, not followed (with --dereference:
+# has; --exclude leaves a file out; an old file alike on both sides, whose LIST date has only its
+# day, is not sent again (MDTM) but is once it is newer by hours; a symbolic link is reported, not followed (with --dereference:
 # local links to files and directories followed, a loop and a dangling link said; on the server a
 # link to a file downloaded as that file, one to a directory said); --report FILE and
 # --json give the plan and the result as JSON. `mirror REMOTE
@@ -138,6 +139,22 @@ expect "download, changes: exactly the added and the changed file ($(downloaded_
         eval '[ "$(downloaded_names)" = "added.txt|top.txt|" ]'
 expect "download --delete: the file gone from the server is gone here, the rest is the server's" \
         eval '[ ! -e "back/ünïcode.txt" ] && same_trees'
+
+# ---- a LIST date is coarse (a day for files older than six months): MDTM decides ----
+mkdir -p old-tree
+printf 'kept for years\n' >old-tree/old.txt
+mkdir -p "$FTP_ROOT/old-site"
+cp old-tree/old.txt "$FTP_ROOT/old-site/old.txt"
+touch -d '2021-03-05 14:37:21 UTC' old-tree/old.txt "$FTP_ROOT/old-site/old.txt"
+ftp_own
+cf_session "verbose; mirror -R old-tree old-site"
+expect "an old file alike on both sides: not sent again although LIST shows only its day" \
+        eval 'cf_rc_is 0 && [ -z "$(uploaded_names)" ] && cf_says "mirror -R: 0 copied"'
+expect "an old file alike on both sides: MDTM asked for its exact time" cf_says "MDTM old-site/old\.txt"
+touch -d '2021-03-05 16:00:00 UTC' old-tree/old.txt
+cf_session "mirror -R old-tree old-site"
+expect "the same old file made newer here by hours the same day: sent" \
+        eval '[ "$(uploaded_names)" = "old.txt|" ]'
 
 # ---- --dereference: links are what they point to (local: files and directories; remote: files) ----
 mkdir -p outside/dir tree2/sub
