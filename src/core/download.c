@@ -295,6 +295,7 @@ typedef struct {
         gint64 size;               /* from a listing (no SIZE asked), or -1 */
         gint64 mtime;              /* to the second (MLSD), or -1 */
         CoreQueueReplace replace;  /* what the user said about an existing local file */
+        const char *shown;         /* how messages name it (a tree's relative path), NULL: its name */
 } FetchSpec;
 
 /* Downloads spec->remote to `name` under dirfd on one of the batch's connections (FETCH_QUEUED:
@@ -329,7 +330,7 @@ static FetchOutcome fetch_file(CoreDownload *dl, const FetchSpec *spec, int dirf
         job->key = g_steal_pointer(&key);
         job->expected = size;
         job->mtime = spec->mtime;
-        job->shown = core_name_escape(name);
+        job->shown = core_name_escape(spec->shown ? spec->shown : name);
         job->fd = -1;
         job->dirfd = dup(dirfd);
         if (job->dirfd < 0) {
@@ -553,7 +554,12 @@ void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 si
                 job_end(dl, id, FETCH_FAILED, error);
                 return;
         }
-        FetchSpec spec = { .id = id, .remote = job->remote, .size = size, .mtime = mtime, .replace = replace };
+        /* a file of a tree is named by its local path: many trees hold an index.html */
+        const char *shown = base ? job->local : NULL;
+        while (shown && g_str_has_prefix(shown, "./"))
+                shown += 2;
+        FetchSpec spec = { .id = id, .remote = job->remote, .size = size, .mtime = mtime, .replace = replace,
+                           .shown = shown };
         FetchOutcome outcome = fetch_file(dl, &spec, dest.dirfd, dest.name, &error);
         job_end(dl, id, outcome, error);
 }

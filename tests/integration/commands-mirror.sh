@@ -136,7 +136,7 @@ rm "$S/ünïcode.txt"
 ftp_own
 cf_session "mirror --delete site back"
 expect "download, changes: exactly the added and the changed file ($(downloaded_names))" \
-        eval '[ "$(downloaded_names)" = "added.txt|top.txt|" ]'
+        eval '[ "$(downloaded_names)" = "back/added.txt|back/top.txt|" ]'
 expect "download --delete: the file gone from the server is gone here, the rest is the server's" \
         eval '[ ! -e "back/ünïcode.txt" ] && same_trees'
 

@@ -70,13 +70,12 @@ all_back() {
         for f in "$1"/*.bin; do same_file "$f" "$2/$f" || { echo "missing or different: $2/$f"; return 1; }; done
         [ -z "$(find "$2" -name '*.part')" ] || { echo "a .part is left:"; find "$2" -name '*.part' | head -n 3; return 1; }
 }
-# reported_once VERB SRC [base]: each file SRC/*.bin is named in exactly one "VERB FILE …" line
-# (by its base name with "base": mget names a file as in its own directory)
+# reported_once VERB SRC: each file SRC/*.bin is named in exactly one "VERB SRC/FILE …" line
 reported_once() {
         local counts f n bad=0
         counts=$(printf '%s\n' "$CF_ALL" | sed -n "s/^$1 \\([^ ]*\\) .*/\\1/p" | sort | uniq -c)
         for f in "$2"/*.bin; do
-                n=$(awk -v f="$([ "${3:-}" = base ] && echo "${f##*/}" || echo "$f")" '$2 == f { print $1 }' <<<"$counts")
+                n=$(awk -v f="$f" '$2 == f { print $1 }' <<<"$counts")
                 [ "${n:-0}" = 1 ] || { echo "$f: reported ${n:-0} times"; bad=1; }
         done
         return $bad
@@ -279,7 +278,7 @@ expect "b: the relay cut the control connection 5 times or more ($cuts)" [ "$cut
 expect "b: mget of $NFILES files: exit 0 ($CF_RC)" cf_rc_is 0
 expect "b: the loss is said" cf_says "lost \(.*\): reconnecting \(1/5\) in 1 s"
 expect "b: every file came back byte for byte, no .part left" all_back small "$SUITE_DIR/back-b"
-expect "b: each file reported downloaded exactly once" reported_once Downloaded small base
+expect "b: each file reported downloaded exactly once" reported_once Downloaded small
 expect "b: the tally counts $NFILES downloaded" cf_says "^$NFILES files downloaded, 0 skipped, 0 failed"
 
 # ---- e: reconnect 0: a cut ends the batch, every file accounted for ----
