@@ -39,6 +39,7 @@ typedef struct {
         guint done;
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
         gboolean temp_upload;   /* ctx->temp_upload when the batch began */
+        GPtrArray *leftovers;   /* char*: temporary copies of failed uploads not deleted yet */
 } UploadRun;
 
 /* One clean file on its way to a connection. */
@@ -54,6 +55,7 @@ typedef struct {
         CoreVerify mismatch;    /* a copy that did not match, deleted and sent again (method NULL: none) */
         char *temp;             /* temp-upload: the temporary name it is stored under first (kept for
                                    a run again after a lost connection, which goes on there) */
+        gboolean temp_gone;     /* that copy was renamed into place or deleted */
 } StorJob;
 
 static void stor_job_free(gpointer data)
@@ -148,9 +150,10 @@ static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
         const char *target = stor->temp ? stor->temp : stor->job->remote;
         gboolean ok = send_verified(session, stor, target, error) &&
                       (!stor->temp || rename_into_place(session, stor->temp, stor->job->remote, error));
+        stor->temp_gone = ok;
         if (!ok && stor->temp && ftp_session_is_connected(session)) {
                 g_autoptr(GError) ignored = NULL;
-                (void)ftp_session_delete(session, stor->temp, &ignored);
+                stor->temp_gone = ftp_session_delete(session, stor->temp, &ignored);
         }
         return ok;
 }
@@ -262,6 +265,8 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
                 run->done++;
                 return;
         }
+        if (stor->temp && !stor->temp_gone)
+                g_ptr_array_add(run->leftovers, g_strdup(stor->temp));
         g_autoptr(GError) failure = g_error_copy(error);
         g_prefix_error(&failure, _("Uploading %s to %s failed: "), job->name, remote_shown);
         /* a cancel the queue did not ask for (Ctrl-C in line mode) stops the whole batch */
@@ -377,6 +382,35 @@ static void say_tally(UploadRun *run, GArray *submitted)
                  run->done, submitted->len, refused, failed);
 }
 
+/* Deletes the temporary copies failed uploads left (their connection was lost first) on the
+ * main connection when it is up; kept in `leftovers` are those still there. */
+static gboolean delete_leftovers(FtpSession *session, gpointer data, GError **error)
+{
+        GPtrArray *leftovers = data;
+        for (guint i = leftovers->len; i-- > 0;) {
+                g_autoptr(GError) ignored = NULL;
+                if (ftp_session_is_connected(session) &&
+                    ftp_session_delete(session, g_ptr_array_index(leftovers, i), &ignored))
+                        g_ptr_array_remove_index(leftovers, i);
+        }
+        return TRUE;
+}
+
+/* A temporary copy is never left on the server unsaid: a partial file under a hidden name. */
+static void clear_leftovers(UploadRun *run)
+{
+        if (run->leftovers->len == 0)
+                return;
+        (void)core_worker_run(run->ctx->worker, delete_leftovers, run->leftovers, NULL);
+        for (guint i = 0; i < run->leftovers->len; i++) {
+                g_autofree char *shown = core_name_escape(g_ptr_array_index(run->leftovers, i));
+                core_say(run->ctx, CORE_MSG_WARNING,
+                         _("A temporary copy may be left on the server: %s (the connection was lost before it "
+                           "could be deleted; delete it once connected again)."),
+                         shown);
+        }
+}
+
 static void run_batch(UploadRun *run, GArray *submitted)
 {
         for (guint i = 0; i < submitted->len; i++) {
@@ -390,6 +424,7 @@ static void run_batch(UploadRun *run, GArray *submitted)
                 upload_one(run, id, result);
         }
         core_spread_wait(run->spread);
+        clear_leftovers(run);
 }
 
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
@@ -397,7 +432,8 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         if (!check_scanner(ctx, queue, ids))
                 return 0;
         guint connections = CLAMP(ctx->parallel, 1, MAX(ids->len, 1));
-        UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = ctx->temp_upload };
+        UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = ctx->temp_upload,
+                          .leftovers = g_ptr_array_new_with_free_func(g_free) };
         /* one scanned file ahead per connection: the queue's "scanning" stays close to the truth
          * and the batch holds at most two snapshots per connection */
         run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, connections);
@@ -421,6 +457,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         core_spread_free(run.spread);
         scan_pipeline_free(run.pipeline);
         g_free(run.server);
+        g_ptr_array_unref(run.leftovers);
         g_clear_error(&run.stop);
         return run.done;
 }
