@@ -169,18 +169,18 @@ static const CoreCmd commands[] = {
           .summary = N_("Invert the selection."),
           .help = N_("Selects every entry of the active pane that is not selected and unselects "
                      "the others.") },
-        { .name = "lchmod",
-          .min_args = 2, .max_args = ANY, .flags = LOCAL,
-          .usage = "lchmod <mode> <local-path>...", .handler = core_cmd_lchmod,
-          .summary = N_("Change the mode of local files."),
-          .help = N_("Changes the mode of each local name (a link: of what it points to), in octal "
-                     "or symbolic as chmod(1) takes it.") },
         { .name = "lcd",
           .max_args = 1, .flags = LOCAL,
           .usage = "lcd [local-directory]", .handler = core_cmd_lcd,
           .summary = N_("Change the local working directory."),
           .help = N_("Changes the directory on this machine that uploads are read from and "
                      "downloads are written to. Without an argument, goes to your home directory.") },
+        { .name = "lchmod",
+          .min_args = 2, .max_args = ANY, .flags = LOCAL,
+          .usage = "lchmod <mode> <local-path>...", .handler = core_cmd_lchmod,
+          .summary = N_("Change the mode of local files."),
+          .help = N_("Changes the mode of each local name (a link: of what it points to), in octal "
+                     "or symbolic as chmod(1) takes it.") },
         { .name = "lls",
           .max_args = 1, .flags = LOCAL,
           .usage = "lls [local-path]", .handler = core_cmd_lls,
