@@ -290,11 +290,18 @@ static void note_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob
         core_cmd_run_argv(ctx, (char **)argv, NULL);
 }
 
-static guint count_files(CoreBatch *batch)
+/* The batch's file jobs (not its directories'), and their bytes as far as known. */
+static guint count_files(CoreBatch *batch, guint64 *bytes)
 {
         guint n = 0;
-        for (guint i = 0; i < batch->jobs->len; i++)
-                n += !g_array_index(batch->jobs, CoreBatchJob, i).tree;
+        *bytes = 0;
+        for (guint i = 0; i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                if (bj->tree)
+                        continue;
+                n++;
+                *bytes += (guint64)MAX(bj->size, 0);
+        }
         return n;
 }
 
@@ -325,7 +332,9 @@ static char *tree_base(CoreBatch *batch, const CoreBatchJob *bj) /* transfer ful
 static void run_downloads(CoreContext *ctx, CoreBatch *batch)
 {
         CoreConflictMemory memory = { 0 };
-        g_autoptr(CoreDownload) dl = core_download_new(ctx, batch->queue, count_files(batch));
+        guint64 bytes;
+        guint files = count_files(batch, &bytes);
+        g_autoptr(CoreDownload) dl = core_download_new(ctx, batch->queue, files, bytes);
         for (guint i = 0; i < batch->jobs->len; i++) {
                 CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 CoreQueueReplace replace;

@@ -595,7 +595,7 @@ static void run_uploads(Plan *p, CoreQueue *queue, GArray *ids)
 
 static void run_downloads(Plan *p, CoreQueue *queue, GArray *ids)
 {
-        g_autoptr(CoreDownload) dl = core_download_new(p->ctx, queue, ids->len);
+        g_autoptr(CoreDownload) dl = core_download_new(p->ctx, queue, ids->len, p->send_bytes);
         for (guint i = 0; i < ids->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
                 const Node *src = g_hash_table_lookup(p->src, rel);

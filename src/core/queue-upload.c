@@ -8,6 +8,7 @@
 #include "core/queue-run-private.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/i18n.h"
 #include "core/safename.h"
@@ -40,6 +41,7 @@ typedef struct {
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
         gboolean temp_upload;   /* ctx->temp_upload when the batch began */
         GPtrArray *leftovers;   /* char*: temporary copies of failed uploads not deleted yet */
+        guint64 bytes;          /* the local files' sizes when submitted, added up */
 } UploadRun;
 
 /* One clean file on its way to a connection. */
@@ -343,6 +345,9 @@ static GArray *submit_all(UploadRun *run, GArray *ids)
                         continue;
                 scan_pipeline_submit(run->pipeline, job->local);
                 g_array_append_val(submitted, id);
+                struct stat st;
+                if (stat(job->local, &st) == 0 && S_ISREG(st.st_mode))
+                        run->bytes += (guint64)st.st_size;
         }
         scan_pipeline_close(run->pipeline);
         return submitted;
@@ -444,7 +449,7 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
         run.submitted = submitted;
-        core_spread_expect(run.spread, submitted->len);
+        core_spread_expect(run.spread, submitted->len, run.bytes);
         core_queue_set_cancel_hook(queue, drop_scan, &run);
         run_batch(&run, submitted);
         core_queue_set_cancel_hook(queue, NULL, NULL);

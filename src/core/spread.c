@@ -52,6 +52,8 @@ struct CoreSpread {
         GAsyncQueue *endings;   /* Ending* */
         gboolean capped;        /* the server refused a connection: open no more */
         gint64 expected;        /* jobs still to be submitted (core_spread_expect), -1: unknown */
+        guint expected_jobs;    /* core_spread_expect's jobs and bytes: their average size */
+        guint64 expected_bytes;
         char *refusal;          /* why, until the warning is given at the batch's end */
         gint cancelled;         /* atomic */
         CoreSpreadOpen open;
@@ -246,7 +248,7 @@ static Conn *free_conn(CoreSpread *sp)
 static void open_extra(CoreSpread *sp)
 {
         g_atomic_int_set(&sp->several, 1);
-        CoreWorker *worker = core_worker_new();
+        CoreWorker *worker = core_worker_new(sp->ctx->limits);
         core_worker_set_keepalive(worker, 0); /* it lives only as long as the batch */
         core_worker_link_cancel(sp->main, worker);
         Conn *conn = conn_new(sp, worker, TRUE);
@@ -290,13 +292,18 @@ static void start(Conn *conn, Task *task)
 
 /* An extra connection costs a whole login (about as long as a few small uploads over TLS), so
  * it is opened only for a batch with work left for it: at least EXTRA_MIN_JOBS jobs per
- * connection once it is up. A batch of a few files stays on the connections it has. */
+ * connection once it is up, or jobs of EXTRA_MIN_BYTES each on average (one such job is worth a
+ * login). A batch of a few small files stays on the connections it has; a few large ones are
+ * spread. */
 #define EXTRA_MIN_JOBS 2
+#define EXTRA_MIN_BYTES (2 * 1024 * 1024)
 
 static gboolean worth_another(CoreSpread *sp)
 {
         if (sp->expected < 0)
                 return TRUE; /* the caller cannot tell (a recursive download): go by the queue */
+        if (sp->expected_jobs > 0 && sp->expected_bytes / sp->expected_jobs >= EXTRA_MIN_BYTES)
+                return TRUE;
         guint64 left = g_queue_get_length(&sp->pending) + (guint64)sp->expected;
         return left >= (guint64)EXTRA_MIN_JOBS * (count_conns(sp, FALSE) + 1);
 }
@@ -513,10 +520,12 @@ void core_spread_submit(CoreSpread *sp, CoreSpreadFunc func, gpointer data, GDes
         dispatch(sp);
 }
 
-void core_spread_expect(CoreSpread *sp, guint jobs)
+void core_spread_expect(CoreSpread *sp, guint jobs, guint64 bytes)
 {
         g_return_if_fail(sp != NULL);
         sp->expected = jobs;
+        sp->expected_jobs = jobs;
+        sp->expected_bytes = bytes;
 }
 
 void core_spread_wait(CoreSpread *sp)

@@ -53,10 +53,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreSpread, core_spread_free)
  * at most that many snapshots here). `done` then free_data run once, on this thread. */
 void core_spread_submit(CoreSpread *spread, CoreSpreadFunc func, gpointer data,
                         GDestroyNotify free_data, CoreSpreadDone done);
-/* The number of jobs the caller will submit from now on (mput and upload batches know it). With
- * it, extra connections are opened only while at least two jobs are left per connection; without
- * it (a recursive download), whenever a job waits and no connection is free. */
-void core_spread_expect(CoreSpread *spread, guint jobs);
+/* The number of jobs the caller will submit from now on (mput and upload batches know it) and
+ * their bytes (0: unknown). With it, extra connections are opened only while at least two jobs,
+ * or 2 MiB, are left per connection (each job one connection at most); without it (a recursive
+ * download), whenever a job waits and no connection is free. */
+void core_spread_expect(CoreSpread *spread, guint jobs, guint64 bytes);
 /* Delivers ends until every submitted job has ended. */
 void core_spread_wait(CoreSpread *spread);
 /* Interrupts every running job and ends the queued ones with FTP_ERROR_CANCELLED; jobs submitted

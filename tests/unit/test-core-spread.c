@@ -225,22 +225,30 @@ static void test_one_connection_stays_on_main(void)
 }
 
 /* A batch the caller says is small opens no extra connection (each costs a whole login); a large
- * one announced the same way still spreads. */
+ * one announced the same way still spreads, and so do a few large files. */
 static void test_small_announced_batch_opens_no_extra(void)
 {
         Fixture f;
         fixture_open(&f, 4, G_MAXUINT);
-        core_spread_expect(f.spread, 3);
+        core_spread_expect(f.spread, 3, 3 * 4096);
         run_jobs(f.spread, &f.b, f.main_thread, 3, 0);
         g_assert_cmpuint(f.b.ok, ==, 3);
         g_assert_cmpuint(f.b.opens, ==, 0);
         g_assert_cmpuint(core_spread_connections(f.spread), ==, 1);
-        core_spread_expect(f.spread, 40);
+        core_spread_expect(f.spread, 40, 40 * 4096);
         run_jobs(f.spread, &f.b, f.main_thread, 40, 0);
         g_assert_cmpuint(f.b.ok, ==, 43);
         g_assert_cmpuint(f.b.opens, >, 0);
         g_assert_cmpuint(f.b.opens, <=, 3);
         fixture_close(&f);
+
+        Fixture big;
+        fixture_open(&big, 4, G_MAXUINT);
+        core_spread_expect(big.spread, 3, 3 * 8 * 1024 * 1024);
+        run_jobs(big.spread, &big.b, big.main_thread, 3, 0);
+        g_assert_cmpuint(big.b.ok, ==, 3);
+        g_assert_cmpuint(big.b.opens, >, 0);
+        fixture_close(&big);
 }
 
 static void test_refused_connection_warns_once(void)
