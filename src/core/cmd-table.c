@@ -400,6 +400,17 @@ static const CoreCmd commands[] = {
           .summary = N_("Select or unselect the entry, then move down."),
           .help = N_("Toggles the selection of the entry under the cursor and moves down (Insert "
                      "or Space).") },
+        { .name = "set",
+          .max_args = 2,
+          .usage = "set [limit-rate <rate> | limit-total <rate>]", .handler = core_cmd_set,
+          .summary = N_("Show or set the speed limits of transfers."),
+          .help = N_("limit-rate caps each transfer, limit-total all of them together (the parallel "
+                     "connections of a batch too), in bytes per second: 500K, 2M, 1.5MiB (K, M and "
+                     "G are 1024-based, as curl's --limit-rate), 0 or off for none. A change holds "
+                     "from the next piece of data of the transfers already running. Without "
+                     "arguments, shows both. Also --limit-rate, --limit-total and [transfer] "
+                     "limit-rate, limit-total in the configuration file. Listings are never "
+                     "slowed.") },
         { .name = "size",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
           .usage = "size <remote-file>", .handler = core_cmd_size,

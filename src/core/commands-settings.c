@@ -1,9 +1,10 @@
 /* core/commands-settings.c — the commands that change or show settings: ascii, binary, prompt,
- * passive, parallel, reconnect, verbose, status, help.
+ * passive, parallel, reconnect, set (the speed limits), verbose, status, help.
  * Must not: print directly (ctx->fe shows everything) or keep state outside the context. */
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/commands.h"
+#include "core/rate.h"
 #include "core/safename.h"
 #include "core/worker.h"
 #include "core/verdict.h"
@@ -198,6 +199,35 @@ static void status_connection(CoreContext *ctx, GString *out)
         g_string_append_printf(out, _("Security: %s\n"), security);
 }
 
+/* `set`: the speed limits, shown or changed ("set limit-rate 500K", "set limit-total off"). */
+CORE_CMD_HANDLER(core_cmd_set)
+{
+        guint64 per, total;
+        core_rate_get(ctx, &per, &total);
+        if (argc == 1) {
+                g_autofree char *per_text = core_rate_text(per);
+                g_autofree char *total_text = core_rate_text(total);
+                core_say(ctx, CORE_MSG_OUTPUT, "limit-rate %s\nlimit-total %s", per_text, total_text);
+                return TRUE;
+        }
+        gboolean is_per = g_str_equal(argv[1], "limit-rate");
+        if ((!is_per && !g_str_equal(argv[1], "limit-total")) || argc != 3) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                            _("Usage: set [limit-rate RATE | limit-total RATE] (RATE: bytes per second, as "
+                              "500K or 2M; 0 or off for none). The other settings have commands of their "
+                              "own: parallel, reconnect, temp-upload, prompt, passive."));
+                return FALSE;
+        }
+        guint64 rate;
+        if (!core_rate_parse(argv[2], argv[1], &rate, error))
+                return FALSE;
+        core_rate_set(ctx, is_per ? rate : per, is_per ? total : rate);
+        g_autofree char *text = core_rate_text(rate);
+        core_say(ctx, CORE_MSG_INFO, is_per ? _("Each transfer's speed limit: %s.") : _("Speed limit of all transfers together: %s."),
+                 text);
+        return TRUE;
+}
+
 CORE_CMD_HANDLER(core_cmd_status)
 {
         g_autoptr(GString) out = g_string_new(NULL);
@@ -214,6 +244,8 @@ CORE_CMD_HANDLER(core_cmd_status)
                 g_string_append_printf(out, "%s\n", _("Reconnect: off"));
         g_string_append_printf(out, _("Prompting: %s\n"), on_off(ctx->prompt));
         g_string_append_printf(out, _("Temporary names for uploads: %s\n"), on_off(ctx->temp_upload));
+        g_autofree char *limits = core_rate_summary(ctx);
+        g_string_append_printf(out, _("Speed limits: %s\n"), limits ? limits : _("none"));
         g_string_append_printf(out, _("Verbose: %s\n"), on_off(ctx->verbose));
         g_autofree char *answer = ctx->last_verdict ? core_verdict_status_text(ctx->last_verdict) : NULL;
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,

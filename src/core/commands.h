@@ -22,6 +22,7 @@ CORE_CMD_HANDLER(core_cmd_cdup);
 CORE_CMD_HANDLER(core_cmd_pwd);
 CORE_CMD_HANDLER(core_cmd_mkdir);
 CORE_CMD_HANDLER(core_cmd_chmod);
+CORE_CMD_HANDLER(core_cmd_set);
 CORE_CMD_HANDLER(core_cmd_lchmod);
 CORE_CMD_HANDLER(core_cmd_rmdir);
 CORE_CMD_HANDLER(core_cmd_delete);

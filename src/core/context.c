@@ -16,7 +16,8 @@ CoreContext *core_context_new(const CoreFrontend *fe)
 
         if (fe)
                 ctx->fe = *fe;
-        ctx->worker = core_worker_new();
+        ctx->limits = ftp_rate_limits_new();
+        ctx->worker = core_worker_new(ctx->limits);
         ctx->prompt = TRUE;
         ctx->passive = TRUE;
         ctx->parallel = CORE_PARALLEL_DEFAULT;
@@ -37,6 +38,7 @@ void core_context_free(CoreContext *ctx)
                 return;
         /* The worker goes first: it may still report through the front end while it quits. */
         g_clear_pointer(&ctx->worker, core_worker_free);
+        g_clear_pointer(&ctx->limits, ftp_rate_limits_unref);
         g_clear_pointer(&ctx->scanner, scan_client_free);
         g_clear_pointer(&ctx->audit, scan_audit_close);
         g_free(ctx->host);

@@ -93,6 +93,9 @@ typedef struct {
         guint reconnect;          /* tries to reconnect a connection lost during a batch (0: none),
                                      CORE_RECONNECT_DEFAULT unless set (`reconnect`, --reconnect,
                                      [ftp] reconnect), at most CORE_RECONNECT_MAX */
+        FtpRateLimits *limits;    /* speed limits of every connection's transfers (`set limit-rate`,
+                                     `set limit-total`, --limit-rate, [transfer] limit-rate …):
+                                     one object shared with the workers, changed at any time */
         FtpTimeouts timeouts;
 
         /* TLS (FTPS) */

@@ -5,6 +5,7 @@
 #include "core/options.h"
 #include "core/commands.h"
 #include "core/safename.h"
+#include "core/rate.h"
 #include <string.h>
 
 G_DEFINE_QUARK(core-options-error-quark, core_options_error)
@@ -148,6 +149,8 @@ void core_options_free(CoreOptions *opts)
         g_strfreev(opts->audit_files);
         g_free(opts->tls);
         g_free(opts->trust_fingerprint);
+        g_free(opts->limit_rate);
+        g_free(opts->limit_total);
         core_url_free(opts->url);
         g_free(opts);
 }
@@ -276,6 +279,10 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
                 return FALSE;
         if (!opts->tls)
                 read_string(kf, "ftp", "tls", &opts->tls);
+        if (!opts->limit_rate)
+                read_string(kf, "transfer", "limit-rate", &opts->limit_rate);
+        if (!opts->limit_total)
+                read_string(kf, "transfer", "limit-total", &opts->limit_total);
         g_autofree char *max = NULL;
         if (read_string(kf, "ftp", "tls-max-version", &max) && !parse_tls_version(max, &opts->tls_max_version)) {
                 g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
@@ -363,6 +370,10 @@ static GOptionContext *option_context(CoreOptions *opts)
                 { "reconnect", 0, 0, G_OPTION_ARG_INT, &opts->reconnect,
                   N_("When a connection is lost during transfers, reconnect up to N times (0-100, default 5)"),
                   N_("N") },
+                { "limit-rate", 0, 0, G_OPTION_ARG_STRING, &opts->limit_rate,
+                  N_("Limit each transfer to RATE bytes per second (500K, 2M: 1024-based)"), N_("RATE") },
+                { "limit-total", 0, 0, G_OPTION_ARG_STRING, &opts->limit_total,
+                  N_("Limit all transfers together to RATE bytes per second"), N_("RATE") },
                 { "check-audit", 0, 0, G_OPTION_ARG_NONE, &opts->check_audit,
                   N_("Verify the hash chain and records of the audit log FILE… (oldest first; none: the log "
                      "clamftp writes) and exit: 0 whole, 1 broken, 2 unreadable"), NULL },
@@ -486,6 +497,11 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
                 ctx->reconnect = (guint)opts->reconnect;
         if (opts->temp_upload >= 0)
                 ctx->temp_upload = opts->temp_upload != 0;
+        guint64 per = 0, total = 0;
+        if ((opts->limit_rate && !core_rate_parse(opts->limit_rate, "--limit-rate", &per, error)) ||
+            (opts->limit_total && !core_rate_parse(opts->limit_total, "--limit-total", &total, error)))
+                return FALSE;
+        core_rate_set(ctx, per, total);
         if (opts->no_prompt)
                 ctx->prompt = FALSE;
         if (opts->timeouts.connect_ms > 0)

@@ -54,6 +54,8 @@ typedef struct {
         int parallel;           /* --parallel N, else [transfer] parallel; -1: the default */
         int reconnect;          /* --reconnect N, else [ftp] reconnect; -1: the default */
         int temp_upload;        /* [transfer] temp-upload: 1 or 0; -1: the default (off) */
+        char *limit_rate;       /* --limit-rate RATE, else [transfer] limit-rate (core/rate.h) */
+        char *limit_total;      /* --limit-total RATE, else [transfer] limit-total */
 } CoreOptions;
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */

@@ -158,7 +158,7 @@ static gpointer worker_main(gpointer data)
         }
 }
 
-CoreWorker *core_worker_new(void)
+CoreWorker *core_worker_new(FtpRateLimits *limits)
 {
         CoreWorker *worker = g_new0(CoreWorker, 1);
         worker->cancel_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -167,6 +167,7 @@ CoreWorker *core_worker_new(void)
         worker->queue = g_async_queue_new();
         worker->session = ftp_session_new();
         ftp_session_set_cancel_fd(worker->session, worker->cancel_fd);
+        ftp_session_set_rate_limits(worker->session, limits); /* before its thread starts */
         worker->keepalive_s = DEFAULT_KEEPALIVE_S;
         g_mutex_init(&worker->followers_lock);
         worker->followers = g_ptr_array_new();

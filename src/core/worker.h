@@ -9,7 +9,8 @@ typedef struct CoreWorker CoreWorker;
 /* A job: runs on the worker thread with the session. Return FALSE and set error on failure. */
 typedef gboolean (*CoreWorkerFunc)(FtpSession *session, gpointer data, GError **error);
 
-CoreWorker *core_worker_new(void);
+/* `limits`: the speed limits its session's transfers keep (shared; NULL: none). */
+CoreWorker *core_worker_new(FtpRateLimits *limits);
 void core_worker_free(CoreWorker *worker); /* cancels, sends QUIT if connected, joins */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreWorker, core_worker_free)
 

@@ -538,6 +538,7 @@ typedef struct {
         Progress progress;
         guint lines;         /* listing: complete lines so far */
         gsize line_len;      /* listing: bytes of the line not yet ended */
+        FtpRateClock clock;  /* a file's speed limit (listings are never slowed) */
 } Download;
 
 /* Counts the lines of a listing as it arrives; FALSE past LISTING_MAX_LINES or LISTING_MAX_LINE. */
@@ -583,6 +584,13 @@ static gboolean sink(Download *d, const char *buf, gsize len, GError **error)
         return TRUE;
 }
 
+/* After `bytes` of a file moved: the wait its speed limits ask for (a cancel ends it). */
+static gboolean keep_rate(FtpSession *s, FtpRateClock *clock, gsize bytes, GError **error)
+{
+        gint64 wait_us = ftp_rate_account(s->limits, clock, bytes, g_get_monotonic_time());
+        return wait_us <= 0 || ftp_session_pause(s, (guint)((wait_us + 999) / 1000), error);
+}
+
 static gboolean pump_download(FtpSession *s, Flow *flow, gpointer ctx, GError **error)
 {
         Download *d = ctx;
@@ -592,7 +600,8 @@ static gboolean pump_download(FtpSession *s, Flow *flow, gpointer ctx, GError **
                 if (!flow_wait(s, flow, POLLIN, error))
                         return FALSE;
                 GError *net = NULL;
-                gssize n = net_stream_read(flow->data, buf, DATA_BUF, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
+                gsize want = d->fd >= 0 ? ftp_rate_piece(s->limits, DATA_BUF) : DATA_BUF;
+                gssize n = net_stream_read(flow->data, buf, want, net_deadline_in_ms(s->timeouts.data_ms), s->cancel_fd,
                                            &net);
                 if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_TRUNCATED)) {
                         g_clear_error(&net); /* judged with the final reply and the size (retr) */
@@ -614,6 +623,8 @@ static gboolean pump_download(FtpSession *s, Flow *flow, gpointer ctx, GError **
                 if (!ok)
                         return FALSE;
                 progress_report(&d->progress, d->base + d->received, FALSE);
+                if (d->fd >= 0 && !keep_rate(s, &d->clock, (gsize)n, error))
+                        return FALSE;
         }
 }
 
@@ -625,6 +636,7 @@ typedef struct {
         FtpAsciiEncoder enc;
         gint64 sent;         /* bytes of the file sent so far (before any conversion) */
         Progress progress;
+        FtpRateClock clock;  /* its speed limit */
 } Upload;
 
 static void file_too_short(GError **error, int err)
@@ -642,7 +654,7 @@ static gboolean send_file(FtpSession *s, Flow *flow, Upload *u, gboolean *copy, 
                 if (!flow_wait(s, flow, POLLOUT, error))
                         return FALSE;
                 GError *net = NULL;
-                gsize chunk = (gsize)MIN((gint64)SENDFILE_CHUNK, u->size - u->sent);
+                gsize chunk = (gsize)MIN((gint64)ftp_rate_piece(s->limits, SENDFILE_CHUNK), u->size - u->sent);
                 gssize n = net_stream_sendfile(flow->data, u->fd, &u->sent, chunk, net_deadline_in_ms(s->timeouts.data_ms),
                                                s->cancel_fd, &net);
                 if (n < 0 && g_error_matches(net, NET_ERROR, NET_ERROR_UNSUPPORTED)) {
@@ -660,6 +672,8 @@ static gboolean send_file(FtpSession *s, Flow *flow, Upload *u, gboolean *copy, 
                         return FALSE;
                 }
                 progress_report(&u->progress, (guint64)u->sent, FALSE);
+                if (!keep_rate(s, &u->clock, (gsize)n, error))
+                        return FALSE;
         }
         return TRUE;
 }
@@ -670,7 +684,8 @@ static gboolean copy_file(FtpSession *s, Flow *flow, Upload *u, GError **error)
         g_autofree char *buf = g_malloc(DATA_BUF);
         g_autofree char *conv = u->ascii ? g_malloc(2 * DATA_BUF) : NULL;
         while (u->sent < u->size) {
-                ssize_t n = pread(u->fd, buf, (size_t)MIN((gint64)DATA_BUF, u->size - u->sent), u->sent);
+                gsize piece = ftp_rate_piece(s->limits, DATA_BUF);
+                ssize_t n = pread(u->fd, buf, (size_t)MIN((gint64)piece, u->size - u->sent), u->sent);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n <= 0) {
@@ -687,6 +702,8 @@ static gboolean copy_file(FtpSession *s, Flow *flow, Upload *u, GError **error)
                         return FALSE;
                 u->sent += n;
                 progress_report(&u->progress, (guint64)u->sent, FALSE);
+                if (!keep_rate(s, &u->clock, (gsize)n, error))
+                        return FALSE;
         }
         return TRUE;
 }

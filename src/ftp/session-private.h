@@ -5,6 +5,7 @@
 #include "ftp/session.h"
 #include "common/net.h"
 #include "common/tls.h"
+#include "ftp/rate.h"
 
 struct FtpSession {
         NetStream *ctrl;           /* NULL when not connected */
@@ -33,6 +34,7 @@ struct FtpSession {
         void (*trace)(const char *line, gpointer data);
         gpointer trace_data;
         char *trace_label;         /* put before each trace line ("[2] "), NULL: none */
+        FtpRateLimits *limits;     /* speed limits shared with the context's other connections, or NULL */
 
         /* TLS */
         FtpTlsPolicy tls_policy;

@@ -76,6 +76,7 @@ void ftp_session_free(FtpSession *s)
         g_free(s->host);
         g_free(s->user);
         g_free(s->trace_label);
+        ftp_rate_limits_unref(s->limits);
         ftp_session_wipe_secret(&s->password);
         ftp_session_wipe_secret(&s->account);
         tls_context_free(s->tls);
@@ -83,6 +84,14 @@ void ftp_session_free(FtpSession *s)
         if (s->fingerprints)
                 g_ptr_array_unref(s->fingerprints);
         g_free(s);
+}
+
+void ftp_session_set_rate_limits(FtpSession *s, FtpRateLimits *limits)
+{
+        if (limits)
+                ftp_rate_limits_ref(limits);
+        ftp_rate_limits_unref(s->limits);
+        s->limits = limits;
 }
 
 void ftp_session_set_timeouts(FtpSession *s, const FtpTimeouts *t)

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "ftp/reply.h"
 #include "ftp/listing.h"
+#include "ftp/rate.h"
 #include "common/certinfo.h"
 
 #define FTP_ERROR (ftp_error_quark())
@@ -121,6 +122,9 @@ gboolean ftp_session_mkdir(FtpSession *session, const char *path, GError **error
 gboolean ftp_session_rmdir(FtpSession *session, const char *path, GError **error);
 gboolean ftp_session_delete(FtpSession *session, const char *path, GError **error);
 gboolean ftp_session_rename(FtpSession *session, const char *from, const char *to, GError **error);
+/* The speed limits this session's file transfers keep (ftp/rate.h; shared, taken a reference
+ * of; NULL: none). Listings are never slowed. */
+void ftp_session_set_rate_limits(FtpSession *session, FtpRateLimits *limits);
 /* SITE CHMOD with MODE in octal (at most 07777); FTP_ERROR_REFUSED when the server will not. */
 gboolean ftp_session_chmod(FtpSession *session, guint mode, const char *path, GError **error);
 /* SIZE (sends TYPE I first when needed) and MDTM; FALSE with FTP_ERROR_REFUSED when unknown. */

@@ -152,6 +152,7 @@ static void apply_result(UiApp *app, UiJobResult *result)
         set_str(&app->host, result->host);
         set_str(&app->user, result->user);
         set_str(&app->security, result->security);
+        set_str(&app->limits, result->limits);
         app->port = result->port;
         core_verdict_free(app->last_verdict);
         app->last_verdict = core_verdict_copy(result->last_verdict);
@@ -420,6 +421,7 @@ static void app_free(UiApp *app)
         g_free(app->host);
         g_free(app->user);
         g_free(app->security);
+        g_free(app->limits);
         g_free(app->compare_dirs[0]);
         g_free(app->compare_dirs[1]);
         core_verdict_free(app->last_verdict);

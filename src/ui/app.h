@@ -81,6 +81,7 @@ typedef struct UiApp {
         guint16 port;
         char *user;
         char *security;            /* the core's security summary (TLS or plain FTP), or NULL */
+        char *limits;              /* the speed limits in words (the queue's title), or NULL */
         CoreVerdict *last_verdict; /* the scanner's last answer, or NULL */
 
         int width;

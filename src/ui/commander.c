@@ -3,6 +3,7 @@
 #include "ui/commander.h"
 #include "core/browse.h"
 #include "core/cmd.h"
+#include "core/rate.h"
 
 typedef struct {
         guint id;
@@ -55,6 +56,7 @@ void ui_job_result_free(UiJobResult *result)
         g_free(result->host);
         g_free(result->user);
         g_free(result->security);
+        g_free(result->limits);
         core_verdict_free(result->last_verdict);
         g_free(result->remote_cwd);
         if (result->remote_entries)
@@ -110,6 +112,7 @@ static void fill_state(CoreContext *ctx, UiJobResult *result)
         result->port = ctx->port;
         result->user = g_strdup(ctx->user);
         result->security = ctx->connected ? g_strdup(ctx->security) : NULL;
+        result->limits = core_rate_summary(ctx);
         result->last_verdict = core_verdict_copy(ctx->last_verdict);
         result->quit = ctx->quit_requested;
 }

@@ -25,6 +25,7 @@ typedef struct {
         guint16 port;
         char *user;
         char *security;             /* ctx->security: TLS summary or plain FTP, for the status bar */
+        char *limits;               /* the speed limits in words (core_rate_summary), NULL: none */
         CoreVerdict *last_verdict;  /* a copy of ctx->last_verdict, or NULL */
         gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
         char *remote_cwd;

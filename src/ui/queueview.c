@@ -145,18 +145,23 @@ static UiAttr row_attr(const CoreJob *job, gboolean is_cursor)
         return job->state == CORE_JOB_TRANSFERRING ? UI_ATTR_SELECTED : UI_ATTR_NORMAL;
 }
 
-static char *title_text(CoreQueue *queue, guint n_jobs)
+static char *title_text(CoreQueue *queue, guint n_jobs, const char *limits)
 {
         CoreQueueCounts c;
         core_queue_counts(queue, &c);
-        return g_strdup_printf(_(" Transfer queue: %u jobs — %u running, %u waiting, %u done, %u refused, %u failed, %u cancelled or skipped"),
-                               n_jobs, c.running, c.waiting, c.done, c.refused, c.failed, c.cancelled);
+        g_autofree char *counts = g_strdup_printf(
+                _("%u jobs — %u running, %u waiting, %u done, %u refused, %u failed, %u cancelled or skipped"),
+                n_jobs, c.running, c.waiting, c.done, c.refused, c.failed, c.cancelled);
+        /* the limits first: a narrow screen cuts the end of the title */
+        if (limits)
+                return g_strdup_printf(_(" Transfer queue (limits: %s): %s"), limits, counts);
+        return g_strdup_printf(_(" Transfer queue: %s"), counts);
 }
 
 void ui_queue_draw(UiApp *app, int y, int height)
 {
         g_autoptr(GPtrArray) jobs = core_queue_snapshot(app->queue);
-        g_autofree char *title = title_text(app->queue, jobs->len);
+        g_autofree char *title = title_text(app->queue, jobs->len, app->limits);
         g_autofree char *title_fitted = ui_text_fit(title, app->width);
         ui_canvas_text(app->canvas, 0, y, app->width, title_fitted, UI_ATTR_HEADER);
         int rows = MAX(height - 2, 1);

@@ -26,7 +26,7 @@ static gboolean failing_job(FtpSession *session, gpointer data, GError **error)
 
 static void test_run_blocks_on_worker_thread(void)
 {
-        g_autoptr(CoreWorker) worker = core_worker_new();
+        g_autoptr(CoreWorker) worker = core_worker_new(NULL);
         GThread *ran_on = NULL;
         g_autoptr(GError) error = NULL;
         g_assert_true(core_worker_run(worker, record_thread_job, &ran_on, &error));
@@ -145,7 +145,7 @@ static void test_submit_runs_in_order_with_ids(void)
 {
         Gate g;
         gate_init(&g);
-        CoreWorker *worker = core_worker_new();
+        CoreWorker *worker = core_worker_new(NULL);
         guint ids[3];
         for (int i = 0; i < 3; i++)
                 ids[i] = core_worker_submit(worker, count_job, &g, gate_free_data, gate_done);
@@ -166,7 +166,7 @@ static void test_cancel_drops_queued_jobs(void)
 {
         Gate g;
         gate_init(&g);
-        CoreWorker *worker = core_worker_new();
+        CoreWorker *worker = core_worker_new(NULL);
         core_worker_submit(worker, gate_job, &g, NULL, gate_done);
         wait_entered(&g);
         core_worker_submit(worker, count_job, &g, NULL, gate_done);
@@ -235,7 +235,7 @@ static void test_keepalive_noop_when_idle(void)
 {
         KeepaliveTimes times = { 0 };
         ScriptedFtpd *server = scripted_ftpd_start(keepalive_script, &times);
-        CoreWorker *worker = core_worker_new();
+        CoreWorker *worker = core_worker_new(NULL);
         core_worker_set_keepalive(worker, 1);
         core_worker_cancel(worker); /* a cancel while idle must not kill the login below */
         ConnectArgs args = { .port = scripted_ftpd_port(server), .host = "127.0.0.1" };
@@ -304,7 +304,7 @@ static void test_cancel_interrupts_wait(void)
 {
         StuckState st = { 0 };
         ScriptedFtpd *server = scripted_ftpd_start(stuck_script, &st);
-        CoreWorker *worker = core_worker_new();
+        CoreWorker *worker = core_worker_new(NULL);
         core_worker_set_keepalive(worker, 0);
         ConnectArgs args = { .port = scripted_ftpd_port(server), .host = "127.0.0.1" };
         g_autoptr(GError) error = NULL;
