@@ -1,7 +1,8 @@
 # tests/bench/lib.sh — helpers the throughput benchmarks share (sourced, not run).
-# Owns: size parsing and printing, checking what reached the server, fresh file contents.
+# Owns: size parsing and printing, checking what reached the server, fresh file contents (flat
+# directories and trees).
 # Needs from the caller: die(), $work (the run's directory: $work/small, $work/large, $work/logs)
-# and $srv (the server's root). Must not: start or stop anything.
+# and $srv (the server's root) for verify and refresh. Must not: start or stop anything.
 
 # to_bytes 4K → 4096 (K, M, G: powers of 1024)
 to_bytes() {
@@ -49,5 +50,28 @@ d = sys.argv[1]
 for name in os.listdir(d):
     with open(os.path.join(d, name), "r+b") as f:
         f.write(os.urandom(16))
+PY
+}
+
+# human_bytes 377131520 → "359.7 MiB" (any size, one decimal)
+human_bytes() {
+        awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1;
+                while (b >= 1024 && i < 4) { b /= 1024; i++ }
+                printf (i == 1 ? "%d %s" : "%.1f %s"), b, u[i] }'
+}
+
+# refresh_tree DIR: refresh for a tree (tests/bench/mirror.sh): new random first 16 bytes in every
+# file below DIR, the file's times put back, so a tool comparing size and time sees no change
+# while no scan can be answered from a cache
+refresh_tree() {
+        /usr/bin/python3 - "$1" <<'PY'
+import os, sys
+for d, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        path = os.path.join(d, name)
+        st = os.stat(path)
+        with open(path, "r+b") as f:
+            f.write(os.urandom(16))
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 PY
 }
