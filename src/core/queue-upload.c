@@ -1,7 +1,7 @@
 /* core/queue-upload.c — a batch of uploads from the transfer queue with the scanner working
- * ahead (scan/pipeline.h: while job k is sent, job k+1 is scanned) and the clean files spread over
- * up to ctx->parallel connections (core/spread.h); each job's state, bytes and verdict land in the
- * queue, each upload and verdict in the audit log (from the command thread).
+ * ahead (scan/pipeline.h: while job k is sent, the next ones are scanned) and the clean files
+ * spread over up to ctx->parallel connections (core/spread.h); each job's state, bytes and
+ * verdict land in the queue, each upload and verdict in the audit log (from the command thread).
  * Must not: upload anything but the snapshot that got an OK verdict, re-open the user's path
  * after the snapshot, ask about conflicts, or print directly (ctx->fe does). */
 #include "core/queue-run.h"
@@ -440,8 +440,11 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = ctx->temp_upload,
                           .leftovers = g_ptr_array_new_with_free_func(g_free) };
         /* one scanned file ahead per connection: the queue's "scanning" stays close to the truth
-         * and the batch holds at most two snapshots per connection */
-        run.pipeline = scan_pipeline_new(ctx->scanner, ctx->audit, ctx->tmpdir, connections);
+         * and the batch holds at most two snapshots per connection; as many files scanned at once
+         * as there are cores here, up to one per connection (the scanner's time per byte is what
+         * a batch of large files waits for: one scan at a time leaves its other cores idle) */
+        guint scanners = CLAMP(g_get_num_processors(), 1, connections);
+        run.pipeline = scan_pipeline_new_scanners(ctx->scanner, ctx->audit, ctx->tmpdir, connections, scanners);
         run.spread = core_spread_new(ctx, connections);
         core_spread_set_retry(run.spread, stor_retry);
         /* cancelling everything (or quitting) also ends a scan in flight and the other connections */

@@ -1,7 +1,8 @@
-/* scan/pipeline.c — the scanner thread: snapshots and scans upload candidates ahead of the upload.
- * Owns: the thread, the queue of paths, the queue of finished results (at most `lookahead`), the
- * order of results, and cancelling an exchange in flight (an eventfd given to its own client, which
- * keeps one IDSESSION connection to the scanner for the batch).
+/* scan/pipeline.c — the scanner threads: snapshot and scan upload candidates ahead of the upload.
+ * Owns: the threads (one or more, each with its own client and IDSESSION connection to the
+ * scanner, so a scanner with several cores scans several files at once), the queue of paths, the
+ * finished results (at most `lookahead` waiting beyond the scans in flight), their submission
+ * order, and cancelling an exchange in flight (an eventfd given to each thread's own client).
  * Must not: upload, prompt or print. */
 #include "config.h"
 #include "scan/pipeline.h"
@@ -11,23 +12,31 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+/* One scanner thread. */
+typedef struct {
+        ScanPipeline *pipeline;
+        ScanClient *client; /* its own copy, with its own cancel fd */
+        int cancel_fd;      /* eventfd: readable once its scan is to stop */
+        GThread *thread;
+        guint current;      /* submission index being scanned, G_MAXUINT: none (under the lock) */
+} Scanner;
+
 struct ScanPipeline {
-        ScanClient *client; /* our own copy, with our cancel fd */
         ScanAudit *audit;   /* borrowed; may be NULL */
         char *tmpdir;
         guint lookahead;
-        int cancel_fd;      /* eventfd: readable once cancelled */
-        GThread *thread;
+        guint n_scanners;
+        Scanner *scanners;
 
-        GMutex lock;        /* guards everything below */
+        GMutex lock;        /* guards everything below, and each Scanner's `current` */
         GCond changed;
         GQueue paths;       /* char *, waiting to be scanned */
-        GQueue results;     /* ScanResult *, waiting for the consumer */
+        GHashTable *done;   /* submission index → ScanResult *, waiting for the consumer */
         gboolean closed;
         gboolean cancelled;
-        gboolean finished;  /* the thread will produce nothing more */
-        guint taken;        /* submission index of the next path the thread takes */
-        guint current;      /* submission index being scanned, G_MAXUINT: none */
+        guint running;      /* threads that may still produce a result */
+        guint taken;        /* submission index of the next path a thread takes */
+        guint consumed;     /* submission index of the next result the consumer gets */
         GHashTable *dropped;/* submission indexes the consumer no longer wants */
 };
 
@@ -42,8 +51,9 @@ void scan_result_free(ScanResult *result)
         g_free(result);
 }
 
-static ScanResult *scan_one(ScanPipeline *pipeline, char *path)
+static ScanResult *scan_one(Scanner *scanner, char *path)
 {
+        ScanPipeline *pipeline = scanner->pipeline;
         ScanResult *result = g_new0(ScanResult, 1);
         result->path = path;
         result->snapshot = scan_snapshot_take(path, pipeline->tmpdir, &result->error);
@@ -52,10 +62,9 @@ static ScanResult *scan_one(ScanPipeline *pipeline, char *path)
                 scan_verdict_set_path(result->verdict, path);
                 return result;
         }
-        result->verdict = scan_client_scan_fd(pipeline->client, result->snapshot->fd, result->snapshot->size);
+        result->verdict = scan_client_scan_fd(scanner->client, result->snapshot->fd, result->snapshot->size);
         scan_verdict_set_path(result->verdict, path);
-        scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict,
-                           scan_client_address(pipeline->client));
+        scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict, scan_client_address(scanner->client));
         return result;
 }
 
@@ -76,82 +85,100 @@ static ScanResult *dropped_result(ScanResult *result, char *path)
         return result;
 }
 
-static void drain_cancel(ScanPipeline *pipeline)
+static void drain_cancel(Scanner *scanner)
 {
         guint64 count;
-        while (pipeline->cancel_fd >= 0 && read(pipeline->cancel_fd, &count, sizeof count) > 0)
+        while (scanner->cancel_fd >= 0 && read(scanner->cancel_fd, &count, sizeof count) > 0)
                 ; /* non-blocking: stops at EAGAIN */
 }
 
-/* Waits for a path to scan and room for its result; NULL when the thread should end. A cancel
+/* Waits for a path to scan and room for its result; NULL when the thread should end. Room: at
+ * most `lookahead` results taken and not yet consumed, plus one more per other thread. A cancel
  * left by an earlier dropped file is drained here, under the lock, before the next one starts. */
-static char *take_path(ScanPipeline *pipeline, gboolean *drop)
+static char *take_path(Scanner *scanner, gboolean *drop)
 {
-        guint room = MAX(pipeline->lookahead, 1);
+        ScanPipeline *pipeline = scanner->pipeline;
+        guint room = MAX(pipeline->lookahead, 1) + pipeline->n_scanners - 1;
         g_mutex_lock(&pipeline->lock);
-        pipeline->current = G_MAXUINT;
-        while (!pipeline->cancelled && (pipeline->results.length >= room ||
+        scanner->current = G_MAXUINT;
+        while (!pipeline->cancelled && (pipeline->taken - pipeline->consumed >= room ||
                                         (g_queue_is_empty(&pipeline->paths) && !pipeline->closed)))
                 g_cond_wait(&pipeline->changed, &pipeline->lock);
         char *path = pipeline->cancelled ? NULL : g_queue_pop_head(&pipeline->paths);
         if (path) {
-                drain_cancel(pipeline);
-                pipeline->current = pipeline->taken++;
-                *drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(pipeline->current));
+                drain_cancel(scanner);
+                scanner->current = pipeline->taken++;
+                *drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(scanner->current));
         }
         g_mutex_unlock(&pipeline->lock);
         return path;
 }
 
-static gboolean was_dropped(ScanPipeline *pipeline)
+static gboolean was_dropped(Scanner *scanner)
 {
+        ScanPipeline *pipeline = scanner->pipeline;
         g_mutex_lock(&pipeline->lock);
-        gboolean drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(pipeline->current));
+        gboolean drop = g_hash_table_contains(pipeline->dropped, GUINT_TO_POINTER(scanner->current));
         g_mutex_unlock(&pipeline->lock);
         return drop;
 }
 
 static gpointer scanner_thread(gpointer data)
 {
-        ScanPipeline *pipeline = data;
+        Scanner *scanner = data;
+        ScanPipeline *pipeline = scanner->pipeline;
         char *path;
         gboolean drop = FALSE;
-        while ((path = take_path(pipeline, &drop))) {
-                ScanResult *result = drop ? dropped_result(NULL, path) : scan_one(pipeline, path);
-                if (!drop && was_dropped(pipeline))
+        while ((path = take_path(scanner, &drop))) {
+                ScanResult *result = drop ? dropped_result(NULL, path) : scan_one(scanner, path);
+                if (!drop && was_dropped(scanner))
                         result = dropped_result(result, NULL);
                 g_mutex_lock(&pipeline->lock);
-                g_queue_push_tail(&pipeline->results, result);
+                g_hash_table_insert(pipeline->done, GUINT_TO_POINTER(scanner->current), result);
                 g_cond_broadcast(&pipeline->changed);
                 g_mutex_unlock(&pipeline->lock);
         }
-        scan_client_end_session(pipeline->client);
+        scan_client_end_session(scanner->client);
         g_mutex_lock(&pipeline->lock);
-        pipeline->finished = TRUE;
+        pipeline->running--;
         g_cond_broadcast(&pipeline->changed);
         g_mutex_unlock(&pipeline->lock);
         return NULL;
 }
 
-ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead)
+ScanPipeline *scan_pipeline_new_scanners(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead,
+                                         guint scanners)
 {
         ScanPipeline *pipeline = g_new0(ScanPipeline, 1);
-        pipeline->client = scan_client_copy(client);
         pipeline->audit = audit;
         pipeline->tmpdir = g_strdup(tmpdir);
         pipeline->lookahead = lookahead;
-        /* without an eventfd a cancel cannot interrupt an exchange; it still stops between files */
-        pipeline->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        scan_client_set_cancel_fd(pipeline->client, pipeline->cancel_fd);
-        scan_client_use_sessions(pipeline->client, TRUE); /* the copy is this thread's alone */
+        pipeline->n_scanners = MAX(scanners, 1);
         g_mutex_init(&pipeline->lock);
         g_cond_init(&pipeline->changed);
         g_queue_init(&pipeline->paths);
-        g_queue_init(&pipeline->results);
-        pipeline->current = G_MAXUINT;
+        pipeline->done = g_hash_table_new(NULL, NULL);
         pipeline->dropped = g_hash_table_new(NULL, NULL);
-        pipeline->thread = g_thread_new("clamftp-scan", scanner_thread, pipeline);
+        pipeline->scanners = g_new0(Scanner, pipeline->n_scanners);
+        pipeline->running = pipeline->n_scanners;
+        for (guint i = 0; i < pipeline->n_scanners; i++) {
+                Scanner *scanner = &pipeline->scanners[i];
+                scanner->pipeline = pipeline;
+                scanner->current = G_MAXUINT;
+                scanner->client = scan_client_copy(client);
+                /* without an eventfd a cancel cannot interrupt an exchange; it still stops between files */
+                scanner->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+                scan_client_set_cancel_fd(scanner->client, scanner->cancel_fd);
+                scan_client_use_sessions(scanner->client, TRUE); /* the copy is this thread's alone */
+        }
+        for (guint i = 0; i < pipeline->n_scanners; i++)
+                pipeline->scanners[i].thread = g_thread_new("clamftp-scan", scanner_thread, &pipeline->scanners[i]);
         return pipeline;
+}
+
+ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead)
+{
+        return scan_pipeline_new_scanners(client, audit, tmpdir, lookahead, 1);
 }
 
 void scan_pipeline_submit(ScanPipeline *pipeline, const char *path)
@@ -172,23 +199,35 @@ void scan_pipeline_close(ScanPipeline *pipeline)
         g_mutex_unlock(&pipeline->lock);
 }
 
+/* Every index below `taken` gets its result before its thread ends: once no thread runs, a
+ * missing result means nothing more comes. */
 ScanResult *scan_pipeline_next(ScanPipeline *pipeline)
 {
+        gpointer key = NULL;
+        ScanResult *result = NULL;
         g_mutex_lock(&pipeline->lock);
-        while (g_queue_is_empty(&pipeline->results) && !pipeline->finished)
+        for (;;) {
+                key = GUINT_TO_POINTER(pipeline->consumed);
+                result = g_hash_table_lookup(pipeline->done, key);
+                if (result || pipeline->running == 0)
+                        break;
                 g_cond_wait(&pipeline->changed, &pipeline->lock);
-        ScanResult *result = g_queue_pop_head(&pipeline->results);
-        g_cond_broadcast(&pipeline->changed); /* room for one more result */
+        }
+        if (result) {
+                g_hash_table_remove(pipeline->done, key);
+                pipeline->consumed++;
+                g_cond_broadcast(&pipeline->changed); /* room for one more result */
+        }
         g_mutex_unlock(&pipeline->lock);
         return result;
 }
 
-static void wake_scan(ScanPipeline *pipeline)
+static void wake_scan(Scanner *scanner)
 {
-        if (pipeline->cancel_fd < 0)
+        if (scanner->cancel_fd < 0)
                 return;
         guint64 one = 1;
-        while (write(pipeline->cancel_fd, &one, sizeof one) < 0 && errno == EINTR)
+        while (write(scanner->cancel_fd, &one, sizeof one) < 0 && errno == EINTR)
                 ;
 }
 
@@ -200,15 +239,18 @@ void scan_pipeline_cancel(ScanPipeline *pipeline)
         g_queue_clear_full(&pipeline->paths, g_free);
         g_cond_broadcast(&pipeline->changed);
         g_mutex_unlock(&pipeline->lock);
-        wake_scan(pipeline);
+        for (guint i = 0; i < pipeline->n_scanners; i++)
+                wake_scan(&pipeline->scanners[i]);
 }
 
 void scan_pipeline_drop(ScanPipeline *pipeline, guint index)
 {
         g_mutex_lock(&pipeline->lock);
         g_hash_table_add(pipeline->dropped, GUINT_TO_POINTER(index));
-        if (pipeline->current == index)
-                wake_scan(pipeline); /* under the lock: the next file's drain cannot eat it */
+        for (guint i = 0; i < pipeline->n_scanners; i++) {
+                if (pipeline->scanners[i].current == index)
+                        wake_scan(&pipeline->scanners[i]); /* under the lock: its next file's drain cannot eat it */
+        }
         g_mutex_unlock(&pipeline->lock);
 }
 
@@ -217,14 +259,24 @@ void scan_pipeline_free(ScanPipeline *pipeline)
         if (!pipeline)
                 return;
         scan_pipeline_cancel(pipeline);
-        g_thread_join(pipeline->thread);
-        g_queue_clear_full(&pipeline->results, (GDestroyNotify)scan_result_free);
+        for (guint i = 0; i < pipeline->n_scanners; i++)
+                g_thread_join(pipeline->scanners[i].thread);
+        GHashTableIter it;
+        gpointer result;
+        g_hash_table_iter_init(&it, pipeline->done);
+        while (g_hash_table_iter_next(&it, NULL, &result))
+                scan_result_free(result);
+        g_hash_table_unref(pipeline->done);
         g_hash_table_unref(pipeline->dropped);
         g_mutex_clear(&pipeline->lock);
         g_cond_clear(&pipeline->changed);
-        if (pipeline->cancel_fd >= 0)
-                close(pipeline->cancel_fd);
-        scan_client_free(pipeline->client);
+        for (guint i = 0; i < pipeline->n_scanners; i++) {
+                Scanner *scanner = &pipeline->scanners[i];
+                if (scanner->cancel_fd >= 0)
+                        close(scanner->cancel_fd);
+                scan_client_free(scanner->client);
+        }
+        g_free(pipeline->scanners);
         g_free(pipeline->tmpdir);
         g_free(pipeline);
 }

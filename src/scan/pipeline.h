@@ -1,5 +1,5 @@
-/* scan/pipeline.h — the scanner thread: snapshots and scans upload candidates ahead of the upload.
- * Owns: the thread, the order of results, and the bound on snapshots held at once.
+/* scan/pipeline.h — the scanner threads: snapshot and scan upload candidates ahead of the upload.
+ * Owns: the threads, the order of results, and the bound on snapshots held at once.
  * Must not: upload, prompt or print. While file k uploads, file k+1 is already being scanned. */
 #pragma once
 #include <glib.h>
@@ -19,6 +19,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanResult, scan_result_free)
 typedef struct ScanPipeline ScanPipeline;
 /* lookahead: how many scanned results may wait for the consumer (bounds memory). audit may be NULL. */
 ScanPipeline *scan_pipeline_new(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead);
+/* The same with `scanners` threads, each scanning one file at a time on its own connection to the
+ * scanner (its verdict records may reach the audit log out of submission order); results still
+ * come in submission order, and at most lookahead + scanners - 1 snapshots are held at once. */
+ScanPipeline *scan_pipeline_new_scanners(ScanClient *client, ScanAudit *audit, const char *tmpdir, guint lookahead,
+                                         guint scanners);
 void scan_pipeline_submit(ScanPipeline *pipeline, const char *path); /* in upload order */
 void scan_pipeline_close(ScanPipeline *pipeline);                    /* no more submissions */
 /* Blocks for the next result in submission order; NULL once closed and drained. transfer full */

@@ -1,5 +1,6 @@
-/* tests/unit/test-scan-pipeline.c — the scanner thread: results in submission order, a bound on
- * finished results, failures as ERROR results, cancel and free that return promptly.
+/* tests/unit/test-scan-pipeline.c — the scanner threads: results in submission order (one thread or
+ * several), a bound on finished results, failures as ERROR results, cancel and free that return
+ * promptly.
  * Must not: need a real clamd (an in-process fake answers). */
 #include "config.h"
 #include "scan/pipeline.h"
@@ -97,6 +98,81 @@ static void test_lookahead_bounds_results(Fixture *f, gconstpointer data)
         for (ScanResult *r; (r = scan_pipeline_next(pipeline)); rest++)
                 scan_result_free(r);
         g_assert_cmpuint(rest, ==, 5);
+}
+
+/* Several scanner threads: results still in submission order, whichever thread finished first. */
+static void test_scanners_keep_submission_order(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        g_autoptr(ScanClient) client = scan_client_new(fake_scanner_address(fake), NULL);
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new_scanners(client, NULL, f->dir, 2, 3);
+        g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < 30; i++) {
+                g_ptr_array_add(paths, make_file(f, i, i % 4 == 2));
+                scan_pipeline_submit(pipeline, paths->pdata[i]);
+        }
+        scan_pipeline_close(pipeline);
+        for (guint i = 0; i < 30; i++) {
+                g_autoptr(ScanResult) r = scan_pipeline_next(pipeline);
+                g_assert_nonnull(r);
+                g_assert_cmpstr(r->path, ==, paths->pdata[i]);
+                g_assert_cmpstr(r->verdict->path, ==, paths->pdata[i]);
+                g_assert_cmpint(r->verdict->kind, ==, i % 4 == 2 ? SCAN_VERDICT_INFECTED : SCAN_VERDICT_OK);
+        }
+        g_assert_null(scan_pipeline_next(pipeline));
+        g_assert_cmpuint(fake_scanner_scans(fake), ==, 30);
+}
+
+/* With several threads the bound is lookahead results plus one scan per other thread. */
+static void test_scanners_bound_snapshots(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        g_autoptr(ScanClient) client = scan_client_new(fake_scanner_address(fake), NULL);
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new_scanners(client, NULL, f->dir, 2, 2);
+        for (guint i = 0; i < 8; i++) {
+                g_autofree char *path = make_file(f, i, FALSE);
+                scan_pipeline_submit(pipeline, path);
+        }
+        scan_pipeline_close(pipeline);
+        g_assert_true(wait_scans(fake, 3));
+        g_usleep(150 * 1000); /* ample time to (wrongly) scan a fourth file */
+        g_assert_cmpuint(fake_scanner_scans(fake), ==, 3);
+        g_autoptr(ScanResult) first = scan_pipeline_next(pipeline);
+        g_assert_nonnull(first);
+        g_assert_true(wait_scans(fake, 4));
+        g_usleep(50 * 1000);
+        g_assert_cmpuint(fake_scanner_scans(fake), ==, 4);
+        guint rest = 0;
+        for (ScanResult *r; (r = scan_pipeline_next(pipeline)); rest++)
+                scan_result_free(r);
+        g_assert_cmpuint(rest, ==, 7);
+}
+
+/* A cancel reaches every thread: the one whose scan the (silent) scanner holds, and the one
+ * waiting behind it, both end at once with cancelled results. */
+static void test_cancel_reaches_every_scanner(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_SILENT, NULL, 0);
+        g_autoptr(ScanClient) client = scan_client_new(fake_scanner_address(fake), NULL);
+        scan_client_set_timeout_ms(client, 60000); /* only the cancel can end the waits quickly */
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new_scanners(client, NULL, f->dir, 2, 2);
+        for (guint i = 0; i < 5; i++) {
+                g_autofree char *path = make_file(f, i, FALSE);
+                scan_pipeline_submit(pipeline, path);
+        }
+        g_assert_true(wait_scans(fake, 1));
+        g_usleep(50 * 1000); /* the second thread is connecting or waiting behind the first */
+        gint64 start = g_get_monotonic_time();
+        scan_pipeline_cancel(pipeline);
+        guint n = 0;
+        for (ScanResult *r; (r = scan_pipeline_next(pipeline)); n++) {
+                g_assert_cmpint(r->verdict->kind, ==, SCAN_VERDICT_ERROR);
+                g_assert_cmpint(r->verdict->reason_class, ==, SCAN_REASON_CANCELLED);
+                scan_result_free(r);
+        }
+        g_assert_cmpuint(n, <=, 2);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+        g_assert_cmpuint(fake_scanner_scans(fake), ==, 1);
 }
 
 static void test_failures_are_error_results(Fixture *f, gconstpointer data)
@@ -219,6 +295,9 @@ int main(int argc, char **argv)
         g_test_init(&argc, &argv, NULL);
         ADD("/scan/pipeline/results-come-in-submission-order", test_results_in_order);
         ADD("/scan/pipeline/lookahead-bounds-finished-results", test_lookahead_bounds_results);
+        ADD("/scan/pipeline/scanners-keep-submission-order", test_scanners_keep_submission_order);
+        ADD("/scan/pipeline/scanners-bound-snapshots", test_scanners_bound_snapshots);
+        ADD("/scan/pipeline/cancel-reaches-every-scanner", test_cancel_reaches_every_scanner);
         ADD("/scan/pipeline/unreadable-paths-give-error-results", test_failures_are_error_results);
         ADD("/scan/pipeline/scanner-down-is-never-ok", test_scanner_down_never_ok);
         ADD("/scan/pipeline/cancel-interrupts-scan-and-drains", test_cancel_interrupts_and_drains);
