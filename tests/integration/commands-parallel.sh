@@ -320,14 +320,15 @@ expect "temp-upload cut for good: no file under the final name" [ ! -e "$FTP_ROO
 if command -v tmux >/dev/null; then
         P=$SUITE_DIR/proxy
         mkdir -p "$P" "$SUITE_DIR/tui"
+        for f in s1 s2 s3; do head -c 50000 /dev/urandom >"$SUITE_DIR/tui/$f.bin"; done
+        # s1's verdict is held: files are scanned several at once, so the first verdict may be another's
         timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
-                "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" >"$P/out" 2>&1 &
+                "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" "$SUITE_DIR/tui/s1.bin" >"$P/out" 2>&1 &
         PROXY_PID=$!
         sock=clamftp-par-$$-$RANDOM
         stop_tui() { tmux -L "$sock" kill-server 2>/dev/null; touch "$P/release"; kill "$PROXY_PID" 2>/dev/null; }
         suite_at_exit stop_tui
         suite_start "the scan delay proxy" wait_until 10 test -e "$P/ready"
-        for f in s1 s2 s3; do head -c 50000 /dev/urandom >"$SUITE_DIR/tui/$f.bin"; done
         mkdir -p "$FTP_ROOT/tui" && ftp_own
         tui_start 100 30 "$SUITE_DIR/tui" -- --scanner "unix:$P/proxy.sock" --audit-log "$CF_AUDIT"
         wait_screen 10 '^>Local: ' || expect "the panes come up" false

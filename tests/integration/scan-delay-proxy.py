@@ -4,9 +4,11 @@
 # delays it, so a test can change the file on disk while the scan is "still running".
 # Owns: relaying bytes (and passed descriptors, for FILDES) both ways. Must not: alter anything.
 #
-# usage: scan-delay-proxy.py LISTEN_SOCKET CLAMD_SOCKET WORKDIR
+# usage: scan-delay-proxy.py LISTEN_SOCKET CLAMD_SOCKET WORKDIR [FILE]
 #   writes WORKDIR/ready when listening, WORKDIR/held when a verdict is being held, and releases
 #   it when WORKDIR/release exists. Gives up (and releases) after 40 s. Later verdicts pass at once.
+#   With FILE, the verdict held is the first one for a descriptor (FILDES) whose content is FILE's
+#   (a client that scans several files at once over several connections: the test knows which).
 import array
 import os
 import selectors
@@ -16,7 +18,19 @@ import threading
 import time
 
 LISTEN, UPSTREAM, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+HOLD_CONTENT = open(sys.argv[4], "rb").read() if len(sys.argv) > 4 else None
 held_once = False
+
+
+def is_the_file(fds):
+    """Whether one of the passed descriptors holds HOLD_CONTENT (read at offset 0, not moved)."""
+    for fd in fds:
+        try:
+            if os.pread(fd, len(HOLD_CONTENT) + 1, 0) == HOLD_CONTENT:
+                return True
+        except OSError:
+            pass
+    return False
 
 
 def verdict_like(data):
@@ -41,6 +55,7 @@ def relay(client):
     sel.register(client, selectors.EVENT_READ, up)
     sel.register(up, selectors.EVENT_READ, client)
     open_ends = 2
+    hold_next = HOLD_CONTENT is None  # this connection's next verdict is the one to hold
     while open_ends:
         for key, _ in sel.select(timeout=60):
             src, dst = key.fileobj, key.data
@@ -56,7 +71,9 @@ def relay(client):
                 except OSError:
                     pass
                 continue
-            if src is up and not held_once and verdict_like(data):
+            if src is client and fds and HOLD_CONTENT is not None and is_the_file(fds):
+                hold_next = True
+            if src is up and hold_next and not held_once and verdict_like(data):
                 held_once = True
                 with open(os.path.join(WORK, "held"), "wb") as f:
                     f.write(data)
