@@ -334,7 +334,7 @@ static void run_downloads(CoreContext *ctx, CoreBatch *batch)
         CoreConflictMemory memory = { 0 };
         guint64 bytes;
         guint files = count_files(batch, &bytes);
-        g_autoptr(CoreDownload) dl = core_download_new(ctx, batch->queue, files, bytes);
+        g_autoptr(CoreDownload) dl = core_download_new(ctx, batch->queue, files, bytes, 0);
         for (guint i = 0; i < batch->jobs->len; i++) {
                 CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 CoreQueueReplace replace;
@@ -370,7 +370,7 @@ static void make_tree_dirs(CoreContext *ctx, CoreBatch *batch)
                         (void)make_local_dirs(ctx, dir->local ? dir->local : ".", td->path);
         }
         g_autoptr(GError) error = NULL;
-        if (!core_browse_make_dirs(ctx, remote, &error))
+        if (!core_browse_make_dirs(ctx, remote, NULL, &error))
                 core_fail(ctx, error);
 }
 

@@ -65,22 +65,23 @@ GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **er
 
 typedef struct {
         GPtrArray *dirs;
+        GHashTable *made;
 } MakeDirs;
 
 static gboolean make_dirs_job(FtpSession *session, gpointer data, GError **error)
 {
         MakeDirs *job = data;
-        g_autoptr(GHashTable) made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         for (guint i = 0; i < job->dirs->len; i++) {
                 g_autofree char *below = g_strconcat(g_ptr_array_index(job->dirs, i), "/", NULL);
-                if (!core_remote_make_parents(session, below, made, error))
+                if (!core_remote_make_parents(session, below, job->made, error))
                         return FALSE;
         }
         return TRUE;
 }
 
-gboolean core_browse_make_dirs(CoreContext *ctx, GPtrArray *dirs, GError **error)
+gboolean core_browse_make_dirs(CoreContext *ctx, GPtrArray *dirs, GHashTable *known, GError **error)
 {
-        MakeDirs job = { dirs };
+        g_autoptr(GHashTable) own = known ? NULL : g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        MakeDirs job = { dirs, known ? known : own };
         return dirs->len == 0 || core_worker_run(ctx->worker, make_dirs_job, &job, error);
 }

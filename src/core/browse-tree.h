@@ -12,6 +12,7 @@
  * them (unchecked); NULL with error when the listing failed (a missing directory, too). */
 GPtrArray *core_browse_list_path(CoreContext *ctx, const char *path, GError **error);
 /* Makes each remote directory of `dirs` (char*, relative to the current directory or absolute)
- * and its parents on the worker thread; one that exists already is fine. FALSE with error when
- * the connection failed or a cancel came. */
-gboolean core_browse_make_dirs(CoreContext *ctx, GPtrArray *dirs, GError **error);
+ * and its parents on the worker thread; one that exists already is fine. `known` (a char* set,
+ * or NULL): directories known to exist, skipped, and where the ones made are added. FALSE with
+ * error when the connection failed or a cancel came. */
+gboolean core_browse_make_dirs(CoreContext *ctx, GPtrArray *dirs, GHashTable *known, GError **error);

@@ -506,12 +506,12 @@ static void stop_downloads(gpointer data)
         core_spread_cancel(dl->spread);
 }
 
-CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files, guint64 bytes)
+CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files, guint64 bytes, guint parallel)
 {
         CoreDownload *dl = g_new0(CoreDownload, 1);
         dl->ctx = ctx;
         dl->queue = queue;
-        dl->spread = core_spread_new(ctx, files > 1 ? CLAMP(ctx->parallel, 1, files) : 1);
+        dl->spread = core_spread_new(ctx, files > 1 ? CLAMP(parallel ? parallel : ctx->parallel, 1, files) : 1);
         core_spread_set_retry(dl->spread, retr_retry);
         core_spread_expect(dl->spread, files, bytes); /* a handful of small files stays on one connection */
         dl->landing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -11,8 +11,8 @@
 typedef struct CoreDownload CoreDownload;
 
 /* For `files` jobs of `queue` (`bytes` in all, 0: unknown): one connection for one file, else up
- * to ctx->parallel. Cancelling the whole queue interrupts every connection. */
-CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files, guint64 bytes);
+ * to `parallel` (0: ctx->parallel). Cancelling the whole queue interrupts every connection. */
+CoreDownload *core_download_new(CoreContext *ctx, CoreQueue *queue, guint files, guint64 bytes, guint parallel);
 /* Waits for every job started, then closes the extra connections. */
 void core_download_free(CoreDownload *dl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreDownload, core_download_free)

@@ -301,6 +301,18 @@ static Node *remote_link_target(Plan *p, const char *rel) /* transfer full */
         return node_new(probe.size, probe.mtime, probe.mtime >= 0, FALSE);
 }
 
+/* A remote directory that exists, and so every directory above it, named as an upload's remote
+ * path names its parents (core_remote_make_parents): the batch makes none of them again. */
+static void know_remote_dir(Plan *p, const char *path)
+{
+        if (!*path || g_str_equal(path, ".") || g_str_equal(path, "/"))
+                return;
+        for (const char *s = path + 1; *s; s++)
+                if (*s == '/' && s[-1] != '/')
+                        g_hash_table_add(p->remote_dirs, g_strndup(path, (gsize)(s - path)));
+        g_hash_table_add(p->remote_dirs, g_strdup(path));
+}
+
 /* FALSE when a listing failed for another reason than the directory being absent. */
 static gboolean walk_remote(Plan *p, const char *rel, int depth)
 {
@@ -314,6 +326,8 @@ static gboolean walk_remote(Plan *p, const char *rel, int depth)
                 p->failed++;
                 return FALSE;
         }
+        if (entries->len > 0) /* (a server may list a missing directory as empty) */
+                know_remote_dir(p, path);
         for (guint i = 0; i < entries->len; i++) {
                 const CoreEntry *e = g_ptr_array_index(entries, i);
                 if (!core_name_is_safe(e->name))
@@ -331,6 +345,10 @@ static gboolean walk_remote(Plan *p, const char *rel, int depth)
                         continue;
                 }
                 gboolean is_dir = e->type == CORE_ENTRY_DIR;
+                if (is_dir) {
+                        g_autofree char *dir = remote_path(p->opts, child);
+                        know_remote_dir(p, dir);
+                }
                 if (!node)
                         node = node_new(e->size, e->mtime, e->mtime_exact, is_dir);
                 g_hash_table_insert(p->remote, g_strdup(child), node);
@@ -517,7 +535,7 @@ static gboolean make_dirs(Plan *p)
         g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
         for (guint i = 0; i < p->make_dirs->len; i++)
                 g_ptr_array_add(paths, remote_path(p->opts, g_ptr_array_index(p->make_dirs, i)));
-        if (core_browse_make_dirs(p->ctx, paths, &error))
+        if (core_browse_make_dirs(p->ctx, paths, p->remote_dirs, &error))
                 return TRUE;
         core_fail(p->ctx, error);
         p->failed++;
@@ -585,17 +603,14 @@ static void give_report(Plan *p, const SendTally *sent, guint removed)
 
 static void run_uploads(Plan *p, CoreQueue *queue, GArray *ids)
 {
-        CoreContext *ctx = p->ctx;
         /* the mirror's own setting for its batch: the final names never seen half-written */
-        gboolean temp_upload = ctx->temp_upload;
-        ctx->temp_upload = TRUE;
-        core_queue_run_uploads(ctx, queue, ids);
-        ctx->temp_upload = temp_upload;
+        const CoreUploadRun how = { .temp_upload = TRUE, .parallel = p->opts->parallel, .known_dirs = p->remote_dirs };
+        core_queue_run_uploads_as(p->ctx, queue, ids, &how);
 }
 
 static void run_downloads(Plan *p, CoreQueue *queue, GArray *ids)
 {
-        g_autoptr(CoreDownload) dl = core_download_new(p->ctx, queue, ids->len, p->send_bytes);
+        g_autoptr(CoreDownload) dl = core_download_new(p->ctx, queue, ids->len, p->send_bytes, p->opts->parallel);
         for (guint i = 0; i < ids->len; i++) {
                 const char *rel = g_ptr_array_index(p->send, i);
                 const Node *src = g_hash_table_lookup(p->src, rel);
@@ -610,7 +625,6 @@ static SendTally send_files(Plan *p, CoreQueue *queue)
         SendTally t = { 0 };
         if (p->send->len == 0)
                 return t;
-        CoreContext *ctx = p->ctx;
         g_autoptr(CoreQueue) own = queue ? NULL : core_queue_new();
         if (!queue)
                 queue = own;
@@ -624,14 +638,10 @@ static SendTally send_files(Plan *p, CoreQueue *queue)
                                           remote);
                 g_array_append_val(ids, id);
         }
-        guint parallel = ctx->parallel;
-        if (p->opts->parallel)
-                ctx->parallel = p->opts->parallel;
         if (p->opts->reverse)
                 run_uploads(p, queue, ids);
         else
                 run_downloads(p, queue, ids);
-        ctx->parallel = parallel;
         for (guint i = 0; i < ids->len; i++) {
                 g_autoptr(CoreJob) job = core_queue_get(queue, g_array_index(ids, guint, i));
                 t.done += job && job->state == CORE_JOB_DONE;
@@ -685,7 +695,7 @@ static void make_top(Plan *p)
         g_autoptr(GPtrArray) top = g_ptr_array_new();
         g_ptr_array_add(top, (gpointer)opts->remote_dir);
         g_autoptr(GError) made = NULL;
-        if (!core_browse_make_dirs(p->ctx, top, &made)) {
+        if (!core_browse_make_dirs(p->ctx, top, p->remote_dirs, &made)) {
                 core_fail(p->ctx, made);
                 p->failed++;
         }
@@ -707,7 +717,8 @@ CoreMirrorPlan *core_mirror_plan(CoreContext *ctx, const CoreMirrorOptions *opts
                      .make_dirs = g_ptr_array_new_with_free_func(g_free),
                      .remove = g_ptr_array_new_with_free_func(g_free),
                      .job_ids = g_array_new(FALSE, FALSE, sizeof(guint)),
-                     .walking = g_array_new(FALSE, FALSE, sizeof(DirId)) };
+                     .walking = g_array_new(FALSE, FALSE, sizeof(DirId)),
+                     .remote_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
         p->src = opts->reverse ? p->local : p->remote;
         p->dst = opts->reverse ? p->remote : p->local;
         if (g_file_test(opts->local_dir, G_FILE_TEST_IS_DIR))
@@ -729,6 +740,7 @@ void core_mirror_plan_free(CoreMirrorPlan *p)
         g_ptr_array_unref(p->remove);
         g_array_unref(p->job_ids);
         g_array_unref(p->walking);
+        g_hash_table_unref(p->remote_dirs);
         g_free(p);
 }
 

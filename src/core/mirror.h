@@ -54,6 +54,8 @@ typedef struct {
         GHashTable *src, *dst;      /* local and remote, or (downloads) remote and local */
         GArray *walking;            /* dev_t/ino_t pairs of the local directories being walked (loops) */
         guint mdtm_refused;         /* MDTM refusals: after a few, the listing's times stand */
+        GHashTable *remote_dirs;    /* remote paths of the directories known to exist (listed or
+                                     * made): the upload batch sends no MKD for them */
 } CoreMirrorPlan;
 
 /* Walks both trees and compares them; changes nothing. NULL with error when the source of -R is

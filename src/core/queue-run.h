@@ -15,6 +15,14 @@
  * directory (or absolute); missing parent directories are made. A cancelled job is skipped and
  * the batch goes on; a lost connection ends it. Returns how many jobs were done. */
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids);
+/* How a batch of uploads differs from the context's settings (mirror -R's own). */
+typedef struct {
+        gboolean temp_upload;   /* temporary names whatever ctx->temp_upload says */
+        guint parallel;         /* connections, 0: ctx->parallel */
+        GHashTable *known_dirs; /* remote directories known to exist (char* set, as the jobs' remote
+                                 * paths name them): no MKD is sent for them; NULL: none known */
+} CoreUploadRun;
+guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids, const CoreUploadRun *how);
 
 /* One upload job resumed through core_transfer_reput (the whole file scanned, the rest sent);
  * when done its detail says where it resumed ("resumed from 400.0 kB") or that the server's

@@ -39,7 +39,7 @@ typedef struct {
         GArray *submitted;      /* guint ids in the pipeline's order (fixed once submitted) */
         guint done;
         GError *stop;           /* the connection is gone: the rest of the batch fails with this */
-        gboolean temp_upload;   /* ctx->temp_upload when the batch began */
+        gboolean temp_upload;   /* temporary names (ctx->temp_upload when the batch began, or mirror's) */
         GPtrArray *leftovers;   /* char*: temporary copies of failed uploads not deleted yet */
         guint64 bytes;          /* the local files' sizes when submitted, added up */
 } UploadRun;
@@ -434,10 +434,16 @@ static void run_batch(UploadRun *run, GArray *submitted)
 
 guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
 {
+        const CoreUploadRun how = { .temp_upload = ctx->temp_upload };
+        return core_queue_run_uploads_as(ctx, queue, ids, &how);
+}
+
+guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids, const CoreUploadRun *how)
+{
         if (!check_scanner(ctx, queue, ids))
                 return 0;
-        guint connections = CLAMP(ctx->parallel, 1, MAX(ids->len, 1));
-        UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = ctx->temp_upload,
+        guint connections = CLAMP(how->parallel ? how->parallel : ctx->parallel, 1, MAX(ids->len, 1));
+        UploadRun run = { .ctx = ctx, .queue = queue, .temp_upload = how->temp_upload,
                           .leftovers = g_ptr_array_new_with_free_func(g_free) };
         /* one scanned file ahead per connection: the queue's "scanning" stays close to the truth
          * and the batch holds at most two snapshots per connection; as many files scanned at once
@@ -446,6 +452,8 @@ guint core_queue_run_uploads(CoreContext *ctx, CoreQueue *queue, GArray *ids)
         guint scanners = CLAMP(g_get_num_processors(), 1, connections);
         run.pipeline = scan_pipeline_new_scanners(ctx->scanner, ctx->audit, ctx->tmpdir, connections, scanners);
         run.spread = core_spread_new(ctx, connections);
+        if (how->known_dirs)
+                core_spread_know_dirs(run.spread, how->known_dirs);
         core_spread_set_retry(run.spread, stor_retry);
         /* cancelling everything (or quitting) also ends a scan in flight and the other connections */
         core_queue_set_stop_hook(queue, stop_batch, &run);

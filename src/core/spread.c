@@ -544,6 +544,17 @@ void core_spread_cancel(CoreSpread *sp)
         core_worker_cancel(sp->main); /* reaches every extra connection (linked) */
 }
 
+void core_spread_know_dirs(CoreSpread *sp, GHashTable *dirs)
+{
+        GHashTableIter it;
+        gpointer dir;
+        g_mutex_lock(&sp->dirs_lock);
+        g_hash_table_iter_init(&it, dirs);
+        while (g_hash_table_iter_next(&it, &dir, NULL))
+                g_hash_table_add(sp->made_dirs, g_strdup(dir));
+        g_mutex_unlock(&sp->dirs_lock);
+}
+
 gboolean core_spread_make_parents(CoreSpread *sp, FtpSession *session, const char *remote, GError **error)
 {
         g_mutex_lock(&sp->dirs_lock);

@@ -58,6 +58,9 @@ void core_spread_submit(CoreSpread *spread, CoreSpreadFunc func, gpointer data,
  * or 2 MiB, are left per connection (each job one connection at most); without it (a recursive
  * download), whenever a job waits and no connection is free. */
 void core_spread_expect(CoreSpread *spread, guint jobs, guint64 bytes);
+/* Remote directories known to exist (a char* set, copied): core_spread_make_parents sends no MKD
+ * for them. */
+void core_spread_know_dirs(CoreSpread *spread, GHashTable *dirs);
 /* Delivers ends until every submitted job has ended. */
 void core_spread_wait(CoreSpread *spread);
 /* Interrupts every running job and ends the queued ones with FTP_ERROR_CANCELLED; jobs submitted

@@ -27,6 +27,9 @@ Usage: tests/bench/mirror.sh [options]
                      baseline is added by --baseline). clamdscan is a reference, not a client:
                      the files a run sends, scanned one after another by the same agent
                      (--fdpass, as clamftp's one scanner thread does), no upload
+  --link-rate RATE   the server sends and takes at most RATE bytes per second per connection
+                     (vsftpd's local_max_rate): a stand-in for a real link instead of loopback,
+                     where the uploads, not the scan, set the time (default: unlimited)
   --keep             keep the temporary directory (trees, logs, server root) for inspection
 SIZE takes a K, M or G suffix (powers of 1024). A quick run: --files 200 --runs 1
 EOF
@@ -46,6 +49,7 @@ clamftp_bin=
 baseline_bin=
 clients=clamftp,lftp,clamdscan
 keep=0
+link_rate=
 while [ $# -gt 0 ]; do
         case $1 in
         --files) nfiles=$2; shift 2 ;;
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
         --baseline) baseline_bin=$2; shift 2 ;;
         --clients) clients=$2; shift 2 ;;
         --keep) keep=1; shift ;;
+        --link-rate) link_rate=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "mirror: unknown option '$1'" >&2; usage >&2; exit 2 ;;
         esac
@@ -189,10 +194,12 @@ echo "   changed: $nchanged files rewritten with other sizes and a later time, $
 
 # ---------------------------------------------------------------- vsftpd and the agent
 # any passive port: the suites' range of 8 is too small for several connections at once
-vsftpd_start "$work/ftp" "use_sendfile=YES" "xferlog_enable=NO" "pasv_min_port=0" "pasv_max_port=0" \
+link_conf=()
+[ -z "$link_rate" ] || link_conf=("local_max_rate=$(to_bytes "$link_rate")")
+vsftpd_start "$work/ftp" "use_sendfile=YES" "xferlog_enable=NO" "pasv_min_port=0" "pasv_max_port=0" "${link_conf[@]}" \
         >"$work/logs/vsftpd-start.log" 2>&1 || { cat "$work/logs/vsftpd-start.log" >&2; die "vsftpd did not start"; }
 srv=$FTP_ROOT
-echo "== vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null) on 127.0.0.1:$FTP_PORT (pid $VSFTPD_PID), root $srv"
+echo "== vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null) on 127.0.0.1:$FTP_PORT (pid $VSFTPD_PID), root $srv${link_rate:+, at most $link_rate/s per connection}"
 if want clamftp || want baseline || want clamdscan; then
         agent_available || die "clamav-agent is not built ($AGENT_BIN)"
         agent_start "$work/agent" >"$work/logs/agent-start.log" 2>&1 ||

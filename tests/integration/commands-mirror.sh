@@ -52,8 +52,11 @@ expect "--dry-run: the plan names an upload, the new directory and the totals" \
 expect "--dry-run: the server's tree is unchanged" eval '[ "$(server_tree)" = "$before" ]'
 
 # ---- the first run ----
-cf_session "mirror -R tree site"
+cf_session "verbose; mirror -R tree site"
 expect "first run: exit 1 (EICAR refused)" cf_rc_is 1
+mkds=$(printf '%s\n' "$CF_ALL" | sed -n 's/^\(\[[0-9]*\] \)\{0,1\}--> MKD //p' | LC_ALL=C sort)
+expect "first run: each directory is made with one MKD, none twice ($(printf '%s' "$mkds" | tr '\n' ' '))" \
+        eval '[ -n "$mkds" ] && [ -z "$(printf "%s\n" "$mkds" | uniq -d)" ]' 
 expect "first run: every clean file arrived byte for byte" tree_mirrored
 expect "first run: EICAR is refused by name and not on the server" \
         eval 'cf_says "sub/eicar\.com is infected" && [ ! -e "$S/sub/eicar.com" ]'
@@ -93,9 +96,10 @@ expect "--json: the last line of the output is the plan as JSON, no plan lines b
 printf 'more\n' >>tree/top.txt
 head -c 1000 /dev/urandom >>tree/sub/mid.bin
 printf 'new\n' >tree/sub/new.txt
-cf_session "mirror -R tree site"
+cf_session "verbose; mirror -R tree site"
 expect "changes: exactly the two changed files and the new one are uploaded ($(uploaded_names))" \
         eval '[ "$(uploaded_names)" = "sub/mid.bin|sub/new.txt|top.txt|" ]'
+expect "changes: every directory is there already: no MKD is sent" eval '! cf_says "^(\[[0-9]+\] )?--> MKD "'
 expect "changes: the server's copies are the new ones" tree_mirrored
 
 # ---- --delete and --exclude ----
