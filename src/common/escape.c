@@ -6,7 +6,7 @@
 
 /* C0, DEL, C1 (0x9b is CSI on some terminals), and the bidirectional overrides and marks that
  * make a name read differently from what it is. */
-static gboolean needs_escape(gunichar c)
+gboolean common_char_needs_escape(gunichar c)
 {
         if (c < 0x20 || c == 0x7f)
                 return TRUE;
@@ -40,9 +40,9 @@ static char *escape(const char *text, const EscapeRules *rules)
                 gboolean kept = (c == '\t' && rules->tab) || (c == '\n' && rules->newline);
                 if (c == '\\' && rules->backslash)
                         g_string_append(out, "\\\\");
-                else if (!kept && c < 0x80 && needs_escape(c))
+                else if (!kept && c < 0x80 && common_char_needs_escape(c))
                         g_string_append_printf(out, "\\x%02x", c);
-                else if (!kept && needs_escape(c))
+                else if (!kept && common_char_needs_escape(c))
                         g_string_append_printf(out, "\\u%04x", c);
                 else
                         g_string_append_len(out, p, next - p);

@@ -4,6 +4,10 @@
 #pragma once
 #include <glib.h>
 
+/* TRUE for a code point that must not reach a terminal as it is: C0, DEL, C1 (0x9b is CSI on
+ * some terminals), and the bidirectional overrides and marks. */
+gboolean common_char_needs_escape(gunichar c);
+
 /* Every unsafe code point becomes \xNN (or \uNNNN), an invalid UTF-8 byte \xNN, and a
  * backslash "\\", so the result reads back unambiguously. NULL gives "". transfer full */
 char *common_text_escape(const char *text);
