@@ -134,11 +134,22 @@ static const CoreCmd commands[] = {
           .usage = "dump-screen <file>",
           .summary = N_("Write the screen as text to a file."),
           .help = N_("Writes what the screen shows, as plain text, to the file given.") },
+        { .name = "edit",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "edit",
+          .summary = N_("Edit the file under the cursor in $EDITOR (a remote one: offered back)."),
+          .help = N_("Opens the file under the cursor in $EDITOR (else $VISUAL, else editor or "
+                     "vi), the screen given back to it until it exits (F4). A remote file is "
+                     "fetched into a private temporary directory first; when its content changed, "
+                     "a question offers to upload it back, and it is scanned and uploaded as every "
+                     "upload is (refused when the scanner refuses it); unchanged, nothing is sent. "
+                     "The temporary copy is removed afterwards.") },
         { .name = "enter",
           .max_args = 0, .flags = SCREEN,
           .usage = "enter",
-          .summary = N_("Enter the directory under the cursor."),
-          .help = N_("Changes the active pane to the directory under the cursor (Enter).") },
+          .summary = N_("Enter the directory under the cursor, or view the file there."),
+          .help = N_("Changes the active pane to the directory under the cursor (Enter); on a "
+                     "file, views it as `view` (F3) does.") },
         { .name = "filter",
           .max_args = 1, .flags = SCREEN,
           .usage = "filter [text]",
@@ -204,8 +215,8 @@ static const CoreCmd commands[] = {
           .max_args = 0, .flags = SCREEN,
           .usage = "messages",
           .summary = N_("Show older messages (the message log)."),
-          .help = N_("Opens the message log: every message of this run, newest last. Esc closes "
-                     "it.") },
+          .help = N_("Opens the message log: every message of this run, newest last (Ctrl-X m). "
+                     "Esc or q closes it.") },
         { .name = "mget",
           .min_args = 1, .max_args = ANY, .flags = NEEDS | REMOTE | SCREEN_OWN,
           .usage = "mget <name|pattern>... [local-directory]", .handler = core_cmd_mget,
@@ -464,6 +475,17 @@ static const CoreCmd commands[] = {
           .summary = N_("Toggle showing the conversation with the server."),
           .help = N_("While on, every command sent and every reply received is shown (passwords "
                      "masked).") },
+        { .name = "view",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "view",
+          .summary = N_("View the file under the cursor (text or hex; $PAGER when set)."),
+          .help = N_("Shows the file under the cursor (F3, or Enter on a file) in the viewer: "
+                     "Up/Down/PgUp/PgDn/Home/End scroll, / searches, n finds the next match, h "
+                     "switches between text and hex (hex from the start for a file that is not "
+                     "UTF-8 text); control characters and terminal escapes are shown escaped "
+                     "(\\x1b), never obeyed; Esc or q closes. With $PAGER set, that program shows "
+                     "it instead. A remote file is fetched into a private temporary directory "
+                     "first (after a question when it is over 64 MiB), removed afterwards.") },
 };
 
 const CoreCmd *core_cmd_table(gsize *n_commands)

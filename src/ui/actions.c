@@ -20,6 +20,8 @@ ACTION(act_scan) { return ui_jobs_scan(app, error); }
 ACTION(act_rename) { return ui_jobs_rename(app, error); }
 ACTION(act_mkdir) { return ui_jobs_mkdir(app, error); }
 ACTION(act_delete) { return ui_jobs_delete(app, error); }
+ACTION(act_view) { return ui_fileview_view(app, error); }
+ACTION(act_edit) { return ui_fileview_edit(app, error); }
 
 /* With transfers running or waiting, asks first: F10 must not drop them silently. */
 ACTION(act_quit)
@@ -81,8 +83,10 @@ ACTION(act_page_down)
 ACTION(act_enter)
 {
         UiEntry *entry = ui_pane_current(ui_app_active_pane(app));
-        if (!entry || !entry->is_dir)
+        if (!entry)
                 return TRUE;
+        if (!entry->is_dir)
+                return ui_fileview_view(app, error); /* mc: Enter on a file views it */
         return ui_jobs_enter(app, entry->name, error);
 }
 
@@ -234,6 +238,7 @@ static const UiAction actions[] = {
         { "delete", act_delete },
         { "dotfiles", act_dotfiles },
         { "dump-screen", act_dump_screen },
+        { "edit", act_edit },
         { "enter", act_enter },
         { "filter", act_filter },
         { "get", act_transfer },
@@ -259,12 +264,14 @@ static const UiAction actions[] = {
         { "sort", act_sort },
         { "switch-pane", act_switch },
         { "sync-browse", act_sync_browse },
+        { "view", act_view },
 };
 
 static const UiBinding bindings[] = {
         { UI_KEY_F(1), "help" },
         { UI_KEY_F(2), "scan" },
-        { UI_KEY_F(3), "messages" },
+        { UI_KEY_F(3), "view" },
+        { UI_KEY_F(4), "edit" },
         { UI_KEY_F(5), "copy" },
         { UI_KEY_F(6), "rename" },
         { UI_KEY_SHIFT_F(6), "move" },
@@ -292,6 +299,9 @@ static const UiBinding bindings[] = {
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
         { UI_KEY_CTRL_X('d'), "compare" }, /* mc's "compare directories" */
+        /* the log left F3 to mc's viewer; mc's Ctrl-X keys hold the rest of its commands, and it
+         * gives `m` no meaning (Ctrl-O is its subshell, Ctrl-L a redraw everywhere) */
+        { UI_KEY_CTRL_X('m'), "messages" },
 };
 
 const UiAction *ui_action_table(gsize *n_actions)

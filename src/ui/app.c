@@ -174,6 +174,11 @@ static void apply_result(UiApp *app, UiJobResult *result)
         }
         if (result->quit)
                 app->running = FALSE;
+        if (result->then && app->running) {
+                UiJobThen then = result->then;
+                result->then = NULL;
+                then(app, g_steal_pointer(&result->then_data));
+        }
 }
 
 static void take_events(UiApp *app)
@@ -426,6 +431,7 @@ static void app_free(UiApp *app)
         g_free(app->compare_dirs[1]);
         core_verdict_free(app->last_verdict);
         ui_canvas_free(app->canvas);
+        ui_viewer_free(app->viewer);
         g_free(app);
 }
 

@@ -15,6 +15,7 @@
 #include "ui/keys.h"
 #include "ui/listdialog.h"
 #include "ui/pane.h"
+#include "ui/viewer.h"
 
 typedef struct {
         CoreMsgKind kind;
@@ -30,7 +31,8 @@ typedef enum {
         UI_MODE_COMMAND_LINE, /* typing after : */
         UI_MODE_FILTER,       /* typing a quick filter after / */
         UI_MODE_HELP,         /* F1 covers the screen */
-        UI_MODE_LOG,          /* the message log (F3) covers the screen */
+        UI_MODE_LOG,          /* the message log (Ctrl-X m) covers the screen */
+        UI_MODE_VIEW,         /* F3's viewer (viewer) covers the screen */
         UI_MODE_DIALOG,       /* a question of the command thread, over help or the log if open */
 } UiMode;
 
@@ -70,6 +72,8 @@ typedef struct UiApp {
 
         char *compare_dirs[2];     /* `:compare` is on for these directories (NULL: off) */
         gboolean sync_browse;      /* `:sync-browse`: entering a directory enters it in both panes */
+
+        UiViewer *viewer;           /* UI_MODE_VIEW: the file shown (ui/viewer.h), else NULL */
 
         int help_top;
         gboolean esc_pending;      /* Esc was pressed in the panes: a digit makes an F-key */
@@ -134,6 +138,13 @@ gboolean ui_mirror_start(UiApp *app, int argc, char **argv, GError **error);
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
 gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);
 gboolean ui_transfers_typed(UiApp *app, int argc, char **argv, GError **error);
+
+/* fileview.c: F3 views the file under the cursor (the internal viewer, or $PAGER), F4 edits it
+ * in $EDITOR; a remote one through a private copy fetched first (and, edited, offered back). */
+gboolean ui_fileview_view(UiApp *app, GError **error);
+gboolean ui_fileview_edit(UiApp *app, GError **error);
+/* Closes the viewer: the panes again. */
+void ui_fileview_close(UiApp *app);
 
 /* jobs.c: file operations on the active pane, run on the command thread. */
 gboolean ui_jobs_scan(UiApp *app, GError **error);

@@ -65,6 +65,8 @@ void ui_job_result_free(UiJobResult *result)
                 g_ptr_array_unref(result->refusals);
         g_free(result->focus_remote);
         g_free(result->focus_local);
+        if (result->then_data && result->then_free)
+                result->then_free(result->then_data);
         g_free(result);
 }
 

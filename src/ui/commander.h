@@ -16,6 +16,11 @@ typedef struct {
         CoreVerdict *verdict;  /* NULL or OK: the file is clean (its mark goes) */
 } UiRefusal;
 
+struct UiApp;
+/* What the UI thread does with a job's outcome after the panes took it (a fetched copy opened);
+ * it owns `data` from then on. */
+typedef void (*UiJobThen)(struct UiApp *app, gpointer data);
+
 /* What the UI thread learns when a job ends. */
 typedef struct {
         guint job_id;
@@ -37,6 +42,9 @@ typedef struct {
                                        batch runs (ui/transfers-refresh.c) */
         char *focus_local;
         gboolean sync_browse_off;   /* sync-browse could not follow in the other pane: it is off */
+        UiJobThen then;             /* run by the UI thread last, or NULL */
+        gpointer then_data;         /* then's; freed with then_free when then never ran */
+        GDestroyNotify then_free;
 } UiJobResult;
 void ui_job_result_free(UiJobResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiJobResult, ui_job_result_free)

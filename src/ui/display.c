@@ -85,6 +85,19 @@ void ui_display_close(void)
         endwin();
 }
 
+void ui_display_suspend(void)
+{
+        def_prog_mode();
+        endwin();
+}
+
+void ui_display_resume(void)
+{
+        reset_prog_mode();
+        clearok(curscr, TRUE); /* what the program left there is not what curses remembers */
+        refresh();
+}
+
 void ui_display_size(int *width, int *height)
 {
         *width = COLS;

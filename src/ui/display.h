@@ -9,6 +9,10 @@
 /* Starts curses on the terminal (stdin/stdout). colour: FALSE gives the monochrome look. */
 gboolean ui_display_open(gboolean colour, GError **error);
 void ui_display_close(void);
+/* Gives the terminal back as the shell had it (an editor or a pager runs on it), then takes it
+ * again; the next ui_display_show draws the whole screen. */
+void ui_display_suspend(void);
+void ui_display_resume(void);
 void ui_display_size(int *width, int *height);
 /* Draws the canvas; cursor at (x, y), hidden when x < 0. */
 void ui_display_show(const UiCanvas *canvas, int x, int y);

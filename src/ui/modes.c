@@ -1,6 +1,7 @@
 /* ui/modes.c — what a key means in each mode, most urgent first: a dialog of the command
- * thread (question, choice, prompt), the help, the message log, the command line (with Tab
- * completion), the quick filter, the queue view, and the panes (the key map).
+ * thread (question, choice, prompt), the help, the message log, the viewer (ui/viewer.h), the
+ * command line (with Tab completion), the quick filter, the queue view, and the panes (the key
+ * map).
  * Must not: call curses, or do file or network work (actions hand that to the command thread). */
 #include "ui/app.h"
 #include "ui/actions.h"
@@ -11,6 +12,13 @@
 #include <string.h>
 
 /* ---- dialogs ------------------------------------------------------------------------- */
+
+/* What stays open under a dialog: help, the log and the viewer; a command line or filter being
+ * typed is dropped. */
+static UiMode covering(UiMode mode)
+{
+        return mode == UI_MODE_HELP || mode == UI_MODE_LOG || mode == UI_MODE_VIEW ? mode : UI_MODE_PANES;
+}
 
 void ui_app_close_dialog(UiApp *app)
 {
@@ -33,9 +41,7 @@ void ui_app_open_dialog(UiApp *app)
         if (!request)
                 return;
         ui_app_close_dialog(app);
-        /* help and the log stay open under the dialog; a command line or filter being typed
-         * is dropped */
-        app->under_dialog = app->mode == UI_MODE_HELP || app->mode == UI_MODE_LOG ? app->mode : UI_MODE_PANES;
+        app->under_dialog = covering(app->mode);
         app->mode = UI_MODE_DIALOG;
         app->dialog_question = request->is_question;
         app->dialog_secret = request->secret;
@@ -61,7 +67,7 @@ void ui_app_ask_quit(UiApp *app, guint running, guint waiting)
                 { 'y', N_("quit and cancel them") }, { 'n', N_("stay (Enter)") },
         };
         ui_app_close_dialog(app);
-        app->under_dialog = app->mode == UI_MODE_HELP || app->mode == UI_MODE_LOG ? app->mode : UI_MODE_PANES;
+        app->under_dialog = covering(app->mode);
         app->mode = UI_MODE_DIALOG;
         app->dialog_quit = TRUE;
         app->dialog_label = g_strdup_printf(_("Transfers are not finished: %u running, %u waiting. "
@@ -314,8 +320,12 @@ void ui_app_handle_key(UiApp *app, UiKey key)
                         app->mode = UI_MODE_PANES;
                 return;
         case UI_MODE_LOG:
-                if (key_scroll(&app->log_top, key, app->height - 2, UI_KEY_F(3)))
+                if (key_scroll(&app->log_top, key, app->height - 2, UI_KEY_NONE))
                         app->mode = UI_MODE_PANES;
+                return;
+        case UI_MODE_VIEW:
+                if (ui_viewer_key(app->viewer, key))
+                        ui_fileview_close(app);
                 return;
         case UI_MODE_COMMAND_LINE:
                 key_cmdline(app, key);

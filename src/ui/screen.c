@@ -98,7 +98,7 @@ static void draw_messages(UiApp *app, int y)
 static void draw_fkeys(UiApp *app, int y)
 {
         /* TRANSLATORS: function-key bar labels; keep them short (about 6 columns) */
-        const char *labels[10] = { N_("Help"), N_("Scan"), N_("Log"), "", N_("Copy"), N_("Rename"),
+        const char *labels[10] = { N_("Help"), N_("Scan"), N_("View"), N_("Edit"), N_("Copy"), N_("Rename"),
                                    N_("Mkdir"), N_("Delete"), N_("Queue"), N_("Quit") };
         int slot = app->width / 10;
         for (int i = 0; i < 10; i++) {
@@ -223,6 +223,7 @@ GPtrArray *ui_screen_help_lines(void)
                 previous = g_steal_pointer(&line);
         }
         g_ptr_array_add(lines, g_strdup(_("In the queue view (F9): Up/Down move, Del or c cancels the job, x clears finished jobs, Esc/q/F9 closes.")));
+        g_ptr_array_add(lines, g_strdup(_("In the viewer (F3, Enter on a file): Up/Down/PgUp/PgDn/Home/End scroll, / searches, n finds the next match, h switches text and hex, Esc/q/F3 closes. With $PAGER set, F3 runs it instead.")));
         g_ptr_array_add(lines, g_strdup(_("After /: type to filter the active pane, Enter keeps the filter, Esc restores the one before.")));
         g_ptr_array_add(lines, g_strdup(_("On the command line: Tab completes, Up/Down browse the history (kept across runs), Ctrl-A/E/B/F/K/U/W edit.")));
         g_ptr_array_add(lines, g_strdup(_("A destination that exists: o overwrite, O overwrite all, r resume, R resume all, n rename, s skip, S skip all, Esc cancel the rest.")));
@@ -322,10 +323,12 @@ static void draw_log(UiApp *app)
         int shown = draw_rows(app, rows, &app->log_top);
         int first = shown ? (int)((ViewRow *)g_ptr_array_index(rows, app->log_top))->source + 1 : 0;
         int last = shown ? (int)((ViewRow *)g_ptr_array_index(rows, app->log_top + shown - 1))->source + 1 : 0;
-        g_autofree char *footer = g_strdup_printf(_(" Messages %d-%d of %d: Up/Down/PgUp/PgDn/Home/End scroll, Esc or F3 closes"),
+        g_autofree char *footer = g_strdup_printf(_(" Messages %d-%d of %d: Up/Down/PgUp/PgDn/Home/End scroll, Esc or q closes"),
                                                   first, last, n);
         ui_canvas_text(app->canvas, 0, app->height - 1, app->width, footer, UI_ATTR_STATUS);
 }
+
+static void draw_panes(UiApp *app, int *cursor_x, int *cursor_y);
 
 int ui_screen_pane_height(const UiApp *app)
 {
@@ -341,14 +344,25 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
                 return;
         }
         UiMode covering = app->mode == UI_MODE_DIALOG ? app->under_dialog : app->mode;
-        if (covering == UI_MODE_HELP) {
+        if (covering == UI_MODE_HELP)
                 draw_help(app);
-                return;
-        }
-        if (covering == UI_MODE_LOG) {
+        else if (covering == UI_MODE_LOG)
                 draw_log(app);
-                return;
-        }
+        else if (covering == UI_MODE_VIEW && app->viewer)
+                ui_viewer_draw(app->viewer, app->canvas, cursor_x, cursor_y);
+        else
+                draw_panes(app, cursor_x, cursor_y);
+        if (app->mode == UI_MODE_DIALOG && app->cert_dialog)
+                ui_cert_dialog_draw(app->cert_dialog, app->canvas);
+        else if (app->mode == UI_MODE_DIALOG && app->list_dialog)
+                ui_list_dialog_draw(app->list_dialog, app->canvas);
+        else if (app->mode == UI_MODE_DIALOG)
+                draw_dialog(app, cursor_x, cursor_y);
+}
+
+/* The panes (or the queue view over them) and the rows under them. */
+static void draw_panes(UiApp *app, int *cursor_x, int *cursor_y)
+{
         int h = app->height;
         int pane_height = ui_screen_pane_height(app);
         int left = app->width / 2;
@@ -363,10 +377,4 @@ void ui_screen_draw(UiApp *app, int *cursor_x, int *cursor_y)
         draw_messages(app, pane_height + 1);
         draw_cmdline(app, h - 2, cursor_x, cursor_y);
         draw_fkeys(app, h - 1);
-        if (app->mode == UI_MODE_DIALOG && app->cert_dialog)
-                ui_cert_dialog_draw(app->cert_dialog, app->canvas);
-        else if (app->mode == UI_MODE_DIALOG && app->list_dialog)
-                ui_list_dialog_draw(app->list_dialog, app->canvas);
-        else if (app->mode == UI_MODE_DIALOG)
-                draw_dialog(app, cursor_x, cursor_y);
 }

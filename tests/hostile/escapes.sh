@@ -221,7 +221,7 @@ $(login_keys)
 :quote SITE HELP<Enter>
 :verbose<Enter>
 :cd d<Enter>
-<F3>
+<C-x>m
 @dump $s/replies.log
 <Esc>:cd 421<Enter>
 @dump $s/replies.421
@@ -242,15 +242,15 @@ expect "full screen: the fake success line does not start a line of the log" scr
 expect "full screen: the 421 is shown escaped" screen_has replies.421 -E "closed the connection \(421 $SHOWN\)"
 expect "full screen: the 421 is traced escaped" screen_has replies.421 -E "^<-- 421 $SHOWN$"
 
-# tui_log SCENARIO NAME RC open|login: against SCENARIO, :verbose, then :open (and the login), F3
-# and the message log dumped as $s/NAME.log; tui NAME RC.
+# tui_log SCENARIO NAME RC open|login: against SCENARIO, :verbose, then :open (and the login),
+# and the message log (C-x m) dumped as $s/NAME.log; tui NAME RC.
 tui_log() {
         local name=$2 rc=$3 how=$4
         start_server "$1"
         {
                 echo ":verbose<Enter>"
                 if [ "$how" = login ]; then login_keys; else echo ":open 127.0.0.1 $FTP_PORT<Enter>"; fi
-                printf '<F3>\n@dump %s\n<Esc><Esc>0\n' "$s/$name.log"
+                printf '<C-x>m\n@dump %s\n<Esc><Esc>0\n' "$s/$name.log"
         } >"$SUITE_DIR/$name.keys"
         tui "$name" "$rc"
 }
@@ -273,7 +273,7 @@ $(login_keys)
 @dump $s/names.panes
 :status<Enter>
 <Tab><Home><Down><F5>
-<F3>
+<C-x>m
 @dump $s/names.log
 <Esc><Esc>0
 KEYS
@@ -308,7 +308,7 @@ $FTP_USER<Enter>
 $FTP_PASS<Enter>
 :status<Enter>
 @dump $s/cert.panes
-<F3>
+<C-x>m
 @dump $s/cert.log
 <Esc><Esc>0
 KEYS

@@ -105,14 +105,14 @@ s.
 <Tab>/trash<Enter><F8>
 @dump $s/delete-tree
 y
-<F3>
+<C-x>m
 @dump $s/deleted-tree
 <Esc>/<Enter><Tab>
 /<Enter>:lcd do<Tab>
 @dump $s/complete-local
 <Esc>:get on<Tab>
 @dump $s/complete-remote
-<Esc><F3><Home>
+<Esc><C-x>m<Home>
 @dump $s/log
 <Esc>:put docs/note.txt<Enter>
 :get extra.dat<Enter>
@@ -210,7 +210,7 @@ expect "the typed get is a job of the queue" screen_has typed-queue -E -e '<- do
 # completion, log
 expect "Tab completes a local directory" screen_has complete-local -E '^:lcd docs/$'
 expect "Tab completes a remote name from the pane" screen_has complete-remote -E '^:get one\.txt$'
-expect "F3 shows older messages" screen_has log -F "Logged in as $FTP_USER"
+expect "Ctrl-X m shows older messages" screen_has log -F "Logged in as $FTP_USER"
 
 # the history kept across runs
 hist=$XDG_STATE_HOME/clamftp/history

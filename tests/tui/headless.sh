@@ -53,7 +53,7 @@ y
 @dump $s/deleted
 :status<Enter>
 @dump $s/status
-<F3>
+<C-x>m
 @dump $s/log
 <Esc><F1>
 @dump $s/help
@@ -79,7 +79,7 @@ EOF2
 )
 got=$(sed -n 2,7p "$s/start" 2>/dev/null)
 expect "first screen: local pane layout at 80x24" same_text "$want" "$got"
-expect "F-key bar" screen_has start -E '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
+expect "F-key bar" screen_has start -E '^1Help +2Scan +3View +4Edit +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
 expect "status bar says not connected and names the scanner" screen_has start '-E' '^ not connected \| idle \| scanner unix:/' 
 
 expect "open asks for the user name in a dialog" screen_has user -F "Username:"
@@ -114,8 +114,8 @@ expect ":status runs the line-mode command" screen_has status -iE 'scanner|conne
 expect "Ctrl-C with nothing running says so" screen_has cancel-idle -F "Nothing is running: there is nothing to cancel."
 
 # the message log and the help keep whole lines: wrapped, never cut with "…"
-expect "F3 shows every line of status, the scanner's with its whole path" screen_has log -E '^Scanner: '
-expect "F3 cuts no message" screen_lacks log -F '…'
+expect "Ctrl-X m shows every line of status, the scanner's with its whole path" screen_has log -E '^Scanner: '
+expect "the log cuts no message" screen_lacks log -F '…'
 expect "F1 wraps a long description under its column" screen_has help -E '^ {29}[a-z(]'
 expect "F1 cuts no line" screen_lacks help -F '…'
 tap_done

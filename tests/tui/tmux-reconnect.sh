@@ -57,7 +57,7 @@ expect "the queue view: no job failed" no_failed
 expect "the queue view: the job that was cut says it was sent again" \
         wait_screen 5 "done .*sent again after the connection was lost"
 keys Escape
-keys F3
+keys C-x m
 expect "the message log keeps the loss and the reconnect" \
         eval 'wait_until 5 screen_says "reconnecting \(1/5\) in 1 s" && screen_says "Reconnected to 127\.0\.0\.1" || { screen; false; }'
 keys Escape

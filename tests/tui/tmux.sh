@@ -25,7 +25,7 @@ tui_start 100 30 "$work" -- --scanner "$CLAMD_ADDRESS" --audit-log "$CF_AUDIT" |
         skip_all "tmux cannot start a session here"
 
 expect "the panes come up on a terminal" wait_screen 10 '^>Local: .*work'
-expect "the F-key bar is on the last line" wait_screen 5 '^1Help +2Scan +3Log +4 +5Copy'
+expect "the F-key bar is on the last line" wait_screen 5 '^1Help +2Scan +3View +4Edit +5Copy'
 
 text ":open 127.0.0.1 $FTP_PORT"; keys Enter
 expect ":open asks for the user name in a dialog" wait_screen 10 'Username:'
@@ -65,7 +65,7 @@ expect "the large file arrives" wait_screen 30 '\| large\.bin +2\.9M '
 expect_file_equal "the large file is on the server byte for byte" "$work/large.bin" "$FTP_ROOT/large.bin"
 
 tmux -L "$sock" resize-window -t cf -x 80 -y 24
-expect "at 80x24 the screen is redrawn with the F-key bar at the bottom" wait_screen 10 '^1Help +2Scan +3Log +4 +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
+expect "at 80x24 the screen is redrawn with the F-key bar at the bottom" wait_screen 10 '^1Help +2Scan +3View +4Edit +5Copy +6Rename +7Mkdir +8Delete +9Queue +10Quit$'
 bar_on_row_24() { [ "$(screen | wc -l)" -eq 24 ] && screen | sed -n 24p | grep -q '^1Help' || { screen; false; }; }
 expect "the F-key bar is on row 24" bar_on_row_24
 tmux -L "$sock" resize-window -t cf -x 60 -y 20

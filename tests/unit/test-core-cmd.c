@@ -209,6 +209,9 @@ static const LookupCase lookup_cases[] = {
         { "switch", "switch-pane", -1 }, /* rows of the full screen resolve the same way */
         { "chm", "chmod", -1 },
         { "lch", "lchmod", -1 },
+        { "vi", "view", -1 },      /* F3's row; "v" is no longer verbose alone */
+        { "ed", "edit", -1 },
+        { "v", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "cursor", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "l", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "p", NULL, CORE_CMD_ERROR_AMBIGUOUS },

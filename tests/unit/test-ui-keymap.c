@@ -31,7 +31,7 @@ static void test_every_key_names_a_command(void)
 static void test_fkeys_are_the_documented_commands(void)
 {
         static const struct { int f; const char *command; } expected[] = {
-                { 1, "help" }, { 2, "scan" }, { 3, "messages" }, { 5, "copy" }, { 6, "rename" },
+                { 1, "help" }, { 2, "scan" }, { 3, "view" }, { 4, "edit" }, { 5, "copy" }, { 6, "rename" },
                 { 7, "mkdir" }, { 8, "delete" }, { 9, "queue" }, { 10, "quit" },
         };
         for (gsize i = 0; i < G_N_ELEMENTS(expected); i++)
@@ -47,6 +47,7 @@ static void test_fkeys_are_the_documented_commands(void)
         g_assert_cmpstr(ui_keymap_lookup('*'), ==, "invert");
         g_assert_cmpstr(ui_keymap_lookup(UI_KEY_BACKSPACE), ==, "parent");
         g_assert_cmpstr(ui_keymap_lookup(UI_KEY_CTRL_X('d')), ==, "compare"); /* mc's C-x d */
+        g_assert_cmpstr(ui_keymap_lookup(UI_KEY_CTRL_X('m')), ==, "messages"); /* F3 is mc's view */
 }
 
 typedef struct {
@@ -73,6 +74,8 @@ static const FormCase form_cases[] = {
         { "q", TRUE },
         { "cancel 3", TRUE },   /* job 3 of the queue */
         { "copy", TRUE },
+        { "view", TRUE },       /* F3 */
+        { "edit", TRUE },       /* F4 */
         { "ls", FALSE },
         { "status", FALSE },
 };
@@ -130,6 +133,10 @@ static void test_help_lists_every_command_and_key(void)
         }
         g_assert_nonnull(strstr(all->str, "\n  <F5>         copy          Copy the selection"));
         g_assert_nonnull(strstr(all->str, "\n  <F8>         delete        Without a name, deletes the selection"));
+        g_assert_nonnull(strstr(all->str, "\n  <F3>         view          View the file under the cursor"));
+        g_assert_nonnull(strstr(all->str, "\n  <F4>         edit          Edit the file under the cursor"));
+        g_autofree char *log = g_strdup_printf("\n  %-12s %-13s %s", "<C-x>m", "messages", "Show older messages");
+        g_assert_nonnull(strstr(all->str, log));
 }
 
 static void test_esc_digit_is_fkey(void)
