@@ -277,13 +277,16 @@ static const CoreCmd commands[] = {
                             "still scanned first.") },
         { .name = "open", .aliases = { "connect" },
           .max_args = 2,
-          .usage = "open <host> [port] | open <URL> | open", .handler = core_cmd_open,
-          .summary = N_("Connect to an FTP server."),
+          .usage = "open <host> [port] | open <URL> | open <site> | open", .handler = core_cmd_open,
+          .summary = N_("Connect to an FTP server, or to a saved site."),
           .help = N_("Connects to the host (port 21 unless given) and logs in: a matching "
                      "~/.netrc entry is used, otherwise you are asked for a username and "
                      "password. A URL works too: ftp://user@host:port/dir, or ftps:// for "
-                     "implicit TLS. `open` alone connects again to the last server, as the same "
-                     "user (the password is asked again).") },
+                     "implicit TLS. The name of a saved site (see `site`) opens it with its user, "
+                     "TLS policy, pinned certificate, settings and directories, the password from "
+                     "the keyring; a site's name wins over a host of the same name (open the host "
+                     "as ftp://name). `open` alone connects again to the last server or site, as "
+                     "the same user (the password is asked again unless the keyring has it).") },
         { .name = "page-down",
           .max_args = 0, .flags = SCREEN,
           .usage = "page-down",
@@ -422,6 +425,26 @@ static const CoreCmd commands[] = {
                      "arguments, shows both. Also --limit-rate, --limit-total and [transfer] "
                      "limit-rate, limit-total in the configuration file. Listings are never "
                      "slowed.") },
+        { .name = "site",
+          .min_args = 1, .max_args = ANY,
+          .usage = "site add <name> [URL] [options] | site edit <name> [URL] [options] | site list | "
+                   "site rm <name> | site password <name>",
+          .handler = core_cmd_site,
+          .summary = N_("Save, list and remove sites: servers opened by name (open <name>)."),
+          .help = N_("site add NAME URL saves a server as ftp://user@host:port/dir (ftps:// for "
+                     "implicit TLS) with options --tls=auto|require|off, --active or --passive, "
+                     "--parallel N, --remote-dir D, --local-dir D, --scanner ADDRESS, "
+                     "--fingerprint SHA256 (a pinned certificate) and --no-password; without a URL "
+                     "it saves the current connection (server, user, TLS, directories, a certificate "
+                     "trusted by its fingerprint). Sites live in ~/.config/clamftp/sites.conf. A "
+                     "password is never written there: a password in the URL, or one you type when "
+                     "asked, goes to the desktop keyring (Secret Service) when one is running; "
+                     "otherwise it is asked at each connect. site edit NAME changes what is given "
+                     "(an empty value removes a setting; another server or user forgets the stored "
+                     "password), site list shows them, site rm NAME removes one and its password, "
+                     "site password NAME stores a password for it. Opening a site sets its scanner, "
+                     "mode and connections for the session. Ctrl-\\ in the full screen opens the site "
+                     "manager.") },
         { .name = "size",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
           .usage = "size <remote-file>", .handler = core_cmd_size,

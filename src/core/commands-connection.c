@@ -20,9 +20,10 @@ typedef struct {
         gboolean implicit_tls;
         FtpTlsPolicy tls_policy;
         int tls_max_version;
-        const char *allow[2];      /* fingerprints accepted although they do not verify */
+        const char *allow[3];      /* fingerprints accepted although they do not verify */
         TlsPeerInfo *refused_cert; /* out: the certificate of an FTP_ERROR_CERTIFICATE */
         gboolean pinned;           /* out: accepted by a fingerprint, not the system's roots */
+        char *sha256;              /* out: that fingerprint, when pinned */
         char *security;            /* out: ftp_session_security_summary() */
         const char *user;
         const char *password;
@@ -52,6 +53,7 @@ static gboolean connect_job(FtpSession *session, gpointer data, GError **error)
         }
         const TlsPeerInfo *peer = ftp_session_peer_certificate(session);
         job->pinned = ftp_session_is_tls(session) && peer && !peer->verified;
+        job->sha256 = job->pinned ? g_strdup(peer->sha256) : NULL;
         job->security = ftp_session_security_summary(session);
         return TRUE;
 }
@@ -236,18 +238,24 @@ static void forget_job(ConnJob *job)
 {
         g_clear_pointer(&job->refused_cert, tls_peer_info_free);
         g_clear_pointer(&job->security, g_free);
+        g_clear_pointer(&job->sha256, g_free);
 }
 
 /* Connects; a certificate that does not verify goes to core_trust_decide, and once more with its
- * fingerprint allowed when the user trusts it. */
-static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, GError **error)
+ * fingerprint allowed when the user trusts it. A saved site's fingerprint (`pinned`) is allowed
+ * too. *trusted_now: the fingerprint the user or --trust-fingerprint accepted on this connect. */
+static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, const char *pinned, char **trusted_now,
+                                 GError **error)
 {
         g_autofree char *stored = core_trust_lookup(job->host, job->port);
         g_autofree char *given = tls_fingerprint_normalise(ctx->trust_fingerprint);
         job->allow[0] = stored;
         job->allow[1] = given;
+        job->allow[2] = pinned;
         g_autoptr(GError) local = NULL;
         if (core_worker_run(ctx->worker, connect_job, job, &local)) {
+                if (job->pinned && given && g_strcmp0(job->sha256, given) == 0)
+                        *trusted_now = g_strdup(given);
                 if (job->pinned && given && g_strcmp0(stored, given) != 0 &&
                     !core_trust_store(job->host, job->port, given, error))
                         return FALSE;
@@ -258,26 +266,40 @@ static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, GError **error)
                 return FALSE;
         }
         g_autoptr(TlsPeerInfo) cert = g_steal_pointer(&job->refused_cert);
-        if (!core_trust_decide(ctx, job->host, job->port, cert, ctx->ask_certificates, error))
+        if (!core_trust_decide_pinned(ctx, job->host, job->port, cert, ctx->ask_certificates, pinned, error))
                 return FALSE;
+        *trusted_now = g_strdup(cert->sha256);
         job->allow[0] = cert->sha256;
         job->allow[1] = NULL;
+        job->allow[2] = NULL;
         return core_worker_run(ctx->worker, connect_job, job, error);
 }
 
 gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboolean implicit_tls,
                           const char *user, const char *password, GError **error)
 {
+        CoreConnectSpec spec = { .host = host, .port = port, .implicit_tls = implicit_tls,
+                                 .tls_policy = ctx->tls_policy, .user = user, .password = password };
+        gboolean ok = core_connect_spec(ctx, &spec, error);
+        g_free(spec.trusted_now);
+        return ok;
+}
+
+gboolean core_connect_spec(CoreContext *ctx, CoreConnectSpec *spec, GError **error)
+{
         if (!core_apply_settings(ctx, error))
                 return FALSE;
-        ConnJob job = { .host = host, .port = port, .implicit_tls = implicit_tls || port == 990,
-                        .tls_policy = ctx->tls_policy, .tls_max_version = ctx->tls_max_version };
-        gboolean ok = connect_trusting(ctx, &job, error);
+        const char *host = spec->host;
+        guint16 port = spec->port;
+        ConnJob job = { .host = host, .port = port, .implicit_tls = spec->implicit_tls || port == 990,
+                        .tls_policy = spec->tls_policy, .tls_max_version = ctx->tls_max_version };
+        gboolean ok = connect_trusting(ctx, &job, spec->pinned, &spec->trusted_now, error);
         if (!ok) {
                 forget_job(&job);
                 return FALSE;
         }
         core_context_set_disconnected(ctx);
+        g_clear_pointer(&ctx->last_site, g_free); /* a site's opener sets it again */
         ctx->connected = TRUE;
         ctx->host = g_strdup(host);
         ctx->port = port;
@@ -292,7 +314,7 @@ gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboo
         g_autofree char *shown = core_name_escape(host);
         g_autofree char *how = core_name_escape(ctx->security ? ctx->security : "");
         core_say(ctx, CORE_MSG_INFO, _("Connected to %s (%s)."), shown, how);
-        return login(ctx, user, password, error);
+        return login(ctx, spec->user, spec->password, error);
 }
 
 gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const char *user,
@@ -342,6 +364,10 @@ static gboolean reopen(CoreContext *ctx, GError **error)
                             _("No server was opened yet. Usage: %s"), "open <host> [port] | open <URL>");
                 return FALSE;
         }
+        gboolean found = FALSE;
+        g_autofree char *site = g_strdup(ctx->last_site);
+        if (site && (!core_site_open(ctx, site, &found, error) || found))
+                return found;
         g_autofree char *host = g_strdup(ctx->last_host);
         g_autofree char *user = g_strdup(ctx->last_user);
         return core_connect_tls(ctx, host, ctx->last_port, ctx->last_implicit_tls, user, NULL, error);
@@ -358,6 +384,11 @@ CORE_CMD_HANDLER(core_cmd_open)
                 return reopen(ctx, error);
         if (strstr(argv[1], "://"))
                 return open_url(ctx, argc, argv, error);
+        gboolean found = FALSE;
+        if (argc == 2 && !core_site_open(ctx, argv[1], &found, error))
+                return FALSE;
+        if (found)
+                return TRUE;
         guint16 port = 21;
         if (argc > 2 && !parse_port(argv[2], &port, error))
                 return FALSE;
@@ -439,4 +470,35 @@ CORE_CMD_HANDLER(core_cmd_quote)
         g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED, _("The server refused it: %d %s"),
                     reply->code, shown);
         return FALSE;
+}
+
+typedef struct {
+        char *dir;
+        char *pinned;
+} WhereJob;
+
+static gboolean where_job(FtpSession *session, gpointer data, GError **error)
+{
+        WhereJob *job = data;
+        const char *known = ftp_session_cwd(session);
+        job->dir = known ? g_strdup(known) : ftp_session_pwd(session, error);
+        if (!job->dir)
+                return FALSE;
+        const TlsPeerInfo *peer = ftp_session_peer_certificate(session);
+        if (ftp_session_is_tls(session) && peer && !peer->verified)
+                job->pinned = g_strdup(peer->sha256);
+        return TRUE;
+}
+
+gboolean core_connection_where(CoreContext *ctx, char **remote_dir, char **pinned, GError **error)
+{
+        WhereJob job = { 0 };
+        if (!core_worker_run(ctx->worker, where_job, &job, error)) {
+                g_free(job.dir);
+                g_free(job.pinned);
+                return FALSE;
+        }
+        *remote_dir = job.dir;
+        *pinned = job.pinned;
+        return TRUE;
 }

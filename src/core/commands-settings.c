@@ -179,6 +179,10 @@ static void status_connection(CoreContext *ctx, GString *out)
                 return;
         }
         g_string_append_printf(out, _("Connected to %s, port %u.\n"), ctx->host, ctx->port);
+        if (ctx->site) {
+                g_autofree char *site = core_name_escape(ctx->site);
+                g_string_append_printf(out, _("Site: %s\n"), site);
+        }
         if (ctx->user)
                 g_string_append_printf(out, _("Logged in as %s.\n"), ctx->user);
         else

@@ -15,6 +15,9 @@ CORE_CMD_HANDLER(core_cmd_quit);
 CORE_CMD_HANDLER(core_cmd_user);
 CORE_CMD_HANDLER(core_cmd_quote);
 
+/* commands-sites.c */
+CORE_CMD_HANDLER(core_cmd_site);
+
 /* commands-remote.c */
 CORE_CMD_HANDLER(core_cmd_ls);
 CORE_CMD_HANDLER(core_cmd_cd);
@@ -62,6 +65,26 @@ gboolean core_connect(CoreContext *ctx, const char *host, guint16 port, const ch
  * trust file or --trust-fingerprint, or (ctx->ask_certificates) by the user's answer. */
 gboolean core_connect_tls(CoreContext *ctx, const char *host, guint16 port, gboolean implicit_tls,
                           const char *user, const char *password, GError **error);
+/* What a connection is opened to: core_connect_tls's arguments, with the TLS policy (a saved
+ * site has its own) and a saved site's pinned certificate fingerprint. */
+typedef struct {
+        const char *host;
+        guint16 port;
+        gboolean implicit_tls;
+        FtpTlsPolicy tls_policy;
+        const char *user;
+        const char *password;
+        const char *pinned;   /* accepted although it does not verify; another one is refused loudly */
+        char *trusted_now;    /* out (free it): the fingerprint the user's answer or --trust-fingerprint
+                                 accepted during this connect, NULL when none was */
+} CoreConnectSpec;
+gboolean core_connect_spec(CoreContext *ctx, CoreConnectSpec *spec, GError **error);
+/* Where the connection is, as `site add NAME` saves it: the remote directory, and the fingerprint
+ * of a certificate accepted by its fingerprint (NULL when it verified, or without TLS). */
+gboolean core_connection_where(CoreContext *ctx, char **remote_dir, char **pinned, GError **error);
+/* `open NAME` of a saved site (commands-sites.c): *found FALSE (and TRUE returned) when there is
+ * no site of that name, so that NAME is taken for a host. */
+gboolean core_site_open(CoreContext *ctx, const char *name, gboolean *found, GError **error);
 /* core_connect_tls to the URL's host, then `cd` to its path: `open URL` and a URL argument. */
 gboolean core_connect_url(CoreContext *ctx, const CoreUrl *url, GError **error);
 /* Before a command that needs the connection: when the server dropped it while it was logged in

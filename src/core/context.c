@@ -45,6 +45,8 @@ void core_context_free(CoreContext *ctx)
         g_free(ctx->user);
         g_free(ctx->last_host);
         g_free(ctx->last_user);
+        g_free(ctx->site);
+        g_free(ctx->last_site);
         g_free(ctx->scanner_address);
         core_verdict_free(ctx->last_verdict);
         g_free(ctx->tmpdir);
@@ -84,6 +86,7 @@ void core_context_set_disconnected(CoreContext *ctx)
         ctx->connected = FALSE;
         g_clear_pointer(&ctx->host, g_free);
         g_clear_pointer(&ctx->user, g_free);
+        g_clear_pointer(&ctx->site, g_free);
         g_clear_pointer(&ctx->security, g_free);
         ctx->port = 0;
 }

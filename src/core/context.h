@@ -76,6 +76,8 @@ typedef struct {
         guint16 last_port;
         gboolean last_implicit_tls;
         char *last_user;
+        char *site;               /* the saved site this connection was opened as (core/sites.h), or NULL */
+        char *last_site;          /* the site of the last connection: `open` alone opens it again */
         gboolean connected;       /* a control connection is open (FALSE after close or FTP_ERROR_CLOSED) */
         gboolean verbose;         /* show the protocol conversation */
         gboolean quit_requested;  /* `quit`: the front end stops reading commands */

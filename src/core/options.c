@@ -402,7 +402,7 @@ static gboolean tls_fingerprint_normalise_check(const char *text)
 }
 
 /* "auto", "require", "off" (also "on"/"yes" for require, "no" for off). */
-static gboolean parse_tls_policy(const char *text, FtpTlsPolicy *policy)
+gboolean core_tls_policy_parse(const char *text, FtpTlsPolicy *policy)
 {
         if (!text || g_ascii_strcasecmp(text, "auto") == 0)
                 *policy = FTP_TLS_AUTO;
@@ -476,7 +476,7 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         if (!core_options_load_config(opts, config, opts->config_file != NULL, error))
                 return NULL;
         FtpTlsPolicy policy;
-        if (!parse_tls_policy(opts->tls, &policy)) {
+        if (!core_tls_policy_parse(opts->tls, &policy)) {
                 usage_error(_("--tls (or [ftp] tls) must be auto, require or off."), error);
                 return NULL;
         }
@@ -510,7 +510,7 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
                 ctx->timeouts.reply_ms = opts->timeouts.reply_ms;
         if (opts->timeouts.data_ms > 0)
                 ctx->timeouts.data_ms = opts->timeouts.data_ms;
-        if (!parse_tls_policy(opts->tls, &ctx->tls_policy))
+        if (!core_tls_policy_parse(opts->tls, &ctx->tls_policy))
                 return usage_error(_("--tls (or [ftp] tls) must be auto, require or off."), error);
         ctx->tls_max_version = opts->tls_max_version;
         g_free(ctx->trust_fingerprint);

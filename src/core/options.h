@@ -72,5 +72,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreOptions, core_options_free)
 
 /* Sets the context's scanner, audit log, mode, prompting and timeouts from opts. */
 gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **error);
+/* "auto" (also NULL), "require" (also required, on, yes) or "off" (also no). */
+gboolean core_tls_policy_parse(const char *text, FtpTlsPolicy *policy);
 /* Opens the URL (connect, login, cd), when there is one. */
 gboolean core_options_open_url(const CoreOptions *opts, CoreContext *ctx, GError **error);

@@ -116,8 +116,16 @@ static gboolean ask_user(CoreContext *ctx, const char *key, const TlsPeerInfo *c
 gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
                            gboolean may_ask, GError **error)
 {
+        return core_trust_decide_pinned(ctx, host, port, cert, may_ask, NULL, error);
+}
+
+gboolean core_trust_decide_pinned(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
+                                  gboolean may_ask, const char *pinned, GError **error)
+{
         g_autofree char *key = server_key(host, port);
         g_autofree char *stored = core_trust_lookup(host, port);
+        if (!stored && pinned)
+                stored = g_strdup(pinned);
         if (!cert || !cert->sha256) {
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED, _("The server at %s showed no certificate."), key);
                 return FALSE;

@@ -22,3 +22,8 @@ gboolean core_trust_store(const char *host, guint16 port, const char *sha256, GE
  * warning with both fingerprints and nothing to accept. */
 gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
                            gboolean may_ask, GError **error);
+/* The same for a saved site: `pinned` (the site's fingerprint, or NULL) counts as trusted before
+ * when the trust file has nothing for host:port, so a certificate that differs from it is the
+ * loud refusal. */
+gboolean core_trust_decide_pinned(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
+                                  gboolean may_ask, const char *pinned, GError **error);

@@ -212,6 +212,7 @@ static const LookupCase lookup_cases[] = {
         { "vi", "view", -1 },      /* F3's row; "v" is no longer verbose alone */
         { "ed", "edit", -1 },
         { "v", NULL, CORE_CMD_ERROR_AMBIGUOUS },
+        { "site", "site", -1 },
         { "cursor", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "l", NULL, CORE_CMD_ERROR_AMBIGUOUS },
         { "p", NULL, CORE_CMD_ERROR_AMBIGUOUS },
@@ -288,6 +289,16 @@ static const RunCase usage_cases[] = {
         { "delete", CORE_CMD_ERROR_USAGE, "Usage: delete <remote-file>" }, /* F8's form is the screen's */
         { "copy", CORE_CMD_ERROR_SCREEN_ONLY, "`copy` works only in the full screen" },
         { "cursor-to 3", CORE_CMD_ERROR_SCREEN_ONLY, "only in the full screen" },
+        { "site", CORE_CMD_ERROR_USAGE, "Usage: site add <name> [URL]" },
+        { "site frob", CORE_CMD_ERROR_USAGE, "Usage: site add <name> [URL]" },
+        { "site rm", CORE_CMD_ERROR_USAGE, "Usage: site add" },
+        { "site add", CORE_CMD_ERROR_USAGE, "Usage: site add" },
+        { "site add a b c", CORE_CMD_ERROR_USAGE, "Usage: site add" },
+        { "site add x", CORE_CMD_ERROR_USAGE, "Not connected: give the site's URL" },
+        { "site add x ftp://h --tls=sometimes", CORE_CMD_ERROR_USAGE, "--tls must be auto, require or off" },
+        { "site add x ftp://h --bogus", CORE_CMD_ERROR_USAGE, "--bogus" },
+        { "site add x ftp://h --active --passive", CORE_CMD_ERROR_USAGE, "not both" },
+        { "site add 'a[b' ftp://h", CORE_CMD_ERROR_FAILED, "cannot name a site" },
 };
 
 static void run_cases(Fixture *f, const RunCase *cases, gsize n)
