@@ -445,6 +445,15 @@ static const CoreCmd commands[] = {
                      "site password NAME stores a password for it. Opening a site sets its scanner, "
                      "mode and connections for the session. Ctrl-\\ in the full screen opens the site "
                      "manager.") },
+        { .name = "sites",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "sites",
+          .summary = N_("Open the site manager: the saved sites (Ctrl-\\)."),
+          .help = N_("Lists the saved sites over the panes (mc's hotlist key, Ctrl-\\): Up/Down "
+                     "move, Enter connects (closing the connection there is), a saves the current "
+                     "connection under a name you type, e puts `site edit` with everything the site "
+                     "holds on the command line, d deletes the site and its password (asked first), "
+                     "Esc closes. In line mode, see `site`.") },
         { .name = "size",
           .min_args = 1, .max_args = 1, .flags = NEEDS | REMOTE,
           .usage = "size <remote-file>", .handler = core_cmd_size,

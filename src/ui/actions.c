@@ -221,6 +221,12 @@ ACTION(act_mirror) { return ui_mirror_start(app, argc, argv, error); }
 ACTION(act_sync_browse) { return ui_jobs_sync_browse(app, argc, argv, error); }
 ACTION(act_compare) { return ui_compare_command(app, argc, argv, error); }
 
+ACTION(act_sites)
+{
+        ui_sites_open(app);
+        return TRUE;
+}
+
 ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
 
 /* Every row of core's table with a screen form has its handler here, and nothing else does
@@ -261,6 +267,7 @@ static const UiAction actions[] = {
         { "rename", act_rename },
         { "scan", act_scan },
         { "select", act_select },
+        { "sites", act_sites },
         { "sort", act_sort },
         { "switch-pane", act_switch },
         { "sync-browse", act_sync_browse },
@@ -298,6 +305,7 @@ static const UiBinding bindings[] = {
         { '.', "dotfiles" },
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
+        { UI_KEY_CTRL('\\'), "sites" }, /* mc's hotlist */
         { UI_KEY_CTRL_X('d'), "compare" }, /* mc's "compare directories" */
         /* the log left F3 to mc's viewer; mc's Ctrl-X keys hold the rest of its commands, and it
          * gives `m` no meaning (Ctrl-O is its subshell, Ctrl-L a redraw everywhere) */

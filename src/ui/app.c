@@ -196,8 +196,10 @@ static void take_events(UiApp *app)
                         if (((UiJobResult *)event->payload)->partial) {
                                 apply_remote(app, event->payload); /* a listing while a batch runs */
                                 ui_compare_follow(app);
-                        } else
+                        } else {
                                 apply_result(app, event->payload);
+                                ui_sites_follow(app);
+                        }
                         break;
                 case UI_EVENT_PROGRESS:
                 default:
@@ -418,6 +420,7 @@ static void app_free(UiApp *app)
         g_ptr_array_unref(app->history);
         ui_cmdline_clear(&app->cmdline);
         ui_app_close_dialog(app);
+        ui_site_dialog_free(app->site_dialog);
         ui_cmdline_clear(&app->filter_line);
         g_free(app->filter_before);
         g_free(app->history_path);

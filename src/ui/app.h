@@ -16,6 +16,7 @@
 #include "ui/listdialog.h"
 #include "ui/pane.h"
 #include "ui/viewer.h"
+#include "ui/sitedialog.h"
 
 typedef struct {
         CoreMsgKind kind;
@@ -33,6 +34,7 @@ typedef enum {
         UI_MODE_HELP,         /* F1 covers the screen */
         UI_MODE_LOG,          /* the message log (Ctrl-X m) covers the screen */
         UI_MODE_VIEW,         /* F3's viewer (viewer) covers the screen */
+        UI_MODE_SITES,        /* the site manager (Ctrl-\\) over the panes */
         UI_MODE_DIALOG,       /* a question of the command thread, over help or the log if open */
 } UiMode;
 
@@ -69,6 +71,8 @@ typedef struct UiApp {
         guint dialog_n_choices;
         UiCertDialog *cert_dialog; /* a certificate to trust or refuse (or a warning), or NULL */
         UiListDialog *list_dialog; /* a plan to carry out or not (`:mirror`), or NULL */
+        UiSiteDialog *site_dialog; /* the site manager while it is open (UI_MODE_SITES, or under a
+                                      dialog of the command thread), else NULL */
 
         char *compare_dirs[2];     /* `:compare` is on for these directories (NULL: off) */
         gboolean sync_browse;      /* `:sync-browse`: entering a directory enters it in both panes */
@@ -123,6 +127,12 @@ void ui_app_handle_mouse(UiApp *app, const UiMouse *mouse);
 void ui_app_close_dialog(UiApp *app);
 /* `quit` with transfers running or waiting: asks first (default no); `y` quits. */
 void ui_app_ask_quit(UiApp *app, guint running, guint waiting);
+
+/* sites.c: the site manager (`:sites`, Ctrl-\\): opened over the panes, its keys, and the list
+ * read again after a `site` command it ran has finished. */
+void ui_sites_open(UiApp *app);
+void ui_sites_key(UiApp *app, UiKey key);
+void ui_sites_follow(UiApp *app);
 
 /* compare.c: `:compare [on|off]`; the marks follow the panes (after every change of a pane's
  * listing: gone when a directory changed, else marked again). */

@@ -34,6 +34,8 @@ UiKey ui_key_from_name(const char *name)
         }
         if (g_ascii_strncasecmp(name, "C-", 2) == 0 && g_ascii_isalpha(name[2]) && !name[3])
                 return UI_KEY_CTRL(g_ascii_tolower(name[2]));
+        if (g_ascii_strncasecmp(name, "C-", 2) == 0 && name[2] && strchr("\\]^_", name[2]) && !name[3])
+                return UI_KEY_CTRL(name[2]); /* Ctrl-\\ (mc's hotlist), Ctrl-], Ctrl-^, Ctrl-_ */
         return UI_KEY_NONE;
 }
 
@@ -47,8 +49,10 @@ char *ui_key_name(UiKey key)
                 return g_strdup_printf("<F%d>", key - UI_KEY_F0);
         if (key > UI_KEY_F(12) && key <= UI_KEY_F(24))
                 return g_strdup_printf("<S-F%d>", key - UI_KEY_F(12));
-        if (key > 0 && key < 0x20)
+        if (key > 0 && key <= 26)
                 return g_strdup_printf("<C-%c>", key + 'a' - 1);
+        if (key > 26 && key < 0x20)
+                return g_strdup_printf("<C-%c>", key + '@'); /* <C-\\> */
         if (UI_KEY_IS_CTRL_X(key))
                 return g_strdup_printf("<C-x>%c", key - UI_KEY_CTRL_X(0));
         if (key == 0x7f) /* what many terminals send for Backspace */

@@ -13,11 +13,13 @@
 
 /* ---- dialogs ------------------------------------------------------------------------- */
 
-/* What stays open under a dialog: help, the log and the viewer; a command line or filter being
- * typed is dropped. */
+/* What stays open under a dialog: help, the log, the viewer and the site manager; a command line
+ * or filter being typed is dropped. */
 static UiMode covering(UiMode mode)
 {
-        return mode == UI_MODE_HELP || mode == UI_MODE_LOG || mode == UI_MODE_VIEW ? mode : UI_MODE_PANES;
+        return mode == UI_MODE_HELP || mode == UI_MODE_LOG || mode == UI_MODE_VIEW || mode == UI_MODE_SITES
+                       ? mode
+                       : UI_MODE_PANES;
 }
 
 void ui_app_close_dialog(UiApp *app)
@@ -326,6 +328,9 @@ void ui_app_handle_key(UiApp *app, UiKey key)
         case UI_MODE_VIEW:
                 if (ui_viewer_key(app->viewer, key))
                         ui_fileview_close(app);
+                return;
+        case UI_MODE_SITES:
+                ui_sites_key(app, key);
                 return;
         case UI_MODE_COMMAND_LINE:
                 key_cmdline(app, key);

@@ -377,4 +377,6 @@ static void draw_panes(UiApp *app, int *cursor_x, int *cursor_y)
         draw_messages(app, pane_height + 1);
         draw_cmdline(app, h - 2, cursor_x, cursor_y);
         draw_fkeys(app, h - 1);
+        if (app->site_dialog && (app->mode == UI_MODE_SITES || app->under_dialog == UI_MODE_SITES))
+                ui_site_dialog_draw(app->site_dialog, app->canvas, cursor_x, cursor_y);
 }
