@@ -254,12 +254,10 @@ static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, const char *pin
         job->allow[2] = pinned;
         g_autoptr(GError) local = NULL;
         if (core_worker_run(ctx->worker, connect_job, job, &local)) {
-                if (job->pinned && given && g_strcmp0(job->sha256, given) == 0)
-                        *trusted_now = g_strdup(given);
-                if (job->pinned && given && g_strcmp0(stored, given) != 0 &&
-                    !core_trust_store(job->host, job->port, given, error))
-                        return FALSE;
-                return TRUE;
+                if (!job->pinned || !given || g_strcmp0(job->sha256, given) != 0)
+                        return TRUE; /* verified, or let in by the trust file or the site's pin */
+                *trusted_now = g_strdup(given);
+                return g_strcmp0(stored, given) == 0 || core_trust_store(job->host, job->port, given, error);
         }
         if (!job->refused_cert) {
                 g_propagate_error(error, g_steal_pointer(&local));

@@ -3,7 +3,8 @@
 # with FTPS forced and a self-signed certificate: the site's fingerprint alone lets it in (no trust
 # file, no --trust-fingerprint); a site pinned to another certificate is refused loudly before
 # USER; a certificate trusted while a site is opened (--trust-fingerprint) is offered to the site,
-# and kept there on a yes; a site's --tls=off is the policy in force when it is opened.
+# and kept there on a yes; a site's --tls=off is the policy in force when it is opened; a
+# --trust-fingerprint that is not the server's never replaces the trusted one in the trust file.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin sites-tls vsftpd-tls clamftp:open,site
@@ -45,6 +46,15 @@ rm -f "$TRUST"
 CF_INPUT="$FTP_PASS
 " cf_run -c "open later; pwd"
 expect "from then on the site opens by its own pin (no trust file, no option)" cf_rc_is 0
+
+# the trust file holds the server's certificate and --trust-fingerprint names another one: the
+# connection goes in by the trust file, and the wrong fingerprint is not stored over the right one
+printf '127.0.0.1:%s %s\n' "$FTP_PORT" "$SUITE_FP" >"$TRUST"
+CF_INPUT="$FTP_USER
+$FTP_PASS
+" cf_run --trust-fingerprint "$OTHER_FP" -c "open 127.0.0.1 $FTP_PORT; pwd"
+expect "a fingerprint that is not the server's is not written over the trusted one" \
+        eval 'cf_rc_is 0 && grep -q "$SUITE_FP" "$TRUST" && ! grep -q "$OTHER_FP" "$TRUST"'
 
 CF_INPUT= cf_run -c "site add plain ftp://$FTP_USER@$SERVER/ --tls=off --no-password"
 before=$(log_size)
