@@ -6,7 +6,8 @@
 # every clean file byte for byte, makes the empty directory, refuses and names EICAR (exit 1),
 # leaves no temporary file; a second run uploads nothing; two files changed and one added make
 # exactly those three uploads; --delete removes a file and a directory the local tree no longer
-# has; --exclude leaves a file out; an old file alike on both sides, whose LIST date has only its
+# has; --exclude leaves a file out; --only-newer, --ignore-time, --include and --parallel 1 each
+# do what they say; an old file alike on both sides, whose LIST date has only its
 # day, is not sent again (MDTM) but is once it is newer by hours; a symbolic link is reported, not followed (with --dereference:
 # local links to files and directories followed, a loop and a dangling link said; on the server a
 # link to a file downloaded as that file, one to a directory said); --report FILE and
@@ -143,6 +144,32 @@ expect "download, changes: exactly the added and the changed file ($(downloaded_
         eval '[ "$(downloaded_names)" = "back/added.txt|back/top.txt|" ]'
 expect "download --delete: the file gone from the server is gone here, the rest is the server's" \
         eval '[ ! -e "back/ünïcode.txt" ] && same_trees'
+
+# ---- --only-newer, --ignore-time, --include, --parallel ----
+mkdir -p opt-tree/sub
+printf 'local\n' >opt-tree/a.txt
+printf 'local b\n' >opt-tree/b.txt
+printf 'local c\n' >opt-tree/sub/c.dat
+mkdir -p "$FTP_ROOT/opt/sub"
+printf 'the server has more\n' >"$FTP_ROOT/opt/a.txt"      # other size, newer on the server
+printf 'local b\n' >"$FTP_ROOT/opt/b.txt"                 # same size, older on the server
+touch -d '2 hours ago' opt-tree/a.txt
+touch -d '1 hour ago' opt-tree/b.txt
+touch -d '3 hours ago' "$FTP_ROOT/opt/b.txt"
+ftp_own
+cf_session "mirror -R --dry-run --only-newer --ignore-time opt-tree opt"
+expect "--only-newer: a file newer on the server is left, even with another size" \
+        eval 'cf_rc_is 0 && ! cf_says "^upload a\.txt" && cf_says "^upload sub/c\.dat"'
+expect "--ignore-time: a file of the same size is left, however newer here" eval '! cf_says "^upload b\.txt"'
+cf_session "mirror -R --dry-run opt-tree opt"
+expect "without them: the other size and the newer time each send their file" \
+        eval 'cf_says "^upload a\.txt" && cf_says "^upload b\.txt"'
+cf_session "verbose; mirror -R --include *.dat --parallel 1 opt-tree opt"
+expect "--include *.dat: only sub/c.dat is sent ($(uploaded_names))" eval '[ "$(uploaded_names)" = "sub/c.dat|" ]'
+expect "--include: the others are left as they were on the server" \
+        eval '[ "$(cat "$FTP_ROOT/opt/a.txt")" = "the server has more" ]'
+expect "--parallel 1: one connection, no connection numbers in the conversation" \
+        eval 'cf_says "^--> STOR " && ! cf_says "^\[[0-9]+\] -->"'
 
 # ---- a LIST date is coarse (a day for files older than six months): MDTM decides ----
 mkdir -p old-tree
