@@ -14,6 +14,8 @@
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/download.h"
+#include "core/journal.h"
+#include "core/queue-journal.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/transfer-private.h"
@@ -203,16 +205,6 @@ static void run_uploads(CoreContext *ctx, CoreBatch *batch)
 
 /* ---- downloads ----------------------------------------------------------------------- */
 
-/* Where a download job writes: into its local directory (NULL: the current one) under the
- * remote base name, or the local path itself when it names no directory. transfer full */
-static char *download_target(const CoreJob *job)
-{
-        if (job->local && !g_file_test(job->local, G_FILE_TEST_IS_DIR))
-                return g_strdup(job->local);
-        g_autofree char *base = g_path_get_basename(job->remote);
-        return g_build_filename(job->local ? job->local : ".", base, NULL);
-}
-
 /* How to treat an existing local file; FALSE when the job is not to run. */
 gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj,
                                   CoreConflictMemory *memory, CoreQueueReplace *replace)
@@ -225,7 +217,7 @@ gboolean core_batch_plan_download(CoreContext *ctx, CoreBatch *batch, const Core
                 return settle(batch->queue, bj->id, CORE_CONFLICT_CANCEL);
         if (!ctx->prompt || !batch->ask_conflicts)
                 return TRUE; /* no question, or the core's own per file */
-        g_autofree char *path = download_target(job);
+        g_autofree char *path = core_download_target(job->local, job->remote);
         g_autofree char *dir = g_path_get_dirname(path);
         g_autofree char *base = g_path_get_basename(path);
         struct stat st;
@@ -459,6 +451,31 @@ static gboolean ensure_connected(CoreContext *ctx, CoreBatch *batch)
         return FALSE;
 }
 
+/* The batch's file jobs in the journal (when ctx keeps one): a crash, a kill or a quit from now
+ * on leaves them to be offered again. */
+static CoreQueueJournal *journal_batch(CoreContext *ctx, CoreBatch *batch)
+{
+        if (!ctx->journal)
+                return NULL;
+        g_autofree char *cwd = core_queue_journal_remote_cwd(ctx);
+        CoreQueueJournal *qj = core_queue_journal_attach(ctx, batch->queue, cwd);
+        for (guint i = 0; qj && i < batch->jobs->len; i++) {
+                const CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
+                g_autofree char *base = batch->upload || bj->tree ? NULL : tree_base(batch, bj);
+                if (!bj->tree)
+                        core_queue_journal_track(qj, bj->id, base, bj->size, bj->mtime, 0);
+        }
+        return qj;
+}
+
+static void journal_done(CoreContext *ctx, CoreQueueJournal *qj)
+{
+        g_autoptr(GError) error = NULL;
+        core_queue_journal_detach(qj);
+        if (ctx->journal && !core_journal_take_error(ctx->journal, &error))
+                core_say(ctx, CORE_MSG_WARNING, "%s", error->message);
+}
+
 void core_batch_run(CoreContext *ctx, CoreBatch *batch)
 {
         if (!ensure_connected(ctx, batch) || !core_batch_expand(ctx, batch))
@@ -466,10 +483,12 @@ void core_batch_run(CoreContext *ctx, CoreBatch *batch)
         if (batch->ask_each)
                 ask_each(ctx, batch);
         core_batch_expand_trees(ctx, batch);
+        CoreQueueJournal *journal = journal_batch(ctx, batch);
         if (batch->upload)
                 run_uploads(ctx, batch);
         else
                 run_downloads(ctx, batch);
+        journal_done(ctx, journal);
         make_tree_dirs(ctx, batch);
         core_batch_finish_trees(batch);
 }

@@ -53,6 +53,7 @@ static gboolean connect_job(FtpSession *session, gpointer data, GError **error)
         }
         const TlsPeerInfo *peer = ftp_session_peer_certificate(session);
         job->pinned = ftp_session_is_tls(session) && peer && !peer->verified;
+        g_free(job->sha256);
         job->sha256 = job->pinned ? g_strdup(peer->sha256) : NULL;
         job->security = ftp_session_security_summary(session);
         return TRUE;
@@ -308,6 +309,8 @@ gboolean core_connect_spec(CoreContext *ctx, CoreConnectSpec *spec, GError **err
         ctx->last_port = port;
         ctx->last_implicit_tls = job.implicit_tls;
         ctx->security = g_steal_pointer(&job.security);
+        ctx->pinned_fingerprint = g_steal_pointer(&job.sha256);
+        ctx->implicit_tls = job.implicit_tls;
         forget_job(&job);
         g_autofree char *shown = core_name_escape(host);
         g_autofree char *how = core_name_escape(ctx->security ? ctx->security : "");

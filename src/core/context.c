@@ -3,6 +3,7 @@
  * Must not: print or read the terminal; every message goes through ctx->fe. */
 #include "common/i18n.h"
 #include "core/context.h"
+#include "core/journal.h"
 #include "core/worker.h"
 #include <stdarg.h>
 
@@ -52,6 +53,8 @@ void core_context_free(CoreContext *ctx)
         g_free(ctx->tmpdir);
         g_free(ctx->trust_fingerprint);
         g_free(ctx->security);
+        g_free(ctx->pinned_fingerprint);
+        g_clear_pointer(&ctx->journal, core_journal_close);
         g_free(ctx);
 }
 
@@ -88,6 +91,8 @@ void core_context_set_disconnected(CoreContext *ctx)
         g_clear_pointer(&ctx->user, g_free);
         g_clear_pointer(&ctx->site, g_free);
         g_clear_pointer(&ctx->security, g_free);
+        g_clear_pointer(&ctx->pinned_fingerprint, g_free);
+        ctx->implicit_tls = FALSE;
         ctx->port = 0;
 }
 

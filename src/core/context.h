@@ -10,6 +10,7 @@
 #include "core/verdict.h"
 
 typedef struct CoreWorker CoreWorker;
+typedef struct CoreJournal CoreJournal;
 
 typedef enum {
         CORE_MSG_INFO,    /* "226 Transfer complete", "Uploaded x (12 KiB)" */
@@ -108,6 +109,12 @@ typedef struct {
                                      asked about once (core_trust_decide); line mode refuses it */
         char *security;           /* for `status` and the status bar: TLS version, cipher and
                                      certificate, or "plain FTP: the password was sent in clear" */
+        char *pinned_fingerprint; /* the connection's certificate when it was accepted by its
+                                     SHA-256 fingerprint rather than the system's roots, else NULL */
+        gboolean implicit_tls;    /* the connection began with TLS (ftps://, port 990) */
+
+        /* the queue's journal (core/journal.h): the front end opens it; NULL: none is kept */
+        CoreJournal *journal;
 
         /* scanning: no option turns it off */
         char *scanner_address;    /* "unix:/path" or "tcp:host:port" */
@@ -128,7 +135,7 @@ typedef struct {
 /* Defaults: prompt on, passive on, binary, a scanner client for CORE_DEFAULT_SCANNER (it is
  * contacted per file, not here). Creates the worker thread. fe is copied. */
 CoreContext *core_context_new(const CoreFrontend *fe);
-void core_context_free(CoreContext *ctx);
+void core_context_free(CoreContext *ctx); /* closes ctx->journal too */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreContext, core_context_free)
 
 /* Connections a batch of transfers may use (`parallel`, --parallel, [transfer] parallel). */

@@ -531,6 +531,14 @@ void core_download_free(CoreDownload *dl)
         g_free(dl);
 }
 
+char *core_download_target(const char *local, const char *remote)
+{
+        if (local && !g_file_test(local, G_FILE_TEST_IS_DIR))
+                return g_strdup(local);
+        g_autofree char *base = g_path_get_basename(remote);
+        return g_build_filename(local ? local : ".", base, NULL);
+}
+
 void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, gint64 mtime,
                          CoreQueueReplace replace)
 {

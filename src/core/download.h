@@ -27,3 +27,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreDownload, core_download_free)
  * it ends, maybe after this returns. */
 void core_download_start(CoreDownload *dl, guint id, const char *base, gint64 size, gint64 mtime,
                          CoreQueueReplace replace);
+
+/* Where a download job's file lands: its local path when that names no directory, else the
+ * remote base name inside it (local NULL: the current directory). transfer full */
+char *core_download_target(const char *local, const char *remote);

@@ -3,7 +3,7 @@
  * strict reader of it. The first line is the header "clamftp-queue 1".
  *   server s=N host=H port=P [user=U] tls=auto|require|off implicit=0|1 [fp=F]
  *   add id=N s=N dir=up|down local=L remote=R size=S mtime=T [base=B]
- *   start id=N           temp id=N name=T           end id=N
+ *   start id=N    temp id=N name=T    target id=N local=L remote=R    end id=N
  * Must not: touch files or locks (core/journal.c does). */
 #include "core/journal-private.h"
 #include "common/i18n.h"
@@ -198,6 +198,13 @@ static gboolean read_change(const Record *record, GHashTable *live, GPtrArray *o
                 return FALSE;
         if (g_str_equal(record->verb, "start")) {
                 job->started = TRUE;
+        } else if (g_str_equal(record->verb, "target")) {
+                if (!text_of(record, "local") || !text_of(record, "remote"))
+                        return FALSE;
+                g_free(job->local);
+                job->local = g_strdup(text_of(record, "local"));
+                g_free(job->remote);
+                job->remote = g_strdup(text_of(record, "remote"));
         } else if (g_str_equal(record->verb, "temp")) {
                 if (!text_of(record, "name"))
                         return FALSE;
@@ -219,7 +226,8 @@ static gboolean read_record(const char *payload, GHashTable *live, GPtrArray *or
                 return read_server(&record, servers);
         if (g_str_equal(record.verb, "add"))
                 return read_add(&record, live, order, servers->len);
-        if (g_str_equal(record.verb, "start") || g_str_equal(record.verb, "temp") || g_str_equal(record.verb, "end"))
+        if (g_str_equal(record.verb, "start") || g_str_equal(record.verb, "temp") ||
+            g_str_equal(record.verb, "target") || g_str_equal(record.verb, "end"))
                 return read_change(&record, live, order);
         return FALSE;
 }

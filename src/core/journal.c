@@ -574,6 +574,27 @@ void core_journal_temp(CoreJournal *journal, guint64 id, const char *temp)
         change(journal, id, "temp", temp);
 }
 
+void core_journal_target(CoreJournal *journal, guint64 id, const char *local, const char *remote)
+{
+        g_autoptr(GString) payload = g_string_new("target");
+        core_journal_put_number(payload, "id", (gint64)id);
+        core_journal_put_value(payload, "local", local);
+        core_journal_put_value(payload, "remote", remote);
+        g_autoptr(GString) record = g_string_new(NULL);
+        core_journal_seal(record, payload->str);
+        g_mutex_lock(&journal->lock);
+        CoreJournalJob *job = g_hash_table_lookup(journal->live, &id);
+        if (job) {
+                g_free(job->local);
+                job->local = g_strdup(local);
+                g_free(job->remote);
+                job->remote = g_strdup(remote);
+                journal->dead++;
+                persist(journal, record);
+        }
+        g_mutex_unlock(&journal->lock);
+}
+
 void core_journal_end(CoreJournal *journal, guint64 id)
 {
         change(journal, id, "end", NULL);

@@ -88,6 +88,8 @@ guint64 core_journal_add(CoreJournal *journal, const CoreJournalJob *job);
 void core_journal_start(CoreJournal *journal, guint64 id);
 /* Job `id` is stored under the temporary remote name `temp` first. */
 void core_journal_temp(CoreJournal *journal, guint64 id, const char *temp);
+/* Job `id` reads or writes elsewhere now (a rename chosen in a conflict): absolute paths. */
+void core_journal_target(CoreJournal *journal, guint64 id, const char *local, const char *remote);
 /* Job `id` is over (done, refused, failed or cancelled): forgotten. */
 void core_journal_end(CoreJournal *journal, guint64 id);
 /* Every record so far on the disk (write and fdatasync); at the end of a batch. */

@@ -38,6 +38,8 @@ struct CoreQueue {
         CoreQueueStopHook stop_hook;
         CoreQueueCancelHook cancel_hook;
         gpointer cancel_data;
+        CoreQueueStateHook state_hook;
+        gpointer state_data;
         gpointer stop_data;
 };
 
@@ -48,6 +50,7 @@ static void job_clear(CoreJob *job)
         g_free(job->remote);
         g_free(job->current);
         g_free(job->detail);
+        g_free(job->temp);
         scan_verdict_free(job->verdict);
 }
 
@@ -130,7 +133,7 @@ static Entry *lookup(CoreQueue *queue, guint id)
         return g_hash_table_lookup(queue->by_id, GUINT_TO_POINTER(id));
 }
 
-static void enter_state(Entry *entry, CoreJobState state, const char *detail);
+static void enter_state(CoreQueue *queue, Entry *entry, CoreJobState state, const char *detail);
 
 /* With the lock held: a new waiting job, last in the order. */
 static Entry *add_locked(CoreQueue *queue, Entry *entry)
@@ -172,7 +175,7 @@ guint core_queue_add_child(CoreQueue *queue, guint parent, CoreJobKind kind, con
         g_mutex_lock(&queue->lock);
         Entry *group = lookup(queue, parent);
         if (!group || group->job.cancel_requested || core_job_state_is_final(group->job.state))
-                enter_state(entry, CORE_JOB_CANCELLED, NULL);
+                enter_state(queue, entry, CORE_JOB_CANCELLED, NULL);
         guint id = add_locked(queue, entry)->job.id;
         unlock_and_notify(queue, TRUE, FALSE);
         return id;
@@ -185,7 +188,7 @@ gboolean core_queue_begin_group(CoreQueue *queue, guint id)
         gboolean ok = entry && !entry->job.cancel_requested && !core_job_state_is_final(entry->job.state);
         if (ok) {
                 entry->job.group = TRUE;
-                enter_state(entry, CORE_JOB_TRANSFERRING, NULL);
+                enter_state(queue, entry, CORE_JOB_TRANSFERRING, NULL);
         }
         unlock_and_notify(queue, ok, FALSE);
         return ok;
@@ -200,7 +203,14 @@ static double average_rate(const Entry *entry, gint64 now)
         return (double)(entry->job.done - entry->start_bytes) * G_USEC_PER_SEC / (double)span;
 }
 
-static void enter_state(Entry *entry, CoreJobState state, const char *detail)
+/* With the lock held: the state hook hears of a change. */
+static void state_changed(CoreQueue *queue, const Entry *entry)
+{
+        if (queue->state_hook)
+                queue->state_hook(&entry->job, queue->state_data);
+}
+
+static void enter_state(CoreQueue *queue, Entry *entry, CoreJobState state, const char *detail)
 {
         entry->job.state = state;
         if (detail) {
@@ -213,6 +223,7 @@ static void enter_state(Entry *entry, CoreJobState state, const char *detail)
                 entry->job.eta = -1;
                 g_clear_pointer(&entry->job.current, g_free);
         }
+        state_changed(queue, entry);
 }
 
 gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, const char *detail)
@@ -221,7 +232,7 @@ gboolean core_queue_set_state(CoreQueue *queue, guint id, CoreJobState state, co
         Entry *entry = lookup(queue, id);
         gboolean ok = entry && !core_job_state_is_final(entry->job.state);
         if (ok)
-                enter_state(entry, state, detail);
+                enter_state(queue, entry, state, detail);
         unlock_and_notify(queue, ok, FALSE);
         return ok;
 }
@@ -238,7 +249,7 @@ gboolean core_queue_set_verdict(CoreQueue *queue, guint id, const CoreVerdict *v
         if (ok) {
                 scan_verdict_free(entry->job.verdict);
                 entry->job.verdict = scan_verdict_copy(verdict);
-                enter_state(entry, infected ? CORE_JOB_INFECTED : CORE_JOB_REFUSED, detail);
+                enter_state(queue, entry, infected ? CORE_JOB_INFECTED : CORE_JOB_REFUSED, detail);
         }
         unlock_and_notify(queue, ok, FALSE);
         return ok;
@@ -310,8 +321,10 @@ void core_queue_progress_at(CoreQueue *queue, guint id, guint64 done, gint64 tot
 {
         g_mutex_lock(&queue->lock);
         Entry *entry = lookup(queue, id);
-        gboolean state_changed = entry && progress_locked(entry, NULL, done, total, now);
-        unlock_and_notify(queue, entry != NULL, !state_changed);
+        gboolean started = entry && progress_locked(entry, NULL, done, total, now);
+        if (started)
+                state_changed(queue, entry);
+        unlock_and_notify(queue, entry != NULL, !started);
 }
 
 void core_queue_progress(CoreQueue *queue, guint id, guint64 done, gint64 total)
@@ -325,8 +338,10 @@ void core_queue_progress_file(CoreQueue *queue, guint id, const char *current, g
         gint64 now = g_get_monotonic_time();
         g_mutex_lock(&queue->lock);
         Entry *entry = lookup(queue, id);
-        gboolean state_changed = entry && progress_locked(entry, current, done, total, now);
-        unlock_and_notify(queue, entry != NULL, !state_changed);
+        gboolean started = entry && progress_locked(entry, current, done, total, now);
+        if (started)
+                state_changed(queue, entry);
+        unlock_and_notify(queue, entry != NULL, !started);
 }
 
 gboolean core_queue_begin(CoreQueue *queue, guint id)
@@ -343,7 +358,7 @@ gboolean core_queue_begin_on(CoreQueue *queue, guint id, CoreWorker *worker)
                 queue->active = id;
                 entry->runner = worker;
         } else if (entry && !core_job_state_is_final(entry->job.state)) {
-                enter_state(entry, CORE_JOB_CANCELLED, NULL);
+                enter_state(queue, entry, CORE_JOB_CANCELLED, NULL);
         }
         unlock_and_notify(queue, entry && !go, FALSE);
         return go;
@@ -397,7 +412,7 @@ static gboolean cancel_locked(CoreQueue *queue, Entry *entry, CoreWorker *worker
                 if (worker)
                         core_worker_cancel(worker);
         } else {
-                enter_state(entry, CORE_JOB_CANCELLED, NULL);
+                enter_state(queue, entry, CORE_JOB_CANCELLED, NULL);
         }
         return TRUE;
 }
@@ -438,6 +453,36 @@ void core_queue_set_cancel_hook(CoreQueue *queue, CoreQueueCancelHook hook, gpoi
         g_mutex_unlock(&queue->lock);
 }
 
+void core_queue_set_state_hook(CoreQueue *queue, CoreQueueStateHook hook, gpointer data)
+{
+        g_mutex_lock(&queue->lock);
+        queue->state_hook = hook;
+        queue->state_data = data;
+        g_mutex_unlock(&queue->lock);
+}
+
+void core_queue_set_temp(CoreQueue *queue, guint id, const char *temp)
+{
+        g_mutex_lock(&queue->lock);
+        Entry *entry = lookup(queue, id);
+        gboolean ok = entry && g_strcmp0(entry->job.temp, temp) != 0;
+        if (ok) {
+                g_free(entry->job.temp);
+                entry->job.temp = g_strdup(temp);
+                state_changed(queue, entry);
+        }
+        unlock_and_notify(queue, ok, FALSE);
+}
+
+void core_queue_set_go_on(CoreQueue *queue, guint id, gboolean go_on)
+{
+        g_mutex_lock(&queue->lock);
+        Entry *entry = lookup(queue, id);
+        if (entry)
+                entry->job.go_on = go_on;
+        g_mutex_unlock(&queue->lock);
+}
+
 gboolean core_queue_cancel_requested(CoreQueue *queue, guint id)
 {
         g_mutex_lock(&queue->lock);
@@ -474,6 +519,7 @@ static CoreJob *copy_entry(const Entry *entry, gint64 now)
         copy->remote = g_strdup(entry->job.remote);
         copy->current = g_strdup(entry->job.current);
         copy->detail = g_strdup(entry->job.detail);
+        copy->temp = g_strdup(entry->job.temp);
         copy->verdict = scan_verdict_copy(entry->job.verdict);
         fill_rate(entry, copy, now);
         return copy;

@@ -46,6 +46,8 @@ typedef struct {
         gboolean cancel_requested;
         guint parent;           /* the group (a directory's job) this job belongs to, 0: none */
         gboolean group;         /* a directory's job: its files are jobs of their own */
+        char *temp;             /* an upload's temporary remote name (temp-upload), or NULL */
+        gboolean go_on;         /* a resumed upload: goes on after what the server holds */
 } CoreJob;
 void core_job_free(CoreJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CoreJob, core_job_free)
@@ -122,6 +124,19 @@ void core_queue_set_stop_hook(CoreQueue *queue, CoreQueueStopHook hook, gpointer
 typedef void (*CoreQueueCancelHook)(guint id, gpointer data);
 void core_queue_set_cancel_hook(CoreQueue *queue, CoreQueueCancelHook hook, gpointer data);
 gboolean core_queue_cancel_requested(CoreQueue *queue, guint id);
+
+/* Called after a job changed state (not for bytes alone) or got its temporary name, with the
+ * queue's lock held, from the thread that made the change: it must not block long or call the
+ * queue. `job` is the queue's own, valid during the call. The journal listens here
+ * (core/queue-journal.h). NULL removes it. */
+typedef void (*CoreQueueStateHook)(const CoreJob *job, gpointer data);
+void core_queue_set_state_hook(CoreQueue *queue, CoreQueueStateHook hook, gpointer data);
+/* The temporary remote name an upload is stored under first (temp-upload): chosen by the run,
+ * or set before it (a resumed queue goes on under the name it had). */
+void core_queue_set_temp(CoreQueue *queue, guint id, const char *temp);
+/* Before its run: the upload goes on after what the server holds (a resumed queue's job that
+ * had started), rather than sending the whole file. */
+void core_queue_set_go_on(CoreQueue *queue, guint id, gboolean go_on);
 
 /* Copies of every job, oldest first, with rate and ETA as of now. CoreJob*, transfer full */
 GPtrArray *core_queue_snapshot(CoreQueue *queue);
