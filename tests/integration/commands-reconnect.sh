@@ -159,18 +159,8 @@ proxy_stop() { stop_pid "$PROXY_PID" 2; PROXY_PID=; }
 suite_at_exit proxy_stop
 proxy_cuts() { grep -c '^[0-9.]* cut connection' "$PROXY_LOG"; }
 
-# server_kill_all: a crash: the listener stopped first (it forks no session after that), then
-# SIGKILL to it and to every session process below it (vsftpd's pair per session), by pid
-server_kill_all() {
-        local pids=$VSFTPD_PID k
-        kill -STOP "$VSFTPD_PID" 2>/dev/null || return 1
-        for k in $(ps -o pid= --ppid "$VSFTPD_PID"); do
-                pids="$pids $k $(ps -o pid= --ppid "$k" | tr '\n' ' ')"
-        done
-        kill -9 $pids 2>/dev/null
-        wait "$VSFTPD_PID" 2>/dev/null
-        VSFTPD_PID=
-}
+# server_kill_all: a crash (tests/lib/ftpd.sh)
+server_kill_all() { vsftpd_crash; }
 # server_restart: the same vsftpd.conf, so the same port and root, started again
 server_restart() {
         /usr/sbin/vsftpd "$SUITE_DIR/ftp/vsftpd.conf" >>"$SUITE_DIR/ftp/vsftpd.out" 2>&1 </dev/null &

@@ -14,6 +14,7 @@
 #                           FTP_XFERLOG FTP_HOST FTP_URL (ftp://user:pass@127.0.0.1:port/, the
 #                           address in brackets for ::1).
 #   vsftpd_stop             stops it by pid.
+#   vsftpd_crash            kills it and every session below it with SIGKILL, by pid (a crash).
 #   pyftpd_start DIR        the same with /usr/bin/python3 -m pyftpdlib (offers MLSD); exports
 #                           FTP_PORT FTP_ROOT FTP_USER FTP_PASS PYFTPD_PID FTP_URL.
 #   pyftpd_stop
@@ -242,6 +243,20 @@ ftpd_stop_server() {
 
 vsftpd_stop() {
         ftpd_stop_server "${VSFTPD_PID:-}"
+        VSFTPD_PID=
+}
+
+# vsftpd_crash: a crash of the server: the listener stopped first (it forks no session after
+# that), then SIGKILL to it and to every session process below it (vsftpd's pair per session),
+# by pid. VSFTPD_PID is empty afterwards.
+vsftpd_crash() {
+        local pids=$VSFTPD_PID k
+        kill -STOP "$VSFTPD_PID" 2>/dev/null || return 1
+        for k in $(ps -o pid= --ppid "$VSFTPD_PID"); do
+                pids="$pids $k $(ps -o pid= --ppid "$k" | tr '\n' ' ')"
+        done
+        kill -9 $pids 2>/dev/null
+        wait "$VSFTPD_PID" 2>/dev/null
         VSFTPD_PID=
 }
 
