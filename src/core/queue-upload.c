@@ -58,6 +58,8 @@ typedef struct {
         char *temp;             /* temp-upload: the temporary name it is stored under first (kept for
                                    a run again after a lost connection, which goes on there) */
         gboolean temp_gone;     /* that copy was renamed into place or deleted */
+        gboolean resumed;       /* a resumed queue's job that had started: goes on after what the
+                                   server holds, a copy already whole there is only checked */
 } StorJob;
 
 static void stor_job_free(gpointer data)
@@ -84,11 +86,12 @@ static gboolean send_once(FtpSession *session, StorJob *stor, const char *target
 {
         UploadRun *run = stor->run;
         const ScanSnapshot *snapshot = stor->result->snapshot;
-        gboolean go_on = may_go_on && stor->retries > 0 && run->ctx->type == FTP_TYPE_BINARY &&
-                         snapshot->size >= GO_ON_MIN;
+        gboolean go_on = may_go_on && run->ctx->type == FTP_TYPE_BINARY &&
+                         ((stor->retries > 0 && snapshot->size >= GO_ON_MIN) || stor->resumed);
         stor->offset = 0;
         if (go_on)
-                return core_upload_go_on(session, snapshot, target, stor_progress, stor, &stor->offset, error);
+                return core_upload_go_on(session, snapshot, target, stor_progress, stor, stor->resumed, &stor->offset,
+                                         error);
         return ftp_session_stor(session, target, snapshot->fd, snapshot->size, stor_progress, stor, error);
 }
 
@@ -143,12 +146,38 @@ static gboolean send_verified(FtpSession *session, StorJob *stor, const char *re
         }
 }
 
+/* A resumed job whose temporary copy is gone may have been renamed into place just before the
+ * run stopped: the whole file under its name, checked against the snapshot, is done. */
+static gboolean renamed_before(FtpSession *session, StorJob *stor)
+{
+        const ScanSnapshot *snapshot = stor->result->snapshot;
+        gint64 size = -1;
+        g_autoptr(GError) ignored = NULL;
+        if (!stor->resumed || !stor->temp || ftp_session_size(session, stor->temp, &size, &ignored) ||
+            !ftp_session_is_connected(session))
+                return FALSE;
+        g_clear_error(&ignored);
+        if (!ftp_session_size(session, stor->job->remote, &size, &ignored) || size != snapshot->size ||
+            !core_upload_verify(session, snapshot, stor->job->remote, stor->run->ctx->type, &stor->verify, &ignored))
+                return FALSE;
+        if (stor->verify.match == 0)
+                return FALSE;
+        stor->offset = size;
+        stor->temp_gone = TRUE;
+        stor_progress((guint64)size, size, stor);
+        return TRUE;
+}
+
 /* send_verified under the upload's own name, or with temp-upload under a temporary one renamed
  * onto it at the end (a failure deletes the temporary copy while the connection is up). */
 static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
 {
-        if (stor->run->temp_upload && !stor->temp)
+        if (renamed_before(session, stor))
+                return TRUE;
+        if (stor->run->temp_upload && !stor->temp) {
                 stor->temp = temp_name_for(stor->job->remote);
+                core_queue_set_temp(stor->run->queue, stor->id, stor->temp); /* journalled before STOR */
+        }
         const char *target = stor->temp ? stor->temp : stor->job->remote;
         gboolean ok = send_verified(session, stor, target, error) &&
                       (!stor->temp || rename_into_place(session, stor->temp, stor->job->remote, error));
@@ -236,6 +265,19 @@ static void audit_upload(UploadRun *run, const StorJob *stor, gboolean ok, const
                                  stor->verify.method ? &verify : NULL);
 }
 
+/* Where a job that is done went on from, for its detail; NULL: sent whole. transfer full */
+static char *went_on_detail(const StorJob *stor)
+{
+        if (stor->offset <= 0)
+                return NULL;
+        if (stor->resumed && stor->offset == stor->result->snapshot->size)
+                return g_strdup(_("already complete on the server: nothing sent"));
+        g_autofree char *from = g_format_size((guint64)stor->offset);
+        if (stor->resumed)
+                return g_strdup_printf(_("resumed after %s"), from);
+        return g_strdup_printf(_("gone on after %s once the connection was back"), from);
+}
+
 /* A job's end, on the command thread: the audit record, the message and the job's state. */
 static void stor_done(gboolean ok, const GError *error, gpointer data)
 {
@@ -256,11 +298,13 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         g_autofree char *remote_shown = core_name_escape(job->remote);
         if (ok) {
                 g_autofree char *size = g_format_size((guint64)snapshot->size);
-                core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
-                         remote_shown, size);
-                g_autofree char *from = stor->offset > 0 ? g_format_size((guint64)stor->offset) : NULL;
-                g_autofree char *went_on = from ? g_strdup_printf(_("gone on after %s once the connection was back"), from)
-                                                : NULL;
+                if (stor->resumed && stor->offset == snapshot->size)
+                        core_say(ctx, CORE_MSG_INFO, _("%s was already complete on the server as %s (%s, scanned "
+                                                       "clean): nothing sent."), job->name, remote_shown, size);
+                else
+                        core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
+                                 remote_shown, size);
+                g_autofree char *went_on = went_on_detail(stor);
                 core_queue_set_state(run->queue, stor->id, CORE_JOB_DONE,
                                      went_on ? went_on
                                      : stor->retries ? _("sent again after the connection was lost") : NULL);
@@ -302,6 +346,8 @@ static void send_clean(UploadRun *run, guint id, CoreJob *job, ScanResult *resul
         stor->id = id;
         stor->job = job;
         stor->result = result;
+        stor->temp = g_strdup(job->temp); /* a resumed job goes on under the name it had */
+        stor->resumed = job->go_on;
         core_spread_submit(run->spread, stor_job, stor, stor_job_free, stor_done);
 }
 

@@ -39,9 +39,12 @@ ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, S
 /* upload-resume.c, on a worker, for an upload cut by a lost connection (binary type): when the
  * server holds a prefix of the snapshot (by SIZE: more than 0, less than all), only the rest is
  * sent (REST+STOR, or APPE) and SIZE must then be the snapshot's; otherwise the whole snapshot
- * goes again with STOR. *offset: the first byte sent. */
+ * goes again with STOR. *offset: the first byte sent. `complete_ok` (a resumed queue's job): a
+ * server copy as large as the snapshot is left for the caller to verify, and nothing is sent
+ * (*offset: the size). */
 gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
-                           FtpProgressFunc progress, gpointer progress_data, gint64 *offset, GError **error);
+                           FtpProgressFunc progress, gpointer progress_data, gboolean complete_ok, gint64 *offset,
+                           GError **error);
 
 /* upload-verify.c: how the server's copy of an upload was checked. */
 typedef struct {

@@ -105,7 +105,8 @@ static gboolean resume_job(FtpSession *session, gpointer data, GError **error)
 }
 
 gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, const char *remote,
-                           FtpProgressFunc progress, gpointer progress_data, gint64 *offset, GError **error)
+                           FtpProgressFunc progress, gpointer progress_data, gboolean complete_ok, gint64 *offset,
+                           GError **error)
 {
         *offset = 0;
         gint64 there = -1;
@@ -116,6 +117,12 @@ gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, co
                         return FALSE;
                 }
                 there = -1; /* no file there, or SIZE not offered: all of it again */
+        }
+        if (complete_ok && there == snapshot->size) {
+                *offset = there;
+                if (progress)
+                        progress((guint64)there, snapshot->size, progress_data);
+                return TRUE;
         }
         if (there <= 0 || there >= snapshot->size)
                 return ftp_session_stor(session, remote, snapshot->fd, snapshot->size, progress, progress_data, error);
