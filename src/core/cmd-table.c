@@ -340,11 +340,15 @@ static const CoreCmd commands[] = {
           .summary = N_("Show the remote working directory."),
           .help = N_("Asks the server where you are (PWD).") },
         { .name = "queue",
-          .max_args = 0, .flags = SCREEN,
-          .usage = "queue",
-          .summary = N_("Show or hide the transfer queue."),
-          .help = N_("Opens or closes the queue view: every transfer asked for, with its state, "
-                     "progress and verdict (F9).") },
+          .max_args = 1, .flags = SCREEN_BARE,
+          .usage = "queue [resume|discard]", .handler = core_cmd_queue,
+          .summary = N_("Show, resume or discard the transfers an earlier run left unfinished."),
+          .help = N_("Transfers not finished when clamftp stopped (a crash, a kill, a quit with jobs "
+                     "waiting) are kept in a journal. `queue` lists them, `queue resume` resumes them "
+                     "(uploads are scanned again and go on after what the server holds; downloads go "
+                     "on from their .part), `queue discard` drops them."),
+          .screen_help = N_("Without an argument, opens or closes the queue view: every transfer asked "
+                            "for, with its state, progress and verdict (F9).") },
         { .name = "queue-clear",
           .max_args = 0, .flags = SCREEN,
           .usage = "queue-clear",

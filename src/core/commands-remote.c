@@ -8,6 +8,7 @@
 #include "core/cmd.h"
 #include "core/commands.h"
 #include "core/files.h"
+#include "core/resume.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
@@ -355,6 +356,28 @@ static gboolean run_typed(CoreContext *ctx, int argc, char **argv, TypedFlags fl
         batch->show_paths = (flags & TYPED_SHOW_PATHS) != 0;
         batch->get_lists = (flags & TYPED_GET_ONE) == 0;
         return core_batch_run_text(ctx, batch);
+}
+
+/* `queue`: what an earlier run left in the journal; `queue resume`, `queue discard`. */
+CORE_CMD_HANDLER(core_cmd_queue)
+{
+        if (!ctx->journal) {
+                g_set_error_literal(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
+                                    _("This run keeps no queue journal: nothing can be resumed."));
+                return FALSE;
+        }
+        if (argc == 1) {
+                core_resume_show(ctx);
+                return TRUE;
+        }
+        if (g_str_equal(argv[1], "resume"))
+                return core_resume_run(ctx, NULL, error);
+        if (g_str_equal(argv[1], "discard")) {
+                core_resume_discard(ctx);
+                return TRUE;
+        }
+        g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE, _("Usage: %s"), "queue [resume|discard]");
+        return FALSE;
 }
 
 CORE_CMD_HANDLER(core_cmd_put)

@@ -32,6 +32,7 @@ CORE_CMD_HANDLER(core_cmd_delete);
 CORE_CMD_HANDLER(core_cmd_rename);
 CORE_CMD_HANDLER(core_cmd_size);
 CORE_CMD_HANDLER(core_cmd_put);
+CORE_CMD_HANDLER(core_cmd_queue);
 CORE_CMD_HANDLER(core_cmd_reput);
 CORE_CMD_HANDLER(core_cmd_mput);
 CORE_CMD_HANDLER(core_cmd_get);

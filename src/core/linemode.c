@@ -6,6 +6,7 @@
 #include "common/i18n.h"
 #include "core/linemode.h"
 #include "core/cmd.h"
+#include "core/resume.h"
 #include "core/safename.h"
 #include "core/worker.h"
 #include <errno.h>
@@ -431,6 +432,41 @@ static void interrupt_target(CoreWorker *worker)
         g_mutex_unlock(&interrupt_lock);
 }
 
+/* What an earlier run left unfinished: resumed or dropped when the options say so; else asked
+ * about on a terminal (y resume, n discard, l later); a script is only told. */
+static void offer_resume(CoreContext *ctx, const CoreOptions *opts, gboolean interactive)
+{
+        g_auto(CoreResumeSummary) summary = { 0 };
+        if (!core_resume_pending(ctx, &summary))
+                return;
+        g_autoptr(GError) error = NULL;
+        if (opts->discard_queue) {
+                core_resume_discard(ctx);
+                return;
+        }
+        if (opts->resume_queue) {
+                if (!core_resume_run(ctx, NULL, &error) && error)
+                        core_fail(ctx, error);
+                return;
+        }
+        g_autofree char *text = core_resume_describe(&summary);
+        if (!interactive) {
+                core_say(ctx, CORE_MSG_WARNING,
+                         _("%s They are kept: `clamftp --resume-queue` or the command `queue resume` resumes them, "
+                           "`--discard-queue` or `queue discard` drops them."), text);
+                return;
+        }
+        core_resume_show(ctx);
+        const CoreChoice choices[] = { { 'y', _("resume") }, { 'n', _("discard") }, { 'l', _("later") } };
+        int answer = ctx->fe.choose(_("Resume them?"), choices, G_N_ELEMENTS(choices), ctx->fe.choose_data);
+        if (answer == 0 && !core_resume_run(ctx, NULL, &error) && error)
+                core_fail(ctx, error);
+        else if (answer == 1)
+                core_resume_discard(ctx);
+        else if (answer != 0)
+                core_say(ctx, CORE_MSG_INFO, "%s", _("Kept for later: `queue resume` resumes them."));
+}
+
 int core_linemode_main(const CoreOptions *opts)
 {
         g_autoptr(CoreLineMode) lm = core_linemode_new(stdin, stdout, stderr);
@@ -444,6 +480,7 @@ int core_linemode_main(const CoreOptions *opts)
                 interrupt_target(NULL);
                 return CORE_EXIT_FAILURE;
         }
+        (void)core_resume_open_journal(ctx, NULL); /* none kept: said, and transfers still work */
         if (!core_options_open_url(opts, ctx, &error)) {
                 core_fail(ctx, error);
                 if (lm->stop_on_failure) { /* a script for a server it could not reach */
@@ -451,6 +488,7 @@ int core_linemode_main(const CoreOptions *opts)
                         return core_exit_status(ctx);
                 }
         }
+        offer_resume(ctx, opts, lm->in_tty && !opts->commands && !opts->batch_file);
         if (opts->commands)
                 core_linemode_run_text(lm, ctx, opts->commands);
         else if (opts->batch_file)

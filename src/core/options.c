@@ -374,6 +374,11 @@ static GOptionContext *option_context(CoreOptions *opts)
                   N_("Limit each transfer to RATE bytes per second (500K, 2M: 1024-based)"), N_("RATE") },
                 { "limit-total", 0, 0, G_OPTION_ARG_STRING, &opts->limit_total,
                   N_("Limit all transfers together to RATE bytes per second"), N_("RATE") },
+                { "resume-queue", 0, 0, G_OPTION_ARG_NONE, &opts->resume_queue,
+                  N_("Resume the transfers an earlier run left unfinished (after a crash, a kill or a quit), "
+                     "without asking"), NULL },
+                { "discard-queue", 0, 0, G_OPTION_ARG_NONE, &opts->discard_queue,
+                  N_("Drop the transfers an earlier run left unfinished, without asking"), NULL },
                 { "check-audit", 0, 0, G_OPTION_ARG_NONE, &opts->check_audit,
                   N_("Verify the hash chain and records of the audit log FILE… (oldest first; none: the log "
                      "clamftp writes) and exit: 0 whole, 1 broken, 2 unreadable"), NULL },
@@ -429,6 +434,8 @@ static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
                 return usage_error(_("Only one URL may be given (see --help)."), error);
         if (opts->commands && opts->batch_file)
                 return usage_error(_("Give either -c or -b, not both."), error);
+        if (opts->resume_queue && opts->discard_queue)
+                return usage_error(_("Give either --resume-queue or --discard-queue, not both."), error);
         if (!count_given_ok(&parallel_setting, opts->parallel, error) ||
             !count_given_ok(&reconnect_setting, opts->reconnect, error))
                 return FALSE;

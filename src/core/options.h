@@ -42,6 +42,8 @@ typedef struct {
         gboolean version;       /* --version */
         gboolean check_audit;   /* --check-audit: verify the audit log and exit */
         char **audit_files;     /* --check-audit's FILE… (oldest first); empty: the log clamftp writes */
+        gboolean resume_queue;  /* --resume-queue: resume what an earlier run left in the journal */
+        gboolean discard_queue; /* --discard-queue: drop it */
         char *tls;              /* --tls=auto|require|off, else [ftp] tls */
         char *trust_fingerprint;/* --trust-fingerprint SHA256 */
         int tls_max_version;    /* [ftp] tls-max-version = 1.2 | 1.3 (0: newest) */
