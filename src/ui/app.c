@@ -11,6 +11,8 @@
 #include "ui/ui.h"
 #include "common/i18n.h"
 #include "core/cmd.h"
+#include "core/journal.h"
+#include "core/resume.h"
 #include "core/worker.h"
 #include <errno.h>
 #include <poll.h>
@@ -406,6 +408,8 @@ static void save_history(UiApp *app)
 
 static void app_free(UiApp *app)
 {
+        if (app->ctx->journal) /* jobs cut by quitting stay in the journal for the next start */
+                core_journal_set_quitting(app->ctx->journal);
         ui_bridge_shutdown(app->bridge);        /* a waiting question is answered "quit" */
         core_queue_cancel_all(app->queue, NULL); /* no job starts any more */
         core_worker_cancel(app->ctx->worker);   /* a running transfer stops */
@@ -486,8 +490,10 @@ int ui_main(const CoreOptions *opts)
         if (key_log && *key_log)
                 app->key_log = fopen(key_log, "a");
         ui_app_reload_local(app);
+        app->keeps_journal = core_resume_open_journal(app->ctx, NULL); /* before the commander's first job */
         if (opts->url)
                 ui_commander_run_func(app->commander, open_url_job, (gpointer)opts, NULL, TRUE);
+        ui_resume_offer(app, opts);
         if (app->headless) {
                 const char *script = g_getenv("CLAMFTP_SCRIPT");
                 if (!script) {

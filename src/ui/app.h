@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include "core/context.h"
+#include "core/options.h"
 #include "core/queue.h"
 #include "ui/bridge.h"
 #include "ui/canvas.h"
@@ -96,6 +97,7 @@ typedef struct UiApp {
         int height;
         UiCanvas *canvas;
         gboolean headless;
+        gboolean keeps_journal;    /* the queue's journal is kept: unfinished jobs outlive a quit */
         gboolean color;
         FILE *key_log;             /* CLAMFTP_KEY_LOG: microseconds from reading keys to the screen shown */
 } UiApp;
@@ -144,6 +146,10 @@ void ui_compare_follow(UiApp *app);
 /* mirror.c: `:mirror [-R] [OPTIONS] [DIRS]` from the two panes' directories: planned on the
  * command thread, the plan shown in a dialog, then carried out as jobs of the queue. */
 gboolean ui_mirror_start(UiApp *app, int argc, char **argv, GError **error);
+
+/* resume.c: at start, the transfers an earlier run left: the dialog (or the options' answer),
+ * on the command thread after whatever was queued before. */
+void ui_resume_offer(UiApp *app, const CoreOptions *opts);
 
 /* transfers.c: F5 and move, and the typed put/get/mput/mget, as queue jobs. */
 gboolean ui_transfers_copy(UiApp *app, gboolean move, GError **error);

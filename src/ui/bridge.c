@@ -163,6 +163,16 @@ gboolean ui_bridge_confirm(UiBridge *bridge, const char *label, const char *head
         return yes;
 }
 
+CoreAnswer ui_bridge_offer(UiBridge *bridge, const char *label, const char *heading, const GPtrArray *lines,
+                           const char *hints)
+{
+        UiRequest request = { .label = (char *)label, .list = lines, .list_heading = heading, .list_hints = hints };
+        wait_answer(bridge, &request);
+        CoreAnswer answer = bridge->answered && !bridge->shut ? bridge->answer : CORE_ANSWER_QUIT;
+        g_mutex_unlock(&bridge->lock);
+        return answer;
+}
+
 char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial)
 {
         return ask_text(bridge, label, FALSE, initial);

@@ -48,6 +48,7 @@ typedef struct {
          * names what the heading says (what will be deleted); answered YES or NO */
         const GPtrArray *list;
         const char *list_heading;
+        const char *list_hints;  /* an offer (ui_bridge_offer): its keys' words; Esc answers QUIT */
 } UiRequest;
 
 /* Redraws for bytes moved are limited to one per this many milliseconds. */
@@ -81,6 +82,10 @@ int ui_bridge_choose(UiBridge *bridge, const char *label, const UiChoice *choice
 /* From the command thread: asks whether to carry out a plan, with a list under the question
  * (`heading`, then `lines`: char*, already escaped; either may be NULL). TRUE: go ahead. */
 gboolean ui_bridge_confirm(UiBridge *bridge, const char *label, const char *heading, const GPtrArray *lines);
+/* The same as an offer with three answers: YES (Enter, y), NO (n) and QUIT for later (Esc; also
+ * when quitting). `hints` says which key does what. */
+CoreAnswer ui_bridge_offer(UiBridge *bridge, const char *label, const char *heading, const GPtrArray *lines,
+                           const char *hints);
 /* From the command thread: a prompt that starts from `initial`. NULL: cancelled. transfer full */
 char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial);
 /* A CoreQueueNotify (data: the bridge): wakes the UI thread to redraw the queue. */

@@ -23,8 +23,16 @@ void ui_list_dialog_free(UiListDialog *dialog)
                 return;
         g_free(dialog->text);
         g_free(dialog->heading);
+        g_free(dialog->hints);
         g_ptr_array_unref(dialog->lines);
         g_free(dialog);
+}
+
+void ui_list_dialog_set_offer(UiListDialog *dialog, const char *hints)
+{
+        g_free(dialog->hints);
+        dialog->hints = g_strdup(hints);
+        dialog->offer = TRUE;
 }
 
 UiListAnswer ui_list_dialog_key(UiListDialog *dialog, UiKey key)
@@ -33,8 +41,10 @@ UiListAnswer ui_list_dialog_key(UiListDialog *dialog, UiKey key)
         switch (key) {
         case 'y': case 'Y': case UI_KEY_ENTER:
                 return UI_LIST_YES;
-        case 'n': case 'N': case 'q': case UI_KEY_ESCAPE: case UI_KEY_CTRL('c'):
+        case 'n': case 'N':
                 return UI_LIST_NO;
+        case 'q': case UI_KEY_ESCAPE: case UI_KEY_CTRL('c'):
+                return dialog->offer ? UI_LIST_LATER : UI_LIST_NO;
         case UI_KEY_UP: dialog->top--; break;
         case UI_KEY_DOWN: dialog->top++; break;
         case UI_KEY_PPAGE: dialog->top -= page; break;
@@ -62,8 +72,10 @@ void ui_list_dialog_draw(UiListDialog *dialog, UiCanvas *canvas)
         int x = (canvas->width - width) / 2;
         int inner = width - 4;
         g_autoptr(GPtrArray) text = ui_text_wrap(dialog->text, inner);
-        g_autoptr(GPtrArray) hints = ui_text_wrap(_("Enter/y: go ahead   Esc/n: cancel, nothing changes   "
-                                                    "Up/Down/PgUp/PgDn: scroll the list"), inner);
+        g_autoptr(GPtrArray) hints = ui_text_wrap(dialog->hints ? dialog->hints
+                                                                : _("Enter/y: go ahead   Esc/n: cancel, nothing changes   "
+                                                                    "Up/Down/PgUp/PgDn: scroll the list"),
+                                                  inner);
         int n = (int)dialog->lines->len;
         int heading = dialog->heading ? 1 : 0;
         /* the frame, the text, a blank, the heading, the list and where it is, a blank, the hints */

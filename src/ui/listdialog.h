@@ -14,17 +14,22 @@ typedef struct {
         GPtrArray *lines; /* char*: the list, escaped already */
         int top;          /* the first line shown */
         int rows;         /* lines shown at the last draw (a page) */
+        char *hints;      /* the keys' words under it, NULL: go ahead or cancel */
+        gboolean offer;   /* three answers: yes, no, and Esc for later (ui_list_dialog_set_offer) */
 } UiListDialog;
 
 /* Copies everything it is given. */
 UiListDialog *ui_list_dialog_new(const char *text, const char *heading, const GPtrArray *lines);
 void ui_list_dialog_free(UiListDialog *dialog);
+/* An offer rather than a plan: n answers no, Esc (q, Ctrl-C) answers later; `hints` says so. */
+void ui_list_dialog_set_offer(UiListDialog *dialog, const char *hints);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiListDialog, ui_list_dialog_free)
 
 typedef enum {
         UI_LIST_PENDING,  /* the key does not answer (it may have scrolled the list) */
         UI_LIST_YES,      /* Enter, y */
-        UI_LIST_NO,       /* Esc, n, q, Ctrl-C */
+        UI_LIST_NO,       /* Esc, n, q, Ctrl-C (an offer: n only) */
+        UI_LIST_LATER,    /* an offer: Esc, q, Ctrl-C */
 } UiListAnswer;
 UiListAnswer ui_list_dialog_key(UiListDialog *dialog, UiKey key);
 

@@ -52,6 +52,8 @@ void ui_app_open_dialog(UiApp *app)
                 app->cert_dialog = ui_cert_dialog_new(request->cert_server, request->cert, request->cert_stored);
         if (request->list)
                 app->list_dialog = ui_list_dialog_new(request->label, request->list_heading, request->list);
+        if (request->list && request->list_hints)
+                ui_list_dialog_set_offer(app->list_dialog, request->list_hints);
         ui_cmdline_init(&app->dialog_field, NULL);
         if (request->initial)
                 ui_cmdline_set(&app->dialog_field, request->initial);
@@ -68,17 +70,25 @@ void ui_app_ask_quit(UiApp *app, guint running, guint waiting)
         static const struct { UiKey key; const char *label; } answers[] = {
                 { 'y', N_("quit and cancel them") }, { 'n', N_("stay (Enter)") },
         };
+        static const struct { UiKey key; const char *label; } kept[] = {
+                { 'y', N_("quit, keep them for the next start") }, { 'n', N_("stay (Enter)") },
+        };
         ui_app_close_dialog(app);
         app->under_dialog = covering(app->mode);
         app->mode = UI_MODE_DIALOG;
         app->dialog_quit = TRUE;
-        app->dialog_label = g_strdup_printf(_("Transfers are not finished: %u running, %u waiting. "
-                                              "Quit and cancel them?"), running, waiting);
+        if (app->keeps_journal)
+                app->dialog_label = g_strdup_printf(_("Transfers are not finished: %u running, %u waiting. "
+                                                      "Quit? They are kept, and offered when clamftp starts "
+                                                      "again."), running, waiting);
+        else
+                app->dialog_label = g_strdup_printf(_("Transfers are not finished: %u running, %u waiting. "
+                                                      "Quit and cancel them?"), running, waiting);
         app->dialog_n_choices = G_N_ELEMENTS(answers);
         app->dialog_choices = g_new0(UiChoice, G_N_ELEMENTS(answers));
         for (gsize i = 0; i < G_N_ELEMENTS(answers); i++) {
                 app->dialog_choices[i].key = answers[i].key;
-                app->dialog_choices[i].label = g_strdup(_(answers[i].label));
+                app->dialog_choices[i].label = g_strdup(_(app->keeps_journal ? kept[i].label : answers[i].label));
         }
 }
 
@@ -139,7 +149,8 @@ static void key_list(UiApp *app, UiKey key)
         UiListAnswer answer = ui_list_dialog_key(app->list_dialog, key);
         if (answer == UI_LIST_PENDING)
                 return;
-        ui_bridge_answer(app->bridge, NULL, answer == UI_LIST_YES ? CORE_ANSWER_YES : CORE_ANSWER_NO);
+        ui_bridge_answer(app->bridge, NULL, answer == UI_LIST_YES ? CORE_ANSWER_YES
+                                            : answer == UI_LIST_LATER ? CORE_ANSWER_QUIT : CORE_ANSWER_NO);
         ui_app_close_dialog(app);
 }
 
