@@ -4,6 +4,8 @@
 #include "common/i18n.h"
 #include "core/cmd.h"
 #include "core/context.h"
+#include "core/resume.h"
+#include <glib/gstdio.h>
 #include <string.h>
 
 /* A front end that records what it was told. */
@@ -360,6 +362,25 @@ static void test_quit_without_connection(Fixture *f, gconstpointer data)
         g_assert_cmpint(core_exit_status(f->ctx), ==, CORE_EXIT_OK);
 }
 
+/* `queue` in line mode: what an earlier run left in the journal; without a journal it fails. */
+static void test_queue_lists_and_needs_a_journal(Fixture *f, gconstpointer data)
+{
+        g_autoptr(GError) error = NULL;
+        g_assert_false(core_cmd_run_line(f->ctx, "queue", -1, &error));
+        g_assert_nonnull(strstr(error->message, "keeps no queue journal"));
+        g_autofree char *dir = g_dir_make_tmp("clamftp-cmd-XXXXXX", NULL);
+        g_assert_true(core_resume_open_journal(f->ctx, dir));
+        g_assert_true(core_cmd_run_line(f->ctx, "queue", -1, NULL));
+        g_assert_nonnull(strstr(f->cap.out->str, "No transfer is left from an earlier run."));
+        g_assert_true(core_cmd_run_line(f->ctx, "queue discard", -1, NULL));
+        g_clear_error(&error);
+        g_assert_false(core_cmd_run_line(f->ctx, "queue again", -1, &error));
+        g_assert_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE);
+        g_autofree char *lock = g_build_filename(dir, "queue-1.lock", NULL);
+        g_unlink(lock);
+        g_rmdir(dir);
+}
+
 static void test_comment_and_blank_do_nothing(Fixture *f, gconstpointer data)
 {
         g_assert_true(core_cmd_run_line(f->ctx, "# put secret.txt", -1, NULL));
@@ -446,6 +467,7 @@ int main(int argc, char **argv)
         ADD_F("/core/cmd/run/wrong-arguments-show-usage", test_usage_errors);
         ADD_F("/core/cmd/run/toggles-flip-and-set", test_toggles);
         ADD_F("/core/cmd/run/bye-without-connection-quits", test_quit_without_connection);
+        ADD_F("/core/cmd/run/queue-lists-and-needs-a-journal", test_queue_lists_and_needs_a_journal);
         ADD_F("/core/cmd/run/comment-and-blank-do-nothing", test_comment_and_blank_do_nothing);
         ADD_F("/core/cmd/run/status-without-connection", test_status_without_connection);
         ADD_F("/core/cmd/run/status-shows-the-last-verdict", test_status_shows_last_verdict);
