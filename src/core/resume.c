@@ -151,7 +151,7 @@ static FtpTlsPolicy stricter(FtpTlsPolicy now, const char *then)
 
 /* Logged in to the recorded server: the connection there already, or a new one as `open`
  * makes it (~/.netrc, else the password asked), under a TLS policy no weaker than either run's
- * and with the certificate pinned then accepted again. */
+ * and with the certificate pinned then accepted again (as a saved site's pin: not stored). */
 static gboolean connect_to(CoreContext *ctx, const CoreJournalServer *server, GError **error)
 {
         g_autofree char *name = server_name(server);
@@ -165,16 +165,11 @@ static gboolean connect_to(CoreContext *ctx, const CoreJournalServer *server, GE
                 return FALSE;
         }
         core_say(ctx, CORE_MSG_INFO, _("Resuming the transfers left for %s."), name);
-        FtpTlsPolicy saved_policy = ctx->tls_policy;
-        char *saved_fingerprint = ctx->trust_fingerprint;
-        ctx->tls_policy = stricter(saved_policy, server->tls);
-        if (!saved_fingerprint && server->fingerprint)
-                ctx->trust_fingerprint = g_strdup(server->fingerprint);
-        gboolean ok = core_connect_tls(ctx, server->host, server->port, server->implicit_tls, server->user, NULL, error);
-        if (ctx->trust_fingerprint != saved_fingerprint)
-                g_free(ctx->trust_fingerprint);
-        ctx->trust_fingerprint = saved_fingerprint;
-        ctx->tls_policy = saved_policy;
+        CoreConnectSpec spec = { .host = server->host, .port = server->port, .implicit_tls = server->implicit_tls,
+                                 .tls_policy = stricter(ctx->tls_policy, server->tls), .user = server->user,
+                                 .pinned = server->fingerprint };
+        gboolean ok = core_connect_spec(ctx, &spec, error);
+        g_free(spec.trusted_now);
         return ok;
 }
 
@@ -227,7 +222,12 @@ static void resume_downloads(CoreContext *ctx, CoreQueue *queue, CoreQueueJourna
 {
         if (jobs->len == 0)
                 return;
-        g_autoptr(CoreDownload) dl = core_download_new(ctx, queue, jobs->len);
+        guint64 bytes = 0;
+        for (guint i = 0; i < jobs->len; i++) {
+                gint64 size = ((const CoreJournalJob *)g_ptr_array_index(jobs, i))->size;
+                bytes += size > 0 ? (guint64)size : 0;
+        }
+        g_autoptr(CoreDownload) dl = core_download_new(ctx, queue, jobs->len, bytes, 0);
         for (guint i = 0; i < jobs->len; i++) {
                 const CoreJournalJob *job = g_ptr_array_index(jobs, i);
                 guint id = add_job(ctx, queue, qj, job, all_ids);
