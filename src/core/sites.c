@@ -432,7 +432,8 @@ gboolean core_sites_save(const CoreSites *sites, GError **error)
         g_autofree char *dir = g_path_get_dirname(sites->path);
         if (g_mkdir_with_parents(dir, 0700) < 0)
                 return write_error(sites->path, g_strerror(errno), error);
-        if (!g_key_file_get_comment(sites->kf, NULL, NULL, NULL))
+        g_autofree char *comment = g_key_file_get_comment(sites->kf, NULL, NULL, NULL);
+        if (!comment)
                 g_key_file_set_comment(sites->kf, NULL, NULL,
                                        " clamftp's saved sites (`site add`, `site list`, Ctrl-\\). Passwords are "
                                        "never here:\n they are in the desktop keyring, or asked at connect.",
