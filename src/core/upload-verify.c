@@ -26,6 +26,7 @@ static const char *openssl_name(FtpDigestAlgo algo)
         case FTP_DIGEST_SHA512: return "SHA512";
         case FTP_DIGEST_SHA1: return "SHA1";
         case FTP_DIGEST_MD5: return "MD5";
+        case FTP_DIGEST_CRC32: return "CRC32";
         case FTP_DIGEST_NONE:
         default: return NULL;
         }

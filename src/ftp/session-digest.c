@@ -1,6 +1,6 @@
 /* ftp/session-digest.c — what the server says a stored file's digest is: HASH (draft-bryan-
- * ftpext-hash, with OPTS HASH to choose the algorithm) or the older XSHA256, XSHA512, XSHA1 and
- * XMD5 commands, whichever FEAT offers for the strongest algorithm.
+ * ftpext-hash, with OPTS HASH to choose the algorithm) or the older XSHA256, XSHA512, XSHA1, XMD5
+ * and XCRC commands, whichever FEAT offers for the strongest algorithm.
  * Owns: choosing the method from FEAT, the exchanges and reading the digest out of the reply.
  * Must not: compute a local digest or decide what a mismatch means (core does both). */
 #include "config.h"
@@ -22,6 +22,7 @@ static const AlgoInfo algos[] = {
         { FTP_DIGEST_SHA512, "SHA-512", "XSHA512", 128 },
         { FTP_DIGEST_SHA1, "SHA-1", "XSHA1", 40 },
         { FTP_DIGEST_MD5, "MD5", "XMD5", 32 },
+        { FTP_DIGEST_CRC32, "CRC32", "XCRC", 8 },
 };
 
 static const AlgoInfo *algo_info(FtpDigestAlgo algo)
@@ -94,13 +95,22 @@ static char *hash_reply_digest(const FtpReply *reply, const AlgoInfo *info)
         return g_ascii_strdown(words[2], -1);
 }
 
-/* "250 <HEX>" (ProFTPD) or "213 <hex>" (others); some add the name after it. */
+/* "250 <HEX>" (ProFTPD) or "213 <hex>" (others); some add the name after it. A CRC-32 may come
+ * without its leading zeros. */
 static char *x_reply_digest(const FtpReply *reply, const AlgoInfo *info)
 {
         if (ftp_reply_class(reply) != 2 || !reply->text)
                 return NULL;
         g_auto(GStrv) words = g_strsplit_set(reply->text, " ", 3);
-        if (!words[0] || !is_hex(words[0], info->hex_len))
+        if (!words[0])
+                return NULL;
+        gsize len = strlen(words[0]);
+        if (info->algo == FTP_DIGEST_CRC32 && len > 0 && len < info->hex_len && is_hex(words[0], len)) {
+                g_autofree char *padded = g_strnfill(info->hex_len - len, '0');
+                g_autofree char *whole = g_strconcat(padded, words[0], NULL);
+                return g_ascii_strdown(whole, -1);
+        }
+        if (!is_hex(words[0], info->hex_len))
                 return NULL;
         return g_ascii_strdown(words[0], -1);
 }

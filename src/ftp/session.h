@@ -196,14 +196,16 @@ typedef enum {
         FTP_DIGEST_SHA512,
         FTP_DIGEST_SHA1,
         FTP_DIGEST_MD5,
+        FTP_DIGEST_CRC32,    /* the weakest: catches a damaged copy, proves nothing against a liar */
 } FtpDigestAlgo;
 typedef struct {
         FtpDigestAlgo algo;
         gboolean via_hash;   /* HASH (with OPTS HASH), else the older X<ALGO> command */
 } FtpDigestMethod;
 /* The strongest algorithm FEAT offers a digest of a stored file in: SHA-256, SHA-512, SHA-1, MD5,
- * each by HASH when its list names it, else by XSHA256, XSHA512, XSHA1, XMD5 (CRC32 is not used:
- * it proves nothing against a server that lies). FTP_DIGEST_NONE when none. */
+ * CRC-32, each by HASH when its list names it, else by XSHA256, XSHA512, XSHA1, XMD5, XCRC (CRC-32
+ * last: it proves nothing against a server that lies, but still catches a copy of the right size
+ * with other bytes, which SIZE cannot). FTP_DIGEST_NONE when none. */
 FtpDigestMethod ftp_session_digest_method(FtpSession *session);
 /* "HASH SHA-256", "XSHA256", "none". transfer full */
 char *ftp_digest_method_name(FtpDigestMethod method);

@@ -15,6 +15,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define BLOCK (1024 * 1024)
 
@@ -122,18 +123,12 @@ static gboolean copy_until_eof(int src, int dst, const char *path, GError **erro
         }
 }
 
-/* The digest (`md`) of what the snapshot holds, read back so that it describes the uploaded
- * bytes, as lowercase hex into `hex` (2 * EVP_MAX_MD_SIZE + 1); *size: the bytes read. OpenSSL's
- * digests rather than GChecksum: they use the CPU's SHA extensions, about 4x faster here, which
- * matters for large uploads; libcrypto is linked already for FTPS. */
-static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, char *hex, gint64 *size,
-                           GError **error)
+typedef gboolean (*BlockFunc)(const guchar *bytes, gsize len, gpointer data);
+
+/* Every byte the snapshot holds, read back from its descriptor in blocks and handed to `eat`, so
+ * that a digest describes the uploaded bytes; *size: the bytes read. */
+static gboolean read_blocks(const ScanSnapshot *snapshot, BlockFunc eat, gpointer data, gint64 *size, GError **error)
 {
-        g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new();
-        if (!md || EVP_DigestInit_ex(md, type, NULL) != 1) {
-                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a digest."));
-                return FALSE;
-        }
         g_autofree guchar *buf = g_malloc(BLOCK);
         gint64 offset = 0;
         for (;;) {
@@ -146,12 +141,34 @@ static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, cha
                 }
                 if (n == 0)
                         break;
-                if (EVP_DigestUpdate(md, buf, (size_t)n) != 1) {
+                if (!eat(buf, (gsize)n, data)) {
                         g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a digest failed."));
                         return FALSE;
                 }
                 offset += n;
         }
+        *size = offset;
+        return TRUE;
+}
+
+static gboolean evp_update(const guchar *bytes, gsize len, gpointer data)
+{
+        return EVP_DigestUpdate(data, bytes, len) == 1;
+}
+
+/* The digest (`type`) of what the snapshot holds as lowercase hex into `hex` (2 * EVP_MAX_MD_SIZE
+ * + 1). OpenSSL's digests rather than GChecksum: they use the CPU's SHA extensions, about 4x
+ * faster here, which matters for large uploads; libcrypto is linked already for FTPS. */
+static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, char *hex, gint64 *size,
+                           GError **error)
+{
+        g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new();
+        if (!md || EVP_DigestInit_ex(md, type, NULL) != 1) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a digest."));
+                return FALSE;
+        }
+        if (!read_blocks(snapshot, evp_update, md, size, error))
+                return FALSE;
         unsigned char sum[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
         if (EVP_DigestFinal_ex(md, sum, &len) != 1) {
@@ -160,8 +177,24 @@ static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, cha
         }
         for (unsigned int i = 0; i < len; i++)
                 g_snprintf(hex + 2 * i, 3, "%02x", sum[i]);
-        *size = offset;
         return TRUE;
+}
+
+static gboolean crc32_update(const guchar *bytes, gsize len, gpointer data)
+{
+        uLong *crc = data;
+        *crc = crc32_z(*crc, bytes, len);
+        return TRUE;
+}
+
+/* CRC-32 (zlib's, the one XCRC and HASH CRC32 answer) of what the snapshot holds, 8 hex digits. */
+static char *crc32_hex(const ScanSnapshot *snapshot, GError **error) /* transfer full */
+{
+        uLong crc = crc32_z(0L, Z_NULL, 0);
+        gint64 size = 0;
+        if (!read_blocks(snapshot, crc32_update, &crc, &size, error))
+                return NULL;
+        return g_strdup_printf("%08lx", crc & 0xffffffffUL);
 }
 
 /* SHA-256 and size of what the snapshot holds. */
@@ -178,6 +211,8 @@ char *scan_snapshot_digest(const ScanSnapshot *snapshot, const char *algorithm, 
 {
         if (g_ascii_strcasecmp(algorithm, "SHA256") == 0)
                 return g_strdup(snapshot->sha256);
+        if (g_ascii_strcasecmp(algorithm, "CRC32") == 0)
+                return crc32_hex(snapshot, error);
         const EVP_MD *type = EVP_get_digestbyname(algorithm);
         if (!type) {
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("No %s digest here."), algorithm);

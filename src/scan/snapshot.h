@@ -23,8 +23,8 @@ ScanSnapshot *scan_snapshot_take(const char *path, const char *tmpdir, GError **
 /* The same with another memfd limit (files larger than memfd_limit are spooled to tmpdir). */
 ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir, gint64 memfd_limit,
                                             GError **error);
-/* The snapshot's digest by `algorithm` (an OpenSSL name: "SHA256", "SHA512", "SHA1", "MD5") in
- * lowercase hex; SHA-256 is the one taken with the snapshot. transfer full */
+/* The snapshot's digest by `algorithm` (an OpenSSL name: "SHA256", "SHA512", "SHA1", "MD5"; or
+ * "CRC32", zlib's) in lowercase hex; SHA-256 is the one taken with the snapshot. transfer full */
 char *scan_snapshot_digest(const ScanSnapshot *snapshot, const char *algorithm, GError **error);
 void scan_snapshot_free(ScanSnapshot *snapshot);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanSnapshot, scan_snapshot_free)

@@ -42,8 +42,13 @@
 #   digest-liar  FEAT offers HASH (SHA-256) and XSHA256; HASH answers a digest that is not the
 #                stored file's
 #   digest-x     FEAT offers XSHA256 only; it answers "250 <HEX>" of the stored bytes, honestly
+#   digest-xcrc  FEAT offers XCRC only; it answers "250 <HEX>" (no leading zeros) of the stored
+#                bytes' CRC-32, honestly
+#   digest-xcrc-damage  the same, but STOR keeps the bytes with one of them changed (the right
+#                size, other bytes: what a SIZE check cannot see)
 import hashlib
 import os
+import zlib
 import socket
 import ssl
 import sys
@@ -306,6 +311,8 @@ class Session:
                 feats += ["HASH SHA-256*;MD5;", "XSHA256"]
             if SCENARIO == "digest-x":
                 feats.append("XSHA256")
+            if SCENARIO.startswith("digest-xcrc"):
+                feats.append("XCRC")
             self.send("211-Features:")
             for f in feats:
                 self.send(" " + f)
@@ -427,6 +434,10 @@ class Session:
                 chunks.append(b)
             d.close()
             self.stored[arg] = b"".join(chunks)
+            if SCENARIO == "digest-xcrc-damage" and self.stored[arg]:
+                kept = bytearray(self.stored[arg])
+                kept[len(kept) // 2] ^= 0x20
+                self.stored[arg] = bytes(kept)
             log("STOR of %r: %d bytes" % (arg, len(self.stored[arg])))
             self.send("226 Stored.")
         elif verb == "DELE" and SCENARIO.startswith("digest-"):
@@ -438,6 +449,8 @@ class Session:
             self.send("213 SHA-256 0-%d %s %s" % (n, hashlib.sha256(b"not what was sent").hexdigest(), arg))
         elif verb == "XSHA256" and SCENARIO.startswith("digest-") and arg in self.stored:
             self.send("250 %s" % hashlib.sha256(self.stored[arg]).hexdigest().upper())
+        elif verb == "XCRC" and SCENARIO.startswith("digest-xcrc") and arg in self.stored:
+            self.send("250 %X" % (zlib.crc32(self.stored[arg]) & 0xffffffff))
         elif verb == "ABOR":
             self.send("226 Abort successful.")
         elif verb == "QUIT":

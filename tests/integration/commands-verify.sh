@@ -22,6 +22,7 @@ CF_DEADLINE=30
 printf 'plain text\n' >plain.txt
 head -c 300000 /dev/urandom >"with space.bin"
 SHA_PLAIN=$(sha_of plain.txt)
+CRC_PLAIN=$(/usr/bin/python3 -c 'import sys, zlib; print("%08x" % (zlib.crc32(open(sys.argv[1], "rb").read()) & 0xffffffff))' plain.txt)
 SHA_SPACE=$(sha_of "with space.bin")
 
 # verify_record REMOTE-SUFFIX METHOD MATCH [REMOTE-VALUE]: the last upload record of that file is
@@ -115,6 +116,17 @@ start_server digest-x
 cf_session "put plain.txt"
 expect "XSHA256 only: exit 0, verified by XSHA256 (its capitals read)" \
         eval 'cf_rc_is 0 && verify_record plain.txt XSHA256 true "$SHA_PLAIN"'
+
+rm -f "$CF_AUDIT"
+start_server digest-xcrc
+cf_session "put plain.txt"
+expect "XCRC only: exit 0, verified by XCRC (its CRC-32 matched)" \
+        eval 'cf_rc_is 0 && verify_record plain.txt XCRC true "$CRC_PLAIN"'
+rm -f "$CF_AUDIT"
+start_server digest-xcrc-damage
+cf_session "put plain.txt"
+expect "XCRC, a copy of the right size with a byte changed: caught, sent twice, exit 2 ($CF_RC)" \
+        eval 'cf_rc_is 2 && [ "$(grep -c "^STOR of" "$SRV_DIR/log")" = 2 ] && [ "$(grep -c "^DELE of" "$SRV_DIR/log")" = 2 ]'
 
 rm -f "$CF_AUDIT"
 start_server digest-liar
