@@ -11,12 +11,20 @@ int core_compare_times(const CoreFileStamp *a, const CoreFileStamp *b)
 {
         if (a->mtime < 0 || b->mtime < 0)
                 return 0;
-        gint64 slack = a->mtime_exact && b->mtime_exact ? 0 : CORE_COMPARE_INEXACT_SLACK_S;
+        gint64 slack = a->mtime_day || b->mtime_day                 ? CORE_COMPARE_DAY_SLACK_S
+                       : a->mtime_exact && b->mtime_exact ? 0
+                                                            : CORE_COMPARE_INEXACT_SLACK_S;
         if (a->mtime > b->mtime + slack)
                 return 1;
         if (b->mtime > a->mtime + slack)
                 return -1;
         return 0;
+}
+
+gboolean core_compare_day_only(gint64 mtime, gboolean exact, gint64 now)
+{
+        return !exact && mtime >= 0 && mtime % CORE_COMPARE_DAY_SLACK_S == 0 &&
+               now - mtime > 180 * (gint64)CORE_COMPARE_DAY_SLACK_S;
 }
 
 CoreCompareResult core_compare_files(const CoreFileStamp *a, const CoreFileStamp *b)

@@ -380,7 +380,7 @@ static GPtrArray *sorted_paths(GHashTable *table)
 
 static CoreFileStamp stamp_of(const Node *n)
 {
-        return (CoreFileStamp){ n->size, n->mtime, n->mtime_exact };
+        return (CoreFileStamp){ n->size, n->mtime, n->mtime_exact, FALSE }; /* MDTM settles the rest */
 }
 
 /* The source's file is newer than the destination's copy, by more than a listing without

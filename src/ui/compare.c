@@ -20,7 +20,9 @@ typedef struct {
 
 static CoreFileStamp stamp_of(const UiEntry *entry)
 {
-        return (CoreFileStamp){ entry->size, entry->mtime, entry->mtime_exact };
+        /* a LIST date of an old file has no time of day: no MDTM here, so a day's slack */
+        gboolean day = core_compare_day_only(entry->mtime, entry->mtime_exact, g_get_real_time() / G_USEC_PER_SEC);
+        return (CoreFileStamp){ entry->size, entry->mtime, entry->mtime_exact, day };
 }
 
 /* name → UiEntry* (borrowed) of every entry but "..". */

@@ -4,7 +4,8 @@
 # LIST gives times to the minute.
 # Pins: every kind of difference marked in both panes' mark column (N newer here, O newer there,
 # + only in that pane, S a different size) and the counts in the message line; a file 30 s newer
-# than a LIST time is alike (a minute's slack), equal files and directories on both sides are
+# than a LIST time is alike (a minute's slack), an old file whose LIST date has no time of day is
+# alike with a local copy of that day (a day's slack), equal files and directories on both sides are
 # unmarked; `:compare off` and a change of directory clear the marks; C-x d compares too.
 # Sync-browse: entering a directory in either pane enters it in the other, going up goes up in
 # both, the status bar says `sync`; a directory the other side lacks is said and turns it off.
@@ -35,6 +36,9 @@ touch -d "$(at 0)" "$work"/* "$srv"/*
 touch -d "$(at 600)" "$work/newer.txt"
 touch -d "$(at 600)" "$srv/older.txt"
 touch -d "$(at 30)" "$work/slack.txt"
+# an old file: LIST gives only its day (midnight), the local copy its time of day
+both oldday.txt gggg gggg
+touch -d '2021-03-05 14:37:21 UTC' "$work/oldday.txt" "$srv/oldday.txt"
 
 s=$SUITE_DIR/screens
 mkdir -p "$s"
@@ -80,6 +84,8 @@ expect "only-here and only-there directories are marked too" eval 'local_row com
 expect "a file against a directory: S on both sides" eval 'local_row compared "Skind\.txt" && remote_row compared "Skind\.txt/"'
 expect "equal files are unmarked on both sides" eval 'local_row compared " same\.txt" && remote_row compared " same\.txt"'
 expect "30 s against a LIST time is within its minute: unmarked" eval 'local_row compared " slack\.txt" && remote_row compared " slack\.txt"'
+expect "an old file alike on both sides, its LIST date a day: unmarked" \
+        eval 'local_row compared " oldday\.txt" && remote_row compared " oldday\.txt"'
 expect "a directory on both sides is unmarked" eval 'local_row compared " shared/" && remote_row compared " shared/"'
 expect "the message line counts each kind" screen_has compared -F \
         "compare: 1 newer here, 1 newer there, 2 only here, 2 only there, 2 different size"

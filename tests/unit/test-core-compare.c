@@ -8,6 +8,8 @@
 #define T0 1714564800 /* 2024-05-01 12:00:00 UTC */
 #define EXACT TRUE
 #define MINUTE FALSE
+#define DAY FALSE, TRUE /* a LIST date of an old file: no time of day */
+#define D0 1577836800 /* 2020-01-01 00:00:00 UTC */
 
 typedef struct {
         const char *what;
@@ -30,6 +32,10 @@ static const CompareCase cases[] = {
         { "an unknown size is not a difference", { -1, T0, EXACT }, { 10, T0, EXACT }, CORE_COMPARE_SAME, 0 },
         { "an unknown time tells nothing", { 10, -1, EXACT }, { 10, T0, EXACT }, CORE_COMPARE_SAME, 0 },
         { "both unknown", { -1, -1, MINUTE }, { -1, -1, MINUTE }, CORE_COMPARE_SAME, 0 },
+        { "a day-only date: the same day is the same", { 10, D0 + 14 * 3600, EXACT }, { 10, D0, DAY },
+          CORE_COMPARE_SAME, 0 },
+        { "a day-only date: the next day is newer", { 10, D0 + 24 * 3600 + 1, EXACT }, { 10, D0, DAY },
+          CORE_COMPARE_A_NEWER, 1 },
 };
 
 static void test_cases(void)
@@ -66,11 +72,23 @@ static void test_sizes_differ_needs_both(void)
         g_assert_false(core_compare_sizes_differ(&unknown, &known));
 }
 
+/* Only an old midnight LIST date is day-only; an exact time or a recent one never is. */
+static void test_day_only(void)
+{
+        const gint64 now = D0 + 365 * 24 * 3600;
+        g_assert_true(core_compare_day_only(D0, FALSE, now));
+        g_assert_false(core_compare_day_only(D0, TRUE, now));            /* exact (MLSD, MDTM) */
+        g_assert_false(core_compare_day_only(D0 + 60, FALSE, now));      /* a time of day */
+        g_assert_false(core_compare_day_only(now - 24 * 3600, FALSE, now)); /* recent: ls shows the time */
+        g_assert_false(core_compare_day_only(-1, FALSE, now));
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/core/compare/size-then-time-within-precision", test_cases);
         g_test_add_func("/core/compare/either-way-round", test_symmetric);
         g_test_add_func("/core/compare/sizes-differ-only-when-both-known", test_sizes_differ_needs_both);
+        g_test_add_func("/core/compare/day-only-dates", test_day_only);
         return g_test_run();
 }
