@@ -6,7 +6,7 @@
 #define SIZE_WIDTH 7
 #define PERMS_WIDTH 10
 
-UiColumns ui_columns_layout(int width)
+UiColumns ui_columns_layout(int width, gboolean want_perms)
 {
         UiColumns cols = { .mark = 1 };
         int rest = width - cols.mark;
@@ -14,7 +14,7 @@ UiColumns ui_columns_layout(int width)
                 cols.size = SIZE_WIDTH;
                 rest -= SIZE_WIDTH + 1;
         }
-        if (rest >= 60) {
+        if (rest >= 60 || (want_perms && rest >= UI_COLUMNS_MIN_NAME + PERMS_WIDTH + 1)) {
                 cols.perms = PERMS_WIDTH;
                 rest -= PERMS_WIDTH + 1;
         }

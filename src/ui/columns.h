@@ -16,8 +16,9 @@ typedef struct {
 
 #define UI_COLUMNS_MIN_NAME 8
 
-/* The columns for a pane `width` columns wide (one blank separates shown columns). */
-UiColumns ui_columns_layout(int width);
+/* The columns for a pane `width` columns wide (one blank separates shown columns); with
+ * want_perms, the permissions come before the date whenever the name keeps its minimum. */
+UiColumns ui_columns_layout(int width, gboolean want_perms);
 
 typedef struct {
         const char *name;   /* UTF-8 (already escaped for display) */

@@ -2,6 +2,7 @@
  * Must not: talk to the server or call curses. */
 #include "ui/pane.h"
 #include "ui/columns.h"
+#include "ui/typeahead.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
 #include "core/entry.h"
@@ -83,14 +84,16 @@ static int compare_entries(gconstpointer a, gconstpointer b, gpointer data)
 {
         const UiEntry *x = *(UiEntry *const *)a;
         const UiEntry *y = *(UiEntry *const *)b;
-        UiSortKey key = *(const UiSortKey *)data;
+        const UiPane *pane = data;
+        UiSortKey key = pane->sort;
         if (x->is_parent != y->is_parent)
                 return x->is_parent ? -1 : 1;
         if (x->is_dir != y->is_dir)
-                return x->is_dir ? -1 : 1;
+                return x->is_dir ? -1 : 1; /* reversed too: mc keeps directories first */
         int order = key == UI_SORT_SIZE ? compare_numbers(x->size, y->size)
                   : key == UI_SORT_TIME ? compare_numbers(x->mtime, y->mtime) : 0;
-        return order ? order : strcmp(x->name, y->name);
+        order = order ? order : strcmp(x->name, y->name);
+        return pane->reverse ? -order : order;
 }
 
 gboolean ui_pane_filter_matches(const char *filter, const char *name)
@@ -116,7 +119,7 @@ static gboolean shown(const UiPane *pane, const UiEntry *entry)
 /* Rebuilds the shown entries from all of them; the cursor stays on `keep` when it is shown. */
 static void refilter(UiPane *pane, const char *keep)
 {
-        g_ptr_array_sort_with_data(pane->all, compare_entries, &pane->sort);
+        g_ptr_array_sort_with_data(pane->all, compare_entries, pane);
         g_ptr_array_set_size(pane->entries, 0);
         for (guint i = 0; i < pane->all->len; i++) {
                 UiEntry *entry = g_ptr_array_index(pane->all, i);
@@ -144,6 +147,12 @@ static void refilter_here(UiPane *pane)
 void ui_pane_set_sort(UiPane *pane, UiSortKey key)
 {
         pane->sort = key;
+        refilter_here(pane);
+}
+
+void ui_pane_set_reverse(UiPane *pane, gboolean reverse)
+{
+        pane->reverse = reverse;
         refilter_here(pane);
 }
 
@@ -340,6 +349,48 @@ void ui_pane_clear_selection(UiPane *pane)
                 ((UiEntry *)g_ptr_array_index(pane->all, i))->selected = FALSE;
 }
 
+guint ui_pane_select_glob(UiPane *pane, const char *glob, gboolean select)
+{
+        guint changed = 0;
+        for (guint i = 0; i < pane->entries->len; i++) {
+                UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (entry->is_parent || entry->selected == select || !core_glob_match(glob, entry->name))
+                        continue;
+                entry->selected = select;
+                changed++;
+        }
+        return changed;
+}
+
+guint ui_pane_selection_totals(UiPane *pane, guint64 *bytes)
+{
+        guint count = 0;
+        *bytes = 0;
+        for (guint i = 0; i < pane->entries->len; i++) {
+                const UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                if (!entry->selected)
+                        continue;
+                count++;
+                if (!entry->is_dir && entry->size > 0)
+                        *bytes += (guint64)entry->size;
+        }
+        return count;
+}
+
+int ui_pane_find(UiPane *pane, const char *text, int from, gboolean anywhere)
+{
+        guint n = pane->entries->len;
+        if (n == 0)
+                return -1;
+        g_autofree const char **names = g_new0(const char *, n);
+        for (guint i = 0; i < n; i++) {
+                const UiEntry *entry = g_ptr_array_index(pane->entries, i);
+                names[i] = entry->is_parent ? NULL : entry->name;
+        }
+        guint start = from < 0 ? 0 : (guint)from % n;
+        return ui_typeahead_find(names, n, text, start, anywhere ? UI_FIND_ANYWHERE : UI_FIND_PREFIX);
+}
+
 GPtrArray *ui_pane_targets(UiPane *pane)
 {
         GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -420,8 +471,10 @@ static UiAttr row_attr(UiPane *pane, const UiEntry *entry, gboolean is_cursor, g
 static char *view_tags(UiPane *pane)
 {
         GString *tags = g_string_new(NULL);
-        if (pane->sort != UI_SORT_NAME)
+        if (pane->sort != UI_SORT_NAME || pane->reverse)
                 g_string_append_printf(tags, " %s", ui_sort_key_name(pane->sort));
+        if (pane->reverse)
+                g_string_append(tags, " rev"); /* a command word, as the sort key is */
         if (pane->filter) {
                 g_autofree char *filter = core_name_escape(pane->filter);
                 g_string_append_printf(tags, " /%s", filter);
@@ -462,7 +515,7 @@ void ui_pane_draw(UiPane *pane, UiCanvas *canvas, int x, int y, int width, int h
                 ui_canvas_text(canvas, x + 1, y + 1, width - 1, pane->placeholder, UI_ATTR_NORMAL);
                 return;
         }
-        UiColumns cols = ui_columns_layout(width);
+        UiColumns cols = ui_columns_layout(width, pane->show_perms);
         for (int r = 0; r < pane->rows; r++) {
                 int index = pane->top + r;
                 if ((guint)index >= pane->entries->len)

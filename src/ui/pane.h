@@ -47,6 +47,8 @@ typedef struct {
         GPtrArray *all;       /* UiEntry*: everything the directory holds (owns them) */
         GPtrArray *entries;   /* UiEntry*: those shown, in order (borrowed from all) */
         UiSortKey sort;
+        gboolean reverse;     /* the sort order turned round (directories still first) */
+        gboolean show_perms;  /* the permissions column is shown in any width (`:columns perms`) */
         gboolean hide_dotfiles;
         char *filter;         /* shown names contain this (or match it, with * ? [), or NULL */
         int cursor;
@@ -70,6 +72,7 @@ void ui_pane_set_placeholder(UiPane *pane, const char *text);
 
 /* Sorting, dot files and the quick filter; each keeps the cursor on the same name if shown. */
 void ui_pane_set_sort(UiPane *pane, UiSortKey key);
+void ui_pane_set_reverse(UiPane *pane, gboolean reverse);
 void ui_pane_set_hide_dotfiles(UiPane *pane, gboolean hide);
 void ui_pane_set_filter(UiPane *pane, const char *filter); /* NULL or "": none */
 /* TRUE when `name` passes the filter (case-insensitive substring, or a glob with * ? [). */
@@ -84,6 +87,14 @@ gboolean ui_pane_focus_name(UiPane *pane, const char *name);
 void ui_pane_toggle_select(UiPane *pane);
 void ui_pane_invert_selection(UiPane *pane);
 void ui_pane_clear_selection(UiPane *pane);
+/* `+` and `-`: selects (or unselects) every shown entry whose name matches the glob (never
+ * ".."); returns how many changed. */
+guint ui_pane_select_glob(UiPane *pane, const char *glob, gboolean select);
+/* How many shown entries are selected, and the bytes of the files among them. */
+guint ui_pane_selection_totals(UiPane *pane, guint64 *bytes);
+/* The index of the first shown entry from `from` on (wrapping round) whose name starts with
+ * `text` (anywhere: contains it), case-insensitive; never ".."; -1 when none does. */
+int ui_pane_find(UiPane *pane, const char *text, int from, gboolean anywhere);
 /* The names to act on: the shown selection, else the entry under the cursor (never ".."). */
 GPtrArray *ui_pane_targets(UiPane *pane); /* char*, transfer full */
 /* The full path of a name in this pane's directory. transfer full */

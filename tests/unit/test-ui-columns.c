@@ -35,23 +35,37 @@ static void test_fit_long_and_wide(void)
 
 static void test_layout_by_width(void)
 {
-        UiColumns narrow = ui_columns_layout(20);
+        UiColumns narrow = ui_columns_layout(20, FALSE);
         g_assert_cmpint(narrow.size, ==, 0);
         g_assert_cmpint(narrow.date, ==, 0);
         g_assert_cmpint(narrow.perms, ==, 0);
         g_assert_cmpint(ui_columns_width(&narrow), ==, 20);
 
-        UiColumns half80 = ui_columns_layout(39); /* a pane of an 80-column terminal */
+        UiColumns half80 = ui_columns_layout(39, FALSE); /* a pane of an 80-column terminal */
         g_assert_cmpint(half80.size, ==, 7);
         g_assert_cmpint(half80.date, ==, 10);
         g_assert_cmpint(half80.perms, ==, 0);
         g_assert_cmpint(half80.name, >=, 15);
         g_assert_cmpint(ui_columns_width(&half80), ==, 39);
 
-        UiColumns wide = ui_columns_layout(100);
+        UiColumns wide = ui_columns_layout(100, FALSE);
         g_assert_cmpint(wide.date, ==, 16);
         g_assert_cmpint(wide.perms, ==, 10);
         g_assert_cmpint(ui_columns_width(&wide), ==, 100);
+}
+
+static void test_layout_perms_when_wanted(void)
+{
+        UiColumns half80 = ui_columns_layout(39, TRUE); /* `:columns perms` at 80 columns */
+        g_assert_cmpint(half80.perms, ==, 10);
+        g_assert_cmpint(half80.size, ==, 7);
+        g_assert_cmpint(half80.name, >=, UI_COLUMNS_MIN_NAME);
+        g_assert_cmpint(ui_columns_width(&half80), ==, 39);
+        UiRow row = { .name = "a.txt", .size = 5, .mtime = -1, .perms = "rwxr-x---" };
+        g_autofree char *text = ui_columns_format(&half80, &row);
+        g_assert_true(g_str_has_suffix(text, " rwxr-x--- "));
+        UiColumns tiny = ui_columns_layout(12, TRUE); /* no room: the name comes first */
+        g_assert_cmpint(tiny.perms, ==, 0);
 }
 
 static void test_rows_keep_their_width(void)
@@ -59,7 +73,7 @@ static void test_rows_keep_their_width(void)
         static const char *names[] = { "a", "日本語のとても長いファイル名.txt", "Jørgen",
                                        "x-very-very-very-very-very-very-long-name.tar.gz", "😀😀" };
         for (int width = 20; width <= 120; width += 7) {
-                UiColumns cols = ui_columns_layout(width);
+                UiColumns cols = ui_columns_layout(width, FALSE);
                 for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
                         UiRow row = { .name = names[i], .size = 123456789, .mtime = 0,
                                       .perms = "rw-r--r--", .infected = i == 1 };
@@ -71,7 +85,7 @@ static void test_rows_keep_their_width(void)
 
 static void test_row_marks_and_sizes(void)
 {
-        UiColumns cols = ui_columns_layout(39);
+        UiColumns cols = ui_columns_layout(39, FALSE);
         UiRow row = { .name = "eicar.com", .size = 68, .mtime = -1, .infected = TRUE };
         g_autofree char *infected = ui_columns_format(&cols, &row);
         g_assert_true(g_str_has_prefix(infected, "!eicar.com"));
@@ -145,6 +159,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/columns/widths", test_widths);
         g_test_add_func("/ui/columns/fit-long-and-wide-names", test_fit_long_and_wide);
         g_test_add_func("/ui/columns/layout-by-width", test_layout_by_width);
+        g_test_add_func("/ui/columns/layout-perms-when-wanted", test_layout_perms_when_wanted);
         g_test_add_func("/ui/columns/rows-keep-their-width", test_rows_keep_their_width);
         g_test_add_func("/ui/columns/row-marks-and-sizes", test_row_marks_and_sizes);
         g_test_add_func("/ui/canvas/wrap-all-keeps-every-column", test_wrap_all_keeps_every_column);
