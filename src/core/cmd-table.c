@@ -13,6 +13,7 @@
 #define SCREEN CORE_CMD_SCREEN_ONLY
 #define SCREEN_BARE CORE_CMD_SCREEN_BARE
 #define SCREEN_OWN CORE_CMD_SCREEN_OWN
+#define SCREEN_SHORT CORE_CMD_SCREEN_SHORT
 
 /* Sorted by name: `help` lists it in this order. Rows with SCREEN have no core handler: the
  * full screen provides it (ui/actions.c), and line mode says that they need the screen. */
@@ -47,18 +48,27 @@ static const CoreCmd commands[] = {
           .summary = N_("Go to the parent of the remote directory."),
           .help = N_("Changes the remote directory to its parent (CDUP).") },
         { .name = "chmod",
-          .min_args = 2, .max_args = ANY, .flags = NEEDS | REMOTE,
+          .min_args = 2, .max_args = ANY, .flags = NEEDS | REMOTE | SCREEN_SHORT,
           .usage = "chmod <mode> <remote-path>...", .handler = core_cmd_chmod,
           .summary = N_("Change the mode of files on the server."),
           .help = N_("Sends SITE CHMOD for each name. The mode is octal (644, 0755) or symbolic as "
                      "chmod(1) takes it (u+x, go-w, a=rX); a symbolic mode starts from what the "
                      "server's listing shows, so it needs a server that lists permissions. "
-                     "`lchmod` does the same here.") },
+                     "`lchmod` does the same here."),
+          .screen_help = N_("Without a name, changes the mode of the selection of the active pane (or "
+                            "the entry under the cursor), on either side: `chmod 755` at once, "
+                            "`chmod` alone (Ctrl-X c) in a dialog that shows the current mode.") },
         { .name = "close", .aliases = { "disconnect" },
           .max_args = 0, .flags = NEEDS,
           .usage = "close", .handler = core_cmd_close,
           .summary = N_("Close the connection and stay in clamftp."),
           .help = N_("Says goodbye to the server (QUIT). Use `open` to connect again.") },
+        { .name = "columns",
+          .min_args = 1, .max_args = 2, .flags = SCREEN,
+          .usage = "columns perms [on|off]",
+          .summary = N_("Show or hide the permissions column, in both panes."),
+          .help = N_("`columns perms` shows the permissions (rwxr-xr-x) in both panes even when "
+                     "they are narrow, or stops forcing them; a pane wide enough shows them anyway.") },
         { .name = "command-line",
           .max_args = 1, .flags = SCREEN,
           .usage = "command-line [text]",
@@ -412,12 +422,29 @@ static const CoreCmd commands[] = {
                      "the signature name, or ERROR with the reason."),
           .screen_help = N_("Without a name, scans the selected local files, or the one under "
                             "the cursor (F2).") },
+        { .name = "search",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "search [text]",
+          .summary = N_("Find a name in the active pane as you type (Ctrl-S)."),
+          .help = N_("Without text, starts mc's quick search: what you type moves the cursor to "
+                     "the next name that contains it (case does not count; a letter that finds "
+                     "nothing is refused), Ctrl-S again finds the next one, Enter or Esc ends it "
+                     "and any other key ends it and acts. With text, moves to the next name that "
+                     "contains it.") },
         { .name = "select",
           .max_args = 0, .flags = SCREEN,
           .usage = "select",
           .summary = N_("Select or unselect the entry, then move down."),
           .help = N_("Toggles the selection of the entry under the cursor and moves down (Insert "
                      "or Space).") },
+        { .name = "select-pattern",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "select-pattern [glob]",
+          .summary = N_("Select the names matching a pattern (+)."),
+          .help = N_("Selects every entry of the active pane whose name matches the pattern (* ? "
+                     "[abc] as in a shell: a leading dot must be written); without one, asks for it, "
+                     "starting from *. The status bar shows how many entries are selected and the "
+                     "size of the files among them.") },
         { .name = "set",
           .max_args = 2,
           .usage = "set [limit-rate <rate> | limit-total <rate>]", .handler = core_cmd_set,
@@ -465,10 +492,12 @@ static const CoreCmd commands[] = {
           .help = N_("Asks the server for the size of one file in bytes (SIZE).") },
         { .name = "sort",
           .max_args = 1, .flags = SCREEN,
-          .usage = "sort [name|size|time]",
+          .usage = "sort [name|size|time|reverse]",
           .summary = N_("Sort the active pane (no word: the next order)."),
           .help = N_("Sorts the active pane by name, by size (largest first) or by time (newest "
-                     "first); without a word, goes to the next order.") },
+                     "first); without a word, goes to the next order. `reverse` (S) turns the "
+                     "order round, or back (directories stay first); the pane's header shows "
+                     "`rev` while it is.") },
         { .name = "status",
           .max_args = 0,
           .usage = "status", .handler = core_cmd_status,
@@ -499,6 +528,12 @@ static const CoreCmd commands[] = {
                      "stored it whole and it was checked against the scanned file, so its name is "
                      "never seen half-written; a failed upload removes its temporary file. Off by "
                      "default.") },
+        { .name = "unselect-pattern",
+          .max_args = 1, .flags = SCREEN,
+          .usage = "unselect-pattern [glob]",
+          .summary = N_("Unselect the names matching a pattern (-)."),
+          .help = N_("Unselects every entry of the active pane whose name matches the pattern, "
+                     "as `select-pattern` selects them; without one, asks for it, starting from *.") },
         { .name = "user",
           .min_args = 1, .max_args = 2, .flags = NEEDS,
           .usage = "user <name> [password]", .handler = core_cmd_user,

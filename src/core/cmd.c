@@ -202,12 +202,16 @@ gboolean core_cmd_is_screen_form(const CoreCmd *cmd, int n_args)
 {
         if (cmd->flags & (CORE_CMD_SCREEN_ONLY | CORE_CMD_SCREEN_OWN))
                 return TRUE;
+        if ((cmd->flags & CORE_CMD_SCREEN_SHORT) && n_args < cmd->min_args)
+                return TRUE;
         return (cmd->flags & CORE_CMD_SCREEN_BARE) && n_args == 0;
 }
 
 gboolean core_cmd_check_args(const CoreCmd *cmd, int n_args, gboolean screen, GError **error)
 {
         if (screen && n_args == 0 && (cmd->flags & CORE_CMD_SCREEN_BARE))
+                return TRUE;
+        if (screen && n_args < cmd->min_args && (cmd->flags & CORE_CMD_SCREEN_SHORT))
                 return TRUE;
         if (n_args >= cmd->min_args && (cmd->max_args == CORE_CMD_UNLIMITED || n_args <= cmd->max_args))
                 return TRUE;

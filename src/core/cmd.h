@@ -33,6 +33,9 @@ typedef enum {
         CORE_CMD_SCREEN_BARE = 1 << 6,      /* the form without arguments: it acts on the active
                                                pane (F8 `delete`); min_args is line mode's */
         CORE_CMD_SCREEN_OWN = 1 << 7,       /* every form (put, get: jobs of the queue) */
+        CORE_CMD_SCREEN_SHORT = 1 << 8,     /* the forms with fewer arguments than min_args: they
+                                               act on the active pane (`chmod 755`: the
+                                               selection; `chmod`: a dialog) */
 } CoreCmdFlags;
 
 /* A handler gets argv[0] = the command's name and argc - 1 checked arguments.
@@ -52,7 +55,7 @@ typedef struct {
         const char *usage;      /* "put <file> [remote]" — command syntax, not translated */
         const char *summary;    /* one line, N_() (translate when shown) */
         const char *help;       /* details, N_() (translate when shown) */
-        const char *screen_help;/* what the full screen's own form does (SCREEN_BARE/OWN), N_() */
+        const char *screen_help;/* what the full screen's own form does (SCREEN_BARE/OWN/SHORT), N_() */
         CoreCmdHandler handler; /* NULL for CORE_CMD_SCREEN_ONLY */
 } CoreCmd;
 

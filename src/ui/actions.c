@@ -196,13 +196,38 @@ ACTION(act_sort)
 {
         UiPane *pane = ui_app_active_pane(app);
         UiSortKey key = (pane->sort + 1) % (UI_SORT_TIME + 1);
+        if (argc > 1 && strcmp(argv[1], "reverse") == 0) {
+                ui_pane_set_reverse(pane, !pane->reverse);
+                return TRUE;
+        }
         if (argc > 1 && !ui_sort_key_parse(argv[1], &key)) {
-                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Sort by name, size or time, not %s."), argv[1]);
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Sort by name, size or time, or reverse, not %s."), argv[1]);
                 return FALSE;
         }
         ui_pane_set_sort(pane, key);
         return TRUE;
 }
+
+/* `columns perms [on|off]`: the permissions column in both panes, as dot files are. */
+ACTION(act_columns)
+{
+        if (strcmp(argv[1], "perms") != 0) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("The column that can be shown is perms, not %s."), argv[1]);
+                return FALSE;
+        }
+        gboolean show = !app->panes[0]->show_perms;
+        if (argc > 2 && !core_cmd_parse_switch(argv[2], &show)) {
+                g_set_error(error, UI_ERROR, UI_ERROR_USAGE, _("Use on or off, not %s."), argv[2]);
+                return FALSE;
+        }
+        app->panes[0]->show_perms = app->panes[1]->show_perms = show;
+        return TRUE;
+}
+
+ACTION(act_search) { return ui_find_search(app, argc, argv, error); }
+ACTION(act_select_pattern) { return ui_find_select_pattern(app, argc, argv, TRUE, error); }
+ACTION(act_unselect_pattern) { return ui_find_select_pattern(app, argc, argv, FALSE, error); }
+ACTION(act_chmod) { return ui_chmod_command(app, argc, argv, error); }
 
 /* Dot files are shown or hidden in both panes at once. */
 ACTION(act_dotfiles)
@@ -233,6 +258,8 @@ ACTION(act_dump_screen) { return ui_app_dump_screen(app, argv[1], error); }
  * (tests/unit/test-ui-keymap.c checks both ways). */
 static const UiAction actions[] = {
         { "cancel", act_cancel },
+        { "chmod", act_chmod },
+        { "columns", act_columns },
         { "command-line", act_command_line },
         { "compare", act_compare },
         { "copy", act_copy },
@@ -266,11 +293,14 @@ static const UiAction actions[] = {
         { "refresh", act_refresh },
         { "rename", act_rename },
         { "scan", act_scan },
+        { "search", act_search },
         { "select", act_select },
+        { "select-pattern", act_select_pattern },
         { "sites", act_sites },
         { "sort", act_sort },
         { "switch-pane", act_switch },
         { "sync-browse", act_sync_browse },
+        { "unselect-pattern", act_unselect_pattern },
         { "view", act_view },
 };
 
@@ -299,14 +329,19 @@ static const UiBinding bindings[] = {
         { UI_KEY_INSERT, "select" },
         { ' ', "select" },
         { '*', "invert" },
+        { '+', "select-pattern" },   /* mc's select and unselect by a pattern */
+        { '-', "unselect-pattern" },
         { ':', "command-line" },
         { '/', "filter" },
         { 's', "sort" },
+        { 'S', "sort reverse" },
         { '.', "dotfiles" },
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
+        { UI_KEY_CTRL('s'), "search" }, /* mc's quick search */
         { UI_KEY_CTRL('\\'), "sites" }, /* mc's hotlist */
         { UI_KEY_CTRL_X('d'), "compare" }, /* mc's "compare directories" */
+        { UI_KEY_CTRL_X('c'), "chmod" },   /* mc's chmod */
         /* the log left F3 to mc's viewer; mc's Ctrl-X keys hold the rest of its commands, and it
          * gives `m` no meaning (Ctrl-O is its subshell, Ctrl-L a redraw everywhere) */
         { UI_KEY_CTRL_X('m'), "messages" },

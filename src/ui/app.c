@@ -252,6 +252,17 @@ static void take_key(UiApp *app, UiKey key)
         ui_app_handle_mouse(app, &mouse);
 }
 
+/* How long the loop may sleep: for ever when nothing on the screen changes by itself; the next
+ * rate and ETA while a transfer runs; the moment typed letters stop counting (shown no more). */
+static int wait_ms(UiApp *app)
+{
+        int wait = ui_queue_busy(app->queue) ? BUSY_REFRESH_MS : -1;
+        int typed = ui_find_typeahead_timeout(app);
+        if (typed >= 0 && (wait < 0 || typed < wait))
+                wait = typed;
+        return wait;
+}
+
 static void run_terminal(UiApp *app)
 {
         int keys = 0;
@@ -273,27 +284,62 @@ static void run_terminal(UiApp *app)
                         take_key(app, key);
                 }
                 if (keys == 0 && app->running)
-                        wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO,
-                                      ui_queue_busy(app->queue) ? BUSY_REFRESH_MS : -1);
+                        wait_readable(ui_bridge_fd(app->bridge), STDIN_FILENO, wait_ms(app));
         }
 }
 
-/* A headless key script: keys, mouse events, and screen dumps between them. */
+/* A headless key script: keys, mouse events, and screen dumps and waits between them. */
 typedef struct {
-        GArray *keys;       /* UiKey; -n is the dump to dumps[n - 1]; UI_KEY_MOUSE the next of mice */
-        GPtrArray *dumps;   /* char*: files */
+        GArray *keys;       /* UiKey; -n is the step steps[n - 1]; UI_KEY_MOUSE the next of mice */
+        GPtrArray *steps;   /* ScriptStep*: dumps and waits */
         GArray *mice;       /* UiMouse, in order */
         guint next_mouse;
 } UiScript;
 
+typedef enum { STEP_DUMP, STEP_SLEEP, STEP_UNTIL } ScriptStepKind;
+typedef struct {
+        ScriptStepKind kind;
+        char *arg;          /* the dump's file, or the text to wait for */
+        int ms;             /* sleep: how long; until: at most how long */
+} ScriptStep;
+
+static void step_free(gpointer data)
+{
+        ScriptStep *step = data;
+        g_free(step->arg);
+        g_free(step);
+}
+
 static void script_free(UiScript *script)
 {
         g_array_unref(script->keys);
-        g_ptr_array_unref(script->dumps);
+        g_ptr_array_unref(script->steps);
         g_array_unref(script->mice);
         g_free(script);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiScript, script_free)
+
+static gboolean screen_shows(UiApp *app, const char *text)
+{
+        int x, y;
+        ui_screen_draw(app, &x, &y);
+        g_autofree char *dump = ui_canvas_dump(app->canvas);
+        return strstr(dump, text) != NULL;
+}
+
+/* @sleep: the time passes with events taken (a timer's report lands); @until: the same until the
+ * screen shows the text, or the time is up (the next @dump tells). */
+static void script_wait(UiApp *app, const ScriptStep *step)
+{
+        gint64 end = g_get_monotonic_time() + (gint64)step->ms * 1000;
+        for (gint64 now = g_get_monotonic_time(); now < end; now = g_get_monotonic_time()) {
+                take_events(app);
+                if (step->kind == STEP_UNTIL && screen_shows(app, step->arg))
+                        return;
+                wait_readable(ui_bridge_fd(app->bridge), -1, (int)MIN((end - now) / 1000 + 1, 50));
+        }
+        take_events(app);
+}
 
 static void script_step(UiApp *app, UiScript *script, UiKey key)
 {
@@ -305,8 +351,13 @@ static void script_step(UiApp *app, UiScript *script, UiKey key)
                 ui_app_handle_key(app, key);
                 return;
         }
+        const ScriptStep *step = g_ptr_array_index(script->steps, -key - 1);
+        if (step->kind != STEP_DUMP) {
+                script_wait(app, step);
+                return;
+        }
         g_autoptr(GError) error = NULL;
-        if (!ui_app_dump_screen(app, g_ptr_array_index(script->dumps, -key - 1), &error))
+        if (!ui_app_dump_screen(app, step->arg, &error))
                 ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
 }
 
@@ -330,17 +381,44 @@ static void run_script(UiApp *app, UiScript *script)
         }
 }
 
+static void add_step(UiScript *script, ScriptStepKind kind, const char *arg, int ms)
+{
+        ScriptStep *step = g_new0(ScriptStep, 1);
+        step->kind = kind;
+        step->arg = g_strdup(arg);
+        step->ms = ms;
+        g_ptr_array_add(script->steps, step);
+        UiKey key = -(UiKey)script->steps->len;
+        g_array_append_val(script->keys, key);
+}
+
+/* "@sleep MS" and "@until MS TEXT". */
+static gboolean add_wait(UiScript *script, const char *line, GError **error)
+{
+        gboolean until = g_str_has_prefix(line, "@until ");
+        const char *rest = line + strlen(until ? "@until " : "@sleep ");
+        char *end = NULL;
+        guint64 ms = g_ascii_strtoull(rest, &end, 10);
+        if (end == rest || ms > 600000 || (until ? *end != ' ' : *end != '\0')) {
+                g_set_error(error, UI_ERROR, UI_ERROR_SCRIPT, _("Not a wait: %s (@sleep MS, @until MS TEXT)"), line);
+                return FALSE;
+        }
+        add_step(script, until ? STEP_UNTIL : STEP_SLEEP, until ? end + 1 : NULL, (int)ms);
+        return TRUE;
+}
+
 /* Lines of keys ("<F5>", ":open host<Enter>"); "@dump FILE" writes the screen at that point;
- * "@click ROW COL", "@dclick", "@rclick", "@wheel up|down ROW COL" are mouse events (ROW and COL
- * from 0, as in a dump); "#" starts a comment line. */
+ * "@sleep MS" lets time pass, "@until MS TEXT" until the screen shows TEXT (at most MS), events
+ * of the other threads taken meanwhile; "@click ROW COL", "@dclick", "@rclick", "@wheel up|down
+ * ROW COL" are mouse events (ROW and COL from 0, as in a dump); "#" starts a comment line. */
 static gboolean script_add_line(UiScript *script, const char *line, GError **error)
 {
         if (g_str_has_prefix(line, "@dump ")) {
-                g_ptr_array_add(script->dumps, g_strdup(line + strlen("@dump ")));
-                UiKey step = -(UiKey)script->dumps->len;
-                g_array_append_val(script->keys, step);
+                add_step(script, STEP_DUMP, line + strlen("@dump "), 0);
                 return TRUE;
         }
+        if (g_str_has_prefix(line, "@sleep ") || g_str_has_prefix(line, "@until "))
+                return add_wait(script, line, error);
         if (line[0] == '@' && line[1] != '\0') {
                 UiMouse mouse;
                 if (!ui_mouse_parse(line, &mouse, error))
@@ -360,7 +438,7 @@ static UiScript *script_load(const char *path, GError **error)
                 return NULL;
         g_autoptr(UiScript) script = g_new0(UiScript, 1);
         script->keys = g_array_new(FALSE, FALSE, sizeof(UiKey));
-        script->dumps = g_ptr_array_new_with_free_func(g_free);
+        script->steps = g_ptr_array_new_with_free_func(step_free);
         script->mice = g_array_new(FALSE, FALSE, sizeof(UiMouse));
         g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
         for (char **line = lines; *line; line++) {
@@ -387,6 +465,8 @@ static UiApp *app_new(void)
         ui_cmdline_init(&app->cmdline, app->history);
         ui_cmdline_init(&app->dialog_field, NULL);
         ui_cmdline_init(&app->filter_line, NULL);
+        ui_cmdline_init(&app->search_line, NULL);
+        ui_typeahead_init(&app->typeahead);
         app->running = TRUE;
         return app;
 }
@@ -426,6 +506,9 @@ static void app_free(UiApp *app)
         ui_app_close_dialog(app);
         ui_site_dialog_free(app->site_dialog);
         ui_cmdline_clear(&app->filter_line);
+        ui_cmdline_clear(&app->search_line);
+        ui_typeahead_clear(&app->typeahead);
+        ui_prompt_close(app);
         g_free(app->filter_before);
         g_free(app->history_path);
         if (app->key_log)

@@ -18,6 +18,7 @@
 #include "ui/pane.h"
 #include "ui/viewer.h"
 #include "ui/sitedialog.h"
+#include "ui/typeahead.h"
 
 typedef struct {
         CoreMsgKind kind;
@@ -36,8 +37,25 @@ typedef enum {
         UI_MODE_LOG,          /* the message log (Ctrl-X m) covers the screen */
         UI_MODE_VIEW,         /* F3's viewer (viewer) covers the screen */
         UI_MODE_SITES,        /* the site manager (Ctrl-\\) over the panes */
+        UI_MODE_SEARCH,       /* Ctrl-S: typing a name to find in the active pane */
+        UI_MODE_PROMPT,       /* the UI thread's own one-line dialog (prompt): +, -, chmod */
         UI_MODE_DIALOG,       /* a question of the command thread, over help or the log if open */
 } UiMode;
+
+struct UiApp;
+/* What a UI prompt does with the line typed (Enter); data is the prompt's. */
+typedef void (*UiPromptDone)(struct UiApp *app, const char *text, gpointer data);
+
+/* A one-line dialog of the UI thread itself (the command thread's go through the bridge). */
+typedef struct {
+        char *label;          /* what is asked, wrapped over as many rows as it needs */
+        char *hint;           /* the line under the field, or NULL */
+        UiCmdline line;
+        gboolean fresh;       /* the starting text is untouched: a typed character replaces it */
+        UiPromptDone done;
+        gpointer data;
+        GDestroyNotify free_data;
+} UiPrompt;
 
 typedef struct UiApp {
         CoreContext *ctx;
@@ -62,6 +80,10 @@ typedef struct UiApp {
 
         UiCmdline filter_line;
         char *filter_before;       /* the filter Esc goes back to */
+
+        UiTypeahead typeahead;     /* letters typed in the panes (ui/find.c) */
+        UiCmdline search_line;     /* UI_MODE_SEARCH: what Ctrl-S looks for */
+        UiPrompt *prompt;          /* UI_MODE_PROMPT: the dialog open, else NULL */
 
         gboolean dialog_question;  /* UI_MODE_DIALOG: a question, choice or prompt of the command thread */
         gboolean dialog_quit;      /* …or the UI thread's own: quit with transfers not finished? */
@@ -135,6 +157,33 @@ void ui_app_ask_quit(UiApp *app, guint running, guint waiting);
 void ui_sites_open(UiApp *app);
 void ui_sites_key(UiApp *app, UiKey key);
 void ui_sites_follow(UiApp *app);
+
+/* find.c: type-ahead in the panes (a printable key with no binding starts it; while it goes
+ * on, another printable key adds to it, except Space, : and /, and a bound key (s, +, .) that
+ * would make letters no name starts with: that one does what it is bound to; a letter no name
+ * starts with is refused; a pause of a second or any other key ends it), Ctrl-S's search (UI_MODE_SEARCH), and `+`/`-` (select or unselect by a glob). */
+gboolean ui_find_typeahead_key(UiApp *app, UiKey key); /* TRUE: the key was taken */
+/* What was typed, while it still counts, or NULL. */
+const char *ui_find_typeahead_text(UiApp *app);
+/* Milliseconds until the typed prefix goes stale (-1: none shown), for the terminal's wait. */
+int ui_find_typeahead_timeout(UiApp *app);
+gboolean ui_find_search(UiApp *app, int argc, char **argv, GError **error);
+void ui_find_search_key(UiApp *app, UiKey key);
+gboolean ui_find_select_pattern(UiApp *app, int argc, char **argv, gboolean select, GError **error);
+/* "3 selected, 12.4 MB" for the active pane, or NULL when nothing is selected. transfer full */
+char *ui_find_selection_text(UiApp *app);
+
+/* prompt.c: the UI thread's one-line dialog: opened over the panes with a label, a hint and a
+ * starting text; Enter hands the text to done, Esc closes it. */
+void ui_prompt_open(UiApp *app, const char *label, const char *hint, const char *initial,
+                    UiPromptDone done, gpointer data, GDestroyNotify free_data);
+void ui_prompt_key(UiApp *app, UiKey key);
+void ui_prompt_close(UiApp *app);
+void ui_prompt_draw(UiApp *app, int *cursor_x, int *cursor_y);
+
+/* chmod.c: `:chmod` (Ctrl-X c) shows the mode of the selection or the entry under the cursor
+ * and asks for the new one; `:chmod MODE` sets it at once. Run on the command thread. */
+gboolean ui_chmod_command(UiApp *app, int argc, char **argv, GError **error);
 
 /* compare.c: `:compare [on|off]`; the marks follow the panes (after every change of a pane's
  * listing: gone when a directory changed, else marked again). */

@@ -43,6 +43,8 @@ void ui_app_open_dialog(UiApp *app)
         if (!request)
                 return;
         ui_app_close_dialog(app);
+        if (app->mode == UI_MODE_PROMPT)
+                ui_prompt_close(app); /* a question of the command thread comes first */
         app->under_dialog = covering(app->mode);
         app->mode = UI_MODE_DIALOG;
         app->dialog_question = request->is_question;
@@ -309,12 +311,15 @@ static void key_panes(UiApp *app, UiKey key)
         }
         if (key == UI_KEY_ESCAPE) {
                 app->esc_pending = TRUE;
+                ui_typeahead_reset(&app->typeahead);
                 return;
         }
         if (key == UI_KEY_CTRL('x')) {
                 app->ctrl_x_pending = TRUE;
                 return;
         }
+        if (ui_find_typeahead_key(app, key))
+                return;
         const char *command = ui_keymap_lookup(key);
         if (command)
                 ui_app_run_line(app, command);
@@ -348,6 +353,12 @@ void ui_app_handle_key(UiApp *app, UiKey key)
                 return;
         case UI_MODE_FILTER:
                 key_filter(app, key);
+                return;
+        case UI_MODE_SEARCH:
+                ui_find_search_key(app, key);
+                return;
+        case UI_MODE_PROMPT:
+                ui_prompt_key(app, key);
                 return;
         case UI_MODE_PANES:
                 break;

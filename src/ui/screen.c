@@ -67,9 +67,11 @@ static void draw_status(UiApp *app, int y)
         }
         g_autofree char *progress = progress_text(app);
         g_autofree char *modes = modes_text(app);
+        g_autofree char *selection = ui_find_selection_text(app);
         UiStatusInfo info = { .connected = app->connected, .user = app->user, .host = app->host,
                               .port = app->port, .security = app->security, .progress = progress,
-                              .scanner = app->ctx->scanner_address, .modes = modes };
+                              .scanner = app->ctx->scanner_address, .modes = modes,
+                              .selection = selection };
         g_autoptr(GPtrArray) parts = ui_status_bar_layout(&info, app->width);
         ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_STATUS);
         int x = 0;
@@ -111,25 +113,41 @@ static void draw_fkeys(UiApp *app, int y)
         }
 }
 
+/* The row under the messages while nothing is typed there: the letters of type-ahead. */
+static void draw_typeahead(UiApp *app, int y)
+{
+        ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_NORMAL);
+        const char *typed = ui_find_typeahead_text(app);
+        if (!typed)
+                return;
+        g_autofree char *shown = core_name_escape(typed);
+        g_autofree char *text = g_strdup_printf(_("type-ahead: %s"), shown);
+        g_autofree char *fitted = ui_text_fit(text, app->width);
+        ui_canvas_text(app->canvas, 0, y, app->width, fitted, UI_ATTR_NORMAL);
+}
+
 static void draw_cmdline(UiApp *app, int y, int *cx, int *cy)
 {
         UiCmdline *line = app->mode == UI_MODE_COMMAND_LINE ? &app->cmdline
-                          : app->mode == UI_MODE_FILTER ? &app->filter_line : NULL;
+                          : app->mode == UI_MODE_FILTER ? &app->filter_line
+                          : app->mode == UI_MODE_SEARCH ? &app->search_line : NULL;
         if (!line) {
-                ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_NORMAL);
+                draw_typeahead(app, y);
                 return;
         }
-        ui_canvas_text(app->canvas, 0, y, 1, line == &app->cmdline ? ":" : "/", UI_ATTR_NORMAL);
+        /* TRANSLATORS: the prompt of Ctrl-S's search on the bottom line */
+        const char *prompt = line == &app->cmdline ? ":" : line == &app->filter_line ? "/" : _("search: ");
+        int start_x = ui_canvas_text(app->canvas, 0, y, app->width / 2, prompt, UI_ATTR_NORMAL);
         int column = ui_cmdline_cursor_column(line);
-        int shift = MAX(column - (app->width - 3), 0); /* keep the cursor in view */
+        int shift = MAX(column - (app->width - 2 - start_x), 0); /* keep the cursor in view */
         g_autofree char *text = g_strdup(line->text->str);
         const char *start = text;
         for (int skipped = 0; skipped < shift && *start;) {
                 skipped += ui_char_width(g_utf8_get_char(start));
                 start = g_utf8_next_char(start);
         }
-        ui_canvas_text(app->canvas, 1, y, app->width - 1, start, UI_ATTR_NORMAL);
-        *cx = 1 + column - shift;
+        ui_canvas_text(app->canvas, start_x, y, app->width - start_x, start, UI_ATTR_NORMAL);
+        *cx = start_x + column - shift;
         *cy = y;
 }
 
@@ -379,4 +397,6 @@ static void draw_panes(UiApp *app, int *cursor_x, int *cursor_y)
         draw_fkeys(app, h - 1);
         if (app->site_dialog && (app->mode == UI_MODE_SITES || app->under_dialog == UI_MODE_SITES))
                 ui_site_dialog_draw(app->site_dialog, app->canvas, cursor_x, cursor_y);
+        if (app->mode == UI_MODE_PROMPT)
+                ui_prompt_draw(app, cursor_x, cursor_y);
 }

@@ -158,7 +158,8 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         g_autoptr(GPtrArray) forms = info->connected ? ui_status_security_forms(info->security) : NULL;
         int sep = ui_text_width(SEPARATOR);
         int avail = width - 1 - ui_text_width(conn) - sep - ui_text_width(progress) - sep - (forms ? sep : 0) -
-                    (info->modes ? ui_text_width(info->modes) + sep : 0);
+                    (info->modes ? ui_text_width(info->modes) + sep : 0) -
+                    (info->selection ? ui_text_width(info->selection) + sep : 0);
         g_autofree char *security = forms ? pick_form(forms, avail - MIN(ui_text_width(scanner), SCANNER_MIN)) : NULL;
         int scanner_width = avail - (security ? ui_text_width(security) : 0);
 
@@ -170,6 +171,10 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         }
         add_part(parts, g_strdup(SEPARATOR), UI_ATTR_STATUS);
         add_part(parts, g_steal_pointer(&progress), UI_ATTR_STATUS);
+        if (info->selection) {
+                add_part(parts, g_strdup(SEPARATOR), UI_ATTR_STATUS);
+                add_part(parts, g_strdup(info->selection), UI_ATTR_STATUS);
+        }
         if (info->modes) {
                 add_part(parts, g_strdup(SEPARATOR), UI_ATTR_STATUS);
                 add_part(parts, g_strdup(info->modes), UI_ATTR_STATUS);

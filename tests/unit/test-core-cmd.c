@@ -166,7 +166,7 @@ static void test_table_is_consistent(void)
                  * what that form does */
                 g_assert_cmpint(cmd->handler == NULL, ==, (cmd->flags & CORE_CMD_SCREEN_ONLY) != 0);
                 g_assert_cmpint(cmd->screen_help != NULL, ==,
-                                (cmd->flags & (CORE_CMD_SCREEN_BARE | CORE_CMD_SCREEN_OWN)) != 0);
+                                (cmd->flags & (CORE_CMD_SCREEN_BARE | CORE_CMD_SCREEN_OWN | CORE_CMD_SCREEN_SHORT)) != 0);
                 g_assert_cmpint(cmd->min_args, >=, 0);
                 g_assert_true(cmd->max_args == CORE_CMD_UNLIMITED || cmd->max_args >= cmd->min_args);
                 g_assert_true(g_hash_table_add(names, (gpointer)cmd->name));

@@ -76,6 +76,12 @@ static const FormCase form_cases[] = {
         { "copy", TRUE },
         { "view", TRUE },       /* F3 */
         { "edit", TRUE },       /* F4 */
+        { "chmod", TRUE },      /* Ctrl-X c: the dialog */
+        { "chmod 755", TRUE },  /* the selection */
+        { "chmod 755 x", FALSE }, /* line mode's remote chmod */
+        { "sort reverse", TRUE },
+        { "select-pattern *.txt", TRUE },
+        { "search", TRUE },
         { "ls", FALSE },
         { "status", FALSE },
 };
@@ -103,7 +109,7 @@ static void test_screen_forms_and_handlers_match(void)
         gsize n = 0;
         const CoreCmd *table = core_cmd_table(&n);
         for (gsize i = 0; i < n; i++) {
-                gboolean screen = (table[i].flags & (CORE_CMD_SCREEN_ONLY | CORE_CMD_SCREEN_BARE |
+                gboolean screen = (table[i].flags & (CORE_CMD_SCREEN_ONLY | CORE_CMD_SCREEN_BARE | CORE_CMD_SCREEN_SHORT |
                                                      CORE_CMD_SCREEN_OWN)) != 0;
                 g_test_message("command %s", table[i].name);
                 g_assert_cmpint(ui_action_find(table[i].name) != NULL, ==, screen);
