@@ -13,6 +13,7 @@
 #include "core/cmd.h"
 #include "core/journal.h"
 #include "core/resume.h"
+#include "core/safename.h"
 #include "core/worker.h"
 #include <errno.h>
 #include <poll.h>
@@ -155,6 +156,11 @@ static void apply_result(UiApp *app, UiJobResult *result)
         set_str(&app->user, result->user);
         set_str(&app->security, result->security);
         set_str(&app->limits, result->limits);
+        if (result->scanner && g_strcmp0(result->scanner, app->scanner) != 0) {
+                set_str(&app->scanner, result->scanner);
+                app->scanner_up = -1;
+                core_scanner_watch_set_address(app->scanner_watch, app->scanner);
+        }
         app->port = result->port;
         core_verdict_free(app->last_verdict);
         app->last_verdict = core_verdict_copy(result->last_verdict);
@@ -183,6 +189,22 @@ static void apply_result(UiApp *app, UiJobResult *result)
         }
 }
 
+/* The watch's PING: the status bar follows; a change is said (and the first answer, when the
+ * scanner does not answer from the start). */
+static void take_scanner_state(UiApp *app, gboolean up, const char *why)
+{
+        int before = app->scanner_up;
+        app->scanner_up = up;
+        if (before == (int)up || (before < 0 && up))
+                return;
+        g_autofree char *address = core_name_escape(app->scanner ? app->scanner : "?");
+        if (up)
+                ui_app_say(app, CORE_MSG_INFO, _("The scanner at %s answers again."), address);
+        else
+                ui_app_say(app, CORE_MSG_ERROR, _("Scanner down: %s"),
+                           why ? why : "?");
+}
+
 static void take_events(UiApp *app)
 {
         UiEvent *event;
@@ -202,6 +224,9 @@ static void take_events(UiApp *app)
                                 apply_result(app, event->payload);
                                 ui_sites_follow(app);
                         }
+                        break;
+                case UI_EVENT_SCANNER:
+                        take_scanner_state(app, event->kind != CORE_MSG_ERROR, event->text);
                         break;
                 case UI_EVENT_PROGRESS:
                 default:
@@ -491,6 +516,7 @@ static void app_free(UiApp *app)
         if (app->ctx->journal) /* jobs cut by quitting stay in the journal for the next start */
                 core_journal_set_quitting(app->ctx->journal);
         ui_bridge_shutdown(app->bridge);        /* a waiting question is answered "quit" */
+        core_scanner_watch_free(app->scanner_watch);
         core_queue_cancel_all(app->queue, NULL); /* no job starts any more */
         core_worker_cancel(app->ctx->worker);   /* a running transfer stops */
         ui_commander_free(app->commander);
@@ -520,6 +546,7 @@ static void app_free(UiApp *app)
         g_free(app->compare_dirs[0]);
         g_free(app->compare_dirs[1]);
         core_verdict_free(app->last_verdict);
+        g_free(app->scanner);
         ui_canvas_free(app->canvas);
         ui_viewer_free(app->viewer);
         g_free(app);
@@ -568,6 +595,10 @@ int ui_main(const CoreOptions *opts)
         }
         app->ctx->ask_certificates = TRUE; /* a certificate that does not verify: the dialog asks */
         app->commander = ui_commander_new(app->ctx, app->bridge);
+        app->scanner = g_strdup(app->ctx->scanner_address); /* before the command thread may change it */
+        app->scanner_up = -1;
+        app->scanner_watch = core_scanner_watch_new(app->scanner, core_scanner_watch_interval_ms(),
+                                                    ui_bridge_scanner_state, app->bridge);
         load_history(app);
         const char *key_log = g_getenv("CLAMFTP_KEY_LOG");
         if (key_log && *key_log)

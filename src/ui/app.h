@@ -8,6 +8,7 @@
 #include "core/context.h"
 #include "core/options.h"
 #include "core/queue.h"
+#include "core/scanner-watch.h"
 #include "ui/bridge.h"
 #include "ui/canvas.h"
 #include "ui/certdialog.h"
@@ -114,6 +115,9 @@ typedef struct UiApp {
         char *security;            /* the core's security summary (TLS or plain FTP), or NULL */
         char *limits;              /* the speed limits in words (the queue's title), or NULL */
         CoreVerdict *last_verdict; /* the scanner's last answer, or NULL */
+        char *scanner;             /* the scanner's address (the command thread's copy) */
+        CoreScannerWatch *scanner_watch; /* its PING every 30 s, on a thread of its own */
+        int scanner_up;            /* the last PING: 1 answered, 0 not, -1 not asked yet */
 
         int width;
         int height;

@@ -57,6 +57,7 @@ void ui_job_result_free(UiJobResult *result)
         g_free(result->user);
         g_free(result->security);
         g_free(result->limits);
+        g_free(result->scanner);
         core_verdict_free(result->last_verdict);
         g_free(result->remote_cwd);
         if (result->remote_entries)
@@ -115,6 +116,7 @@ static void fill_state(CoreContext *ctx, UiJobResult *result)
         result->user = g_strdup(ctx->user);
         result->security = ctx->connected ? g_strdup(ctx->security) : NULL;
         result->limits = core_rate_summary(ctx);
+        result->scanner = g_strdup(ctx->scanner_address);
         result->last_verdict = core_verdict_copy(ctx->last_verdict);
         result->quit = ctx->quit_requested;
 }

@@ -31,6 +31,7 @@ typedef struct {
         char *user;
         char *security;             /* ctx->security: TLS summary or plain FTP, for the status bar */
         char *limits;               /* the speed limits in words (core_rate_summary), NULL: none */
+        char *scanner;              /* ctx->scanner_address (a site may change it) */
         CoreVerdict *last_verdict;  /* a copy of ctx->last_verdict, or NULL */
         gboolean remote_listed;     /* remote_cwd/remote_entries hold a fresh listing */
         char *remote_cwd;

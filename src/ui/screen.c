@@ -70,7 +70,8 @@ static void draw_status(UiApp *app, int y)
         g_autofree char *selection = ui_find_selection_text(app);
         UiStatusInfo info = { .connected = app->connected, .user = app->user, .host = app->host,
                               .port = app->port, .security = app->security, .progress = progress,
-                              .scanner = app->ctx->scanner_address, .modes = modes,
+                              .scanner = app->scanner, .scanner_down = app->scanner_up == 0,
+                              .modes = modes,
                               .selection = selection };
         g_autoptr(GPtrArray) parts = ui_status_bar_layout(&info, app->width);
         ui_canvas_fill(app->canvas, 0, y, app->width, UI_ATTR_STATUS);

@@ -10,6 +10,7 @@
 #define PROGRESS_MAX 34  /* columns for what is being transferred */
 #define SCANNER_CUT_MIN 28 /* below this, the scanner's address is cut to its file name */
 #define SCANNER_MIN 10   /* columns the scanner keeps while the security summary is shortened */
+#define SCANNER_DOWN_MIN 16 /* …and "!! scanner down" */
 
 gboolean ui_status_is_plain(const char *security)
 {
@@ -122,18 +123,25 @@ static char *pick_form(GPtrArray *forms, int avail)
 }
 
 /* "scanner unix:/run/clamav/clamd.ctl", cut in the middle when there is room for both ends,
- * else "scanner clamd.ctl", else "clamd.ctl". */
-static char *scanner_text(const char *address, int width)
+ * else "scanner clamd.ctl", else "clamd.ctl"; one that does not answer keeps its mark first:
+ * "!! scanner down: clamd.ctl", else "!! scanner down". */
+static char *scanner_text(const char *address, gboolean down, int width)
 {
-        g_autofree char *full = g_strdup_printf("%s %s", _("scanner"), address ? address : _("none"));
+        /* TRANSLATORS: the status bar's mark of a scanner that does not answer its PING */
+        const char *label = down ? _("!! scanner down:") : _("scanner");
+        if (down && ui_text_width(label) >= width)
+                return ui_text_fit(_("!! scanner down"), width);
+        g_autofree char *full = g_strdup_printf("%s %s", label, address ? address : _("none"));
         if (ui_text_width(full) <= width)
                 return g_steal_pointer(&full);
         if (width >= SCANNER_CUT_MIN) /* "scanner unix:/tmp/…/clamd.sock": both ends stay */
                 return ui_text_fit_middle(full, width);
         const char *slash = address ? strrchr(address, '/') : NULL;
-        g_autofree char *brief = slash && slash[1] ? g_strdup_printf("%s %s", _("scanner"), slash + 1) : NULL;
+        g_autofree char *brief = slash && slash[1] ? g_strdup_printf("%s %s", label, slash + 1) : NULL;
         if (brief && ui_text_width(brief) <= width)
                 return g_steal_pointer(&brief);
+        if (down)
+                return ui_text_fit(label, width);
         if (slash && slash[1] && ui_text_width(slash + 1) <= width)
                 return g_strdup(slash + 1);
         return ui_text_fit_middle(full, width);
@@ -154,13 +162,13 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         GPtrArray *parts = g_ptr_array_new_with_free_func(part_free);
         g_autofree char *conn = connection_text(info);
         g_autofree char *progress = ui_text_fit(info->progress ? info->progress : _("idle"), PROGRESS_MAX);
-        g_autofree char *scanner = scanner_text(info->scanner, G_MAXINT);
+        g_autofree char *scanner = scanner_text(info->scanner, info->scanner_down, G_MAXINT);
         g_autoptr(GPtrArray) forms = info->connected ? ui_status_security_forms(info->security) : NULL;
         int sep = ui_text_width(SEPARATOR);
         int avail = width - 1 - ui_text_width(conn) - sep - ui_text_width(progress) - sep - (forms ? sep : 0) -
                     (info->modes ? ui_text_width(info->modes) + sep : 0) -
                     (info->selection ? ui_text_width(info->selection) + sep : 0);
-        g_autofree char *security = forms ? pick_form(forms, avail - MIN(ui_text_width(scanner), SCANNER_MIN)) : NULL;
+        g_autofree char *security = forms ? pick_form(forms, avail - MIN(ui_text_width(scanner), info->scanner_down ? SCANNER_DOWN_MIN : SCANNER_MIN)) : NULL;
         int scanner_width = avail - (security ? ui_text_width(security) : 0);
 
         g_autofree char *first = g_strconcat(" ", conn, NULL);
@@ -181,7 +189,8 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         }
         if (scanner_width > 0) {
                 add_part(parts, g_strdup(SEPARATOR), UI_ATTR_STATUS);
-                add_part(parts, scanner_text(info->scanner, scanner_width), UI_ATTR_STATUS);
+                add_part(parts, scanner_text(info->scanner, info->scanner_down, scanner_width),
+                         info->scanner_down ? UI_ATTR_WARNING : UI_ATTR_STATUS);
         }
         return parts;
 }

@@ -1,6 +1,7 @@
 /* ui/statusbar.h — the status bar's text: the connection (user@host:port), its security (TLS
  * version, cipher and whose certificate, or a warning that the password went in clear), what is
- * being transferred, the panes' modes (compare, sync-browse) and the scanner; shortened, least important parts first, to fit a width.
+ * being transferred, the selection, the panes' modes (compare, sync-browse) and the scanner (marked
+ * when it does not answer); shortened, least important parts first, to fit a width.
  * Owns: the short form of the core's security summary and the bar's layout.
  * Must not: call curses, or read the CoreContext (the UI thread gets copies from the command thread). */
 #pragma once
@@ -15,6 +16,7 @@ typedef struct {
         const char *security;  /* the core's summary (ftp_session_security_summary), or NULL */
         const char *progress;  /* what is being transferred, or NULL: idle */
         const char *scanner;   /* the scanner's address, or NULL */
+        gboolean scanner_down; /* its last PING went unanswered */
         const char *modes;     /* the panes' modes that are on ("compare sync"), or NULL */
         const char *selection; /* the active pane's selection ("3 selected, 12.4 MB"), or NULL */
 } UiStatusInfo;
