@@ -248,7 +248,7 @@ static void forget_job(ConnJob *job)
 static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, const char *pinned, char **trusted_now,
                                  GError **error)
 {
-        g_autofree char *stored = core_trust_lookup(job->host, job->port);
+        g_autofree char *stored = core_trust_lookup_session(ctx, job->host, job->port);
         g_autofree char *given = tls_fingerprint_normalise(ctx->trust_fingerprint);
         job->allow[0] = stored;
         job->allow[1] = given;
@@ -267,7 +267,9 @@ static gboolean connect_trusting(CoreContext *ctx, ConnJob *job, const char *pin
         g_autoptr(TlsPeerInfo) cert = g_steal_pointer(&job->refused_cert);
         if (!core_trust_decide_pinned(ctx, job->host, job->port, cert, ctx->ask_certificates, pinned, error))
                 return FALSE;
-        *trusted_now = g_strdup(cert->sha256);
+        g_autofree char *kept = core_trust_lookup(job->host, job->port);
+        if (g_strcmp0(kept, cert->sha256) == 0) /* not one trusted for this session only */
+                *trusted_now = g_strdup(cert->sha256);
         job->allow[0] = cert->sha256;
         job->allow[1] = NULL;
         job->allow[2] = NULL;

@@ -28,6 +28,7 @@ CoreContext *core_context_new(const CoreFrontend *fe)
         ctx->timeouts.reply_ms = DEFAULT_REPLY_MS;
         ctx->timeouts.data_ms = DEFAULT_DATA_MS;
         ctx->scanner_address = g_strdup(CORE_DEFAULT_SCANNER);
+        ctx->trusted_once = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         /* Parsing the default address cannot fail; the scanner is contacted per file. */
         ctx->scanner = scan_client_new(ctx->scanner_address, NULL);
         return ctx;
@@ -52,6 +53,7 @@ void core_context_free(CoreContext *ctx)
         core_verdict_free(ctx->last_verdict);
         g_free(ctx->tmpdir);
         g_free(ctx->trust_fingerprint);
+        g_hash_table_unref(ctx->trusted_once);
         g_free(ctx->security);
         g_free(ctx->pinned_fingerprint);
         g_clear_pointer(&ctx->journal, core_journal_close);

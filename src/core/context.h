@@ -32,6 +32,13 @@ typedef struct {
         const char *label;  /* translated */
 } CoreChoice;
 
+/* What the user answered about a certificate that does not verify. */
+typedef enum {
+        CORE_CERT_REFUSE = 0,
+        CORE_CERT_TRUST,        /* from now on: stored in the trusted-certificates file */
+        CORE_CERT_TRUST_ONCE,   /* for this session only: kept in memory (CoreContext.trusted_once) */
+} CoreCertAnswer;
+
 /* Implemented by line mode and by the TUI. `message` and `progress` may be called from any
  * thread (the front end serialises); `ask` and `prompt` only from the thread running a command. */
 typedef struct {
@@ -42,11 +49,12 @@ typedef struct {
         gpointer data;
         /* Optional (NULL: `ask` gets the certificate as text). From the thread running a command:
          * shows a certificate of `server` ("host:port") that does not verify. With `stored` NULL it
-         * asks whether to trust it (TRUE: trust; the default and Esc refuse); with `stored` (the
-         * fingerprint trusted before) it is a warning that the certificate changed, and it returns
-         * FALSE once the user has seen it. It has its own data because relays replace `data`. */
-        gboolean (*certificate)(const char *server, const TlsPeerInfo *cert, const char *stored,
-                                gpointer certificate_data);
+         * asks whether to trust it, from now on or for this session only (the default and Esc
+         * refuse); with `stored` (the fingerprint trusted before) it is a warning that the
+         * certificate changed, and it returns CORE_CERT_REFUSE once the user has seen it. It has
+         * its own data because relays replace `data`. */
+        CoreCertAnswer (*certificate)(const char *server, const TlsPeerInfo *cert, const char *stored,
+                                      gpointer certificate_data);
         gpointer certificate_data;
         /* Optional (NULL: the caller asks a yes/no question instead). From the thread running a
          * command: one of several answers to `question` (a batch's conflict: overwrite, resume,
@@ -107,6 +115,9 @@ typedef struct {
         char *trust_fingerprint;  /* --trust-fingerprint: accept a certificate with this SHA-256 */
         gboolean ask_certificates;/* the TUI sets it: a certificate that does not verify is shown and
                                      asked about once (core_trust_decide); line mode refuses it */
+        GHashTable *trusted_once; /* "host:port" → SHA-256 the user trusted for this session only
+                                     (never written; core/trust.c), owned by the thread running
+                                     commands */
         char *security;           /* for `status` and the status bar: TLS version, cipher and
                                      certificate, or "plain FTP: the password was sent in clear" */
         char *pinned_fingerprint; /* the connection's certificate when it was accepted by its

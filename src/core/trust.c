@@ -101,7 +101,7 @@ static gboolean refuse_changed(const char *key, const char *stored, const TlsPee
         return FALSE;
 }
 
-static gboolean ask_user(CoreContext *ctx, const char *key, const TlsPeerInfo *cert)
+static CoreCertAnswer ask_user(CoreContext *ctx, const char *key, const TlsPeerInfo *cert)
 {
         if (ctx->fe.certificate)
                 return ctx->fe.certificate(key, cert, NULL, ctx->fe.certificate_data);
@@ -110,7 +110,14 @@ static gboolean ask_user(CoreContext *ctx, const char *key, const TlsPeerInfo *c
                 _("The certificate of %s does not verify (%s):\n%s\nTrust this certificate for %s from now on?"), key,
                 cert->verify_error ? cert->verify_error : "?", details, key);
         CoreAnswer answer = ctx->fe.ask(question, ctx->fe.data);
-        return answer == CORE_ANSWER_YES || answer == CORE_ANSWER_ALL;
+        return answer == CORE_ANSWER_YES || answer == CORE_ANSWER_ALL ? CORE_CERT_TRUST : CORE_CERT_REFUSE;
+}
+
+char *core_trust_lookup_session(CoreContext *ctx, const char *host, guint16 port)
+{
+        g_autofree char *key = server_key(host, port);
+        const char *once = g_hash_table_lookup(ctx->trusted_once, key);
+        return once ? g_strdup(once) : core_trust_lookup(host, port);
 }
 
 gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
@@ -123,7 +130,7 @@ gboolean core_trust_decide_pinned(CoreContext *ctx, const char *host, guint16 po
                                   gboolean may_ask, const char *pinned, GError **error)
 {
         g_autofree char *key = server_key(host, port);
-        g_autofree char *stored = core_trust_lookup(host, port);
+        g_autofree char *stored = core_trust_lookup_session(ctx, host, port);
         if (!stored && pinned)
                 stored = g_strdup(pinned);
         if (!cert || !cert->sha256) {
@@ -144,10 +151,15 @@ gboolean core_trust_decide_pinned(CoreContext *ctx, const char *host, guint16 po
                             key, cert->verify_error ? cert->verify_error : "?", details, cert->sha256);
                 return FALSE;
         }
-        if (!ask_user(ctx, key, cert)) {
+        CoreCertAnswer answer = ask_user(ctx, key, cert);
+        if (answer == CORE_CERT_REFUSE) {
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_FAILED,
                             _("The certificate of %s was not trusted: not connected."), key);
                 return FALSE;
+        }
+        if (answer == CORE_CERT_TRUST_ONCE) { /* FileZilla's "trust for this session" */
+                g_hash_table_replace(ctx->trusted_once, g_steal_pointer(&key), g_strdup(cert->sha256));
+                return TRUE;
         }
         return core_trust_store(host, port, cert->sha256, error);
 }

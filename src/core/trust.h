@@ -11,6 +11,9 @@
 char *core_trust_file(void); /* transfer full */
 /* The fingerprint stored for host:port ("AB:CD:…"), or NULL. */
 char *core_trust_lookup(const char *host, guint16 port); /* transfer full */
+/* The fingerprint trusted for host:port in this session only (CoreContext.trusted_once), else
+ * the stored one, or NULL. */
+char *core_trust_lookup_session(CoreContext *ctx, const char *host, guint16 port); /* transfer full */
 /* Stores (or replaces) host:port → sha256 in the trust file (mode 0600). */
 gboolean core_trust_store(const char *host, guint16 port, const char *sha256, GError **error);
 
@@ -19,7 +22,8 @@ gboolean core_trust_store(const char *host, guint16 port, const char *sha256, GE
  * error says how to accept it with --trust-fingerprint). With `may_ask`, the front end's `certificate`
  * (or else `ask`) shows subject, issuer, validity and fingerprint once; yes stores the choice and
  * returns TRUE. A changed certificate is also shown through `certificate` (with `may_ask`), as a
- * warning with both fingerprints and nothing to accept. */
+ * warning with both fingerprints and nothing to accept. Trusted for this session only
+ * (CORE_CERT_TRUST_ONCE), the fingerprint is kept in ctx->trusted_once and never written. */
 gboolean core_trust_decide(CoreContext *ctx, const char *host, guint16 port, const TlsPeerInfo *cert,
                            gboolean may_ask, GError **error);
 /* The same for a saved site: `pinned` (the site's fingerprint, or NULL) counts as trusted before

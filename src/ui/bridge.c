@@ -138,12 +138,15 @@ static CoreAnswer fe_ask(const char *question, gpointer data)
         return answer;
 }
 
-static gboolean fe_certificate(const char *server, const TlsPeerInfo *cert, const char *stored, gpointer data)
+static CoreCertAnswer fe_certificate(const char *server, const TlsPeerInfo *cert, const char *stored, gpointer data)
 {
         UiBridge *bridge = data;
         UiRequest request = { .label = (char *)server, .cert = cert, .cert_server = server, .cert_stored = stored };
         wait_answer(bridge, &request);
-        gboolean trust = bridge->answered && !bridge->shut && !stored && bridge->answer == CORE_ANSWER_YES;
+        gboolean answered = bridge->answered && !bridge->shut && !stored;
+        CoreCertAnswer trust = !answered ? CORE_CERT_REFUSE
+                             : bridge->answer == CORE_ANSWER_YES ? CORE_CERT_TRUST
+                             : bridge->answer == CORE_ANSWER_ALL ? CORE_CERT_TRUST_ONCE : CORE_CERT_REFUSE;
         g_mutex_unlock(&bridge->lock);
         return trust;
 }

@@ -40,8 +40,9 @@ typedef struct {
         const char *initial;   /* for prompts: the text to start from, or NULL */
         const UiChoice *choices; /* a choice: one of these keys (Esc cancels) */
         guint n_choices;
-        /* a certificate that does not verify (ui/certdialog.h): answer YES to trust it, NO to
-         * refuse; with cert_stored (it changed since it was trusted) a warning, answered NO */
+        /* a certificate that does not verify (ui/certdialog.h): answer YES to trust it from now
+         * on, ALL to trust it for this session only, NO to refuse; with cert_stored (it changed
+         * since it was trusted) a warning, answered NO */
         const TlsPeerInfo *cert;
         const char *cert_server;
         const char *cert_stored;

@@ -38,6 +38,8 @@ UiCertAnswer ui_cert_dialog_key(const UiCertDialog *dialog, UiKey key)
         switch (key) {
         case 't': case 'T':
                 return UI_CERT_TRUST;
+        case 'o': case 'O':
+                return UI_CERT_TRUST_ONCE;
         case 'r': case 'R': case 'n': case 'N': case UI_KEY_ENTER: case UI_KEY_ESCAPE: case UI_KEY_CTRL('c'):
                 return UI_CERT_REFUSE;
         default:
@@ -171,6 +173,7 @@ GPtrArray *ui_cert_dialog_lines(const UiCertDialog *d, int width)
         add_prose(&form, _("Trust it only if you know this is the server's certificate (compare the fingerprint "
                            "with the one its administrator gave you)."), width);
         add_prose(&form, _("t  trust it from now on (stored in trusted-certs)"), width);
+        add_prose(&form, _("o  trust it once: for this session only (nothing stored)"), width);
         add_prose(&form, _("r  refuse: do not connect (also Enter, Esc)"), width);
         return form.lines;
 }

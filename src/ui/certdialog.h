@@ -1,7 +1,8 @@
 /* ui/certdialog.h — the dialog for a server certificate that does not verify: host:port, why it
- * does not verify, subject, issuer, validity and SHA-256 fingerprint, and two answers (trust it,
- * remembered; or refuse, the default). For a certificate that changed since it was trusted: a
- * warning with both fingerprints and nothing to accept.
+ * does not verify, subject, issuer, validity and SHA-256 fingerprint, and three answers (trust it,
+ * remembered; trust it for this session only, as FileZilla offers; or refuse, the default). For
+ * a certificate that changed since it was trusted: a warning with both fingerprints and nothing
+ * to accept.
  * Owns: the dialog's text, its layout in any width (80x24 and up), its keys.
  * Must not: call curses, decide on trust itself (core/trust.c does) or store anything. */
 #pragma once
@@ -23,9 +24,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiCertDialog, ui_cert_dialog_free)
 typedef enum {
         UI_CERT_PENDING,  /* the key does not answer */
         UI_CERT_TRUST,
+        UI_CERT_TRUST_ONCE, /* for this session only: not written to trusted-certs */
         UI_CERT_REFUSE,   /* also: the warning was seen and closed */
 } UiCertAnswer;
-/* What a key answers: t trusts; r, n, Enter, Esc, Ctrl-C refuse (a warning: Enter, Esc, q close). */
+/* What a key answers: t trusts, o trusts once (this session); r, n, Enter, Esc, Ctrl-C refuse (a warning: Enter, Esc, q close). */
 UiCertAnswer ui_cert_dialog_key(const UiCertDialog *dialog, UiKey key);
 
 /* The title line (without frame). transfer full */

@@ -142,7 +142,8 @@ static void key_certificate(UiApp *app, UiKey key)
         UiCertAnswer answer = ui_cert_dialog_key(app->cert_dialog, key);
         if (answer == UI_CERT_PENDING)
                 return;
-        ui_bridge_answer(app->bridge, NULL, answer == UI_CERT_TRUST ? CORE_ANSWER_YES : CORE_ANSWER_NO);
+        ui_bridge_answer(app->bridge, NULL, answer == UI_CERT_TRUST ? CORE_ANSWER_YES
+                                            : answer == UI_CERT_TRUST_ONCE ? CORE_ANSWER_ALL : CORE_ANSWER_NO);
         ui_app_close_dialog(app);
 }
 

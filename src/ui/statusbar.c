@@ -10,7 +10,6 @@
 #define PROGRESS_MAX 34  /* columns for what is being transferred */
 #define SCANNER_CUT_MIN 28 /* below this, the scanner's address is cut to its file name */
 #define SCANNER_MIN 10   /* columns the scanner keeps while the security summary is shortened */
-#define SCANNER_DOWN_MIN 16 /* …and "!! scanner down" */
 
 gboolean ui_status_is_plain(const char *security)
 {
@@ -168,7 +167,7 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         int avail = width - 1 - ui_text_width(conn) - sep - ui_text_width(progress) - sep - (forms ? sep : 0) -
                     (info->modes ? ui_text_width(info->modes) + sep : 0) -
                     (info->selection ? ui_text_width(info->selection) + sep : 0);
-        g_autofree char *security = forms ? pick_form(forms, avail - MIN(ui_text_width(scanner), info->scanner_down ? SCANNER_DOWN_MIN : SCANNER_MIN)) : NULL;
+        g_autofree char *security = forms ? pick_form(forms, avail - MIN(ui_text_width(scanner), SCANNER_MIN)) : NULL;
         int scanner_width = avail - (security ? ui_text_width(security) : 0);
 
         g_autofree char *first = g_strconcat(" ", conn, NULL);

@@ -5,6 +5,8 @@
 # - :open shows the certificate dialog (host:port, why, subject, issuer, validity, the SHA-256
 #   fingerprint openssl computes); Esc refuses: not connected, the server never saw USER, nothing
 #   stored;
+# - o trusts it once: logged in, a second :open in the same run does not ask, nothing is written
+#   to the trust file, and the next run asks again;
 # - t trusts it: logged in, the status bar shows TLS 1.3, the cipher and whose certificate; the
 #   trust file holds host:port and the fingerprint; a later :open does not ask; after :close the
 #   status bar says not connected, and a new :open shows TLS again;
@@ -54,12 +56,43 @@ expect "it shows the validity" screen_has ask -E 'Valid from: +[A-Z][a-z]{2} +[0
 got=$(fp_lines SHA-256: ask)
 expect "it shows the SHA-256 fingerprint openssl computes" eval '[ "$got" = "$FP1" ] || { echo "want $FP1 got $got"; show ask; false; }'
 expect "it offers trust and refuse" screen_has ask -E 't +trust it'
-width_ok=$(awk 'length($0) > 80 { bad = 1 } END { print bad ? "no" : "yes" }' "$s/ask")
-expect "the dialog fits 80 columns" [ "$width_ok" = yes ]
+width_ok=yes # in characters (mawk's length counts bytes: a message cut with … is 3 more)
+while IFS= read -r line; do [ "${#line}" -le 80 ] || width_ok=no; done <"$s/ask"
+expect "the dialog fits 80 columns" eval '[ "$width_ok" = yes ] || { show ask; false; }'
 expect "Esc refuses: not connected" screen_has refused -E '^ not connected \| idle'
 expect "the refusal is said in the message area" screen_has refused -F "was not trusted"
 expect "refused: the server never saw USER" eval '! saw_user_after "$before"'
 expect "refused: nothing stored in the trust file" [ ! -e "$TRUST" ]
+
+# ---- trust once: this session only, nothing written ----------------------------------------
+cat >"$dir/once.keys" <<KEYS
+:open 127.0.0.1 $FTP_PORT<Enter>
+@dump $s/once-ask
+o
+$FTP_USER<Enter>
+$FTP_PASS<Enter>
+@dump $s/once
+:close<Enter>
+:open 127.0.0.1 $FTP_PORT<Enter>
+$FTP_USER<Enter>
+$FTP_PASS<Enter>
+@dump $s/once-again
+<Esc>0
+KEYS
+WIDTH=120 tui once
+expect "the dialog offers to trust once" screen_has once-ask -E 'o +trust it once: for this session only'
+expect "trusted once: logged in over TLS" screen_has once -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
+expect "trusted once: a second :open in the same session does not ask" screen_lacks once-again -F "does not verify"
+expect "trusted once: the second :open logs in" screen_has once-again -E "^ $FTP_USER@127\.0\.0\.1:$FTP_PORT \| TLS 1\.3 "
+expect "trusted once: nothing written to the trust file" [ ! -e "$TRUST" ]
+cat >"$dir/once-next.keys" <<KEYS
+:open 127.0.0.1 $FTP_PORT<Enter>
+@dump $s/once-next
+<Esc>
+<Esc>0
+KEYS
+tui once-next
+expect "trusted once: the next run asks again" screen_has once-next -F "The certificate of 127.0.0.1:$FTP_PORT does not verify"
 
 # ---- trust, then a second open that does not ask, close and open again ---------------------
 cat >"$dir/trust.keys" <<KEYS
