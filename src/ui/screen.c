@@ -244,6 +244,11 @@ GPtrArray *ui_screen_help_lines(void)
         g_ptr_array_add(lines, g_strdup(_("In the queue view (F9): Up/Down move, Del or c cancels the job, x clears finished jobs, Esc/q/F9 closes.")));
         g_ptr_array_add(lines, g_strdup(_("In the viewer (F3, Enter on a file): Up/Down/PgUp/PgDn/Home/End scroll, / searches, n finds the next match, h switches text and hex, Esc/q/F3 closes. With $PAGER set, F3 runs it instead.")));
         g_ptr_array_add(lines, g_strdup(_("After /: type to filter the active pane, Enter keeps the filter, Esc restores the one before.")));
+        g_ptr_array_add(lines, g_strdup(_("Type-ahead: a printable key without a binding above jumps to the first name starting with the keys typed (shown on the bottom line; a key no name starts with is refused); a pause of a second or another key starts afresh. While typing, a bound key (s . + -) counts only where a name starts so.")));
+        g_ptr_array_add(lines, g_strdup(_("After Ctrl-S: type to move to the next name containing the text, Ctrl-S finds the one after, Enter or Esc ends the search.")));
+        g_ptr_array_add(lines, g_strdup(_("After + or -: a pattern as a shell reads it (*.txt, [ab]*; a leading dot must be typed), starting from *; the status bar counts the selection and its size.")));
+        g_ptr_array_add(lines, g_strdup(_("A certificate that does not verify: t trusts it from now on, o for this run only (nothing written), r, Enter or Esc refuse it.")));
+        g_ptr_array_add(lines, g_strdup(_("The status bar marks the scanner \"!! scanner down\" when it does not answer its PING (every 30 s). Ctrl-U (mc's swap) has no key: the local pane is always left, the server right.")));
         g_ptr_array_add(lines, g_strdup(_("On the command line: Tab completes, Up/Down browse the history (kept across runs), Ctrl-A/E/B/F/K/U/W edit.")));
         g_ptr_array_add(lines, g_strdup(_("A destination that exists: o overwrite, O overwrite all, r resume, R resume all, n rename, s skip, S skip all, Esc cancel the rest.")));
         g_autofree char *commands = core_cmd_help_list(TRUE);
