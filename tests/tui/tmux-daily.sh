@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/tui/tmux-daily.sh — the everyday habits of issue 13 on a real terminal (tmux on a private
 # socket), against a private vsftpd (slowed to 100 kB/s per session) and the real clamav-agent:
-# a site saved in line mode opened from the site manager (Ctrl-\), its password typed in the
-# dialog (no keyring here); a speed limit set with :set named in the queue view's title and kept
+# type-ahead, Ctrl-S, + with its totals and the chmod dialog in the local pane; a site saved in
+# line mode opened from the site manager (Ctrl-\), its password typed in the dialog (no keyring
+# here); a speed limit set with :set named in the queue view's title and kept
 # by an F5 upload; the full screen killed with SIGKILL in the middle of an F5 batch, then started
 # again: it offers to resume the batch, Enter resumes it, and every file is on the server once,
 # byte for byte, with no temporary or partial file left and one "done" audit record each.
@@ -26,6 +27,28 @@ expect "site add in line mode: exit 0 ($CF_RC)" cf_rc_is 0
 tui_start 110 32 "$work" -- --parallel 1 --scanner "$CF_SCANNER" --audit-log "$CF_AUDIT" ||
         skip_all "tmux cannot start a session here"
 expect "the panes come up" wait_screen 10 '^>Local: '
+
+# ---- the file manager's habits in the local pane (local: .. batch/ limited.bin) ----
+text "lim"
+expect "type-ahead: the letters show on the bottom line" wait_screen 5 '^type-ahead: lim *$'
+keys C-x c
+expect "type-ahead: the cursor is on limited.bin (the chmod dialog names it)" \
+        wait_screen 5 'Change the mode of limited\.bin: rw-r--r-- \(644\)'
+keys BSpace BSpace BSpace; text "600"; keys Enter
+expect "chmod 600 from the dialog: the local file has mode 600" \
+        wait_until 10 eval '[ "$(stat -c %a "$work/limited.bin")" = 600 ]'
+keys Home C-s; text "atc"
+expect "Ctrl-S: the text shows on the bottom line" wait_screen 5 '^search: atc *$'
+keys Enter C-x c
+expect "Ctrl-S: the cursor is on batch (the first name holding atc)" wait_screen 5 'Change the mode of batch'
+keys Escape +
+expect "+ asks for a pattern" wait_screen 5 'Select the names matching:'
+text "*.bin"; keys Enter
+expect "+*.bin: limited.bin selected, the status bar counts it" \
+        eval 'wait_screen 5 "^\*limited\.bin " && wait_screen 5 "1 selected, 400\.0.kB"'
+keys -; keys Enter
+expect "- with the default *: nothing selected" eval 'wait_until 5 eval "! screen | grep -q \"selected,\""'
+
 keys 'C-\'
 expect "Ctrl-\\ opens the site manager with the saved site" wait_screen 10 'demo'
 keys Enter
