@@ -505,6 +505,13 @@ static const CoreCmd commands[] = {
           .help = N_("Shows the server and port, the user, the remote directory, the transfer "
                      "type, passive or active mode, prompting, the connection's security, the "
                      "scanner and its last answer, and the audit log.") },
+        { .name = "swap-panes",
+          .max_args = 0, .flags = SCREEN,
+          .usage = "swap-panes",
+          .summary = N_("Draw the server's pane on the left, or on the right again."),
+          .help = N_("Swaps where the two panes are drawn (Ctrl-U, mc's swap panels; FileZilla's "
+                     "\"swap local and remote panes\"): each pane keeps its side's files, keys and "
+                     "commands, only its place on the screen changes.") },
         { .name = "switch-pane",
           .max_args = 0, .flags = SCREEN,
           .usage = "switch-pane",

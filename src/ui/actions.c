@@ -49,6 +49,17 @@ ACTION(act_switch)
         return TRUE;
 }
 
+/* mc's Ctrl-U swaps its panels; here the sides are this machine and the server, so what changes
+ * is where each is drawn (FileZilla's "swap local and remote panes"): every key and command still
+ * means the same pane. */
+ACTION(act_swap_panes)
+{
+        app->swapped = !app->swapped;
+        ui_app_say(app, CORE_MSG_INFO, app->swapped ? _("The server's pane is on the left now.")
+                                                    : _("The server's pane is on the right again."));
+        return TRUE;
+}
+
 ACTION(act_up) { ui_pane_move(ui_app_active_pane(app), -1); return TRUE; }
 ACTION(act_down) { ui_pane_move(ui_app_active_pane(app), 1); return TRUE; }
 ACTION(act_home) { ui_pane_move_to(ui_app_active_pane(app), 0); return TRUE; }
@@ -298,6 +309,7 @@ static const UiAction actions[] = {
         { "select-pattern", act_select_pattern },
         { "sites", act_sites },
         { "sort", act_sort },
+        { "swap-panes", act_swap_panes },
         { "switch-pane", act_switch },
         { "sync-browse", act_sync_browse },
         { "unselect-pattern", act_unselect_pattern },
@@ -339,6 +351,7 @@ static const UiBinding bindings[] = {
         { UI_KEY_CTRL('r'), "refresh" },
         { UI_KEY_CTRL('c'), "cancel" },
         { UI_KEY_CTRL('s'), "search" }, /* mc's quick search */
+        { UI_KEY_CTRL('u'), "swap-panes" }, /* mc's swap panels */
         { UI_KEY_CTRL('\\'), "sites" }, /* mc's hotlist */
         { UI_KEY_CTRL_X('d'), "compare" }, /* mc's "compare directories" */
         { UI_KEY_CTRL_X('c'), "chmod" },   /* mc's chmod */

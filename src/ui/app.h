@@ -70,6 +70,7 @@ typedef struct UiApp {
 
         CoreQueue *queue;          /* every transfer asked for, as jobs */
         gboolean queue_view;       /* the queue view is open */
+        gboolean swapped;          /* the server's pane drawn on the left (swap-panes, Ctrl-U) */
         int queue_cursor;          /* its selected row */
         int queue_top;
 

@@ -29,7 +29,8 @@ static void click_fkey(UiApp *app, const UiMouse *m)
 
 static void click_pane(UiApp *app, const UiMouse *m)
 {
-        UiPaneSide side = m->x < app->width / 2 ? UI_PANE_LOCAL : UI_PANE_REMOTE;
+        gboolean left = m->x < app->width / 2;
+        UiPaneSide side = left != app->swapped ? UI_PANE_LOCAL : UI_PANE_REMOTE;
         gboolean was_active = side == app->active;
         if (!was_active)
                 run(app, "switch-pane");

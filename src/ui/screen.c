@@ -390,11 +390,13 @@ static void draw_panes(UiApp *app, int *cursor_x, int *cursor_y)
         int h = app->height;
         int pane_height = ui_screen_pane_height(app);
         int left = app->width / 2;
-        ui_pane_draw(app->panes[0], app->canvas, 0, 0, left - 1, pane_height, app->active == UI_PANE_LOCAL);
+        UiPaneSide on_left = app->swapped ? UI_PANE_REMOTE : UI_PANE_LOCAL;
+        UiPaneSide on_right = app->swapped ? UI_PANE_LOCAL : UI_PANE_REMOTE;
+        ui_pane_draw(app->panes[on_left], app->canvas, 0, 0, left - 1, pane_height, app->active == on_left);
         for (int r = 0; r < pane_height; r++)
                 ui_canvas_text(app->canvas, left - 1, r, 1, "|", UI_ATTR_NORMAL);
-        ui_pane_draw(app->panes[1], app->canvas, left, 0, app->width - left, pane_height,
-                     app->active == UI_PANE_REMOTE);
+        ui_pane_draw(app->panes[on_right], app->canvas, left, 0, app->width - left, pane_height,
+                     app->active == on_right);
         if (app->queue_view)
                 ui_queue_draw(app, 0, pane_height);
         draw_status(app, pane_height);
