@@ -115,6 +115,14 @@ static char *x_reply_digest(const FtpReply *reply, const AlgoInfo *info)
         return g_ascii_strdown(words[0], -1);
 }
 
+char *ftp_digest_parse_reply(const FtpReply *reply, FtpDigestMethod method)
+{
+        const AlgoInfo *info = algo_info(method.algo);
+        if (!info)
+                return NULL;
+        return method.via_hash ? hash_reply_digest(reply, info) : x_reply_digest(reply, info);
+}
+
 static gboolean select_hash_algo(FtpSession *s, const AlgoInfo *info, GError **error)
 {
         if (s->hash_algo == (int)info->algo)
@@ -145,7 +153,7 @@ char *ftp_session_remote_digest(FtpSession *s, const char *path, FtpDigestMethod
                 return NULL;
         if (said)
                 *said = g_strdup(reply->shown);
-        char *digest = method.via_hash ? hash_reply_digest(reply, info) : x_reply_digest(reply, info);
+        char *digest = ftp_digest_parse_reply(reply, method);
         if (digest)
                 return digest;
         g_autofree char *name = ftp_digest_method_name(method);

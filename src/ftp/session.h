@@ -215,6 +215,9 @@ char *ftp_digest_method_name(FtpDigestMethod method);
  * no digest of that algorithm over the whole file. transfer full */
 char *ftp_session_remote_digest(FtpSession *session, const char *path, FtpDigestMethod method, char **said,
                                 GError **error);
+/* The digest a reply to `method`'s command holds (the parser of ftp_session_remote_digest, pure):
+ * lowercase hex of the algorithm's length, or NULL when the reply holds none. transfer full */
+char *ftp_digest_parse_reply(const FtpReply *reply, FtpDigestMethod method);
 
 /* Sends one raw command (user's `quote`) and returns its reply. */
 FtpReply *ftp_session_command(FtpSession *session, const char *command, GError **error);
