@@ -1,0 +1,54 @@
+/* tests/fuzz/fuzz-common.c — the scratch directory and files of the targets that read a path
+ * (config file, sites file, audit logs). Must not: decide anything about an input. */
+#include "tests/fuzz/fuzz.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+static char *scratch;
+
+static void remove_scratch(void)
+{
+        if (!scratch)
+                return;
+        g_autoptr(GDir) dir = g_dir_open(scratch, 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir))) {
+                g_autofree char *path = g_build_filename(scratch, name, NULL);
+                g_unlink(path);
+        }
+        g_rmdir(scratch);
+}
+
+const char *fuzz_scratch_dir(void)
+{
+        if (scratch)
+                return scratch;
+        g_autoptr(GError) error = NULL;
+        scratch = g_dir_make_tmp("clamftp-fuzz-XXXXXX", &error);
+        if (!scratch) {
+                fprintf(stderr, "fuzz: no scratch directory: %s\n", error->message);
+                abort();
+        }
+        atexit(remove_scratch);
+        return scratch;
+}
+
+const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size)
+{
+        static GHashTable *paths;
+        if (!paths)
+                paths = g_hash_table_new(g_str_hash, g_str_equal);
+        char *path = g_hash_table_lookup(paths, name);
+        if (!path) {
+                path = g_build_filename(fuzz_scratch_dir(), name, NULL);
+                g_hash_table_insert(paths, g_strdup(name), path);
+        }
+        g_autoptr(GError) error = NULL;
+        if (!g_file_set_contents_full(path, (const char *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600,
+                                      &error)) {
+                fprintf(stderr, "fuzz: cannot write %s: %s\n", path, error->message);
+                abort();
+        }
+        return path;
+}
