@@ -2,6 +2,8 @@
  * (config file, sites file, audit logs). Must not: decide anything about an input. */
 #include "tests/fuzz/fuzz.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -44,10 +46,20 @@ const char *fuzz_write_file(const char *name, const uint8_t *data, size_t size)
                 path = g_build_filename(fuzz_scratch_dir(), name, NULL);
                 g_hash_table_insert(paths, g_strdup(name), path);
         }
-        g_autoptr(GError) error = NULL;
-        if (!g_file_set_contents_full(path, (const char *)data, (gssize)size, G_FILE_SET_CONTENTS_NONE, 0600,
-                                      &error)) {
-                fprintf(stderr, "fuzz: cannot write %s: %s\n", path, error->message);
+        /* open/write, not g_file_set_contents_full(NONE): GLib 2.74 writes in place without
+         * truncating, so a shorter input would keep the end of the one before */
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        gsize done = 0;
+        while (fd >= 0 && done < size) {
+                ssize_t n = write(fd, data + done, size - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                done += (gsize)n;
+        }
+        if (fd < 0 || done < size || close(fd) < 0) {
+                fprintf(stderr, "fuzz: cannot write %s: %s\n", path, g_strerror(errno));
                 abort();
         }
         return path;
