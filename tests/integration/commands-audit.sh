@@ -134,12 +134,26 @@ touch "$SUITE_DIR/go"
 wait "${pids[@]}" # (not a bare wait: the agent and vsftpd are this shell's children too)
 expect "two processes at once: both exit 0" \
         eval '[ "$(cat "$SUITE_DIR/p1.rc")" = 0 ] && [ "$(cat "$SUITE_DIR/p2.rc")" = 0 ]'
-expect "two processes at once: 2 × 100 verdict and upload records" [ "$(lines_of "$CF_AUDIT")" -eq 400 ]
+# 2 × 100 verdicts and "done" uploads; six connections on the suites' eight passive ports may meet
+# vsftpd's "500 OOPS" and reconnect: such a cut attempt adds a "retried" record, nothing else
+records_are_the_batches() {
+        /usr/bin/python3 - "$CF_AUDIT" <<'PY'
+import collections, json, sys
+kinds = collections.Counter()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    kinds[(r.get("event"), r.get("result") if r.get("event") == "upload" else r.get("verdict"))] += 1
+want = {("verdict", "OK"): 200, ("upload", "done"): 200}
+extra = {k: v for k, v in kinds.items() if k not in want and k != ("upload", "retried")}
+sys.exit(0 if all(kinds[k] == v for k, v in want.items()) and not extra else "records: %r" % dict(kinds))
+PY
+}
+expect "two processes at once: 2 × 100 verdict and done upload records (retried ones aside)" records_are_the_batches
 # runs: how many runs of records of one process there are in the log, one after the other
 runs() { grep -o '"path":"[^"]*/p[12]/' "$CF_AUDIT" | uniq | wc -l; }
 expect "two processes at once: their records are interleaved (they did write at once)" \
         eval 'echo "runs of one process'"'"'s records: $(runs)"; [ "$(runs)" -gt 2 ]'
-expect "two processes at once: the chain is whole" audit_whole 400 "$CF_AUDIT"
+expect "two processes at once: the chain is whole" audit_whole "$(lines_of "$CF_AUDIT")" "$CF_AUDIT"
 expect "two processes at once: both uploaded every file" \
         eval 'same_file p1/m100.dat "$FTP_ROOT/p1/p1/m100.dat" && same_file p2/m100.dat "$FTP_ROOT/p2/p2/m100.dat"'
 
