@@ -11,6 +11,7 @@
 #include "core/resume.h"
 #include "core/safename.h"
 #include "core/transfer.h"
+#include "core/transfer-private.h"
 #include "core/worker.h"
 #include <inttypes.h>
 #include <string.h>
@@ -80,30 +81,21 @@ static gboolean list_job(FtpSession *session, gpointer data, GError **error)
         return job->list != NULL;
 }
 
-/* MKD; when the server refuses a path with parents, each parent first (one that exists is
- * refused and fine), then the path again: `mkdir a/b/c` as mkdir -p does it. */
+/* MKD; when the server refuses a path with parents, the parents first (core_remote_make_parents:
+ * one that exists is refused and fine), then the path again: `mkdir a/b/c` as mkdir -p does it. */
 static gboolean mkdir_job(FtpSession *session, gpointer data, GError **error)
 {
         const char *path = ((RemoteJob *)data)->path;
         GError *first = NULL;
         if (ftp_session_mkdir(session, path, &first))
                 return TRUE;
-        const char *slash = strchr(path + 1, '/');
-        if (!g_error_matches(first, FTP_ERROR, FTP_ERROR_REFUSED) || !slash) {
+        if (!g_error_matches(first, FTP_ERROR, FTP_ERROR_REFUSED) || !strchr(path + 1, '/')) {
                 g_propagate_error(error, first);
                 return FALSE;
         }
         g_error_free(first);
-        for (; slash; slash = strchr(slash + 1, '/')) {
-                g_autofree char *parent = g_strndup(path, (gsize)(slash - path));
-                g_autoptr(GError) refused = NULL;
-                if (!ftp_session_mkdir(session, parent, &refused) &&
-                    !g_error_matches(refused, FTP_ERROR, FTP_ERROR_REFUSED)) {
-                        g_propagate_error(error, g_steal_pointer(&refused));
-                        return FALSE;
-                }
-        }
-        return ftp_session_mkdir(session, path, error);
+        g_autoptr(GHashTable) made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        return core_remote_make_parents(session, path, made, error) && ftp_session_mkdir(session, path, error);
 }
 
 static gboolean rmdir_job(FtpSession *session, gpointer data, GError **error)
