@@ -11,7 +11,11 @@
 
 G_DEFINE_QUARK(agent-error-quark, agent_error)
 
-typedef enum { T_STRING, T_BOOL, T_UINT, T_SIZE, T_MODE, T_ALERT_ENCRYPTED } SettingType;
+typedef enum {
+        T_STRING, T_BOOL, T_UINT, T_SIZE, T_MODE, T_ALERT_ENCRYPTED,
+        T_REGEX_LIST, /* repeatable: each value one more pattern */
+        T_PUA,        /* ExcludePUA / IncludePUA: repeatable categories */
+} SettingType;
 
 typedef struct {
         const char *name;
@@ -58,8 +62,95 @@ static const Setting settings[] = {
         S("LogVerbose", T_BOOL, log_verbose),
         S("PidFile", T_STRING, pid_file),
         S("Foreground", T_BOOL, foreground),
+        S("Debug", T_BOOL, debug),
+        S("LogClean", T_BOOL, log_clean),
+        S("LogFacility", T_STRING, log_facility),
+        S("ExcludePath", T_REGEX_LIST, exclude_path),
+        S("VirusEvent", T_STRING, virus_event),
+        S("FollowDirectorySymlinks", T_BOOL, follow_directory_symlinks),
+        S("FollowFileSymlinks", T_BOOL, follow_file_symlinks),
+        S("CrossFilesystems", T_BOOL, cross_filesystems),
+        S("MaxDirectoryRecursion", T_UINT, max_directory_recursion),
+        S("AllowAllMatchScan", T_BOOL, allow_all_match_scan),
+        S("FailIfCvdOlderThan", T_UINT, fail_if_cvd_older_than),
+        S("ExcludePUA", T_PUA, pua_categories),
+        S("IncludePUA", T_PUA, pua_categories),
 };
 #undef S
+
+/* clamd's older names, which clamd 1.4 still reads (with a warning) as the newer ones. */
+static const struct { const char *old, *now; } aliases[] = {
+        { "AlgorithmicDetection", "HeuristicAlerts" },
+        { "BlockMax", "AlertExceedsMax" },
+        { "OLE2BlockMacros", "AlertOLE2Macros" },
+        { "PhishingAlwaysBlockCloak", "AlertPhishingCloak" },
+        { "PhishingAlwaysBlockSSLMismatch", "AlertPhishingSSLMismatch" },
+        { "PartitionIntersection", "AlertPartitionIntersection" },
+        { "ArchiveBlockEncrypted", "AlertEncryptedArchive" },
+};
+
+/* clamd.conf settings the agent does not have, and why (the README's agent section lists the
+ * same). */
+static const struct {
+        const char *name;
+        gboolean family; /* every name that starts with this one */
+        const char *why;
+} absent[] = {
+        { "User", FALSE,
+          N_("start the agent as the user it should run as") },
+        { "AllowSupplementaryGroups", FALSE,
+          N_("start the agent as the user it should run as") },
+        { "LocalSocketGroup", FALSE,
+          N_("start the agent with that group, or let the service manager create the socket") },
+        { "FixStaleSocket", FALSE,
+          N_("the agent always replaces a stale socket and refuses one in use") },
+        { "MaxConnectionQueueLength", FALSE,
+          N_("the listen backlog is fixed; MaxConnections caps the open connections") },
+        { "StreamMinPort", FALSE,
+          N_("it belongs to clamd's STREAM command, which clamd 1.4 no longer has either; use "
+            "INSTREAM") },
+        { "StreamMaxPort", FALSE,
+          N_("it belongs to clamd's STREAM command, which clamd 1.4 no longer has either; use "
+            "INSTREAM") },
+        { "SelfCheck", FALSE,
+          N_("reload with RELOAD or SIGHUP after freshclam (freshclam's NotifyClamd can send "
+            "RELOAD to the agent's socket)") },
+        { "ConcurrentDatabaseReload", FALSE,
+          N_("reloads are always concurrent: the old signatures serve until the new ones are "
+            "compiled") },
+        { "ExitOnOOM", FALSE,
+          N_("a scan that runs out of memory is answered ERROR and the agent goes on") },
+        { "LeaveTemporaryFiles", FALSE,
+          N_("libclamav's scratch directory is private to the agent and removed when it stops") },
+        { "GenerateMetadataJson", FALSE,
+          N_("libclamav's scratch directory is private to the agent and removed when it stops") },
+        { "ExtendedDetectionInfo", FALSE,
+          N_("the scan log line has the size and the signature, not the file's hash") },
+        { "LogTime", FALSE,
+          N_("the agent's log lines always carry the time") },
+        { "LogFileUnlock", FALSE,
+          N_("rotate the log with logrotate's copytruncate, or log to syslog") },
+        { "LogFileMaxSize", FALSE,
+          N_("rotate the log with logrotate's copytruncate, or log to syslog") },
+        { "LogRotate", FALSE,
+          N_("rotate the log with logrotate's copytruncate, or log to syslog") },
+        { "OnAccess", TRUE,
+          N_("on-access scanning is clamonacc's, another program") },
+        { "ScanOnAccess", FALSE,
+          N_("on-access scanning is clamonacc's, another program") },
+        { "Prelude", TRUE,
+          N_("Debian's clamd is built without Prelude") },
+        { "Dev", TRUE,
+          N_("a libclamav developer's option") },
+        { "MailMaxRecursion", FALSE,
+          N_("removed from clamd; use MaxRecursion") },
+        { "ArchiveMax", TRUE,
+          N_("removed from clamd; use MaxScanSize, MaxRecursion, MaxFiles") },
+        { "ArchiveBlockMax", FALSE,
+          N_("removed from clamd; use AlertExceedsMax") },
+        { "ArchiveLimitMemoryUsage", FALSE,
+          N_("removed from clamd") },
+};
 
 AgentConf *agent_conf_new(void)
 {
@@ -92,6 +183,15 @@ AgentConf *agent_conf_new(void)
         conf->alert_encrypted_doc = TRUE;
         conf->bytecode = TRUE;
         conf->huge_pages = TRUE;
+        conf->log_clean = TRUE;
+        conf->exclude_path = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+        conf->follow_directory_symlinks = FALSE;
+        conf->follow_file_symlinks = FALSE;
+        conf->cross_filesystems = TRUE;
+        conf->max_directory_recursion = 15;
+        conf->allow_all_match_scan = TRUE;
+        for (gsize i = 0; i < G_N_ELEMENTS(conf->clam); i++)
+                conf->clam[i] = -1;
         return conf;
 }
 
@@ -106,6 +206,10 @@ void agent_conf_free(AgentConf *conf)
         g_free(conf->scratch_directory);
         g_free(conf->log_file);
         g_free(conf->pid_file);
+        g_free(conf->log_facility);
+        g_clear_pointer(&conf->exclude_path, g_ptr_array_unref);
+        g_free(conf->virus_event);
+        g_free(conf->pua_categories);
         g_free(conf);
 }
 
@@ -132,7 +236,7 @@ gboolean agent_conf_parse_size(const char *text, guint64 *out)
         return TRUE;
 }
 
-static gboolean parse_bool(const char *text, gboolean *out)
+gboolean agent_conf_parse_bool(const char *text, gboolean *out)
 {
         static const char *const yes[] = { "yes", "true", "on", "1" };
         static const char *const no[] = { "no", "false", "off", "0" };
@@ -158,6 +262,33 @@ static gboolean parse_uint(const char *text, guint base, guint *out)
         return TRUE;
 }
 
+/* ExcludePath: clamd's POSIX extended expressions are, for the paths people write, the same
+ * language as GRegex's. */
+static gboolean add_regex(AgentConf *conf, const char *value)
+{
+        GRegex *re = g_regex_new(value, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+        if (!re)
+                return FALSE;
+        g_ptr_array_add(conf->exclude_path, re);
+        return TRUE;
+}
+
+/* ExcludePUA and IncludePUA: libclamav wants ".cat1.cat2."; clamd refuses both kinds at once. */
+static gboolean add_pua(AgentConf *conf, const Setting *s, const char *value)
+{
+        gboolean include = g_ascii_strcasecmp(s->name, "IncludePUA") == 0;
+        if (conf->pua_categories && conf->pua_include != include)
+                return FALSE;
+        if (strchr(value, '.') || strchr(value, ' '))
+                return FALSE;
+        conf->pua_include = include;
+        char *joined = g_strconcat(conf->pua_categories ? conf->pua_categories : ".", value, ".",
+                                   NULL);
+        g_free(conf->pua_categories);
+        conf->pua_categories = joined;
+        return TRUE;
+}
+
 static gboolean apply(AgentConf *conf, const Setting *s, const char *value)
 {
         void *field = (char *)conf + s->offset;
@@ -167,10 +298,10 @@ static gboolean apply(AgentConf *conf, const Setting *s, const char *value)
                 *(char **)field = g_strdup(value);
                 return TRUE;
         case T_BOOL:
-                return parse_bool(value, field);
+                return agent_conf_parse_bool(value, field);
         case T_ALERT_ENCRYPTED: {
                 gboolean b;
-                if (!parse_bool(value, &b))
+                if (!agent_conf_parse_bool(value, &b))
                         return FALSE;
                 conf->alert_encrypted_archive = conf->alert_encrypted_doc = b;
                 return TRUE;
@@ -181,12 +312,48 @@ static gboolean apply(AgentConf *conf, const Setting *s, const char *value)
                 return parse_uint(value, 8, field) && *(guint *)field <= 0777;
         case T_SIZE:
                 return agent_conf_parse_size(value, field);
+        case T_REGEX_LIST:
+                return add_regex(conf, value);
+        case T_PUA:
+                return add_pua(conf, s, value);
         }
+        return FALSE;
+}
+
+static gboolean set_absent(const char *name, GError **error)
+{
+        for (gsize i = 0; i < G_N_ELEMENTS(absent); i++) {
+                gboolean hit = absent[i].family ? g_ascii_strncasecmp(name, absent[i].name,
+                                                            strlen(absent[i].name)) == 0
+                                      : g_ascii_strcasecmp(name, absent[i].name) == 0;
+                if (!hit)
+                        continue;
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("clamd's setting %s is not one of clamav-agent's: %s"), name,
+                            _(absent[i].why));
+                return TRUE;
+        }
+        return FALSE;
+}
+
+static gboolean set_clamopt(AgentConf *conf, const char *name, const char *value,
+                            GError **error)
+{
+        int row = agent_clamopts_find(name);
+        if (agent_clamopts_parse(row, value, &conf->clam[row]))
+                return TRUE;
+        g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG, _("“%s” is not a valid value for %s"),
+                    value, agent_clamopts_name(row));
         return FALSE;
 }
 
 gboolean agent_conf_set(AgentConf *conf, const char *name, const char *value, GError **error)
 {
+        for (gsize i = 0; i < G_N_ELEMENTS(aliases); i++)
+                if (g_ascii_strcasecmp(name, aliases[i].old) == 0)
+                        name = aliases[i].now;
+        if (agent_clamopts_find(name) >= 0)
+                return set_clamopt(conf, name, value, error);
         for (gsize i = 0; i < G_N_ELEMENTS(settings); i++) {
                 if (g_ascii_strcasecmp(settings[i].name, name) != 0)
                         continue;
@@ -196,6 +363,8 @@ gboolean agent_conf_set(AgentConf *conf, const char *name, const char *value, GE
                             _("“%s” is not a valid value for %s"), value, settings[i].name);
                 return FALSE;
         }
+        if (set_absent(name, error))
+                return FALSE;
         g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
                     _("unknown setting “%s” (see clamav-agent.conf(5) for the names)"), name);
         return FALSE;

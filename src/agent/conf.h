@@ -3,6 +3,7 @@
  * signatures; it only describes what the other parts will do. */
 #pragma once
 #include <glib.h>
+#include "agent/clamopts.h"
 
 #define AGENT_ERROR (agent_error_quark())
 GQuark agent_error_quark(void);
@@ -52,6 +53,21 @@ typedef struct {
         gboolean log_verbose;      /* LogVerbose */
         char *pid_file;            /* PidFile */
         gboolean foreground;       /* Foreground */
+        gboolean debug;            /* Debug: libclamav's debug messages on stderr */
+        gboolean log_clean;        /* LogClean: a log line for clean scans too (default yes) */
+        char *log_facility;        /* LogFacility: syslog facility, e.g. LOG_LOCAL6 */
+        GPtrArray *exclude_path;   /* ExcludePath, repeatable: GRegex *, matched against every
+                                    * path a SCAN, CONTSCAN, MULTISCAN or ALLMATCHSCAN visits */
+        char *virus_event;         /* VirusEvent: a command run (without a shell) per detection */
+        gboolean follow_directory_symlinks; /* FollowDirectorySymlinks (path scans) */
+        gboolean follow_file_symlinks;      /* FollowFileSymlinks (path scans) */
+        gboolean cross_filesystems;         /* CrossFilesystems (path scans) */
+        guint max_directory_recursion;      /* MaxDirectoryRecursion (path scans) */
+        gboolean allow_all_match_scan;      /* AllowAllMatchScan */
+        guint fail_if_cvd_older_than;       /* FailIfCvdOlderThan, days; 0 = off */
+        char *pua_categories;      /* ExcludePUA or IncludePUA, repeatable: ".cat1.cat2." */
+        gboolean pua_include;      /* the categories are IncludePUA's (else ExcludePUA's) */
+        gint64 clam[AGENT_CLAM_SETTINGS]; /* libclamav settings by agent/clamopts.c row; -1 unset */
 } AgentConf;
 
 AgentConf *agent_conf_new(void); /* transfer full; every setting at its default */
@@ -69,3 +85,5 @@ gboolean agent_conf_validate(AgentConf *conf, GError **error);
 
 /* Parses "100M", "64k", "1G", "1234" into bytes. */
 gboolean agent_conf_parse_size(const char *text, guint64 *out);
+/* Parses yes/no, true/false, on/off, 1/0. */
+gboolean agent_conf_parse_bool(const char *text, gboolean *out);

@@ -83,6 +83,19 @@ static AgentConf *build_conf(const Options *o, GError **error)
         return g_steal_pointer(&conf);
 }
 
+/* clamd -V's line (libclamav and the daily database in DatabaseDirectory), then ours. */
+static int print_version(const Options *o)
+{
+        g_autoptr(GError) ignored = NULL;
+        g_autoptr(AgentConf) conf = build_conf(o, &ignored);
+        g_autoptr(AgentConf) fallback = conf ? NULL : agent_conf_new();
+        const char *db = conf ? conf->database_directory
+                              : (o->db ? o->db : fallback->database_directory);
+        g_autofree char *clamav = agent_engine_installed_version(db);
+        printf("%s\nclamav-agent %s\n", clamav, PACKAGE_VERSION);
+        return 0;
+}
+
 static gboolean detach(GError **error)
 {
         pid_t pid = fork();
@@ -181,11 +194,11 @@ int agent_daemon_main(int argc, char **argv)
                 fprintf(stderr, "clamav-agent: %s (try --help)\n", error->message);
                 return 2;
         }
-        if (o.version) {
-                printf("clamav-agent %s (libclamav %s)\n", PACKAGE_VERSION, cl_retver());
-                return 0;
-        }
+        if (o.version)
+                return print_version(&o);
         AgentConf *conf = build_conf(&o, &error);
+        if (conf && conf->debug)
+                cl_debug(); /* before libclamav starts any thread */
         if (!conf || !agent_log_open(conf, &error) || !agent_engine_global_init(&error)) {
                 fprintf(stderr, "clamav-agent: %s\n", error->message);
                 agent_conf_free(conf);

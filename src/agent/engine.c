@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct AgentEngine {
         gint refcount;
@@ -27,6 +28,7 @@ void agent_scan_result_clear(AgentScanResult *result)
 {
         g_clear_pointer(&result->signature, g_free);
         g_clear_pointer(&result->reason, g_free);
+        g_clear_pointer(&result->matches, g_ptr_array_unref);
 }
 
 /* The scan running on this thread: libclamav reports some failures only as an error message and
@@ -38,6 +40,27 @@ typedef struct {
 } ScanWatch;
 
 static __thread ScanWatch *current_scan;
+
+/* One scan's inputs and what libclamav said; the callbacks' context. */
+typedef struct {
+        int fd;          /* scanned when map is NULL */
+        cl_fmap_t *map;
+        const char *name;
+        AgentScanFlags flags;
+        const char *virname;
+        unsigned long scanned;
+        GPtrArray *matches; /* AGENT_SCAN_ALL_MATCHES: every name libclamav reported */
+        ScanWatch watch;
+} ScanRun;
+
+/* libclamav calls this for each match; in all-match mode once per signature. */
+static void on_virus_found(int fd, const char *virname, void *context)
+{
+        ScanRun *run = context;
+        (void)fd;
+        if (run && run->matches && virname)
+                g_ptr_array_add(run->matches, g_strdup(virname));
+}
 
 static void on_libclamav_message(enum cl_msg severity, const char *fullmsg, const char *msg,
                                  void *context)
@@ -66,9 +89,11 @@ gboolean agent_engine_global_init(GError **error)
 static void options_from_conf(struct cl_scan_options *o, const AgentConf *conf)
 {
         memset(o, 0, sizeof(*o));
-        /* clamd's defaults: every parser on, heuristic alerts on. */
+        /* clamd's defaults: every parser on, heuristic alerts on; then the Scan…, Alert…,
+         * Heuristic… settings (agent/clamopts.c). */
         o->general = CL_SCAN_GENERAL_HEURISTICS;
         o->parse = ~0u;
+        agent_clamopts_scan_options(conf->clam, o);
         if (conf->alert_exceeds_max)
                 o->heuristic |= CL_SCAN_HEURISTIC_EXCEEDS_MAX;
         if (conf->alert_encrypted_archive)
@@ -94,6 +119,18 @@ static gboolean set_limits(struct cl_engine *cl, const AgentConf *conf, GError *
                             _("libclamav refused %s = %lld: %s"), limits[i].name, limits[i].v,
                             cl_strerror(rc));
                 return FALSE;
+        }
+        if (!agent_clamopts_engine(conf->clam, cl, error))
+                return FALSE;
+        if (conf->pua_categories) {
+                cl_error_t rc = cl_engine_set_str(cl, CL_ENGINE_PUA_CATEGORIES,
+                                                  conf->pua_categories);
+                if (rc != CL_SUCCESS) {
+                        g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                                    _("libclamav refused the PUA categories %s: %s"),
+                                    conf->pua_categories, cl_strerror(rc));
+                        return FALSE;
+                }
         }
         const char *scratch = conf->scratch_directory;
         if (scratch && *scratch && g_strcmp0(scratch, "auto") != 0) {
@@ -137,12 +174,35 @@ static gboolean has_database_files(const char *dir)
         return FALSE;
 }
 
+/* FailIfCvdOlderThan: clamd refuses to start (or to reload) on signatures that old. */
+static gboolean check_age(const char *dir, guint days, GError **error)
+{
+        time_t age = 0;
+        if (days == 0)
+                return TRUE;
+        cl_error_t rc = cl_cvdgetage(dir, &age);
+        if (rc != CL_SUCCESS) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                            _("cannot tell how old the signatures in %s are: %s"), dir,
+                            cl_strerror(rc));
+                return FALSE;
+        }
+        if ((guint64)age <= (guint64)days * 86400)
+                return TRUE;
+        g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
+                    _("the signatures in %s are %u days old, more than FailIfCvdOlderThan %u; run "
+                      "freshclam"), dir, (guint)(age / 86400), days);
+        return FALSE;
+}
+
 static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
 {
         const char *dir = conf->database_directory;
-        unsigned int dbopts = CL_DB_STDOPT;
+        unsigned int dbopts = agent_clamopts_db_options(conf->clam, CL_DB_STDOPT);
         if (!conf->bytecode)
                 dbopts &= ~CL_DB_BYTECODE;
+        if (conf->pua_categories && (dbopts & CL_DB_PUA))
+                dbopts |= conf->pua_include ? CL_DB_PUA_INCLUDE : CL_DB_PUA_EXCLUDE;
         if (!check_directory(dir, error) || !set_limits(engine->cl, conf, error))
                 return FALSE;
         if (!has_database_files(dir)) {
@@ -151,6 +211,8 @@ static gboolean load(AgentEngine *engine, const AgentConf *conf, GError **error)
                               "--db <dir> (for a test run, the project's data/signatures)"), dir);
                 return FALSE;
         }
+        if (!check_age(dir, conf->fail_if_cvd_older_than, error))
+                return FALSE;
         cl_error_t rc = cl_load(dir, engine->cl, &engine->signatures, dbopts);
         if (rc != CL_SUCCESS) {
                 g_set_error(error, AGENT_ERROR, AGENT_ERROR_DATABASE,
@@ -216,6 +278,7 @@ AgentEngine *agent_engine_new(const AgentConf *conf, GError **error)
                 agent_engine_unref(engine);
                 return NULL;
         }
+        cl_engine_set_clcb_virus_found(engine->cl, on_virus_found);
         options_from_conf(&engine->options, conf);
         if (g_strcmp0(conf->scratch_directory, "auto") != 0)
                 engine->scratch = g_strdup(conf->scratch_directory);
@@ -255,6 +318,14 @@ gint64 agent_engine_loaded_at(const AgentEngine *engine)
         return engine->loaded_at;
 }
 
+static void format_db_time(time_t t, char *date, gsize size)
+{
+        struct tm tm;
+        date[0] = '\0';
+        if (localtime_r(&t, &tm))
+                strftime(date, size, "%a %b %e %H:%M:%S %Y", &tm);
+}
+
 char *agent_engine_version(const AgentEngine *engine)
 {
         int err = 0;
@@ -262,11 +333,34 @@ char *agent_engine_version(const AgentEngine *engine)
         if (err != CL_SUCCESS || ver <= 0)
                 return g_strdup_printf("ClamAV %s", cl_retver());
         time_t t = (time_t)cl_engine_get_num(engine->cl, CL_ENGINE_DB_TIME, NULL);
-        char date[64] = "";
-        struct tm tm;
-        if (localtime_r(&t, &tm))
-                strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y", &tm);
+        char date[64];
+        format_db_time(t, date, sizeof(date));
         return g_strdup_printf("ClamAV %s/%lld/%s", cl_retver(), ver, date);
+}
+
+char *agent_engine_installed_version(const char *dir)
+{
+        static const char *const names[] = { "daily.cvd", "daily.cld" };
+        guint version = 0;
+        time_t when = 0;
+        for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+                g_autofree char *path = g_build_filename(dir, names[i], NULL);
+                if (access(path, R_OK) != 0)
+                        continue;
+                struct cl_cvd *head = cl_cvdhead(path);
+                if (!head)
+                        continue;
+                if (head->version > version) {
+                        version = head->version;
+                        when = (time_t)head->stime;
+                }
+                cl_cvdfree(head);
+        }
+        if (version == 0)
+                return g_strdup_printf("ClamAV %s", cl_retver());
+        char date[64];
+        format_db_time(when, date, sizeof(date));
+        return g_strdup_printf("ClamAV %s/%u/%s", cl_retver(), version, date);
 }
 
 /* libclamav 1.4 reports CL_VIRUS without a name when the whole file is over MaxFileSize and
@@ -313,26 +407,22 @@ static gboolean scratch_restored(const AgentEngine *engine)
         return g_mkdir(engine->scratch, 0700) == 0;
 }
 
-typedef struct {
-        int fd;          /* scanned when map is NULL */
-        cl_fmap_t *map;
-        const char *name;
-        const char *virname;
-        unsigned long scanned;
-        ScanWatch watch;
-} ScanRun;
-
 static cl_error_t scan_once(AgentEngine *engine, ScanRun *run)
 {
         struct cl_scan_options options = engine->options;
         g_clear_pointer(&run->watch.first_error, g_free);
         run->virname = NULL;
         run->scanned = 0;
+        if (run->flags & AGENT_SCAN_ALL_MATCHES) {
+                options.general |= CL_SCAN_GENERAL_ALLMATCHES;
+                g_clear_pointer(&run->matches, g_ptr_array_unref);
+                run->matches = g_ptr_array_new_with_free_func(g_free);
+        }
         current_scan = &run->watch;
         cl_error_t rc = run->map ? cl_scanmap_callback(run->map, run->name, &run->virname,
-                                                       &run->scanned, engine->cl, &options, NULL)
+                                                       &run->scanned, engine->cl, &options, run)
                                  : cl_scandesc_callback(run->fd, run->name, &run->virname,
-                                                        &run->scanned, engine->cl, &options, NULL);
+                                                        &run->scanned, engine->cl, &options, run);
         current_scan = NULL;
         return rc;
 }
@@ -348,9 +438,13 @@ static void scan_run(AgentEngine *engine, ScanRun *run, guint64 size, AgentScanR
                 rc = scan_once(engine, run);
         }
         result_from(out, rc, run->virname, run->scanned, engine, size, &run->watch);
+        if (out->verdict == AGENT_VERDICT_FOUND && run->matches && run->matches->len > 0)
+                out->matches = g_steal_pointer(&run->matches);
+        g_clear_pointer(&run->matches, g_ptr_array_unref);
 }
 
-void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanResult *out)
+void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanFlags flags,
+                          AgentScanResult *out)
 {
         struct stat st;
         if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -359,7 +453,7 @@ void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentSc
                 out->reason = g_strdup("Not a regular file");
                 return;
         }
-        ScanRun run = { .fd = fd, .name = name };
+        ScanRun run = { .fd = fd, .name = name, .flags = flags };
         scan_run(engine, &run, (guint64)st.st_size, out);
 }
 

@@ -19,7 +19,13 @@ typedef struct {
         char *signature;        /* FOUND: the signature name */
         char *reason;           /* ERROR: why */
         guint64 scanned;        /* bytes libclamav reports as scanned */
+        GPtrArray *matches;     /* FOUND with AGENT_SCAN_ALL_MATCHES: every signature (char *),
+                                 * in the order libclamav reported them; else NULL */
 } AgentScanResult;
+
+typedef enum {
+        AGENT_SCAN_ALL_MATCHES = 1 << 0, /* ALLMATCHSCAN: go on after the first match */
+} AgentScanFlags;
 
 void agent_scan_result_clear(AgentScanResult *result);
 
@@ -36,11 +42,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AgentEngine, agent_engine_unref)
 guint agent_engine_signatures(const AgentEngine *engine);
 /* "ClamAV 1.4.6/<dbver>/<dbdate>" or "ClamAV 1.4.6" (no versioned database). transfer full */
 char *agent_engine_version(const AgentEngine *engine);
+/* What clamd -V says, without loading anything: "ClamAV 1.4.6/<daily version>/<its date>" from
+ * the daily.cvd or daily.cld in dir, or "ClamAV 1.4.6". transfer full */
+char *agent_engine_installed_version(const char *dir);
 /* Wall-clock time the engine finished compiling. */
 gint64 agent_engine_loaded_at(const AgentEngine *engine);
 
 /* Scans an open descriptor, which must be a regular file (refused otherwise). */
-void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanResult *out);
+void agent_engine_scan_fd(AgentEngine *engine, int fd, const char *name, AgentScanFlags flags,
+                          AgentScanResult *out);
 /* Scans a buffer in memory (no disk). */
 void agent_engine_scan_memory(AgentEngine *engine, const void *data, gsize len, const char *name,
                               AgentScanResult *out);

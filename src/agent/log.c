@@ -18,6 +18,28 @@ static gboolean log_stderr = TRUE;
 static gboolean log_syslog;
 static gboolean log_verbose;
 
+/* LogFacility: clamd's names, "LOG_LOCAL6". */
+static gboolean facility_named(const char *name, int *out)
+{
+        static const struct { const char *name; int value; } names[] = {
+                { "LOG_AUTH", LOG_AUTH }, { "LOG_AUTHPRIV", LOG_AUTHPRIV }, { "LOG_CRON", LOG_CRON },
+                { "LOG_DAEMON", LOG_DAEMON }, { "LOG_FTP", LOG_FTP }, { "LOG_KERN", LOG_KERN },
+                { "LOG_LPR", LOG_LPR }, { "LOG_MAIL", LOG_MAIL }, { "LOG_NEWS", LOG_NEWS },
+                { "LOG_USER", LOG_USER }, { "LOG_UUCP", LOG_UUCP },
+                { "LOG_LOCAL0", LOG_LOCAL0 }, { "LOG_LOCAL1", LOG_LOCAL1 },
+                { "LOG_LOCAL2", LOG_LOCAL2 }, { "LOG_LOCAL3", LOG_LOCAL3 },
+                { "LOG_LOCAL4", LOG_LOCAL4 }, { "LOG_LOCAL5", LOG_LOCAL5 },
+                { "LOG_LOCAL6", LOG_LOCAL6 }, { "LOG_LOCAL7", LOG_LOCAL7 },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+                if (g_ascii_strcasecmp(name, names[i].name) == 0) {
+                        *out = names[i].value;
+                        return TRUE;
+                }
+        }
+        return FALSE;
+}
+
 gboolean agent_log_open(const AgentConf *conf, GError **error)
 {
         tzset(); /* once: the time zone of every later localtime_r */
@@ -35,8 +57,16 @@ gboolean agent_log_open(const AgentConf *conf, GError **error)
                 }
                 setvbuf(log_file, NULL, _IOLBF, 0);
         }
+        int facility = LOG_DAEMON;
+        if (conf->log_facility && !facility_named(conf->log_facility, &facility)) {
+                g_mutex_unlock(&log_lock);
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("LogFacility %s: no such facility (LOG_LOCAL0 … LOG_LOCAL7, "
+                              "LOG_DAEMON, LOG_MAIL, LOG_USER …)"), conf->log_facility);
+                return FALSE;
+        }
         if (conf->log_syslog && !log_syslog) {
-                openlog("clamav-agent", LOG_PID, LOG_DAEMON);
+                openlog("clamav-agent", LOG_PID, facility);
                 log_syslog = TRUE;
         }
         g_mutex_unlock(&log_lock);

@@ -94,12 +94,13 @@ static void slot_give_back(AgentServer *server)
 }
 
 gboolean agent_server_scan(AgentServer *server, AgentEngine *engine, int fd, const void *data,
-                           gsize len, const char *name, AgentScanResult *out)
+                           gsize len, const char *name, AgentScanFlags flags,
+                           AgentScanResult *out)
 {
         if (!slot_take(server))
                 return FALSE;
         if (fd >= 0)
-                agent_engine_scan_fd(engine, fd, name, out);
+                agent_engine_scan_fd(engine, fd, name, flags, out);
         else
                 agent_engine_scan_memory(engine, data, len, name, out);
         slot_give_back(server);

@@ -27,7 +27,8 @@ AgentEngine *agent_server_engine(AgentServer *server); /* transfer full (a refer
  * the queue of MaxQueue for one): data/len when fd < 0. FALSE when the queue is full (nothing
  * was scanned). */
 gboolean agent_server_scan(AgentServer *server, AgentEngine *engine, int fd, const void *data,
-                           gsize len, const char *name, AgentScanResult *out);
+                           gsize len, const char *name, AgentScanFlags flags,
+                           AgentScanResult *out);
 void agent_server_request_reload(AgentServer *server);
 void agent_server_request_stop(AgentServer *server);
 char *agent_server_stats(AgentServer *server); /* transfer full; STATS reply without END */

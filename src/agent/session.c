@@ -4,6 +4,7 @@
  * Must not: accept, create threads, or scan except through agent_server_scan(). */
 #include "config.h"
 #include "agent/session.h"
+#include "agent/event.h"
 #include "agent/log.h"
 #include "agent/protocol.h"
 #include "agent/spool.h"
@@ -15,7 +16,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,9 +27,12 @@
 #define MAX_FDS 4
 #define CHUNK_BUF (64 * 1024)
 #define FILDES_WAIT_MS 1000
-#define MAX_SCAN_DEPTH 64
+#define MAX_SCAN_DEPTH 256 /* directories below a path scanned, whatever MaxDirectoryRecursion */
 
-typedef enum { RD_OK, RD_EOF, RD_TIMEOUT, RD_ERROR, RD_STOP, RD_TOO_SLOW } ReadStatus;
+typedef enum {
+        RD_OK, RD_EOF, RD_TIMEOUT, RD_ERROR, RD_STOP, RD_TOO_SLOW,
+        RD_STRAY_FD, /* a descriptor came with a command other than FILDES */
+} ReadStatus;
 
 /* StreamMinRate: a stream must bring at least min_bytes in every window of StreamRateWindow
  * seconds, so a sender trickling a byte now and then cannot hold a connection (and a scan
@@ -55,10 +61,14 @@ typedef struct {
 } Conn;
 
 typedef struct {
+        AgentCommandKind kind;
+        AgentScanFlags flags;
         guint found;
         guint errors;
         gboolean stop_at_first;
-        gboolean broken; /* a reply could not be sent */
+        gboolean top_excluded; /* ExcludePath matched the path named: no OK after "Excluded" */
+        gboolean broken;       /* a reply could not be sent */
+        dev_t dev;             /* the named path's file system (CrossFilesystems no) */
 } WalkState;
 
 static gint64 deadline_in(guint seconds)
@@ -209,6 +219,10 @@ static ReadStatus conn_read_frame(Conn *c, AgentFrame *frame, AgentFrameStatus *
                 *status = agent_protocol_frame(c->buf, c->len, c->in_session, packet_end, frame);
                 if (*status != AGENT_FRAME_INCOMPLETE)
                         return RD_OK;
+                /* Every command received so far has run, and only FILDES takes a descriptor:
+                 * one still here came with another command (clamd: a protocol error). */
+                if (c->nfds > 0 && c->len == 0)
+                        return RD_STRAY_FD;
                 if (c->len >= AGENT_COMMAND_MAX) {
                         *status = AGENT_FRAME_TOO_LONG;
                         return RD_OK;
@@ -270,7 +284,12 @@ static gboolean reply_result(Conn *c, const char *name, const AgentScanResult *r
         case AGENT_VERDICT_OK:
                 return reply(c, "%s: OK", name);
         case AGENT_VERDICT_FOUND:
-                return reply(c, "%s: %s FOUND", name, r->signature);
+                if (!r->matches)
+                        return reply(c, "%s: %s FOUND", name, r->signature);
+                for (guint i = 0; i < r->matches->len; i++)
+                        if (!reply(c, "%s: %s FOUND", name, (char *)r->matches->pdata[i]))
+                                return FALSE;
+                return TRUE;
         default:
                 return reply(c, "%s: %s ERROR", name, r->reason);
         }
@@ -279,6 +298,8 @@ static gboolean reply_result(Conn *c, const char *name, const AgentScanResult *r
 static void log_scan(Conn *c, const char *what, guint64 bytes, gint64 start,
                      const AgentScanResult *r)
 {
+        if (r->verdict == AGENT_VERDICT_OK && !c->conf->log_clean)
+                return;
         double ms = (g_get_monotonic_time() - start) / 1000.0;
         const char *verdict = r->verdict == AGENT_VERDICT_OK      ? "OK"
                               : r->verdict == AGENT_VERDICT_FOUND ? "FOUND"
@@ -291,10 +312,17 @@ static void log_scan(Conn *c, const char *what, guint64 bytes, gint64 start,
 
 /* Scans with the current engine on a pool thread; FALSE when the queue is full. */
 static gboolean scan(Conn *c, int fd, const void *data, gsize len, const char *name,
-                     AgentScanResult *out)
+                     AgentScanFlags flags, AgentScanResult *out)
 {
         g_autoptr(AgentEngine) engine = agent_server_engine(c->server);
-        return agent_server_scan(c->server, engine, fd, data, len, name, out);
+        return agent_server_scan(c->server, engine, fd, data, len, name, flags, out);
+}
+
+/* VirusEvent for a detection; file is what clamd names: the real path, or instream(…). */
+static void virus_event(Conn *c, const char *file, const AgentScanResult *r)
+{
+        if (r->verdict == AGENT_VERDICT_FOUND && c->conf->virus_event && *c->conf->virus_event)
+                agent_event_virus(c->conf->virus_event, file, r->signature);
 }
 
 /* ---- INSTREAM ---- */
@@ -375,10 +403,12 @@ static gboolean handle_instream(Conn *c)
         AgentScanResult r = { 0 };
         int fd = agent_spool_fd(spool);
         gsize len = (gsize)agent_spool_size(spool);
-        if (!scan(c, fd, agent_spool_data(spool), len, "stream", &r)) {
+        if (!scan(c, fd, agent_spool_data(spool), len, "stream", 0, &r)) {
                 agent_log(AGENT_LOG_WARNING, "instream %s: refused, scan queue full", c->peer);
                 return reply(c, AGENT_REPLY_QUEUE_FULL);
         }
+        g_autofree char *event_name = g_strdup_printf("instream(%s)", c->peer);
+        virus_event(c, event_name, &r);
         gboolean ok = reply_result(c, "stream", &r); /* the client first, then the log */
         log_scan(c, fd >= 0 ? "instream(spooled)" : "instream", len, start, &r);
         agent_scan_result_clear(&r);
@@ -411,10 +441,12 @@ static int take_fd(Conn *c)
 
 static gboolean handle_fildes(Conn *c)
 {
-        if (c->is_unix && c->nfds == 0)
+        if (c->is_unix && c->nfds == 0 && c->len == 0) /* bytes after it: no descriptor came */
                 wait_for_fd(c);
-        if (!c->is_unix || c->nfds == 0)
-                return reply(c, AGENT_REPLY_NO_FD) && c->in_session;
+        if (!c->is_unix || c->nfds == 0) {
+                reply(c, AGENT_REPLY_NO_FD);
+                return FALSE; /* as clamd: the connection (and its session) ends */
+        }
         gint64 start = g_get_monotonic_time();
         int fd = take_fd(c);
         if (c->len > 0 && c->buf[0] == '\0')
@@ -422,11 +454,14 @@ static gboolean handle_fildes(Conn *c)
         g_autofree char *name = g_strdup_printf("fd[%d]", fd);
         AgentScanResult r = { 0 };
         struct stat st;
-        gboolean queued = scan(c, fd, NULL, 0, name, &r);
+        gboolean queued = scan(c, fd, NULL, 0, name, 0, &r);
         guint64 size = fstat(fd, &st) == 0 ? (guint64)st.st_size : 0;
+        g_autofree char *link = g_strdup_printf("/proc/self/fd/%d", fd);
+        g_autofree char *file = g_file_read_link(link, NULL);
         close(fd);
         if (!queued)
                 return reply(c, AGENT_REPLY_QUEUE_FULL);
+        virus_event(c, file ? file : name, &r);
         gboolean ok = reply_result(c, name, &r);
         log_scan(c, "fildes", size, start, &r);
         agent_scan_result_clear(&r);
@@ -437,19 +472,46 @@ static gboolean handle_fildes(Conn *c)
 
 static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w);
 
-static void scan_file(Conn *c, const char *path, WalkState *w)
+/* ExcludePath: "<path>: Excluded", as clamd; inside a MULTISCAN tree clamd says nothing. */
+static gboolean excluded(Conn *c, const char *path, gboolean top, WalkState *w)
 {
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-        if (fd < 0) {
-                w->errors++;
+        const GPtrArray *patterns = c->conf->exclude_path;
+        for (guint i = 0; patterns && i < patterns->len; i++) {
+                if (!g_regex_match(patterns->pdata[i], path, 0, NULL))
+                        continue;
+                if (top || w->kind != AGENT_CMD_MULTISCAN)
+                        w->broken |= !reply(c, "%s: Excluded", path);
+                w->top_excluded |= top;
+                return TRUE;
+        }
+        return FALSE;
+}
+
+static void open_failed(Conn *c, const char *path, int e, WalkState *w)
+{
+        w->errors++;
+        if (e == EACCES || e == EPERM)
                 w->broken |= !reply(c, "%s: Access denied. ERROR", path);
+        else if (e == ELOOP) /* replaced by a link since it was looked at */
+                w->broken |= !reply(c, "%s: Symbolic link not followed. ERROR", path);
+        else
+                w->broken |= !reply(c, "%s: File path check failure: %s. ERROR", path,
+                                    g_strerror(e));
+}
+
+static void scan_file(Conn *c, const char *path, gboolean follow, WalkState *w)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                                    (follow ? 0 : O_NOFOLLOW));
+        if (fd < 0) {
+                open_failed(c, path, errno, w);
                 return;
         }
         gint64 start = g_get_monotonic_time();
         AgentScanResult r = { 0 };
         struct stat st;
         guint64 size = fstat(fd, &st) == 0 ? (guint64)st.st_size : 0;
-        gboolean queued = scan(c, fd, NULL, 0, path, &r);
+        gboolean queued = scan(c, fd, NULL, 0, path, w->flags, &r);
         close(fd);
         if (!queued) {
                 w->errors++;
@@ -457,8 +519,11 @@ static void scan_file(Conn *c, const char *path, WalkState *w)
                 return;
         }
         log_scan(c, "path", size, start, &r);
-        if (r.verdict == AGENT_VERDICT_FOUND)
+        if (r.verdict == AGENT_VERDICT_FOUND) {
+                char real[PATH_MAX];
                 w->found++;
+                virus_event(c, realpath(path, real) ? real : path, &r);
+        }
         if (r.verdict == AGENT_VERDICT_ERROR)
                 w->errors++;
         if (r.verdict != AGENT_VERDICT_OK)
@@ -484,23 +549,62 @@ static void scan_dir(Conn *c, const char *path, guint depth, WalkState *w)
         }
 }
 
+/* A symbolic link is followed only as FollowFileSymlinks / FollowDirectorySymlinks say: then st
+ * describes its target. One named directly and not followed is refused, never "OK" (clamd says
+ * OK without scanning it); inside a tree it is skipped, as clamd does. */
+static gboolean resolve_link(Conn *c, const char *path, gboolean top, struct stat *st,
+                             WalkState *w)
+{
+        struct stat target;
+        if (stat(path, &target) == 0 &&
+            (S_ISDIR(target.st_mode) ? c->conf->follow_directory_symlinks
+                                     : c->conf->follow_file_symlinks)) {
+                *st = target;
+                return TRUE;
+        }
+        if (top) {
+                w->errors++;
+                w->broken |= !reply(c, "%s: Symbolic link not followed. ERROR", path);
+        }
+        return FALSE;
+}
+
 static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w)
 {
+        if (excluded(c, path, top, w))
+                return;
         struct stat st;
-        int rc = top ? stat(path, &st) : lstat(path, &st);
-        if (rc != 0) {
+        if (lstat(path, &st) != 0) {
                 int e = errno;
                 w->errors++;
                 w->broken |= !reply(c, "%s: File path check failure: %s. ERROR", path,
                                     g_strerror(e));
                 return;
         }
-        if (S_ISDIR(st.st_mode) && depth < MAX_SCAN_DEPTH) {
+        gboolean link = S_ISLNK(st.st_mode);
+        if (link && !resolve_link(c, path, top, &st, w))
+                return;
+        if (top) {
+                w->dev = st.st_dev;
+        } else if (!c->conf->cross_filesystems && st.st_dev != w->dev) {
+                if (w->kind != AGENT_CMD_MULTISCAN)
+                        w->broken |= !reply(c, "%s: Excluded (another filesystem)", path);
+                return;
+        }
+        if (S_ISDIR(st.st_mode)) {
+                guint max = c->conf->max_directory_recursion;
+                if (depth > MIN(max ? max : MAX_SCAN_DEPTH, MAX_SCAN_DEPTH)) {
+                        /* clamd skips it and may still say OK: here the tree is not OK */
+                        w->errors++;
+                        w->broken |= !reply(c, "%s: Directory recursion limit reached. ERROR",
+                                            path);
+                        return;
+                }
                 scan_dir(c, path, depth, w);
                 return;
         }
         if (S_ISREG(st.st_mode)) {
-                scan_file(c, path, w);
+                scan_file(c, path, link, w);
                 return;
         }
         if (top) { /* a device, pipe or socket named directly: one clear refusal */
@@ -513,11 +617,20 @@ static gboolean handle_path(Conn *c, AgentCommandKind kind, const char *path)
 {
         if (!c->is_unix)
                 return reply(c, AGENT_REPLY_UNAVAILABLE) && c->in_session;
-        WalkState w = { .stop_at_first = kind == AGENT_CMD_SCAN };
+        if (kind == AGENT_CMD_ALLMATCHSCAN && !c->conf->allow_all_match_scan) {
+                reply(c, "%s: %s", path, AGENT_REPLY_ALLMATCH_OFF);
+                return FALSE;
+        }
+        WalkState w = {
+                .kind = kind,
+                .flags = kind == AGENT_CMD_ALLMATCHSCAN ? AGENT_SCAN_ALL_MATCHES : 0,
+                /* clamd's SCAN and ALLMATCHSCAN stop at the first infected file */
+                .stop_at_first = kind == AGENT_CMD_SCAN || kind == AGENT_CMD_ALLMATCHSCAN,
+        };
         walk(c, path, TRUE, 0, &w);
         if (w.broken)
                 return FALSE;
-        if (w.found == 0 && w.errors == 0)
+        if (w.found == 0 && w.errors == 0 && !w.top_excluded)
                 return reply(c, "%s: OK", path);
         return TRUE;
 }
@@ -606,6 +719,13 @@ static gboolean serve_one(Conn *c, gboolean first)
         AgentFrameStatus status;
         guint timeout = first ? c->conf->command_read_timeout : c->conf->read_timeout;
         ReadStatus rs = conn_read_frame(c, &frame, &status, timeout);
+        if (rs == RD_STRAY_FD) {
+                if (c->in_session)
+                        c->id++;
+                agent_log(AGENT_LOG_INFO, "%s: descriptor sent without FILDES, closing", c->peer);
+                reply(c, AGENT_REPLY_STRAY_FD);
+                return FALSE;
+        }
         if (rs == RD_TIMEOUT) {
                 send_all(c, AGENT_REPLY_TIMEOUT "\n", strlen(AGENT_REPLY_TIMEOUT) + 1);
                 return FALSE;
@@ -617,10 +737,10 @@ static gboolean serve_one(Conn *c, gboolean first)
                 reply(c, AGENT_REPLY_TOO_LONG);
                 return FALSE;
         }
-        if (status == AGENT_FRAME_OLD_IN_SESSION) {
-                c->term = '\n';
+        if (status == AGENT_FRAME_OLD_IN_SESSION) { /* clamd's two replies, session's term */
                 c->id++;
                 reply(c, AGENT_REPLY_SESSION_OLD);
+                reply(c, AGENT_REPLY_PROCESSING);
                 return FALSE;
         }
         consume(c, frame.consumed);
