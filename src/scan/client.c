@@ -944,10 +944,13 @@ static char *fildes_exchange(ScanClient *client, int fd, gint64 allowance_ms, gb
         return read_sole_reply(client, stream, allowance_ms, newline, more, error);
 }
 
-/* The scanner's way of saying it does not take descriptors: only these make INSTREAM a fallback. */
+/* The scanner's way of saying it does not take descriptors: only these make INSTREAM a fallback.
+ * clamd 1.4 and clamav-agent say "No file descriptor received. ERROR"; older ones "FILDES: didn't
+ * receive file descriptor. ERROR". */
 static gboolean says_no_fildes(const char *reply)
 {
         return strcmp(reply, "UNKNOWN COMMAND") == 0 ||
+               strcmp(reply, "No file descriptor received. ERROR") == 0 ||
                (g_str_has_prefix(reply, "FILDES: didn't receive file descriptor") &&
                 g_str_has_suffix(reply, "ERROR"));
 }

@@ -20,6 +20,7 @@ typedef enum {
         FAKE_FILDES_SCAN,        /* reads the passed file with read() and answers as `mode` says, named fd[N] */
         FAKE_FILDES_SKIPS_LARGE, /* the same, but OK for a file over FAKE_MAX_FILE_SIZE */
         FAKE_FILDES_NO_FD,       /* "FILDES: didn't receive file descriptor. ERROR" (a relay that drops it) */
+        FAKE_FILDES_NO_FD_14,    /* clamd 1.4's and the agent's "No file descriptor received. ERROR" */
 } FakeFildes;
 #define FAKE_MAX_FILE_SIZE (64 * 1024 * 1024)
 

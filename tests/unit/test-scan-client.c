@@ -118,6 +118,7 @@ static const ParseCase fildes_parse_cases[] = {
           "Heuristics.Limits.Exceeded.MaxFileSize", "Heuristics.Limits.Exceeded.MaxFileSize", LIMIT },
         { "fd[5]: Not a regular file ERROR", SCAN_VERDICT_ERROR, NULL, "Not a regular file", SCANNER },
         { "FILDES: didn't receive file descriptor. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor", SCANNER },
+        { "No file descriptor received. ERROR", SCAN_VERDICT_ERROR, NULL, "file descriptor", SCANNER },
         { "fd[5]: ERROR", SCAN_VERDICT_ERROR, NULL, "without a reason", SCANNER },
         { "COMMAND READ TIMED OUT", SCAN_VERDICT_ERROR, NULL, "timed out", TIMEOUT },
         { "UNKNOWN COMMAND", SCAN_VERDICT_ERROR, NULL, "UNKNOWN COMMAND", PROTOCOL },
@@ -749,7 +750,8 @@ static void test_fildes_silent_times_out(Fixture *f, gconstpointer data)
  * this client (and its copies) never tries FILDES again. */
 static void test_fildes_unsupported_falls_back(Fixture *f, gconstpointer data)
 {
-        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD };
+        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD,
+                                            FAKE_FILDES_NO_FD_14 };
         for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
                 g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
                 fake_scanner_set_fildes(fake, kinds[i]);
@@ -775,7 +777,8 @@ static void test_fildes_unsupported_falls_back(Fixture *f, gconstpointer data)
 /* The scanner took descriptors, then is replaced by one that does not: the scan itself falls back. */
 static void test_fildes_lost_falls_back(Fixture *f, gconstpointer data)
 {
-        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD };
+        static const FakeFildes kinds[] = { FAKE_FILDES_UNKNOWN, FAKE_FILDES_NO_FD,
+                                            FAKE_FILDES_NO_FD_14 };
         for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
                 g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
                 fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);

@@ -245,7 +245,9 @@ static void serve_fildes(FakeScanner *fake, int fd)
                 return;
         }
         int passed = receive_descriptor(fake, fd);
-        if (fildes == FAKE_FILDES_NO_FD || passed < 0)
+        if (fildes == FAKE_FILDES_NO_FD_14)
+                send_text(fd, "No file descriptor received. ERROR");
+        else if (fildes == FAKE_FILDES_NO_FD || passed < 0)
                 send_text(fd, "FILDES: didn't receive file descriptor. ERROR");
         else
                 scan_passed(fake, fd, passed, fildes);
