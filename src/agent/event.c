@@ -44,15 +44,12 @@ void agent_event_virus(const char *command, const char *filename, const char *vi
         g_auto(GStrv) argv = g_new0(char *, n + 1);
         for (guint i = 0; i < n; i++)
                 argv[i] = expand(words[i], virname);
-        const char *path = g_getenv("PATH");
-        g_auto(GStrv) envp = g_new0(char *, 4);
-        guint e = 0;
-        if (path)
-                envp[e++] = g_strconcat("PATH=", path, NULL);
-        envp[e++] = g_strconcat("CLAM_VIRUSEVENT_FILENAME=", filename, NULL);
-        envp[e++] = g_strconcat("CLAM_VIRUSEVENT_VIRUSNAME=", virname, NULL);
-        if (!g_spawn_async(NULL, argv, envp, G_SPAWN_SEARCH_PATH_FROM_ENVP, NULL, NULL, NULL,
-                           &error)) {
+        /* clamd 1.4's command sees these two and nothing else (measured: not even PATH); the
+         * program itself is looked up in the agent's PATH (clamd's sh, in its default one). */
+        g_auto(GStrv) envp = g_new0(char *, 3);
+        envp[0] = g_strconcat("CLAM_VIRUSEVENT_FILENAME=", filename, NULL);
+        envp[1] = g_strconcat("CLAM_VIRUSEVENT_VIRUSNAME=", virname, NULL);
+        if (!g_spawn_async(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error)) {
                 agent_log(AGENT_LOG_ERROR, _("VirusEvent %s could not be started: %s"), argv[0],
                           error->message);
                 return;

@@ -470,8 +470,6 @@ static gboolean handle_fildes(Conn *c)
 
 /* ---- SCAN / CONTSCAN / MULTISCAN of a path ---- */
 
-static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w);
-
 /* ExcludePath: "<path>: Excluded", as clamd; inside a MULTISCAN tree clamd says nothing. */
 static gboolean excluded(Conn *c, const char *path, gboolean top, WalkState *w)
 {
@@ -531,24 +529,6 @@ static void scan_file(Conn *c, const char *path, gboolean follow, WalkState *w)
         agent_scan_result_clear(&r);
 }
 
-static void scan_dir(Conn *c, const char *path, guint depth, WalkState *w)
-{
-        g_autoptr(GError) error = NULL;
-        g_autoptr(GDir) dir = g_dir_open(path, 0, &error);
-        if (!dir) {
-                w->errors++;
-                w->broken |= !reply(c, "%s: Can't open directory. ERROR", path);
-                return;
-        }
-        const char *name;
-        while ((name = g_dir_read_name(dir)) && !w->broken) {
-                if (w->stop_at_first && w->found)
-                        return;
-                g_autofree char *child = g_build_filename(path, name, NULL);
-                walk(c, child, FALSE, depth + 1, w);
-        }
-}
-
 /* A symbolic link is followed only as FollowFileSymlinks / FollowDirectorySymlinks say: then st
  * describes its target. One named directly and not followed is refused, never "OK" (clamd says
  * OK without scanning it); inside a tree it is skipped, as clamd does. */
@@ -569,45 +549,118 @@ static gboolean resolve_link(Conn *c, const char *path, gboolean top, struct sta
         return FALSE;
 }
 
-static void walk(Conn *c, const char *path, gboolean top, guint depth, WalkState *w)
+/* What a walk does with one path: FALSE when it is excluded, gone, a link not followed or on
+ * another file system (each said as clamd says it); else st describes what to scan. */
+static gboolean look_at(Conn *c, const char *path, gboolean top, struct stat *st,
+                        gboolean *followed, WalkState *w)
 {
         if (excluded(c, path, top, w))
-                return;
-        struct stat st;
-        if (lstat(path, &st) != 0) {
+                return FALSE;
+        if (lstat(path, st) != 0) {
                 int e = errno;
                 w->errors++;
                 w->broken |= !reply(c, "%s: File path check failure: %s. ERROR", path,
                                     g_strerror(e));
-                return;
+                return FALSE;
         }
-        gboolean link = S_ISLNK(st.st_mode);
-        if (link && !resolve_link(c, path, top, &st, w))
-                return;
+        *followed = S_ISLNK(st->st_mode);
+        if (*followed && !resolve_link(c, path, top, st, w))
+                return FALSE;
         if (top) {
-                w->dev = st.st_dev;
-        } else if (!c->conf->cross_filesystems && st.st_dev != w->dev) {
+                w->dev = st->st_dev;
+        } else if (!c->conf->cross_filesystems && st->st_dev != w->dev) {
                 if (w->kind != AGENT_CMD_MULTISCAN)
                         w->broken |= !reply(c, "%s: Excluded (another filesystem)", path);
+                return FALSE;
+        }
+        return TRUE;
+}
+
+typedef struct {
+        char *path;
+        gboolean is_dir;
+        gboolean followed;
+        ino_t ino;
+} Entry;
+
+static void entry_clear(gpointer p)
+{
+        g_free(((Entry *)p)->path);
+}
+
+/* clamd's order (libclamav's cli_ftw): files before directories, each by inode number; so SCAN,
+ * which stops at the first infected file, stops at the same one. */
+static gint entry_order(gconstpointer a, gconstpointer b)
+{
+        const Entry *x = a, *y = b;
+        if (x->is_dir != y->is_dir)
+                return x->is_dir ? 1 : -1;
+        return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* The entries of a directory to visit, in clamd's order; what is excluded or skipped is said
+ * (or not) first, in the order the directory lists it, as clamd does. */
+static GArray *list_dir(Conn *c, const char *path, WalkState *w)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GDir) dir = g_dir_open(path, 0, &error);
+        if (!dir) {
+                w->errors++;
+                w->broken |= !reply(c, "%s: Can't open directory. ERROR", path);
+                return NULL;
+        }
+        GArray *entries = g_array_new(FALSE, FALSE, sizeof(Entry));
+        g_array_set_clear_func(entries, entry_clear);
+        const char *name;
+        while ((name = g_dir_read_name(dir)) && !w->broken) {
+                g_autofree char *child = g_build_filename(path, name, NULL);
+                struct stat st;
+                Entry e = { 0 };
+                if (!look_at(c, child, FALSE, &st, &e.followed, w))
+                        continue;
+                if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+                        continue; /* a device, pipe or socket inside a tree: skipped, as clamd */
+                e.is_dir = S_ISDIR(st.st_mode);
+                e.ino = st.st_ino;
+                e.path = g_steal_pointer(&child);
+                g_array_append_val(entries, e);
+        }
+        g_array_sort(entries, entry_order);
+        return entries;
+}
+
+static void scan_dir(Conn *c, const char *path, guint depth, WalkState *w)
+{
+        guint max = c->conf->max_directory_recursion;
+        if (depth > MIN(max ? max : MAX_SCAN_DEPTH, MAX_SCAN_DEPTH)) {
+                /* clamd skips it and may still say OK: here the tree is not OK */
+                w->errors++;
+                w->broken |= !reply(c, "%s: Directory recursion limit reached. ERROR", path);
                 return;
         }
-        if (S_ISDIR(st.st_mode)) {
-                guint max = c->conf->max_directory_recursion;
-                if (depth > MIN(max ? max : MAX_SCAN_DEPTH, MAX_SCAN_DEPTH)) {
-                        /* clamd skips it and may still say OK: here the tree is not OK */
-                        w->errors++;
-                        w->broken |= !reply(c, "%s: Directory recursion limit reached. ERROR",
-                                            path);
+        g_autoptr(GArray) entries = list_dir(c, path, w);
+        for (guint i = 0; entries && i < entries->len && !w->broken; i++) {
+                if (w->stop_at_first && w->found)
                         return;
-                }
-                scan_dir(c, path, depth, w);
-                return;
+                Entry *e = &g_array_index(entries, Entry, i);
+                if (e->is_dir)
+                        scan_dir(c, e->path, depth + 1, w);
+                else
+                        scan_file(c, e->path, e->followed, w);
         }
-        if (S_ISREG(st.st_mode)) {
-                scan_file(c, path, link, w);
+}
+
+static void walk(Conn *c, const char *path, WalkState *w)
+{
+        struct stat st;
+        gboolean followed = FALSE;
+        if (!look_at(c, path, TRUE, &st, &followed, w))
                 return;
-        }
-        if (top) { /* a device, pipe or socket named directly: one clear refusal */
+        if (S_ISDIR(st.st_mode))
+                scan_dir(c, path, 0, w);
+        else if (S_ISREG(st.st_mode))
+                scan_file(c, path, followed, w);
+        else { /* a device, pipe or socket named directly: one clear refusal */
                 w->errors++;
                 w->broken |= !reply(c, "%s: Not supported file type. ERROR", path);
         }
@@ -627,7 +680,7 @@ static gboolean handle_path(Conn *c, AgentCommandKind kind, const char *path)
                 /* clamd's SCAN and ALLMATCHSCAN stop at the first infected file */
                 .stop_at_first = kind == AGENT_CMD_SCAN || kind == AGENT_CMD_ALLMATCHSCAN,
         };
-        walk(c, path, TRUE, 0, &w);
+        walk(c, path, &w);
         if (w.broken)
                 return FALSE;
         if (w.found == 0 && w.errors == 0 && !w.top_excluded)
