@@ -45,8 +45,8 @@ run "thousands of zero-length chunks: one verdict" many_zero_chunks
 run "data after the terminator: verdict still sent" data_after_end
 run "two commands on one connection: only the first answered" two_commands
 run "nPING with CRLF: PONG" crlf
-run "FILDES over TCP: didn't receive file descriptor, at once" fildes_tcp
-run "FILDES without a descriptor: didn't receive file descriptor" fildes_none
+run "FILDES over TCP: No file descriptor received, at once" fildes_tcp
+run "FILDES without a descriptor: No file descriptor received" fildes_none
 run "FILDES of a directory: Not a regular file" fildes_dir
 run "FILDES of a pipe carrying EICAR: Not a regular file" fildes_pipe
 run "FILDES of a regular file with EICAR: FOUND" fildes_file "$dir/fd-eicar"

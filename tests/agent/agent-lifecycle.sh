@@ -26,7 +26,8 @@ on_huge_pages() {
 
 # --help, --version
 expect "--help names the options" sh -c "'$AGENT_BIN' --help | grep -q -- '--db'"
-expect "--version names libclamav" sh -c "'$AGENT_BIN' --version | grep -q libclamav"
+expect "--version: clamd -V's line (ClamAV and libclamav's version), then the agent's" sh -c \
+        "'$AGENT_BIN' --version | head -n 1 | grep -q '^ClamAV [0-9]' && '$AGENT_BIN' --version | tail -n 1 | grep -q '^clamav-agent '"
 
 # no signatures: refuse with a message that says what to do
 mkdir -p "$dir/empty-db"

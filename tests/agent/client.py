@@ -4,8 +4,10 @@
 Owns: one function per bad-input case; each sends its input, checks the reply, and main() then
 checks that the agent still answers PING on a new connection. Must not: start or stop the agent.
 Usage: client.py CASE UNIX_SOCKET [TCP_PORT|-] [ARG...]   exit 0 = case passed.
+The parity_* cases send the same bytes to a real clamd too (ARG 1: its socket; ARG 2: the files of
+tests/agent/agent-parity.sh) and check that both answer alike and as expected.
 """
-import fnmatch, os, select, socket, struct, subprocess, sys, threading, time
+import fnmatch, os, re, select, socket, struct, subprocess, sys, threading, time
 
 SOCK = None
 TCP = None
@@ -171,12 +173,12 @@ def many_zero_chunks():
 
 def fildes_tcp():
     r, t = timed(lambda: query(b"zFILDES\0", tcp=True))
-    expect(r, b"FILDES: didn't receive file descriptor. ERROR\0")
+    expect(r, b"No file descriptor received. ERROR\0")
     assert t < 2
 
 def fildes_none():
     r, t = timed(lambda: query(b"zFILDES\0"))
-    expect(r, b"FILDES: didn't receive file descriptor. ERROR\0")
+    expect(r, b"No file descriptor received. ERROR\0")
     assert t < 3
 
 def send_fd(fd):
@@ -239,7 +241,8 @@ def session_invalid():
 
 def session_oldstyle():
     r, t = timed(lambda: query(b"zIDSESSION\0PING\n"))
-    expect(r, b"1: Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR\n")
+    expect(r, b"1: Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR\0"
+              b"1: Error processing command. ERROR\0")
     assert t < 2
 
 def end_without_session():
@@ -459,6 +462,240 @@ def stats():
     assert r.startswith(b"POOLS: 1\n") and r.endswith(b"END\0"), r
     if ARGS:
         assert ARGS[0].encode() in r, r
+
+
+# ---- parity: the same bytes to clamd (ARGS[0]) and to the agent; the replies must be equal ----
+def one_conn(path, steps, timeout=10):
+    """steps: bytes to send, (bytes, fd) to send with a descriptor, or seconds to wait."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(timeout)
+    s.connect(path)
+    try:
+        for step in steps:
+            if isinstance(step, float):
+                time.sleep(step)
+            elif isinstance(step, tuple):
+                socket.send_fds(s, [step[0]], [step[1]])
+            else:
+                s.sendall(step)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the daemon closed early: what it said is the answer
+    out = read_all(s)
+    s.close()
+    return re.sub(rb"fd\[\d+\]", b"fd[N]", out)  # descriptor numbers are each daemon's own
+
+
+def replies(data):
+    """The replies of one connection, sorted (IDSESSION's may come in any order)."""
+    sep = b"\0" if data.endswith(b"\0") else b"\n"
+    return sorted(r for r in data.split(sep) if r)
+
+
+def both(*steps, unordered=False):
+    got = [one_conn(path, steps) for path in (ARGS[0], SOCK)]
+    same = replies(got[0]) == replies(got[1]) if unordered else got[0] == got[1]
+    if not same:
+        raise AssertionError("%r: clamd %r, agent %r" % (steps[0], got[0], got[1]))
+    return got[1]
+
+
+def both_expect(want, *steps, unordered=False):
+    got = both(*steps, unordered=unordered)
+    if unordered:
+        expect(replies(got), replies(want), steps[0])
+    else:
+        expect(got, want, steps[0])
+
+
+def files(*names):
+    return [os.path.join(ARGS[1], n) for n in names]
+
+
+COMMANDS = (b"| COMMANDS: SCAN QUIT RELOAD PING CONTSCAN VERSIONCOMMANDS VERSION END SHUTDOWN "
+            b"MULTISCAN FILDES STATS IDSESSION INSTREAM DETSTATSCLEAR DETSTATS ALLMATCHSCAN")
+
+
+def parity_prefixes():
+    for req, want in ((b"zPING\0", b"PONG\0"), (b"nPING\n", b"PONG\n"), (b"PING\n", b"PONG\n"),
+                      (b"PING", b"PONG\n"), (b"nPING\r\n", b"PONG\n"),
+                      (b"zping\0", b"UNKNOWN COMMAND\0"), (b"zPING x\0", b"UNKNOWN COMMAND\0"),
+                      (b"VERSIONCOMMANDS\n", b"UNKNOWN COMMAND\n"),
+                      (b"IDSESSION\n", b"UNKNOWN COMMAND\n"), (b"STATS\n", b"UNKNOWN COMMAND\n"),
+                      (b"zEND\0", b"UNKNOWN COMMAND\0"), (b"zSCAN\0", b"UNKNOWN COMMAND\0")):
+        both_expect(want, req)
+    version = both(b"zVERSION\0")
+    assert re.fullmatch(rb"ClamAV 1\.\d+\.\d+(/\d+/.+)?\0", version), version
+    for req, term in ((b"VERSION\n", b"\n"), (b"nVERSION\n", b"\n"), (b"VERSION", b"\n")):
+        both_expect(version[:-1] + term, req)
+    base = version[:-1].split(b"/")[0]
+    both_expect(base + COMMANDS + b"\0", b"zVERSIONCOMMANDS\0")
+    both_expect(base + COMMANDS + b"\n", b"nVERSIONCOMMANDS\n")
+    both_expect(b"", b"zDETSTATS\0")
+
+
+def parity_compat():
+    clean, eicar_file, missing = files("clean.txt", "eicar.com", "missing")
+    for cmd in (b"SCAN", b"CONTSCAN", b"MULTISCAN", b"ALLMATCHSCAN"):
+        forms = [(b"z", b"\0"), (b"n", b"\n")]
+        if cmd != b"ALLMATCHSCAN":
+            forms.append((b"", b"\n"))  # clamd's old style: not for ALLMATCHSCAN
+        for prefix, term in forms:
+            req = lambda path: prefix + cmd + b" " + path.encode() + term
+            both_expect(clean.encode() + b": OK" + term, req(clean))
+            both_expect(missing.encode() +
+                        b": File path check failure: No such file or directory. ERROR" + term,
+                        req(missing))
+            if cmd != b"ALLMATCHSCAN":  # EICAR's two matches: parity_allmatch
+                got = both(req(eicar_file))
+                assert got.startswith(eicar_file.encode() + b": Clamftp.Test.EICAR."), got
+    both_expect(b"UNKNOWN COMMAND\n", b"ALLMATCHSCAN " + clean.encode() + b"\n")
+
+
+def parity_session():
+    clean, eicar_file = files("clean.txt", "eicar.com")
+    e = eicar()
+    steps = (b"zIDSESSION\0zPING\0zVERSION\0zSCAN " + clean.encode() + b"\0zINSTREAM\0" +
+             chunk(e) + chunk(b"") + b"zINSTREAM\0" + chunk(b"fine") + chunk(b"") +
+             b"zSCAN " + eicar_file.encode() + b"\0zPING\0zEND\0",)
+    got = both(*steps, unordered=True)
+    r = replies(got)
+    expect(len(r), 7, "replies")
+    expect(r[0], b"1: PONG")
+    assert r[1].startswith(b"2: ClamAV "), r
+    expect(r[2], b"3: " + clean.encode() + b": OK")
+    assert r[3].startswith(b"4: stream: Clamftp.Test.EICAR.") and r[3].endswith(b" FOUND"), r
+    expect(r[4], b"5: stream: OK")
+    assert r[5].startswith(b"6: " + eicar_file.encode() + b": Clamftp.Test.EICAR."), r
+    expect(r[6], b"7: PONG")
+    both_expect(b"1: PONG\n2: PONG\n", b"nIDSESSION\nnPING\nnPING\nnEND\n")
+    both_expect(b"1: PONG\x002: Command invalid inside IDSESSION. ERROR\0",
+                b"zIDSESSION\0zPING\0zCONTSCAN /tmp\0")
+
+
+def parity_fildes():
+    clean, eicar_file = files("clean.txt", "eicar.com")
+    fd_clean, fd_bad = os.open(clean, os.O_RDONLY), os.open(eicar_file, os.O_RDONLY)
+    both_expect(b"fd[N]: OK\0", b"zFILDES\0", (b"\0", fd_clean))
+    both_expect(b"fd[N]: OK\n", b"nFILDES\n", (b"\0", fd_clean))
+    both_expect(b"fd[N]: OK\n", b"FILDES\n", (b"\0", fd_clean))
+    got = both(b"zFILDES\0", (b"\0", fd_bad))
+    assert got.startswith(b"fd[N]: Clamftp.Test.EICAR.") and got.endswith(b" FOUND\0"), got
+    both_expect(b"1: fd[N]: OK\x002: PONG\0", b"zIDSESSION\0zFILDES\0", (b"\0", fd_clean), 0.2,
+                b"zPING\0zEND\0", unordered=True)
+    # FILDES that brought no descriptor: clamd 1.4's words, and the connection ends
+    both_expect(b"No file descriptor received. ERROR\0", b"zFILDES\0X")
+    both_expect(b"No file descriptor received. ERROR\n", b"nFILDES\nX")
+    both_expect(b"1: No file descriptor received. ERROR\0", b"zIDSESSION\0zFILDES\0X")
+    os.close(fd_clean)
+    os.close(fd_bad)
+
+
+STRAY = b"PROTOCOL ERROR: ancillary data sent without FILDES. ERROR"
+
+
+def parity_stray_fd():
+    fd = os.open(files("clean.txt")[0], os.O_RDONLY)
+    both_expect(b"1: " + STRAY + b"\0", (b"zIDSESSION\0", fd))
+    both_expect(b"1: " + STRAY + b"\n", (b"nIDSESSION\n", fd))
+    both_expect(b"1: PONG\x002: " + STRAY + b"\0", b"zIDSESSION\0", 0.2, (b"zPING\0", fd), 0.2,
+                b"zEND\0")
+    # the descriptor is not kept for a later FILDES
+    both_expect(b"1: " + STRAY + b"\0", (b"zIDSESSION\0", fd), 0.3, b"zFILDES\0", 0.3, b"zEND\0")
+    # outside a session the command is answered and the connection ends, as before
+    both_expect(b"PONG\0", (b"zPING\0", fd))
+    os.close(fd)
+
+
+def parity_oldstyle_in_session():
+    old = b"Only nCMDS\\n and zCMDS\\0 are accepted inside IDSESSION. ERROR"
+    both_expect(b"1: PONG\x002: " + old + b"\x002: Error processing command. ERROR\0",
+                b"zIDSESSION\0zPING\0", 0.3, b"PING\n")
+    both_expect(b"1: PONG\n2: " + old + b"\n2: Error processing command. ERROR\n",
+                b"nIDSESSION\nnPING\n", 0.3, b"PING\n")
+
+
+def parity_stats():
+    for req, prefix, term in ((b"zSTATS\0", b"", b"\0"), (b"nSTATS\n", b"", b"\n"),
+                              (b"zIDSESSION\0zSTATS\0zEND\0", b"1: ", b"\0")):
+        for path in (ARGS[0], SOCK):
+            r = one_conn(path, (req,))
+            assert r.startswith(prefix + b"POOLS: 1\n\nSTATE: VALID PRIMARY\nTHREADS: live "), r
+            assert b"\nQUEUE: " in r and b"\nMEMSTATS: " in r and r.endswith(b"\nEND" + term), r
+
+
+def parity_instream():
+    # StreamMaxLength 1M in both
+    both_expect(b"INSTREAM size limit exceeded. ERROR\0", b"zINSTREAM\0" + struct.pack(">I", 2 << 20))
+    both_expect(b"INSTREAM size limit exceeded. ERROR\0", b"zINSTREAM\0" + struct.pack(">I", 0xFFFFFFFF))
+    both_expect(b"INSTREAM size limit exceeded. ERROR\0",
+                b"zINSTREAM\0" + chunk(b"a" * 600000) + chunk(b"b" * 600000) + chunk(b""))
+    data = os.urandom(1 << 20)
+    both_expect(b"stream: OK\0", b"zINSTREAM\0" + chunk(data[:1000]) + chunk(data[1000:]) + chunk(b""))
+    both_expect(b"stream: OK\n", b"nINSTREAM\n" + chunk(b"") )
+    both_expect(b"UNKNOWN COMMAND\n", b"INSTREAM\n")
+    got = both(b"zINSTREAM\0" + chunk(eicar()) + chunk(b""))
+    assert got.startswith(b"stream: Clamftp.Test.EICAR.") and got.endswith(b" FOUND\0"), got
+
+
+def parity_allmatch():
+    multi, eicar_file = files("multi.bin", "eicar.com")
+    want = b"".join(b"%s: Clamftp.Parity.%s.UNOFFICIAL FOUND\0" % (multi.encode(), n)
+                    for n in (b"One", b"Two", b"Three", b"Four"))
+    both_expect(want, b"zALLMATCHSCAN " + multi.encode() + b"\0", unordered=True)
+    got = both(b"zSCAN " + multi.encode() + b"\0")
+    assert got.count(b" FOUND\0") == 1 and got.startswith(multi.encode() + b": Clamftp.Parity."), got
+    got = both(b"zALLMATCHSCAN " + eicar_file.encode() + b"\0", unordered=True)
+    expect(replies(got), [eicar_file.encode() + b": Clamftp.Test.EICAR.%s.UNOFFICIAL FOUND" % k
+                          for k in (b"HDB", b"NDB")], "EICAR, all matches")
+    # FILDES and INSTREAM stay first-match, in clamd too
+    got = both(b"zINSTREAM\0" + chunk(open(multi, "rb").read()) + chunk(b""))
+    assert got.count(b" FOUND") == 1, got
+
+
+def parity_trees():
+    tree = files("tree")[0].encode()
+    for cmd in (b"CONTSCAN", b"MULTISCAN", b"SCAN", b"ALLMATCHSCAN"):
+        got = both(b"z" + cmd + b" " + tree + b"\0", unordered=True)
+        found = [r for r in replies(got) if r.endswith(b" FOUND")]
+        assert found and all(r.startswith(tree + b"/") for r in found), got
+        if cmd in (b"CONTSCAN", b"MULTISCAN"):
+            expect(len(found), 2, cmd + b": infected files")
+        assert not got.endswith(tree + b": OK\0"), got
+    got = both(b"zCONTSCAN " + tree + b"/clean\0")
+    expect(got, tree + b"/clean: OK\0", "clean subtree")
+
+
+def parity_exclude():
+    tree = files("tree")[0].encode()
+    # ExcludePath "/skip" and "\.excluded$" in both
+    both_expect(tree + b"/a.excluded: Excluded\0", b"zSCAN " + tree + b"/a.excluded\0")
+    both_expect(tree + b"/a.excluded: Excluded\0", b"zMULTISCAN " + tree + b"/a.excluded\0")
+    got = both(b"zCONTSCAN " + tree + b"\0", unordered=True)
+    for r in (tree + b"/a.excluded: Excluded", tree + b"/skip: Excluded"):
+        assert r in replies(got), (r, got)
+    got = both(b"zMULTISCAN " + tree + b"\0", unordered=True)
+    assert b"Excluded" not in got, got
+
+
+def parity_symlink():
+    link, target = files("link-to-eicar", "eicar.com")
+    # clamd says OK for a link it never follows (FollowFileSymlinks no); the agent refuses it
+    expect(one_conn(ARGS[0], (b"zSCAN " + link.encode() + b"\0",)), link.encode() + b": OK\0")
+    expect(query(b"zSCAN " + link.encode() + b"\0"),
+           link.encode() + b": Symbolic link not followed. ERROR\0")
+
+
+
+def parity_one():
+    """ARGS: clamd's socket, a command: sent z-prefixed to both; prints the (same) reply."""
+    got = both(b"z" + ARGS[1].encode() + b"\0")
+    print(got.rstrip(b"\0").decode())
+
+
+def parity_agent_stream():
+    """ARG: a file, sent to the agent alone with INSTREAM; prints the reply."""
+    data = open(ARGS[0], "rb").read()
+    print(query(b"zINSTREAM\0" + chunk(data) + chunk(b"")).rstrip(b"\0").decode())
 
 
 def main():

@@ -15,6 +15,7 @@
 #                                              CLAMD_TCP_ADDRESS=tcp:127.0.0.1:N
 #                           CLAMD_EXTRA_CONF   clamd.conf lines that come first and so override the
 #                                              defaults below (e.g. "StreamMaxLength 1M")
+#                           CLAMD_DB=DIR       signatures (default: $top_srcdir/data/signatures)
 #                           CLAMD_USER=NAME    (as root) clamd drops to this user, as a system
 #                                              clamd does: its socket goes in DIR/run, which with
 #                                              DIR/clamd-tmp and the log belongs to NAME; DIR is made
@@ -64,7 +65,7 @@ clamd_start() {
         bin=$(clamd_binary) || { echo "clamd is not installed (package clamav-daemon)" >&2; return 1; }
         [ -n "${top_srcdir:-}" ] || { echo "clamd_start: top_srcdir is not set" >&2; return 1; }
         local sigs
-        sigs=$(cd "$top_srcdir/data/signatures" && pwd) || return 1
+        sigs=$(cd "${CLAMD_DB:-$top_srcdir/data/signatures}" && pwd) || return 1
         mkdir -p "$dir/clamd-tmp" || return 1
         dir=$(cd "$dir" && pwd)
         chmod 0700 "$dir/clamd-tmp"
