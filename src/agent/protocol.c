@@ -32,7 +32,7 @@ static const CommandInfo commands[] = {
         { "INSTREAM", AGENT_CMD_INSTREAM, FALSE, FALSE, TRUE },
         { "DETSTATSCLEAR", AGENT_CMD_DETSTATSCLEAR, FALSE, TRUE, FALSE },
         { "DETSTATS", AGENT_CMD_DETSTATS, FALSE, TRUE, FALSE },
-        { "ALLMATCHSCAN", AGENT_CMD_ALLMATCHSCAN, TRUE, FALSE, TRUE },
+        { "ALLMATCHSCAN", AGENT_CMD_ALLMATCHSCAN, TRUE, FALSE, FALSE }, /* clamd: not in IDSESSION */
 };
 
 void agent_frame_clear(AgentFrame *frame)

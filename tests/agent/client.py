@@ -568,8 +568,10 @@ def parity_session():
     assert r[5].startswith(b"6: " + eicar_file.encode() + b": Clamftp.Test.EICAR."), r
     expect(r[6], b"7: PONG")
     both_expect(b"1: PONG\n2: PONG\n", b"nIDSESSION\nnPING\nnPING\nnEND\n")
-    both_expect(b"1: PONG\x002: Command invalid inside IDSESSION. ERROR\0",
-                b"zIDSESSION\0zPING\0zCONTSCAN /tmp\0")
+    for cmd in (b"CONTSCAN /tmp", b"MULTISCAN /tmp", b"ALLMATCHSCAN " + clean.encode(), b"RELOAD",
+                b"IDSESSION"):
+        both_expect(b"1: PONG\x002: Command invalid inside IDSESSION. ERROR\0",
+                    b"zIDSESSION\0zPING\0z" + cmd + b"\0")
 
 
 def parity_fildes():
