@@ -662,7 +662,7 @@ static void walk(Conn *c, const char *path, WalkState *w)
                 scan_file(c, path, followed, w);
         else { /* a device, pipe or socket named directly: one clear refusal */
                 w->errors++;
-                w->broken |= !reply(c, "%s: Not supported file type. ERROR", path);
+                w->broken |= !reply(c, "%s: Not supported file type ERROR", path);
         }
 }
 

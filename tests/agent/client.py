@@ -263,7 +263,7 @@ def scan_missing():
            b"/nonexistent/x: File path check failure: No such file or directory. ERROR\0")
 
 def scan_devnull():
-    expect(query(b"zSCAN /dev/null\0"), b"/dev/null: Not supported file type. ERROR\0")
+    expect(query(b"zSCAN /dev/null\0"), b"/dev/null: Not supported file type ERROR\0")
 
 def two_commands():
     expect(query(b"zPING\0zPING\0"), b"PONG\0")
@@ -531,6 +531,10 @@ def parity_prefixes():
     both_expect(base + COMMANDS + b"\0", b"zVERSIONCOMMANDS\0")
     both_expect(base + COMMANDS + b"\n", b"nVERSIONCOMMANDS\n")
     both_expect(b"", b"zDETSTATS\0")
+    # a device named: clamd's refusal (clamd then adds "OK"; the agent never does)
+    dev = one_conn(ARGS[0], (b"zSCAN /dev/null\0",))
+    expect(dev, b"/dev/null: Not supported file type ERROR\0/dev/null: OK\0", "clamd, /dev/null")
+    expect(query(b"zSCAN /dev/null\0"), dev.split(b"\0")[0] + b"\0", "agent, /dev/null")
 
 
 def parity_compat():
