@@ -543,6 +543,8 @@ def parity_compat():
         forms = [(b"z", b"\0"), (b"n", b"\n")]
         if cmd != b"ALLMATCHSCAN":
             forms.append((b"", b"\n"))  # clamd's old style: not for ALLMATCHSCAN
+        if cmd != b"ALLMATCHSCAN":  # old style, one packet without a terminator
+            both_expect(clean.encode() + b": OK\n", cmd + b" " + clean.encode())
         for prefix, term in forms:
             req = lambda path: prefix + cmd + b" " + path.encode() + term
             both_expect(clean.encode() + b": OK" + term, req(clean))
@@ -572,6 +574,10 @@ def parity_session():
     assert r[5].startswith(b"6: " + eicar_file.encode() + b": Clamftp.Test.EICAR."), r
     expect(r[6], b"7: PONG")
     both_expect(b"1: PONG\n2: PONG\n", b"nIDSESSION\nnPING\nnPING\nnEND\n")
+    # one byte at a time
+    slow = b"zIDSESSION\0zPING\0zSCAN " + clean.encode() + b"\0zVERSION\0zEND\0"
+    got = both(*[slow[i:i + 1] for i in range(len(slow))], unordered=True)
+    expect(replies(got)[:2], [b"1: PONG", b"2: " + clean.encode() + b": OK"], "byte by byte")
     for cmd in (b"CONTSCAN /tmp", b"MULTISCAN /tmp", b"ALLMATCHSCAN " + clean.encode(), b"RELOAD",
                 b"IDSESSION"):
         both_expect(b"1: PONG\x002: Command invalid inside IDSESSION. ERROR\0",
@@ -584,6 +590,9 @@ def parity_fildes():
     both_expect(b"fd[N]: OK\0", b"zFILDES\0", (b"\0", fd_clean))
     both_expect(b"fd[N]: OK\n", b"nFILDES\n", (b"\0", fd_clean))
     both_expect(b"fd[N]: OK\n", b"FILDES\n", (b"\0", fd_clean))
+    # the command and its extra byte in the one message that carries the descriptor
+    both_expect(b"fd[N]: OK\0", (b"zFILDES\0\0", fd_clean))
+    both_expect(b"fd[N]: OK\n", (b"FILDES\n\0", fd_clean))
     got = both(b"zFILDES\0", (b"\0", fd_bad))
     assert got.startswith(b"fd[N]: Clamftp.Test.EICAR.") and got.endswith(b" FOUND\0"), got
     both_expect(b"1: fd[N]: OK\x002: PONG\0", b"zIDSESSION\0zFILDES\0", (b"\0", fd_clean), 0.2,
@@ -602,6 +611,7 @@ STRAY = b"PROTOCOL ERROR: ancillary data sent without FILDES. ERROR"
 def parity_stray_fd():
     fd = os.open(files("clean.txt")[0], os.O_RDONLY)
     both_expect(b"1: " + STRAY + b"\0", (b"zIDSESSION\0", fd))
+    both_expect(b"1: " + STRAY + b"\0", (b"zIDSESSION\0\0", fd))
     both_expect(b"1: " + STRAY + b"\n", (b"nIDSESSION\n", fd))
     both_expect(b"1: PONG\x002: " + STRAY + b"\0", b"zIDSESSION\0", 0.2, (b"zPING\0", fd), 0.2,
                 b"zEND\0")
