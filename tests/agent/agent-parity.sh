@@ -31,6 +31,8 @@ head -c 500 /dev/urandom | base64 >"$f/tree/plain.txt"
 { eicar; echo; echo two; } >"$f/tree/sub2/deep/eicar2.txt"
 { eicar; echo; echo three; } >"$f/tree/a.excluded"
 { eicar; echo; echo four; } >"$f/tree/skip/eicar4.txt"
+mkdir -p "$f/deep/$(seq -s / -f 'd%g' 1 16)"
+{ eicar; echo; echo deep; } >"$f/deep/$(seq -s / -f 'd%g' 1 16)/eicar.txt"
 head -c 3000 /dev/urandom >"$dir/secret.bin"
 { eicar; echo; echo five; } >"$dir/eicar5.txt"
 (cd "$dir" && zip -q -P secret "$f/mixed.zip" secret.bin && zip -q "$f/mixed.zip" eicar5.txt)
@@ -88,6 +90,7 @@ run "ALLMATCHSCAN: all four signatures of multi.bin, both of EICAR's: as clamd" 
 run "CONTSCAN, MULTISCAN, SCAN, ALLMATCHSCAN of a tree: as clamd" parity_trees
 run "ExcludePath: Excluded for SCAN and CONTSCAN, silent inside MULTISCAN: as clamd" parity_exclude
 run "SCAN of a symbolic link: refused (clamd says OK without scanning it)" parity_symlink
+run "a directory past MaxDirectoryRecursion: ERROR (clamd skips it and says OK)" parity_depth
 
 # clamdscan, unchanged, in every mode: the same lines and exit status from both daemons
 for who in clamd agent; do

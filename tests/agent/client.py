@@ -702,6 +702,20 @@ def parity_symlink():
 
 
 
+
+def parity_depth():
+    # EICAR 16 directories down, one past MaxDirectoryRecursion 15: clamd skips that directory
+    # and says OK; the agent names it and does not say OK
+    deep = files("deep")[0].encode()
+    expect(one_conn(ARGS[0], (b"zCONTSCAN " + deep + b"\0",)), deep + b": OK\0", "clamd")
+    d16 = deep + b"".join(b"/d%d" % i for i in range(1, 17))
+    expect(query(b"zCONTSCAN " + deep + b"\0"),
+           d16 + b": Directory recursion limit reached. ERROR\0", "agent")
+    # one level less: both find it
+    got = both(b"zCONTSCAN " + deep + b"/d1\0")
+    assert got.endswith(b"/d16/eicar.txt: Clamftp.Test.EICAR.NDB.UNOFFICIAL FOUND\0"), got
+
+
 def parity_one():
     """ARGS: clamd's socket, a command: sent z-prefixed to both; prints the (same) reply."""
     got = both(b"z" + ARGS[1].encode() + b"\0")
