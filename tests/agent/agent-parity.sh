@@ -132,7 +132,8 @@ evil='Clamftp.Evil.$(touch${IFS}pwned);id'
 printf '%s:0:*:%s\n' "$evil" "$(hex "clamftp parity evil marker")" >"$dir/evil.ndb"
 echo "clamftp parity evil marker" >"$f/evil.bin"
 mkdir -p "$dir/db2" && cp "$dir"/db/*.*db "$dir/evil.ndb" "$dir/db2/"
-pair2=("HeuristicScanPrecedence yes" "AllowAllMatchScan no" "AlertEncrypted yes")
+pair2=("HeuristicScanPrecedence yes" "AllowAllMatchScan no" "AlertEncrypted yes"
+       "FollowFileSymlinks yes" "FollowDirectorySymlinks yes" "CrossFilesystems no")
 CLAMD_DB=$dir/db CLAMD_EXTRA_CONF=$(printf '%s\n' "${pair2[@]}") \
         suite_start clamd clamd_start "$dir/clamd2"
 AGENT_DB=$dir/db2 suite_start clamav-agent agent_start "$dir/agent2" "${pair2[@]}" \
@@ -142,6 +143,22 @@ expect "HeuristicScanPrecedence yes: the encrypted member's alert first (clamd t
 expect "AllowAllMatchScan no: clamd's refusal" \
         same_text "$f/multi.bin: ALLMATCHSCAN command disabled by clamd configuration. ERROR" \
         "$(both_one "ALLMATCHSCAN $f/multi.bin")"
+expect "FollowFileSymlinks yes: a link named is scanned, under its own name (clamd too)" \
+        same_text "$f/link-to-eicar: Clamftp.Test.EICAR.NDB.UNOFFICIAL FOUND" \
+        "$(both_one "SCAN $f/link-to-eicar")"
+# CrossFilesystems no: a directory reached through a link onto /dev/shm is another file system
+if [ -d /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$dir")" ] &&
+        shm=$(mktemp -d /dev/shm/clamftp-parity.XXXXXX); then
+        suite_at_exit "rm -rf '$shm'"
+        { eicar; echo shm; } >"$shm/eicar.txt"
+        chmod -R a+rX "$shm"
+        mkdir -p "$f/xfs" && echo fine >"$f/xfs/fine.txt" && ln -s "$shm" "$f/xfs/elsewhere"
+        expect "CrossFilesystems no: Excluded (another filesystem), the rest OK (clamd too)" \
+                same_text "$f/xfs/elsewhere: Excluded (another filesystem)|$f/xfs: OK" \
+                "$(both_one "CONTSCAN $f/xfs" | tr '\0' '|')"
+else
+        skip "CrossFilesystems no" "/dev/shm is not another file system here"
+fi
 got=$(agent_client parity_agent_stream "$AGENT_SOCKET" - "$f/evil.bin")
 expect "a signature named like shell syntax: found ($got)" \
         same_text "stream: $evil.UNOFFICIAL FOUND" "$got"

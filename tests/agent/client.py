@@ -719,7 +719,7 @@ def parity_depth():
 def parity_one():
     """ARGS: clamd's socket, a command: sent z-prefixed to both; prints the (same) reply."""
     got = both(b"z" + ARGS[1].encode() + b"\0")
-    print(got.rstrip(b"\0").decode())
+    sys.stdout.buffer.write(got.rstrip(b"\0"))
 
 
 def parity_agent_stream():
