@@ -87,6 +87,7 @@ static const struct { const char *old, *now; } aliases[] = {
         { "PhishingAlwaysBlockSSLMismatch", "AlertPhishingSSLMismatch" },
         { "PartitionIntersection", "AlertPartitionIntersection" },
         { "ArchiveBlockEncrypted", "AlertEncryptedArchive" },
+        { "DetectBrokenExecutables", "AlertBrokenExecutables" },
 };
 
 /* clamd.conf settings the agent does not have, and why (the README's agent section lists the
@@ -142,6 +143,8 @@ static const struct {
           N_("Debian's clamd is built without Prelude") },
         { "Dev", TRUE,
           N_("a libclamav developer's option") },
+        { "MailFollowURLs", FALSE,
+          N_("removed from clamd") },
         { "MailMaxRecursion", FALSE,
           N_("removed from clamd; use MaxRecursion") },
         { "ArchiveMax", TRUE,
