@@ -235,6 +235,7 @@ static const FieldRule verdict_fields[] = {
         { "reason", STRING_OR_NULL, N_("a string or null"), FALSE, NULL },
         { "scanner", STRING_OR_NULL, N_("a string or null"), FALSE, NULL },
         { "reason_class", STRING_OR_NULL, N_("a string or null"), FALSE, check_reason_class },
+        { "istag", T(SCAN_JSON_STRING), N_("a string"), TRUE, NULL },
         { NULL },
 };
 

@@ -246,6 +246,8 @@ void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const Sc
         field_string(record, "reason", verdict->reason);
         field_string(record, "scanner", scanner);
         field_string(record, "reason_class", scan_reason_class_name(verdict->reason_class));
+        if (verdict->istag) /* an ICAP service's state when it judged */
+                field_string(record, "istag", verdict->istag);
         record_write(audit, record);
 }
 

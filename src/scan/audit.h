@@ -35,8 +35,9 @@ const char *scan_audit_path(ScanAudit *audit);
 /* FALSE with the first write failure since the last call (records are written from any thread). */
 gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 /* {"time":…,"event":"verdict","path":…,"size":…,"sha256":…,"verdict":"OK|INFECTED|ERROR",
- *  "signature":…,"reason":…,"scanner":…,"reason_class":…,"prev":…}; reason_class:
- *  scan_reason_class_name(), null for OK. "prev" closes every record. */
+ *  "signature":…,"reason":…,"scanner":…,"reason_class":…[,"istag":…],"prev":…}; reason_class:
+ *  scan_reason_class_name(), null for OK; "istag" only when an ICAP service judged
+ *  (ScanVerdict.istag). "prev" closes every record. */
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
                         const char *scanner);
 /* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,

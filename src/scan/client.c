@@ -8,6 +8,7 @@
  * into an INSTREAM retry unless the scanner said it cannot take a descriptor. */
 #include "config.h"
 #include "scan/client.h"
+#include "scan/icap.h"
 #include "common/i18n.h"
 #include "common/net.h"
 
@@ -76,6 +77,7 @@ struct ScanClient {
         gint64 session_used;    /* monotonic time of its last reply */
         guint session_failures; /* sessions that broke or were refused; at SESSION_GIVE_UP, none */
         gboolean use_sessions;  /* scan_client_use_sessions() */
+        ScanIcap *icap;         /* an ICAP address: every call goes there instead */
 };
 
 /* ---- verdicts ---------------------------------------------------------------------------- */
@@ -155,6 +157,7 @@ ScanVerdict *scan_verdict_copy(const ScanVerdict *verdict)
         copy->reason_class = verdict->reason_class;
         copy->reply = g_strdup(verdict->reply);
         copy->path = g_strdup(verdict->path);
+        copy->istag = g_strdup(verdict->istag);
         return copy;
 }
 
@@ -166,6 +169,7 @@ void scan_verdict_free(ScanVerdict *verdict)
         g_free(verdict->reason);
         g_free(verdict->reply);
         g_free(verdict->path);
+        g_free(verdict->istag);
         g_free(verdict);
 }
 
@@ -406,6 +410,13 @@ ScanClient *scan_client_new(const char *address, GError **error)
         client->timeout_ms = DEFAULT_TIMEOUT_MS;
         client->cancel_fd = -1;
         client->fildes = fildes_info_new();
+        if (scan_icap_is_url(address)) {
+                client->icap = scan_icap_new(address, error);
+                if (!client->icap)
+                        return NULL;
+                client->address = g_strdup(scan_icap_url(client->icap));
+                return g_steal_pointer(&client);
+        }
         gboolean instream = address && g_str_has_prefix(address, INSTREAM_PREFIX);
         if (!parse_address(client, instream ? address + strlen(INSTREAM_PREFIX) : address)) {
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS,
@@ -436,6 +447,7 @@ ScanClient *scan_client_copy(ScanClient *client)
         g_atomic_int_inc(&copy->fildes->refs);
         copy->timeout_ms = client->timeout_ms;
         copy->cancel_fd = -1;
+        copy->icap = client->icap ? scan_icap_copy(client->icap) : NULL;
         return copy;
 }
 
@@ -448,6 +460,7 @@ void scan_client_free(ScanClient *client)
         g_free(client->path);
         g_free(client->host);
         fildes_info_unref(client->fildes);
+        scan_icap_free(client->icap);
         g_free(client);
 }
 
@@ -459,11 +472,15 @@ const char *scan_client_address(ScanClient *client)
 void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms)
 {
         client->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
+        if (client->icap)
+                scan_icap_set_timeout_ms(client->icap, timeout_ms);
 }
 
 void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd)
 {
         client->cancel_fd = cancel_fd;
+        if (client->icap)
+                scan_icap_set_cancel_fd(client->icap, cancel_fd);
 }
 
 /* ---- connecting -------------------------------------------------------------------------- */
@@ -473,23 +490,28 @@ static gint64 next_deadline(ScanClient *client)
         return net_deadline_in_ms(client->timeout_ms);
 }
 
-/* Rewrites a network error in the scanner's terms, keeping a code the caller can test. */
-static void set_net_error(ScanClient *client, GError **error, const GError *net, const char *doing)
+void scan_error_set_from_net(GError **error, const GError *net, const char *address, int timeout_ms,
+                             const char *doing)
 {
         switch (net->code) {
         case NET_ERROR_TIMEOUT:
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_TIMEOUT,
-                            _("The scanner at %s did not answer within %d s (%s)."), client->address,
-                            (client->timeout_ms + 999) / 1000, doing);
+                            _("The scanner at %s did not answer within %d s (%s)."), address,
+                            (timeout_ms + 999) / 1000, doing);
                 return;
         case NET_ERROR_CANCELLED:
                 g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
                 return;
         default:
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                            _("The connection to the scanner at %s failed while %s: %s"), client->address,
+                            _("The connection to the scanner at %s failed while %s: %s"), address,
                             doing, net->message);
         }
+}
+
+static void set_net_error(ScanClient *client, GError **error, const GError *net, const char *doing)
+{
+        scan_error_set_from_net(error, net, client->address, client->timeout_ms, doing);
 }
 
 static void set_unreachable(ScanClient *client, GError **error, const char *why)
@@ -673,6 +695,8 @@ static char *exchange(ScanClient *client, const char *command, GError **error)
 
 gboolean scan_client_ping(ScanClient *client, GError **error)
 {
+        if (client->icap)
+                return scan_icap_options(client->icap, error);
         g_autofree char *reply = exchange(client, "zPING", error);
         if (!reply)
                 return FALSE;
@@ -686,6 +710,10 @@ gboolean scan_client_ping(ScanClient *client, GError **error)
 
 char *scan_client_version(ScanClient *client, GError **error)
 {
+        if (client->icap) /* the ISTag names the service's state as VERSION names the engine's */
+                return scan_icap_options(client->icap, error)
+                        ? g_strdup_printf("ICAP %s", scan_icap_istag(client->icap) ? scan_icap_istag(client->icap) : "")
+                        : NULL;
         g_autofree char *reply = exchange(client, "zVERSION", error);
         if (!reply)
                 return NULL;
@@ -1126,7 +1154,7 @@ static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
 gboolean scan_client_uses_fildes(ScanClient *client)
 {
         FildesState state = g_atomic_int_get(&client->fildes->state);
-        return client->kind == ADDRESS_UNIX && !client->instream_only &&
+        return !client->icap && client->kind == ADDRESS_UNIX && !client->instream_only &&
                (state == FILDES_UNTESTED || state == FILDES_TRUSTED);
 }
 
@@ -1134,6 +1162,8 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
 {
         if (size < 0 || fd < 0)
                 return verdict_error(NULL, SCAN_REASON_LOCAL, _("There is no file to scan."));
+        if (client->icap)
+                return scan_icap_scan_fd(client->icap, fd, size);
         if (fildes_fits(client, fd, size)) {
                 ScanVerdict *verdict = NULL;
                 if (fildes_trusted(client, &verdict))

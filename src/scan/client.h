@@ -17,6 +17,11 @@ typedef enum {
         SCAN_ERROR_CANCELLED,
 } ScanErrorCode;
 
+/* Rewrites a common/net.h error in the scanner's terms (TIMEOUT, CANCELLED, else PROTOCOL), for
+ * the scanner at `address` whose waits are bounded by timeout_ms; `doing` says what was going on. */
+void scan_error_set_from_net(GError **error, const GError *net, const char *address, int timeout_ms,
+                             const char *doing);
+
 typedef enum {
         SCAN_VERDICT_OK,        /* every byte was scanned and nothing was found */
         SCAN_VERDICT_INFECTED,  /* `signature` names what was found */
@@ -51,6 +56,7 @@ typedef struct {
         char *reply;     /* the raw reply line, when one arrived */
         char *path;      /* the local file judged, as the user named it; NULL until the caller who
                             knows it sets it (the client only sees a descriptor) */
+        char *istag;     /* an ICAP scanner's ISTag when it judged (scan/icap.h), else NULL */
 } ScanVerdict;
 
 /* The class follows from kind and signature (scan_reason_class_of_signature); an ERROR made
@@ -76,6 +82,8 @@ ScanVerdict *scan_verdict_parse_fildes(const char *reply);
 
 typedef struct ScanClient ScanClient;
 /* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket);
+ * "icap://host[:port]/service" or "icaps://…": an ICAP service (scan/icap.h), to which every call
+ * below is handed (FILDES and sessions do not apply; ping is OPTIONS);
  * "instream:unix:/path" (or "instream:/path") streams every file over the unix socket instead of
  * passing its descriptor.
  *
