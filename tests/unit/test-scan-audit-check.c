@@ -163,6 +163,8 @@ static const struct {
         { VERDICT_START ",\"verdict\":\"ERROR\",\"signature\":null,\"reason\":null,\"scanner\":null,\"reason_class\":\"bad luck\"}", "\"reason_class\" is not one of" },
         { VERDICT_START ",\"verdict\":\"OK\",\"signature\":null,\"reason\":null,\"scanner\":null,\"reason_class\":null,\"prev\":\"ABC\"}", "\"prev\" is not 64 lower-case hex" },
         { VERDICT_START ",\"verdict\":\"OK\",\"signature\":null,\"reason\":null,\"scanner\":null,\"reason_class\":null,\"later\":[1,{}]}", NULL },
+        { VERDICT_START ",\"verdict\":\"OK\",\"signature\":null,\"reason\":null,\"scanner\":\"icap://h:1344/avscan\",\"reason_class\":null,\"istag\":\"CI0001-x\",\"prev\":null}", NULL },
+        { VERDICT_START ",\"verdict\":\"OK\",\"signature\":null,\"reason\":null,\"scanner\":null,\"reason_class\":null,\"istag\":7}", "its \"istag\" is a number; it must be a string" },
         { UPLOAD_START ",\"prev\":null}", NULL },
         { UPLOAD_START ",\"offset\":512}", NULL },
         { UPLOAD_START ",\"offset\":0}", "\"offset\" is not a whole number of bytes above 0" },

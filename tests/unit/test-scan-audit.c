@@ -136,6 +136,30 @@ static void test_verdict_record_ends_with_reason_class(void)
         }
 }
 
+/* An ICAP service's ISTag (which rules and engine judged) follows the reason class; a clamd
+ * verdict has none and its record is unchanged. Both pass the audit check. */
+static void test_verdict_record_keeps_istag(void)
+{
+        g_autofree char *path = audit_fixture_log_path();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        g_autoptr(ScanSnapshot) s = audit_fixture_snapshot("/a", 1);
+        g_autoptr(ScanVerdict) icap = scan_verdict_new(SCAN_VERDICT_INFECTED, "Eicar", NULL);
+        icap->istag = g_strdup("CI0001-\"q\"");
+        scan_audit_verdict(audit, s, icap, "icap://127.0.0.1:1344/avscan");
+        g_autoptr(ScanVerdict) clamd = scan_verdict_parse("stream: OK");
+        scan_audit_verdict(audit, s, clamd, "unix:/x");
+        g_auto(GStrv) lines = audit_fixture_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, 2);
+        g_assert_nonnull(strstr(lines[0], ",\"reason_class\":\"malware\",\"istag\":\"CI0001-\\\"q\\\"\",\"prev\":"));
+        g_assert_null(strstr(lines[1], "istag"));
+        g_autoptr(GHashTable) r = parse_record(lines[0]);
+        g_assert_cmpstr(g_hash_table_lookup(r, "istag"), ==, "CI0001-\"q\"");
+        const char *files[] = { path, NULL };
+        g_autoptr(ScanAuditReport) report = scan_audit_check(files, NULL);
+        g_assert_false(report->broken);
+        g_assert_cmpuint(report->records, ==, 2);
+}
+
 static void test_relative_path_is_recorded_absolute(void)
 {
         g_autofree char *path = audit_fixture_log_path();
@@ -218,6 +242,7 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/audit/default-path-is-in-xdg-state-dir", test_default_path_in_state_dir);
         g_test_add_func("/scan/audit/records-are-strict-json-lines", test_records_are_strict_json);
         g_test_add_func("/scan/audit/verdict-record-ends-with-reason-class", test_verdict_record_ends_with_reason_class);
+        g_test_add_func("/scan/audit/verdict-record-keeps-icap-istag", test_verdict_record_keeps_istag);
         g_test_add_func("/scan/audit/relative-path-is-recorded-absolute", test_relative_path_is_recorded_absolute);
         g_test_add_func("/scan/audit/reopen-appends-file-stays-0600", test_appends_and_keeps_old_records);
         g_test_add_func("/scan/audit/threads-never-interleave-records", test_threads_never_interleave);
