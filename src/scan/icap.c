@@ -411,9 +411,12 @@ static gboolean drain(Exchange *x, IcapReply *reply, GError **error)
                 struct pollfd pfd = { .fd = net_stream_fd(x->stream), .events = POLLIN };
                 if (poll(&pfd, 1, 0) <= 0)
                         return TRUE;
+                /* never waits: readable may be TLS records without data (TLS 1.3 session tickets) */
                 g_autoptr(GError) net = NULL;
-                gssize n = net_stream_read(x->stream, x->pending.buf, CHUNK_SIZE, next_deadline(x->icap),
+                gssize n = net_stream_read(x->stream, x->pending.buf, CHUNK_SIZE, g_get_monotonic_time(),
                                            x->icap->cancel_fd, &net);
+                if (n < 0 && net->code == NET_ERROR_TIMEOUT)
+                        return TRUE;
                 if (n < 0 && net->code != NET_ERROR_CLOSED && net->code != NET_ERROR_TRUNCATED) {
                         set_net_error(x->icap, error, net, _("waiting for its reply"));
                         return FALSE;
@@ -464,7 +467,10 @@ static gboolean send_chunks(Exchange *x, IcapReply *reply, gint64 offset, gint64
 static ScanVerdict *judge_reply(Exchange *x, IcapReply *reply, gboolean whole_sent)
 {
         g_autoptr(GError) error = NULL;
-        gboolean (*enough)(const IcapReply *) = whole_sent ? headers_enough : early_enough;
+        /* after the whole file, the reply is read to its end even when its headers decide: a
+         * server cut off in the middle of its answer may stumble on its next connection (c-icap's
+         * TLS port does) */
+        gboolean (*enough)(const IcapReply *) = whole_sent ? NULL : early_enough;
         if (!read_reply(x->icap, x->stream, reply, &x->pending, scan_allowance_ms(x->size), enough, &error))
                 return scan_verdict_new_error(error);
         keep_istag(x->icap, reply);
@@ -575,6 +581,8 @@ ScanVerdict *scan_icap_scan_fd(ScanIcap *icap, int fd, gint64 size)
         g_autofree guint8 *compare_buf = g_malloc(CHUNK_SIZE);
         Exchange x = { icap, stream, fd, size, { read_buf, 0, 0 }, { fd, compare_buf }, FALSE };
         ScanVerdict *verdict = respmod(&x);
+        if (icap->tls) /* best effort: a polite end, bounded */
+                (void)net_stream_close_notify(stream, net_deadline_in_ms(MIN(icap->timeout_ms, 1000)), NULL);
         g_free(verdict->istag);
         verdict->istag = g_strdup(icap->istag);
         return verdict;
