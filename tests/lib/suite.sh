@@ -18,6 +18,9 @@
 #   agent-bin          src/clamav-agent must be built (the suite starts its own agents)
 #   clamd-bin          Debian's clamd must be installed (the suite starts its own)
 #   agent | clamd      that scanner, started in SUITE_DIR/agent or SUITE_DIR/clamd (AGENT_*, CLAMD_*)
+#   icap               c-icap with virus_scan in SUITE_DIR/icap, in front of the clamd of an earlier
+#                      `clamd` need, with a TLS port too when an earlier `tls-cert` made the
+#                      certificate (tests/lib/icap.sh: ICAP_*)
 #   scanner            the client suites' scanner: the agent, or clamd when CF_SCANNER_KIND=clamd;
 #                      sets CF_SCANNER and CF_SCANNER_SOCKET
 #   vsftpd             vsftpd in SUITE_DIR/ftp, with the lines of SUITE_VSFTPD_CONF=(…) (FTP_*)
@@ -39,6 +42,7 @@
 . "$top_srcdir/tests/lib/agent.sh"
 . "$top_srcdir/tests/lib/clamftp.sh"
 . "$top_srcdir/tests/lib/tui.sh"
+. "$top_srcdir/tests/lib/icap.sh"
 
 SUITE_VSFTPD_CONF=()
 SUITE_AT_EXIT=
@@ -53,6 +57,7 @@ suite_missing() {
                 { echo "${1#python:} is not installed for /usr/bin/python3 (package python3-${1#python:})"; return 1; } ;;
         agent | agent-bin) agent_available || { echo "src/clamav-agent is not built"; return 1; } ;;
         clamd | clamd-bin) clamd_available || { echo "clamd is not installed (package clamav-daemon)"; return 1; } ;;
+        icap) icap_available ;;
         scanner) cf_scanner_available ;;
         vsftpd) vsftpd_available ;;
         vsftpd-tls) vsftpd_available && suite_missing tool:openssl=openssl ;;
@@ -88,6 +93,8 @@ suite_meet() {
         case $1 in
         agent) suite_start clamav-agent agent_start "$SUITE_DIR/agent" ;;
         clamd) suite_start clamd clamd_start "$SUITE_DIR/clamd" ;;
+        icap) suite_start c-icap icap_start "$SUITE_DIR/icap" "$CLAMD_SOCKET" \
+                ${SUITE_FP:+"$SUITE_DIR/certs/server.pem" "$SUITE_DIR/certs/server.key"} ;;
         scanner) suite_start "the scanner ($CF_SCANNER_KIND)" cf_scanner_start "$SUITE_DIR/scanner" ;;
         vsftpd) suite_start vsftpd vsftpd_start "$SUITE_DIR/ftp" "${SUITE_VSFTPD_CONF[@]}" ;;
         vsftpd-tls)
@@ -134,6 +141,7 @@ suite_end() {
         proftpd_stop
         pureftpd_stop
         agent_stop
+        icap_stop
         clamd_stop
         [ -z "${SUITE_DIR:-}" ] || rm -rf "$SUITE_DIR"
 }
