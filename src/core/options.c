@@ -351,7 +351,7 @@ static GOptionContext *option_context(CoreOptions *opts)
                 { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &opts->batch_file,
                   N_("Run the commands in FILE (one per line) and exit"), N_("FILE") },
                 { "scanner", 0, 0, G_OPTION_ARG_STRING, &opts->scanner,
-                  N_("The scanner: unix:/path, tcp:host:port, or instream:unix:/path to force streaming"), N_("ADDRESS") },
+                  N_("The scanner: unix:/path, tcp:host:port, instream:unix:/path to force streaming, or an ICAP service icap://host:port/service (icaps:// for TLS)"), N_("ADDRESS") },
                 { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config_file,
                   N_("Read this config file instead of the default one"), N_("FILE") },
                 { "audit-log", 0, 0, G_OPTION_ARG_FILENAME, &opts->audit_log,

@@ -421,7 +421,7 @@ ScanClient *scan_client_new(const char *address, GError **error)
         if (!parse_address(client, instream ? address + strlen(INSTREAM_PREFIX) : address)) {
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS,
                             _("“%s” is not a scanner address; use unix:/path/to/socket, "
-                              "tcp:host:port or tcp:[IPv6]:port."),
+                              "tcp:host:port, tcp:[IPv6]:port or icap://host:port/service."),
                             address ? address : "");
                 return NULL;
         }
