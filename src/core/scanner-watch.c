@@ -1,6 +1,7 @@
 /* core/scanner-watch.c — the scanner's PING every interval on its own thread (see
  * scanner-watch.h). Must not: scan, touch the CoreContext or call curses. */
 #include "core/scanner-watch.h"
+#include "core/trust.h"
 #include "scan/client.h"
 #include <stdlib.h>
 
@@ -35,6 +36,7 @@ static gboolean ping(const char *address, char **why)
         g_autoptr(ScanClient) client = scan_client_new(address, &error);
         if (client) {
                 scan_client_set_timeout_ms(client, PING_DEADLINE_MS);
+                scan_client_set_trust_lookup(client, core_trust_lookup);
                 if (scan_client_ping(client, &error))
                         return TRUE;
         }

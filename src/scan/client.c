@@ -693,6 +693,12 @@ static char *exchange(ScanClient *client, const char *command, GError **error)
         return read_reply(client, stream, 0, &newline, error);
 }
 
+void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup)
+{
+        if (client->icap)
+                scan_icap_set_trust_lookup(client->icap, lookup);
+}
+
 gboolean scan_client_ping(ScanClient *client, GError **error)
 {
         if (client->icap)

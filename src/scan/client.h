@@ -106,6 +106,12 @@ const char *scan_client_address(ScanClient *client); /* as given, normalised */
  * allows the scan 1 s per 2 MiB of the file, so a slow scan of a large file is not cut short. */
 void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms);
 void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
+/* The fingerprint ("AB:CD:…", transfer full) the user trusts for a TLS server at host:port although
+ * its certificate does not verify, or NULL: core_trust_lookup (core/trust.h), FTPS's file. */
+typedef char *(*ScanTrustLookup)(const char *host, guint16 port);
+/* icaps:// only (nothing otherwise): where a certificate that does not verify may still be
+ * trusted (scan_icap_set_trust_lookup). */
+void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup);
 
 gboolean scan_client_ping(ScanClient *client, GError **error);
 char *scan_client_version(ScanClient *client, GError **error); /* transfer full */

@@ -29,6 +29,7 @@ struct ScanIcap {
         guint16 port;
         gboolean tls;
         char *trusted_sha256;
+        ScanTrustLookup trust_lookup;
         int timeout_ms;
         int cancel_fd;
         /* what OPTIONS said */
@@ -94,6 +95,7 @@ ScanIcap *scan_icap_copy(const ScanIcap *icap)
         copy->port = icap->port;
         copy->tls = icap->tls;
         copy->trusted_sha256 = g_strdup(icap->trusted_sha256);
+        copy->trust_lookup = icap->trust_lookup;
         copy->timeout_ms = icap->timeout_ms;
         copy->cancel_fd = -1;
         copy->known = icap->known;
@@ -137,6 +139,11 @@ void scan_icap_set_trusted_fingerprint(ScanIcap *icap, const char *sha256)
         icap->trusted_sha256 = sha256 ? tls_fingerprint_normalise(sha256) : NULL;
 }
 
+void scan_icap_set_trust_lookup(ScanIcap *icap, ScanTrustLookup lookup)
+{
+        icap->trust_lookup = lookup;
+}
+
 const char *scan_icap_istag(const ScanIcap *icap)
 {
         return icap->istag;
@@ -170,11 +177,14 @@ static gboolean certificate_trusted(ScanIcap *icap, NetStream *stream, GError **
         g_autoptr(TlsPeerInfo) peer = net_stream_peer_info(stream);
         if (peer && peer->verified)
                 return TRUE;
-        if (peer && peer->sha256 && icap->trusted_sha256 && g_str_equal(peer->sha256, icap->trusted_sha256))
+        g_autofree char *looked_up = !icap->trusted_sha256 && icap->trust_lookup
+                ? icap->trust_lookup(icap->host, icap->port) : NULL;
+        const char *trusted = icap->trusted_sha256 ? icap->trusted_sha256 : looked_up;
+        if (peer && peer->sha256 && trusted && g_ascii_strcasecmp(peer->sha256, trusted) == 0)
                 return TRUE;
         g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
                     _("The certificate of the ICAP server at %s does not verify (%s); its SHA-256 fingerprint "
-                      "is %s. Install its CA, or trust that fingerprint for %s:%u."),
+                      "is %s. Install its CA, or trust that fingerprint for %s:%u as for an FTPS server."),
                     icap->url, peer && peer->verify_error ? peer->verify_error : "?",
                     peer && peer->sha256 ? peer->sha256 : "?", icap->host, icap->port);
         return FALSE;

@@ -29,9 +29,12 @@ const char *scan_icap_url(const ScanIcap *icap); /* normalised: scheme://host:po
  * verdict also allows the scan 1 s per 2 MiB of the file. */
 void scan_icap_set_timeout_ms(ScanIcap *icap, int timeout_ms);
 void scan_icap_set_cancel_fd(ScanIcap *icap, int cancel_fd);
-/* icaps: a certificate with this SHA-256 ("AB:CD:…") is taken although it does not verify (the
- * user's trusted-certificates entry for host:port, core/trust.h). NULL: only verified ones. */
+/* icaps: a certificate with this SHA-256 ("AB:CD:…") is taken although it does not verify. NULL:
+ * only verified ones (and what the trust lookup below gives). */
 void scan_icap_set_trusted_fingerprint(ScanIcap *icap, const char *sha256);
+/* icaps: asked for host:port when the certificate does not verify and no fingerprint was set;
+ * ScanTrustLookup (scan/client.h) gives the fingerprint the user trusts there. Copies keep it. */
+void scan_icap_set_trust_lookup(ScanIcap *icap, ScanTrustLookup lookup);
 
 /* Asks OPTIONS: the health check. TRUE when the service answers 200 and offers RESPMOD; keeps
  * Preview, ISTag, Max-Connections and Options-TTL. A scan asks it first when nothing is known yet

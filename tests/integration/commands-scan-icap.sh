@@ -4,8 +4,8 @@
 # EICAR refused (plain and zipped) with the signature shown and nothing on the server; a clean
 # file uploaded byte for byte, its verdict record in the audit log with c-icap's ISTag; c-icap's
 # default mode (the body sent back) judged the same; 50 MiB through a preview (clean: uploaded,
-# EICAR at its end: refused); icaps:// against c-icap's TLS port (trusted: scanned; untrusted:
-# refused); clamd stopped behind c-icap, then c-icap stopped: refused.
+# EICAR at its end: refused); icaps:// against c-icap's TLS port (verified, or trusted by
+# fingerprint as FTPS servers are: scanned; untrusted: refused); clamd stopped behind c-icap, then c-icap stopped: refused.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin commands-scan-icap tool:zip tool:openssl=openssl tls-cert clamd icap vsftpd clamftp:open,put
@@ -80,6 +80,17 @@ mkdir -p "$FTP_ROOT/untrusted" && ftp_own
 cf_session "cd untrusted; put clean.bin"
 expect "icaps: a certificate that does not verify is refused, nothing uploaded" \
         eval 'cf_rc_is 1 && cf_says "does not verify" && cf_says "$SUITE_FP" && [ ! -e "$FTP_ROOT/untrusted/clean.bin" ]'
+# the same certificate trusted as an FTPS server's is: its fingerprint for host:port in the
+# trusted-certificates file
+mkdir -p "$HOME/.local/share/clamftp"
+printf '127.0.0.1:%s %s\n' "$ICAP_TLS_PORT" "$SUITE_FP" >"$HOME/.local/share/clamftp/trusted-certs"
+cf_session "cd untrusted; put clean.bin"
+expect "icaps: a certificate trusted by fingerprint (trusted-certs) is taken: uploaded byte for byte" \
+        eval 'cf_rc_is 0 && same_file clean.bin "$FTP_ROOT/untrusted/clean.bin"'
+printf '127.0.0.1:%s %s\n' "$ICAP_TLS_PORT" "00${SUITE_FP:2}" >"$HOME/.local/share/clamftp/trusted-certs"
+cf_session "cd untrusted; put eicar.com"
+expect "icaps: another fingerprint trusted there: refused" eval 'cf_rc_is 1 && cf_says "does not verify"'
+rm -f "$HOME/.local/share/clamftp/trusted-certs"
 
 # clamd stopped behind c-icap: c-icap answers 500 (PassOnError off) or cuts the reply
 CF_SCANNER=$ICAP_URL
