@@ -5,7 +5,12 @@
 #include "scan/icap.h"
 #include "scan/icap-reply.h"
 
+#include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define FILE_TEXT "hello, scanner"
 
@@ -276,6 +281,242 @@ static void test_urls(void)
         }
 }
 
+/* ---- the client against a scripted server ------------------------------------------------- */
+
+/* A loopback ICAP server that answers each request with the next scripted reply: OPTIONS at once,
+ * RESPMOD after the request's last chunk (after a preview's, `continue_preview` answers 100
+ * Continue first and reads the rest). It keeps what the RESPMOD bodies held. */
+typedef struct {
+        int listener;
+        guint16 port;
+        const char *const *replies; /* one per request, NULL-terminated */
+        gboolean continue_preview;  /* answer a preview without ieof with 100 Continue */
+        gboolean close_instead;     /* close without a reply to RESPMOD */
+        GString *body;              /* every body byte received (preview and rest) */
+        GString *heads;             /* every request head received */
+        GThread *thread;
+} ScriptedIcap;
+
+/* Reads one line (up to \n) into out; FALSE at EOF. */
+static gboolean read_line(int fd, GString *out)
+{
+        g_string_truncate(out, 0);
+        char c;
+        while (read(fd, &c, 1) == 1) {
+                g_string_append_c(out, c);
+                if (c == '\n')
+                        return TRUE;
+        }
+        return FALSE;
+}
+
+/* Reads chunks up to the last one; *ieof: it carried "ieof". */
+static gboolean read_chunks(ScriptedIcap *srv, int fd, gboolean *ieof)
+{
+        g_autoptr(GString) line = g_string_new(NULL);
+        for (;;) {
+                if (!read_line(fd, line))
+                        return FALSE;
+                guint64 n = g_ascii_strtoull(line->str, NULL, 16);
+                if (n == 0) {
+                        *ieof = strstr(line->str, "ieof") != NULL;
+                        return read_line(fd, line); /* the blank line */
+                }
+                g_autofree char *data = g_malloc(n + 2);
+                gsize got = 0;
+                while (got < n + 2) {
+                        ssize_t r = read(fd, data + got, n + 2 - got);
+                        if (r <= 0)
+                                return FALSE;
+                        got += (gsize)r;
+                }
+                g_string_append_len(srv->body, data, (gssize)n);
+        }
+}
+
+static void send_text(int fd, const char *text)
+{
+        gsize len = strlen(text);
+        while (len > 0) {
+                ssize_t n = send(fd, text, len, MSG_NOSIGNAL);
+                if (n <= 0)
+                        return;
+                text += n;
+                len -= (gsize)n;
+        }
+}
+
+static gpointer scripted_icap_thread(gpointer data)
+{
+        ScriptedIcap *srv = data;
+        g_autoptr(GString) line = g_string_new(NULL);
+        for (const char *const *reply = srv->replies; *reply; reply++) {
+                int fd = accept(srv->listener, NULL, NULL);
+                if (fd < 0)
+                        return NULL;
+                gboolean respmod = FALSE, preview = FALSE, ok = TRUE;
+                while ((ok = read_line(fd, line)) && strcmp(line->str, "\r\n") != 0) {
+                        g_string_append(srv->heads, line->str);
+                        respmod = respmod || g_str_has_prefix(line->str, "RESPMOD ");
+                        preview = preview || g_str_has_prefix(line->str, "Preview: ");
+                }
+                if (ok && respmod) { /* the encapsulated HTTP header, then the body */
+                        while ((ok = read_line(fd, line)) && strcmp(line->str, "\r\n") != 0)
+                                ;
+                        gboolean ieof = FALSE;
+                        ok = ok && read_chunks(srv, fd, &ieof);
+                        if (ok && preview && !ieof && srv->continue_preview) {
+                                send_text(fd, "ICAP/1.0 100 Continue\r\n\r\n");
+                                ok = read_chunks(srv, fd, &ieof);
+                        }
+                }
+                if (ok && !(respmod && srv->close_instead))
+                        send_text(fd, *reply);
+                close(fd);
+        }
+        return NULL;
+}
+
+static ScriptedIcap *scripted_icap_new(const char *const *replies, gboolean continue_preview)
+{
+        ScriptedIcap *srv = g_new0(ScriptedIcap, 1);
+        srv->replies = replies;
+        srv->continue_preview = continue_preview;
+        srv->body = g_string_new(NULL);
+        srv->heads = g_string_new(NULL);
+        srv->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t len = sizeof sin;
+        g_assert_cmpint(bind(srv->listener, (struct sockaddr *)&sin, sizeof sin), ==, 0);
+        g_assert_cmpint(listen(srv->listener, 4), ==, 0);
+        g_assert_cmpint(getsockname(srv->listener, (struct sockaddr *)&sin, &len), ==, 0);
+        srv->port = ntohs(sin.sin_port);
+        return srv;
+}
+
+static void scripted_icap_start(ScriptedIcap *srv)
+{
+        srv->thread = g_thread_new("icap", scripted_icap_thread, srv);
+}
+
+static void scripted_icap_free(ScriptedIcap *srv)
+{
+        shutdown(srv->listener, SHUT_RDWR); /* ends an accept still waiting */
+        if (srv->thread)
+                g_thread_join(srv->thread);
+        close(srv->listener);
+        g_string_free(srv->body, TRUE);
+        g_string_free(srv->heads, TRUE);
+        g_free(srv);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScriptedIcap, scripted_icap_free)
+
+#define OPTIONS_PREVIEW_4 "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nISTag: \"T-opt\"\r\nPreview: 4\r\n" \
+        "Max-Connections: 3\r\nOptions-TTL: 60\r\nEncapsulated: null-body=0\r\n\r\n"
+
+static ScanIcap *icap_for(ScriptedIcap *srv)
+{
+        g_autofree char *url = g_strdup_printf("icap://127.0.0.1:%u/avscan", srv->port);
+        ScanIcap *icap = scan_icap_new(url, NULL);
+        g_assert_nonnull(icap);
+        scan_icap_set_timeout_ms(icap, 2000);
+        return icap;
+}
+
+/* The file at a descriptor whose offset sits at its end: only pread from 0 sends it all. */
+static int file_fd(const char *text)
+{
+        int fd = memfd_create("icap-test", MFD_CLOEXEC);
+        g_assert_cmpint(write(fd, text, strlen(text)), ==, (gssize)strlen(text));
+        return fd;
+}
+
+/* Starts srv and scans FILE_TEXT through it with a new client (timeout_ms: 0 for the default). */
+static ScanVerdict *scan_through(ScriptedIcap *srv, int timeout_ms)
+{
+        if (srv->replies)
+                scripted_icap_start(srv);
+        g_autoptr(ScanIcap) icap = icap_for(srv);
+        if (timeout_ms)
+                scan_icap_set_timeout_ms(icap, timeout_ms);
+        int fd = file_fd(FILE_TEXT);
+        ScanVerdict *verdict = scan_icap_scan_fd(icap, fd, strlen(FILE_TEXT));
+        close(fd);
+        return verdict;
+}
+
+static void test_client_preview_then_continue(void)
+{
+        static const char *const replies[] = { OPTIONS_PREVIEW_4, "ICAP/1.0 204 No Content\r\nISTag: \"T-scan\"\r\n\r\n",
+                                               NULL };
+        g_autoptr(ScriptedIcap) srv = scripted_icap_new(replies, TRUE);
+        scripted_icap_start(srv);
+        g_autoptr(ScanIcap) icap = icap_for(srv);
+        int fd = file_fd(FILE_TEXT);
+        g_autoptr(ScanVerdict) verdict = scan_icap_scan_fd(icap, fd, strlen(FILE_TEXT));
+        g_assert_cmpint(verdict->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpstr(verdict->istag, ==, "T-scan");
+        g_assert_cmpint(scan_icap_preview(icap), ==, 4);
+        g_assert_cmpuint(scan_icap_max_connections(icap), ==, 3);
+        g_assert_cmpint(lseek(fd, 0, SEEK_CUR), ==, (off_t)strlen(FILE_TEXT)); /* its offset untouched */
+        close(fd);
+        g_assert_cmpstr(srv->body->str, ==, FILE_TEXT);
+        g_assert_nonnull(strstr(srv->heads->str, "Preview: 4\r\n"));
+        g_assert_nonnull(strstr(srv->heads->str, "Allow: 204\r\n"));
+}
+
+/* A 204 to a preview without ieof judged 4 bytes of 14: not OK. */
+static void test_client_204_to_a_preview_is_error(void)
+{
+        static const char *const replies[] = { OPTIONS_PREVIEW_4, "ICAP/1.0 204 No Content\r\n\r\n", NULL };
+        g_autoptr(ScriptedIcap) srv = scripted_icap_new(replies, FALSE);
+        g_autoptr(ScanVerdict) verdict = scan_through(srv, 0);
+        g_assert_cmpint(verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(verdict->reason_class, ==, SCAN_REASON_PROTOCOL);
+        g_assert_cmpstr(srv->body->str, ==, "hell");
+}
+
+static void test_client_closed_without_reply_is_error(void)
+{
+        static const char *const replies[] = { OPTIONS_PREVIEW_4, "unused", NULL };
+        g_autoptr(ScriptedIcap) srv = scripted_icap_new(replies, TRUE);
+        srv->close_instead = TRUE;
+        g_autoptr(ScanVerdict) verdict = scan_through(srv, 0);
+        g_assert_cmpint(verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(verdict->reason_class, ==, SCAN_REASON_PROTOCOL);
+}
+
+/* OPTIONS that does not offer RESPMOD, or is not 200: no scan is tried. */
+static void test_client_options_must_offer_respmod(void)
+{
+        static const char *const replies[] = {
+                "ICAP/1.0 200 OK\r\nMethods: REQMOD\r\nEncapsulated: null-body=0\r\n\r\n",
+                "ICAP/1.0 404 Service Not Found\r\n\r\n", NULL };
+        g_autoptr(ScriptedIcap) srv = scripted_icap_new(replies, FALSE);
+        scripted_icap_start(srv);
+        g_autoptr(ScanIcap) icap = icap_for(srv);
+        g_autoptr(GError) error = NULL;
+        g_assert_false(scan_icap_options(icap, &error));
+        g_assert_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL);
+        g_assert_nonnull(strstr(error->message, "RESPMOD"));
+        int fd = file_fd(FILE_TEXT);
+        g_autoptr(ScanVerdict) verdict = scan_icap_scan_fd(icap, fd, strlen(FILE_TEXT));
+        close(fd);
+        g_assert_cmpint(verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpuint(srv->body->len, ==, 0);
+}
+
+/* A server that takes the file and never answers: the timeout ends the wait, not OK. */
+static void test_client_silent_server_times_out(void)
+{
+        g_autoptr(ScriptedIcap) srv = scripted_icap_new(NULL, FALSE); /* accepts (backlog), never reads */
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(ScanVerdict) verdict = scan_through(srv, 300);
+        g_assert_cmpint(verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(verdict->reason_class, ==, SCAN_REASON_TIMEOUT);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+}
+
 /* The clamd client hands an ICAP address over: same address, same verdicts. */
 static void test_client_delegates(void)
 {
@@ -308,5 +549,10 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/icap/reply/options-headers", test_options_headers);
         g_test_add_func("/scan/icap/url/parse-and-normalise", test_urls);
         g_test_add_func("/scan/icap/client/delegates-and-fails-closed", test_client_delegates);
+        g_test_add_func("/scan/icap/client/preview-then-100-continue-sends-the-rest", test_client_preview_then_continue);
+        g_test_add_func("/scan/icap/client/204-to-a-partial-preview-is-error", test_client_204_to_a_preview_is_error);
+        g_test_add_func("/scan/icap/client/closed-without-reply-is-error", test_client_closed_without_reply_is_error);
+        g_test_add_func("/scan/icap/client/options-must-offer-respmod", test_client_options_must_offer_respmod);
+        g_test_add_func("/scan/icap/client/silent-server-times-out", test_client_silent_server_times_out);
         return g_test_run();
 }
