@@ -173,36 +173,6 @@ server_new() {
         suite_start "vsftpd ($*)" vsftpd_start "$SUITE_DIR/ftp" "${BASE_CONF[@]}" "$@"
 }
 
-# bg_run DIR 'CMDS' [OPTION…]: `via FTP_PORT` in the background, in the local directory DIR;
-# BG_PID is its pid. bg_wait waits for it (cf_run's deadline bounds it) and makes it the last run
-# (CF_OUT, CF_ERR, CF_ALL, CF_RC), and BG_SECONDS how long it took.
-BG=$SUITE_DIR/bg
-bg_run() {
-        local where=$1
-        shift
-        rm -f "$BG".*
-        BG_T0=$(date +%s%N)
-        (
-                cd "$where" || exit 1
-                via "$FTP_PORT" "$@"
-                printf '%s' "$CF_OUT" >"$BG.out"
-                printf '%s' "$CF_ERR" >"$BG.err"
-                printf '%s' "$CF_LAST_CMD" >"$BG.cmd"
-                echo "$CF_RC" >"$BG.rc"
-        ) &
-        BG_PID=$!
-}
-bg_running() { kill -0 "$BG_PID" 2>/dev/null && [ ! -e "$BG.rc" ]; }
-bg_wait() {
-        wait "$BG_PID"
-        BG_SECONDS=$(( ($(date +%s%N) - BG_T0) / 1000000000 ))
-        CF_OUT=$(cat "$BG.out" 2>/dev/null)
-        CF_ERR=$(cat "$BG.err" 2>/dev/null)
-        CF_ALL="$CF_OUT
-$CF_ERR"
-        CF_LAST_CMD=$(cat "$BG.cmd" 2>/dev/null)
-        CF_RC=$(cat "$BG.rc" 2>/dev/null || echo 255)
-}
 # files_on_server DIR N: at least N files have arrived (complete or not) below DIR
 files_on_server() { [ "$(find "$FTP_ROOT/$1" -type f 2>/dev/null | wc -l)" -ge "$2" ]; }
 # a note (TAP diagnostics), for what is load dependent and asserted on nothing
@@ -330,18 +300,18 @@ else note "c, mget: no 500 OOPS this time (it depends on the load)"; fi
 server_new local_max_rate=400000
 mkdir -p "$FTP_ROOT/d" && ftp_own
 rm -f "$CF_AUDIT"
-bg_run "$CF_LOCAL" "cd d; mput mid/*.bin" --parallel 4
+cf_bg "$CF_LOCAL" "cd d; mput mid/*.bin" --parallel 4
 # kill_mid_batch DIR: once 30 files arrived below DIR, while the batch runs, kill every vsftpd process
 kill_mid_batch() {
         wait_until 20 files_on_server "$1" 30 || { echo "fewer than 30 files arrived in 20 s"; return 1; }
-        bg_running || { echo "the batch ended before the kill"; return 1; }
+        cf_bg_running || { echo "the batch ended before the kill"; return 1; }
         server_kill_all
 }
 expect "d: every vsftpd process killed mid-batch" kill_mid_batch d
 sleep 2
 expect "d: vsftpd started again on the same port" server_restart
-bg_wait
-expect "d: the batch ends with exit 0 ($CF_RC, ${BG_SECONDS}s)" cf_rc_is 0
+cf_bg_wait
+expect "d: the batch ends with exit 0 ($CF_RC, ${CF_BG_SECONDS}s)" cf_rc_is 0
 expect "d: the loss and the reconnect are said" \
         eval 'cf_says "lost \(.*\): reconnecting \(1/5\)" && cf_says "reconnected to 127\.0\.0\.1"'
 expect "d: every file on the server byte for byte" all_arrived mid d
@@ -350,11 +320,11 @@ expect "d: audit log: one done record per file, the cut uploads retried" audit_o
 
 # ---- f: the server killed and not started again, --reconnect 2 ----
 mkdir -p "$FTP_ROOT/f" && ftp_own
-bg_run "$CF_LOCAL" "cd f; mput mid/*.bin" --parallel 4 --reconnect 2
+cf_bg "$CF_LOCAL" "cd f; mput mid/*.bin" --parallel 4 --reconnect 2
 expect "f: every vsftpd process killed mid-batch, not started again" kill_mid_batch f
-bg_wait
+cf_bg_wait
 expect "f: the batch ends with exit 2 ($CF_RC)" cf_rc_is 2
-expect "f: it ends within 20 s (${BG_SECONDS}s)" [ "$BG_SECONDS" -le 20 ]
+expect "f: it ends within 20 s (${CF_BG_SECONDS}s)" [ "$CF_BG_SECONDS" -le 20 ]
 expect "f: both tries are said, then that it could not reconnect" \
         eval 'cf_says "reconnecting \(1/2\) in 1 s" && cf_says "reconnecting \(2/2\) in 2 s" && cf_says "could not reconnect"'
 expect "f: each file named once, uploaded or not" named_once mid
@@ -366,19 +336,19 @@ server_new local_max_rate=4000000
 head -c $((8 * 1024 * 1024)) /dev/urandom >"$SUITE_DIR/big.bin"
 cp "$SUITE_DIR/big.bin" "$FTP_ROOT/big.bin" && ftp_own
 mkdir -p "$SUITE_DIR/back-d"
-bg_run "$SUITE_DIR/back-d" "verbose; get big.bin"
+cf_bg "$SUITE_DIR/back-d" "verbose; get big.bin"
 part_size() { stat -c %s "$SUITE_DIR/back-d/big.bin.part" 2>/dev/null || echo 0; }
 part_holds_3m() { [ "$(part_size)" -ge $((3 * 1024 * 1024)) ]; }
 kill_mid_get() {
         wait_until 10 part_holds_3m || { echo "the .part holds $(part_size) bytes after 10 s"; return 1; }
-        bg_running || { echo "the download ended before the kill"; return 1; }
+        cf_bg_running || { echo "the download ended before the kill"; return 1; }
         server_kill_all
 }
 expect "d, get: every vsftpd process killed while big.bin.part grows" kill_mid_get
 sleep 2
 expect "d, get: vsftpd started again on the same port" server_restart
-bg_wait
-expect "d, get: exit 0 ($CF_RC, ${BG_SECONDS}s)" cf_rc_is 0
+cf_bg_wait
+expect "d, get: exit 0 ($CF_RC, ${CF_BG_SECONDS}s)" cf_rc_is 0
 expect "d, get: reconnected, then REST with a non-zero offset" \
         eval 'cf_says "reconnecting \(1/5\)" && cf_says "^--> REST [1-9][0-9]*"'
 expect "d, get: the message says the download was resumed" cf_says "^Downloaded big\.bin \(.*resumed after"

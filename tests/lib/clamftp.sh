@@ -18,6 +18,11 @@
 #   cf_login HOST 'CMDS' [OPTION…]  cf_run -n OPTION… -c 'open HOST $FTP_PORT; CMDS' with the user
 #                            name and password on stdin (-n: no per-file questions)
 #   via PORT 'CMDS' [OPTION…]  the same on 127.0.0.1:PORT (a relay's port, or another server's)
+#   cf_bg DIR 'CMDS' [OPTION…]  `via $FTP_PORT 'CMDS' OPTION…` in the background, in the local
+#                            directory DIR (for a fault injected while it runs); CF_BG_PID its pid.
+#                            cf_bg_running: it has not ended yet. cf_bg_wait: waits for it (cf_run's
+#                            deadline bounds it), makes it the last run (CF_OUT … CF_RC, cf_show)
+#                            and sets CF_BG_SECONDS, how long it took
 #   cf_show                  prints the last run (command, status, output) as TAP diagnostics
 #   sha_of FILE              prints the SHA-256 of FILE
 #   cf_rc_is N, cf_says ERE, cf_stdout_has ERE, same_file A B   conditions for `expect`
@@ -137,6 +142,37 @@ via() {
         local FTP_PORT=$1
         shift
         cf_login 127.0.0.1 "$@"
+}
+
+CF_BG_PID=
+cf_bg() {
+        local where=$1
+        shift
+        CF_BG=${SUITE_DIR:-${TMPDIR:-/tmp}}/cf-bg.$$
+        rm -f "$CF_BG".*
+        CF_BG_T0=$(date +%s%N)
+        (
+                cd "$where" || exit 1
+                via "$FTP_PORT" "$@"
+                printf '%s' "$CF_OUT" >"$CF_BG.out"
+                printf '%s' "$CF_ERR" >"$CF_BG.err"
+                printf '%s' "$CF_LAST_CMD" >"$CF_BG.cmd"
+                echo "$CF_RC" >"$CF_BG.rc"
+        ) &
+        CF_BG_PID=$!
+}
+cf_bg_running() { kill -0 "$CF_BG_PID" 2>/dev/null && [ ! -e "$CF_BG.rc" ]; }
+cf_bg_wait() {
+        wait "$CF_BG_PID"
+        CF_BG_PID=
+        CF_BG_SECONDS=$(( ($(date +%s%N) - CF_BG_T0) / 1000000000 ))
+        CF_OUT=$(cat "$CF_BG.out" 2>/dev/null)
+        CF_ERR=$(cat "$CF_BG.err" 2>/dev/null)
+        CF_ALL="$CF_OUT
+$CF_ERR"
+        CF_LAST_CMD=$(cat "$CF_BG.cmd" 2>/dev/null)
+        CF_RC=$(cat "$CF_BG.rc" 2>/dev/null || echo 255)
+        rm -f "$CF_BG".*
 }
 
 cf_show() {
