@@ -21,8 +21,16 @@
 #                      short, as when the network drops (a server keeps reading the data of a
 #                      transfer whose control connection alone was closed).
 #   --lifetime S       exits after S seconds (default 300) even if nobody stops it.
+#   --limit N          strikes at most N times (default: no limit).
+#   --fault stall|reset   instead of cutting at the command: the command is forwarded, and of the
+#                      server's answer to it (the first reply line starting with --reply CODE,
+#                      default any) only the first --keep bytes (default 5) reach the client. Then
+#                      "stall": that connection moves nothing more either way (both stay open
+#                      until the client closes its side); "reset": the client's side is closed
+#                      with SO_LINGER 0 (a TCP reset), the server's side closed.
 import argparse
 import os
+import struct
 import re
 import selectors
 import signal
@@ -44,6 +52,9 @@ class Pair:
         self.raw = False          # TLS after AUTH: bytes pass unread
         self.auth_sent = False    # AUTH forwarded, its answer not seen yet
         self.closed = False
+        self.fault = False        # the counted command went through: its reply is the one to break
+        self.stalled = False      # the fault "stall" struck: bytes are read and dropped
+        self.replies = b""        # the server's bytes since the counted command, not yet forwarded
 
 
 class Proxy:
@@ -51,6 +62,7 @@ class Proxy:
         self.args = args
         self.verb = args.verb.upper().encode()
         self.count = 0
+        self.struck = 0
         self.number = 0
         self.sel = selectors.DefaultSelector()
         host, port = args.target.rsplit(":", 1)
@@ -101,6 +113,46 @@ class Proxy:
             s.close()
         self.note("connection %d closed (%s)" % (pair.number, why))
 
+    def reset(self, pair):
+        """The client's side closed with a TCP reset (SO_LINGER 0), the server's side closed."""
+        try:
+            pair.client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        for s in (pair.client, pair.up):
+            try:
+                self.sel.unregister(s)
+            except (KeyError, ValueError):
+                pass
+            s.close()
+        pair.closed = True
+        self.note("connection %d reset" % pair.number)
+
+    def break_reply(self, pair, data):
+        """The server's bytes after the counted command: whole lines of other replies go through
+        as they come; of the reply to break, --keep bytes go through, then the fault strikes."""
+        pair.replies += data
+        code = self.args.reply.encode()
+        while True:
+            end = pair.replies.find(b"\n")
+            line = pair.replies if end < 0 else pair.replies[:end + 1]
+            if line.startswith(code) and len(line) >= max(4, self.args.keep):
+                break
+            if end < 0:
+                return  # the line is not complete: wait for more
+            if not self.send(pair, pair.client, line):
+                return
+            pair.replies = pair.replies[end + 1:]
+        pair.fault = False
+        keep = pair.replies[:self.args.keep]
+        if keep and not self.send(pair, pair.client, keep):
+            return
+        self.note("connection %d: %s after %r" % (pair.number, self.args.fault, keep))
+        if self.args.fault == "reset":
+            self.reset(pair)
+        else:
+            pair.stalled = True
+
     def cut(self, pair, command):
         self.note("cut connection %d at %s %d: %s" % (pair.number, self.verb.decode(), self.count,
                                                        command.decode("utf-8", "replace").strip()))
@@ -111,7 +163,10 @@ class Proxy:
         if verb != self.verb:
             return False
         self.count += 1
-        return self.count % self.args.every == 0
+        if self.count % self.args.every or (self.args.limit and self.struck >= self.args.limit):
+            return False
+        self.struck += 1
+        return True
 
     def send(self, pair, sock, data):
         try:
@@ -134,8 +189,13 @@ class Proxy:
             words = line.split(None, 1)
             verb = words[0].upper() if words else b""
             if not self.server_log and self.counts(verb):
-                self.cut(pair, line)
-                return
+                if not self.args.fault:
+                    self.cut(pair, line)
+                    return
+                pair.fault = True
+                pair.replies = b""
+                self.note("connection %d: %s %d forwarded, its reply to break" %
+                          (pair.number, self.verb.decode(), self.count))
             if not self.send(pair, pair.up, line):
                 return
             if verb == b"AUTH":
@@ -145,6 +205,9 @@ class Proxy:
             self.send(pair, pair.up, data)
 
     def from_server(self, pair, data):
+        if pair.fault:
+            self.break_reply(pair, data)
+            return
         if pair.auth_sent:
             pair.auth_sent = False
             pair.raw = data.startswith(b"234")
@@ -162,6 +225,8 @@ class Proxy:
         if not data:
             self.close(pair, "closed by the %s" % ("client" if from_client else "server"))
             return
+        if pair.stalled:
+            return  # read and dropped: the connection seems alive and moves nothing
         if from_client:
             self.from_client(pair, data)
         else:
@@ -249,9 +314,16 @@ def main():
     p.add_argument("--kill-session", action="store_true",
                    help="with --count-log: also kill the server process that received the command")
     p.add_argument("--lifetime", type=float, default=300.0)
+    p.add_argument("--limit", type=int, default=0, help="strike at most this many times (0: no limit)")
+    p.add_argument("--fault", choices=("stall", "reset"),
+                   help="break the server's reply to the counted command instead of cutting")
+    p.add_argument("--reply", default="", help="with --fault: the reply code to break (default: the first reply)")
+    p.add_argument("--keep", type=int, default=5, help="with --fault: the bytes of that reply let through")
     args = p.parse_args()
     if args.every < 1:
         p.error("--every must be at least 1")
+    if args.fault and args.count_log:
+        p.error("--fault reads the commands itself: not with --count-log")
     if args.kill_session and not args.count_log:
         p.error("--kill-session needs --count-log (the server process is found in its log)")
     Proxy(args).run()
