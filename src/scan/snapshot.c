@@ -106,7 +106,24 @@ static ssize_t copy_step(int src, int dst, CopyMode *mode, char *buf)
         return write_all(dst, buf, (gsize)n) ? n : -1;
 }
 
-static gboolean copy_until_eof(int src, int dst, const char *path, GError **error)
+/* A spool (spool_dir: where it is) that ran out of room says where, and why a file went there. */
+static void set_copy_error(GError **error, const char *path, const char *spool_dir, int err)
+{
+        if (!spool_dir || (err != ENOSPC && err != EDQUOT)) {
+                set_local_error(error, path, _("Copying “%s” into its snapshot failed: %s"), err);
+                return;
+        }
+        g_autofree char *shown = g_filename_display_name(path);
+        g_autofree char *dir = g_filename_display_name(spool_dir);
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                    _("Copying “%s” into its snapshot in “%s” failed: %s. A file this large is copied to "
+                      "the temporary directory before the scan: make room there, or point TMPDIR at a "
+                      "larger one."),
+                    shown, dir, g_strerror(err));
+}
+
+/* spool_dir: the directory of a spooled snapshot, NULL for a memfd (for the error's words). */
+static gboolean copy_until_eof(int src, int dst, const char *path, const char *spool_dir, GError **error)
 {
         g_autofree char *buf = g_malloc(BLOCK);
         CopyMode mode = COPY_RANGE;
@@ -117,7 +134,7 @@ static gboolean copy_until_eof(int src, int dst, const char *path, GError **erro
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
-                        set_local_error(error, path, _("Copying “%s” into its snapshot failed: %s"), errno);
+                        set_copy_error(error, path, spool_dir, errno);
                         return FALSE;
                 }
         }
@@ -280,7 +297,8 @@ ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir
         snapshot->path = g_strdup(path);
         snapshot->mtime = st.st_mtime;
         snapshot->fd = in_memory ? open_memfd(path, error) : open_spool(tmpdir, path, error);
-        gboolean ok = snapshot->fd >= 0 && copy_until_eof(src, snapshot->fd, path, error);
+        const char *spool_dir = in_memory ? NULL : tmpdir ? tmpdir : g_get_tmp_dir();
+        gboolean ok = snapshot->fd >= 0 && copy_until_eof(src, snapshot->fd, path, spool_dir, error);
         close(src); /* the user's file is never read again */
         if (!ok || (in_memory && !seal(snapshot, error)) || !digest(snapshot, error))
                 return NULL;
