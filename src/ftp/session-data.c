@@ -225,7 +225,10 @@ static gint64 announced_size(const FtpReply *reply)
 
 /* ---- ABOR: the data socket closes first, then the control connection is brought back in step ---- */
 
-static void abort_transfer(FtpSession *s, DataConn *dc)
+/* stalled: the data connection went idle; silence to ABOR then means the server as a whole has
+ * stalled, and the session is dropped (a batch reconnects and goes on) rather than kept waiting
+ * for answers that are not coming. */
+static void abort_transfer(FtpSession *s, DataConn *dc, gboolean stalled)
 {
         data_close(dc);
         if (!s->ctrl || !ftp_session_send(s, "ABOR", NULL, NULL))
@@ -239,11 +242,16 @@ static void abort_transfer(FtpSession *s, DataConn *dc)
                 if (!reply) {
                         /* silence is accepted: what still comes is read as ABOR's late answers
                          * (ftp_session_read_reply), never as the next command's reply */
-                        if (!g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_TIMEOUT) &&
-                            !g_error_matches(err, NET_ERROR, NET_ERROR_TIMEOUT))
+                        gboolean silence = g_error_matches(err, FTP_REPLY_ERROR, FTP_REPLY_ERROR_TIMEOUT) ||
+                                           g_error_matches(err, NET_ERROR, NET_ERROR_TIMEOUT);
+                        if (silence && stalled && !ended && !aborted) {
+                                ftp_session_trace(s, "(no answer to ABOR after the data stalled: closing the session)");
                                 ftp_session_drop(s);
-                        else
+                        } else if (!silence) {
+                                ftp_session_drop(s);
+                        } else {
                                 s->abor_owed = ended || aborted ? 1 : 2;
+                        }
                         return;
                 }
                 int code = reply->code;
@@ -355,7 +363,8 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                                 g_prefix_error(&err, "%d %s: ", final->code, final->text ? final->text : "");
                 } else {
                         g_clear_pointer(&flow.final, ftp_reply_free);
-                        abort_transfer(s, &dc); /* without a control connection (421), only closes */
+                        /* without a control connection (421), only closes */
+                        abort_transfer(s, &dc, g_error_matches(err, FTP_ERROR, FTP_ERROR_TIMEOUT));
                 }
                 g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;

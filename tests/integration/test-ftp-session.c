@@ -934,6 +934,54 @@ static void test_stalled_upload_ends(gconstpointer data)
         assert_script_ok(server);
 }
 
+/* A server stalled as a whole: it stops reading the upload and answers nothing, ABOR included;
+ * the client reads nothing after ABOR until it closes the session. */
+static void script_stalled_silent(ScriptedConn *c, gpointer data)
+{
+        static const ScriptedStep steps[] = {
+                { "TYPE I", "200 binary\r\n", NULL },
+                { "EPSV", "229 (|||{port}|)\r\n", NULL },
+                { "STOR stalled.bin", "150 Ok to send data.\r\n", NULL },
+                SCRIPTED_END
+        };
+        if (!scripted_login(c, "") || !scripted_play(c, steps))
+                return;
+        int fd = scripted_play_accept(c); /* and never read from */
+        if (scripted_expect(c, "ABOR")) {
+                g_autofree char *after = scripted_read_line(c); /* EOF: the client let go */
+                if (after)
+                        scripted_fail(c, "the client sent %s after an unanswered ABOR, not expected", after);
+        }
+        if (fd >= 0)
+                close(fd);
+}
+
+/* The data connection idle and ABOR unanswered: the server stalled, so the session is dropped
+ * (a batch reconnects and goes on) within the data deadline and ABOR's wait, with the data
+ * timeout as the error. */
+static void test_stalled_server_drops_session(void)
+{
+        ScriptedFtpd *server = scripted_ftpd_start(script_stalled_silent, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(FtpSession) s = scripted_session(server, &error);
+        g_assert_no_error(error);
+        FtpTimeouts quick = test_timeouts;
+        quick.data_ms = 300;
+        quick.reply_ms = 600;
+        ftp_session_set_timeouts(s, &quick);
+        int fd = temp_fd(NULL, 0);
+        const gint64 size = 256 * 1024 * 1024; /* sparse: far more than the socket buffers hold */
+        g_assert_cmpint(ftruncate(fd, size), ==, 0);
+        gint64 start = g_get_monotonic_time();
+        g_assert_false(ftp_session_stor(s, "stalled.bin", fd, size, NULL, NULL, &error));
+        close(fd);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
+        g_assert_error(error, FTP_ERROR, FTP_ERROR_TIMEOUT);
+        g_assert_false(ftp_session_is_connected(s));
+        ftp_session_free(g_steal_pointer(&s));
+        assert_script_ok(server);
+}
+
 /* ---- TLS policy against scripted servers (no TLS server needed: each case ends before TLS) ---- */
 
 /* The greeting (`data`), then AUTH TLS answered by `reply`; records a failure if USER or PASS
@@ -1549,6 +1597,8 @@ int main(int argc, char **argv)
                              test_stalled_upload_ends);
         g_test_add_data_func("/ftp/session/scripted/stalled-upload-idle-deadline-sends-abor", GINT_TO_POINTER(FALSE),
                              test_stalled_upload_ends);
+        g_test_add_func("/ftp/session/scripted/stalled-server-silent-abor-drops-session",
+                        test_stalled_server_drops_session);
 
         Ftpd *servers[] = { ftpd_start(FTPD_PYFTPDLIB), ftpd_start(FTPD_VSFTPD) };
         static const struct {
