@@ -58,6 +58,7 @@ typedef struct {
         char *temp;             /* temp-upload: the temporary name it is stored under first (kept for
                                    a run again after a lost connection, which goes on there) */
         gboolean temp_gone;     /* that copy was renamed into place or deleted */
+        gboolean copy_deleted;  /* the last send's copy was deleted (send_verified: it did not match) */
         gboolean resumed;       /* a resumed queue's job that had started: goes on after what the
                                    server holds, a copy already whole there is only checked */
 } StorJob;
@@ -128,6 +129,7 @@ static gboolean rename_into_place(FtpSession *session, const char *temp, const c
 static gboolean send_verified(FtpSession *session, StorJob *stor, const char *remote, GError **error)
 {
         for (guint attempt = 0;; attempt++) {
+                stor->copy_deleted = FALSE; /* a new copy from here on */
                 if (!send_once(session, stor, remote, attempt == 0, error) || /* whole after a wrong copy */
                     !core_upload_verify(session, stor->result->snapshot, remote, stor->run->ctx->type, &stor->verify,
                                         error))
@@ -135,7 +137,8 @@ static gboolean send_verified(FtpSession *session, StorJob *stor, const char *re
                 if (stor->verify.match != 0)
                         return TRUE;
                 g_autoptr(GError) ignored = NULL;
-                (void)ftp_session_delete(session, remote, &ignored); /* not the bytes that were scanned */
+                /* not the bytes that were scanned */
+                stor->copy_deleted = ftp_session_delete(session, remote, &ignored);
                 if (attempt > 0) {
                         core_verify_mismatch_error(&stor->verify, remote, error);
                         return FALSE;
@@ -181,8 +184,10 @@ static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
         const char *target = stor->temp ? stor->temp : stor->job->remote;
         gboolean ok = send_verified(session, stor, target, error) &&
                       (!stor->temp || rename_into_place(session, stor->temp, stor->job->remote, error));
-        stor->temp_gone = ok;
-        if (!ok && stor->temp && ftp_session_is_connected(session)) {
+        /* a copy that did not match is deleted already: a second DELE would be refused (550) and
+         * the copy said to be left on the server */
+        stor->temp_gone = ok || stor->copy_deleted;
+        if (!stor->temp_gone && stor->temp && ftp_session_is_connected(session)) {
                 g_autoptr(GError) ignored = NULL;
                 stor->temp_gone = ftp_session_delete(session, stor->temp, &ignored);
         }
