@@ -124,14 +124,41 @@ static gboolean rename_into_place(FtpSession *session, const char *temp, const c
         return FALSE;
 }
 
-/* Sends, then checks what the server stored against the snapshot; a copy that does not match is
- * deleted and sent once more (whole), and deleted again if it still does not. */
+/* A send the server ended early (its 2xx before all the data arrived): the short copy it may keep
+ * under the name is deleted, as a copy that does not match is. TRUE when it is to be sent once
+ * more; else *error says what happened to the copy. */
+static gboolean ended_early(FtpSession *session, StorJob *stor, const char *remote, guint attempt, GError **error)
+{
+        if (!g_error_matches(*error, FTP_ERROR, FTP_ERROR_ENDED_EARLY) || !ftp_session_is_connected(session))
+                return FALSE;
+        g_autoptr(GError) ignored = NULL;
+        stor->copy_deleted = ftp_session_delete(session, remote, &ignored);
+        if (attempt == 0 && stor->copy_deleted) {
+                g_clear_error(error);
+                return TRUE;
+        }
+        g_autoptr(GError) cut = g_steal_pointer(error);
+        g_autofree char *shown = core_name_escape(remote);
+        g_set_error(error, FTP_ERROR, FTP_ERROR_ENDED_EARLY,
+                    stor->copy_deleted ? _("%s; its short copy %s was deleted.")
+                                       : _("%s; a short copy %s may be left on the server: delete it."),
+                    cut->message, shown);
+        return FALSE;
+}
+
+/* Sends, then checks what the server stored against the snapshot; a copy that does not match, or
+ * that the server ended early, is deleted and sent once more (whole), and deleted again if it
+ * still does not. */
 static gboolean send_verified(FtpSession *session, StorJob *stor, const char *remote, GError **error)
 {
         for (guint attempt = 0;; attempt++) {
                 stor->copy_deleted = FALSE; /* a new copy from here on */
-                if (!send_once(session, stor, remote, attempt == 0, error) || /* whole after a wrong copy */
-                    !core_upload_verify(session, stor->result->snapshot, remote, stor->run->ctx->type, &stor->verify,
+                if (!send_once(session, stor, remote, attempt == 0, error)) { /* whole after a wrong copy */
+                        if (ended_early(session, stor, remote, attempt, error))
+                                continue;
+                        return FALSE;
+                }
+                if (!core_upload_verify(session, stor->result->snapshot, remote, stor->run->ctx->type, &stor->verify,
                                         error))
                         return FALSE;
                 if (stor->verify.match != 0)

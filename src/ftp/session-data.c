@@ -359,8 +359,15 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                         g_autoptr(FtpReply) final = flow.final ? g_steal_pointer(&flow.final)
                                 : ftp_session_read_reply(s, net_deadline_in_ms(s->timeouts.reply_ms), s->cancel_fd, NULL);
                         note_refusal(s, &dc, final);
-                        if (final)
+                        if (final && t->upload && ftp_reply_class(final) == 2) {
+                                /* part of the upload taken and called done: a short copy may be kept */
+                                g_autoptr(GError) cut = g_steal_pointer(&err);
+                                g_set_error(&err, FTP_ERROR, FTP_ERROR_ENDED_EARLY,
+                                            _("The server ended the upload before all of it arrived (%d %s): %s"),
+                                            final->code, final->text ? final->text : "", cut->message);
+                        } else if (final) {
                                 g_prefix_error(&err, "%d %s: ", final->code, final->text ? final->text : "");
+                        }
                 } else {
                         g_clear_pointer(&flow.final, ftp_reply_free);
                         /* without a control connection (421), only closes */

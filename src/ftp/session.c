@@ -161,6 +161,7 @@ gboolean ftp_error_is_transient(const GError *error)
         case FTP_ERROR_CLOSED:
         case FTP_ERROR_PROTOCOL:
         case FTP_ERROR_DATA:
+        case FTP_ERROR_ENDED_EARLY:
         case FTP_ERROR_NOT_CONNECTED:
                 return TRUE;
         default:

@@ -35,6 +35,8 @@ typedef enum {
                                     ftp_session_peer_certificate() describes it; nothing was sent */
         FTP_ERROR_NO_REST,       /* a download from an offset: the server refused REST (nothing was
                                     written; the session is usable) */
+        FTP_ERROR_ENDED_EARLY,   /* an upload whose data connection failed after the server's 2xx:
+                                    the server may keep a short copy under the name (session usable) */
 } FtpErrorCode;
 
 /* When to use TLS (explicit FTPS: AUTH TLS right after the greeting, then PBSZ 0 and PROT P after
