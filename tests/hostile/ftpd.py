@@ -37,6 +37,10 @@
 #   esc-mlsd     FEAT offers MLSD; MLSD offers ESC_NAMES and good names with hostile facts
 #   esc-cert     AUTH TLS with WORKDIR/cert.pem and key.pem (the test makes them, with escapes in
 #                the subject and issuer); PROT P refused, so data connections stay in clear
+# A 226 before the data ends (tests/faults/early-226.sh); sessions served side by side, what STOR
+# keeps shared by them (SIZE tells it, DELE forgets it, RNFR/RNTO rename it), each logged.
+#   early-226    RETR sends 150 and 226 at once, then the data slowly (64 KiB pieces 20 ms apart);
+#                STOR reads 64 KiB, answers 226, and closes the data connection
 # Server-side digests of uploads (tests/integration/commands-verify.sh): STOR keeps the bytes of
 # the session, DELE forgets them (both logged).
 #   digest-liar  FEAT offers HASH (SHA-256) and XSHA256; HASH answers a digest that is not the
@@ -52,6 +56,7 @@ import zlib
 import socket
 import ssl
 import sys
+import threading
 import time
 
 SCENARIO = sys.argv[1]
@@ -81,6 +86,8 @@ ESC_FACTS = [
     ("type=file;size=\x1b[31m12;modify=20240101000000", "badsize.txt"),
 ]
 BIG = bytes((i * 7) & 0xFF for i in range(1 << 20))
+STORED = {}          # early-226: name -> the bytes STOR kept, across sessions
+STORED_LOCK = threading.Lock()
 
 
 def log(msg):
@@ -113,6 +120,7 @@ class Session:
         self.pasv = None
         self.rest = 0
         self.stored = {}   # name -> bytes STOR brought (digest scenarios)
+        self.rnfr = ""
 
     def send(self, text):
         log("<-- " + text)
@@ -199,6 +207,65 @@ class Session:
         self.wait_client_close()
         log("client closed the control connection %.3f s after the 421" % (time.monotonic() - sent))
         d.close()
+
+    def early_retr(self, data):
+        """150 and 226 at once, then the data, slowly: done only at both the 226 and the EOF."""
+        self.send("150 Here comes the data.")
+        d = self.data_conn()
+        if d is None:
+            return
+        self.send("226 Transfer complete.")
+        try:
+            for i in range(0, len(data), 65536):
+                d.sendall(data[i:i + 65536])
+                time.sleep(0.02)
+            log("RETR: %d bytes sent after the 226" % len(data))
+        except OSError as e:
+            log("RETR: the client stopped reading: %s" % e)
+        finally:
+            d.close()
+
+    def early_files(self, verb, arg):
+        """early-226's store: STOR keeps 64 KiB and says 226 before the data ends."""
+        if verb == "STOR":
+            self.send("150 Send the data.")
+            d = self.data_conn()
+            if d is None:
+                return
+            got = b""
+            while len(got) < 65536:
+                b = d.recv(65536 - len(got))
+                if not b:
+                    break
+                got += b
+            with STORED_LOCK:
+                STORED[arg] = got
+            log("STOR of %r: 226 after %d bytes" % (arg, len(got)))
+            self.send("226 Transfer complete.")
+            d.close()
+        elif verb == "SIZE":
+            with STORED_LOCK:
+                kept = STORED.get(arg)
+            if kept is None and arg in names():
+                kept = content(arg)
+            self.send("213 %d" % len(kept) if kept is not None else "550 No such file.")
+        elif verb == "DELE":
+            with STORED_LOCK:
+                gone = STORED.pop(arg, None)
+            log("DELE of %r" % arg)
+            self.send("250 Deleted." if gone is not None else "550 No such file.")
+        elif verb == "RNFR":
+            self.rnfr = arg
+            self.send("350 Ready for RNTO.")
+        elif verb == "RNTO":
+            with STORED_LOCK:
+                kept = STORED.pop(self.rnfr, None)
+                if kept is not None:
+                    STORED[arg] = kept
+            log("RNTO %r -> %r" % (self.rnfr, arg))
+            self.send("250 Renamed." if kept is not None else "550 No such file.")
+        else:
+            self.send("257 \"%s\" created." % arg)
 
     def huge_listing(self):
         """A listing no client should hold in memory; stops when the client gives up."""
@@ -291,6 +358,9 @@ class Session:
         return True
 
     def handle(self, verb, arg):
+        if SCENARIO == "early-226" and verb in ("STOR", "SIZE", "DELE", "RNFR", "RNTO", "MKD"):
+            self.early_files(verb, arg)
+            return True
         if SCENARIO == "esc-replies":
             handled = self.refuse_with_escapes(verb, arg)
             if handled is not None:
@@ -409,6 +479,9 @@ class Session:
             if SCENARIO == "421-retr-slow":
                 self.slow_retr_then_421()
                 return False
+            if SCENARIO == "early-226":
+                self.early_retr(data)
+                return True
             if SCENARIO == "stall":
                 self.send("150 Here comes the data.")
                 d = self.data_conn()
@@ -461,6 +534,15 @@ class Session:
         return True
 
 
+def serve(conn, peer):
+    try:
+        Session(conn, peer).run()
+    except OSError as e:
+        log("session ended: %s" % e)
+    finally:
+        conn.close()
+
+
 def main():
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -476,12 +558,10 @@ def main():
         except OSError:
             break
         log("control connection from %s:%d" % peer)
-        try:
-            Session(conn, peer).run()
-        except OSError as e:
-            log("session ended: %s" % e)
-        finally:
-            conn.close()
+        if SCENARIO == "early-226":  # side by side: a batch's extra connections
+            threading.Thread(target=serve, args=(conn, peer), daemon=True).start()
+        else:
+            serve(conn, peer)
 
 
 main()
