@@ -38,30 +38,14 @@ end_stopped() {
         STOPPED=
 }
 suite_at_exit end_stopped
-# stall_when CONDITION…: once CONDITION holds (within 15 s) and the run goes on, the stall
-stall_when() {
-        wait_until 15 "$@" || { echo "never came true: $*"; return 1; }
-        cf_bg_running || { echo "the run ended before the stall"; return 1; }
-        stop_sessions
-}
-count_at_least() { [ "$(find "$2" -type f -name "$3" 2>/dev/null | wc -l)" -ge "$1" ]; }
-bigger_than() { [ "$(size_of "$2")" -gt "$1" ]; }
-temp_bigger_than() {
-        local t
-        t=$(find "$FTP_ROOT/put" -name '.big.bin.clamftp-*' | head -n 1)
-        [ -n "$t" ] && [ "$(size_of "$t")" -gt "$1" ]
-}
 said_stall() { cf_says "lost \(.*(idle|[Tt]imed out).*\): reconnecting \(1/5\)" && cf_says "reconnected to 127\.0\.0\.1"; }
 
-head -c $((16 * 1024 * 1024)) /dev/urandom >big.bin
-mkdir -p many
-for i in $(seq -w 1 16); do head -c 262144 /dev/urandom >"many/m$i.bin"; done
-MANY=$(cd many && echo m*.bin)
+make_files $((16 * 1024 * 1024)) 16
 mkdir -p "$FTP_ROOT/put" "$FTP_ROOT/mput" && ftp_own
 
 # ---- put ----
 cf_bg "$CF_LOCAL" "temp-upload on; cd put; put big.bin"
-expect "put: vsftpd stalls while the temporary copy grows" stall_when temp_bigger_than 2000000
+expect "put: vsftpd stalls while the temporary copy grows" fault_when stop_sessions temp_bigger_than 2000000 "$FTP_ROOT/put" big.bin
 cf_bg_wait
 end_stopped
 expect "put: exit 0 within 20 s ($CF_RC, ${CF_BG_SECONDS}s)" eval 'cf_rc_is 0 && [ "$CF_BG_SECONDS" -le 20 ]'
@@ -74,7 +58,7 @@ expect "put: one done record, the audit log whole" eval 'audit_whole && audit_do
 # ---- get ----
 mkdir -p "$SUITE_DIR/get"
 cf_bg "$SUITE_DIR/get" "verbose; cd put; get big.bin"
-expect "get: vsftpd stalls while big.bin.part grows" stall_when bigger_than 2000000 "$SUITE_DIR/get/big.bin.part"
+expect "get: vsftpd stalls while big.bin.part grows" fault_when stop_sessions bigger_than 2000000 "$SUITE_DIR/get/big.bin.part"
 cf_bg_wait
 end_stopped
 expect "get: exit 0 within 20 s ($CF_RC, ${CF_BG_SECONDS}s)" eval 'cf_rc_is 0 && [ "$CF_BG_SECONDS" -le 20 ]'
@@ -89,7 +73,7 @@ vsftpd_stop
 suite_start "vsftpd (1 MB/s)" vsftpd_start "$SUITE_DIR/ftp" local_max_rate=1000000 lock_upload_files=NO
 rm -f "$CF_AUDIT"
 cf_bg "$CF_LOCAL/many" "temp-upload on; cd mput; mput *.bin" --parallel 4
-expect "mput: vsftpd stalls after 4 files arrived" stall_when count_at_least 4 "$FTP_ROOT/mput" 'm*.bin'
+expect "mput: vsftpd stalls after 4 files arrived" fault_when stop_sessions count_at_least 4 "$FTP_ROOT/mput" 'm*.bin'
 cf_bg_wait
 end_stopped
 expect "mput: exit 0 within 25 s ($CF_RC, ${CF_BG_SECONDS}s)" eval 'cf_rc_is 0 && [ "$CF_BG_SECONDS" -le 25 ]'
@@ -104,7 +88,7 @@ expect "mput: one done record per file, the audit log whole" eval 'audit_whole &
 
 mkdir -p "$SUITE_DIR/mget"
 cf_bg "$SUITE_DIR/mget" "cd mput; mget *.bin" --parallel 4
-expect "mget: vsftpd stalls after 4 files arrived" stall_when count_at_least 4 "$SUITE_DIR/mget" 'm*.bin'
+expect "mget: vsftpd stalls after 4 files arrived" fault_when stop_sessions count_at_least 4 "$SUITE_DIR/mget" 'm*.bin'
 cf_bg_wait
 end_stopped
 expect "mget: exit 0 within 25 s ($CF_RC, ${CF_BG_SECONDS}s)" eval 'cf_rc_is 0 && [ "$CF_BG_SECONDS" -le 25 ]'

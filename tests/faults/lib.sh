@@ -14,11 +14,41 @@
 #                            local file's (the local paths after --, in order)
 #   audit_no_done REMOTE…    no upload record of these remote paths says "done"
 #   size_of FILE             its size in bytes (0 when missing)
+#   make_files BYTES N       in the current directory: big.bin of BYTES random bytes and N files
+#                            many/mNN.bin of 256 KiB; MANY is their names (m01.bin …)
+#   fault_when FAULT CONDITION…   once CONDITION holds (within 15 s) while the cf_bg run goes on,
+#                            runs FAULT (a command); fails, saying why, when either never happens
+#   count_at_least N DIR GLOB     N or more files named GLOB below DIR
+#   bigger_than N FILE       FILE holds more than N bytes
+#   temp_bigger_than N DIR NAME   the temporary upload name of NAME below DIR holds more than N bytes
 #   remote_names DIR         the names below DIR on the server's side, sorted, one a line
 
 suite_at_exit '[ -z "$CF_BG_PID" ] || kill -9 "$CF_BG_PID" 2>/dev/null'
 
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+make_files() {
+        head -c "$1" /dev/urandom >big.bin
+        mkdir -p many
+        local i
+        for i in $(seq -w 1 "$2"); do head -c 262144 /dev/urandom >"many/m$i.bin"; done
+        MANY=$(cd many && echo m*.bin)
+}
+
+fault_when() {
+        local fault=$1
+        shift
+        wait_until 15 "$@" || { echo "never came true: $*"; return 1; }
+        cf_bg_running || { echo "the run ended before the fault"; return 1; }
+        "$fault"
+}
+count_at_least() { [ "$(find "$2" -type f -name "$3" 2>/dev/null | wc -l)" -ge "$1" ]; }
+bigger_than() { [ "$(size_of "$2")" -gt "$1" ]; }
+temp_bigger_than() {
+        local t
+        t=$(find "$2" -name ".$3.clamftp-*" | head -n 1)
+        [ -n "$t" ] && [ "$(size_of "$t")" -gt "$1" ]
+}
 
 sent_whole() {
         local from=$1 to=$2 f bad=0

@@ -22,31 +22,14 @@ restart() {
         VSFTPD_PID=$!
         ftpd_wait_up "$VSFTPD_PID" "$FTP_PORT"
 }
-# kill_when CONDITION…: once CONDITION holds (within 15 s) and the run still goes on, a crash
-kill_when() {
-        wait_until 15 "$@" || { echo "never came true: $*"; return 1; }
-        cf_bg_running || { echo "the run ended before the kill"; return 1; }
-        vsftpd_crash
-}
-# count_at_least N DIR GLOB: N or more files named GLOB below DIR
-count_at_least() { [ "$(find "$2" -type f -name "$3" 2>/dev/null | wc -l)" -ge "$1" ]; }
-bigger_than() { [ "$(size_of "$2")" -gt "$1" ]; }
-temp_bigger_than() {
-        local t
-        t=$(find "$FTP_ROOT/put" -name '.big.bin.clamftp-*' | head -n 1)
-        [ -n "$t" ] && [ "$(size_of "$t")" -gt "$1" ]
-}
 said_reconnect() { cf_says "lost \(.*\): reconnecting \(1/5\)" && cf_says "reconnected to 127\.0\.0\.1"; }
 
-head -c $((6 * 1024 * 1024)) /dev/urandom >big.bin
-mkdir -p many
-for i in $(seq -w 1 24); do head -c 262144 /dev/urandom >"many/m$i.bin"; done
-MANY=$(cd many && echo m*.bin)
+make_files $((6 * 1024 * 1024)) 24
 mkdir -p "$FTP_ROOT/put" "$FTP_ROOT/mput" && ftp_own
 
 # ---- put: killed mid-upload, temp-upload on ----
 cf_bg "$CF_LOCAL" "temp-upload on; cd put; put big.bin"
-expect "put: vsftpd killed while the temporary copy grows" kill_when temp_bigger_than 1500000
+expect "put: vsftpd killed while the temporary copy grows" fault_when vsftpd_crash temp_bigger_than 1500000 "$FTP_ROOT/put" big.bin
 expect "put: the final name does not exist on the server after the kill" [ ! -e "$FTP_ROOT/put/big.bin" ]
 expect "put: vsftpd started again" restart
 cf_bg_wait
@@ -61,7 +44,7 @@ expect "put: one done record with the file's SHA-256" audit_done /put/big.bin --
 # ---- get: killed mid-download, goes on from the .part ----
 mkdir -p "$SUITE_DIR/get"
 cf_bg "$SUITE_DIR/get" "verbose; cd put; get big.bin"
-expect "get: vsftpd killed while big.bin.part grows" kill_when bigger_than 1500000 "$SUITE_DIR/get/big.bin.part"
+expect "get: vsftpd killed while big.bin.part grows" fault_when vsftpd_crash bigger_than 1500000 "$SUITE_DIR/get/big.bin.part"
 expect "get: the final name does not exist after the kill" [ ! -e "$SUITE_DIR/get/big.bin" ]
 expect "get: vsftpd started again" restart
 cf_bg_wait
@@ -77,7 +60,7 @@ vsftpd_stop
 suite_start "vsftpd (500 kB/s)" vsftpd_start "$SUITE_DIR/ftp" local_max_rate=500000
 rm -f "$CF_AUDIT"
 cf_bg "$CF_LOCAL/many" "temp-upload on; cd mput; mput *.bin" --parallel 4
-expect "mput: vsftpd killed after 6 files arrived" kill_when count_at_least 6 "$FTP_ROOT/mput" 'm*.bin'
+expect "mput: vsftpd killed after 6 files arrived" fault_when vsftpd_crash count_at_least 6 "$FTP_ROOT/mput" 'm*.bin'
 expect "mput: vsftpd started again" restart
 cf_bg_wait
 expect "mput: exit 0 ($CF_RC, ${CF_BG_SECONDS}s)" cf_rc_is 0
@@ -96,7 +79,7 @@ expect "mput: one done record per file with its SHA-256" audit_done $(printf '/m
 # ---- mget over 4 connections: killed mid-batch ----
 mkdir -p "$SUITE_DIR/mget"
 cf_bg "$SUITE_DIR/mget" "cd mput; mget *.bin" --parallel 4
-expect "mget: vsftpd killed after 6 files arrived" kill_when count_at_least 6 "$SUITE_DIR/mget" 'm*.bin'
+expect "mget: vsftpd killed after 6 files arrived" fault_when vsftpd_crash count_at_least 6 "$SUITE_DIR/mget" 'm*.bin'
 expect "mget: vsftpd started again" restart
 cf_bg_wait
 expect "mget: exit 0 ($CF_RC, ${CF_BG_SECONDS}s)" cf_rc_is 0
