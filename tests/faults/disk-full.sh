@@ -24,7 +24,7 @@ CF_DEADLINE=30
 DISK=$SUITE_DIR/disk
 mkdir -p "$DISK"
 why=$(mount -t tmpfs -o size=2m,mode=0755 tmpfs "$DISK" 2>&1) || skip_all "cannot mount a tmpfs here: $why"
-suite_at_exit "umount '$DISK'"
+suite_at_exit "umount -l '$DISK'"
 resize() { mount -o "remount,size=$1" "$DISK"; }
 
 head -c $((3 * 1024 * 1024)) /dev/urandom >"$FTP_ROOT/big.bin"
