@@ -29,6 +29,10 @@ static const Setting settings[] = {
         S("LocalSocketMode", T_MODE, local_socket_mode),
         S("TCPSocket", T_UINT, tcp_port),
         S("TCPAddr", T_STRING, tcp_addr),
+        S("TLSCertificateFile", T_STRING, tls_certificate_file),
+        S("TLSKeyFile", T_STRING, tls_key_file),
+        S("TLSClientCA", T_STRING, tls_client_ca),
+        S("TLSHandshakeTimeout", T_UINT, tls_handshake_timeout),
         S("DatabaseDirectory", T_STRING, database_directory),
         S("TemporaryDirectory", T_STRING, temporary_directory),
         S("ScratchDirectory", T_STRING, scratch_directory),
@@ -161,6 +165,7 @@ AgentConf *agent_conf_new(void)
         conf->local_socket = g_strdup("/run/clamav-agent/clamav-agent.sock");
         conf->local_socket_mode = 0660;
         conf->tcp_addr = g_strdup("127.0.0.1");
+        conf->tls_handshake_timeout = 10;
         conf->database_directory = g_strdup("/var/lib/clamav");
         conf->temporary_directory = g_strdup(g_get_tmp_dir());
         conf->scratch_directory = g_strdup("auto");
@@ -204,6 +209,9 @@ void agent_conf_free(AgentConf *conf)
                 return;
         g_free(conf->local_socket);
         g_free(conf->tcp_addr);
+        g_free(conf->tls_certificate_file);
+        g_free(conf->tls_key_file);
+        g_free(conf->tls_client_ca);
         g_free(conf->database_directory);
         g_free(conf->temporary_directory);
         g_free(conf->scratch_directory);
@@ -450,10 +458,47 @@ static void make_absolute(char **path)
         *path = abs;
 }
 
+static gboolean is_set(const char *value)
+{
+        return value && *value;
+}
+
+/* TLS is the TCP listener's: a certificate needs its key and a TCPSocket; a client CA needs
+ * a certificate to offer first. */
+static gboolean validate_tls(const AgentConf *conf, GError **error)
+{
+        gboolean cert = is_set(conf->tls_certificate_file), key = is_set(conf->tls_key_file);
+        if (cert != key) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("TLSCertificateFile and TLSKeyFile go together: set both or neither"));
+                return FALSE;
+        }
+        if (is_set(conf->tls_client_ca) && !cert) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("TLSClientCA needs TLSCertificateFile and TLSKeyFile: the agent shows "
+                              "its own certificate before it asks for the client's"));
+                return FALSE;
+        }
+        if (cert && conf->tcp_port == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("TLSCertificateFile is for the TCP listener: set TCPSocket too (the "
+                              "unix socket never uses TLS)"));
+                return FALSE;
+        }
+        if (conf->tls_handshake_timeout == 0) {
+                g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
+                            _("TLSHandshakeTimeout must be at least 1 second"));
+                return FALSE;
+        }
+        return TRUE;
+}
+
 gboolean agent_conf_validate(AgentConf *conf, GError **error)
 {
         char **paths[] = { &conf->local_socket, &conf->database_directory,
-                           &conf->temporary_directory, &conf->log_file, &conf->pid_file };
+                           &conf->temporary_directory, &conf->log_file, &conf->pid_file,
+                           &conf->tls_certificate_file, &conf->tls_key_file,
+                           &conf->tls_client_ca };
         for (gsize i = 0; i < G_N_ELEMENTS(paths); i++)
                 make_absolute(paths[i]);
         if (g_strcmp0(conf->scratch_directory, "auto") != 0)
@@ -469,6 +514,8 @@ gboolean agent_conf_validate(AgentConf *conf, GError **error)
                             _("TCPSocket %u is not a port number (1–65535)"), conf->tcp_port);
                 return FALSE;
         }
+        if (!validate_tls(conf, error))
+                return FALSE;
         if (conf->max_threads == 0 || conf->max_threads > 1024) {
                 g_set_error(error, AGENT_ERROR, AGENT_ERROR_CONFIG,
                             _("MaxThreads must be between 1 and 1024"));

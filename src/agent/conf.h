@@ -20,6 +20,10 @@ typedef struct {
         guint local_socket_mode;   /* LocalSocketMode (octal) */
         guint tcp_port;            /* TCPSocket; 0 = off */
         char *tcp_addr;            /* TCPAddr; loopback unless named */
+        char *tls_certificate_file;/* TLSCertificateFile: TCPSocket speaks TLS only (PEM chain) */
+        char *tls_key_file;        /* TLSKeyFile: its private key (PEM) */
+        char *tls_client_ca;       /* TLSClientCA: clients need a certificate from this CA */
+        guint tls_handshake_timeout; /* TLSHandshakeTimeout, s: a TLS client's handshake */
         char *database_directory;  /* DatabaseDirectory */
         char *temporary_directory; /* TemporaryDirectory: parent of the private spool dir */
         char *scratch_directory;   /* ScratchDirectory: "auto" or libclamav's scratch parent;

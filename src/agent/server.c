@@ -14,6 +14,7 @@
 #include "config.h"
 #include "agent/server.h"
 #include "agent/clients.h"
+#include "agent/conn-tls.h"
 #include "agent/log.h"
 #include "agent/protocol.h"
 #include "agent/session.h"
@@ -40,6 +41,7 @@ struct AgentServer {
         char *spool_dir;
         int unix_fd;
         int tcp_fd;
+        AgentTls *tls;        /* TLSCertificateFile: the TCP listener's TLS, else NULL */
         char *unix_path;      /* the socket we created, removed on stop */
         int stop_fd;          /* eventfd: readable once stopping */
         GMainLoop *loop;      /* signals only */
@@ -112,6 +114,14 @@ const AgentConf *agent_server_conf(AgentServer *server)
         return server->conf;
 }
 
+AgentTls *agent_server_tls(AgentServer *server)
+{
+        g_mutex_lock(&server->lock);
+        AgentTls *tls = agent_tls_ref(server->tls);
+        g_mutex_unlock(&server->lock);
+        return tls;
+}
+
 const char *agent_server_spool_dir(AgentServer *server)
 {
         return server->spool_dir;
@@ -132,9 +142,32 @@ AgentEngine *agent_server_engine(AgentServer *server)
 
 /* ---- reload ---- */
 
+/* A reload reads TLSCertificateFile, TLSKeyFile and TLSClientCA again (a renewed certificate);
+ * files that cannot be used leave the previous ones serving. */
+static void reload_tls(AgentServer *server)
+{
+        if (!server->tls)
+                return;
+        g_autoptr(GError) error = NULL;
+        AgentTls *fresh = agent_tls_new(server->conf, &error);
+        if (!fresh) {
+                agent_log(AGENT_LOG_ERROR, _("reload: TLS keeps the previous certificate: %s"),
+                          error->message);
+                return;
+        }
+        g_mutex_lock(&server->lock);
+        AgentTls *old = server->tls;
+        server->tls = fresh;
+        g_mutex_unlock(&server->lock);
+        agent_tls_unref(old); /* freed once the last handshake using it is done */
+        agent_log(AGENT_LOG_INFO, _("reload: TLS certificate read again from %s"),
+                  server->conf->tls_certificate_file);
+}
+
 static gpointer reload_thread(gpointer data)
 {
         AgentServer *server = data;
+        reload_tls(server);
         g_autoptr(GError) error = NULL;
         gint64 start = g_get_monotonic_time();
         AgentEngine *fresh = agent_engine_new(server->conf, &error);
@@ -370,6 +403,14 @@ AgentServer *agent_server_new(AgentConf *conf, AgentEngine *engine, GError **err
                             g_strerror(e));
                 return NULL;
         }
+        if (conf->tls_certificate_file && *conf->tls_certificate_file) {
+                server->tls = agent_tls_new(conf, error);
+                if (!server->tls)
+                        return NULL;
+                agent_log(AGENT_LOG_INFO, _("TCP speaks TLS only%s"),
+                          agent_tls_requires_client_cert(server->tls)
+                                  ? _(", with a client certificate from TLSClientCA") : "");
+        }
         server->spool_dir = agent_spool_dir_create(conf->temporary_directory, error);
         if (!server->spool_dir || !open_listeners(server, error))
                 return NULL;
@@ -416,6 +457,7 @@ void agent_server_free(AgentServer *server)
         agent_engine_unref(server->engine);
         agent_conf_free(server->conf);
         agent_clients_free(server->clients);
+        agent_tls_unref(server->tls);
         g_free(server->last_reload_error);
         g_mutex_clear(&server->lock);
         g_cond_clear(&server->idle);

@@ -5,6 +5,7 @@
 #pragma once
 #include <glib.h>
 #include "agent/conf.h"
+#include "agent/conn-tls.h"
 #include "agent/engine.h"
 
 typedef struct AgentServer AgentServer;
@@ -21,6 +22,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(AgentServer, agent_server_free)
 /* For the connections (session.c). */
 const AgentConf *agent_server_conf(AgentServer *server);
 const char *agent_server_spool_dir(AgentServer *server);
+/* The TCP listener's TLS (a reference: a reload may replace it), NULL: plain. transfer full */
+AgentTls *agent_server_tls(AgentServer *server);
 int agent_server_stop_fd(AgentServer *server); /* readable once the server is stopping */
 AgentEngine *agent_server_engine(AgentServer *server); /* transfer full (a reference) */
 /* Runs one scan on the calling thread once it holds one of MaxThreads scan slots (waiting in

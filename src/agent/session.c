@@ -48,6 +48,8 @@ typedef struct {
         AgentServer *server;
         const AgentConf *conf;
         int fd;
+        AgentTlsConn *tls;   /* a TLS listener's connection: every byte goes through it */
+        short wait_events;   /* what the last TLS call waits for (POLLIN, or POLLOUT) */
         gboolean is_unix;
         gboolean privileged; /* SO_PEERCRED uid is root or ours */
         char *peer;
@@ -95,8 +97,26 @@ static void take_fds(Conn *c, struct msghdr *msg)
 }
 
 /* Receives what is there without waiting: RD_OK/RD_EOF, RD_TIMEOUT meaning "nothing yet". */
+/* Through TLS: the statuses of recv_now. */
+static ReadStatus tls_recv_now(Conn *c, void *dst, gsize cap, gsize *got)
+{
+        switch (agent_tls_conn_recv(c->tls, dst, cap, got, &c->wait_events)) {
+        case AGENT_IO_OK:
+                return RD_OK;
+        case AGENT_IO_EOF:
+                return RD_EOF;
+        case AGENT_IO_WAIT:
+                return RD_TIMEOUT;
+        default:
+                return RD_ERROR;
+        }
+}
+
 static ReadStatus recv_now(Conn *c, void *dst, gsize cap, gsize *got)
 {
+        c->wait_events = POLLIN;
+        if (c->tls)
+                return tls_recv_now(c, dst, cap, got);
         char cbuf[CMSG_SPACE(sizeof(int) * MAX_FDS)];
         struct iovec iov = { dst, cap };
         struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -129,7 +149,7 @@ static ReadStatus conn_recv(Conn *c, void *dst, gsize cap, gsize *got, gint64 de
                 gint64 left = deadline - g_get_monotonic_time();
                 if (left <= 0)
                         return RD_TIMEOUT;
-                struct pollfd pfd[2] = { { c->fd, POLLIN, 0 },
+                struct pollfd pfd[2] = { { c->fd, c->wait_events, 0 },
                                          { agent_server_stop_fd(c->server), POLLIN, 0 } };
                 int n = poll(pfd, stoppable ? 2 : 1, (int)MIN(left / 1000 + 1, G_MAXINT));
                 if (n < 0 && errno != EINTR)
@@ -239,22 +259,38 @@ static ReadStatus conn_read_frame(Conn *c, AgentFrame *frame, AgentFrameStatus *
 
 /* ---- replying ---- */
 
+/* One send without waiting: the bytes taken (0: none yet, wait for c->wait_events), or -1 when
+ * the connection is broken. */
+static gssize send_now(Conn *c, const char *data, gsize len)
+{
+        c->wait_events = POLLOUT;
+        if (c->tls) {
+                gsize done = 0;
+                AgentIoStatus s = agent_tls_conn_send(c->tls, data, len, &done, &c->wait_events);
+                return s == AGENT_IO_OK ? (gssize)done : s == AGENT_IO_WAIT ? 0 : -1;
+        }
+        ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+                return -1;
+        return MAX(n, 0);
+}
+
 static gboolean send_all(Conn *c, const char *data, gsize len)
 {
         gint64 deadline = g_get_monotonic_time() + (gint64)c->conf->send_timeout_ms * 1000;
         while (len > 0) {
-                ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+                gssize n = send_now(c, data, len);
                 if (n > 0) {
                         data += n;
                         len -= (gsize)n;
                         continue;
                 }
-                if (n < 0 && errno != EAGAIN && errno != EINTR)
+                if (n < 0)
                         return FALSE;
                 gint64 left = deadline - g_get_monotonic_time();
                 if (left <= 0)
                         return FALSE; /* the client does not read its replies */
-                struct pollfd pfd = { c->fd, POLLOUT, 0 };
+                struct pollfd pfd = { c->fd, c->wait_events, 0 };
                 if (poll(&pfd, 1, (int)(left / 1000 + 1)) < 0 && errno != EINTR)
                         return FALSE;
         }
@@ -836,6 +872,22 @@ static void describe_peer(Conn *c)
         c->peer = g_strdup_printf("%s@%u", host, port);
 }
 
+/* A TLS listener's connection: the handshake within TLSHandshakeTimeout, or the connection
+ * closes (a plain client was told why in plain text). */
+static gboolean start_tls(Conn *c, AgentTls *tls)
+{
+        g_autoptr(GError) error = NULL;
+        gint64 deadline = deadline_in(c->conf->tls_handshake_timeout);
+        c->tls = agent_tls_accept(tls, c->fd, deadline, agent_server_stop_fd(c->server), &error);
+        if (!c->tls) {
+                agent_log(AGENT_LOG_WARNING, _("%s: TLS refused: %s"), c->peer, error->message);
+                return FALSE;
+        }
+        g_autofree char *how = agent_tls_conn_describe(c->tls);
+        agent_log(AGENT_LOG_DEBUG, "%s: TLS %s", c->peer, how);
+        return TRUE;
+}
+
 void agent_session_run(AgentServer *server, int fd, gboolean is_unix)
 {
         Conn *c = g_new0(Conn, 1);
@@ -844,14 +896,17 @@ void agent_session_run(AgentServer *server, int fd, gboolean is_unix)
         c->fd = fd;
         c->is_unix = is_unix;
         describe_peer(c);
+        g_autoptr(AgentTls) tls = is_unix ? NULL : agent_server_tls(server);
         gboolean first = TRUE;
-        while (serve_one(c, first))
-                first = FALSE;
+        if (!tls || start_tls(c, tls))
+                while (serve_one(c, first))
+                        first = FALSE;
         if (c->len > 0 && !c->in_session)
                 agent_log(AGENT_LOG_DEBUG, "%s: %zu bytes after the last command ignored", c->peer,
                           c->len);
         for (guint i = 0; i < c->nfds; i++)
                 close(c->fds[i]);
+        agent_tls_conn_free(c->tls);
         close(c->fd);
         g_free(c->peer);
         g_free(c);
