@@ -21,6 +21,9 @@ struct TlsPeerInfo {
         char *version;     /* "TLSv1.3" */
         char *cipher;      /* "TLS_AES_256_GCM_SHA384" */
         gboolean resumed;  /* the session was resumed (data connections) */
+        gboolean client_cert_asked; /* the server asked for a client certificate and none was
+                                     * configured (it may refuse the connection after the
+                                     * handshake: TLS 1.3 says so only on the first read) */
 };
 
 TlsPeerInfo *tls_peer_info_copy(const TlsPeerInfo *info);

@@ -25,9 +25,11 @@ struct TlsContext {
  * on each SSL_CTX: its TlsContext. */
 static int control_index = -1;
 static int context_index = -1;
+static int asked_index = -1; /* on each SSL: non-NULL once the server asked for a certificate */
 
 static gpointer init_index(gpointer unused)
 {
+        asked_index = SSL_get_ex_new_index(0, "clamftp client certificate asked", NULL, NULL, NULL);
         control_index = SSL_get_ex_new_index(0, "clamftp control connection", NULL, NULL, NULL);
         context_index = SSL_CTX_get_ex_new_index(0, "clamftp TLS context", NULL, NULL, NULL);
         return NULL;
@@ -61,6 +63,16 @@ static int on_new_session(SSL *ssl, SSL_SESSION *session)
                 SSL_SESSION_free(ctx->control_session);
         ctx->control_session = session;
         return 1;
+}
+
+/* Called by OpenSSL when the server asks for a client certificate and none is configured: the
+ * handshake goes on without one, and the peer info remembers that it was asked for. */
+static int on_certificate_asked(SSL *ssl, X509 **cert, EVP_PKEY **key)
+{
+        (void)cert;
+        (void)key;
+        SSL_set_ex_data(ssl, asked_index, GINT_TO_POINTER(1));
+        return 0;
 }
 
 static void set_ssl_error(GError **error, int code, const char *what)
@@ -97,6 +109,7 @@ TlsContext *tls_context_new(int max_version, GError **error)
         SSL_CTX_set_mode(ssl_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
         SSL_CTX_set_session_cache_mode(ssl_ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
         SSL_CTX_sess_set_new_cb(ssl_ctx, on_new_session);
+        SSL_CTX_set_client_cert_cb(ssl_ctx, on_certificate_asked);
         TlsContext *ctx = g_new0(TlsContext, 1);
         ctx->ctx = ssl_ctx;
         SSL_CTX_set_ex_data(ssl_ctx, context_index, ctx);
@@ -134,6 +147,28 @@ static void prefer_control_group(TlsContext *ctx, SSL *ssl)
                         groups[n++] = defaults[i];
         if (SSL_set1_groups(ssl, groups, n) != 1)
                 ERR_clear_error(); /* the defaults stay: only a round trip is lost */
+}
+
+gboolean tls_context_use_certificate(TlsContext *ctx, const char *cert_file, const char *key_file,
+                                     GError **error)
+{
+        g_autofree char *cert_what = g_strdup_printf(_("The client certificate %s cannot be used"), cert_file);
+        if (SSL_CTX_use_certificate_chain_file(ctx->ctx, cert_file) != 1) {
+                set_ssl_error(error, NET_ERROR_TLS, cert_what);
+                return FALSE;
+        }
+        g_autofree char *key_what = g_strdup_printf(_("The client key %s cannot be used"), key_file);
+        if (SSL_CTX_use_PrivateKey_file(ctx->ctx, key_file, SSL_FILETYPE_PEM) != 1) {
+                set_ssl_error(error, NET_ERROR_TLS, key_what);
+                return FALSE;
+        }
+        if (SSL_CTX_check_private_key(ctx->ctx) != 1) {
+                ERR_clear_error();
+                g_set_error(error, NET_ERROR, NET_ERROR_TLS, _("The key %s is not the key of the client certificate %s."),
+                            key_file, cert_file);
+                return FALSE;
+        }
+        return TRUE;
 }
 
 gboolean tls_context_has_session(TlsContext *ctx)
@@ -270,6 +305,7 @@ TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl)
         info->version = g_strdup(SSL_get_version(ssl));
         info->cipher = g_strdup(SSL_get_cipher_name(ssl));
         info->resumed = SSL_session_reused(ssl) == 1;
+        info->client_cert_asked = SSL_get_ex_data(ssl, asked_index) != NULL;
         X509 *cert = SSL_get1_peer_certificate(ssl);
         if (!cert) {
                 info->verify_error = g_strdup(_("the server sent no certificate"));

@@ -27,3 +27,9 @@ TlsSsl *tls_ssl_new(TlsContext *ctx, int fd, const char *host, gboolean control,
  * connections offer it first (no HelloRetryRequest round trip per data connection). */
 void tls_context_note_handshake(TlsContext *ctx, TlsSsl *ssl);
 TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl); /* transfer full; after the handshake */
+
+/* A client certificate (PEM chain) and its key, shown to servers that ask for one (mutual TLS,
+ * e.g. clamav-agent's TLSClientCA). An error names the file that cannot be used, or says the
+ * key is not the certificate's. */
+gboolean tls_context_use_certificate(TlsContext *ctx, const char *cert_file, const char *key_file,
+                                     GError **error);
