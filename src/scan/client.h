@@ -81,7 +81,9 @@ ScanVerdict *scan_verdict_parse(const char *reply);
 ScanVerdict *scan_verdict_parse_fildes(const char *reply);
 
 typedef struct ScanClient ScanClient;
-/* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket);
+/* address: "unix:/path", "tcp:host:port", "tls:host:port" (TCP with TLS: the scanner's
+ * certificate checked by scan/tls-transport.c, the client certificate of scan_tls_set_identity
+ * shown when asked), or a bare absolute path (unix socket);
  * "icap://host[:port]/service" or "icaps://…": an ICAP service (scan/icap.h), to which every call
  * below is handed (FILDES and sessions do not apply; ping is OPTIONS);
  * "instream:unix:/path" (or "instream:/path") streams every file over the unix socket instead of
@@ -89,7 +91,7 @@ typedef struct ScanClient ScanClient;
  *
  * How a file reaches the scanner: over a unix socket, by FILDES (the snapshot's descriptor, opened
  * again read-only, in SCM_RIGHTS: nothing is copied and the scanner reads the very bytes that will
- * be uploaded); over TCP, or with "instream:", by INSTREAM. Before its first FILDES scan a client
+ * be uploaded); over TCP or TLS, or with "instream:", by INSTREAM. Before its first FILDES scan a client
  * makes sure the scanner flags a file it cannot scan whole: clamd skips a file over MaxFileSize and
  * answers OK unless AlertExceedsMax is on, where INSTREAM at least meets StreamMaxLength's ERROR.
  * So it passes a sparse 4 GiB memfd (over any limit libclamav allows) once: a detection
@@ -109,8 +111,8 @@ void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
 /* The fingerprint ("AB:CD:…", transfer full) the user trusts for a TLS server at host:port although
  * its certificate does not verify, or NULL: core_trust_lookup (core/trust.h), FTPS's file. */
 typedef char *(*ScanTrustLookup)(const char *host, guint16 port);
-/* icaps:// only (nothing otherwise): where a certificate that does not verify may still be
- * trusted (scan_icap_set_trust_lookup). */
+/* icaps:// and tls: only (nothing otherwise): where a certificate that does not verify may still
+ * be trusted (scan_icap_set_trust_lookup, scan_tls_set_trust_lookup). */
 void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup);
 
 gboolean scan_client_ping(ScanClient *client, GError **error);
