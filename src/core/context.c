@@ -70,7 +70,7 @@ gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int tim
                 return FALSE;
         if (timeout_ms > 0)
                 scan_client_set_timeout_ms(client, timeout_ms);
-        scan_client_set_trust_lookup(client, core_trust_lookup); /* icaps: as FTPS certificates */
+        scan_client_set_trust_lookup(client, core_trust_lookup); /* icaps:, tls: as FTPS certificates */
         g_clear_pointer(&ctx->scanner, scan_client_free);
         ctx->scanner = client;
         g_free(ctx->scanner_address);

@@ -6,6 +6,7 @@
 #include "core/commands.h"
 #include "core/safename.h"
 #include "core/rate.h"
+#include "scan/tls-transport.h"
 #include <string.h>
 
 G_DEFINE_QUARK(core-options-error-quark, core_options_error)
@@ -144,6 +145,8 @@ void core_options_free(CoreOptions *opts)
         g_strfreev(opts->commands_given);
         g_free(opts->batch_file);
         g_free(opts->scanner);
+        g_free(opts->scanner_cert);
+        g_free(opts->scanner_key);
         g_free(opts->config_file);
         g_free(opts->audit_log);
         g_strfreev(opts->audit_files);
@@ -270,6 +273,10 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
 {
         if (!opts->scanner)
                 read_string(kf, "scanner", "address", &opts->scanner);
+        if (!opts->scanner_cert)
+                read_string(kf, "scanner", "tls-cert", &opts->scanner_cert);
+        if (!opts->scanner_key)
+                read_string(kf, "scanner", "tls-key", &opts->scanner_key);
         if (!opts->audit_log)
                 read_string(kf, "audit", "path", &opts->audit_log);
         if (!read_seconds(kf, "scanner", "timeout", &opts->scanner_timeout_ms, path, error) ||
@@ -324,7 +331,10 @@ static const char *description(void)
                  "commands); --line gives the ftp> prompt instead. Type `help` for the commands.\n"
                  "\n"
                  "Scanner: --scanner, else [scanner] address in the config file, else\n"
-                 "  unix:/run/clamav/clamd.ctl (Debian's clamd socket).\n"
+                 "  unix:/run/clamav/clamd.ctl (Debian's clamd socket). tls:host:port reaches a\n"
+                 "  clamav-agent whose TCP socket speaks TLS: its certificate must verify against the\n"
+                 "  system's roots or match the fingerprint of its host:port line in the trusted-certs\n"
+                 "  file below; --scanner-cert and --scanner-key give the client certificate it may ask for.\n"
                  "Config file: $XDG_CONFIG_HOME/clamftp/clamftp.conf (~/.config/clamftp/clamftp.conf).\n"
                  "Logins: ~/.netrc (its passwords are used only when no one else can read it).\n"
                  "\n"
@@ -351,7 +361,12 @@ static GOptionContext *option_context(CoreOptions *opts)
                 { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &opts->batch_file,
                   N_("Run the commands in FILE (one per line) and exit"), N_("FILE") },
                 { "scanner", 0, 0, G_OPTION_ARG_STRING, &opts->scanner,
-                  N_("The scanner: unix:/path, tcp:host:port, instream:unix:/path to force streaming, or an ICAP service icap://host:port/service (icaps:// for TLS)"), N_("ADDRESS") },
+                  N_("The scanner: unix:/path, tcp:host:port, tls:host:port, instream:unix:/path to force "
+                     "streaming, or an ICAP service icap://host:port/service (icaps:// for TLS)"), N_("ADDRESS") },
+                { "scanner-cert", 0, 0, G_OPTION_ARG_FILENAME, &opts->scanner_cert,
+                  N_("The client certificate (PEM) for a tls: scanner that asks for one"), N_("FILE") },
+                { "scanner-key", 0, 0, G_OPTION_ARG_FILENAME, &opts->scanner_key,
+                  N_("The key (PEM) of --scanner-cert"), N_("FILE") },
                 { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config_file,
                   N_("Read this config file instead of the default one"), N_("FILE") },
                 { "audit-log", 0, 0, G_OPTION_ARG_FILENAME, &opts->audit_log,
@@ -494,6 +509,8 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
 {
         const char *scanner = opts->scanner ? opts->scanner : CORE_DEFAULT_SCANNER;
         if (!core_context_set_scanner(ctx, scanner, opts->scanner_timeout_ms, error))
+                return FALSE;
+        if (!scan_tls_set_identity(opts->scanner_cert, opts->scanner_key, error))
                 return FALSE;
         if (!core_context_open_audit(ctx, opts->audit_log, error))
                 return FALSE;

@@ -35,6 +35,8 @@ typedef struct {
         char **commands_given;  /* each -c as given */
         char *batch_file;       /* -b FILE */
         char *scanner;          /* --scanner, else [scanner] address, else CORE_DEFAULT_SCANNER */
+        char *scanner_cert;     /* --scanner-cert, else [scanner] tls-cert: shown to tls: scanners */
+        char *scanner_key;      /* --scanner-key, else [scanner] tls-key */
         char *config_file;      /* --config, else $XDG_CONFIG_HOME/clamftp/clamftp.conf */
         char *audit_log;        /* --audit-log, else [audit] path, else the XDG state directory */
         gboolean active;        /* --active */
