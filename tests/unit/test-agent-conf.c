@@ -122,6 +122,36 @@ static void test_absent(void)
         g_assert_nonnull(strstr(error->message, "unknown setting"));
 }
 
+/* TLS belongs to the TCP listener: a certificate needs its key and a TCPSocket, a client CA a
+ * certificate; each rule broken is refused by name. */
+static void test_tls(void)
+{
+        static const struct {
+                const char *lines[4][2];
+                const char *says; /* NULL: valid */
+        } cases[] = {
+                { { { "TCPSocket", "3310" }, { "TLSCertificateFile", "/c.pem" }, { "TLSKeyFile", "/c.key" } }, NULL },
+                { { { "TCPSocket", "3310" }, { "TLSCertificateFile", "/c.pem" } }, "TLSKeyFile" },
+                { { { "TCPSocket", "3310" }, { "TLSClientCA", "/ca.pem" } }, "TLSClientCA" },
+                { { { "TLSCertificateFile", "/c.pem" }, { "TLSKeyFile", "/c.key" } }, "TCPSocket" },
+                { { { "TCPSocket", "3310" }, { "TLSCertificateFile", "/c.pem" }, { "TLSKeyFile", "/c.key" },
+                    { "TLSHandshakeTimeout", "0" } }, "TLSHandshakeTimeout" },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_autoptr(AgentConf) conf = agent_conf_new();
+                g_autoptr(GError) error = NULL;
+                for (gsize l = 0; l < G_N_ELEMENTS(cases[i].lines) && cases[i].lines[l][0]; l++)
+                        g_assert_true(set(conf, cases[i].lines[l][0], cases[i].lines[l][1], NULL));
+                gboolean valid = agent_conf_validate(conf, &error);
+                g_assert_cmpint(valid, ==, cases[i].says == NULL);
+                if (cases[i].says)
+                        g_assert_nonnull(strstr(error->message, cases[i].says));
+        }
+        g_autoptr(AgentConf) conf = agent_conf_new();
+        g_assert_cmpuint(conf->tls_handshake_timeout, ==, 10);
+        g_assert_null(conf->tls_certificate_file);
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -131,5 +161,6 @@ int main(int argc, char **argv)
         g_test_add_func("/agent/conf/older-names", test_aliases);
         g_test_add_func("/agent/conf/repeatable-settings", test_repeatable);
         g_test_add_func("/agent/conf/absent-settings-say-why", test_absent);
+        g_test_add_func("/agent/conf/tls-belongs-to-the-tcp-listener", test_tls);
         return g_test_run();
 }
