@@ -264,7 +264,7 @@ static void test_reconnect_setting(Fixture *f, gconstpointer data)
 static void test_config_file(Fixture *f, gconstpointer data)
 {
         g_autofree char *path = other_config(f,
-                "[scanner]\naddress=tcp:10.0.0.1:3310\ntimeout=30\n"
+                "[scanner]\naddress=tcp:10.0.0.1:3310\ntimeout=30\ntls-cert=/etc/c.pem\ntls-key=/etc/c.key\n"
                 "[ftp]\npassive=false\nconnect-timeout=5\nreply-timeout=10\ndata-timeout=20\n"
                 "[audit]\npath=/var/tmp/audit.jsonl\n");
         const char *args[] = { "clamftp", "--config", path, NULL };
@@ -273,6 +273,8 @@ static void test_config_file(Fixture *f, gconstpointer data)
         g_assert_no_error(error);
         g_assert_cmpstr(opts->scanner, ==, "tcp:10.0.0.1:3310");
         g_assert_cmpint(opts->scanner_timeout_ms, ==, 30000);
+        g_assert_cmpstr(opts->scanner_cert, ==, "/etc/c.pem");
+        g_assert_cmpstr(opts->scanner_key, ==, "/etc/c.key");
         g_assert_false(opts->passive);
         g_assert_cmpint(opts->timeouts.connect_ms, ==, 5000);
         g_assert_cmpint(opts->timeouts.reply_ms, ==, 10000);
