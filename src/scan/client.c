@@ -1,1239 +1,630 @@
-/* scan/client.c — a client of the clamd protocol (clamd itself or clamav-agent).
- * Owns: address parsing, connecting with a deadline, FILDES (descriptor passing, the probe that
- * decides whether FILDES may be trusted) and INSTREAM framing, PING/VERSION, and turning a reply
- * into a verdict. Must not: decide what to upload, print, touch the screen, or use the file
- * offset of the descriptor it scans.
- * Fails closed: anything other than a complete, well-formed "stream: OK" / "fd[N]: OK" for the
- * whole file, and the only reply on its connection, is never OK; a failed FILDES never turns
- * into an INSTREAM retry unless the scanner said it cannot take a descriptor. */
+/* scan/client.c — the scanner every upload is judged by: one address, or a pool of members.
+ * Owns: the members and their shared health (under one mutex), picking a member per file (the
+ * healthy one with the fewest scans in flight, in turn), scanning a file again on another member
+ * when one gives no verdict, waiting with backoff for a member to come back, and the refusal
+ * when none does. Must not: speak a scanner protocol itself (scan/backend.h does), decide what
+ * to upload, print, or touch the screen. Fails closed: see scan/client.h. */
 #include "config.h"
 #include "scan/client.h"
-#include "scan/icap.h"
-#include "scan/tls-transport.h"
+#include "scan/backend.h"
+#include "scan/verdict-private.h"
 #include "common/i18n.h"
-#include "common/net.h"
 
-#include <inttypes.h>
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
+#include <netdb.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <sys/un.h>
-#include <unistd.h>
+#include <arpa/inet.h>
 
-G_DEFINE_QUARK(scan-error-quark, scan_error)
-
-/* INSTREAM chunks: clamd's StreamMaxLength is a cumulative quota, not a chunk limit, so any chunk
- * up to what is left of it is taken; 1 MiB keeps the syscalls per GiB in the thousands. */
-#define CHUNK_SIZE (1024 * 1024)
-/* While sends never block, an early reply (size limit, write error) is looked for this often;
- * a send that would block looks for it at once. */
-#define REPLY_CHECK_BYTES (8 * CHUNK_SIZE)
-/* The FILDES probe: over any MaxFileSize libclamav allows (it caps the limit below 2 GiB). */
-#define PROBE_SIZE (G_GINT64_CONSTANT(4) << 30)
-#define REPLY_MAX 4096
 #define DEFAULT_TIMEOUT_MS 60000
-#define INSTREAM_PREFIX "instream:"
-/* A session idle this long is ended rather than reused: clamd closes one after IdleTimeout
- * (30 s by default, often lowered), and a session found closed costs a retry. */
-#define SESSION_IDLE_MS 5000
-/* After this many sessions refused or broken, every scan makes its own connection. */
-#define SESSION_GIVE_UP 3
-/* After a one-shot reply, how long the end of the connection is waited for (more_before_end). */
-#define END_WAIT_MS 1000
+/* A PING (a health check) waits at most this long, whatever the scan timeout. */
+#define CHECK_TIMEOUT_MS 5000
+/* Every member is asked again this often while scans run (CLAMFTP_SCANNER_PING_MS: tests). */
+#define CHECK_INTERVAL_MS 30000
+#define CHECK_INTERVAL_MIN_MS 50
+/* Between rounds of asking members that are gone: 0.25 s, doubling up to 5 s. */
+#define BACKOFF_FIRST_MS 250
+#define BACKOFF_MAX_MS 5000
+/* Members found gone this long after the last scan that found them so (another batch, later)
+ * are waited for again in full. */
+#define GONE_FORGOTTEN_MS 15000
 
-typedef enum { ADDRESS_UNIX, ADDRESS_TCP, ADDRESS_TLS } AddressKind;
+typedef struct {
+        char *address;          /* normalised */
+        ScanMemberState state;
+        char *answer;           /* last answer, sanitised; NULL: none yet */
+        guint64 scans;
+        guint in_flight;        /* scans running on it now, all copies together */
+        gboolean checking;      /* a thread is asking it PING */
+} Member;
 
-typedef enum {
-        FILDES_UNTESTED,    /* the probe has not run yet */
-        FILDES_TRUSTED,     /* the scanner flags a file it cannot scan whole */
-        FILDES_UNTRUSTED,   /* it answered OK (or an error) for a file over its limits */
-        FILDES_UNSUPPORTED, /* it does not take descriptors */
-} FildesState;
-
-/* What a client and its copies learnt about the scanner's FILDES; shared across threads. */
+/* What every copy of a client shares. */
 typedef struct {
         gint refs;
-        gint state; /* FildesState, atomic */
-} FildesInfo;
+        GMutex lock;            /* guards everything below */
+        char *address;          /* the list, normalised */
+        Member *members;
+        guint n;
+        guint next;             /* where the next pick starts looking (in turn) */
+        gint64 checked_at;      /* monotonic time of the last check of every member; 0: never */
+        gboolean checking;      /* a thread checks every member now */
+        gint64 gone_since;      /* when a scan first found no member to ask; 0: one answered since */
+        gint64 gone_seen;       /* when a scan last found none (an older sighting starts the clock again) */
+        guint interval_ms;
+} Pool;
 
 struct ScanClient {
-        char *address; /* normalised: unix:/path, instream:unix:/path, tcp:host:port or tls:host:port */
-        AddressKind kind;
-        char *path;    /* unix */
-        char *host;    /* tcp */
-        guint16 port;
-        ScanTls *tls;  /* tls:host:port (always INSTREAM), else NULL */
-        gboolean instream_only; /* "instream:" given */
-        FildesInfo *fildes;
+        Pool *pool;
+        ScanBackend **backends; /* one per member, this copy's own */
         int timeout_ms;
         int cancel_fd;
-        /* IDSESSION: one connection for many FILDES scans of one thread */
-        NetStream *session;     /* open session, or NULL */
-        guint session_request;  /* number of the last request sent in it (replies carry it) */
-        gint64 session_used;    /* monotonic time of its last reply */
-        guint session_failures; /* sessions that broke or were refused; at SESSION_GIVE_UP, none */
-        gboolean use_sessions;  /* scan_client_use_sessions() */
-        ScanIcap *icap;         /* an ICAP address: every call goes there instead */
+        int wait_ms;
 };
 
-/* ---- verdicts ---------------------------------------------------------------------------- */
+/* ---- the list ---------------------------------------------------------------------------- */
 
-/* Detections that say the file was not scanned whole, by the start of their name. */
-static const struct {
-        const char *prefix;
-        ScanReasonClass reason_class;
-} signature_classes[] = {
-        { "Heuristics.Limits.Exceeded", SCAN_REASON_LIMIT },  /* clamd ≥ 0.101, clamav-agent */
-        { "Heuristics.Encrypted.", SCAN_REASON_ENCRYPTED },   /* AlertEncrypted… */
-        { "Encrypted.", SCAN_REASON_ENCRYPTED },              /* before ClamAV 0.101 */
-};
-
-ScanReasonClass scan_reason_class_of_signature(const char *signature)
+static guint check_interval_ms(void)
 {
-        for (gsize i = 0; signature && i < G_N_ELEMENTS(signature_classes); i++) {
-                if (g_str_has_prefix(signature, signature_classes[i].prefix))
-                        return signature_classes[i].reason_class;
-        }
-        return SCAN_REASON_MALWARE;
+        const char *env = g_getenv("CLAMFTP_SCANNER_PING_MS");
+        guint64 ms = 0;
+        if (env && g_ascii_string_to_unsigned(env, 10, CHECK_INTERVAL_MIN_MS, G_MAXUINT, &ms, NULL))
+                return (guint)ms;
+        return CHECK_INTERVAL_MS;
 }
 
-ScanVerdict *scan_verdict_new(ScanVerdictKind kind, const char *signature, const char *reason)
+/* "tcp:name:port" → one "tcp:IP:port" per address of name; anything else (a literal, a unix
+ * socket, a name that does not resolve now: it is tried again at each connect) as it is. */
+static void resolve_into(GPtrArray *out, const char *address)
 {
-        ScanVerdict *verdict = g_new0(ScanVerdict, 1);
-        verdict->kind = kind;
-        verdict->signature = g_strdup(signature);
-        verdict->reason = g_strdup(reason);
-        switch (kind) {
-        case SCAN_VERDICT_OK:
-                verdict->reason_class = SCAN_REASON_NONE;
-                break;
-        case SCAN_VERDICT_INFECTED:
-                verdict->reason_class = scan_reason_class_of_signature(signature);
-                break;
-        case SCAN_VERDICT_ERROR:
-        default:
-                verdict->reason_class = SCAN_REASON_SCANNER;
-                break;
-        }
-        return verdict;
-}
-
-static ScanReasonClass reason_class_of_error(const GError *error)
-{
-        if (error->domain != SCAN_ERROR)
-                return SCAN_REASON_SCANNER;
-        switch ((ScanErrorCode)error->code) {
-        case SCAN_ERROR_ADDRESS:
-        case SCAN_ERROR_UNREACHABLE:
-                return SCAN_REASON_UNREACHABLE;
-        case SCAN_ERROR_TIMEOUT:
-                return SCAN_REASON_TIMEOUT;
-        case SCAN_ERROR_PROTOCOL:
-                return SCAN_REASON_PROTOCOL;
-        case SCAN_ERROR_LOCAL:
-                return SCAN_REASON_LOCAL;
-        case SCAN_ERROR_CANCELLED:
-                return SCAN_REASON_CANCELLED;
-        }
-        return SCAN_REASON_SCANNER;
-}
-
-ScanVerdict *scan_verdict_new_error(const GError *error)
-{
-        ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, error->message);
-        verdict->reason_class = reason_class_of_error(error);
-        return verdict;
-}
-
-ScanVerdict *scan_verdict_copy(const ScanVerdict *verdict)
-{
-        if (!verdict)
-                return NULL;
-        ScanVerdict *copy = scan_verdict_new(verdict->kind, verdict->signature, verdict->reason);
-        copy->reason_class = verdict->reason_class;
-        copy->reply = g_strdup(verdict->reply);
-        copy->path = g_strdup(verdict->path);
-        copy->istag = g_strdup(verdict->istag);
-        return copy;
-}
-
-void scan_verdict_free(ScanVerdict *verdict)
-{
-        if (!verdict)
+        const char *spec = g_str_has_prefix(address, "tcp:") ? address + strlen("tcp:") : NULL;
+        const char *colon = spec ? strrchr(spec, ':') : NULL;
+        g_autofree char *host = colon && spec[0] != '[' ? g_strndup(spec, colon - spec) : NULL;
+        struct addrinfo *list = NULL;
+        struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG };
+        if (!host || g_hostname_is_ip_address(host) || getaddrinfo(host, colon + 1, &hints, &list) != 0) {
+                g_ptr_array_add(out, g_strdup(address));
                 return;
-        g_free(verdict->signature);
-        g_free(verdict->reason);
-        g_free(verdict->reply);
-        g_free(verdict->path);
-        g_free(verdict->istag);
-        g_free(verdict);
-}
-
-void scan_verdict_set_path(ScanVerdict *verdict, const char *path)
-{
-        g_free(verdict->path);
-        verdict->path = g_strdup(path);
-}
-
-const char *scan_verdict_kind_name(ScanVerdictKind kind)
-{
-        switch (kind) {
-        case SCAN_VERDICT_OK:
-                return "OK";
-        case SCAN_VERDICT_INFECTED:
-                return "INFECTED";
-        case SCAN_VERDICT_ERROR:
-        default:
-                return "ERROR";
         }
-}
-
-const char *scan_reason_class_name(ScanReasonClass reason_class)
-{
-        static const char *const names[] = {
-                [SCAN_REASON_NONE] = NULL,
-                [SCAN_REASON_MALWARE] = "malware",
-                [SCAN_REASON_LIMIT] = "limit",
-                [SCAN_REASON_ENCRYPTED] = "encrypted",
-                [SCAN_REASON_UNREACHABLE] = "unreachable",
-                [SCAN_REASON_TIMEOUT] = "timeout",
-                [SCAN_REASON_PROTOCOL] = "protocol",
-                [SCAN_REASON_SCANNER] = "scanner",
-                [SCAN_REASON_LOCAL] = "local",
-                [SCAN_REASON_CANCELLED] = "cancelled",
-        };
-        if ((guint)reason_class >= G_N_ELEMENTS(names))
-                return "scanner";
-        return names[reason_class];
-}
-
-/* A copy safe to show and log: valid UTF-8, control characters replaced. */
-static char *sanitize(const char *text)
-{
-        char *valid = g_utf8_make_valid(text, -1);
-        for (char *p = valid; *p; p++) {
-                if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                        *p = '?';
+        guint before = out->len;
+        for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
+                char ip[INET6_ADDRSTRLEN];
+                const void *where = ai->ai_family == AF_INET6
+                        ? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
+                        : (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+                if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+                    !inet_ntop(ai->ai_family, where, ip, sizeof ip))
+                        continue;
+                g_ptr_array_add(out, ai->ai_family == AF_INET6 ? g_strdup_printf("tcp:[%s]:%s", ip, colon + 1)
+                                                               : g_strdup_printf("tcp:%s:%s", ip, colon + 1));
         }
-        return valid;
+        freeaddrinfo(list);
+        if (out->len == before)
+                g_ptr_array_add(out, g_strdup(address));
 }
 
-static ScanVerdict *verdict_error(const char *reply, ScanReasonClass reason_class, const char *reason)
+static gboolean listed(GPtrArray *members, const char *address)
 {
-        ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, reason);
-        verdict->reason_class = reason_class;
-        verdict->reply = reply ? sanitize(reply) : NULL;
-        return verdict;
-}
-
-/* clamd's "INSTREAM size limit exceeded. ERROR" (StreamMaxLength). */
-static gboolean says_size_limit(const char *words)
-{
-        return strstr(words, "size limit exceeded") != NULL;
-}
-
-/* The scanner's own "<reason> ERROR": a few known reasons get words a user can act on. */
-static char *error_reason(const char *words)
-{
-        if (says_size_limit(words))
-                return g_strdup_printf(_("The scanner refused the file because it is larger than it "
-                                         "accepts (%s); raise StreamMaxLength in its configuration."),
-                                       words);
-        if (!*words)
-                return g_strdup(_("The scanner reported an error without a reason."));
-        return g_strdup_printf(_("The scanner reported an error: %s"), words);
-}
-
-typedef enum { NAME_STREAM, NAME_FD } ReplyName;
-
-/* The reply's words after its name ("stream: " or "fd[N]: "), or NULL when it has no such name. */
-static const char *reply_body(const char *line, ReplyName name)
-{
-        if (name == NAME_STREAM)
-                return g_str_has_prefix(line, "stream: ") ? line + strlen("stream: ") : NULL;
-        if (!g_str_has_prefix(line, "fd["))
-                return NULL;
-        const char *digits = line + strlen("fd[");
-        const char *p = digits;
-        while (g_ascii_isdigit(*p) && p - digits < 10)
-                p++;
-        if (p == digits || !g_str_has_prefix(p, "]: "))
-                return NULL;
-        return p + strlen("]: ");
-}
-
-static ScanVerdict *verdict_not_understood(const char *reply, const char *line)
-{
-        g_autofree char *reason = g_strdup_printf(_("The scanner's reply could not be understood: “%s”."), line);
-        return verdict_error(reply, SCAN_REASON_PROTOCOL, reason);
-}
-
-static ScanVerdict *parse_reply(const char *reply, ReplyName name)
-{
-        if (!reply)
-                return verdict_error(NULL, SCAN_REASON_PROTOCOL, _("The scanner sent no reply."));
-        g_autofree char *line = sanitize(reply); /* no trimming: a reply is exact or it is not OK */
-        if (!*line)
-                return verdict_error(reply, SCAN_REASON_PROTOCOL, _("The scanner sent an empty reply."));
-        if (strcmp(line, "COMMAND READ TIMED OUT") == 0)
-                return verdict_error(reply, SCAN_REASON_TIMEOUT,
-                                     _("The scanner timed out waiting for the file's data."));
-
-        const char *body = reply_body(line, name);
-        if (g_str_has_suffix(line, "ERROR") && (!body || g_str_has_suffix(body, " ERROR") ||
-                                                 strcmp(body, "ERROR") == 0)) {
-                const char *words = body ? body : line;
-                g_autofree char *trimmed = g_strndup(words, strlen(words) - strlen("ERROR"));
-                g_strstrip(trimmed);
-                g_autofree char *reason = error_reason(trimmed);
-                return verdict_error(reply, says_size_limit(trimmed) ? SCAN_REASON_LIMIT : SCAN_REASON_SCANNER,
-                                     reason);
+        for (guint i = 0; i < members->len; i++) {
+                if (strcmp(scan_backend_address(members->pdata[i]), address) == 0)
+                        return TRUE;
         }
-        if (!body)
-                return verdict_not_understood(reply, line);
-        if (strcmp(body, "OK") == 0) {
-                ScanVerdict *verdict = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
-                verdict->reply = g_strdup(line);
-                return verdict;
-        }
-        if (g_str_has_suffix(body, " FOUND")) {
-                g_autofree char *sig = g_strndup(body, strlen(body) - strlen(" FOUND"));
-                g_strstrip(sig);
-                if (*sig) {
-                        /* a limit or an encrypted archive is a file not scanned, not malware */
-                        ScanReasonClass cls = scan_reason_class_of_signature(sig);
-                        gboolean unscanned = cls == SCAN_REASON_LIMIT || cls == SCAN_REASON_ENCRYPTED;
-                        ScanVerdict *verdict = scan_verdict_new(unscanned ? SCAN_VERDICT_ERROR : SCAN_VERDICT_INFECTED,
-                                                                sig, unscanned ? sig : NULL);
-                        verdict->reason_class = cls;
-                        verdict->reply = g_strdup(line);
-                        return verdict;
-                }
-        }
-        return verdict_not_understood(reply, line);
-}
-
-ScanVerdict *scan_verdict_parse(const char *reply)
-{
-        return parse_reply(reply, NAME_STREAM);
-}
-
-ScanVerdict *scan_verdict_parse_fildes(const char *reply)
-{
-        return parse_reply(reply, NAME_FD);
-}
-
-/* ---- addresses --------------------------------------------------------------------------- */
-
-static gboolean parse_port(const char *text, guint16 *port)
-{
-        guint64 value = 0;
-        if (!g_ascii_string_to_unsigned(text, 10, 1, 65535, &value, NULL))
-                return FALSE;
-        *port = (guint16)value;
-        return TRUE;
-}
-
-static gboolean parse_tcp(ScanClient *client, const char *spec)
-{
-        const char *colon;
-        g_autofree char *host = NULL;
-        if (spec[0] == '[') {
-                const char *close = strchr(spec, ']');
-                if (!close || close[1] != ':' || close == spec + 1)
-                        return FALSE;
-                host = g_strndup(spec + 1, close - spec - 1);
-                colon = close + 1;
-        } else {
-                colon = strrchr(spec, ':');
-                if (!colon || colon == spec)
-                        return FALSE;
-                host = g_strndup(spec, colon - spec);
-                if (strchr(host, ':'))
-                        return FALSE; /* an IPv6 literal needs brackets */
-        }
-        if (!parse_port(colon + 1, &client->port))
-                return FALSE;
-        client->kind = ADDRESS_TCP;
-        client->host = g_steal_pointer(&host);
-        client->address = strchr(client->host, ':')
-                ? g_strdup_printf("tcp:[%s]:%u", client->host, client->port)
-                : g_strdup_printf("tcp:%s:%u", client->host, client->port);
-        return TRUE;
-}
-
-static gboolean parse_unix(ScanClient *client, const char *path)
-{
-        struct sockaddr_un sun;
-        if (!*path || strlen(path) >= sizeof sun.sun_path)
-                return FALSE;
-        client->kind = ADDRESS_UNIX;
-        client->path = g_strdup(path);
-        client->address = g_strdup_printf("unix:%s", path);
-        return TRUE;
-}
-
-/* tls:host:port: a TCP address whose connections speak TLS first. */
-static gboolean parse_tls(ScanClient *client, const char *spec)
-{
-        if (!parse_tcp(client, spec))
-                return FALSE;
-        client->kind = ADDRESS_TLS;
-        char *tcp = client->address;
-        client->address = g_strconcat("tls:", tcp + strlen("tcp:"), NULL);
-        g_free(tcp);
-        client->tls = scan_tls_new(client->host, client->port, client->address);
-        return TRUE;
-}
-
-static FildesInfo *fildes_info_new(void)
-{
-        FildesInfo *info = g_new0(FildesInfo, 1);
-        info->refs = 1;
-        info->state = FILDES_UNTESTED;
-        return info;
-}
-
-static void fildes_info_unref(FildesInfo *info)
-{
-        if (info && g_atomic_int_dec_and_test(&info->refs))
-                g_free(info);
-}
-
-static gboolean parse_address(ScanClient *client, const char *address)
-{
-        if (!address)
-                return FALSE;
-        if (g_str_has_prefix(address, "unix:"))
-                return parse_unix(client, address + strlen("unix:"));
-        if (g_str_has_prefix(address, "tcp:"))
-                return parse_tcp(client, address + strlen("tcp:"));
-        if (g_str_has_prefix(address, "tls:"))
-                return parse_tls(client, address + strlen("tls:"));
-        if (g_path_is_absolute(address))
-                return parse_unix(client, address);
         return FALSE;
 }
 
-ScanClient *scan_client_new(const char *address, GError **error)
+/* Every member of the list as a backend, resolved and without repeats; NULL with the first
+ * address that is not one. *normal: the list as given, normalised. */
+static GPtrArray *members_of(const char *addresses, char **normal, GError **error)
 {
-        g_autoptr(ScanClient) client = g_new0(ScanClient, 1);
-        client->timeout_ms = DEFAULT_TIMEOUT_MS;
-        client->cancel_fd = -1;
-        client->fildes = fildes_info_new();
-        if (scan_icap_is_url(address)) {
-                client->icap = scan_icap_new(address, error);
-                if (!client->icap)
+        g_autoptr(GPtrArray) members = g_ptr_array_new_with_free_func((GDestroyNotify)scan_backend_free);
+        g_autoptr(GString) joined = g_string_new(NULL);
+        g_auto(GStrv) items = g_strsplit(addresses ? addresses : "", ",", -1);
+        for (char **item = items; *item; item++) {
+                g_strstrip(*item);
+                if (!**item)
+                        continue;
+                g_autoptr(ScanBackend) given = scan_backend_new(*item, error);
+                if (!given)
                         return NULL;
-                client->address = g_strdup(scan_icap_url(client->icap));
-                return g_steal_pointer(&client);
+                g_string_append_printf(joined, "%s%s", joined->len ? "," : "", scan_backend_address(given));
+                g_autoptr(GPtrArray) resolved = g_ptr_array_new_with_free_func(g_free);
+                resolve_into(resolved, scan_backend_address(given));
+                for (guint i = 0; i < resolved->len; i++) {
+                        if (listed(members, resolved->pdata[i]))
+                                continue;
+                        ScanBackend *member = scan_backend_new(resolved->pdata[i], error);
+                        if (!member)
+                                return NULL;
+                        g_ptr_array_add(members, member);
+                }
         }
-        gboolean instream = address && g_str_has_prefix(address, INSTREAM_PREFIX);
-        if (!parse_address(client, instream ? address + strlen(INSTREAM_PREFIX) : address)) {
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS,
-                            _("“%s” is not a scanner address; use unix:/path/to/socket, "
-                              "tcp:host:port, tls:host:port, tcp:[IPv6]:port or icap://host:port/service."),
-                            address ? address : "");
+        if (members->len == 0) {
+                /* the one address's own words for an empty one */
+                g_autoptr(ScanBackend) none = scan_backend_new(addresses ? addresses : "", error);
+                if (none) /* cannot happen: an empty address does not parse */
+                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_ADDRESS, _("No scanner address was given."));
                 return NULL;
         }
-        if (instream && client->kind == ADDRESS_UNIX) { /* TCP always streams: nothing to say */
-                client->instream_only = TRUE;
-                char *plain = client->address;
-                client->address = g_strconcat(INSTREAM_PREFIX, plain, NULL);
-                g_free(plain);
+        *normal = g_string_free(g_steal_pointer(&joined), FALSE);
+        return g_steal_pointer(&members);
+}
+
+ScanClient *scan_client_new(const char *addresses, GError **error)
+{
+        g_autofree char *normal = NULL;
+        g_autoptr(GPtrArray) members = members_of(addresses, &normal, error);
+        if (!members)
+                return NULL;
+        Pool *pool = g_new0(Pool, 1);
+        pool->refs = 1;
+        g_mutex_init(&pool->lock);
+        pool->address = g_steal_pointer(&normal);
+        pool->n = members->len;
+        pool->members = g_new0(Member, pool->n);
+        pool->interval_ms = check_interval_ms();
+        ScanClient *client = g_new0(ScanClient, 1);
+        client->pool = pool;
+        client->timeout_ms = DEFAULT_TIMEOUT_MS;
+        client->cancel_fd = -1;
+        client->backends = g_new0(ScanBackend *, pool->n);
+        for (guint i = 0; i < pool->n; i++) {
+                client->backends[i] = g_steal_pointer(&members->pdata[i]);
+                pool->members[i].address = g_strdup(scan_backend_address(client->backends[i]));
         }
-        return g_steal_pointer(&client);
+        return client;
 }
 
 ScanClient *scan_client_copy(ScanClient *client)
 {
         ScanClient *copy = g_new0(ScanClient, 1);
-        copy->address = g_strdup(client->address);
-        copy->kind = client->kind;
-        copy->path = g_strdup(client->path);
-        copy->host = g_strdup(client->host);
-        copy->port = client->port;
-        if (client->tls) /* a TLS context is not shared between threads */
-                copy->tls = scan_tls_copy(client->tls);
-        copy->instream_only = client->instream_only;
-        copy->fildes = client->fildes;
-        g_atomic_int_inc(&copy->fildes->refs);
+        copy->pool = client->pool;
+        g_atomic_int_inc(&copy->pool->refs);
         copy->timeout_ms = client->timeout_ms;
         copy->cancel_fd = -1;
-        copy->icap = client->icap ? scan_icap_copy(client->icap) : NULL;
+        copy->wait_ms = client->wait_ms;
+        copy->backends = g_new0(ScanBackend *, client->pool->n);
+        for (guint i = 0; i < client->pool->n; i++)
+                copy->backends[i] = scan_backend_copy(client->backends[i]);
         return copy;
+}
+
+static void pool_unref(Pool *pool)
+{
+        if (!g_atomic_int_dec_and_test(&pool->refs))
+                return;
+        for (guint i = 0; i < pool->n; i++) {
+                g_free(pool->members[i].address);
+                g_free(pool->members[i].answer);
+        }
+        g_free(pool->members);
+        g_free(pool->address);
+        g_mutex_clear(&pool->lock);
+        g_free(pool);
 }
 
 void scan_client_free(ScanClient *client)
 {
         if (!client)
                 return;
-        scan_client_end_session(client);
-        g_free(client->address);
-        g_free(client->path);
-        g_free(client->host);
-        scan_tls_free(client->tls);
-        fildes_info_unref(client->fildes);
-        scan_icap_free(client->icap);
+        for (guint i = 0; i < client->pool->n; i++)
+                scan_backend_free(client->backends[i]);
+        g_free(client->backends);
+        pool_unref(client->pool);
         g_free(client);
 }
 
 const char *scan_client_address(ScanClient *client)
 {
-        return client->address;
+        return client->pool->address;
+}
+
+guint scan_client_member_count(ScanClient *client)
+{
+        return client->pool->n;
 }
 
 void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms)
 {
         client->timeout_ms = timeout_ms > 0 ? timeout_ms : DEFAULT_TIMEOUT_MS;
-        if (client->icap)
-                scan_icap_set_timeout_ms(client->icap, timeout_ms);
+        for (guint i = 0; i < client->pool->n; i++)
+                client->backends[i]->ops->set_timeout_ms(client->backends[i]->impl, client->timeout_ms);
 }
 
 void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd)
 {
         client->cancel_fd = cancel_fd;
-        if (client->icap)
-                scan_icap_set_cancel_fd(client->icap, cancel_fd);
-}
-
-/* ---- connecting -------------------------------------------------------------------------- */
-
-static gint64 next_deadline(ScanClient *client)
-{
-        return net_deadline_in_ms(client->timeout_ms);
-}
-
-void scan_error_set_from_net(GError **error, const GError *net, const char *address, int timeout_ms,
-                             const char *doing)
-{
-        switch (net->code) {
-        case NET_ERROR_TIMEOUT:
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_TIMEOUT,
-                            _("The scanner at %s did not answer within %d s (%s)."), address,
-                            (timeout_ms + 999) / 1000, doing);
-                return;
-        case NET_ERROR_CANCELLED:
-                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
-                return;
-        default:
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                            _("The connection to the scanner at %s failed while %s: %s"), address,
-                            doing, net->message);
-        }
-}
-
-static void set_net_error(ScanClient *client, GError **error, const GError *net, const char *doing)
-{
-        g_autofree char *refused = client->tls ? scan_tls_explain(client->tls, net) : NULL;
-        if (refused) {
-                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE, refused);
-                return;
-        }
-        scan_error_set_from_net(error, net, client->address, client->timeout_ms, doing);
-}
-
-static void set_unreachable(ScanClient *client, GError **error, const char *why)
-{
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
-                    _("The scanner at %s is not reachable: %s (is clamd or clamav-agent running there?)"),
-                    client->address, why);
-}
-
-static gboolean cancelled(int cancel_fd)
-{
-        if (cancel_fd < 0)
-                return FALSE;
-        struct pollfd pfd = { .fd = cancel_fd, .events = POLLIN };
-        return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
-}
-
-/* A unix connect does not go "in progress": it fails with EAGAIN while the listener's backlog is
- * full. Retry in short blocking slices (SO_SNDTIMEO bounds each) so cancel and deadline hold. */
-static int connect_unix(ScanClient *client, gint64 deadline, GError **error)
-{
-        struct sockaddr_un sun = { .sun_family = AF_UNIX };
-        memcpy(sun.sun_path, client->path, strlen(client->path) + 1);
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-                set_unreachable(client, error, g_strerror(errno));
-                return -1;
-        }
-        for (;;) {
-                if (cancelled(client->cancel_fd)) {
-                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
-                        break;
-                }
-                gint64 left = deadline - g_get_monotonic_time();
-                if (left <= 0) {
-                        g_set_error(error, SCAN_ERROR, SCAN_ERROR_TIMEOUT,
-                                    _("The scanner at %s did not accept the connection within %d s."),
-                                    client->address, (client->timeout_ms + 999) / 1000);
-                        break;
-                }
-                gint64 slice = MIN(left, 200000);
-                struct timeval tv = { .tv_sec = slice / 1000000, .tv_usec = slice % 1000000 };
-                (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-                if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-                        struct timeval zero = { 0 };
-                        (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &zero, sizeof zero);
-                        return fd;
-                }
-                if (errno == EINTR || errno == EAGAIN || errno == EINPROGRESS)
-                        continue;
-                set_unreachable(client, error, g_strerror(errno));
-                break;
-        }
-        close(fd);
-        return -1;
-}
-
-static NetStream *connect_scanner(ScanClient *client, GError **error)
-{
-        gint64 deadline = next_deadline(client);
-        int fd;
-        if (client->kind == ADDRESS_UNIX) {
-                fd = connect_unix(client, deadline, error);
-        } else {
-                g_autoptr(GError) net = NULL;
-                fd = net_connect_tcp(client->host, client->port, TRUE, deadline, client->cancel_fd, &net);
-                if (fd < 0 && net->code == NET_ERROR_TIMEOUT)
-                        g_set_error(error, SCAN_ERROR, SCAN_ERROR_TIMEOUT,
-                                    _("The scanner at %s did not accept the connection within %d s."),
-                                    client->address, (client->timeout_ms + 999) / 1000);
-                else if (fd < 0 && net->code == NET_ERROR_CANCELLED)
-                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
-                else if (fd < 0)
-                        set_unreachable(client, error, net->message);
-        }
-        if (fd < 0)
-                return NULL;
-        g_autoptr(NetStream) stream = net_stream_new(fd);
-        if (client->tls && !scan_tls_start(client->tls, stream, next_deadline(client), client->cancel_fd, error))
-                return NULL;
-        return g_steal_pointer(&stream);
-}
-
-/* ---- one exchange ------------------------------------------------------------------------ */
-
-static gboolean send_bytes(ScanClient *client, NetStream *stream, const void *buf, gsize len,
-                           const char *doing, GError **error)
-{
-        g_autoptr(GError) net = NULL;
-        if (net_stream_write_all(stream, buf, len, next_deadline(client), client->cancel_fd, &net))
-                return TRUE;
-        set_net_error(client, error, net, doing);
-        if (net->code == NET_ERROR_CLOSED)
-                (*error)->code = SCAN_ERROR_PROTOCOL;
-        return FALSE;
-}
-
-/* Reads one reply up to its terminator: '\0' for z-commands. clamd ends a few replies with '\n'
- * whatever the prefix (COMMAND READ TIMED OUT): those end the reply too, and *newline says so.
- * Returns the reply without its terminator; NULL with an error when none arrives complete. */
-static char *read_reply_rest(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
-                             gsize *rest, GError **error)
-{
-        char buf[REPLY_MAX];
-        gsize used = 0;
-        gint64 deadline = next_deadline(client) + extra_ms * 1000;
-        *newline = FALSE;
-        while (used < sizeof buf) {
-                g_autoptr(GError) net = NULL;
-                gssize n = net_stream_read(stream, buf + used, sizeof buf - used, deadline,
-                                           client->cancel_fd, &net);
-                if (n < 0) {
-                        set_net_error(client, error, net, _("waiting for its reply"));
-                        return NULL;
-                }
-                if (n == 0) {
-                        g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                                    used ? _("The scanner at %s closed the connection in the middle of its reply.")
-                                         : _("The scanner at %s closed the connection without a verdict."),
-                                    client->address);
-                        return NULL;
-                }
-                used += (gsize)n;
-                for (gsize i = 0; i < used; i++) {
-                        if (buf[i] == '\0' || buf[i] == '\n') {
-                                *newline = buf[i] == '\n';
-                                if (rest)
-                                        *rest = used - i - 1;
-                                return g_strndup(buf, i);
-                        }
-                }
-        }
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                    _("The scanner at %s sent a reply longer than %d bytes."), client->address, REPLY_MAX);
-        return NULL;
-}
-
-static char *read_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
-                        GError **error)
-{
-        return read_reply_rest(client, stream, extra_ms, newline, NULL, error);
-}
-
-/* Whether the scanner sends anything more before it closes the connection. A one-shot connection
- * carries one reply and then ends (clamd and clamav-agent close at once); a scanner that keeps
- * it open is waited for up to END_WAIT_MS, and what cannot be read (a reset, a cancel) is no
- * more bytes. */
-static gboolean more_before_end(ScanClient *client, NetStream *stream)
-{
-        gint64 deadline = MIN(next_deadline(client), net_deadline_in_ms(END_WAIT_MS));
-        char byte;
-        return net_stream_read(stream, &byte, 1, deadline, client->cancel_fd, NULL) > 0;
-}
-
-/* Reads the one reply of a one-shot connection; *more: bytes followed it (sent with it, or
- * before the connection ended), so the reply cannot be taken as the scanner's only answer. */
-static char *read_sole_reply(ScanClient *client, NetStream *stream, gint64 extra_ms, gboolean *newline,
-                             gboolean *more, GError **error)
-{
-        gsize rest = 0;
-        char *reply = read_reply_rest(client, stream, extra_ms, newline, &rest, error);
-        *more = reply && (rest > 0 || more_before_end(client, stream));
-        return reply;
-}
-
-/* The verdict on a reply that was followed by more: never OK, whatever the reply said
- * ("stream: OK\0stream: Eicar FOUND\0" says two things). */
-static ScanVerdict *verdict_more(const char *reply)
-{
-        return verdict_error(reply, SCAN_REASON_PROTOCOL,
-                             _("The scanner sent more after its verdict on a connection that carries one "
-                               "reply; the file is not taken as scanned."));
-}
-
-/* Sends a z-command and reads its one reply. */
-static char *exchange(ScanClient *client, const char *command, GError **error)
-{
-        g_autoptr(NetStream) stream = connect_scanner(client, error);
-        if (!stream)
-                return NULL;
-        if (!send_bytes(client, stream, command, strlen(command) + 1, _("sending a command"), error))
-                return NULL;
-        gboolean newline;
-        return read_reply(client, stream, 0, &newline, error);
+        for (guint i = 0; i < client->pool->n; i++)
+                client->backends[i]->ops->set_cancel_fd(client->backends[i]->impl, cancel_fd);
 }
 
 void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup)
 {
-        if (client->icap)
-                scan_icap_set_trust_lookup(client->icap, lookup);
-        if (client->tls)
-                scan_tls_set_trust_lookup(client->tls, lookup);
+        for (guint i = 0; i < client->pool->n; i++) {
+                ScanBackend *backend = client->backends[i];
+                if (backend->ops->set_trust_lookup)
+                        backend->ops->set_trust_lookup(backend->impl, lookup);
+        }
+}
+
+void scan_client_set_wait_ms(ScanClient *client, int wait_ms)
+{
+        client->wait_ms = MAX(wait_ms, 0);
+}
+
+/* ---- members' health ----------------------------------------------------------------------- */
+
+/* Under the lock. */
+static void member_set(Pool *pool, guint i, ScanMemberState state, const char *answer)
+{
+        Member *member = &pool->members[i];
+        member->state = state;
+        g_free(member->answer);
+        member->answer = answer ? scan_text_sanitize(answer) : NULL;
+        if (state == SCAN_MEMBER_UP)
+                pool->gone_since = 0;
+}
+
+static void member_report(ScanClient *client, guint i, ScanMemberState state, const char *answer)
+{
+        g_mutex_lock(&client->pool->lock);
+        member_set(client->pool, i, state, answer);
+        g_mutex_unlock(&client->pool->lock);
+}
+
+/* PING on a backend with the check's deadline; the answer in *answer. */
+static gboolean check_backend(ScanBackend *backend, int timeout_ms, char **answer)
+{
+        g_autoptr(GError) error = NULL;
+        backend->ops->set_timeout_ms(backend->impl, MIN(timeout_ms, CHECK_TIMEOUT_MS));
+        gboolean up = backend->ops->check(backend->impl, &error);
+        backend->ops->set_timeout_ms(backend->impl, timeout_ms);
+        *answer = up ? g_strdup("PONG") : g_strdup(error ? error->message : "?");
+        return up;
+}
+
+typedef struct {
+        ScanBackend *backend; /* a copy of its own */
+        int timeout_ms;
+        gboolean up;
+        char *answer;
+} Check;
+
+static gpointer check_thread(gpointer data)
+{
+        Check *check = data;
+        check->up = check_backend(check->backend, check->timeout_ms, &check->answer);
+        return NULL;
+}
+
+/* Asks every member at once (a thread each) and records the answers; the number that answered. */
+static guint check_all(ScanClient *client)
+{
+        Pool *pool = client->pool;
+        g_autofree Check *checks = g_new0(Check, pool->n);
+        g_autofree GThread **threads = g_new0(GThread *, pool->n);
+        for (guint i = 0; i < pool->n; i++) {
+                checks[i].backend = scan_backend_copy(client->backends[i]);
+                checks[i].timeout_ms = client->timeout_ms;
+                threads[i] = g_thread_new("clamftp-check", check_thread, &checks[i]);
+        }
+        guint up = 0;
+        for (guint i = 0; i < pool->n; i++) {
+                g_thread_join(threads[i]);
+                up += checks[i].up;
+        }
+        g_mutex_lock(&pool->lock);
+        for (guint i = 0; i < pool->n; i++) {
+                member_set(pool, i, checks[i].up ? SCAN_MEMBER_UP : SCAN_MEMBER_DOWN, checks[i].answer);
+                g_free(checks[i].answer);
+                scan_backend_free(checks[i].backend);
+        }
+        pool->checked_at = g_get_monotonic_time();
+        g_mutex_unlock(&pool->lock);
+        return up;
+}
+
+/* A pool checks every member at its first scan and every interval after (one thread does it;
+ * the others go on with what is known). A single scanner is simply asked. */
+static void check_if_due(ScanClient *client)
+{
+        Pool *pool = client->pool;
+        if (pool->n < 2)
+                return;
+        g_mutex_lock(&pool->lock);
+        gint64 now = g_get_monotonic_time();
+        gboolean due = !pool->checking &&
+                       (pool->checked_at == 0 || now - pool->checked_at >= (gint64)pool->interval_ms * 1000);
+        if (due)
+                pool->checking = TRUE;
+        g_mutex_unlock(&pool->lock);
+        if (!due)
+                return;
+        check_all(client);
+        g_mutex_lock(&pool->lock);
+        pool->checking = FALSE;
+        g_mutex_unlock(&pool->lock);
 }
 
 gboolean scan_client_ping(ScanClient *client, GError **error)
 {
-        if (client->icap)
-                return scan_icap_options(client->icap, error);
-        g_autofree char *reply = exchange(client, "zPING", error);
-        if (!reply)
-                return FALSE;
-        if (strcmp(reply, "PONG") == 0)
+        Pool *pool = client->pool;
+        if (pool->n == 1) {
+                gboolean up = client->backends[0]->ops->check(client->backends[0]->impl, error);
+                member_report(client, 0, up ? SCAN_MEMBER_UP : SCAN_MEMBER_DOWN,
+                              up ? "PONG" : error && *error ? (*error)->message : NULL);
+                return up;
+        }
+        if (check_all(client) > 0)
                 return TRUE;
-        g_autofree char *shown = sanitize(reply);
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                    _("The scanner at %s answered PING with “%s” instead of PONG."), client->address, shown);
+        g_autoptr(GString) why = g_string_new(NULL);
+        g_mutex_lock(&pool->lock);
+        for (guint i = 0; i < pool->n; i++)
+                g_string_append_printf(why, "%s%s", i ? "; " : "", pool->members[i].answer ? pool->members[i].answer : "?");
+        g_mutex_unlock(&pool->lock);
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE, _("No scanner of the pool answers: %s"), why->str);
         return FALSE;
 }
 
 char *scan_client_version(ScanClient *client, GError **error)
 {
-        if (client->icap) /* the ISTag names the service's state as VERSION names the engine's */
-                return scan_icap_options(client->icap, error)
-                        ? g_strdup_printf("ICAP %s", scan_icap_istag(client->icap) ? scan_icap_istag(client->icap) : "")
-                        : NULL;
-        g_autofree char *reply = exchange(client, "zVERSION", error);
-        if (!reply)
-                return NULL;
-        char *shown = sanitize(reply);
-        g_strstrip(shown);
-        if (!*shown) {
-                g_free(shown);
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                            _("The scanner at %s sent an empty VERSION reply."), client->address);
-                return NULL;
-        }
-        return shown;
-}
-
-/* ---- INSTREAM ---------------------------------------------------------------------------- */
-
-/* clamd answers a size-limit violation (and write errors) before reading the rest, then closes:
- * when something is readable, stop sending and read that reply. */
-static gboolean reply_waiting(int sock)
-{
-        struct pollfd pfd = { .fd = sock, .events = POLLIN };
-        return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
-}
-
-typedef enum { SEND_DONE, SEND_STOPPED, SEND_FAILED } SendResult;
-
-static void set_cancelled(GError **error)
-{
-        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_CANCELLED, _("The scan was cancelled."));
-}
-
-/* The socket is full: waits for room, or stops for the scanner's early reply. */
-static SendResult wait_for_room(ScanClient *client, int sock, gint64 deadline, GError **error)
-{
-        g_autoptr(GError) net = NULL;
-        if (!net_wait(sock, POLLOUT | POLLIN, deadline, client->cancel_fd, &net)) {
-                set_net_error(client, error, net, _("sending the file"));
-                return SEND_FAILED;
-        }
-        return reply_waiting(sock) ? SEND_STOPPED : SEND_DONE;
-}
-
-static void iov_advance(struct iovec **iov, int *count, gsize n)
-{
-        while (*count > 0 && n >= (*iov)->iov_len) {
-                n -= (*iov)->iov_len;
-                (*iov)++;
-                (*count)--;
-        }
-        if (*count > 0) {
-                (*iov)->iov_base = (guint8 *)(*iov)->iov_base + n;
-                (*iov)->iov_len -= n;
-        }
-}
-
-/* Sends one chunk, its 4-byte length and its data, in one sendmsg() when the socket takes it.
- * Each wait for room is bounded by the timeout. */
-static SendResult send_chunk(ScanClient *client, int sock, const guint8 *data, gsize len, GError **error)
-{
-        guint32 header = htonl((guint32)len);
-        struct iovec parts[2] = { { &header, sizeof header }, { (void *)data, len } };
-        struct iovec *iov = parts;
-        int count = len > 0 ? 2 : 1;
-        while (count > 0) {
-                struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)count };
-                ssize_t n = sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-                if (n >= 0) {
-                        iov_advance(&iov, &count, (gsize)n);
-                        continue;
+        for (guint i = 0; i < client->pool->n; i++) {
+                g_autoptr(GError) local = NULL;
+                char *version = client->backends[i]->ops->version(client->backends[i]->impl, &local);
+                if (version)
+                        return version;
+                if (i + 1 == client->pool->n) {
+                        g_propagate_error(error, g_steal_pointer(&local));
+                        return NULL;
                 }
-                if (errno == EINTR)
-                        continue;
-                if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                        SendResult waited = wait_for_room(client, sock, next_deadline(client), error);
-                        if (waited != SEND_DONE)
-                                return waited;
-                        continue;
-                }
-                if (errno == EPIPE || errno == ECONNRESET)
-                        return SEND_STOPPED; /* closed on us: its reply may be waiting */
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                            _("The connection to the scanner at %s failed while %s: %s"), client->address,
-                            _("sending the file"), g_strerror(errno));
-                return SEND_FAILED;
         }
-        return SEND_DONE;
+        return NULL;
 }
 
-/* Over TLS every byte goes through the stream: the length, then the data. A scanner that
- * closed first may have answered (SEND_STOPPED). */
-static SendResult send_chunk_tls(ScanClient *client, NetStream *stream, const guint8 *data, gsize len,
-                                 GError **error)
+void scan_member_free(ScanMember *member)
 {
-        guint32 header = htonl((guint32)len);
-        g_autoptr(GError) net = NULL;
-        if (net_stream_write_all(stream, &header, sizeof header, next_deadline(client), client->cancel_fd, &net) &&
-            (len == 0 || net_stream_write_all(stream, data, len, next_deadline(client), client->cancel_fd, &net)))
-                return SEND_DONE;
-        if (net->code == NET_ERROR_CLOSED)
-                return SEND_STOPPED;
-        set_net_error(client, error, net, _("sending the file"));
-        return SEND_FAILED;
+        if (!member)
+                return;
+        g_free(member->address);
+        g_free(member->answer);
+        g_free(member);
 }
 
-/* Whether the scanner has answered (or closed) before the end of the file. Over TLS a readable
- * socket may carry records without data: only decrypted bytes, an alert or the end count. */
-static gboolean stream_reply_waiting(NetStream *stream)
+const char *scan_member_state_text(ScanMemberState state)
 {
-        if (!net_stream_is_tls(stream))
-                return reply_waiting(net_stream_fd(stream));
-        return net_stream_wait_readable(stream, g_get_monotonic_time(), -1, NULL);
+        switch (state) {
+        case SCAN_MEMBER_UP:
+                return _("up");
+        case SCAN_MEMBER_DOWN:
+                return _("down");
+        case SCAN_MEMBER_UNCHECKED:
+        default:
+                return _("not checked yet");
+        }
 }
 
-/* Reads up to `want` bytes at offset; -1 with an error when that fails or the file ends early. */
-static ssize_t read_at(int fd, guint8 *buf, gsize want, gint64 offset, GError **error)
+GPtrArray *scan_client_members(ScanClient *client)
 {
-        ssize_t n;
-        do
-                n = pread(fd, buf, want, offset);
-        while (n < 0 && errno == EINTR);
-        if (n > 0)
-                return n;
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
-                    _("Reading the file to scan failed at byte %" PRId64 ": %s"), (int64_t)offset,
-                    n < 0 ? g_strerror(errno) : _("it is shorter than expected"));
+        Pool *pool = client->pool;
+        GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)scan_member_free);
+        g_mutex_lock(&pool->lock);
+        for (guint i = 0; i < pool->n; i++) {
+                ScanMember *member = g_new0(ScanMember, 1);
+                member->address = g_strdup(pool->members[i].address);
+                member->state = pool->members[i].state;
+                member->answer = g_strdup(pool->members[i].answer);
+                member->scans = pool->members[i].scans;
+                g_ptr_array_add(out, member);
+        }
+        g_mutex_unlock(&pool->lock);
+        return out;
+}
+
+/* ---- one file --------------------------------------------------------------------------------- */
+
+typedef enum {
+        ANSWER_FINAL,     /* a verdict (or our own failure: the file, a cancel): returned as it is */
+        ANSWER_ELSEWHERE, /* a reply that does not parse: another member may be asked, not waited for */
+        ANSWER_NONE,      /* no verdict: unreachable, closed without one, timed out: asked again */
+} AnswerKind;
+
+static AnswerKind answer_kind(const ScanVerdict *verdict)
+{
+        if (verdict->kind != SCAN_VERDICT_ERROR)
+                return ANSWER_FINAL;
+        switch (verdict->reason_class) {
+        case SCAN_REASON_UNREACHABLE:
+        case SCAN_REASON_TIMEOUT:
+                return ANSWER_NONE;
+        case SCAN_REASON_PROTOCOL:
+                return verdict->reply ? ANSWER_ELSEWHERE : ANSWER_NONE;
+        default:
+                return ANSWER_FINAL;
+        }
+}
+
+/* Claims the member to scan on (under the lock: its scan counts in flight): one not down and not
+ * yet tried for this file, with the fewest scans in flight, in turn; -1 when there is none. */
+static int pick(Pool *pool, const gboolean *tried)
+{
+        int best = -1;
+        for (guint k = 0; k < pool->n; k++) {
+                guint i = (pool->next + k) % pool->n;
+                Member *member = &pool->members[i];
+                if (tried[i] || member->state == SCAN_MEMBER_DOWN)
+                        continue;
+                if (best < 0 || member->in_flight < pool->members[best].in_flight)
+                        best = (int)i;
+        }
+        if (best >= 0) {
+                pool->members[best].in_flight++;
+                pool->next = (guint)best + 1;
+        }
+        return best;
+}
+
+/* Asks the members that are down (and not tried for this file, nor being asked by another
+ * thread) whether they are back, one after another; claims and returns the first that answers. */
+static int ask_gone(ScanClient *client, const gboolean *tried)
+{
+        Pool *pool = client->pool;
+        for (guint i = 0; i < pool->n; i++) {
+                g_mutex_lock(&pool->lock);
+                Member *member = &pool->members[i];
+                gboolean ask = !tried[i] && member->state == SCAN_MEMBER_DOWN && !member->checking;
+                if (ask)
+                        member->checking = TRUE;
+                g_mutex_unlock(&pool->lock);
+                if (!ask)
+                        continue;
+                g_autofree char *answer = NULL;
+                gboolean up = check_backend(client->backends[i], client->timeout_ms, &answer);
+                g_mutex_lock(&pool->lock);
+                member->checking = FALSE;
+                member_set(pool, i, up ? SCAN_MEMBER_UP : SCAN_MEMBER_DOWN, answer);
+                if (up)
+                        member->in_flight++;
+                g_mutex_unlock(&pool->lock);
+                if (up)
+                        return (int)i;
+        }
         return -1;
 }
 
-/* Sends `size` bytes of fd in chunks, then the zero-length chunk. SEND_STOPPED: the scanner
- * answered (or closed) before the end; its reply is to be read. */
-static SendResult send_chunks(ScanClient *client, NetStream *stream, int fd, gint64 size, GError **error)
+static ScanVerdict *scan_on(ScanClient *client, guint i, int fd, gint64 size)
 {
-        g_autofree guint8 *buf = g_malloc(CHUNK_SIZE);
-        int sock = net_stream_fd(stream);
-        gint64 offset = 0;
-        gint64 next_check = REPLY_CHECK_BYTES;
-        for (;;) {
-                if (offset >= next_check) {
-                        next_check = offset + REPLY_CHECK_BYTES;
-                        if (cancelled(client->cancel_fd)) {
-                                set_cancelled(error);
-                                return SEND_FAILED;
-                        }
-                        if (stream_reply_waiting(stream))
-                                return SEND_STOPPED;
-                }
-                gsize want = (gsize)MIN((gint64)CHUNK_SIZE, size - offset);
-                ssize_t n = want > 0 ? read_at(fd, buf, want, offset, error) : 0;
-                if (n < 0)
-                        return SEND_FAILED;
-                SendResult sent = net_stream_is_tls(stream) ? send_chunk_tls(client, stream, buf, (gsize)n, error)
-                                                            : send_chunk(client, sock, buf, (gsize)n, error);
-                if (sent != SEND_DONE || n == 0)
-                        return sent;
-                offset += n;
+        Pool *pool = client->pool;
+        ScanBackend *backend = client->backends[i];
+        ScanVerdict *verdict = backend->ops->scan_fd(backend->impl, fd, size);
+        AnswerKind kind = answer_kind(verdict);
+        g_mutex_lock(&pool->lock);
+        pool->members[i].in_flight--;
+        if (kind != ANSWER_FINAL)
+                member_set(pool, i, SCAN_MEMBER_DOWN, verdict->reason);
+        else if (verdict->reason_class != SCAN_REASON_LOCAL && verdict->reason_class != SCAN_REASON_CANCELLED) {
+                member_set(pool, i, SCAN_MEMBER_UP, verdict->reply ? verdict->reply : verdict->reason);
+                pool->members[i].scans++;
         }
-}
-
-/* The scan itself takes time after the last byte: allow 2 MiB/s even for a huge database. */
-static gint64 scan_allowance_ms(gint64 size)
-{
-        return size / (2 * 1024 * 1024) * 1000;
-}
-
-/* An OK counts only for the whole file, in a reply terminated as the protocol requires. */
-static ScanVerdict *ok_only_if_whole(ScanVerdict *verdict, const char *reply, gboolean whole,
-                                     gboolean newline)
-{
-        if (verdict->kind != SCAN_VERDICT_OK || (whole && !newline))
-                return verdict;
-        scan_verdict_free(verdict);
-        if (!whole) /* a verdict on part of the file is no verdict on the file */
-                return verdict_error(reply, SCAN_REASON_PROTOCOL,
-                                     _("The scanner answered before it received the whole file."));
-        /* INSTREAM and FILDES are z-commands: their verdict ends with NUL */
-        return verdict_error(reply, SCAN_REASON_PROTOCOL,
-                             _("The scanner's reply was not terminated as the protocol requires."));
-}
-
-static ScanVerdict *scan_instream(ScanClient *client, int fd, gint64 size)
-{
-        g_autoptr(GError) error = NULL;
-        g_autoptr(NetStream) stream = connect_scanner(client, &error);
-        if (!stream)
-                return scan_verdict_new_error(error);
-        static const char command[] = "zINSTREAM";
-        if (!send_bytes(client, stream, command, sizeof command, _("sending a command"), &error))
-                return scan_verdict_new_error(error);
-        SendResult sent = send_chunks(client, stream, fd, size, &error);
-        if (sent == SEND_FAILED)
-                return scan_verdict_new_error(error);
-        gboolean newline = FALSE, more = FALSE;
-        g_autofree char *reply = read_sole_reply(client, stream, scan_allowance_ms(size), &newline, &more,
-                                                 &error);
-        if (!reply)
-                return scan_verdict_new_error(error);
-        if (more)
-                return verdict_more(reply);
-        return ok_only_if_whole(scan_verdict_parse(reply), reply, sent == SEND_DONE, newline);
-}
-
-/* ---- FILDES ------------------------------------------------------------------------------ */
-
-/* A new read-only open file description of fd for the scanner: it cannot write to the snapshot,
- * and the offset it moves is its own. -1 without /proc: then fd itself goes, which is still safe
- * because nothing here or in the upload uses fd's offset (pread only). */
-static int reopen_read_only(int fd)
-{
-        char path[64];
-        g_snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        int ro = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (ro < 0)
-                return -1;
-        struct stat a, b;
-        if (fstat(fd, &a) < 0 || fstat(ro, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-                close(ro);
-                return -1;
-        }
-        return ro;
-}
-
-/* Sends the one data byte that carries fd in SCM_RIGHTS (clamd needs at least one).
- * SEND_STOPPED: the scanner closed first; its reply may be waiting. */
-static SendResult send_descriptor(ScanClient *client, int sock, int fd, GError **error)
-{
-        char byte = '\0';
-        struct iovec iov = { &byte, 1 };
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } control;
-        memset(&control, 0, sizeof control);
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                              .msg_controllen = sizeof control.buf };
-        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-        cm->cmsg_level = SOL_SOCKET;
-        cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-        gint64 deadline = next_deadline(client);
-        for (;;) {
-                if (sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == 1)
-                        return SEND_DONE;
-                if (errno == EINTR)
-                        continue;
-                if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                        g_autoptr(GError) net = NULL;
-                        if (net_wait(sock, POLLOUT, deadline, client->cancel_fd, &net))
-                                continue;
-                        set_net_error(client, error, net, _("passing the file"));
-                        return SEND_FAILED;
-                }
-                if (errno == EPIPE || errno == ECONNRESET)
-                        return SEND_STOPPED;
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
-                            _("The connection to the scanner at %s failed while %s: %s"), client->address,
-                            _("passing the file"), g_strerror(errno));
-                return SEND_FAILED;
-        }
-}
-
-/* Sends zFILDES with a read-only descriptor of fd and reads the reply; NULL with an error when
- * none arrives. *delivered: the descriptor was sent (a reply can also come without it, when the
- * scanner answered the command and closed first: UNKNOWN COMMAND). *more: see read_sole_reply. */
-static char *fildes_exchange(ScanClient *client, int fd, gint64 allowance_ms, gboolean *newline,
-                             gboolean *delivered, gboolean *more, GError **error)
-{
-        *delivered = FALSE;
-        g_autoptr(NetStream) stream = connect_scanner(client, error);
-        if (!stream)
-                return NULL;
-        static const char command[] = "zFILDES";
-        if (!send_bytes(client, stream, command, sizeof command, _("sending a command"), error))
-                return NULL;
-        int ro = reopen_read_only(fd);
-        SendResult passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, error);
-        if (ro >= 0)
-                close(ro); /* the message in flight holds its own reference */
-        if (passed == SEND_FAILED)
-                return NULL;
-        *delivered = passed == SEND_DONE;
-        return read_sole_reply(client, stream, allowance_ms, newline, more, error);
-}
-
-/* The scanner's way of saying it does not take descriptors: only these make INSTREAM a fallback.
- * clamd 1.4 and clamav-agent say "No file descriptor received. ERROR"; older ones "FILDES: didn't
- * receive file descriptor. ERROR". */
-static gboolean says_no_fildes(const char *reply)
-{
-        return strcmp(reply, "UNKNOWN COMMAND") == 0 ||
-               strcmp(reply, "No file descriptor received. ERROR") == 0 ||
-               (g_str_has_prefix(reply, "FILDES: didn't receive file descriptor") &&
-                g_str_has_suffix(reply, "ERROR"));
-}
-
-static void fildes_learn(ScanClient *client, FildesState state)
-{
-        g_atomic_int_set(&client->fildes->state, state);
-}
-
-/* Passes a sparse PROBE_SIZE memfd: a scanner that answers OK for it would answer OK for any file
- * over its MaxFileSize without scanning it. Returns what was learnt, or FILDES_UNTESTED with
- * *failure set when the scanner could not be asked (unreachable, timed out, cancelled). */
-static FildesState probe_fildes(ScanClient *client, ScanVerdict **failure)
-{
-        int probe = memfd_create("clamftp-fildes-probe", MFD_CLOEXEC);
-        if (probe < 0 || ftruncate(probe, PROBE_SIZE) < 0) {
-                if (probe >= 0)
-                        close(probe);
-                return FILDES_UNTESTED; /* cannot ask now: stream this file, ask again next time */
-        }
-        g_autoptr(GError) error = NULL;
-        gboolean newline = FALSE, delivered = FALSE, more = FALSE;
-        g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &more, &error);
-        close(probe);
-        if (!reply) {
-                *failure = scan_verdict_new_error(error);
-                return FILDES_UNTESTED;
-        }
-        if (says_no_fildes(reply))
-                return FILDES_UNSUPPORTED;
-        g_autoptr(ScanVerdict) verdict = scan_verdict_parse_fildes(reply);
-        gboolean flagged = verdict->kind == SCAN_VERDICT_INFECTED || verdict->reason_class == SCAN_REASON_LIMIT;
-        return flagged && delivered && !more ? FILDES_TRUSTED : FILDES_UNTRUSTED;
-}
-
-/* FILDES scans the whole file: only for a regular file of exactly `size` bytes. */
-static gboolean fildes_fits(ScanClient *client, int fd, gint64 size)
-{
-        if (client->kind != ADDRESS_UNIX || client->instream_only)
-                return FALSE;
-        FildesState state = g_atomic_int_get(&client->fildes->state);
-        if (state == FILDES_UNTRUSTED || state == FILDES_UNSUPPORTED)
-                return FALSE;
-        struct stat st;
-        return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
-}
-
-/* Whether this scan may use FILDES, probing first when nobody has; *failure: the probe's error. */
-static gboolean fildes_trusted(ScanClient *client, ScanVerdict **failure)
-{
-        FildesState state = g_atomic_int_get(&client->fildes->state);
-        if (state == FILDES_UNTESTED) {
-                state = probe_fildes(client, failure);
-                if (state != FILDES_UNTESTED)
-                        fildes_learn(client, state);
-        }
-        return state == FILDES_TRUSTED;
-}
-
-/* ---- IDSESSION ---------------------------------------------------------------------------- */
-
-void scan_client_use_sessions(ScanClient *client, gboolean use)
-{
-        client->use_sessions = use;
-        if (!use)
-                scan_client_end_session(client);
-}
-
-void scan_client_end_session(ScanClient *client)
-{
-        if (!client->session)
-                return;
-        /* best effort and never blocking: closing the connection ends the session too */
-        static const char command[] = "zEND";
-        (void)send(net_stream_fd(client->session), command, sizeof command, MSG_DONTWAIT | MSG_NOSIGNAL);
-        g_clear_pointer(&client->session, net_stream_free);
-}
-
-/* The session cannot be trusted any more (closed, refused, a reply out of place): dropped
- * without END, and counted. */
-static void session_broke(ScanClient *client)
-{
-        g_clear_pointer(&client->session, net_stream_free);
-        client->session_failures++;
-}
-
-/* The open session, or a new one; NULL when this client makes a connection per scan (sessions
- * not wanted, refused too often, or the scanner unreachable: the caller's own connect reports it). */
-static NetStream *session_get(ScanClient *client)
-{
-        if (client->session && g_get_monotonic_time() - client->session_used > SESSION_IDLE_MS * 1000)
-                scan_client_end_session(client);
-        if (client->session || !client->use_sessions || client->session_failures >= SESSION_GIVE_UP)
-                return client->session;
-        g_autoptr(GError) error = NULL;
-        g_autoptr(NetStream) stream = connect_scanner(client, &error);
-        static const char command[] = "zIDSESSION";
-        if (!stream || !send_bytes(client, stream, command, sizeof command, _("sending a command"), &error)) {
-                client->session_failures++;
-                return NULL;
-        }
-        client->session = g_steal_pointer(&stream);
-        client->session_request = 0;
-        client->session_used = g_get_monotonic_time();
-        return client->session;
-}
-
-/* A reply inside a session is "<n>: <reply>", n the number of the request it answers; the
- * reply after the prefix when n is `request`, else NULL. */
-static const char *session_reply_body(const char *reply, guint request)
-{
-        char prefix[24];
-        g_snprintf(prefix, sizeof prefix, "%u: ", request);
-        return g_str_has_prefix(reply, prefix) ? reply + strlen(prefix) : NULL;
-}
-
-/* FILDES inside the session: one request at a time, so exactly one reply is expected, with the
- * request's number and nothing after it. NULL when the session broke before a verdict (closed,
- * refused, a reply that is not this request's): the caller scans again on its own connection.
- * A timeout or a cancel is a verdict (ERROR): asking again would only wait again. */
-static ScanVerdict *session_fildes(ScanClient *client, NetStream *stream, int fd, gint64 size)
-{
-        g_autoptr(GError) error = NULL;
-        static const char command[] = "zFILDES";
-        guint request = ++client->session_request;
-        SendResult passed = SEND_FAILED;
-        if (send_bytes(client, stream, command, sizeof command, _("sending a command"), &error)) {
-                int ro = reopen_read_only(fd);
-                passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, &error);
-                if (ro >= 0)
-                        close(ro);
-        }
-        gboolean newline = FALSE;
-        gsize rest = 0;
-        g_autofree char *reply = passed == SEND_DONE
-                ? read_reply_rest(client, stream, scan_allowance_ms(size), &newline, &rest, &error) : NULL;
-        const char *body = reply && rest == 0 ? session_reply_body(reply, request) : NULL;
-        if (!body || says_no_fildes(body)) {
-                session_broke(client);
-                gboolean final = error && (error->code == SCAN_ERROR_TIMEOUT || error->code == SCAN_ERROR_CANCELLED);
-                return final ? scan_verdict_new_error(error) : NULL;
-        }
-        ScanVerdict *verdict = ok_only_if_whole(scan_verdict_parse_fildes(body), body, TRUE, newline);
-        if (verdict->kind == SCAN_VERDICT_ERROR)
-                scan_client_end_session(client); /* clamd closes a session after some errors */
-        else
-                client->session_used = g_get_monotonic_time();
+        g_mutex_unlock(&pool->lock);
+        scan_verdict_set_scanner(verdict, pool->members[i].address); /* the address never changes */
         return verdict;
 }
 
-/* NULL when the scanner says it cannot take the descriptor after all (then INSTREAM). */
-static ScanVerdict *scan_fildes(ScanClient *client, int fd, gint64 size)
+/* When this wait for a member ends: `wait` after the members were first found gone (by this scan
+ * or by the scans just before it: a batch waits once, not once per file). */
+static gint64 wait_deadline(ScanClient *client)
 {
-        NetStream *session = session_get(client);
-        ScanVerdict *in_session = session ? session_fildes(client, session, fd, size) : NULL;
-        if (in_session)
-                return in_session;
-        g_autoptr(GError) error = NULL;
-        gboolean newline = FALSE, delivered = FALSE, more = FALSE;
-        g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,
-                                                 &more, &error);
-        if (!reply)
-                return scan_verdict_new_error(error);
-        if (more)
-                return verdict_more(reply);
-        if (says_no_fildes(reply)) {
-                fildes_learn(client, FILDES_UNSUPPORTED);
-                return NULL;
-        }
-        return ok_only_if_whole(scan_verdict_parse_fildes(reply), reply, delivered, newline);
+        Pool *pool = client->pool;
+        g_mutex_lock(&pool->lock);
+        gint64 now = g_get_monotonic_time();
+        if (pool->gone_since == 0 || now - pool->gone_seen > GONE_FORGOTTEN_MS * 1000)
+                pool->gone_since = now;
+        pool->gone_seen = now;
+        gint64 deadline = pool->gone_since + (gint64)client->wait_ms * 1000;
+        g_mutex_unlock(&pool->lock);
+        return deadline;
 }
 
-gboolean scan_client_uses_fildes(ScanClient *client)
+/* Sleeps up to ms; FALSE when cancelled. */
+static gboolean pause_ms(ScanClient *client, gint64 ms)
 {
-        FildesState state = g_atomic_int_get(&client->fildes->state);
-        return !client->icap && client->kind == ADDRESS_UNIX && !client->instream_only &&
-               (state == FILDES_UNTESTED || state == FILDES_TRUSTED);
+        if (ms <= 0)
+                return TRUE;
+        struct pollfd pfd = { .fd = client->cancel_fd, .events = POLLIN };
+        int n = poll(&pfd, client->cancel_fd >= 0 ? 1 : 0, (int)MIN(ms, G_MAXINT));
+        return !(n > 0 && (pfd.revents & POLLIN));
+}
+
+/* The refusal when no member gave a verdict: the last failure's class, and each member's words
+ * (a single scanner's are the failure's own). */
+static ScanVerdict *no_verdict(ScanClient *client, ScanVerdict *failure, gint64 waited_ms)
+{
+        Pool *pool = client->pool;
+        g_autoptr(GString) why = g_string_new(NULL);
+        if (pool->n == 1 && failure) {
+                g_string_append(why, failure->reason);
+        } else {
+                g_autoptr(GString) members = g_string_new(NULL);
+                g_mutex_lock(&pool->lock);
+                for (guint i = 0; i < pool->n; i++)
+                        g_string_append_printf(members, "%s%s: %s", i ? "; " : "", pool->members[i].address,
+                                               pool->members[i].answer ? pool->members[i].answer : "?");
+                g_mutex_unlock(&pool->lock);
+                g_string_printf(why, _("No scanner of the pool gave a verdict (%s)."), members->str);
+        }
+        if (waited_ms >= 1000)
+                g_string_append_printf(why, _(" Waited %" G_GINT64_FORMAT " s for a scanner to come back; the file "
+                                              "was not uploaded."), (waited_ms + 500) / 1000);
+        ScanVerdict *verdict = scan_verdict_error_reply(failure ? failure->reply : NULL,
+                                                        failure ? failure->reason_class : SCAN_REASON_UNREACHABLE,
+                                                        why->str);
+        if (pool->n == 1 && failure)
+                scan_verdict_set_scanner(verdict, failure->scanner);
+        scan_verdict_free(failure);
+        return verdict;
 }
 
 ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
 {
-        if (size < 0 || fd < 0)
-                return verdict_error(NULL, SCAN_REASON_LOCAL, _("There is no file to scan."));
-        if (client->icap)
-                return scan_icap_scan_fd(client->icap, fd, size);
-        if (fildes_fits(client, fd, size)) {
-                ScanVerdict *verdict = NULL;
-                if (fildes_trusted(client, &verdict))
-                        verdict = scan_fildes(client, fd, size);
-                if (verdict)
-                        return verdict;
+        Pool *pool = client->pool;
+        check_if_due(client);
+        g_autofree gboolean *tried = g_new0(gboolean, pool->n);
+        ScanVerdict *failure = NULL;
+        gboolean failed = FALSE, none = FALSE; /* a member failed this file; one of them gave no answer */
+        gint64 start = g_get_monotonic_time();
+        gint64 backoff_ms = BACKOFF_FIRST_MS;
+        for (;;) {
+                g_mutex_lock(&pool->lock);
+                int i = pick(pool, tried);
+                g_mutex_unlock(&pool->lock);
+                if (i < 0)
+                        i = ask_gone(client, tried);
+                if (i >= 0) {
+                        ScanVerdict *verdict = scan_on(client, (guint)i, fd, size);
+                        AnswerKind kind = answer_kind(verdict);
+                        if (kind == ANSWER_FINAL) {
+                                scan_verdict_free(failure);
+                                return verdict;
+                        }
+                        tried[i] = TRUE;
+                        failed = TRUE;
+                        none = none || kind == ANSWER_NONE;
+                        scan_verdict_free(failure);
+                        failure = verdict;
+                        continue;
+                }
+                gint64 now = g_get_monotonic_time();
+                /* a reply that does not parse will not parse better later: only silence is waited out */
+                gint64 left_ms = !failed || none ? (wait_deadline(client) - now) / 1000 : 0;
+                if (left_ms <= 0)
+                        return no_verdict(client, failure, (now - start) / 1000);
+                if (!pause_ms(client, MIN(backoff_ms, left_ms))) {
+                        scan_verdict_free(failure);
+                        return scan_verdict_error_reply(NULL, SCAN_REASON_CANCELLED, _("The scan was cancelled."));
+                }
+                backoff_ms = MIN(backoff_ms * 2, BACKOFF_MAX_MS);
+                memset(tried, 0, pool->n * sizeof *tried);
         }
-        return scan_instream(client, fd, size);
+}
+
+gboolean scan_client_uses_fildes(ScanClient *client)
+{
+        ScanBackend *first = client->backends[0];
+        return first->ops->uses_fildes && first->ops->uses_fildes(first->impl);
+}
+
+void scan_client_use_sessions(ScanClient *client, gboolean use)
+{
+        for (guint i = 0; i < client->pool->n; i++) {
+                ScanBackend *backend = client->backends[i];
+                if (backend->ops->use_sessions)
+                        backend->ops->use_sessions(backend->impl, use);
+        }
+}
+
+void scan_client_end_session(ScanClient *client)
+{
+        for (guint i = 0; i < client->pool->n; i++) {
+                ScanBackend *backend = client->backends[i];
+                if (backend->ops->end_session)
+                        backend->ops->end_session(backend->impl);
+        }
 }

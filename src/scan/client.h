@@ -1,136 +1,76 @@
-/* scan/client.h — a client of the clamd protocol (clamd itself or clamav-agent).
- * Owns: the scanner address, FILDES and INSTREAM, PING/VERSION, reply parsing into a verdict, and
- * the timeouts of every exchange. Must not: decide what to upload, print, or touch the screen.
- * Fails closed: anything other than a well-formed "stream: OK" / "fd[N]: OK" for the whole file
- * is never SCAN_VERDICT_OK. */
+/* scan/client.h — the scanner every upload is judged by: one address, or a pool of them.
+ * Owns: the list of members (each a backend, scan/backend.h), their health (checked at the first
+ * scan and every 30 s, and after each failure), which member scans which file, and what happens
+ * when a member gives no verdict: the file is scanned again at once on another member or, once
+ * none is left, retried with backoff for up to the wait (scan_client_set_wait_ms), then refused.
+ * Must not: decide what to upload, print, or touch the screen.
+ * Fails closed: a scan returns SCAN_VERDICT_OK only when a member gave its exact clean reply for
+ * the whole file; a member's real answer (INFECTED, a limit, its own "… ERROR") is final and is
+ * never asked of another member. Only no verdict is retried: unreachable, closed without a
+ * verdict, our timeout (and a reply that does not parse, on another member only, without waiting). */
 #pragma once
 #include <glib.h>
-
-#define SCAN_ERROR (scan_error_quark())
-GQuark scan_error_quark(void);
-typedef enum {
-        SCAN_ERROR_ADDRESS,     /* the scanner address does not parse */
-        SCAN_ERROR_UNREACHABLE, /* connect failed */
-        SCAN_ERROR_TIMEOUT,
-        SCAN_ERROR_PROTOCOL,    /* closed before a verdict, or a reply that does not parse */
-        SCAN_ERROR_LOCAL,       /* reading the snapshot failed */
-        SCAN_ERROR_CANCELLED,
-} ScanErrorCode;
-
-/* Rewrites a common/net.h error in the scanner's terms (TIMEOUT, CANCELLED, else PROTOCOL), for
- * the scanner at `address` whose waits are bounded by timeout_ms; `doing` says what was going on. */
-void scan_error_set_from_net(GError **error, const GError *net, const char *address, int timeout_ms,
-                             const char *doing);
-
-typedef enum {
-        SCAN_VERDICT_OK,        /* every byte was scanned and nothing was found */
-        SCAN_VERDICT_INFECTED,  /* `signature` names what was found */
-        SCAN_VERDICT_ERROR,     /* the scanner could not give a verdict: `reason` says why */
-} ScanVerdictKind;
-
-/* Why a verdict is not OK, as a class a front end and the audit log can act on (the words are
- * in `signature` or `reason`). A detection that only says the file could not be scanned whole
- * (a limit, an encrypted archive) is SCAN_VERDICT_ERROR with its class, the detection's name in
- * both `signature` and `reason` and clamd's words in `reply`: INFECTED is only for a signature
- * that matched content. */
-typedef enum {
-        SCAN_REASON_NONE,        /* OK */
-        SCAN_REASON_MALWARE,     /* INFECTED: a signature of malware (or any other detection) */
-        SCAN_REASON_LIMIT,       /* a scanner limit: Heuristics.Limits.Exceeded.* (MaxFileSize,
-                                    MaxScanSize, MaxRecursion, MaxFiles, …), "INSTREAM size limit
-                                    exceeded" (StreamMaxLength) */
-        SCAN_REASON_ENCRYPTED,   /* Heuristics.Encrypted.* (and the older Encrypted.*) */
-        SCAN_REASON_UNREACHABLE, /* no connection: refused, socket missing, address unusable */
-        SCAN_REASON_TIMEOUT,     /* ours or the scanner's ("COMMAND READ TIMED OUT") */
-        SCAN_REASON_PROTOCOL,    /* no reply, or one that does not parse or is not the expected one */
-        SCAN_REASON_SCANNER,     /* the scanner's own "<reason> ERROR" (out of memory, …) */
-        SCAN_REASON_LOCAL,       /* the file could not be read or snapshotted here */
-        SCAN_REASON_CANCELLED,   /* the user cancelled the scan */
-} ScanReasonClass;
-
-typedef struct {
-        ScanVerdictKind kind;
-        ScanReasonClass reason_class; /* SCAN_REASON_NONE exactly when kind is OK */
-        char *signature; /* INFECTED: the signature name (a LIMIT or ENCRYPTED ERROR: the detection's) */
-        char *reason;    /* ERROR: why (the scanner's words or ours) */
-        char *reply;     /* the raw reply line, when one arrived */
-        char *path;      /* the local file judged, as the user named it; NULL until the caller who
-                            knows it sets it (the client only sees a descriptor) */
-        char *istag;     /* an ICAP scanner's ISTag when it judged (scan/icap.h), else NULL */
-} ScanVerdict;
-
-/* The class follows from kind and signature (scan_reason_class_of_signature); an ERROR made
- * here is SCAN_REASON_SCANNER unless the caller sets reason_class. */
-ScanVerdict *scan_verdict_new(ScanVerdictKind kind, const char *signature, const char *reason);
-/* An ERROR verdict with error's message as reason and the class its SCAN_ERROR code implies. */
-ScanVerdict *scan_verdict_new_error(const GError *error);
-ScanVerdict *scan_verdict_copy(const ScanVerdict *verdict); /* NULL gives NULL */
-void scan_verdict_free(ScanVerdict *verdict);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanVerdict, scan_verdict_free)
-void scan_verdict_set_path(ScanVerdict *verdict, const char *path);
-const char *scan_verdict_kind_name(ScanVerdictKind kind); /* "OK", "INFECTED", "ERROR" */
-/* "malware", "limit", "encrypted", "unreachable", "timeout", "protocol", "scanner", "local",
- * "cancelled"; NULL for SCAN_REASON_NONE. Not translated: the audit log's words. */
-const char *scan_reason_class_name(ScanReasonClass reason_class);
-/* What a detection's name says: LIMIT, ENCRYPTED, else MALWARE. */
-ScanReasonClass scan_reason_class_of_signature(const char *signature);
-/* Parses one clamd reply line (without terminator) for a stream scan, kind and class. Never
- * returns NULL. */
-ScanVerdict *scan_verdict_parse(const char *reply);
-/* The same for a FILDES scan, whose replies are named "fd[N]: " (N: the scanner's descriptor). */
-ScanVerdict *scan_verdict_parse_fildes(const char *reply);
+#include "scan/verdict.h"
 
 typedef struct ScanClient ScanClient;
-/* address: "unix:/path", "tcp:host:port", "tls:host:port" (TCP with TLS: the scanner's
- * certificate checked by scan/tls-transport.c, the client certificate of scan_tls_set_identity
- * shown when asked), or a bare absolute path (unix socket);
- * "icap://host[:port]/service" or "icaps://…": an ICAP service (scan/icap.h), to which every call
- * below is handed (FILDES and sessions do not apply; ping is OPTIONS);
- * "instream:unix:/path" (or "instream:/path") streams every file over the unix socket instead of
- * passing its descriptor.
- *
- * How a file reaches the scanner: over a unix socket, by FILDES (the snapshot's descriptor, opened
- * again read-only, in SCM_RIGHTS: nothing is copied and the scanner reads the very bytes that will
- * be uploaded); over TCP or TLS, or with "instream:", by INSTREAM. Before its first FILDES scan a client
- * makes sure the scanner flags a file it cannot scan whole: clamd skips a file over MaxFileSize and
- * answers OK unless AlertExceedsMax is on, where INSTREAM at least meets StreamMaxLength's ERROR.
- * So it passes a sparse 4 GiB memfd (over any limit libclamav allows) once: a detection
- * (Heuristics.Limits.Exceeded…) lets FILDES be used; OK, or an ERROR in the scanner's words,
- * keeps this client on INSTREAM. "UNKNOWN COMMAND" or "didn't receive file descriptor" to a FILDES
- * does the same. Copies of a client share what was learnt. */
-ScanClient *scan_client_new(const char *address, GError **error);
-/* Same address, timeout and what was learnt about FILDES (shared); no cancel fd. */
+/* addresses: one scanner address, or several separated by commas:
+ * "unix:/run/a.sock,tcp:10.0.0.5:3310". Each is "unix:/path", "tcp:host:port", "tcp:[IPv6]:port",
+ * a bare absolute path (unix socket), or "instream:unix:/path" (see scan/clamd.h for how a file
+ * reaches a clamd-protocol scanner), or "icap://host[:port]/service" or "icaps://…": an ICAP
+ * service (scan/icap.h; its health check is OPTIONS). A tcp host name with several addresses is
+ * one member per address (resolved here, once); an address given twice is one member. */
+ScanClient *scan_client_new(const char *addresses, GError **error);
+/* The same members, sharing their states (health, last answer, scans in flight), with their own
+ * connections, the same timeout and wait, and no cancel fd: one copy per scanning thread. */
 ScanClient *scan_client_copy(ScanClient *client);
 void scan_client_free(ScanClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanClient, scan_client_free)
-const char *scan_client_address(ScanClient *client); /* as given, normalised */
-/* Bounds each wait (connect, each write, the reply); default 60 s. The wait for a verdict also
- * allows the scan 1 s per 2 MiB of the file, so a slow scan of a large file is not cut short. */
+/* The list as given, each address normalised, joined by ",". */
+const char *scan_client_address(ScanClient *client);
+guint scan_client_member_count(ScanClient *client);
+/* Bounds each wait of an exchange with a member (scan/clamd.h); default 60 s. */
 void scan_client_set_timeout_ms(ScanClient *client, int timeout_ms);
 void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
 /* The fingerprint ("AB:CD:…", transfer full) the user trusts for a TLS server at host:port although
  * its certificate does not verify, or NULL: core_trust_lookup (core/trust.h), FTPS's file. */
 typedef char *(*ScanTrustLookup)(const char *host, guint16 port);
-/* icaps:// and tls: only (nothing otherwise): where a certificate that does not verify may still
- * be trusted (scan_icap_set_trust_lookup, scan_tls_set_trust_lookup). */
+/* icaps:// members only: where a certificate that does not verify may still be trusted
+ * (scan_icap_set_trust_lookup). */
 void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup);
+/* How long a scan that found no member to give a verdict keeps trying, with backoff (0.25 s
+ * doubling up to 5 s), before the file is refused; the time counts from when the members were
+ * first found gone, so the files after the first are refused at once while none is back.
+ * 0 (the default of a new client): no waiting. */
+void scan_client_set_wait_ms(ScanClient *client, int wait_ms);
 
+/* Asks every member now (PING, or OPTIONS for ICAP; at once, in parallel) and records the answers: TRUE when at least
+ * one answers, else FALSE with why (each member's reason). */
 gboolean scan_client_ping(ScanClient *client, GError **error);
-char *scan_client_version(ScanClient *client, GError **error); /* transfer full */
-/* Scans `size` bytes of fd from offset 0 and returns the verdict. Never NULL: every failure
- * becomes a SCAN_VERDICT_ERROR with the reason. FILDES is used only for a regular file of exactly
- * `size` bytes (the scanner then reads the whole file); otherwise INSTREAM sends `size` bytes read
- * with pread. fd's file offset is never used, and the scanner gets its own open file description,
- * so whoever reads fd next must use pread (or read from an explicit offset) as the upload does. */
+/* The first member's VERSION that answers. transfer full */
+char *scan_client_version(ScanClient *client, GError **error);
+/* The verdict on `size` bytes of fd from offset 0 (never NULL), with `scanner` set to the member
+ * that gave it; see the top of this file for what is retried. fd is only read with pread. */
 ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size);
-/* TRUE when the next scan of a regular file would pass its descriptor (FILDES): a unix address
- * not given as "instream:", and a scanner not (yet) found to lack FILDES or to skip large files. */
+/* TRUE when the next scan of a regular file on the first member would pass its descriptor. */
 gboolean scan_client_uses_fildes(ScanClient *client);
-/* For a client used by one thread for a batch: FILDES scans share one IDSESSION connection
- * (clamd's IDSESSION … END) instead of one connection each. A reply counts only when it carries
- * its request's number; a session refused, closed or out of step is dropped and the scan made
- * again on its own connection; after a few such failures the client stops opening sessions.
- * A session idle for 5 s is ended before the next scan (clamd's IdleTimeout closes idle ones). */
+/* For a copy used by one thread for a batch: each member keeps one IDSESSION (scan/clamd.h). */
 void scan_client_use_sessions(ScanClient *client, gboolean use);
-/* Sends END and closes the session, if one is open (scan_client_free does it too). */
 void scan_client_end_session(ScanClient *client);
+
+typedef enum {
+        SCAN_MEMBER_UNCHECKED, /* not asked yet */
+        SCAN_MEMBER_UP,        /* its last answer was a PONG or a verdict */
+        SCAN_MEMBER_DOWN,      /* its last exchange gave no answer: not used until it answers PING */
+} ScanMemberState;
+
+typedef struct {
+        char *address;
+        ScanMemberState state;
+        char *answer;  /* its last answer ("PONG", "stream: OK", why it gave none), NULL: none yet */
+        guint64 scans; /* verdicts it gave */
+} ScanMember;
+void scan_member_free(ScanMember *member);
+/* "up", "down", "not checked yet" (translated). */
+const char *scan_member_state_text(ScanMemberState state);
+/* The members' states now, in list order (ScanMember *, freed with the array). transfer full */
+GPtrArray *scan_client_members(ScanClient *client);
