@@ -447,15 +447,18 @@ static const CoreCmd commands[] = {
                      "size of the files among them.") },
         { .name = "set",
           .max_args = 2,
-          .usage = "set [limit-rate <rate> | limit-total <rate>]", .handler = core_cmd_set,
-          .summary = N_("Show or set the speed limits of transfers."),
+          .usage = "set [limit-rate <rate> | limit-total <rate> | scanner-wait <seconds>]", .handler = core_cmd_set,
+          .summary = N_("Show or set the speed limits of transfers and the scanner wait."),
           .help = N_("limit-rate caps each transfer, limit-total all of them together (the parallel "
                      "connections of a batch too), in bytes per second: 500K, 2M, 1.5MiB (K, M and "
                      "G are 1024-based, as curl's --limit-rate), 0 or off for none. A change holds "
                      "from the next piece of data of the transfers already running. Without "
                      "arguments, shows both. Also --limit-rate, --limit-total and [transfer] "
                      "limit-rate, limit-total in the configuration file. Listings are never "
-                     "slowed.") },
+                     "slowed. scanner-wait: how long a scanner that gives no verdict (unreachable, "
+                     "gone in the middle of a scan, too slow) is retried, or waited for while "
+                     "another member of the pool takes the file, before the file is refused: 60 s "
+                     "by default, 0 for no wait; also --scanner-wait and [scanner] wait.") },
         { .name = "site",
           .min_args = 1, .max_args = ANY,
           .usage = "site add <name> [URL] [options] | site edit <name> [URL] [options] | site list | "

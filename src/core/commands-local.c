@@ -164,7 +164,7 @@ CoreVerdict *core_scan_local(CoreContext *ctx, const char *path)
         ScanVerdict *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
         scan_verdict_set_path(verdict, path);
         if (ctx->audit)
-                scan_audit_verdict(ctx->audit, snapshot, verdict, ctx->scanner_address);
+                scan_audit_verdict(ctx->audit, snapshot, verdict, core_verdict_scanner(ctx, verdict));
         record_verdict(ctx, shown, verdict);
         return verdict;
 }

@@ -204,6 +204,21 @@ static void status_connection(CoreContext *ctx, GString *out)
 }
 
 /* `set`: the speed limits, shown or changed ("set limit-rate 500K", "set limit-total off"). */
+/* set scanner-wait SECONDS */
+static gboolean set_scanner_wait(CoreContext *ctx, const char *text, GError **error)
+{
+        guint64 seconds = 0;
+        if (!g_ascii_string_to_unsigned(text, 10, 0, CORE_SCANNER_WAIT_MAX_S, &seconds, NULL)) {
+                g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
+                            _("scanner-wait must be a number of seconds from 0 to %d."), CORE_SCANNER_WAIT_MAX_S);
+                return FALSE;
+        }
+        core_context_set_scanner_wait(ctx, (int)seconds * 1000);
+        core_say(ctx, CORE_MSG_INFO, _("A scanner that gives no verdict is waited for up to %u s before a file is "
+                                       "refused."), (guint)seconds);
+        return TRUE;
+}
+
 CORE_CMD_HANDLER(core_cmd_set)
 {
         guint64 per, total;
@@ -211,15 +226,18 @@ CORE_CMD_HANDLER(core_cmd_set)
         if (argc == 1) {
                 g_autofree char *per_text = core_rate_text(per);
                 g_autofree char *total_text = core_rate_text(total);
-                core_say(ctx, CORE_MSG_OUTPUT, "limit-rate %s\nlimit-total %s", per_text, total_text);
+                core_say(ctx, CORE_MSG_OUTPUT, "limit-rate %s\nlimit-total %s\nscanner-wait %d", per_text, total_text,
+                         ctx->scanner_wait_ms / 1000);
                 return TRUE;
         }
+        if (argc == 3 && g_str_equal(argv[1], "scanner-wait"))
+                return set_scanner_wait(ctx, argv[2], error);
         gboolean is_per = g_str_equal(argv[1], "limit-rate");
         if ((!is_per && !g_str_equal(argv[1], "limit-total")) || argc != 3) {
                 g_set_error(error, CORE_CMD_ERROR, CORE_CMD_ERROR_USAGE,
-                            _("Usage: set [limit-rate RATE | limit-total RATE] (RATE: bytes per second, as "
-                              "500K or 2M; 0 or off for none). The other settings have commands of their "
-                              "own: parallel, reconnect, temp-upload, prompt, passive."));
+                            _("Usage: set [limit-rate RATE | limit-total RATE | scanner-wait SECONDS] (RATE: bytes "
+                              "per second, as 500K or 2M; 0 or off for none). The other settings have commands of "
+                              "their own: parallel, reconnect, temp-upload, prompt, passive."));
                 return FALSE;
         }
         guint64 rate;
@@ -230,6 +248,23 @@ CORE_CMD_HANDLER(core_cmd_set)
         core_say(ctx, CORE_MSG_INFO, is_per ? _("Each transfer's speed limit: %s.") : _("Speed limit of all transfers together: %s."),
                  text);
         return TRUE;
+}
+
+/* Each member of the scanner pool, asked now: its state and last answer; and the wait. */
+static void status_scanners(CoreContext *ctx, GString *out)
+{
+        (void)scan_client_ping(ctx->scanner, NULL);
+        g_autoptr(GPtrArray) members = scan_client_members(ctx->scanner);
+        for (guint i = 0; i < members->len; i++) {
+                const ScanMember *member = members->pdata[i];
+                g_autofree char *address = core_name_escape(member->address);
+                g_autofree char *answer = member->answer ? core_name_escape(member->answer) : NULL;
+                g_string_append_printf(out, _("  scanner %s: %s, %" G_GUINT64_FORMAT " scanned (last answer: %s)\n"),
+                                       address, scan_member_state_text(member->state), member->scans,
+                                       answer ? answer : _("none yet"));
+        }
+        g_string_append_printf(out, _("Scanner wait: up to %d s for a scanner that gives no verdict\n"),
+                               ctx->scanner_wait_ms / 1000);
 }
 
 CORE_CMD_HANDLER(core_cmd_status)
@@ -254,6 +289,7 @@ CORE_CMD_HANDLER(core_cmd_status)
         g_autofree char *answer = ctx->last_verdict ? core_verdict_status_text(ctx->last_verdict) : NULL;
         g_string_append_printf(out, _("Scanner: %s (last answer: %s)\n"), ctx->scanner_address,
                                answer ? answer : _("none yet"));
+        status_scanners(ctx, out);
         g_string_append_printf(out, _("Audit log: %s"),
                                ctx->audit ? scan_audit_path(ctx->audit) : _("not open"));
         core_say(ctx, CORE_MSG_OUTPUT, "%s", out->str);

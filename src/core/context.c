@@ -32,6 +32,8 @@ CoreContext *core_context_new(const CoreFrontend *fe)
         ctx->trusted_once = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         /* Parsing the default address cannot fail; the scanner is contacted per file. */
         ctx->scanner = scan_client_new(ctx->scanner_address, NULL);
+        ctx->scanner_wait_ms = CORE_SCANNER_WAIT_DEFAULT_S * 1000;
+        scan_client_set_wait_ms(ctx->scanner, ctx->scanner_wait_ms);
         return ctx;
 }
 
@@ -71,11 +73,24 @@ gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int tim
         if (timeout_ms > 0)
                 scan_client_set_timeout_ms(client, timeout_ms);
         scan_client_set_trust_lookup(client, core_trust_lookup); /* icaps:, tls: as FTPS certificates */
+        scan_client_set_wait_ms(client, ctx->scanner_wait_ms);
         g_clear_pointer(&ctx->scanner, scan_client_free);
         ctx->scanner = client;
         g_free(ctx->scanner_address);
         ctx->scanner_address = g_strdup(scan_client_address(client));
         return TRUE;
+}
+
+void core_context_set_scanner_wait(CoreContext *ctx, int wait_ms)
+{
+        ctx->scanner_wait_ms = MAX(wait_ms, 0);
+        if (ctx->scanner)
+                scan_client_set_wait_ms(ctx->scanner, ctx->scanner_wait_ms);
+}
+
+const char *core_verdict_scanner(const CoreContext *ctx, const ScanVerdict *verdict)
+{
+        return verdict && verdict->scanner ? verdict->scanner : ctx->scanner_address;
 }
 
 gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error)

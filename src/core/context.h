@@ -128,8 +128,10 @@ typedef struct {
         CoreJournal *journal;
 
         /* scanning: no option turns it off */
-        char *scanner_address;    /* "unix:/path" or "tcp:host:port" */
+        char *scanner_address;    /* "unix:/path", "tcp:host:port", or a list of them (a pool) */
         ScanClient *scanner;
+        int scanner_wait_ms;      /* how long a scan waits for a scanner that gives no verdict to
+                                     come back (`set scanner-wait`, --scanner-wait) */
         ScanAudit *audit;
         CoreVerdict *last_verdict;/* the scanner's last answer (with its path), NULL: none yet */
         guint verdicts;           /* answers recorded so far: a front end sees whether a command
@@ -164,8 +166,18 @@ static inline guint core_reconnect_pause_ms(guint first_ms, guint n)
 
 /* Debian clamd's socket: the scanner used unless the user configures another. */
 #define CORE_DEFAULT_SCANNER "unix:/run/clamav/clamd.ctl"
-/* Replaces the scanner client ("unix:/path", "tcp:host:port"); timeout_ms 0 keeps the default. */
+/* A scanner that gives no verdict is waited for this long before a file is refused. */
+#define CORE_SCANNER_WAIT_DEFAULT_S 60
+#define CORE_SCANNER_WAIT_MAX_S 86400
+/* A pool of scanners gets one scan in flight per member, up to this many. */
+#define CORE_SCANS_IN_FLIGHT_MAX 8
+/* Replaces the scanner client ("unix:/path", "tcp:host:port", or a comma-separated list: a
+ * pool); timeout_ms 0 keeps the default. The wait is ctx->scanner_wait_ms. */
 gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int timeout_ms, GError **error);
+/* How long scans wait for a scanner to come back (0: not at all), from now on. */
+void core_context_set_scanner_wait(CoreContext *ctx, int wait_ms);
+/* The scanner to name for a verdict: the member that gave it, else the configured address. */
+const char *core_verdict_scanner(const CoreContext *ctx, const ScanVerdict *verdict);
 /* Opens the audit log (path NULL: the XDG state directory). */
 gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error);
 /* Forgets the connection's identity (after `close`, or when the server dropped us). */

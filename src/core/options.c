@@ -147,6 +147,7 @@ void core_options_free(CoreOptions *opts)
         g_free(opts->scanner);
         g_free(opts->scanner_cert);
         g_free(opts->scanner_key);
+        g_strfreev(opts->scanners_given);
         g_free(opts->config_file);
         g_free(opts->audit_log);
         g_strfreev(opts->audit_files);
@@ -221,6 +222,8 @@ static const CountSetting parallel_setting = { "transfer", "parallel", "--parall
                                                N_("a number of connections") };
 static const CountSetting reconnect_setting = { "ftp", "reconnect", "--reconnect", 0, CORE_RECONNECT_MAX,
                                                 N_("a number of tries") };
+static const CountSetting scanner_wait_setting = { "scanner", "wait", "--scanner-wait", 0, CORE_SCANNER_WAIT_MAX_S,
+                                                   N_("a number of seconds") };
 
 static gboolean bad_count(const CountSetting *setting, const char *path, GError **error)
 {
@@ -268,11 +271,23 @@ static gboolean read_switch(GKeyFile *kf, const char *group, const char *key, in
         return TRUE;
 }
 
+/* [scanner] address and [scanner] scanners (each one address or a comma-separated list), as one
+ * list; untouched when the file has neither. */
+static void read_scanners(GKeyFile *kf, char **value)
+{
+        g_autofree char *address = NULL, *scanners = NULL;
+        read_string(kf, "scanner", "address", &address);
+        read_string(kf, "scanner", "scanners", &scanners);
+        if (address || scanners)
+                *value = address && scanners ? g_strjoin(",", address, scanners, NULL)
+                                             : g_strdup(address ? address : scanners);
+}
+
 /* Values already set (from the command line) are kept. */
 static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, GError **error)
 {
         if (!opts->scanner)
-                read_string(kf, "scanner", "address", &opts->scanner);
+                read_scanners(kf, &opts->scanner);
         if (!opts->scanner_cert)
                 read_string(kf, "scanner", "tls-cert", &opts->scanner_cert);
         if (!opts->scanner_key)
@@ -297,7 +312,8 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
                 return FALSE;
         }
         if (!read_count(kf, &parallel_setting, &opts->parallel, path, error) ||
-            !read_count(kf, &reconnect_setting, &opts->reconnect, path, error))
+            !read_count(kf, &reconnect_setting, &opts->reconnect, path, error) ||
+            !read_count(kf, &scanner_wait_setting, &opts->scanner_wait, path, error))
                 return FALSE;
         int passive = -1;
         if (!read_switch(kf, "transfer", "temp-upload", &opts->temp_upload, path, error) ||
@@ -335,6 +351,10 @@ static const char *description(void)
                  "  clamav-agent whose TCP socket speaks TLS: its certificate must verify against the\n"
                  "  system's roots or match the fingerprint of its host:port line in the trusted-certs\n"
                  "  file below; --scanner-cert and --scanner-key give the client certificate it may ask for.\n"
+                 "  Several scanners (--scanner repeated, a comma-separated list, [scanner] scanners)\n"
+                 "  are a pool: scans are spread over the members that answer, and a file whose scanner\n"
+                 "  dies is scanned on another. A scanner that gives no verdict is waited for\n"
+                 "  (--scanner-wait, default 60 s) before the file is refused.\n"
                  "Config file: $XDG_CONFIG_HOME/clamftp/clamftp.conf (~/.config/clamftp/clamftp.conf).\n"
                  "Logins: ~/.netrc (its passwords are used only when no one else can read it).\n"
                  "\n"
@@ -360,13 +380,17 @@ static GOptionContext *option_context(CoreOptions *opts)
                   N_("Run these commands (separated by ;) and exit"), N_("CMDS") },
                 { "batch", 'b', 0, G_OPTION_ARG_FILENAME, &opts->batch_file,
                   N_("Run the commands in FILE (one per line) and exit"), N_("FILE") },
-                { "scanner", 0, 0, G_OPTION_ARG_STRING, &opts->scanner,
+                { "scanner", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts->scanners_given,
                   N_("The scanner: unix:/path, tcp:host:port, tls:host:port, instream:unix:/path to force "
-                     "streaming, or an ICAP service icap://host:port/service (icaps:// for TLS)"), N_("ADDRESS") },
+                     "streaming, or an ICAP service icap://host:port/service (icaps:// for TLS); several (a "
+                     "comma-separated list, or the option repeated) make a pool"), N_("ADDRESS") },
                 { "scanner-cert", 0, 0, G_OPTION_ARG_FILENAME, &opts->scanner_cert,
                   N_("The client certificate (PEM) for a tls: scanner that asks for one"), N_("FILE") },
                 { "scanner-key", 0, 0, G_OPTION_ARG_FILENAME, &opts->scanner_key,
                   N_("The key (PEM) of --scanner-cert"), N_("FILE") },
+                { "scanner-wait", 0, 0, G_OPTION_ARG_INT, &opts->scanner_wait,
+                  N_("When no scanner gives a verdict, retry for up to SECONDS before refusing the file "
+                     "(0-86400, default 60)"), N_("SECONDS") },
                 { "config", 0, 0, G_OPTION_ARG_FILENAME, &opts->config_file,
                   N_("Read this config file instead of the default one"), N_("FILE") },
                 { "audit-log", 0, 0, G_OPTION_ARG_FILENAME, &opts->audit_log,
@@ -452,7 +476,8 @@ static gboolean check_arguments(CoreOptions *opts, char **rest, GError **error)
         if (opts->resume_queue && opts->discard_queue)
                 return usage_error(_("Give either --resume-queue or --discard-queue, not both."), error);
         if (!count_given_ok(&parallel_setting, opts->parallel, error) ||
-            !count_given_ok(&reconnect_setting, opts->reconnect, error))
+            !count_given_ok(&reconnect_setting, opts->reconnect, error) ||
+            !count_given_ok(&scanner_wait_setting, opts->scanner_wait, error))
                 return FALSE;
         if (opts->trust_fingerprint && !tls_fingerprint_normalise_check(opts->trust_fingerprint))
                 return usage_error(_("--trust-fingerprint wants a SHA-256 fingerprint: 64 hex digits, "
@@ -476,6 +501,7 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         opts->passive = TRUE;
         opts->parallel = -1;
         opts->reconnect = -1;
+        opts->scanner_wait = -1;
         opts->temp_upload = -1;
         g_autoptr(GOptionContext) context = option_context(opts);
         g_auto(GStrv) args = g_new0(char *, argc + 1);
@@ -490,6 +516,8 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
         }
         if (opts->commands_given)
                 opts->commands = g_strjoinv(";", opts->commands_given);
+        if (opts->scanners_given)
+                opts->scanner = g_strjoinv(",", opts->scanners_given);
         if (!check_arguments(opts, args, error))
                 return NULL;
         if (opts->version)
@@ -508,6 +536,8 @@ CoreOptions *core_options_parse(int argc, char **argv, GError **error)
 gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **error)
 {
         const char *scanner = opts->scanner ? opts->scanner : CORE_DEFAULT_SCANNER;
+        if (opts->scanner_wait >= 0)
+                core_context_set_scanner_wait(ctx, opts->scanner_wait * 1000);
         if (!core_context_set_scanner(ctx, scanner, opts->scanner_timeout_ms, error))
                 return FALSE;
         if (!scan_tls_set_identity(opts->scanner_cert, opts->scanner_key, error))

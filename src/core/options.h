@@ -34,7 +34,9 @@ typedef struct {
         char *commands;         /* -c 'cmd; cmd' (several -c are run in order, joined with ';') */
         char **commands_given;  /* each -c as given */
         char *batch_file;       /* -b FILE */
-        char *scanner;          /* --scanner, else [scanner] address, else CORE_DEFAULT_SCANNER */
+        char *scanner;          /* --scanner (each one given, joined with ','), else [scanner] address
+                                   and scanners, else CORE_DEFAULT_SCANNER: one address or a list */
+        char **scanners_given;  /* each --scanner as given */
         char *scanner_cert;     /* --scanner-cert, else [scanner] tls-cert: shown to tls: scanners */
         char *scanner_key;      /* --scanner-key, else [scanner] tls-key */
         char *config_file;      /* --config, else $XDG_CONFIG_HOME/clamftp/clamftp.conf */
@@ -57,6 +59,7 @@ typedef struct {
         FtpTimeouts timeouts;   /* 0: the context's default */
         int parallel;           /* --parallel N, else [transfer] parallel; -1: the default */
         int reconnect;          /* --reconnect N, else [ftp] reconnect; -1: the default */
+        int scanner_wait;       /* --scanner-wait SECONDS, else [scanner] wait; -1: the default */
         int temp_upload;        /* [transfer] temp-upload: 1 or 0; -1: the default (off) */
         char *limit_rate;       /* --limit-rate RATE, else [transfer] limit-rate (core/rate.h) */
         char *limit_total;      /* --limit-total RATE, else [transfer] limit-total */

@@ -284,16 +284,17 @@ static void audit_upload(UploadRun *run, const StorJob *stor, gboolean ok, const
         if (!ctx->audit)
                 return;
         const ScanSnapshot *snapshot = stor->result->snapshot;
+        const char *scanner = core_verdict_scanner(ctx, stor->result->verdict);
         ScanAuditVerify verify;
         if (stor->mismatch.method) {
                 audit_verify_of(&stor->mismatch, &verify);
-                scan_audit_upload_record(ctx->audit, snapshot, ctx->scanner_address, run->server, stor->job->remote, 0,
+                scan_audit_upload_record(ctx->audit, snapshot, scanner, run->server, stor->job->remote, 0,
                                          "retried", _("the server's copy did not match: deleted and sent again"),
                                          &verify);
         }
         audit_verify_of(&stor->verify, &verify);
-        scan_audit_upload_record(ctx->audit, snapshot, ctx->scanner_address, run->server, stor->job->remote,
-                                 stor->offset, ok ? "done" : "failed", ok ? NULL : error ? error->message : NULL,
+        scan_audit_upload_record(ctx->audit, snapshot, scanner, run->server, stor->job->remote, stor->offset,
+                                 ok ? "done" : "failed", ok ? NULL : error ? error->message : NULL,
                                  stor->verify.method ? &verify : NULL);
 }
 
@@ -365,7 +366,8 @@ static void stor_retry(const GError *error, gpointer data)
         StorJob *stor = data;
         UploadRun *run = stor->run;
         if (run->ctx->audit)
-                scan_audit_upload_retried(run->ctx->audit, stor->result->snapshot, run->ctx->scanner_address,
+                scan_audit_upload_retried(run->ctx->audit, stor->result->snapshot,
+                                          core_verdict_scanner(run->ctx, stor->result->verdict),
                                           run->server, stor->job->remote, error ? error->message : NULL);
         stor->retries++;
         core_queue_set_state(run->queue, stor->id, CORE_JOB_WAITING, _("to be sent again"));
@@ -528,6 +530,8 @@ guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids,
          * as there are cores here, up to one per connection (the scanner's time per byte is what
          * a batch of large files waits for: one scan at a time leaves its other cores idle) */
         guint scanners = CLAMP(g_get_num_processors(), 1, connections);
+        /* and a pool of scanners gets at least one scan in flight per member */
+        scanners = MAX(scanners, MIN(scan_client_member_count(ctx->scanner), CORE_SCANS_IN_FLIGHT_MAX));
         run.pipeline = scan_pipeline_new_scanners(ctx->scanner, ctx->audit, ctx->tmpdir, connections, scanners);
         run.spread = core_spread_new(ctx, connections);
         if (how->known_dirs)

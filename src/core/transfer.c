@@ -69,7 +69,7 @@ ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, S
         *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
         scan_verdict_set_path(*verdict, local);
         if (ctx->audit != NULL)
-                scan_audit_verdict(ctx->audit, snapshot, *verdict, ctx->scanner_address);
+                scan_audit_verdict(ctx->audit, snapshot, *verdict, core_verdict_scanner(ctx, *verdict));
         return snapshot;
 }
 

@@ -17,6 +17,7 @@
 typedef struct {
         CoreContext *ctx;
         const ScanSnapshot *snapshot;
+        const char *scanner; /* the member that judged it */
         const char *remote;
         const char *shown_remote;
         CoreProgress progress;
@@ -185,7 +186,7 @@ static void audit_resume(CoreContext *ctx, const ResumeJob *job, gboolean ok, co
         g_autofree char *server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         ScanAuditVerify verify = { .method = job->verify.method, .remote = job->verify.remote,
                                    .match = job->verify.match };
-        scan_audit_upload_record(ctx->audit, job->snapshot, ctx->scanner_address, server, job->remote,
+        scan_audit_upload_record(ctx->audit, job->snapshot, job->scanner, server, job->remote,
                                  job->result->offset, ok ? "done" : "failed", ok ? NULL : failure ? failure->message : NULL,
                                  job->verify.method ? &verify : NULL);
         g_autoptr(GError) error = NULL;
@@ -224,7 +225,8 @@ gboolean core_transfer_reput(CoreContext *ctx, const char *local, const char *re
         if (!verdict_allows(ctx, verdict, shown))
                 return FALSE;
         g_autofree char *shown_remote = core_name_escape(target);
-        ResumeJob job = { .ctx = ctx, .snapshot = snapshot, .remote = target, .shown_remote = shown_remote,
+        ResumeJob job = { .ctx = ctx, .snapshot = snapshot, .scanner = core_verdict_scanner(ctx, verdict),
+                          .remote = target, .shown_remote = shown_remote,
                           .progress = { .ctx = ctx, .name = shown }, .result = result,
                           .verify = { .match = -1 } };
         GError *failure = NULL;

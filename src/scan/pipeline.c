@@ -1,6 +1,7 @@
 /* scan/pipeline.c — the scanner threads: snapshot and scan upload candidates ahead of the upload.
- * Owns: the threads (one or more, each with its own client and IDSESSION connection to the
- * scanner, so a scanner with several cores scans several files at once), the queue of paths, the
+ * Owns: the threads (one or more, each with its own copy of the client and IDSESSION connections
+ * to the scanners, so a scanner with several cores, or a pool of scanners, scans several files at
+ * once), the queue of paths, the
  * finished results (at most `lookahead` waiting beyond the scans in flight), their submission
  * order, and cancelling an exchange in flight (an eventfd given to each thread's own client).
  * Must not: upload, prompt or print. */
@@ -64,7 +65,9 @@ static ScanResult *scan_one(Scanner *scanner, char *path)
         }
         result->verdict = scan_client_scan_fd(scanner->client, result->snapshot->fd, result->snapshot->size);
         scan_verdict_set_path(result->verdict, path);
-        scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict, scan_client_address(scanner->client));
+        const char *judge = result->verdict->scanner; /* the member that judged, NULL: none did */
+        scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict,
+                           judge ? judge : scan_client_address(scanner->client));
         return result;
 }
 

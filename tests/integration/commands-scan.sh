@@ -126,13 +126,14 @@ for CF_MODE in $CF_MODES; do
 done
 
 # a scanner that accepts the file and never answers: refused when the scanner timeout passes
+# (no wait for it to come back: scanner-wait 0)
 P=$SUITE_DIR/proxy-silent
 mkdir -p "$P"
 timeout 90 /usr/bin/python3 "$top_srcdir/tests/integration/scan-delay-proxy.py" \
         "$P/proxy.sock" "$CF_SCANNER_SOCKET" "$P" >"$P/out" 2>&1 &
 PROXY_PID=$!
 suite_start "the scan delay proxy" wait_until 10 test -e "$P/ready"
-printf '[scanner]\ntimeout=2\n' >>"$CF_CONF"
+printf '[scanner]\ntimeout=2\nwait=0\n' >>"$CF_CONF"
 CF_MODE=passive
 t0=$(date +%s)
 CF_SCANNER=unix:$P/proxy.sock cf_session "put clean.txt silent-scanner.txt"
@@ -144,8 +145,9 @@ expect "scanner that never answers: put exits 1" cf_rc_is 1
 expect "scanner that never answers: nothing reaches the server" [ ! -e "$FTP_ROOT/silent-scanner.txt" ]
 expect "scanner that never answers: refused by the scanner timeout (2 s; took ${took}s)" [ "$took" -le 12 ]
 
-# the scanner stopped: nothing is uploaded, exit 1
+# the scanner stopped: nothing is uploaded, exit 1 (after a short wait for it to come back)
 cf_scanner_stop
+printf '[scanner]\nwait=1\n' >>"$CF_CONF"
 for CF_MODE in $CF_MODES; do
         cf_session "put clean.txt stopped-$CF_MODE.txt"
         expect "$CF_MODE: scanner stopped: put exits 1" cf_rc_is 1

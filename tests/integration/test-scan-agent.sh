@@ -97,11 +97,12 @@ tcp_logged_soon() {
 }
 expect "tcp: the agent logged the scans with the TCP peer" tcp_logged_soon
 
-# the agent stopped: no verdict, so the file is refused with the reason (exit 1)
+# the agent stopped: no verdict, so the file is refused with the reason (exit 1), once the short
+# wait for it to come back is over
 agent_stop
 for CF_SCANNER in "$AGENT_ADDRESS" "$AGENT_TCP_ADDRESS"; do
         t=${CF_SCANNER%%:*}
-        cf_run -c 'scan clean.txt'
+        cf_run --scanner-wait 1 -c 'scan clean.txt'
         expect "$t: agent stopped: exit 1" cf_rc_is 1
         expect "$t: agent stopped: clean.txt refused with the reason (not reachable)" \
                 eval 'cf_says "clean\.txt: ERROR, not scanned: the scanner is unreachable .*not reachable" && ! cf_stdout_has "clean\.txt: OK"'

@@ -274,6 +274,7 @@ static void test_put_without_scanner_sends_nothing(Fixture *fx, gconstpointer da
         g_autofree char *sock = g_build_filename(fx->local, "no-scanner.sock", NULL);
         g_autofree char *address = g_strconcat("unix:", sock, NULL);
         g_autoptr(GError) error = NULL;
+        core_context_set_scanner_wait(fx->ctx, 0); /* refused at once, not after the default 60 s */
         g_assert_true(core_context_set_scanner(fx->ctx, address, 2000, &error));
         char *argv[] = { "put", "clean.txt", NULL };
         g_assert_false(core_cmd_run_argv(fx->ctx, argv, &error));
