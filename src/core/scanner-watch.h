@@ -1,6 +1,7 @@
 /* core/scanner-watch.h — whether the scanner answers, watched while the program runs: clamd's
  * PING (PONG back) on a thread of its own every interval, so no key and no command ever waits
- * for it; the state is reported when it changes (and once at the start).
+ * for it; the state is reported when it changes (and once at the start). A pool of scanners has
+ * each member asked, and each one's state reported.
  * Owns: the watching thread, its interval and the ping's deadline. Must not: scan anything,
  * touch the CoreContext (it gets the address), or call curses. */
 #pragma once
@@ -10,8 +11,11 @@
 #define CORE_SCANNER_WATCH_INTERVAL_MS 30000
 guint core_scanner_watch_interval_ms(void);
 
-/* Called on the watching thread: reachable or not, and why not (NULL when reachable). */
-typedef void (*CoreScannerWatchNotify)(gboolean reachable, const char *why, gpointer data);
+/* Called on the watching thread: reachable (a pool: at least one member answers) or not, why not
+ * (NULL when a single scanner is reachable); for a pool, `members` says how many answer
+ * ("2/3 up") and `why` each member's state and last answer. Called when the state changes,
+ * a pool's members' states included (and once at the start). */
+typedef void (*CoreScannerWatchNotify)(gboolean reachable, const char *why, const char *members, gpointer data);
 
 typedef struct CoreScannerWatch CoreScannerWatch;
 /* Starts watching `address` ("unix:/path", "tcp:host:port") at once, then every interval. */

@@ -158,6 +158,7 @@ static void apply_result(UiApp *app, UiJobResult *result)
         set_str(&app->limits, result->limits);
         if (result->scanner && g_strcmp0(result->scanner, app->scanner) != 0) {
                 set_str(&app->scanner, result->scanner);
+                set_str(&app->scanner_members, NULL);
                 app->scanner_up = -1;
                 core_scanner_watch_set_address(app->scanner_watch, app->scanner);
         }
@@ -190,11 +191,17 @@ static void apply_result(UiApp *app, UiJobResult *result)
 }
 
 /* The watch's PING: the status bar follows; a change is said (and the first answer, when the
- * scanner does not answer from the start). */
-static void take_scanner_state(UiApp *app, gboolean up, const char *why)
+ * scanner does not answer from the start). A pool's members: how many answer on the bar, and
+ * each one's state said when one changes while the pool still answers. */
+static void take_scanner_state(UiApp *app, gboolean up, const char *why, const char *members)
 {
         int before = app->scanner_up;
         app->scanner_up = up;
+        set_str(&app->scanner_members, members);
+        if (members && up && before == (int)up) {
+                ui_app_say(app, CORE_MSG_WARNING, _("Scanners %s: %s"), members, why ? why : "?");
+                return;
+        }
         if (before == (int)up || (before < 0 && up))
                 return;
         g_autofree char *address = core_name_escape(app->scanner ? app->scanner : "?");
@@ -226,7 +233,7 @@ static void take_events(UiApp *app)
                         }
                         break;
                 case UI_EVENT_SCANNER:
-                        take_scanner_state(app, event->kind != CORE_MSG_ERROR, event->text);
+                        take_scanner_state(app, event->kind != CORE_MSG_ERROR, event->text, event->payload);
                         break;
                 case UI_EVENT_PROGRESS:
                 default:
@@ -547,6 +554,7 @@ static void app_free(UiApp *app)
         g_free(app->compare_dirs[1]);
         core_verdict_free(app->last_verdict);
         g_free(app->scanner);
+        g_free(app->scanner_members);
         ui_canvas_free(app->canvas);
         ui_viewer_free(app->viewer);
         g_free(app);

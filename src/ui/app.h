@@ -119,6 +119,7 @@ typedef struct UiApp {
         char *scanner;             /* the scanner's address (the command thread's copy) */
         CoreScannerWatch *scanner_watch; /* its PING every 30 s, on a thread of its own */
         int scanner_up;            /* the last PING: 1 answered, 0 not, -1 not asked yet */
+        char *scanner_members;     /* a pool: how many members answer ("2/3 up"); NULL: one scanner */
 
         int width;
         int height;

@@ -93,12 +93,14 @@ static void fe_progress(const char *name, guint64 done, gint64 total, gpointer d
                 post_simple(bridge, UI_EVENT_PROGRESS, CORE_MSG_INFO, NULL);
 }
 
-void ui_bridge_scanner_state(gboolean reachable, const char *why, gpointer bridge)
+void ui_bridge_scanner_state(gboolean reachable, const char *why, const char *members, gpointer bridge)
 {
         UiEvent *event = g_new0(UiEvent, 1);
         event->type = UI_EVENT_SCANNER;
         event->kind = reachable ? CORE_MSG_INFO : CORE_MSG_ERROR;
         event->text = g_strdup(why);
+        event->payload = g_strdup(members);
+        event->free_payload = g_free;
         ui_bridge_post(bridge, event);
 }
 

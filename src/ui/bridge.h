@@ -13,7 +13,8 @@ typedef enum {
         UI_EVENT_PROGRESS,  /* the latest progress is in ui_bridge_progress() */
         UI_EVENT_REQUEST,   /* a question or prompt waits: answer with ui_bridge_answer() */
         UI_EVENT_JOB_DONE,  /* payload: a UiJobResult (ui/commander.h) */
-        UI_EVENT_SCANNER,   /* the scanner answers (kind INFO) or not (kind ERROR, text: why) */
+        UI_EVENT_SCANNER,   /* the scanner answers (kind INFO) or not (kind ERROR, text: why); a
+                               pool: text each member's state, payload (char *) "2/3 up" */
 } UiEventType;
 
 typedef struct {
@@ -93,6 +94,6 @@ char *ui_bridge_prompt(UiBridge *bridge, const char *label, const char *initial)
 /* A CoreQueueNotify (data: the bridge): wakes the UI thread to redraw the queue. */
 void ui_bridge_queue_changed(gboolean progress_only, gpointer bridge);
 /* A CoreScannerWatchNotify (data: the bridge): posts UI_EVENT_SCANNER. */
-void ui_bridge_scanner_state(gboolean reachable, const char *why, gpointer bridge);
+void ui_bridge_scanner_state(gboolean reachable, const char *why, const char *members, gpointer bridge);
 /* From now on every request is answered "cancelled" at once (quitting). */
 void ui_bridge_shutdown(UiBridge *bridge);

@@ -71,6 +71,7 @@ static void draw_status(UiApp *app, int y)
         UiStatusInfo info = { .connected = app->connected, .user = app->user, .host = app->host,
                               .port = app->port, .security = app->security, .progress = progress,
                               .scanner = app->scanner, .scanner_down = app->scanner_up == 0,
+                              .scanner_members = app->scanner_members,
                               .modes = modes,
                               .selection = selection };
         g_autoptr(GPtrArray) parts = ui_status_bar_layout(&info, app->width);

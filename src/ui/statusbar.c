@@ -123,11 +123,13 @@ static char *pick_form(GPtrArray *forms, int avail)
 
 /* "scanner unix:/run/clamav/clamd.ctl", cut in the middle when there is room for both ends,
  * else "scanner clamd.ctl", else "clamd.ctl"; one that does not answer keeps its mark first:
- * "!! scanner down: clamd.ctl", else "!! scanner down". */
-static char *scanner_text(const char *address, gboolean down, int width)
+ * "!! scanner down: clamd.ctl", else "!! scanner down". A pool says how many members answer:
+ * "scanners 2/3 up: unix:/a.sock,tcp:…". */
+static char *scanner_text(const char *address, gboolean down, const char *members, int width)
 {
         /* TRANSLATORS: the status bar's mark of a scanner that does not answer its PING */
-        const char *label = down ? _("!! scanner down:") : _("scanner");
+        g_autofree char *pool = members && !down ? g_strdup_printf(_("scanners %s:"), members) : NULL;
+        const char *label = down ? _("!! scanner down:") : pool ? pool : _("scanner");
         if (down && ui_text_width(label) >= width)
                 return ui_text_fit(_("!! scanner down"), width);
         g_autofree char *full = g_strdup_printf("%s %s", label, address ? address : _("none"));
@@ -161,7 +163,7 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         GPtrArray *parts = g_ptr_array_new_with_free_func(part_free);
         g_autofree char *conn = connection_text(info);
         g_autofree char *progress = ui_text_fit(info->progress ? info->progress : _("idle"), PROGRESS_MAX);
-        g_autofree char *scanner = scanner_text(info->scanner, info->scanner_down, G_MAXINT);
+        g_autofree char *scanner = scanner_text(info->scanner, info->scanner_down, info->scanner_members, G_MAXINT);
         g_autoptr(GPtrArray) forms = info->connected ? ui_status_security_forms(info->security) : NULL;
         int sep = ui_text_width(SEPARATOR);
         int avail = width - 1 - ui_text_width(conn) - sep - ui_text_width(progress) - sep - (forms ? sep : 0) -
@@ -188,7 +190,7 @@ GPtrArray *ui_status_bar_layout(const UiStatusInfo *info, int width)
         }
         if (scanner_width > 0) {
                 add_part(parts, g_strdup(SEPARATOR), UI_ATTR_STATUS);
-                add_part(parts, scanner_text(info->scanner, info->scanner_down, scanner_width),
+                add_part(parts, scanner_text(info->scanner, info->scanner_down, info->scanner_members, scanner_width),
                          info->scanner_down ? UI_ATTR_WARNING : UI_ATTR_STATUS);
         }
         return parts;

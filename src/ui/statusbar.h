@@ -17,6 +17,7 @@ typedef struct {
         const char *progress;  /* what is being transferred, or NULL: idle */
         const char *scanner;   /* the scanner's address, or NULL */
         gboolean scanner_down; /* its last PING went unanswered */
+        const char *scanner_members; /* a pool: "2/3 up", shown before the addresses; or NULL */
         const char *modes;     /* the panes' modes that are on ("compare sync"), or NULL */
         const char *selection; /* the active pane's selection ("3 selected, 12.4 MB"), or NULL */
 } UiStatusInfo;

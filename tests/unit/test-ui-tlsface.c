@@ -191,6 +191,16 @@ static void test_bar_fits(void)
         g_assert_cmpstr(off, ==, " not connected | idle | scanner unix:/run/clamav/clamd.ctl");
 }
 
+static void test_bar_pool(void)
+{
+        UiStatusInfo info = { .scanner = "unix:/a.sock,unix:/b.sock", .scanner_members = "1/2 up" };
+        g_autofree char *text = bar_text(&info, 80);
+        g_assert_cmpstr(text, ==, " not connected | idle | scanners 1/2 up: unix:/a.sock,unix:/b.sock");
+        info.scanner_down = TRUE; /* none answers: the one mark of a scanner down */
+        g_autofree char *down = bar_text(&info, 80);
+        g_assert_cmpstr(down, ==, " not connected | idle | !! scanner down: unix:/a.sock,unix:/b.sock");
+}
+
 int main(int argc, char **argv)
 {
         setlocale(LC_ALL, "C.UTF-8");
@@ -202,5 +212,6 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/certdialog/draws-inside-canvas", test_dialog_draw_fits_canvas);
         g_test_add_func("/ui/statusbar/security-forms-shorten", test_security_forms);
         g_test_add_func("/ui/statusbar/fits-width-keeps-connection-and-warns-plain", test_bar_fits);
+        g_test_add_func("/ui/statusbar/pool-says-how-many-members-answer", test_bar_pool);
         return g_test_run();
 }
