@@ -551,8 +551,8 @@ static ScanVerdict *no_verdict(ScanClient *client, ScanVerdict *failure, gint64 
                 g_string_printf(why, _("No scanner of the pool gave a verdict (%s)."), members->str);
         }
         if (waited_ms >= 1000)
-                g_string_append_printf(why, _(" Waited %" G_GINT64_FORMAT " s for a scanner to come back; the file "
-                                              "was not uploaded."), (waited_ms + 500) / 1000);
+                g_string_append_printf(why, _(" Waited %" G_GINT64_FORMAT " s for a scanner to come back."),
+                                       (waited_ms + 500) / 1000);
         ScanVerdict *verdict = scan_verdict_error_reply(failure ? failure->reply : NULL,
                                                         failure ? failure->reason_class : SCAN_REASON_UNREACHABLE,
                                                         why->str);

@@ -13,6 +13,8 @@
 #   pool_haproxy_start NAME…   HAProxy from data/haproxy-clamav-agent.cfg in front of the agents
 #                            NAME… (their TCP ports); HAPROXY_ADDRESS=tcp:127.0.0.1:PORT
 #   pool_stop_all            stops everything above (suite_at_exit pool_stop_all)
+#   in_background CMD…       runs a cf_* command (tests/lib/clamftp.sh) in the background;
+#   bg_wait                  waits for it and sets CF_RC and CF_ALL from it
 declare -A POOL_ADDR POOL_TCP POOL_PORT POOL_PID POOL_LOG
 
 pool_agent_start() {
@@ -82,3 +84,54 @@ pool_stop_all() {
                 stop_pid "${POOL_PID[$name]}" 10
         done
 }
+
+# pool_nothing_lost DIR: after a batch that uploaded the local DIR/* to $FTP_ROOT/DIR/ (the last
+# clamftp run's output in CF_ALL), whatever the scanners went through:
+# - every file under DIR on the server is complete: byte for byte its local file, and those bytes
+#   had an OK verdict in the audit log (nothing the scanner did not pass, nothing partial under a
+#   final name);
+# - every local file is reported exactly once: one "Uploaded" line, or one refusal that says why;
+# - every local file without an upload record is not on the server.
+# With POOL_ALL_UPLOADED=1, every file must have been uploaded.
+pool_nothing_lost() {
+        printf '%s\n' "$CF_ALL" >"$SUITE_DIR/last-output"
+        /usr/bin/python3 - "$CF_AUDIT" "$CF_LOCAL" "$1" "$FTP_ROOT" "$SUITE_DIR/last-output" \
+                "${POOL_ALL_UPLOADED:-0}" <<'PY'
+import hashlib, json, os, re, sys
+audit, local, d, root, out, all_up = sys.argv[1:7]
+def sha(p): return hashlib.sha256(open(p, "rb").read()).hexdigest()
+def key(p): return os.path.basename(os.path.dirname(p)) + "/" + os.path.basename(p)
+recs = [json.loads(l) for l in open(audit) if l.strip()]
+ok = {}
+up = {}
+for r in recs:
+    k = key(r.get("path") or "")
+    if r["event"] == "verdict" and r["verdict"] == "OK": ok.setdefault(k, set()).add(r["sha256"])
+    if r["event"] == "upload" and r["result"] == "done": up[k] = up.get(k, 0) + 1
+text = open(out, errors="replace").read()
+errs = []
+names = sorted(os.listdir(os.path.join(local, d)))
+for n in names:
+    k = d + "/" + n
+    remote = os.path.join(root, d, n)
+    said = len(re.findall(r"^Uploaded %s as " % re.escape(k), text, re.M))
+    refused = len(re.findall(r"(?:^|\s)%s was not uploaded: .+" % re.escape(k), text, re.M))
+    if said + refused != 1: errs.append("%s reported %d times (uploaded %d, refused %d)" % (k, said + refused, said, refused))
+    if os.path.exists(remote):
+        if open(remote, "rb").read() != open(os.path.join(local, k), "rb").read(): errs.append("%s on the server is not the file" % k)
+        if sha(remote) not in ok.get(k, set()): errs.append("%s on the server: bytes never judged OK" % k)
+        if up.get(k, 0) != 1: errs.append("%s on the server, %d upload records" % (k, up.get(k, 0)))
+    elif up.get(k): errs.append("%s recorded uploaded, not on the server" % k)
+    elif all_up == "1": errs.append("%s was not uploaded" % k)
+extra = set(os.listdir(os.path.join(root, d))) - set(names) if os.path.isdir(os.path.join(root, d)) else set()
+if extra: errs.append("unexpected names on the server: %s" % sorted(extra)[:5])
+for e in errs[:10]: print(e)
+sys.exit(1 if errs else 0)
+PY
+}
+
+in_background() {
+        ( "$@"; echo "$CF_RC" >"$SUITE_DIR/bg.rc"; printf '%s\n' "$CF_ALL" >"$SUITE_DIR/bg.out" ) &
+        BG_PID=$!
+}
+bg_wait() { wait "$BG_PID"; CF_RC=$(cat "$SUITE_DIR/bg.rc") CF_ALL=$(cat "$SUITE_DIR/bg.out"); }
