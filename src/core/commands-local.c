@@ -6,6 +6,7 @@
 #include "core/files.h"
 #include "core/glob.h"
 #include "core/safename.h"
+#include "core/transfer-private.h"
 #include "scan/snapshot.h"
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -156,15 +157,12 @@ CoreVerdict *core_scan_local(CoreContext *ctx, const char *path)
 {
         g_autofree char *shown = core_name_escape(path);
         g_autoptr(GError) error = NULL;
-        g_autoptr(ScanSnapshot) snapshot = scan_snapshot_take(path, ctx->tmpdir, &error);
+        ScanVerdict *verdict = NULL;
+        g_autoptr(ScanSnapshot) snapshot = core_transfer_snapshot_scan(ctx, path, &verdict, &error);
         if (!snapshot) {
                 core_fail(ctx, error);
                 return NULL;
         }
-        ScanVerdict *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
-        scan_verdict_set_path(verdict, path);
-        if (ctx->audit)
-                scan_audit_verdict(ctx->audit, snapshot, verdict, core_verdict_scanner(ctx, verdict));
         record_verdict(ctx, shown, verdict);
         return verdict;
 }

@@ -441,6 +441,12 @@ static void stop_batch(gpointer data)
         core_spread_cancel(run->spread);
 }
 
+/* The main worker's cancel hook: non-blocking. */
+static void cancel_scans(gpointer pipeline)
+{
+        scan_pipeline_cancel(pipeline);
+}
+
 /* The queue's cancel hook: a job cancelled while it waits or is scanned is dropped from the
  * pipeline at once (its scan interrupted); the rest of the batch goes on. */
 static void drop_scan(guint id, gpointer data)
@@ -539,6 +545,8 @@ guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids,
         core_spread_set_retry(run.spread, stor_retry);
         /* cancelling everything (or quitting) also ends a scan in flight and the other connections */
         core_queue_set_stop_hook(queue, stop_batch, &run);
+        /* Ctrl-C (a cancel of the main worker) also ends the scans, and any wait for a scanner */
+        core_worker_set_cancel_hook(ctx->worker, cancel_scans, run.pipeline);
         run.server = g_strdup_printf("%s:%u", ctx->host ? ctx->host : "", ctx->port);
         g_autoptr(GArray) submitted = submit_all(&run, ids);
         run.submitted = submitted;
@@ -552,6 +560,7 @@ guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids,
         if (submitted->len > 1)
                 say_tally(&run, submitted);
         core_queue_set_stop_hook(queue, NULL, NULL);
+        core_worker_set_cancel_hook(ctx->worker, NULL, NULL);
         core_spread_free(run.spread);
         scan_pipeline_free(run.pipeline);
         g_free(run.server);

@@ -3,8 +3,11 @@
  * Must not: transfer anything itself (upload.c and download.c do) or print directly. */
 #include "core/transfer.h"
 #include "core/transfer-private.h"
+#include "core/worker.h"
 
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "common/i18n.h"
 
@@ -60,13 +63,36 @@ char *core_transfer_put_target(const char *local, const char *remote)
         return g_strconcat(remote, base, NULL);
 }
 
+/* The main worker's cancel hook while a scan runs here: wakes it (an eventfd write never blocks). */
+static void cancel_scan(gpointer data)
+{
+        guint64 one = 1;
+        (void)!write(GPOINTER_TO_INT(data), &one, sizeof one);
+}
+
+/* A scan that Ctrl-C (a cancel of the main worker) ends, waiting for a scanner included: on a
+ * copy of the client with a cancel descriptor of its own. */
+static ScanVerdict *scan_cancellable(CoreContext *ctx, const ScanSnapshot *snapshot)
+{
+        int cancel = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (cancel < 0) /* without one, the scan is still bounded by its timeout and wait */
+                return scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        g_autoptr(ScanClient) client = scan_client_copy(ctx->scanner);
+        scan_client_set_cancel_fd(client, cancel);
+        core_worker_set_cancel_hook(ctx->worker, cancel_scan, GINT_TO_POINTER(cancel));
+        ScanVerdict *verdict = scan_client_scan_fd(client, snapshot->fd, snapshot->size);
+        core_worker_set_cancel_hook(ctx->worker, NULL, NULL);
+        close(cancel);
+        return verdict;
+}
+
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error)
 {
         ScanSnapshot *snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
         if (snapshot == NULL)
                 return NULL;
-        *verdict = scan_client_scan_fd(ctx->scanner, snapshot->fd, snapshot->size);
+        *verdict = scan_cancellable(ctx, snapshot);
         scan_verdict_set_path(*verdict, local);
         if (ctx->audit != NULL)
                 scan_audit_verdict(ctx->audit, snapshot, *verdict, core_verdict_scanner(ctx, *verdict));

@@ -47,8 +47,10 @@ struct CoreWorker {
         gint next_id;          /* atomic */
         guint generation;      /* atomic: bumped by every cancel */
         guint keepalive_s;     /* atomic */
-        GMutex followers_lock;
+        GMutex followers_lock; /* guards the followers and the cancel hook */
         GPtrArray *followers;  /* CoreWorker*: cancelled with this one (not owned) */
+        void (*cancel_hook)(gpointer data); /* told of every cancel, or NULL */
+        gpointer cancel_hook_data;
 };
 
 static void job_free(Job *job)
@@ -256,6 +258,16 @@ void core_worker_cancel(CoreWorker *worker)
         g_mutex_lock(&worker->followers_lock);
         for (guint i = 0; i < worker->followers->len; i++)
                 core_worker_cancel(g_ptr_array_index(worker->followers, i));
+        if (worker->cancel_hook)
+                worker->cancel_hook(worker->cancel_hook_data);
+        g_mutex_unlock(&worker->followers_lock);
+}
+
+void core_worker_set_cancel_hook(CoreWorker *worker, void (*hook)(gpointer data), gpointer data)
+{
+        g_mutex_lock(&worker->followers_lock);
+        worker->cancel_hook = hook;
+        worker->cancel_hook_data = data;
         g_mutex_unlock(&worker->followers_lock);
 }
 

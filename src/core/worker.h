@@ -30,5 +30,9 @@ void core_worker_cancel_job(CoreWorker *worker);
  * the main one, so that Ctrl-C and cancel-all reach them). Unlink before freeing either. */
 void core_worker_link_cancel(CoreWorker *leader, CoreWorker *follower);
 void core_worker_unlink_cancel(CoreWorker *leader, CoreWorker *follower);
+/* Until set to NULL, a cancel of the worker also calls hook(data) (from the cancelling thread,
+ * under a lock: it must not block, nor cancel this worker): work the worker does not run, such
+ * as a scan waiting for a scanner, ends with the command (Ctrl-C). One hook at a time. */
+void core_worker_set_cancel_hook(CoreWorker *worker, void (*hook)(gpointer data), gpointer data);
 /* Seconds of idleness before a keep-alive NOOP (0: never). Default 60. */
 void core_worker_set_keepalive(CoreWorker *worker, guint seconds);

@@ -539,8 +539,11 @@ static ScanVerdict *no_verdict(ScanClient *client, ScanVerdict *failure, gint64 
 {
         Pool *pool = client->pool;
         g_autoptr(GString) why = g_string_new(NULL);
-        if (pool->n == 1 && failure) {
-                g_string_append(why, failure->reason);
+        if (pool->n == 1) { /* its last failure, or why its last PING failed */
+                g_mutex_lock(&pool->lock);
+                const char *answer = pool->members[0].answer;
+                g_string_append(why, failure ? failure->reason : answer ? answer : "?");
+                g_mutex_unlock(&pool->lock);
         } else {
                 g_autoptr(GString) members = g_string_new(NULL);
                 g_mutex_lock(&pool->lock);
@@ -556,8 +559,8 @@ static ScanVerdict *no_verdict(ScanClient *client, ScanVerdict *failure, gint64 
         ScanVerdict *verdict = scan_verdict_error_reply(failure ? failure->reply : NULL,
                                                         failure ? failure->reason_class : SCAN_REASON_UNREACHABLE,
                                                         why->str);
-        if (pool->n == 1 && failure)
-                scan_verdict_set_scanner(verdict, failure->scanner);
+        if (pool->n == 1)
+                scan_verdict_set_scanner(verdict, pool->members[0].address);
         scan_verdict_free(failure);
         return verdict;
 }
@@ -593,7 +596,7 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
                 }
                 gint64 now = g_get_monotonic_time();
                 /* a reply that does not parse will not parse better later: only silence is waited out */
-                gint64 left_ms = !failed || none ? (wait_deadline(client) - now) / 1000 : 0;
+                gint64 left_ms = !failed || none ? (wait_deadline(client) - now + 999) / 1000 : 0;
                 if (left_ms <= 0)
                         return no_verdict(client, failure, (now - start) / 1000);
                 if (!pause_ms(client, MIN(backoff_ms, left_ms))) {
