@@ -253,6 +253,8 @@ CORE_CMD_HANDLER(core_cmd_set)
 /* Each member of the scanner pool, asked now: its state and last answer; and the wait. */
 static void status_scanners(CoreContext *ctx, GString *out)
 {
+        if (!ctx->scanner)
+                return;
         (void)scan_client_ping(ctx->scanner, NULL);
         g_autoptr(GPtrArray) members = scan_client_members(ctx->scanner);
         for (guint i = 0; i < members->len; i++) {

@@ -71,6 +71,25 @@ static void test_list_parses(void)
         g_assert_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS);
 }
 
+/* A host name is one member per address it has (here at least 127.0.0.1), each a literal. */
+static void test_host_name_is_one_member_per_address(void)
+{
+        g_autoptr(GError) error = NULL;
+        g_autoptr(ScanClient) client = scan_client_new("tcp:localhost:3310", &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(scan_client_address(client), ==, "tcp:localhost:3310");
+        g_autoptr(GPtrArray) members = scan_client_members(client);
+        gboolean v4 = FALSE;
+        for (guint i = 0; i < members->len; i++) {
+                const char *address = ((ScanMember *)members->pdata[i])->address;
+                g_test_message("member %s", address);
+                g_assert_true(g_str_equal(address, "tcp:127.0.0.1:3310") || g_str_equal(address, "tcp:[::1]:3310"));
+                v4 = v4 || g_str_equal(address, "tcp:127.0.0.1:3310");
+        }
+        g_assert_true(v4);
+        g_assert_cmpuint(scan_client_member_count(client), ==, members->len);
+}
+
 /* An ICAP service is one more kind of member (scan/icap.h behind the backend table). */
 static void test_icap_is_a_member(void)
 {
@@ -300,6 +319,7 @@ int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
         g_test_add_func("/scan/pool/list-parses-into-members", test_list_parses);
+        g_test_add_func("/scan/pool/host-name-is-one-member-per-address", test_host_name_is_one_member_per_address);
         g_test_add_func("/scan/pool/icap-service-is-a-member", test_icap_is_a_member);
         ADD("/scan/pool/scans-spread-over-members", test_scans_spread_over_members);
         ADD("/scan/pool/dead-member-is-passed-over", test_dead_member_is_passed_over);
