@@ -14,7 +14,7 @@ suite_begin faults-scan-stall scanner vsftpd clamftp:open,put,mput
 . "$top_srcdir/tests/faults/lib.sh"
 CF_DEADLINE=30
 [ "$CF_SCANNER_KIND" = agent ] || skip_all "the stall is injected into clamav-agent (CF_SCANNER_KIND=$CF_SCANNER_KIND)"
-printf '[scanner]\ntimeout=2\n' >>"$CF_CONF"
+printf '[scanner]\ntimeout=2\nwait=0\n' >>"$CF_CONF" # refused at once: no wait for the scanner to come back
 suite_at_exit '[ -z "$AGENT_PID" ] || kill -CONT "$AGENT_PID" 2>/dev/null'
 
 for i in 1 2 3 4; do head -c 10000 /dev/urandom >"s$i.bin"; done
