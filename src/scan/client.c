@@ -553,9 +553,9 @@ static ScanVerdict *no_verdict(ScanClient *client, ScanVerdict *failure, gint64 
                 g_mutex_unlock(&pool->lock);
                 g_string_printf(why, _("No scanner of the pool gave a verdict (%s)."), members->str);
         }
-        if (waited_ms >= 1000)
+        if (waited_ms > 0) /* only when it waited: a wait of 0 says nothing of one */
                 g_string_append_printf(why, _(" Waited %" G_GINT64_FORMAT " s for a scanner to come back."),
-                                       (waited_ms + 500) / 1000);
+                                       MAX((waited_ms + 500) / 1000, 1));
         ScanVerdict *verdict = scan_verdict_error_reply(failure ? failure->reply : NULL,
                                                         failure ? failure->reason_class : SCAN_REASON_UNREACHABLE,
                                                         why->str);
@@ -572,7 +572,7 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
         g_autofree gboolean *tried = g_new0(gboolean, pool->n);
         ScanVerdict *failure = NULL;
         gboolean failed = FALSE, none = FALSE; /* a member failed this file; one of them gave no answer */
-        gint64 start = g_get_monotonic_time();
+        gint64 waiting_since = 0; /* when this scan first paused for a member to come back */
         gint64 backoff_ms = BACKOFF_FIRST_MS;
         for (;;) {
                 g_mutex_lock(&pool->lock);
@@ -598,7 +598,9 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
                 /* a reply that does not parse will not parse better later: only silence is waited out */
                 gint64 left_ms = !failed || none ? (wait_deadline(client) - now + 999) / 1000 : 0;
                 if (left_ms <= 0)
-                        return no_verdict(client, failure, (now - start) / 1000);
+                        return no_verdict(client, failure, waiting_since ? (now - waiting_since) / 1000 : 0);
+                if (!waiting_since)
+                        waiting_since = now;
                 if (!pause_ms(client, MIN(backoff_ms, left_ms))) {
                         scan_verdict_free(failure);
                         return scan_verdict_error_reply(NULL, SCAN_REASON_CANCELLED, _("The scan was cancelled."));
