@@ -594,9 +594,10 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
                         failure = verdict;
                         continue;
                 }
-                gint64 now = g_get_monotonic_time();
                 /* a reply that does not parse will not parse better later: only silence is waited out */
-                gint64 left_ms = !failed || none ? (wait_deadline(client) - now + 999) / 1000 : 0;
+                gint64 deadline = !failed || none ? wait_deadline(client) : 0;
+                gint64 now = g_get_monotonic_time();
+                gint64 left_ms = deadline > now ? (deadline - now + 999) / 1000 : 0; /* to the deadline */
                 if (left_ms <= 0)
                         return no_verdict(client, failure, waiting_since ? (now - waiting_since) / 1000 : 0);
                 if (!waiting_since)
