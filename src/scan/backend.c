@@ -63,6 +63,11 @@ static void clamd_end_session(gpointer impl)
         scan_clamd_end_session(impl);
 }
 
+static void clamd_set_trust_lookup(gpointer impl, ScanTrustLookup lookup)
+{
+        scan_clamd_set_trust_lookup(impl, lookup);
+}
+
 static const ScanBackendOps clamd_ops = {
         .copy = clamd_copy,
         .free = clamd_free,
@@ -75,6 +80,7 @@ static const ScanBackendOps clamd_ops = {
         .uses_fildes = clamd_uses_fildes,
         .use_sessions = clamd_use_sessions,
         .end_session = clamd_end_session,
+        .set_trust_lookup = clamd_set_trust_lookup,
 };
 
 /* ---- ICAP (scan/icap.c) ---- */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "scan/clamd.h"
 #include "scan/verdict-private.h"
+#include "scan/tls-transport.h"
 #include "common/i18n.h"
 #include "common/net.h"
 
@@ -44,7 +45,7 @@
 /* After a one-shot reply, how long the end of the connection is waited for (more_before_end). */
 #define END_WAIT_MS 1000
 
-typedef enum { ADDRESS_UNIX, ADDRESS_TCP } AddressKind;
+typedef enum { ADDRESS_UNIX, ADDRESS_TCP, ADDRESS_TLS } AddressKind;
 
 typedef enum {
         FILDES_UNTESTED,    /* the probe has not run yet */
@@ -60,11 +61,12 @@ typedef struct {
 } FildesInfo;
 
 struct ScanClamd {
-        char *address; /* normalised: unix:/path, instream:unix:/path or tcp:host:port */
+        char *address; /* normalised: unix:/path, instream:unix:/path, tcp:host:port or tls:host:port */
         AddressKind kind;
         char *path;    /* unix */
         char *host;    /* tcp */
         guint16 port;
+        ScanTls *tls;  /* tls:host:port (always INSTREAM), else NULL */
         gboolean instream_only; /* "instream:" given */
         FildesInfo *fildes;
         int timeout_ms;
@@ -127,6 +129,19 @@ static gboolean parse_unix(ScanClamd *client, const char *path)
         return TRUE;
 }
 
+/* tls:host:port: a TCP address whose connections speak TLS first. */
+static gboolean parse_tls(ScanClamd *client, const char *spec)
+{
+        if (!parse_tcp(client, spec))
+                return FALSE;
+        client->kind = ADDRESS_TLS;
+        char *tcp = client->address;
+        client->address = g_strconcat("tls:", tcp + strlen("tcp:"), NULL);
+        g_free(tcp);
+        client->tls = scan_tls_new(client->host, client->port, client->address);
+        return TRUE;
+}
+
 static FildesInfo *fildes_info_new(void)
 {
         FildesInfo *info = g_new0(FildesInfo, 1);
@@ -149,6 +164,8 @@ static gboolean parse_address(ScanClamd *client, const char *address)
                 return parse_unix(client, address + strlen("unix:"));
         if (g_str_has_prefix(address, "tcp:"))
                 return parse_tcp(client, address + strlen("tcp:"));
+        if (g_str_has_prefix(address, "tls:"))
+                return parse_tls(client, address + strlen("tls:"));
         if (g_path_is_absolute(address))
                 return parse_unix(client, address);
         return FALSE;
@@ -164,7 +181,7 @@ ScanClamd *scan_clamd_new(const char *address, GError **error)
         if (!parse_address(client, instream ? address + strlen(INSTREAM_PREFIX) : address)) {
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_ADDRESS,
                             _("“%s” is not a scanner address; use unix:/path/to/socket, "
-                              "tcp:host:port, tcp:[IPv6]:port or icap://host:port/service."),
+                              "tcp:host:port, tls:host:port, tcp:[IPv6]:port or icap://host:port/service."),
                             address ? address : "");
                 return NULL;
         }
@@ -185,6 +202,8 @@ ScanClamd *scan_clamd_copy(ScanClamd *client)
         copy->path = g_strdup(client->path);
         copy->host = g_strdup(client->host);
         copy->port = client->port;
+        if (client->tls) /* a TLS context is not shared between threads */
+                copy->tls = scan_tls_copy(client->tls);
         copy->instream_only = client->instream_only;
         copy->fildes = client->fildes;
         g_atomic_int_inc(&copy->fildes->refs);
@@ -201,6 +220,7 @@ void scan_clamd_free(ScanClamd *client)
         g_free(client->address);
         g_free(client->path);
         g_free(client->host);
+        scan_tls_free(client->tls);
         fildes_info_unref(client->fildes);
         g_free(client);
 }
@@ -220,6 +240,12 @@ void scan_clamd_set_cancel_fd(ScanClamd *client, int cancel_fd)
         client->cancel_fd = cancel_fd;
 }
 
+void scan_clamd_set_trust_lookup(ScanClamd *client, ScanTrustLookup lookup)
+{
+        if (client->tls)
+                scan_tls_set_trust_lookup(client->tls, lookup);
+}
+
 /* ---- connecting -------------------------------------------------------------------------- */
 
 static gint64 next_deadline(ScanClamd *client)
@@ -229,6 +255,11 @@ static gint64 next_deadline(ScanClamd *client)
 
 static void set_net_error(ScanClamd *client, GError **error, const GError *net, const char *doing)
 {
+        g_autofree char *refused = client->tls ? scan_tls_explain(client->tls, net) : NULL;
+        if (refused) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_UNTRUSTED, refused);
+                return;
+        }
         scan_error_set_from_net(error, net, client->address, client->timeout_ms, doing);
 }
 
@@ -305,7 +336,12 @@ static NetStream *connect_scanner(ScanClamd *client, GError **error)
                 else if (fd < 0)
                         set_unreachable(client, error, net->message);
         }
-        return fd < 0 ? NULL : net_stream_new(fd);
+        if (fd < 0)
+                return NULL;
+        g_autoptr(NetStream) stream = net_stream_new(fd);
+        if (client->tls && !scan_tls_start(client->tls, stream, next_deadline(client), client->cancel_fd, error))
+                return NULL;
+        return g_steal_pointer(&stream);
 }
 
 /* ---- one exchange ------------------------------------------------------------------------ */
@@ -514,6 +550,31 @@ static SendResult send_chunk(ScanClamd *client, int sock, const guint8 *data, gs
         return SEND_DONE;
 }
 
+/* Over TLS every byte goes through the stream: the length, then the data. A scanner that
+ * closed first may have answered (SEND_STOPPED). */
+static SendResult send_chunk_tls(ScanClamd *client, NetStream *stream, const guint8 *data, gsize len,
+                                 GError **error)
+{
+        guint32 header = htonl((guint32)len);
+        g_autoptr(GError) net = NULL;
+        if (net_stream_write_all(stream, &header, sizeof header, next_deadline(client), client->cancel_fd, &net) &&
+            (len == 0 || net_stream_write_all(stream, data, len, next_deadline(client), client->cancel_fd, &net)))
+                return SEND_DONE;
+        if (net->code == NET_ERROR_CLOSED)
+                return SEND_STOPPED;
+        set_net_error(client, error, net, _("sending the file"));
+        return SEND_FAILED;
+}
+
+/* Whether the scanner has answered (or closed) before the end of the file. Over TLS a readable
+ * socket may carry records without data: only decrypted bytes, an alert or the end count. */
+static gboolean stream_reply_waiting(NetStream *stream)
+{
+        if (!net_stream_is_tls(stream))
+                return reply_waiting(net_stream_fd(stream));
+        return net_stream_wait_readable(stream, g_get_monotonic_time(), -1, NULL);
+}
+
 /* Reads up to `want` bytes at offset; -1 with an error when that fails or the file ends early. */
 static ssize_t read_at(int fd, guint8 *buf, gsize want, gint64 offset, GError **error)
 {
@@ -544,14 +605,15 @@ static SendResult send_chunks(ScanClamd *client, NetStream *stream, int fd, gint
                                 set_cancelled(error);
                                 return SEND_FAILED;
                         }
-                        if (reply_waiting(sock))
+                        if (stream_reply_waiting(stream))
                                 return SEND_STOPPED;
                 }
                 gsize want = (gsize)MIN((gint64)CHUNK_SIZE, size - offset);
                 ssize_t n = want > 0 ? read_at(fd, buf, want, offset, error) : 0;
                 if (n < 0)
                         return SEND_FAILED;
-                SendResult sent = send_chunk(client, sock, buf, (gsize)n, error);
+                SendResult sent = net_stream_is_tls(stream) ? send_chunk_tls(client, stream, buf, (gsize)n, error)
+                                                            : send_chunk(client, sock, buf, (gsize)n, error);
                 if (sent != SEND_DONE || n == 0)
                         return sent;
                 offset += n;

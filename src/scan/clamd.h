@@ -7,15 +7,18 @@
 #pragma once
 #include <glib.h>
 #include "scan/verdict.h"
+#include "scan/client.h" /* ScanTrustLookup */
 
 typedef struct ScanClamd ScanClamd;
-/* address: "unix:/path", "tcp:host:port", or a bare absolute path (unix socket);
+/* address: "unix:/path", "tcp:host:port", "tls:host:port" (TCP with TLS: the scanner's
+ * certificate checked by scan/tls-transport.c, the client certificate of scan_tls_set_identity
+ * shown when asked), or a bare absolute path (unix socket);
  * "instream:unix:/path" (or "instream:/path") streams every file over the unix socket instead of
  * passing its descriptor.
  *
  * How a file reaches the scanner: over a unix socket, by FILDES (the snapshot's descriptor, opened
  * again read-only, in SCM_RIGHTS: nothing is copied and the scanner reads the very bytes that will
- * be uploaded); over TCP, or with "instream:", by INSTREAM. Before its first FILDES scan a client
+ * be uploaded); over TCP or TLS, or with "instream:", by INSTREAM. Before its first FILDES scan a client
  * makes sure the scanner flags a file it cannot scan whole: clamd skips a file over MaxFileSize and
  * answers OK unless AlertExceedsMax is on, where INSTREAM at least meets StreamMaxLength's ERROR.
  * So it passes a sparse 4 GiB memfd (over any limit libclamav allows) once: a detection
@@ -32,6 +35,8 @@ const char *scan_clamd_address(ScanClamd *client); /* as given, normalised */
  * allows the scan 1 s per 2 MiB of the file, so a slow scan of a large file is not cut short. */
 void scan_clamd_set_timeout_ms(ScanClamd *client, int timeout_ms);
 void scan_clamd_set_cancel_fd(ScanClamd *client, int cancel_fd);
+/* tls: only (nothing otherwise): where a certificate that does not verify may still be trusted. */
+void scan_clamd_set_trust_lookup(ScanClamd *client, ScanTrustLookup lookup);
 
 gboolean scan_clamd_ping(ScanClamd *client, GError **error);
 char *scan_clamd_version(ScanClamd *client, GError **error); /* transfer full */

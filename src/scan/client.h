@@ -15,7 +15,7 @@
 typedef struct ScanClient ScanClient;
 /* addresses: one scanner address, or several separated by commas:
  * "unix:/run/a.sock,tcp:10.0.0.5:3310". Each is "unix:/path", "tcp:host:port", "tcp:[IPv6]:port",
- * a bare absolute path (unix socket), or "instream:unix:/path" (see scan/clamd.h for how a file
+ * "tls:host:port" (TCP with TLS, scan/tls-transport.h), a bare absolute path (unix socket), or "instream:unix:/path" (see scan/clamd.h for how a file
  * reaches a clamd-protocol scanner), or "icap://host[:port]/service" or "icaps://…": an ICAP
  * service (scan/icap.h; its health check is OPTIONS). A tcp host name with several addresses is
  * one member per address (resolved here, once); an address given twice is one member. */
@@ -34,8 +34,8 @@ void scan_client_set_cancel_fd(ScanClient *client, int cancel_fd);
 /* The fingerprint ("AB:CD:…", transfer full) the user trusts for a TLS server at host:port although
  * its certificate does not verify, or NULL: core_trust_lookup (core/trust.h), FTPS's file. */
 typedef char *(*ScanTrustLookup)(const char *host, guint16 port);
-/* icaps:// members only: where a certificate that does not verify may still be trusted
- * (scan_icap_set_trust_lookup). */
+/* icaps:// and tls: members only: where a certificate that does not verify may still be trusted
+ * (scan_icap_set_trust_lookup, scan_tls_set_trust_lookup). */
 void scan_client_set_trust_lookup(ScanClient *client, ScanTrustLookup lookup);
 /* How long a scan that found no member to give a verdict keeps trying, with backoff (0.25 s
  * doubling up to 5 s), before the file is refused; the time counts from when the members were
