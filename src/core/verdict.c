@@ -52,6 +52,8 @@ char *core_verdict_unscanned_text(const CoreVerdict *verdict)
                 return g_strdup_printf(_("not scanned: the scanner is unreachable (%s)"), detail);
         case SCAN_REASON_TIMEOUT:
                 return g_strdup_printf(_("not scanned: the scanner did not answer in time (%s)"), detail);
+        case SCAN_REASON_UNTRUSTED:
+                return g_strdup_printf(_("not scanned: the scanner's TLS connection was refused (%s)"), detail);
         default:
                 return g_strdup_printf(_("the scanner gave no verdict (%s)"), detail);
         }

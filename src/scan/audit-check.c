@@ -199,8 +199,8 @@ static char *check_result(const ScanJson *v)
 
 static char *check_reason_class(const ScanJson *v)
 {
-        const char *classes[SCAN_REASON_CANCELLED + 1] = { NULL };
-        for (int c = SCAN_REASON_MALWARE; c <= SCAN_REASON_CANCELLED; c++)
+        const char *classes[SCAN_REASON_UNTRUSTED + 1] = { NULL };
+        for (int c = SCAN_REASON_MALWARE; c <= SCAN_REASON_UNTRUSTED; c++)
                 classes[c - SCAN_REASON_MALWARE] = scan_reason_class_name((ScanReasonClass)c);
         return one_of("reason_class", v->text, classes);
 }

@@ -436,6 +436,8 @@ static AnswerKind answer_kind(const ScanVerdict *verdict)
                 return ANSWER_NONE;
         case SCAN_REASON_PROTOCOL:
                 return verdict->reply ? ANSWER_ELSEWHERE : ANSWER_NONE;
+        case SCAN_REASON_UNTRUSTED: /* waiting does not change a certificate */
+                return ANSWER_ELSEWHERE;
         default:
                 return ANSWER_FINAL;
         }

@@ -182,7 +182,7 @@ static gboolean certificate_trusted(ScanIcap *icap, NetStream *stream, GError **
         const char *trusted = icap->trusted_sha256 ? icap->trusted_sha256 : looked_up;
         if (peer && peer->sha256 && trusted && g_ascii_strcasecmp(peer->sha256, trusted) == 0)
                 return TRUE;
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNTRUSTED,
                     _("The certificate of the ICAP server at %s does not verify (%s); its SHA-256 fingerprint "
                       "is %s. Install its CA, or trust that fingerprint for %s:%u as for an FTPS server."),
                     icap->url, peer && peer->verify_error ? peer->verify_error : "?",

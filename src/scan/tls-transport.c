@@ -110,7 +110,7 @@ static void handshake_failed(ScanTls *tls, const GError *net, GError **error)
                               "TLS there (clamav-agent's TLSCertificateFile)?"), tls->address);
                 return;
         }
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
+        g_set_error(error, SCAN_ERROR, net->code == NET_ERROR_CLOSED ? SCAN_ERROR_UNREACHABLE : SCAN_ERROR_UNTRUSTED,
                     _("The TLS handshake with the scanner at %s failed (%s); no file was sent. Does it "
                       "speak TLS there (clamav-agent's TLSCertificateFile), and does it want a client "
                       "certificate (--scanner-cert and --scanner-key)?"), tls->address, net->message);
@@ -139,7 +139,7 @@ static gboolean check_pinned(ScanTls *tls, const TlsPeerInfo *cert, GError **err
         const char *why = cert->verify_error ? cert->verify_error : "?";
         const char *shown = cert->sha256 ? cert->sha256 : "?";
         if (stored) {
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNTRUSTED,
                             _("WARNING: THE CERTIFICATE OF THE SCANNER AT %s HAS CHANGED; someone may be "
                               "intercepting the connection. It was refused and no file was sent. Trusted "
                               "before: SHA-256 %s; shown now: SHA-256 %s (%s; %s). Only if the scanner's "
@@ -148,7 +148,7 @@ static gboolean check_pinned(ScanTls *tls, const TlsPeerInfo *cert, GError **err
                             tls->address, stored, shown, why, details, key, file, key, shown);
                 return FALSE;
         }
-        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNREACHABLE,
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_UNTRUSTED,
                     _("The certificate of the scanner at %s does not verify (%s; %s; SHA-256 %s); the "
                       "connection was refused and no file was sent. If you know this is the scanner's "
                       "certificate, trust it by adding the line “%s %s” to %s."),

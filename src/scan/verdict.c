@@ -70,6 +70,8 @@ static ScanReasonClass reason_class_of_error(const GError *error)
                 return SCAN_REASON_LOCAL;
         case SCAN_ERROR_CANCELLED:
                 return SCAN_REASON_CANCELLED;
+        case SCAN_ERROR_UNTRUSTED:
+                return SCAN_REASON_UNTRUSTED;
         }
         return SCAN_REASON_SCANNER;
 }
@@ -164,6 +166,7 @@ const char *scan_reason_class_name(ScanReasonClass reason_class)
                 [SCAN_REASON_SCANNER] = "scanner",
                 [SCAN_REASON_LOCAL] = "local",
                 [SCAN_REASON_CANCELLED] = "cancelled",
+                [SCAN_REASON_UNTRUSTED] = "untrusted",
         };
         if ((guint)reason_class >= G_N_ELEMENTS(names))
                 return "scanner";

@@ -15,6 +15,7 @@ typedef enum {
         SCAN_ERROR_PROTOCOL,    /* closed before a verdict, or a reply that does not parse */
         SCAN_ERROR_LOCAL,       /* reading the snapshot failed */
         SCAN_ERROR_CANCELLED,
+        SCAN_ERROR_UNTRUSTED,   /* TLS: the scanner's certificate refused, or the handshake refused */
 } ScanErrorCode;
 
 /* Rewrites a common/net.h error in the scanner's terms (TIMEOUT, CANCELLED, else PROTOCOL), for
@@ -46,6 +47,8 @@ typedef enum {
         SCAN_REASON_SCANNER,     /* the scanner's own "<reason> ERROR" (out of memory, …) */
         SCAN_REASON_LOCAL,       /* the file could not be read or snapshotted here */
         SCAN_REASON_CANCELLED,   /* the user cancelled the scan */
+        SCAN_REASON_UNTRUSTED,   /* TLS: the scanner's certificate was refused (or it refused ours):
+                                    asked of another member, never waited for */
 } ScanReasonClass;
 
 typedef struct {

@@ -156,7 +156,7 @@ if command -v clamdscan >/dev/null; then
 else
         skip "clamdscan on the TLS port" "clamdscan is not installed (package clamdscan)"
 fi
-cf_run --scanner "tcp:127.0.0.1:$AGENT_PORT" -c "scan clean.txt"
+CF_SCANNER="tcp:127.0.0.1:$AGENT_PORT" cf_run -c "scan clean.txt"
 expect "clamftp's plain tcp: address on the TLS port: no verdict, nothing passes (exit 1)" \
         eval 'cf_rc_is 1 && cf_says "This port requires TLS"'
 
@@ -181,7 +181,7 @@ expect "the agent logged why" grep -q "did not finish within TLSHandshakeTimeout
 agent_stop
 AGENT_TCP_PORT=$(free_port)
 suite_start "clamav-agent (plain TCP)" agent_start "$SUITE_DIR/agent-plain"
-cf_run --scanner "tls:127.0.0.1:$AGENT_TCP_PORT" -c "scan clean.txt"
+CF_SCANNER="tls:127.0.0.1:$AGENT_TCP_PORT" cf_run -c "scan clean.txt"
 expect "tls: to a plain TCP agent: refused at once, asking whether it speaks TLS there" \
         eval 'cf_rc_is 1 && cf_says "TLS handshake with the scanner at tls:127\.0\.0\.1:$AGENT_TCP_PORT failed" && cf_says "TLSCertificateFile"'
 

@@ -205,6 +205,7 @@ static void test_class_names(void)
                 { SCAN_REASON_SCANNER, "scanner" },
                 { SCAN_REASON_LOCAL, "local" },
                 { SCAN_REASON_CANCELLED, "cancelled" },
+                { SCAN_REASON_UNTRUSTED, "untrusted" },
         };
         for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
                 g_assert_cmpstr(scan_reason_class_name(names[i].reason_class), ==, names[i].name);
