@@ -4,12 +4,13 @@
 #include "config.h"
 #include "agent/conf.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
-G_DEFINE_QUARK(agent-error-quark, agent_error)
+COMMON_DEFINE_QUARK(agent-error-quark, agent_error)
 
 typedef enum {
         T_STRING, T_BOOL, T_UINT, T_SIZE, T_MODE, T_ALERT_ENCRYPTED,

@@ -4,6 +4,7 @@
 #include "common/net.h"
 #include "common/tls.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -19,7 +20,7 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(net-error-quark, net_error)
+COMMON_DEFINE_QUARK(net-error-quark, net_error)
 
 struct NetStream {
         int fd;

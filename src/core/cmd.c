@@ -3,11 +3,12 @@
  * count, connection, the full screen's forms), and the help text made from the table.
  * Must not: talk to the server or the terminal itself: handlers do the work, ctx->fe shows it. */
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "core/cmd.h"
 #include "core/commands.h"
 #include <string.h>
 
-G_DEFINE_QUARK(core-cmd-error-quark, core_cmd_error)
+COMMON_DEFINE_QUARK(core-cmd-error-quark, core_cmd_error)
 
 static gboolean cmd_has_name(const CoreCmd *cmd, const char *name)
 {

@@ -7,10 +7,11 @@
 #include <sys/stat.h>
 
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #define GLOB_MAX_DEPTH 32
 
-G_DEFINE_QUARK(core-glob-error-quark, core_glob_error)
+COMMON_DEFINE_QUARK(core-glob-error-quark, core_glob_error)
 
 /* One character of a name: a UTF-8 sequence when valid, else one byte. */
 static gunichar char_at(const char *s, const char **next)

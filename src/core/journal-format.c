@@ -7,11 +7,12 @@
  * Must not: touch files or locks (core/journal.c does). */
 #include "core/journal-private.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(core-journal-error-quark, core_journal_error)
+COMMON_DEFINE_QUARK(core-journal-error-quark, core_journal_error)
 
 static guint32 crc_table[256];
 

@@ -2,12 +2,13 @@
  * Owns: the schema, a deadline on each call, the words of its errors.
  * Must not: write a password anywhere else, or block without a deadline. */
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "core/keyring.h"
 
 #include <libsecret/secret.h>
 #include <string.h>
 
-G_DEFINE_QUARK(core-keyring-error-quark, core_keyring_error)
+COMMON_DEFINE_QUARK(core-keyring-error-quark, core_keyring_error)
 
 static const SecretSchema site_schema = {
         "org.clamftp.Site", SECRET_SCHEMA_NONE,

@@ -7,8 +7,9 @@
 #include <sys/stat.h>
 
 #include "common/i18n.h"
+#include "common/quark.h"
 
-G_DEFINE_QUARK(core-mode-error-quark, core_mode_error)
+COMMON_DEFINE_QUARK(core-mode-error-quark, core_mode_error)
 
 gboolean core_mode_is_octal(const char *spec, guint *mode)
 {

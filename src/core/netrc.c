@@ -2,6 +2,7 @@
  * Owns: tokenizing, the entry list, the readable-by-others rule. Must not: prompt, print, or
  * keep a parsed netrc beyond the caller's use (passwords live no longer than needed). */
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "core/netrc.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(core-netrc-error-quark, core_netrc_error)
+COMMON_DEFINE_QUARK(core-netrc-error-quark, core_netrc_error)
 
 #define NETRC_MAX_BYTES (1024 * 1024)
 

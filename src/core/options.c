@@ -2,6 +2,7 @@
  * Owns: option names and their help (with the exit statuses), config keys, precedence (command
  * line over config file over defaults). Must not: print, or offer any way to skip scanning. */
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "core/options.h"
 #include "core/commands.h"
 #include "core/safename.h"
@@ -9,7 +10,7 @@
 #include "scan/tls-transport.h"
 #include <string.h>
 
-G_DEFINE_QUARK(core-options-error-quark, core_options_error)
+COMMON_DEFINE_QUARK(core-options-error-quark, core_options_error)
 
 #define ANONYMOUS_PASSWORD "clamftp@"
 

@@ -12,8 +12,9 @@
 
 #include "common/escape.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
-G_DEFINE_QUARK(core-local-error-quark, core_local_error)
+COMMON_DEFINE_QUARK(core-local-error-quark, core_local_error)
 
 gboolean core_name_is_safe(const char *name)
 {

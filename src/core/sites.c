@@ -3,6 +3,7 @@
  * Must not: hold a password, talk to servers, or write a file it could not read. */
 #include "common/i18n.h"
 #include "common/certinfo.h"
+#include "common/quark.h"
 #include "core/sites.h"
 #include "core/safename.h"
 
@@ -10,7 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK(core-sites-error-quark, core_sites_error)
+COMMON_DEFINE_QUARK(core-sites-error-quark, core_sites_error)
 
 #define GROUP_PREFIX "site "
 #define PARALLEL_MAX 16 /* CORE_PARALLEL_MAX, without context.h's engine names */

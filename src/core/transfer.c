@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "common/i18n.h"
+#include "common/quark.h"
 
-G_DEFINE_QUARK(core-transfer-error-quark, core_transfer_error)
+COMMON_DEFINE_QUARK(core-transfer-error-quark, core_transfer_error)
 
 void core_transfer_progress(guint64 done, gint64 total, gpointer data)
 {

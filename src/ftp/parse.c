@@ -3,10 +3,11 @@
  * no sign, no overflow). Must not: do I/O, or decide what the session does with a bad value. */
 #include "ftp/parse.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <string.h>
 
-G_DEFINE_QUARK(ftp-parse-error-quark, ftp_parse_error)
+COMMON_DEFINE_QUARK(ftp-parse-error-quark, ftp_parse_error)
 
 /* Reads up to 10 decimal digits at *p into *value; FALSE when there is no digit or more than 10. */
 static gboolean read_number(const char **p, guint64 *value)

@@ -4,11 +4,12 @@
 #include "ftp/reply.h"
 #include "common/escape.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <poll.h>
 #include <string.h>
 
-G_DEFINE_QUARK(ftp-reply-error-quark, ftp_reply_error)
+COMMON_DEFINE_QUARK(ftp-reply-error-quark, ftp_reply_error)
 
 /* Telnet (RFC 854) bytes that may appear on an FTP control connection. */
 enum { TELNET_IAC = 0xFF, TELNET_WILL = 0xFB, TELNET_DONT = 0xFE };

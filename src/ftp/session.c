@@ -8,13 +8,14 @@
 #include "ftp/parse.h"
 #include "common/escape.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 
-G_DEFINE_QUARK(ftp-error-quark, ftp_error)
+COMMON_DEFINE_QUARK(ftp-error-quark, ftp_error)
 
 #define QUIT_MS 2000          /* QUIT is a courtesy: never wait long for its answer */
 #define MAX_PRELIMINARY 3     /* 1xx replies tolerated before a simple command's final reply */

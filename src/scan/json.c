@@ -5,12 +5,13 @@
 #include "config.h"
 #include "scan/json.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-G_DEFINE_QUARK(scan-json-error-quark, scan_json_error)
+COMMON_DEFINE_QUARK(scan-json-error-quark, scan_json_error)
 
 typedef struct {
         const char *start, *p, *end;

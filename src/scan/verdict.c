@@ -6,11 +6,12 @@
 #include "scan/verdict.h"
 #include "scan/verdict-private.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "common/net.h"
 
 #include <string.h>
 
-G_DEFINE_QUARK(scan-error-quark, scan_error)
+COMMON_DEFINE_QUARK(scan-error-quark, scan_error)
 
 /* ---- verdicts ---------------------------------------------------------------------------- */
 

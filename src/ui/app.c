@@ -10,6 +10,7 @@
 #include "ui/transfers.h"
 #include "ui/ui.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 #include "core/cmd.h"
 #include "core/journal.h"
 #include "core/resume.h"
@@ -25,7 +26,7 @@
 #define MESSAGES_MAX 1000 /* the scroll-back of the message log */
 #define BUSY_REFRESH_MS 250 /* how often rates and ETAs are redrawn while a transfer runs */
 
-G_DEFINE_QUARK(clamftp-ui-error-quark, ui_error)
+COMMON_DEFINE_QUARK(clamftp-ui-error-quark, ui_error)
 
 static void message_free(gpointer data)
 {
