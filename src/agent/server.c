@@ -52,7 +52,7 @@ struct AgentServer {
         GCond follow;         /* followers wait here for the lead */
         gboolean stopping;
         gboolean has_leader;
-        guint threads;        /* connection threads alive */
+        guint threads;        /* connection threads alive, and a reload's */
         guint followers;      /* threads waiting for the lead */
         AgentEngine *engine;
         char *last_reload_error;
@@ -142,6 +142,16 @@ AgentEngine *agent_server_engine(AgentServer *server)
 
 /* ---- reload ---- */
 
+/* A thread counted in server->threads is gone (or never started). Once none is left the server
+ * may be freed: for a thread that returns, this is its last touch of it. */
+static void thread_gone(AgentServer *server)
+{
+        g_mutex_lock(&server->lock);
+        server->threads--;
+        g_cond_broadcast(&server->idle);
+        g_mutex_unlock(&server->lock);
+}
+
 /* A reload reads TLSCertificateFile, TLSKeyFile and TLSClientCA again (a renewed certificate);
  * files that cannot be used leave the previous ones serving. */
 static void reload_tls(AgentServer *server)
@@ -192,6 +202,7 @@ static gpointer reload_thread(gpointer data)
                                              "signatures: %s"), error->message);
         agent_engine_unref(old); /* freed once the last scan using it returns */
         g_atomic_int_set(&server->reloading, 0);
+        thread_gone(server);
         return NULL;
 }
 
@@ -203,11 +214,17 @@ void agent_server_request_reload(AgentServer *server)
         }
         agent_log(AGENT_LOG_INFO, _("reloading the signatures from %s"),
                   server->conf->database_directory);
+        /* Counted with the connection threads, so that a stop waits for it (ShutdownTimeout) and
+         * agent_server_free leaves the server alone while it runs. */
+        g_mutex_lock(&server->lock);
+        server->threads++;
+        g_mutex_unlock(&server->lock);
         g_autoptr(GError) error = NULL;
         GThread *t = g_thread_try_new("agent-reload", reload_thread, server, &error);
         if (!t) {
                 agent_log(AGENT_LOG_ERROR, _("cannot start the reload: %s"), error->message);
                 g_atomic_int_set(&server->reloading, 0);
+                thread_gone(server);
                 return;
         }
         g_thread_unref(t);
@@ -523,10 +540,7 @@ static gboolean start_thread(AgentServer *server, GError **error)
                 g_thread_unref(t);
                 return TRUE;
         }
-        g_mutex_lock(&server->lock);
-        server->threads--;
-        g_cond_broadcast(&server->idle);
-        g_mutex_unlock(&server->lock);
+        thread_gone(server);
         return FALSE;
 }
 
@@ -620,10 +634,7 @@ static gpointer conn_thread(gpointer data)
                 g_mutex_unlock(&server->lock);
                 g_clear_pointer(&key, g_free);
         }
-        g_mutex_lock(&server->lock);
-        server->threads--;
-        g_cond_broadcast(&server->idle);
-        g_mutex_unlock(&server->lock);
+        thread_gone(server);
         return NULL;
 }
 
