@@ -519,15 +519,22 @@ static void save_history(UiApp *app)
                 g_printerr(_("clamftp: the command history could not be written: %s\n"), error->message);
 }
 
-static void app_free(UiApp *app)
+/* Stops the threads that use the context: afterwards it belongs to the UI thread alone. Again
+ * is harmless (app_free calls it). */
+static void app_stop(UiApp *app)
 {
         if (app->ctx->journal) /* jobs cut by quitting stay in the journal for the next start */
                 core_journal_set_quitting(app->ctx->journal);
         ui_bridge_shutdown(app->bridge);        /* a waiting question is answered "quit" */
-        core_scanner_watch_free(app->scanner_watch);
+        g_clear_pointer(&app->scanner_watch, core_scanner_watch_free);
         core_queue_cancel_all(app->queue, NULL); /* no job starts any more */
         core_worker_cancel(app->ctx->worker);   /* a running transfer stops */
-        ui_commander_free(app->commander);
+        g_clear_pointer(&app->commander, ui_commander_free);
+}
+
+static void app_free(UiApp *app)
+{
+        app_stop(app);
         core_queue_set_notify(app->queue, NULL, NULL);
         core_queue_free(app->queue);
         core_context_free(app->ctx);
@@ -587,6 +594,7 @@ static void open_url_job(CoreContext *ctx, gpointer data, UiJobResult *result)
 static int finish(UiApp *app)
 {
         save_history(app);
+        app_stop(app); /* a job still running may yet fail: its failure counts */
         int status = core_exit_status(app->ctx);
         app_free(app);
         return status;
