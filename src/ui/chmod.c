@@ -79,16 +79,23 @@ static gboolean run(UiApp *app, ChmodTask *task, const char *spec, GError **erro
         return TRUE;
 }
 
+static gpointer copy_name(gconstpointer name, gpointer data)
+{
+        return g_strdup(name);
+}
+
 static void dialog_done(UiApp *app, const char *text, gpointer data)
 {
         ChmodTask *task = data;
         g_autofree char *spec = g_strstrip(g_strdup(text));
         if (!*spec)
                 return;
-        ChmodTask *copy = g_new0(ChmodTask, 1); /* the prompt frees its own */
+        /* The prompt frees its own task on this thread; the command thread gets a copy of its own,
+         * names too: no array shared between the two threads by its reference count. */
+        ChmodTask *copy = g_new0(ChmodTask, 1);
         copy->remote = task->remote;
         copy->dir = g_strdup(task->dir);
-        copy->names = g_ptr_array_ref(task->names);
+        copy->names = g_ptr_array_copy(task->names, copy_name, NULL);
         g_autoptr(GError) error = NULL;
         if (!run(app, copy, spec, &error))
                 ui_app_say(app, CORE_MSG_ERROR, "%s", error->message);
