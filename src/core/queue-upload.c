@@ -56,8 +56,10 @@ typedef struct {
         CoreVerify verify;      /* how the server's copy was checked after the last send */
         CoreVerify mismatch;    /* a copy that did not match, deleted and sent again (method NULL: none) */
         char *temp;             /* temp-upload: the temporary name it is stored under first (kept for
-                                   a run again after a lost connection, which goes on there) */
+                                   a run again after a connection the server closed, which goes on
+                                   there; after a timeout the next run takes a fresh one) */
         gboolean temp_gone;     /* that copy was renamed into place or deleted */
+        GPtrArray *stale;       /* char*: temporary names given up after a timeout, to be deleted */
         gboolean copy_deleted;  /* the last send's copy was deleted (send_verified: it did not match) */
         gboolean resumed;       /* a resumed queue's job that had started: goes on after what the
                                    server holds, a copy already whole there is only checked */
@@ -69,6 +71,7 @@ static void stor_job_free(gpointer data)
         core_verify_clear(&stor->verify);
         core_verify_clear(&stor->mismatch);
         g_free(stor->temp);
+        g_ptr_array_unref(stor->stale);
         core_job_free(stor->job);
         scan_result_free(stor->result);
         g_free(stor);
@@ -198,10 +201,23 @@ static gboolean renamed_before(FtpSession *session, StorJob *stor)
         return TRUE;
 }
 
+/* The temporary copies given up after a timeout, deleted on the new connection; those the server
+ * will not delete stay in stor->stale for the batch's warning. */
+static void delete_stale(FtpSession *session, StorJob *stor)
+{
+        for (guint i = stor->stale->len; i-- > 0;) {
+                g_autoptr(GError) ignored = NULL;
+                if (ftp_session_is_connected(session) &&
+                    ftp_session_delete(session, g_ptr_array_index(stor->stale, i), &ignored))
+                        g_ptr_array_remove_index(stor->stale, i);
+        }
+}
+
 /* send_verified under the upload's own name, or with temp-upload under a temporary one renamed
  * onto it at the end (a failure deletes the temporary copy while the connection is up). */
 static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
 {
+        delete_stale(session, stor);
         if (renamed_before(session, stor))
                 return TRUE;
         if (stor->run->temp_upload && !stor->temp) {
@@ -317,6 +333,8 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
         StorJob *stor = data;
         UploadRun *run = stor->run;
         CoreContext *ctx = run->ctx;
+        for (guint i = 0; i < stor->stale->len; i++) /* copies given up that the server kept */
+                g_ptr_array_add(run->leftovers, g_strdup(g_ptr_array_index(stor->stale, i)));
         if (!stor->began && run->stop) {
                 not_sent(run, stor->id); /* the batch stopped while it waited for a connection */
                 return;
@@ -370,6 +388,13 @@ static void stor_retry(const GError *error, gpointer data)
                                           core_verdict_scanner(run->ctx, stor->result->verdict),
                                           run->server, stor->job->remote, error ? error->message : NULL);
         stor->retries++;
+        /* a server that went silent may keep that session, and its hold on the copy (vsftpd's
+         * lock_upload_files makes a new STOR of the name wait for it): the next run starts over
+         * under a fresh name, and the old copy is deleted */
+        if (stor->temp && !stor->temp_gone && g_error_matches(error, FTP_ERROR, FTP_ERROR_TIMEOUT)) {
+                g_ptr_array_add(stor->stale, g_steal_pointer(&stor->temp));
+                stor->resumed = FALSE;
+        }
         core_queue_set_state(run->queue, stor->id, CORE_JOB_WAITING, _("to be sent again"));
 }
 
@@ -382,6 +407,7 @@ static void send_clean(UploadRun *run, guint id, CoreJob *job, ScanResult *resul
         stor->result = result;
         stor->temp = g_strdup(job->temp); /* a resumed job goes on under the name it had */
         stor->resumed = job->go_on;
+        stor->stale = g_ptr_array_new_with_free_func(g_free);
         core_spread_submit(run->spread, stor_job, stor, stor_job_free, stor_done);
 }
 

@@ -14,8 +14,8 @@
 #                            local file's (the local paths after --, in order)
 #   audit_no_done REMOTE…    no upload record of these remote paths says "done"
 #   size_of FILE             its size in bytes (0 when missing)
-#   make_files BYTES N       in the current directory: big.bin of BYTES random bytes and N files
-#                            many/mNN.bin of 256 KiB; MANY is their names (m01.bin …)
+#   make_files BYTES N [EACH]   in the current directory: big.bin of BYTES random bytes and N files
+#                            many/mNN.bin of EACH bytes (256 KiB); MANY is their names (m01.bin …)
 #   fault_when FAULT CONDITION…   once CONDITION holds (within 15 s) while the cf_bg run goes on,
 #                            runs FAULT (a command); fails, saying why, when either never happens
 #   count_at_least N DIR GLOB     N or more files named GLOB below DIR
@@ -31,7 +31,7 @@ make_files() {
         head -c "$1" /dev/urandom >big.bin
         mkdir -p many
         local i
-        for i in $(seq -w 1 "$2"); do head -c 262144 /dev/urandom >"many/m$i.bin"; done
+        for i in $(seq -w 1 "$2"); do head -c "${3:-262144}" /dev/urandom >"many/m$i.bin"; done
         MANY=$(cd many && echo m*.bin)
 }
 
