@@ -32,7 +32,7 @@ gboolean core_transfer_check_scanner(CoreContext *ctx, GError **error);
 char *core_transfer_put_target(const char *local, const char *remote); /* transfer full */
 /* The start of every single upload: a snapshot of `local`, its verdict (*verdict, never NULL on
  * success, its path `local`) and the verdict's audit record. NULL with error when no snapshot
- * could be taken. */
+ * could be taken (the audit log gets an ERROR verdict of class "local" for it all the same). */
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error);
 

@@ -90,9 +90,16 @@ static ScanVerdict *scan_cancellable(CoreContext *ctx, const ScanSnapshot *snaps
 ScanSnapshot *core_transfer_snapshot_scan(CoreContext *ctx, const char *local, ScanVerdict **verdict,
                                           GError **error)
 {
-        ScanSnapshot *snapshot = scan_snapshot_take(local, ctx->tmpdir, error);
-        if (snapshot == NULL)
+        GError *failure = NULL;
+        ScanSnapshot *snapshot = scan_snapshot_take(local, ctx->tmpdir, &failure);
+        if (snapshot == NULL) {
+                /* the file asked for is in the audit log even so: an ERROR of class "local" */
+                g_autoptr(ScanVerdict) unread = scan_verdict_new_error(failure);
+                scan_verdict_set_path(unread, local);
+                scan_audit_verdict(ctx->audit, NULL, unread, ctx->scanner_address);
+                g_propagate_error(error, failure);
                 return NULL;
+        }
         *verdict = scan_cancellable(ctx, snapshot);
         scan_verdict_set_path(*verdict, local);
         if (ctx->audit != NULL)

@@ -109,10 +109,12 @@ static GString *record_start(const char *event)
         return out;
 }
 
-static void snapshot_fields(GString *out, const ScanSnapshot *snapshot)
+/* path: the file's when there is no snapshot (it could not be taken): size and sha256 are null */
+static void snapshot_fields(GString *out, const ScanSnapshot *snapshot, const char *path)
 {
-        g_autofree char *absolute = snapshot && snapshot->path ? g_canonicalize_filename(snapshot->path, NULL)
-                                                               : NULL;
+        if (snapshot)
+                path = snapshot->path;
+        g_autofree char *absolute = path ? g_canonicalize_filename(path, NULL) : NULL;
         field_string(out, "path", absolute);
         if (snapshot)
                 g_string_append_printf(out, ",\"size\":%" G_GINT64_FORMAT, snapshot->size);
@@ -240,7 +242,7 @@ void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const Sc
         if (!audit)
                 return;
         g_autoptr(GString) record = record_start("verdict");
-        snapshot_fields(record, snapshot);
+        snapshot_fields(record, snapshot, verdict->path);
         field_string(record, "verdict", scan_verdict_kind_name(verdict->kind));
         field_string(record, "signature", verdict->signature);
         field_string(record, "reason", verdict->reason);
@@ -274,7 +276,7 @@ void scan_audit_upload_record(ScanAudit *audit, const ScanSnapshot *snapshot, co
         if (!audit)
                 return;
         g_autoptr(GString) record = record_start("upload");
-        snapshot_fields(record, snapshot);
+        snapshot_fields(record, snapshot, NULL);
         field_string(record, "verdict", "OK");
         field_string(record, "scanner", scanner);
         field_string(record, "server", server);

@@ -37,7 +37,10 @@ gboolean scan_audit_take_error(ScanAudit *audit, GError **error);
 /* {"time":…,"event":"verdict","path":…,"size":…,"sha256":…,"verdict":"OK|INFECTED|ERROR",
  *  "signature":…,"reason":…,"scanner":…,"reason_class":…[,"istag":…],"prev":…}; reason_class:
  *  scan_reason_class_name(), null for OK; "istag" only when an ICAP service judged
- *  (ScanVerdict.istag). "prev" closes every record. */
+ *  (ScanVerdict.istag). "prev" closes every record. snapshot NULL: a file whose snapshot could
+ *  not be taken (an ERROR verdict of class "local", scan_verdict_new_error), recorded all the
+ *  same so that every file asked for is in the log: "path" is verdict->path, "size" and
+ *  "sha256" null. */
 void scan_audit_verdict(ScanAudit *audit, const ScanSnapshot *snapshot, const ScanVerdict *verdict,
                         const char *scanner);
 /* {"time":…,"event":"upload","path":…,"size":…,"sha256":…,"verdict":"OK","scanner":…,

@@ -61,6 +61,7 @@ static ScanResult *scan_one(Scanner *scanner, char *path)
         if (!result->snapshot) {
                 result->verdict = scan_verdict_new_error(result->error);
                 scan_verdict_set_path(result->verdict, path);
+                scan_audit_verdict(pipeline->audit, NULL, result->verdict, scan_client_address(scanner->client));
                 return result;
         }
         result->verdict = scan_client_scan_fd(scanner->client, result->snapshot->fd, result->snapshot->size);

@@ -12,9 +12,9 @@
 #         downloaded or failed; every final name there is whole; no final name holds a short file.
 #   put   a file above the memory-snapshot limit (64 MiB) is spooled to TMPDIR, a 8 MiB tmpfs
 #         here: exit 2, an error naming the file, the spool directory, "No space left on device"
-#         and TMPDIR (where a larger one goes), nothing on the server, no "done" audit record, the
-#         audit log whole, the spool empty again; with mput, the small files beside it are
-#         uploaded, each said once.
+#         and TMPDIR (where a larger one goes), nothing on the server, no "done" audit record but
+#         a verdict record ERROR of class "local" with the reason, the audit log whole, the spool
+#         empty again; with mput, the small files beside it are uploaded, each said once.
 . "$top_srcdir/tests/lib/suite.sh"
 
 suite_begin faults-disk-full scanner vsftpd clamftp:open,get,mget,put,mput
@@ -100,6 +100,8 @@ expect "put, spool full: the error names the file, the spool, the full disk and 
 expect "put, spool full: nothing reached the server" eval '[ -z "$(ls -A "$FTP_ROOT/up")" ]'
 expect "put, spool full: the spool is empty again" eval '[ -z "$(ls -A "$DISK/spool")" ] && [ "$(df --output=used -k "$DISK" | tail -n 1)" -lt 100 ]'
 expect "put, spool full: no done record in the audit log" audit_no_done huge.bin
+expect "put, spool full: the audit log has its ERROR verdict, class local, with the reason" \
+        eval 'audit_local_error 1 huge.bin "No space left on device" && audit_whole'
 TMPDIR=$DISK/spool cf_bg "$CF_LOCAL/up" "cd up; mput s1.bin huge.bin s2.bin s3.bin" --parallel 4
 cf_bg_wait
 expect "mput, spool full: exit 2 ($CF_RC)" cf_rc_is 2
@@ -110,5 +112,7 @@ expect "mput, spool full: huge.bin is said failed once" said_once 'FILE.*No spac
 expect "mput, spool full: the audit log is whole" audit_whole
 expect "mput, spool full: one done record per small file, none for huge.bin" \
         eval 'audit_done s1.bin s2.bin s3.bin -- up/s1.bin up/s2.bin up/s3.bin && audit_no_done huge.bin'
+expect "mput, spool full: huge.bin has its ERROR verdict of class local (one per run)" \
+        audit_local_error 2 huge.bin "No space left on device"
 
 tap_done

@@ -13,6 +13,8 @@
 #                            exactly one upload record with "result":"done", its SHA-256 the
 #                            local file's (the local paths after --, in order)
 #   audit_no_done REMOTE…    no upload record of these remote paths says "done"
+#   audit_local_error N FILE REGEX   N verdict records of a path ending in /FILE are ERROR of class
+#                            "local" with a reason matching REGEX (the file could not be snapshotted)
 #   size_of FILE             its size in bytes (0 when missing)
 #   make_files BYTES N [EACH]   in the current directory: big.bin of BYTES random bytes and N files
 #                            many/mNN.bin of EACH bytes (256 KiB); MANY is their names (m01.bin …)
@@ -120,6 +122,19 @@ done = [r["remote"] for r in recs if r.get("event") == "upload" and r.get("resul
         and (r.get("remote") in remotes or r.get("remote") in {x.rsplit("/", 1)[-1] for x in remotes})]
 if done:
     sys.exit("done records for: %s" % ", ".join(done))
+PY
+}
+
+audit_local_error() {
+        /usr/bin/python3 - "$CF_AUDIT" "$@" <<'PY'
+import json, re, sys
+audit, want, name, reason = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+recs = [json.loads(l) for l in open(audit) if l.strip()]
+mine = [r for r in recs if r.get("event") == "verdict" and (r.get("path") or "").endswith("/" + name)]
+good = [r for r in mine if r.get("verdict") == "ERROR" and r.get("reason_class") == "local"
+        and re.search(reason, r.get("reason") or "")]
+if len(good) != want or len(mine) != want:
+    sys.exit("%s: %d verdict records, %d of them ERROR/local matching %r: %r" % (name, len(mine), len(good), reason, mine))
 PY
 }
 

@@ -160,6 +160,40 @@ static void test_verdict_record_keeps_istag(void)
         g_assert_cmpuint(report->records, ==, 2);
 }
 
+/* A file whose snapshot could not be taken (the spool full, unreadable) is in the log all the
+ * same: an ERROR verdict of class "local" with its path and reason, no size or digest, that the
+ * audit check accepts and that keeps the chain. */
+static void test_unread_file_is_recorded(void)
+{
+        g_autofree char *path = audit_fixture_log_path();
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, NULL);
+        g_autoptr(ScanSnapshot) s = audit_fixture_snapshot("/a", 1);
+        g_autoptr(ScanVerdict) ok = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
+        scan_audit_verdict(audit, s, ok, "unix:/x");
+        g_autoptr(GError) full = g_error_new_literal(SCAN_ERROR, SCAN_ERROR_LOCAL, "No space left on device");
+        g_autoptr(ScanVerdict) unread = scan_verdict_new_error(full);
+        scan_verdict_set_path(unread, "/up/huge.bin");
+        scan_audit_verdict(audit, NULL, unread, "unix:/x");
+        scan_audit_verdict(audit, s, ok, "unix:/x");
+        g_assert_true(scan_audit_take_error(audit, NULL));
+        g_auto(GStrv) lines = audit_fixture_lines(path);
+        g_assert_cmpuint(g_strv_length(lines), ==, 3);
+        g_autoptr(GHashTable) r = parse_record(lines[1]);
+        g_assert_nonnull(r);
+        g_assert_cmpstr(g_hash_table_lookup(r, "event"), ==, "verdict");
+        g_assert_cmpstr(g_hash_table_lookup(r, "path"), ==, "/up/huge.bin");
+        g_assert_cmpstr(g_hash_table_lookup(r, "verdict"), ==, "ERROR");
+        g_assert_cmpstr(g_hash_table_lookup(r, "reason_class"), ==, "local");
+        g_assert_cmpstr(g_hash_table_lookup(r, "reason"), ==, "No space left on device");
+        g_assert_true(g_hash_table_contains(r, "size") && g_hash_table_contains(r, "sha256"));
+        g_assert_null(g_hash_table_lookup(r, "size"));
+        g_assert_null(g_hash_table_lookup(r, "sha256"));
+        const char *files[] = { path, NULL };
+        g_autoptr(ScanAuditReport) report = scan_audit_check(files, NULL);
+        g_assert_false(report->broken);
+        g_assert_cmpuint(report->records, ==, 3);
+}
+
 static void test_relative_path_is_recorded_absolute(void)
 {
         g_autofree char *path = audit_fixture_log_path();
@@ -243,6 +277,7 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/audit/records-are-strict-json-lines", test_records_are_strict_json);
         g_test_add_func("/scan/audit/verdict-record-ends-with-reason-class", test_verdict_record_ends_with_reason_class);
         g_test_add_func("/scan/audit/verdict-record-keeps-icap-istag", test_verdict_record_keeps_istag);
+        g_test_add_func("/scan/audit/unread-file-is-an-error-of-class-local", test_unread_file_is_recorded);
         g_test_add_func("/scan/audit/relative-path-is-recorded-absolute", test_relative_path_is_recorded_absolute);
         g_test_add_func("/scan/audit/reopen-appends-file-stays-0600", test_appends_and_keeps_old_records);
         g_test_add_func("/scan/audit/threads-never-interleave-records", test_threads_never_interleave);
