@@ -354,7 +354,8 @@ static const CoreCmd commands[] = {
           .usage = "queue [resume|discard]", .handler = core_cmd_queue,
           .summary = N_("Show, resume or discard the transfers an earlier run left unfinished."),
           .help = N_("Transfers not finished when clamftp stopped (a crash, a kill, a quit with jobs "
-                     "waiting) are kept in a journal. `queue` lists them, `queue resume` resumes them "
+                     "waiting), and those that failed, are kept in a journal. `queue` lists them (a failed "
+                     "one with its reason), `queue resume` resumes them "
                      "(uploads are scanned again and go on after what the server holds; downloads go "
                      "on from their .part), `queue discard` drops them."),
           .screen_help = N_("Without an argument, opens or closes the queue view: every transfer asked "

@@ -4,6 +4,7 @@
  *   server s=N host=H port=P [user=U] tls=auto|require|off implicit=0|1 [fp=F]
  *   add id=N s=N dir=up|down local=L remote=R size=S mtime=T [base=B]
  *   start id=N    temp id=N name=T    target id=N local=L remote=R    end id=N
+ *   failed id=N reason=R   (the job stays, failed, until a start runs it again or an end)
  * Must not: touch files or locks (core/journal.c does). */
 #include "core/journal-private.h"
 #include "common/i18n.h"
@@ -188,7 +189,7 @@ static gboolean read_add(const Record *record, GHashTable *live, GPtrArray *orde
         return TRUE;
 }
 
-/* start, temp, end: a job that is live. */
+/* start, temp, target, failed, end: a job that is live. */
 static gboolean read_change(const Record *record, GHashTable *live, GPtrArray *order)
 {
         gint64 id = 0;
@@ -199,6 +200,12 @@ static gboolean read_change(const Record *record, GHashTable *live, GPtrArray *o
                 return FALSE;
         if (g_str_equal(record->verb, "start")) {
                 job->started = TRUE;
+                g_clear_pointer(&job->failed, g_free);
+        } else if (g_str_equal(record->verb, "failed")) {
+                if (!text_of(record, "reason"))
+                        return FALSE;
+                g_free(job->failed);
+                job->failed = g_strdup(text_of(record, "reason"));
         } else if (g_str_equal(record->verb, "target")) {
                 if (!text_of(record, "local") || !text_of(record, "remote"))
                         return FALSE;
@@ -228,7 +235,8 @@ static gboolean read_record(const char *payload, GHashTable *live, GPtrArray *or
         if (g_str_equal(record.verb, "add"))
                 return read_add(&record, live, order, servers->len);
         if (g_str_equal(record.verb, "start") || g_str_equal(record.verb, "temp") ||
-            g_str_equal(record.verb, "target") || g_str_equal(record.verb, "end"))
+            g_str_equal(record.verb, "target") || g_str_equal(record.verb, "end") ||
+            g_str_equal(record.verb, "failed"))
                 return read_change(&record, live, order);
         return FALSE;
 }

@@ -76,6 +76,7 @@ void core_journal_job_free(CoreJournalJob *job)
         g_free(job->base);
         g_free(job->remote);
         g_free(job->temp);
+        g_free(job->failed);
         g_free(job);
 }
 
@@ -87,6 +88,7 @@ CoreJournalJob *core_journal_job_copy(const CoreJournalJob *job)
         copy->base = g_strdup(job->base);
         copy->remote = g_strdup(job->remote);
         copy->temp = g_strdup(job->temp);
+        copy->failed = g_strdup(job->failed);
         return copy;
 }
 
@@ -133,12 +135,13 @@ static void put_add(GString *out, const CoreJournalJob *job)
         core_journal_seal(out, payload->str);
 }
 
-static void put_change(GString *out, const char *verb, guint64 id, const char *name)
+/* "VERB id=N", with " name=…" (temp) or " reason=…" (failed) when value is given. */
+static void put_change(GString *out, const char *verb, guint64 id, const char *value)
 {
         g_autoptr(GString) payload = g_string_new(verb);
         core_journal_put_number(payload, "id", (gint64)id);
-        if (name)
-                core_journal_put_value(payload, "name", name);
+        if (value)
+                core_journal_put_value(payload, g_str_equal(verb, "failed") ? "reason" : "name", value);
         core_journal_seal(out, payload->str);
 }
 
@@ -150,6 +153,8 @@ static void put_job(GString *out, const CoreJournalJob *job)
                 put_change(out, "start", job->id, NULL);
         if (job->temp)
                 put_change(out, "temp", job->id, job->temp);
+        if (job->failed)
+                put_change(out, "failed", job->id, job->failed);
 }
 
 /* ---- the file ------------------------------------------------------------------------ */
@@ -549,6 +554,11 @@ static void change(CoreJournal *journal, guint64 id, const char *verb, const cha
         put_change(record, verb, id, name);
         if (g_str_equal(verb, "start")) {
                 job->started = TRUE;
+                g_clear_pointer(&job->failed, g_free); /* run again */
+        } else if (g_str_equal(verb, "failed")) {
+                journal->dead += job->failed != NULL; /* an earlier failure's record */
+                g_free(job->failed);
+                job->failed = g_strdup(name);
         } else if (g_str_equal(verb, "temp")) {
                 g_free(job->temp);
                 job->temp = g_strdup(name);
@@ -598,6 +608,11 @@ void core_journal_target(CoreJournal *journal, guint64 id, const char *local, co
 void core_journal_end(CoreJournal *journal, guint64 id)
 {
         change(journal, id, "end", NULL);
+}
+
+void core_journal_fail(CoreJournal *journal, guint64 id, const char *reason)
+{
+        change(journal, id, "failed", reason ? reason : "?");
 }
 
 void core_journal_sync(CoreJournal *journal)

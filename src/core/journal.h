@@ -45,6 +45,7 @@ typedef struct {
         gint64 mtime;           /* the source's time then (seconds), -1 unknown */
         gboolean started;       /* it may have written at the destination already */
         char *temp;             /* temp-upload: the temporary remote name it is stored under */
+        char *failed;           /* why its last run failed (kept to be run again), NULL: not failed */
 } CoreJournalJob;
 void core_journal_job_free(CoreJournalJob *job);
 CoreJournalJob *core_journal_job_copy(const CoreJournalJob *job);
@@ -90,8 +91,11 @@ void core_journal_start(CoreJournal *journal, guint64 id);
 void core_journal_temp(CoreJournal *journal, guint64 id, const char *temp);
 /* Job `id` reads or writes elsewhere now (a rename chosen in a conflict): absolute paths. */
 void core_journal_target(CoreJournal *journal, guint64 id, const char *local, const char *remote);
-/* Job `id` is over (done, refused, failed or cancelled): forgotten. */
+/* Job `id` is over (done, refused or cancelled): forgotten. */
 void core_journal_end(CoreJournal *journal, guint64 id);
+/* Job `id` failed (`reason`): kept, as failed, for `queue` to show and `queue resume` to run
+ * again (`queue discard` drops it); a later start of it clears the mark. */
+void core_journal_fail(CoreJournal *journal, guint64 id, const char *reason);
 /* Every record so far on the disk (write and fdatasync); at the end of a batch. */
 void core_journal_sync(CoreJournal *journal);
 /* While quitting: a job cancelled or failed from now on stays in the journal, to be offered

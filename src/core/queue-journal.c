@@ -87,7 +87,9 @@ static void on_change(const CoreJob *job, gpointer data)
         if (t && core_job_state_is_final(job->state)) {
                 gboolean cut_by_quit = (job->state == CORE_JOB_CANCELLED || job->state == CORE_JOB_FAILED ||
                                         job->state == CORE_JOB_SKIPPED) && core_journal_quitting(qj->journal);
-                if (!cut_by_quit)
+                if (job->state == CORE_JOB_FAILED && !cut_by_quit)
+                        core_journal_fail(qj->journal, t->jid, job->detail); /* kept, to be run again */
+                else if (!cut_by_quit)
                         core_journal_end(qj->journal, t->jid);
                 g_hash_table_remove(qj->tracked, GUINT_TO_POINTER(job->id));
         } else if (t) {

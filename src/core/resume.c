@@ -74,6 +74,7 @@ gboolean core_resume_pending(CoreContext *ctx, CoreResumeSummary *summary)
                 const CoreJournalJob *job = g_ptr_array_index(jobs, i);
                 summary->uploads += job->upload;
                 summary->downloads += !job->upload;
+                summary->failed += job->failed != NULL;
                 summary->bytes += job->size > 0 ? (guint64)job->size : 0;
                 if (!g_hash_table_add(seen, GUINT_TO_POINTER(job->server + 1)))
                         continue;
@@ -93,8 +94,15 @@ char *core_resume_describe(const CoreResumeSummary *summary)
         g_autofree char *downs = g_strdup_printf(ngettext("%u download", "%u downloads", summary->downloads),
                                                  summary->downloads);
         /* TRANSLATORS: "3 uploads and 1 download (1.2 MB) with alice@host:21 were not finished …" */
-        return g_strdup_printf(_("%s and %s (%s) with %s were not finished when clamftp last stopped."), ups, downs,
-                               bytes, summary->servers);
+        g_autofree char *text = g_strdup_printf(_("%s and %s (%s) with %s were not finished when clamftp last "
+                                                  "stopped."), ups, downs, bytes, summary->servers);
+        if (summary->failed == 0)
+                return g_steal_pointer(&text);
+        /* TRANSLATORS: appended to the sentence above */
+        g_autofree char *failed = g_strdup_printf(ngettext("%u of them failed and is kept to be run again.",
+                                                           "%u of them failed and are kept to be run again.",
+                                                           summary->failed), summary->failed);
+        return g_strconcat(text, " ", failed, NULL);
 }
 
 GPtrArray *core_resume_lines(CoreContext *ctx)
@@ -106,8 +114,15 @@ GPtrArray *core_resume_lines(CoreContext *ctx)
                 g_autofree char *local = core_name_escape(job->local);
                 g_autofree char *remote = core_name_escape(job->remote);
                 g_autofree char *size = job->size >= 0 ? g_format_size((guint64)job->size) : g_strdup("?");
-                g_ptr_array_add(lines, job->upload ? g_strdup_printf(_("upload %s → %s (%s)"), local, remote, size)
-                                                   : g_strdup_printf(_("download %s → %s (%s)"), remote, local, size));
+                g_autofree char *line = job->upload ? g_strdup_printf(_("upload %s → %s (%s)"), local, remote, size)
+                                                    : g_strdup_printf(_("download %s → %s (%s)"), remote, local, size);
+                if (!job->failed) {
+                        g_ptr_array_add(lines, g_steal_pointer(&line));
+                        continue;
+                }
+                g_autofree char *why = core_name_escape(job->failed);
+                /* TRANSLATORS: "upload /a → /b (1 kB), failed: Uploading a to b failed: …" */
+                g_ptr_array_add(lines, g_strdup_printf(_("%s, failed: %s"), line, why));
         }
         return lines;
 }

@@ -20,6 +20,7 @@ typedef struct {
         guint uploads;
         guint downloads;
         guint64 bytes;          /* of the jobs whose size was known */
+        guint failed;           /* of them, those whose last run failed (kept to be run again) */
         char *servers;          /* "alice@ftp.example.org:21, …" (escaped) */
 } CoreResumeSummary;
 void core_resume_summary_clear(CoreResumeSummary *summary);

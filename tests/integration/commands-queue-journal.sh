@@ -22,6 +22,10 @@
 #      journal is used.
 #   g  a non-interactive run without the option resumes nothing and says how to; a terminal run
 #      (a pty) is asked, and y resumes.
+#   h  an upload that fails (the server's directory not writable) stays in the journal as failed:
+#      `queue` in the next run shows it with the server's reason; --resume-queue, once the
+#      directory is writable, sends it and the journal is gone; another one failed and
+#      --discard-queue: dropped, the journal gone.
 . "$top_srcdir/tests/lib/suite.sh"
 
 SUITE_VSFTPD_CONF=(local_max_rate=60000)
@@ -272,5 +276,33 @@ PY
 expect "g: on a terminal the question comes, and y resumes" pty_answer
 expect "g: every file of the resumed batch arrived" sent_once f up
 expect "g: the journal is gone" eval '[ -z "$(journals)" ]'
+
+# ---- h: a failed upload is kept, shown, run again or discarded ----
+cd "$CF_LOCAL" || exit 1
+mkdir -p "$FTP_ROOT/h" && ftp_own && chmod 0555 "$FTP_ROOT/h"
+start_batch "cd h; lcd up; put f00.bin"
+wait "$CLIENT_PID"
+h_rc=$?
+CLIENT_PID=
+expect "h: the upload into a directory the server will not write fails ($h_rc)" \
+        eval '[ "$h_rc" = 2 ] && grep -q "Uploading f00\.bin to .* failed" "$SUITE_DIR/batch.out"'
+expect "h: the journal keeps it, as failed" eval 'grep -q " failed id=[0-9]* reason=" $(journals)'
+cf_run -c "queue"
+expect "h: the next run's queue shows it failed, with the server's reason" \
+        eval 'cf_says "1 of them failed and is kept to be run again" &&
+              cf_says "upload .*/up/f00\.bin → /h/f00\.bin \(.*\), failed: .*55[0-9]"'
+chmod 0755 "$FTP_ROOT/h"
+CF_INPUT="$FTP_PASS
+" cf_run --resume-queue
+expect "h: --resume-queue runs it again once it can work: exit 0, the file there ($CF_RC)" \
+        eval 'cf_rc_is 0 && cmp -s up/f00.bin "$FTP_ROOT/h/f00.bin"'
+expect "h: the journal is gone" eval '[ -z "$(journals)" ]'
+chmod 0555 "$FTP_ROOT/h"
+start_batch "cd h; lcd up; put f01.bin"
+wait "$CLIENT_PID"
+CLIENT_PID=
+cf_run --discard-queue -c "lpwd"
+expect "h: --discard-queue drops a failed job too, and the journal goes" \
+        eval 'cf_says "Discarded 1 upload" && [ -z "$(journals)" ]'
 
 tap_done

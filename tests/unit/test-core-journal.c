@@ -274,6 +274,7 @@ static void test_parse_rejects(Fixture *f, gconstpointer data)
                 "server s=0 host=h port=70000 tls=auto implicit=0",
                 "server s=0 host=h port=21 tls=maybe implicit=0",
                 "end id=9",                                               /* an unknown job */
+                "failed id=9 reason=x",                                   /* an unknown job */
                 "fly id=1",
                 "server s=0 host=h%zz port=21 tls=auto implicit=0",
                 "server s=0 host=h%00 port=21 tls=auto implicit=0",
@@ -366,6 +367,46 @@ static void test_compaction_keeps_file_small(Fixture *f, gconstpointer data)
         core_journal_close(journal);
 }
 
+/* A failed job stays, with its reason, through the file's rewrite at open and at close; a start
+ * (it runs again) clears the mark, and an end forgets it. */
+static void test_failed_job_is_kept_with_its_reason(Fixture *f, gconstpointer data)
+{
+        CoreJournal *journal = open_ok(f);
+        guint s = server_of(journal);
+        guint64 failed = add_upload(journal, s, "/failed", "/r/failed", 10);
+        guint64 done = add_upload(journal, s, "/done", "/r/done", 10);
+        core_journal_start(journal, failed);
+        core_journal_fail(journal, failed, "first try: 553 no");
+        core_journal_fail(journal, failed, "Uploading failed: 553 Could not create file.\nline two");
+        core_journal_end(journal, done);
+        gsize len = 0;
+        g_autofree char *text = journal_text(f, 1, &len);
+        g_assert_nonnull(text); /* a failed job is live: the file stays */
+        core_journal_close(journal);
+        for (int round = 0; round < 2; round++) { /* read, rewritten at open, read again */
+                journal = open_ok(f);
+                g_autoptr(GPtrArray) left = core_journal_inherited(journal);
+                g_assert_cmpuint(left->len, ==, 1);
+                const CoreJournalJob *job = left->pdata[0];
+                g_assert_cmpuint(job->id, ==, failed);
+                g_assert_true(job->started);
+                g_assert_cmpstr(job->failed, ==, "Uploading failed: 553 Could not create file.\nline two");
+                core_journal_close(journal);
+        }
+        journal = open_ok(f);
+        core_journal_adopt(journal, failed);
+        core_journal_start(journal, failed); /* run again: no longer failed */
+        core_journal_close(journal);
+        journal = open_ok(f);
+        g_autoptr(GPtrArray) again = core_journal_inherited(journal);
+        g_assert_cmpuint(again->len, ==, 1);
+        g_assert_null(((CoreJournalJob *)again->pdata[0])->failed);
+        core_journal_end(journal, failed);
+        g_autofree char *gone = journal_text(f, 1, &len);
+        g_assert_null(gone);
+        core_journal_close(journal);
+}
+
 static void test_quitting_flag(Fixture *f, gconstpointer data)
 {
         CoreJournal *journal = open_ok(f);
@@ -393,6 +434,7 @@ int main(int argc, char **argv)
         ADD("/core/journal/second-process-sees-the-first-busy", test_second_process_sees_busy);
         ADD("/core/journal/free-slot-with-jobs-preferred", test_free_slot_with_jobs_preferred);
         ADD("/core/journal/all-slots-busy", test_all_slots_busy);
+        ADD("/core/journal/failed-job-kept-with-its-reason", test_failed_job_is_kept_with_its_reason);
         ADD("/core/journal/compaction-keeps-the-file-small", test_compaction_keeps_file_small);
         ADD("/core/journal/quitting-flag", test_quitting_flag);
         return g_test_run();
