@@ -313,6 +313,61 @@ static void know_remote_dir(Plan *p, const char *path)
         g_hash_table_add(p->remote_dirs, g_strdup(path));
 }
 
+/* ---- temporary copies an earlier run left ---- */
+
+/* Whether `name` in remote directory `rel` is exactly the temporary name an upload of a file of
+ * that directory which -R mirrors gets (core_upload_temp_name_base): a leftover, or the copy of
+ * an upload that runs now (another clamftp: one chance in 16 million per name). */
+static gboolean is_leftover(const Plan *p, const char *rel, const char *name)
+{
+        g_autofree char *base = p->opts->reverse ? core_upload_temp_name_base(name) : NULL;
+        if (!base)
+                return FALSE;
+        g_autofree char *child = rel_join(rel, base);
+        const Node *local = g_hash_table_lookup(p->local, child);
+        return local && !local->is_dir;
+}
+
+static void add_leftover(Plan *p, const char *rel, const char *name)
+{
+        g_autofree char *child = rel_join(rel, name);
+        for (guint i = 0; i < p->leftovers->len; i++)
+                if (g_str_equal(g_ptr_array_index(p->leftovers, i), child))
+                        return;
+        g_ptr_array_add(p->leftovers, g_steal_pointer(&child));
+}
+
+typedef struct {
+        const char *path;
+        GPtrArray *names;
+} HiddenProbe;
+
+static gboolean list_hidden(FtpSession *session, gpointer data, GError **error)
+{
+        HiddenProbe *probe = data;
+        g_autofree char *arg = g_strconcat("-a ", probe->path, NULL);
+        probe->names = ftp_session_nlst(session, arg, error);
+        return probe->names != NULL;
+}
+
+/* A listing that hides dot files (vsftpd's LIST) does not show the temporary names: NLST -a asks
+ * for them (vsftpd, ProFTPD, Pure-FTPd). A server that does not take the option answers an error
+ * or the names it shows anyway; either way nothing else is done with the answer. */
+static void find_hidden_leftovers(Plan *p, const char *rel, const char *path)
+{
+        HiddenProbe probe = { .path = path };
+        if (!core_worker_run(p->ctx->worker, list_hidden, &probe, NULL))
+                return;
+        for (guint i = 0; i < probe.names->len; i++) {
+                const char *line = g_ptr_array_index(probe.names, i);
+                const char *slash = strrchr(line, '/'); /* some servers name DIR/NAME */
+                const char *name = slash ? slash + 1 : line;
+                if (core_name_is_safe(name) && is_leftover(p, rel, name))
+                        add_leftover(p, rel, name);
+        }
+        g_ptr_array_unref(probe.names);
+}
+
 /* FALSE when a listing failed for another reason than the directory being absent. */
 static gboolean walk_remote(Plan *p, const char *rel, int depth)
 {
@@ -328,10 +383,16 @@ static gboolean walk_remote(Plan *p, const char *rel, int depth)
         }
         if (entries->len > 0) /* (a server may list a missing directory as empty) */
                 know_remote_dir(p, path);
+        if (p->opts->reverse)
+                find_hidden_leftovers(p, rel, path);
         for (guint i = 0; i < entries->len; i++) {
                 const CoreEntry *e = g_ptr_array_index(entries, i);
                 if (!core_name_is_safe(e->name))
                         continue; /* never compared, never deleted */
+                if (e->type == CORE_ENTRY_FILE && is_leftover(p, rel, e->name)) {
+                        add_leftover(p, rel, e->name); /* not a file of the tree */
+                        continue;
+                }
                 g_autofree char *child = rel_join(rel, e->name);
                 Node *node = NULL;
                 if (e->type == CORE_ENTRY_LINK) {
@@ -502,6 +563,10 @@ static void say_plan(CoreContext *ctx, const Plan *p)
                 g_autofree char *shown = core_name_escape(g_ptr_array_index(p->remove, i));
                 core_say(ctx, CORE_MSG_OUTPUT, _("delete %s"), shown);
         }
+        for (guint i = 0; i < p->leftovers->len; i++) {
+                g_autofree char *shown = core_name_escape(g_ptr_array_index(p->leftovers, i));
+                core_say(ctx, CORE_MSG_OUTPUT, _("delete %s (a temporary copy an earlier run left)"), shown);
+        }
         g_autofree char *bytes = g_format_size(p->send_bytes);
         core_say(ctx, CORE_MSG_INFO,
                  _("%s --dry-run: would copy %u files (%s), make %u directories, delete %u, leave %u unchanged; "
@@ -558,7 +623,7 @@ static void json_paths(GString *out, const char *key, GPtrArray *paths)
 }
 
 /* The plan and (not a dry run) what came of it, as one JSON object on one line. transfer full */
-static char *report_json(Plan *p, const SendTally *sent, guint removed)
+static char *report_json(Plan *p, const SendTally *sent, guint removed, guint leftovers)
 {
         GString *out = g_string_new("{\"direction\":");
         scan_json_append_string(out, p->opts->reverse ? "upload" : "download");
@@ -574,21 +639,23 @@ static char *report_json(Plan *p, const SendTally *sent, guint removed)
         g_string_append_c(out, ']');
         json_paths(out, "make_dirs", p->make_dirs);
         json_paths(out, "delete", p->remove);
+        json_paths(out, "leftovers", p->leftovers);
         g_string_append_printf(out, ",\"bytes\":%" G_GUINT64_FORMAT ",\"unchanged\":%u", p->send_bytes, p->unchanged);
         if (!p->opts->dry_run)
                 g_string_append_printf(out, ",\"result\":{\"copied\":%u,\"refused\":%u,\"deleted\":%u,"
-                                       "\"dirs_made\":%u,\"failed\":%u}",
-                                       sent->done, sent->refused, removed, p->make_dirs->len, sent->failed + p->failed);
+                                       "\"dirs_made\":%u,\"failed\":%u,\"leftovers_deleted\":%u}",
+                                       sent->done, sent->refused, removed, p->make_dirs->len, sent->failed + p->failed,
+                                       leftovers);
         g_string_append_c(out, '}');
         return g_string_free(out, FALSE);
 }
 
 /* --json and --report FILE. */
-static void give_report(Plan *p, const SendTally *sent, guint removed)
+static void give_report(Plan *p, const SendTally *sent, guint removed, guint leftovers)
 {
         if (!p->opts->json && !p->opts->report)
                 return;
-        g_autofree char *json = report_json(p, sent, removed);
+        g_autofree char *json = report_json(p, sent, removed, leftovers);
         if (p->opts->json)
                 core_say(p->ctx, CORE_MSG_OUTPUT, "%s", json);
         if (!p->opts->report)
@@ -650,6 +717,28 @@ static SendTally send_files(Plan *p, CoreQueue *queue)
                             job->state != CORE_JOB_REFUSED;
         }
         return t;
+}
+
+/* Deleted before the files are sent; one that will not go is said, and is no failure. */
+static guint delete_leftovers(Plan *p)
+{
+        guint deleted = 0;
+        for (guint i = 0; i < p->leftovers->len; i++) {
+                g_autofree char *path = remote_path(p->opts, g_ptr_array_index(p->leftovers, i));
+                g_autoptr(GError) error = NULL;
+                if (core_remote_delete(p->ctx, path, &error)) {
+                        deleted++;
+                        continue;
+                }
+                core_say(p->ctx, CORE_MSG_WARNING, _("A temporary copy an earlier run left could not be deleted: %s"),
+                         error->message);
+        }
+        if (deleted > 0)
+                core_say(p->ctx, CORE_MSG_INFO,
+                         ngettext("%s: deleted %u temporary copy an earlier run left (.NAME.clamftp-…).",
+                                  "%s: deleted %u temporary copies an earlier run left (.NAME.clamftp-…).", deleted),
+                         mirror_name(p), deleted);
+        return deleted;
 }
 
 static gboolean remove_one(Plan *p, const char *rel, const Node *dst, GError **error)
@@ -716,6 +805,7 @@ CoreMirrorPlan *core_mirror_plan(CoreContext *ctx, const CoreMirrorOptions *opts
                      .send = g_ptr_array_new_with_free_func(g_free),
                      .make_dirs = g_ptr_array_new_with_free_func(g_free),
                      .remove = g_ptr_array_new_with_free_func(g_free),
+                     .leftovers = g_ptr_array_new_with_free_func(g_free),
                      .job_ids = g_array_new(FALSE, FALSE, sizeof(guint)),
                      .walking = g_array_new(FALSE, FALSE, sizeof(DirId)),
                      .remote_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) };
@@ -738,6 +828,7 @@ void core_mirror_plan_free(CoreMirrorPlan *p)
         g_ptr_array_unref(p->send);
         g_ptr_array_unref(p->make_dirs);
         g_ptr_array_unref(p->remove);
+        g_ptr_array_unref(p->leftovers);
         g_array_unref(p->job_ids);
         g_array_unref(p->walking);
         g_hash_table_unref(p->remote_dirs);
@@ -754,6 +845,7 @@ gboolean core_mirror_carry_out(CoreContext *ctx, CoreMirrorPlan *p, CoreQueue *q
         p->ctx = ctx;
         make_top(p);
         SendTally sent = { 0 };
+        guint leftovers = delete_leftovers(p);
         if (p->failed == 0 && make_dirs(p))
                 sent = send_files(p, queue);
         guint removed = 0;
@@ -767,7 +859,7 @@ gboolean core_mirror_carry_out(CoreContext *ctx, CoreMirrorPlan *p, CoreQueue *q
                    "directories made, %u failed."),
                  mirror_name(p), sent.done, bytes, p->unchanged, sent.refused, removed, p->make_dirs->len,
                  sent.failed + p->failed);
-        give_report(p, &sent, removed);
+        give_report(p, &sent, removed, leftovers);
         return p->failed == 0 && sent.failed == 0;
 }
 
@@ -782,7 +874,7 @@ gboolean core_mirror_run(CoreContext *ctx, const CoreMirrorOptions *opts, GError
                 core_mirror_describe(ctx, p);
         if (p->listed) {
                 SendTally none = { 0 };
-                give_report(p, &none, 0);
+                give_report(p, &none, 0, 0);
         }
         return p->failed == 0;
 }

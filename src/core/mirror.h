@@ -48,6 +48,8 @@ typedef struct {
         guint64 send_bytes;     /* the files to copy, added up */
         guint unchanged;        /* files alike on both sides */
         guint failed;           /* problems met (each one said); nothing is copied when any */
+        GPtrArray *leftovers;   /* char*: -R, temporary copies (.NAME.clamftp-XXXXXX) an earlier
+                                   run left beside a file mirrored here: deleted first */
         GArray *job_ids;        /* guint: the queue's jobs of the files sent (after carrying out) */
         /* private to core/mirror.c */
         GHashTable *local, *remote; /* rel path → what is known of it */

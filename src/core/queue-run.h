@@ -23,6 +23,9 @@ typedef struct {
                                  * paths name them): no MKD is sent for them; NULL: none known */
 } CoreUploadRun;
 guint core_queue_run_uploads_as(CoreContext *ctx, CoreQueue *queue, GArray *ids, const CoreUploadRun *how);
+/* With temp-upload a file NAME is stored first as ".NAME.clamftp-" and six lower-case hex digits
+ * beside its own name. For a name of exactly that form, NAME (transfer full); else NULL. */
+char *core_upload_temp_name_base(const char *name);
 
 /* One upload job resumed through core_transfer_reput (the whole file scanned, the rest sent);
  * when done its detail says where it resumed ("resumed from 400.0 kB") or that the server's

@@ -99,13 +99,30 @@ static gboolean send_once(FtpSession *session, StorJob *stor, const char *target
         return ftp_session_stor(session, target, snapshot->fd, snapshot->size, stor_progress, stor, error);
 }
 
+#define TEMP_MARK ".clamftp-"
+#define TEMP_DIGITS 6
+
 /* ".NAME.clamftp-1a2b3c" beside the target: hidden in listings, unlikely to meet another. */
 static char *temp_name_for(const char *remote) /* transfer full */
 {
         const char *slash = strrchr(remote, '/');
         const char *base = slash ? slash + 1 : remote;
         g_autofree char *dir = slash ? g_strndup(remote, (gsize)(slash - remote + 1)) : g_strdup("");
-        return g_strdup_printf("%s.%s.clamftp-%06x", dir, base, g_random_int_range(0, 0x1000000));
+        return g_strdup_printf("%s.%s" TEMP_MARK "%0*x", dir, base, TEMP_DIGITS, g_random_int_range(0, 0x1000000));
+}
+
+char *core_upload_temp_name_base(const char *name)
+{
+        gsize len = strlen(name), mark = strlen(TEMP_MARK);
+        if (len < 2 + mark + TEMP_DIGITS || name[0] != '.')
+                return NULL;
+        const char *digits = name + len - TEMP_DIGITS;
+        for (int i = 0; i < TEMP_DIGITS; i++)
+                if (!g_ascii_isdigit(digits[i]) && (digits[i] < 'a' || digits[i] > 'f'))
+                        return NULL;
+        if (strncmp(digits - mark, TEMP_MARK, mark) != 0)
+                return NULL;
+        return g_strndup(name + 1, (gsize)(digits - mark - (name + 1)));
 }
 
 /* The temporary copy, checked, onto the upload's own name (a server whose RNTO will not replace

@@ -12,6 +12,7 @@
 #include "core/batch.h"
 #include "core/cmd.h"
 #include "core/context.h"
+#include "core/queue-run.h"
 #include "core/safename.h"
 #include "core/transfer.h"
 #include "core/worker.h"
@@ -320,6 +321,36 @@ static void test_get_interrupted_is_a_failure(Fixture *fx, gconstpointer data)
         g_assert_nonnull(strstr(fx->rec.said->str, "kept as big.bin.part")); /* for a later get */
 }
 
+/* Only the exact form of a temporary upload name gives its file's name (mirror -R deletes what
+ * matches, so nothing of another form may). */
+static void test_temp_name_form(void)
+{
+        static const struct {
+                const char *name;
+                const char *base; /* NULL: not a temporary name */
+        } cases[] = {
+                { ".a.bin.clamftp-0f9a3c", "a.bin" },
+                { ".x.clamftp-000000", "x" },
+                { "..clamftp-123456.clamftp-abcdef", ".clamftp-123456" },
+                { ".a b.clamftp-ffffff", "a b" },
+                { ".a.bin.clamftp-0F9A3C", NULL },  /* upper case: never made */
+                { ".a.bin.clamftp-12345", NULL },   /* five digits */
+                { ".a.bin.clamftp-1234567", NULL }, /* seven */
+                { ".a.bin.clamftp-12345g", NULL },
+                { "a.bin.clamftp-123456", NULL },   /* no leading dot */
+                { ".clamftp-123456", NULL },        /* no name */
+                { "..clamftp-123456", NULL },
+                { ".a.bin.clampft-123456", NULL },
+                { ".a.bin-123456", NULL },
+                { "", NULL },
+        };
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+                g_autofree char *base = core_upload_temp_name_base(cases[i].name);
+                g_test_message("%s", cases[i].name);
+                g_assert_cmpstr(base, ==, cases[i].base);
+        }
+}
+
 #define ADD(path, func) g_test_add(path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int main(int argc, char **argv)
@@ -337,6 +368,7 @@ int main(int argc, char **argv)
         ADD("/core/transfer/mget-planted-directory-symlink-refused", test_mget_planted_dir_symlink_refused);
         ADD("/core/transfer/put-without-scanner-sends-nothing", test_put_without_scanner_sends_nothing);
         ADD("/core/transfer/get-interrupted-is-a-failure", test_get_interrupted_is_a_failure);
+        g_test_add_func("/core/transfer/temp-name-only-its-exact-form", test_temp_name_form);
         int rc = g_test_run();
         ftpd_stop(server);
         return rc;
