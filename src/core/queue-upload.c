@@ -344,6 +344,12 @@ static char *went_on_detail(const StorJob *stor)
         return g_strdup_printf(_("gone on after %s once the connection was back"), from);
 }
 
+/* The server told nothing of what it stored (in binary type: ASCII is never compared). */
+static gboolean unverified(const UploadRun *run, const StorJob *stor)
+{
+        return run->ctx->type == FTP_TYPE_BINARY && g_strcmp0(stor->verify.method, "none") == 0;
+}
+
 /* A job's end, on the command thread: the audit record, the message and the job's state. */
 static void stor_done(gboolean ok, const GError *error, gpointer data)
 {
@@ -369,6 +375,11 @@ static void stor_done(gboolean ok, const GError *error, gpointer data)
                 if (stor->resumed && stor->offset == snapshot->size)
                         core_say(ctx, CORE_MSG_INFO, _("%s was already complete on the server as %s (%s, scanned "
                                                        "clean): nothing sent."), job->name, remote_shown, size);
+                else if (unverified(run, stor))
+                        core_say(ctx, CORE_MSG_INFO,
+                                 _("Uploaded %s as %s (%s, scanned clean), not verified: the server offers no "
+                                   "digest and no SIZE, so a copy it cut short would not be noticed."),
+                                 job->name, remote_shown, size);
                 else
                         core_say(ctx, CORE_MSG_INFO, _("Uploaded %s as %s (%s, scanned clean)."), job->name,
                                  remote_shown, size);

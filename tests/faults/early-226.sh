@@ -11,6 +11,8 @@
 #          saying the copy was short or not the scanned file and was deleted; nothing is left on
 #          the server (every STOR's name deleted, no RNTO with
 #          temp-upload, no warning of a leftover copy); the audit log whole, no "done" record.
+#   put    against the same server without SIZE (early-226-no-size): nothing can tell the short
+#          copy, and the report says the upload was not verified (the audit record: method "none").
 . "$top_srcdir/tests/lib/suite.sh"
 
 CF_CONNECT_TIMEOUT=3 CF_REPLY_TIMEOUT=3 CF_DATA_TIMEOUT=2
@@ -104,6 +106,16 @@ expect "mput, temp-upload: the tally counts 3 failed" cf_says "^0 of 3 files upl
 expect "mput, temp-upload: no temporary copy said left behind" eval '! cf_says "may be left on the server"'
 expect "mput, temp-upload: nothing kept on the server" nothing_kept u1.bin u2.bin u3.bin
 expect "mput, temp-upload: the audit log is whole, no done record" eval 'audit_whole && audit_no_done u1.bin u2.bin u3.bin'
+
+# ---- no SIZE: the short copy cannot be told, and the report says the upload was not verified ----
+start_server early-226-no-size
+rm -f "$CF_AUDIT"
+cf_bg "$CF_LOCAL" "put u3.bin"
+cf_bg_wait
+expect "put, no SIZE: reported uploaded, once, and not verified ($CF_RC)" \
+        said_once '^Uploaded FILE as FILE \(.*\), not verified: the server offers no digest and no SIZE' u3.bin
+expect "put, no SIZE: the audit record says no method checked it" \
+        eval 'audit_whole && grep -q "\"result\":\"done\".*\"verify\":{\"method\":\"none\"" "$CF_AUDIT"'
 
 stop_server
 tap_done

@@ -41,6 +41,7 @@
 # keeps shared by them (SIZE tells it, DELE forgets it, RNFR/RNTO rename it), each logged.
 #   early-226    RETR sends 150 and 226 at once, then the data slowly (64 KiB pieces 20 ms apart);
 #                STOR reads 64 KiB, answers 226, and closes the data connection
+#   early-226-no-size  the same, and SIZE is not offered (502): nothing can tell the short copy
 # Server-side digests of uploads (tests/integration/commands-verify.sh): STOR keeps the bytes of
 # the session, DELE forgets them (both logged).
 #   digest-liar  FEAT offers HASH (SHA-256) and XSHA256; HASH answers a digest that is not the
@@ -60,6 +61,9 @@ import threading
 import time
 
 SCENARIO = sys.argv[1]
+NO_SIZE = SCENARIO == "early-226-no-size"
+if NO_SIZE:
+    SCENARIO = "early-226"
 WORK = sys.argv[2]
 DEADLINE = time.monotonic() + 60  # the server never outlives this
 
@@ -243,6 +247,8 @@ class Session:
             log("STOR of %r: 226 after %d bytes" % (arg, len(got)))
             self.send("226 Transfer complete.")
             d.close()
+        elif verb == "SIZE" and NO_SIZE:
+            self.send("502 Command not implemented.")
         elif verb == "SIZE":
             with STORED_LOCK:
                 kept = STORED.get(arg)
@@ -373,6 +379,8 @@ class Session:
             self.send("215 UNIX Type: L8")
         elif verb == "FEAT":
             feats = ["EPSV", "PASV", "SIZE", "REST STREAM", "UTF8"]
+            if NO_SIZE:
+                feats.remove("SIZE")
             if SCENARIO in ("names-mlsd", "esc-mlsd") or SCENARIO.startswith("mlsd-"):
                 feats.append("MLSD")
             if SCENARIO == "pasv-third":
