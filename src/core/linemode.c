@@ -4,6 +4,7 @@
  * Must not: interpret commands (core/cmd does), or call curses. */
 #include "common/escape.h"
 #include "common/i18n.h"
+#include "common/memory.h"
 #include "core/linemode.h"
 #include "core/cmd.h"
 #include "core/resume.h"
@@ -346,6 +347,7 @@ static gboolean run_line(CoreLineMode *lm, CoreContext *ctx, const char *line, g
                 gboolean may_fail = (*cmd)[0] == '-';
                 before = g_atomic_int_get(&ctx->failures);
                 core_cmd_run_line(ctx, *cmd + (may_fail ? 1 : 0), -1, NULL);
+                common_memory_give_back(); /* what the command freed (a batch's jobs and listings) */
                 if (!go_on(lm, ctx, before, may_fail))
                         return FALSE;
         }

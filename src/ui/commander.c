@@ -1,6 +1,7 @@
 /* ui/commander.c — the command thread and the state it reports after every job.
  * Must not: call curses or touch the screen model. */
 #include "ui/commander.h"
+#include "common/memory.h"
 #include "core/browse.h"
 #include "core/cmd.h"
 #include "core/rate.h"
@@ -141,6 +142,7 @@ static gpointer commander_thread(gpointer data)
                         list_remote(commander->ctx, result);
                 fill_state(commander->ctx, result);
                 job_free(job);
+                common_memory_give_back(); /* what the job freed (a batch's jobs and listings) */
                 UiEvent *event = g_new0(UiEvent, 1);
                 event->type = UI_EVENT_JOB_DONE;
                 event->payload = result;
