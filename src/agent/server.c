@@ -13,6 +13,7 @@
  * hand-offs per request, more than libclamav needs to scan 4 KiB. */
 #include "config.h"
 #include "agent/server.h"
+#include "agent/activation.h"
 #include "agent/clients.h"
 #include "agent/conn-tls.h"
 #include "agent/log.h"
@@ -43,6 +44,7 @@ struct AgentServer {
         int tcp_fd;
         AgentTls *tls;        /* TLSCertificateFile: the TCP listener's TLS, else NULL */
         char *unix_path;      /* the socket we created, removed on stop */
+        char *unix_label;     /* the unix listener's path, ours or systemd's, for the log */
         int stop_fd;          /* eventfd: readable once stopping */
         GMainLoop *loop;      /* signals only */
 
@@ -384,16 +386,25 @@ static int listen_tcp(const char *addr, guint port, GError **error)
         return -1;
 }
 
+/* The sockets systemd passed (agent/activation.c) first; then what is left to bind. A socket
+ * systemd made is systemd's: it is never unlinked here. */
 static gboolean open_listeners(AgentServer *server, GError **error)
 {
         const AgentConf *c = server->conf;
-        if (c->local_socket && *c->local_socket) {
+        AgentActivation act;
+        if (!agent_activation_take(c, &act, error))
+                return FALSE;
+        server->unix_fd = act.unix_fd;
+        server->tcp_fd = act.tcp_fd;
+        server->unix_label = g_steal_pointer(&act.unix_path);
+        if (act.bind_unix) {
                 server->unix_fd = listen_unix(c->local_socket, c->local_socket_mode, error);
                 if (server->unix_fd < 0)
                         return FALSE;
                 server->unix_path = g_strdup(c->local_socket);
+                server->unix_label = g_strdup(c->local_socket);
         }
-        if (c->tcp_port) {
+        if (act.bind_tcp) {
                 server->tcp_fd = listen_tcp(c->tcp_addr ? c->tcp_addr : "127.0.0.1", c->tcp_port,
                                             error);
                 if (server->tcp_fd < 0)
@@ -467,6 +478,7 @@ void agent_server_free(AgentServer *server)
         if (server->spool_dir)
                 g_rmdir(server->spool_dir);
         g_free(server->spool_dir);
+        g_free(server->unix_label);
         if (server->stop_fd >= 0)
                 close(server->stop_fd);
         if (server->loop)
@@ -664,7 +676,7 @@ gboolean agent_server_run(AgentServer *server, GError **error)
         sources[2] = g_unix_signal_add(SIGHUP, on_hup, server);
         agent_log(AGENT_LOG_INFO, _("ready: %u signatures, socket %s, TCP %s, %u threads, queue %u"),
                   agent_engine_signatures(server->engine),
-                  server->unix_path ? server->unix_path : "off",
+                  server->unix_label ? server->unix_label : "off",
                   server->tcp_fd >= 0 ? server->conf->tcp_addr : "off", server->conf->max_threads,
                   server->conf->max_queue);
         g_main_loop_run(server->loop);
