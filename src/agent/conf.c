@@ -163,7 +163,7 @@ static const struct {
 AgentConf *agent_conf_new(void)
 {
         AgentConf *conf = g_new0(AgentConf, 1);
-        conf->local_socket = g_strdup("/run/clamav-agent/clamav-agent.sock");
+        conf->local_socket = g_strdup("/run/clamav/clamav-agent.ctl"); /* clamd.ctl's neighbour */
         conf->local_socket_mode = 0660;
         conf->tcp_addr = g_strdup("127.0.0.1");
         conf->tls_handshake_timeout = 10;

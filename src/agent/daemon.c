@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define DEFAULT_CONFIG SYSCONFDIR "/clamav-agent.conf"
+#define DEFAULT_CONFIG SYSCONFDIR "/clamav/clamav-agent.conf" /* beside clamd.conf */
 
 typedef struct {
         char *config;
