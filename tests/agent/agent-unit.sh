@@ -3,8 +3,8 @@
 # `systemd-analyze verify` (no running systemd needed; the man pages they name are found), the
 # service's exposure stays low (`systemd-analyze security --offline`), the socket, the sample
 # configuration and the compiled-in default name the same LocalSocket, the tmpfiles.d entry
-# makes the run directory, and clamav-agent.conf(5) and the sample list every setting of
-# src/agent/conf.c.
+# makes the run directory, and clamav-agent.conf(5) names every setting (src/agent/conf.c,
+# clamopts.c).
 . "$top_srcdir/tests/lib/suite.sh"
 suite_begin agent-unit agent-bin tool:systemd-analyze=systemd
 service=$top_builddir/data/clamav-agent.service
@@ -66,16 +66,20 @@ else
         skip "the tmpfiles.d entry makes /run/clamav" "no clamav user here (package clamav-base)"
 fi
 
-# every setting of conf.c's table is documented in clamav-agent.conf(5) and in the sample
+# every setting is documented: clamav-agent.conf(5) names each of conf.c's table and of
+# clamopts.c's (clamd's libclamav settings); the sample names each of conf.c's
 settings=$(sed -n 's/^ *S("\([A-Za-z]*\)",.*/\1/p' "$top_srcdir/src/agent/conf.c")
+clamopts=$(sed -n 's/^ *{ "\([A-Za-z0-9]*\)", K_.*/\1/p' "$top_srcdir/src/agent/clamopts.c" 2>/dev/null)
 undocumented() {
         local name missing=
-        for name in $settings; do
-                grep -q "^\\\\fB$name\\\\fR" "$top_srcdir/man/clamav-agent.conf.5" || missing="$missing man:$name"
-                grep -q "^#$name " "$top_srcdir/data/clamav-agent.conf" || missing="$missing sample:$name"
+        for name in $settings $clamopts; do
+                grep -qF "\\fB$name\\fR" "$top_srcdir/man/clamav-agent.conf.5" || missing="$missing man:$name"
         done
-        echo "$(echo "$settings" | wc -w) settings; missing:${missing:- none}"
+        for name in $settings; do
+                grep -qw -- "$name" "$top_srcdir/data/clamav-agent.conf" || missing="$missing sample:$name"
+        done
+        echo "$(echo $settings $clamopts | wc -w) settings; missing:${missing:- none}"
         [ -z "$missing" ] && [ -n "$settings" ]
 }
-expect "clamav-agent.conf(5) and the sample list every setting of conf.c" undocumented
+expect "clamav-agent.conf(5) names every setting; the sample every one of conf.c" undocumented
 tap_done
