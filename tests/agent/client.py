@@ -574,8 +574,9 @@ def parity_session():
     assert r[5].startswith(b"6: " + eicar_file.encode() + b": Clamftp.Test.EICAR."), r
     expect(r[6], b"7: PONG")
     both_expect(b"1: PONG\n2: PONG\n", b"nIDSESSION\nnPING\nnPING\nnEND\n")
-    # one byte at a time
-    slow = b"zIDSESSION\0zPING\0zSCAN " + clean.encode() + b"\0zVERSION\0zEND\0"
+    # one byte at a time (nothing after the SCAN: clamd answers a session's commands on several
+    # threads and, under load, may write one reply's "N: " into the middle of another's)
+    slow = b"zIDSESSION\0zPING\0zSCAN " + clean.encode() + b"\0zEND\0"
     got = both(*[slow[i:i + 1] for i in range(len(slow))], unordered=True)
     expect(replies(got)[:2], [b"1: PONG", b"2: " + clean.encode() + b": OK"], "byte by byte")
     for cmd in (b"CONTSCAN /tmp", b"MULTISCAN /tmp", b"ALLMATCHSCAN " + clean.encode(), b"RELOAD",
