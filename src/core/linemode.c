@@ -451,6 +451,8 @@ static void offer_resume(CoreContext *ctx, const CoreOptions *opts, gboolean int
                         core_fail(ctx, error);
                 return;
         }
+        if (core_resume_only_failed(&summary))
+                return;
         g_autofree char *text = core_resume_describe(&summary);
         if (!interactive) {
                 core_say(ctx, CORE_MSG_WARNING,

@@ -87,6 +87,11 @@ gboolean core_resume_pending(CoreContext *ctx, CoreResumeSummary *summary)
         return jobs->len > 0;
 }
 
+gboolean core_resume_only_failed(const CoreResumeSummary *summary)
+{
+        return summary->failed > 0 && summary->failed == summary->uploads + summary->downloads;
+}
+
 char *core_resume_describe(const CoreResumeSummary *summary)
 {
         g_autofree char *bytes = g_format_size(summary->bytes);

@@ -27,6 +27,9 @@ void core_resume_summary_clear(CoreResumeSummary *summary);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CoreResumeSummary, core_resume_summary_clear)
 /* FALSE when nothing is left (or no journal is kept). */
 gboolean core_resume_pending(CoreContext *ctx, CoreResumeSummary *summary);
+/* TRUE when every job left is one whose last run failed (and was reported then): nothing was cut
+ * short, so nothing is offered at start; `queue` lists them and `queue resume` runs them. */
+gboolean core_resume_only_failed(const CoreResumeSummary *summary);
 /* "3 uploads and 1 download (1.2 MB) to or from alice@host:21 were not finished when clamftp
  * stopped." transfer full */
 char *core_resume_describe(const CoreResumeSummary *summary);

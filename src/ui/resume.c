@@ -38,6 +38,8 @@ static void offer_job(CoreContext *ctx, gpointer data, UiJobResult *result)
         g_auto(CoreResumeSummary) summary = { 0 };
         if (!core_resume_pending(ctx, &summary))
                 return;
+        if (!offer->resume && !offer->discard && core_resume_only_failed(&summary))
+                return;
         g_autoptr(GError) error = NULL;
         switch (ask(offer, ctx, &summary)) {
         case CORE_ANSWER_YES:

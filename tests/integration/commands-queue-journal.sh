@@ -291,6 +291,8 @@ cf_run -c "queue"
 expect "h: the next run's queue shows it failed, with the server's reason" \
         eval 'cf_says "1 of them failed and is kept to be run again" &&
               cf_says "upload .*/up/f00\.bin → /h/f00\.bin \(.*\), failed: .*55[0-9]"'
+expect "h: a failed job alone is not offered at start (it was reported when it failed)" \
+        eval '! cf_says "They are kept: "'
 chmod 0755 "$FTP_ROOT/h"
 CF_INPUT="$FTP_PASS
 " cf_run --resume-queue
