@@ -134,6 +134,11 @@ static void icap_set_trust_lookup(gpointer impl, ScanTrustLookup lookup)
         scan_icap_set_trust_lookup(impl, lookup);
 }
 
+static guint icap_max_connections(gpointer impl)
+{
+        return scan_icap_max_connections(impl);
+}
+
 static const ScanBackendOps icap_ops = {
         .copy = icap_copy,
         .free = icap_free,
@@ -144,6 +149,7 @@ static const ScanBackendOps icap_ops = {
         .set_timeout_ms = icap_set_timeout_ms,
         .set_cancel_fd = icap_set_cancel_fd,
         .set_trust_lookup = icap_set_trust_lookup, /* no FILDES, no sessions */
+        .max_connections = icap_max_connections,
 };
 
 static ScanBackend *backend_wrap(const ScanBackendOps *ops, gpointer impl)

@@ -25,6 +25,9 @@ typedef struct {
         void (*use_sessions)(gpointer impl, gboolean use);
         void (*end_session)(gpointer impl);
         void (*set_trust_lookup)(gpointer impl, ScanTrustLookup lookup);
+        /* How many scans the scanner takes at once (ICAP's Max-Connections from OPTIONS), 0 when
+         * it named no limit or nothing is known yet. */
+        guint (*max_connections)(gpointer impl);
 } ScanBackendOps;
 
 struct ScanBackend {
@@ -42,4 +45,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScanBackend, scan_backend_free)
 static inline const char *scan_backend_address(const ScanBackend *backend)
 {
         return backend->ops->address(backend->impl);
+}
+
+static inline guint scan_backend_max_connections(const ScanBackend *backend)
+{
+        return backend->ops->max_connections ? backend->ops->max_connections(backend->impl) : 0;
 }

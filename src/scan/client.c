@@ -1,6 +1,7 @@
 /* scan/client.c — the scanner every upload is judged by: one address, or a pool of members.
  * Owns: the members and their shared health (under one mutex), picking a member per file (the
- * healthy one with the fewest scans in flight, in turn), scanning a file again on another member
+ * healthy one with the fewest scans in flight, in turn, none past its Max-Connections; a file
+ * waits for a free slot when all are full), scanning a file again on another member
  * when one gives no verdict, waiting with backoff for a member to come back, and the refusal
  * when none does. Must not: speak a scanner protocol itself (scan/backend.h does), decide what
  * to upload, print, or touch the screen. Fails closed: see scan/client.h. */
@@ -28,6 +29,8 @@
 /* Members found gone this long after the last scan that found them so (another batch, later)
  * are waited for again in full. */
 #define GONE_FORGOTTEN_MS 15000
+/* A scan waiting for a member below its Max-Connections looks at its cancel fd this often. */
+#define SLOT_POLL_MS 100
 
 typedef struct {
         char *address;          /* normalised */
@@ -35,6 +38,7 @@ typedef struct {
         char *answer;           /* last answer, sanitised; NULL: none yet */
         guint64 scans;
         guint in_flight;        /* scans running on it now, all copies together */
+        guint cap;              /* at most this many in flight (ICAP's Max-Connections); 0: no cap */
         gboolean checking;      /* a thread is asking it PING */
 } Member;
 
@@ -42,6 +46,8 @@ typedef struct {
 typedef struct {
         gint refs;
         GMutex lock;            /* guards everything below */
+        GCond freed;            /* a scan ended: a member at its cap may have a free slot */
+        guint64 ends;           /* scans ended so far (what a wait for a slot watches) */
         char *address;          /* the list, normalised */
         Member *members;
         guint n;
@@ -157,6 +163,7 @@ ScanClient *scan_client_new(const char *addresses, GError **error)
         Pool *pool = g_new0(Pool, 1);
         pool->refs = 1;
         g_mutex_init(&pool->lock);
+        g_cond_init(&pool->freed);
         pool->address = g_steal_pointer(&normal);
         pool->n = members->len;
         pool->members = g_new0(Member, pool->n);
@@ -198,6 +205,7 @@ static void pool_unref(Pool *pool)
         g_free(pool->members);
         g_free(pool->address);
         g_mutex_clear(&pool->lock);
+        g_cond_clear(&pool->freed);
         g_free(pool);
 }
 
@@ -263,10 +271,19 @@ static void member_set(Pool *pool, guint i, ScanMemberState state, const char *a
                 pool->gone_since = 0;
 }
 
+/* Under the lock: how many scans the member takes at once, as its backend last heard it (only
+ * from a backend that just answered: one that never asked knows nothing yet). */
+static void member_learn_cap(Pool *pool, guint i, const ScanBackend *backend)
+{
+        pool->members[i].cap = scan_backend_max_connections(backend);
+}
+
 static void member_report(ScanClient *client, guint i, ScanMemberState state, const char *answer)
 {
         g_mutex_lock(&client->pool->lock);
         member_set(client->pool, i, state, answer);
+        if (state == SCAN_MEMBER_UP)
+                member_learn_cap(client->pool, i, client->backends[i]);
         g_mutex_unlock(&client->pool->lock);
 }
 
@@ -314,6 +331,8 @@ static guint check_all(ScanClient *client)
         g_mutex_lock(&pool->lock);
         for (guint i = 0; i < pool->n; i++) {
                 member_set(pool, i, checks[i].up ? SCAN_MEMBER_UP : SCAN_MEMBER_DOWN, checks[i].answer);
+                if (checks[i].up)
+                        member_learn_cap(pool, i, checks[i].backend);
                 g_free(checks[i].answer);
                 scan_backend_free(checks[i].backend);
         }
@@ -443,16 +462,22 @@ static AnswerKind answer_kind(const ScanVerdict *verdict)
         }
 }
 
-/* Claims the member to scan on (under the lock: its scan counts in flight): one not down and not
- * yet tried for this file, with the fewest scans in flight, in turn; -1 when there is none. */
-static int pick(Pool *pool, const gboolean *tried)
+/* Claims the member to scan on (under the lock: its scan counts in flight): one not down, not
+ * yet tried for this file and below its cap, with the fewest scans in flight, in turn; -1 when
+ * there is none, with *busy TRUE when one was passed over only for its cap. */
+static int pick(Pool *pool, const gboolean *tried, gboolean *busy)
 {
         int best = -1;
+        *busy = FALSE;
         for (guint k = 0; k < pool->n; k++) {
                 guint i = (pool->next + k) % pool->n;
                 Member *member = &pool->members[i];
                 if (tried[i] || member->state == SCAN_MEMBER_DOWN)
                         continue;
+                if (member->cap && member->in_flight >= member->cap) {
+                        *busy = TRUE;
+                        continue;
+                }
                 if (best < 0 || member->in_flight < pool->members[best].in_flight)
                         best = (int)i;
         }
@@ -482,8 +507,10 @@ static int ask_gone(ScanClient *client, const gboolean *tried)
                 g_mutex_lock(&pool->lock);
                 member->checking = FALSE;
                 member_set(pool, i, up ? SCAN_MEMBER_UP : SCAN_MEMBER_DOWN, answer);
-                if (up)
+                if (up) {
+                        member_learn_cap(pool, i, client->backends[i]);
                         member->in_flight++;
+                }
                 g_mutex_unlock(&pool->lock);
                 if (up)
                         return (int)i;
@@ -499,10 +526,13 @@ static ScanVerdict *scan_on(ScanClient *client, guint i, int fd, gint64 size)
         AnswerKind kind = answer_kind(verdict);
         g_mutex_lock(&pool->lock);
         pool->members[i].in_flight--;
+        pool->ends++;
+        g_cond_broadcast(&pool->freed);
         if (kind != ANSWER_FINAL)
                 member_set(pool, i, SCAN_MEMBER_DOWN, verdict->reason);
         else if (verdict->reason_class != SCAN_REASON_LOCAL && verdict->reason_class != SCAN_REASON_CANCELLED) {
                 member_set(pool, i, SCAN_MEMBER_UP, verdict->reply ? verdict->reply : verdict->reason);
+                member_learn_cap(pool, i, backend);
                 pool->members[i].scans++;
         }
         g_mutex_unlock(&pool->lock);
@@ -533,6 +563,53 @@ static gboolean pause_ms(ScanClient *client, gint64 ms)
         struct pollfd pfd = { .fd = client->cancel_fd, .events = POLLIN };
         int n = poll(&pfd, client->cancel_fd >= 0 ? 1 : 0, (int)MIN(ms, G_MAXINT));
         return !(n > 0 && (pfd.revents & POLLIN));
+}
+
+static gboolean cancelled(ScanClient *client)
+{
+        struct pollfd pfd = { .fd = client->cancel_fd, .events = POLLIN };
+        return client->cancel_fd >= 0 && poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
+static ScanVerdict *cancelled_verdict(ScanVerdict *failure)
+{
+        scan_verdict_free(failure);
+        return scan_verdict_error_reply(NULL, SCAN_REASON_CANCELLED, _("The scan was cancelled."));
+}
+
+/* Waits until a scan ends somewhere in the pool after the `ends`-th (a member at its cap may have
+ * a free slot), or until `until` (monotonic µs); looks at the cancel fd every SLOT_POLL_MS.
+ * FALSE when cancelled. */
+static gboolean wait_for_slot(ScanClient *client, guint64 ends, gint64 until)
+{
+        Pool *pool = client->pool;
+        for (;;) {
+                if (cancelled(client))
+                        return FALSE;
+                gint64 now = g_get_monotonic_time();
+                if (now >= until)
+                        return TRUE;
+                g_mutex_lock(&pool->lock);
+                if (pool->ends == ends)
+                        g_cond_wait_until(&pool->freed, &pool->lock, MIN(until, now + SLOT_POLL_MS * 1000));
+                gboolean ended = pool->ends != ends;
+                g_mutex_unlock(&pool->lock);
+                if (ended)
+                        return !cancelled(client);
+        }
+}
+
+/* The refusal when every member that answers was at its cap for as long as a scan may wait. */
+static ScanVerdict *all_busy(ScanClient *client, ScanVerdict *failure)
+{
+        scan_verdict_free(failure);
+        ScanVerdict *verdict = scan_verdict_error_reply(
+                NULL, SCAN_REASON_TIMEOUT,
+                _("Every scanner was busy with as many scans as its Max-Connections allows, and none had a free "
+                  "connection in time."));
+        if (client->pool->n == 1)
+                scan_verdict_set_scanner(verdict, client->pool->members[0].address);
+        return verdict;
 }
 
 /* The refusal when no member gave a verdict: the last failure's class, and each member's words
@@ -575,12 +652,15 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
         ScanVerdict *failure = NULL;
         gboolean failed = FALSE, none = FALSE; /* a member failed this file; one of them gave no answer */
         gint64 waiting_since = 0; /* when this scan first paused for a member to come back */
+        gint64 busy_since = 0;    /* when this scan first found every member that answers at its cap */
         gint64 backoff_ms = BACKOFF_FIRST_MS;
         for (;;) {
+                gboolean busy;
                 g_mutex_lock(&pool->lock);
-                int i = pick(pool, tried);
+                int i = pick(pool, tried, &busy);
+                guint64 ends = pool->ends;
                 g_mutex_unlock(&pool->lock);
-                if (i < 0)
+                if (i < 0 && !busy)
                         i = ask_gone(client, tried);
                 if (i >= 0) {
                         ScanVerdict *verdict = scan_on(client, (guint)i, fd, size);
@@ -596,6 +676,16 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
                         failure = verdict;
                         continue;
                 }
+                if (busy) { /* a slot frees when a scan ends: waited for up to one scan's timeout */
+                        gint64 now = g_get_monotonic_time();
+                        busy_since = busy_since ? busy_since : now;
+                        gint64 until = busy_since + (gint64)client->timeout_ms * 1000;
+                        if (now >= until)
+                                return all_busy(client, failure);
+                        if (!wait_for_slot(client, ends, until))
+                                return cancelled_verdict(failure);
+                        continue;
+                }
                 /* a reply that does not parse will not parse better later: only silence is waited out */
                 gint64 deadline = !failed || none ? wait_deadline(client) : 0;
                 gint64 now = g_get_monotonic_time();
@@ -604,10 +694,8 @@ ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size)
                         return no_verdict(client, failure, waiting_since ? (now - waiting_since) / 1000 : 0);
                 if (!waiting_since)
                         waiting_since = now;
-                if (!pause_ms(client, MIN(backoff_ms, left_ms))) {
-                        scan_verdict_free(failure);
-                        return scan_verdict_error_reply(NULL, SCAN_REASON_CANCELLED, _("The scan was cancelled."));
-                }
+                if (!pause_ms(client, MIN(backoff_ms, left_ms)))
+                        return cancelled_verdict(failure);
                 backoff_ms = MIN(backoff_ms * 2, BACKOFF_MAX_MS);
                 memset(tried, 0, pool->n * sizeof *tried);
         }

@@ -1,6 +1,8 @@
 /* scan/client.h — the scanner every upload is judged by: one address, or a pool of them.
  * Owns: the list of members (each a backend, scan/backend.h), their health (checked at the first
- * scan and every 30 s, and after each failure), which member scans which file, and what happens
+ * scan and every 30 s, and after each failure), which member scans which file (never more at once
+ * than a member's Max-Connections: with every member that answers full, a file waits for a slot
+ * for up to the timeout, scan_client_set_timeout_ms, then is refused), and what happens
  * when a member gives no verdict: the file is scanned again at once on another member or, once
  * none is left, retried with backoff for up to the wait (scan_client_set_wait_ms), then refused.
  * Must not: decide what to upload, print, or touch the screen.

@@ -1,15 +1,19 @@
 /* tests/unit/test-scan-pool.c — a scanner client made from a list: members, spreading, a member
  * that gives no verdict (dead, closed, silent, garbage) and the file scanned on another, a real
- * answer that is final, the wait for a scanner to come back, and the refusal when none does.
+ * answer that is final, the wait for a scanner to come back, and the refusal when none does;
+ * ICAP members' Max-Connections (a slow loopback ICAP fake that counts the scans it runs at once).
  * Must not: need a real clamd (in-process fakes, tests/unit/scan-fake.h). */
 #include "config.h"
 #include "scan/client.h"
 #include "scan-fake.h"
 #include "tree-remove.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 typedef struct {
@@ -313,6 +317,213 @@ static void test_single_address_scanned_again(Fixture *f, gconstpointer data)
         g_assert_cmpuint(fake_scanner_scans(fake), ==, 1);
 }
 
+/* A loopback ICAP service whose OPTIONS names Max-Connections, answering each RESPMOD with 204
+ * after a delay, one thread per connection; it counts the RESPMODs it holds at once. */
+typedef struct {
+        int listener;
+        guint16 port;
+        guint max_connections;
+        guint delay_ms;
+        GThread *thread;
+        GMutex lock;
+        GPtrArray *conns; /* GThread * */
+        guint now, most, scans;
+} BusyIcap;
+
+typedef struct {
+        BusyIcap *srv;
+        int fd;
+} BusyConn;
+
+/* Reads until what came ends as one request of its kind ends; FALSE at EOF. */
+static gboolean busy_read_request(int fd, GString *in)
+{
+        char buf[4096];
+        for (;;) {
+                gboolean respmod = g_str_has_prefix(in->str, "RESPMOD ");
+                if (in->len > 4 && g_str_has_suffix(in->str, respmod ? "\r\n0\r\n\r\n" : "\r\n\r\n"))
+                        return TRUE;
+                ssize_t n = read(fd, buf, sizeof buf);
+                if (n <= 0)
+                        return FALSE;
+                g_string_append_len(in, buf, n);
+        }
+}
+
+static gpointer busy_conn_thread(gpointer data)
+{
+        BusyConn *conn = data;
+        BusyIcap *srv = conn->srv;
+        g_autoptr(GString) in = g_string_new(NULL);
+        g_autofree char *reply = NULL;
+        if (busy_read_request(conn->fd, in) && g_str_has_prefix(in->str, "OPTIONS ")) {
+                reply = g_strdup_printf("ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nISTag: \"busy\"\r\n"
+                                        "Max-Connections: %u\r\nEncapsulated: null-body=0\r\n\r\n",
+                                        srv->max_connections);
+        } else if (in->len) {
+                g_mutex_lock(&srv->lock);
+                srv->now++;
+                srv->most = MAX(srv->most, srv->now);
+                g_mutex_unlock(&srv->lock);
+                g_usleep(srv->delay_ms * 1000);
+                g_mutex_lock(&srv->lock);
+                srv->now--;
+                srv->scans++;
+                g_mutex_unlock(&srv->lock);
+                reply = g_strdup("ICAP/1.0 204 No Content\r\nISTag: \"busy\"\r\n\r\n");
+        }
+        if (reply)
+                g_assert_cmpint(send(conn->fd, reply, strlen(reply), MSG_NOSIGNAL), ==, (gssize)strlen(reply));
+        close(conn->fd);
+        g_free(conn);
+        return NULL;
+}
+
+static gpointer busy_accept_thread(gpointer data)
+{
+        BusyIcap *srv = data;
+        for (;;) {
+                int fd = accept4(srv->listener, NULL, NULL, SOCK_CLOEXEC);
+                if (fd < 0)
+                        return NULL;
+                BusyConn *conn = g_new0(BusyConn, 1);
+                conn->srv = srv;
+                conn->fd = fd;
+                g_mutex_lock(&srv->lock);
+                g_ptr_array_add(srv->conns, g_thread_new("busy-icap", busy_conn_thread, conn));
+                g_mutex_unlock(&srv->lock);
+        }
+}
+
+static BusyIcap *busy_icap_new(guint max_connections, guint delay_ms)
+{
+        BusyIcap *srv = g_new0(BusyIcap, 1);
+        srv->max_connections = max_connections;
+        srv->delay_ms = delay_ms;
+        g_mutex_init(&srv->lock);
+        srv->conns = g_ptr_array_new();
+        srv->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t len = sizeof sin;
+        g_assert_cmpint(bind(srv->listener, (struct sockaddr *)&sin, sizeof sin), ==, 0);
+        g_assert_cmpint(listen(srv->listener, 16), ==, 0);
+        g_assert_cmpint(getsockname(srv->listener, (struct sockaddr *)&sin, &len), ==, 0);
+        srv->port = ntohs(sin.sin_port);
+        srv->thread = g_thread_new("busy-icap-accept", busy_accept_thread, srv);
+        return srv;
+}
+
+static void busy_icap_free(BusyIcap *srv)
+{
+        shutdown(srv->listener, SHUT_RDWR); /* ends the accept */
+        g_thread_join(srv->thread);
+        close(srv->listener);
+        for (guint i = 0; i < srv->conns->len; i++)
+                g_thread_join(srv->conns->pdata[i]);
+        g_ptr_array_free(srv->conns, TRUE);
+        g_mutex_clear(&srv->lock);
+        g_free(srv);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BusyIcap, busy_icap_free)
+
+static char *busy_icap_url(BusyIcap *srv)
+{
+        return g_strdup_printf("icap://127.0.0.1:%u/avscan", srv->port);
+}
+
+static guint busy_icap_get(BusyIcap *srv, const guint *field)
+{
+        g_mutex_lock(&srv->lock);
+        guint value = *field;
+        g_mutex_unlock(&srv->lock);
+        return value;
+}
+
+typedef struct {
+        ScanClient *client; /* a copy of its own */
+        int fd;
+        gint64 size;
+        guint ok;
+} Scanner;
+
+static gpointer scan_twice(gpointer data)
+{
+        Scanner *scanner = data;
+        for (int i = 0; i < 2; i++) {
+                g_autoptr(ScanVerdict) v = scan_client_scan_fd(scanner->client, scanner->fd, scanner->size);
+                scanner->ok += v->kind == SCAN_VERDICT_OK;
+        }
+        return NULL;
+}
+
+/* Four threads scan at once on two members that take one scan each: never two on one member;
+ * the files that find both full wait for a slot and are scanned. */
+static void test_max_connections_caps_each_member(Fixture *f, gconstpointer data)
+{
+        g_autoptr(BusyIcap) a = busy_icap_new(1, 300);
+        g_autoptr(BusyIcap) b = busy_icap_new(1, 300);
+        g_autofree char *url_a = busy_icap_url(a);
+        g_autofree char *url_b = busy_icap_url(b);
+        g_autoptr(ScanClient) client = pool_of(url_a, url_b);
+        g_assert_true(scan_client_ping(client, NULL)); /* OPTIONS: the caps are known */
+        Scanner scanners[4];
+        GThread *threads[4];
+        for (int i = 0; i < 4; i++) {
+                scanners[i] = (Scanner){ scan_client_copy(client), f->fd, f->size, 0 };
+                threads[i] = g_thread_new("scan", scan_twice, &scanners[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+                g_thread_join(threads[i]);
+                g_assert_cmpuint(scanners[i].ok, ==, 2);
+                scan_client_free(scanners[i].client);
+        }
+        g_assert_cmpuint(busy_icap_get(a, &a->most), ==, 1);
+        g_assert_cmpuint(busy_icap_get(b, &b->most), ==, 1);
+        g_assert_cmpuint(busy_icap_get(a, &a->scans) + busy_icap_get(b, &b->scans), ==, 8);
+}
+
+/* A member at its cap: the wait for its slot ends at the timeout (refused, not sent elsewhere)
+ * or at once on a cancel. */
+static void test_wait_for_slot_is_bounded_and_cancellable(Fixture *f, gconstpointer data)
+{
+        g_autoptr(BusyIcap) srv = busy_icap_new(1, 1500);
+        g_autofree char *url = busy_icap_url(srv);
+        g_autoptr(ScanClient) client = scan_client_new(url, NULL);
+        g_assert_true(scan_client_ping(client, NULL));
+        Scanner holder = { scan_client_copy(client), f->fd, f->size, 0 };
+        GThread *thread = g_thread_new("scan", scan_twice, &holder);
+        gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+        while (busy_icap_get(srv, &srv->now) == 0 && g_get_monotonic_time() < end)
+                g_usleep(1000);
+        g_assert_cmpuint(busy_icap_get(srv, &srv->now), ==, 1);
+
+        g_autoptr(ScanClient) patient = scan_client_copy(client);
+        scan_client_set_timeout_ms(patient, 400);
+        gint64 start = g_get_monotonic_time();
+        g_autoptr(ScanVerdict) v = scan_client_scan_fd(patient, f->fd, f->size);
+        g_assert_cmpint(v->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(v->reason_class, ==, SCAN_REASON_TIMEOUT);
+        g_assert_nonnull(strstr(v->reason, "Max-Connections"));
+        g_assert_cmpint(g_get_monotonic_time() - start, >=, 400 * 1000);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 2 * G_USEC_PER_SEC);
+
+        int pipefd[2];
+        g_assert_cmpint(pipe(pipefd), ==, 0);
+        g_autoptr(ScanClient) cancelled = scan_client_copy(client);
+        scan_client_set_cancel_fd(cancelled, pipefd[0]);
+        g_assert_cmpint(write(pipefd[1], "x", 1), ==, 1);
+        start = g_get_monotonic_time();
+        g_autoptr(ScanVerdict) c = scan_client_scan_fd(cancelled, f->fd, f->size);
+        g_assert_cmpint(c->reason_class, ==, SCAN_REASON_CANCELLED);
+        g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        g_assert_cmpuint(busy_icap_get(srv, &srv->most), ==, 1);
+        g_thread_join(thread);
+        g_assert_cmpuint(holder.ok, ==, 2);
+        scan_client_free(holder.client);
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int main(int argc, char **argv)
@@ -331,5 +542,7 @@ int main(int argc, char **argv)
         ADD("/scan/pool/wait-really-waits", test_wait_really_waits);
         ADD("/scan/pool/scanner-back-within-wait-lets-file-through", test_scanner_back_within_wait);
         ADD("/scan/pool/single-address-scanned-again", test_single_address_scanned_again);
+        ADD("/scan/pool/max-connections-caps-each-member", test_max_connections_caps_each_member);
+        ADD("/scan/pool/wait-for-slot-is-bounded-and-cancellable", test_wait_for_slot_is_bounded_and_cancellable);
         return g_test_run();
 }
