@@ -140,12 +140,15 @@ static void record_verdict(CoreContext *ctx, const char *shown, const ScanVerdic
                 core_say(ctx, CORE_MSG_OUTPUT, _("%s: OK"), shown);
                 return;
         case SCAN_VERDICT_INFECTED:
-                core_say(ctx, CORE_MSG_WARNING, _("%s: INFECTED (%s)"), shown, verdict->signature);
+        {
+                g_autofree char *found = core_verdict_found_text(verdict, core_verdict_judge(ctx, verdict));
+                core_say(ctx, CORE_MSG_WARNING, _("%s: INFECTED (%s)"), shown, found);
                 break;
+        }
         case SCAN_VERDICT_ERROR:
         default:
         {
-                g_autofree char *why = core_verdict_unscanned_text(verdict);
+                g_autofree char *why = core_verdict_unscanned_by_text(verdict, core_verdict_judge(ctx, verdict));
                 core_say(ctx, CORE_MSG_WARNING, _("%s: ERROR, %s"), shown, why);
                 break;
         }

@@ -93,6 +93,13 @@ const char *core_verdict_scanner(const CoreContext *ctx, const ScanVerdict *verd
         return verdict && verdict->scanner ? verdict->scanner : ctx->scanner_address;
 }
 
+const char *core_verdict_judge(const CoreContext *ctx, const ScanVerdict *verdict)
+{
+        if (!verdict || !ctx->scanner || scan_client_member_count(ctx->scanner) < 2)
+                return NULL;
+        return verdict->scanner;
+}
+
 gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error)
 {
         ScanAudit *audit = scan_audit_open(path, error);

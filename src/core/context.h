@@ -178,6 +178,9 @@ gboolean core_context_set_scanner(CoreContext *ctx, const char *address, int tim
 void core_context_set_scanner_wait(CoreContext *ctx, int wait_ms);
 /* The scanner to name for a verdict: the member that gave it, else the configured address. */
 const char *core_verdict_scanner(const CoreContext *ctx, const ScanVerdict *verdict);
+/* The member to name in a verdict's words: the one that gave it when the scanner is a pool of
+ * more than one member, else NULL (one scanner needs no name). */
+const char *core_verdict_judge(const CoreContext *ctx, const ScanVerdict *verdict);
 /* Opens the audit log (path NULL: the XDG state directory). */
 gboolean core_context_open_audit(CoreContext *ctx, const char *path, GError **error);
 /* Forgets the connection's identity (after `close`, or when the server dropped us). */

@@ -284,7 +284,8 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
 {
         CoreContext *ctx = run->ctx;
         core_context_set_last_verdict(ctx, verdict);
-        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_UPLOAD);
+        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_UPLOAD,
+                                                             core_verdict_judge(ctx, verdict));
         if (!refusal)
                 return TRUE;
         core_say(ctx, CORE_MSG_ERROR, "%s", refusal);

@@ -156,7 +156,8 @@ gboolean core_upload_go_on(FtpSession *session, const ScanSnapshot *snapshot, co
 static gboolean verdict_allows(CoreContext *ctx, const ScanVerdict *verdict, const char *shown)
 {
         core_context_set_last_verdict(ctx, verdict);
-        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_RESUME);
+        g_autofree char *refusal = core_verdict_refusal_text(verdict, shown, CORE_VERDICT_RESUME,
+                                                             core_verdict_judge(ctx, verdict));
         if (!refusal)
                 return TRUE;
         core_say(ctx, CORE_MSG_ERROR, "%s", refusal);

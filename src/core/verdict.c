@@ -85,18 +85,37 @@ char *core_verdict_status_text(const ScanVerdict *verdict)
         }
 }
 
-char *core_verdict_refusal_text(const ScanVerdict *verdict, const char *shown, CoreVerdictAction action)
+char *core_verdict_found_text(const ScanVerdict *verdict, const char *by)
+{
+        g_autofree char *signature = core_name_escape(verdict->signature);
+        if (!by)
+                return g_steal_pointer(&signature);
+        g_autofree char *member = core_name_escape(by);
+        return g_strdup_printf(_("%s FOUND by %s"), signature, member);
+}
+
+char *core_verdict_unscanned_by_text(const ScanVerdict *verdict, const char *by)
+{
+        g_autofree char *why = core_verdict_unscanned_text(verdict);
+        if (!by)
+                return g_steal_pointer(&why);
+        g_autofree char *member = core_name_escape(by);
+        return g_strdup_printf(_("%s (scanner %s)"), why, member);
+}
+
+char *core_verdict_refusal_text(const ScanVerdict *verdict, const char *shown, CoreVerdictAction action,
+                                const char *by)
 {
         if (verdict->kind == SCAN_VERDICT_OK)
                 return NULL;
         if (verdict->kind == SCAN_VERDICT_INFECTED) {
-                g_autofree char *signature = core_name_escape(verdict->signature);
+                g_autofree char *signature = core_verdict_found_text(verdict, by);
                 if (action == CORE_VERDICT_RESUME)
                         return g_strdup_printf(_("%s is infected (%s): nothing resumed, the server's file is left "
                                                  "as it was."), shown, signature);
                 return g_strdup_printf(_("%s is infected (%s): not uploaded."), shown, signature);
         }
-        g_autofree char *why = core_verdict_unscanned_text(verdict);
+        g_autofree char *why = core_verdict_unscanned_by_text(verdict, by);
         if (action == CORE_VERDICT_RESUME)
                 return g_strdup_printf(_("%s was not resumed: %s."), shown, why);
         return g_strdup_printf(_("%s was not uploaded: %s."), shown, why);

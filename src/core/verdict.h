@@ -37,5 +37,12 @@ typedef enum {
 
 /* Why the file `shown` (escaped already) was not sent: "<file> is infected (<signature>): not
  * uploaded." or "<file> was not uploaded: the scanner gave no verdict (<reason>)." (and their
- * reput forms). NULL for an OK verdict. transfer full */
-char *core_verdict_refusal_text(const ScanVerdict *verdict, const char *shown, CoreVerdictAction action);
+ * reput forms). `by` (NULL: none; core_verdict_judge) names the member of a pool that judged:
+ * "(<signature> FOUND by <member>)", "…: <why> (scanner <member>).". NULL for an OK verdict.
+ * transfer full */
+char *core_verdict_refusal_text(const ScanVerdict *verdict, const char *shown, CoreVerdictAction action,
+                                const char *by);
+/* The signature, escaped, with "FOUND by <member>" when `by` is set. transfer full */
+char *core_verdict_found_text(const ScanVerdict *verdict, const char *by);
+/* core_verdict_unscanned_text, with " (scanner <member>)" when `by` is set. transfer full */
+char *core_verdict_unscanned_by_text(const ScanVerdict *verdict, const char *by);

@@ -5,8 +5,9 @@
 # passed over; a member killed with SIGKILL in the middle of a batch: every file still scanned
 # and uploaded once, exit 0; every member dead: refused with one clear message naming each, exit
 # 1, nothing on the server; a member that answers garbage, and one that hangs (its timeout, then
-# another member); `status` shows each member's state and last answer; one scanner that is gone
-# is waited for (scanner-wait), and a file goes through when it comes back within the wait.
+# another member); a refusal names the member that judged (a pool only); `status` shows each
+# member's state and last answer; one scanner that is gone is waited for (scanner-wait), and a
+# file goes through when it comes back within the wait.
 . "$top_srcdir/tests/lib/suite.sh"
 . "$top_srcdir/tests/lib/scanner-pool.sh"
 
@@ -124,6 +125,18 @@ expect "garbage: exit 0" cf_rc_is 0
 expect "garbage: every file arrived" arrived garbage garbage
 not_junk() { ! audit_once garbage | grep -q "scanner ${POOL_ADDR[junk]} "; }
 expect "garbage: no verdict is the garbage member's" not_junk
+
+# ---- a pool names the member that judged in the refusal; one scanner's words stay as they were ----
+eicar >eicar.com
+CF_SCANNER="${POOL_ADDR[junk]},${POOL_ADDR[a]}"
+cf_login 127.0.0.1 "cd garbage; put eicar.com"
+expect "pool, infected: exit 1" cf_rc_is 1
+expect "pool, infected: the refusal names the member" \
+        cf_says "eicar\.com is infected \([^ ]+ FOUND by ${POOL_ADDR[a]}\): not uploaded\."
+CF_SCANNER=${POOL_ADDR[a]}
+cf_login 127.0.0.1 "cd garbage; put eicar.com"
+expect "one scanner, infected: the words name no member" \
+        eval 'cf_says "eicar\.com is infected \([^ ]+\): not uploaded\." && ! cf_says "FOUND by"'
 
 # ---- a member that hangs: its timeout, then another member ----
 suite_start "the hanging scanner" pool_fake_start stuck hang

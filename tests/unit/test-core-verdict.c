@@ -65,8 +65,8 @@ static void test_texts(void)
                 g_autoptr(ScanVerdict) v = c->reply ? scan_verdict_parse(c->reply) : scan_verdict_new_error(down);
                 scan_verdict_set_path(v, c->path);
                 g_autofree char *status = core_verdict_status_text(v);
-                g_autofree char *upload = core_verdict_refusal_text(v, c->path, CORE_VERDICT_UPLOAD);
-                g_autofree char *resume = core_verdict_refusal_text(v, c->path, CORE_VERDICT_RESUME);
+                g_autofree char *upload = core_verdict_refusal_text(v, c->path, CORE_VERDICT_UPLOAD, NULL);
+                g_autofree char *resume = core_verdict_refusal_text(v, c->path, CORE_VERDICT_RESUME, NULL);
                 g_test_message("verdict %zu: %s | %s | %s", i, status, upload, resume);
                 g_assert_cmpstr(status, ==, c->status);
                 if (strchr(c->path, '\n'))
@@ -79,7 +79,7 @@ static void test_texts(void)
 static void test_signature_is_escaped_in_messages(void)
 {
         g_autoptr(ScanVerdict) v = scan_verdict_new(SCAN_VERDICT_INFECTED, "Sig\033[2J", NULL);
-        g_autofree char *text = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD);
+        g_autofree char *text = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD, NULL);
         g_assert_null(strchr(text, '\033'));
 }
 
@@ -88,9 +88,23 @@ static void test_error_without_reason(void)
         g_autoptr(ScanVerdict) v = scan_verdict_new(SCAN_VERDICT_ERROR, NULL, NULL);
         scan_verdict_set_path(v, "f");
         g_autofree char *status = core_verdict_status_text(v);
-        g_autofree char *upload = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD);
+        g_autofree char *upload = core_verdict_refusal_text(v, "f", CORE_VERDICT_UPLOAD, NULL);
         g_assert_cmpstr(status, ==, "ERROR f ()");
         g_assert_cmpstr(upload, ==, "f was not uploaded: the scanner gave no verdict (no reason given).");
+}
+
+/* A pool's member is named in the words when the caller gives it (more than one member). */
+static void test_member_named_when_given(void)
+{
+        g_autoptr(ScanVerdict) found = scan_verdict_parse("stream: Eicar-Test-Signature FOUND");
+        g_autofree char *infected = core_verdict_refusal_text(found, "f", CORE_VERDICT_UPLOAD, "tcp:10.0.0.5:3310");
+        g_assert_cmpstr(infected, ==, "f is infected (Eicar-Test-Signature FOUND by tcp:10.0.0.5:3310): not uploaded.");
+        g_autoptr(ScanVerdict) limit = scan_verdict_parse("stream: Heuristics.Encrypted.Zip FOUND");
+        g_autofree char *unscanned = core_verdict_refusal_text(limit, "f", CORE_VERDICT_RESUME, "unix:/run/a\n.sock");
+        g_test_message("%s", unscanned);
+        g_assert_true(g_str_has_suffix(unscanned, " (scanner unix:/run/a\\x0a.sock)."));
+        g_autofree char *alone = core_verdict_refusal_text(found, "f", CORE_VERDICT_UPLOAD, NULL);
+        g_assert_null(strstr(alone, " by "));
 }
 
 int main(int argc, char **argv)
@@ -99,5 +113,6 @@ int main(int argc, char **argv)
         g_test_add_func("/core/verdict/status-and-refusal-texts-per-verdict", test_texts);
         g_test_add_func("/core/verdict/signature-is-escaped-in-messages", test_signature_is_escaped_in_messages);
         g_test_add_func("/core/verdict/error-without-reason", test_error_without_reason);
+        g_test_add_func("/core/verdict/pool-member-named-when-given", test_member_named_when_given);
         return g_test_run();
 }
