@@ -42,6 +42,8 @@ typedef struct {
         gboolean temp_upload;   /* temporary names (ctx->temp_upload when the batch began, or mirror's) */
         GPtrArray *leftovers;   /* char*: temporary copies of failed uploads not deleted yet */
         guint64 bytes;          /* the local files' sizes when submitted, added up */
+        guint unanswered;       /* files refused because no scanner answered: the first one's
+                                   refusal says why, the others are counted in the tally */
 } UploadRun;
 
 /* One clean file on its way to a connection. */
@@ -278,8 +280,17 @@ static gboolean stor_job(FtpSession *session, CoreWorker *worker, gpointer data,
         return ok;
 }
 
-/* The verdict for `status`, the refusal message (with the job's name), and the job's state.
- * TRUE when clean. */
+/* A refusal because no scanner gave a verdict (none reachable, none in time, all busy): the same
+ * words for every file while the scanners are gone. */
+static gboolean unanswered(const ScanVerdict *verdict)
+{
+        return verdict->kind == SCAN_VERDICT_ERROR &&
+               (verdict->reason_class == SCAN_REASON_UNREACHABLE || verdict->reason_class == SCAN_REASON_TIMEOUT);
+}
+
+/* The verdict for `status`, the refusal message (with the job's name; of the files no scanner
+ * answered for, only the first's: the tally counts them all, the audit log and the queue name
+ * each), and the job's state. TRUE when clean. */
 static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, const char *shown)
 {
         CoreContext *ctx = run->ctx;
@@ -288,7 +299,9 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
                                                              core_verdict_judge(ctx, verdict));
         if (!refusal)
                 return TRUE;
-        core_say(ctx, CORE_MSG_ERROR, "%s", refusal);
+        gboolean said = unanswered(verdict) && run->unanswered++ > 0;
+        if (!said)
+                core_say(ctx, CORE_MSG_ERROR, "%s", refusal);
         core_queue_set_verdict(run->queue, id, verdict);
         core_refused(ctx);
         return FALSE;
@@ -526,6 +539,11 @@ static void say_tally(UploadRun *run, GArray *submitted)
         }
         core_say(run->ctx, CORE_MSG_INFO, _("%u of %u files uploaded (%u refused by the scanner, %u failed)."),
                  run->done, submitted->len, refused, failed);
+        if (run->unanswered > 1)
+                core_say(run->ctx, CORE_MSG_ERROR,
+                         ngettext("%u file not scanned: no scanner answers.", "%u files not scanned: no scanner answers.",
+                                  run->unanswered),
+                         run->unanswered);
 }
 
 /* Deletes the temporary copies failed uploads left (their connection was lost first) on the

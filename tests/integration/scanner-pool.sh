@@ -4,10 +4,11 @@
 # share, the audit log names the member that judged each file); a member dead from the start is
 # passed over; a member killed with SIGKILL in the middle of a batch: every file still scanned
 # and uploaded once, exit 0; every member dead: refused with one clear message naming each, exit
-# 1, nothing on the server; a member that answers garbage, and one that hangs (its timeout, then
-# another member); a refusal names the member that judged (a pool only); `status` shows each
-# member's state and last answer; one scanner that is gone is waited for (scanner-wait), and a
-# file goes through when it comes back within the wait.
+# 1, nothing on the server (a batch: the reason once, the tally counts the files, the audit log
+# names each); a member that answers garbage, and one that hangs (its timeout, then another
+# member); a refusal names the member that judged (a pool only); `status` shows each member's
+# state and last answer; one scanner that is gone is waited for (scanner-wait), and a file goes
+# through when it comes back within the wait.
 . "$top_srcdir/tests/lib/suite.sh"
 . "$top_srcdir/tests/lib/scanner-pool.sh"
 
@@ -115,6 +116,27 @@ expect "all dead: nothing reached the server" [ ! -e "$FTP_ROOT/none/none.txt" ]
 expect "all dead: one message names every member and why" \
         cf_says "No scanner of the pool gave a verdict \($DEAD: .*not reachable.*; unix:$SUITE_DIR/nobody-either.sock: .*not reachable"
 expect "all dead: refused after the short wait (took ${took}s)" [ "$took" -le 20 ]
+
+# ---- every member dead, a batch: the reason said once, every file counted and in the audit log ----
+make_files deadbatch 4
+cf_login 127.0.0.1 "cd none; mput deadbatch/*" --scanner-wait 1
+expect "all dead, a batch: exit 1 (refused)" cf_rc_is 1
+expect "all dead, a batch: nothing reached the server" [ -z "$(ls "$FTP_ROOT/none")" ]
+said_once() { [ "$(printf '%s\n' "$CF_ALL" | grep -c "No scanner of the pool gave a verdict")" = 1 ]; }
+expect "all dead, a batch: the long reason is said once, not per file" said_once
+expect "all dead, a batch: the tally counts the files no scanner answered for" \
+        cf_says "error: 4 files not scanned: no scanner answers\.$"
+expect "all dead, a batch: the usual tally too" cf_says "0 of 4 files uploaded \(4 refused by the scanner, 0 failed\)"
+each_refused() {
+        /usr/bin/python3 - "$CF_AUDIT" <<'PY'
+import json, os, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+got = sorted(os.path.basename(r["path"]) for r in recs
+             if r["event"] == "verdict" and r["verdict"] == "ERROR" and "/deadbatch/" in (r.get("path") or ""))
+sys.exit(0 if got == ["f1.bin", "f2.bin", "f3.bin", "f4.bin"] else print(got) or 1)
+PY
+}
+expect "all dead, a batch: the audit log names each file once, refused" each_refused
 
 # ---- a member that answers garbage: the other one judges ----
 suite_start "the garbage scanner" pool_fake_start junk garbage
