@@ -22,6 +22,12 @@
 #define TLS_RECORD_HANDSHAKE 0x16 /* the first byte of every ClientHello */
 /* How long a refused client is given to read the last words and close its end. */
 #define LINGER_US (2 * G_USEC_PER_SEC)
+/* A session ticket is good for this long: a client resumes within it without a full handshake
+ * (its certificate was verified when the session began, and is checked for expiry again). */
+#define TICKET_LIFETIME_S 1800
+/* The session ID context: a server that verifies clients must name one, or OpenSSL fails every
+ * resumption. A reload makes a new SSL_CTX with new ticket keys: no session outlives it. */
+#define SESSION_CONTEXT "clamav-agent"
 
 struct AgentTls {
         gint refs;
@@ -102,11 +108,19 @@ AgentTls *agent_tls_new(const AgentConf *conf, GError **error)
         }
         SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
                                       SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-        /* one request per connection: no session to resume, and no ticket for the client to
-         * read after the handshake (a clamd client sends and then waits for its one reply) */
+        /* one request per connection, and many connections from one client (clamftp scans each
+         * file on a new one): a stateless ticket (TLS 1.3, or TLS 1.2's RFC 5077) lets the next
+         * connection resume without a full handshake; nothing is kept here per session. The
+         * ticket keys are this context's own, made at random: a reload (new TLSClientCA) ends
+         * every session. */
         SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-        SSL_CTX_set_num_tickets(ctx, 0);
-        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+        SSL_CTX_set_num_tickets(ctx, 1);
+        SSL_CTX_set_timeout(ctx, TICKET_LIFETIME_S);
+        if (SSL_CTX_set_session_id_context(ctx, (const unsigned char *)SESSION_CONTEXT,
+                                           sizeof SESSION_CONTEXT - 1) != 1) {
+                config_error(error, "TLSCertificateFile", conf->tls_certificate_file);
+                return NULL;
+        }
         if (!load_identity(ctx, conf, error))
                 return NULL;
         if (conf->tls_client_ca && *conf->tls_client_ca) {
@@ -239,6 +253,22 @@ static gboolean set_nonblocking(int fd)
         return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
+/* With TLSClientCA, a resumed session skips the certificate check: it stands only for a
+ * session that began with a client certificate that verified, still within its validity. */
+static gboolean resumed_client_valid(const AgentTls *tls, SSL *ssl, GError **error)
+{
+        if (!tls->client_ca || !SSL_session_reused(ssl))
+                return TRUE;
+        X509 *cert = SSL_get0_peer_certificate(ssl);
+        if (cert && SSL_get_verify_result(ssl) == X509_V_OK &&
+            X509_cmp_current_time(X509_get0_notAfter(cert)) > 0 &&
+            X509_cmp_current_time(X509_get0_notBefore(cert)) < 0)
+                return TRUE;
+        g_set_error_literal(error, AGENT_ERROR, AGENT_ERROR_IO,
+                            _("a resumed TLS session without a valid client certificate; refused"));
+        return FALSE;
+}
+
 AgentTlsConn *agent_tls_accept(AgentTls *tls, int fd, gint64 deadline, int stop_fd, GError **error)
 {
         if (!set_nonblocking(fd)) {
@@ -277,6 +307,11 @@ AgentTlsConn *agent_tls_accept(AgentTls *tls, int fd, gint64 deadline, int stop_
                 SSL_free(ssl);
                 return NULL;
         }
+        if (!resumed_client_valid(tls, ssl, error)) {
+                SSL_free(ssl);
+                close_gently(fd, deadline, stop_fd);
+                return NULL;
+        }
         AgentTlsConn *conn = g_new0(AgentTlsConn, 1);
         conn->ssl = ssl;
         return conn;
@@ -305,9 +340,9 @@ char *agent_tls_conn_describe(AgentTlsConn *conn)
                 subject = g_strndup(data, (gsize)MAX(len, 0));
                 BIO_free(bio);
         }
-        return g_strdup_printf("%s %s%s%s", SSL_get_version(conn->ssl),
-                               SSL_get_cipher_name(conn->ssl), subject ? " client " : "",
-                               subject ? subject : "");
+        return g_strdup_printf("%s %s%s%s%s", SSL_get_version(conn->ssl),
+                               SSL_get_cipher_name(conn->ssl), SSL_session_reused(conn->ssl) ? " resumed" : "",
+                               subject ? " client " : "", subject ? subject : "");
 }
 
 /* ---- reading and writing ---- */

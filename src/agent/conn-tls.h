@@ -31,7 +31,8 @@ gboolean agent_tls_requires_client_cert(const AgentTls *tls);
 AgentTlsConn *agent_tls_accept(AgentTls *tls, int fd, gint64 deadline, int stop_fd, GError **error);
 /* Sends close_notify without waiting, and frees the connection (not its fd). */
 void agent_tls_conn_free(AgentTlsConn *conn);
-/* "TLSv1.3 TLS_AES_256_GCM_SHA384 client CN=…" for the log. transfer full */
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384 [resumed] client CN=…" for the log ("resumed": a session
+ * ticket spared the full handshake). transfer full */
 char *agent_tls_conn_describe(AgentTlsConn *conn);
 
 typedef enum {

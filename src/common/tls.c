@@ -14,7 +14,10 @@
 #include <string.h>
 
 struct TlsContext {
+        gint refs;
         SSL_CTX *ctx;
+        gboolean resume_every;        /* every connection resumes and stores (a scanner's) */
+        GMutex lock;                  /* guards the four below: copies of a scanner share a context */
         SSL_SESSION *control_session; /* latest session issued on a control connection */
         int control_group;            /* the key-exchange group the control connection used (NID), 0 */
         X509 *described;              /* the certificate `description` describes, or NULL */
@@ -59,10 +62,17 @@ static int on_new_session(SSL *ssl, SSL_SESSION *session)
         TlsContext *ctx = SSL_get_ex_data(ssl, control_index);
         if (!ctx || !SSL_SESSION_is_resumable(session))
                 return 0; /* a data connection's ticket is never reused (ProFTPD checks) */
+        /* a scanner's connection ends without close_notify, and OpenSSL then marks the session
+         * it leaves "not resumable": the one kept is a copy of its own */
+        SSL_SESSION *kept = ctx->resume_every ? SSL_SESSION_dup(session) : session;
+        if (!kept)
+                return 0;
+        g_mutex_lock(&ctx->lock);
         if (ctx->control_session)
                 SSL_SESSION_free(ctx->control_session);
-        ctx->control_session = session;
-        return 1;
+        ctx->control_session = kept;
+        g_mutex_unlock(&ctx->lock);
+        return kept == session; /* 1: the reference OpenSSL handed over is kept */
 }
 
 /* Called by OpenSSL when the server asks for a client certificate and none is configured: the
@@ -111,24 +121,41 @@ TlsContext *tls_context_new(int max_version, GError **error)
         SSL_CTX_sess_set_new_cb(ssl_ctx, on_new_session);
         SSL_CTX_set_client_cert_cb(ssl_ctx, on_certificate_asked);
         TlsContext *ctx = g_new0(TlsContext, 1);
+        ctx->refs = 1;
+        g_mutex_init(&ctx->lock);
         ctx->ctx = ssl_ctx;
         SSL_CTX_set_ex_data(ssl_ctx, context_index, ctx);
         return ctx;
 }
 
+TlsContext *tls_context_ref(TlsContext *ctx)
+{
+        g_atomic_int_inc(&ctx->refs);
+        return ctx;
+}
+
+void tls_context_resume_every_connection(TlsContext *ctx)
+{
+        ctx->resume_every = TRUE;
+}
+
 void tls_context_forget_session(TlsContext *ctx)
 {
+        g_mutex_lock(&ctx->lock);
         if (ctx->control_session)
                 SSL_SESSION_free(ctx->control_session);
         ctx->control_session = NULL;
         ctx->control_group = 0;
+        g_mutex_unlock(&ctx->lock);
 }
 
 void tls_context_note_handshake(TlsContext *ctx, TlsSsl *ssl)
 {
         int nid = SSL_get_negotiated_group(ssl);
+        g_mutex_lock(&ctx->lock);
         if (nid > 0 && !(nid & TLSEXT_nid_unknown))
                 ctx->control_group = nid;
+        g_mutex_unlock(&ctx->lock);
 }
 
 /* TLS 1.3 sends a key share for the first group the client lists only: a server that wants
@@ -173,17 +200,21 @@ gboolean tls_context_use_certificate(TlsContext *ctx, const char *cert_file, con
 
 gboolean tls_context_has_session(TlsContext *ctx)
 {
-        return ctx->control_session != NULL;
+        g_mutex_lock(&ctx->lock);
+        gboolean has = ctx->control_session != NULL;
+        g_mutex_unlock(&ctx->lock);
+        return has;
 }
 
 void tls_context_free(TlsContext *ctx)
 {
-        if (!ctx)
+        if (!ctx || !g_atomic_int_dec_and_test(&ctx->refs))
                 return;
         tls_context_forget_session(ctx);
         X509_free(ctx->described);
         tls_peer_info_free(ctx->description);
         SSL_CTX_free(ctx->ctx);
+        g_mutex_clear(&ctx->lock);
         g_free(ctx);
 }
 
@@ -219,12 +250,15 @@ TlsSsl *tls_ssl_new(TlsContext *ctx, int fd, const char *host, gboolean control,
                 SSL_set_tlsext_host_name(ssl, host);
                 SSL_set1_host(ssl, host);
         }
-        if (control) {
+        if (control || ctx->resume_every)
                 SSL_set_ex_data(ssl, control_index, ctx);
-        } else {
-                prefer_control_group(ctx, ssl);
+        if (!control || ctx->resume_every) {
+                g_mutex_lock(&ctx->lock);
+                if (!control)
+                        prefer_control_group(ctx, ssl);
                 if (ctx->control_session)
                         resume_copy(ssl, ctx->control_session);
+                g_mutex_unlock(&ctx->lock);
         }
         SSL_set_connect_state(ssl);
         return ssl;
@@ -281,6 +315,8 @@ static TlsPeerInfo *describe_cert(X509 *cert)
 static void fill_description(TlsPeerInfo *info, SSL *ssl, X509 *cert)
 {
         TlsContext *ctx = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), context_index);
+        if (ctx)
+                g_mutex_lock(&ctx->lock);
         const TlsPeerInfo *known = ctx && ctx->described && X509_cmp(ctx->described, cert) == 0
                 ? ctx->description : NULL;
         g_autoptr(TlsPeerInfo) made = known ? NULL : describe_cert(cert);
@@ -290,13 +326,15 @@ static void fill_description(TlsPeerInfo *info, SSL *ssl, X509 *cert)
         info->not_before = g_strdup(from->not_before);
         info->not_after = g_strdup(from->not_after);
         info->sha256 = g_strdup(from->sha256);
-        if (!made || !ctx)
-                return;
-        X509_free(ctx->described);
-        tls_peer_info_free(ctx->description);
-        X509_up_ref(cert);
-        ctx->described = cert;
-        ctx->description = g_steal_pointer(&made);
+        if (made && ctx) {
+                X509_free(ctx->described);
+                tls_peer_info_free(ctx->description);
+                X509_up_ref(cert);
+                ctx->described = cert;
+                ctx->description = g_steal_pointer(&made);
+        }
+        if (ctx)
+                g_mutex_unlock(&ctx->lock);
 }
 
 TlsPeerInfo *tls_ssl_peer_info(TlsSsl *ssl)

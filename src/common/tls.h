@@ -12,12 +12,19 @@ typedef struct TlsContext TlsContext;
 
 /* max_version: 0 for the newest OpenSSL offers, else 12 (TLS 1.2) or 13 (TLS 1.3). */
 TlsContext *tls_context_new(int max_version, GError **error);
+/* Contexts are reference-counted: tls_context_free drops one reference. Threads may share one
+ * (its stored session and certificate description are guarded by its own lock). */
+TlsContext *tls_context_ref(TlsContext *ctx);
 void tls_context_free(TlsContext *ctx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TlsContext, tls_context_free)
 /* Forgets the stored control session (a new control connection starts over). */
 void tls_context_forget_session(TlsContext *ctx);
 /* TRUE when a control session is stored for data connections to resume. */
 gboolean tls_context_has_session(TlsContext *ctx);
+/* For a client making many like connections to one server (a scanner): every connection, whatever
+ * its `control`, resumes the stored session and stores the sessions it is given, so only the
+ * first (and one after the server forgot the session) makes a full handshake. */
+void tls_context_resume_every_connection(TlsContext *ctx);
 
 /* Used by net.c: a new SSL object for fd, with SNI and the host-name check for `host`. A control
  * connection's SSL feeds the session cache; a data connection's resumes the stored session. */

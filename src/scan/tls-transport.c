@@ -1,7 +1,8 @@
 /* scan/tls-transport.c — TLS to a tls:host:port scanner: handshake, the scanner's certificate
  * against the system's roots or the trusted-certificates file, and the client certificate.
- * Owns: the process's client identity toward scanners, each client's TLS context, the words of
- * TLS refusals. Must not: frame the protocol, ask the user, or store a fingerprint. */
+ * Owns: the process's client identity toward scanners, the TLS context a client and its copies
+ * share (every connection resumes the latest session: one full handshake, not one per scan), the
+ * words of TLS refusals. Must not: frame the protocol, ask the user, or store a fingerprint. */
 #include "config.h"
 #include "scan/tls-transport.h"
 #include "common/i18n.h"
@@ -14,12 +15,22 @@ G_LOCK_DEFINE_STATIC(identity);
 static char *identity_cert; /* guarded by identity */
 static char *identity_key;
 
+/* What a client and its copies (one per scanning thread) share: the context, and with it the
+ * latest session every connection resumes. */
+typedef struct {
+        gint refs;
+        GMutex lock;
+        TlsContext *ctx;    /* made at the first connection of any copy, with the identity of that time */
+        char *cert_file;    /* the identity it shows */
+} Shared;
+
 struct ScanTls {
         char *host;
         guint16 port;
         char *address;
         ScanTrustLookup trust_lookup; /* the fingerprint the user trusts for host:port, or NULL */
-        TlsContext *ctx;    /* made at the first connection, with the identity of that time */
+        Shared *shared;
+        TlsContext *ctx;    /* this copy's reference to the shared context, from its first connection */
         char *cert_file;    /* the client certificate it shows, or NULL */
         gboolean asked;     /* the last handshake was asked for a certificate and had none */
 };
@@ -55,14 +66,32 @@ ScanTls *scan_tls_new(const char *host, guint16 port, const char *address)
         tls->host = g_strdup(host);
         tls->port = port;
         tls->address = g_strdup(address);
+        tls->shared = g_new0(Shared, 1);
+        tls->shared->refs = 1;
+        g_mutex_init(&tls->shared->lock);
         return tls;
 }
 
 ScanTls *scan_tls_copy(const ScanTls *tls)
 {
-        ScanTls *copy = scan_tls_new(tls->host, tls->port, tls->address);
+        ScanTls *copy = g_new0(ScanTls, 1);
+        copy->host = g_strdup(tls->host);
+        copy->port = tls->port;
+        copy->address = g_strdup(tls->address);
         copy->trust_lookup = tls->trust_lookup;
+        copy->shared = tls->shared;
+        g_atomic_int_inc(&copy->shared->refs);
         return copy;
+}
+
+static void shared_unref(Shared *shared)
+{
+        if (!g_atomic_int_dec_and_test(&shared->refs))
+                return;
+        tls_context_free(shared->ctx);
+        g_free(shared->cert_file);
+        g_mutex_clear(&shared->lock);
+        g_free(shared);
 }
 
 void scan_tls_set_trust_lookup(ScanTls *tls, ScanTrustLookup lookup)
@@ -78,22 +107,36 @@ void scan_tls_free(ScanTls *tls)
         g_free(tls->address);
         g_free(tls->cert_file);
         tls_context_free(tls->ctx);
+        shared_unref(tls->shared);
         g_free(tls);
 }
 
+
+/* The shared context, made with the identity of now when there is none or it shows another. */
 static gboolean make_context(ScanTls *tls, GError **error)
 {
-        g_autoptr(GError) local = NULL;
-        g_autoptr(TlsContext) ctx = tls_context_new(0, &local);
+        Shared *shared = tls->shared;
         G_LOCK(identity);
         g_autofree char *cert = g_strdup(identity_cert);
         g_autofree char *key = g_strdup(identity_key);
         G_UNLOCK(identity);
-        if (!ctx || (cert && !tls_context_use_certificate(ctx, cert, key, &local))) {
-                g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL, "%s", local->message);
-                return FALSE;
+        g_mutex_lock(&shared->lock);
+        if (!shared->ctx || g_strcmp0(shared->cert_file, cert) != 0) {
+                g_autoptr(GError) local = NULL;
+                g_autoptr(TlsContext) ctx = tls_context_new(0, &local);
+                if (!ctx || (cert && !tls_context_use_certificate(ctx, cert, key, &local))) {
+                        g_mutex_unlock(&shared->lock);
+                        g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL, "%s", local->message);
+                        return FALSE;
+                }
+                tls_context_resume_every_connection(ctx);
+                tls_context_free(shared->ctx);
+                shared->ctx = g_steal_pointer(&ctx);
+                g_free(shared->cert_file);
+                shared->cert_file = g_strdup(cert);
         }
-        tls->ctx = g_steal_pointer(&ctx);
+        tls->ctx = tls_context_ref(shared->ctx);
+        g_mutex_unlock(&shared->lock);
         tls->cert_file = g_steal_pointer(&cert);
         return TRUE;
 }

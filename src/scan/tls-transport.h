@@ -17,10 +17,13 @@
 gboolean scan_tls_set_identity(const char *cert_file, const char *key_file, GError **error);
 
 typedef struct ScanTls ScanTls;
-/* The TLS side of one scanner client; address is how messages name the scanner. Each client
- * (and each copy, one per thread) has its own. transfer full */
+/* The TLS side of one scanner client; address is how messages name the scanner. A client and
+ * its copies (one per thread) share one TLS context: each connection resumes the latest session
+ * any of them was given (the agent's tickets), so a batch makes one full handshake, not one per
+ * file. transfer full */
 ScanTls *scan_tls_new(const char *host, guint16 port, const char *address);
-/* The same scanner and trust lookup, for another thread's client (no connection state). */
+/* The same scanner, trust lookup and shared context, for another thread's client (no
+ * connection state). */
 ScanTls *scan_tls_copy(const ScanTls *tls); /* transfer full */
 /* Where a certificate that does not verify may still be trusted (core_trust_lookup); NULL:
  * only verified certificates pass. */

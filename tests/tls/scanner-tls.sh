@@ -6,7 +6,8 @@
 # client certificate. Uploads go to a real vsftpd; each refusal is checked to leave nothing on
 # the server. Also: the agent refuses a plain-text client (clamdscan) on its TLS port at once,
 # and a client that never finishes the handshake within TLSHandshakeTimeout; SIGHUP reads a
-# renewed certificate; clamftp's tls: to a plain TCP agent is refused at once.
+# renewed certificate; clamftp's tls: to a plain TCP agent is refused at once. A client's later
+# connections resume its TLS session (the agent's tickets), with mutual TLS too.
 . "$top_srcdir/tests/lib/suite.sh"
 
 make_certs() {
@@ -52,6 +53,10 @@ expect "right certificate: exit status 1 (a file refused, nothing else failed)" 
 expect "the agent scanned them over TLS 1.2 or newer" \
         eval 'grep -Eq "TLS TLSv1\.[23] " "$AGENT_LOG" && grep -q "scan instream.*FOUND" "$AGENT_LOG"'
 expect "the audit log names the tls: scanner" grep -q "\"scanner\":\"tls:127.0.0.1:$AGENT_PORT\"" "$CF_AUDIT"
+# tls_handshakes [resumed]: the agent's handshakes so far (LogVerbose), or those that resumed
+tls_handshakes() { grep -Ec ": TLS TLSv1\.[23] [^ ]+${1:+ resumed}( |$)" "$AGENT_LOG"; }
+expect "one full handshake, then the later scans resume the TLS session ($(tls_handshakes resumed) of $(tls_handshakes))" \
+        eval '[ "$(tls_handshakes resumed)" -ge 2 ] && [ "$(tls_handshakes)" -gt "$(tls_handshakes resumed)" ]'
 
 # ---- a certificate that does not verify: refused, then let in by its pinned fingerprint ----
 AGENT_FP=$(tls_fingerprint "$CERTS/agent.pem")
@@ -87,6 +92,8 @@ cf_login 127.0.0.1 "put clean.txt mutual.txt; put eicar.com" \
 expect "mutual TLS with the client certificate: clean uploaded, EICAR refused by name" \
         eval 'same_file clean.txt "$FTP_ROOT/mutual.txt" && cf_says "eicar.com.*INFECTED.*Clamftp\.Test\.EICAR" && ! on_server eicar.com'
 expect "the agent saw the client certificate" grep -q "client CN=clamftp client" "$AGENT_LOG"
+expect "mutual TLS: the second scan resumed, its session still the verified client's" \
+        grep -q "resumed client CN=clamftp client" "$AGENT_LOG"
 cf_login 127.0.0.1 "put clean.txt nocert.txt"
 expect "mutual TLS without a client certificate: refused, and clamftp says why; nothing uploaded" \
         eval 'cf_rc_is 1 && cf_says "asked for a client certificate" && cf_says "--scanner-cert" && ! on_server nocert.txt'
