@@ -1,6 +1,8 @@
 /* scan/snapshot.c — the private, immutable copy of a file that is scanned and then uploaded.
- * Owns: opening the user's file once, copying it into a sealed memfd (or an unlinked 0600 file in
- * tmpdir when large), and the snapshot's size and SHA-256, computed from the snapshot itself.
+ * Owns: opening the user's file once, copying it into a sealed memfd in one pass that hashes what
+ * it writes, or for a large file a reflink (FICLONE) or kernel copy into an unlinked 0600 file
+ * whose SHA-256 is read back from it (on a thread of its own while the caller scans, when asked),
+ * and refusing a file over the scanner's limit before any copy.
  * Must not: re-open or re-read the user's path after the copy; scan or upload anything. */
 #include "config.h"
 #include "scan/snapshot.h"
@@ -11,6 +13,8 @@
 #include <openssl/evp.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -20,6 +24,7 @@
 #define BLOCK (1024 * 1024)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
+G_DEFINE_QUARK(scan-snapshot-error-quark, scan_snapshot_error)
 
 typedef enum { COPY_RANGE, COPY_SENDFILE, COPY_READ_WRITE } CopyMode;
 
@@ -32,7 +37,9 @@ typedef enum { COPY_RANGE, COPY_SENDFILE, COPY_READ_WRITE } CopyMode;
                 g_set_error(error, SCAN_ERROR, SCAN_ERROR_LOCAL, msg, shown_, g_strerror(err_));    \
         } while (0)
 
-/* Opens path without blocking on a FIFO and accepts only a regular file (checked on the fd). */
+/* Opens path without blocking on a FIFO and accepts only a regular file (checked on the fd). The
+ * O_NONBLOCK stays: Linux ignores it for reads of a regular file, and clearing it cost two
+ * syscalls per file. */
 static int open_regular(const char *path, struct stat *st, GError **error)
 {
         int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -53,12 +60,6 @@ static int open_regular(const char *path, struct stat *st, GError **error)
                                     : _("“%s” is not a regular file (a device, pipe or socket); only regular "
                                         "files can be scanned and uploaded."),
                             shown);
-                close(fd);
-                return -1;
-        }
-        int flags = fcntl(fd, F_GETFL);
-        if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-                set_local_error(error, path, _("Cannot prepare “%s” for reading: %s"), errno);
                 close(fd);
                 return -1;
         }
@@ -142,18 +143,18 @@ static gboolean copy_until_eof(int src, int dst, const char *path, const char *s
 
 typedef gboolean (*BlockFunc)(const guchar *bytes, gsize len, gpointer data);
 
-/* Every byte the snapshot holds, read back from its descriptor in blocks and handed to `eat`, so
- * that a digest describes the uploaded bytes; *size: the bytes read. */
-static gboolean read_blocks(const ScanSnapshot *snapshot, BlockFunc eat, gpointer data, gint64 *size, GError **error)
+/* Every byte fd holds, read back in blocks and handed to `eat`, so that a digest describes the
+ * uploaded bytes; *size: the bytes read. `path` is the user's, for messages. */
+static gboolean read_blocks(int fd, const char *path, BlockFunc eat, gpointer data, gint64 *size, GError **error)
 {
         g_autofree guchar *buf = g_malloc(BLOCK);
         gint64 offset = 0;
         for (;;) {
-                ssize_t n = pread(snapshot->fd, buf, BLOCK, offset);
+                ssize_t n = pread(fd, buf, BLOCK, offset);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0) {
-                        set_local_error(error, snapshot->path, _("Reading the snapshot of “%s” failed: %s"), errno);
+                        set_local_error(error, path, _("Reading the snapshot of “%s” failed: %s"), errno);
                         return FALSE;
                 }
                 if (n == 0)
@@ -173,28 +174,42 @@ static gboolean evp_update(const guchar *bytes, gsize len, gpointer data)
         return EVP_DigestUpdate(data, bytes, len) == 1;
 }
 
-/* The digest (`type`) of what the snapshot holds as lowercase hex into `hex` (2 * EVP_MAX_MD_SIZE
- * + 1). OpenSSL's digests rather than GChecksum: they use the CPU's SHA extensions, about 4x
- * faster here, which matters for large uploads; libcrypto is linked already for FTPS. */
-static gboolean digest_hex(const ScanSnapshot *snapshot, const EVP_MD *type, char *hex, gint64 *size,
-                           GError **error)
+static EVP_MD_CTX *digest_start(const EVP_MD *type, GError **error)
 {
-        g_autoptr(EVP_MD_CTX) md = EVP_MD_CTX_new();
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
         if (!md || EVP_DigestInit_ex(md, type, NULL) != 1) {
+                EVP_MD_CTX_free(md);
                 g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Cannot start a digest."));
-                return FALSE;
+                return NULL;
         }
-        if (!read_blocks(snapshot, evp_update, md, size, error))
-                return FALSE;
+        return md;
+}
+
+/* The digest as lowercase hex into `hex` (2 * EVP_MAX_MD_SIZE + 1). */
+static gboolean digest_end(EVP_MD_CTX *md, char *hex, GError **error)
+{
         unsigned char sum[EVP_MAX_MD_SIZE];
         unsigned int len = 0;
         if (EVP_DigestFinal_ex(md, sum, &len) != 1) {
                 g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a digest failed."));
                 return FALSE;
         }
-        for (unsigned int i = 0; i < len; i++)
-                g_snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+        static const char digits[] = "0123456789abcdef";
+        for (unsigned int i = 0; i < len; i++) {
+                hex[2 * i] = digits[sum[i] >> 4];
+                hex[2 * i + 1] = digits[sum[i] & 0xf];
+        }
+        hex[2 * len] = '\0';
         return TRUE;
+}
+
+/* The digest (`type`) of what fd holds as lowercase hex into `hex`. OpenSSL's digests rather
+ * than GChecksum: they use the CPU's SHA extensions, about 4x faster here, which matters for large
+ * uploads; libcrypto is linked already for FTPS. */
+static gboolean digest_hex(int fd, const char *path, const EVP_MD *type, char *hex, gint64 *size, GError **error)
+{
+        g_autoptr(EVP_MD_CTX) md = digest_start(type, error);
+        return md && read_blocks(fd, path, evp_update, md, size, error) && digest_end(md, hex, error);
 }
 
 static gboolean crc32_update(const guchar *bytes, gsize len, gpointer data)
@@ -209,23 +224,18 @@ static char *crc32_hex(const ScanSnapshot *snapshot, GError **error) /* transfer
 {
         uLong crc = crc32_z(0L, Z_NULL, 0);
         gint64 size = 0;
-        if (!read_blocks(snapshot, crc32_update, &crc, &size, error))
+        if (!read_blocks(snapshot->fd, snapshot->path, crc32_update, &crc, &size, error))
                 return NULL;
         return g_strdup_printf("%08lx", crc & 0xffffffffUL);
 }
 
-/* SHA-256 and size of what the snapshot holds. */
-static gboolean digest(ScanSnapshot *snapshot, GError **error)
-{
-        char hex[2 * EVP_MAX_MD_SIZE + 1];
-        if (!digest_hex(snapshot, EVP_sha256(), hex, &snapshot->size, error))
-                return FALSE;
-        g_strlcpy(snapshot->sha256, hex, sizeof snapshot->sha256);
-        return TRUE;
-}
-
 char *scan_snapshot_digest(const ScanSnapshot *snapshot, const char *algorithm, GError **error)
 {
+        if (snapshot->pending) {
+                g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL,
+                                    _("The snapshot's digest is still being computed."));
+                return NULL;
+        }
         if (g_ascii_strcasecmp(algorithm, "SHA256") == 0)
                 return g_strdup(snapshot->sha256);
         if (g_ascii_strcasecmp(algorithm, "CRC32") == 0)
@@ -237,15 +247,80 @@ char *scan_snapshot_digest(const ScanSnapshot *snapshot, const char *algorithm, 
         }
         char hex[2 * EVP_MAX_MD_SIZE + 1];
         gint64 size = 0;
-        if (!digest_hex(snapshot, type, hex, &size, error))
+        if (!digest_hex(snapshot->fd, snapshot->path, type, hex, &size, error))
                 return NULL;
         return g_strdup(hex);
+}
+
+/* ---- the SHA-256 of a spooled snapshot, on a thread of its own ------------------------------ */
+
+/* The thread reads the snapshot through its own descriptor (pread: no offset shared with the
+ * scanner or the upload) while the caller scans it; scan_snapshot_finish joins it. */
+struct ScanSnapshotDigest {
+        GThread *thread;
+        int fd;          /* a dup of the snapshot's */
+        char *path;
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        gint64 size;     /* bytes digested */
+        GError *error;
+};
+
+static gpointer digest_thread(gpointer data)
+{
+        struct ScanSnapshotDigest *d = data;
+        (void)digest_hex(d->fd, d->path, EVP_sha256(), d->hex, &d->size, &d->error);
+        return NULL;
+}
+
+static void digest_defer(ScanSnapshot *snapshot)
+{
+        struct ScanSnapshotDigest *d = g_new0(struct ScanSnapshotDigest, 1);
+        d->fd = fcntl(snapshot->fd, F_DUPFD_CLOEXEC, 0);
+        d->path = g_strdup(snapshot->path);
+        if (d->fd < 0)
+                set_local_error(&d->error, snapshot->path, _("Reading the snapshot of “%s” failed: %s"), errno);
+        else
+                d->thread = g_thread_new("clamftp-digest", digest_thread, d);
+        snapshot->pending = d;
+}
+
+/* Joins the thread; its result into the snapshot. */
+static gboolean digest_join(ScanSnapshot *snapshot, GError **error)
+{
+        struct ScanSnapshotDigest *d = g_steal_pointer(&snapshot->pending);
+        if (d->thread)
+                g_thread_join(d->thread);
+        if (d->fd >= 0)
+                close(d->fd);
+        gboolean ok = !d->error && d->size == snapshot->size;
+        if (ok)
+                g_strlcpy(snapshot->sha256, d->hex, sizeof snapshot->sha256);
+        else if (d->error)
+                g_propagate_error(error, g_steal_pointer(&d->error));
+        else
+                set_local_error(error, snapshot->path, _("The snapshot of “%s” changed while it was read: %s"), EIO);
+        g_clear_error(&d->error);
+        g_free(d->path);
+        g_free(d);
+        return ok;
+}
+
+gboolean scan_snapshot_finish(ScanSnapshot *snapshot, GError **error)
+{
+        return !snapshot->pending || digest_join(snapshot, error);
+}
+
+/* ---- taking it ---------------------------------------------------------------------------- */
+
+static int open_tmpfile(const char *dir)
+{
+        return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 }
 
 static int open_spool(const char *tmpdir, const char *path, GError **error)
 {
         const char *dir = tmpdir ? tmpdir : g_get_tmp_dir();
-        int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        int fd = open_tmpfile(dir);
         if (fd >= 0)
                 return fd;
         g_autofree char *template = g_build_filename(dir, "clamftp-snapshot-XXXXXX", NULL);
@@ -263,6 +338,28 @@ static int open_spool(const char *tmpdir, const char *path, GError **error)
                 return -1;
         }
         return fd;
+}
+
+/* A reflink of src: an unlinked file sharing src's blocks (FICLONE: XFS, Btrfs, OCFS2 …), which
+ * a later write to either side copies first, so the snapshot keeps what src held now. Made in
+ * the spool when that is src's file system, else as an O_TMPFILE (never named) in src's own
+ * directory. -1 when the file systems cannot share blocks: then the caller copies. */
+static int reflink(int src, const struct stat *st, const char *path, int spool)
+{
+        if (spool >= 0 && ioctl(spool, FICLONE, src) == 0)
+                return spool;
+        struct stat at;
+        if (spool >= 0 && fstat(spool, &at) == 0 && at.st_dev == st->st_dev)
+                return -1; /* the same file system refused: no need to ask it again */
+        g_autofree char *dir = g_path_get_dirname(path);
+        int fd = open_tmpfile(dir);
+        if (fd < 0)
+                return -1;
+        struct stat mine;
+        if (fstat(fd, &mine) == 0 && mine.st_dev == st->st_dev && ioctl(fd, FICLONE, src) == 0)
+                return fd;
+        close(fd);
+        return -1;
 }
 
 static int open_memfd(const char *path, GError **error)
@@ -284,25 +381,122 @@ static gboolean seal(ScanSnapshot *snapshot, GError **error)
         return TRUE;
 }
 
-ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir, gint64 memfd_limit,
-                                            GError **error)
+/* One pass over the user's file: each block read is hashed and written to the snapshot while it
+ * is in the cache, so the SHA-256 describes exactly the bytes written and nothing is read back.
+ * The buffer fits the file (a small file costs no 1 MiB allocation). */
+static gboolean copy_hashed(int src, ScanSnapshot *snapshot, gint64 expected, GError **error)
 {
+        g_autoptr(EVP_MD_CTX) md = digest_start(EVP_sha256(), error);
+        if (!md)
+                return FALSE;
+        gsize cap = (gsize)CLAMP(expected + 1, 4096, BLOCK);
+        g_autofree guchar *buf = g_malloc(cap);
+        gint64 copied = 0;
+        for (;;) {
+                ssize_t n = read(src, buf, cap);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 || (n > 0 && !write_all(snapshot->fd, (const char *)buf, (gsize)n))) {
+                        set_local_error(error, snapshot->path, _("Copying “%s” into its snapshot failed: %s"), errno);
+                        return FALSE;
+                }
+                if (n == 0)
+                        break;
+                if (EVP_DigestUpdate(md, buf, (gsize)n) != 1) {
+                        g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, _("Computing a digest failed."));
+                        return FALSE;
+                }
+                copied += n;
+        }
+        snapshot->size = copied;
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        if (!digest_end(md, hex, error))
+                return FALSE;
+        g_strlcpy(snapshot->sha256, hex, sizeof snapshot->sha256);
+        return TRUE;
+}
+
+/* A spooled snapshot (larger than the memfd limit): a reflink, else a copy in the kernel; its
+ * SHA-256 read back from it, now or (defer) on a thread while the caller scans. */
+static gboolean take_spooled(int src, const struct stat *st, ScanSnapshot *snapshot, const ScanSnapshotHow *how,
+                             GError **error)
+{
+        int spool = open_spool(how->tmpdir, snapshot->path, error);
+        if (spool < 0)
+                return FALSE;
+        int clone = reflink(src, st, snapshot->path, spool);
+        if (clone >= 0 && clone != spool)
+                close(spool);
+        snapshot->fd = clone >= 0 ? clone : spool;
+        snapshot->reflinked = clone >= 0;
+        const char *spool_dir = how->tmpdir ? how->tmpdir : g_get_tmp_dir();
+        if (!snapshot->reflinked && !copy_until_eof(src, snapshot->fd, snapshot->path, spool_dir, error))
+                return FALSE;
+        struct stat mine;
+        if (fstat(snapshot->fd, &mine) < 0) {
+                set_local_error(error, snapshot->path, _("Reading the snapshot of “%s” failed: %s"), errno);
+                return FALSE;
+        }
+        snapshot->size = mine.st_size;
+        if (how->defer_digest) {
+                digest_defer(snapshot);
+                return TRUE;
+        }
+        gint64 read = 0;
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        if (!digest_hex(snapshot->fd, snapshot->path, EVP_sha256(), hex, &read, error))
+                return FALSE;
+        if (read != snapshot->size) {
+                set_local_error(error, snapshot->path, _("The snapshot of “%s” changed while it was read: %s"), EIO);
+                return FALSE;
+        }
+        g_strlcpy(snapshot->sha256, hex, sizeof snapshot->sha256);
+        return TRUE;
+}
+
+static void refuse_too_large(const char *path, gint64 size, gint64 max_size, GError **error)
+{
+        g_autofree char *shown = g_filename_display_name(path);
+        g_autofree char *have = g_format_size_full((guint64)size, G_FORMAT_SIZE_IEC_UNITS);
+        g_autofree char *most = g_format_size_full((guint64)max_size, G_FORMAT_SIZE_IEC_UNITS);
+        g_set_error(error, SCAN_SNAPSHOT_ERROR, SCAN_SNAPSHOT_ERROR_TOO_LARGE,
+                    _("“%s” is too large to be scanned (%s; the scanner takes at most %s)."), shown, have, most);
+}
+
+ScanSnapshot *scan_snapshot_take_how(const char *path, ScanSnapshotHow *how, GError **error)
+{
+        how->file_size = -1;
         struct stat st;
         int src = open_regular(path, &st, error);
         if (src < 0)
                 return NULL;
-        (void)posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
-        gboolean in_memory = st.st_size <= memfd_limit;
+        how->file_size = st.st_size;
+        if (how->max_size >= 0 && st.st_size > how->max_size) {
+                close(src); /* nothing copied, nothing read */
+                refuse_too_large(path, st.st_size, how->max_size, error);
+                return NULL;
+        }
         g_autoptr(ScanSnapshot) snapshot = g_new0(ScanSnapshot, 1);
         snapshot->path = g_strdup(path);
         snapshot->mtime = st.st_mtime;
-        snapshot->fd = in_memory ? open_memfd(path, error) : open_spool(tmpdir, path, error);
-        const char *spool_dir = in_memory ? NULL : tmpdir ? tmpdir : g_get_tmp_dir();
-        gboolean ok = snapshot->fd >= 0 && copy_until_eof(src, snapshot->fd, path, spool_dir, error);
+        gboolean ok;
+        if (st.st_size <= how->memfd_limit) {
+                snapshot->fd = open_memfd(path, error);
+                ok = snapshot->fd >= 0 && copy_hashed(src, snapshot, st.st_size, error) && seal(snapshot, error);
+        } else {
+                snapshot->fd = -1;
+                (void)posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+                ok = take_spooled(src, &st, snapshot, how, error);
+        }
         close(src); /* the user's file is never read again */
-        if (!ok || (in_memory && !seal(snapshot, error)) || !digest(snapshot, error))
-                return NULL;
-        return g_steal_pointer(&snapshot);
+        return ok ? g_steal_pointer(&snapshot) : NULL;
+}
+
+ScanSnapshot *scan_snapshot_take_with_limit(const char *path, const char *tmpdir, gint64 memfd_limit,
+                                            GError **error)
+{
+        ScanSnapshotHow how = { .tmpdir = tmpdir, .memfd_limit = memfd_limit, .max_size = -1 };
+        return scan_snapshot_take_how(path, &how, error);
 }
 
 ScanSnapshot *scan_snapshot_take(const char *path, const char *tmpdir, GError **error)
@@ -314,6 +508,8 @@ void scan_snapshot_free(ScanSnapshot *snapshot)
 {
         if (!snapshot)
                 return;
+        if (snapshot->pending)
+                (void)digest_join(snapshot, NULL); /* its thread reads a dup of fd */
         if (snapshot->fd >= 0)
                 close(snapshot->fd);
         g_free(snapshot->path);
