@@ -287,12 +287,15 @@ char *agent_server_stats(AgentServer *server)
                 "QUEUE: %u items\n"
                 "CONNECTIONS: %u max %u per-client %u refused %" G_GUINT64_FORMAT "\n"
                 "SCANS: %" G_GUINT64_FORMAT "\n"
-                "ENGINE: %u signatures loaded %s%s%s\n\n"
+                "ENGINE: %u signatures loaded %s%s%s\n"
+                /* the sizes a client can check before it copies a file (scan/limits.c), in bytes */
+                "LIMITS: MaxFileSize %" G_GUINT64_FORMAT " MaxScanSize %" G_GUINT64_FORMAT
+                " StreamMaxLength %" G_GUINT64_FORMAT "\n\n"
                 "MEMSTATS: heap N/A mmap N/A used N/A free N/A releasable N/A pools 1 "
                 "pools_used N/A pools_total N/A\n",
                 busy, c->max_threads - busy, c->max_threads, c->idle_timeout, queued, active, c->max_connections, c->max_connections_per_client, refused, scans,
                 sigs, when ? when : "?", reload_err ? "; last reload failed: " : "",
-                reload_err ? reload_err : "");
+                reload_err ? reload_err : "", c->max_file_size, c->max_scan_size, c->stream_max_length);
 }
 
 /* ---- listeners ---- */
