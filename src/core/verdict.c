@@ -21,7 +21,7 @@ gboolean core_verdict_refuses(const CoreVerdict *verdict)
 }
 
 /* The limits of clamd.conf that a Heuristics.Limits.Exceeded.<name> detection names, in words. */
-static const char *limit_words(const char *signature)
+static const char *limit_words(const char *signature, const char *reply)
 {
         static const struct { const char *suffix; const char *words; } limits[] = {
                 { ".MaxFileSize", N_("larger than the scanner's MaxFileSize") },
@@ -34,6 +34,8 @@ static const char *limit_words(const char *signature)
                 if (g_str_has_suffix(signature, limits[i].suffix))
                         return _(limits[i].words);
         }
+        if (!signature && !reply) /* refused before any copy (scan/limits.c): the reason says by what */
+                return _("too large");
         if (!signature) /* "INSTREAM size limit exceeded. ERROR" */
                 return _("larger than the scanner's StreamMaxLength");
         return _("beyond one of the scanner's limits");
@@ -45,7 +47,7 @@ char *core_verdict_unscanned_text(const CoreVerdict *verdict)
         g_autofree char *detail = core_name_escape(words ? words : _("no reason given"));
         switch (verdict->reason_class) {
         case SCAN_REASON_LIMIT:
-                return g_strdup_printf(_("not scanned: %s (%s)"), limit_words(verdict->signature), detail);
+                return g_strdup_printf(_("not scanned: %s (%s)"), limit_words(verdict->signature, verdict->reply), detail);
         case SCAN_REASON_ENCRYPTED:
                 return g_strdup_printf(_("not scanned: encrypted (%s)"), detail);
         case SCAN_REASON_UNREACHABLE:

@@ -68,7 +68,13 @@ static void clamd_set_trust_lookup(gpointer impl, ScanTrustLookup lookup)
         scan_clamd_set_trust_lookup(impl, lookup);
 }
 
+static char *clamd_stats(gpointer impl, GError **error)
+{
+        return scan_clamd_stats(impl, error);
+}
+
 static const ScanBackendOps clamd_ops = {
+        .stats = clamd_stats,
         .copy = clamd_copy,
         .free = clamd_free,
         .address = clamd_address,

@@ -28,6 +28,7 @@ typedef struct {
         /* How many scans the scanner takes at once (ICAP's Max-Connections from OPTIONS), 0 when
          * it named no limit or nothing is known yet. */
         guint (*max_connections)(gpointer impl);
+        char *(*stats)(gpointer impl, GError **error); /* clamd's STATS report */
 } ScanBackendOps;
 
 struct ScanBackend {

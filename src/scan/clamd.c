@@ -945,3 +945,45 @@ ScanVerdict *scan_clamd_scan_fd(ScanClamd *client, int fd, gint64 size)
         }
         return scan_instream(client, fd, size);
 }
+
+/* ---- STATS -------------------------------------------------------------------------------- */
+
+/* STATS's reply is many lines, the last "END", then the z-command's NUL (never a lone '\n'). */
+#define STATS_MAX (64 * 1024)
+
+/* A copy safe to show, keeping the line breaks of a multi-line reply. */
+static char *sanitize_lines(const char *text)
+{
+        char *valid = g_utf8_make_valid(text, -1);
+        for (char *p = valid; *p; p++) {
+                if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+                        *p = '?';
+        }
+        return valid;
+}
+
+char *scan_clamd_stats(ScanClamd *client, GError **error)
+{
+        g_autoptr(NetStream) stream = connect_scanner(client, error);
+        static const char command[] = "zSTATS";
+        if (!stream || !send_bytes(client, stream, command, sizeof command, _("sending a command"), error))
+                return NULL;
+        g_autoptr(GString) reply = g_string_sized_new(1024);
+        gint64 deadline = next_deadline(client);
+        char buf[4096];
+        while (reply->len < STATS_MAX) {
+                g_autoptr(GError) net = NULL;
+                gssize n = net_stream_read(stream, buf, sizeof buf, deadline, client->cancel_fd, &net);
+                if (n < 0) {
+                        set_net_error(client, error, net, _("waiting for its reply"));
+                        return NULL;
+                }
+                const char *end = n > 0 ? memchr(buf, '\0', (gsize)n) : NULL;
+                g_string_append_len(reply, buf, end ? end - buf : n);
+                if (end || n == 0) /* clamd may also just close after END */
+                        return sanitize_lines(reply->str);
+        }
+        g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL,
+                    _("The scanner at %s sent a reply longer than %d bytes."), client->address, STATS_MAX);
+        return NULL;
+}

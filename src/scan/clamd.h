@@ -40,6 +40,9 @@ void scan_clamd_set_trust_lookup(ScanClamd *client, ScanTrustLookup lookup);
 
 gboolean scan_clamd_ping(ScanClamd *client, GError **error);
 char *scan_clamd_version(ScanClamd *client, GError **error); /* transfer full */
+/* STATS: the report's lines as sent (control characters but '\n' and '\t' replaced), up to its
+ * END line. transfer full */
+char *scan_clamd_stats(ScanClamd *client, GError **error);
 /* Scans `size` bytes of fd from offset 0 and returns the verdict. Never NULL: every failure
  * becomes a SCAN_VERDICT_ERROR with the reason. FILDES is used only for a regular file of exactly
  * `size` bytes (the scanner then reads the whole file); otherwise INSTREAM sends `size` bytes read

@@ -398,6 +398,25 @@ char *scan_client_version(ScanClient *client, GError **error)
         return NULL;
 }
 
+char *scan_client_stats(ScanClient *client, GError **error)
+{
+        for (guint i = 0; i < client->pool->n; i++) {
+                const ScanBackend *backend = client->backends[i];
+                if (!backend->ops->stats)
+                        continue; /* ICAP: its limits are its own (MaxObjectSize) */
+                g_autoptr(GError) local = NULL;
+                char *stats = backend->ops->stats(backend->impl, &local);
+                if (stats)
+                        return stats;
+                if (error && !*error)
+                        g_propagate_error(error, g_steal_pointer(&local));
+        }
+        if (error && !*error)
+                g_set_error(error, SCAN_ERROR, SCAN_ERROR_PROTOCOL, _("No scanner at %s has STATS."),
+                            client->pool->address);
+        return NULL;
+}
+
 void scan_member_free(ScanMember *member)
 {
         if (!member)

@@ -50,6 +50,9 @@ void scan_client_set_wait_ms(ScanClient *client, int wait_ms);
 gboolean scan_client_ping(ScanClient *client, GError **error);
 /* The first member's VERSION that answers. transfer full */
 char *scan_client_version(ScanClient *client, GError **error);
+/* The first member's STATS report that answers (clamd's protocol only: an ICAP member has none),
+ * its lines as sent with control characters but '\n' and '\t' replaced. transfer full */
+char *scan_client_stats(ScanClient *client, GError **error);
 /* The verdict on `size` bytes of fd from offset 0 (never NULL), with `scanner` set to the member
  * that gave it; see the top of this file for what is retried. fd is only read with pread. */
 ScanVerdict *scan_client_scan_fd(ScanClient *client, int fd, gint64 size);

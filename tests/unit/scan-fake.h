@@ -49,6 +49,10 @@ void fake_scanner_set_delay_ms(FakeScanner *fake, guint delay_ms);
  * closes, like a scanner that says more, or keeps the connection open, after its verdict. */
 void fake_scanner_set_after(FakeScanner *fake, const void *bytes, gsize len, guint delay_ms);
 
+/* STATS answers `report` followed by "END" (clamd's form; NULL: UNKNOWN COMMAND, the default). */
+void fake_scanner_set_stats(FakeScanner *fake, const char *report);
+guint fake_scanner_stats_asked(FakeScanner *fake); /* zSTATS commands received */
+
 /* The 68-byte EICAR test file, built at run time (transfer full). */
 GBytes *test_eicar(void);
 /* Writes contents to dir/name and returns the path (transfer full). */

@@ -2,6 +2,7 @@
  * and the messages that say why a file was not sent, one row per kind and class of verdict.
  * Must not: need a scanner or a server (verdicts are made from clamd's reply texts). */
 #include "core/verdict.h"
+#include "scan/limits.h"
 #include <string.h>
 
 typedef struct {
@@ -107,9 +108,22 @@ static void test_member_named_when_given(void)
         g_assert_null(strstr(alone, " by "));
 }
 
+/* A file refused before any copy (scan/limits.c) has no detection and no reply of the scanner. */
+static void test_too_large_before_copy(void)
+{
+        ScanLimits clamd;
+        scan_limits_clamd_defaults(&clamd);
+        g_autoptr(ScanVerdict) v = scan_limits_verdict(&clamd, TRUE, G_GINT64_CONSTANT(3) << 30);
+        g_autofree char *upload = core_verdict_refusal_text(v, "big.iso", CORE_VERDICT_UPLOAD, NULL);
+        g_assert_true(g_str_has_prefix(upload, "big.iso was not uploaded: not scanned: too large (3.0"));
+        g_assert_nonnull(strstr(upload, "GiB, over the scanner's MaxFileSize of 100.0"));
+        g_assert_nonnull(strstr(upload, "max-file-size"));
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
+        g_test_add_func("/core/verdict/too-large-refused-before-any-copy", test_too_large_before_copy);
         g_test_add_func("/core/verdict/status-and-refusal-texts-per-verdict", test_texts);
         g_test_add_func("/core/verdict/signature-is-escaped-in-messages", test_signature_is_escaped_in_messages);
         g_test_add_func("/core/verdict/error-without-reason", test_error_without_reason);

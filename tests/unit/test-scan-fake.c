@@ -35,6 +35,8 @@ struct FakeScanner {
         gsize largest_chunk;
         gboolean fd_writable;
         gint64 fd_size;
+        char *stats;       /* the STATS report before its END; NULL: UNKNOWN COMMAND */
+        guint stats_count;
 };
 
 /* Reads exactly len bytes; FALSE on EOF, error or stop. */
@@ -272,6 +274,14 @@ static void serve(FakeScanner *fake, int fd)
                 serve_fildes(fake, fd);
                 return;
         }
+        if (strcmp(cmd, "zSTATS") == 0) {
+                g_mutex_lock(&fake->lock);
+                fake->stats_count++;
+                g_autofree char *report = fake->stats ? g_strconcat(fake->stats, "END", NULL) : NULL;
+                g_mutex_unlock(&fake->lock);
+                send_text(fd, report ? report : "UNKNOWN COMMAND");
+                return;
+        }
         if (strcmp(cmd, "zINSTREAM") != 0) {
                 send_text(fd, "UNKNOWN COMMAND");
                 return;
@@ -340,6 +350,7 @@ void fake_scanner_free(FakeScanner *fake)
         g_rmdir(fake->dir);
         g_clear_pointer(&fake->received, g_bytes_unref);
         g_clear_pointer(&fake->after, g_bytes_unref);
+        g_free(fake->stats);
         g_bytes_unref(fake->reply);
         g_mutex_clear(&fake->lock);
         g_free(fake->socket_path);
@@ -424,4 +435,20 @@ char *test_write_file(const char *dir, const char *name, const void *data, gsize
         g_assert_true(g_file_set_contents(path, data, (gssize)len, &error));
         g_assert_no_error(error);
         return path;
+}
+
+void fake_scanner_set_stats(FakeScanner *fake, const char *report)
+{
+        g_mutex_lock(&fake->lock);
+        g_free(fake->stats);
+        fake->stats = g_strdup(report);
+        g_mutex_unlock(&fake->lock);
+}
+
+guint fake_scanner_stats_asked(FakeScanner *fake)
+{
+        g_mutex_lock(&fake->lock);
+        guint n = fake->stats_count;
+        g_mutex_unlock(&fake->lock);
+        return n;
 }
