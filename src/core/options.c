@@ -8,6 +8,7 @@
 #include "core/safename.h"
 #include "core/rate.h"
 #include "scan/tls-transport.h"
+#include "scan/limits.h"
 #include <string.h>
 
 COMMON_DEFINE_QUARK(core-options-error-quark, core_options_error)
@@ -187,6 +188,33 @@ static gboolean read_seconds(GKeyFile *kf, const char *group, const char *key, i
         return TRUE;
 }
 
+/* An optional size: bytes, or with K, M, G or T (1024-based; "iB" or "B" may follow), as in 100M
+ * or 1.5G; 0 for none. Into *bytes (left alone when absent). */
+static gboolean read_size(GKeyFile *kf, const char *group, const char *key, gint64 *bytes, const char *path,
+                          GError **error)
+{
+        g_autofree char *text = g_key_file_get_string(kf, group, key, NULL);
+        if (!text)
+                return TRUE;
+        g_strstrip(text);
+        char *end = NULL;
+        double value = g_ascii_isdigit(text[0]) ? g_ascii_strtod(text, &end) : -1;
+        static const char units[] = "KMGT";
+        const char *unit = end && *end ? strchr(units, g_ascii_toupper(*end)) : NULL;
+        double factor = unit ? (double)(G_GINT64_CONSTANT(1) << (10 * (unit - units + 1))) : 1;
+        const char *rest = unit ? end + 1 : end;
+        gboolean suffix_ok = rest && (!*rest || (unit && (g_ascii_strcasecmp(rest, "iB") == 0 ||
+                                                          g_ascii_strcasecmp(rest, "B") == 0)));
+        if (value < 0 || !suffix_ok || value * factor > (double)G_MAXINT64 / 2) {
+                g_set_error(error, CORE_OPTIONS_ERROR, CORE_OPTIONS_ERROR_CONFIG,
+                            _("Config file %s: [%s] %s must be a size such as 100M or 2G (0: none)."), path, group,
+                            key);
+                return FALSE;
+        }
+        *bytes = (gint64)(value * factor + 0.5);
+        return TRUE;
+}
+
 /* A non-empty string value into *value; FALSE when absent or blank. */
 static gboolean read_string(GKeyFile *kf, const char *group, const char *key, char **value)
 {
@@ -304,6 +332,8 @@ static gboolean read_config(CoreOptions *opts, GKeyFile *kf, const char *path, G
                 read_string(kf, "ftp", "tls", &opts->tls);
         if (!opts->limit_rate)
                 read_string(kf, "transfer", "limit-rate", &opts->limit_rate);
+        if (!read_size(kf, "scanner", "max-file-size", &opts->max_file_size, path, error))
+                return FALSE;
         if (!opts->limit_total)
                 read_string(kf, "transfer", "limit-total", &opts->limit_total);
         g_autofree char *max = NULL;
@@ -557,6 +587,7 @@ gboolean core_options_apply(const CoreOptions *opts, CoreContext *ctx, GError **
             (opts->limit_total && !core_rate_parse(opts->limit_total, "--limit-total", &total, error)))
                 return FALSE;
         core_rate_set(ctx, per, total);
+        scan_limits_set_max_file_size(opts->max_file_size);
         if (opts->no_prompt)
                 ctx->prompt = FALSE;
         if (opts->timeouts.connect_ms > 0)

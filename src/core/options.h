@@ -63,6 +63,8 @@ typedef struct {
         int temp_upload;        /* [transfer] temp-upload: 1 or 0; -1: the default (off) */
         char *limit_rate;       /* --limit-rate RATE, else [transfer] limit-rate (core/rate.h) */
         char *limit_total;      /* --limit-total RATE, else [transfer] limit-total */
+        gint64 max_file_size;   /* [scanner] max-file-size in bytes: the largest file the scanner is
+                                   sent, over what it reports (scan/limits.h); 0: what it reports */
 } CoreOptions;
 
 /* Parses argv (consumed) and then the config file. --help is handled by GLib (prints, exit 0). */

@@ -462,12 +462,13 @@ static void upload_one(UploadRun *run, guint id, ScanResult *result)
                 core_queue_set_state(run->queue, id, CORE_JOB_CANCELLED, NULL);
                 return;
         }
-        if (!owned->snapshot) {
+        if (!owned->snapshot && owned->error) {
                 core_queue_set_state(run->queue, id, CORE_JOB_FAILED, owned->error->message);
                 core_fail(run->ctx, owned->error);
                 return;
         }
-        if (judge(run, id, owned->verdict, job->name))
+        /* no snapshot and no error: too large for the scanner, refused before any copy */
+        if (judge(run, id, owned->verdict, job->name) && owned->snapshot)
                 send_clean(run, id, g_steal_pointer(&job), g_steal_pointer(&owned));
 }
 

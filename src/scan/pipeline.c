@@ -7,6 +7,7 @@
  * Must not: upload, prompt or print. */
 #include "config.h"
 #include "scan/pipeline.h"
+#include "scan/limits.h"
 #include "common/i18n.h"
 
 #include <errno.h>
@@ -57,15 +58,29 @@ static ScanResult *scan_one(Scanner *scanner, char *path)
         ScanPipeline *pipeline = scanner->pipeline;
         ScanResult *result = g_new0(ScanResult, 1);
         result->path = path;
-        result->snapshot = scan_snapshot_take(path, pipeline->tmpdir, &result->error);
-        if (!result->snapshot) {
-                result->verdict = scan_verdict_new_error(result->error);
-                scan_verdict_set_path(result->verdict, path);
-                scan_audit_verdict(pipeline->audit, NULL, result->verdict, scan_client_address(scanner->client));
-                return result;
+        /* a file the scanner cannot judge whole is refused before it is copied (scan/limits.h) */
+        ScanLimits limits;
+        scan_limits_of(scanner->client, &limits);
+        gboolean fildes = scan_client_uses_fildes(scanner->client);
+        ScanSnapshotHow how = { .tmpdir = pipeline->tmpdir, .memfd_limit = SCAN_SNAPSHOT_MEMFD_LIMIT,
+                                .max_size = scan_limits_max_bytes(&limits, fildes), .defer_digest = TRUE };
+        result->snapshot = scan_snapshot_take_how(path, &how, &result->error);
+        if (g_error_matches(result->error, SCAN_SNAPSHOT_ERROR, SCAN_SNAPSHOT_ERROR_TOO_LARGE)) {
+                g_clear_error(&result->error);
+                result->verdict = scan_limits_verdict(&limits, fildes, how.file_size);
+        } else if (result->snapshot) {
+                result->verdict = scan_client_scan_fd(scanner->client, result->snapshot->fd, result->snapshot->size);
+                /* the SHA-256 was computed while the scanner read the snapshot: joined here, before
+                 * the audit record and before the consumer (the upload) sees the result */
+                if (!scan_snapshot_finish(result->snapshot, &result->error)) {
+                        g_clear_pointer(&result->snapshot, scan_snapshot_free);
+                        g_clear_pointer(&result->verdict, scan_verdict_free);
+                }
         }
-        result->verdict = scan_client_scan_fd(scanner->client, result->snapshot->fd, result->snapshot->size);
+        if (!result->verdict)
+                result->verdict = scan_verdict_new_error(result->error);
         scan_verdict_set_path(result->verdict, path);
+        /* refusals before a snapshot (too large, unreadable) are recorded too, without one */
         const char *judge = result->verdict->scanner; /* the member that judged, NULL: none did */
         scan_audit_verdict(pipeline->audit, result->snapshot, result->verdict,
                            judge ? judge : scan_client_address(scanner->client));

@@ -9,7 +9,9 @@
 
 typedef struct {
         char *path;
-        ScanSnapshot *snapshot; /* NULL when the snapshot could not be taken (see error) */
+        ScanSnapshot *snapshot; /* NULL when the snapshot could not be taken (see error), or when the
+                                   file was refused before any copy: larger than the scanner takes
+                                   (scan/limits.h; error NULL, the verdict an ERROR of class LIMIT) */
         ScanVerdict *verdict;   /* never NULL: ERROR (LOCAL) when the snapshot failed; its path is `path` */
         GError *error;          /* snapshot failure, or NULL */
 } ScanResult;

@@ -265,6 +265,7 @@ static void test_config_file(Fixture *f, gconstpointer data)
 {
         g_autofree char *path = other_config(f,
                 "[scanner]\naddress=tcp:10.0.0.1:3310\ntimeout=30\ntls-cert=/etc/c.pem\ntls-key=/etc/c.key\n"
+                "max-file-size=1.5G\n"
                 "[ftp]\npassive=false\nconnect-timeout=5\nreply-timeout=10\ndata-timeout=20\n"
                 "[audit]\npath=/var/tmp/audit.jsonl\n");
         const char *args[] = { "clamftp", "--config", path, NULL };
@@ -275,6 +276,7 @@ static void test_config_file(Fixture *f, gconstpointer data)
         g_assert_cmpint(opts->scanner_timeout_ms, ==, 30000);
         g_assert_cmpstr(opts->scanner_cert, ==, "/etc/c.pem");
         g_assert_cmpstr(opts->scanner_key, ==, "/etc/c.key");
+        g_assert_cmpint(opts->max_file_size, ==, G_GINT64_CONSTANT(3) << 29);
         g_assert_false(opts->passive);
         g_assert_cmpint(opts->timeouts.connect_ms, ==, 5000);
         g_assert_cmpint(opts->timeouts.reply_ms, ==, 10000);
@@ -300,6 +302,10 @@ static void test_bad_config_values(Fixture *f, gconstpointer data)
                 "[ftp]\nconnect-timeout=0\n",
                 "[ftp]\npassive=perhaps\n",
                 "[scanner]\ntimeout=-5\n",
+                "[scanner]\nmax-file-size=lots\n",
+                "[scanner]\nmax-file-size=10Q\n",
+                "[scanner]\nmax-file-size=-1M\n",
+                "[scanner]\nmax-file-size=5Mbit\n",
                 "not a key file\n",
         };
         for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {

@@ -1,9 +1,10 @@
 /* tests/unit/test-scan-limits.c — knowing the scanner's size limit before copying: the STATS
  * "LIMITS:" line, clamd's defaults when it is missing, the libclamav ceiling, the override, the
- * per-address cache and the refusal's words.
+ * per-address cache, the refusal's words, and the pipeline refusing a file before any copy.
  * Must not: need a real clamd (an in-process fake answers). */
 #include "config.h"
 #include "scan/limits.h"
+#include "scan/pipeline.h"
 #include "scan-fake.h"
 #include "tree-remove.h"
 
@@ -158,6 +159,39 @@ static void test_unreachable_is_unknown(void)
         test_tree_remove(dir);
 }
 
+/* The pipeline takes no snapshot of a file over the reported limit and never sends it. */
+static void test_pipeline_refuses_before_copy(void)
+{
+        scan_limits_forget();
+        g_autofree char *dir = g_dir_make_tmp("clamftp-limits-XXXXXX", NULL);
+        g_autofree char *spool = g_build_filename(dir, "spool", NULL);
+        g_assert_cmpint(g_mkdir(spool, 0700), ==, 0);
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_stats(fake, "LIMITS: MaxFileSize 100 MaxScanSize 1000 StreamMaxLength 100\n");
+        g_autoptr(ScanClient) client = scan_client_new(fake_scanner_address(fake), NULL);
+        char big[101];
+        memset(big, 'x', sizeof big);
+        g_autofree char *large = test_write_file(dir, "large", big, sizeof big);
+        g_autofree char *fits = test_write_file(dir, "fits", big, 100);
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new(client, NULL, spool, 2);
+        scan_pipeline_submit(pipeline, large);
+        scan_pipeline_submit(pipeline, fits);
+        scan_pipeline_close(pipeline);
+        g_autoptr(ScanResult) refused = scan_pipeline_next(pipeline);
+        g_assert_null(refused->snapshot);
+        g_assert_no_error(refused->error);
+        g_assert_cmpint(refused->verdict->kind, ==, SCAN_VERDICT_ERROR);
+        g_assert_cmpint(refused->verdict->reason_class, ==, SCAN_REASON_LIMIT);
+        g_assert_cmpstr(refused->verdict->path, ==, large);
+        g_autoptr(ScanResult) taken = scan_pipeline_next(pipeline);
+        g_assert_nonnull(taken->snapshot);
+        g_assert_cmpint(taken->verdict->kind, ==, SCAN_VERDICT_OK);
+        g_assert_cmpuint(fake_scanner_scans(fake), ==, 1); /* only the file that fits was sent */
+        g_assert_cmpuint(fake_scanner_stats_asked(fake), ==, 1);
+        test_tree_remove(dir);
+        scan_limits_forget();
+}
+
 int main(int argc, char **argv)
 {
         g_test_init(&argc, &argv, NULL);
@@ -167,5 +201,6 @@ int main(int argc, char **argv)
         g_test_add_func("/scan/limits/asked-once-per-address", test_learnt_once_per_address);
         g_test_add_func("/scan/limits/clamd-defaults-when-not-reported", test_clamd_defaults_when_not_reported);
         g_test_add_func("/scan/limits/unreachable-scanner-refuses-nothing-beforehand", test_unreachable_is_unknown);
+        g_test_add_func("/scan/limits/pipeline-refuses-before-any-copy", test_pipeline_refuses_before_copy);
         return g_test_run();
 }
