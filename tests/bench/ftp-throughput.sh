@@ -217,6 +217,9 @@ EOF
                 die "clamd did not answer PING on $CLAMD_SOCKET"
         fi
 }
+# clamd does not report its limits: clamftp is told them, or it would take clamd's defaults (100M)
+# and refuse the large file before copying it
+printf '[scanner]\nmax-file-size=%sM\n' "$(( large_bytes / 1048576 + 64 ))" >"$work/clamftp.conf"
 if want clamftp || want clamdscan; then
         bench_clamd_start "$work/clamd"
         echo "== clamd $(clamd --version 2>/dev/null | cut -d/ -f1 | sed 's/ClamAV //') on unix:$CLAMD_SOCKET (pid $CLAMD_PID), test signatures, heuristic alerts on"
@@ -248,13 +251,13 @@ run_client() {
         clamftp:small|baseline:small)
                 local bin=$clamftp_bin
                 [ "$client" = clamftp ] || bin=$baseline_bin
-                (cd "$src" && XDG_STATE_HOME=$work/state "$bin" --scanner "unix:$CLAMD_SOCKET" -n \
-                        -c "mkdir $rdir; cd $rdir; mput *" "$FTP_URL") ;;
+                (cd "$src" && XDG_STATE_HOME=$work/state "$bin" --config "$work/clamftp.conf" \
+                        --scanner "unix:$CLAMD_SOCKET" -n -c "mkdir $rdir; cd $rdir; mput *" "$FTP_URL") ;;
         clamftp:large|baseline:large)
                 local bin=$clamftp_bin
                 [ "$client" = clamftp ] || bin=$baseline_bin
-                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$scan_tmp "$bin" --scanner "unix:$CLAMD_SOCKET" -n \
-                        -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
+                (cd "$src" && XDG_STATE_HOME=$work/state TMPDIR=$scan_tmp "$bin" --config "$work/clamftp.conf" \
+                        --scanner "unix:$CLAMD_SOCKET" -n -c "mkdir $rdir; cd $rdir; put big.bin" "$FTP_URL") ;;
         clamdscan:small)
                 (cd "$src" && clamdscan -c "$work/clamd/client.conf" --fdpass --no-summary -- *) ;;
         clamdscan:large)

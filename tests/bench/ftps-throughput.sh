@@ -237,7 +237,9 @@ run_client() {
                         clamdscan -c "$work/clamdscan.conf" --fdpass --no-summary "$src/big.bin"
                 fi ;;
         clamftp-p*)
-                printf '[ftp]\ntls=require\ntls-max-version=%s\n' "$version" >"$home/.config/clamftp/clamftp.conf"
+                # clamd does not report its raised limits (the agent does, in STATS)
+                printf '[ftp]\ntls=require\ntls-max-version=%s\n[scanner]\nmax-file-size=%sM\n' "$version" \
+                        "$limit_mib" >"$home/.config/clamftp/clamftp.conf"
                 (cd "$src" && HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
                         XDG_STATE_HOME=$home/.local/state TMPDIR=$work/snapshots \
                         "$clamftp_bin" --scanner "$scanner" -n --tls=require --trust-fingerprint "$fp" \
