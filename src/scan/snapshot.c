@@ -260,15 +260,25 @@ struct ScanSnapshotDigest {
         GThread *thread;
         int fd;          /* a dup of the snapshot's */
         char *path;
+        EVP_MD_CTX *md;
+        gint stop;       /* atomic: the snapshot is freed unfinished (a cancel): stop reading */
         char hex[2 * EVP_MAX_MD_SIZE + 1];
         gint64 size;     /* bytes digested */
         GError *error;
 };
 
+static gboolean digest_block(const guchar *bytes, gsize len, gpointer data)
+{
+        struct ScanSnapshotDigest *d = data;
+        return !g_atomic_int_get(&d->stop) && EVP_DigestUpdate(d->md, bytes, len) == 1;
+}
+
 static gpointer digest_thread(gpointer data)
 {
         struct ScanSnapshotDigest *d = data;
-        (void)digest_hex(d->fd, d->path, EVP_sha256(), d->hex, &d->size, &d->error);
+        d->md = digest_start(EVP_sha256(), &d->error);
+        if (d->md && read_blocks(d->fd, d->path, digest_block, d, &d->size, &d->error))
+                (void)digest_end(d->md, d->hex, &d->error);
         return NULL;
 }
 
@@ -284,12 +294,15 @@ static void digest_defer(ScanSnapshot *snapshot)
         snapshot->pending = d;
 }
 
-/* Joins the thread; its result into the snapshot. */
-static gboolean digest_join(ScanSnapshot *snapshot, GError **error)
+/* Joins the thread (told to stop first when `stop`); its result into the snapshot. */
+static gboolean digest_join(ScanSnapshot *snapshot, gboolean stop, GError **error)
 {
         struct ScanSnapshotDigest *d = g_steal_pointer(&snapshot->pending);
+        if (stop)
+                g_atomic_int_set(&d->stop, TRUE);
         if (d->thread)
                 g_thread_join(d->thread);
+        EVP_MD_CTX_free(d->md);
         if (d->fd >= 0)
                 close(d->fd);
         gboolean ok = !d->error && d->size == snapshot->size;
@@ -307,7 +320,7 @@ static gboolean digest_join(ScanSnapshot *snapshot, GError **error)
 
 gboolean scan_snapshot_finish(ScanSnapshot *snapshot, GError **error)
 {
-        return !snapshot->pending || digest_join(snapshot, error);
+        return !snapshot->pending || digest_join(snapshot, FALSE, error);
 }
 
 /* ---- taking it ---------------------------------------------------------------------------- */
@@ -509,7 +522,7 @@ void scan_snapshot_free(ScanSnapshot *snapshot)
         if (!snapshot)
                 return;
         if (snapshot->pending)
-                (void)digest_join(snapshot, NULL); /* its thread reads a dup of fd */
+                (void)digest_join(snapshot, TRUE, NULL); /* its thread reads a dup of fd */
         if (snapshot->fd >= 0)
                 close(snapshot->fd);
         g_free(snapshot->path);
