@@ -18,6 +18,7 @@ Usage: tests/bench/upload-limit.sh [options]
   --parallel N       connections for the small files: clamftp --parallel N, lftp mirror -P N (4)
   --scanner KIND     clamd (Debian's, default: the issue's measurements) or agent (clamav-agent)
   --clamftp PATH     the clamftp binary (default build/src/clamftp; the agent from the same build)
+  --baseline PATH    another clamftp (e.g. a build of main) run beside it as rows baseline-*
   --xfs              the local files on a loop-mounted XFS image (reflink=1): snapshots are reflinks
   --profile          afterwards, where clamftp's time goes: perf (user and kernel samples) and
                      strace -c of one small-file batch and one large put (not timed)
@@ -31,7 +32,7 @@ EOF
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export top_srcdir=$top
 
-large_size=1G nfiles=1000 file_size=4K runs=3 parallel=4 scanner_kind=clamd clamftp_bin=
+large_size=1G nfiles=1000 file_size=4K runs=3 parallel=4 scanner_kind=clamd clamftp_bin= baseline_bin=
 use_xfs=0 profile=0 do_small=1 do_large=1 do_tls=1 keep=0
 while [ $# -gt 0 ]; do
         case $1 in
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
         --parallel) parallel=$2; shift 2 ;;
         --scanner) scanner_kind=$2; shift 2 ;;
         --clamftp) clamftp_bin=$2; shift 2 ;;
+        --baseline) baseline_bin=$2; shift 2 ;;
         --xfs) use_xfs=1; shift ;;
         --profile) profile=1; shift ;;
         --small-only) do_large=0; shift ;;
@@ -73,6 +75,7 @@ fi
 [ -n "$clamftp_bin" ] || clamftp_bin=$top/build/src/clamftp
 [ -x "$clamftp_bin" ] || die "no clamftp binary at $clamftp_bin (build it, or pass --clamftp PATH)"
 clamftp_bin=$(cd "$(dirname "$clamftp_bin")" && pwd)/$(basename "$clamftp_bin")
+[ -z "$baseline_bin" ] || [ -x "$baseline_bin" ] || die "--baseline: $baseline_bin is not an executable"
 top_builddir=$(dirname "$(dirname "$clamftp_bin")")
 export top_builddir
 
@@ -180,16 +183,16 @@ lftp_open() {   # lftp_open TLS: the common settings and the login
                 set ssl:priority NORMAL:-VERS-ALL:+VERS-TLS1.3;"
         echo "$tls set cmd:fail-exit yes; set net:max-retries 1; set net:timeout 30; open -u $u,$p ftp://127.0.0.1:$FTP_PORT;"
 }
-clamftp_run() { # clamftp_run TLS SRC COMMANDS [OPTION…]
-        local tls=$1 src=$2 cmds=$3
-        shift 3
+clamftp_run() { # clamftp_run BIN TLS SRC COMMANDS [OPTION…]
+        local bin=$1 tls=$2 src=$3 cmds=$4
+        shift 4
         printf '[ftp]\ntls=%s\ntls-max-version=1.3\n%s\n' "$([ "$tls" = tls ] && echo require || echo off)" \
                 "$conf_scanner" >"$home/.config/clamftp/clamftp.conf"
         local opts=(--tls=off)
         [ "$tls" = tls ] && opts=(--tls=require --trust-fingerprint "$fp")
         (cd "$src" && HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
                 XDG_STATE_HOME=$home/.local/state TMPDIR=$files/snapshots \
-                "${PREFIX[@]}" "$clamftp_bin" --scanner "$scanner" -n "${opts[@]}" "$@" \
+                "${PREFIX[@]}" "$bin" --scanner "$scanner" -n "${opts[@]}" "$@" \
                 -c "$cmds" "ftp://$u:$p@127.0.0.1:$FTP_PORT/")
 }
 # run_row ROW RDIR: one measurement's work (its output to the log, its status the tool's)
@@ -200,16 +203,25 @@ run_row() {
         lftp-large-plain|lftp-large-tls)
                 "${PREFIX[@]}" lftp -c "$(lftp_open "${row##*-}") mkdir $rdir; cd $rdir; lcd $files/large; put big.bin" ;;
         clamftp-large-plain|clamftp-large-tls)
-                clamftp_run "${row##*-}" "$files/large" "mkdir $rdir; cd $rdir; put big.bin; status" ;;
+                clamftp_run "$clamftp_bin" "${row##*-}" "$files/large" "mkdir $rdir; cd $rdir; put big.bin; status" ;;
+        baseline-large-plain|baseline-large-tls)
+                clamftp_run "$baseline_bin" "${row##*-}" "$files/large" "mkdir $rdir; cd $rdir; put big.bin; status" ;;
         lftp-mirror-small)
                 "${PREFIX[@]}" lftp -c "$(lftp_open plain) mirror -R -P $parallel --no-perms $files/small $rdir" ;;
         clamftp-small)
-                clamftp_run plain "$files/small" "mkdir $rdir; cd $rdir; mput *" --parallel "$parallel" ;;
+                clamftp_run "$clamftp_bin" plain "$files/small" "mkdir $rdir; cd $rdir; mput *" --parallel "$parallel" ;;
+        baseline-small)
+                clamftp_run "$baseline_bin" plain "$files/small" "mkdir $rdir; cd $rdir; mput *" --parallel "$parallel" ;;
         esac
 }
 
-declare -A best cpu_user cpu_sys rss
+declare -A best cpu_user cpu_sys rss cpu_scanner cpu_server
 PREFIX=()
+# proc_cpu PID: CPU seconds of PID, its threads and its reaped children (vsftpd's sessions)
+proc_cpu() {
+        awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13 + $14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null ||
+                echo 0
+}
 measure() {
         local row=$1 test=$2 rdir=$1 log=$work/logs/$1.log rc=0 why=
         refresh "$test"
@@ -217,13 +229,18 @@ measure() {
         local t=$work/time/$row
         # the tool's own process under time(1): wall, user, sys, max RSS (KiB)
         PREFIX=(/usr/bin/time -f '%e %U %S %M' -o "$t")
+        local scan0 serve0
+        scan0=$(proc_cpu "$scanner_pid") serve0=$(proc_cpu "$VSFTPD_PID")
         run_row "$row" "$rdir" >"$log" 2>&1 </dev/null || rc=$?
         PREFIX=()
+        local scanner_s server_s
+        scanner_s=$(awk -v a="$scan0" -v b="$(proc_cpu "$scanner_pid")" 'BEGIN { print b - a }')
+        server_s=$(awk -v a="$serve0" -v b="$(proc_cpu "$VSFTPD_PID")" 'BEGIN { print b - a }')
         local secs=0 user=0 sys=0 kib=0
         read -r secs user sys kib < <(tail -n 1 "$t") || true
         if [ $rc -ne 0 ]; then
                 why="exit status $rc"
-        elif [[ $row == *-tls ]] && ! grep -q "Security: TLSv1.3" "$log" && [[ $row == clamftp-* ]]; then
+        elif [[ $row == *-tls ]] && ! grep -q "Security: TLSv1.3" "$log" && [[ $row != lftp-* ]]; then
                 why="status does not say TLSv1.3"
         elif [ "$row" != scan-large ]; then
                 why=$(verify "$test" "$rdir") || true
@@ -233,18 +250,23 @@ measure() {
                 tail -n 5 "$log" | sed 's/^/      /'
                 best[$row]=failed
         else
-                printf '   %-22s %8.3f s  (user %.2f, sys %.2f, max RSS %d KiB)\n' "$row" "$secs" "$user" "$sys" "$kib"
+                printf '   %-22s %8.3f s  (user %.2f, sys %.2f, max RSS %d KiB; scanner %.2f s, server %.2f s CPU)\n' \
+                        "$row" "$secs" "$user" "$sys" "$kib" "$scanner_s" "$server_s"
                 local prev=${best[$row]:-}
                 if [ -z "$prev" ] || { [ "$prev" != failed ] && awk -v a="$secs" -v b="$prev" 'BEGIN { exit !(a < b) }'; }; then
                         best[$row]=$secs cpu_user[$row]=$user cpu_sys[$row]=$sys rss[$row]=$kib
+                        cpu_scanner[$row]=$scanner_s cpu_server[$row]=$server_s
                 fi
         fi
         rm -rf "${srv:?}/$rdir"
 }
 
 large_rows=(scan-large lftp-large-plain clamftp-large-plain)
+[ -z "$baseline_bin" ] || large_rows+=(baseline-large-plain)
 [ $do_tls -eq 1 ] && large_rows+=(lftp-large-tls clamftp-large-tls)
+[ $do_tls -eq 1 ] && [ -n "$baseline_bin" ] && large_rows+=(baseline-large-tls)
 small_rows=(lftp-mirror-small clamftp-small)
+[ -z "$baseline_bin" ] || small_rows+=(baseline-small)
 for ((run = 1; run <= runs; run++)); do
         echo "== run $run of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
         if [ $do_large -eq 1 ]; then for r in "${large_rows[@]}"; do measure "$r" large; done; fi
@@ -254,14 +276,15 @@ done
 # ---------------------------------------------------------------- the table and the ratios
 ok() { [ -n "${best[$1]:-}" ] && [ "${best[$1]}" != failed ]; }
 echo
-echo "Best of $runs; wall s of the whole process, its user and sys CPU s, its peak RSS (time(1));"
-echo "load average now $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
-printf '%-22s %9s %8s %8s %10s\n' row "wall s" "user s" "sys s" "RSS MiB"
+echo "Best of $runs; wall s of the whole process, its user and sys CPU s, its peak RSS (time(1)); the"
+echo "CPU s the scanner and vsftpd spent meanwhile; load average now $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores."
+printf '%-22s %9s %8s %8s %10s %10s %10s\n' row "wall s" "user s" "sys s" "RSS MiB" "scanner s" "server s"
 for r in "${large_rows[@]}" "${small_rows[@]}"; do
         [ -n "${best[$r]:-}" ] || continue
         if ok "$r"; then
                 awk -v r="$r" -v s="${best[$r]}" -v u="${cpu_user[$r]}" -v y="${cpu_sys[$r]}" -v k="${rss[$r]}" \
-                        'BEGIN { printf "%-22s %9.3f %8.2f %8.2f %10.1f\n", r, s, u, y, k / 1024 }'
+                        -v c="${cpu_scanner[$r]}" -v v="${cpu_server[$r]}" \
+                        'BEGIN { printf "%-22s %9.3f %8.2f %8.2f %10.1f %10.2f %10.2f\n", r, s, u, y, k / 1024, c, v }'
         else
                 printf '%-22s %9s\n' "$r" FAILED
         fi
@@ -282,6 +305,8 @@ if [ $do_large -eq 1 ] && ok scan-large; then
                         "$(ratio "${best[clamftp-large-$v]} / (${best[scan-large]} + ${best[lftp-large-$v]})")" "<=" 1.05
                 target "put $(human "$large_bytes") $v: clamftp's peak RSS (MiB)" \
                         "$(ratio "${rss[clamftp-large-$v]} / 1024")" "<=" 64
+                ok "baseline-large-$v" && printf '  %-58s %8s\n' "put $v: baseline / (scan alone + lftp alone)" \
+                        "$(ratio "${best[baseline-large-$v]} / (${best[scan-large]} + ${best[lftp-large-$v]})")"
         done
 fi
 if [ $do_small -eq 1 ] && ok clamftp-small && ok lftp-mirror-small; then
@@ -290,6 +315,11 @@ if [ $do_small -eq 1 ] && ok clamftp-small && ok lftp-mirror-small; then
         cf=$(ratio "(${cpu_user[clamftp-small]} + ${cpu_sys[clamftp-small]}) * 1000000 / $nfiles")
         lf=$(ratio "(${cpu_user[lftp-mirror-small]} + ${cpu_sys[lftp-mirror-small]}) * 1000000 / $nfiles")
         target "CPU per file (user + sys, us): clamftp / lftp ($cf / $lf)" "$(ratio "$cf / ($lf > 0 ? $lf : 1)")" "<" 1
+        if ok baseline-small; then
+                bf=$(ratio "(${cpu_user[baseline-small]} + ${cpu_sys[baseline-small]}) * 1000000 / $nfiles")
+                printf '  %-58s %8s\n' "mput: speed baseline / lftp mirror; its CPU per file (us)" \
+                        "$(ratio "${best[lftp-mirror-small]} / ${best[baseline-small]}"); $bf"
+        fi
 fi
 echo "Snapshots: $(stat -f -c %T "$files/snapshots") ($([ $use_xfs -eq 1 ] && echo "XFS loop image, reflinks" || echo "copies"));"
 echo "the scanner alone: clamdscan --fdpass on the same file and scanner; lftp: no scanning."
