@@ -24,6 +24,7 @@ Usage: tests/bench/upload-limit.sh [options]
                      strace -c of one small-file batch and one large put (not timed)
   --small-only, --large-only, --no-tls
   --keep             keep the temporary directory
+  --no-lock          do not wait for /tmp/clamftp-bench.lock (held by a process that outlived its run)
 SIZE takes a K, M or G suffix (powers of 1024). Needs root, vsftpd, lftp, clamdscan, openssl,
 /usr/bin/time; --profile needs perf (linux-perf) and strace.
 EOF
@@ -33,7 +34,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export top_srcdir=$top
 
 large_size=1G nfiles=1000 file_size=4K runs=3 parallel=4 scanner_kind=clamd clamftp_bin= baseline_bin=
-use_xfs=0 profile=0 do_small=1 do_large=1 do_tls=1 keep=0
+use_xfs=0 profile=0 do_small=1 do_large=1 do_tls=1 keep=0 use_lock=1
 while [ $# -gt 0 ]; do
         case $1 in
         --size) large_size=$2; shift 2 ;;
@@ -50,6 +51,7 @@ while [ $# -gt 0 ]; do
         --large-only) do_small=0; shift ;;
         --no-tls) do_tls=0; shift ;;
         --keep) keep=1; shift ;;
+        --no-lock) use_lock=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "upload-limit: unknown option '$1'" >&2; usage >&2; exit 2 ;;
         esac
@@ -84,9 +86,12 @@ export top_builddir
 . "$top/tests/lib/agent.sh"
 . "$top/tests/lib/ftpd.sh"    # vsftpd_start_tls, tls_test_cert, the test account
 
-# one benchmark at a time on the shared machine (the other scripts take the same lock)
-exec 9>/tmp/clamftp-bench.lock
-flock -n 9 || { echo "upload-limit: waiting for /tmp/clamftp-bench.lock"; flock 9; }
+# one benchmark at a time on the shared machine (the other scripts take the same lock); the
+# servers started below get the descriptor closed (9>&-), or they would hold the lock after us
+if [ $use_lock -eq 1 ]; then
+        exec 9>/tmp/clamftp-bench.lock
+        flock -n 9 || { echo "upload-limit: waiting for /tmp/clamftp-bench.lock"; flock 9; }
+fi
 
 work= xfs_mounted=
 cleanup() {
@@ -148,7 +153,7 @@ fp=$(tls_fingerprint "$work/certs/server.pem")
 # ---------------------------------------------------------------- one vsftpd: plain and TLS
 vsftpd_start_tls "$work/ftp" "$work/certs/server.pem" "$work/certs/server.key" \
         force_local_logins_ssl=NO force_local_data_ssl=NO use_sendfile=YES \
-        log_ftp_protocol=NO xferlog_enable=NO pasv_min_port=0 pasv_max_port=0 >"$work/logs/vsftpd-start.log" 2>&1 ||
+        log_ftp_protocol=NO xferlog_enable=NO pasv_min_port=0 pasv_max_port=0 >"$work/logs/vsftpd-start.log" 2>&1 9>&- ||
         { cat "$work/logs/vsftpd-start.log" >&2; die "vsftpd did not start"; }
 srv=$FTP_ROOT
 u=$FTP_USER p=$FTP_PASS
@@ -158,14 +163,14 @@ limit_mib=$(( large_bytes / 1048576 + 64 ))
 if [ "$scanner_kind" = agent ]; then
         agent_available || die "clamav-agent is not built ($AGENT_BIN)"
         agent_start "$work/agent" "MaxFileSize ${limit_mib}M" "MaxScanSize 4000M" \
-                "StreamMaxLength ${limit_mib}M" >"$work/logs/agent-start.log" 2>&1 ||
+                "StreamMaxLength ${limit_mib}M" >"$work/logs/agent-start.log" 2>&1 9>&- ||
                 { cat "$work/logs/agent-start.log" >&2; die "clamav-agent did not start"; }
         scanner=$AGENT_ADDRESS scanner_pid=$AGENT_PID
         conf_scanner=   # the agent reports its limits in STATS
 else
         CLAMD_EXTRA_CONF="MaxFileSize ${limit_mib}M
 MaxScanSize 4000M
-StreamMaxLength ${limit_mib}M" clamd_start "$work/clamd" >"$work/logs/clamd-start.log" 2>&1 ||
+StreamMaxLength ${limit_mib}M" clamd_start "$work/clamd" >"$work/logs/clamd-start.log" 2>&1 9>&- ||
                 { cat "$work/logs/clamd-start.log" >&2; die "clamd did not start"; }
         scanner=$CLAMD_ADDRESS scanner_pid=$CLAMD_PID
         conf_scanner="[scanner]
