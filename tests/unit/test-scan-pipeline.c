@@ -7,6 +7,7 @@
 #include "scan-fake.h"
 #include "tree-remove.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -288,6 +289,38 @@ static void test_verdicts_are_audited(Fixture *f, gconstpointer data)
         g_assert_nonnull(strstr(lines[2], fake_scanner_address(fake)));
 }
 
+
+/* A spooled snapshot's SHA-256 is computed while the scanner reads it, and the result reaches the
+ * consumer only once it is joined: the digest of the very bytes that will be uploaded. */
+static void test_digest_joined_before_result(Fixture *f, gconstpointer data)
+{
+        g_autoptr(FakeScanner) fake = fake_scanner_new(FAKE_BY_CONTENT, NULL, 0);
+        fake_scanner_set_fildes(fake, FAKE_FILDES_SCAN);
+        g_autoptr(ScanClient) client = scan_client_new(fake_scanner_address(fake), NULL);
+        gsize len = SCAN_SNAPSHOT_MEMFD_LIMIT + 4096; /* spooled: one byte over would do */
+        g_autofree char *path = g_build_filename(f->dir, "large", NULL);
+        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(pwrite(fd, "head", 4, 0), ==, 4);
+        g_assert_cmpint(pwrite(fd, "tail", 4, (off_t)len - 4), ==, 4); /* the rest sparse */
+        close(fd);
+        g_autofree guint8 *bytes = g_malloc0(len);
+        memcpy(bytes, "head", 4);
+        memcpy(bytes + len - 4, "tail", 4);
+        g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, bytes, len);
+        g_autoptr(ScanPipeline) pipeline = scan_pipeline_new(client, NULL, f->dir, 1);
+        scan_pipeline_submit(pipeline, path);
+        scan_pipeline_close(pipeline);
+        g_autoptr(ScanResult) r = scan_pipeline_next(pipeline);
+        g_assert_nonnull(r->snapshot);
+        g_assert_false(r->snapshot->sealed);
+        g_assert_null(r->snapshot->pending);
+        g_assert_cmpstr(r->snapshot->sha256, ==, want);
+        /* the fake flags a file over its own 64 MiB MaxFileSize: what matters is that it answered */
+        g_assert_nonnull(r->verdict->reply);
+        g_assert_cmpuint(fake_scanner_fildes(fake), ==, 2); /* the probe, then the file */
+}
+
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
 int main(int argc, char **argv)
@@ -303,5 +336,6 @@ int main(int argc, char **argv)
         ADD("/scan/pipeline/cancel-interrupts-scan-and-drains", test_cancel_interrupts_and_drains);
         ADD("/scan/pipeline/free-without-close-joins", test_free_without_close_returns);
         ADD("/scan/pipeline/verdicts-are-audited", test_verdicts_are_audited);
+        ADD("/scan/pipeline/large-snapshot-digest-joined-before-result", test_digest_joined_before_result);
         return g_test_run();
 }
