@@ -21,24 +21,6 @@ suite_begin faults-data-stall scanner vsftpd clamftp:open,put,get,mput,mget,temp
 . "$top_srcdir/tests/faults/lib.sh"
 CF_DEADLINE=30
 
-STOPPED=
-# stop_sessions: SIGSTOP to every session process below the listener (vsftpd's pair per session)
-stop_sessions() {
-        local k
-        for k in $(ps -o pid= --ppid "$VSFTPD_PID"); do
-                STOPPED="$STOPPED $k $(ps -o pid= --ppid "$k" | tr '\n' ' ')"
-        done
-        [ -n "${STOPPED// /}" ] || { echo "no session process to stop"; return 1; }
-        # shellcheck disable=SC2086
-        kill -STOP $STOPPED
-}
-# end_stopped: the stopped sessions killed (a stopped process takes SIGKILL)
-end_stopped() {
-        # shellcheck disable=SC2086
-        [ -z "${STOPPED// /}" ] || kill -9 $STOPPED 2>/dev/null
-        STOPPED=
-}
-suite_at_exit end_stopped
 # fresh_temp: the upload was sent under two temporary names, and the first (the one the stopped
 # session holds) was deleted
 fresh_temp() {

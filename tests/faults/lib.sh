@@ -24,8 +24,12 @@
 #   bigger_than N FILE       FILE holds more than N bytes
 #   temp_bigger_than N DIR NAME   the temporary upload name of NAME below DIR holds more than N bytes
 #   remote_names DIR         the names below DIR on the server's side, sorted, one a line
+#   stop_sessions            SIGSTOP to every vsftpd session process below the listener
+#                            ($VSFTPD_PID; vsftpd's pair per session): they move nothing more, the
+#                            listener goes on accepting; end_stopped kills them (also at exit)
 
 suite_at_exit '[ -z "$CF_BG_PID" ] || kill -9 "$CF_BG_PID" 2>/dev/null'
+suite_at_exit end_stopped
 
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 
@@ -139,3 +143,20 @@ PY
 }
 
 remote_names() { (cd "$1" && find . -mindepth 1 | LC_ALL=C sort); }
+
+STOPPED=
+stop_sessions() {
+        local k
+        for k in $(ps -o pid= --ppid "$VSFTPD_PID"); do
+                STOPPED="$STOPPED $k $(ps -o pid= --ppid "$k" | tr '\n' ' ')"
+        done
+        [ -n "${STOPPED// /}" ] || { echo "no session process to stop"; return 1; }
+        # shellcheck disable=SC2086
+        kill -STOP $STOPPED
+}
+# (a stopped process takes SIGKILL)
+end_stopped() {
+        # shellcheck disable=SC2086
+        [ -z "${STOPPED// /}" ] || kill -9 $STOPPED 2>/dev/null
+        STOPPED=
+}
