@@ -12,7 +12,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 /* A NET_ERROR becomes the FTP_ERROR the session reports: cancel and timeout keep their meaning. */
 static void propagate_net_error(GError **error, GError *net)
@@ -173,6 +177,18 @@ gssize ftp_data_send_some(int fd, const char *buf, gsize len, GError **error)
                             _("Writing to the network failed: %s"), g_strerror(errno));
                 return -1;
         }
+}
+
+gint64 ftp_data_unsent(int fd)
+{
+#ifdef SIOCOUTQ
+        int queued = 0;
+        if (ioctl(fd, SIOCOUTQ, &queued) == 0 && queued >= 0)
+                return queued;
+#else
+        (void)fd;
+#endif
+        return -1;
 }
 
 char *ftp_data_eprt_arg(const struct sockaddr *sa)

@@ -30,6 +30,9 @@ gboolean ftp_data_wait(int data_fd, short events, int ctrl_fd, gint64 deadline, 
 /* One send() on a plain data socket that never blocks: the bytes the kernel took (0 when none
  * fit), or -1 with a NET_ERROR (CLOSED when the server went away). */
 gssize ftp_data_send_some(int fd, const char *buf, gsize len, GError **error);
+/* The bytes the kernel still holds for the peer of a data socket, sent and not acknowledged or not
+ * sent yet (SIOCOUTQ; a TLS stream's records, on its socket); -1 when the kernel cannot say. */
+gint64 ftp_data_unsent(int fd);
 
 /* "|1|127.0.0.1|4711|" (EPRT, RFC 2428) and "127,0,0,1,18,103" (PORT, IPv4 only: NULL otherwise). */
 char *ftp_data_eprt_arg(const struct sockaddr *sa); /* transfer full */

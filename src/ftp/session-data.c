@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define DATA_BUF (256 * 1024)             /* one read or write on a data connection */
@@ -27,6 +28,7 @@
 #define PROGRESS_BYTES (64 * 1024)        /* ... and every 64 KiB */
 #define ABOR_MS 3000                      /* how long the answers to ABOR may take */
 #define ABOR_SECOND_MS 500                /* after a 226, how long a second answer may take */
+#define UNSENT_CHECK_MS 200               /* at an upload's end, how often the data socket's queue is looked at */
 
 /* ---- opening the data connection ---- */
 
@@ -198,16 +200,86 @@ static void note_refusal(FtpSession *s, const DataConn *dc, const FtpReply *fina
         }
 }
 
-/* The end of a TLS upload: close_notify (vsftpd's strict_ssl_read_eof wants it), then a
- * half-close. The caller keeps the data connection open until the final reply: closing it with
- * unread bytes (TLS 1.3 tickets) sends a reset that can destroy the upload's last bytes before the
- * server read them, and waiting for the server's own close instead costs a delayed ACK (up to
- * 200 ms a file) whenever the server's Nagle holds its close_notify behind a ticket not yet acked. */
-static void end_tls_upload(FtpSession *s, NetStream *data)
+static gboolean ctrl_bytes_in_hand(FtpSession *s);
+
+/* ---- the end of an upload: the server is waited for while it takes what the kernel holds ---- */
+
+/* After the last write() of an upload, the kernel may still hold megabytes for the server (the
+ * socket's send buffer; tens of MiB with large tcp_wmem), which a slow server takes long after:
+ * the waits at the end (close_notify, the final reply) count the reply timeout from the last time
+ * the server took some of them (SIOCOUTQ going down), not from the last write(). A server that
+ * takes nothing for the reply timeout has stalled; one that does is alive, however slow. */
+typedef struct {
+        int fd;           /* the data socket */
+        gint64 unsent;    /* what it held at the last look; -1 unknown (no progress is seen) */
+        gint64 stall_at;  /* the reply timeout after the last progress */
+} UploadEnd;
+
+static void upload_end_start(FtpSession *s, UploadEnd *e, NetStream *data)
 {
-        g_autoptr(GError) err = NULL;
-        if (!net_stream_shutdown_write(data, &err))
-                ftp_session_trace(s, "(close_notify not sent: %s)", err->message);
+        e->fd = net_stream_fd(data);
+        e->unsent = ftp_data_unsent(e->fd);
+        e->stall_at = net_deadline_in_ms(s->timeouts.reply_ms);
+}
+
+/* Looks at the socket again: progress moves the deadline on. FALSE once it has passed. */
+static gboolean upload_end_alive(FtpSession *s, UploadEnd *e)
+{
+        gint64 unsent = ftp_data_unsent(e->fd);
+        if (unsent >= 0 && e->unsent >= 0 && unsent < e->unsent)
+                e->stall_at = net_deadline_in_ms(s->timeouts.reply_ms);
+        e->unsent = unsent;
+        if (g_get_monotonic_time() < e->stall_at)
+                return TRUE;
+        ftp_session_trace(s, "(the server took none of the last %" G_GINT64_FORMAT " bytes of the upload for %d s)",
+                          unsent, (s->timeouts.reply_ms + 999) / 1000);
+        return FALSE;
+}
+
+/* The end of the next wait: the deadline, or sooner while bytes are left to see them go. */
+static gint64 upload_end_slice(const UploadEnd *e)
+{
+        return e->unsent > 0 ? MIN(e->stall_at, net_deadline_in_ms(UNSENT_CHECK_MS)) : e->stall_at;
+}
+
+/* The end of the file: with TLS close_notify (vsftpd's strict_ssl_read_eof wants it), then a
+ * half-close. The caller keeps the data connection open until the final reply: closing a TLS one
+ * with unread bytes (TLS 1.3 tickets) sends a reset that can destroy the upload's last bytes before
+ * the server read them, and waiting for the server's own close instead costs a delayed ACK (up to
+ * 200 ms a file) whenever the server's Nagle holds its close_notify behind a ticket not yet acked;
+ * a plain one stays open so that what the server still takes can be seen (UploadEnd). */
+static void end_upload(FtpSession *s, NetStream *data, UploadEnd *e)
+{
+        for (;;) {
+                g_autoptr(GError) err = NULL;
+                if (net_stream_close_notify(data, upload_end_slice(e), &err))
+                        break;
+                if (!g_error_matches(err, NET_ERROR, NET_ERROR_TIMEOUT) || !upload_end_alive(s, e)) {
+                        ftp_session_trace(s, "(close_notify not sent: %s)", err->message);
+                        return;
+                }
+        }
+        if (shutdown(net_stream_fd(data), SHUT_WR) < 0 && errno != ENOTCONN)
+                ftp_session_trace(s, "(the data connection not half-closed: %s)", g_strerror(errno));
+}
+
+/* The final reply of an upload: while the data socket still holds bytes for the server and none
+ * has begun to arrive, the control connection is watched in slices and the deadline moves on with
+ * the server's progress; then the one reply reader reads it (and says a timeout, or a cancel). */
+static FtpReply *read_upload_final(FtpSession *s, UploadEnd *e, GError **error)
+{
+        gint64 deadline = e->stall_at;
+        while (e->unsent > 0 && s->ctrl && !ctrl_bytes_in_hand(s)) {
+                g_autoptr(GError) net = NULL;
+                if (net_stream_wait_readable(s->ctrl, upload_end_slice(e), s->cancel_fd, &net)) {
+                        deadline = MAX(e->stall_at, net_deadline_in_ms(s->timeouts.reply_ms));
+                        break; /* a reply begins: it gets its whole time */
+                }
+                if (!g_error_matches(net, NET_ERROR, NET_ERROR_TIMEOUT) || !upload_end_alive(s, e))
+                        break;
+                deadline = e->stall_at;
+        }
+        return ftp_session_read_reply(s, deadline, s->cancel_fd, error);
 }
 
 /* The size a 150 reply announces: "… (1234 bytes)"; -1 when it names none. */
@@ -376,11 +448,17 @@ static FtpReply *run_transfer(FtpSession *s, Transfer *t, GError **error)
                 g_propagate_error(error, g_steal_pointer(&err));
                 return NULL;
         }
-        if (t->upload && dc.tls >= 0)
-                end_tls_upload(s, dc.stream); /* the end of the file; closed after the final reply */
-        else
-                data_close(&dc); /* for a plain upload, this is the end of the file */
-        FtpReply *final = flow.final ? g_steal_pointer(&flow.final) : ftp_session_read_next(s, error);
+        FtpReply *final = g_steal_pointer(&flow.final);
+        if (t->upload) {
+                UploadEnd end;
+                upload_end_start(s, &end, dc.stream);
+                end_upload(s, dc.stream, &end); /* the end of the file; closed after the final reply */
+                if (!final)
+                        final = read_upload_final(s, &end, error);
+        } else if (!final) {
+                data_close(&dc);
+                final = ftp_session_read_next(s, error);
+        }
         data_close(&dc);
         note_refusal(s, &dc, final);
         return final;
