@@ -61,6 +61,8 @@ typedef struct {
                                    a run again after a connection the server closed, which goes on
                                    there; after a timeout the next run takes a fresh one) */
         gboolean temp_gone;     /* that copy was renamed into place or deleted */
+        gboolean via_temp;      /* without temp-upload: a run cut by a timeout made the next ones go
+                                   under a temporary name too (stor_retry) */
         GPtrArray *stale;       /* char*: temporary names given up after a timeout, to be deleted */
         gboolean copy_deleted;  /* the last send's copy was deleted (send_verified: it did not match) */
         gboolean resumed;       /* a resumed queue's job that had started: goes on after what the
@@ -239,7 +241,7 @@ static gboolean send_checked(FtpSession *session, StorJob *stor, GError **error)
         delete_stale(session, stor);
         if (renamed_before(session, stor))
                 return TRUE;
-        if (stor->run->temp_upload && !stor->temp) {
+        if ((stor->run->temp_upload || stor->via_temp) && !stor->temp) {
                 stor->temp = temp_name_for(stor->job->remote);
                 core_queue_set_temp(stor->run->queue, stor->id, stor->temp); /* journalled before STOR */
         }
@@ -432,9 +434,14 @@ static void stor_retry(const GError *error, gpointer data)
         stor->retries++;
         /* a server that went silent may keep that session, and its hold on the copy (vsftpd's
          * lock_upload_files makes a new STOR of the name wait for it): the next run starts over
-         * under a fresh name, and the old copy is deleted */
-        if (stor->temp && !stor->temp_gone && g_error_matches(error, FTP_ERROR, FTP_ERROR_TIMEOUT)) {
-                g_ptr_array_add(stor->stale, g_steal_pointer(&stor->temp));
+         * under a fresh name, and the old copy is deleted; without temp-upload the held name is
+         * the upload's own, so the next runs go under a temporary name renamed onto it at the end
+         * (a rename does not wait for the lock, and replaces what the stalled run wrote) */
+        if (g_error_matches(error, FTP_ERROR, FTP_ERROR_TIMEOUT) && !(stor->temp && stor->temp_gone)) {
+                if (stor->temp)
+                        g_ptr_array_add(stor->stale, g_steal_pointer(&stor->temp));
+                else
+                        stor->via_temp = TRUE;
                 stor->resumed = FALSE;
         }
         core_queue_set_state(run->queue, stor->id, CORE_JOB_WAITING, _("to be sent again"));

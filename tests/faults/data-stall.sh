@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/faults/data-stall.sh — the real vsftpd stalls in the middle of a transfer: every session
 # process is stopped (SIGSTOP; the listener goes on accepting), so the data connection moves
-# nothing and the control connection answers nothing. Data and reply timeouts are 1 s and 3 s here.
+# nothing and the control connection answers nothing. Data and reply timeouts are 1 s and 2 s here.
 # vsftpd keeps its default lock_upload_files=YES: the stopped session holds a write lock on the
 # temporary name it was writing, and a new session's STOR of that name would wait for it.
 # Pins, for put and get of a 6 MiB file and mput of 8 files over 4 connections (mget over several
@@ -11,11 +11,14 @@
 #   temporary upload name and no .part left (an upload cut by a timeout goes on under a fresh
 #   temporary name and the old one is deleted); the download goes on from its .part; the audit log
 #   whole, one "done" record per upload.
+# put with temp-upload off: the stopped session holds the lock on the file's own name, so the run
+#   after the timeout goes under a temporary name and is renamed onto it (RNFR/RNTO), replacing
+#   what the stalled run wrote.
 . "$top_srcdir/tests/lib/suite.sh"
 
-# (a reply timeout longer than the data timeout: after the last byte of an upload the 226 waits for
-# the rate-limited server to read what the loopback's buffers hold, megabytes)
-CF_DATA_TIMEOUT=1 CF_REPLY_TIMEOUT=3
+# (after the last byte of an upload the 226 waits while the rate-limited server reads what the
+# loopback's buffers hold, megabytes: the reply timeout counts from its last progress)
+CF_DATA_TIMEOUT=1 CF_REPLY_TIMEOUT=2
 SUITE_VSFTPD_CONF=(local_max_rate=4000000)
 suite_begin faults-data-stall scanner vsftpd clamftp:open,put,get,mput,mget,temp-upload
 . "$top_srcdir/tests/faults/lib.sh"
@@ -46,6 +49,22 @@ expect "put: the file is on the server byte for byte" sent_whole "$CF_LOCAL" "$F
 expect "put: reported uploaded exactly once" said_once '^Uploaded FILE as ' big.bin
 expect "put: no temporary name is left on the server" no_temp_upload "$FTP_ROOT/put"
 expect "put: one done record, the audit log whole" eval 'audit_whole && audit_done big.bin -- big.bin'
+
+# ---- put, temp-upload off ----
+mkdir -p "$FTP_ROOT/put-off" && ftp_own
+rm -f "$CF_AUDIT"
+cf_bg "$CF_LOCAL" "verbose; temp-upload off; cd put-off; put big.bin"
+expect "put, temp-upload off: vsftpd stalls while big.bin grows" fault_when stop_sessions bigger_than 1500000 "$FTP_ROOT/put-off/big.bin"
+cf_bg_wait
+end_stopped
+expect "put, temp-upload off: exit 0 within 12 s ($CF_RC, ${CF_BG_SECONDS}s)" eval 'cf_rc_is 0 && [ "$CF_BG_SECONDS" -le 12 ]'
+expect "put, temp-upload off: the stall is said as a lost connection, then reconnected" said_stall
+expect "put, temp-upload off: sent again under a temporary name, renamed onto big.bin" \
+        eval 'cf_says "^--> STOR .*\.big\.bin\.clamftp-[0-9a-f]+$" && cf_says "^--> RNTO (.*/)?big\.bin$"'
+expect "put, temp-upload off: the file is on the server byte for byte" sent_whole "$CF_LOCAL" "$FTP_ROOT/put-off" big.bin
+expect "put, temp-upload off: reported uploaded exactly once" said_once '^Uploaded FILE as ' big.bin
+expect "put, temp-upload off: no temporary name is left on the server" no_temp_upload "$FTP_ROOT/put-off"
+expect "put, temp-upload off: one done record, the audit log whole" eval 'audit_whole && audit_done big.bin -- big.bin'
 
 # ---- get ----
 mkdir -p "$SUITE_DIR/get"
