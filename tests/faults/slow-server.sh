@@ -8,11 +8,19 @@
 #   put, stalled   the server stops reading (its session stopped) after the last write: the wait
 #                  still ends within the reply timeout of the stall, the connection is said lost and
 #                  logged in again, the file sent again, whole, said once; exit 0 within a bound.
+# With SLOW_TLS=1 (slow-server-tls.sh) the same over explicit FTPS, PROT P: the queue is the TLS
+# records' on the same socket, and close_notify waits with the final reply.
 . "$top_srcdir/tests/lib/suite.sh"
 
 CF_REPLY_TIMEOUT=1 CF_DATA_TIMEOUT=5
 SUITE_VSFTPD_CONF=(local_max_rate=2000000)
-suite_begin faults-slow-server scanner vsftpd clamftp:open,put,temp-upload
+if [ -n "${SLOW_TLS:-}" ]; then
+        suite_begin faults-slow-server-tls scanner vsftpd-tls clamftp:open,put,temp-upload
+        TLS_ARGS=(--trust-fingerprint "$SUITE_FP")
+else
+        suite_begin faults-slow-server scanner vsftpd clamftp:open,put,temp-upload
+        TLS_ARGS=(--tls=off)
+fi
 . "$top_srcdir/tests/faults/lib.sh"
 CF_DEADLINE=40
 
@@ -20,7 +28,7 @@ make_files $((8 * 1024 * 1024)) 0
 mkdir -p "$FTP_ROOT/slow" "$FTP_ROOT/stall" && ftp_own
 
 # ---- a slow server: alive while it reads ----
-cf_bg "$CF_LOCAL" "verbose; cd slow; put big.bin"
+cf_bg "$CF_LOCAL" "verbose; cd slow; put big.bin" "${TLS_ARGS[@]}"
 cf_bg_wait
 expect "slow: exit 0 ($CF_RC, ${CF_BG_SECONDS}s)" cf_rc_is 0
 expect "slow: no timeout, no reconnect" eval '! cf_says "([Tt]imed out|reconnect)"'
@@ -30,7 +38,7 @@ expect "slow: reported uploaded exactly once" said_once '^Uploaded FILE as ' big
 # ---- the same server stops reading once the client has written everything ----
 # (6 of 8 MiB read: the rest is in the buffers, the client's writes are over)
 rm -f "$CF_AUDIT"
-cf_bg "$CF_LOCAL" "verbose; temp-upload on; cd stall; put big.bin"
+cf_bg "$CF_LOCAL" "verbose; temp-upload on; cd stall; put big.bin" "${TLS_ARGS[@]}"
 expect "stall: vsftpd stops reading near the end" fault_when stop_sessions temp_bigger_than 6000000 "$FTP_ROOT/stall" big.bin
 cf_bg_wait
 end_stopped
