@@ -258,6 +258,9 @@ static void end_upload(FtpSession *s, NetStream *data, UploadEnd *e)
                         ftp_session_trace(s, "(close_notify not sent: %s)", err->message);
                         return;
                 }
+                struct pollfd cancel = { .fd = s->cancel_fd, .events = POLLIN };
+                if (poll(&cancel, 1, 0) > 0)
+                        return; /* the reply's wait that follows says so */
         }
         if (shutdown(net_stream_fd(data), SHUT_WR) < 0 && errno != ENOTCONN)
                 ftp_session_trace(s, "(the data connection not half-closed: %s)", g_strerror(errno));
