@@ -353,8 +353,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         guint before = count_fds ? open_fds() : 0;
         run_session(data, size);
         /* the agent's own threads (its database check, a reload it started) may hold a descriptor
-         * for a moment after the session: a leaked one is still open once they are done */
-        for (int i = 0; count_fds && i < 40 && open_fds() != before; i++)
+         * for a moment after the session, longer on a loaded machine: a leaked one is still open
+         * once they are done (5 s) */
+        for (int i = 0; count_fds && i < 100 && open_fds() != before; i++)
                 g_usleep(50 * 1000);
         if (count_fds && open_fds() != before) {
                 fprintf(stderr, "descriptors: %u before the session, now:\n", before);

@@ -36,12 +36,13 @@ static void fuzz_lines(const char *line)
         FUZZ_ASSERT((fd->kind == SCAN_VERDICT_OK) == is_clean_fd_reply(line));
 }
 
-/* ---- a fake scanner: takes one INSTREAM request, answers with the reply given, closes ---- */
+/* ---- a fake scanner: answers PING with PONG (the pool's health check); takes one INSTREAM
+ * request and answers it with the reply given, once, then closes. A connection that finds no
+ * reply waiting (the pool asking again after no verdict) is closed without one. ---- */
 
 static int listener = -1;
 static char *socket_path;
 static GMutex lock;
-static GCond cond;
 static GBytes *next_reply; /* the answer for the next connection */
 
 static gboolean read_full(int fd, void *buf, gsize len)
@@ -59,22 +60,39 @@ static gboolean read_full(int fd, void *buf, gsize len)
         return TRUE;
 }
 
-/* "zINSTREAM\0" then chunks until a zero length. */
-static gboolean read_request(int fd)
+static void send_all(int fd, const char *bytes, gsize len)
+{
+        while (len > 0) {
+                ssize_t n = send(fd, bytes, len, MSG_NOSIGNAL);
+                if (n <= 0)
+                        break;
+                bytes += n;
+                len -= (gsize)n;
+        }
+}
+
+typedef enum { REQUEST_NONE, REQUEST_PING, REQUEST_INSTREAM } Request;
+
+/* "zPING\0", or "zINSTREAM\0" then chunks until a zero length. */
+static Request read_request(int fd)
 {
         char command[10];
-        if (!read_full(fd, command, sizeof command) || memcmp(command, "zINSTREAM", 10) != 0)
-                return FALSE;
+        if (!read_full(fd, command, 6))
+                return REQUEST_NONE;
+        if (memcmp(command, "zPING", 6) == 0)
+                return REQUEST_PING;
+        if (!read_full(fd, command + 6, 4) || memcmp(command, "zINSTREAM", 10) != 0)
+                return REQUEST_NONE;
         for (;;) {
                 guint32 be;
                 if (!read_full(fd, &be, sizeof be))
                         return FALSE;
                 guint32 n = GUINT32_FROM_BE(be);
                 if (n == 0)
-                        return TRUE;
+                        return REQUEST_INSTREAM;
                 g_autofree guint8 *chunk = g_malloc(n);
                 if (!read_full(fd, chunk, n))
-                        return FALSE;
+                        return REQUEST_NONE;
         }
 }
 
@@ -84,21 +102,16 @@ static gpointer scanner_thread(gpointer data)
                 int fd = accept(listener, NULL, NULL);
                 if (fd < 0)
                         continue;
-                g_mutex_lock(&lock);
-                while (!next_reply)
-                        g_cond_wait(&cond, &lock);
-                g_autoptr(GBytes) reply = g_steal_pointer(&next_reply);
-                g_mutex_unlock(&lock);
-                if (read_request(fd)) {
-                        gsize len;
-                        const char *bytes = g_bytes_get_data(reply, &len);
-                        while (len > 0) {
-                                ssize_t n = send(fd, bytes, len, MSG_NOSIGNAL);
-                                if (n <= 0)
-                                        break;
-                                bytes += n;
-                                len -= (gsize)n;
-                        }
+                Request request = read_request(fd);
+                if (request == REQUEST_PING) {
+                        send_all(fd, "PONG", 5); /* with its NUL */
+                } else if (request == REQUEST_INSTREAM) {
+                        g_mutex_lock(&lock);
+                        g_autoptr(GBytes) reply = g_steal_pointer(&next_reply);
+                        g_mutex_unlock(&lock);
+                        gsize len = 0;
+                        const char *bytes = reply ? g_bytes_get_data(reply, &len) : NULL;
+                        send_all(fd, bytes, len);
                 }
                 close(fd);
         }
@@ -127,12 +140,13 @@ static void fuzz_exchange(const uint8_t *data, size_t size)
                 client = scan_client_new(address, NULL);
                 FUZZ_ASSERT(client != NULL);
                 scan_client_set_timeout_ms(client, 2000);
+                scan_client_set_wait_ms(client, 0); /* no verdict is refused at once, not waited for */
                 file = memfd_create("fuzz-file", MFD_CLOEXEC);
                 FUZZ_ASSERT(file >= 0 && write(file, "hello", 5) == 5);
         }
         g_mutex_lock(&lock);
+        g_clear_pointer(&next_reply, g_bytes_unref);
         next_reply = g_bytes_new(data, size);
-        g_cond_signal(&cond);
         g_mutex_unlock(&lock);
         g_autoptr(ScanVerdict) verdict = scan_client_scan_fd(client, file, 5);
         FUZZ_ASSERT(verdict != NULL);
