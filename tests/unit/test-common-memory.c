@@ -2,7 +2,7 @@
  * the middle of the heap, below a block still in use, leaves the process's resident memory when it
  * is called; free() alone keeps it (the soak, tests/soak, saw clamftp keep 28 MiB at rest after an
  * mput of 20,000 files and 33 to 38 after the mget, 12 to 13 since). Skipped where malloc is not
- * glibc's (ASan has its own). */
+ * glibc's (ASan and TSan have their own). */
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +14,10 @@
 #define BLOCKS 8192  /* about 32 MiB */
 #define MIB (1024 * 1024)
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define OTHER_MALLOC 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define OTHER_MALLOC 1
 #endif
 #endif
