@@ -291,8 +291,8 @@ static gboolean unanswered(const ScanVerdict *verdict)
 }
 
 /* The verdict for `status`, the refusal message (with the job's name; of the files no scanner
- * answered for, only the first's: the tally counts them all, the audit log and the queue name
- * each), and the job's state. TRUE when clean. */
+ * answered for, the first says why, each later one only its name: the tally counts them all,
+ * the audit log and the queue keep each one's reason), and the job's state. TRUE when clean. */
 static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, const char *shown)
 {
         CoreContext *ctx = run->ctx;
@@ -301,8 +301,10 @@ static gboolean judge(UploadRun *run, guint id, const ScanVerdict *verdict, cons
                                                              core_verdict_judge(ctx, verdict));
         if (!refusal)
                 return TRUE;
-        gboolean said = unanswered(verdict) && run->unanswered++ > 0;
-        if (!said)
+        if (unanswered(verdict) && run->unanswered++ > 0)
+                core_say(ctx, CORE_MSG_ERROR, _("%s was not uploaded: not scanned (no scanner answers, as above)."),
+                         shown);
+        else
                 core_say(ctx, CORE_MSG_ERROR, "%s", refusal);
         core_queue_set_verdict(run->queue, id, verdict);
         core_refused(ctx);

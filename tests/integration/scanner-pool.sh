@@ -124,6 +124,13 @@ expect "all dead, a batch: exit 1 (refused)" cf_rc_is 1
 expect "all dead, a batch: nothing reached the server" [ -z "$(ls "$FTP_ROOT/none")" ]
 said_once() { [ "$(printf '%s\n' "$CF_ALL" | grep -c "No scanner of the pool gave a verdict")" = 1 ]; }
 expect "all dead, a batch: the long reason is said once, not per file" said_once
+named_once() {
+        local f
+        for f in 1 2 3 4; do
+                [ "$(printf '%s\n' "$CF_ALL" | grep -c "f$f\.bin was not uploaded: not scanned")" = 1 ] || return 1
+        done
+}
+expect "all dead, a batch: yet every file is named once as not uploaded" named_once
 expect "all dead, a batch: the tally counts the files no scanner answered for" \
         cf_says "error: 4 files not scanned: no scanner answers\.$"
 expect "all dead, a batch: the usual tally too" cf_says "0 of 4 files uploaded \(4 refused by the scanner, 0 failed\)"
