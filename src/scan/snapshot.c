@@ -8,6 +8,7 @@
 #include "scan/snapshot.h"
 #include "scan/client.h"
 #include "common/i18n.h"
+#include "common/quark.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
@@ -24,7 +25,7 @@
 #define BLOCK (1024 * 1024)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
-G_DEFINE_QUARK(scan-snapshot-error-quark, scan_snapshot_error)
+COMMON_DEFINE_QUARK(scan-snapshot-error-quark, scan_snapshot_error)
 
 typedef enum { COPY_RANGE, COPY_SENDFILE, COPY_READ_WRITE } CopyMode;
 
