@@ -653,6 +653,15 @@ static gpointer conn_thread(gpointer data)
         return NULL;
 }
 
+void agent_server_wait_threads(AgentServer *server, guint seconds)
+{
+        gint64 end = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+        g_mutex_lock(&server->lock);
+        while (server->threads > 0 && g_cond_wait_until(&server->idle, &server->lock, end))
+                ;
+        g_mutex_unlock(&server->lock);
+}
+
 static void wait_for_threads(AgentServer *server)
 {
         gint64 end = g_get_monotonic_time() + (gint64)server->conf->shutdown_timeout * G_USEC_PER_SEC;

@@ -33,5 +33,8 @@ gboolean agent_server_scan(AgentServer *server, AgentEngine *engine, int fd, con
                            gsize len, const char *name, AgentScanFlags flags,
                            AgentScanResult *out);
 void agent_server_request_reload(AgentServer *server);
+/* Waits until no thread the server counts is running (a reload it started, and before
+ * agent_server_run returns, its connection threads), at most `seconds`. */
+void agent_server_wait_threads(AgentServer *server, guint seconds);
 void agent_server_request_stop(AgentServer *server);
 char *agent_server_stats(AgentServer *server); /* transfer full; STATS reply without END */

@@ -352,6 +352,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gboolean count_fds = !g_strstr_len((const char *)data, (gssize)size, "RELOAD");
         guint before = count_fds ? open_fds() : 0;
         run_session(data, size);
+        /* a reload this input started ends here, not in the middle of the next input's count */
+        agent_server_wait_threads(server, 30);
         /* the agent's own threads (its database check, a reload it started) may hold a descriptor
          * for a moment after the session, longer on a loaded machine: a leaked one is still open
          * once they are done (5 s) */
