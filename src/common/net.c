@@ -120,12 +120,6 @@ int net_connect_addr(const struct sockaddr *addr, socklen_t addrlen, gint64 dead
                 close(fd);
                 return -1;
         }
-        if (!set_nonblocking(fd, FALSE)) {
-                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Cannot configure a socket: %s"),
-                            g_strerror(errno));
-                close(fd);
-                return -1;
-        }
         return fd;
 }
 
@@ -159,6 +153,12 @@ int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 dea
         freeaddrinfo(res);
         if (fd < 0) {
                 g_propagate_error(error, g_steal_pointer(&last));
+                return -1;
+        }
+        if (!set_nonblocking(fd, FALSE)) {
+                g_set_error(error, NET_ERROR, NET_ERROR_IO, _("Cannot configure a socket: %s"),
+                            g_strerror(errno));
+                close(fd);
                 return -1;
         }
         if (nodelay)
@@ -225,6 +225,13 @@ NetStream *net_stream_new(int fd)
 {
         NetStream *stream = g_new0(NetStream, 1);
         stream->fd = fd;
+        return stream;
+}
+
+NetStream *net_stream_new_nonblocking(int fd)
+{
+        NetStream *stream = net_stream_new(fd);
+        stream->nonblocking = TRUE;
         return stream;
 }
 

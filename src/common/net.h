@@ -36,7 +36,8 @@ int net_connect_tcp(const char *host, guint16 port, gboolean nodelay, gint64 dea
 /* Sends small writes at once (TCP_NODELAY) instead of holding them until the last one is acked. */
 void net_set_nodelay(int fd);
 
-/* Connects to an explicit address (used for data connections). */
+/* Connects to an explicit address (used for data connections). The socket is left in
+ * non-blocking mode: wrap it with net_stream_new_nonblocking(). */
 int net_connect_addr(const struct sockaddr *addr, socklen_t addrlen, gint64 deadline, int cancel_fd,
                      GError **error);
 
@@ -53,6 +54,9 @@ typedef struct NetStream NetStream;
 typedef struct TlsContext TlsContext;
 typedef struct TlsPeerInfo TlsPeerInfo;
 NetStream *net_stream_new(int fd); /* takes ownership of fd */
+/* The same for a socket already in non-blocking mode (net_connect_addr's): sendfile() then needs
+ * no fcntl() first. */
+NetStream *net_stream_new_nonblocking(int fd);
 void net_stream_free(NetStream *stream);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(NetStream, net_stream_free)
 int net_stream_fd(NetStream *stream);

@@ -7,7 +7,8 @@
 #include <sys/socket.h>
 
 /* Connects to `port` on the control connection's peer address (`ctrl_fd`'s peer), or on
- * `pasv_addr` (IPv4, from a 227) when it is not NULL. Returns a connected socket or -1. */
+ * `pasv_addr` (IPv4, from a 227) when it is not NULL. Returns a connected socket in non-blocking
+ * mode, or -1. */
 int ftp_data_connect(int ctrl_fd, const guint8 *pasv_addr, guint16 port, gint64 deadline, int cancel_fd,
                      GError **error);
 

@@ -84,7 +84,7 @@ static gboolean try_passive(FtpSession *s, const char *verb, DataConn *dc, GErro
                                   s->cancel_fd, error);
         if (fd < 0)
                 return FALSE;
-        dc->stream = net_stream_new(fd);
+        dc->stream = net_stream_new_nonblocking(fd);
         return TRUE;
 }
 
@@ -805,11 +805,15 @@ static gboolean copy_file(FtpSession *s, Flow *flow, Upload *u, GError **error)
         return TRUE;
 }
 
+/* Files larger than this are announced to the kernel as read in sequence (a larger readahead). */
+#define READAHEAD_WORTH (1024 * 1024)
+
 static gboolean pump_upload(FtpSession *s, Flow *flow, gpointer ctx, GError **error)
 {
         Upload *u = ctx;
         u->sent = u->start;
-        (void)posix_fadvise(u->fd, u->start, 0, POSIX_FADV_SEQUENTIAL);
+        if (u->size - u->start > READAHEAD_WORTH) /* a small file is read in one piece anyway */
+                (void)posix_fadvise(u->fd, u->start, 0, POSIX_FADV_SEQUENTIAL);
         gboolean copy = u->ascii || net_stream_is_tls(flow->data);
         if (!copy && !send_file(s, flow, u, &copy, error) && !copy)
                 return FALSE;
