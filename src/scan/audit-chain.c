@@ -73,18 +73,36 @@ static gboolean line_start(int fd, const char *name, off_t end, off_t *start, GE
 
 gboolean scan_audit_chain_last(int fd, const char *name, char out[SCAN_AUDIT_HASH_SIZE], gboolean *complete, GError **error)
 {
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+                out[0] = '\0';
+                *complete = TRUE;
+                return read_error(name, errno, error);
+        }
+        return scan_audit_chain_last_of(fd, name, st.st_size, out, complete, error);
+}
+
+gboolean scan_audit_chain_last_of(int fd, const char *name, gint64 size, char out[SCAN_AUDIT_HASH_SIZE],
+                                  gboolean *complete, GError **error)
+{
         out[0] = '\0';
         *complete = TRUE;
-        struct stat st;
-        if (fstat(fd, &st) < 0)
-                return read_error(name, errno, error);
-        if (st.st_size == 0)
+        if (size <= 0)
                 return TRUE;
-        char last;
-        if (!pread_all(fd, name, &last, 1, st.st_size - 1, error))
+        /* the usual case in one read: the file's tail holds the whole last line */
+        char tail[CHUNK];
+        off_t tail_at = (off_t)size - (off_t)MIN((gint64)CHUNK, size);
+        gsize tail_len = (gsize)(size - tail_at);
+        if (!pread_all(fd, name, tail, tail_len, tail_at, error))
                 return FALSE;
-        *complete = last == '\n';
-        off_t end = *complete ? st.st_size - 1 : st.st_size, start;
+        *complete = tail[tail_len - 1] == '\n';
+        off_t end = *complete ? (off_t)size - 1 : (off_t)size, start;
+        const char *nl = memrchr(tail, '\n', (gsize)(end - tail_at));
+        if (nl || tail_at == 0) {
+                const char *from = nl ? nl + 1 : tail;
+                scan_audit_chain_hash(from, (gsize)(tail + (end - tail_at) - from), out);
+                return TRUE;
+        }
         if (!line_start(fd, name, end, &start, error))
                 return FALSE;
         g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);

@@ -14,6 +14,10 @@ void scan_audit_chain_hash(const char *line, gsize len, char out[SCAN_AUDIT_HASH
  * alone), or "" when the file is empty; *complete is FALSE when the file does not end with "\n".
  * name: the file's name, for the error message. */
 gboolean scan_audit_chain_last(int fd, const char *name, char out[SCAN_AUDIT_HASH_SIZE], gboolean *complete, GError **error);
+/* The same for a file known to hold `size` bytes (the caller's fstat): one pread() when the last
+ * line fits in the last 4 KiB. */
+gboolean scan_audit_chain_last_of(int fd, const char *name, gint64 size, char out[SCAN_AUDIT_HASH_SIZE],
+                                  gboolean *complete, GError **error);
 /* Rotation: the file a log at path was rotated to, "<path>.1" (logrotate's and savelog's first
  * name). The first record of an empty log chains from that file's last line when it is a
  * non-empty regular file (read under a shared flock), else starts the chain ("prev":null): out

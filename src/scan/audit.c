@@ -114,7 +114,8 @@ static void snapshot_fields(GString *out, const ScanSnapshot *snapshot, const ch
 {
         if (snapshot)
                 path = snapshot->path;
-        g_autofree char *absolute = path ? g_canonicalize_filename(path, NULL) : NULL;
+        g_autofree char *absolute = snapshot && snapshot->absolute ? g_strdup(snapshot->absolute)
+                                    : path ? g_canonicalize_filename(path, NULL) : NULL;
         field_string(out, "path", absolute);
         if (snapshot)
                 g_string_append_printf(out, ",\"size\":%" G_GINT64_FORMAT, snapshot->size);
@@ -134,21 +135,25 @@ static void G_GNUC_PRINTF(2, 3) set_error(GError **error, const char *format, ..
         g_set_error_literal(error, SCAN_ERROR, SCAN_ERROR_LOCAL, message);
 }
 
-/* Whether audit->fd is still the file at audit->path (FALSE once it was moved away or removed). */
-static gboolean still_at_path(ScanAudit *audit)
+/* Whether audit->fd is still the file at audit->path (FALSE once it was moved away or removed);
+ * *by_fd: the descriptor's fstat (st_mode 0 when it failed). */
+static gboolean still_at_path(ScanAudit *audit, struct stat *by_fd)
 {
-        struct stat by_fd, by_path;
-        if (fstat(audit->fd, &by_fd) < 0)
+        struct stat by_path;
+        if (fstat(audit->fd, by_fd) < 0) {
+                memset(by_fd, 0, sizeof *by_fd);
                 return TRUE;
+        }
         if (stat(audit->path, &by_path) < 0)
                 return errno != ENOENT;
-        return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
+        return by_fd->st_dev == by_path.st_dev && by_fd->st_ino == by_path.st_ino;
 }
 
 /* Takes the exclusive flock on the file at the log's path, which other clamftp processes append
  * to as well. A log moved away since it was opened (logrotate's rename) is left to its new name:
- * the file now at the path is opened (created when missing) and locked instead. */
-static gboolean lock_log(ScanAudit *audit, GError **error)
+ * the file now at the path is opened (created when missing) and locked instead. *st: the locked
+ * file's fstat, taken under the lock. */
+static gboolean lock_log(ScanAudit *audit, struct stat *st, GError **error)
 {
         for (int tries = 0;; tries++) {
                 int rc;
@@ -158,7 +163,7 @@ static gboolean lock_log(ScanAudit *audit, GError **error)
                         set_error(error, _("Cannot lock the audit log “%s”: %s"), audit->shown, g_strerror(errno));
                         return FALSE;
                 }
-                if (still_at_path(audit) || tries == 8)
+                if (still_at_path(audit, st) || tries == 8)
                         return TRUE;
                 int fd = open_log(audit->path);
                 if (fd < 0) {
@@ -175,15 +180,19 @@ static gboolean lock_log(ScanAudit *audit, GError **error)
 
 /* The "prev" of the next record: the hash of the log's last line, or in an empty log of the
  * last line of the log before it (audit-chain.h); "" for null. *complete: the last line has its
- * newline. A log that is no regular file (a pipe to a collector) chains what this process wrote. */
-static gboolean chain_prev(ScanAudit *audit, char prev[SCAN_AUDIT_HASH_SIZE], gboolean *complete, GError **error)
+ * newline. A log that is no regular file (a pipe to a collector) chains what this process wrote.
+ * st: the log's fstat under the lock (st_mode 0: unknown). */
+static gboolean chain_prev(ScanAudit *audit, const struct stat *st, char prev[SCAN_AUDIT_HASH_SIZE],
+                           gboolean *complete, GError **error)
 {
-        struct stat st;
-        if (fstat(audit->fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (st->st_mode != 0 && !S_ISREG(st->st_mode)) {
                 g_strlcpy(prev, audit->streamed, SCAN_AUDIT_HASH_SIZE);
                 return TRUE;
         }
-        if (!scan_audit_chain_last(audit->fd, audit->path, prev, complete, error))
+        gboolean read = st->st_mode != 0
+                ? scan_audit_chain_last_of(audit->fd, audit->path, st->st_size, prev, complete, error)
+                : scan_audit_chain_last(audit->fd, audit->path, prev, complete, error);
+        if (!read)
                 return FALSE;
         return prev[0] || scan_audit_chain_from_predecessor(audit->path, prev, error);
 }
@@ -214,10 +223,11 @@ static void record_write(ScanAudit *audit, GString *record)
 {
         g_mutex_lock(&audit->lock);
         GError *failure = NULL;
-        gboolean locked = lock_log(audit, &failure);
+        struct stat st = { 0 };
+        gboolean locked = lock_log(audit, &st, &failure);
         char prev[SCAN_AUDIT_HASH_SIZE] = "";
         gboolean complete = TRUE;
-        if (!chain_prev(audit, prev, &complete, failure ? NULL : &failure))
+        if (!chain_prev(audit, &st, prev, &complete, failure ? NULL : &failure))
                 prev[0] = '\0';
         if (!complete)
                 g_string_prepend_c(record, '\n');

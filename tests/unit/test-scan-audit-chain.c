@@ -3,7 +3,7 @@
  * rotated by rename (before or while clamftp has it open), removed, or copied and truncated goes
  * on from "<path>.1"; a line cut short is ended first; old records without "prev" are followed;
  * a FIFO is chained by the process writing it; two processes appending at once keep the chain
- * whole.
+ * whole; lines of any length around the 4 KiB read of the log's tail are chained whole.
  * Must not: write outside the test's own state directory. */
 #include "config.h"
 #include "scan/audit.h"
@@ -103,6 +103,39 @@ static void test_each_prev_is_hash_of_line_before(void)
         assert_whole(report, 14);
         g_autofree char *last = audit_fixture_line_hash(lines[13]);
         g_assert_cmpstr(report->last, ==, last);
+}
+
+/* The last line is found in the log's last 4 KiB in one read: lines shorter, exactly as long and
+ * longer than that (a long path) each get the hash of the whole line before them. */
+static void test_long_lines_around_the_tail_read(void)
+{
+        g_autofree char *path = audit_fixture_log_path();
+        g_autoptr(GError) error = NULL;
+        g_autoptr(ScanAudit) audit = scan_audit_open(path, &error);
+        g_assert_no_error(error);
+        g_autoptr(ScanVerdict) ok = scan_verdict_new(SCAN_VERDICT_OK, NULL, NULL);
+        static const guint lengths[] = { 10, 3700, 3800, 3900, 3950, 3990, 4000, 4010, 4050, 4096, 4200, 9000, 20, 8200 };
+        for (guint i = 0; i < G_N_ELEMENTS(lengths); i++) {
+                for (guint step = 0; step < 24; step += 3) {
+                        g_autofree char *name = g_strnfill(lengths[i] + step, 'x');
+                        g_autofree char *file = g_strconcat("/", name, NULL);
+                        g_autoptr(ScanSnapshot) s = audit_fixture_snapshot(file, 1);
+                        scan_audit_verdict(audit, s, ok, "unix:/x");
+                }
+        }
+        g_assert_true(scan_audit_take_error(audit, NULL));
+        g_auto(GStrv) lines = audit_fixture_lines(path);
+        guint n = g_strv_length(lines);
+        g_assert_cmpuint(n, ==, G_N_ELEMENTS(lengths) * 8);
+        assert_starts_chain(lines[0]);
+        gsize longest = 0;
+        for (guint i = 1; lines[i]; i++) {
+                assert_follows(lines[i], lines[i - 1]);
+                longest = MAX(longest, strlen(lines[i]));
+        }
+        g_assert_cmpuint(longest, >, 2 * 4096); /* the read of the tail was not enough for some */
+        g_autoptr(ScanAuditReport) report = check(path, NULL);
+        assert_whole(report, n);
 }
 
 /* Writes `before` records to the log at path, moves it to path + suffix (returned), then writes
@@ -308,6 +341,7 @@ int main(int argc, char **argv)
         g_assert_nonnull(state);
         g_setenv("XDG_STATE_HOME", state, TRUE);
         g_test_add_func("/scan/audit/chain/each-prev-is-the-hash-of-the-line-before", test_each_prev_is_hash_of_line_before);
+        g_test_add_func("/scan/audit/chain/long-lines-around-the-tail-read", test_long_lines_around_the_tail_read);
         g_test_add_func("/scan/audit/chain/empty-log-chains-from-dot-1", test_rotated_log_chains_from_dot_1);
         g_test_add_func("/scan/audit/chain/other-rotated-names-start-anew", test_other_rotated_names_start_anew);
         g_test_add_func("/scan/audit/chain/log-renamed-while-open-goes-on-in-new-file", test_log_renamed_while_open);
