@@ -148,13 +148,13 @@ static void add_mark(CoreBatch *batch, const char *path, const CoreVerdict *verd
         g_ptr_array_add(batch->marks, mark);
 }
 
-/* A job's outcome for the report: refused files are marked, clean ones unmarked. */
-static void note_upload(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj)
+/* A job's outcome for the report: refused files are marked, clean ones unmarked. cwd: the
+ * directory the batch's local names are relative to. */
+static void note_upload(CoreContext *ctx, CoreBatch *batch, const CoreBatchJob *bj, const char *cwd)
 {
         g_autoptr(CoreJob) job = core_queue_get(batch->queue, bj->id);
         if (!job)
                 return;
-        g_autofree char *cwd = g_get_current_dir();
         g_autofree char *full = g_canonicalize_filename(job->local, cwd);
         switch (job->state) {
         case CORE_JOB_INFECTED:
@@ -196,10 +196,11 @@ static void run_uploads(CoreContext *ctx, CoreBatch *batch)
                 core_queue_run_reput(ctx, batch->queue, bj->id);
         }
         flush_uploads(ctx, batch, ids);
+        g_autofree char *cwd = g_get_current_dir();
         for (guint i = 0; i < batch->jobs->len; i++) {
                 CoreBatchJob *bj = &g_array_index(batch->jobs, CoreBatchJob, i);
                 if (!bj->tree)
-                        note_upload(ctx, batch, bj);
+                        note_upload(ctx, batch, bj, cwd);
         }
 }
 

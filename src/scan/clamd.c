@@ -665,18 +665,18 @@ static ScanVerdict *scan_instream(ScanClamd *client, int fd, gint64 size)
 
 /* ---- FILDES ------------------------------------------------------------------------------ */
 
-/* A new read-only open file description of fd for the scanner: it cannot write to the snapshot,
- * and the offset it moves is its own. -1 without /proc: then fd itself goes, which is still safe
+/* A new read-only open file description of fd (whose fstat is *a) for the scanner: it cannot
+ * write to the snapshot, and the offset it moves is its own. -1 without /proc: then fd itself goes, which is still safe
  * because nothing here or in the upload uses fd's offset (pread only). */
-static int reopen_read_only(int fd)
+static int reopen_read_only(int fd, const struct stat *a)
 {
         char path[64];
         g_snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
         int ro = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (ro < 0)
                 return -1;
-        struct stat a, b;
-        if (fstat(fd, &a) < 0 || fstat(ro, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+        struct stat b;
+        if (fstat(ro, &b) < 0 || a->st_dev != b.st_dev || a->st_ino != b.st_ino) {
                 close(ro);
                 return -1;
         }
@@ -726,8 +726,8 @@ static SendResult send_descriptor(ScanClamd *client, int sock, int fd, GError **
 /* Sends zFILDES with a read-only descriptor of fd and reads the reply; NULL with an error when
  * none arrives. *delivered: the descriptor was sent (a reply can also come without it, when the
  * scanner answered the command and closed first: UNKNOWN COMMAND). *more: see read_sole_reply. */
-static char *fildes_exchange(ScanClamd *client, int fd, gint64 allowance_ms, gboolean *newline,
-                             gboolean *delivered, gboolean *more, GError **error)
+static char *fildes_exchange(ScanClamd *client, int fd, const struct stat *st, gint64 allowance_ms,
+                             gboolean *newline, gboolean *delivered, gboolean *more, GError **error)
 {
         *delivered = FALSE;
         g_autoptr(NetStream) stream = connect_scanner(client, error);
@@ -736,7 +736,7 @@ static char *fildes_exchange(ScanClamd *client, int fd, gint64 allowance_ms, gbo
         static const char command[] = "zFILDES";
         if (!send_bytes(client, stream, command, sizeof command, _("sending a command"), error))
                 return NULL;
-        int ro = reopen_read_only(fd);
+        int ro = reopen_read_only(fd, st);
         SendResult passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, error);
         if (ro >= 0)
                 close(ro); /* the message in flight holds its own reference */
@@ -773,9 +773,14 @@ static FildesState probe_fildes(ScanClamd *client, ScanVerdict **failure)
                         close(probe);
                 return FILDES_UNTESTED; /* cannot ask now: stream this file, ask again next time */
         }
+        struct stat st;
+        if (fstat(probe, &st) < 0) {
+                close(probe);
+                return FILDES_UNTESTED;
+        }
         g_autoptr(GError) error = NULL;
         gboolean newline = FALSE, delivered = FALSE, more = FALSE;
-        g_autofree char *reply = fildes_exchange(client, probe, 0, &newline, &delivered, &more, &error);
+        g_autofree char *reply = fildes_exchange(client, probe, &st, 0, &newline, &delivered, &more, &error);
         close(probe);
         if (!reply) {
                 *failure = scan_verdict_new_error(error);
@@ -788,16 +793,15 @@ static FildesState probe_fildes(ScanClamd *client, ScanVerdict **failure)
         return flagged && delivered && !more ? FILDES_TRUSTED : FILDES_UNTRUSTED;
 }
 
-/* FILDES scans the whole file: only for a regular file of exactly `size` bytes. */
-static gboolean fildes_fits(ScanClamd *client, int fd, gint64 size)
+/* FILDES scans the whole file: only for a regular file of exactly `size` bytes (*st: its fstat). */
+static gboolean fildes_fits(ScanClamd *client, int fd, gint64 size, struct stat *st)
 {
         if (client->kind != ADDRESS_UNIX || client->instream_only)
                 return FALSE;
         FildesState state = g_atomic_int_get(&client->fildes->state);
         if (state == FILDES_UNTRUSTED || state == FILDES_UNSUPPORTED)
                 return FALSE;
-        struct stat st;
-        return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+        return fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_size == size;
 }
 
 /* Whether this scan may use FILDES, probing first when nobody has; *failure: the probe's error. */
@@ -873,14 +877,15 @@ static const char *session_reply_body(const char *reply, guint request)
  * request's number and nothing after it. NULL when the session broke before a verdict (closed,
  * refused, a reply that is not this request's): the caller scans again on its own connection.
  * A timeout or a cancel is a verdict (ERROR): asking again would only wait again. */
-static ScanVerdict *session_fildes(ScanClamd *client, NetStream *stream, int fd, gint64 size)
+static ScanVerdict *session_fildes(ScanClamd *client, NetStream *stream, int fd, const struct stat *st,
+                                   gint64 size)
 {
         g_autoptr(GError) error = NULL;
         static const char command[] = "zFILDES";
         guint request = ++client->session_request;
         SendResult passed = SEND_FAILED;
         if (send_bytes(client, stream, command, sizeof command, _("sending a command"), &error)) {
-                int ro = reopen_read_only(fd);
+                int ro = reopen_read_only(fd, st);
                 passed = send_descriptor(client, net_stream_fd(stream), ro >= 0 ? ro : fd, &error);
                 if (ro >= 0)
                         close(ro);
@@ -904,15 +909,15 @@ static ScanVerdict *session_fildes(ScanClamd *client, NetStream *stream, int fd,
 }
 
 /* NULL when the scanner says it cannot take the descriptor after all (then INSTREAM). */
-static ScanVerdict *scan_fildes(ScanClamd *client, int fd, gint64 size)
+static ScanVerdict *scan_fildes(ScanClamd *client, int fd, const struct stat *st, gint64 size)
 {
         NetStream *session = session_get(client);
-        ScanVerdict *in_session = session ? session_fildes(client, session, fd, size) : NULL;
+        ScanVerdict *in_session = session ? session_fildes(client, session, fd, st, size) : NULL;
         if (in_session)
                 return in_session;
         g_autoptr(GError) error = NULL;
         gboolean newline = FALSE, delivered = FALSE, more = FALSE;
-        g_autofree char *reply = fildes_exchange(client, fd, scan_allowance_ms(size), &newline, &delivered,
+        g_autofree char *reply = fildes_exchange(client, fd, st, scan_allowance_ms(size), &newline, &delivered,
                                                  &more, &error);
         if (!reply)
                 return scan_verdict_new_error(error);
@@ -936,10 +941,11 @@ ScanVerdict *scan_clamd_scan_fd(ScanClamd *client, int fd, gint64 size)
 {
         if (size < 0 || fd < 0)
                 return scan_verdict_error_reply(NULL, SCAN_REASON_LOCAL, _("There is no file to scan."));
-        if (fildes_fits(client, fd, size)) {
+        struct stat st;
+        if (fildes_fits(client, fd, size, &st)) {
                 ScanVerdict *verdict = NULL;
                 if (fildes_trusted(client, &verdict))
-                        verdict = scan_fildes(client, fd, size);
+                        verdict = scan_fildes(client, fd, &st, size);
                 if (verdict)
                         return verdict;
         }

@@ -492,6 +492,7 @@ ScanSnapshot *scan_snapshot_take_how(const char *path, ScanSnapshotHow *how, GEr
         }
         g_autoptr(ScanSnapshot) snapshot = g_new0(ScanSnapshot, 1);
         snapshot->path = g_strdup(path);
+        snapshot->absolute = g_canonicalize_filename(path, NULL); /* once, not per record */
         snapshot->mtime = st.st_mtime;
         gboolean ok;
         if (st.st_size <= how->memfd_limit) {
@@ -527,5 +528,6 @@ void scan_snapshot_free(ScanSnapshot *snapshot)
         if (snapshot->fd >= 0)
                 close(snapshot->fd);
         g_free(snapshot->path);
+        g_free(snapshot->absolute);
         g_free(snapshot);
 }

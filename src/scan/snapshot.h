@@ -13,7 +13,8 @@ typedef struct {
         gint64 size;
         gint64 mtime;      /* the file's modification time when it was copied (unix time) */
         char sha256[65];   /* hex */
-        char *path;        /* the user's path, for messages and the audit log */
+        char *path;        /* the user's path, for messages */
+        char *absolute;    /* the same made absolute when it was taken (the audit log's "path") */
         gboolean sealed;   /* a sealed memfd (no writes possible) */
         gboolean reflinked;/* an unlinked file sharing the user's file's blocks (FICLONE), not a copy */
         struct ScanSnapshotDigest *pending; /* the SHA-256 still being computed: scan_snapshot_finish */
