@@ -47,6 +47,7 @@ typedef struct {
         gint refs;
         GMutex lock;            /* guards everything below */
         GCond freed;            /* a scan ended: a member at its cap may have a free slot */
+        guint freed_waiting;    /* threads waiting on `freed` (none: no broadcast, no syscall) */
         guint64 ends;           /* scans ended so far (what a wait for a slot watches) */
         char *address;          /* the list, normalised */
         Member *members;
@@ -546,7 +547,8 @@ static ScanVerdict *scan_on(ScanClient *client, guint i, int fd, gint64 size)
         g_mutex_lock(&pool->lock);
         pool->members[i].in_flight--;
         pool->ends++;
-        g_cond_broadcast(&pool->freed);
+        if (pool->freed_waiting > 0)
+                g_cond_broadcast(&pool->freed);
         if (kind != ANSWER_FINAL)
                 member_set(pool, i, SCAN_MEMBER_DOWN, verdict->reason);
         else if (verdict->reason_class != SCAN_REASON_LOCAL && verdict->reason_class != SCAN_REASON_CANCELLED) {
@@ -609,8 +611,11 @@ static gboolean wait_for_slot(ScanClient *client, guint64 ends, gint64 until)
                 if (now >= until)
                         return TRUE;
                 g_mutex_lock(&pool->lock);
-                if (pool->ends == ends)
+                if (pool->ends == ends) {
+                        pool->freed_waiting++;
                         g_cond_wait_until(&pool->freed, &pool->lock, MIN(until, now + SLOT_POLL_MS * 1000));
+                        pool->freed_waiting--;
+                }
                 gboolean ended = pool->ends != ends;
                 g_mutex_unlock(&pool->lock);
                 if (ended)

@@ -32,6 +32,8 @@ struct ScanPipeline {
 
         GMutex lock;        /* guards everything below, and each Scanner's `current` */
         GCond changed;
+        guint waiting;      /* threads waiting on `changed`: a change with none is not broadcast
+                               (GLib's broadcast is a futex syscall even when nobody waits) */
         GQueue paths;       /* char *, waiting to be scanned */
         GHashTable *done;   /* submission index → ScanResult *, waiting for the consumer */
         gboolean closed;
@@ -104,6 +106,21 @@ static ScanResult *dropped_result(ScanResult *result, char *path)
         return result;
 }
 
+/* Waits for a change (under the lock). */
+static void wait_change(ScanPipeline *pipeline)
+{
+        pipeline->waiting++;
+        g_cond_wait(&pipeline->changed, &pipeline->lock);
+        pipeline->waiting--;
+}
+
+/* Tells every waiting thread of a change (under the lock). */
+static void tell_change(ScanPipeline *pipeline)
+{
+        if (pipeline->waiting > 0)
+                g_cond_broadcast(&pipeline->changed);
+}
+
 static void drain_cancel(Scanner *scanner)
 {
         guint64 count;
@@ -122,7 +139,7 @@ static char *take_path(Scanner *scanner, gboolean *drop)
         scanner->current = G_MAXUINT;
         while (!pipeline->cancelled && (pipeline->taken - pipeline->consumed >= room ||
                                         (g_queue_is_empty(&pipeline->paths) && !pipeline->closed)))
-                g_cond_wait(&pipeline->changed, &pipeline->lock);
+                wait_change(pipeline);
         char *path = pipeline->cancelled ? NULL : g_queue_pop_head(&pipeline->paths);
         if (path) {
                 drain_cancel(scanner);
@@ -154,13 +171,13 @@ static gpointer scanner_thread(gpointer data)
                         result = dropped_result(result, NULL);
                 g_mutex_lock(&pipeline->lock);
                 g_hash_table_insert(pipeline->done, GUINT_TO_POINTER(scanner->current), result);
-                g_cond_broadcast(&pipeline->changed);
+                tell_change(pipeline);
                 g_mutex_unlock(&pipeline->lock);
         }
         scan_client_end_session(scanner->client);
         g_mutex_lock(&pipeline->lock);
         pipeline->running--;
-        g_cond_broadcast(&pipeline->changed);
+        tell_change(pipeline);
         g_mutex_unlock(&pipeline->lock);
         return NULL;
 }
@@ -205,7 +222,7 @@ void scan_pipeline_submit(ScanPipeline *pipeline, const char *path)
         g_mutex_lock(&pipeline->lock);
         if (!pipeline->closed && !pipeline->cancelled) {
                 g_queue_push_tail(&pipeline->paths, g_strdup(path));
-                g_cond_broadcast(&pipeline->changed);
+                tell_change(pipeline);
         }
         g_mutex_unlock(&pipeline->lock);
 }
@@ -214,7 +231,7 @@ void scan_pipeline_close(ScanPipeline *pipeline)
 {
         g_mutex_lock(&pipeline->lock);
         pipeline->closed = TRUE;
-        g_cond_broadcast(&pipeline->changed);
+        tell_change(pipeline);
         g_mutex_unlock(&pipeline->lock);
 }
 
@@ -230,12 +247,12 @@ ScanResult *scan_pipeline_next(ScanPipeline *pipeline)
                 result = g_hash_table_lookup(pipeline->done, key);
                 if (result || pipeline->running == 0)
                         break;
-                g_cond_wait(&pipeline->changed, &pipeline->lock);
+                wait_change(pipeline);
         }
         if (result) {
                 g_hash_table_remove(pipeline->done, key);
                 pipeline->consumed++;
-                g_cond_broadcast(&pipeline->changed); /* room for one more result */
+                tell_change(pipeline); /* room for one more result */
         }
         g_mutex_unlock(&pipeline->lock);
         return result;
@@ -256,7 +273,7 @@ void scan_pipeline_cancel(ScanPipeline *pipeline)
         pipeline->cancelled = TRUE;
         pipeline->closed = TRUE;
         g_queue_clear_full(&pipeline->paths, g_free);
-        g_cond_broadcast(&pipeline->changed);
+        tell_change(pipeline);
         g_mutex_unlock(&pipeline->lock);
         for (guint i = 0; i < pipeline->n_scanners; i++)
                 wake_scan(&pipeline->scanners[i]);
