@@ -5,7 +5,7 @@
  * Must not: print itself or ask (the front end does, through ctx->fe). */
 #include "core/batch.h"
 
-/* A look at the queue copies every job: at most one per this many milliseconds. */
+/* A look at the queue copies the jobs moving bytes: at most one per this many milliseconds. */
 #define TEXT_VIEW_PROGRESS_MS 100
 
 typedef struct {
@@ -32,12 +32,10 @@ static void show_progress(gboolean progress_only, gpointer data)
         TextView *view = data;
         if (!progress_only || !view->fe.progress || !time_to_show(view))
                 return;
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(view->queue);
+        g_autoptr(GPtrArray) jobs = core_queue_snapshot_moving(view->queue);
         for (guint i = 0; i < jobs->len; i++) {
                 const CoreJob *job = g_ptr_array_index(jobs, i);
-                if (job->state == CORE_JOB_TRANSFERRING)
-                        view->fe.progress(job->current ? job->current : job->name, job->done, job->total,
-                                          view->fe.data);
+                view->fe.progress(job->current ? job->current : job->name, job->done, job->total, view->fe.data);
         }
 }
 

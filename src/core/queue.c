@@ -18,7 +18,8 @@ typedef struct {
 
 typedef struct {
         CoreJob job;
-        Sample samples[WINDOW];
+        Sample *samples;       /* the rate window (WINDOW samples): only while the job moves bytes,
+                                  so that a batch's waiting and finished jobs do not carry it */
         guint n_samples;
         guint next;            /* where the next sample goes */
         gint64 started;        /* first progress (monotonic µs), 0: none yet */
@@ -66,6 +67,7 @@ static void entry_free(gpointer data)
 {
         Entry *entry = data;
         job_clear(&entry->job);
+        g_free(entry->samples);
         g_free(entry);
 }
 
@@ -222,6 +224,8 @@ static void enter_state(CoreQueue *queue, Entry *entry, CoreJobState state, cons
                 entry->job.rate = average_rate(entry, end);
                 entry->job.eta = -1;
                 g_clear_pointer(&entry->job.current, g_free);
+                g_clear_pointer(&entry->samples, g_free);
+                entry->n_samples = entry->next = 0;
         }
         state_changed(queue, entry);
 }
@@ -280,6 +284,8 @@ gboolean core_queue_set_target(CoreQueue *queue, guint id, const char *name, con
 
 static void add_sample(Entry *entry, guint64 done, gint64 now)
 {
+        if (!entry->samples)
+                entry->samples = g_new(Sample, WINDOW);
         if (entry->n_samples > 0) {
                 const Sample *newest = &entry->samples[(entry->next + WINDOW - 1) % WINDOW];
                 if (now - newest->t < SAMPLE_SPACING_US)
@@ -540,6 +546,20 @@ GPtrArray *core_queue_snapshot(CoreQueue *queue)
         return core_queue_snapshot_at(queue, g_get_monotonic_time());
 }
 
+GPtrArray *core_queue_snapshot_moving(CoreQueue *queue)
+{
+        gint64 now = g_get_monotonic_time();
+        g_mutex_lock(&queue->lock);
+        GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)core_job_free);
+        for (guint i = 0; i < queue->order->len; i++) {
+                const Entry *entry = g_ptr_array_index(queue->order, i);
+                if (entry->job.state == CORE_JOB_TRANSFERRING)
+                        g_ptr_array_add(jobs, copy_entry(entry, now));
+        }
+        g_mutex_unlock(&queue->lock);
+        return jobs;
+}
+
 CoreJob *core_queue_get_at(CoreQueue *queue, guint id, gint64 now)
 {
         g_mutex_lock(&queue->lock);
@@ -579,7 +599,10 @@ void core_queue_counts(CoreQueue *queue, CoreQueueCounts *counts)
                 switch (entry->job.state) {
                 case CORE_JOB_WAITING: case CORE_JOB_SCANNING: counts->waiting++; break;
                 case CORE_JOB_TRANSFERRING: counts->running++; break;
-                case CORE_JOB_DONE: counts->done++; break;
+                case CORE_JOB_DONE:
+                        counts->done++;
+                        counts->done_uploads += entry->job.kind == CORE_JOB_UPLOAD;
+                        break;
                 case CORE_JOB_INFECTED: case CORE_JOB_REFUSED: counts->refused++; break;
                 case CORE_JOB_FAILED: counts->failed++; break;
                 case CORE_JOB_CANCELLED: case CORE_JOB_SKIPPED: counts->cancelled++; break;

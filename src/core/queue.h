@@ -141,6 +141,9 @@ void core_queue_set_go_on(CoreQueue *queue, guint id, gboolean go_on);
 /* Copies of every job, oldest first, with rate and ETA as of now. CoreJob*, transfer full */
 GPtrArray *core_queue_snapshot(CoreQueue *queue);
 GPtrArray *core_queue_snapshot_at(CoreQueue *queue, gint64 now);
+/* Copies of the jobs moving bytes now, oldest first: what a progress line shows, without
+ * copying a long batch's waiting and finished jobs each time. */
+GPtrArray *core_queue_snapshot_moving(CoreQueue *queue);
 /* A copy of one job (NULL: unknown). transfer full */
 CoreJob *core_queue_get(CoreQueue *queue, guint id);
 CoreJob *core_queue_get_at(CoreQueue *queue, guint id, gint64 now);
@@ -151,6 +154,7 @@ typedef struct {
         guint waiting;    /* waiting or scanning */
         guint running;    /* transferring */
         guint done;
+        guint done_uploads; /* of them, uploads */
         guint refused;    /* infected or refused */
         guint failed;
         guint cancelled;  /* cancelled or skipped */

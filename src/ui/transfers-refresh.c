@@ -38,25 +38,13 @@ static void listed(GPtrArray *entries, char *cwd, gpointer data)
         g_atomic_int_set(&relist.in_flight, 0);
 }
 
-static guint uploads_done(CoreQueue *queue)
-{
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
-        guint n = 0;
-        for (guint i = 0; i < jobs->len; i++) {
-                const CoreJob *job = g_ptr_array_index(jobs, i);
-                n += job->kind == CORE_JOB_UPLOAD && job->state == CORE_JOB_DONE;
-        }
-        return n;
-}
-
 void ui_transfers_tick(UiApp *app)
 {
         CoreQueueCounts counts;
         core_queue_counts(app->queue, &counts);
         if (counts.done != relist.done_seen) {
-                guint uploads = uploads_done(app->queue);
-                relist.dirty |= uploads > relist.uploads_seen;
-                relist.uploads_seen = uploads;
+                relist.dirty |= counts.done_uploads > relist.uploads_seen;
+                relist.uploads_seen = counts.done_uploads;
                 relist.done_seen = counts.done;
         }
         if (!relist.dirty || !app->connected || ui_commander_pending(app->commander) == 0)

@@ -253,6 +253,34 @@ static void test_a_new_file_of_a_job_starts_its_window_again(void)
         g_assert_cmpint(job->total, ==, 200);
 }
 
+/* A progress line's look at the queue copies only the jobs moving bytes, oldest first; a job
+ * that ends leaves it (and keeps its average rate: the window it had is gone). */
+static void test_snapshot_of_the_moving_jobs(void)
+{
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        guint ids[5];
+        for (int i = 0; i < 5; i++)
+                ids[i] = add_upload(queue, "x");
+        core_queue_set_state(queue, ids[0], CORE_JOB_DONE, NULL);
+        core_queue_progress_at(queue, ids[1], 10, 100, 1000000);
+        core_queue_progress_at(queue, ids[3], 20, 100, 1000000);
+        core_queue_progress_at(queue, ids[3], 60, 100, 2000000);
+        g_autoptr(GPtrArray) moving = core_queue_snapshot_moving(queue);
+        g_assert_cmpuint(moving->len, ==, 2);
+        g_assert_cmpuint(((CoreJob *)moving->pdata[0])->id, ==, ids[1]);
+        g_assert_cmpuint(((CoreJob *)moving->pdata[1])->id, ==, ids[3]);
+        g_assert_cmpuint(((CoreJob *)moving->pdata[1])->done, ==, 60);
+        core_queue_set_state(queue, ids[3], CORE_JOB_DONE, NULL);
+        g_autoptr(GPtrArray) after = core_queue_snapshot_moving(queue);
+        g_assert_cmpuint(after->len, ==, 1);
+        g_assert_cmpuint(((CoreJob *)after->pdata[0])->id, ==, ids[1]);
+        g_autoptr(CoreJob) ended = core_queue_get(queue, ids[3]);
+        g_assert_cmpfloat_with_epsilon(ended->rate, 40.0, 0.5); /* 40 bytes in 1 s */
+        core_queue_progress_at(queue, ids[3], 90, 100, 3000000); /* ignored once final */
+        g_autoptr(GPtrArray) still = core_queue_snapshot_moving(queue);
+        g_assert_cmpuint(still->len, ==, 1);
+}
+
 static void test_counts_and_removing_finished_jobs(void)
 {
         g_autoptr(CoreQueue) queue = core_queue_new();
@@ -267,6 +295,7 @@ static void test_counts_and_removing_finished_jobs(void)
         CoreQueueCounts counts;
         core_queue_counts(queue, &counts);
         g_assert_cmpuint(counts.done, ==, 1);
+        g_assert_cmpuint(counts.done_uploads, ==, 1);
         g_assert_cmpuint(counts.refused, ==, 1);
         g_assert_cmpuint(counts.failed, ==, 1);
         g_assert_cmpuint(counts.cancelled, ==, 1);
@@ -352,6 +381,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/queue/no-rate-from-a-too-short-span", test_no_rate_from_a_too_short_span);
         g_test_add_func("/ui/queue/finished-job-keeps-its-average-rate", test_finished_job_keeps_its_average_rate);
         g_test_add_func("/ui/queue/a-new-file-of-a-job-starts-its-window-again", test_a_new_file_of_a_job_starts_its_window_again);
+        g_test_add_func("/ui/queue/snapshot-of-the-moving-jobs", test_snapshot_of_the_moving_jobs);
         g_test_add_func("/ui/queue/counts-and-removing-finished-jobs", test_counts_and_removing_finished_jobs);
         g_test_add_func("/ui/queue/readers-hear-of-every-change", test_readers_hear_of_every_change);
         g_test_add_func("/ui/queue/cancel-all-stops-work-in-flight", test_cancel_all_stops_work_in_flight);
