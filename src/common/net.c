@@ -321,17 +321,20 @@ gssize net_stream_sendfile(NetStream *stream, int in_fd, gint64 *offset, gsize c
                 stream->nonblocking = TRUE;
         }
         for (;;) {
-                /* waiting first also notices a cancel while the socket never blocks (loopback) */
-                if (!net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error))
-                        return -1;
+                /* the caller waited for the socket (and looked at the cancel) just before */
                 off_t off = (off_t)*offset;
                 ssize_t n = sendfile(stream->fd, in_fd, &off, count);
                 if (n >= 0) {
                         *offset = off;
                         return n;
                 }
-                if (errno == EAGAIN || errno == EINTR)
+                if (errno == EINTR)
                         continue;
+                if (errno == EAGAIN) {
+                        if (!net_wait(stream->fd, POLLOUT, deadline, cancel_fd, error))
+                                return -1;
+                        continue;
+                }
                 if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
                         g_set_error(error, NET_ERROR, NET_ERROR_UNSUPPORTED, _("sendfile() cannot send this file: %s"),
                                     g_strerror(errno));

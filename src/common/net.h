@@ -67,8 +67,9 @@ gssize net_stream_read(NetStream *stream, void *buf, gsize len, gint64 deadline,
 gboolean net_stream_write_all(NetStream *stream, const void *buf, gsize len, gint64 deadline,
                               int cancel_fd, GError **error);
 /* Plain streams only: sends up to `count` bytes of in_fd, from *offset on, with sendfile() (the
- * kernel moves the pages; no copy through a buffer), and advances *offset. Each wait for the socket
- * is bounded by the deadline and the cancel descriptor like every write. Returns the bytes sent
+ * kernel moves the pages; no copy through a buffer), and advances *offset. The caller waits for the
+ * socket to take data first (and looks at its cancel then); a wait here, when the socket is full
+ * after all, is bounded by the deadline and the cancel descriptor like every write. Returns the bytes sent
  * (> 0), 0 when in_fd ends before *offset + 1, or -1: NET_ERROR_UNSUPPORTED for a TLS stream or a
  * file sendfile() cannot read (the caller copies instead; nothing was sent), else the usual codes. */
 gssize net_stream_sendfile(NetStream *stream, int in_fd, gint64 *offset, gsize count, gint64 deadline,
