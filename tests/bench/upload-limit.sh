@@ -328,6 +328,12 @@ if [ $do_small -eq 1 ] && ok clamftp-small && ok lftp-mirror-small; then
         lf=$(ratio "${cpu_min[lftp-mirror-small]} * 1000000 / $nfiles")
         target "CPU per file (user + sys, us, least of $runs): clamftp / lftp ($cf / $lf)" \
                 "$(ratio "$cf / ($lf > 0 ? $lf : 1)")" "<" 1
+        # the floor the cores set: every CPU second the run needs (the tool's own, the
+        # scanner's, the server's) spread over all cores, against the wall time the target asks
+        cores=$(nproc)
+        floor=$(ratio "(${cpu_user[clamftp-small]} + ${cpu_sys[clamftp-small]} + ${cpu_scanner[clamftp-small]} + ${cpu_server[clamftp-small]}) / $cores")
+        printf '  %-58s %8s\n' "CPU floor of clamftp's run (s: all CPU / $cores cores); wall the target asks" \
+                "$floor; $(ratio "${best[lftp-mirror-small]} / 1.3")"
         printf '  %-58s %8s\n' "voluntary context switches per file: clamftp; lftp" \
                 "$(ratio "${waits_min[clamftp-small]} / $nfiles"); $(ratio "${waits_min[lftp-mirror-small]} / $nfiles")"
         if ok baseline-small; then
