@@ -279,10 +279,17 @@ large_rows=(scan-large lftp-large-plain clamftp-large-plain)
 [ $do_tls -eq 1 ] && [ -n "$baseline_bin" ] && large_rows+=(baseline-large-tls)
 small_rows=(lftp-mirror-small clamftp-small)
 [ -z "$baseline_bin" ] || small_rows+=(baseline-small)
+# rotated ROW…: the rows in the order of this run (each run starts one row later), so that no row
+# always follows the same one: a row after a large upload finds the server's disk still writing
+rotated() {
+        local n=$# k=$(( (run - 1) % $# )) i
+        local rows=("$@")
+        for ((i = 0; i < n; i++)); do echo "${rows[(i + k) % n]}"; done
+}
 for ((run = 1; run <= runs; run++)); do
         echo "== run $run of $runs (load $(cut -d' ' -f1 /proc/loadavg))"
-        if [ $do_large -eq 1 ]; then for r in "${large_rows[@]}"; do measure "$r" large; done; fi
-        if [ $do_small -eq 1 ]; then for r in "${small_rows[@]}"; do measure "$r" small; done; fi
+        if [ $do_large -eq 1 ]; then for r in $(rotated "${large_rows[@]}"); do measure "$r" large; done; fi
+        if [ $do_small -eq 1 ]; then for r in $(rotated "${small_rows[@]}"); do measure "$r" small; done; fi
 done
 
 # ---------------------------------------------------------------- the table and the ratios
