@@ -546,6 +546,39 @@ GPtrArray *core_queue_snapshot(CoreQueue *queue)
         return core_queue_snapshot_at(queue, g_get_monotonic_time());
 }
 
+guint core_queue_length(CoreQueue *queue)
+{
+        g_mutex_lock(&queue->lock);
+        guint n = queue->order->len;
+        g_mutex_unlock(&queue->lock);
+        return n;
+}
+
+GPtrArray *core_queue_slice(CoreQueue *queue, guint first, guint count)
+{
+        gint64 now = g_get_monotonic_time();
+        g_mutex_lock(&queue->lock);
+        GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)core_job_free);
+        for (guint i = first; i < queue->order->len && i - first < count; i++)
+                g_ptr_array_add(jobs, copy_entry(g_ptr_array_index(queue->order, i), now));
+        g_mutex_unlock(&queue->lock);
+        return jobs;
+}
+
+CoreJob *core_queue_first_in(CoreQueue *queue, CoreJobState state)
+{
+        gint64 now = g_get_monotonic_time();
+        CoreJob *copy = NULL;
+        g_mutex_lock(&queue->lock);
+        for (guint i = 0; i < queue->order->len && !copy; i++) {
+                const Entry *entry = g_ptr_array_index(queue->order, i);
+                if (entry->job.state == state)
+                        copy = copy_entry(entry, now);
+        }
+        g_mutex_unlock(&queue->lock);
+        return copy;
+}
+
 GPtrArray *core_queue_snapshot_moving(CoreQueue *queue)
 {
         gint64 now = g_get_monotonic_time();

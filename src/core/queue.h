@@ -144,6 +144,13 @@ GPtrArray *core_queue_snapshot_at(CoreQueue *queue, gint64 now);
 /* Copies of the jobs moving bytes now, oldest first: what a progress line shows, without
  * copying a long batch's waiting and finished jobs each time. */
 GPtrArray *core_queue_snapshot_moving(CoreQueue *queue);
+/* How many jobs the queue holds. */
+guint core_queue_length(CoreQueue *queue);
+/* Copies of at most `count` jobs from position `first` (oldest first): what a view of some rows
+ * shows. CoreJob*, transfer full */
+GPtrArray *core_queue_slice(CoreQueue *queue, guint first, guint count);
+/* A copy of the oldest job in `state`, or NULL. transfer full */
+CoreJob *core_queue_first_in(CoreQueue *queue, CoreJobState state);
 /* A copy of one job (NULL: unknown). transfer full */
 CoreJob *core_queue_get(CoreQueue *queue, guint id);
 CoreJob *core_queue_get_at(CoreQueue *queue, guint id, gint64 now);

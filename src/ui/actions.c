@@ -123,13 +123,8 @@ ACTION(act_command_line)
 
 static guint first_scanning(CoreQueue *queue)
 {
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
-        for (guint i = 0; i < jobs->len; i++) {
-                const CoreJob *job = g_ptr_array_index(jobs, i);
-                if (job->state == CORE_JOB_SCANNING)
-                        return job->id;
-        }
-        return 0;
+        g_autoptr(CoreJob) job = core_queue_first_in(queue, CORE_JOB_SCANNING);
+        return job ? job->id : 0;
 }
 
 /* cancel: the running transfer (or command); cancel N: job N of the queue; cancel all. */

@@ -99,18 +99,12 @@ static char *running_text(const CoreJob *job)
 
 char *ui_queue_summary(CoreQueue *queue)
 {
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(queue);
-        const CoreJob *running = NULL, *scanning = NULL;
-        guint waiting = 0;
-        for (guint i = 0; i < jobs->len; i++) {
-                const CoreJob *job = g_ptr_array_index(jobs, i);
-                if (job->state == CORE_JOB_TRANSFERRING && !running)
-                        running = job;
-                else if (job->state == CORE_JOB_SCANNING && !scanning)
-                        scanning = job;
-                else if (job->state == CORE_JOB_WAITING || job->state == CORE_JOB_SCANNING)
-                        waiting++;
-        }
+        /* drawn with every change of a batch: nothing here copies the whole queue */
+        g_autoptr(CoreJob) running = core_queue_first_in(queue, CORE_JOB_TRANSFERRING);
+        g_autoptr(CoreJob) scanning = core_queue_first_in(queue, CORE_JOB_SCANNING);
+        CoreQueueCounts counts;
+        core_queue_counts(queue, &counts);
+        guint waiting = counts.waiting - (scanning && counts.waiting > 0 ? 1 : 0); /* waiting or scanning, but that one */
         GString *text = g_string_new(NULL);
         if (running) {
                 g_autofree char *part = running_text(running);
@@ -160,26 +154,28 @@ static char *title_text(CoreQueue *queue, guint n_jobs, const char *limits)
 
 void ui_queue_draw(UiApp *app, int y, int height)
 {
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(app->queue);
-        g_autofree char *title = title_text(app->queue, jobs->len, app->limits);
+        guint total = core_queue_length(app->queue);
+        g_autofree char *title = title_text(app->queue, total, app->limits);
         g_autofree char *title_fitted = ui_text_fit(title, app->width);
         ui_canvas_text(app->canvas, 0, y, app->width, title_fitted, UI_ATTR_HEADER);
         int rows = MAX(height - 2, 1);
-        app->queue_cursor = CLAMP(app->queue_cursor, 0, MAX((int)jobs->len - 1, 0));
+        app->queue_cursor = CLAMP(app->queue_cursor, 0, MAX((int)total - 1, 0));
         if (app->queue_cursor < app->queue_top)
                 app->queue_top = app->queue_cursor;
         if (app->queue_cursor >= app->queue_top + rows)
                 app->queue_top = app->queue_cursor - rows + 1;
+        /* only the rows shown are copied: a batch of many thousand files redraws this often */
+        g_autoptr(GPtrArray) jobs = core_queue_slice(app->queue, (guint)app->queue_top, (guint)rows);
         for (int r = 0; r < rows; r++) {
                 int index = app->queue_top + r;
                 ui_canvas_fill(app->canvas, 0, y + 1 + r, app->width, UI_ATTR_NORMAL);
-                if (index >= (int)jobs->len)
+                if (r >= (int)jobs->len)
                         continue;
-                const CoreJob *job = g_ptr_array_index(jobs, index);
+                const CoreJob *job = g_ptr_array_index(jobs, r);
                 g_autofree char *text = ui_queue_row_text(job, app->width);
                 ui_canvas_text(app->canvas, 0, y + 1 + r, app->width, text, row_attr(job, index == app->queue_cursor));
         }
-        if (jobs->len == 0)
+        if (total == 0)
                 ui_canvas_text(app->canvas, 2, y + 1, app->width - 2, _("No transfers yet: F5 copies, :put/:get/:mput/:mget queue here."),
                                UI_ATTR_NORMAL);
         ui_canvas_text(app->canvas, 0, y + height - 1, app->width,
@@ -190,12 +186,11 @@ void ui_queue_draw(UiApp *app, int y, int height)
 /* The id of the job under the view's cursor, 0 if none. */
 static guint selected_id(UiApp *app)
 {
-        g_autoptr(GPtrArray) jobs = core_queue_snapshot(app->queue);
+        guint total = core_queue_length(app->queue);
         /* keys may arrive faster than draws: End then c must act on the last row */
-        app->queue_cursor = CLAMP(app->queue_cursor, 0, MAX((int)jobs->len - 1, 0));
-        if (app->queue_cursor >= (int)jobs->len)
-                return 0;
-        return ((CoreJob *)g_ptr_array_index(jobs, app->queue_cursor))->id;
+        app->queue_cursor = CLAMP(app->queue_cursor, 0, MAX((int)total - 1, 0));
+        g_autoptr(GPtrArray) jobs = core_queue_slice(app->queue, (guint)app->queue_cursor, 1);
+        return jobs->len ? ((CoreJob *)g_ptr_array_index(jobs, 0))->id : 0;
 }
 
 void ui_queue_key(UiApp *app, UiKey key)

@@ -1,8 +1,11 @@
 /* tests/unit/test-ui-queue.c — the transfer queue model behind the TUI's queue view: states and
  * their transitions, cancel of waiting and running jobs, and the smoothed rate and ETA (a window
- * of 10 samples), driven with explicit times so every figure is exact. */
+ * of 10 samples), driven with explicit times so every figure is exact; the copies a view takes
+ * (moving jobs, a slice of rows, the oldest in a state) and the status summary made from them. */
 #include "core/queue.h"
+#include "ui/queueview.h"
 #include <locale.h>
+#include <string.h>
 
 #define MS 1000          /* µs */
 #define S (1000 * MS)
@@ -281,6 +284,35 @@ static void test_snapshot_of_the_moving_jobs(void)
         g_assert_cmpuint(still->len, ==, 1);
 }
 
+/* A view of some rows copies only those: the slice from a position, the length, the oldest job
+ * in a state. */
+static void test_slices_of_the_queue(void)
+{
+        g_autoptr(CoreQueue) queue = core_queue_new();
+        guint ids[6];
+        for (int i = 0; i < 6; i++)
+                ids[i] = add_upload(queue, "x");
+        g_assert_cmpuint(core_queue_length(queue), ==, 6);
+        g_autoptr(GPtrArray) middle = core_queue_slice(queue, 2, 3);
+        g_assert_cmpuint(middle->len, ==, 3);
+        g_assert_cmpuint(((CoreJob *)middle->pdata[0])->id, ==, ids[2]);
+        g_assert_cmpuint(((CoreJob *)middle->pdata[2])->id, ==, ids[4]);
+        g_autoptr(GPtrArray) tail = core_queue_slice(queue, 5, 10);
+        g_assert_cmpuint(tail->len, ==, 1);
+        g_assert_cmpuint(((CoreJob *)tail->pdata[0])->id, ==, ids[5]);
+        g_autoptr(GPtrArray) beyond = core_queue_slice(queue, 6, 10);
+        g_assert_cmpuint(beyond->len, ==, 0);
+        g_assert_null(core_queue_first_in(queue, CORE_JOB_SCANNING));
+        core_queue_set_state(queue, ids[4], CORE_JOB_SCANNING, NULL);
+        core_queue_set_state(queue, ids[3], CORE_JOB_SCANNING, NULL);
+        g_autoptr(CoreJob) scanning = core_queue_first_in(queue, CORE_JOB_SCANNING);
+        g_assert_nonnull(scanning);
+        g_assert_cmpuint(scanning->id, ==, ids[3]);
+        g_autofree char *summary = ui_queue_summary(queue);
+        /* the first scanning job is named, the other one and the four waiting are counted */
+        g_assert_nonnull(strstr(summary, "5 waiting"));
+}
+
 static void test_counts_and_removing_finished_jobs(void)
 {
         g_autoptr(CoreQueue) queue = core_queue_new();
@@ -382,6 +414,7 @@ int main(int argc, char **argv)
         g_test_add_func("/ui/queue/finished-job-keeps-its-average-rate", test_finished_job_keeps_its_average_rate);
         g_test_add_func("/ui/queue/a-new-file-of-a-job-starts-its-window-again", test_a_new_file_of_a_job_starts_its_window_again);
         g_test_add_func("/ui/queue/snapshot-of-the-moving-jobs", test_snapshot_of_the_moving_jobs);
+        g_test_add_func("/ui/queue/slices-of-the-queue", test_slices_of_the_queue);
         g_test_add_func("/ui/queue/counts-and-removing-finished-jobs", test_counts_and_removing_finished_jobs);
         g_test_add_func("/ui/queue/readers-hear-of-every-change", test_readers_hear_of_every_change);
         g_test_add_func("/ui/queue/cancel-all-stops-work-in-flight", test_cancel_all_stops_work_in_flight);
