@@ -112,42 +112,24 @@ fi
 
 # ---------------------------------------------------------------- clean-up of everything started
 work=
-cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        vsftpd_stop >/dev/null 2>&1 || true
-        clamd_stop >/dev/null 2>&1 || true
-        if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ -L "$work/scan-tmp" ] && [ "$keep" -ne 1 ]; then
-                        rm -rf "$(readlink "$work/scan-tmp")"
-                fi
-                if [ "$keep" -eq 1 ]; then
-                        echo "ftp-throughput: kept $work"
-                else
-                        rm -rf "$work"
-                fi
+# --scan-tmp's directory lives elsewhere: removed with $work (a link to it) unless --keep
+bench_cleanup_more() {
+        if [ -n "$work" ] && [ -L "$work/scan-tmp" ] && [ "$keep" -ne 1 ]; then
+                rm -rf "$(readlink "$work/scan-tmp")"
         fi
-        exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_exit_traps ftp-throughput
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-bench.XXXXXX")
-chmod 0755 "$work"
+bench_workdir clamftp-bench $((do_large * large_bytes * 2 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
 mkdir -p "$work/small" "$work/large" "$work/logs" "$work/clamd" "$work/state"
 if [ -n "$scan_tmp" ]; then
         [ -d "$scan_tmp" ] || die "--scan-tmp: no directory $scan_tmp"
         scan_tmp=$(mktemp -d "$scan_tmp/clamftp-bench-scan.XXXXXX")
-        ln -s "$scan_tmp" "$work/scan-tmp"   # removed with $work: see cleanup
+        ln -s "$scan_tmp" "$work/scan-tmp"   # removed with $work: see bench_cleanup_more
 else
         scan_tmp=$work/scan-tmp
         mkdir -p "$scan_tmp"
 fi
-
-need=$((do_large * large_bytes * 2 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
-avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
-[ "$avail" -gt "$need" ] || die "not enough space in $work: need $(human $need), have $(human $avail)"
 
 # ---------------------------------------------------------------- sample files
 echo "== generating files in $work"

@@ -128,27 +128,9 @@ fi
 . "$top/tests/lib/ftpd.sh"    # vsftpd_start_tls, tls_test_cert, the test account
 
 work=
-cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        vsftpd_stop >/dev/null 2>&1 || true
-        agent_stop >/dev/null 2>&1 || true
-        clamd_stop >/dev/null 2>&1 || true
-        if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ "$keep" -eq 1 ]; then echo "ftps-throughput: kept $work"; else rm -rf "$work"; fi
-        fi
-        exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-ftps-bench.XXXXXX")
-chmod 0755 "$work"
+bench_exit_traps ftps-throughput
+bench_workdir clamftp-ftps-bench $((do_large * large_bytes * 3 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
 mkdir -p "$work/small" "$work/large" "$work/logs" "$work/certs" "$work/snapshots"
-need=$((do_large * large_bytes * 3 + do_small * nfiles * small_bytes * 2 + 64 * 1024 * 1024))
-avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
-[ "$avail" -gt "$need" ] || die "not enough space in $work: need $(human $need), have $(human $avail)"
 
 # ---------------------------------------------------------------- sample files, certificate
 echo "== generating files in $work"

@@ -1,8 +1,10 @@
 # tests/bench/lib.sh — helpers the throughput benchmarks share (sourced, not run).
 # Owns: size parsing and printing, checking what reached the server, fresh file contents (flat
-# directories and trees).
+# directories and trees), the run's directory and the clean-up at exit (servers stopped, the
+# directory removed unless --keep).
 # Needs from the caller: die(), $work (the run's directory: $work/small, $work/large, $work/logs)
-# and $srv (the server's root) for verify and refresh. Must not: start or stop anything.
+# and $srv (the server's root) for verify and refresh; $keep (1: keep $work). Must not: start
+# anything.
 
 # to_bytes 4K → 4096 (K, M, G: powers of 1024)
 to_bytes() {
@@ -74,4 +76,39 @@ for d, _, names in os.walk(sys.argv[1]):
             f.write(os.urandom(16))
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 PY
+}
+
+# bench_workdir PREFIX NEED: $work becomes a new directory ${TMPDIR:-/tmp}/PREFIX.XXXXXX, readable
+# by the servers' users, on a file system with more than NEED bytes free (0: no check).
+bench_workdir() {
+        work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || die "cannot make a directory in ${TMPDIR:-/tmp}"
+        chmod 0755 "$work"
+        [ "$2" -gt 0 ] || return 0
+        local avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
+        [ "$avail" -gt "$2" ] || die "not enough space in $work: need $(human "$2"), have $(human "$avail")"
+}
+
+# bench_exit_traps NAME: at exit, and on INT or TERM, bench_cleanup runs (NAME: for its words).
+bench_exit_traps() {
+        bench_name=$1
+        trap bench_cleanup EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+}
+
+# Stops every server a bench may have started (those it did not are no-ops), runs the bench's
+# own bench_cleanup_more when it has one (an unmount, a directory elsewhere), then removes $work
+# unless $keep is 1; exits with the status the bench had.
+bench_cleanup() {
+        local rc=$?
+        trap - EXIT INT TERM
+        vsftpd_stop >/dev/null 2>&1 || true
+        agent_stop >/dev/null 2>&1 || true
+        clamd_stop >/dev/null 2>&1 || true
+        icap_stop >/dev/null 2>&1 || true
+        if declare -F bench_cleanup_more >/dev/null; then bench_cleanup_more || true; fi
+        if [ -n "${work:-}" ] && [ -d "$work" ]; then
+                if [ "${keep:-0}" -eq 1 ]; then echo "$bench_name: kept $work"; else rm -rf "$work"; fi
+        fi
+        exit "$rc"
 }

@@ -119,26 +119,9 @@ fi
 
 # ---------------------------------------------------------------- clean-up of everything started
 work=
-cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        vsftpd_stop >/dev/null 2>&1 || true
-        agent_stop >/dev/null 2>&1 || true
-        if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ "$keep" -eq 1 ]; then echo "mirror: kept $work"; else rm -rf "$work"; fi
-        fi
-        exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-mirror-bench.XXXXXX")
-chmod 0755 "$work"
+bench_exit_traps mirror
+bench_workdir clamftp-mirror-bench $((nfiles * max_bytes * 3 + 64 * 1024 * 1024))
 mkdir -p "$work/logs" "$work/snapshots"
-need=$((nfiles * max_bytes * 3 + 64 * 1024 * 1024))
-avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
-[ "$avail" -gt "$need" ] || die "not enough space in $work: need $(human $need), have $(human $avail)"
 
 # ---------------------------------------------------------------- the trees
 # base/: the tree of the first run. changed/: the same tree with half of the files (chosen by the

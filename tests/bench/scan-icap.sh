@@ -54,27 +54,13 @@ export top_builddir=$build
 why=$(icap_available) || die "$why"
 
 work=
-cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        icap_stop >/dev/null 2>&1 || true
-        agent_stop >/dev/null 2>&1 || true
-        vsftpd_stop >/dev/null 2>&1 || true
-        if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ "$keep" -eq 1 ]; then echo "scan-icap: kept $work"; else rm -rf "$work"; fi
-        fi
-        exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_exit_traps scan-icap
 
 exec 9>/tmp/clamftp-bench.lock
 flock 9
 
 bytes=$(to_bytes "$file_size")
-work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-bench-icap.XXXXXX")
-chmod 0755 "$work"
+bench_workdir clamftp-bench-icap 0
 mkdir -p "$work/small" "$work/logs" "$work/home"
 /usr/bin/python3 - "$work/small" "$nfiles" "$bytes" <<'PY'
 import os, sys

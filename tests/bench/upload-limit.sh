@@ -94,28 +94,10 @@ if [ $use_lock -eq 1 ]; then
 fi
 
 work= xfs_mounted=
-cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        vsftpd_stop >/dev/null 2>&1 || true
-        agent_stop >/dev/null 2>&1 || true
-        clamd_stop >/dev/null 2>&1 || true
-        [ -z "$xfs_mounted" ] || umount "$xfs_mounted" || true
-        if [ -n "$work" ] && [ -d "$work" ]; then
-                if [ "$keep" -eq 1 ]; then echo "upload-limit: kept $work"; else rm -rf "$work"; fi
-        fi
-        exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/clamftp-limit-bench.XXXXXX")
-chmod 0755 "$work"
+bench_cleanup_more() { [ -z "$xfs_mounted" ] || umount "$xfs_mounted"; }
+bench_exit_traps upload-limit
+bench_workdir clamftp-limit-bench $((do_large * large_bytes * 3 + do_small * nfiles * small_bytes * 3 + 512 * 1024 * 1024))
 mkdir -p "$work/logs" "$work/certs" "$work/snapshots" "$work/home/.config/clamftp" "$work/time"
-need=$((do_large * large_bytes * 3 + do_small * nfiles * small_bytes * 3 + 512 * 1024 * 1024))
-avail=$(( $(df -Pk "$work" | awk 'NR == 2 { print $4 }') * 1024 ))
-[ "$avail" -gt "$need" ] || die "not enough space in $work: need $(human $need), have $(human $avail)"
 
 # the local files (and, with --xfs, the snapshots beside them) on XFS with reflink
 files=$work
