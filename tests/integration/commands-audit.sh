@@ -114,13 +114,16 @@ expect ".2 and the log without .1: broken at the log's first line" \
 # ---- two clamftp processes appending at once ----
 rm -f "$CF_AUDIT" "$CF_AUDIT".[12]
 mkdir -p p1 p2
-for i in $(seq 1 100); do printf 'many %s\n' "$i" >"p1/m$i.dat"; printf 'many %s\n' "$i" >"p2/m$i.dat"; done
-# both log in first and start their mput together (the barrier file "go"), so that they do write
-# at the same time whatever the machine's load
+# 300 files each: a batch long enough (a few hundred ms even on a quiet machine) that the two
+# overlap whatever the skew of their start
+PAIR_FILES=300
+for i in $(seq 1 $PAIR_FILES); do printf 'many %s\n' "$i" >"p1/m$i.dat"; printf 'many %s\n' "$i" >"p2/m$i.dat"; done
+# both log in first and start their mput together (the barrier file "go", looked for every 10 ms),
+# so that they do write at the same time whatever the machine's load
 barrier_feed() {
         printf 'open 127.0.0.1 %s\n%s\n%s\n' "$FTP_PORT" "$FTP_USER" "$FTP_PASS"
         local i
-        for i in $(seq 200); do [ -e "$SUITE_DIR/go" ] && break; sleep 0.05; done
+        for i in $(seq 1000); do [ -e "$SUITE_DIR/go" ] && break; sleep 0.01; done
         printf 'parallel 3\ncd %s\nmput %s/*.dat\nquit\n' "$BARRIER_DIR" "$BARRIER_DIR"
 }
 rm -f "$SUITE_DIR/go"
@@ -134,28 +137,29 @@ touch "$SUITE_DIR/go"
 wait "${pids[@]}" # (not a bare wait: the agent and vsftpd are this shell's children too)
 expect "two processes at once: both exit 0" \
         eval '[ "$(cat "$SUITE_DIR/p1.rc")" = 0 ] && [ "$(cat "$SUITE_DIR/p2.rc")" = 0 ]'
-# 2 × 100 verdicts and "done" uploads; six connections on the suites' eight passive ports may meet
+# 2 × PAIR_FILES verdicts and "done" uploads; six connections on the suites' eight passive ports may meet
 # vsftpd's "500 OOPS" and reconnect: such a cut attempt adds a "retried" record, nothing else
 records_are_the_batches() {
-        /usr/bin/python3 - "$CF_AUDIT" <<'PY'
+        /usr/bin/python3 - "$CF_AUDIT" "$PAIR_FILES" <<'PY'
 import collections, json, sys
+n = 2 * int(sys.argv[2])
 kinds = collections.Counter()
 for line in open(sys.argv[1]):
     r = json.loads(line)
     kinds[(r.get("event"), r.get("result") if r.get("event") == "upload" else r.get("verdict"))] += 1
-want = {("verdict", "OK"): 200, ("upload", "done"): 200}
+want = {("verdict", "OK"): n, ("upload", "done"): n}
 extra = {k: v for k, v in kinds.items() if k not in want and k != ("upload", "retried")}
 sys.exit(0 if all(kinds[k] == v for k, v in want.items()) and not extra else "records: %r" % dict(kinds))
 PY
 }
-expect "two processes at once: 2 × 100 verdict and done upload records (retried ones aside)" records_are_the_batches
+expect "two processes at once: 2 × $PAIR_FILES verdict and done upload records (retried ones aside)" records_are_the_batches
 # runs: how many runs of records of one process there are in the log, one after the other
 runs() { grep -o '"path":"[^"]*/p[12]/' "$CF_AUDIT" | uniq | wc -l; }
 expect "two processes at once: their records are interleaved (they did write at once)" \
         eval 'echo "runs of one process'"'"'s records: $(runs)"; [ "$(runs)" -gt 2 ]'
 expect "two processes at once: the chain is whole" audit_whole "$(lines_of "$CF_AUDIT")" "$CF_AUDIT"
 expect "two processes at once: both uploaded every file" \
-        eval 'same_file p1/m100.dat "$FTP_ROOT/p1/p1/m100.dat" && same_file p2/m100.dat "$FTP_ROOT/p2/p2/m100.dat"'
+        eval 'same_file p1/m$PAIR_FILES.dat "$FTP_ROOT/p1/p1/m$PAIR_FILES.dat" && same_file p2/m$PAIR_FILES.dat "$FTP_ROOT/p2/p2/m$PAIR_FILES.dat"'
 
 # ---- usage and I/O errors ----
 check_audit "$SUITE_DIR/no-such.jsonl" >/dev/null
